@@ -1,0 +1,87 @@
+import { getNodeValue } from 'jsonc-parser';
+import type { Facts } from '../../shared/facts';
+import type { PreflightResult } from '../../shared/preflight';
+import type { Source } from '../../shared/source';
+import { parseDockerdFlags } from '../preflight/dockerd-flags';
+import { formatMinor, NEWEST_KNOWN } from '../preflight/engine-version';
+import { parseJsonDocument } from '../preflight/json-document';
+import { OptionIndex } from '../preflight/option-index';
+import { preflight } from '../preflight/preflight';
+
+export interface SettingValue {
+  value: unknown;
+  source: Source;
+  origin: 'flag' | 'file';
+}
+
+/** The daemon's configuration as checks need it: file values with positions, flags, and which one is in effect. */
+export interface DaemonView {
+  /** The engine version rules are applied for, and whether it was known or assumed. */
+  engineVersion: string;
+  engineVersionKnown: boolean;
+  configPath: string | null;
+  /** Parsed file values with their positions; null when the file is missing, unreadable or not valid JSON. */
+  file: Map<string, { value: unknown; line: number; column: number }> | null;
+  flags: Map<string, string[]> | null;
+  flagsSource: Source | null;
+  preflight: PreflightResult | null;
+  /** The value of a daemon.json key as configured: the flag wins (the pre-flight reports both as a conflict), else the file. */
+  setting(key: string): SettingValue | null;
+}
+
+const cache = new WeakMap<Facts, DaemonView>();
+
+export function engineVersionOf(facts: Facts): { version: string; known: boolean } {
+  if (facts.engine.ok) return { version: facts.engine.value.version, known: true };
+  if (facts.info.ok && facts.info.value.serverVersion) return { version: facts.info.value.serverVersion, known: true };
+  return { version: NEWEST_KNOWN, known: false };
+}
+
+/** Built once per facts snapshot and shared by every check (checks stay pure: same facts, same view). */
+export function daemonView(facts: Facts): DaemonView {
+  const cached = cache.get(facts);
+  if (cached) return cached;
+  const { version, known } = engineVersionOf(facts);
+  const platform = facts.engine.ok && facts.engine.value.os === 'windows' ? 'windows' : 'linux';
+  const index = new OptionIndex(formatMinor(version), platform);
+  const config = facts.daemonConfig.ok ? facts.daemonConfig.value : null;
+  let file: DaemonView['file'] = null;
+  if (config?.text != null) {
+    const doc = parseJsonDocument(config.text.replace(/^\uFEFF/, ''));
+    if (doc.ok) {
+      file = new Map();
+      for (const p of doc.properties) file.set(p.key, { value: getNodeValue(p.value) as unknown, line: p.keyPosition.line, column: p.keyPosition.column });
+    }
+  } else if (config && !config.exists) {
+    file = new Map();
+  }
+  const flagArgs = facts.daemonFlags.ok ? facts.daemonFlags.value.args : null;
+  let flags: DaemonView['flags'] = null;
+  if (flagArgs) {
+    flags = new Map();
+    for (const entry of parseDockerdFlags(flagArgs, index).set.values()) if (entry.key) flags.set(entry.key, entry.values);
+  }
+  const flagsSource = facts.daemonFlags.ok ? (facts.daemonFlags.sources[0] ?? null) : null;
+  const view: DaemonView = {
+    engineVersion: formatMinor(version),
+    engineVersionKnown: known,
+    configPath: config?.path ?? null,
+    file,
+    flags,
+    flagsSource,
+    preflight: config
+      ? preflight({ text: config.text, path: config.path, explicit: config.explicit, flags: flagArgs, engineVersion: version, platform })
+      : null,
+    setting(key) {
+      const fromFlag = flags?.get(key);
+      if (fromFlag && flagsSource) {
+        return { value: fromFlag.length === 1 ? fromFlag[0] : fromFlag, source: flagsSource, origin: 'flag' };
+      }
+      const fromFile = file?.get(key);
+      if (fromFile && config) return { value: fromFile.value, source: { kind: 'file', path: config.path, line: fromFile.line, column: fromFile.column }, origin: 'file' };
+      return null;
+    },
+  };
+  cache.set(facts, view);
+  return view;
+}

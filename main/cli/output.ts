@@ -1,0 +1,24 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { CliError } from './exit-codes';
+
+/** Writes to --output atomically (temp file + rename) so a CI job never reads half a report; else to stdout. */
+export async function emit(text: string, output: string | undefined): Promise<void> {
+  if (!output) {
+    await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+    return;
+  }
+  const tmp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.tmp`);
+  try {
+    await fs.writeFile(tmp, text);
+    await fs.rename(tmp, output);
+  } catch (error) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw new CliError(`cannot write ${output}: ${(error as Error).message}`);
+  }
+}
+
+export function useColor(stream: NodeJS.WriteStream, output: string | undefined, flag: boolean | undefined): boolean {
+  if (output || flag === false || process.env.NO_COLOR) return false;
+  return Boolean(stream.isTTY);
+}

@@ -1,0 +1,122 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { promises as fs } from 'node:fs';
+import { SEVERITY_ORDER, type Severity } from '../../shared/finding';
+import type { JsonValue } from '../../shared/json';
+import { maskSecrets } from '../../shared/mask';
+import type { Report } from '../../shared/report';
+import { runAudit } from '../audit';
+import { CHECKS } from '../checks/registry';
+import { DEFAULT_TIMEOUT_MS } from '../collect/collect';
+import { LocalHost } from '../host/local-host';
+import { renderText } from '../report/text';
+import { VERSION } from '../version';
+import { checkDaemonConfig, preflightJson, renderPreflightText, splitFlags } from './daemon-config-check';
+import { CliError, EXIT } from './exit-codes';
+import { emit, useColor } from './output';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+/** The exit code an audit ends with: threshold hit, else incomplete, else ok. */
+export function auditExitCode(report: Report, failOn: Severity | 'never'): number {
+  if (failOn !== 'never') {
+    const limit = SEVERITY_ORDER.indexOf(failOn);
+    const hit = report.findings.some((f) => f.result.status === 'fail' && SEVERITY_ORDER.indexOf(f.severity) <= limit);
+    if (hit) return EXIT.findings;
+  }
+  const unreachable = report.findings.some((f) => f.result.status === 'error');
+  return unreachable ? EXIT.incomplete : EXIT.ok;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('dockhand')
+    .description('Audit and harden a Docker host, and clean its disk.')
+    .version(VERSION)
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      `\nExit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or unreadable input · 3 daemon.json will not start dockerd · 4 audit incomplete (daemon unreachable) · 70 internal error`,
+    );
+
+  program
+    .command('audit')
+    .description("Audit the Docker host's configuration and containers")
+    .option('-H, --host <address>', 'Docker endpoint (unix://, tcp://, ssh://, npipe://); default: like the docker CLI')
+    .option('-c, --context <name>', 'docker context to use')
+    .option('--config-file <path>', 'daemon.json to audit instead of the one the daemon uses')
+    .option('--flags <args>', 'dockerd flags to assume instead of the running process/unit ones')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--facts-out <file>', 'also save the collected facts snapshot (secrets masked)')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a failing finding has this severity or higher').choices([...SEVERITY_ORDER, 'never']).default('never'))
+    .option('--timeout <ms>', 'time limit per collector, in milliseconds', positiveInt, DEFAULT_TIMEOUT_MS)
+    .option('-v, --verbose', 'show passing and skipped findings in full')
+    .option('--no-color', 'no ANSI colours')
+    .action(async (opts) => {
+      const { facts, report } = await runAudit({
+        host: new LocalHost(),
+        endpoint: { host: opts.host, context: opts.context },
+        configFile: opts.configFile,
+        flags: opts.flags !== undefined ? splitFlags(opts.flags) : undefined,
+        timeoutMs: opts.timeout,
+      });
+      if (opts.factsOut) await emit(`${JSON.stringify(maskSecrets(facts as unknown as JsonValue), null, 2)}\n`, opts.factsOut);
+      const text = opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, { color: useColor(process.stdout, opts.output, opts.color), verbose: opts.verbose });
+      await emit(text, opts.output);
+      process.exitCode = auditExitCode(report, opts.failOn);
+    });
+
+  const daemonConfig = program.command('daemon-config').description('Work with daemon.json');
+  daemonConfig
+    .command('check')
+    .description('Will dockerd start with this daemon.json? Exit 0 if it will, 3 if it will not')
+    .argument('<file>', 'the daemon.json to check')
+    .option('--flags <args>', 'dockerd flags (default: from docker.service and its drop-ins)')
+    .option('--engine-version <version>', 'apply the rules of this Docker Engine version (default: the local daemon, else `dockerd --version`)')
+    .addOption(new Option('--platform <platform>', 'daemon platform').choices(['linux', 'windows']))
+    .option('-H, --host <address>', 'Docker endpoint to ask for the engine version')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (file: string, opts) => {
+      const outcome = await checkDaemonConfig(new LocalHost(), file, opts);
+      await emit(opts.format === 'json' ? preflightJson(outcome) : renderPreflightText(outcome), undefined);
+      process.exitCode = outcome.result.willStart ? EXIT.ok : EXIT.willNotStart;
+    });
+
+  program
+    .command('checks')
+    .description('List every check Dockhand runs')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (opts) => {
+      const rows = CHECKS.map(({ evaluate: _e, applies: _a, ...meta }) => meta);
+      const text = opts.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : `${rows.map((c) => `${c.id.padEnd(36)} ${c.severity.padEnd(8)} ${(c.cis ?? '-').padEnd(6)} ${c.title}`).join('\n')}\n`;
+      await emit(text, undefined);
+    });
+  return program;
+}
+
+/** Runs the CLI; every failure ends as one clear line on stderr and an exit code, never a stack trace. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    const e = error as { code?: string; exitCode?: number; message?: string };
+    if (e.code?.startsWith('commander.')) {
+      // commander has printed its message already; help and version are not errors.
+      process.exitCode = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`dockhand: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(`dockhand: internal error: ${e.message ?? String(error)}\n`);
+    if (process.env.DOCKHAND_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    process.exitCode = EXIT.internal;
+  }
+}

@@ -1,0 +1,123 @@
+import type { Endpoint } from '../../shared/endpoint';
+import type { Fact } from '../../shared/fact';
+import { FACTS_SCHEMA_VERSION, type CollectorRun, type Facts } from '../../shared/facts';
+import { discoverEndpoint } from '../discover/endpoint';
+import type { Host } from '../host/host';
+import { HostError } from '../host/host';
+import { TimeoutError, withTimeout } from '../util/timeout';
+import { VERSION } from '../version';
+import { type CollectContext, type FactKey, failure } from './context';
+import { locateDaemonConfig, readDaemonConfig, resolveDaemonFlags } from './daemon-config';
+import { collectDaemonProcess } from './daemon-process';
+import { type EngineApi, EngineApiError, createEngineApi } from './engine-api';
+import { collectBridgeNetwork, collectContainers, collectDiskUsage, collectEngineInfo, collectEngineVersion } from './engine';
+import { collectHost } from './host-facts';
+import { collectServiceUnit } from './systemd-unit';
+
+export interface CollectOptions {
+  host: Host;
+  endpoint?: { host?: string; context?: string };
+  /** daemon.json to audit instead of the one the daemon uses. */
+  configFile?: string;
+  /** dockerd flags to assume instead of the running process's. */
+  flags?: string[];
+  /** Per-collector time limit. */
+  timeoutMs?: number;
+  mode?: Facts['mode'];
+  root?: string | null;
+  /** Told as each collector finishes (the UI shows progress per collector). */
+  onCollector?: (run: CollectorRun) => void;
+}
+
+type Collectors = { [K in FactKey]: (ctx: CollectContext) => Promise<Facts[K]> };
+
+const COLLECTORS: Collectors = {
+  endpoint: (ctx) =>
+    ctx.host.kind === 'rootfs'
+      ? Promise.resolve(failure(new HostError('unsupported', 'auditing an offline root filesystem: there is no daemon to talk to')))
+      : discoverEndpoint(ctx.host, ctx.request),
+  host: (ctx) => collectHost(ctx.host),
+  engine: collectEngineVersion,
+  info: collectEngineInfo,
+  containers: collectContainers,
+  diskUsage: collectDiskUsage,
+  bridgeNetwork: collectBridgeNetwork,
+  daemonProcess: async (ctx) => collectDaemonProcess(ctx.host, await ctx.endpoint()),
+  serviceUnit: (ctx) =>
+    ctx.host.platform === 'linux'
+      ? collectServiceUnit(ctx.host)
+      : Promise.resolve(failure(new HostError('unsupported', 'systemd units exist only on Linux'))),
+  daemonFlags: async (ctx) => resolveDaemonFlags(ctx.request.flags, await ctx.get('daemonProcess'), await ctx.get('serviceUnit')),
+  daemonConfig: async (ctx) => {
+    const [process, unit, endpoint] = await Promise.all([ctx.get('daemonProcess'), ctx.get('serviceUnit'), ctx.endpoint()]);
+    return readDaemonConfig(ctx.host, locateDaemonConfig(ctx.host, { configFile: ctx.request.configFile, endpoint, process, unit }));
+  },
+};
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** A daemon that does not answer /_ping in this time is reported as hung; every API fact then fails at once. */
+const PING_TIMEOUT_MS = 5_000;
+
+/** Runs every collector in parallel, each under a time limit; a failure is a fact with an error, never a throw. */
+export async function collectFacts(options: CollectOptions): Promise<Facts> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const started = new Map<FactKey, Promise<Fact<unknown>>>();
+  const runs: CollectorRun[] = [];
+  let apiPromise: Promise<EngineApi> | undefined;
+
+  const ctx: CollectContext = {
+    host: options.host,
+    request: { ...options.endpoint, configFile: options.configFile, flags: options.flags },
+    timeoutMs,
+    get<K extends FactKey>(key: K): Promise<Facts[K]> {
+      let promise = started.get(key);
+      if (!promise) {
+        promise = runCollector(key);
+        started.set(key, promise);
+      }
+      return promise as Promise<Facts[K]>;
+    },
+    async endpoint(): Promise<Endpoint | null> {
+      const fact = await ctx.get('endpoint');
+      return fact.ok ? fact.value : null;
+    },
+    api(): Promise<EngineApi> {
+      apiPromise ??= (async () => {
+        const fact = await ctx.get('endpoint');
+        if (!fact.ok) throw new EngineApiError(fact.error.code, `no Docker endpoint: ${fact.error.message}`);
+        const api = await createEngineApi(options.host, fact.value, timeoutMs);
+        await api.ping(Math.min(PING_TIMEOUT_MS, timeoutMs));
+        return api;
+      })();
+      return apiPromise;
+    },
+  };
+
+  async function runCollector(key: FactKey): Promise<Fact<unknown>> {
+    const t0 = performance.now();
+    let fact: Fact<unknown>;
+    try {
+      fact = await withTimeout(`collector ${key}`, timeoutMs, () => COLLECTORS[key](ctx) as Promise<Fact<unknown>>);
+    } catch (error) {
+      fact = failure(error instanceof TimeoutError ? new EngineApiError('timeout', error.message) : error);
+    }
+    const status: CollectorRun['status'] = fact.ok ? 'ok' : fact.error.code === 'timeout' ? 'timeout' : 'error';
+    const run = { name: key, ms: Math.round((performance.now() - t0) * 10) / 10, status };
+    runs.push(run);
+    options.onCollector?.(run);
+    return fact;
+  }
+
+  const keys = Object.keys(COLLECTORS) as FactKey[];
+  const values = await Promise.all(keys.map((k) => ctx.get(k)));
+  const facts = Object.fromEntries(keys.map((k, i) => [k, values[i]])) as { [K in FactKey]: Facts[K] };
+  return {
+    schemaVersion: FACTS_SCHEMA_VERSION,
+    toolVersion: VERSION,
+    collectedAt: new Date().toISOString(),
+    mode: options.mode ?? (options.host.kind === 'rootfs' ? 'offline-root' : 'live'),
+    root: options.root ?? null,
+    ...facts,
+    collectors: runs.sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}

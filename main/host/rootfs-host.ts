@@ -1,0 +1,77 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { type CommandResult, type FileStat, type Host, HostError, type HostUser, type RunOptions } from './host';
+import { listDir, readFileCapped, statPath } from './local-host';
+
+const MAX_LINKS = 40;
+
+/**
+ * An offline root filesystem (an unpacked golden image, a mounted VM disk): paths are resolved inside the root,
+ * absolute symlinks included, and nothing can run. Environment and user are those of the image's root user.
+ */
+export class RootfsHost implements Host {
+  readonly kind = 'rootfs' as const;
+  readonly platform = 'linux' as const;
+  private readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  /** Resolves `p` as the image would see it, following symlinks without ever leaving the root. */
+  async resolve(p: string): Promise<string> {
+    const parts = path.posix.normalize(`/${p}`).split('/').filter(Boolean);
+    const resolved: string[] = [];
+    let links = 0;
+    while (parts.length > 0) {
+      const part = parts.shift()!;
+      if (part === '..') {
+        resolved.pop();
+        continue;
+      }
+      if (part === '.') continue;
+      const candidate = path.join(this.root, ...resolved, part);
+      let target: string | null = null;
+      try {
+        const st = await fs.lstat(candidate);
+        if (st.isSymbolicLink()) target = await fs.readlink(candidate);
+      } catch {
+        // Missing components are reported by the operation itself, with the path the user knows.
+      }
+      if (target === null) {
+        resolved.push(part);
+        continue;
+      }
+      if (++links > MAX_LINKS) throw new HostError('failed', `${p}: too many levels of symbolic links`, p);
+      const targetParts = target.split('/').filter(Boolean);
+      if (target.startsWith('/')) resolved.length = 0;
+      parts.unshift(...targetParts);
+    }
+    return path.join(this.root, ...resolved);
+  }
+
+  async readFile(p: string, maxBytes?: number): Promise<Buffer> {
+    return readFileCapped(await this.resolve(p), maxBytes, p);
+  }
+  async stat(p: string): Promise<FileStat> {
+    return statPath(await this.resolve(p), p);
+  }
+  async readDir(p: string): Promise<string[]> {
+    return listDir(await this.resolve(p), p);
+  }
+  run(command: string, _args: string[], _options: RunOptions): Promise<CommandResult> {
+    return Promise.reject(new HostError('unsupported', `cannot run ${command}: auditing an offline root filesystem`));
+  }
+  env(_name: string): string | undefined {
+    return undefined;
+  }
+  user(): HostUser {
+    return { username: 'root', uid: 0, gid: 0, home: '/root', processGroups: [] };
+  }
+  hostname(): string {
+    return `offline root ${this.root}`;
+  }
+  displayPath(p: string): string {
+    return p;
+  }
+}

@@ -1,0 +1,228 @@
+import { getNodeValue } from 'jsonc-parser';
+import { closest, distance } from 'fastest-levenshtein';
+import type { PreflightProblem, PreflightResult } from '../../shared/preflight';
+import { parseDockerdFlags } from './dockerd-flags';
+import { compareMinor, formatMinor } from './engine-version';
+import type { Node } from 'jsonc-parser';
+import { type JsonProperty, parseJsonDocument } from './json-document';
+import { type DaemonPlatform, OptionIndex } from './option-index';
+import { enumProblem, logOptsProblem, rangeProblem, typeMismatch, VALUE_RULES } from './value-rules';
+import type { ConfigEncoding } from './decode';
+import { parsingRules } from './parsing-rules';
+
+export interface PreflightInput {
+  /** The file's text as read (UTF-8), or null when the file does not exist. */
+  text: string | null;
+  path: string;
+  /** A --config-file given explicitly must exist; the default one may be missing. */
+  explicit: boolean;
+  /** dockerd's arguments (without the program name); null when unknown. */
+  flags: string[] | null;
+  /** How the bytes were encoded (decodeConfigBytes); UTF-8 when not said. */
+  encoding?: ConfigEncoding;
+  /** The engine the file is for, e.g. "20.10.24" or "27.3". */
+  engineVersion: string;
+  platform: DaemonPlatform;
+}
+
+type Problem = PreflightProblem;
+
+const at = (p: { line: number; column: number } | null, key: string | null, severity: Problem['severity'], kind: Problem['kind'], message: string): Problem => ({
+  line: p?.line ?? null,
+  column: p?.column ?? null,
+  key,
+  severity,
+  kind,
+  message,
+});
+
+/**
+ * Will dockerd start with this daemon.json and these flags? A pure function: it applies the Engine's own start-up rules
+ * for the given version (see docs/preflight-rules.md) and reports every problem it can see, each with its position.
+ */
+export function preflight(input: PreflightInput): PreflightResult {
+  const index = new OptionIndex(formatMinor(input.engineVersion), input.platform);
+  const problems: Problem[] = [];
+  const flags = input.flags ? parseDockerdFlags(input.flags, index) : null;
+  if (flags) problems.push(...flags.problems);
+  const fileProblems = checkFile(input, index);
+  problems.push(...fileProblems.problems);
+  if (flags && fileProblems.properties) problems.push(...conflicts(fileProblems.properties, flags.set));
+  return {
+    willStart: !problems.some((p) => p.severity === 'error'),
+    engineVersion: index.version,
+    platform: input.platform,
+    problems: problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)),
+  };
+}
+
+function checkFile(input: PreflightInput, index: OptionIndex): { problems: Problem[]; properties: JsonProperty[] | null } {
+  const rules = parsingRules(index.version);
+  if (input.text === null) {
+    if (!input.explicit) return { problems: [], properties: [] };
+    return { problems: [at(null, null, 'error', 'unreadable', `${input.path} does not exist, and dockerd refuses to start when --config-file names a missing file`)], properties: null };
+  }
+  const problems: Problem[] = [];
+  const encoding = input.encoding ?? 'utf8';
+  if (encoding === 'utf16' && !rules.readsUtf16) {
+    return { problems: [at({ line: 1, column: 1 }, null, 'error', 'syntax', `the file is UTF-16 encoded, which Docker Engine ${index.version} cannot read: save it as UTF-8`)], properties: null };
+  }
+  if (encoding === 'invalid-utf8') {
+    if (rules.refusesInvalidUtf8) {
+      return { problems: [at({ line: 1, column: 1 }, null, 'error', 'syntax', 'the file contains bytes that are not UTF-8: save it as UTF-8')], properties: null };
+    }
+    problems.push(at({ line: 1, column: 1 }, null, 'warning', 'syntax', `the file contains bytes that are not UTF-8; Docker Engine ${index.version} replaces them, newer engines refuse the file`));
+  }
+  let text = input.text;
+  if (text.includes('\u0000')) {
+    return { problems: [at({ line: 1, column: 1 }, null, 'error', 'syntax', 'the file is not UTF-8 text (it looks UTF-16 encoded without a byte-order mark): save it as UTF-8')], properties: null };
+  }
+  if (text.startsWith('\uFEFF')) {
+    if (!rules.stripsBom) {
+      return {
+        problems: [at({ line: 1, column: 1 }, null, 'error', 'syntax', `the file starts with a byte-order mark (BOM), which Docker Engine ${index.version} cannot read: save it as UTF-8 without BOM`)],
+        properties: null,
+      };
+    }
+    text = text.slice(1);
+  }
+  if (text.trim() === '') {
+    return rules.acceptsEmpty
+      ? { problems, properties: [] }
+      : { problems: [at({ line: 1, column: 1 }, null, 'error', 'syntax', `the file is empty, which Docker Engine ${index.version} refuses: write {} for no options`)], properties: null };
+  }
+  let doc = parseJsonDocument(text);
+  if (!doc.ok && doc.error.kind === 'syntax' && doc.error.trailingFrom !== undefined && rules.ignoresTrailingData) {
+    problems.push(at(doc.error.position, null, 'warning', 'syntax', `content after the JSON object is ignored by Docker Engine ${index.version} (newer engines refuse the file): remove it`));
+    text = text.slice(0, doc.error.trailingFrom);
+    doc = parseJsonDocument(text);
+  }
+  if (!doc.ok) {
+    if (doc.error.kind === 'not-object' && /^\s*null\s*$/.test(text)) return { problems, properties: [] };
+    return { problems: [...problems, at(doc.error.position, null, 'error', doc.error.kind, doc.error.message)], properties: null };
+  }
+  const seen = new Map<string, JsonProperty>();
+  for (const prop of doc.properties) {
+    const earlier = seen.get(prop.key);
+    if (earlier) {
+      problems.push(at(prop.keyPosition, prop.key, 'warning', 'duplicate-key', `'${prop.key}' is set twice (first at line ${earlier.keyPosition.line}): dockerd silently uses this last value`));
+    }
+    seen.set(prop.key, prop);
+  }
+  const properties = [...seen.values()];
+  properties.push(...flattenedChildren(properties, index, doc.positionAt));
+  const driverProp = seen.get('log-driver');
+  const logDriver = driverProp && typeof getNodeValue(driverProp.value) === 'string' ? (getNodeValue(driverProp.value) as string) : 'json-file';
+  for (const prop of properties) problems.push(...checkProperty(prop, index, text, logDriver));
+  return { problems, properties };
+}
+
+/**
+ * dockerd flattens object values one level (except the flat options such as log-opts) before its unknown-key and
+ * conflict checks: {"proxies": {"http-proxy": …}} is checked as the key http-proxy. Returns those children.
+ */
+function flattenedChildren(properties: JsonProperty[], index: OptionIndex, positionAt: (offset: number) => { line: number; column: number }): JsonProperty[] {
+  const out: JsonProperty[] = [];
+  for (const prop of properties) {
+    const option = index.options.get(prop.key);
+    if (!option || option.type !== 'object' || index.isFlat(prop.key) || prop.value.type !== 'object') continue;
+    for (const child of prop.value.children ?? []) {
+      const [keyNode, valueNode] = child.children as [Node, Node];
+      out.push({ key: String(keyNode.value), keyPosition: positionAt(keyNode.offset), valuePosition: positionAt(valueNode.offset), value: valueNode, parent: prop.key });
+    }
+  }
+  return out;
+}
+
+function checkProperty(prop: JsonProperty, index: OptionIndex, text: string, logDriver: string): Problem[] {
+  const { key } = prop;
+  if (prop.parent) {
+    if (index.flags.has(key)) {
+      return prop.value.type === 'string' || prop.value.type === 'null' ? [] : [at(prop.valuePosition, `${prop.parent}.${key}`, 'error', 'wrong-type', `'${prop.parent}.${key}' must be a string: dockerd will refuse to start`)];
+    }
+    return [at(prop.keyPosition, `${prop.parent}.${key}`, 'error', 'unknown-key', `unknown key '${key}' in '${prop.parent}': dockerd refuses to start on directives that match no option`)];
+  }
+  if (key === 'validate' && index.flags.has('validate') && getNodeValue(prop.value) === true) {
+    return [at(prop.valuePosition, key, 'error', 'invalid-value', `"validate": true makes dockerd check the configuration and exit instead of starting`)];
+  }
+  const option = index.options.get(key);
+  if (!option) return [unknownKey(prop, index)];
+  const mismatch = typeMismatch(option, prop.value, text);
+  if (mismatch) return [at(prop.valuePosition, key, 'error', 'wrong-type', `${mismatch}: dockerd will refuse to start`)];
+  const value = getNodeValue(prop.value) as unknown;
+  const invalid = enumProblem(option, value, index.version) ?? rangeProblem(option, value) ?? VALUE_RULES[key]?.(value, index.version);
+  const problems: Problem[] = [];
+  if (invalid) problems.push(at(prop.valuePosition, key, 'error', 'invalid-value', `${invalid}: dockerd will refuse to start`));
+  const logOpts = key === 'log-opts' ? logOptsProblem(value, logDriver) : null;
+  if (logOpts) problems.push(at(prop.valuePosition, key, logOpts.severity, 'invalid-value', logOpts.message));
+  if (option.deprecated) problems.push(at(prop.keyPosition, key, 'warning', 'unsupported-version', `'${key}' is deprecated: ${option.deprecated}`));
+  return problems;
+}
+
+function unknownKey(prop: JsonProperty, index: OptionIndex): Problem {
+  const { key } = prop;
+  const ignored = index.ignored.get(key);
+  if (ignored) {
+    const instead = index.keyForFlag(key);
+    return at(
+      prop.keyPosition,
+      key,
+      'warning',
+      'unknown-key',
+      `'${key}' is accepted but has no effect (${ignored.reason})${instead ? `: use '${instead}'` : ''}`,
+    );
+  }
+  const rejected = index.rejected.get(key);
+  const elsewhere = OptionIndex.anywhere(key);
+  if (elsewhere.length > 0) {
+    const onPlatform = elsewhere.filter((o) => o.platforms.includes(index.platform));
+    if (onPlatform.length === 0) {
+      return at(prop.keyPosition, key, 'error', 'unknown-key', `'${key}' is a ${elsewhere[0]!.platforms.join('/')} option; dockerd on ${index.platform} does not know it and will refuse to start`);
+    }
+    const o = onPlatform[0]!;
+    const when = o.until && compareMinor(index.version, o.until) >= 0 ? `was removed in Docker Engine ${o.until}` : `needs Docker Engine ${o.platformSince?.[index.platform] ?? o.since} or newer`;
+    return at(prop.keyPosition, key, 'error', 'unsupported-version', `'${key}' ${when}; this engine is ${index.version}, whose dockerd will refuse to start with it`);
+  }
+  if (!rejected && prop.value.type === 'object') {
+    // dockerd flattens an unknown object and checks its children as keys; if they all exist, the whole object is ignored.
+    const children = (prop.value.children ?? []).map((c) => String(c.children?.[0]?.value));
+    const unknownChildren = children.filter((c) => !index.flags.has(c) && !index.options.has(c));
+    if (unknownChildren.length === 0) {
+      return at(prop.keyPosition, key, 'warning', 'unknown-key', `'${key}' is not an option: dockerd accepts it (its contents are known keys) but ignores it entirely`);
+    }
+  }
+  if (rejected) {
+    return at(prop.keyPosition, key, 'error', 'unknown-key', `'${key}' is not accepted in daemon.json (${rejected.reason}): dockerd will refuse to start`);
+  }
+  const candidates = [...index.options.keys(), ...index.flags.keys()];
+  const guess = candidates.length > 0 ? closest(key, candidates) : null;
+  const close = guess !== null && distance(key.toLowerCase(), guess) <= Math.max(2, Math.floor(key.length / 4));
+  const suggestion = close ? (index.keyForFlag(guess) ?? guess) : null;
+  return at(
+    prop.keyPosition,
+    key,
+    'error',
+    'unknown-key',
+    `unknown key '${key}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}: dockerd refuses to start on directives that match no option`,
+  );
+}
+
+function conflicts(properties: JsonProperty[], set: ReturnType<typeof parseDockerdFlags>['set']): Problem[] {
+  const byKey = new Map(properties.map((p) => [p.key, p]));
+  const out: Problem[] = [];
+  for (const entry of set.values()) {
+    if (!entry.key) continue;
+    const prop = byKey.get(entry.key);
+    if (!prop) continue;
+    out.push(
+      at(
+        prop.keyPosition,
+        entry.key,
+        'error',
+        'flag-conflict',
+        `'${entry.key}' is set both by the flag --${entry.flag} (${entry.values.join(', ')}) and in the file: dockerd refuses to start even when they agree. Keep one`,
+      ),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,99 @@
+import type { Facts } from '../../shared/facts';
+import type { Finding, Severity, Status } from '../../shared/finding';
+import { SEVERITY_ORDER, StatusSchema } from '../../shared/finding';
+import type { JsonValue } from '../../shared/json';
+import { maskSecrets } from '../../shared/mask';
+import { REPORT_SCHEMA_VERSION, type Report } from '../../shared/report';
+import { VERSION } from '../version';
+
+/** How much a check weighs in the score: a critical problem costs ten times a low one; info checks do not count. */
+export const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 10, high: 5, medium: 3, low: 1, info: 0 };
+
+/**
+ * 0–100: the severity-weighted share of evaluated checks that pass. A check counts once however many targets it has
+ * (its worst result counts); a warn counts half; skipped, error and info results do not count.
+ */
+export function score(findings: readonly Finding[]): number {
+  const worst = new Map<string, { weight: number; credit: number }>();
+  for (const f of findings) {
+    const credit = f.result.status === 'pass' ? 1 : f.result.status === 'warn' ? 0.5 : f.result.status === 'fail' ? 0 : null;
+    if (credit === null) continue;
+    const weight = SEVERITY_WEIGHT[f.severity];
+    const prev = worst.get(f.check.id);
+    if (!prev || credit < prev.credit) worst.set(f.check.id, { weight, credit });
+  }
+  let total = 0;
+  let earned = 0;
+  for (const { weight, credit } of worst.values()) {
+    total += weight;
+    earned += weight * credit;
+  }
+  return total === 0 ? 100 : Math.round((100 * earned) / total);
+}
+
+export function counts(findings: readonly Finding[]): Report['summary']['byStatus'] extends infer S ? { byStatus: S; bySeverity: Record<Severity, number> } : never {
+  const byStatus = Object.fromEntries(StatusSchema.options.map((s) => [s, 0])) as Record<Status, number>;
+  const bySeverity = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) {
+    byStatus[f.result.status]++;
+    if (f.result.status === 'fail' || f.result.status === 'warn') bySeverity[f.severity]++;
+  }
+  return { byStatus, bySeverity } as never;
+}
+
+/** Most severe failures first, then by status, then by id: the order every renderer shows. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  const statusRank: Record<Status, number> = { fail: 0, error: 1, warn: 2, info: 3, pass: 4, skipped: 5 };
+  return [...findings].sort(
+    (a, b) =>
+      statusRank[a.result.status] - statusRank[b.result.status] ||
+      SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+      a.id.localeCompare(b.id),
+  );
+}
+
+function maskFinding(f: Finding): Finding {
+  return {
+    ...f,
+    result: {
+      ...f.result,
+      message: maskSecrets(f.result.message),
+      evidence: f.result.evidence.map((e) => ({ ...e, value: maskSecrets(e.value as JsonValue) })),
+    },
+  };
+}
+
+export function buildReport(facts: Facts, findings: readonly Finding[], durationMs: number): Report {
+  const host = facts.host.ok ? facts.host.value : null;
+  const info = facts.info.ok ? facts.info.value : null;
+  const engine = facts.engine.ok ? facts.engine.value : null;
+  const endpoint = facts.endpoint.ok ? facts.endpoint.value : null;
+  const config = facts.daemonConfig.ok ? facts.daemonConfig.value : null;
+  const sorted = sortFindings(findings).map(maskFinding);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'dockhand', version: VERSION },
+    generatedAt: new Date().toISOString(),
+    durationMs: Math.round(durationMs),
+    mode: facts.mode,
+    host: {
+      hostname: host?.hostname ?? null,
+      platform: host?.platform ?? null,
+      os: info?.operatingSystem || host?.osName || null,
+      kernel: info?.kernelVersion || host?.kernel || null,
+      engineVersion: engine?.version ?? info?.serverVersion ?? null,
+      apiVersion: engine?.apiVersion ?? null,
+      storageDriver: info?.driver ?? null,
+      loggingDriver: info?.loggingDriver ?? null,
+      rootless: info ? info.securityOptions.some((o) => o.includes('rootless')) : endpoint ? endpoint.flavour === 'rootless' : null,
+      desktop: engine?.platformName ? /desktop/i.test(engine.platformName) : endpoint ? endpoint.flavour === 'desktop' : null,
+      containers: info?.containers ?? null,
+    },
+    endpoint,
+    endpointError: facts.endpoint.ok ? null : facts.endpoint.error.message,
+    daemonConfig: config ? { path: config.path, foundBy: config.foundBy, reason: config.reason, exists: config.exists } : null,
+    timings: facts.collectors,
+    findings: sorted,
+    summary: { ...counts(sorted), score: score(sorted), checksRun: new Set(sorted.map((f) => f.check.id)).size },
+  };
+}

@@ -1,0 +1,89 @@
+import type { Finding, Severity, Status } from '../../shared/finding';
+import { describeSource } from '../../shared/source';
+import type { Report } from '../../shared/report';
+import { formatMs } from '../util/timeout';
+
+export interface TextOptions {
+  color: boolean;
+  /** Show passing and skipped findings in full instead of one line each. */
+  verbose?: boolean;
+}
+
+const CODES = { red: 31, yellow: 33, green: 32, cyan: 36, gray: 90, bold: 1, magenta: 35 } as const;
+type Paint = (code: keyof typeof CODES, text: string) => string;
+
+const STATUS_COLOR: Record<Status, keyof typeof CODES> = { fail: 'red', error: 'magenta', warn: 'yellow', info: 'cyan', pass: 'green', skipped: 'gray' };
+const SEVERITY_COLOR: Record<Severity, keyof typeof CODES> = { critical: 'red', high: 'red', medium: 'yellow', low: 'cyan', info: 'gray' };
+
+function wrap(text: string, indent: string, width = 100): string {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line && line.length + word.length + 1 > width - indent.length) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => indent + l).join('\n');
+}
+
+function valueText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+function detailed(f: Finding, paint: Paint): string {
+  const status = paint(STATUS_COLOR[f.result.status], f.result.status.toUpperCase().padEnd(5));
+  const severity = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
+  const lines = [`${status} ${severity} ${paint('bold', f.id)}  ${f.check.title}`, wrap(f.result.message, '      ')];
+  if (f.result.status === 'fail' || f.result.status === 'warn') lines.push(paint('gray', wrap(`Why: ${f.check.rationale}`, '      ')));
+  if (f.result.evidence.length > 0) {
+    lines.push('      Evidence:');
+    for (const e of f.result.evidence) lines.push(`        - ${e.label}: ${valueText(e.value)}  ${paint('gray', `(${describeSource(e.source)})`)}`);
+  }
+  if (f.result.status === 'fail' || f.result.status === 'warn') {
+    lines.push(wrap(`Fix: ${f.check.remediation}${f.result.fix ? ` [dockhand fix ${f.result.fix.id}]` : ''}`, '      '));
+  }
+  const refs = f.check.references.map((r) => (r.id ? `${r.title} ${r.id}` : r.url ? `${r.title} <${r.url}>` : r.title));
+  if (refs.length > 0 && f.result.status !== 'pass') lines.push(paint('gray', `      Ref: ${refs.join('; ')}`));
+  return lines.join('\n');
+}
+
+function oneLine(f: Finding, paint: Paint): string {
+  const status = paint(STATUS_COLOR[f.result.status], f.result.status.toUpperCase().padEnd(5));
+  return `${status} ${f.id}  ${paint('gray', f.result.status === 'skipped' ? (f.result.reason ?? '') : f.result.message)}`;
+}
+
+/** The human report: header, most severe problems in full with evidence and fix, then passes and skips one line each. */
+export function renderText(report: Report, options: TextOptions): string {
+  const paint: Paint = options.color ? (code, text) => `\u001b[${CODES[code]}m${text}\u001b[0m` : (_c, text) => text;
+  const h = report.host;
+  const out: string[] = [];
+  out.push(paint('bold', `Dockhand ${report.tool.version}: Docker host audit of ${h.hostname ?? 'unknown host'}`));
+  if (report.endpoint) out.push(`Endpoint:    ${report.endpoint.host}  ${paint('gray', `(${report.endpoint.reason})`)}`);
+  else out.push(`Endpoint:    ${paint('red', report.endpointError ?? 'none')}`);
+  if (h.engineVersion) {
+    const extras = [h.storageDriver && `storage ${h.storageDriver}`, h.loggingDriver && `logging ${h.loggingDriver}`, h.rootless && 'rootless', h.desktop && 'Docker Desktop'].filter(Boolean);
+    out.push(`Engine:      ${h.engineVersion}${h.apiVersion ? ` (API ${h.apiVersion})` : ''}${extras.length ? ` · ${extras.join(' · ')}` : ''}`);
+  } else {
+    const apiError = report.findings.find((f) => f.result.status === 'error')?.result.reason;
+    out.push(`Engine:      ${paint('red', 'not reachable')}${apiError ? paint('gray', ` (${apiError})`) : ''}`);
+  }
+  out.push(`Host:        ${[h.os, h.kernel && `kernel ${h.kernel}`].filter(Boolean).join(' · ') || 'unknown'}`);
+  if (report.daemonConfig) {
+    out.push(`daemon.json: ${report.daemonConfig.path}${report.daemonConfig.exists ? '' : ' (does not exist)'}  ${paint('gray', `(${report.daemonConfig.reason})`)}`);
+  }
+  const s = report.summary;
+  const failing = (['critical', 'high', 'medium', 'low'] as const).filter((sev) => s.bySeverity[sev] > 0).map((sev) => `${s.bySeverity[sev]} ${sev}`);
+  out.push(
+    `Score ${paint('bold', `${s.score}/100`)} · ${s.byStatus.fail} failed${failing.length ? ` (${failing.join(', ')})` : ''} · ${s.byStatus.warn} warnings · ${s.byStatus.pass} passed · ${s.byStatus.skipped} skipped · ${s.byStatus.error} errors · ${formatMs(report.durationMs)}`,
+  );
+  const problems = report.findings.filter((f) => ['fail', 'warn', 'error', 'info'].includes(f.result.status));
+  const rest = report.findings.filter((f) => !problems.includes(f));
+  if (problems.length > 0) out.push('', ...problems.map((f) => `${detailed(f, paint)}\n`));
+  else out.push('', paint('green', 'No problems found.'), '');
+  if (rest.length > 0) out.push(...rest.map((f) => (options.verbose ? `${detailed(f, paint)}\n` : oneLine(f, paint))));
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}

@@ -1,0 +1,60 @@
+// `npm test`: makes sure what the tests need is installed (dockerd, busybox-static), then type-checks, builds and runs
+// every test with node's test runner. Tests start their own private dockerd; nothing is skipped when a part is missing.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const APT_PACKAGES = { dockerd: 'docker.io', '/bin/busybox': 'busybox-static', unshare: 'util-linux', docker: 'docker.io' };
+
+function has(tool) {
+  if (tool.startsWith('/')) {
+    try {
+      return statSync(tool).isFile();
+    } catch {
+      return false;
+    }
+  }
+  return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+}
+
+function ensurePrerequisites() {
+  const missing = [...new Set(Object.entries(APT_PACKAGES).filter(([tool]) => !has(tool)).map(([, pkg]) => pkg))];
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) {
+    console.error(`The tests need ${missing.join(', ')} (Debian packages) and root to run a private dockerd. Install them: sudo apt-get install -y ${missing.join(' ')}`);
+    process.exit(1);
+  }
+  console.log(`Installing ${missing.join(', ')} ...`);
+  execFileSync('apt-get', ['update', '-q'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '-q', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+function findTests(dir, out = []) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.') || entry.name === 'dist') continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) findTests(full, out);
+    else if (/\.test\.ts$/.test(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+ensurePrerequisites();
+if (process.getuid?.() !== 0) {
+  console.error('The tests start private dockerd instances and must run as root.');
+  process.exit(1);
+}
+run('npx', ['tsc', '-p', '.']);
+run('node', ['scripts/build.mjs']);
+const filter = process.argv.slice(2);
+const files = ['main', 'shared', 'test', 'scripts'].flatMap((d) => findTests(d)).filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)));
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+run('node', ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files]);

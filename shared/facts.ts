@@ -1,0 +1,278 @@
+import { z } from 'zod';
+import { EndpointSchema } from './endpoint';
+import { factSchema } from './fact';
+
+/**
+ * The facts snapshot: everything an audit collected, serializable, so it can be saved and evaluated again
+ * (support bundles, reproducible reports, test fixtures). Checks see nothing else.
+ */
+export const FACTS_SCHEMA_VERSION = 1;
+
+export const HostFactSchema = z.object({
+  platform: z.enum(['linux', 'darwin', 'win32', 'other']),
+  arch: z.string(),
+  hostname: z.string(),
+  osName: z.string().describe('distribution or product name, e.g. "Debian GNU/Linux 12 (bookworm)"'),
+  kernel: z.string(),
+  user: z.object({
+    username: z.string(),
+    uid: z.number().int().nullable(),
+    gid: z.number().int().nullable(),
+    /** Group ids of the running process (what the kernel enforces now, not /etc/group). */
+    processGroups: z.array(z.number().int()),
+  }),
+});
+export type HostFact = z.infer<typeof HostFactSchema>;
+
+export const EngineVersionSchema = z.object({
+  version: z.string(),
+  apiVersion: z.string(),
+  minApiVersion: z.string().nullable(),
+  os: z.string(),
+  arch: z.string(),
+  kernelVersion: z.string().nullable(),
+  platformName: z.string().nullable().describe('e.g. "Docker Desktop 4.30.0 (149282)" or "Docker Engine - Community"'),
+});
+export type EngineVersion = z.infer<typeof EngineVersionSchema>;
+
+export const EngineInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  serverVersion: z.string(),
+  operatingSystem: z.string(),
+  osType: z.string(),
+  kernelVersion: z.string(),
+  architecture: z.string(),
+  ncpu: z.number(),
+  memTotal: z.number(),
+  driver: z.string(),
+  driverStatus: z.array(z.tuple([z.string(), z.string()])),
+  loggingDriver: z.string(),
+  cgroupDriver: z.string().nullable(),
+  cgroupVersion: z.string().nullable(),
+  dockerRootDir: z.string(),
+  securityOptions: z.array(z.string()),
+  liveRestoreEnabled: z.boolean(),
+  experimentalBuild: z.boolean(),
+  /** Registries the daemon treats as insecure: `RegistryConfig.IndexConfigs` with Secure=false plus `InsecureRegistryCIDRs`. */
+  insecureRegistries: z.array(z.string()),
+  registryMirrors: z.array(z.string()),
+  httpProxy: z.string(),
+  httpsProxy: z.string(),
+  noProxy: z.string(),
+  labels: z.array(z.string()),
+  warnings: z.array(z.string()),
+  containers: z.number().int(),
+  containersRunning: z.number().int(),
+  images: z.number().int(),
+  defaultRuntime: z.string().nullable(),
+  runtimes: z.array(z.string()),
+  swarmState: z.string().nullable(),
+});
+export type EngineInfo = z.infer<typeof EngineInfoSchema>;
+
+export const DaemonProcessSchema = z.object({
+  pid: z.number().int(),
+  argv: z.array(z.string()),
+  /** How this dockerd was matched to the endpoint (its -H flag, the default socket, the only dockerd running). */
+  matchedBy: z.string(),
+});
+export type DaemonProcess = z.infer<typeof DaemonProcessSchema>;
+
+export const UnitEnvironmentSchema = z.object({
+  name: z.string(),
+  value: z.string(),
+  path: z.string(),
+  line: z.number().int().positive(),
+});
+
+export const ServiceUnitSchema = z.object({
+  name: z.string(),
+  fragmentPath: z.string(),
+  dropIns: z.array(z.string()),
+  /** The effective ExecStart argv after drop-ins (systemd's reset-by-empty-assignment applied), or null when none. */
+  execStart: z
+    .object({ argv: z.array(z.string()), path: z.string(), line: z.number().int().positive() })
+    .nullable(),
+  environment: z.array(UnitEnvironmentSchema),
+  environmentFiles: z.array(z.string()),
+});
+export type ServiceUnit = z.infer<typeof ServiceUnitSchema>;
+
+export const DaemonFlagsSchema = z.object({
+  /** dockerd's arguments without the program name. */
+  args: z.array(z.string()),
+  from: z.enum(['process', 'service-unit', 'user']),
+});
+export type DaemonFlags = z.infer<typeof DaemonFlagsSchema>;
+
+export const DaemonConfigFoundBySchema = z.enum([
+  'process-flag', // --config-file on the running dockerd's command line
+  'service-unit-flag', // --config-file in docker.service's ExecStart
+  'user', // given on Dockhand's command line
+  'default-rootful',
+  'default-rootless',
+  'default-desktop',
+  'default-windows',
+]);
+
+export const DaemonConfigFileSchema = z.object({
+  path: z.string(),
+  foundBy: DaemonConfigFoundBySchema,
+  reason: z.string(),
+  /** dockerd fails when a --config-file given explicitly is missing, but not when the default one is. */
+  explicit: z.boolean(),
+  exists: z.boolean(),
+  text: z.string().nullable(),
+  bytes: z.number().int(),
+});
+export type DaemonConfigFile = z.infer<typeof DaemonConfigFileSchema>;
+
+export const HealthSchema = z.object({
+  status: z.string(),
+  failingStreak: z.number().int(),
+  lastOutput: z.string().nullable(),
+  lastExitCode: z.number().int().nullable(),
+});
+
+export const MountFactSchema = z.object({
+  type: z.string(),
+  source: z.string(),
+  destination: z.string(),
+  rw: z.boolean(),
+  name: z.string().nullable(),
+});
+
+export const PortBindingSchema = z.object({
+  containerPort: z.string(),
+  hostIp: z.string(),
+  hostPort: z.string(),
+});
+
+export const ContainerFactSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  image: z.string(),
+  imageId: z.string(),
+  created: z.string(),
+  labels: z.record(z.string(), z.string()),
+  user: z.string(),
+  hasHealthcheck: z.boolean(),
+  restartCount: z.number().int(),
+  state: z.object({
+    status: z.string(),
+    running: z.boolean(),
+    restarting: z.boolean(),
+    oomKilled: z.boolean(),
+    exitCode: z.number().int(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    health: HealthSchema.nullable(),
+  }),
+  hostConfig: z.object({
+    privileged: z.boolean(),
+    networkMode: z.string(),
+    pidMode: z.string(),
+    ipcMode: z.string(),
+    utsMode: z.string(),
+    usernsMode: z.string(),
+    capAdd: z.array(z.string()),
+    capDrop: z.array(z.string()),
+    memory: z.number(),
+    pidsLimit: z.number().nullable(),
+    nanoCpus: z.number(),
+    cpuShares: z.number(),
+    cpuQuota: z.number(),
+    readonlyRootfs: z.boolean(),
+    restartPolicy: z.object({ name: z.string(), maximumRetryCount: z.number().int() }),
+    securityOpt: z.array(z.string()),
+    devices: z.array(z.string()),
+    portBindings: z.array(PortBindingSchema),
+    logConfig: z.object({ type: z.string(), config: z.record(z.string(), z.string()) }),
+  }),
+  mounts: z.array(MountFactSchema),
+});
+export type ContainerFact = z.infer<typeof ContainerFactSchema>;
+
+export const DiskUsageSchema = z.object({
+  layersSize: z.number(),
+  images: z.array(
+    z.object({
+      id: z.string(),
+      repoTags: z.array(z.string()),
+      size: z.number(),
+      sharedSize: z.number(),
+      containers: z.number().int(),
+      created: z.number(),
+      labels: z.record(z.string(), z.string()),
+    }),
+  ),
+  containers: z.array(
+    z.object({
+      id: z.string(),
+      names: z.array(z.string()),
+      image: z.string(),
+      sizeRw: z.number(),
+      state: z.string(),
+      created: z.number(),
+    }),
+  ),
+  volumes: z.array(
+    z.object({
+      name: z.string(),
+      size: z.number(),
+      refCount: z.number().int(),
+      labels: z.record(z.string(), z.string()),
+    }),
+  ),
+  buildCache: z.array(
+    z.object({
+      id: z.string(),
+      type: z.string(),
+      size: z.number(),
+      inUse: z.boolean(),
+      shared: z.boolean(),
+      createdAt: z.string(),
+      lastUsedAt: z.string().nullable(),
+    }),
+  ),
+});
+export type DiskUsage = z.infer<typeof DiskUsageSchema>;
+
+export const NetworkFactSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  driver: z.string(),
+  options: z.record(z.string(), z.string()),
+  subnets: z.array(z.string()),
+});
+export type NetworkFact = z.infer<typeof NetworkFactSchema>;
+
+export const CollectorRunSchema = z.object({
+  name: z.string(),
+  ms: z.number(),
+  status: z.enum(['ok', 'error', 'timeout']),
+});
+export type CollectorRun = z.infer<typeof CollectorRunSchema>;
+
+export const FactsSchema = z.object({
+  schemaVersion: z.literal(FACTS_SCHEMA_VERSION),
+  toolVersion: z.string(),
+  collectedAt: z.string(),
+  mode: z.enum(['live', 'offline-root']),
+  /** For offline audits, the root filesystem audited; paths in facts are relative to it. */
+  root: z.string().nullable(),
+  endpoint: factSchema(EndpointSchema),
+  host: factSchema(HostFactSchema),
+  engine: factSchema(EngineVersionSchema),
+  info: factSchema(EngineInfoSchema),
+  daemonProcess: factSchema(DaemonProcessSchema),
+  serviceUnit: factSchema(ServiceUnitSchema),
+  daemonFlags: factSchema(DaemonFlagsSchema),
+  daemonConfig: factSchema(DaemonConfigFileSchema),
+  containers: factSchema(z.array(ContainerFactSchema)),
+  diskUsage: factSchema(DiskUsageSchema),
+  bridgeNetwork: factSchema(NetworkFactSchema),
+  collectors: z.array(CollectorRunSchema),
+});
+export type Facts = z.infer<typeof FactsSchema>;

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { EndpointSchema } from './endpoint';
+import { CollectorRunSchema, DaemonConfigFoundBySchema } from './facts';
+import { FindingSchema, SeveritySchema, StatusSchema } from './finding';
+
+/** Bumped on any incompatible change to the Report; every output format is derived from this shape. */
+export const REPORT_SCHEMA_VERSION = '1.0.0';
+
+export const HostSummarySchema = z.object({
+  hostname: z.string().nullable(),
+  platform: z.string().nullable(),
+  os: z.string().nullable(),
+  kernel: z.string().nullable(),
+  engineVersion: z.string().nullable(),
+  apiVersion: z.string().nullable(),
+  storageDriver: z.string().nullable(),
+  loggingDriver: z.string().nullable(),
+  rootless: z.boolean().nullable(),
+  desktop: z.boolean().nullable(),
+  containers: z.number().int().nullable(),
+});
+export type HostSummary = z.infer<typeof HostSummarySchema>;
+
+export const CountsSchema = z.object({
+  byStatus: z.record(StatusSchema, z.number().int()),
+  /** Failing and warning findings by severity. */
+  bySeverity: z.record(SeveritySchema, z.number().int()),
+});
+
+export const ReportSchema = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('dockhand'), version: z.string() }),
+  generatedAt: z.string(),
+  durationMs: z.number(),
+  mode: z.enum(['live', 'offline-root']),
+  host: HostSummarySchema,
+  endpoint: EndpointSchema.nullable(),
+  /** Why the endpoint could not be determined, when it could not. */
+  endpointError: z.string().nullable(),
+  daemonConfig: z
+    .object({ path: z.string(), foundBy: DaemonConfigFoundBySchema, reason: z.string(), exists: z.boolean() })
+    .nullable(),
+  timings: z.array(CollectorRunSchema),
+  findings: z.array(FindingSchema),
+  summary: CountsSchema.extend({
+    /** 0 to 100: severity-weighted share of applicable checks that pass (see docs). */
+    score: z.number().min(0).max(100),
+    checksRun: z.number().int(),
+  }),
+});
+export type Report = z.infer<typeof ReportSchema>;

@@ -1,0 +1,179 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface PrivateDockerd {
+  readonly dir: string;
+  readonly socket: string;
+  /** unix:///…/sock, for DOCKER_HOST and Dockhand's --host. */
+  readonly host: string;
+  readonly configPath: string;
+  readonly pidfile: string;
+  readonly args: string[];
+  readonly pid: number;
+  logs(): Promise<string>;
+  /** Runs the docker CLI against this daemon. */
+  docker(args: string[], input?: Buffer): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export type StartOutcome = { started: true; daemon: PrivateDockerd } | { started: false; exitCode: number | null; log: string };
+
+export interface StartOptions {
+  /** daemon.json content: raw text, or an object to serialise. Undefined: no file at all. */
+  daemonJson?: string | Buffer | object;
+  /** Extra dockerd flags. */
+  flags?: string[];
+  /** Run in a private network namespace (default), so parallel daemons do not share docker0 or iptables. */
+  netns?: boolean;
+  /** How long to wait for /_ping before declaring it hung. */
+  timeoutMs?: number;
+  /** Reuse this directory (restart with the same data). */
+  dir?: string;
+}
+
+export function ping(socket: string, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ socketPath: socket, path: '/_ping', timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/** Starts a dockerd that touches nothing of the system's: its own data-root, exec-root, pidfile, socket and config. */
+export async function startDockerd(options: StartOptions = {}): Promise<StartOutcome> {
+  // Unix socket paths are limited to 108 bytes: keep the directory short.
+  const dir = options.dir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-')));
+  const socket = path.join(dir, 'sock');
+  const configPath = path.join(dir, 'daemon.json');
+  const pidfile = path.join(dir, 'pid');
+  const logPath = path.join(dir, 'dockerd.log');
+  if (options.daemonJson !== undefined) {
+    await fs.writeFile(configPath, typeof options.daemonJson === 'string' || Buffer.isBuffer(options.daemonJson) ? options.daemonJson : JSON.stringify(options.daemonJson, null, 2));
+  }
+  const args = [
+    '--data-root', path.join(dir, 'data'),
+    '--exec-root', path.join(dir, 'exec'),
+    '--pidfile', pidfile,
+    '-H', `unix://${socket}`,
+    '--config-file', configPath,
+    ...(options.flags ?? []),
+  ];
+  const log = await fs.open(logPath, 'a');
+  const useNetns = options.netns ?? true;
+  const child: ChildProcess = spawn(useNetns ? 'unshare' : 'dockerd', useNetns ? ['-n', 'dockerd', ...args] : args, {
+    stdio: ['ignore', log.fd, log.fd],
+    detached: true,
+  });
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
+  child.on('error', () => (exited = -1));
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  const readLog = () => fs.readFile(logPath, 'utf8').catch(() => '');
+  while (Date.now() < deadline) {
+    if (exited !== undefined) {
+      await log.close();
+      const text = await readLog();
+      if (!options.dir) await removeDir(dir);
+      return { started: false, exitCode: exited, log: text };
+    }
+    if (await ping(socket, 500)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await log.close();
+  if (exited === undefined && !(await ping(socket, 500))) {
+    await killAndWait(child);
+    const text = await readLog();
+    if (!options.dir) await removeDir(dir);
+    return { started: false, exitCode: null, log: `dockerd did not answer within the time limit\n${text}` };
+  }
+  const env = { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: path.join(dir, 'client') };
+  const daemon: PrivateDockerd = {
+    dir,
+    socket,
+    host: `unix://${socket}`,
+    configPath,
+    pidfile,
+    args: ['dockerd', ...args],
+    pid: child.pid!,
+    logs: readLog,
+    async docker(cliArgs, input) {
+      return dockerCli(cliArgs, env, input);
+    },
+    async stop() {
+      await killAndWait(child);
+      if (!options.dir) await removeDir(dir);
+    },
+  };
+  return { started: true, daemon };
+}
+
+export function dockerCli(args: string[], env: NodeJS.ProcessEnv, input?: Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('docker', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`docker ${args.join(' ')} exited ${code}: ${err.trim()}`))));
+    child.stdin.end(input);
+  });
+}
+
+async function killAndWait(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await done;
+  clearTimeout(timer);
+}
+
+/** Removes a daemon's directory, unmounting whatever dockerd left mounted under it first. */
+async function removeDir(dir: string): Promise<void> {
+  try {
+    const mounts = (await fs.readFile('/proc/self/mounts', 'utf8'))
+      .split('\n')
+      .map((l) => l.split(' ')[1] ?? '')
+      .filter((m) => m.startsWith(dir + '/'))
+      .sort((a, b) => b.length - a.length);
+    for (const m of mounts) await run('umount', ['-l', m]).catch(() => undefined);
+  } catch {
+    // best effort: a leftover temp directory is not worth failing a test for
+  }
+  await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+}
+
+let rootfsTar: Promise<Buffer> | undefined;
+
+/** A tar of a minimal root filesystem holding Debian's static busybox: test images without any registry. */
+export function busyboxRootfsTar(): Promise<Buffer> {
+  rootfsTar ??= (async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-rootfs-'));
+    await fs.mkdir(path.join(dir, 'bin'), { recursive: true });
+    await fs.copyFile('/bin/busybox', path.join(dir, 'bin', 'busybox'));
+    for (const applet of ['sh', 'sleep', 'true', 'id', 'cat']) await fs.symlink('busybox', path.join(dir, 'bin', applet));
+    const { stdout } = await run('tar', ['-C', dir, '-c', '.'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+    await fs.rm(dir, { recursive: true, force: true });
+    return stdout as unknown as Buffer;
+  })();
+  return rootfsTar;
+}
+
+/** Imports the busybox root filesystem as `tag`, with a long sleep as its command. */
+export async function importBusybox(daemon: PrivateDockerd, tag = 'dockhand-test/busybox:1'): Promise<string> {
+  await daemon.docker(['import', '--change', 'CMD ["/bin/sleep","3600"]', '-', tag], await busyboxRootfsTar());
+  return tag;
+}
