@@ -123,7 +123,9 @@ export const DaemonConfigFileSchema = z.object({
   /** dockerd fails when a --config-file given explicitly is missing, but not when the default one is. */
   explicit: z.boolean(),
   exists: z.boolean(),
+  /** Decoded text (UTF-16 files transcoded); engines differ in which encodings they read. */
   text: z.string().nullable(),
+  encoding: z.enum(['utf8', 'utf16', 'invalid-utf8']),
   bytes: z.number().int(),
 });
 export type DaemonConfigFile = z.infer<typeof DaemonConfigFileSchema>;

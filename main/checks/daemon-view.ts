@@ -70,7 +70,7 @@ export function daemonView(facts: Facts): DaemonView {
     flags,
     flagsSource,
     preflight: config
-      ? preflight({ text: config.text, path: config.path, explicit: config.explicit, flags: flagArgs, engineVersion: version, platform })
+      ? preflight({ text: config.text, encoding: config.encoding, path: config.path, explicit: config.explicit, flags: flagArgs, engineVersion: version, platform })
       : null,
     setting(key) {
       const fromFlag = flags?.get(key);

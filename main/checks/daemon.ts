@@ -1,4 +1,6 @@
 import type { Check } from '../../shared/check';
+import type { Fact } from '../../shared/fact';
+import type { Facts } from '../../shared/facts';
 import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { daemonView, type SettingValue } from './daemon-view';
@@ -13,6 +15,16 @@ function settingEvidence(label: string, setting: SettingValue | null, fallback: 
 }
 
 const INFO: Source = { kind: 'api', call: 'GET /info' };
+
+/**
+ * When the daemon cannot be asked, these checks judge the configuration that will apply when it starts (as for an
+ * offline root); the evidence says so. Without even a daemon.json fact there is nothing to judge: the check errors.
+ */
+function configuredOnly(facts: Facts, fact: Fact<unknown>, what: string): Evidence {
+  if (!facts.daemonConfig.ok && !fact.ok) need(fact, what);
+  const why = fact.ok ? 'not needed' : fact.error.message;
+  return { label: `${what} (running daemon)`, value: `unavailable: ${why}; judged from the configuration`, source: fact.sources[0] ?? INFO };
+}
 
 export const daemonConfigValid: Check = {
   id: 'daemon.config.valid',
@@ -77,13 +89,10 @@ export const daemonLogRotation: Check = {
     const view = daemonView(facts);
     const configured = view.setting('log-driver');
     const running = facts.info.ok ? facts.info.value.loggingDriver : null;
-    if (!running && !facts.daemonConfig.ok) need(facts.info, 'the running log driver');
     const driver = running || (typeof configured?.value === 'string' ? configured.value : 'json-file');
-    const evidence: Evidence[] = [
-      running
-        ? { label: 'log driver (running daemon)', value: running, source: INFO }
-        : settingEvidence('log driver', configured, { value: 'json-file', detail: "dockerd's default log driver" }),
-    ];
+    const evidence: Evidence[] = running
+      ? [{ label: 'log driver (running daemon)', value: running, source: INFO }]
+      : [configuredOnly(facts, facts.info, 'log driver'), settingEvidence('log driver', configured, { value: 'json-file', detail: "dockerd's default log driver" })];
     if (driver === 'local') return pass('The local log driver rotates logs by default (5 files of 20 MB per container).', { evidence });
     if (driver !== 'json-file') return pass(`Logs go to the ${driver} driver, not to unbounded json-file logs.`, { evidence });
     const logOpts = view.setting('log-opts');
@@ -142,11 +151,11 @@ export const daemonLiveRestore: Check = {
       enabled = facts.info.value.liveRestoreEnabled;
       evidence.unshift({ label: 'live restore (running daemon)', value: enabled, source: INFO });
     } else {
-      if (!facts.daemonConfig.ok) need(facts.info, 'the running daemon');
+      evidence.unshift(configuredOnly(facts, facts.info, 'live restore'));
       enabled = booleanSetting(configured) ?? false;
     }
     if (enabled) return pass('Live restore is enabled: containers survive a daemon restart.', { evidence });
-    const pending = booleanSetting(configured) === true ? ' (daemon.json enables it, but the running daemon has not reloaded it)' : '';
+    const pending = facts.info.ok && booleanSetting(configured) === true ? ' (daemon.json enables it, but the running daemon has not reloaded it)' : '';
     return fail(`Live restore is disabled: restarting or upgrading dockerd stops every container${pending}.`, { evidence, fix: { id: 'daemon.live-restore', params: { value: true } } });
   },
 };
@@ -171,21 +180,22 @@ export const daemonInsecureRegistries: Check = {
     const configured = daemonView(facts).setting('insecure-registries');
     const configuredList = (Array.isArray(configured?.value) ? configured.value : configured?.value ? [configured.value] : []).map(String);
     let registries: { name: string; source: Source }[];
+    const context: Evidence[] = [];
     if (facts.info.ok) {
       registries = facts.info.value.insecureRegistries.filter((r) => !BUILTIN_INSECURE.has(r)).map((name) => ({ name, source: INFO }));
     } else {
-      if (!facts.daemonConfig.ok) need(facts.info, 'the running daemon');
+      context.push(configuredOnly(facts, facts.info, 'insecure registries'));
       registries = configuredList.map((name) => ({ name, source: configured!.source }));
     }
     if (registries.length === 0) {
       return pass('No insecure registries: every registry is reached over verified TLS (127.0.0.0/8 is always allowed by Docker).', {
-        evidence: [settingEvidence('insecure-registries', configured, { value: [], detail: 'none configured' })],
+        evidence: [...context, settingEvidence('insecure-registries', configured, { value: [], detail: 'none configured' })],
       });
     }
     return registries.map((r) =>
       fail(`Registry ${r.name} is insecure: images and credentials travel without verified TLS.`, {
         target: r.name,
-        evidence: [{ label: 'insecure registry', value: r.name, source: r.source }, ...(configured ? [settingEvidence('insecure-registries', configured, { value: [], detail: '' })] : [])],
+        evidence: [...context, { label: 'insecure registry', value: r.name, source: r.source }, ...(configured ? [settingEvidence('insecure-registries', configured, { value: [], detail: '' })] : [])],
         fix: { id: 'daemon.insecure-registries', params: { remove: r.name } },
       }),
     );
@@ -215,7 +225,7 @@ export const daemonIcc: Check = {
     } else if (facts.bridgeNetwork.error.code === 'failed' && /404/.test(facts.bridgeNetwork.error.message)) {
       return pass('The daemon has no default bridge network, so there is no inter-container traffic on docker0.', { evidence });
     } else {
-      if (!facts.daemonConfig.ok) need(facts.bridgeNetwork, 'the default bridge network');
+      evidence.unshift(configuredOnly(facts, facts.bridgeNetwork, 'default bridge network'));
       enabled = booleanSetting(configured) ?? true;
     }
     if (!enabled) return pass('Inter-container communication on the default bridge is disabled.', { evidence });

@@ -7,6 +7,7 @@ import type { Host } from '../host/host';
 import { HostError } from '../host/host';
 import { MAX_DAEMON_JSON_BYTES } from '../collect/daemon-config';
 import { NEWEST_KNOWN, parseMinor } from '../preflight/engine-version';
+import { decodeConfigBytes } from '../preflight/decode';
 import { preflight } from '../preflight/preflight';
 import { CliError, EXIT } from './exit-codes';
 
@@ -57,9 +58,9 @@ async function resolveEngineVersion(host: Host, options: DaemonConfigCheckOption
 }
 
 export async function checkDaemonConfig(host: Host, file: string, options: DaemonConfigCheckOptions): Promise<DaemonConfigCheckOutcome> {
-  let text: string;
+  let decoded: ReturnType<typeof decodeConfigBytes>;
   try {
-    text = (await host.readFile(file, MAX_DAEMON_JSON_BYTES)).toString('utf8');
+    decoded = decodeConfigBytes(await host.readFile(file, MAX_DAEMON_JSON_BYTES));
   } catch (error) {
     const err = error instanceof HostError ? error : new HostError('failed', String(error));
     throw new CliError(`cannot check ${file}: ${err.message}`, EXIT.usage);
@@ -78,7 +79,7 @@ export async function checkDaemonConfig(host: Host, file: string, options: Daemo
   }
   const engine = await resolveEngineVersion(host, options);
   const platform = options.platform ?? (host.platform === 'win32' ? 'windows' : 'linux');
-  const result = preflight({ text, path: file, explicit: true, flags, engineVersion: engine.version, platform });
+  const result = preflight({ ...decoded, path: file, explicit: true, flags, engineVersion: engine.version, platform });
   return { result, file, flagsFrom, engineVersionFrom: engine.from };
 }
 

@@ -35,6 +35,8 @@ export function buildProgram(): Command {
   const program = new Command('dockhand')
     .description('Audit and harden a Docker host, and clean its disk.')
     .version(VERSION)
+    // Before any subcommand is added, so they inherit it: errors come back to main() for one exit-code policy.
+    .exitOverride()
     .showHelpAfterError()
     .addHelpText(
       'after',
@@ -100,7 +102,6 @@ export function buildProgram(): Command {
 /** Runs the CLI; every failure ends as one clear line on stderr and an exit code, never a stack trace. */
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -5,6 +5,7 @@ import type { Endpoint } from '../../shared/endpoint';
 import type { Source } from '../../shared/source';
 import type { Host } from '../host/host';
 import { HostError } from '../host/host';
+import { decodeConfigBytes } from '../preflight/decode';
 import { failure } from './context';
 
 /** dockerd reads the whole file; Dockhand stops at this size and says so rather than load a runaway file. */
@@ -83,10 +84,10 @@ export async function readDaemonConfig(host: Host, located: Located): Promise<Fa
   const base = { path: host.displayPath(located.path), foundBy: located.foundBy, reason: located.reason, explicit: located.explicit };
   try {
     const bytes = await host.readFile(located.path, MAX_DAEMON_JSON_BYTES);
-    return { ok: true, value: { ...base, exists: true, text: bytes.toString('utf8'), bytes: bytes.length }, sources };
+    return { ok: true, value: { ...base, exists: true, ...decodeConfigBytes(bytes), bytes: bytes.length }, sources };
   } catch (error) {
     if (error instanceof HostError && error.code === 'not-found') {
-      return { ok: true, value: { ...base, exists: false, text: null, bytes: 0 }, sources };
+      return { ok: true, value: { ...base, exists: false, text: null, encoding: 'utf8', bytes: 0 }, sources };
     }
     const err = error instanceof HostError ? error : new HostError('failed', String(error));
     return failure(new HostError(err.code, `${err.message} (daemon.json found as: ${located.reason})`), sources);

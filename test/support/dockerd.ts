@@ -35,6 +35,34 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Reuse this directory (restart with the same data). */
   dir?: string;
+  /**
+   * Put a runc wrapper first on dockerd's PATH that drops CAP_SYS_RESOURCE from each bundle, so --privileged
+   * containers can start in this sandbox (whose bounding set lacks that capability). Inspect still shows Privileged.
+   */
+  privilegedWrapper?: boolean;
+}
+
+/** Writes the runc wrapper: edits the bundle's config.json with node, then execs the real runc (keeping every fd). */
+async function writeRuncWrapper(dir: string): Promise<string> {
+  const bin = path.join(dir, 'bin');
+  await fs.mkdir(bin, { recursive: true });
+  const realRunc = (await run('sh', ['-c', 'command -v runc'])).stdout.trim();
+  const edit = `const f=process.argv[1];const fs=require('fs');const c=JSON.parse(fs.readFileSync(f,'utf8'));const caps=(c.process||{}).capabilities||{};for(const k of Object.keys(caps)){caps[k]=(caps[k]||[]).filter(x=>x!=='CAP_SYS_RESOURCE')}fs.writeFileSync(f,JSON.stringify(c))`;
+  const script = `#!/bin/sh
+bundle=""
+prev=""
+for a in "$@"; do
+  if [ "$prev" = "--bundle" ] || [ "$prev" = "-b" ]; then bundle="$a"; fi
+  case "$a" in --bundle=*) bundle="\${a#--bundle=}";; esac
+  prev="$a"
+done
+if [ -n "$bundle" ] && [ -f "$bundle/config.json" ]; then
+  ${JSON.stringify(process.execPath)} -e ${JSON.stringify(edit).replace(/\$/g, '\$')} "$bundle/config.json" || exit 1
+fi
+exec ${realRunc} "$@"
+`;
+  await fs.writeFile(path.join(bin, 'runc'), script, { mode: 0o755 });
+  return bin;
 }
 
 export function ping(socket: string, timeoutMs = 1000): Promise<boolean> {
@@ -72,9 +100,12 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
   ];
   const log = await fs.open(logPath, 'a');
   const useNetns = options.netns ?? true;
+  const env = { ...process.env };
+  if (options.privilegedWrapper) env.PATH = `${await writeRuncWrapper(dir)}:${process.env.PATH ?? ''}`;
   const child: ChildProcess = spawn(useNetns ? 'unshare' : 'dockerd', useNetns ? ['-n', 'dockerd', ...args] : args, {
     stdio: ['ignore', log.fd, log.fd],
     detached: true,
+    env,
   });
   let exited: number | null | undefined;
   child.on('exit', (code) => (exited = code));
@@ -98,7 +129,7 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
     if (!options.dir) await removeDir(dir);
     return { started: false, exitCode: null, log: `dockerd did not answer within the time limit\n${text}` };
   }
-  const env = { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: path.join(dir, 'client') };
+  const cliEnv = { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: path.join(dir, 'client') };
   const daemon: PrivateDockerd = {
     dir,
     socket,
@@ -109,7 +140,7 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
     pid: child.pid!,
     logs: readLog,
     async docker(cliArgs, input) {
-      return dockerCli(cliArgs, env, input);
+      return dockerCli(cliArgs, cliEnv, input);
     },
     async stop() {
       await killAndWait(child);
