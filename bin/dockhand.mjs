@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const bundle = fileURLToPath(new URL('../dist/cli.mjs', import.meta.url));
+const bundle = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 if (!existsSync(bundle)) {
   process.stderr.write('dockhand: not built yet: run `npm install` (or `npm run build`) in the Dockhand checkout first.\n');
   process.exit(2);

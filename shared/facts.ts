@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { FACTS_SCHEMA_VERSION } from './constants';
+
+export { FACTS_SCHEMA_VERSION };
 import { EndpointSchema } from './endpoint';
 import { factSchema } from './fact';
 
@@ -6,7 +9,6 @@ import { factSchema } from './fact';
  * The facts snapshot: everything an audit collected, serializable, so it can be saved and evaluated again
  * (support bundles, reproducible reports, test fixtures). Checks see nothing else.
  */
-export const FACTS_SCHEMA_VERSION = 1;
 
 export const HostFactSchema = z.object({
   platform: z.enum(['linux', 'darwin', 'win32', 'other']),

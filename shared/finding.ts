@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { SEVERITIES, STATUSES } from './constants';
 import { JsonValueSchema } from './json';
 import { SourceSchema } from './source';
 
-export const SeveritySchema = z.enum(['critical', 'high', 'medium', 'low', 'info']);
+export const SeveritySchema = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof SeveritySchema>;
-export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+export const SEVERITY_ORDER: readonly Severity[] = SEVERITIES;
 
-export const StatusSchema = z.enum(['pass', 'fail', 'warn', 'info', 'skipped', 'error']);
+export const StatusSchema = z.enum(STATUSES);
 export type Status = z.infer<typeof StatusSchema>;
 
 export const PlatformSchema = z.enum(['linux', 'darwin', 'win32']);

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { REPORT_SCHEMA_VERSION } from './constants';
+
+export { REPORT_SCHEMA_VERSION };
 import { EndpointSchema } from './endpoint';
 import { CollectorRunSchema, DaemonConfigFoundBySchema } from './facts';
 import { FindingSchema, SeveritySchema, StatusSchema } from './finding';
 
-/** Bumped on any incompatible change to the Report; every output format is derived from this shape. */
-export const REPORT_SCHEMA_VERSION = '1.0.0';
 
 export const HostSummarySchema = z.object({
   hostname: z.string().nullable(),

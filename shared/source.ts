@@ -19,22 +19,3 @@ export const SourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('user'), detail: z.string().describe('given by the user, e.g. a CLI option') }),
 ]);
 export type Source = z.infer<typeof SourceSchema>;
-
-export function describeSource(source: Source): string {
-  switch (source.kind) {
-    case 'file':
-      return source.line ? `${source.path}:${source.line}${source.column ? `:${source.column}` : ''}` : source.path;
-    case 'command':
-      return `command: ${source.command}`;
-    case 'api':
-      return `Engine API ${source.call}`;
-    case 'env':
-      return `environment variable ${source.name}`;
-    case 'process':
-      return `process ${source.pid}${source.detail ? ` (${source.detail})` : ''}`;
-    case 'default':
-      return `default: ${source.detail}`;
-    case 'user':
-      return `user: ${source.detail}`;
-  }
-}

@@ -17,6 +17,8 @@ export interface DaemonConfigCheckOptions {
   platform?: 'linux' | 'windows';
   host?: string;
   context?: string;
+  /** Where docker.service is read from when --flags is not given (an offline root); the local machine by default. */
+  unitHost?: Host;
 }
 
 export interface DaemonConfigCheckOutcome {
@@ -45,7 +47,7 @@ async function resolveEngineVersion(host: Host, options: DaemonConfigCheckOption
   if (endpoint.ok) {
     try {
       const api = await createEngineApi(host, endpoint.value, 2000);
-      const v = (await api.get<{ Version?: unknown }>('/version')) ?? {};
+      const v = (await api.get<{ Version?: unknown }>('/version').finally(() => api.close())) ?? {};
       if (typeof v.Version === 'string' && parseMinor(v.Version)) return { version: v.Version, from: `the daemon at ${endpoint.value.host}` };
     } catch {
       // fall through to the binary
@@ -71,7 +73,7 @@ export async function checkDaemonConfig(host: Host, file: string, options: Daemo
     flags = splitFlags(options.flags);
     flagsFrom = '--flags';
   } else if (host.platform === 'linux') {
-    const unit = await collectServiceUnit(host);
+    const unit = await collectServiceUnit(options.unitHost ?? host);
     if (unit.ok && unit.value.execStart) {
       flags = unit.value.execStart.argv.slice(1);
       flagsFrom = `${unit.value.execStart.path}:${unit.value.execStart.line} (docker.service ExecStart)`;

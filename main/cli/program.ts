@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { promises as fs } from 'node:fs';
-import { SEVERITY_ORDER, type Severity } from '../../shared/finding';
+import { SEVERITIES as SEVERITY_ORDER } from '../../shared/constants';
+import type { Severity } from '../../shared/finding';
 import type { JsonValue } from '../../shared/json';
 import { maskSecrets } from '../../shared/mask';
 import type { Report } from '../../shared/report';
@@ -8,6 +9,7 @@ import { runAudit } from '../audit';
 import { CHECKS } from '../checks/registry';
 import { DEFAULT_TIMEOUT_MS } from '../collect/collect';
 import { LocalHost } from '../host/local-host';
+import { RootfsHost } from '../host/rootfs-host';
 import { renderText } from '../report/text';
 import { VERSION } from '../version';
 import { checkDaemonConfig, preflightJson, renderPreflightText, splitFlags } from './daemon-config-check';
@@ -80,9 +82,10 @@ export function buildProgram(): Command {
     .option('--engine-version <version>', 'apply the rules of this Docker Engine version (default: the local daemon, else `dockerd --version`)')
     .addOption(new Option('--platform <platform>', 'daemon platform').choices(['linux', 'windows']))
     .option('-H, --host <address>', 'Docker endpoint to ask for the engine version')
+    .option('--root <dir>', "read docker.service's flags from this root filesystem (an unpacked image) instead of /")
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (file: string, opts) => {
-      const outcome = await checkDaemonConfig(new LocalHost(), file, opts);
+      const outcome = await checkDaemonConfig(new LocalHost(), file, { ...opts, unitHost: opts.root ? new RootfsHost(opts.root) : undefined });
       await emit(opts.format === 'json' ? preflightJson(outcome) : renderPreflightText(outcome), undefined);
       process.exitCode = outcome.result.willStart ? EXIT.ok : EXIT.willNotStart;
     });

@@ -1,6 +1,7 @@
 import type { Endpoint } from '../../shared/endpoint';
 import type { Fact } from '../../shared/fact';
-import { FACTS_SCHEMA_VERSION, type CollectorRun, type Facts } from '../../shared/facts';
+import { FACTS_SCHEMA_VERSION } from '../../shared/constants';
+import type { CollectorRun, Facts } from '../../shared/facts';
 import { discoverEndpoint } from '../discover/endpoint';
 import type { Host } from '../host/host';
 import { HostError } from '../host/host';
@@ -110,6 +111,7 @@ export async function collectFacts(options: CollectOptions): Promise<Facts> {
 
   const keys = Object.keys(COLLECTORS) as FactKey[];
   const values = await Promise.all(keys.map((k) => ctx.get(k)));
+  apiPromise?.then((api) => api.close(), () => undefined);
   const facts = Object.fromEntries(keys.map((k, i) => [k, values[i]])) as { [K in FactKey]: Facts[K] };
   return {
     schemaVersion: FACTS_SCHEMA_VERSION,

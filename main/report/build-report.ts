@@ -1,9 +1,9 @@
 import type { Facts } from '../../shared/facts';
 import type { Finding, Severity, Status } from '../../shared/finding';
-import { SEVERITY_ORDER, StatusSchema } from '../../shared/finding';
+import { SEVERITIES as SEVERITY_ORDER, STATUSES, REPORT_SCHEMA_VERSION } from '../../shared/constants';
 import type { JsonValue } from '../../shared/json';
 import { maskSecrets } from '../../shared/mask';
-import { REPORT_SCHEMA_VERSION, type Report } from '../../shared/report';
+import type { Report } from '../../shared/report';
 import { VERSION } from '../version';
 
 /** How much a check weighs in the score: a critical problem costs ten times a low one; info checks do not count. */
@@ -32,7 +32,7 @@ export function score(findings: readonly Finding[]): number {
 }
 
 export function counts(findings: readonly Finding[]): Report['summary']['byStatus'] extends infer S ? { byStatus: S; bySeverity: Record<Severity, number> } : never {
-  const byStatus = Object.fromEntries(StatusSchema.options.map((s) => [s, 0])) as Record<Status, number>;
+  const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   const bySeverity = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) {
     byStatus[f.result.status]++;

@@ -1,5 +1,5 @@
 import type { Finding, Severity, Status } from '../../shared/finding';
-import { describeSource } from '../../shared/source';
+import { describeSource } from '../../shared/describe-source';
 import type { Report } from '../../shared/report';
 import { formatMs } from '../util/timeout';
 

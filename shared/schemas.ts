@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { FactsSchema } from './facts';
+import { PreflightResultSchema } from './preflight';
+import { REPORT_SCHEMA_VERSION, ReportSchema } from './report';
+
+/** The published JSON Schemas, generated from the same zod definitions the code validates with. */
+export function publishedSchemas(): Record<string, object> {
+  const make = (schema: z.ZodType, id: string, title: string) => ({
+    $id: `https://dockhand.dev/schema/${id}`,
+    title,
+    ...z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any' }),
+  });
+  return {
+    'report.schema.json': make(ReportSchema, `report-${REPORT_SCHEMA_VERSION}.json`, `Dockhand report ${REPORT_SCHEMA_VERSION}`),
+    'facts.schema.json': make(FactsSchema, 'facts-1.json', 'Dockhand facts snapshot'),
+    'preflight.schema.json': make(PreflightResultSchema, 'preflight-1.json', 'Dockhand daemon.json pre-flight result'),
+  };
+}
