@@ -4,5 +4,4 @@ import { apiFloor } from './engine-floor';
 
 const socket = process.argv[2];
 if (!socket) throw new Error('usage: floor-process.ts SOCKET');
-const ms = await apiFloor(socket);
-process.stdout.write(`${ms}\n`);
+void apiFloor(socket).then((ms) => process.stdout.write(`${ms}\n`));
