@@ -7,7 +7,7 @@ export const EXIT = {
   usage: 2,
   /** daemon-config check: dockerd will not start with this file. */
   willNotStart: 3,
-  /** audit: incomplete, the Docker daemon could not be reached (daemon checks are errors). */
+  /** audit: incomplete, some check ended in `error` (daemon unreachable, a file unreadable). */
   incomplete: 4,
   internal: 70,
 } as const;

@@ -42,7 +42,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addHelpText(
       'after',
-      `\nExit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or unreadable input · 3 daemon.json will not start dockerd · 4 audit incomplete (daemon unreachable) · 70 internal error`,
+      `\nExit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or unreadable input · 3 daemon.json will not start dockerd · 4 audit incomplete (a check could not be evaluated: daemon unreachable, file unreadable) · 70 internal error`,
     );
 
   program
