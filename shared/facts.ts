@@ -4,6 +4,11 @@ import { FACTS_SCHEMA_VERSION } from './constants';
 export { FACTS_SCHEMA_VERSION };
 import { EndpointSchema } from './endpoint';
 import { factSchema } from './fact';
+import { ContainerLogFactSchema, DataRootFsFactSchema, ScheduledCleanupFactSchema } from './facts/disk';
+import { DesktopFactSchema, WslFactSchema } from './facts/desktop';
+import { AccountsFactSchema, AuditRulesFactSchema, ClientConfigFactSchema, FileStatFactSchema, ProcessEnvFactSchema, SubIdsFactSchema } from './facts/host-files';
+import { ImageFactSchema } from './facts/images';
+import { DnsFactSchema, HostNetworkFactSchema, IptablesFactSchema } from './facts/network';
 
 /**
  * The facts snapshot: everything an audit collected, serializable, so it can be saved and evaluated again
@@ -277,6 +282,21 @@ export const FactsSchema = z.object({
   containers: factSchema(z.array(ContainerFactSchema)),
   diskUsage: factSchema(DiskUsageSchema),
   bridgeNetwork: factSchema(NetworkFactSchema),
+  images: factSchema(z.array(ImageFactSchema)),
+  files: factSchema(z.array(FileStatFactSchema)),
+  accounts: factSchema(AccountsFactSchema),
+  subIds: factSchema(SubIdsFactSchema),
+  clientConfig: factSchema(ClientConfigFactSchema),
+  processEnv: factSchema(ProcessEnvFactSchema),
+  auditRules: factSchema(AuditRulesFactSchema),
+  hostNetwork: factSchema(HostNetworkFactSchema),
+  dns: factSchema(DnsFactSchema),
+  iptables: factSchema(IptablesFactSchema),
+  dataRootFs: factSchema(DataRootFsFactSchema),
+  containerLogs: factSchema(z.array(ContainerLogFactSchema)),
+  scheduledCleanup: factSchema(ScheduledCleanupFactSchema),
+  desktop: factSchema(DesktopFactSchema),
+  wsl: factSchema(WslFactSchema),
   collectors: z.array(CollectorRunSchema),
 });
 export type Facts = z.infer<typeof FactsSchema>;

@@ -27,6 +27,8 @@ export const CategorySchema = z.enum([
   'client',
   'disk',
   'wsl-desktop',
+  'host',
+  'files',
 ]);
 export type Category = z.infer<typeof CategorySchema>;
 

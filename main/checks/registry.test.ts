@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Facts } from '../../shared/facts';
+import { type Facts, FactsSchema } from '../../shared/facts';
 import { CHECKS } from './registry';
 import { evaluateChecks } from './runner';
 import { validateRegistry } from './validate-registry';
@@ -20,25 +20,17 @@ test('the ids the audit-pipeline issue names exist', () => {
 /** A snapshot where nothing could be collected: every check must answer skipped or error, never throw. */
 function nothingCollected(code: 'unreachable' | 'unsupported'): Facts {
   const failed = { ok: false as const, error: { code, message: `${code} for the test` }, sources: [] };
+  const meta = ['schemaVersion', 'toolVersion', 'collectedAt', 'mode', 'root', 'collectors'];
+  const factKeys = Object.keys(FactsSchema.shape).filter((k) => !meta.includes(k));
   return {
     schemaVersion: 1,
     toolVersion: 'test',
     collectedAt: new Date(0).toISOString(),
     mode: code === 'unsupported' ? 'offline-root' : 'live',
     root: null,
-    endpoint: failed,
-    host: failed,
-    engine: failed,
-    info: failed,
-    daemonProcess: failed,
-    serviceUnit: failed,
-    daemonFlags: failed,
-    daemonConfig: failed,
-    containers: failed,
-    diskUsage: failed,
-    bridgeNetwork: failed,
+    ...Object.fromEntries(factKeys.map((k) => [k, failed])),
     collectors: [],
-  };
+  } as Facts;
 }
 
 test('with no facts at all, checks are errors (daemon unreachable) or skipped (not available here), never a throw', () => {

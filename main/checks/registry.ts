@@ -1,7 +1,20 @@
 import type { Check } from '../../shared/check';
+import { ACCESS_CHECKS } from './access';
 import { CONTAINER_CHECKS } from './containers';
 import { DAEMON_CHECKS } from './daemon';
+import { DESKTOP_CHECKS } from './desktop';
+import { DISK_CHECKS } from './disk';
+import { IMAGE_CHECKS } from './images';
+import { NETWORK_CHECKS } from './network';
 
 /** Every check, in catalogue order. The catalogue doc, the CLI and the UI are all derived from this list. */
-export const CHECKS: readonly Check[] = [...DAEMON_CHECKS, ...CONTAINER_CHECKS];
+export const CHECKS: readonly Check[] = [
+  ...DAEMON_CHECKS,
+  ...NETWORK_CHECKS,
+  ...ACCESS_CHECKS,
+  ...CONTAINER_CHECKS,
+  ...IMAGE_CHECKS,
+  ...DISK_CHECKS,
+  ...DESKTOP_CHECKS,
+];
 

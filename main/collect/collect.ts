@@ -12,7 +12,12 @@ import { locateDaemonConfig, readDaemonConfig, resolveDaemonFlags } from './daem
 import { collectDaemonProcess } from './daemon-process';
 import { type EngineApi, EngineApiError, createEngineApi } from './engine-api';
 import { collectBridgeNetwork, collectContainers, collectDiskUsage, collectEngineInfo, collectEngineVersion } from './engine';
+import { collectDesktop, collectWsl } from './desktop';
+import { collectContainerLogs, collectDataRootFs, collectScheduledCleanup } from './disk';
 import { collectHost } from './host-facts';
+import { collectAccounts, collectAuditRules, collectClientConfig, collectFiles, collectProcessEnv, collectSubIds } from './host-files';
+import { collectDns, collectHostNetwork, collectIptables } from './host-network';
+import { collectImages } from './images';
 import { collectServiceUnit } from './systemd-unit';
 
 export interface CollectOptions {
@@ -49,6 +54,21 @@ const COLLECTORS: Collectors = {
       ? collectServiceUnit(ctx.host)
       : Promise.resolve(failure(new HostError('unsupported', 'systemd units exist only on Linux'))),
   daemonFlags: async (ctx) => resolveDaemonFlags(ctx.request.flags, await ctx.get('daemonProcess'), await ctx.get('serviceUnit')),
+  images: collectImages,
+  files: collectFiles,
+  accounts: collectAccounts,
+  subIds: collectSubIds,
+  clientConfig: collectClientConfig,
+  processEnv: collectProcessEnv,
+  auditRules: collectAuditRules,
+  hostNetwork: collectHostNetwork,
+  dns: collectDns,
+  iptables: collectIptables,
+  dataRootFs: collectDataRootFs,
+  containerLogs: collectContainerLogs,
+  scheduledCleanup: collectScheduledCleanup,
+  desktop: collectDesktop,
+  wsl: collectWsl,
   daemonConfig: async (ctx) => {
     const [process, unit, endpoint] = await Promise.all([ctx.get('daemonProcess'), ctx.get('serviceUnit'), ctx.endpoint()]);
     return readDaemonConfig(ctx.host, locateDaemonConfig(ctx.host, { configFile: ctx.request.configFile, endpoint, process, unit }));

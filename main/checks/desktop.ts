@@ -1,0 +1,3 @@
+import type { Check } from '../../shared/check';
+
+export const DESKTOP_CHECKS: readonly Check[] = [];

@@ -1,0 +1,3 @@
+import type { Check } from '../../shared/check';
+
+export const NETWORK_CHECKS: readonly Check[] = [];

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/** One image, from GET /images/json plus one GET /images/{id}/json per image (bounded concurrency). */
+export const ImageFactSchema = z.object({
+  id: z.string(),
+  repoTags: z.array(z.string()),
+  repoDigests: z.array(z.string()),
+  created: z.string(),
+  size: z.number(),
+  /** Config.User; "" means root. */
+  user: z.string(),
+  /** Config.Healthcheck.Test present and not ["NONE"]. */
+  hasHealthcheck: z.boolean(),
+  labels: z.record(z.string(), z.string()),
+});
+export type ImageFact = z.infer<typeof ImageFactSchema>;
