@@ -30,7 +30,7 @@ function nothingCollected(code: 'unreachable' | 'unsupported'): Facts {
     root: null,
     ...Object.fromEntries(factKeys.map((k) => [k, failed])),
     collectors: [],
-  } as Facts;
+  } as unknown as Facts;
 }
 
 test('with no facts at all, checks are errors (daemon unreachable) or skipped (not available here), never a throw', () => {
