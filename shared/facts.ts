@@ -168,6 +168,8 @@ export const ContainerFactSchema = z.object({
   user: z.string(),
   hasHealthcheck: z.boolean(),
   restartCount: z.number().int(),
+  /** The json-file/local log on the host (empty for other drivers). */
+  logPath: z.string(),
   state: z.object({
     status: z.string(),
     running: z.boolean(),

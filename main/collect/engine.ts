@@ -145,6 +145,7 @@ export function parseContainer(c: Raw): ContainerFact {
     user: str(config.User),
     hasHealthcheck: strings(obj(config.Healthcheck).Test).length > 0 && strings(obj(config.Healthcheck).Test)[0] !== 'NONE',
     restartCount: num(c.RestartCount),
+    logPath: str(c.LogPath),
     state: {
       status: str(state.Status),
       running: bool(state.Running),

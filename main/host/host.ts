@@ -11,6 +11,14 @@ export interface FileStat {
   mtimeMs: number;
 }
 
+/** Space and inodes of the filesystem holding a path (statfs(2)). */
+export interface FsStat {
+  totalBytes: number;
+  availableBytes: number;
+  totalInodes: number;
+  freeInodes: number;
+}
+
 export interface CommandResult {
   /** null when the process was killed (timeout) or could not start. */
   code: number | null;
@@ -47,6 +55,7 @@ export interface Host {
   readFile(path: string, maxBytes?: number): Promise<Buffer>;
   stat(path: string): Promise<FileStat>;
   readDir(path: string): Promise<string[]>;
+  statfs(path: string): Promise<FsStat>;
   /** Runs a program without a shell; throws HostError('unsupported') where commands cannot run (offline root). */
   run(command: string, args: string[], options: RunOptions): Promise<CommandResult>;
   env(name: string): string | undefined;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
-import { type CommandResult, type FileStat, type Host, HostError, type HostUser, type RunOptions, toHostError } from './host';
+import { type CommandResult, type FileStat, type FsStat, type Host, HostError, type HostUser, type RunOptions, toHostError } from './host';
 
 const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
 
@@ -35,6 +35,15 @@ export async function statPath(path: string, shownAs: string): Promise<FileStat>
       isSocket: s.isSocket(),
       mtimeMs: s.mtimeMs,
     };
+  } catch (error) {
+    throw toHostError(error, shownAs);
+  }
+}
+
+export async function statFs(path: string, shownAs: string): Promise<FsStat> {
+  try {
+    const s = await fs.statfs(path);
+    return { totalBytes: s.blocks * s.bsize, availableBytes: s.bavail * s.bsize, totalInodes: s.files, freeInodes: s.ffree };
   } catch (error) {
     throw toHostError(error, shownAs);
   }
@@ -128,6 +137,9 @@ export class LocalHost implements Host {
   }
   readDir(path: string): Promise<string[]> {
     return listDir(path, path);
+  }
+  statfs(path: string): Promise<FsStat> {
+    return statFs(path, path);
   }
   run(command: string, args: string[], options: RunOptions): Promise<CommandResult> {
     return runCommand(command, args, options);

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { type CommandResult, type FileStat, type Host, HostError, type HostUser, type RunOptions } from './host';
-import { listDir, readFileCapped, statPath } from './local-host';
+import { type CommandResult, type FileStat, type FsStat, type Host, HostError, type HostUser, type RunOptions } from './host';
+import { listDir, readFileCapped, statFs, statPath } from './local-host';
 
 const MAX_LINKS = 40;
 
@@ -58,6 +58,9 @@ export class RootfsHost implements Host {
   }
   async readDir(p: string): Promise<string[]> {
     return listDir(await this.resolve(p), p);
+  }
+  async statfs(p: string): Promise<FsStat> {
+    return statFs(await this.resolve(p), p);
   }
   run(command: string, _args: string[], _options: RunOptions): Promise<CommandResult> {
     return Promise.reject(new HostError('unsupported', `cannot run ${command}: auditing an offline root filesystem`));
