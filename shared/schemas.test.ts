@@ -7,10 +7,10 @@ import { LocalHost } from '../main/host/local-host';
 import { preflight } from '../main/preflight/preflight';
 import { publishedSchemas } from './schemas';
 
-test('the published JSON Schemas are generated from shared/ and up to date (npm run schema)', () => {
+test('the published JSON Schemas are generated from shared/ and up to date (npm run generate)', () => {
   for (const [name, schema] of Object.entries(publishedSchemas())) {
     const onDisk = JSON.parse(readFileSync(`docs/schema/${name}`, 'utf8'));
-    assert.deepEqual(onDisk, JSON.parse(JSON.stringify(schema)), `docs/schema/${name} is stale: run npm run schema`);
+    assert.deepEqual(onDisk, JSON.parse(JSON.stringify(schema)), `docs/schema/${name} is stale: run npm run generate`);
   }
 });
 

@@ -56,6 +56,7 @@ export const ORACLE_VARIANTS: OracleVariant[] = [
   { name: 'negative downloads', text: '{"max-concurrent-downloads": -1}', expectStart: false },
   { name: 'label without =', text: '{"labels": ["nokeyvalue"]}', expectStart: false },
   { name: 'unknown log opt', text: '{"log-opts": {"max-sise": "10m"}}', expectStart: false },
+  { name: 'seccomp-profile unconfined before 23.0', text: '{"seccomp-profile": "unconfined"}', expectStart: false },
   { name: 'mirror not a URL', text: '{"registry-mirrors": ["mirror.example.com"]}', expectStart: false },
   { name: "validate key before 23.0", text: '{"validate": true}', expectStart: false },
   { name: "unknown object key with known children is ignored", text: '{"tls-options": {"debug": true}}', expectStart: true },

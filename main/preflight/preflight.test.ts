@@ -112,6 +112,10 @@ describe('pre-flight: version-dependent reading', () => {
     assert.equal(check('{"max-download-attempts": 0}').willStart, false);
     assert.equal(check('{"max-download-attempts": 0}', { engineVersion: '23.0' }).willStart, true);
   });
+  test('"seccomp-profile": "unconfined" is a file path on 20.10 and a keyword from 23.0', () => {
+    assert.equal(check('{"seccomp-profile": "unconfined"}').willStart, false);
+    assert.equal(check('{"seccomp-profile": "unconfined"}', { engineVersion: '23.0' }).willStart, true);
+  });
   test('an unknown object whose children are known keys is ignored, not refused', () => {
     const r = check('{"tls-options": {"debug": true}}');
     assert.equal(r.willStart, true);

@@ -90,6 +90,12 @@ export const VALUE_RULES: Record<string, ValueRule> = {
     const bad = stringsOf(value).find((h) => !/^(unix|tcp|fd|npipe|ssh):\/\//.test(h) && !/^[^:/]*:\d+$/.test(h) && h !== '');
     return bad === undefined ? null : `'hosts' entry ${JSON.stringify(bad)} is not a valid daemon address (unix://, tcp://, fd://)`;
   },
+  // 20.10 reads any value as a profile path; "unconfined" and "builtin" became keywords in 23.0 (seen on 20.10.24:
+  // "opening seccomp profile (unconfined) failed: open unconfined: no such file or directory").
+  'seccomp-profile': (value, version) =>
+    (value === 'unconfined' || value === 'builtin') && compareMinor(version, '23.0') < 0
+      ? `Docker Engine ${version} reads "seccomp-profile" as a file path: "${value}" is a keyword only from 23.0, so it looks for a file named ${value}`
+      : null,
   'registry-mirrors': (value) => {
     const bad = stringsOf(value).find((m) => !/^https?:\/\/[^/]+/.test(m));
     return bad === undefined ? null : `invalid mirror: ${JSON.stringify(bad)} must be an http:// or https:// URL`;

@@ -1,0 +1,27 @@
+import type { Facts } from '../../shared/facts';
+
+/** Facts about what kind of daemon this is, for checks' `applies()`: rootless, Desktop, userns-remapped, offline. */
+
+export function isRootless(facts: Facts): boolean {
+  if (facts.info.ok) return facts.info.value.securityOptions.some((o) => o.includes('name=rootless'));
+  return facts.endpoint.ok && facts.endpoint.value.flavour === 'rootless';
+}
+
+export function isDesktop(facts: Facts): boolean {
+  if (facts.engine.ok && facts.engine.value.platformName) return /docker desktop/i.test(facts.engine.value.platformName);
+  if (facts.info.ok && /docker desktop/i.test(facts.info.value.operatingSystem)) return true;
+  return facts.endpoint.ok && facts.endpoint.value.flavour === 'desktop';
+}
+
+export function usesUserns(facts: Facts): boolean {
+  return facts.info.ok && facts.info.value.securityOptions.some((o) => o.includes('name=userns'));
+}
+
+export function isOffline(facts: Facts): boolean {
+  return facts.mode === 'offline-root';
+}
+
+/** The reason a host-level daemon setting does not apply to Docker Desktop (its engine runs in a VM Dockhand does not audit). */
+export function desktopReason(facts: Facts): string | null {
+  return isDesktop(facts) ? 'Docker Desktop runs the engine in its own VM, configured from Desktop settings' : null;
+}

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Finding } from '../../shared/finding';
+import { startDockerd, type PrivateDockerd } from '../../test/support/dockerd';
+import { collectFacts } from '../collect/collect';
+import { LocalHost } from '../host/local-host';
+import { RootfsHost } from '../host/rootfs-host';
+import { DAEMON_HARDENING_CHECKS } from './daemon-hardening';
+import { evaluateChecks } from './runner';
+
+const statusOf = (findings: Finding[], id: string) => {
+  const f = findings.find((x) => x.id === id);
+  if (!f) throw new Error(`no finding ${id}`);
+  return f.result.status;
+};
+
+async function start(daemonJson: object, flags: string[] = []): Promise<PrivateDockerd> {
+  const outcome = await startDockerd({ daemonJson, flags });
+  if (!outcome.started) throw new Error(outcome.log.slice(-1500));
+  return outcome.daemon;
+}
+
+describe('daemon hardening checks against a real dockerd', () => {
+  let weak: PrivateDockerd;
+  let hardened: PrivateDockerd;
+  let weakFindings: Finding[];
+  let hardenedFindings: Finding[];
+  before(async () => {
+    [weak, hardened] = await Promise.all([
+      start({ experimental: true, 'log-level': 'debug', iptables: false, 'cgroup-parent': '/dockhand-test', 'storage-driver': 'vfs' }, ['-H', 'tcp://127.0.0.1:2375']),
+      start({ 'no-new-privileges': true, 'userland-proxy': false, 'default-ulimits': { nofile: { Name: 'nofile', Soft: 65536, Hard: 65536 } }, 'log-level': 'info', 'log-driver': 'journald' }),
+    ]);
+    const findingsOf = async (d: PrivateDockerd) => evaluateChecks(DAEMON_HARDENING_CHECKS, await collectFacts({ host: new LocalHost(), endpoint: { host: d.host } }));
+    weakFindings = await findingsOf(weak);
+    hardenedFindings = await findingsOf(hardened);
+  });
+  after(async () => {
+    await Promise.all([weak?.stop(), hardened?.stop()]);
+  });
+
+  const cases: [string, string, string][] = [
+    ['daemon.storage-driver', 'warn', 'pass'],
+    ['daemon.tcp-without-tls', 'fail', 'pass'],
+    ['daemon.userland-proxy', 'fail', 'pass'],
+    ['daemon.no-new-privileges', 'fail', 'pass'],
+    ['daemon.default-ulimits', 'info', 'pass'],
+    ['daemon.experimental', 'fail', 'pass'],
+    ['daemon.log-level', 'fail', 'pass'],
+    ['daemon.iptables', 'fail', 'pass'],
+    ['daemon.remote-logging', 'info', 'pass'],
+    ['daemon.cgroup-parent', 'info', 'pass'],
+  ];
+  for (const [id, bad, good] of cases) {
+    test(`${id}: ${bad} on the weak daemon, ${good} on the hardened one`, () => {
+      assert.equal(statusOf(weakFindings, id), bad);
+      assert.equal(statusOf(hardenedFindings, id), good);
+    });
+  }
+
+  test('evidence points at the daemon.json line or the running daemon', () => {
+    const seccomp = weakFindings.find((f) => f.id === 'daemon.seccomp')!;
+    assert.equal(seccomp.result.status, 'pass');
+    assert.deepEqual(seccomp.result.evidence[0]!.source, { kind: 'api', call: 'GET /info' });
+    assert.match(JSON.stringify(seccomp.result.evidence[0]!.value), /profile=default/);
+    const tcp = weakFindings.find((f) => f.id === 'daemon.tcp-without-tls')!;
+    assert.match(tcp.result.message, /tcp:\/\/127\.0\.0\.1:2375 without TLS.*loopback only/);
+    assert.equal(tcp.result.evidence[0]!.source.kind, 'process');
+  });
+
+  test('the sandbox has neither AppArmor nor SELinux: mac-profile warns with the security options as evidence', () => {
+    const mac = hardenedFindings.find((f) => f.id === 'daemon.mac-profile')!;
+    assert.equal(mac.result.status, 'warn');
+    assert.deepEqual(mac.result.evidence[0]!.value, ['name=seccomp,profile=default']);
+    assert.equal(statusOf(hardenedFindings, 'daemon.swarm'), 'pass');
+    assert.equal(statusOf(hardenedFindings, 'daemon.rootless'), 'info');
+  });
+});
+
+describe('daemon hardening checks on an offline root filesystem', () => {
+  let root: string;
+  const write = async (p: string, text: string) => {
+    await fs.mkdir(path.join(root, path.dirname(p)), { recursive: true });
+    await fs.writeFile(path.join(root, p), text);
+  };
+  const audit = async () => evaluateChecks(DAEMON_HARDENING_CHECKS, await collectFacts({ host: new RootfsHost(root) }));
+  before(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-harden-'));
+    await write('/lib/systemd/system/docker.service', '[Service]\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://0.0.0.0:2376 --tlsverify --tlscacert=/etc/docker/ca.pem\n');
+  });
+  after(() => fs.rm(root, { recursive: true, force: true }));
+
+  test('tcp with --tlsverify passes; tcp with tls but no verify fails', async () => {
+    await write('/etc/docker/daemon.json', '{"authorization-plugins": ["opa-docker-authz"]}');
+    let findings = await audit();
+    assert.equal(statusOf(findings, 'daemon.tcp-without-tls'), 'pass');
+    assert.equal(statusOf(findings, 'daemon.authorization-plugins'), 'pass');
+    await write('/lib/systemd/system/docker.service', '[Service]\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://0.0.0.0:2376 --tls\n');
+    await write('/etc/docker/daemon.json', '{}');
+    findings = await audit();
+    const tcp = findings.find((f) => f.id === 'daemon.tcp-without-tls')!;
+    assert.equal(tcp.result.status, 'fail');
+    assert.match(tcp.result.message, /with TLS but without client verification/);
+    assert.deepEqual(tcp.result.evidence[0]!.source, { kind: 'file', path: '/lib/systemd/system/docker.service', line: 2 });
+    assert.equal(statusOf(findings, 'daemon.authorization-plugins'), 'info');
+  });
+
+  test('checks that need the running daemon are skipped offline, configuration ones still judge the file', async () => {
+    await write('/etc/docker/daemon.json', '{"storage-driver": "devicemapper", "experimental": true, "seccomp-profile": "unconfined"}');
+    const findings = await audit();
+    assert.equal(statusOf(findings, 'daemon.seccomp'), 'fail');
+    assert.equal(statusOf(findings, 'daemon.storage-driver'), 'fail');
+    assert.equal(statusOf(findings, 'daemon.experimental'), 'fail');
+    for (const id of ['daemon.mac-profile', 'daemon.rootless', 'daemon.swarm']) assert.equal(statusOf(findings, id), 'skipped', id);
+  });
+});
