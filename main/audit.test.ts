@@ -24,10 +24,9 @@ describe('audit against a real dockerd', () => {
   let hardenedReport: Report;
 
   before(async () => {
-    [weak, hardened] = await Promise.all([
-      start({ 'insecure-registries': ['reg.local:5000'], debug: true }),
-      start({ 'log-opts': { 'max-size': '10m', 'max-file': '3' }, 'live-restore': true, icc: false }),
-    ]);
+    // One after the other, so a daemon that fails to start does not leave the other one running.
+    weak = await start({ 'insecure-registries': ['reg.local:5000'], debug: true });
+    hardened = await start({ 'log-opts': { 'max-size': '10m', 'max-file': '3' }, 'live-restore': true, icc: false });
     const image = await importBusybox(weak);
     await importBusybox(hardened);
     await weak.docker(['run', '-d', '--name', 'priv-running', '--privileged', image]);

@@ -1,3 +1,809 @@
 import type { Check } from '../../shared/check';
+import type { Facts } from '../../shared/facts';
+import type { AccountsFact, FileStatFact, SubIdsFact } from '../../shared/facts/host-files';
+import type { CheckResult, Evidence, Severity } from '../../shared/finding';
+import type { Source } from '../../shared/source';
+import { FILE_ROLES, type FileRole } from '../collect/host-files';
+import { daemonView } from './daemon-view';
+import { cis, docs } from './references';
+import { errored, fail, info, need, pass, skipped, warn } from './result';
 
-export const ACCESS_CHECKS: readonly Check[] = [];
+// ---------------------------------------------------------------------------------------------------------------
+// shared helpers
+
+function isRootless(facts: Facts): boolean {
+  if (facts.info.ok) return facts.info.value.securityOptions.some((o) => o.split(',').includes('name=rootless'));
+  return facts.endpoint.ok && facts.endpoint.value.flavour === 'rootless';
+}
+
+function isDesktop(facts: Facts): boolean {
+  if (facts.engine.ok && facts.engine.value.platformName && /docker desktop/i.test(facts.engine.value.platformName)) return true;
+  if (facts.info.ok && /docker desktop/i.test(facts.info.value.operatingSystem)) return true;
+  return facts.endpoint.ok && facts.endpoint.value.flavour === 'desktop';
+}
+
+const DESKTOP_REASON = "Docker Desktop runs the engine in its own VM: this host's files are not the engine's";
+const ROOTLESS_SOCKET_REASON = 'the daemon is rootless: its socket belongs to the user who runs it, in $XDG_RUNTIME_DIR, which only that user can enter';
+
+function desktopOnly(facts: Facts): string | null {
+  return isDesktop(facts) ? DESKTOP_REASON : null;
+}
+
+function desktopOrRootless(facts: Facts): string | null {
+  return desktopOnly(facts) ?? (isRootless(facts) ? ROOTLESS_SOCKET_REASON : null);
+}
+
+const fileSource = (p: string, line?: number): Source => (line ? { kind: 'file', path: p, line } : { kind: 'file', path: p });
+
+export function octal(mode: number): string {
+  return mode.toString(8).padStart(4, '0');
+}
+
+const BIT_NAMES: readonly [number, string][] = [
+  [0o4000, 'setuid'],
+  [0o2000, 'setgid'],
+  [0o1000, 'sticky'],
+  [0o400, 'owner read'],
+  [0o200, 'owner write'],
+  [0o100, 'owner execute'],
+  [0o040, 'group read'],
+  [0o020, 'group write'],
+  [0o010, 'group execute'],
+  [0o004, 'others read'],
+  [0o002, 'others write'],
+  [0o001, 'others execute'],
+];
+
+/** "group write, others write are" / "owner write is": the bits a mode has beyond what is allowed, as a sentence subject. */
+export function describeBits(bits: number): string {
+  const names = BIT_NAMES.filter(([bit]) => bits & bit).map(([, name]) => name);
+  return `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'}`;
+}
+
+/** Titles start with a capital, except where they start with a file or program name (docker.service, dockerd). */
+function capitalised(what: string): string {
+  return /^(the|registry) /.test(what) ? `${what[0]!.toUpperCase()}${what.slice(1)}` : what;
+}
+
+function ownerText(f: FileStatFact): string {
+  return `${f.owner ?? f.uid}:${f.group ?? f.gid} (uid ${f.uid}, gid ${f.gid})`;
+}
+
+function statEvidence(f: FileStatFact): Evidence[] {
+  return [
+    { label: `${f.role}`, value: f.path, source: fileSource(f.path) },
+    { label: 'owner:group', value: ownerText(f), source: fileSource(f.path) },
+    { label: 'mode', value: f.mode === null ? null : octal(f.mode), source: fileSource(f.path) },
+  ];
+}
+
+function filesWithRole(files: readonly FileStatFact[], roles: readonly FileRole[]): FileStatFact[] {
+  return files.filter((f) => (roles as readonly string[]).includes(f.role));
+}
+
+/** The group that grants use of the Docker socket: the socket's own group, else dockerd's --group, else "docker". */
+function dockerGroupName(facts: Facts): { name: string; source: Source } {
+  const socket = facts.files.ok ? facts.files.value.find((f) => f.role === FILE_ROLES.dockerSocket && f.exists && f.gid !== null && f.gid !== 0) : undefined;
+  if (socket?.group) return { name: socket.group, source: fileSource(socket.path) };
+  const configured = daemonView(facts).setting('group');
+  if (typeof configured?.value === 'string' && configured.value !== '') return { name: configured.value, source: configured.source };
+  return { name: 'docker', source: { kind: 'default', detail: "dockerd's default --group" } };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// CIS 3.x: ownership and permissions of Docker's files
+
+interface FileRule {
+  /** Id segment: files.<key>.owner and files.<key>.mode */
+  key: string;
+  /** How the file is named in titles and messages. */
+  what: string;
+  roles: readonly FileRole[];
+  cisOwner: string;
+  cisMode: string;
+  /** The permission bits CIS allows ("644 or more restrictive" = no bit outside 0644). */
+  mask: number;
+  /** Also accept the Docker socket's group (root:docker). */
+  dockerGroup?: boolean;
+  ownerSeverity: Severity;
+  modeSeverity: Severity;
+  /** What whoever can write (or read) it can do: the concrete risk. */
+  risk: string;
+  /** Why no result: nothing of this kind exists here. */
+  missing(candidates: FileStatFact[]): string;
+  /** Sockets are re-created by dockerd/systemd: a chmod is not a fix. */
+  sockets?: boolean;
+  ownerApplies?(facts: Facts): string | null;
+  modeApplies?(facts: Facts): string | null;
+  /** Only regular files are judged (certs.d holds directories too). */
+  filesOnly?: boolean;
+  /** `what` names several files (titles say "are", "have"). */
+  plural?: boolean;
+}
+
+const looked = (candidates: FileStatFact[]) => candidates.map((c) => c.path).join(', ');
+
+const FILE_RULES: readonly FileRule[] = [
+  {
+    key: 'docker-service',
+    what: 'docker.service',
+    roles: [FILE_ROLES.serviceUnit, FILE_ROLES.serviceDropIn],
+    cisOwner: '3.1',
+    cisMode: '3.2',
+    mask: 0o644,
+    ownerSeverity: 'high',
+    modeSeverity: 'high',
+    risk: 'change the command line dockerd runs with, as root, at its next start',
+    missing: () => "docker.service is not installed in systemd's unit directories (dockerd is not managed by systemd here)",
+  },
+  {
+    key: 'docker-socket-unit',
+    what: 'docker.socket',
+    roles: [FILE_ROLES.socketUnit, FILE_ROLES.socketDropIn],
+    cisOwner: '3.3',
+    cisMode: '3.4',
+    mask: 0o644,
+    ownerSeverity: 'high',
+    modeSeverity: 'high',
+    risk: 'change who may use the Docker socket (SocketMode, SocketGroup), and so who controls Docker',
+    missing: () => "docker.socket is not installed in systemd's unit directories (dockerd is not socket-activated here)",
+  },
+  {
+    key: 'etc-docker',
+    what: '/etc/docker',
+    roles: [FILE_ROLES.etcDocker],
+    cisOwner: '3.5',
+    cisMode: '3.6',
+    mask: 0o755,
+    ownerSeverity: 'high',
+    modeSeverity: 'high',
+    risk: "replace daemon.json, the registry certificates and the TLS keys it holds, i.e. rewrite the daemon's configuration",
+    missing: () => 'there is no /etc/docker directory on this host',
+  },
+  {
+    key: 'registry-certs',
+    what: 'registry certificates and keys in /etc/docker/certs.d',
+    plural: true,
+    roles: [FILE_ROLES.registryCert],
+    cisOwner: '3.7',
+    cisMode: '3.8',
+    mask: 0o444,
+    ownerSeverity: 'medium',
+    modeSeverity: 'medium',
+    risk: 'plant a CA that lets a man in the middle impersonate the registry, or read the client key used to log in to it',
+    missing: () => 'there are no registry certificates in /etc/docker/certs.d',
+    filesOnly: true,
+  },
+  {
+    key: 'tls-ca',
+    what: "dockerd's TLS CA certificate",
+    roles: [FILE_ROLES.tlsCa],
+    cisOwner: '3.9',
+    cisMode: '3.10',
+    mask: 0o444,
+    ownerSeverity: 'medium',
+    modeSeverity: 'medium',
+    risk: 'swap the CA, so that client certificates they issue themselves are accepted by the daemon: full control of Docker over TCP',
+    missing: (c) => (c.length === 0 ? 'dockerd is not configured for TLS client verification (no --tlscacert / "tlscacert", no --tlsverify)' : `the TLS CA certificate dockerd is configured with does not exist (${looked(c)})`),
+  },
+  {
+    key: 'tls-cert',
+    what: "dockerd's TLS server certificate",
+    roles: [FILE_ROLES.tlsCert],
+    cisOwner: '3.11',
+    cisMode: '3.12',
+    mask: 0o444,
+    ownerSeverity: 'medium',
+    modeSeverity: 'medium',
+    risk: "replace the daemon's certificate, breaking or hijacking the identity clients verify",
+    missing: (c) => (c.length === 0 ? 'dockerd is not configured for TLS (no --tlscert / "tlscert", no --tls or --tlsverify)' : `the TLS certificate dockerd is configured with does not exist (${looked(c)})`),
+  },
+  {
+    key: 'tls-key',
+    what: "dockerd's TLS server key",
+    roles: [FILE_ROLES.tlsKey],
+    cisOwner: '3.13',
+    cisMode: '3.14',
+    mask: 0o400,
+    ownerSeverity: 'high',
+    modeSeverity: 'high',
+    risk: 'read the private key and impersonate the Docker daemon to every client that trusts it',
+    missing: (c) => (c.length === 0 ? 'dockerd is not configured for TLS (no --tlskey / "tlskey", no --tls or --tlsverify)' : `the TLS key dockerd is configured with does not exist (${looked(c)})`),
+  },
+  {
+    key: 'docker-sock',
+    what: 'the Docker socket',
+    roles: [FILE_ROLES.dockerSocket],
+    cisOwner: '3.15',
+    cisMode: '3.16',
+    mask: 0o660,
+    dockerGroup: true,
+    ownerSeverity: 'high',
+    modeSeverity: 'high',
+    risk: 'talk to the Docker API, start a privileged container with the host filesystem mounted, and so become root',
+    missing: (c) => `there is no Docker socket at ${looked(c)} (the daemon is not running here, or listens elsewhere)`,
+    sockets: true,
+    ownerApplies: desktopOrRootless,
+    modeApplies: desktopOrRootless,
+  },
+  {
+    key: 'daemon-json',
+    what: 'daemon.json',
+    roles: [FILE_ROLES.daemonJson],
+    cisOwner: '3.17',
+    cisMode: '3.18',
+    mask: 0o644,
+    ownerSeverity: 'high',
+    modeSeverity: 'high',
+    risk: 'change how dockerd runs at its next start: add an insecure registry, a runtime of their own, or turn off isolation',
+    missing: (c) => `there is no daemon.json at ${looked(c)} (dockerd runs with its defaults)`,
+    ownerApplies: (facts) => desktopOnly(facts) ?? (isRootless(facts) ? 'the daemon is rootless: its daemon.json belongs to the user who runs it' : null),
+  },
+  {
+    key: 'default-docker',
+    what: '/etc/default/docker',
+    roles: [FILE_ROLES.defaultDocker],
+    cisOwner: '3.19',
+    cisMode: '3.20',
+    mask: 0o644,
+    ownerSeverity: 'high',
+    modeSeverity: 'high',
+    risk: "change DOCKER_OPTS, and with it dockerd's command line at its next start",
+    missing: () => 'there is no /etc/default/docker on this host (Debian-family hosts have it only when the package installs one)',
+  },
+  {
+    key: 'sysconfig-docker',
+    what: '/etc/sysconfig/docker',
+    roles: [FILE_ROLES.sysconfigDocker],
+    cisOwner: '3.22',
+    cisMode: '3.21',
+    mask: 0o644,
+    ownerSeverity: 'high',
+    modeSeverity: 'high',
+    risk: "change OPTIONS, and with it dockerd's command line at its next start",
+    missing: () => 'there is no /etc/sysconfig/docker on this host (it exists on RHEL-family hosts)',
+  },
+  {
+    key: 'containerd-sock',
+    what: 'the containerd socket',
+    roles: [FILE_ROLES.containerdSocket],
+    cisOwner: '3.23',
+    cisMode: '3.24',
+    mask: 0o660,
+    ownerSeverity: 'high',
+    modeSeverity: 'high',
+    risk: "talk to containerd directly, bypassing Docker's API and its authorization plugins, and run anything as root",
+    missing: (c) => `there is no containerd socket at ${looked(c)} (containerd is not running here, or dockerd runs its own)`,
+    sockets: true,
+  },
+];
+
+/** The results of a rule for every existing file, or one skipped result saying nothing of the kind is here. */
+function perFile(facts: Facts, rule: FileRule, judge: (f: FileStatFact) => CheckResult): CheckResult | CheckResult[] {
+  const files = need(facts.files, 'file permissions');
+  const candidates = filesWithRole(files, rule.roles);
+  const present = candidates.filter((f) => f.exists && (!rule.filesOnly || f.kind === 'file' || f.error !== null));
+  if (present.length === 0) return skipped(rule.missing(candidates));
+  return present.map((f) => (f.error !== null ? errored(`cannot stat ${f.path}: ${f.error}`, f.path) : judge(f)));
+}
+
+function judgeOwner(facts: Facts, rule: FileRule, f: FileStatFact): CheckResult {
+  const evidence = statEvidence(f);
+  const groupName = rule.dockerGroup ? dockerGroupName(facts).name : null;
+  const expected = groupName ? `root:${groupName} (or root:root)` : 'root:root';
+  const fix = rule.sockets ? null : { id: 'files.chown', params: { path: f.path, owner: 'root', group: 'root' } };
+  if (f.uid !== 0) {
+    return fail(`${f.path} is owned by ${f.owner ?? `uid ${f.uid}`}, not root: that user can ${rule.risk}.`, { target: f.path, evidence, fix });
+  }
+  const groupOk = f.gid === 0 || (groupName !== null && f.group === groupName);
+  if (groupOk) return pass(`${f.path} is owned by ${ownerText(f)}, as CIS ${rule.cisOwner} asks (${expected}).`, { target: f.path, evidence });
+  const group = f.group ?? `gid ${f.gid}`;
+  if ((f.mode ?? 0) & 0o020) {
+    return fail(`${f.path} belongs to group ${group}, which can write it: its members can ${rule.risk}.`, { target: f.path, evidence, fix });
+  }
+  return warn(`${f.path} belongs to group ${group} (the group cannot write it, but CIS ${rule.cisOwner} asks for ${expected}).`, {
+    target: f.path,
+    evidence,
+    fix,
+  });
+}
+
+function judgeMode(rule: FileRule, f: FileStatFact): CheckResult {
+  const evidence = statEvidence(f);
+  // Execute bits mean nothing on a socket (connect(2) needs write): do not fail 0770 where 0660 is asked.
+  const mode = rule.sockets ? f.mode! & ~0o111 : f.mode!;
+  const excess = mode & 0o7777 & ~rule.mask;
+  const wanted = octal(rule.mask);
+  if (excess === 0) return pass(`${f.path} has mode ${octal(f.mode!)} (${wanted} or stricter).`, { target: f.path, evidence });
+  const fix = rule.sockets ? null : { id: 'files.chmod', params: { path: f.path, mode: octal(f.mode! & rule.mask) } };
+  const bits = describeBits(excess);
+  // Bits beyond the owner's (or setuid/setgid/sticky) open the file to other users: that is the real finding.
+  if (excess & 0o077) {
+    return fail(`${f.path} has mode ${octal(f.mode!)}: ${bits} more than ${wanted} allows, so other users can ${rule.risk}.`, { target: f.path, evidence, fix });
+  }
+  return warn(`${f.path} has mode ${octal(f.mode!)}: ${bits} more than ${wanted} allows (no other user gains access from it, but CIS ${rule.cisMode} asks for ${wanted} or stricter).`, {
+    target: f.path,
+    evidence,
+    fix,
+  });
+}
+
+const STAT_DOC = docs('CIS Docker Benchmark section 3: Docker daemon configuration files', 'https://www.cisecurity.org/benchmark/docker');
+
+function ownerCheck(rule: FileRule): Check {
+  return {
+    id: `files.${rule.key}.owner`,
+    title: `${capitalised(rule.what)} ${rule.plural ? 'are' : 'is'} owned by root${rule.dockerGroup ? ':docker' : ':root'}`,
+    category: 'files',
+    severity: rule.ownerSeverity,
+    rationale: `Whoever owns ${rule.what} can change ${rule.plural ? 'their' : 'its'} permissions and contents: a non-root owner (or a group other than root${rule.dockerGroup ? ' or docker' : ''} with write access) can ${rule.risk}.`,
+    remediation: rule.sockets
+      ? `Make the service that creates it set the owner: for the Docker socket, SocketUser=root and SocketGroup=docker in docker.socket (or dockerd's "group" setting); for containerd, its [grpc] uid/gid in /etc/containerd/config.toml. Then restart the service; a chown alone is undone at the next start.`
+      : `chown root:root on each file listed (sudo chown root:root PATH).`,
+    references: [cis(rule.cisOwner), STAT_DOC],
+    cis: rule.cisOwner,
+    platforms: ['linux'],
+    fixId: rule.sockets ? null : 'files.chown',
+    applies: rule.ownerApplies ?? desktopOnly,
+    evaluate: (facts) => perFile(facts, rule, (f) => judgeOwner(facts, rule, f)),
+  };
+}
+
+function modeCheck(rule: FileRule): Check {
+  const wanted = octal(rule.mask);
+  return {
+    id: `files.${rule.key}.mode`,
+    title: `${capitalised(rule.what)} ${rule.plural ? 'have' : 'has'} mode ${wanted} or stricter`,
+    category: 'files',
+    severity: rule.modeSeverity,
+    rationale: `If users other than root can ${rule.mask & 0o044 ? 'write' : 'read or write'} ${rule.what}, they can ${rule.risk}. Each permission bit is compared with ${wanted} (docker-bench compares modes as decimal numbers and so passes 606 or 622 as "644 or stricter"); bits that give no other user access (the owner's own bits, setuid, setgid, sticky) give a warning, not a failure.`,
+    remediation: rule.sockets
+      ? `Make the service that creates it set the mode: SocketMode=0660 in docker.socket for the Docker socket; containerd creates its socket 0660. Find and remove whatever chmod's it wider (a provisioning script, a "fix" from a forum), then restart the service.`
+      : `chmod ${wanted} each file listed (sudo chmod ${wanted} PATH); remove group and world write bits first.`,
+    references: [cis(rule.cisMode), STAT_DOC],
+    cis: rule.cisMode,
+    platforms: ['linux'],
+    fixId: rule.sockets ? null : 'files.chmod',
+    applies: rule.modeApplies ?? desktopOnly,
+    evaluate: (facts) => perFile(facts, rule, (f) => judgeMode(rule, f)),
+  };
+}
+
+export const FILE_CHECKS: readonly Check[] = FILE_RULES.flatMap((rule) => [ownerCheck(rule), modeCheck(rule)]);
+
+// ---------------------------------------------------------------------------------------------------------------
+// the Docker socket and the docker group
+
+const DOCKER_GROUP_DOCS = docs('Docker Engine security: Docker daemon attack surface', 'https://docs.docker.com/engine/security/#docker-daemon-attack-surface');
+
+function groupEvidence(group: AccountsFact['groups'][number]): Evidence {
+  return { label: `group ${group.name} in /etc/group`, value: `${group.name}:x:${group.gid}:${group.members.join(',')}`, source: fileSource('/etc/group', group.line) };
+}
+
+/** Members of a group: listed in /etc/group, or having it as primary group in /etc/passwd (which /etc/group omits). */
+function groupMembers(accounts: AccountsFact, group: AccountsFact['groups'][number]): { name: string; primary: boolean }[] {
+  const out = new Map<string, boolean>();
+  for (const m of group.members) out.set(m, false);
+  for (const u of accounts.users) if (u.gid === group.gid && !out.has(u.name)) out.set(u.name, true);
+  out.delete('root');
+  return [...out].map(([name, primary]) => ({ name, primary }));
+}
+
+export const accessDockerGroup: Check = {
+  id: 'access.docker-group',
+  title: 'Only trusted users are in the docker group',
+  category: 'access',
+  severity: 'high',
+  rationale:
+    'Membership of the docker group gives access to the Docker socket, and that is root on the host without a password: `docker run -v /:/host --privileged ...` needs nothing more. Every member must be someone you would give sudo to.',
+  remediation:
+    'Remove users who do not need Docker: `sudo gpasswd -d USER docker` (they keep access until they log out). Give others rootless Docker instead. Tell Dockhand who is trusted with the trustedDockerUsers option to turn this list into pass/fail.',
+  references: [cis('1.1.2'), DOCKER_GROUP_DOCS],
+  cis: '1.1.2',
+  platforms: ['linux'],
+  fixId: null,
+  applies: (facts) => desktopOnly(facts) ?? (isRootless(facts) ? 'the daemon is rootless: its socket is reachable only by the user who runs it, not through a group' : null),
+  evaluate(facts, context) {
+    const accounts = need(facts.accounts, '/etc/passwd and /etc/group');
+    const { name, source } = dockerGroupName(facts);
+    const group = accounts.groups.find((g) => g.name === name);
+    const groupSource: Evidence = { label: 'group that grants the Docker socket', value: name, source };
+    if (!group) return pass(`There is no ${name} group: only root can use the Docker socket.`, { evidence: [groupSource] });
+    const members = groupMembers(accounts, group);
+    if (members.length === 0) return pass(`The ${name} group has no members: only root can use the Docker socket.`, { evidence: [groupSource, groupEvidence(group)] });
+    const trustedOption = context.options.trustedDockerUsers;
+    const trusted = Array.isArray(trustedOption) ? new Set(trustedOption.map(String)) : null;
+    return members.map((m) => {
+      const evidence: Evidence[] = [groupSource, groupEvidence(group)];
+      if (m.primary) evidence.push({ label: 'primary group in /etc/passwd', value: `${m.name}: gid ${group.gid}`, source: fileSource('/etc/passwd') });
+      const how = m.primary ? `has ${name} as primary group` : `is in the ${name} group`;
+      if (!trusted) return info(`${m.name} ${how}, which is root-equivalent: make sure ${m.name} is trusted like an administrator.`, { target: m.name, evidence });
+      if (trusted.has(m.name)) return pass(`${m.name} ${how} and is in the trusted users list.`, { target: m.name, evidence });
+      return fail(`${m.name} ${how} (root-equivalent) but is not in the trusted users list.`, { target: m.name, evidence });
+    });
+  },
+};
+
+export const accessDockerGroupSession: Check = {
+  id: 'access.docker-group-session',
+  title: 'Your session has the docker group it was given',
+  category: 'access',
+  severity: 'low',
+  rationale:
+    'Group membership is read at login. After `usermod -aG docker $USER`, the sessions already open still lack the group, and `docker` fails with "permission denied while trying to connect to the Docker daemon socket" although /etc/group is right. People then chmod 666 the socket, which gives everyone root.',
+  remediation: 'Log out and back in (or reboot), or start a shell with the group now: `newgrp docker`. Do not chmod the socket.',
+  references: [docs('Linux post-installation steps for Docker Engine', 'https://docs.docker.com/engine/install/linux-postinstall/')],
+  cis: null,
+  platforms: ['linux'],
+  fixId: null,
+  applies: (facts) => desktopOnly(facts) ?? (isRootless(facts) ? 'the daemon is rootless: its socket belongs to its user, no group is involved' : null),
+  evaluate(facts) {
+    const host = need(facts.host, 'the current user');
+    const accounts = need(facts.accounts, '/etc/passwd and /etc/group');
+    if (facts.mode === 'offline-root') return skipped('an offline root filesystem has no login session');
+    const user = host.user;
+    if (user.uid === 0) return skipped('Dockhand runs as root, which needs no group to use the socket; run it as your own user to check your session');
+    const { name, source } = dockerGroupName(facts);
+    const group = accounts.groups.find((g) => g.name === name);
+    const sessionEvidence: Evidence = {
+      label: `groups of this process (${user.username})`,
+      value: user.processGroups,
+      // What the kernel enforces for this session, as `id -G` shows it (not /etc/group).
+      source: { kind: 'command', command: 'id -G' },
+    };
+    if (!group) return pass(`There is no ${name} group: no group membership is pending.`, { evidence: [{ label: 'group that grants the Docker socket', value: name, source }] });
+    const primary = accounts.users.find((u) => u.name === user.username)?.gid === group.gid;
+    const listed = group.members.includes(user.username) || primary;
+    const active = user.processGroups.includes(group.gid) || user.gid === group.gid;
+    const evidence = [groupEvidence(group), sessionEvidence];
+    if (listed && !active) {
+      return fail(`${user.username} is in the ${name} group in /etc/group, but this session started before: log out and back in, or run \`newgrp ${name}\`.`, { target: user.username, evidence });
+    }
+    if (listed) return pass(`${user.username} is in the ${name} group and this session has it.`, { target: user.username, evidence });
+    if (active) return info(`This session still has the ${name} group, which /etc/group no longer gives ${user.username}: access ends at logout.`, { target: user.username, evidence });
+    return pass(`${user.username} is not in the ${name} group: nothing is pending (use sudo, or rootless Docker, to run docker).`, { target: user.username, evidence });
+  },
+};
+
+export const accessSocketWorld: Check = {
+  id: 'access.socket-world',
+  title: 'The Docker socket is not open to every user',
+  category: 'access',
+  severity: 'critical',
+  rationale:
+    'Connecting to a unix socket needs write permission on it. A Docker socket writable by others (mode 666, the usual "fix" for a permission error) lets every local user, and every service account, start a privileged container and become root.',
+  remediation:
+    'sudo chmod 660 on the socket now; then find what widened it (a chmod in a script or unit, SocketMode= in a docker.socket drop-in) and remove it. Give the users who need Docker the docker group, or rootless Docker.',
+  references: [cis('3.16'), DOCKER_GROUP_DOCS],
+  cis: null,
+  platforms: ['linux'],
+  fixId: null,
+  applies: desktopOrRootless,
+  evaluate(facts) {
+    const files = need(facts.files, 'the Docker socket');
+    const candidates = filesWithRole(files, [FILE_ROLES.dockerSocket]);
+    const present = candidates.filter((f) => f.exists);
+    if (present.length === 0) return skipped(`there is no Docker socket at ${looked(candidates)} (the daemon is not running here, or listens elsewhere)`);
+    return present.map((f) => {
+      if (f.error !== null || f.mode === null) return errored(`cannot stat ${f.path}: ${f.error ?? 'no mode'}`, f.path);
+      const evidence = statEvidence(f);
+      if (f.mode & 0o002) return fail(`${f.path} is writable by every user (mode ${octal(f.mode)}): anyone on this host can control Docker, and so become root.`, { target: f.path, evidence });
+      if (f.mode & 0o004) return warn(`${f.path} is readable by others (mode ${octal(f.mode)}); connecting needs write, so this grants nothing yet, but it is not the 0660 Docker sets.`, { target: f.path, evidence });
+      return pass(`${f.path} is not open to other users (mode ${octal(f.mode)}, ${ownerText(f)}).`, { target: f.path, evidence });
+    });
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// user namespace remapping (CIS 2.9)
+
+type Range = SubIdsFact['subuid'][number];
+
+const MIN_RANGE = 65536;
+
+function overlaps(a: Range, b: { start: number; count: number }): boolean {
+  return a.start < b.start + b.count && b.start < a.start + a.count;
+}
+
+function rangeText(r: Range): string {
+  return `${r.user}:${r.start}:${r.count}`;
+}
+
+/** Problems with one user's ranges in one file: missing, too short, overlapping each other, other users' ranges, or real ids. */
+function rangeProblems(kind: 'subuid' | 'subgid', mine: Range[], all: Range[], isMine: (r: Range) => boolean, realIds: { id: number; name: string }[]): string[] {
+  const file = `/etc/${kind}`;
+  if (mine.length === 0) return [`no ${kind} range in ${file}: dockerd will refuse to start ("no ${kind} ranges found")`];
+  const problems: string[] = [];
+  const total = mine.reduce((n, r) => n + r.count, 0);
+  if (total < MIN_RANGE) problems.push(`the ${kind} ranges hold ${total} ids, fewer than ${MIN_RANGE}: images with users above ${total - 1} (nobody is 65534) cannot be used`);
+  mine.forEach((a, i) => {
+    for (const b of mine.slice(i + 1)) if (overlaps(a, b)) problems.push(`${file}:${a.line} and line ${b.line} overlap`);
+    for (const b of all) if (!isMine(b) && overlaps(a, b)) problems.push(`${file}:${a.line} (${rangeText(a)}) overlaps ${b.user}'s range at line ${b.line} (${rangeText(b)}): containers share ids with that user's namespaces`);
+    const real = realIds.filter((r) => r.id >= a.start && r.id < a.start + a.count);
+    if (real.length > 0) {
+      const names = real.slice(0, 3).map((r) => `${r.name} (${r.id})`).join(', ');
+      problems.push(`${file}:${a.line} (${rangeText(a)}) covers real ${kind === 'subuid' ? 'uids' : 'gids'} of this host: ${names}${real.length > 3 ? ', ...' : ''}: container ids map onto them`);
+    }
+  });
+  return problems;
+}
+
+function userRef(value: string): { user: string; isDefault: boolean } {
+  const first = value.split(':')[0]!;
+  return first === 'default' ? { user: 'dockremap', isDefault: true } : { user: first, isDefault: false };
+}
+
+export const isolationUsernsRemap: Check = {
+  id: 'isolation.userns-remap',
+  title: 'User namespace remapping is enabled and its id ranges are sound',
+  category: 'isolation',
+  severity: 'medium',
+  rationale:
+    'Without userns-remap, root in a container is uid 0 on the host: a container escape, or a bind mount of a host path, acts as root. With it, container ids map onto an unprivileged range from /etc/subuid and /etc/subgid. Those ranges must exist for both files (or dockerd will not start), hold at least 65536 ids, and not overlap other ranges or real users, or containers share ids with someone else. Remapping has costs: it cannot be combined with --privileged, --userns=host is needed for host-network tools, and existing images and volumes are hidden behind a new data-root subdirectory.',
+  remediation:
+    'Set "userns-remap": "default" in daemon.json (dockerd creates the dockremap user and its ranges) or name an existing user with ranges such as `dockremap:100000:65536` in both /etc/subuid and /etc/subgid; restart the daemon and pull images again.',
+  references: [cis('2.9'), docs('Isolate containers with a user namespace', 'https://docs.docker.com/engine/security/userns-remap/')],
+  cis: '2.9',
+  platforms: ['linux'],
+  fixId: 'daemon.userns-remap',
+  applies(facts) {
+    if (isRootless(facts)) return 'the daemon is rootless: it already runs in a user namespace, and userns-remap does not apply to it';
+    return desktopOnly(facts);
+  },
+  evaluate(facts) {
+    if (!facts.info.ok && !facts.daemonConfig.ok && !facts.daemonFlags.ok) need(facts.info, 'the daemon (GET /info) and its configuration');
+    const configured = daemonView(facts).setting('userns-remap');
+    const value = typeof configured?.value === 'string' ? configured.value.trim() : '';
+    const running = facts.info.ok ? facts.info.value.securityOptions.some((o) => o.split(',').includes('name=userns')) : null;
+    const evidence: Evidence[] = [];
+    if (configured) evidence.push({ label: `userns-remap (${configured.origin === 'flag' ? 'dockerd flag' : 'daemon.json'})`, value: configured.value as string, source: configured.source });
+    if (running !== null) evidence.push({ label: 'security options (running daemon)', value: facts.info.ok ? facts.info.value.securityOptions : [], source: { kind: 'api', call: 'GET /info' } });
+    if (value === '') {
+      if (running) return pass('User namespace remapping is active (the running daemon reports name=userns).', { evidence });
+      return warn('User namespace remapping is not enabled: root in a container is root on the host.', {
+        evidence: evidence.length > 0 ? evidence : [{ label: 'userns-remap', value: null, source: { kind: 'default', detail: 'not set: dockerd runs containers without user namespaces' } }],
+        fix: { id: 'daemon.userns-remap', params: { value: 'default' } },
+      });
+    }
+    const { user, isDefault } = userRef(value);
+    if (user === 'root' || user === '0') return warn(`userns-remap is "${value}": dockerd cannot remap root onto itself and turns user namespaces off.`, { evidence });
+    return judgeRanges(facts, { value, user, isDefault, running, evidence });
+  },
+};
+
+function judgeRanges(facts: Facts, c: { value: string; user: string; isDefault: boolean; running: boolean | null; evidence: Evidence[] }): CheckResult {
+  const accounts = need(facts.accounts, '/etc/passwd');
+  const subIds = need(facts.subIds, '/etc/subuid and /etc/subgid');
+  const account = /^\d+$/.test(c.user) ? accounts.users.find((u) => u.uid === Number(c.user)) : accounts.users.find((u) => u.name === c.user);
+  const evidence = [...c.evidence];
+  if (!account) {
+    if (c.isDefault) {
+      return warn('userns-remap is "default" but there is no dockremap user yet: dockerd creates it and its ranges at start (this needs useradd and usermod --add-subuids from shadow-utils).', { evidence });
+    }
+    return fail(`userns-remap names "${c.user}", which is not in /etc/passwd: dockerd will refuse to start.`, { evidence });
+  }
+  // dockerd looks ranges up by uid first, then by name (moby pkg/idtools).
+  const isMine = (r: Range) => r.user === account.name || r.user === String(account.uid);
+  const mineUid = subIds.subuid.filter(isMine);
+  const mineGid = subIds.subgid.filter(isMine);
+  for (const r of mineUid) evidence.push({ label: 'subuid range', value: rangeText(r), source: fileSource('/etc/subuid', r.line) });
+  for (const r of mineGid) evidence.push({ label: 'subgid range', value: rangeText(r), source: fileSource('/etc/subgid', r.line) });
+  for (const m of subIds.malformed) evidence.push({ label: 'malformed line (ignored)', value: m.text, source: fileSource(m.path, m.line) });
+  const realUids = accounts.users.filter((u) => u.uid !== account.uid).map((u) => ({ id: u.uid, name: u.name }));
+  const realGids = accounts.groups.filter((g) => g.gid !== account.gid).map((g) => ({ id: g.gid, name: g.name }));
+  const problems = [
+    ...rangeProblems('subuid', mineUid, subIds.subuid, isMine, realUids),
+    ...rangeProblems('subgid', mineGid, subIds.subgid, isMine, realGids),
+  ];
+  if (problems.length > 0) {
+    if (c.isDefault && mineUid.length === 0 && mineGid.length === 0 && !c.running) {
+      return warn(`dockremap exists but has no subuid/subgid ranges yet: dockerd adds them at start (with usermod --add-subuids); check /etc/subuid after it starts.`, { evidence });
+    }
+    return fail(`userns-remap uses ${account.name}, whose id ranges are not sound: ${problems.join('; ')}.`, { evidence });
+  }
+  if (c.running === false) {
+    return warn(`userns-remap is set to "${c.value}" and ${account.name}'s ranges are sound, but the running daemon does not use user namespaces: restart it to apply.`, { evidence });
+  }
+  return pass(`Containers run in user namespaces mapped onto ${account.name}'s ranges (${mineUid.map(rangeText).join(', ')} / ${mineGid.map(rangeText).join(', ')}).`, { evidence });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// the docker client
+
+function hostOfRegistry(key: string): string {
+  return key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
+}
+
+export const clientPlaintextCredentials: Check = {
+  id: 'client.plaintext-credentials',
+  title: 'Registry credentials are not stored in plain text',
+  category: 'client',
+  severity: 'high',
+  rationale:
+    'Without a credential store, `docker login` writes base64(user:password) into ~/.docker/config.json: anyone who can read the file, a backup of it, or a container that mounts the home directory has the registry password (often a token with push rights).',
+  remediation:
+    'Install a credential helper (docker-credential-pass, -secretservice, -osxkeychain, -wincred, or your cloud\'s), set "credsStore" in config.json, then `docker logout REGISTRY` and `docker login REGISTRY` again so the secret moves into the store and leaves the file.',
+  references: [docs('docker login: credential stores', 'https://docs.docker.com/reference/cli/docker/login/#credential-stores')],
+  cis: null,
+  platforms: ['linux', 'darwin', 'win32'],
+  fixId: null,
+  evaluate(facts) {
+    const config = need(facts.clientConfig, 'the docker client configuration');
+    const file = fileSource(config.path);
+    if (!config.exists) return pass(`There is no ${config.path}: no registry credentials are stored.`, { evidence: [{ label: 'client config', value: null, source: file }] });
+    const inline = config.auths.filter((a) => a.hasInlineAuth);
+    const storeEvidence: Evidence = { label: 'credsStore', value: config.credsStore, source: file };
+    if (inline.length === 0) {
+      return pass(`No registry credential is stored in plain text in ${config.path}${config.credsStore ? ` (credentials go to the "${config.credsStore}" store)` : ''}.`, { evidence: [storeEvidence] });
+    }
+    return inline.map((a) => {
+      const helper = config.credHelpers[a.registry] ?? config.credHelpers[hostOfRegistry(a.registry)] ?? null;
+      const evidence: Evidence[] = [{ label: 'auths entry with an inline credential', value: a.registry, source: fileSource(config.path, a.line ?? undefined) }, storeEvidence];
+      if (helper) evidence.push({ label: `credHelpers["${a.registry}"]`, value: helper, source: file });
+      const store = helper ?? config.credsStore;
+      if (store) {
+        return warn(`${a.registry}: the CLI uses the "${store}" helper, but an old plaintext credential for it is still in ${config.path}; log out and in again to remove it.`, { target: a.registry, evidence });
+      }
+      return fail(`The credential for ${a.registry} is stored in plain text (base64) in ${config.path}.`, { target: a.registry, evidence });
+    });
+  },
+};
+
+function envVar(vars: { name: string; value: string }[], name: string): string | null {
+  const found = vars.find((v) => v.name === name);
+  return found ? found.value : null;
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[?::1\]?)(:\d+)?$/i;
+
+export const clientDockerHostInsecure: Check = {
+  id: 'client.docker-host-insecure',
+  title: 'DOCKER_HOST does not use plain TCP',
+  category: 'client',
+  severity: 'high',
+  rationale:
+    'With DOCKER_HOST=tcp://... and no TLS verification, the docker CLI talks to the daemon in clear text and accepts whoever answers: anyone on the network path can read the traffic (registry credentials included) or pose as the daemon. A daemon that accepts plain TCP also accepts every client that can reach the port, which is root on that host.',
+  remediation:
+    'Use ssh://user@host (no daemon port to open), or set DOCKER_TLS_VERIFY=1 with DOCKER_CERT_PATH holding ca.pem, cert.pem and key.pem, and make the daemon require --tlsverify on port 2376.',
+  references: [docs('Protect the Docker daemon socket', 'https://docs.docker.com/engine/security/protect-access/')],
+  cis: null,
+  platforms: ['linux', 'darwin', 'win32'],
+  fixId: null,
+  evaluate(facts) {
+    const env = need(facts.processEnv, "Dockhand's environment");
+    const host = envVar(env.vars, 'DOCKER_HOST');
+    if (!host) return pass('DOCKER_HOST is not set.', { evidence: [{ label: 'DOCKER_HOST', value: null, source: { kind: 'env', name: 'DOCKER_HOST' } }] });
+    const evidence: Evidence[] = [{ label: 'DOCKER_HOST', value: host, source: { kind: 'env', name: 'DOCKER_HOST' } }];
+    const m = /^(tcp|http):\/\/([^/]*)/i.exec(host.trim());
+    if (!m) return pass(`DOCKER_HOST (${host}) does not use TCP.`, { evidence });
+    const verify = envVar(env.vars, 'DOCKER_TLS_VERIFY');
+    const tls = envVar(env.vars, 'DOCKER_TLS');
+    // The CLI enables TLS for any non-empty value, "0" included.
+    if (verify) {
+      evidence.push({ label: 'DOCKER_TLS_VERIFY', value: verify, source: { kind: 'env', name: 'DOCKER_TLS_VERIFY' } });
+      return pass(`DOCKER_HOST uses TCP with TLS verification (DOCKER_TLS_VERIFY is set).`, { evidence });
+    }
+    if (tls) {
+      evidence.push({ label: 'DOCKER_TLS', value: tls, source: { kind: 'env', name: 'DOCKER_TLS' } });
+      return warn(`DOCKER_HOST uses TLS without verifying the daemon's certificate (DOCKER_TLS without DOCKER_TLS_VERIFY): the traffic is encrypted, but anyone can pose as the daemon.`, { evidence });
+    }
+    evidence.push({ label: 'DOCKER_TLS_VERIFY', value: null, source: { kind: 'env', name: 'DOCKER_TLS_VERIFY' } });
+    const address = m[2]!.replace(/^.*@/, '');
+    if (LOOPBACK.test(address)) {
+      return warn(`DOCKER_HOST points at plain TCP on loopback (${address}): the traffic stays on this host, but every local user and process can reach that daemon port without credentials.`, { evidence });
+    }
+    return fail(`DOCKER_HOST points at ${address} over plain TCP: no encryption, and no check that the daemon is the one you mean.`, { evidence });
+  },
+};
+
+/** Go's strconv.ParseBool false values; the CLI treats any other non-empty value (even an unparsable one) as true. */
+const GO_FALSE = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);
+
+function contentTrustEnabled(value: string | null): boolean {
+  return value !== null && value !== '' && !GO_FALSE.has(value);
+}
+
+export const clientContentTrust: Check = {
+  id: 'client.content-trust',
+  title: 'Content trust for Docker is enabled',
+  category: 'client',
+  severity: 'low',
+  rationale:
+    'With DOCKER_CONTENT_TRUST=1 the docker CLI pulls, runs and builds only from images whose tags are signed (Docker Content Trust, Notary v1) and signs what it pushes. Without it, a tag can silently point at whatever the registry, or someone who controls it, serves. Only Dockhand\'s own environment is visible here: set it where docker actually runs (shell profile, CI job).',
+  remediation:
+    'export DOCKER_CONTENT_TRUST=1 in the profiles of users and CI jobs that pull and run images, after checking that the registries you use publish trust data (unsigned images then fail to pull). Where they do not, verify images another way (cosign, Notation, digests pinned with @sha256:).',
+  references: [cis('4.5'), docs('Content trust in Docker', 'https://docs.docker.com/engine/security/trust/')],
+  cis: '4.5',
+  platforms: ['linux', 'darwin', 'win32'],
+  fixId: null,
+  evaluate(facts) {
+    const env = need(facts.processEnv, "Dockhand's environment");
+    const value = envVar(env.vars, 'DOCKER_CONTENT_TRUST');
+    const evidence: Evidence[] = [{ label: 'DOCKER_CONTENT_TRUST', value, source: { kind: 'env', name: 'DOCKER_CONTENT_TRUST' } }];
+    if (contentTrustEnabled(value)) return pass(`Content trust for Docker is enabled (DOCKER_CONTENT_TRUST=${value}).`, { evidence });
+    return warn(`Content trust for Docker is not enabled in this environment (DOCKER_CONTENT_TRUST is ${value === null ? 'not set' : `"${value}"`}).`, { evidence });
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// auditd (CIS 1.1.3 - 1.1.18)
+
+/** What CIS 1.1.x asks to audit, by the role the files fact gives each path. */
+const AUDIT_TARGETS: readonly { role: FileRole; cis: string }[] = [
+  { role: FILE_ROLES.dockerdBinary, cis: '1.1.3' },
+  { role: FILE_ROLES.containerdRunDir, cis: '1.1.4' },
+  { role: FILE_ROLES.dataRoot, cis: '1.1.5' },
+  { role: FILE_ROLES.etcDocker, cis: '1.1.6' },
+  { role: FILE_ROLES.serviceUnit, cis: '1.1.7' },
+  { role: FILE_ROLES.containerdSocket, cis: '1.1.8' },
+  { role: FILE_ROLES.socketUnit, cis: '1.1.9' },
+  { role: FILE_ROLES.defaultDocker, cis: '1.1.10' },
+  { role: FILE_ROLES.daemonJson, cis: '1.1.11' },
+  { role: FILE_ROLES.containerdConfig, cis: '1.1.12' },
+  { role: FILE_ROLES.sysconfigDocker, cis: '1.1.13' },
+  { role: FILE_ROLES.containerdBinary, cis: '1.1.14' },
+  { role: FILE_ROLES.containerdShim, cis: '1.1.15' },
+  { role: FILE_ROLES.containerdShimV1, cis: '1.1.16' },
+  { role: FILE_ROLES.containerdShimV2, cis: '1.1.17' },
+  { role: FILE_ROLES.runcBinary, cis: '1.1.18' },
+];
+
+/** auditd watches a directory recursively; a path matches exactly or under a watched directory (never by substring). */
+function watchCovers(watch: string, target: string): boolean {
+  const w = watch.replace(/\/+$/, '') || '/';
+  return target === w || target.startsWith(w === '/' ? '/' : `${w}/`);
+}
+
+export const hostAuditd: Check = {
+  id: 'host.auditd-docker',
+  title: "auditd watches Docker's files and binaries",
+  category: 'host',
+  severity: 'low',
+  rationale:
+    "An audit trail of who changed or ran Docker's binaries, configuration and data is what lets you answer \"who started that privileged container?\" or \"who edited daemon.json?\" after an incident: the Docker daemon runs as root and does not log who asked. CIS 1.1.3-1.1.18 ask for an auditd watch on each. This applies to servers that keep an audit trail: a host without auditd rules is judged only when it is an offline root (a golden image) or when the server option is set.",
+  remediation:
+    'Add a watch for each path listed, e.g. in /etc/audit/rules.d/docker.rules: `-w /usr/bin/dockerd -k docker` (one line per path), then `sudo augenrules --load`.',
+  references: [...AUDIT_TARGETS.map((t) => cis(t.cis)), docs('auditctl(8)', 'https://man7.org/linux/man-pages/man8/auditctl.8.html')],
+  cis: '1.1.3-1.1.18',
+  platforms: ['linux'],
+  fixId: 'auditd.watch',
+  applies: desktopOnly,
+  evaluate(facts, context) {
+    const rules = need(facts.auditRules, 'auditd rules');
+    const files = need(facts.files, "Docker's files");
+    if (rules.files.length === 0 && facts.mode !== 'offline-root' && context.options.server !== true) {
+      return skipped(
+        'auditd is not set up on this host (no /etc/audit/audit.rules or /etc/audit/rules.d/*.rules): CIS 1.1.3-1.1.18 concern servers that keep an audit trail; set the server option to judge this host anyway',
+      );
+    }
+    const ruleFiles: Evidence = { label: 'audit rule files read', value: rules.files, source: { kind: 'file', path: rules.files[0] ?? '/etc/audit/audit.rules' } };
+    return AUDIT_TARGETS.flatMap((t) => filesWithRole(files, [t.role]).map((f) => auditResult(rules.watches, t.cis, f, ruleFiles)));
+  },
+};
+
+function auditResult(watches: { path: string; file: string; line: number }[], cisId: string, f: FileStatFact, ruleFiles: Evidence): CheckResult {
+  if (!f.exists) return skipped(`${f.path} does not exist here (CIS ${cisId})`, f.path);
+  const watch = watches.find((w) => watchCovers(w.path, f.path));
+  if (watch) {
+    return pass(`${f.path} is audited (CIS ${cisId}).`, { target: f.path, evidence: [{ label: 'audit watch', value: `-w ${watch.path}`, source: fileSource(watch.file, watch.line) }] });
+  }
+  return fail(`${f.path} (${f.role}) is not watched by auditd (CIS ${cisId}).`, {
+    target: f.path,
+    evidence: [{ label: f.role, value: f.path, source: fileSource(f.path) }, ruleFiles],
+    fix: { id: 'auditd.watch', params: { path: f.path, key: 'docker' } },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export const ACCESS_CHECKS: readonly Check[] = [
+  accessDockerGroup,
+  accessDockerGroupSession,
+  accessSocketWorld,
+  isolationUsernsRemap,
+  clientPlaintextCredentials,
+  clientDockerHostInsecure,
+  clientContentTrust,
+  hostAuditd,
+  ...FILE_CHECKS,
+];

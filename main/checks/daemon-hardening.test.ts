@@ -29,10 +29,9 @@ describe('daemon hardening checks against a real dockerd', () => {
   let weakFindings: Finding[];
   let hardenedFindings: Finding[];
   before(async () => {
-    [weak, hardened] = await Promise.all([
-      start({ experimental: true, 'log-level': 'debug', iptables: false, 'cgroup-parent': '/dockhand-test', 'storage-driver': 'vfs' }, ['-H', 'tcp://127.0.0.1:2375']),
-      start({ 'no-new-privileges': true, 'userland-proxy': false, 'default-ulimits': { nofile: { Name: 'nofile', Soft: 65536, Hard: 65536 } }, 'log-level': 'info', 'log-driver': 'journald' }),
-    ]);
+    // One after the other, so a daemon that fails to start does not leave the other one running.
+    weak = await start({ experimental: true, 'log-level': 'debug', iptables: false, 'cgroup-parent': '/dockhand-test', 'storage-driver': 'vfs' }, ['-H', 'tcp://127.0.0.1:2375']);
+    hardened = await start({ 'no-new-privileges': true, 'userland-proxy': false, 'default-ulimits': { nofile: { Name: 'nofile', Soft: 65536, Hard: 65536 } }, 'log-level': 'info', 'log-driver': 'journald' });
     const findingsOf = async (d: PrivateDockerd) => evaluateChecks(DAEMON_HARDENING_CHECKS, await collectFacts({ host: new LocalHost(), endpoint: { host: d.host } }));
     weakFindings = await findingsOf(weak);
     hardenedFindings = await findingsOf(hardened);

@@ -65,6 +65,12 @@ exec ${realRunc} "$@"
   return bin;
 }
 
+/** Daemons this process started and has not stopped: killed if the test process exits without stopping them. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export function ping(socket: string, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const req = http.get({ socketPath: socket, path: '/_ping', timeout: timeoutMs }, (res) => {
@@ -108,7 +114,11 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
     env,
   });
   let exited: number | null | undefined;
-  child.on('exit', (code) => (exited = code));
+  running.add(child);
+  child.on('exit', (code) => {
+    exited = code;
+    running.delete(child);
+  });
   child.on('error', () => (exited = -1));
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   const readLog = () => fs.readFile(logPath, 'utf8').catch(() => '');
