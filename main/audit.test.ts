@@ -125,6 +125,6 @@ describe('audit against a real dockerd', () => {
     const again = evaluateFacts(roundTripped);
     assert.deepEqual(again.findings, report.findings);
     assert.equal(facts.containers.ok && facts.containers.value.length, 5);
-    assert.ok(facts.collectors.every((c) => c.status === 'ok' || c.name === 'serviceUnit'), JSON.stringify(facts.collectors));
+    assert.ok(facts.collectors.every((c) => c.status === 'ok' || (c.status === 'skipped' && ['desktop', 'wsl'].includes(c.name))), JSON.stringify(facts.collectors));
   });
 });

@@ -150,6 +150,8 @@ export const MountFactSchema = z.object({
   destination: z.string(),
   rw: z.boolean(),
   name: z.string().nullable(),
+  /** Bind propagation (rprivate, rshared, ...); "" for volumes. */
+  propagation: z.string(),
 });
 
 export const PortBindingSchema = z.object({
@@ -170,6 +172,8 @@ export const ContainerFactSchema = z.object({
   restartCount: z.number().int(),
   /** The json-file/local log on the host (empty for other drivers). */
   logPath: z.string(),
+  /** Networks the container is attached to (NetworkSettings.Networks), including ones added with `docker network connect`. */
+  networks: z.array(z.string()),
   state: z.object({
     status: z.string(),
     running: z.boolean(),
@@ -178,6 +182,8 @@ export const ContainerFactSchema = z.object({
     exitCode: z.number().int(),
     startedAt: z.string(),
     finishedAt: z.string(),
+    /** State.Error: why the last start failed, if it did. */
+    error: z.string(),
     health: HealthSchema.nullable(),
   }),
   hostConfig: z.object({
@@ -194,6 +200,7 @@ export const ContainerFactSchema = z.object({
     nanoCpus: z.number(),
     cpuShares: z.number(),
     cpuQuota: z.number(),
+    cpusetCpus: z.string(),
     readonlyRootfs: z.boolean(),
     restartPolicy: z.object({ name: z.string(), maximumRetryCount: z.number().int() }),
     securityOpt: z.array(z.string()),
@@ -262,7 +269,8 @@ export type NetworkFact = z.infer<typeof NetworkFactSchema>;
 export const CollectorRunSchema = z.object({
   name: z.string(),
   ms: z.number(),
-  status: z.enum(['ok', 'error', 'timeout']),
+  /** skipped: the fact does not exist here (another platform, an offline root), which is not an error. */
+  status: z.enum(['ok', 'skipped', 'error', 'timeout']),
 });
 export type CollectorRun = z.infer<typeof CollectorRunSchema>;
 

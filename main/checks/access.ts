@@ -4,23 +4,13 @@ import type { AccountsFact, FileStatFact, SubIdsFact } from '../../shared/facts/
 import type { CheckResult, Evidence, Severity } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { FILE_ROLES, type FileRole } from '../collect/host-files';
+import { isDesktop, isRootless } from './applicability';
 import { daemonView } from './daemon-view';
 import { cis, docs } from './references';
 import { errored, fail, info, need, pass, skipped, warn } from './result';
 
 // ---------------------------------------------------------------------------------------------------------------
 // shared helpers
-
-function isRootless(facts: Facts): boolean {
-  if (facts.info.ok) return facts.info.value.securityOptions.some((o) => o.split(',').includes('name=rootless'));
-  return facts.endpoint.ok && facts.endpoint.value.flavour === 'rootless';
-}
-
-function isDesktop(facts: Facts): boolean {
-  if (facts.engine.ok && facts.engine.value.platformName && /docker desktop/i.test(facts.engine.value.platformName)) return true;
-  if (facts.info.ok && /docker desktop/i.test(facts.info.value.operatingSystem)) return true;
-  return facts.endpoint.ok && facts.endpoint.value.flavour === 'desktop';
-}
 
 const DESKTOP_REASON = "Docker Desktop runs the engine in its own VM: this host's files are not the engine's";
 const ROOTLESS_SOCKET_REASON = 'the daemon is rootless: its socket belongs to the user who runs it, in $XDG_RUNTIME_DIR, which only that user can enter';

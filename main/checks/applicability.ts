@@ -2,8 +2,13 @@ import type { Facts } from '../../shared/facts';
 
 /** Facts about what kind of daemon this is, for checks' `applies()`: rootless, Desktop, userns-remapped, offline. */
 
+/** Whether the running daemon lists a security option, e.g. "name=rootless" in "name=rootless,foo=bar". */
+export function hasSecurityOption(facts: Facts, name: string): boolean {
+  return facts.info.ok && facts.info.value.securityOptions.some((o) => o.split(',').includes(`name=${name}`));
+}
+
 export function isRootless(facts: Facts): boolean {
-  if (facts.info.ok) return facts.info.value.securityOptions.some((o) => o.includes('name=rootless'));
+  if (facts.info.ok) return hasSecurityOption(facts, 'rootless');
   return facts.endpoint.ok && facts.endpoint.value.flavour === 'rootless';
 }
 
@@ -14,7 +19,7 @@ export function isDesktop(facts: Facts): boolean {
 }
 
 export function usesUserns(facts: Facts): boolean {
-  return facts.info.ok && facts.info.value.securityOptions.some((o) => o.includes('name=userns'));
+  return hasSecurityOption(facts, 'userns');
 }
 
 export function isOffline(facts: Facts): boolean {

@@ -2,7 +2,7 @@ import type { Check } from '../../shared/check';
 import type { Facts } from '../../shared/facts';
 import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
-import { desktopReason, isRootless } from './applicability';
+import { desktopReason, isRootless, usesUserns } from './applicability';
 import { daemonView, type SettingValue } from './daemon-view';
 import { cis, docs } from './references';
 import { fail, info, need, pass, warn } from './result';
@@ -394,7 +394,7 @@ export const daemonRootless: Check = {
     const infoFact = need(facts.info, 'the running daemon');
     const evidence: Evidence[] = [{ label: 'security options (running daemon)', value: infoFact.securityOptions, source: INFO }];
     if (isRootless(facts)) return pass('The daemon runs rootless.', { evidence });
-    if (infoFact.securityOptions.some((o) => o.includes('name=userns'))) return pass('The daemon runs as root, but containers are user-namespace remapped.', { evidence });
+    if (usesUserns(facts)) return pass('The daemon runs as root, but containers are user-namespace remapped.', { evidence });
     return info('The daemon and its containers run as root (neither rootless nor userns-remap).', { evidence });
   },
 };

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type Facts, FactsSchema } from '../../shared/facts';
+import { readFileSync } from 'node:fs';
+import { renderCatalogue } from '../report/catalogue';
 import { CHECKS } from './registry';
 import { evaluateChecks } from './runner';
 import { validateRegistry } from './validate-registry';
@@ -8,6 +10,10 @@ import { validateRegistry } from './validate-registry';
 test('every check has valid metadata and a unique id', () => {
   validateRegistry();
   assert.throws(() => validateRegistry([CHECKS[0]!, CHECKS[0]!]), /duplicate check id/);
+});
+
+test('docs/checks.md is generated from the registry and current (npm run generate)', () => {
+  assert.equal(readFileSync('docs/checks.md', 'utf8'), renderCatalogue(CHECKS), 'docs/checks.md is stale: run npm run generate');
 });
 
 test('the ids the audit-pipeline issue names exist', () => {

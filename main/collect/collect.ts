@@ -122,7 +122,7 @@ export async function collectFacts(options: CollectOptions): Promise<Facts> {
     } catch (error) {
       fact = failure(error instanceof TimeoutError ? new EngineApiError('timeout', error.message) : error);
     }
-    const status: CollectorRun['status'] = fact.ok ? 'ok' : fact.error.code === 'timeout' ? 'timeout' : 'error';
+    const status: CollectorRun['status'] = fact.ok ? 'ok' : fact.error.code === 'timeout' ? 'timeout' : fact.error.code === 'unsupported' ? 'skipped' : 'error';
     const run = { name: key, ms: Math.round((performance.now() - t0) * 10) / 10, status };
     runs.push(run);
     options.onCollector?.(run);

@@ -146,6 +146,7 @@ export function parseContainer(c: Raw): ContainerFact {
     hasHealthcheck: strings(obj(config.Healthcheck).Test).length > 0 && strings(obj(config.Healthcheck).Test)[0] !== 'NONE',
     restartCount: num(c.RestartCount),
     logPath: str(c.LogPath),
+    networks: Object.keys(obj(obj(c.NetworkSettings).Networks)).sort(),
     state: {
       status: str(state.Status),
       running: bool(state.Running),
@@ -154,6 +155,7 @@ export function parseContainer(c: Raw): ContainerFact {
       exitCode: num(state.ExitCode),
       startedAt: str(state.StartedAt),
       finishedAt: str(state.FinishedAt),
+      error: str(state.Error),
       health: state.Health
         ? {
             status: str(health.Status),
@@ -177,6 +179,7 @@ export function parseContainer(c: Raw): ContainerFact {
       nanoCpus: num(hc.NanoCpus),
       cpuShares: num(hc.CpuShares),
       cpuQuota: num(hc.CpuQuota),
+      cpusetCpus: str(hc.CpusetCpus),
       readonlyRootfs: bool(hc.ReadonlyRootfs),
       restartPolicy: { name: str(restart.Name, 'no') || 'no', maximumRetryCount: num(restart.MaximumRetryCount) },
       securityOpt: strings(hc.SecurityOpt),
@@ -192,6 +195,7 @@ export function parseContainer(c: Raw): ContainerFact {
         destination: str(mount.Destination),
         rw: bool(mount.RW),
         name: strOrNull(mount.Name),
+        propagation: str(mount.Propagation),
       };
     }),
   };

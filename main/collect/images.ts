@@ -1,9 +1,68 @@
 import type { Fact } from '../../shared/fact';
 import type { ImageFact } from '../../shared/facts/images';
-import { HostError } from '../host/host';
+import type { Source } from '../../shared/source';
+import { mapLimit } from '../util/timeout';
 import { type CollectContext, failure } from './context';
+import { type EngineApi, EngineApiError } from './engine-api';
+import { arr, num, obj, type Raw, str, stringMap, strings } from './raw';
 
-// TEMPORARY (this session): the area's collectors are being written; until then the facts say so.
-export async function collectImages(_ctx: CollectContext): Promise<Fact<ImageFact[]>> {
-  return failure(new HostError('unsupported', 'not collected yet'));
+/** Inspects in flight at once, as for containers: hides round trips without loading a busy daemon. */
+const INSPECT_CONCURRENCY = 16;
+
+const LIST_CALL = 'GET /images/json';
+
+/**
+ * One list call, then one inspect per image: the list lacks Config (USER, HEALTHCHECK). An image removed between the
+ * two calls is dropped; any other inspect failure fails the fact, naming the image, rather than hiding it.
+ */
+export async function collectImages(ctx: CollectContext): Promise<Fact<ImageFact[]>> {
+  const sources: Source[] = [{ kind: 'api', call: `${LIST_CALL} + GET /images/{id}/json` }];
+  let api: EngineApi;
+  try {
+    api = await ctx.api();
+  } catch (error) {
+    return failure(error, sources);
+  }
+  try {
+    const list = arr(await api.get('/images/json')).map(obj);
+    const inspected = await mapLimit(list, INSPECT_CONCURRENCY, (summary) => inspectImage(api, summary));
+    return { ok: true, value: inspected.filter((i): i is ImageFact => i !== null), sources };
+  } catch (error) {
+    return failure(error, sources);
+  }
+}
+
+async function inspectImage(api: EngineApi, summary: Raw): Promise<ImageFact | null> {
+  const id = str(summary.Id);
+  if (!id) throw new EngineApiError('malformed', `${LIST_CALL} on ${api.endpoint.host} listed an image without an Id`);
+  try {
+    return parseImage(summary, obj(await api.get(`/images/${encodeURIComponent(id)}/json`)));
+  } catch (error) {
+    if (error instanceof EngineApiError && error.statusCode === 404) return null;
+    throw error;
+  }
+}
+
+/** Merges the list entry (tags, digests) with the inspect payload (Config); inspect wins where both have a field. */
+export function parseImage(summary: Raw, inspect: Raw): ImageFact {
+  const config = obj(inspect.Config);
+  const test = strings(obj(config.Healthcheck).Test);
+  const tags = strings(inspect.RepoTags).length > 0 ? strings(inspect.RepoTags) : strings(summary.RepoTags);
+  return {
+    id: str(inspect.Id) || str(summary.Id),
+    repoTags: tags.filter((t) => t !== '<none>:<none>'),
+    repoDigests: (strings(inspect.RepoDigests).length > 0 ? strings(inspect.RepoDigests) : strings(summary.RepoDigests)).filter((d) => d !== '<none>@<none>'),
+    created: str(inspect.Created) || createdFromSeconds(summary.Created),
+    size: num(inspect.Size, num(summary.Size)),
+    user: str(config.User),
+    // ["NONE"] is what `HEALTHCHECK NONE` stores: it disables an inherited check, so the image has none.
+    hasHealthcheck: test.length > 0 && test[0] !== 'NONE',
+    labels: Object.keys(stringMap(config.Labels)).length > 0 ? stringMap(config.Labels) : stringMap(summary.Labels),
+  };
+}
+
+/** The list gives Created in Unix seconds; inspect gives RFC 3339. */
+function createdFromSeconds(value: unknown): string {
+  const seconds = num(value, -1);
+  return seconds >= 0 ? new Date(seconds * 1000).toISOString() : '';
 }

@@ -4,6 +4,7 @@ import { SEVERITIES as SEVERITY_ORDER, STATUSES, REPORT_SCHEMA_VERSION } from '.
 import type { JsonValue } from '../../shared/json';
 import { maskSecrets } from '../../shared/mask';
 import type { Report } from '../../shared/report';
+import { isDesktop, isRootless } from '../checks/applicability';
 import { VERSION } from '../version';
 
 /** How much a check weighs in the score: a critical problem costs ten times a low one; info checks do not count. */
@@ -85,8 +86,8 @@ export function buildReport(facts: Facts, findings: readonly Finding[], duration
       apiVersion: engine?.apiVersion ?? null,
       storageDriver: info?.driver ?? null,
       loggingDriver: info?.loggingDriver ?? null,
-      rootless: info ? info.securityOptions.some((o) => o.includes('rootless')) : endpoint ? endpoint.flavour === 'rootless' : null,
-      desktop: engine?.platformName ? /desktop/i.test(engine.platformName) : endpoint ? endpoint.flavour === 'desktop' : null,
+      rootless: info || endpoint ? isRootless(facts) : null,
+      desktop: engine || info || endpoint ? isDesktop(facts) : null,
       containers: info?.containers ?? null,
     },
     endpoint,
