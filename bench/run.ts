@@ -17,7 +17,7 @@ const SIZES = (process.env.BENCH_SIZES ?? '0,100,1000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** BENCH_RUNNING=1 starts the containers (sleeping) instead of only creating them. */
 const RUNNING = process.env.BENCH_RUNNING === '1';
-const BIN = path.resolve(import.meta.dirname, '../bin/dockhand.mjs');
+const BIN = path.resolve(import.meta.dirname, '../bin/dockhand.cjs');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

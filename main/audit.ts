@@ -2,7 +2,7 @@ import type { Check, CheckContext } from '../shared/check';
 import type { Facts } from '../shared/facts';
 import type { Report } from '../shared/report';
 import { CHECKS } from './checks/registry';
-import { evaluateChecks } from './checks/runner';
+import { checkMeta, evaluateChecks } from './checks/runner';
 import { type CollectOptions, collectFacts } from './collect/collect';
 import { buildReport } from './report/build-report';
 
@@ -19,8 +19,9 @@ export interface AuditResult {
 /** Re-evaluates a saved or freshly collected snapshot: checks are pure, so the same facts give the same findings. */
 export function evaluateFacts(facts: Facts, options: { checks?: readonly Check[]; context?: CheckContext; durationMs?: number } = {}): Report {
   const t0 = performance.now();
-  const findings = evaluateChecks(options.checks ?? CHECKS, facts, options.context);
-  return buildReport(facts, findings, options.durationMs ?? performance.now() - t0);
+  const checks = options.checks ?? CHECKS;
+  const findings = evaluateChecks(checks, facts, options.context);
+  return buildReport(facts, checks.map(checkMeta), findings, options.durationMs ?? performance.now() - t0);
 }
 
 /** discover → collect (parallel, each with a time limit) → evaluate → report. */

@@ -36,11 +36,12 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string):
 
 /** Dockhand's verdict for a CIS id in docker-bench's words: WARN when any result of a check with that id fails or warns. */
 function dockhandVerdict(report: Report, cisId: string): { verdict: string; checks: string[] } | null {
-  const findings = report.findings.filter((f) => f.check.cis === cisId);
+  const ids = new Set(report.checks.filter((c) => c.cis === cisId).map((c) => c.id));
+  const findings = report.findings.filter((f) => ids.has(f.checkId));
   if (findings.length === 0) return null;
   const statuses = new Set(findings.map((f) => f.result.status));
   const verdict = statuses.has('fail') || statuses.has('warn') ? 'WARN' : statuses.has('pass') ? 'PASS' : statuses.has('info') ? 'INFO' : 'SKIP';
-  return { verdict, checks: [...new Set(findings.map((f) => f.check.id))] };
+  return { verdict, checks: [...new Set(findings.map((f) => f.checkId))] };
 }
 
 const outcome = await startDockerd({

@@ -84,10 +84,15 @@ export const CheckResultSchema = z.object({
 });
 export type CheckResult = z.infer<typeof CheckResultSchema>;
 
+/**
+ * One result of one check. The check's metadata (title, rationale, remediation, references) is not repeated in each
+ * finding — a thousand containers failing one check would repeat it a thousand times — but listed once in the
+ * report's `checks`, as SARIF lists rules once for its results.
+ */
 export const FindingSchema = z.object({
   /** `checkId` or `checkId:target`: stable across runs, for waivers and baselines. */
   id: z.string(),
-  check: CheckMetaSchema,
+  checkId: z.string(),
   /** The severity that applies to this finding (the check's default unless a policy overrides it). */
   severity: SeveritySchema,
   result: CheckResultSchema,

@@ -4,7 +4,7 @@ import { REPORT_SCHEMA_VERSION } from './constants';
 export { REPORT_SCHEMA_VERSION };
 import { EndpointSchema } from './endpoint';
 import { CollectorRunSchema, DaemonConfigFoundBySchema } from './facts';
-import { FindingSchema, SeveritySchema, StatusSchema } from './finding';
+import { CheckMetaSchema, FindingSchema, SeveritySchema, StatusSchema } from './finding';
 
 
 export const HostSummarySchema = z.object({
@@ -42,6 +42,8 @@ export const ReportSchema = z.object({
     .object({ path: z.string(), foundBy: DaemonConfigFoundBySchema, reason: z.string(), exists: z.boolean() })
     .nullable(),
   timings: z.array(CollectorRunSchema),
+  /** Every check that ran, once: the metadata findings refer to by checkId. */
+  checks: z.array(CheckMetaSchema),
   findings: z.array(FindingSchema),
   summary: CountsSchema.extend({
     /** 0 to 100: severity-weighted share of applicable checks that pass (see docs). */

@@ -236,7 +236,7 @@ describe('file ownership and permissions (CIS 3.x)', () => {
     const findings = evaluate(FILE_CHECKS, good);
     assert.deepEqual(findings.filter((f) => f.result.status !== 'pass').map((f) => `${f.id}=${f.result.status}: ${f.result.message}`), []);
     // One finding per file, so each can be waived on its own.
-    assert.equal(findings.filter((f) => f.check.id === 'files.registry-certs.mode').length, 3);
+    assert.equal(findings.filter((f) => f.checkId === 'files.registry-certs.mode').length, 3);
     assert.equal(new Set(FILE_CHECKS.map((c) => c.cis)).size, 24);
   });
 

@@ -133,7 +133,7 @@ function assertNotReported(checkId: string, name: string, list: Finding[] = find
   assert.ok(!targets(checkId, list).includes(name), `${checkId} reports ${name}`);
 }
 
-const targets = (checkId: string, list: Finding[] = findings) => list.filter((f) => f.check.id === checkId).map((f) => f.result.target);
+const targets = (checkId: string, list: Finding[] = findings) => list.filter((f) => f.checkId === checkId).map((f) => f.result.target);
 
 /** The snapshot reduced to some containers: what a host running only those would give. */
 function only(names: string[], snapshot: Facts = facts): Facts {

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { Facts } from '../../shared/facts';
 import type { Finding } from '../../shared/finding';
 import { startDockerd, type PrivateDockerd } from '../../test/support/dockerd';
 import { collectFacts } from '../collect/collect';
@@ -28,13 +29,15 @@ describe('daemon hardening checks against a real dockerd', () => {
   let hardened: PrivateDockerd;
   let weakFindings: Finding[];
   let hardenedFindings: Finding[];
+  let hardenedFacts: Facts;
   before(async () => {
     // One after the other, so a daemon that fails to start does not leave the other one running.
     weak = await start({ experimental: true, 'log-level': 'debug', iptables: false, 'cgroup-parent': '/dockhand-test', 'storage-driver': 'vfs' }, ['-H', 'tcp://127.0.0.1:2375']);
     hardened = await start({ 'no-new-privileges': true, 'userland-proxy': false, 'default-ulimits': { nofile: { Name: 'nofile', Soft: 65536, Hard: 65536 } }, 'log-level': 'info', 'log-driver': 'journald' });
     const findingsOf = async (d: PrivateDockerd) => evaluateChecks(DAEMON_HARDENING_CHECKS, await collectFacts({ host: new LocalHost(), endpoint: { host: d.host } }));
     weakFindings = await findingsOf(weak);
-    hardenedFindings = await findingsOf(hardened);
+    hardenedFacts = await collectFacts({ host: new LocalHost(), endpoint: { host: hardened.host } });
+    hardenedFindings = evaluateChecks(DAEMON_HARDENING_CHECKS, hardenedFacts);
   });
   after(async () => {
     await Promise.all([weak?.stop(), hardened?.stop()]);
@@ -76,6 +79,41 @@ describe('daemon hardening checks against a real dockerd', () => {
     assert.equal(statusOf(hardenedFindings, 'daemon.swarm'), 'pass');
     assert.equal(statusOf(hardenedFindings, 'daemon.rootless'), 'info');
   });
+
+  test('the data root of a private daemon is on a local filesystem', () => {
+    assert.equal(statusOf(hardenedFindings, 'daemon.data-root-filesystem'), 'pass');
+    assert.equal(statusOf(hardenedFindings, 'logging.docker-logs-readable'), 'pass');
+  });
+
+  /**
+   * Daemon kinds this sandbox cannot run (AppArmor, rootless, userns-remap, swarm, a tmpfs data root): the real
+   * snapshot with only the values these checks read changed, in the formats the Engine reports them.
+   */
+  test('what the checks say on daemons this sandbox cannot run', () => {
+    const withInfo = (patch: object): Facts => ({ ...hardenedFacts, info: { ...hardenedFacts.info, value: { ...(hardenedFacts.info.ok ? hardenedFacts.info.value : ({} as never)), ...patch } } as Facts['info'] });
+    const apparmor = evaluateChecks(DAEMON_HARDENING_CHECKS, withInfo({ securityOptions: ['name=apparmor', 'name=seccomp,profile=builtin', 'name=cgroupns'] }));
+    assert.equal(statusOf(apparmor, 'daemon.mac-profile'), 'pass');
+    assert.equal(statusOf(apparmor, 'daemon.seccomp'), 'pass');
+    const rootless = evaluateChecks(DAEMON_HARDENING_CHECKS, withInfo({ securityOptions: ['name=seccomp,profile=builtin', 'name=rootless', 'name=cgroupns'] }));
+    assert.equal(statusOf(rootless, 'daemon.rootless'), 'pass');
+    for (const id of ['daemon.mac-profile', 'daemon.userland-proxy']) assert.equal(statusOf(rootless, id), 'skipped', id);
+    const remapped = evaluateChecks(DAEMON_HARDENING_CHECKS, withInfo({ securityOptions: ['name=seccomp,profile=default', 'name=userns'] }));
+    assert.equal(statusOf(remapped, 'daemon.rootless'), 'pass');
+    const swarm = evaluateChecks(DAEMON_HARDENING_CHECKS, withInfo({ swarmState: 'active' }));
+    assert.equal(statusOf(swarm, 'daemon.swarm'), 'warn');
+    const noSeccomp = evaluateChecks(DAEMON_HARDENING_CHECKS, withInfo({ securityOptions: [] }));
+    assert.equal(statusOf(noSeccomp, 'daemon.seccomp'), 'fail');
+    const overlayNoDtype = evaluateChecks(DAEMON_HARDENING_CHECKS, withInfo({ driverStatus: [['Backing Filesystem', 'xfs'], ['Supports d_type', 'false']] }));
+    assert.equal(statusOf(overlayNoDtype, 'daemon.storage-driver'), 'fail');
+    const fs = hardenedFacts.dataRootFs;
+    assert.ok(fs.ok, 'dataRootFs collected');
+    const tmpfs = evaluateChecks(DAEMON_HARDENING_CHECKS, { ...hardenedFacts, dataRootFs: { ...fs, value: { ...fs.value, fsType: 'tmpfs', mountPoint: '/var/lib/docker' } } });
+    const finding = tmpfs.find((f) => f.id === 'daemon.data-root-filesystem')!;
+    assert.equal(finding.result.status, 'fail');
+    assert.match(finding.result.message, /lost at reboot/);
+    const none = evaluateChecks(DAEMON_HARDENING_CHECKS, withInfo({ loggingDriver: 'none' }));
+    assert.equal(statusOf(none, 'logging.docker-logs-readable'), 'fail');
+  });
 });
 
 describe('daemon hardening checks on an offline root filesystem', () => {
@@ -104,6 +142,13 @@ describe('daemon hardening checks on an offline root filesystem', () => {
     assert.match(tcp.result.message, /with TLS but without client verification/);
     assert.deepEqual(tcp.result.evidence[0]!.source, { kind: 'file', path: '/lib/systemd/system/docker.service', line: 2 });
     assert.equal(statusOf(findings, 'daemon.authorization-plugins'), 'info');
+  });
+
+  test('logging.docker-logs-readable: none and a disabled dual-logging cache fail, syslog with the cache passes', async () => {
+    await write('/etc/docker/daemon.json', '{"log-driver": "syslog", "log-opts": {"cache-disabled": "true"}}');
+    assert.equal(statusOf(await audit(), 'logging.docker-logs-readable'), 'fail');
+    await write('/etc/docker/daemon.json', '{"log-driver": "syslog"}');
+    assert.equal(statusOf(await audit(), 'logging.docker-logs-readable'), 'pass');
   });
 
   test('checks that need the running daemon are skipped offline, configuration ones still judge the file', async () => {

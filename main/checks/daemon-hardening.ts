@@ -4,6 +4,7 @@ import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { desktopReason, isRootless, usesUserns } from './applicability';
 import { daemonView, type SettingValue } from './daemon-view';
+import { compareMinor } from '../preflight/engine-version';
 import { cis, docs } from './references';
 import { fail, info, need, pass, warn } from './result';
 
@@ -454,6 +455,48 @@ export const daemonDataRootFilesystem: Check = {
   },
 };
 
+
+
+/** Drivers that keep a local copy `docker logs` can read without dual logging. */
+const READABLE_DRIVERS = new Set(['json-file', 'local', 'journald']);
+
+export const daemonDockerLogsReadable: Check = {
+  id: 'logging.docker-logs-readable',
+  title: '`docker logs` shows container output',
+  category: 'logging',
+  severity: 'medium',
+  rationale:
+    'With the "none" log driver nothing a container prints is kept. With a remote driver (syslog, fluentd, gelf, awslogs, splunk...) `docker logs` reads the local dual-logging cache; engines before 20.10 have no such cache, and "cache-disabled": "true" turns it off, so `docker logs` then shows nothing when you need it most.',
+  remediation: 'Use json-file (with max-size), local or journald, or keep the dual-logging cache on (do not set "cache-disabled": "true" in log-opts), and upgrade engines older than 20.10.',
+  references: [docs('Use docker logs with remote logging drivers', 'https://docs.docker.com/engine/logging/dual-logging/')],
+  cis: null,
+  platforms: ['linux', 'darwin', 'win32'],
+  fixId: null,
+  evaluate(facts) {
+    const view = daemonView(facts);
+    const configured = view.setting('log-driver');
+    let driver: string;
+    let driverEvidence: Evidence;
+    if (facts.info.ok) {
+      driver = facts.info.value.loggingDriver;
+      driverEvidence = { label: 'log driver (running daemon)', value: driver, source: INFO };
+    } else {
+      requireConfig(facts);
+      driver = typeof configured?.value === 'string' ? configured.value : 'json-file';
+      driverEvidence = evidenceOf('log-driver', configured, { value: 'json-file', detail: "dockerd's default" });
+    }
+    const evidence: Evidence[] = [driverEvidence];
+    if (driver === 'none') return fail('The log driver is "none": nothing containers print is kept, and `docker logs` shows nothing.', { evidence });
+    if (READABLE_DRIVERS.has(driver)) return pass(`\`docker logs\` reads the ${driver} driver's own records.`, { evidence });
+    const opts = view.setting('log-opts');
+    const cacheDisabled = opts?.origin === 'file' && typeof opts.value === 'object' && opts.value !== null && (opts.value as Record<string, unknown>)['cache-disabled'] === 'true';
+    if (opts) evidence.push(evidenceOf('log-opts', opts, { value: null, detail: '' }));
+    if (cacheDisabled) return fail(`The ${driver} driver runs with the dual-logging cache disabled: \`docker logs\` shows nothing.`, { evidence });
+    if (compareMinor(view.engineVersion, '20.10') < 0) return fail(`Engine ${view.engineVersion} has no dual logging: with the ${driver} driver, \`docker logs\` shows nothing.`, { evidence });
+    return pass(`\`docker logs\` reads the dual-logging cache kept beside the ${driver} driver.`, { evidence });
+  },
+};
+
 export const DAEMON_HARDENING_CHECKS: readonly Check[] = [
   daemonStorageDriver,
   daemonTcpWithoutTls,
@@ -471,4 +514,5 @@ export const DAEMON_HARDENING_CHECKS: readonly Check[] = [
   daemonRootless,
   daemonSwarm,
   daemonDataRootFilesystem,
+  daemonDockerLogsReadable,
 ];

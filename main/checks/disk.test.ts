@@ -198,7 +198,7 @@ describe('disk checks against a real dockerd', () => {
     const rootFacts = await collectFacts({ host: new RootfsHost(onRoot) });
     const bad = one(diskDataRootPartition, rootFacts);
     assert.equal(bad.result.status, 'warn', bad.result.message);
-    assert.equal(bad.check.cis, '1.1.1');
+    assert.equal(diskDataRootPartition.cis, '1.1.1');
     assert.deepEqual(bad.result.evidence[1]!.source, { kind: 'file', path: '/etc/fstab', line: 1 });
 
     const separate = await fs.mkdtemp(path.join(tmp, 'img-'));

@@ -64,7 +64,7 @@ function findingOf(list: Finding[], id: string): Finding {
   return found;
 }
 
-const ids = (checkId: string, list: Finding[] = findings) => list.filter((f) => f.check.id === checkId).map((f) => `${f.id}=${f.result.status}`).sort();
+const ids = (checkId: string, list: Finding[] = findings) => list.filter((f) => f.checkId === checkId).map((f) => `${f.id}=${f.result.status}`).sort();
 
 /** The snapshot reduced to some images and containers: what a host holding only those would give. */
 function only(images: string[], containers: string[]): Facts {

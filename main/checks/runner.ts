@@ -1,6 +1,6 @@
 import type { Check, CheckContext } from '../../shared/check';
 import type { Facts } from '../../shared/facts';
-import type { CheckResult, Finding, Platform } from '../../shared/finding';
+import type { CheckMeta, CheckResult, Finding, Platform } from '../../shared/finding';
 import { errored, skipped, Unavailable } from './result';
 
 function platformOf(facts: Facts): Platform | null {
@@ -32,10 +32,15 @@ export function findingId(checkId: string, target: string | null): string {
 export function evaluateChecks(checks: readonly Check[], facts: Facts, context: CheckContext = { options: {} }): Finding[] {
   const findings: Finding[] = [];
   for (const check of checks) {
-    const { evaluate: _evaluate, applies: _applies, ...meta } = check;
     for (const result of evaluateCheck(check, facts, context)) {
-      findings.push({ id: findingId(check.id, result.target), check: meta, severity: check.severity, result });
+      findings.push({ id: findingId(check.id, result.target), checkId: check.id, severity: check.severity, result });
     }
   }
   return findings;
+}
+
+/** A check's metadata without its functions: what reports list once per check. */
+export function checkMeta(check: Check): CheckMeta {
+  const { evaluate: _evaluate, applies: _applies, ...meta } = check;
+  return meta;
 }

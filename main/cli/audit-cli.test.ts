@@ -67,3 +67,18 @@ describe('dockhand audit (the command)', () => {
     assert.ok(facts.containers.ok);
   });
 });
+
+describe('options that checks are told', () => {
+  test('--internal-domain, --trusted-user, --server and --option reach the checks', async () => {
+    const { checkOptions } = await import('./program');
+    assert.deepEqual(checkOptions({ internalDomain: ['corp.example', '.svc'], trustedUser: ['alice'], server: true, option: { diskWarnPercent: 20 } }), {
+      diskWarnPercent: 20,
+      internalDomains: ['corp.example', '.svc'],
+      trustedDockerUsers: ['alice'],
+      server: true,
+    });
+    const r = await dockhand(['audit', '--host', 'unix:///nonexistent.sock', '--format', 'json', '--internal-domain', 'corp.example,intra.example', '--option', 'diskWarnPercent=20']);
+    assert.equal(r.code, 4, r.stderr);
+    assert.equal((await dockhand(['audit', '--option', 'novalue'])).code, 2);
+  });
+});

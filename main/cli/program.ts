@@ -16,6 +16,29 @@ import { checkDaemonConfig, preflightJson, renderPreflightText, splitFlags } fro
 import { CliError, EXIT } from './exit-codes';
 import { emit, useColor } from './output';
 
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+}
+
+/** --option key=value: numbers become numbers, true/false booleans (thresholds such as diskWarnPercent=20). */
+function keyValue(value: string, previous: Record<string, unknown> = {}): Record<string, unknown> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError('expected key=value');
+  const raw = value.slice(eq + 1);
+  const parsed = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  return { ...previous, [value.slice(0, eq)]: parsed };
+}
+
+/** What checks may be told beyond the facts (CheckContext.options), from the audit's options. */
+export function checkOptions(opts: { internalDomain?: string[]; trustedUser?: string[]; server?: boolean; option?: Record<string, unknown> }): Record<string, unknown> {
+  return {
+    ...opts.option,
+    ...(opts.internalDomain && { internalDomains: opts.internalDomain }),
+    ...(opts.trustedUser && { trustedDockerUsers: opts.trustedUser }),
+    ...(opts.server && { server: true }),
+  };
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
@@ -57,6 +80,10 @@ export function buildProgram(): Command {
     .option('--facts-out <file>', 'also save the collected facts snapshot (secrets masked)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a failing finding has this severity or higher').choices([...SEVERITY_ORDER, 'never']).default('never'))
     .option('--timeout <ms>', 'time limit per collector, in milliseconds', positiveInt, DEFAULT_TIMEOUT_MS)
+    .option('--internal-domain <domain>', 'a domain NO_PROXY must cover (repeatable, or comma-separated)', collect)
+    .option('--trusted-user <user>', 'a user allowed in the docker group (repeatable, or comma-separated)', collect)
+    .option('--server', 'judge this host as a server (audit rules, scheduled cleanup)')
+    .option('--option <key=value>', 'a check threshold, e.g. diskWarnPercent=20 (repeatable; see docs/checks.md)', keyValue)
     .option('-v, --verbose', 'show passing and skipped findings in full')
     .option('--no-color', 'no ANSI colours')
     .action(async (opts) => {
@@ -66,6 +93,7 @@ export function buildProgram(): Command {
         configFile: opts.configFile,
         flags: opts.flags !== undefined ? splitFlags(opts.flags) : undefined,
         timeoutMs: opts.timeout,
+        context: { options: checkOptions(opts) },
       });
       if (opts.factsOut) await emit(`${JSON.stringify(maskSecrets(facts as unknown as JsonValue), null, 2)}\n`, opts.factsOut);
       const text = opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, { color: useColor(process.stdout, opts.output, opts.color), verbose: opts.verbose });

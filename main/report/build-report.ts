@@ -1,5 +1,5 @@
 import type { Facts } from '../../shared/facts';
-import type { Finding, Severity, Status } from '../../shared/finding';
+import type { CheckMeta, Finding, Severity, Status } from '../../shared/finding';
 import { SEVERITIES as SEVERITY_ORDER, STATUSES, REPORT_SCHEMA_VERSION } from '../../shared/constants';
 import type { JsonValue } from '../../shared/json';
 import { maskSecrets } from '../../shared/mask';
@@ -20,8 +20,8 @@ export function score(findings: readonly Finding[]): number {
     const credit = f.result.status === 'pass' ? 1 : f.result.status === 'warn' ? 0.5 : f.result.status === 'fail' ? 0 : null;
     if (credit === null) continue;
     const weight = SEVERITY_WEIGHT[f.severity];
-    const prev = worst.get(f.check.id);
-    if (!prev || credit < prev.credit) worst.set(f.check.id, { weight, credit });
+    const prev = worst.get(f.checkId);
+    if (!prev || credit < prev.credit) worst.set(f.checkId, { weight, credit });
   }
   let total = 0;
   let earned = 0;
@@ -64,7 +64,7 @@ function maskFinding(f: Finding): Finding {
   };
 }
 
-export function buildReport(facts: Facts, findings: readonly Finding[], durationMs: number): Report {
+export function buildReport(facts: Facts, checks: readonly CheckMeta[], findings: readonly Finding[], durationMs: number): Report {
   const host = facts.host.ok ? facts.host.value : null;
   const info = facts.info.ok ? facts.info.value : null;
   const engine = facts.engine.ok ? facts.engine.value : null;
@@ -94,7 +94,8 @@ export function buildReport(facts: Facts, findings: readonly Finding[], duration
     endpointError: facts.endpoint.ok ? null : facts.endpoint.error.message,
     daemonConfig: config ? { path: config.path, foundBy: config.foundBy, reason: config.reason, exists: config.exists } : null,
     timings: facts.collectors,
+    checks: [...checks],
     findings: sorted,
-    summary: { ...counts(sorted), score: score(sorted), checksRun: new Set(sorted.map((f) => f.check.id)).size },
+    summary: { ...counts(sorted), score: score(sorted), checksRun: new Set(sorted.map((f) => f.checkId)).size },
   };
 }

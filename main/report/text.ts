@@ -1,4 +1,4 @@
-import type { Finding, Severity, Status } from '../../shared/finding';
+import type { CheckMeta, Finding, Severity, Status } from '../../shared/finding';
 import { describeSource } from '../../shared/describe-source';
 import type { Report } from '../../shared/report';
 import { formatMs } from '../util/timeout';
@@ -34,19 +34,19 @@ function valueText(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function detailed(f: Finding, paint: Paint): string {
+function detailed(f: Finding, check: CheckMeta, paint: Paint): string {
   const status = paint(STATUS_COLOR[f.result.status], f.result.status.toUpperCase().padEnd(5));
   const severity = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
-  const lines = [`${status} ${severity} ${paint('bold', f.id)}  ${f.check.title}`, wrap(f.result.message, '      ')];
-  if (f.result.status === 'fail' || f.result.status === 'warn') lines.push(paint('gray', wrap(`Why: ${f.check.rationale}`, '      ')));
+  const lines = [`${status} ${severity} ${paint('bold', f.id)}  ${check.title}`, wrap(f.result.message, '      ')];
+  if (f.result.status === 'fail' || f.result.status === 'warn') lines.push(paint('gray', wrap(`Why: ${check.rationale}`, '      ')));
   if (f.result.evidence.length > 0) {
     lines.push('      Evidence:');
     for (const e of f.result.evidence) lines.push(`        - ${e.label}: ${valueText(e.value)}  ${paint('gray', `(${describeSource(e.source)})`)}`);
   }
   if (f.result.status === 'fail' || f.result.status === 'warn') {
-    lines.push(wrap(`Fix: ${f.check.remediation}${f.result.fix ? ` [dockhand fix ${f.result.fix.id}]` : ''}`, '      '));
+    lines.push(wrap(`Fix: ${check.remediation}${f.result.fix ? ` [dockhand fix ${f.result.fix.id}]` : ''}`, '      '));
   }
-  const refs = f.check.references.map((r) => (r.id ? `${r.title} ${r.id}` : r.url ? `${r.title} <${r.url}>` : r.title));
+  const refs = check.references.map((r) => (r.id ? `${r.title} ${r.id}` : r.url ? `${r.title} <${r.url}>` : r.title));
   if (refs.length > 0 && f.result.status !== 'pass') lines.push(paint('gray', `      Ref: ${refs.join('; ')}`));
   return lines.join('\n');
 }
@@ -80,10 +80,12 @@ export function renderText(report: Report, options: TextOptions): string {
   out.push(
     `Score ${paint('bold', `${s.score}/100`)} · ${s.byStatus.fail} failed${failing.length ? ` (${failing.join(', ')})` : ''} · ${s.byStatus.warn} warnings · ${s.byStatus.pass} passed · ${s.byStatus.skipped} skipped · ${s.byStatus.error} errors · ${formatMs(report.durationMs)}`,
   );
+  const checks = new Map(report.checks.map((c) => [c.id, c]));
+  const meta = (f: Finding): CheckMeta => checks.get(f.checkId)!;
   const problems = report.findings.filter((f) => ['fail', 'warn', 'error', 'info'].includes(f.result.status));
   const rest = report.findings.filter((f) => !problems.includes(f));
-  if (problems.length > 0) out.push('', ...problems.map((f) => `${detailed(f, paint)}\n`));
+  if (problems.length > 0) out.push('', ...problems.map((f) => `${detailed(f, meta(f), paint)}\n`));
   else out.push('', paint('green', 'No problems found.'), '');
-  if (rest.length > 0) out.push(...rest.map((f) => (options.verbose ? `${detailed(f, paint)}\n` : oneLine(f, paint))));
+  if (rest.length > 0) out.push(...rest.map((f) => (options.verbose ? `${detailed(f, meta(f), paint)}\n` : oneLine(f, paint))));
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }

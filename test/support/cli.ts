@@ -7,7 +7,7 @@ export interface CliResult {
   stderr: string;
 }
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/dockhand.mjs');
+const BIN = path.resolve(import.meta.dirname, '../../bin/dockhand.cjs');
 
 /** Runs the built `dockhand` command as a user would (npm test builds dist/ first). */
 export function dockhand(args: string[], options: SpawnOptions & { input?: string } = {}): Promise<CliResult> {

@@ -3,7 +3,7 @@ import type { Report } from '../../shared/report';
 
 /** The findings of one check (all its targets). */
 export function findingsOf(report: Report, checkId: string): Finding[] {
-  return report.findings.filter((f) => f.check.id === checkId);
+  return report.findings.filter((f) => f.checkId === checkId);
 }
 
 /** The single finding of a check, or of one target of it; throws when it is not there, naming what is. */
