@@ -8,9 +8,10 @@ import { EngineApiError } from './engine-api';
 import { arr, bool, num, numOrNull, obj, type Raw, str, stringMap, strings, strOrNull } from './raw';
 
 /** Inspects in flight at once: enough to hide round trips, few enough not to load a busy daemon. */
-const INSPECT_CONCURRENCY = 16;
+export const INSPECT_CONCURRENCY = 16;
 
-async function fromApi<T>(ctx: CollectContext, call: string, work: (api: EngineApi) => Promise<T>): Promise<Fact<T>> {
+/** Runs `work` against the Engine API once /_ping succeeded; a daemon that cannot be used becomes the fact's error. */
+export async function fromApi<T>(ctx: CollectContext, call: string, work: (api: EngineApi) => Promise<T>): Promise<Fact<T>> {
   const sources: Source[] = [{ kind: 'api', call }];
   let api: EngineApi;
   try {

@@ -1,13 +1,10 @@
 import type { Fact } from '../../shared/fact';
 import type { ImageFact } from '../../shared/facts/images';
-import type { Source } from '../../shared/source';
 import { mapLimit } from '../util/timeout';
-import { type CollectContext, failure } from './context';
+import type { CollectContext } from './context';
 import { type EngineApi, EngineApiError } from './engine-api';
+import { fromApi, INSPECT_CONCURRENCY } from './engine';
 import { arr, num, obj, type Raw, str, stringMap, strings } from './raw';
-
-/** Inspects in flight at once, as for containers: hides round trips without loading a busy daemon. */
-const INSPECT_CONCURRENCY = 16;
 
 const LIST_CALL = 'GET /images/json';
 
@@ -15,21 +12,12 @@ const LIST_CALL = 'GET /images/json';
  * One list call, then one inspect per image: the list lacks Config (USER, HEALTHCHECK). An image removed between the
  * two calls is dropped; any other inspect failure fails the fact, naming the image, rather than hiding it.
  */
-export async function collectImages(ctx: CollectContext): Promise<Fact<ImageFact[]>> {
-  const sources: Source[] = [{ kind: 'api', call: `${LIST_CALL} + GET /images/{id}/json` }];
-  let api: EngineApi;
-  try {
-    api = await ctx.api();
-  } catch (error) {
-    return failure(error, sources);
-  }
-  try {
+export function collectImages(ctx: CollectContext): Promise<Fact<ImageFact[]>> {
+  return fromApi(ctx, `${LIST_CALL} + GET /images/{id}/json`, async (api) => {
     const list = arr(await api.get('/images/json')).map(obj);
     const inspected = await mapLimit(list, INSPECT_CONCURRENCY, (summary) => inspectImage(api, summary));
-    return { ok: true, value: inspected.filter((i): i is ImageFact => i !== null), sources };
-  } catch (error) {
-    return failure(error, sources);
-  }
+    return inspected.filter((i): i is ImageFact => i !== null);
+  });
 }
 
 async function inspectImage(api: EngineApi, summary: Raw): Promise<ImageFact | null> {
