@@ -49,7 +49,8 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
     (a, b) =>
       statusRank[a.result.status] - statusRank[b.result.status] ||
       SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
-      a.id.localeCompare(b.id),
+      // Code-unit order, not localeCompare: ids are ASCII and a report can hold tens of thousands of findings.
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
 }
 
