@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -10,6 +9,7 @@ import type { Check } from '../../shared/check';
 import { type Facts, FactsSchema } from '../../shared/facts';
 import type { Finding } from '../../shared/finding';
 import { startDockerd, type PrivateDockerd } from '../../test/support/dockerd';
+import { closeSockets, put, dir, socket } from '../../test/support/rootfs';
 import { collectFacts } from '../collect/collect';
 import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
@@ -34,34 +34,7 @@ const ALICE = 1000;
 const BOB = 1001;
 const DOCKER_GID = 998;
 
-const servers: net.Server[] = [];
 const roots: string[] = [];
-
-async function put(base: string, p: string, text: string, mode = 0o644, uid = 0, gid = 0): Promise<void> {
-  const full = path.join(base, p);
-  await fs.mkdir(path.dirname(full), { recursive: true });
-  await fs.writeFile(full, text);
-  // writeFile's mode goes through the umask: set exactly the bits each verdict needs.
-  await fs.chmod(full, mode);
-  await fs.chown(full, uid, gid);
-}
-
-async function dir(base: string, p: string, mode: number, uid = 0, gid = 0): Promise<void> {
-  const full = path.join(base, p);
-  await fs.mkdir(full, { recursive: true });
-  await fs.chmod(full, mode);
-  await fs.chown(full, uid, gid);
-}
-
-async function socket(base: string, p: string, mode: number, uid: number, gid: number): Promise<void> {
-  const full = path.join(base, p);
-  await fs.mkdir(path.dirname(full), { recursive: true });
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(full, resolve));
-  servers.push(server);
-  await fs.chmod(full, mode);
-  await fs.chown(full, uid, gid);
-}
 
 async function newRoot(): Promise<string> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-acc-'));
@@ -191,7 +164,7 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  await closeSockets();
   await Promise.all(roots.map((r) => fs.rm(r, { recursive: true, force: true })));
 });
 

@@ -3,7 +3,7 @@ import type { Facts } from '../../shared/facts';
 import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { desktopReason, isRootless, usesUserns } from './applicability';
-import { daemonView, type SettingValue } from './daemon-view';
+import { daemonView, settingBoolean, settingEvidence, settingStrings } from './daemon-view';
 import { compareMinor } from '../preflight/engine-version';
 import { cis, docs } from './references';
 import { fail, info, need, pass, warn } from './result';
@@ -17,27 +17,9 @@ import { fail, info, need, pass, warn } from './result';
 const INFO: Source = { kind: 'api', call: 'GET /info' };
 const LINUX: Check['platforms'] = ['linux'];
 
-function evidenceOf(label: string, setting: SettingValue | null, fallback: { value: Evidence['value']; detail: string }): Evidence {
-  if (setting) return { label: `${label} (${setting.origin === 'flag' ? 'dockerd flag' : 'daemon.json'})`, value: setting.value as Evidence['value'], source: setting.source };
-  return { label: `${label} (not configured)`, value: fallback.value, source: { kind: 'default', detail: fallback.detail } };
-}
-
-/** The configured boolean, accepting flag strings ("true"/"false"); null when not set or not a boolean. */
-function flag(setting: SettingValue | null): boolean | null {
-  const v = Array.isArray(setting?.value) ? setting?.value.at(-1) : setting?.value;
-  if (v === true || v === 'true') return true;
-  if (v === false || v === 'false') return false;
-  return null;
-}
-
 /** The configuration must be known when the daemon cannot be asked; otherwise the check errors with the reason. */
 function requireConfig(facts: Facts): void {
   if (!facts.daemonConfig.ok) need(facts.daemonConfig, 'daemon.json');
-}
-
-function list(setting: SettingValue | null): string[] {
-  if (!setting) return [];
-  return (Array.isArray(setting.value) ? setting.value : [setting.value]).filter((v): v is string => typeof v === 'string');
 }
 
 export const daemonStorageDriver: Check = {
@@ -68,7 +50,7 @@ export const daemonStorageDriver: Check = {
     } else {
       requireConfig(facts);
       driver = typeof configured?.value === 'string' ? configured.value : 'overlay2';
-      evidence.push(evidenceOf('storage-driver', configured, { value: 'overlay2', detail: 'dockerd picks overlay2 on current kernels' }));
+      evidence.push(settingEvidence('storage-driver', configured, { value: 'overlay2', detail: 'dockerd picks overlay2 on current kernels' }));
     }
     if (driver === 'aufs' || driver === 'devicemapper') {
       return fail(`The ${driver} storage driver is deprecated and removed from current Docker Engine releases: this host cannot be upgraded as it is.`, { evidence });
@@ -95,12 +77,12 @@ export const daemonTcpWithoutTls: Check = {
     requireConfig(facts);
     const view = daemonView(facts);
     const hosts = view.setting('hosts');
-    const tcp = list(hosts).filter((h) => /^tcp:\/\//.test(h) || /^[^:/]*:\d+$/.test(h));
-    const evidence: Evidence[] = [evidenceOf('hosts', hosts, { value: ['unix:///var/run/docker.sock'], detail: 'only the local socket' })];
+    const tcp = settingStrings(hosts).filter((h) => /^tcp:\/\//.test(h) || /^[^:/]*:\d+$/.test(h));
+    const evidence: Evidence[] = [settingEvidence('hosts', hosts, { value: ['unix:///var/run/docker.sock'], detail: 'only the local socket' })];
     if (tcp.length === 0) return pass('The daemon listens on no TCP address.', { evidence });
-    const verify = flag(view.setting('tlsverify'));
-    const tls = flag(view.setting('tls'));
-    evidence.push(evidenceOf('tlsverify', view.setting('tlsverify'), { value: false, detail: 'off unless set' }));
+    const verify = settingBoolean(view.setting('tlsverify'));
+    const tls = settingBoolean(view.setting('tls'));
+    evidence.push(settingEvidence('tlsverify', view.setting('tlsverify'), { value: false, detail: 'off unless set' }));
     if (verify === true) return pass(`The daemon listens on ${tcp.join(', ')} with TLS client verification.`, { evidence });
     const loopbackOnly = tcp.every((h) => /^(tcp:\/\/)?(127\.|localhost|\[::1\])/.test(h));
     const what = tls ? 'with TLS but without client verification: anyone who connects is trusted' : 'without TLS: anyone who connects gets root on this host';
@@ -124,8 +106,8 @@ export const daemonUserlandProxy: Check = {
   evaluate(facts) {
     requireConfig(facts);
     const setting = daemonView(facts).setting('userland-proxy');
-    const evidence = [evidenceOf('userland-proxy', setting, { value: true, detail: 'the userland proxy is on unless disabled' })];
-    if (flag(setting) === false) return pass('The userland proxy is disabled: published ports are forwarded by the kernel.', { evidence });
+    const evidence = [settingEvidence('userland-proxy', setting, { value: true, detail: 'the userland proxy is on unless disabled' })];
+    if (settingBoolean(setting) === false) return pass('The userland proxy is disabled: published ports are forwarded by the kernel.', { evidence });
     return fail('The userland proxy is enabled: every published port runs a docker-proxy process.', { evidence, fix: { id: 'daemon.userland-proxy', params: { value: false } } });
   },
 };
@@ -145,8 +127,8 @@ export const daemonNoNewPrivileges: Check = {
   evaluate(facts) {
     requireConfig(facts);
     const setting = daemonView(facts).setting('no-new-privileges');
-    const evidence = [evidenceOf('no-new-privileges', setting, { value: false, detail: 'off unless enabled' })];
-    if (flag(setting) === true) return pass('Containers run with no-new-privileges by default.', { evidence });
+    const evidence = [settingEvidence('no-new-privileges', setting, { value: false, detail: 'off unless enabled' })];
+    if (settingBoolean(setting) === true) return pass('Containers run with no-new-privileges by default.', { evidence });
     return fail('Containers may gain new privileges through setuid binaries (no-new-privileges is not the default).', { evidence, fix: { id: 'daemon.no-new-privileges', params: { value: true } } });
   },
 };
@@ -166,7 +148,7 @@ export const daemonDefaultUlimits: Check = {
   evaluate(facts) {
     requireConfig(facts);
     const setting = daemonView(facts).setting('default-ulimits');
-    const evidence = [evidenceOf('default-ulimits', setting, { value: null, detail: "containers inherit dockerd's limits" })];
+    const evidence = [settingEvidence('default-ulimits', setting, { value: null, detail: "containers inherit dockerd's limits" })];
     if (setting && (typeof setting.value !== 'object' || setting.value === null || Object.keys(setting.value).length > 0)) {
       return pass('Default ulimits are set for containers.', { evidence });
     }
@@ -190,13 +172,13 @@ export const daemonSeccomp: Check = {
     const configured = daemonView(facts).setting('seccomp-profile');
     if (!facts.info.ok) {
       requireConfig(facts);
-      const evidence = [evidenceOf('seccomp-profile', configured, { value: 'default', detail: "Docker's default profile" })];
+      const evidence = [settingEvidence('seccomp-profile', configured, { value: 'default', detail: "Docker's default profile" })];
       if (configured?.value === 'unconfined') return fail('The daemon is configured to run containers without seccomp ("seccomp-profile": "unconfined").', { evidence });
       return pass(configured ? `Containers use the seccomp profile ${String(configured.value)}.` : "Containers use Docker's default seccomp profile.", { evidence });
     }
     const option = facts.info.value.securityOptions.find((o) => o.startsWith('name=seccomp'));
     const evidence: Evidence[] = [{ label: 'security options (running daemon)', value: facts.info.value.securityOptions, source: INFO }];
-    if (configured) evidence.push(evidenceOf('seccomp-profile', configured, { value: null, detail: '' }));
+    if (configured) evidence.push(settingEvidence('seccomp-profile', configured, { value: null, detail: '' }));
     if (!option) return fail('The daemon reports no seccomp support: containers run without a system-call filter (kernel without CONFIG_SECCOMP, or dockerd built without it).', { evidence });
     const profile = /profile=([^,]+)/.exec(option)?.[1] ?? 'default';
     if (profile === 'unconfined') return fail('Containers run without seccomp by default (profile=unconfined).', { evidence });
@@ -247,8 +229,8 @@ export const daemonExperimental: Check = {
       evidence.push({ label: 'experimental (running daemon)', value: on, source: INFO });
     } else {
       requireConfig(facts);
-      on = flag(setting) === true;
-      evidence.push(evidenceOf('experimental', setting, { value: false, detail: 'off unless enabled' }));
+      on = settingBoolean(setting) === true;
+      evidence.push(settingEvidence('experimental', setting, { value: false, detail: 'off unless enabled' }));
     }
     if (!on) return pass('Experimental features are off.', { evidence });
     return fail('Experimental features are enabled on this daemon.', { evidence, fix: { id: 'daemon.experimental', params: { value: false } } });
@@ -272,9 +254,9 @@ export const daemonLogLevel: Check = {
     const view = daemonView(facts);
     const level = view.setting('log-level');
     const debug = view.setting('debug');
-    const evidence = [evidenceOf('log-level', level, { value: 'info', detail: 'info unless set' }), evidenceOf('debug', debug, { value: false, detail: 'off unless set' })];
+    const evidence = [settingEvidence('log-level', level, { value: 'info', detail: 'info unless set' }), settingEvidence('debug', debug, { value: false, detail: 'off unless set' })];
     const value = typeof level?.value === 'string' ? level.value.toLowerCase() : 'info';
-    if (flag(debug) === true || value === 'debug' || value === 'trace') {
+    if (settingBoolean(debug) === true || value === 'debug' || value === 'trace') {
       return fail('The daemon logs at debug level: API requests, including values that may be secrets, end up in its log.', { evidence, fix: { id: 'daemon.log-level', params: { 'log-level': 'info', debug: false } } });
     }
     if (value !== 'info') return warn(`The daemon logs only at level ${value}: events an investigation needs are not recorded.`, { evidence, fix: { id: 'daemon.log-level', params: { 'log-level': 'info' } } });
@@ -298,8 +280,8 @@ export const daemonIptables: Check = {
   evaluate(facts) {
     requireConfig(facts);
     const setting = daemonView(facts).setting('iptables');
-    const evidence = [evidenceOf('iptables', setting, { value: true, detail: 'Docker manages iptables unless told not to' })];
-    if (flag(setting) === false) return fail('Docker does not manage iptables: network isolation and port publishing rely on hand-written rules.', { evidence, fix: { id: 'daemon.iptables', params: { value: true } } });
+    const evidence = [settingEvidence('iptables', setting, { value: true, detail: 'Docker manages iptables unless told not to' })];
+    if (settingBoolean(setting) === false) return fail('Docker does not manage iptables: network isolation and port publishing rely on hand-written rules.', { evidence, fix: { id: 'daemon.iptables', params: { value: true } } });
     return pass('Docker manages iptables.', { evidence });
   },
 };
@@ -319,8 +301,8 @@ export const daemonAuthorizationPlugins: Check = {
   evaluate(facts) {
     requireConfig(facts);
     const setting = daemonView(facts).setting('authorization-plugins');
-    const plugins = list(setting);
-    const evidence = [evidenceOf('authorization-plugins', setting, { value: [], detail: 'none: every API client may do everything' })];
+    const plugins = settingStrings(setting);
+    const evidence = [settingEvidence('authorization-plugins', setting, { value: [], detail: 'none: every API client may do everything' })];
     if (plugins.length > 0) return pass(`API requests go through ${plugins.join(', ')}.`, { evidence });
     return info('No authorization plugin: every client that reaches the API may do everything.', { evidence });
   },
@@ -350,7 +332,7 @@ export const daemonRemoteLogging: Check = {
     } else {
       requireConfig(facts);
       driver = typeof configured?.value === 'string' ? configured.value : 'json-file';
-      evidence = evidenceOf('log-driver', configured, { value: 'json-file', detail: "dockerd's default" });
+      evidence = settingEvidence('log-driver', configured, { value: 'json-file', detail: "dockerd's default" });
     }
     if (REMOTE_DRIVERS.has(driver)) return pass(`Container logs go to ${driver}.`, { evidence: [evidence] });
     return info(`Container logs stay on this host (${driver}) and are deleted with each container.`, { evidence: [evidence] });
@@ -372,7 +354,7 @@ export const daemonCgroupParent: Check = {
   evaluate(facts) {
     requireConfig(facts);
     const setting = daemonView(facts).setting('cgroup-parent');
-    const evidence = [evidenceOf('cgroup-parent', setting, { value: null, detail: 'the default: /docker or system.slice' })];
+    const evidence = [settingEvidence('cgroup-parent', setting, { value: null, detail: 'the default: /docker or system.slice' })];
     if (!setting || setting.value === '') return pass('Containers use the default cgroup parent.', { evidence });
     return info(`Containers are placed under the cgroup ${String(setting.value)}: confirm its limits are intended.`, { evidence });
   },
@@ -483,14 +465,14 @@ export const daemonDockerLogsReadable: Check = {
     } else {
       requireConfig(facts);
       driver = typeof configured?.value === 'string' ? configured.value : 'json-file';
-      driverEvidence = evidenceOf('log-driver', configured, { value: 'json-file', detail: "dockerd's default" });
+      driverEvidence = settingEvidence('log-driver', configured, { value: 'json-file', detail: "dockerd's default" });
     }
     const evidence: Evidence[] = [driverEvidence];
     if (driver === 'none') return fail('The log driver is "none": nothing containers print is kept, and `docker logs` shows nothing.', { evidence });
     if (READABLE_DRIVERS.has(driver)) return pass(`\`docker logs\` reads the ${driver} driver's own records.`, { evidence });
     const opts = view.setting('log-opts');
     const cacheDisabled = opts?.origin === 'file' && typeof opts.value === 'object' && opts.value !== null && (opts.value as Record<string, unknown>)['cache-disabled'] === 'true';
-    if (opts) evidence.push(evidenceOf('log-opts', opts, { value: null, detail: '' }));
+    if (opts) evidence.push(settingEvidence('log-opts', opts, { value: null, detail: '' }));
     if (cacheDisabled) return fail(`The ${driver} driver runs with the dual-logging cache disabled: \`docker logs\` shows nothing.`, { evidence });
     if (compareMinor(view.engineVersion, '20.10') < 0) return fail(`Engine ${view.engineVersion} has no dual logging: with the ${driver} driver, \`docker logs\` shows nothing.`, { evidence });
     return pass(`\`docker logs\` reads the dual-logging cache kept beside the ${driver} driver.`, { evidence });

@@ -1,5 +1,6 @@
 import { getNodeValue } from 'jsonc-parser';
 import type { Facts } from '../../shared/facts';
+import type { Evidence } from '../../shared/finding';
 import type { PreflightResult } from '../../shared/preflight';
 import type { Source } from '../../shared/source';
 import { parseDockerdFlags } from '../preflight/dockerd-flags';
@@ -84,4 +85,25 @@ export function daemonView(facts: Facts): DaemonView {
   };
   cache.set(facts, view);
   return view;
+}
+
+/** Evidence for a configured setting (flag or daemon.json, with its position), or the default that applies when unset. */
+export function settingEvidence(label: string, setting: SettingValue | null, fallback: { value: Evidence['value']; detail: string }): Evidence {
+  if (setting) return { label: `${label} (${setting.origin === 'flag' ? 'dockerd flag' : 'daemon.json'})`, value: setting.value as Evidence['value'], source: setting.source };
+  return { label: `${label} (not configured)`, value: fallback.value, source: { kind: 'default', detail: fallback.detail } };
+}
+
+/** A boolean setting, from JSON or a flag's text ("true"/"false"); a repeated flag counts by its last value. Null when unset or not a boolean. */
+export function settingBoolean(setting: SettingValue | null): boolean | null {
+  const v = Array.isArray(setting?.value) ? setting.value.at(-1) : setting?.value;
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  return null;
+}
+
+/** A list setting's non-empty strings (one flag value or a daemon.json array). */
+export function settingStrings(setting: SettingValue | null): string[] {
+  if (!setting) return [];
+  const values = Array.isArray(setting.value) ? setting.value : [setting.value];
+  return values.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
 }

@@ -3,16 +3,11 @@ import type { Fact } from '../../shared/fact';
 import type { Facts } from '../../shared/facts';
 import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
-import { daemonView, type SettingValue } from './daemon-view';
+import { daemonView, type SettingValue, settingBoolean, settingEvidence } from './daemon-view';
 import { cis, DAEMON_JSON_DOCS, docs } from './references';
 import { fail, need, pass, warn } from './result';
 
 const LINUX_AND_DESKTOP = ['linux', 'darwin', 'win32'] as const;
-
-function settingEvidence(label: string, setting: SettingValue | null, fallback: { value: Evidence['value']; detail: string }): Evidence {
-  if (setting) return { label: `${label} (${setting.origin === 'flag' ? 'dockerd flag' : 'daemon.json'})`, value: setting.value as Evidence['value'], source: setting.source };
-  return { label: `${label} (not configured)`, value: fallback.value, source: { kind: 'default', detail: fallback.detail } };
-}
 
 const INFO: Source = { kind: 'api', call: 'GET /info' };
 
@@ -119,14 +114,6 @@ function maxSizeOf(setting: SettingValue | null): string | null {
   return found ? found.slice('max-size='.length) : null;
 }
 
-function booleanSetting(setting: SettingValue | null): boolean | null {
-  if (!setting) return null;
-  if (typeof setting.value === 'boolean') return setting.value;
-  if (setting.value === 'true') return true;
-  if (setting.value === 'false') return false;
-  return null;
-}
-
 export const daemonLiveRestore: Check = {
   id: 'daemon.live-restore',
   title: 'Live restore is enabled',
@@ -152,10 +139,10 @@ export const daemonLiveRestore: Check = {
       evidence.unshift({ label: 'live restore (running daemon)', value: enabled, source: INFO });
     } else {
       evidence.unshift(configuredOnly(facts, facts.info, 'live restore'));
-      enabled = booleanSetting(configured) ?? false;
+      enabled = settingBoolean(configured) ?? false;
     }
     if (enabled) return pass('Live restore is enabled: containers survive a daemon restart.', { evidence });
-    const pending = facts.info.ok && booleanSetting(configured) === true ? ' (daemon.json enables it, but the running daemon has not reloaded it)' : '';
+    const pending = facts.info.ok && settingBoolean(configured) === true ? ' (daemon.json enables it, but the running daemon has not reloaded it)' : '';
     return fail(`Live restore is disabled: restarting or upgrading dockerd stops every container${pending}.`, { evidence, fix: { id: 'daemon.live-restore', params: { value: true } } });
   },
 };
@@ -226,7 +213,7 @@ export const daemonIcc: Check = {
       return pass('The daemon has no default bridge network, so there is no inter-container traffic on docker0.', { evidence });
     } else {
       evidence.unshift(configuredOnly(facts, facts.bridgeNetwork, 'default bridge network'));
-      enabled = booleanSetting(configured) ?? true;
+      enabled = settingBoolean(configured) ?? true;
     }
     if (!enabled) return pass('Inter-container communication on the default bridge is disabled.', { evidence });
     return fail('Every container on the default bridge can reach every other one (icc is enabled).', { evidence, fix: { id: 'daemon.icc', params: { value: false } } });

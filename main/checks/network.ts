@@ -8,7 +8,7 @@ import type { Source } from '../../shared/source';
 import { compareMinor } from '../preflight/engine-version';
 import { parseJsonDocument } from '../preflight/json-document';
 import { isDesktop, isRootless } from './applicability';
-import { daemonView, type SettingValue } from './daemon-view';
+import { daemonView, type SettingValue, settingBoolean, settingEvidence, settingStrings } from './daemon-view';
 import { docs } from './references';
 import { errored, fail, info, need, pass, skipped, warn } from './result';
 
@@ -58,24 +58,6 @@ function isLoopback(address: string): boolean {
   const v4 = parseIPv4(a.replace(/^::ffff:/, ''));
   if (v4 !== null) return v4 >>> 24 === 127;
   return a === '::1' || a === '0:0:0:0:0:0:0:1';
-}
-
-function settingEvidence(label: string, setting: SettingValue | null, fallback: { value: Evidence['value']; detail: string }): Evidence {
-  if (setting) return { label: `${label} (${setting.origin === 'flag' ? 'dockerd flag' : 'daemon.json'})`, value: setting.value as Evidence['value'], source: setting.source };
-  return { label: `${label} (not configured)`, value: fallback.value, source: { kind: 'default', detail: fallback.detail } };
-}
-
-function stringList(setting: SettingValue | null): string[] {
-  if (!setting) return [];
-  const values = Array.isArray(setting.value) ? setting.value : [setting.value];
-  return values.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
-}
-
-function booleanSetting(setting: SettingValue | null): boolean | null {
-  if (!setting) return null;
-  if (setting.value === true || setting.value === 'true') return true;
-  if (setting.value === false || setting.value === 'false') return false;
-  return null;
 }
 
 /** The endpoint's host when the daemon runs on another machine (tcp:// or ssh:// to a host that is not loopback). */
@@ -724,7 +706,7 @@ export const dnsHostResolvers: Check = {
     const dns = need(facts.dns, 'the host resolv.conf');
     const view = daemonView(facts);
     const configured = view.setting('dns');
-    const servers = stringList(configured);
+    const servers = settingStrings(configured);
     const upstreamServers = (dns.upstream?.nameservers ?? []).map((n) => n.address).filter((a) => survives(a, false));
     const fix = upstreamServers.length > 0 ? { id: 'daemon.dns', params: { servers: upstreamServers } } : null;
     if (servers.length > 0) {
@@ -735,7 +717,7 @@ export const dnsHostResolvers: Check = {
       return pass(`Containers use the daemon's "dns" servers ${servers.join(', ')}.`, { evidence });
     }
     const read = fileDockerReads(dns);
-    const ipv6 = booleanSetting(view.setting('ipv6')) === true;
+    const ipv6 = settingBoolean(view.setting('ipv6')) === true;
     const evidence: Evidence[] = [
       settingEvidence('dns', configured, { value: null, detail: 'no "dns" in daemon.json or flags: containers get the host\'s resolv.conf' }),
       ...nameserverEvidence(dns.resolvConf),
@@ -842,7 +824,7 @@ export const networkForwardPolicy: Check = {
   applies(facts) {
     const host = hostNetworkDoesNotApply(facts);
     if (host) return host;
-    if (booleanSetting(daemonView(facts).setting('iptables')) === false) return 'Docker does not manage iptables ("iptables": false): the FORWARD policy is the host\'s own choice';
+    if (settingBoolean(daemonView(facts).setting('iptables')) === false) return 'Docker does not manage iptables ("iptables": false): the FORWARD policy is the host\'s own choice';
     return null;
   },
   evaluate(facts) {
@@ -912,7 +894,7 @@ function dockerRanges(facts: Facts): DockerRange[] {
   }
   for (const key of ['bip', 'fixed-cidr'] as const) {
     const setting = view.setting(key);
-    const text = stringList(setting)[0];
+    const text = settingStrings(setting)[0];
     if (setting && text) add(text, `"${key}"`, settingEvidence(key, setting, { value: null, detail: '' }), 'fixed');
   }
   const pools = view.setting('default-address-pools');

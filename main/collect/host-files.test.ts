@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { closeSockets, put, socket } from '../../test/support/rootfs';
 import { type Facts, FactsSchema } from '../../shared/facts';
 import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
@@ -15,26 +15,6 @@ const SECRET = 'dXNlcjpodW50ZXIy'; // base64("user:hunter2")
 
 let root: string;
 let broken: string;
-const servers: net.Server[] = [];
-
-async function put(base: string, p: string, text: string, mode = 0o644, uid = 0, gid = 0): Promise<void> {
-  const full = path.join(base, p);
-  await fs.mkdir(path.dirname(full), { recursive: true });
-  await fs.writeFile(full, text);
-  // writeFile's mode goes through the umask: set the bits the test means explicitly.
-  await fs.chmod(full, mode);
-  await fs.chown(full, uid, gid);
-}
-
-async function socket(base: string, p: string, mode: number, uid: number, gid: number): Promise<void> {
-  const full = path.join(base, p);
-  await fs.mkdir(path.dirname(full), { recursive: true });
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(full, resolve));
-  servers.push(server);
-  await fs.chmod(full, mode);
-  await fs.chown(full, uid, gid);
-}
 
 before(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-hf-'));
@@ -84,7 +64,7 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  await closeSockets();
   await fs.rm(root, { recursive: true, force: true });
   await fs.rm(broken, { recursive: true, force: true });
 });
