@@ -21,10 +21,10 @@ import {
   clientContentTrust,
   clientDockerHostInsecure,
   clientPlaintextCredentials,
-  FILE_CHECKS,
   hostAuditd,
   isolationUsernsRemap,
 } from './access';
+import { FILE_CHECKS } from './files';
 import { evaluateChecks } from './runner';
 import { validateRegistry } from './validate-registry';
 
