@@ -13,7 +13,8 @@ import { collectFacts } from '../collect/collect';
 import { parseProcNetRoute } from '../collect/host-network';
 import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
-import { dnsHostResolvers, goBypassesProxy, networkAddressPools, networkForwardPolicy, networkMtu, proxyConsistent, proxyNoProxy } from './network';
+import { dnsHostResolvers, networkAddressPools, networkForwardPolicy, networkMtu } from './network';
+import { goBypassesProxy, proxyConsistent, proxyNoProxy } from './proxy';
 import { evaluateChecks } from './runner';
 
 const run = promisify(execFile);

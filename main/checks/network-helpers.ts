@@ -1,0 +1,77 @@
+import type { Facts } from '../../shared/facts';
+import type { Source } from '../../shared/source';
+import { isDesktop, isRootless } from './applicability';
+
+export const INFO: Source = { kind: 'api', call: 'GET /info' };
+export const BRIDGE_API: Source = { kind: 'api', call: 'GET /networks/bridge' };
+export const RESOLVED_UPSTREAM = '/run/systemd/resolve/resolv.conf';
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * Small helpers: IPv4 arithmetic, settings, applicability
+ * ---------------------------------------------------------------------------------------------------------------- */
+
+export interface Cidr {
+  base: number;
+  prefix: number;
+  text: string;
+}
+
+export function parseIPv4(text: string): number | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text.trim());
+  if (!m) return null;
+  const octets = m.slice(1).map(Number);
+  if (octets.some((o) => o > 255)) return null;
+  return octets.reduce((n, o) => n * 256 + o, 0);
+}
+
+export const maskOf = (prefix: number) => (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
+export const formatIPv4 = (n: number) => [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join('.');
+
+/** "172.26.0.1/16" → the network 172.26.0.0/16 (bip names the gateway address, not the network). */
+export function parseCidr(text: string): Cidr | null {
+  const [ip = '', len = '32', extra] = text.trim().split('/');
+  const addr = parseIPv4(ip);
+  const prefix = Number(len);
+  if (addr === null || extra !== undefined || !/^\d{1,2}$/.test(len) || prefix > 32) return null;
+  const base = (addr & maskOf(prefix)) >>> 0;
+  return { base, prefix, text: `${formatIPv4(base)}/${prefix}` };
+}
+
+export function overlaps(a: Cidr, b: Cidr): boolean {
+  const mask = maskOf(Math.min(a.prefix, b.prefix));
+  return (a.base & mask) >>> 0 === (b.base & mask) >>> 0;
+}
+
+/** Loopback as Go's netip sees it: 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
+export function isLoopback(address: string): boolean {
+  const a = address.trim().toLowerCase();
+  const v4 = parseIPv4(a.replace(/^::ffff:/, ''));
+  if (v4 !== null) return v4 >>> 24 === 127;
+  return a === '::1' || a === '0:0:0:0:0:0:0:1';
+}
+
+/** The endpoint's host when the daemon runs on another machine (tcp:// or ssh:// to a host that is not loopback). */
+export function remoteDaemon(facts: Facts): string | null {
+  if (!facts.endpoint.ok || facts.endpoint.value.flavour !== 'remote') return null;
+  try {
+    const host = new URL(facts.endpoint.value.host).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || isLoopback(host) ? null : facts.endpoint.value.host;
+  } catch {
+    return facts.endpoint.value.host;
+  }
+}
+
+/** Why the host's own network facts (interfaces, routes, resolv.conf, iptables) say nothing about this daemon's. */
+export function hostNetworkDoesNotApply(facts: Facts): string | null {
+  if (isDesktop(facts)) return "Docker Desktop runs the engine in its own VM, with that VM's network, DNS and firewall";
+  if (isRootless(facts)) return "a rootless daemon's containers sit behind its own user-mode network (RootlessKit), not the host's bridge and firewall";
+  const remote = remoteDaemon(facts);
+  if (remote) return `the daemon at ${remote} runs on another machine: this machine's network is not its network`;
+  return null;
+}
+
+/** Docker's bridges: the default one (docker0 unless renamed) and user-defined ones (br- and 12 hex digits). */
+export function dockerBridgeNames(facts: Facts): (name: string) => boolean {
+  const defaultName = (facts.bridgeNetwork.ok ? facts.bridgeNetwork.value.options['com.docker.network.bridge.name'] : undefined) ?? 'docker0';
+  return (name) => name === defaultName || name === 'docker0' || /^br-[0-9a-f]{12}$/.test(name);
+}
