@@ -38,6 +38,8 @@ export const ReportSchema = z.object({
   endpoint: EndpointSchema.nullable(),
   /** Why the endpoint could not be determined, when it could not. */
   endpointError: z.string().nullable(),
+  /** Why the Docker daemon could not be asked (down, hung, permission denied, not Docker), when it could not. */
+  engineError: z.string().nullable(),
   daemonConfig: z
     .object({ path: z.string(), foundBy: DaemonConfigFoundBySchema, reason: z.string(), exists: z.boolean() })
     .nullable(),

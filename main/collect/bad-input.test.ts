@@ -53,6 +53,7 @@ describe('a daemon that is missing, down, hung or not Docker', () => {
     const { code, report } = await auditJson(['--host', `unix://${socket}`, '--config-file', daemon.configPath]);
     assert.equal(code, 4);
     assertApiErrors(report!, /does not exist/);
+    assert.match(report!.engineError ?? '', /the Docker socket .*nothing\.sock does not exist/);
     assert.equal(finding(report!, 'daemon.config.valid').result.status, 'pass');
     const liveRestore = finding(report!, 'daemon.live-restore');
     assert.equal(liveRestore.result.status, 'pass', 'judged from the file, which enables it');

@@ -93,6 +93,7 @@ export function buildReport(facts: Facts, checks: readonly CheckMeta[], findings
     },
     endpoint,
     endpointError: facts.endpoint.ok ? null : facts.endpoint.error.message,
+    engineError: facts.engine.ok ? null : facts.engine.error.message,
     daemonConfig: config ? { path: config.path, foundBy: config.foundBy, reason: config.reason, exists: config.exists } : null,
     timings: facts.collectors,
     checks: [...checks],

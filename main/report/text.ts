@@ -68,17 +68,17 @@ export function renderText(report: Report, options: TextOptions): string {
     const extras = [h.storageDriver && `storage ${h.storageDriver}`, h.loggingDriver && `logging ${h.loggingDriver}`, h.rootless && 'rootless', h.desktop && 'Docker Desktop'].filter(Boolean);
     out.push(`Engine:      ${h.engineVersion}${h.apiVersion ? ` (API ${h.apiVersion})` : ''}${extras.length ? ` · ${extras.join(' · ')}` : ''}`);
   } else {
-    const apiError = report.findings.find((f) => f.result.status === 'error')?.result.reason;
-    out.push(`Engine:      ${paint('red', 'not reachable')}${apiError ? paint('gray', ` (${apiError})`) : ''}`);
+    out.push(`Engine:      ${paint('red', 'not reachable')}${report.engineError ? paint('gray', ` (${report.engineError})`) : ''}`);
   }
   out.push(`Host:        ${[h.os, h.kernel && `kernel ${h.kernel}`].filter(Boolean).join(' · ') || 'unknown'}`);
   if (report.daemonConfig) {
     out.push(`daemon.json: ${report.daemonConfig.path}${report.daemonConfig.exists ? '' : ' (does not exist)'}  ${paint('gray', `(${report.daemonConfig.reason})`)}`);
   }
   const s = report.summary;
-  const failing = (['critical', 'high', 'medium', 'low'] as const).filter((sev) => s.bySeverity[sev] > 0).map((sev) => `${s.bySeverity[sev]} ${sev}`);
+  // bySeverity counts failures and warnings together: label it so it is not read as a split of "failed".
+  const bySeverity = (['critical', 'high', 'medium', 'low'] as const).filter((sev) => s.bySeverity[sev] > 0).map((sev) => `${s.bySeverity[sev]} ${sev}`);
   out.push(
-    `Score ${paint('bold', `${s.score}/100`)} · ${s.byStatus.fail} failed${failing.length ? ` (${failing.join(', ')})` : ''} · ${s.byStatus.warn} warnings · ${s.byStatus.pass} passed · ${s.byStatus.skipped} skipped · ${s.byStatus.error} errors · ${formatMs(report.durationMs)}`,
+    `Score ${paint('bold', `${s.score}/100`)} · ${s.byStatus.fail} failed · ${s.byStatus.warn} warnings${bySeverity.length ? ` (by severity: ${bySeverity.join(', ')})` : ''} · ${s.byStatus.pass} passed · ${s.byStatus.skipped} skipped · ${s.byStatus.error} errors · ${formatMs(report.durationMs)}`,
   );
   const checks = new Map(report.checks.map((c) => [c.id, c]));
   const meta = (f: Finding): CheckMeta => checks.get(f.checkId)!;
