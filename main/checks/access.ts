@@ -6,7 +6,7 @@ import { FILE_ROLES, type FileRole } from '../collect/host-files';
 import { isRootless } from './applicability';
 import { daemonView } from './daemon-view';
 import { cis, docs } from './references';
-import { errored, fail, info, need, pass, skipped, warn } from './result';
+import { INFO, errored, fail, info, need, pass, skipped, warn } from './result';
 import { desktopOnly, desktopOrRootless, fileSource, octal, ownerText, statEvidence, filesWithRole, dockerGroupName, looked } from './file-evidence';
 import { FILE_CHECKS } from './files';
 
@@ -196,7 +196,7 @@ export const isolationUsernsRemap: Check = {
     const running = facts.info.ok ? facts.info.value.securityOptions.some((o) => o.split(',').includes('name=userns')) : null;
     const evidence: Evidence[] = [];
     if (configured) evidence.push({ label: `userns-remap (${configured.origin === 'flag' ? 'dockerd flag' : 'daemon.json'})`, value: configured.value as string, source: configured.source });
-    if (running !== null) evidence.push({ label: 'security options (running daemon)', value: facts.info.ok ? facts.info.value.securityOptions : [], source: { kind: 'api', call: 'GET /info' } });
+    if (running !== null) evidence.push({ label: 'security options (running daemon)', value: facts.info.ok ? facts.info.value.securityOptions : [], source: INFO });
     if (value === '') {
       if (running) return pass('User namespace remapping is active (the running daemon reports name=userns).', { evidence });
       return warn('User namespace remapping is not enabled: root in a container is root on the host.', {

@@ -3,7 +3,7 @@ import type { ContainerFact, Facts } from '../../shared/facts';
 import type { CheckResult, Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { hasSecurityOption, isDesktop } from './applicability';
-import { fail, info, need, pass, warn } from './result';
+import { INFO, fail, info, need, pass, warn } from './result';
 
 /**
  * Shared by the container checks (container-*.ts): one result per offending container with target = container name,
@@ -12,7 +12,6 @@ import { fail, info, need, pass, warn } from './result';
  */
 
 export const ALL_PLATFORMS: Check['platforms'] = ['linux', 'darwin', 'win32'];
-export const INFO: Source = { kind: 'api', call: 'GET /info' };
 export const LIST: Source = { kind: 'api', call: 'GET /containers/json?all=1' };
 
 export const inspectSource = (c: ContainerFact): Source => ({ kind: 'api', call: `GET /containers/${c.id.slice(0, 12)}/json` });

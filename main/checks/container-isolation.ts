@@ -4,8 +4,8 @@ import type { Evidence } from '../../shared/finding';
 import { daemonView } from './daemon-view';
 import { cis, docs } from './references';
 import { hasSecurityOption } from './applicability';
-import { info, need } from './result';
-import { ALL_PLATFORMS, INFO, inspected, Level, perContainer, now, securityOptions, userNamespaceOf, isRootlessDaemon, desktopNote, linuxContainersOnly } from './container-helpers';
+import { INFO, info, need } from './result';
+import { ALL_PLATFORMS, inspected, Level, perContainer, now, securityOptions, userNamespaceOf, isRootlessDaemon, desktopNote, linuxContainersOnly } from './container-helpers';
 
 // --- host namespaces ---------------------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import { desktopReason, isRootless, usesUserns } from './applicability';
 import { daemonView, settingBoolean, settingEvidence, settingStrings } from './daemon-view';
 import { compareMinor } from '../preflight/engine-version';
 import { cis, docs } from './references';
-import { fail, info, need, pass, warn } from './result';
+import { INFO, fail, info, need, pass, warn } from './result';
 
 /**
  * Daemon hardening beyond the first five daemon checks: the CIS Docker Benchmark section 2 settings, the storage
@@ -14,7 +14,6 @@ import { fail, info, need, pass, warn } from './result';
  * else the configuration (daemon.json and flags) with its position.
  */
 
-const INFO: Source = { kind: 'api', call: 'GET /info' };
 const LINUX: Check['platforms'] = ['linux'];
 
 /** The configuration must be known when the daemon cannot be asked; otherwise the check errors with the reason. */

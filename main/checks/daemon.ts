@@ -5,11 +5,10 @@ import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { daemonView, type SettingValue, settingBoolean, settingEvidence } from './daemon-view';
 import { cis, DAEMON_JSON_DOCS, docs } from './references';
-import { fail, need, pass, warn } from './result';
+import { INFO, fail, need, pass, warn } from './result';
 
 const LINUX_AND_DESKTOP = ['linux', 'darwin', 'win32'] as const;
 
-const INFO: Source = { kind: 'api', call: 'GET /info' };
 
 /**
  * When the daemon cannot be asked, these checks judge the configuration that will apply when it starts (as for an

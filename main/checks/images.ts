@@ -6,7 +6,7 @@ import type { Source } from '../../shared/source';
 import { isRootUser } from './containers';
 import { cis, docs } from './references';
 import { hasSecurityOption } from './applicability';
-import { fail, info, need, pass, warn } from './result';
+import { INFO, fail, info, need, pass, warn } from './result';
 
 /**
  * Image checks (CIS Docker Benchmark section 4) over facts.images, judged by how the images are used: an image a
@@ -15,7 +15,6 @@ import { fail, info, need, pass, warn } from './result';
  */
 
 const ALL_PLATFORMS: Check['platforms'] = ['linux', 'darwin', 'win32'];
-const INFO: Source = { kind: 'api', call: 'GET /info' };
 
 const imageSource = (image: ImageFact): Source => ({ kind: 'api', call: `GET /images/${image.id.replace(/^sha256:/, '').slice(0, 12)}/json` });
 

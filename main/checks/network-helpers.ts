@@ -1,8 +1,8 @@
 import type { Facts } from '../../shared/facts';
 import type { Source } from '../../shared/source';
 import { isDesktop, isRootless } from './applicability';
+import { INFO } from './result';
 
-export const INFO: Source = { kind: 'api', call: 'GET /info' };
 export const BRIDGE_API: Source = { kind: 'api', call: 'GET /networks/bridge' };
 export const RESOLVED_UPSTREAM = '/run/systemd/resolve/resolv.conf';
 

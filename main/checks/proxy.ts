@@ -9,8 +9,8 @@ import { parseJsonDocument } from '../preflight/json-document';
 import { isDesktop } from './applicability';
 import { daemonView } from './daemon-view';
 import { docs } from './references';
-import { fail, info, need, pass, warn } from './result';
-import { parseCidr, overlaps, isLoopback, remoteDaemon, INFO } from './network-helpers';
+import { INFO, fail, info, need, pass, warn } from './result';
+import { parseCidr, overlaps, isLoopback, remoteDaemon } from './network-helpers';
 
 /* ------------------------------------------------------------------------------------------------------------------
  * Proxy: every place a proxy can be set, what dockerd ends up with, and what disagrees

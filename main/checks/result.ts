@@ -1,5 +1,9 @@
 import type { Fact } from '../../shared/fact';
 import type { CheckResult, Evidence, FixRef } from '../../shared/finding';
+import type { Source } from '../../shared/source';
+
+/** The Engine API call most evidence about the running daemon comes from. */
+export const INFO: Source = { kind: 'api', call: 'GET /info' };
 
 interface ResultOptions {
   evidence?: Evidence[];
