@@ -11,3 +11,13 @@ test('values under secret keys are masked at any depth', () => {
   const masked = maskSecrets({ auths: { 'registry.example.com': { auth: 'Ym9iOmh1bnRlcjI=', email: 'bob@example.com' } }, list: ['http://a:b@c'] });
   assert.deepEqual(masked, { auths: { 'registry.example.com': { auth: '****', email: 'bob@example.com' } }, list: ['http://a:****@c'] });
 });
+
+test('masking copies only what changed and never mutates its input', () => {
+  const clean = { a: [1, 'x', { b: 'http://proxy:3128' }], c: null };
+  assert.equal(maskSecrets(clean), clean);
+  const dirty = { keep: { n: 1 }, list: ['ok', 'http://u:p@h'], token: 't0k' };
+  const masked = maskSecrets(dirty);
+  assert.deepEqual(masked, { keep: { n: 1 }, list: ['ok', 'http://u:****@h'], token: '****' });
+  assert.equal(masked.keep, dirty.keep);
+  assert.deepEqual(dirty, { keep: { n: 1 }, list: ['ok', 'http://u:p@h'], token: 't0k' });
+});

@@ -4,12 +4,11 @@ import type { DesktopFact, WslFact } from '../../shared/facts/desktop';
 import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { parseWslSize } from '../collect/desktop';
-import { formatBytes, option } from './disk';
+import { GiB, MiB, formatBytes } from '../../shared/format';
+import { option } from './disk';
 import { docs } from './references';
 import { info, need, pass, skipped, warn } from './result';
 
-const MiB = 1024 * 1024;
-const GiB = 1024 * MiB;
 
 const WSL_CONFIG_DOCS = docs('Advanced settings configuration in WSL (.wslconfig)', 'https://learn.microsoft.com/windows/wsl/wsl-config');
 const WSL_DISK_DOCS = docs('How to manage WSL disk space', 'https://learn.microsoft.com/windows/wsl/disk-space');

@@ -3,19 +3,10 @@ import type { DiskUsage, Facts } from '../../shared/facts';
 import type { DataRootFsFact } from '../../shared/facts/disk';
 import type { CheckResult, Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
+import { GiB, formatBytes, groupDigits } from '../../shared/format';
 import { cis, docs } from './references';
 import { fail, info, need, pass, skipped, warn } from './result';
 
-const KiB = 1024;
-const MiB = 1024 * KiB;
-const GiB = 1024 * MiB;
-
-/** Binary units, as `docker system df` and `df -h` print them. */
-export function formatBytes(bytes: number): string {
-  const units: [number, string][] = [[GiB * 1024, 'TiB'], [GiB, 'GiB'], [MiB, 'MiB'], [KiB, 'KiB']];
-  for (const [size, unit] of units) if (bytes >= size) return `${(bytes / size).toFixed(1)} ${unit}`;
-  return `${bytes} B`;
-}
 
 interface Threshold {
   value: number;
@@ -140,10 +131,10 @@ export const diskDataRootInodes: Check = {
     }
     const { warnAt, criticalAt } = levels(context);
     const percentOnly = (l: Level): Level => ({ percent: l.percent, bytes: null });
-    const count = (n: number) => `${n.toLocaleString('en-US')} inodes`;
+    const count = (n: number) => `${groupDigits(n)} inodes`;
     const percent = (fs.freeInodes / fs.totalInodes) * 100;
     evidence.push(
-      { label: 'free inodes', value: `${count(fs.freeInodes)} of ${fs.totalInodes.toLocaleString('en-US')} (${percent.toFixed(1)}%)`, source: fsSource(facts) },
+      { label: 'free inodes', value: `${count(fs.freeInodes)} of ${groupDigits(fs.totalInodes)} (${percent.toFixed(1)}%)`, source: fsSource(facts) },
       levelEvidence('warning', percentOnly(warnAt), fs.totalInodes, count),
       levelEvidence('critical', percentOnly(criticalAt), fs.totalInodes, count),
     );

@@ -43,6 +43,9 @@ describe('dockhand audit (the command)', () => {
     assert.equal(report.schemaVersion, '1.0.0');
     assert.ok(report.timings.length >= 10);
     assert.ok(report.summary.score < 100);
+    assert.equal((await fs.readFile(file, 'utf8')).trimEnd().split('\n').length, 1, 'compact unless --pretty');
+    const pretty = await dockhand(['audit', '--host', daemon.host, '--format', 'json', '--pretty']);
+    assert.match(pretty.stdout, /^\{\n {2}"schemaVersion": "1\.0\.0",\n/);
   });
 
   test('--fail-on: exit 1 at or above the threshold, 0 below it', async () => {

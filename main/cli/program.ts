@@ -14,7 +14,7 @@ import { renderText } from '../report/text';
 import { VERSION } from '../version';
 import { checkDaemonConfig, preflightJson, renderPreflightText, splitFlags } from './daemon-config-check';
 import { CliError, EXIT } from './exit-codes';
-import { emit, useColor } from './output';
+import { emit, jsonText, useColor } from './output';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -86,6 +86,7 @@ export function buildProgram(): Command {
     .option('--option <key=value>', 'a check threshold, e.g. diskWarnPercent=20 (repeatable; see docs/checks.md)', keyValue)
     .option('-v, --verbose', 'show passing and skipped findings in full')
     .option('--no-color', 'no ANSI colours')
+    .option('--pretty', 'indent JSON output (the default only when writing to a terminal)')
     .action(async (opts) => {
       const { facts, report } = await runAudit({
         host: new LocalHost(),
@@ -96,7 +97,7 @@ export function buildProgram(): Command {
         context: { options: checkOptions(opts) },
       });
       if (opts.factsOut) await emit(`${JSON.stringify(maskSecrets(facts as unknown as JsonValue), null, 2)}\n`, opts.factsOut);
-      const text = opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, { color: useColor(process.stdout, opts.output, opts.color), verbose: opts.verbose });
+      const text = opts.format === 'json' ? jsonText(report, opts.output, opts.pretty) : renderText(report, { color: useColor(process.stdout, opts.output, opts.color), verbose: opts.verbose });
       await emit(text, opts.output);
       process.exitCode = auditExitCode(report, opts.failOn);
     });

@@ -140,6 +140,6 @@ export async function collectFacts(options: CollectOptions): Promise<Facts> {
     mode: options.mode ?? (options.host.kind === 'rootfs' ? 'offline-root' : 'live'),
     root: options.root ?? null,
     ...facts,
-    collectors: runs.sort((a, b) => a.name.localeCompare(b.name)),
+    collectors: runs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
   };
 }

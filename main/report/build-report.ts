@@ -43,26 +43,29 @@ export function counts(findings: readonly Finding[]): Report['summary']['byStatu
 }
 
 /** Most severe failures first, then by status, then by id: the order every renderer shows. */
+const STATUS_RANK: Record<Status, number> = { fail: 0, error: 1, warn: 2, info: 3, pass: 4, skipped: 5 };
+const SEVERITY_RANK = Object.fromEntries(SEVERITY_ORDER.map((s, i) => [s, i])) as Record<Severity, number>;
+
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  const statusRank: Record<Status, number> = { fail: 0, error: 1, warn: 2, info: 3, pass: 4, skipped: 5 };
   return [...findings].sort(
     (a, b) =>
-      statusRank[a.result.status] - statusRank[b.result.status] ||
-      SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+      STATUS_RANK[a.result.status] - STATUS_RANK[b.result.status] ||
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
       // Code-unit order, not localeCompare: ids are ASCII and a report can hold tens of thousands of findings.
       (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
 }
 
+/** The finding with secrets masked; the same object when it holds none (the common case, on every container). */
 function maskFinding(f: Finding): Finding {
-  return {
-    ...f,
-    result: {
-      ...f.result,
-      message: maskSecrets(f.result.message),
-      evidence: f.result.evidence.map((e) => ({ ...e, value: maskSecrets(e.value as JsonValue) })),
-    },
-  };
+  const message = maskSecrets(f.result.message);
+  let evidence: Finding['result']['evidence'] | null = null;
+  f.result.evidence.forEach((e, i) => {
+    const value = maskSecrets(e.value as JsonValue);
+    if (value !== e.value) (evidence ??= f.result.evidence.slice())[i] = { ...e, value };
+  });
+  if (message === f.result.message && !evidence) return f;
+  return { ...f, result: { ...f.result, message, evidence: evidence ?? f.result.evidence } };
 }
 
 export function buildReport(facts: Facts, checks: readonly CheckMeta[], findings: readonly Finding[], durationMs: number): Report {
