@@ -15,6 +15,7 @@ import { VERSION } from '../version';
 import { checkDaemonConfig, preflightJson, renderPreflightText, splitFlags } from './daemon-config-check';
 import { CliError, EXIT } from './exit-codes';
 import { emit, jsonText, useColor } from './output';
+import { registerFixCommands } from './fix-command';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -65,7 +66,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addHelpText(
       'after',
-      `\nExit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or unreadable input · 3 daemon.json will not start dockerd · 4 audit incomplete (a check could not be evaluated: daemon unreachable, file unreadable) · 70 internal error`,
+      `\nExit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or unreadable input · 3 daemon.json will not start dockerd · 4 audit incomplete (a check could not be evaluated: daemon unreachable, file unreadable) · 5 fix rolled back · 6 fix failed · 70 internal error`,
     );
 
   program
@@ -101,6 +102,8 @@ export function buildProgram(): Command {
       await emit(text, opts.output);
       process.exitCode = auditExitCode(report, opts.failOn);
     });
+
+  registerFixCommands(program);
 
   const daemonConfig = program.command('daemon-config').description('Work with daemon.json');
   daemonConfig
