@@ -163,6 +163,52 @@ const BUILDERS: Record<string, Builder> = {
   },
 };
 
+/** Ids per user namespace: what dockerd and shadow-utils allocate by default. */
+const SUBID_COUNT = 65536;
+
+/** The first free start at or above 100000 after every existing range, aligned to 65536 like useradd does. */
+export function nextFreeSubIdStart(ranges: readonly { start: number; count: number }[]): number {
+  const end = Math.max(100_000, ...ranges.map((r) => r.start + r.count));
+  return Math.ceil(end / SUBID_COUNT) * SUBID_COUNT;
+}
+
+BUILDERS['daemon.userns-remap'] = (input) => {
+  refuseIfFlag(input.facts, 'userns-remap');
+  const value = str(input.params, 'value', 'default');
+  const user = value === 'default' ? 'dockremap' : value.split(':')[0]!;
+  if (!input.facts.subIds.ok) throw new FixUnavailableError(`/etc/subuid and /etc/subgid cannot be read: ${input.facts.subIds.error.message}`);
+  const { subuid, subgid } = input.facts.subIds.value;
+  const ops: FixOperation[] = [{ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: ['userns-remap'], value }];
+  for (const [file, ranges] of [['/etc/subuid', subuid], ['/etc/subgid', subgid]] as const) {
+    if (ranges.some((r) => r.user === user)) continue;
+    ops.push({ op: 'subid.add', file, user, start: nextFreeSubIdStart(ranges), count: SUBID_COUNT });
+  }
+  return {
+    title: `Run containers in user namespaces mapped onto ${user}`,
+    operations: [...ops, { op: 'daemon.restart' }],
+    verification: verifyFinding(input),
+    notes: [
+      restartNote,
+      'dockerd keeps remapped images and containers in a new directory under its data root: existing images, containers and volumes are hidden until userns-remap is turned off again (pull or build images again).',
+      ...(value === 'default' ? ['dockerd creates the dockremap user at start (it needs useradd from shadow-utils).'] : []),
+      'Containers that need host namespaces or --privileged must run with --userns=host.',
+    ],
+  };
+};
+
+BUILDERS['desktop.settings'] = (input) => {
+  const file = str(input.params, 'file');
+  const settings = Object.entries(input.params).filter(([k]) => k !== 'file' && k !== 'key' && k !== 'value');
+  if (typeof input.params.key === 'string') settings.push([input.params.key, input.params.value ?? null]);
+  if (settings.length === 0) throw new FixUnavailableError('no setting to change: give --set key=... --set value=...');
+  return {
+    title: `Change Docker Desktop settings (${settings.map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')})`,
+    operations: settings.map(([key, value]) => ({ op: 'desktop-settings.set' as const, file, key, value })),
+    verification: { kind: 'none', why: 'Docker Desktop reads its settings file when it starts: restart Docker Desktop, then audit again' },
+    notes: ['Docker Desktop applies these settings when it restarts (Troubleshoot → Restart, or quit and start it): Dockhand cannot restart it silently.', 'Edit with Docker Desktop quit if you can: a running Desktop may write its own settings back over the change.'],
+  };
+};
+
 export function fixIds(): string[] {
   return Object.keys(BUILDERS).sort();
 }
