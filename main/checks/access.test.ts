@@ -17,6 +17,7 @@ import {
   ACCESS_CHECKS,
   accessDockerGroup,
   accessDockerGroupSession,
+  accessDockerSocketDenied,
   accessSocketWorld,
   clientContentTrust,
   clientDockerHostInsecure,
@@ -297,6 +298,31 @@ describe('access.docker-group-session', () => {
   });
   test('an offline root has no session', () => {
     assert.match(evaluate([accessDockerGroupSession], weak)[0]!.result.reason!, /offline root/);
+  });
+});
+
+describe('access.docker-socket-denied', () => {
+  const denied = (facts: Facts): Facts => ({
+    ...facts,
+    engine: { ok: false, error: { code: 'permission-denied', message: 'permission denied on unix:///run/docker.sock: run as a member of the docker group' }, sources: [{ kind: 'api', call: 'GET /version' }] },
+  });
+  test('permission denied and not in the docker group: fails, with the fix that adds this user', () => {
+    const [f] = evaluate([accessDockerSocketDenied], denied(asSession(good, { username: 'carol', uid: 1002, gid: 1002, processGroups: [1002] })));
+    assert.equal(f!.result.status, 'fail');
+    assert.match(f!.result.message, /carol cannot reach the Docker socket \(permission denied\): it is not in the docker group/);
+    assert.deepEqual(f!.result.fix, { id: 'docker-group.add-user', params: { user: 'carol', group: 'docker' } });
+  });
+  test('already in the group in /etc/group: points at the session instead of adding it again', () => {
+    const [f] = evaluate([accessDockerSocketDenied], denied(asSession(weak, { username: 'alice', uid: ALICE, gid: ALICE, processGroups: [ALICE] })));
+    assert.equal(f!.result.status, 'info');
+    assert.match(f!.result.message, /newgrp docker/);
+    assert.equal(f!.result.fix, null);
+  });
+  test('passes when the daemon answers; root and offline roots are not judged', () => {
+    const reachable: Facts = { ...asSession(good, { username: 'carol', uid: 1002, gid: 1002, processGroups: [1002] }), engine: { ok: true, value: { version: '20.10.24', apiVersion: '1.41', minApiVersion: '1.12', os: 'linux', arch: 'amd64', kernelVersion: 'x', platformName: null }, sources: [] } };
+    assert.equal(evaluate([accessDockerSocketDenied], reachable)[0]!.result.status, 'pass');
+    assert.match(evaluate([accessDockerSocketDenied], denied(asSession(good, { username: 'root', uid: 0, gid: 0, processGroups: [0] })))[0]!.result.reason!, /runs as root/);
+    assert.match(evaluate([accessDockerSocketDenied], good)[0]!.result.reason!, /offline root/);
   });
 });
 

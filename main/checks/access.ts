@@ -104,6 +104,47 @@ export const accessDockerGroupSession: Check = {
   },
 };
 
+export const accessDockerSocketDenied: Check = {
+  id: 'access.docker-socket-denied',
+  title: 'You can reach the Docker socket',
+  category: 'access',
+  severity: 'low',
+  rationale:
+    'The Docker socket is owned by root and the docker group, mode 660. A user who is in neither gets "permission denied while trying to connect to the Docker daemon socket" and ends up prefixing every command with sudo, or worse, making the socket world-writable. Joining the docker group fixes it but is root-equivalent: whoever is in it can start a privileged container and own the host. Rootless Docker avoids that trade.',
+  remediation:
+    'Either run Docker rootless for this user (dockerd-rootless-setuptool.sh install), or add the user to the docker group (`usermod -aG docker USER`, then log out and back in) knowing it grants root. Never chmod the socket.',
+  references: [docs('Linux post-installation steps for Docker Engine', 'https://docs.docker.com/engine/install/linux-postinstall/'), docs('Rootless mode', 'https://docs.docker.com/engine/security/rootless/')],
+  cis: null,
+  platforms: ['linux'],
+  fixId: 'docker-group.add-user',
+  applies: (facts) => desktopOnly(facts) ?? (isRootless(facts) ? 'the daemon is rootless: its socket belongs to its user, no group is involved' : null),
+  evaluate(facts) {
+    const host = need(facts.host, 'the current user');
+    if (facts.mode === 'offline-root') return skipped('an offline root filesystem has no socket to reach');
+    if (host.user.uid === 0) return skipped('Dockhand runs as root, which reaches the socket without a group; run it as your own user to check');
+    const engine = facts.engine;
+    const endpointEvidence: Evidence = { label: 'endpoint', value: facts.endpoint.ok ? facts.endpoint.value.host : null, source: facts.engine.sources[0] ?? { kind: 'api', call: 'GET /version' } };
+    if (engine.ok) return pass(`${host.user.username} reaches the Docker daemon.`, { evidence: [endpointEvidence] });
+    if (engine.error.code !== 'permission-denied') return skipped(`the daemon cannot be reached for another reason (${engine.error.code}): see the other findings`);
+    const accounts = need(facts.accounts, '/etc/group');
+    const { name, source } = dockerGroupName(facts);
+    const group = accounts.groups.find((g) => g.name === name);
+    const evidence: Evidence[] = [
+      { ...endpointEvidence, label: 'connecting to the daemon', value: engine.error.message },
+      group ? groupEvidence(group) : { label: 'group that grants the Docker socket', value: `${name} (no such group)`, source },
+    ];
+    if (group?.members.includes(host.user.username)) {
+      return info(`${host.user.username} is in the ${name} group but this session is not: see access.docker-group-session (log out and back in, or newgrp ${name}).`, { target: host.user.username, evidence });
+    }
+    if (!group) return fail(`${host.user.username} cannot reach the Docker socket, and there is no ${name} group to join: use sudo or rootless Docker.`, { target: host.user.username, evidence });
+    return fail(`${host.user.username} cannot reach the Docker socket (permission denied): it is not in the ${name} group.`, {
+      target: host.user.username,
+      evidence,
+      fix: { id: 'docker-group.add-user', params: { user: host.user.username, group: name } },
+    });
+  },
+};
+
 export const accessSocketWorld: Check = {
   id: 'access.socket-world',
   title: 'The Docker socket is not open to every user',
@@ -438,6 +479,7 @@ function auditResult(watches: { path: string; file: string; line: number }[], ci
 export const ACCESS_CHECKS: readonly Check[] = [
   accessDockerGroup,
   accessDockerGroupSession,
+  accessDockerSocketDenied,
   accessSocketWorld,
   isolationUsernsRemap,
   clientPlaintextCredentials,

@@ -1,6 +1,7 @@
 // Applies a validated plan: lock, journal the original bytes, write atomically, reload/restart, wait for the daemon,
 // verify by auditing again. A daemon that does not come back is rolled back: original bytes restored, restarted,
 // confirmed up. Undo restores a journaled apply later, refusing to clobber hand edits made since.
+import { promises as fs } from 'node:fs';
 import type { Backup, FileChange, FixOutcome, FixPlan, FixRecord, FixStep } from '../../shared/fix';
 import type { Status } from '../../shared/finding';
 import { readFileState, removeFileDurably, writeFileAtomic } from './atomic-file';
@@ -141,8 +142,16 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
       }
     }
 
-    // 3. Verify by auditing again.
-    if (plan.verification.kind === 'none') return finish('applied', `applied; ${plan.verification.why}`);
+    // 3. Verify: read the group database again, or audit again.
+    const verification = plan.verification;
+    if (verification.kind === 'none') return finish('applied', `applied; ${verification.why}`);
+    if (verification.kind === 'group-member') {
+      const groups = await fs.readFile(hostPath(deps.env, '/etc/group'), 'utf8').catch(() => '');
+      const line = groups.split('\n').find((l) => l.split(':')[0] === verification.group);
+      const member = line?.split(':')[3]?.split(',').includes(verification.user) ?? false;
+      await step('verify', member, member ? `${verification.user} is listed in the ${verification.group} group` : `${verification.user} is not listed in the ${verification.group} group`);
+      return member ? finish('applied', `applied and verified: ${verification.user} is in the ${verification.group} group (from the next login)`) : finish('unverified', `${verification.user} is still not listed in the ${verification.group} group`);
+    }
     const after = await deps.verify(plan).catch(() => null);
     journal.record.after = after;
     if (after && GOOD.includes(after)) {

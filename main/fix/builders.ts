@@ -209,6 +209,20 @@ BUILDERS['desktop.settings'] = (input) => {
   };
 };
 
+BUILDERS['docker-group.add-user'] = (input) => {
+  const user = str(input.params, 'user');
+  if (str(input.params, 'group', 'docker') !== 'docker') throw new FixUnavailableError('only the docker group can be joined by a fix');
+  return {
+    title: `Add ${user} to the docker group`,
+    operations: [{ op: 'group.add-user', group: 'docker', user }],
+    verification: { kind: 'group-member', group: 'docker', user },
+    notes: [
+      `Membership of the docker group is root-equivalent: ${user} can start a privileged container and own this host. Rootless Docker is the safer alternative.`,
+      `${user} gets the group at the next login: log out and back in, or run \`newgrp docker\` in a shell.`,
+    ],
+  };
+};
+
 export function fixIds(): string[] {
   return Object.keys(BUILDERS).sort();
 }

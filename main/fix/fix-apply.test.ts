@@ -211,14 +211,24 @@ describe('fix faults: the host is never left worse', () => {
     }
   });
 
-  test('two applies at once: one applies, the other waits for the lock and then refuses a file that changed', async () => {
+  test('two applies of plans made against the same file: one applies, the other is refused, never a mixed file', async () => {
     const d = await start();
     try {
-      const [a, b] = await Promise.all([applyJson(d, ['daemon.live-restore']), applyJson(d, ['daemon.icc'])]);
-      const outcomes = [a.record?.outcome, b.record?.outcome].sort();
-      assert.deepEqual(outcomes, ['applied', 'failed'], `${a.stderr}\n${b.stderr}`);
-      const loser = a.record!.outcome === 'failed' ? a.record! : b.record!;
-      assert.match(loser.message, /changed while the fix was being applied: nothing was left changed/);
+      const planFile = async (check: string) => {
+        const file = path.join(d.daemon.dir, `${check}.plan.json`);
+        const r = await dockhand(['fix', 'plan', check, '--host', d.daemon.host, '-o', file], { env: d.env });
+        assert.equal(r.code, 0, r.stderr);
+        return file;
+      };
+      const plans = [await planFile('daemon.live-restore'), await planFile('daemon.icc')];
+      const results = await Promise.all(plans.map((p) => applyJson(d, [p])));
+      const applied = results.filter((r) => r.record?.outcome === 'applied');
+      const refused = results.filter((r) => r.record?.outcome !== 'applied');
+      assert.equal(applied.length, 1, results.map((r) => r.stderr).join('\n'));
+      const loser = refused[0]!;
+      // Refused before the lock (the file had already changed), or after waiting for it (changed meanwhile).
+      if (loser.record) assert.match(loser.record.message, /changed while the fix was being applied: nothing was left changed/);
+      else assert.match(loser.stderr, /has changed since the plan was made: plan again/);
       const text = await fs.readFile(d.daemon.configPath, 'utf8');
       assert.ok(JSON.parse(text), 'valid JSON');
       assert.ok(text.includes('"live-restore": true') !== text.includes('"icc": false'), 'exactly one of the two fixes is in the file');

@@ -81,6 +81,20 @@ describe('fixes that edit subuid/subgid and Desktop settings, under a temporary 
     assert.equal(await fs.readFile(path.join(root, 'etc/docker/daemon.json'), 'utf8'), DAEMON_JSON);
   });
 
+  test('docker group: the user is appended to the group line only, verified from /etc/group, with the root-equivalence said', async () => {
+    const plan = await planOperations(await facts(), { fixId: 'docker-group.add-user', checkId: 'access.docker-socket-denied', findingId: 'access.docker-socket-denied:bob', target: 'bob', params: { user: 'bob', group: 'docker' } }, noController('an offline root filesystem'), env);
+    assert.deepEqual(plan.files.map((x) => x.path), ['/etc/group']);
+    assert.match(plan.files[0]!.diff, /-docker:x:999:alice\n\+docker:x:999:alice,bob/);
+    assert.deepEqual(plan.verification, { kind: 'group-member', group: 'docker', user: 'bob' });
+    assert.ok(plan.notes.some((n) => /root-equivalent/.test(n)) && plan.notes.some((n) => /newgrp docker/.test(n)));
+    const { plan: valid, files } = await validatePlan(plan, env, new Set());
+    const record = await applyPlan(valid, files, deps());
+    assert.equal(record.outcome, 'applied', record.message);
+    assert.equal(await fs.readFile(path.join(root, 'etc/group'), 'utf8'), 'root:x:0:\ndocker:x:999:alice,bob\n');
+    assert.equal((await undoFix(record.id, deps(), false)).undone, true);
+    assert.equal(await fs.readFile(path.join(root, 'etc/group'), 'utf8'), 'root:x:0:\ndocker:x:999:alice\n');
+  });
+
   test('Docker Desktop settings: one key changed in place, the owner kept, and the plan says Desktop applies it on restart', async () => {
     const f = await facts();
     const plan = await planOperations(f, { fixId: 'desktop.settings', checkId: 'desktop.file-sharing', findingId: null, target: null, params: { file: SETTINGS_PATH, key: 'useVirtualizationFrameworkVirtioFS', value: true } }, noController('Docker Desktop'), env);
