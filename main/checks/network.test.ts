@@ -254,8 +254,7 @@ describe('proxy.no-proxy', () => {
     const daemon = byTarget(findings, 'daemon');
     assert.equal(daemon.result.status, 'fail');
     assert.match(daemon.result.message, /does not cover names under corp\.internal/);
-    assert.deepEqual(daemon.result.fix?.params.add, ['corp.internal']);
-    assert.equal(daemon.result.fix?.params.value, 'localhost,.corp.example,corp.internal');
+    assert.deepEqual(daemon.result.fix, { id: 'daemon.proxy', params: { no: 'localhost,.corp.example,corp.internal', add: ['corp.internal'] } });
     assert.ok(!JSON.stringify(findings).includes(PROXY_PASSWORD));
   });
 
@@ -265,7 +264,8 @@ describe('proxy.no-proxy', () => {
     const missing = check('localhost');
     assert.equal(missing.status, 'fail');
     assert.match(missing.message, /does not cover 127\.0\.0\.1, host\.docker\.internal/);
-    assert.equal(missing.fix?.params.value, 'localhost,127.0.0.1,host.docker.internal');
+    assert.equal(missing.fix, null, 'the client config is not a file a fix may write');
+    assert.equal(missing.evidence.find((e) => e.label.startsWith('NO_PROXY to write'))?.value, 'localhost,127.0.0.1,host.docker.internal');
     assert.equal(check('localhost,127.0.0.0/8,host.docker.internal').status, 'warn');
     assert.equal(check('localhost,127.0.0.1,.docker.internal').status, 'pass');
     assert.match(check('*').message, /bypassed for every host/);

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { Check, CheckContext } from '../../shared/check';
 import type { Facts } from '../../shared/facts';
-import type { CheckResult, Evidence } from '../../shared/finding';
+import type { CheckResult, Evidence, FixRef } from '../../shared/finding';
 import { maskSecretsInText } from '../../shared/mask';
 import type { Source } from '../../shared/source';
 import { compareMinor } from '../preflight/engine-version';
@@ -16,7 +16,7 @@ import { parseCidr, overlaps, isLoopback, remoteDaemon } from './network-helpers
  * Proxy: every place a proxy can be set, what dockerd ends up with, and what disagrees
  * ---------------------------------------------------------------------------------------------------------------- */
 
-type ProxyVar = 'http' | 'https' | 'no';
+export type ProxyVar = 'http' | 'https' | 'no';
 const PROXY_VARS: readonly ProxyVar[] = ['http', 'https', 'no'];
 /** Go's httpproxy.FromEnvironment reads the upper-case name first and falls back to the lower-case one. */
 const ENV_NAMES: Record<ProxyVar, readonly [string, string]> = {
@@ -27,13 +27,13 @@ const ENV_NAMES: Record<ProxyVar, readonly [string, string]> = {
 const DAEMON_KEYS: Record<ProxyVar, string> = { http: 'http-proxy', https: 'https-proxy', no: 'no-proxy' };
 const CLIENT_KEYS: Record<ProxyVar, string> = { http: 'httpproxy', https: 'httpsproxy', no: 'noproxy' };
 
-interface ProxyValue {
+export interface ProxyValue {
   /** The variable or key as written where it was found, e.g. "HTTP_PROXY", "proxies.http-proxy". */
   name: string;
   value: string;
   source: Source;
 }
-type ProxySettings = Partial<Record<ProxyVar, ProxyValue>>;
+export type ProxySettings = Partial<Record<ProxyVar, ProxyValue>>;
 
 /** Masks a password in a proxy URL, also in the scheme-less form Go accepts ("user:pass@proxy:3128"). */
 function masked(value: string): string {
@@ -95,7 +95,7 @@ function fromEnvironment(vars: { name: string; value: string; source: Source }[]
   return { settings, caseConflicts };
 }
 
-interface UnitProxies {
+export interface UnitProxies {
   settings: ProxySettings;
   caseConflicts: { v: ProxyVar; upper: ProxyValue; lower: ProxyValue }[];
   /** Whether docker.service is what starts (or started) the daemon being audited, and why Dockhand thinks so. */
@@ -134,7 +134,7 @@ function childPositions(text: string | null, parent: string): Map<string, { line
   return positions;
 }
 
-interface DaemonConfigProxies {
+export interface DaemonConfigProxies {
   settings: ProxySettings;
   /** "proxies" and --http-proxy exist from Engine 23.0; older daemons refuse to start with them. */
   supported: boolean;
@@ -215,7 +215,7 @@ function runningProxies(facts: Facts): ProxySettings | null {
   return settings;
 }
 
-interface ProxyPicture {
+export interface ProxyPicture {
   running: ProxySettings | null;
   unit: UnitProxies | null;
   daemonConfig: DaemonConfigProxies;
@@ -264,7 +264,7 @@ function configuredProxies(facts: Facts, unit: UnitProxies | null, daemonConfig:
   return { settings, known };
 }
 
-function proxyPicture(facts: Facts): ProxyPicture {
+export function proxyPicture(facts: Facts): ProxyPicture {
   if (!facts.info.ok && !facts.serviceUnit.ok && !facts.daemonConfig.ok && !(isDesktop(facts) && facts.desktop.ok)) {
     need(facts.info, "the daemon's proxy settings");
   }
@@ -522,6 +522,16 @@ function noProxyScopes(facts: Facts, p: ProxyPicture, domains: string[]): NoProx
   return scopes;
 }
 
+/**
+ * The fix for a NO_PROXY gap: the daemon's proxy rewritten with the new NO_PROXY (daemon.proxy), Desktop's exclusion
+ * list, or none where the file is not one a fix may write (the client's config.json, the shell's environment).
+ */
+function fixFor(scope: NoProxyScope, add: string[], value: string): FixRef | null {
+  if (scope.target === 'daemon') return { id: 'daemon.proxy', params: { no: value, add } };
+  if (scope.target === 'desktop') return { id: 'desktop.settings', params: { file: scope.writeTo, key: 'overrideProxyExclude', value } };
+  return null;
+}
+
 function evaluateNoProxyScope(scope: NoProxyScope): CheckResult | null {
   if (!hasProxy(scope.settings)) return null;
   const noProxy = scope.settings.no?.value ?? '';
@@ -544,10 +554,11 @@ function evaluateNoProxyScope(scope: NoProxyScope): CheckResult | null {
     // "corp.example" rather than ".corp.example": it covers the domain and its subdomains in every client.
     const add = missing.map((m) => m.replace(/^names under /, ''));
     const value = [...noProxyEntries(noProxy), ...add].join(',');
+    evidence.push({ label: `NO_PROXY to write (${scope.writeTo})`, value, source: { kind: 'default', detail: 'the current entries, then the missing ones' } });
     return fail(`NO_PROXY for ${scope.who} does not cover ${missing.join(', ')}: those requests go to the proxy, which usually cannot reach them (or should not see them).`, {
       target: scope.target,
       evidence,
-      fix: { id: 'proxy.no-proxy', params: { scope: scope.target, add, value, file: scope.writeTo } },
+      fix: fixFor(scope, add, value),
     });
   }
   if (cidrOnly.length > 0) {
@@ -571,7 +582,7 @@ export const proxyNoProxy: Check = {
   references: PROXY_REFERENCES,
   cis: null,
   platforms: ['linux', 'darwin', 'win32'],
-  fixId: 'proxy.no-proxy',
+  fixId: 'daemon.proxy',
   evaluate(facts, context) {
     const picture = proxyPicture(facts);
     const domains = internalDomains(context);

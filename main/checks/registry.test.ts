@@ -1,3 +1,4 @@
+import { fixIds } from '../fix/builders';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type Facts, FactsSchema } from '../../shared/facts';
@@ -13,7 +14,7 @@ test('every check has valid metadata and a unique id', () => {
 });
 
 test('docs/checks.md is generated from the registry and current (npm run generate)', () => {
-  assert.equal(readFileSync('docs/checks.md', 'utf8'), renderCatalogue(CHECKS), 'docs/checks.md is stale: run npm run generate');
+  assert.equal(readFileSync('docs/checks.md', 'utf8'), renderCatalogue(CHECKS, new Set(fixIds())), 'docs/checks.md is stale: run npm run generate');
 });
 
 test('the ids the audit-pipeline issue names exist', () => {

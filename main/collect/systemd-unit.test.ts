@@ -24,7 +24,7 @@ before(async () => {
   );
   await write('/etc/default/docker', '# options\nDOCKER_OPTS="--dns 10.0.0.2 --dns 10.0.0.3"\n');
   await write('/etc/systemd/system/docker.service.d/10-override.conf', '[Service]\nExecStart=\nExecStart=/usr/sbin/dockerd --config-file /etc/docker/custom.json -H fd://\n');
-  await write('/etc/systemd/system/docker.service.d/20-proxy.conf', '[Service]\nEnvironment="HTTP_PROXY=http://user:secret@proxy.corp:3128" "NO_PROXY=localhost,.corp"\n');
+  await write('/etc/systemd/system/docker.service.d/20-proxy.conf', '[Service]\nEnvironment="HTTP_PROXY=http://user:secret@proxy.corp:3128" "NO_PROXY=localhost,.corp"\nEnvironment="HTTPS_PROXY=http://user:p%%40ss@proxy.corp:3128"\n');
   await write('/lib/systemd/system/docker.service.d/20-proxy.conf', '[Service]\nEnvironment=HTTP_PROXY=http://masked.by.etc:1\n');
 });
 after(async () => {
@@ -45,6 +45,7 @@ describe('docker.service from the unit files', () => {
     const proxy = unit.value.environment.find((e) => e.name === 'HTTP_PROXY')!;
     assert.deepEqual(proxy, { name: 'HTTP_PROXY', value: 'http://user:secret@proxy.corp:3128', path: '/etc/systemd/system/docker.service.d/20-proxy.conf', line: 2 });
     assert.ok(unit.value.environment.some((e) => e.name === 'NO_PROXY' && e.value === 'localhost,.corp'));
+    assert.equal(unit.value.environment.find((e) => e.name === 'HTTPS_PROXY')?.value, 'http://user:p%40ss@proxy.corp:3128', '%% is a literal %');
     assert.deepEqual(unit.value.environmentFiles, ['-/etc/default/docker']);
   });
   test('$VAR splits into words and ${VAR} stays one, as systemd expands them', () => {

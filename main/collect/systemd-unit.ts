@@ -143,7 +143,8 @@ export async function collectServiceUnit(host: Host, name = 'docker.service'): P
         if (a.value === '') environment.length = 0;
         for (const word of splitUnitWords(a.value)) {
           const eq = word.indexOf('=');
-          if (eq > 0) environment.push({ name: word.slice(0, eq), value: word.slice(eq + 1), path: host.displayPath(a.path), line: a.line });
+          // "%%" is a literal "%" in unit files (specifier escaping): URL-encoded proxy passwords are written that way.
+          if (eq > 0) environment.push({ name: word.slice(0, eq), value: word.slice(eq + 1).replace(/%%/g, '%'), path: host.displayPath(a.path), line: a.line });
         }
       } else if (a.key === 'EnvironmentFile') {
         if (a.value === '') environmentFiles.length = 0;

@@ -36,8 +36,13 @@ export async function waitForDaemon(ping: () => Promise<boolean>, timeoutMs: num
 /** Writes a file change, keeping the original's mode and owner; never a partial file. */
 async function writeChange(env: FixEnv, change: FileChange, backup: Backup): Promise<void> {
   const target = hostPath(env, change.path);
-  if (change.after === null) await removeFileDurably(target);
-  else await writeFileAtomic(target, change.after, { mode: backup.mode ?? 0o644, uid: backup.uid, gid: backup.gid }, true);
+  if (change.after === null) {
+    await removeFileDurably(target);
+    return;
+  }
+  // A new systemd drop-in may hold a proxy password: root-only until someone decides otherwise.
+  const mode = backup.mode ?? (change.path.includes('.service.d/') ? 0o600 : 0o644);
+  await writeFileAtomic(target, change.after, { mode, uid: backup.uid, gid: backup.gid }, true);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { FixOperation, Verification } from '../../shared/fix';
 import type { JsonValue } from '../../shared/json';
 import { describeSource } from '../../shared/describe-source';
 import { daemonView } from '../checks/daemon-view';
+import { buildDaemonProxy } from './proxy-fix';
 
 export interface FixDraft {
   title: string;
@@ -222,6 +223,8 @@ BUILDERS['docker-group.add-user'] = (input) => {
     ],
   };
 };
+
+BUILDERS['daemon.proxy'] = (input) => buildDaemonProxy(input);
 
 export function fixIds(): string[] {
   return Object.keys(BUILDERS).sort();
