@@ -1,7 +1,7 @@
 // The fix engine end to end, through the `dockhand fix` command, against a real private dockerd restarted by the
 // process controller (pidfile + recorded arguments): plan → apply → verify → history → undo, and the fault suite.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -123,6 +123,45 @@ describe('dockhand fix: plan, apply, verify, history, undo', () => {
     const forced = await dockhand(['fix', 'undo', applied.record!.id, '--force', '--host', d.daemon.host], { env: d.env });
     assert.equal(forced.code, 0, forced.stderr);
     assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL);
+  });
+
+  test('not root: the plan says elevation is needed and apply hands it to one helper invocation (sudo) on stdin', async () => {
+    // As nobody, with the daemon's socket opened to it; a stand-in `sudo` records what it is given and runs it as is
+    // (still nobody), so the real helper then refuses for want of root: nothing changes.
+    const fake = path.join(d.daemon.dir, 'fakebin');
+    await fs.mkdir(fake, { recursive: true });
+    const seen = path.join(fake, 'seen');
+    await fs.writeFile(path.join(fake, 'sudo'), `#!/bin/sh\necho "$@" > ${seen}.argv\ntee ${seen}.stdin | "$@"\n`, { mode: 0o755 });
+    await fs.chmod(d.daemon.dir, 0o755);
+    await fs.chmod(fake, 0o777);
+    await fs.chmod(d.daemon.socket, 0o666);
+    try {
+      const env = { ...d.env, PATH: `${fake}:${process.env.PATH}`, HOME: '/nonexistent', DOCKHAND_STATE_DIR: path.join(fake, 'state') };
+      const asNobody = (args: string[]) =>
+        new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+          const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, path.resolve('bin/dockhand.cjs'), ...args], { env });
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', (c) => (stdout += c));
+          child.stderr.on('data', (c) => (stderr += c));
+          child.on('close', (code) => resolve({ code, stdout, stderr }));
+        });
+      const plan = await asNobody(['fix', 'plan', 'daemon.live-restore', '--host', d.daemon.host, '--format', 'json']);
+      assert.equal(plan.code, 0, plan.stderr);
+      assert.match((JSON.parse(plan.stdout) as FixPlan).elevation.why ?? '', /daemon\.json is not writable by you/);
+      const r = await asNobody(['fix', 'apply', 'daemon.live-restore', '--host', d.daemon.host, '--yes']);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /the fix helper runs as root only/);
+      assert.match(r.stderr, /the elevated helper \(sudo\) ended with code 2 and no result/);
+      assert.match(await fs.readFile(`${seen}.argv`, 'utf8'), /node.* .*bin\/dockhand\.cjs fix helper\n$/);
+      const handed = JSON.parse(await fs.readFile(`${seen}.stdin`, 'utf8')) as FixPlan;
+      assert.equal(handed.fixId, 'daemon.live-restore');
+      assert.equal(handed.elevation.needed, true);
+      assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL);
+    } finally {
+      await fs.chmod(d.daemon.socket, 0o660);
+      await fs.chmod(d.daemon.dir, 0o700);
+    }
   });
 
   test('the elevated helper refuses a path outside the allowlist or an unknown operation, even handed a plan directly', async () => {
