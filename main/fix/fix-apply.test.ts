@@ -99,6 +99,18 @@ describe('dockhand fix: plan, apply, verify, history, undo', () => {
     assert.ok(await ping(d.daemon.socket));
   });
 
+  test('removing the only insecure registry takes the key out of the file, and the running daemon drops it', async () => {
+    const { code, record, stderr } = await applyJson(d, ['daemon.insecure-registries', '--target', '10.0.0.5:5000']);
+    assert.equal(code, 0, stderr);
+    assert.equal(record!.outcome, 'applied', record!.message);
+    assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), '{\n    "debug": false\n}\n');
+    const info = JSON.parse(await d.daemon.docker(['info', '--format', '{{json .RegistryConfig.IndexConfigs}}'])) as Record<string, unknown>;
+    assert.ok(!('10.0.0.5:5000' in info), JSON.stringify(info));
+    const undo = await dockhand(['fix', 'undo', record!.id, '--host', d.daemon.host], { env: d.env });
+    assert.equal(undo.code, 0, undo.stderr);
+    assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL);
+  });
+
   test('a plan whose daemon.json would not start dockerd is refused up front (exit 3), nothing changes', async () => {
     const file = await handPlan(d, [{ op: 'daemon-json.set', file: d.daemon.configPath, path: ['log-level'], value: 'loud' }, { op: 'daemon.restart' }], 'daemon.log-level');
     const pid = await pidOf(d.daemon);
