@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FactsSchema } from './facts';
 import { PreflightResultSchema } from './preflight';
+import { DiskReportSchema, PRUNE_PLAN_VERSION, PrunePlanSchema, PruneProgressSchema, PruneResultSchema } from './prune';
 import { REPORT_SCHEMA_VERSION, ReportSchema } from './report';
 
 /** The published JSON Schemas, generated from the same zod definitions the code validates with. */
@@ -14,5 +15,9 @@ export function publishedSchemas(): Record<string, object> {
     'report.schema.json': make(ReportSchema, `report-${REPORT_SCHEMA_VERSION}.json`, `Dockhand report ${REPORT_SCHEMA_VERSION}`),
     'facts.schema.json': make(FactsSchema, 'facts-1.json', 'Dockhand facts snapshot'),
     'preflight.schema.json': make(PreflightResultSchema, 'preflight-1.json', 'Dockhand daemon.json pre-flight result'),
+    'prune-plan.schema.json': make(PrunePlanSchema, `prune-plan-${PRUNE_PLAN_VERSION}.json`, 'Dockhand prune plan'),
+    'prune-progress.schema.json': make(PruneProgressSchema, 'prune-progress-1.json', 'Dockhand prune progress event'),
+    'prune-result.schema.json': make(PruneResultSchema, 'prune-result-1.json', 'Dockhand prune result'),
+    'disk.schema.json': make(DiskReportSchema, 'disk-1.json', 'Dockhand disk usage report'),
   };
 }
