@@ -12,6 +12,13 @@ import path from 'node:path';
 import { importBusybox, startDockerd } from '../test/support/dockerd';
 import { mapLimit } from '../main/util/timeout';
 import { apiFloor } from './engine-floor';
+import { runPruneBench } from './prune';
+
+// BENCH_ONLY=prune runs only the prune-planning bench (bench/prune.ts); otherwise it runs after the audit bench.
+if (process.env.BENCH_ONLY === 'prune') {
+  await runPruneBench();
+  process.exit(0);
+}
 
 const SIZES = (process.env.BENCH_SIZES ?? '0,100,1000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -86,3 +93,4 @@ try {
   await daemon.stop();
   await import('node:fs/promises').then((fs) => fs.rm(FLOOR_BUNDLE, { force: true }));
 }
+await runPruneBench();
