@@ -4,7 +4,6 @@
 // medians: `dockhand audit --format json` (the audit's snapshot), `dockhand prune plan --format json`, and inside this
 // process the prune snapshot and the pure planning step. Not a test: no assertions.
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { importBusybox, startDockerd } from '../test/support/dockerd';
@@ -13,6 +12,7 @@ import { connectEngine } from '../main/prune/connect';
 import { buildPlan, defaultPruneOptions } from '../main/prune/plan';
 import { takeSnapshot } from '../main/prune/snapshot';
 import { mapLimit } from '../main/util/timeout';
+import { median, post } from './engine-post';
 
 const IMAGES = Number(process.env.BENCH_PRUNE_IMAGES ?? 500);
 const CONTAINERS = Number(process.env.BENCH_PRUNE_CONTAINERS ?? 1000);
@@ -21,20 +21,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SOURCES = 10;
 const BIN = path.resolve(import.meta.dirname, '../bin/dockhand.cjs');
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-function post(socketPath: string, resource: string, body: unknown): Promise<{ status: number; json: unknown }> {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = http.request({ socketPath, path: resource, method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null }));
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
-}
 
 function timeCli(args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
