@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -106,7 +107,7 @@ describe('dockhand disk and prune (the commands)', () => {
     assert.equal((await daemon.docker(['volume', 'inspect', '--format', '{{.Name}}', 'data'])), 'data', 'nothing was removed');
   });
 
-  test('bad options exit 2; a daemon that is down exits 4 with the reason', async () => {
+  test('bad options exit 2; a daemon that is down or hung exits 4 with the reason', async () => {
     const usage: [string[], RegExp][] = [
       [['prune', 'apply', '--host', daemon.host], /give --plan FILE/],
       [['prune', 'apply', '--plan', 'x.json', '--yes'], /do not go together/],
@@ -126,6 +127,19 @@ describe('dockhand disk and prune (the commands)', () => {
     const diskDown = await dockhand(['disk', '--host', 'unix:///nonexistent/docker.sock']);
     assert.equal(diskDown.code, 4);
     assert.match(diskDown.stderr, /cannot measure disk usage/);
+
+    // A hung daemon: accepts the connection, never answers.
+    const socket = path.join(daemon.dir, 'hung.sock');
+    const held: net.Socket[] = [];
+    const server = net.createServer((c) => held.push(c)).listen(socket);
+    try {
+      const hung = await dockhand(['prune', 'apply', '--yes', '--host', `unix://${socket}`, '--timeout', '1000']);
+      assert.equal(hung.code, 4);
+      assert.match(hung.stderr, /^dockhand: cannot prune: the Docker daemon at unix:\/\/.*hung\.sock \(GET \/_ping\) did not answer within 1 s/);
+    } finally {
+      for (const c of held) c.destroy();
+      server.close();
+    }
   });
 
   test('prune schedule prints the units it would install (and installs nothing)', async () => {
