@@ -9,6 +9,10 @@ export const EXIT = {
   willNotStart: 3,
   /** audit: incomplete, some check ended in `error` (daemon unreachable, a file unreadable). */
   incomplete: 4,
+  /** fix apply: the daemon did not come back with the change; the original files were restored and it is up again. */
+  rolledBack: 5,
+  /** fix apply: the change could not be made or rolled back completely (the journal says what is where). */
+  fixFailed: 6,
   internal: 70,
 } as const;
 

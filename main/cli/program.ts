@@ -17,6 +17,7 @@ import { registerPruneCommands } from './prune';
 import { checkDaemonConfig, preflightJson, renderPreflightText, splitFlags } from './daemon-config-check';
 import { CliError, EXIT } from './exit-codes';
 import { emit, jsonText, useColor } from './output';
+import { registerFixCommands } from './fix-command';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -67,7 +68,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addHelpText(
       'after',
-      `\nExit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or unreadable input (incl. a malformed or changed prune plan) · 3 daemon.json will not start dockerd · 4 incomplete: an audit check could not be evaluated, or a prune could not plan or finish (daemon unreachable, file unreadable) · 70 internal error`,
+      `\nExit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or unreadable input (incl. a malformed or changed prune plan) · 3 daemon.json will not start dockerd · 4 incomplete: an audit check could not be evaluated, or a prune could not plan or finish (daemon unreachable, file unreadable) · 5 fix rolled back · 6 fix failed · 70 internal error`,
     );
 
   program
@@ -103,6 +104,8 @@ export function buildProgram(): Command {
       await emit(text, opts.output);
       process.exitCode = auditExitCode(report, opts.failOn);
     });
+
+  registerFixCommands(program);
 
   const daemonConfig = program.command('daemon-config').description('Work with daemon.json');
   daemonConfig

@@ -1,11 +1,13 @@
-import http from 'node:http';
-import https from 'node:https';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
 import path from 'node:path';
 import type { Endpoint } from '../../shared/endpoint';
 import type { FactErrorCode } from '../../shared/fact';
 import type { Host } from '../host/host';
 import { HostError } from '../host/host';
 import { TimeoutError, withTimeout } from '../util/timeout';
+import { ConnectionClosedError, Http1Pool, Http1ProtocolError } from './http1-pool';
 
 /** An Engine API failure, classified so checks can tell "daemon down" from "permission denied" from "not Docker". */
 export class EngineApiError extends Error {
@@ -24,8 +26,9 @@ export interface EngineApi {
   /** GET a JSON resource, e.g. "/info". Rejects with EngineApiError. */
   get<T = unknown>(resource: string, query?: Record<string, string>, timeoutMs?: number): Promise<T>;
   /**
-   * Any other method (POST, DELETE): the parsed JSON body, or null when the daemon answers without one (204).
-   * Rejects with EngineApiError; a 4xx keeps its status code so callers can tell "gone" (404) from "in use" (409).
+   * Any other method (POST, DELETE): the parsed JSON body, or null when the daemon answers without one (204). Never
+   * retried (not idempotent). Rejects with EngineApiError; a 4xx keeps its status code so callers can tell "gone" (404)
+   * from "in use" (409).
    */
   request<T = unknown>(method: 'POST' | 'DELETE', resource: string, query?: Record<string, string>, timeoutMs?: number): Promise<T | null>;
   /** Confirms a Docker Engine answers at the endpoint. */
@@ -43,8 +46,8 @@ type Method = 'GET' | 'POST' | 'DELETE';
 type Transport = (resource: string, timeoutMs: number, what: string, method: Method) => Promise<{ status: number; body: Buffer }>;
 
 /**
- * Builds the client for an endpoint. Unix sockets, named pipes and tcp (with TLS material) use Node's HTTP client with
- * a keep-alive pool: the audit's hot path is one inspect per container. ssh:// goes through dockerode's modem, loaded
+ * Builds the client for an endpoint. Unix sockets, named pipes and tcp (with TLS material) use a pipelining HTTP/1.1
+ * pool (http1-pool.ts): the audit's hot path is one inspect per container. ssh:// goes through dockerode's modem, loaded
  * only then (it brings ssh2 and gRPC, ~140 ms of start-up that every local audit would otherwise pay).
  */
 export async function createEngineApi(host: Host, endpoint: Endpoint, defaultTimeoutMs: number): Promise<EngineApi> {
@@ -110,51 +113,39 @@ export async function createEngineApi(host: Host, endpoint: Endpoint, defaultTim
   };
 }
 
+/** Connections and pipelining depth: up to 64 requests in flight, the daemon's goroutines answer them in parallel. */
+const POOL_CONNECTIONS = 8;
+const PIPELINE_DEPTH = 8;
+/** No Engine answer the audit reads comes near this; a larger one is a broken or hostile endpoint. */
+const MAX_BODY_BYTES = 256 * 1024 * 1024;
+
 async function httpTransport(host: Host, endpoint: Endpoint): Promise<{ transport: Transport; close(): void }> {
-  let base: http.RequestOptions;
-  let agent: http.Agent;
-  let request: typeof http.request = http.request;
+  let connect: () => Duplex;
+  let hostHeader = 'docker';
   if (endpoint.transport === 'unix' || endpoint.transport === 'npipe') {
-    agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
     const socketPath = endpoint.host.replace(/^(unix|npipe):\/\//, '');
-    base = { socketPath };
+    connect = () => net.connect({ path: socketPath });
   } else {
     const url = new URL(endpoint.host.replace(/^tcp:/, 'http:'));
-    const tls = endpoint.tls;
-    const port = url.port ? Number(url.port) : tls ? 2376 : 2375;
-    if (tls) {
-      const material = tls.certPath ? await readTlsMaterial(host, tls.certPath) : {};
+    const tlsConfig = endpoint.tls;
+    const port = url.port ? Number(url.port) : tlsConfig ? 2376 : 2375;
+    const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    hostHeader = `${url.hostname}:${port}`;
+    if (tlsConfig) {
+      const material = tlsConfig.certPath ? await readTlsMaterial(host, tlsConfig.certPath) : {};
       // Without verification (a context's SkipTLSVerify), the connection is encrypted but the server is not authenticated.
-      agent = new https.Agent({ ...material, rejectUnauthorized: tls.verify, keepAlive: true, maxSockets: 32 });
-      request = https.request;
+      const servername = net.isIP(hostname) ? undefined : hostname;
+      connect = () => tls.connect({ ...material, host: hostname, port, servername, rejectUnauthorized: tlsConfig.verify });
     } else {
-      agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+      connect = () => net.connect({ host: hostname, port });
     }
-    base = { host: url.hostname, port };
   }
-  // One timer per request on the request itself (no AbortController): this runs once per container.
-  const transport: Transport = (resource, timeoutMs, what, method) =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => req.destroy(new TimeoutError(what, timeoutMs)), timeoutMs);
-      const req = request({ ...base, agent, path: resource, method, headers: { Host: 'docker' } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) });
-        });
-        res.on('error', (error) => {
-          clearTimeout(timer);
-          reject(error);
-        });
-      });
-      req.on('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      req.end();
-    });
-  return { transport, close: () => agent.destroy() };
+  const pool = new Http1Pool({ connect, host: hostHeader, connections: POOL_CONNECTIONS, depth: PIPELINE_DEPTH, maxBodyBytes: MAX_BODY_BYTES });
+  const transport: Transport = async (resource, timeoutMs, what, method) => {
+    const { status, body } = await pool.request(resource, { timeoutMs, what, method });
+    return { status, body };
+  };
+  return { transport, close: () => pool.close() };
 }
 
 async function sshTransport(host: Host, endpoint: Endpoint): Promise<{ transport: Transport; close(): void }> {
@@ -194,6 +185,12 @@ async function readTlsMaterial(host: Host, dir: string): Promise<{ ca?: Buffer; 
 }
 
 function classifyTransportError(error: NodeJS.ErrnoException, where: string, call: string): EngineApiError {
+  if (error instanceof Http1ProtocolError) {
+    return new EngineApiError('malformed', `something answers at ${where}, but not as an HTTP/1.1 server (${error.message}): it is not a Docker Engine`);
+  }
+  if (error instanceof ConnectionClosedError) {
+    return new EngineApiError('malformed', `the connection to ${where} was closed during ${call}: is it a Docker Engine?`);
+  }
   switch (error.code) {
     case 'ENOENT':
       return new EngineApiError('unreachable', `the Docker socket ${where} does not exist: is the daemon running?`);

@@ -8,7 +8,7 @@ import { EngineApiError } from './engine-api';
 import { arr, bool, num, numOrNull, obj, type Raw, str, stringMap, strings, strOrNull } from './raw';
 
 /** Inspects in flight at once: enough to hide round trips, few enough not to load a busy daemon. */
-export const INSPECT_CONCURRENCY = 16;
+export const INSPECT_CONCURRENCY = 64;
 
 /** Runs `work` against the Engine API once /_ping succeeded; a daemon that cannot be used becomes the fact's error. */
 export async function fromApi<T>(ctx: CollectContext, call: string, work: (api: EngineApi) => Promise<T>): Promise<Fact<T>> {

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,11 @@ export interface PrivateDockerd {
   readonly args: string[];
   readonly pid: number;
   logs(): Promise<string>;
+  /**
+   * Writes a process-controller record (pidfile + the exact command that started this daemon) and returns its path:
+   * how `DOCKHAND_DAEMON_CONTROLLER=process:PATH` lets the fix engine restart this daemon as a user's hand-started one.
+   */
+  controllerRecord(): Promise<string>;
   /** Runs the docker CLI against this daemon. */
   docker(args: string[], input?: Buffer): Promise<string>;
   stop(): Promise<void>;
@@ -35,6 +40,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Reuse this directory (restart with the same data). */
   dir?: string;
+  /** Where daemon.json lives (default: in the daemon's directory); e.g. on a small or read-only mount. */
+  configPath?: string;
   /**
    * Put a runc wrapper first on dockerd's PATH that drops CAP_SYS_RESOURCE from each bundle, so --privileged
    * containers can start in this sandbox (whose bounding set lacks that capability). Inspect still shows Privileged.
@@ -67,9 +74,49 @@ exec ${realRunc} "$@"
 
 /** Daemons this process started and has not stopped: killed if the test process exits without stopping them. */
 const running = new Set<ChildProcess>();
+/** Pidfiles of daemons that may have been restarted by someone else (the fix engine): killed the same way. */
+const pidfiles = new Set<string>();
+function pidIn(pidfile: string): number | null {
+  try {
+    const pid = Number(readFileSync(pidfile, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
+  for (const file of pidfiles) {
+    const pid = pidIn(file);
+    if (pid) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
 });
+
+/** Stops whatever dockerd now holds the pidfile (a restarted daemon is not our child), waiting for it to exit. */
+async function killPidfile(pidfile: string): Promise<void> {
+  const pid = pidIn(pidfile);
+  if (!pid) return;
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!alive()) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 20_000;
+  while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (alive()) process.kill(pid, 'SIGKILL');
+  while (alive()) await new Promise((r) => setTimeout(r, 50));
+}
 
 export function ping(socket: string, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
@@ -90,7 +137,7 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
   // Unix socket paths are limited to 108 bytes: keep the directory short.
   const dir = options.dir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-')));
   const socket = path.join(dir, 'sock');
-  const configPath = path.join(dir, 'daemon.json');
+  const configPath = options.configPath ?? path.join(dir, 'daemon.json');
   const pidfile = path.join(dir, 'pid');
   const logPath = path.join(dir, 'dockerd.log');
   if (options.daemonJson !== undefined) {
@@ -108,7 +155,9 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
   const useNetns = options.netns ?? true;
   const env = { ...process.env };
   if (options.privilegedWrapper) env.PATH = `${await writeRuncWrapper(dir)}:${process.env.PATH ?? ''}`;
-  const child: ChildProcess = spawn(useNetns ? 'unshare' : 'dockerd', useNetns ? ['-n', 'dockerd', ...args] : args, {
+  const command = useNetns ? ['unshare', '-n', 'dockerd', ...args] : ['dockerd', ...args];
+  pidfiles.add(pidfile);
+  const child: ChildProcess = spawn(command[0]!, command.slice(1), {
     stdio: ['ignore', log.fd, log.fd],
     detached: true,
     env,
@@ -149,11 +198,18 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
     args: ['dockerd', ...args],
     pid: child.pid!,
     logs: readLog,
+    async controllerRecord() {
+      const file = path.join(dir, 'controller.json');
+      await fs.writeFile(file, JSON.stringify({ pidfile, argv: command, log: logPath }));
+      return file;
+    },
     async docker(cliArgs, input) {
       return dockerCli(cliArgs, cliEnv, input);
     },
     async stop() {
       await killAndWait(child);
+      await killPidfile(pidfile);
+      pidfiles.delete(pidfile);
       if (!options.dir) await removeDir(dir);
     },
   };

@@ -1,0 +1,226 @@
+// `dockhand fix plan|apply|history|undo|helper`: one-click fixes from the command line. Everything here is wiring and
+// words; the work is in main/fix.
+import { spawn } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import type { FixPlan, FixRecord, FixStep } from '../../shared/fix';
+import type { JsonValue } from '../../shared/json';
+import { PlanRejectedError } from '../fix/allowlist';
+import { listRecords, stateDir } from '../fix/journal';
+import { LockBusyError } from '../fix/lock';
+import { PlanRefusedError } from '../fix/plan';
+import { type FixSession, type FixSessionOptions, openFixSession } from '../fix/session';
+import { CliError, EXIT } from './exit-codes';
+import { emit, jsonText } from './output';
+
+function setValue(value: string, previous: Record<string, JsonValue> = {}): Record<string, JsonValue> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new CliError(`--set ${value}: expected key=value`);
+  const raw = value.slice(eq + 1);
+  let parsed: JsonValue = raw;
+  if (/^(true|false|null|-?\d+(\.\d+)?|\[.*\]|\{.*\})$/.test(raw)) {
+    try {
+      parsed = JSON.parse(raw) as JsonValue;
+    } catch {
+      parsed = raw;
+    }
+  }
+  return { ...previous, [value.slice(0, eq)]: parsed };
+}
+
+interface CommonOptions {
+  host?: string;
+  context?: string;
+  configFile?: string;
+  format: 'text' | 'json';
+}
+
+function sessionOptions(opts: CommonOptions & { restartTimeout?: number; upTimeout?: number }): FixSessionOptions {
+  return {
+    endpoint: { host: opts.host, context: opts.context },
+    configFile: opts.configFile,
+    timeouts: { ...(opts.restartTimeout && { restartMs: opts.restartTimeout }), ...(opts.upTimeout && { upMs: opts.upTimeout }) },
+  };
+}
+
+function withCommon(cmd: Command): Command {
+  return cmd
+    .option('-H, --host <address>', 'Docker endpoint; default: like the docker CLI')
+    .option('-c, --context <name>', 'docker context to use')
+    .option('--config-file <path>', "the daemon.json to edit instead of the one the daemon uses")
+    .option('-f, --format <format>', 'text or json', 'text');
+}
+
+/** Maps the fix engine's refusals to usage errors with their message; anything else is internal. */
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof PlanRefusedError) throw new CliError(error.message, /would not start/.test(error.message) ? EXIT.willNotStart : EXIT.usage);
+    if (error instanceof PlanRejectedError || error instanceof LockBusyError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+export function renderPlan(plan: FixPlan): string {
+  const out = [`Fix ${plan.fixId}: ${plan.title}`, `Plan ${plan.id} for ${plan.findingId ?? plan.checkId}`, ''];
+  for (const f of plan.files) out.push(f.after === null ? `Removes ${f.path}` : f.existed ? `Changes ${f.path}` : `Creates ${f.path}`, f.diff.trimEnd(), '');
+  if (plan.commands.length > 0) {
+    out.push('Runs:');
+    for (const c of plan.commands) out.push(`  ${c.argv.join(' ')}    # ${c.why}`);
+    out.push('');
+  }
+  out.push(`Daemon: ${plan.controller.detail}`);
+  out.push(`Elevation: ${plan.elevation.needed ? `needed (${plan.elevation.why}); Dockhand asks through pkexec or sudo` : 'not needed'}`);
+  const v = plan.verification;
+  out.push(`Verification: ${v.kind === 'finding' ? `audit again; ${v.checkId}${v.target ? ` (${v.target})` : ''} must pass` : v.kind === 'group-member' ? `${v.user} must be listed in the ${v.group} group` : v.why}`);
+  if (plan.notes.length > 0) out.push('Notes:', ...plan.notes.map((n) => `  - ${n}`));
+  return `${out.join('\n')}\n`;
+}
+
+export function renderRecord(record: FixRecord): string {
+  const out = [`${record.id}  ${record.outcome.toUpperCase()}  ${record.plan.fixId}: ${record.plan.title}`, `  ${record.message}`];
+  for (const s of record.steps) out.push(`  ${s.ok ? '✓' : '✗'} ${s.step.padEnd(8)} ${s.message.split('\n').join('\n             ')}`);
+  return `${out.join('\n')}\n`;
+}
+
+function exitFor(record: FixRecord): number {
+  switch (record.outcome) {
+    case 'applied':
+    case 'undone':
+      return EXIT.ok;
+    case 'unverified':
+      return EXIT.findings;
+    case 'rolled-back':
+      return EXIT.rolledBack;
+    default:
+      return EXIT.fixFailed;
+  }
+}
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+const showStep = (step: FixStep) => process.stderr.write(`  ${step.ok ? '✓' : '✗'} ${step.step}: ${step.message.split('\n')[0]}\n`);
+
+/** Runs the elevated helper (pkexec, else sudo) with the plan on stdin; returns its journal record. */
+async function applyElevated(plan: FixPlan): Promise<FixRecord> {
+  const launcher = ['pkexec', 'sudo'].find((tool) => (process.env.PATH ?? '').split(path.delimiter).some((dir) => existsSync(path.join(dir, tool))));
+  if (!launcher) throw new CliError(`this fix needs root (${plan.elevation.why}) and neither pkexec nor sudo is installed: run dockhand as root`);
+  const bin = path.resolve(process.argv[1] ?? 'dockhand');
+  const child = spawn(launcher, [process.execPath, bin, 'fix', 'helper'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c) => (out += c));
+  child.stdin.end(JSON.stringify(plan));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  try {
+    return JSON.parse(out) as FixRecord;
+  } catch {
+    throw new CliError(`the elevated helper (${launcher}) ended with code ${code} and no result: nothing was confirmed as changed`);
+  }
+}
+
+async function loadPlanArgument(arg: string, session: () => Promise<FixSession>, opts: { set?: Record<string, JsonValue>; target?: string }): Promise<unknown> {
+  if (arg.endsWith('.json') || arg.includes('/')) {
+    const text = await fs.readFile(arg, 'utf8').catch((e: Error) => {
+      throw new CliError(`cannot read the plan ${arg}: ${e.message}`);
+    });
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new CliError(`${arg} is not JSON: ${(e as Error).message}`);
+    }
+  }
+  return (await session()).plan({ checkId: arg, target: opts.target, set: opts.set });
+}
+
+export function registerFixCommands(program: Command): void {
+  const fix = program.command('fix').description('Plan, apply, verify and undo fixes for failing findings');
+
+  withCommon(fix.command('plan').description('Show what fixing a finding would change: exact diffs, commands, elevation, verification'))
+    .argument('<check-id>', 'the failing check, e.g. daemon.log-rotation')
+    .option('--target <name>', 'which finding when the check has several (a container, a registry)')
+    .option('--set <key=value>', 'override a fix parameter (repeatable)', setValue)
+    .option('-o, --output <file>', 'write the plan to a file (JSON) for `fix apply FILE`')
+    .action(async (checkId: string, opts: CommonOptions & { target?: string; set?: Record<string, JsonValue>; output?: string }) => {
+      const plan = await guarded(async () => (await openFixSession(sessionOptions(opts))).plan({ checkId, target: opts.target, set: opts.set }));
+      if (opts.output) await emit(`${JSON.stringify(plan, null, 2)}\n`, opts.output);
+      if (opts.format === 'json') await emit(jsonText(plan, undefined, undefined), undefined);
+      else await emit(renderPlan(plan), undefined);
+    });
+
+  withCommon(fix.command('apply').description('Apply a fix (a check id, or a plan file from `fix plan -o`), verify it, roll back if the daemon breaks'))
+    .argument('<check-id-or-plan-file>')
+    .option('--target <name>', 'which finding when the check has several')
+    .option('--set <key=value>', 'override a fix parameter (repeatable)', setValue)
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--restart-timeout <ms>', 'how long a restart command may take', Number)
+    .option('--up-timeout <ms>', 'how long to wait for the daemon to answer after a restart', Number)
+    .action(async (arg: string, opts: CommonOptions & { target?: string; set?: Record<string, JsonValue>; yes?: boolean; restartTimeout?: number; upTimeout?: number }) => {
+      const session = await guarded(() => openFixSession(sessionOptions(opts)));
+      const plan = (await guarded(() => loadPlanArgument(arg, async () => session, opts))) as FixPlan;
+      if (opts.format === 'text') process.stderr.write(renderPlan(plan));
+      if (!opts.yes && !(await confirm('Apply this fix?'))) throw new CliError('not applied: confirm on a terminal, or pass --yes');
+      let record: FixRecord;
+      if (plan.elevation?.needed && process.getuid?.() !== 0) record = await applyElevated(plan);
+      else record = await guarded(() => session.apply(plan, opts.format === 'text' ? showStep : undefined));
+      await emit(opts.format === 'json' ? jsonText(record, undefined, undefined) : renderRecord(record), undefined);
+      process.exitCode = exitFor(record);
+    });
+
+  fix
+    .command('helper', { hidden: true })
+    .description('The elevated part of `fix apply`: reads one plan on stdin, re-validates it against the allowlist, applies it')
+    .action(async () => {
+      if (process.getuid?.() !== 0) throw new CliError('the fix helper runs as root only (through pkexec or sudo)');
+      let text = '';
+      for await (const chunk of process.stdin) text += chunk;
+      let input: unknown;
+      try {
+        input = JSON.parse(text);
+      } catch {
+        throw new CliError('refused: stdin is not a JSON fix plan');
+      }
+      const endpoint = (input as { endpoint?: unknown }).endpoint;
+      const session = await guarded(() => openFixSession({ endpoint: { host: typeof endpoint === 'string' ? endpoint : undefined } }));
+      const record = await guarded(() => session.apply(input));
+      await emit(jsonText(record, undefined, undefined), undefined);
+      process.exitCode = exitFor(record);
+    });
+
+  withCommon(fix.command('history').description('Applied fixes, newest first'))
+    .action(async (opts: CommonOptions) => {
+      const { records, damaged } = await listRecords(stateDir());
+      if (opts.format === 'json') await emit(jsonText({ records, damaged }, undefined, undefined), undefined);
+      else {
+        const lines = records.map((r) => `${r.id}  ${r.outcome.padEnd(11)} ${r.plan.fixId.padEnd(28)} ${r.startedAt}  ${r.message.split('\n')[0]}`);
+        if (damaged.length) lines.push(`Damaged journal entries (not shown): ${damaged.join(', ')}`);
+        await emit(`${lines.join('\n') || 'No fixes applied yet.'}\n`, undefined);
+      }
+    });
+
+  withCommon(fix.command('undo').description('Restore the files of an applied fix (default: the latest) and restart the daemon where it did'))
+    .argument('[id]', 'the fix id from `fix history`')
+    .option('--force', 'undo even when the files were edited by hand since the fix')
+    .option('--up-timeout <ms>', 'how long to wait for the daemon after the restart', Number)
+    .action(async (id: string | undefined, opts: CommonOptions & { force?: boolean; upTimeout?: number }) => {
+      const session = await guarded(() => openFixSession(sessionOptions(opts)));
+      const result = await guarded(() => session.undo(id, opts.force ?? false));
+      if (opts.format === 'json') await emit(jsonText(result, undefined, undefined), undefined);
+      else {
+        const out = [result.message];
+        for (const c of result.conflicts) out.push('', `${c.path}: what the fix changed`, c.fixDiff.trimEnd(), '', `${c.path}: what changed since`, c.sinceDiff.trimEnd());
+        await emit(`${out.join('\n')}\n`, undefined);
+      }
+      process.exitCode = result.undone ? EXIT.ok : result.conflicts.length > 0 ? EXIT.findings : EXIT.usage;
+    });
+}

@@ -1,0 +1,75 @@
+// The boundary every plan crosses before it may change anything, used by `fix apply` and, independently, by the
+// elevated helper: the plan must parse, every operation must be on the allowlist with a permitted path, and the bytes
+// it would write must be exactly its operations applied to the files as they are now.
+import os from 'node:os';
+import path from 'node:path';
+import { type FileChange, type FixPlan, FixPlanSchema } from '../../shared/fix';
+import { listDockerdProcesses } from '../collect/daemon-process';
+import type { Host } from '../host/host';
+import { computeFileChanges, type FixEnv } from './plan';
+
+export class PlanRejectedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanRejectedError';
+  }
+}
+
+/** daemon.json files a fix may edit: the defaults, and the --config-file of every dockerd running on this host. */
+export async function allowedDaemonJsonPaths(host: Host, home = os.homedir()): Promise<Set<string>> {
+  const allowed = new Set(['/etc/docker/daemon.json', path.join(home, '.config/docker/daemon.json')]);
+  if (host.kind === 'local' && host.platform === 'linux') {
+    for (const p of await listDockerdProcesses(host).catch(() => [])) {
+      for (let i = 0; i < p.argv.length; i++) {
+        const a = p.argv[i]!;
+        if (a === '--config-file') allowed.add(p.argv[i + 1] ?? '');
+        else if (a.startsWith('--config-file=')) allowed.add(a.slice('--config-file='.length));
+      }
+    }
+  }
+  return allowed;
+}
+
+/** Docker Desktop's settings files, on each platform, and nothing else. */
+const DESKTOP_SETTINGS = [
+  /\/Library\/Group Containers\/group\.com\.docker\/settings(-store)?\.json$/,
+  /\/\.docker\/desktop\/settings(-store)?\.json$/,
+  /\\AppData\\Roaming\\Docker\\settings(-store)?\.json$/i,
+];
+
+/** Parses and checks a plan; returns it with the file changes recomputed from the host as it is now. */
+export async function validatePlan(input: unknown, env: FixEnv, allowedDaemonJson: Set<string>): Promise<{ plan: FixPlan; files: FileChange[] }> {
+  const parsed = FixPlanSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new PlanRejectedError(`not a valid fix plan: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  }
+  const plan = parsed.data;
+  for (const op of plan.operations) {
+    if ((op.op === 'daemon-json.set' || op.op === 'daemon-json.unset') && !allowedDaemonJson.has(op.file)) {
+      throw new PlanRejectedError(`refused: ${op.file} is not a daemon.json this host's Docker uses (allowed: ${[...allowedDaemonJson].join(', ')})`);
+    }
+    if (op.op === 'desktop-settings.set' && !DESKTOP_SETTINGS.some((re) => re.test(op.file))) {
+      throw new PlanRejectedError(`refused: ${op.file} is not a Docker Desktop settings file`);
+    }
+    if (op.op === 'systemd-dropin.write' && /^\s*Exec/m.test(op.content)) {
+      throw new PlanRejectedError('refused: a drop-in may set Environment= only, not Exec lines');
+    }
+    if (op.op === 'systemd-dropin.write' && !/^\[Service\]\n(Environment=.*\n|#.*\n|\s*\n)*$/.test(op.content.endsWith('\n') ? op.content : `${op.content}\n`)) {
+      throw new PlanRejectedError('refused: a drop-in may hold a [Service] section with Environment= lines only');
+    }
+  }
+  const files = await computeFileChanges(plan.operations, env);
+  const planned = new Map(plan.files.map((f) => [f.path, f]));
+  if (planned.size !== files.length || files.some((f) => !planned.has(f.path))) {
+    throw new PlanRejectedError(`refused: the plan's files (${[...planned.keys()].join(', ')}) are not the files its operations change (${files.map((f) => f.path).join(', ')})`);
+  }
+  for (const f of files) {
+    const p = planned.get(f.path)!;
+    if (p.beforeSha256 !== f.beforeSha256) {
+      throw new PlanRejectedError(`${f.path} has changed since the plan was made: plan again to see the new diff`);
+    }
+    if (p.after !== f.after) throw new PlanRejectedError(`refused: the content planned for ${f.path} is not what its operations produce`);
+  }
+  return { plan, files };
+}

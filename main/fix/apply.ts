@@ -1,0 +1,223 @@
+// Applies a validated plan: lock, journal the original bytes, write atomically, reload/restart, wait for the daemon,
+// verify by auditing again. A daemon that does not come back is rolled back: original bytes restored, restarted,
+// confirmed up. Undo restores a journaled apply later, refusing to clobber hand edits made since.
+import type { Backup, FileChange, FixOutcome, FixPlan, FixRecord, FixStep } from '../../shared/fix';
+import type { Status } from '../../shared/finding';
+import { readFileState, removeFileDurably, writeFileAtomic } from './atomic-file';
+import type { DaemonController } from './controllers';
+import { Journal, listRecords } from './journal';
+import { acquireFixLock } from './lock';
+import { type FixEnv, hostPath, unifiedDiff } from './plan';
+
+export interface ApplyDeps {
+  env: FixEnv;
+  stateDir: string;
+  controller: DaemonController;
+  /** One attempt to reach the daemon: true when it answers /_ping. */
+  ping(): Promise<boolean>;
+  /** Audits again and returns the status of the plan's finding (null when the verification is not a finding). */
+  verify(plan: FixPlan): Promise<Status | null>;
+  timeouts: { restartMs: number; upMs: number; lockWaitMs: number };
+  onStep?(step: FixStep): void;
+}
+
+const GOOD: readonly Status[] = ['pass', 'info', 'skipped'];
+
+export async function waitForDaemon(ping: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await ping().catch(() => false)) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Writes a file change, keeping the original's mode and owner; never a partial file. */
+async function writeChange(env: FixEnv, change: FileChange, backup: Backup): Promise<void> {
+  const target = hostPath(env, change.path);
+  if (change.after === null) await removeFileDurably(target);
+  else await writeFileAtomic(target, change.after, { mode: backup.mode ?? 0o644, uid: backup.uid, gid: backup.gid }, true);
+}
+
+/**
+ * Puts backed-up files back as they were (removing the ones the plan created), newest first; `only` limits it to the
+ * files actually written (a write that failed left its file untouched: it was atomic).
+ */
+async function restoreBackups(journal: Journal, env: FixEnv, only?: ReadonlySet<string>): Promise<string[]> {
+  const problems: string[] = [];
+  for (const backup of [...journal.record.backups].reverse()) {
+    if (only && !only.has(backup.path)) continue;
+    try {
+      const original = await journal.originalBytes(backup);
+      if (original === null) await removeFileDurably(hostPath(env, backup.path));
+      else await writeFileAtomic(hostPath(env, backup.path), original, { mode: backup.mode, uid: backup.uid, gid: backup.gid });
+      await journal.step('restore', true, `restored ${backup.path}${original === null ? ' (removed: it did not exist)' : ''}`);
+    } catch (error) {
+      problems.push(`${backup.path}: ${(error as Error).message}`);
+      await journal.step('restore', false, `could not restore ${backup.path}: ${(error as Error).message}`);
+    }
+  }
+  return problems;
+}
+
+/** Reload (when drop-ins changed) and restart, then wait for the daemon; a description of what went wrong, or null. */
+async function restartAndWait(plan: FixPlan, deps: ApplyDeps, journal: Journal, why: string): Promise<string | null> {
+  const { controller, timeouts } = deps;
+  try {
+    if (plan.operations.some((op) => op.op === 'daemon.reload')) {
+      await controller.reload(timeouts.restartMs);
+      await journal.step('reload', true, `reloaded ${controller.detail}`);
+    }
+    await controller.restart(timeouts.restartMs);
+    await journal.step('restart', true, `restarted ${controller.detail} (${why})`);
+  } catch (error) {
+    await journal.step('restart', false, (error as Error).message);
+    return (error as Error).message;
+  }
+  if (await waitForDaemon(deps.ping, timeouts.upMs)) {
+    await journal.step('wait', true, 'the daemon answers again');
+    return null;
+  }
+  const message = `the daemon did not answer within ${Math.round(timeouts.upMs / 1000)} s after the restart`;
+  await journal.step('wait', false, message);
+  return message;
+}
+
+function report(journal: Journal, deps: ApplyDeps): (step: FixStep['step'], ok: boolean, message: string) => Promise<void> {
+  return async (step, ok, message) => {
+    await journal.step(step, ok, message);
+    deps.onStep?.(journal.record.steps[journal.record.steps.length - 1]!);
+  };
+}
+
+/**
+ * Applies `plan` whose file changes `files` were just recomputed and validated (validatePlan). Returns the journal
+ * record; throws only when nothing was changed (the lock is busy, the journal cannot be written).
+ */
+export async function applyPlan(plan: FixPlan, files: readonly FileChange[], deps: ApplyDeps): Promise<FixRecord> {
+  const release = await acquireFixLock(deps.stateDir, `${plan.fixId} (${plan.id})`, deps.timeouts.lockWaitMs);
+  try {
+    const journal = await Journal.begin(deps.stateDir, plan);
+    const step = report(journal, deps);
+    const finish = async (outcome: FixOutcome, message: string) => {
+      await journal.finish(outcome, message);
+      return journal.record;
+    };
+    journal.record.before = plan.verification.kind === 'finding' ? await deps.verify(plan).catch(() => null) : null;
+
+    // 1. Back up every file, then write; a failure part-way restores what was already written.
+    const written = new Set<string>();
+    for (const change of files) {
+      const state = await readFileState(hostPath(deps.env, change.path));
+      if (state.sha256 !== change.beforeSha256) {
+        await restoreBackups(journal, deps.env, written);
+        return finish('failed', `${change.path} changed while the fix was being applied: nothing was left changed`);
+      }
+      const backup = await journal.backup(change.path, state, change.after);
+      try {
+        await writeChange(deps.env, change, backup);
+        written.add(change.path);
+        await step(change.after === null ? 'remove' : 'write', true, `${change.after === null ? 'removed' : 'wrote'} ${change.path}`);
+      } catch (error) {
+        const why = describeWriteError(error as NodeJS.ErrnoException, change.path);
+        await step('write', false, why);
+        const problems = await restoreBackups(journal, deps.env, written);
+        return finish('failed', `${why}${problems.length ? `; and restoring failed: ${problems.join('; ')}` : '; nothing was left changed'}`);
+      }
+    }
+
+    // 2. Restart and wait; a daemon that does not come back is rolled back.
+    if (plan.restart) {
+      const failure = await restartAndWait(plan, deps, journal, 'to apply the fix');
+      if (failure) {
+        const diagnosis = await deps.controller.diagnose?.().catch(() => null);
+        await step('rollback', true, `rolling back: ${failure}${diagnosis ? `\n${diagnosis}` : ''}`);
+        const problems = await restoreBackups(journal, deps.env);
+        const again = await restartAndWait(plan, deps, journal, 'with the original configuration');
+        if (problems.length > 0 || again) {
+          return finish('failed', `the fix broke the daemon (${failure}) and the rollback did not complete: ${[...problems, again].filter(Boolean).join('; ')}. The original files are in ${journal.dir}`);
+        }
+        return finish('rolled-back', `the daemon did not come back with the change (${failure})${diagnosis ? `: ${diagnosis.split('\n').slice(-1)[0]}` : ''}; the original files were restored and the daemon is up again`);
+      }
+    }
+
+    // 3. Verify by auditing again.
+    if (plan.verification.kind === 'none') return finish('applied', `applied; ${plan.verification.why}`);
+    const after = await deps.verify(plan).catch(() => null);
+    journal.record.after = after;
+    if (after && GOOD.includes(after)) {
+      await step('verify', true, `${plan.checkId} is now ${after}`);
+      return finish('applied', `applied and verified: ${plan.checkId} is now ${after}`);
+    }
+    const restartHint = plan.restart ? '' : plan.operations.some((op) => op.op === 'daemon.restart') ? ' (restart the daemon, then audit again)' : '';
+    await step('verify', false, `${plan.checkId} is still ${after ?? 'not reported'}${restartHint}`);
+    return finish('unverified', `applied, but ${plan.checkId} is still ${after ?? 'not reported'}${restartHint}; \`dockhand fix undo ${journal.record.id}\` reverts it`);
+  } finally {
+    await release();
+  }
+}
+
+function describeWriteError(error: NodeJS.ErrnoException, file: string): string {
+  switch (error.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied writing ${file}: run the fix as root (dockhand elevates with pkexec or sudo when needed)`;
+    case 'EROFS':
+      return `${file} is on a read-only filesystem`;
+    case 'ENOSPC':
+      return `no space left on the device holding ${file}`;
+    default:
+      return `cannot write ${file}: ${error.message}`;
+  }
+}
+
+export interface UndoResult {
+  record: FixRecord;
+  /** Files changed by hand since the fix: what the fix did, and what changed since (the three-way picture). */
+  conflicts: { path: string; fixDiff: string; sinceDiff: string }[];
+  undone: boolean;
+  message: string;
+}
+
+/** Restores the files of an applied fix (the latest when no id is given) and restarts where the fix did. */
+export async function undoFix(id: string | undefined, deps: ApplyDeps, force: boolean): Promise<UndoResult> {
+  const release = await acquireFixLock(deps.stateDir, `undo ${id ?? 'latest'}`, deps.timeouts.lockWaitMs);
+  try {
+    const recordId = id ?? (await listRecords(deps.stateDir)).records.find((r) => r.outcome === 'applied' || r.outcome === 'unverified' || r.outcome === 'applying')?.id;
+    if (!recordId) throw new Error('no applied fix to undo (see `dockhand fix history`)');
+    const journal = await Journal.open(deps.stateDir, recordId);
+    const record = journal.record;
+    if (record.outcome === 'undone') return { record, conflicts: [], undone: false, message: `${record.id} was already undone` };
+    if (record.outcome === 'rolled-back' || record.outcome === 'failed') return { record, conflicts: [], undone: false, message: `${record.id} was ${record.outcome}: nothing of it is in place to undo` };
+
+    const conflicts: UndoResult['conflicts'] = [];
+    for (const backup of record.backups) {
+      const now = await readFileState(hostPath(deps.env, backup.path));
+      if (now.sha256 === backup.sha256After) continue;
+      const original = (await journal.originalBytes(backup))?.toString('utf8') ?? null;
+      const applied = record.plan.files.find((f) => f.path === backup.path)?.after ?? null;
+      conflicts.push({ path: backup.path, fixDiff: unifiedDiff(backup.path, original, applied), sinceDiff: unifiedDiff(backup.path, applied, now.bytes?.toString('utf8') ?? null) });
+    }
+    if (conflicts.length > 0 && !force) {
+      return { record, conflicts, undone: false, message: `${conflicts.map((c) => c.path).join(', ')} changed since the fix: undo would discard those edits (see the differences; --force to undo anyway)` };
+    }
+    for (const c of conflicts) await journal.step('note', true, `undo overwrites hand edits to ${c.path} (--force)`);
+    const problems = await restoreBackups(journal, deps.env);
+    if (problems.length > 0) {
+      await journal.step('undo', false, problems.join('; '));
+      return { record: journal.record, conflicts, undone: false, message: `undo could not restore: ${problems.join('; ')}` };
+    }
+    if (record.plan.restart) {
+      const failure = await restartAndWait(record.plan, deps, journal, 'to undo the fix');
+      if (failure) {
+        await journal.finish('undone', `files restored, but ${failure}`);
+        return { record: journal.record, conflicts, undone: true, message: `the original files are back, but ${failure}` };
+      }
+    }
+    await journal.step('undo', true, 'the original files are back');
+    await journal.finish('undone', 'undone: the original files are back');
+    return { record: journal.record, conflicts, undone: true, message: `undone: ${record.backups.map((b) => b.path).join(', ')} restored${record.plan.restart ? ' and the daemon restarted' : ''}` };
+  } finally {
+    await release();
+  }
+}

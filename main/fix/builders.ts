@@ -1,0 +1,220 @@
+// Each fix id turns a failing finding's parameters (overridable with --set) into allowlisted operations, how to verify
+// them, and what the user must know. Builders are pure functions of the facts: the planner does the I/O.
+import type { Facts } from '../../shared/facts';
+import type { FixOperation, Verification } from '../../shared/fix';
+import type { JsonValue } from '../../shared/json';
+import { describeSource } from '../../shared/describe-source';
+import { daemonView } from '../checks/daemon-view';
+
+export interface FixDraft {
+  title: string;
+  operations: FixOperation[];
+  verification: Verification;
+  notes: string[];
+}
+
+export interface BuildInput {
+  facts: Facts;
+  params: Record<string, JsonValue>;
+  checkId: string;
+  target: string | null;
+}
+
+export class FixUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FixUnavailableError';
+  }
+}
+
+type Builder = (input: BuildInput) => FixDraft;
+
+/** The daemon.json the running daemon reads: the file every daemon fix edits. */
+function daemonJsonPath(facts: Facts): string {
+  if (!facts.daemonConfig.ok) throw new FixUnavailableError(`the daemon's configuration file is not known: ${facts.daemonConfig.error.message}`);
+  return facts.daemonConfig.value.path;
+}
+
+/** Refuses to edit daemon.json for an option a dockerd flag already sets: dockerd would refuse to start. */
+function refuseIfFlag(facts: Facts, key: string): void {
+  const view = daemonView(facts);
+  if (view.flags?.has(key)) {
+    throw new FixUnavailableError(`${key} is set by a dockerd flag (${view.flagsSource ? describeSource(view.flagsSource) : "dockerd's arguments"}): setting it in daemon.json as well would stop dockerd from starting; change the flag instead`);
+  }
+}
+
+const verifyFinding = (input: BuildInput): Verification => ({ kind: 'finding', checkId: input.checkId, target: input.target });
+const restartNote = 'The daemon restarts: running containers stop and start again unless live-restore is on.';
+
+function str(params: Record<string, JsonValue>, key: string, fallback?: string): string {
+  const v = params[key] ?? fallback;
+  if (typeof v !== 'string' || v === '') throw new FixUnavailableError(`parameter ${key} must be a non-empty string (use --set ${key}=...)`);
+  return v;
+}
+
+function bool(params: Record<string, JsonValue>, key: string, fallback: boolean): boolean {
+  const v = params[key] ?? fallback;
+  if (typeof v !== 'boolean') throw new FixUnavailableError(`parameter ${key} must be true or false`);
+  return v;
+}
+
+/** A fix that sets one daemon.json key to a boolean and restarts. */
+function booleanKey(key: string, wanted: boolean, title: string): Builder {
+  return (input) => {
+    refuseIfFlag(input.facts, key);
+    const value = bool(input.params, 'value', wanted);
+    return {
+      title: `${title} (${key}: ${value})`,
+      operations: [{ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: [key], value }, { op: 'daemon.restart' }],
+      verification: verifyFinding(input),
+      notes: [restartNote],
+    };
+  };
+}
+
+const BUILDERS: Record<string, Builder> = {
+  'daemon.live-restore': booleanKey('live-restore', true, 'Keep containers running while dockerd restarts'),
+  'daemon.icc': booleanKey('icc', false, 'Stop containers on the default bridge from talking to each other'),
+  'daemon.userland-proxy': booleanKey('userland-proxy', false, 'Publish ports with iptables instead of docker-proxy processes'),
+  'daemon.no-new-privileges': booleanKey('no-new-privileges', true, 'Stop containers gaining privileges through setuid binaries'),
+  'daemon.experimental': booleanKey('experimental', false, 'Turn off experimental features'),
+  'daemon.iptables': booleanKey('iptables', true, 'Let Docker manage iptables'),
+
+  'daemon.log-rotation': (input) => {
+    const file = daemonJsonPath(input.facts);
+    refuseIfFlag(input.facts, 'log-opts');
+    const driver = daemonView(input.facts).setting('log-driver')?.value ?? 'json-file';
+    if (driver !== 'json-file' && driver !== 'local') throw new FixUnavailableError(`the log driver is ${String(driver)}: max-size/max-file apply to json-file and local only`);
+    const maxSize = str(input.params, 'max-size', '10m');
+    const maxFile = String(input.params['max-file'] ?? '3');
+    if (!/^\d+[kmg]?$/i.test(maxSize)) throw new FixUnavailableError(`max-size must look like 10m, 100k or 1g, not ${maxSize}`);
+    if (!/^[1-9]\d*$/.test(maxFile)) throw new FixUnavailableError(`max-file must be a positive whole number, not ${maxFile}`);
+    const recreate = typeof input.params.recreate === 'string' ? input.params.recreate : null;
+    return {
+      title: `Rotate container logs (max-size ${maxSize}, max-file ${maxFile})`,
+      operations: [
+        // dockerd takes log-opts values as strings only: "3", not 3.
+        { op: 'daemon-json.set', file, path: ['log-opts', 'max-size'], value: maxSize },
+        { op: 'daemon-json.set', file, path: ['log-opts', 'max-file'], value: maxFile },
+        { op: 'daemon.restart' },
+      ],
+      verification: verifyFinding(input),
+      notes: [
+        restartNote,
+        `Existing containers keep the log options they were created with: recreate them to rotate their logs${recreate ? ` (${recreate} first)` : ''}.`,
+      ],
+    };
+  },
+
+  'daemon.insecure-registries': (input) => {
+    const registry = str(input.params, 'remove');
+    const view = daemonView(input.facts);
+    if (view.flags?.get('insecure-registries')?.includes(registry)) {
+      throw new FixUnavailableError(`${registry} comes from a dockerd flag (${view.flagsSource ? describeSource(view.flagsSource) : "dockerd's arguments"}): remove --insecure-registry ${registry} from it`);
+    }
+    const inFile = view.file?.get('insecure-registries')?.value;
+    const current = Array.isArray(inFile) ? (inFile as JsonValue[]) : [];
+    if (!current.includes(registry)) throw new FixUnavailableError(`${registry} is not in daemon.json's insecure-registries (it may come from the daemon's defaults or another file)`);
+    const rest = current.filter((r) => r !== registry);
+    const file = daemonJsonPath(input.facts);
+    return {
+      title: `Stop trusting ${registry} without TLS`,
+      operations: [
+        rest.length > 0 ? { op: 'daemon-json.set', file, path: ['insecure-registries'], value: rest } : { op: 'daemon-json.unset', file, path: ['insecure-registries'] },
+        { op: 'daemon.restart' },
+      ],
+      verification: verifyFinding(input),
+      notes: [restartNote, `Pulls from ${registry} need TLS from now on: give it a certificate (docs.docker.com/engine/security/certificates).`],
+    };
+  },
+
+  'daemon.dns': (input) => {
+    refuseIfFlag(input.facts, 'dns');
+    const servers = input.params.servers;
+    const list = typeof servers === 'string' ? servers.split(',').map((s) => s.trim()).filter(Boolean) : Array.isArray(servers) ? servers.map(String) : [];
+    if (list.length === 0) throw new FixUnavailableError('no upstream DNS servers are known: give them with --set servers=10.0.0.2,10.0.0.3');
+    if (list.some((s) => !/^[0-9a-fA-F.:]+$/.test(s))) throw new FixUnavailableError(`dns takes IP addresses only: ${list.join(', ')}`);
+    return {
+      title: `Give containers the network's real DNS servers (${list.join(', ')})`,
+      operations: [{ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: ['dns'], value: list }, { op: 'daemon.restart' }],
+      verification: verifyFinding(input),
+      notes: [restartNote, 'Containers created before the change keep their resolv.conf until they are recreated.'],
+    };
+  },
+
+  'daemon.mtu': (input) => {
+    refuseIfFlag(input.facts, 'mtu');
+    const mtu = Number(input.params.mtu);
+    if (!Number.isInteger(mtu) || mtu < 576 || mtu > 65535) throw new FixUnavailableError(`mtu must be a whole number between 576 and 65535, not ${String(input.params.mtu)}`);
+    return {
+      title: `Match the bridge MTU to the uplink (${mtu})`,
+      operations: [{ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: ['mtu'], value: mtu }, { op: 'daemon.restart' }],
+      verification: verifyFinding(input),
+      notes: [restartNote, 'The default bridge takes the new MTU at once; user-defined networks keep theirs until recreated.'],
+    };
+  },
+
+  'daemon.log-level': (input) => {
+    refuseIfFlag(input.facts, 'log-level');
+    const level = str(input.params, 'log-level', 'info');
+    const ops: FixOperation[] = [{ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: ['log-level'], value: level }];
+    if (input.params.debug === false) ops.push({ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: ['debug'], value: false });
+    return { title: `Log at level ${level}`, operations: [...ops, { op: 'daemon.restart' }], verification: verifyFinding(input), notes: [restartNote] };
+  },
+};
+
+/** Ids per user namespace: what dockerd and shadow-utils allocate by default. */
+const SUBID_COUNT = 65536;
+
+/** The first free start at or above 100000 after every existing range, aligned to 65536 like useradd does. */
+export function nextFreeSubIdStart(ranges: readonly { start: number; count: number }[]): number {
+  const end = Math.max(100_000, ...ranges.map((r) => r.start + r.count));
+  return Math.ceil(end / SUBID_COUNT) * SUBID_COUNT;
+}
+
+BUILDERS['daemon.userns-remap'] = (input) => {
+  refuseIfFlag(input.facts, 'userns-remap');
+  const value = str(input.params, 'value', 'default');
+  const user = value === 'default' ? 'dockremap' : value.split(':')[0]!;
+  if (!input.facts.subIds.ok) throw new FixUnavailableError(`/etc/subuid and /etc/subgid cannot be read: ${input.facts.subIds.error.message}`);
+  const { subuid, subgid } = input.facts.subIds.value;
+  const ops: FixOperation[] = [{ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: ['userns-remap'], value }];
+  for (const [file, ranges] of [['/etc/subuid', subuid], ['/etc/subgid', subgid]] as const) {
+    if (ranges.some((r) => r.user === user)) continue;
+    ops.push({ op: 'subid.add', file, user, start: nextFreeSubIdStart(ranges), count: SUBID_COUNT });
+  }
+  return {
+    title: `Run containers in user namespaces mapped onto ${user}`,
+    operations: [...ops, { op: 'daemon.restart' }],
+    verification: verifyFinding(input),
+    notes: [
+      restartNote,
+      'dockerd keeps remapped images and containers in a new directory under its data root: existing images, containers and volumes are hidden until userns-remap is turned off again (pull or build images again).',
+      ...(value === 'default' ? ['dockerd creates the dockremap user at start (it needs useradd from shadow-utils).'] : []),
+      'Containers that need host namespaces or --privileged must run with --userns=host.',
+    ],
+  };
+};
+
+BUILDERS['desktop.settings'] = (input) => {
+  const file = str(input.params, 'file');
+  const settings = Object.entries(input.params).filter(([k]) => k !== 'file' && k !== 'key' && k !== 'value');
+  if (typeof input.params.key === 'string') settings.push([input.params.key, input.params.value ?? null]);
+  if (settings.length === 0) throw new FixUnavailableError('no setting to change: give --set key=... --set value=...');
+  return {
+    title: `Change Docker Desktop settings (${settings.map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')})`,
+    operations: settings.map(([key, value]) => ({ op: 'desktop-settings.set' as const, file, key, value })),
+    verification: { kind: 'none', why: 'Docker Desktop reads its settings file when it starts: restart Docker Desktop, then audit again' },
+    notes: ['Docker Desktop applies these settings when it restarts (Troubleshoot → Restart, or quit and start it): Dockhand cannot restart it silently.', 'Edit with Docker Desktop quit if you can: a running Desktop may write its own settings back over the change.'],
+  };
+};
+
+export function fixIds(): string[] {
+  return Object.keys(BUILDERS).sort();
+}
+
+export function buildFix(fixId: string, input: BuildInput): FixDraft {
+  const builder = BUILDERS[fixId];
+  if (!builder) throw new FixUnavailableError(`no automatic fix for ${fixId} yet: follow the finding's remediation by hand`);
+  return builder(input);
+}

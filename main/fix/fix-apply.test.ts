@@ -1,0 +1,277 @@
+// The fix engine end to end, through the `dockhand fix` command, against a real private dockerd restarted by the
+// process controller (pidfile + recorded arguments): plan → apply → verify → history → undo, and the fault suite.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import { type FixPlan, type FixRecord, FixRecordSchema } from '../../shared/fix';
+import { dockhand } from '../../test/support/cli';
+import { ping, type PrivateDockerd, startDockerd } from '../../test/support/dockerd';
+import { computeFileChanges } from './plan';
+
+const run = promisify(execFile);
+const ORIGINAL = '{\n    "debug": false,\n    "insecure-registries": ["10.0.0.5:5000"]\n}\n';
+
+interface Daemon {
+  daemon: PrivateDockerd;
+  env: NodeJS.ProcessEnv;
+  state: string;
+}
+
+async function start(options: Parameters<typeof startDockerd>[0] = {}): Promise<Daemon> {
+  const outcome = await startDockerd({ daemonJson: ORIGINAL, ...options });
+  if (!outcome.started) throw new Error(outcome.log);
+  const daemon = outcome.daemon;
+  const state = path.join(daemon.dir, 'state');
+  const env = { ...process.env, DOCKHAND_DAEMON_CONTROLLER: `process:${await daemon.controllerRecord()}`, DOCKHAND_STATE_DIR: state };
+  return { daemon, env, state };
+}
+
+const pidOf = async (d: PrivateDockerd) => Number((await fs.readFile(d.pidfile, 'utf8')).trim());
+
+async function planJson(d: Daemon, args: string[]): Promise<FixPlan> {
+  const r = await dockhand(['fix', 'plan', ...args, '--host', d.daemon.host, '--format', 'json'], { env: d.env });
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as FixPlan;
+}
+
+async function applyJson(d: Daemon, args: string[], extra: string[] = []): Promise<{ code: number | null; record: FixRecord | null; stderr: string }> {
+  const r = await dockhand(['fix', 'apply', ...args, '--host', d.daemon.host, '--yes', '--format', 'json', ...extra], { env: d.env });
+  return { code: r.code, record: r.stdout ? FixRecordSchema.parse(JSON.parse(r.stdout)) : null, stderr: r.stderr };
+}
+
+/** A plan a user could hand to `fix apply`: allowlisted operations with a value the pre-flight cannot judge. */
+async function handPlan(d: Daemon, operations: FixPlan['operations'], checkId: string): Promise<string> {
+  const template = await planJson(d, ['daemon.live-restore']);
+  const files = await computeFileChanges(operations, { root: '/', home: '/root' });
+  const plan: FixPlan = { ...template, fixId: 'hand-made', checkId, operations, files, verification: { kind: 'finding', checkId, target: null } };
+  const file = path.join(d.daemon.dir, `plan-${Date.now()}.json`);
+  await fs.writeFile(file, JSON.stringify(plan));
+  return file;
+}
+
+describe('dockhand fix: plan, apply, verify, history, undo', () => {
+  let d: Daemon;
+  before(async () => {
+    d = await start();
+  });
+  after(async () => d?.daemon.stop());
+
+  test('the plan shows the exact diff, the restart commands, no elevation for root, and how it is verified', async () => {
+    const plan = await planJson(d, ['daemon.log-rotation']);
+    assert.equal(plan.fixId, 'daemon.log-rotation');
+    assert.deepEqual(plan.files.map((f) => f.path), [d.daemon.configPath]);
+    assert.match(plan.files[0]!.diff, /\+    "log-opts": \{\n\+        "max-size": "10m",\n\+        "max-file": "3"\n\+    \}/);
+    assert.match(plan.files[0]!.diff, /-    "insecure-registries": \["10\.0\.0\.5:5000"\]\n\+    "insecure-registries": \["10\.0\.0\.5:5000"\],/);
+    assert.equal(plan.controller.kind, 'process');
+    assert.ok(plan.commands.some((c) => c.argv.includes('dockerd')), JSON.stringify(plan.commands));
+    assert.deepEqual(plan.elevation, { needed: false, why: null });
+    assert.deepEqual(plan.verification, { kind: 'finding', checkId: 'daemon.log-rotation', target: null });
+    assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL, 'planning changes nothing');
+    const text = await dockhand(['fix', 'plan', 'daemon.log-rotation', '--host', d.daemon.host], { env: d.env });
+    assert.match(text.stdout, /Changes .*daemon\.json\n=+\n--- a\//);
+    assert.match(text.stdout, /Verification: audit again; daemon.log-rotation must pass/);
+  });
+
+  test('apply edits only that key, restarts the daemon, verifies the finding passes; undo restores the original bytes', async () => {
+    const pidBefore = await pidOf(d.daemon);
+    const { code, record, stderr } = await applyJson(d, ['daemon.log-rotation']);
+    assert.equal(code, 0, stderr);
+    assert.equal(record!.outcome, 'applied');
+    assert.equal(record!.before, 'fail');
+    assert.equal(record!.after, 'pass');
+    const now = await fs.readFile(d.daemon.configPath, 'utf8');
+    assert.equal(now, '{\n    "debug": false,\n    "insecure-registries": ["10.0.0.5:5000"],\n    "log-opts": {\n        "max-size": "10m",\n        "max-file": "3"\n    }\n}\n');
+    assert.notEqual(await pidOf(d.daemon), pidBefore, 'the daemon was restarted');
+    assert.ok(await ping(d.daemon.socket));
+    const info = JSON.parse(await d.daemon.docker(['info', '--format', '{{json .}}'])) as { LoggingDriver: string };
+    assert.equal(info.LoggingDriver, 'json-file');
+
+    const history = await dockhand(['fix', 'history'], { env: d.env });
+    assert.match(history.stdout, new RegExp(`${record!.id}  applied +daemon\\.log-rotation`));
+
+    const undo = await dockhand(['fix', 'undo', '--host', d.daemon.host], { env: d.env });
+    assert.equal(undo.code, 0, undo.stderr);
+    assert.match(undo.stdout, /undone: .*daemon\.json restored and the daemon restarted/);
+    assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL);
+    assert.ok(await ping(d.daemon.socket));
+  });
+
+  test('a plan whose daemon.json would not start dockerd is refused up front (exit 3), nothing changes', async () => {
+    const file = await handPlan(d, [{ op: 'daemon-json.set', file: d.daemon.configPath, path: ['log-level'], value: 'loud' }, { op: 'daemon.restart' }], 'daemon.log-level');
+    const pid = await pidOf(d.daemon);
+    const r = await applyJson(d, [file]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /would not start: .*log-level/);
+    assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL);
+    assert.equal(await pidOf(d.daemon), pid, 'not restarted');
+  });
+
+  test('undo after the file was edited by hand: warns with the three-way difference and does not clobber without --force', async () => {
+    const applied = await applyJson(d, ['daemon.icc']);
+    assert.equal(applied.record?.outcome, 'applied', applied.stderr);
+    const edited = (await fs.readFile(d.daemon.configPath, 'utf8')).replace('"debug": false', '"debug": true');
+    await fs.writeFile(d.daemon.configPath, edited);
+    const refused = await dockhand(['fix', 'undo', applied.record!.id, '--host', d.daemon.host], { env: d.env });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stdout, /changed since the fix: undo would discard those edits/);
+    assert.match(refused.stdout, /what the fix changed\n[^]*\+    "icc": false/);
+    assert.match(refused.stdout, /what changed since\n[^]*-    "debug": false,\n\+    "debug": true,/);
+    assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), edited, 'left alone');
+    const forced = await dockhand(['fix', 'undo', applied.record!.id, '--force', '--host', d.daemon.host], { env: d.env });
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL);
+  });
+
+  test('the elevated helper refuses a path outside the allowlist or an unknown operation, even handed a plan directly', async () => {
+    const plan = await planJson(d, ['daemon.live-restore']);
+    const outside = { ...plan, operations: [{ op: 'daemon-json.set', file: '/etc/passwd', path: ['x'], value: 1 }] };
+    let r = await dockhand(['fix', 'helper'], { env: d.env, input: JSON.stringify(outside) });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /refused: \/etc\/passwd is not a daemon\.json this host's Docker uses/);
+    const unknown = { ...plan, operations: [{ op: 'shell.run', argv: ['rm', '-rf', '/'] }] };
+    r = await dockhand(['fix', 'helper'], { env: d.env, input: JSON.stringify(unknown) });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /not a valid fix plan: operations\.0/);
+    const tampered = { ...plan, files: plan.files.map((f) => ({ ...f, after: '{"hosts": ["tcp://0.0.0.0:2375"]}' })) };
+    r = await dockhand(['fix', 'helper'], { env: d.env, input: JSON.stringify(tampered) });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /refused: the content planned for .* is not what its operations produce/);
+    assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL);
+  });
+});
+
+describe('fix faults: the host is never left worse', () => {
+  test('the new config makes dockerd refuse to start: rolled back, original bytes, daemon up', async () => {
+    const d = await start();
+    try {
+      // The pre-flight cannot know which storage drivers this kernel and filesystem support; dockerd exits at start.
+      const file = await handPlan(d, [{ op: 'daemon-json.set', file: d.daemon.configPath, path: ['storage-driver'], value: 'btrfs' }, { op: 'daemon.restart' }], 'daemon.storage-driver');
+      const r = await applyJson(d, [file], ['--up-timeout', '15000']);
+      assert.equal(r.code, 5, r.stderr);
+      assert.equal(r.record!.outcome, 'rolled-back');
+      assert.match(r.record!.message, /did not come back with the change/);
+      assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL);
+      assert.ok(await ping(d.daemon.socket), 'the daemon is up again');
+    } finally {
+      await d.daemon.stop();
+    }
+  });
+
+  test('the daemon hangs on restart: timeout, rollback, daemon up', async () => {
+    const d = await start();
+    try {
+      // A start that never answers: the recorded command blocks (as a hung dockerd would) when the fix's key is present.
+      const record = JSON.parse(await fs.readFile(await d.daemon.controllerRecord(), 'utf8')) as { pidfile: string; argv: string[]; log: string };
+      const script = path.join(d.daemon.dir, 'start.sh');
+      await fs.writeFile(script, `#!/bin/sh\nif grep -q '"live-restore"' ${d.daemon.configPath}; then echo $$ > ${record.pidfile}; exec sleep 600; fi\nexec "$@"\n`, { mode: 0o755 });
+      const hung = path.join(d.daemon.dir, 'hung.json');
+      await fs.writeFile(hung, JSON.stringify({ ...record, argv: [script, ...record.argv] }));
+      const env = { ...d.env, DOCKHAND_DAEMON_CONTROLLER: `process:${hung}` };
+      const r = await dockhand(['fix', 'apply', 'daemon.live-restore', '--host', d.daemon.host, '--yes', '--format', 'json', '--up-timeout', '3000'], { env });
+      assert.equal(r.code, 5, r.stderr);
+      const rec = FixRecordSchema.parse(JSON.parse(r.stdout));
+      assert.equal(rec.outcome, 'rolled-back');
+      assert.match(rec.message, /did not answer within 3 s/);
+      assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL);
+      assert.ok(await ping(d.daemon.socket));
+    } finally {
+      await d.daemon.stop();
+    }
+  });
+
+  test('a read-only filesystem, and a full disk during the write: clear error, original intact, daemon untouched', async () => {
+    const mnt = await fs.mkdtemp('/tmp/dkh-mnt-');
+    await run('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]);
+    const configPath = path.join(mnt, 'daemon.json');
+    await fs.writeFile(configPath, ORIGINAL);
+    const d = await start({ configPath, daemonJson: undefined });
+    try {
+      const pid = await pidOf(d.daemon);
+      await run('mount', ['-o', 'remount,ro', mnt]);
+      let r = await applyJson(d, ['daemon.live-restore']);
+      assert.equal(r.code, 6, r.stderr);
+      assert.equal(r.record!.outcome, 'failed');
+      assert.match(r.record!.message, /is on a read-only filesystem; nothing was left changed/);
+      await run('mount', ['-o', 'remount,rw', mnt]);
+      // Fill the tmpfs so the temporary copy cannot be written.
+      await run('sh', ['-c', `dd if=/dev/zero of=${mnt}/filler bs=1k count=200 2>/dev/null || true`]);
+      r = await applyJson(d, ['daemon.live-restore']);
+      assert.equal(r.code, 6, r.stderr);
+      assert.match(r.record!.message, /no space left on the device holding/);
+      assert.equal(await fs.readFile(configPath, 'utf8'), ORIGINAL);
+      assert.deepEqual((await fs.readdir(mnt)).sort(), ['daemon.json', 'filler'], 'no temporary file left behind');
+      assert.equal(await pidOf(d.daemon), pid, 'never restarted');
+    } finally {
+      await d.daemon.stop();
+      await run('umount', ['-l', mnt]).catch(() => undefined);
+      await fs.rm(mnt, { recursive: true, force: true });
+    }
+  });
+
+  test('two applies at once: one applies, the other waits for the lock and then refuses a file that changed', async () => {
+    const d = await start();
+    try {
+      const [a, b] = await Promise.all([applyJson(d, ['daemon.live-restore']), applyJson(d, ['daemon.icc'])]);
+      const outcomes = [a.record?.outcome, b.record?.outcome].sort();
+      assert.deepEqual(outcomes, ['applied', 'failed'], `${a.stderr}\n${b.stderr}`);
+      const loser = a.record!.outcome === 'failed' ? a.record! : b.record!;
+      assert.match(loser.message, /changed while the fix was being applied: nothing was left changed/);
+      const text = await fs.readFile(d.daemon.configPath, 'utf8');
+      assert.ok(JSON.parse(text), 'valid JSON');
+      assert.ok(text.includes('"live-restore": true') !== text.includes('"icc": false'), 'exactly one of the two fixes is in the file');
+      assert.ok(await ping(d.daemon.socket));
+    } finally {
+      await d.daemon.stop();
+    }
+  });
+
+  test('killing the apply at random moments, many times: the file is always the old or the new bytes, never a mix', async () => {
+    const d = await start();
+    try {
+      const plan = await planJson(d, ['daemon.icc']);
+      const planned = plan.files[0]!.after!;
+      const runs = 12;
+      let sawNew = 0;
+      let sawOld = 0;
+      for (let i = 0; i < runs; i++) {
+        const child = (await import('node:child_process')).spawn(process.execPath, [path.resolve('bin/dockhand.cjs'), 'fix', 'apply', 'daemon.icc', '--host', d.daemon.host, '--yes', '--format', 'json'], { env: d.env, stdio: 'ignore' });
+        const closed = new Promise((r) => child.once('close', r));
+        // Spread the kills over planning, writing and restarting (an apply takes ~1-3 s here).
+        await new Promise((r) => setTimeout(r, 150 + ((i * 997) % 2500)));
+        child.kill('SIGKILL');
+        await closed;
+        const text = await fs.readFile(d.daemon.configPath, 'utf8');
+        assert.ok(text === ORIGINAL || text === planned, `run ${i}: a partial file:\n${text}`);
+        if (text === planned) sawNew++;
+        else sawOld++;
+        assert.deepEqual((await fs.readdir(d.daemon.dir)).filter((n) => n.includes('.tmp')), [], 'no temporary file left in the directory');
+        // Put the host back for the next run: original file, daemon up.
+        await fs.writeFile(d.daemon.configPath, ORIGINAL);
+        if (!(await ping(d.daemon.socket))) {
+          // The apply may have been killed while the old daemon was still shutting down: let it finish first.
+          const old = await pidOf(d.daemon).catch(() => 0);
+          const gone = () => {
+            try {
+              process.kill(old, 0);
+              return false;
+            } catch {
+              return true;
+            }
+          };
+          while (old > 0 && !gone()) await new Promise((r) => setTimeout(r, 50));
+          const rec = JSON.parse(await fs.readFile(await d.daemon.controllerRecord(), 'utf8')) as { argv: string[] };
+          (await import('node:child_process')).spawn(rec.argv[0]!, rec.argv.slice(1), { detached: true, stdio: 'ignore' }).unref();
+        }
+        const deadline = Date.now() + 30_000;
+        while (!(await ping(d.daemon.socket)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        // A killed apply may leave its lock behind: the next one takes it over (its pid is gone).
+      }
+      assert.ok(sawOld > 0 && sawNew > 0, `kills landed both before and after the write (old ${sawOld}, new ${sawNew})`);
+    } finally {
+      await d.daemon.stop();
+    }
+  });
+});

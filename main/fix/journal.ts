@@ -1,0 +1,125 @@
+// The fix journal: one directory per apply holding the plan, the original bytes of every file before it was touched,
+// and each step as it happened. Written before any change, so a crash mid-apply still leaves what is needed to restore.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Backup, type FixPlan, type FixRecord, FixRecordSchema, type FixStep } from '../../shared/fix';
+import { type FileState, sha256, writeFileAtomic } from './atomic-file';
+
+/** Where fixes are journaled: system-wide for root (it changes system files), per user otherwise. */
+export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.DOCKHAND_STATE_DIR) return env.DOCKHAND_STATE_DIR;
+  if (process.getuid?.() === 0) return '/var/lib/dockhand';
+  return path.join(env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state'), 'dockhand');
+}
+
+const journalDir = (state: string) => path.join(state, 'fixes');
+
+export function newRecordId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export class Journal {
+  readonly dir: string;
+  private constructor(
+    readonly state: string,
+    readonly record: FixRecord,
+  ) {
+    this.dir = path.join(journalDir(state), record.id);
+  }
+
+  /** Starts a record for a plan; nothing on the host has changed yet. */
+  static async begin(state: string, plan: FixPlan): Promise<Journal> {
+    const record: FixRecord = {
+      id: newRecordId(),
+      plan,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      outcome: 'applying',
+      backups: [],
+      steps: [],
+      before: null,
+      after: null,
+      message: '',
+    };
+    const journal = new Journal(state, record);
+    await fs.mkdir(journal.dir, { recursive: true, mode: 0o700 });
+    await journal.save();
+    return journal;
+  }
+
+  static async open(state: string, id: string): Promise<Journal> {
+    if (!/^[0-9TZ]+-[0-9a-f]+$/.test(id)) throw new Error(`not a fix id: ${JSON.stringify(id)} (see \`dockhand fix history\`)`);
+    return new Journal(state, await readRecord(path.join(journalDir(state), id)));
+  }
+
+  /** Keeps the original bytes of a file before it is first written; durable before the write happens. */
+  async backup(file: string, state: FileState, after: string | null): Promise<Backup> {
+    const existing = this.record.backups.find((b) => b.path === file);
+    if (existing) return existing;
+    let backupFile: string | null = null;
+    if (state.exists && state.bytes) {
+      backupFile = `${this.record.backups.length}.orig`;
+      await writeFileAtomic(path.join(this.dir, backupFile), state.bytes, { mode: 0o600 });
+    }
+    const backup: Backup = {
+      path: file,
+      existed: state.exists,
+      backupFile,
+      sha256Before: state.sha256,
+      sha256After: after === null ? null : sha256(after),
+      mode: state.mode,
+      uid: state.uid,
+      gid: state.gid,
+    };
+    this.record.backups.push(backup);
+    await this.step('backup', true, state.exists ? `saved the original ${file} (${state.bytes!.length} bytes)` : `${file} did not exist`);
+    return backup;
+  }
+
+  async originalBytes(backup: Backup): Promise<Buffer | null> {
+    return backup.backupFile ? fs.readFile(path.join(this.dir, backup.backupFile)) : null;
+  }
+
+  async step(step: FixStep['step'], ok: boolean, message: string): Promise<void> {
+    this.record.steps.push({ at: new Date().toISOString(), step, ok, message });
+    await this.save();
+  }
+
+  async finish(outcome: FixRecord['outcome'], message: string): Promise<void> {
+    this.record.outcome = outcome;
+    this.record.message = message;
+    this.record.finishedAt = new Date().toISOString();
+    await this.save();
+  }
+
+  async save(): Promise<void> {
+    await writeFileAtomic(path.join(this.dir, 'record.json'), `${JSON.stringify(this.record, null, 2)}\n`, { mode: 0o600 });
+  }
+}
+
+async function readRecord(dir: string): Promise<FixRecord> {
+  const text = await fs.readFile(path.join(dir, 'record.json'), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new Error(error.code === 'ENOENT' ? `no applied fix ${path.basename(dir)} (see \`dockhand fix history\`)` : `cannot read the journal at ${dir}: ${error.message}`);
+  });
+  const parsed = FixRecordSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`the journal record ${dir}/record.json is damaged: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+/** Every record, newest first; damaged ones are reported, not fatal. */
+export async function listRecords(state: string): Promise<{ records: FixRecord[]; damaged: string[] }> {
+  const names = await fs.readdir(journalDir(state)).catch(() => [] as string[]);
+  const records: FixRecord[] = [];
+  const damaged: string[] = [];
+  for (const name of names.sort().reverse()) {
+    try {
+      records.push(await readRecord(path.join(journalDir(state), name)));
+    } catch {
+      damaged.push(name);
+    }
+  }
+  return { records, damaged };
+}

@@ -1,0 +1,97 @@
+// A fix session: one audit of the host, then plan / apply / undo / history against it. The CLI and the desktop app's
+// handlers both use this; it holds everything host-specific (endpoint, controller, journal location).
+import os from 'node:os';
+import type { CheckContext } from '../../shared/check';
+import type { Facts } from '../../shared/facts';
+import type { FixPlan, FixRecord, FixStep } from '../../shared/fix';
+import type { Status } from '../../shared/finding';
+import type { Report } from '../../shared/report';
+import { runAudit } from '../audit';
+import { createEngineApi } from '../collect/engine-api';
+import { LocalHost } from '../host/local-host';
+import { allowedDaemonJsonPaths, PlanRejectedError, validatePlan } from './allowlist';
+import { type ApplyDeps, applyPlan, type UndoResult, undoFix } from './apply';
+import { type DaemonController, detectController } from './controllers';
+import { listRecords, stateDir } from './journal';
+import { type FixEnv, type PlanRequest, planFix, preflightChanges } from './plan';
+
+export interface FixSessionOptions {
+  endpoint?: { host?: string; context?: string };
+  configFile?: string;
+  timeoutMs?: number;
+  context?: CheckContext;
+  env?: FixEnv;
+  stateDir?: string;
+  /** process:/path/record.json (DOCKHAND_DAEMON_CONTROLLER). */
+  controller?: string;
+  timeouts?: Partial<ApplyDeps['timeouts']>;
+}
+
+export const DEFAULT_FIX_TIMEOUTS: ApplyDeps['timeouts'] = { restartMs: 90_000, upMs: 60_000, lockWaitMs: 30_000 };
+
+export interface FixSession {
+  facts: Facts;
+  report: Report;
+  controller: DaemonController;
+  stateDir: string;
+  plan(request: PlanRequest): Promise<FixPlan>;
+  apply(plan: unknown, onStep?: (step: FixStep) => void): Promise<FixRecord>;
+  undo(id: string | undefined, force: boolean): Promise<UndoResult>;
+  history(): Promise<{ records: FixRecord[]; damaged: string[] }>;
+}
+
+/** The finding's status in a fresh audit: how a fix is verified. */
+export function findingStatus(report: Report, plan: FixPlan): Status | null {
+  const verification = plan.verification;
+  if (verification.kind !== 'finding') return null;
+  const found = report.findings.find((f) => f.checkId === verification.checkId && (verification.target === null || f.result.target === verification.target));
+  // A per-target check that passes everywhere reports one untargeted pass.
+  return found?.result.status ?? report.findings.find((f) => f.checkId === verification.checkId)?.result.status ?? null;
+}
+
+export async function openFixSession(options: FixSessionOptions = {}): Promise<FixSession> {
+  const host = new LocalHost();
+  const audit = () => runAudit({ host, endpoint: options.endpoint, configFile: options.configFile, timeoutMs: options.timeoutMs, context: options.context });
+  const { facts, report } = await audit();
+  const env: FixEnv = options.env ?? { root: '/', home: os.homedir() };
+  const controller = await detectController(facts, { override: options.controller ?? process.env.DOCKHAND_DAEMON_CONTROLLER, home: env.home });
+  const state = options.stateDir ?? stateDir();
+  const endpoint = facts.endpoint.ok ? facts.endpoint.value : null;
+
+  const ping = async () => {
+    if (!endpoint) return false;
+    const api = await createEngineApi(host, endpoint, 2000);
+    try {
+      await api.ping(2000);
+      return true;
+    } finally {
+      api.close();
+    }
+  };
+  const deps = (onStep?: (step: FixStep) => void): ApplyDeps => ({
+    env,
+    stateDir: state,
+    controller,
+    ping,
+    verify: async (plan) => findingStatus((await audit()).report, plan),
+    timeouts: { ...DEFAULT_FIX_TIMEOUTS, ...options.timeouts },
+    onStep,
+  });
+
+  return {
+    facts,
+    report,
+    controller,
+    stateDir: state,
+    plan: (request) => planFix(facts, report, request, controller, env),
+    async apply(input, onStep) {
+      const { plan, files } = await validatePlan(input, env, await allowedDaemonJsonPaths(host, env.home));
+      const here = endpoint?.host ?? null;
+      if (plan.endpoint !== here) throw new PlanRejectedError(`the plan was made for the daemon at ${plan.endpoint ?? 'no endpoint'}, not ${here ?? 'no endpoint'}: plan again here`);
+      preflightChanges(facts, plan.operations, files);
+      return applyPlan(plan, files, deps(onStep));
+    },
+    undo: (id, force) => undoFix(id, deps(), force),
+    history: () => listRecords(state),
+  };
+}
