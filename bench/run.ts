@@ -7,11 +7,18 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { build } from 'esbuild';
-import http from 'node:http';
 import path from 'node:path';
 import { importBusybox, startDockerd } from '../test/support/dockerd';
 import { mapLimit } from '../main/util/timeout';
 import { apiFloor } from './engine-floor';
+import { median, post } from './engine-post';
+import { runPruneBench } from './prune';
+
+// BENCH_ONLY=prune runs only the prune-planning bench (bench/prune.ts); otherwise it runs after the audit bench.
+if (process.env.BENCH_ONLY === 'prune') {
+  await runPruneBench();
+  process.exit(0);
+}
 
 const SIZES = (process.env.BENCH_SIZES ?? '0,100,1000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -19,20 +26,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const RUNNING = process.env.BENCH_RUNNING === '1';
 const BIN = path.resolve(import.meta.dirname, '../bin/dockhand.cjs');
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-function post(socketPath: string, resource: string, body: unknown): Promise<{ status: number; json: unknown }> {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = http.request({ socketPath, path: resource, method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null }));
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
-}
 
 function timeProcess(args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -86,3 +79,4 @@ try {
   await daemon.stop();
   await import('node:fs/promises').then((fs) => fs.rm(FLOOR_BUNDLE, { force: true }));
 }
+await runPruneBench();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FactsSchema } from './facts';
 import { FIX_PLAN_SCHEMA_VERSION, FixPlanSchema, FixRecordSchema } from './fix';
 import { PreflightResultSchema } from './preflight';
+import { DiskReportSchema, PRUNE_PLAN_VERSION, PrunePlanSchema, PruneProgressSchema, PruneResultSchema } from './prune';
 import { REPORT_SCHEMA_VERSION, ReportSchema } from './report';
 
 /** The published JSON Schemas, generated from the same zod definitions the code validates with. */
@@ -17,5 +18,9 @@ export function publishedSchemas(): Record<string, object> {
     'preflight.schema.json': make(PreflightResultSchema, 'preflight-1.json', 'Dockhand daemon.json pre-flight result'),
     'fix-plan.schema.json': make(FixPlanSchema, `fix-plan-${FIX_PLAN_SCHEMA_VERSION}.json`, `Dockhand fix plan ${FIX_PLAN_SCHEMA_VERSION}`),
     'fix-record.schema.json': make(FixRecordSchema, 'fix-record-1.json', 'Dockhand fix journal record'),
+    'prune-plan.schema.json': make(PrunePlanSchema, `prune-plan-${PRUNE_PLAN_VERSION}.json`, 'Dockhand prune plan'),
+    'prune-progress.schema.json': make(PruneProgressSchema, 'prune-progress-1.json', 'Dockhand prune progress event'),
+    'prune-result.schema.json': make(PruneResultSchema, 'prune-result-1.json', 'Dockhand prune result'),
+    'disk.schema.json': make(DiskReportSchema, 'disk-1.json', 'Dockhand disk usage report'),
   };
 }

@@ -12,6 +12,8 @@ import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
 import { renderText } from '../report/text';
 import { VERSION } from '../version';
+import { registerDiskCommand } from './disk';
+import { registerPruneCommands } from './prune';
 import { checkDaemonConfig, preflightJson, renderPreflightText, splitFlags } from './daemon-config-check';
 import { CliError, EXIT } from './exit-codes';
 import { emit, jsonText, useColor } from './output';
@@ -66,7 +68,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addHelpText(
       'after',
-      `\nExit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or unreadable input · 3 daemon.json will not start dockerd · 4 audit incomplete (a check could not be evaluated: daemon unreachable, file unreadable) · 5 fix rolled back · 6 fix failed · 70 internal error`,
+      `\nExit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or unreadable input (incl. a malformed or changed prune plan) · 3 daemon.json will not start dockerd · 4 incomplete: an audit check could not be evaluated, or a prune could not plan or finish (daemon unreachable, file unreadable) · 5 fix rolled back · 6 fix failed · 70 internal error`,
     );
 
   program
@@ -131,6 +133,9 @@ export function buildProgram(): Command {
       const text = opts.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : `${rows.map((c) => `${c.id.padEnd(36)} ${c.severity.padEnd(8)} ${(c.cis ?? '-').padEnd(6)} ${c.title}`).join('\n')}\n`;
       await emit(text, undefined);
     });
+
+  registerDiskCommand(program);
+  registerPruneCommands(program);
   return program;
 }
 

@@ -25,17 +25,25 @@ export interface EngineApi {
   readonly endpoint: Endpoint;
   /** GET a JSON resource, e.g. "/info". Rejects with EngineApiError. */
   get<T = unknown>(resource: string, query?: Record<string, string>, timeoutMs?: number): Promise<T>;
+  /**
+   * Any other method (POST, DELETE): the parsed JSON body, or null when the daemon answers without one (204). Never
+   * retried (not idempotent). Rejects with EngineApiError; a 4xx keeps its status code so callers can tell "gone" (404)
+   * from "in use" (409).
+   */
+  request<T = unknown>(method: 'POST' | 'DELETE', resource: string, query?: Record<string, string>, timeoutMs?: number): Promise<T | null>;
   /** Confirms a Docker Engine answers at the endpoint. */
   ping(timeoutMs?: number): Promise<void>;
   /** Releases pooled connections. */
   close(): void;
 }
 
+type Method = 'GET' | 'POST' | 'DELETE';
+
 /**
- * How one GET reaches the daemon: a status code and the raw body, or a transport error with a Node error code.
+ * How one request reaches the daemon: a status code and the raw body, or a transport error with a Node error code.
  * It rejects with TimeoutError when the daemon does not answer within timeoutMs.
  */
-type Transport = (resource: string, timeoutMs: number, what: string) => Promise<{ status: number; body: Buffer }>;
+type Transport = (resource: string, timeoutMs: number, what: string, method: Method) => Promise<{ status: number; body: Buffer }>;
 
 /**
  * Builds the client for an endpoint. Unix sockets, named pipes and tcp (with TLS material) use a pipelining HTTP/1.1
@@ -46,18 +54,18 @@ export async function createEngineApi(host: Host, endpoint: Endpoint, defaultTim
   const where = endpoint.host;
   const { transport, close } = endpoint.transport === 'ssh' ? await sshTransport(host, endpoint) : await httpTransport(host, endpoint);
 
-  const get = async <T>(resource: string, query: Record<string, string> = {}, timeoutMs = defaultTimeoutMs): Promise<T> => {
+  const call = async (method: Method, resource: string, query: Record<string, string>, timeoutMs: number): Promise<{ status: number; text: string }> => {
     const qs = new URLSearchParams(query).toString();
     const full = qs ? `${resource}?${qs}` : resource;
     let response: { status: number; body: Buffer };
     try {
-      response = await transport(full, timeoutMs, `the Docker daemon at ${where} (GET ${resource})`);
+      response = await transport(full, timeoutMs, `the Docker daemon at ${where} (${method} ${resource})`, method);
     } catch (error) {
       if (error instanceof TimeoutError) throw new EngineApiError('timeout', error.message);
-      throw classifyTransportError(error as NodeJS.ErrnoException, where, resource);
+      throw classifyTransportError(error as NodeJS.ErrnoException, where, `${method} ${resource}`);
     }
     const text = response.body.toString('utf8');
-    if (response.status !== 200) {
+    if (response.status < 200 || response.status > 299) {
       let detail = '';
       try {
         detail = String((JSON.parse(text) as { message?: unknown }).message ?? '');
@@ -67,19 +75,34 @@ export async function createEngineApi(host: Host, endpoint: Endpoint, defaultTim
       if (resource === '/_ping') {
         throw new EngineApiError('malformed', `something answers at ${where}, but not as a Docker Engine (GET /_ping returned HTTP ${response.status})`, response.status);
       }
-      throw new EngineApiError('failed', `GET ${resource} on ${where} returned HTTP ${response.status}${detail ? `: ${detail}` : ''}`, response.status);
+      throw new EngineApiError('failed', `${method} ${resource} on ${where} returned HTTP ${response.status}${detail ? `: ${detail}` : ''}`, response.status);
     }
-    if (resource === '/_ping') return text as T;
+    return { status: response.status, text };
+  };
+  const parse = <T>(method: Method, resource: string, text: string): T => {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new EngineApiError('malformed', `GET ${resource} on ${where} did not return JSON: is it a Docker Engine?`);
+      throw new EngineApiError('malformed', `${method} ${resource} on ${where} did not return JSON: is it a Docker Engine?`);
     }
+  };
+
+  const get = async <T>(resource: string, query: Record<string, string> = {}, timeoutMs = defaultTimeoutMs): Promise<T> => {
+    const { status, text } = await call('GET', resource, query, timeoutMs);
+    if (status !== 200) throw new EngineApiError('failed', `GET ${resource} on ${where} returned HTTP ${status}`, status);
+    if (resource === '/_ping') return text as T;
+    return parse<T>('GET', resource, text);
+  };
+
+  const request = async <T>(method: 'POST' | 'DELETE', resource: string, query: Record<string, string> = {}, timeoutMs = defaultTimeoutMs): Promise<T | null> => {
+    const { text } = await call(method, resource, query, timeoutMs);
+    return text.trim() === '' ? null : parse<T>(method, resource, text);
   };
 
   return {
     endpoint,
     get,
+    request,
     close,
     async ping(timeoutMs = defaultTimeoutMs) {
       const body = await get<string>('/_ping', {}, timeoutMs);
@@ -118,8 +141,8 @@ async function httpTransport(host: Host, endpoint: Endpoint): Promise<{ transpor
     }
   }
   const pool = new Http1Pool({ connect, host: hostHeader, connections: POOL_CONNECTIONS, depth: PIPELINE_DEPTH, maxBodyBytes: MAX_BODY_BYTES });
-  const transport: Transport = async (resource, timeoutMs, what) => {
-    const { status, body } = await pool.request(resource, { timeoutMs, what });
+  const transport: Transport = async (resource, timeoutMs, what, method) => {
+    const { status, body } = await pool.request(resource, { timeoutMs, what, method });
     return { status, body };
   };
   return { transport, close: () => pool.close() };
@@ -136,13 +159,13 @@ async function sshTransport(host: Host, endpoint: Endpoint): Promise<{ transport
     sshOptions: { agent: host.env('SSH_AUTH_SOCK') },
   } as import('dockerode').DockerOptions);
   const modem = (docker as unknown as { modem: { dial(opts: object, cb: (err: (Error & { statusCode?: number; json?: unknown }) | null, data: unknown) => void): void } }).modem;
-  const transport: Transport = (resource, timeoutMs, what) =>
+  const transport: Transport = (resource, timeoutMs, what, method) =>
     withTimeout(what, timeoutMs, (signal) => new Promise((resolve, reject) => {
       const [p, qs] = resource.split('?');
-      modem.dial({ path: `${p}?${qs ?? ''}`, method: 'GET', options: {}, abortSignal: signal, statusCodes: { 200: true } }, (err, data) => {
+      modem.dial({ path: `${p}?${qs ?? ''}`, method, options: {}, abortSignal: signal, statusCodes: { 200: true, 201: true, 204: true } }, (err, data) => {
         if (err?.statusCode) resolve({ status: err.statusCode, body: Buffer.from(JSON.stringify(err.json ?? {})) });
         else if (err) reject(err);
-        else resolve({ status: 200, body: Buffer.isBuffer(data) ? data : Buffer.from(typeof data === 'string' ? data : JSON.stringify(data)) });
+        else resolve({ status: 200, body: data == null ? Buffer.alloc(0) : Buffer.isBuffer(data) ? data : Buffer.from(typeof data === 'string' ? data : JSON.stringify(data)) });
       });
     }));
   return { transport, close: () => undefined };
@@ -161,12 +184,12 @@ async function readTlsMaterial(host: Host, dir: string): Promise<{ ca?: Buffer; 
   return { ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) };
 }
 
-function classifyTransportError(error: NodeJS.ErrnoException, where: string, resource: string): EngineApiError {
+function classifyTransportError(error: NodeJS.ErrnoException, where: string, call: string): EngineApiError {
   if (error instanceof Http1ProtocolError) {
     return new EngineApiError('malformed', `something answers at ${where}, but not as an HTTP/1.1 server (${error.message}): it is not a Docker Engine`);
   }
   if (error instanceof ConnectionClosedError) {
-    return new EngineApiError('malformed', `the connection to ${where} was closed during GET ${resource}: is it a Docker Engine?`);
+    return new EngineApiError('malformed', `the connection to ${where} was closed during ${call}: is it a Docker Engine?`);
   }
   switch (error.code) {
     case 'ENOENT':
@@ -184,15 +207,15 @@ function classifyTransportError(error: NodeJS.ErrnoException, where: string, res
     case 'ENETUNREACH':
       return new EngineApiError('unreachable', `cannot reach ${where} (${error.code})`);
     case 'ABORT_ERR':
-      return new EngineApiError('timeout', `the Docker daemon at ${where} did not answer GET ${resource} in time`);
+      return new EngineApiError('timeout', `the Docker daemon at ${where} did not answer ${call} in time`);
     case 'ECONNRESET':
     case 'EPIPE':
-      return new EngineApiError('malformed', `the connection to ${where} was closed during GET ${resource}: is it a Docker Engine?`);
+      return new EngineApiError('malformed', `the connection to ${where} was closed during ${call}: is it a Docker Engine?`);
     default:
       if (error.code?.startsWith('HPE_')) {
         return new EngineApiError('malformed', `something answers at ${where}, but not with HTTP (${error.code}): it is not a Docker Engine`);
       }
       if (/certificate|self.signed|TLS|SSL/i.test(error.message)) return new EngineApiError('failed', `TLS to ${where} failed: ${error.message}`);
-      return new EngineApiError('failed', `GET ${resource} on ${where} failed: ${error.message}`);
+      return new EngineApiError('failed', `${call} on ${where} failed: ${error.message}`);
   }
 }

@@ -1,0 +1,249 @@
+import type { EngineDiskTotals, PlannedRemoval, PruneOutcome, PruneProgress, PrunePlan, PruneResult } from '../../shared/prune';
+import { type EngineApi, EngineApiError } from '../collect/engine-api';
+import { arr, obj, type Raw, str, stringMap, strings } from '../collect/raw';
+import { apiVersionNumber, isProtected } from './filters';
+import { type DfBuildRecord, diskTotals, parseDf } from './engine-df';
+import { DF_TIMEOUT_FACTOR, isActiveState } from './snapshot';
+
+/**
+ * Applies a plan: exactly its objects, one by one through the single-object endpoints (never the bulk prune ones, which
+ * would take whatever qualifies by then, including objects created after the preview). Each object is looked at again
+ * right before it goes: gone, started, in use, protected or newer than the cutoff since the plan means it is skipped,
+ * with the reason. The bytes freed are measured from the Engine's own disk usage before and after.
+ */
+
+/** The plan is for another daemon than the one answering: nothing is removed. */
+export class PlanMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanMismatchError';
+  }
+}
+
+export interface ApplyOptions {
+  onProgress?: (event: PruneProgress) => void;
+  /** Per call; removals and /system/df get a multiple of it. */
+  timeoutMs: number;
+}
+
+type Check = { skip: string } | { ok: true; tags: string[] };
+
+/** Transport-level failures mean the daemon itself is gone or hung: stop, and report the rest as not attempted. */
+function daemonFailed(error: unknown): error is EngineApiError {
+  return error instanceof EngineApiError && error.statusCode === undefined && ['unreachable', 'timeout', 'malformed', 'permission-denied'].includes(error.code);
+}
+
+export async function applyPlan(api: EngineApi, plan: PrunePlan, options: ApplyOptions): Promise<PruneResult> {
+  const startedAt = new Date().toISOString();
+  const slow = options.timeoutMs * DF_TIMEOUT_FACTOR;
+  const info = obj(await api.get('/info'));
+  if (str(info.ID) !== plan.engine.id) {
+    throw new PlanMismatchError(`the plan was made for the daemon ${plan.engine.name || '?'} (ID ${plan.engine.id}) at ${plan.engine.endpoint}; ${api.endpoint.host} is ${str(info.Name) || '?'} (ID ${str(info.ID) || '?'}): make a new plan for it`);
+  }
+  const version = obj(await api.get('/version'));
+  const apiVersion = apiVersionNumber(str(version.ApiVersion));
+  const total = plan.remove.length;
+  const outcomes: PruneOutcome[] = [];
+  let bytesSoFar = 0;
+  const emit = (phase: PruneProgress['phase'], outcome: PruneOutcome | null) =>
+    options.onProgress?.({ planId: plan.planId, phase, done: outcomes.length, total, bytesSoFar, outcome });
+
+  emit('measuring-before', null);
+  const before = await measure(api, slow);
+  let fatal: EngineApiError | null = null;
+  let buildCache: Map<string, DfBuildRecord> | null = null;
+  const cutoff = plan.cutoff ? Date.parse(plan.cutoff) : null;
+
+  for (const item of plan.remove) {
+    let outcome: PruneOutcome;
+    if (fatal) {
+      outcome = { ...base(item), status: 'not-attempted', reason: `the daemon stopped answering: ${fatal.message}` };
+    } else {
+      try {
+        if (item.type === 'build-cache' && buildCache === null) buildCache = await currentBuildCache(api, apiVersion, slow);
+        const check = await recheck(api, plan, item, cutoff, buildCache);
+        if ('skip' in check) {
+          outcome = { ...base(item), status: 'skipped', reason: check.skip };
+        } else {
+          const removed = await removeOne(api, item, check.tags, slow);
+          outcome = removed === true ? { ...base(item), status: 'removed', reason: null } : { ...base(item), status: 'skipped', reason: removed };
+        }
+      } catch (error) {
+        if (daemonFailed(error)) {
+          fatal = error;
+          outcome = { ...base(item), status: 'failed', reason: `the daemon stopped answering: ${error.message}` };
+        } else {
+          outcome = { ...base(item), status: 'failed', reason: error instanceof Error ? error.message : String(error) };
+        }
+      }
+    }
+    outcomes.push(outcome);
+    if (outcome.status === 'removed') bytesSoFar += item.reclaim;
+    emit('removing', outcome);
+  }
+
+  let after: EngineDiskTotals | null = null;
+  if (!fatal) {
+    emit('measuring-after', null);
+    try {
+      after = await measure(api, slow);
+    } catch (error) {
+      if (!daemonFailed(error)) throw error;
+      fatal = error;
+    }
+  }
+  const count = (status: PruneOutcome['status']) => outcomes.filter((o) => o.status === status).length;
+  const removedIds = new Set(outcomes.filter((o) => o.status === 'removed' && o.type === 'container').map((o) => o.id));
+  const result: PruneResult = {
+    kind: 'dockhand.prune-result',
+    planId: plan.planId,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    complete: fatal === null,
+    error: fatal ? fatal.message : null,
+    outcomes,
+    counts: { removed: count('removed'), skipped: count('skipped'), failed: count('failed'), notAttempted: count('not-attempted') },
+    predicted: { removed: bytesSoFar, plan: plan.predicted.total - plan.predicted.byType.containerLogs },
+    freed: {
+      before,
+      after,
+      engineBytes: after ? before.total - after.total : null,
+      containerLogs: removedIds.size > 0 ? containerLogShare(plan, removedIds) : 0,
+    },
+  };
+  emit('done', null);
+  return result;
+}
+
+function base(item: PlannedRemoval): Pick<PruneOutcome, 'type' | 'id' | 'name' | 'predicted'> {
+  return { type: item.type, id: item.id, name: item.name, predicted: item.reclaim };
+}
+
+async function measure(api: EngineApi, timeoutMs: number): Promise<EngineDiskTotals> {
+  return diskTotals(parseDf(obj(await api.get('/system/df', {}, timeoutMs))));
+}
+
+/** Build cache records have no inspect endpoint: read them all once, cheaply where the API can list just them (1.42+). */
+async function currentBuildCache(api: EngineApi, apiVersion: number, timeoutMs: number): Promise<Map<string, DfBuildRecord>> {
+  const raw = obj(await api.get('/system/df', apiVersion >= 1.042 ? { type: 'build-cache' } : {}, timeoutMs));
+  return new Map(parseDf(raw).buildCache.map((r) => [r.id, r]));
+}
+
+/** The plan's container log figure is a sum; the per-container split is the plan's own (logs are not in df). */
+function containerLogShare(plan: PrunePlan, removed: ReadonlySet<string>): number {
+  const planned = plan.remove.filter((r) => r.type === 'container');
+  if (planned.length === 0) return 0;
+  return planned.every((r) => removed.has(r.id)) ? plan.predicted.byType.containerLogs : Math.round((plan.predicted.byType.containerLogs * removed.size) / planned.length);
+}
+
+const gone = (what: string) => ({ skip: `${what} no longer exists (removed by someone else since the plan)` });
+
+async function inspect(api: EngineApi, resource: string): Promise<Raw | null> {
+  try {
+    return obj(await api.get(resource));
+  } catch (error) {
+    if (error instanceof EngineApiError && error.statusCode === 404) return null;
+    throw error;
+  }
+}
+
+async function containersUsing(api: EngineApi, filter: Record<string, string[]>): Promise<string[]> {
+  const list = arr(await api.get('/containers/json', { all: '1', filters: JSON.stringify(filter) }));
+  return list.map((c) => `${strings(obj(c).Names)[0]?.replace(/^\//, '') ?? str(obj(c).Id).slice(0, 12)} (${str(obj(c).State)})`);
+}
+
+function newerThanCutoff(created: string, cutoff: number | null): boolean {
+  return cutoff !== null && created !== '' && Date.parse(created) > cutoff;
+}
+
+/** Is the object still what the plan saw: there, unused, stopped, unprotected, not newer than the cutoff? */
+async function recheck(api: EngineApi, plan: PrunePlan, item: PlannedRemoval, cutoff: number | null, buildCache: Map<string, DfBuildRecord> | null): Promise<Check> {
+  const protectLabel = plan.options.protectLabel;
+  switch (item.type) {
+    case 'container': {
+      const c = await inspect(api, `/containers/${encodeURIComponent(item.id)}/json`);
+      if (!c) return gone('the container');
+      const state = str(obj(c.State).Status);
+      if (isActiveState(state)) return { skip: `started since the plan: it is ${state} now` };
+      if (isProtected(stringMap(obj(c.Config).Labels), protectLabel)) return { skip: `labelled ${protectLabel}=true since the plan` };
+      if (newerThanCutoff(str(c.Created), cutoff)) return { skip: `created after the plan's cutoff ${plan.cutoff}` };
+      return { ok: true, tags: [] };
+    }
+    case 'image': {
+      const image = await inspect(api, `/images/${encodeURIComponent(item.id)}/json`);
+      if (!image) return gone('the image');
+      if (isProtected(stringMap(obj(image.Config).Labels), protectLabel)) return { skip: `labelled ${protectLabel}=true since the plan` };
+      const users = await containersUsing(api, { ancestor: [item.id] });
+      if (users.length > 0) return { skip: `in use since the plan by container ${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}` };
+      const tags = strings(image.RepoTags).filter((t) => t !== '<none>:<none>');
+      const added = tags.filter((t) => !item.tags.includes(t));
+      if (added.length > 0) return { skip: `tagged ${added.join(', ')} since the plan` };
+      if (newerThanCutoff(str(image.Created), cutoff)) return { skip: `created after the plan's cutoff ${plan.cutoff}` };
+      return { ok: true, tags: [...tags, ...strings(image.RepoDigests).filter((d) => d !== '<none>@<none>')] };
+    }
+    case 'volume': {
+      const volume = await inspect(api, `/volumes/${encodeURIComponent(item.id)}`);
+      if (!volume) return gone('the volume');
+      if (isProtected(stringMap(volume.Labels), protectLabel)) return { skip: `labelled ${protectLabel}=true since the plan` };
+      const users = await containersUsing(api, { volume: [item.id] });
+      if (users.length > 0) return { skip: `in use since the plan by container ${users.slice(0, 3).join(', ')}` };
+      if (newerThanCutoff(str(volume.CreatedAt), cutoff)) return { skip: `created after the plan's cutoff ${plan.cutoff}` };
+      return { ok: true, tags: [] };
+    }
+    case 'network': {
+      const network = await inspect(api, `/networks/${encodeURIComponent(item.id)}`);
+      if (!network) return gone('the network');
+      if (isProtected(stringMap(network.Labels), protectLabel)) return { skip: `labelled ${protectLabel}=true since the plan` };
+      const users = await containersUsing(api, { network: [item.id] });
+      if (users.length > 0) return { skip: `a container was attached since the plan: ${users.slice(0, 3).join(', ')}` };
+      if (newerThanCutoff(str(network.Created), cutoff)) return { skip: `created after the plan's cutoff ${plan.cutoff}` };
+      return { ok: true, tags: [] };
+    }
+    case 'build-cache': {
+      const record = buildCache?.get(item.id);
+      if (!record) return gone('the build cache record');
+      if (record.inUse) return { skip: 'in use by a build since the plan' };
+      if (item.lastUsed !== record.lastUsedAt && record.lastUsedAt && cutoff !== null && Date.parse(record.lastUsedAt) > cutoff) return { skip: `used by a build since the plan (${record.lastUsedAt})` };
+      return { ok: true, tags: [] };
+    }
+  }
+}
+
+/**
+ * Removes one object, never forced: the Engine's own refusal (409, in use) is a skip with its message. Returns true,
+ * or why it was not removed.
+ */
+async function removeOne(api: EngineApi, item: PlannedRemoval, refs: readonly string[], timeoutMs: number): Promise<true | string> {
+  try {
+    switch (item.type) {
+      case 'container':
+        // v=0: the container's anonymous volumes stay unless the plan lists them (volumes are opt-in).
+        await api.request('DELETE', `/containers/${encodeURIComponent(item.id)}`, { v: '0', force: '0' }, timeoutMs);
+        return true;
+      case 'image':
+        // An image with several references cannot be deleted by ID without force: untag all but one first. noprune=1
+        // keeps untagged parents that the plan did not list.
+        for (const ref of refs.slice(0, -1)) await api.request('DELETE', `/images/${encodeURIComponent(ref)}`, { noprune: '1' }, timeoutMs);
+        await api.request('DELETE', `/images/${encodeURIComponent(item.id)}`, { noprune: '1' }, timeoutMs);
+        return true;
+      case 'volume':
+        await api.request('DELETE', `/volumes/${encodeURIComponent(item.id)}`, {}, timeoutMs);
+        return true;
+      case 'network':
+        await api.request('DELETE', `/networks/${encodeURIComponent(item.id)}`, {}, timeoutMs);
+        return true;
+      case 'build-cache': {
+        // One record: the id filter (an exact-ID match for BuildKit's 25-character IDs) with all=1, which otherwise
+        // leaves shared and internal records. Checked here on Engine 20.10; moby keeps the same filter through 28.
+        const answer = obj(await api.request('POST', '/build/prune', { all: '1', filters: JSON.stringify({ id: [item.id] }) }, timeoutMs));
+        const deleted = strings(answer.CachesDeleted);
+        if (!deleted.includes(item.id)) return 'the Engine kept it (another record is built on it, or a build is using it)';
+        return true;
+      }
+    }
+  } catch (error) {
+    if (error instanceof EngineApiError && error.statusCode === 404) return `no longer exists (removed by someone else since the plan)`;
+    if (error instanceof EngineApiError && error.statusCode === 409) return `the Engine refused: ${error.message.replace(/^.*returned HTTP 409: /, '')}`;
+    throw error;
+  }
+}

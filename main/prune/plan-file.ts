@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { type PrunePlan, PrunePlanSchema } from '../../shared/prune';
+import { PruneInputError } from './filters';
+
+/** JSON with object keys sorted at every level: the same plan hashes the same whatever order a file holds it in. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The plan's digest, over everything but the digest itself. Not a signature (anyone can recompute it): it catches a
+ * plan file edited by hand or damaged, so what is applied is what was shown. Apply re-checks every object anyway.
+ */
+export function planDigest(plan: Omit<PrunePlan, 'digest'>): string {
+  return `sha256:${createHash('sha256').update(canonicalJson(plan)).digest('hex')}`;
+}
+
+/** Validates a plan file at the boundary: readable, JSON, the plan schema, and its digest. Throws PruneInputError. */
+export async function readPlanFile(file: string): Promise<PrunePlan> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new PruneInputError(`cannot read the plan ${file}: ${(error as Error).message}`);
+  }
+  return parsePlanText(text, file);
+}
+
+export function parsePlanText(text: string, file: string): PrunePlan {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new PruneInputError(`${file} is not JSON (${(error as Error).message}): pass a file written by \`dockhand prune plan --format json -o FILE\``);
+  }
+  const parsed = PrunePlanSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? issue.path.join('.') : '(top level)';
+    throw new PruneInputError(`${file} is not a Dockhand prune plan: ${where}: ${issue.message}`);
+  }
+  const { digest, ...body } = parsed.data;
+  if (planDigest(body) !== digest) {
+    throw new PruneInputError(`${file} was changed after it was planned (its digest does not match): make a new plan with \`dockhand prune plan\``);
+  }
+  return parsed.data;
+}

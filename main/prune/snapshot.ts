@@ -1,0 +1,209 @@
+import type { Endpoint } from '../../shared/endpoint';
+import type { Fact } from '../../shared/fact';
+import type { ContainerFact, EngineInfo } from '../../shared/facts';
+import type { ContainerLogFact, DataRootFsFact } from '../../shared/facts/disk';
+import { type CollectContext, failure } from '../collect/context';
+import { collectContainerLogs, collectDataRootFs } from '../collect/disk';
+import { INSPECT_CONCURRENCY, parseContainer, parseInfo } from '../collect/engine';
+import { type EngineApi, EngineApiError } from '../collect/engine-api';
+import { arr, num, obj, type Raw, str, stringMap, strings } from '../collect/raw';
+import { HostError, type Host } from '../host/host';
+import { mapLimit } from '../util/timeout';
+import { type EngineDf, type DfImage, parseDf } from './engine-df';
+import { type AlignedLayers, alignImages, type HistoryStep } from './layers';
+
+/**
+ * Everything planning needs, taken once through the Engine API: the plan itself is a pure function of this snapshot.
+ * Calls: /version, /info, /system/df, one container list, one inspect per stopped container (its log file), one
+ * inspect and one history per image (layers and their sizes), and the network list.
+ */
+
+export interface SnapshotContainer {
+  id: string;
+  name: string;
+  imageId: string;
+  /** The image reference the container was created from (as `docker ps` shows it). */
+  image: string;
+  created: string;
+  state: string;
+  /** running, paused or restarting: never removed, nor anything it uses. */
+  active: boolean;
+  labels: Record<string, string>;
+  sizeRw: number;
+  /** Its log file(s), when they can be measured from here (local daemon, stopped containers). */
+  logBytes: number | null;
+  volumes: string[];
+  networks: string[];
+}
+
+export interface SnapshotImage extends DfImage {
+  layers: AlignedLayers;
+}
+
+export interface SnapshotNetwork {
+  id: string;
+  name: string;
+  driver: string;
+  scope: string;
+  created: string | null;
+  labels: Record<string, string>;
+}
+
+export interface PruneSnapshot {
+  takenAt: string;
+  info: EngineInfo;
+  endpoint: string;
+  engine: { id: string; name: string; version: string; apiVersion: string };
+  df: EngineDf;
+  containers: SnapshotContainer[];
+  images: SnapshotImage[];
+  networks: SnapshotNetwork[];
+  /** Why container log sizes are missing, when they are. */
+  logsNote: string | null;
+}
+
+const ACTIVE = new Set(['running', 'paused', 'restarting']);
+
+export function isActiveState(state: string): boolean {
+  return ACTIVE.has(state);
+}
+
+/** /system/df walks every layer and container filesystem: on a big host it is the slowest call, so it gets more time. */
+export const DF_TIMEOUT_FACTOR = 3;
+
+export interface SnapshotScope {
+  /** Whose log files to measure: a plan needs the stopped containers' only (one inspect each); `dockhand disk` all. */
+  logs: 'stopped' | 'all';
+  /** Per-layer image sizes (one inspect and one history call per image): planning needs them, usage totals do not. */
+  layers: boolean;
+}
+
+export async function takeSnapshot(api: EngineApi, host: Host, endpoint: Endpoint, timeoutMs: number, scope: SnapshotScope = { logs: 'stopped', layers: true }): Promise<PruneSnapshot> {
+  const [version, infoRaw, dfRaw, list, networks] = await Promise.all([
+    api.get<Raw>('/version'),
+    api.get<Raw>('/info'),
+    api.get<Raw>('/system/df', {}, timeoutMs * DF_TIMEOUT_FACTOR),
+    api.get<unknown[]>('/containers/json', { all: '1' }),
+    api.get<unknown[]>('/networks'),
+  ]);
+  const df = parseDf(obj(dfRaw));
+  const info = parseInfo(obj(infoRaw));
+  const sizeRw = new Map(df.containers.map((c) => [c.id, c.sizeRw]));
+  const containers = arr(list).map((c) => parseListedContainer(obj(c), sizeRw));
+  const [images, logs] = await Promise.all([
+    scope.layers ? imagesWithLayers(api, df.images) : df.images.map((i) => ({ ...i, layers: { chain: [], sizes: [], ambiguousBytes: 0 } })),
+    measureLogs(api, host, endpoint, info, scope.logs === 'all' ? containers : containers.filter((c) => !c.active), timeoutMs),
+  ]);
+  for (const c of containers) c.logBytes = logs.bytes.get(c.id) ?? null;
+  const v = obj(version);
+  return {
+    takenAt: new Date().toISOString(),
+    info,
+    endpoint: endpoint.host,
+    engine: { id: info.id, name: info.name, version: str(v.Version), apiVersion: str(v.ApiVersion) },
+    df,
+    containers,
+    images,
+    networks: arr(networks).map((n) => parseNetwork(obj(n))),
+    logsNote: logs.note,
+  };
+}
+
+/** The list entry has all prune needs (state, labels, image, mounts, networks) without one inspect per container. */
+export function parseListedContainer(c: Raw, sizeRw: ReadonlyMap<string, number>): SnapshotContainer {
+  const id = str(c.Id);
+  const state = str(c.State);
+  return {
+    id,
+    name: strings(c.Names).map((n) => n.replace(/^\//, ''))[0] ?? id.slice(0, 12),
+    imageId: str(c.ImageID),
+    image: str(c.Image),
+    created: new Date(num(c.Created) * 1000).toISOString(),
+    state,
+    active: isActiveState(state),
+    labels: stringMap(c.Labels),
+    sizeRw: sizeRw.get(id) ?? 0,
+    logBytes: null,
+    volumes: arr(c.Mounts)
+      .map(obj)
+      .filter((m) => str(m.Type) === 'volume' && str(m.Name))
+      .map((m) => str(m.Name)),
+    networks: Object.keys(obj(obj(c.NetworkSettings).Networks)).sort(),
+  };
+}
+
+export function parseNetwork(n: Raw): SnapshotNetwork {
+  return { id: str(n.Id), name: str(n.Name), driver: str(n.Driver), scope: str(n.Scope), created: str(n.Created) || null, labels: stringMap(n.Labels) };
+}
+
+async function imagesWithLayers(api: EngineApi, images: readonly DfImage[]): Promise<SnapshotImage[]> {
+  const inputs = await mapLimit(images, INSPECT_CONCURRENCY, async (image) => {
+    try {
+      const [inspect, history] = await Promise.all([
+        api.get<Raw>(`/images/${encodeURIComponent(image.id)}/json`),
+        api.get<unknown[]>(`/images/${encodeURIComponent(image.id)}/history`),
+      ]);
+      return { image, diffIds: strings(obj(obj(inspect).RootFS).Layers), history: historySteps(history) };
+    } catch (error) {
+      // Removed between /system/df and now: it no longer takes space, so it has nothing to plan.
+      if (error instanceof EngineApiError && error.statusCode === 404) return null;
+      throw error;
+    }
+  });
+  const present = inputs.filter((i): i is NonNullable<typeof i> => i !== null);
+  const aligned = alignImages(present.map((p) => ({ id: p.image.id, diffIds: p.diffIds, history: p.history })));
+  return present.map((p) => ({ ...p.image, layers: aligned.get(p.image.id)! }));
+}
+
+/** The history endpoint lists the newest step first; alignment wants the oldest first. */
+export function historySteps(history: unknown): HistoryStep[] {
+  return arr(history)
+    .map(obj)
+    .map((h) => ({ size: Math.max(0, num(h.Size)), createdBy: str(h.CreatedBy), comment: str(h.Comment) }))
+    .reverse();
+}
+
+/**
+ * Containers' log files, through the audit's own collector: it knows when the
+ * daemon's files are not this machine's (Desktop's VM, a remote or forwarded socket) and says so instead of guessing.
+ */
+async function measureLogs(api: EngineApi, host: Host, endpoint: Endpoint, info: EngineInfo, containers: readonly SnapshotContainer[], timeoutMs: number): Promise<{ bytes: Map<string, number>; note: string | null }> {
+  const inspected = await mapLimit(containers, INSPECT_CONCURRENCY, async (c) => {
+    try {
+      return parseContainer(obj(await api.get(`/containers/${encodeURIComponent(c.id)}/json`)));
+    } catch (error) {
+      if (error instanceof EngineApiError && error.statusCode === 404) return null;
+      throw error;
+    }
+  });
+  const facts = inspected.filter((c): c is ContainerFact => c !== null);
+  const fact = await collectContainerLogs(hostContext(host, endpoint, info, facts, timeoutMs));
+  if (!fact.ok) return { bytes: new Map(), note: fact.error.message };
+  const byName = new Map(fact.value.map((l: ContainerLogFact) => [l.container, l.bytes]));
+  return { bytes: new Map(facts.map((c) => [c.id, byName.get(c.name) ?? 0])), note: null };
+}
+
+/** The data root's filesystem (free space), when it is this machine's: the audit's collector decides. */
+export function measureDataRoot(host: Host, endpoint: Endpoint, info: EngineInfo, timeoutMs: number): Promise<Fact<DataRootFsFact>> {
+  return collectDataRootFs(hostContext(host, endpoint, info, [], timeoutMs));
+}
+
+/**
+ * A collect context holding only the facts cleanup already has (info, containers): the audit's host-side collectors
+ * (log files, data root) run on it unchanged. Any other fact is reported as not collected here.
+ */
+function hostContext(host: Host, endpoint: Endpoint, info: EngineInfo, containers: ContainerFact[], timeoutMs: number): CollectContext {
+  const known: Record<string, Fact<unknown>> = {
+    info: { ok: true, value: info, sources: [{ kind: 'api', call: 'GET /info' }] },
+    containers: { ok: true, value: containers, sources: [{ kind: 'api', call: 'GET /containers/{id}/json' }] },
+    endpoint: { ok: true, value: endpoint, sources: [] },
+  };
+  return {
+    host,
+    request: {},
+    timeoutMs,
+    get: ((key: string) => Promise.resolve(known[key] ?? failure(new HostError('unsupported', `${key} is not collected for cleanup`)))) as CollectContext['get'],
+    api: () => Promise.reject(new EngineApiError('failed', 'host-side collectors do not call the Engine here')),
+    endpoint: () => Promise.resolve(endpoint),
+  };
+}
