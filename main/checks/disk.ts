@@ -326,13 +326,14 @@ export const diskScheduledCleanup: Check = {
   rationale:
     'Docker never removes unused images, stopped containers or build cache by itself. On a server that pulls new versions or builds regularly, that data grows until the disk is full — usually found out when a deploy fails. A workstation can be pruned by hand; a server needs a schedule.',
   remediation:
-    'Add a systemd timer (or a cron entry) that runs, e.g. daily, `docker system prune -f --filter "until=168h"` (or `docker image prune -a -f --filter "until=168h"` plus `docker builder prune -f --filter "until=168h"`). Do not add --volumes unless the host holds no data you want to keep.',
+    '`dockhand fix apply disk.scheduled-cleanup` installs a daily systemd timer (or a cron entry) running `dockhand prune apply --until 168h --yes`: an exact prune that keeps running and in-use objects, protected ones and every volume, and logs what it freed. By hand: a timer running `docker system prune -f --filter "until=168h"`; do not add --volumes unless the host holds no data you want to keep.',
   references: [PRUNE_DOCS],
   cis: null,
   platforms: ['linux'],
-  fixId: null,
+  fixId: 'cleanup.schedule',
   evaluate(facts, context) {
     const cleanup = need(facts.scheduledCleanup, 'cron entries and systemd timers');
+    const fix = { id: 'cleanup.schedule', params: { until: '168h' } };
     if (cleanup.entries.length > 0) {
       return pass(`Docker data is pruned on a schedule (${cleanup.entries.length} entr${cleanup.entries.length > 1 ? 'ies' : 'y'}).`, {
         evidence: cleanup.entries.map((e) => ({ label: e.kind, value: e.command, source: { kind: 'file', path: e.path, line: e.line ?? undefined } })),
@@ -346,10 +347,10 @@ export const diskScheduledCleanup: Check = {
       const bytes = piled.reduce((a, r) => a + r.lower, 0);
       evidence.push({ label: 'reclaimable now (images, stopped containers, build cache)', value: formatBytes(bytes), source: DF }, { label: 'threshold', value: formatBytes(threshold.value), source: threshold.source });
       if (bytes >= threshold.value) {
-        return warn(`Nothing prunes Docker data on a schedule, and ${formatBytes(bytes)} of unused data has already piled up.`, { evidence });
+        return warn(`Nothing prunes Docker data on a schedule, and ${formatBytes(bytes)} of unused data has already piled up.`, { evidence, fix });
       }
     }
-    return info('Nothing prunes Docker data on a schedule: fine on a workstation you prune by hand; on a server, add a timer.', { evidence });
+    return info('Nothing prunes Docker data on a schedule: fine on a workstation you prune by hand; on a server, add a timer.', { evidence, fix });
   },
 };
 

@@ -37,8 +37,15 @@ interface CommonOptions {
   format: 'text' | 'json';
 }
 
+/** This dockhand as a scheduled job would run it: the bin it was started as (a symlink on PATH stays one). */
+export function selfPath(): string | null {
+  const bin = process.argv[1];
+  return bin && /dockhand(\.c?js)?$/.test(bin) ? path.resolve(bin) : null;
+}
+
 function sessionOptions(opts: CommonOptions & { restartTimeout?: number; upTimeout?: number }): FixSessionOptions {
   return {
+    selfPath: selfPath(),
     endpoint: { host: opts.host, context: opts.context },
     configFile: opts.configFile,
     timeouts: { ...(opts.restartTimeout && { restartMs: opts.restartTimeout }), ...(opts.upTimeout && { upMs: opts.upTimeout }) },
@@ -191,7 +198,7 @@ export function registerFixCommands(program: Command): void {
         throw new CliError('refused: stdin is not a JSON fix plan');
       }
       const endpoint = (input as { endpoint?: unknown }).endpoint;
-      const session = await guarded(() => openFixSession({ endpoint: { host: typeof endpoint === 'string' ? endpoint : undefined } }));
+      const session = await guarded(() => openFixSession({ endpoint: { host: typeof endpoint === 'string' ? endpoint : undefined }, selfPath: selfPath() }));
       const record = await guarded(() => session.apply(input));
       await emit(jsonText(record, undefined, undefined), undefined);
       process.exitCode = exitFor(record);

@@ -37,8 +37,37 @@ const DESKTOP_SETTINGS = [
   /\\AppData\\Roaming\\Docker\\settings(-store)?\.json$/i,
 ];
 
-/** Parses and checks a plan; returns it with the file changes recomputed from the host as it is now. */
-export async function validatePlan(input: unknown, env: FixEnv, allowedDaemonJson: Set<string>): Promise<{ plan: FixPlan; files: FileChange[] }> {
+/**
+ * daemon.json keys a fix may set. A key such as "hosts" (an open TCP socket) or "runtimes" (a binary dockerd runs as
+ * root) would turn the elevated helper into a way to become root, so the helper accepts only the keys fixes use.
+ */
+export const FIXABLE_DAEMON_KEYS: ReadonlySet<string> = new Set([
+  'live-restore', 'icc', 'userland-proxy', 'no-new-privileges', 'experimental', 'iptables', 'log-opts', 'log-level', 'debug',
+  'insecure-registries', 'dns', 'mtu', 'userns-remap', 'proxies', 'storage-driver',
+]);
+
+/** The only variables a drop-in may set: the daemon's proxy (LD_PRELOAD and the like would run code as root). */
+const DROPIN_VARIABLES = /^(HTTP_PROXY|HTTPS_PROXY|NO_PROXY|http_proxy|https_proxy|no_proxy)=/;
+
+function dropInProblem(content: string): string | null {
+  const lines = (content.endsWith('\n') ? content : `${content}\n`).split('\n').slice(0, -1);
+  if (lines[0] !== '[Service]') return 'a drop-in must start with [Service]';
+  for (const line of lines.slice(1)) {
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    const m = /^Environment=(.*)$/.exec(line);
+    if (!m) return `a drop-in may hold Environment= lines only, not ${JSON.stringify(line.slice(0, 60))}`;
+    for (const word of m[1]!.match(/"(?:[^"\\]|\\.)*"|\S+/g) ?? []) {
+      if (!DROPIN_VARIABLES.test(word.replace(/^"/, ''))) return `a drop-in may set the proxy variables only, not ${JSON.stringify(word.slice(0, 40))}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Parses and checks a plan; returns it with the file changes recomputed from the host as it is now. `selfPath` is this
+ * dockhand's own path: the only program a scheduled prune may run.
+ */
+export async function validatePlan(input: unknown, env: FixEnv, allowedDaemonJson: Set<string>, selfPath: string | null = null): Promise<{ plan: FixPlan; files: FileChange[] }> {
   const parsed = FixPlanSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -49,15 +78,17 @@ export async function validatePlan(input: unknown, env: FixEnv, allowedDaemonJso
     if ((op.op === 'daemon-json.set' || op.op === 'daemon-json.unset') && !allowedDaemonJson.has(op.file)) {
       throw new PlanRejectedError(`refused: ${op.file} is not a daemon.json this host's Docker uses (allowed: ${[...allowedDaemonJson].join(', ')})`);
     }
+    if ((op.op === 'daemon-json.set' || op.op === 'daemon-json.unset') && !FIXABLE_DAEMON_KEYS.has(op.path[0]!)) {
+      throw new PlanRejectedError(`refused: no fix sets the daemon.json key ${JSON.stringify(op.path[0])}`);
+    }
+    if (op.op === 'cleanup-schedule.write' && op.dockhand !== selfPath) {
+      throw new PlanRejectedError(`refused: a scheduled prune may run this dockhand (${selfPath ?? 'unknown'}) only, not ${op.dockhand}`);
+    }
     if (op.op === 'desktop-settings.set' && !DESKTOP_SETTINGS.some((re) => re.test(op.file))) {
       throw new PlanRejectedError(`refused: ${op.file} is not a Docker Desktop settings file`);
     }
-    if (op.op === 'systemd-dropin.write' && /^\s*Exec/m.test(op.content)) {
-      throw new PlanRejectedError('refused: a drop-in may set Environment= only, not Exec lines');
-    }
-    if (op.op === 'systemd-dropin.write' && !/^\[Service\]\n(Environment=.*\n|#.*\n|\s*\n)*$/.test(op.content.endsWith('\n') ? op.content : `${op.content}\n`)) {
-      throw new PlanRejectedError('refused: a drop-in may hold a [Service] section with Environment= lines only');
-    }
+    const problem = op.op === 'systemd-dropin.write' ? dropInProblem(op.content) : null;
+    if (problem) throw new PlanRejectedError(`refused: ${problem}`);
   }
   const files = await computeFileChanges(plan.operations, env);
   const planned = new Map(plan.files.map((f) => [f.path, f]));

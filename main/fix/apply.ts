@@ -8,7 +8,9 @@ import { readFileState, removeFileDurably, writeFileAtomic } from './atomic-file
 import type { DaemonController } from './controllers';
 import { Journal, listRecords } from './journal';
 import { acquireFixLock } from './lock';
-import { type FixEnv, hostPath, unifiedDiff } from './plan';
+import { TIMER_NAME } from '../prune/schedule';
+import { runCommand } from './controllers';
+import { type FixEnv, hostPath, scheduleCommands, unifiedDiff } from './plan';
 
 export interface ApplyDeps {
   env: FixEnv;
@@ -20,6 +22,8 @@ export interface ApplyDeps {
   verify(plan: FixPlan): Promise<Status | null>;
   timeouts: { restartMs: number; upMs: number; lockWaitMs: number };
   onStep?(step: FixStep): void;
+  /** Runs a command of the plan (systemctl for the scheduled prune's timer); default: the real one. */
+  runCommand?(argv: string[], timeoutMs: number): Promise<void>;
 }
 
 const GOOD: readonly Status[] = ['pass', 'info', 'skipped'];
@@ -132,7 +136,19 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
       }
     }
 
-    // 2. Restart and wait; a daemon that does not come back is rolled back.
+    // 2. Commands that are not a restart (enabling the scheduled prune's timer); failing one undoes the writes.
+    for (const command of scheduleCommands(plan.operations)) {
+      try {
+        await (deps.runCommand ?? runCommand)(command.argv, deps.timeouts.restartMs);
+        await step('reload', true, `ran ${command.argv.join(' ')}`);
+      } catch (error) {
+        await step('reload', false, (error as Error).message);
+        const problems = await restoreBackups(journal, deps.env, written);
+        return finish('failed', `${(error as Error).message}; ${problems.length ? `and restoring failed: ${problems.join('; ')}` : 'the files were restored'}`);
+      }
+    }
+
+    // 3. Restart and wait; a daemon that does not come back is rolled back.
     if (plan.restart) {
       const failure = await restartAndWait(plan, deps, journal, 'to apply the fix');
       if (failure) {
@@ -147,7 +163,7 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
       }
     }
 
-    // 3. Verify: read the group database again, or audit again.
+    // 4. Verify: read the group database again, or audit again.
     const verification = plan.verification;
     if (verification.kind === 'none') return finish('applied', `applied; ${verification.why}`);
     if (verification.kind === 'group-member') {
@@ -216,7 +232,19 @@ export async function undoFix(id: string | undefined, deps: ApplyDeps, force: bo
       return { record, conflicts, undone: false, message: `${conflicts.map((c) => c.path).join(', ')} changed since the fix: undo would discard those edits (see the differences; --force to undo anyway)` };
     }
     for (const c of conflicts) await journal.step('note', true, `undo overwrites hand edits to ${c.path} (--force)`);
+    if (scheduleCommands(record.plan.operations).length > 0) {
+      // Stop the timer before its unit files go; a failure here is reported, the files are restored regardless.
+      for (const argv of [['systemctl', 'disable', '--now', TIMER_NAME]]) {
+        await (deps.runCommand ?? runCommand)(argv, deps.timeouts.restartMs).then(
+          () => journal.step('undo', true, `ran ${argv.join(' ')}`),
+          (error: Error) => journal.step('undo', false, error.message),
+        );
+      }
+    }
     const problems = await restoreBackups(journal, deps.env);
+    if (scheduleCommands(record.plan.operations).length > 0) {
+      await (deps.runCommand ?? runCommand)(['systemctl', 'daemon-reload'], deps.timeouts.restartMs).catch((error: Error) => journal.step('undo', false, error.message));
+    }
     if (problems.length > 0) {
       await journal.step('undo', false, problems.join('; '));
       return { record: journal.record, conflicts, undone: false, message: `undo could not restore: ${problems.join('; ')}` };

@@ -19,6 +19,8 @@ export interface BuildInput {
   params: Record<string, JsonValue>;
   checkId: string;
   target: string | null;
+  /** This dockhand's absolute path, for fixes that install something that runs it. */
+  dockhand?: string | null;
 }
 
 export class FixUnavailableError extends Error {
@@ -225,6 +227,29 @@ BUILDERS['docker-group.add-user'] = (input) => {
 };
 
 BUILDERS['daemon.proxy'] = (input) => buildDaemonProxy(input);
+
+BUILDERS['cleanup.schedule'] = (input) => {
+  if (!input.dockhand) throw new FixUnavailableError('the path of this dockhand is not known: run the fix from an installed dockhand');
+  const until = str(input.params, 'until', '168h');
+  if (!/^\d+h$/.test(until)) throw new FixUnavailableError(`until must be hours such as 168h, not ${until}`);
+  const kind = str(input.params, 'kind', input.facts.serviceUnit.ok ? 'systemd' : 'cron');
+  if (kind !== 'systemd' && kind !== 'cron') throw new FixUnavailableError(`kind must be systemd or cron, not ${kind}`);
+  const protectLabel = str(input.params, 'protect-label', 'dockhand.protect');
+  // The timer runs without the user's DOCKER_HOST or context: name any endpoint other than the default socket.
+  const host = input.facts.endpoint.ok ? input.facts.endpoint.value.host : null;
+  const endpoint = host && !['unix:///var/run/docker.sock', 'unix:///run/docker.sock'].includes(host) ? host : null;
+  const write = (file: 'service' | 'timer' | 'cron'): FixOperation => ({ op: 'cleanup-schedule.write', file, dockhand: input.dockhand!, until, protectLabel, endpoint });
+  return {
+    title: `Prune unused Docker data every day with Dockhand (older than ${until}; ${kind === 'systemd' ? 'a systemd timer' : 'a cron entry'})`,
+    operations: kind === 'systemd' ? [write('service'), write('timer'), { op: 'cleanup-schedule.enable' }] : [write('cron')],
+    verification: { kind: 'finding', checkId: input.checkId, target: input.target },
+    notes: [
+      `Each run is \`dockhand prune apply --until ${until} --yes\`: an exact prune that keeps running and in-use objects, anything labelled ${protectLabel}=true, and every volume.`,
+      kind === 'systemd' ? 'What each run removed and freed goes to the journal: journalctl -u dockhand-prune' : 'What each run removed and freed is appended to /var/log/dockhand-prune.log.',
+      'It runs this dockhand: keep it installed at the same path (or apply the fix again after moving it).',
+    ],
+  };
+};
 
 export function fixIds(): string[] {
   return Object.keys(BUILDERS).sort();

@@ -36,7 +36,7 @@ export class ControllerError extends Error {
   }
 }
 
-function runCommand(argv: string[], timeoutMs: number): Promise<void> {
+export function runCommand(argv: string[], timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(argv[0]!, argv.slice(1), { timeout: timeoutMs, maxBuffer: 1024 * 1024 }, (error, _stdout, stderr) => {
       if (!error) return resolve();

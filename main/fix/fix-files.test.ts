@@ -95,6 +95,49 @@ describe('fixes that edit subuid/subgid and Desktop settings, under a temporary 
     assert.equal(await fs.readFile(path.join(root, 'etc/group'), 'utf8'), 'root:x:0:\ndocker:x:999:alice\n');
   });
 
+  test('scheduled prune, cron (no systemd unit here): a cron.d entry running this dockhand, found by the re-audit; undo removes it', async () => {
+    env = { ...env, dockhand: '/usr/local/bin/dockhand' };
+    const f = await facts();
+    const plan = await planOperations(f, { fixId: 'cleanup.schedule', checkId: 'disk.scheduled-cleanup', findingId: 'disk.scheduled-cleanup', target: null, params: { until: '168h' } }, noController('an offline root filesystem'), env);
+    assert.deepEqual(plan.files.map((x) => x.path), ['/etc/cron.d/dockhand-prune']);
+    assert.match(plan.files[0]!.after!, /^17 3 \* \* \* root flock -n \/run\/dockhand-prune\.lock \/usr\/local\/bin\/dockhand prune apply --until 168h --yes >> \/var\/log\/dockhand-prune\.log 2>&1$/m);
+    await assert.rejects(validatePlan(plan, env, new Set(), '/home/mallory/dockhand'), /a scheduled prune may run this dockhand \(\/home\/mallory\/dockhand\) only/);
+    const { plan: valid, files } = await validatePlan(plan, env, new Set(), '/usr/local/bin/dockhand');
+    const record = await applyPlan(valid, files, deps());
+    assert.equal(record.outcome, 'applied', record.message);
+    assert.equal(record.after, 'pass');
+    assert.equal((await undoFix(record.id, deps(), false)).undone, true);
+    await assert.rejects(fs.stat(path.join(root, 'etc/cron.d/dockhand-prune')), /ENOENT/);
+  });
+
+  test('scheduled prune, systemd: service and timer written, daemon-reload and enable --now run; undo disables it first', async () => {
+    await put(root, '/lib/systemd/system/docker.service', '[Service]\nExecStart=/usr/bin/dockerd -H fd://\n');
+    env = { ...env, dockhand: '/usr/local/bin/dockhand' };
+    const ran: string[] = [];
+    // Stands in for systemctl (systemd cannot run here): records the commands and links the timer as `enable` does.
+    const runCommand = async (argv: string[]) => {
+      ran.push(argv.join(' '));
+      const link = path.join(root, 'etc/systemd/system/timers.target.wants/dockhand-prune.timer');
+      if (argv[1] === 'enable') {
+        await fs.mkdir(path.dirname(link), { recursive: true });
+        await fs.symlink('/etc/systemd/system/dockhand-prune.timer', link);
+      }
+      if (argv[1] === 'disable') await fs.rm(link, { force: true });
+    };
+    const plan = await planOperations(await facts(), { fixId: 'cleanup.schedule', checkId: 'disk.scheduled-cleanup', findingId: 'disk.scheduled-cleanup', target: null, params: {} }, noController('an offline root filesystem'), env);
+    assert.deepEqual(plan.files.map((x) => x.path), ['/etc/systemd/system/dockhand-prune.service', '/etc/systemd/system/dockhand-prune.timer']);
+    assert.deepEqual(plan.commands.map((c) => c.argv.join(' ')), ['systemctl daemon-reload', 'systemctl enable --now dockhand-prune.timer']);
+    assert.match(plan.files[0]!.after!, /^ExecStart=\/usr\/local\/bin\/dockhand prune apply --until 168h --yes$/m);
+    const { plan: valid, files } = await validatePlan(plan, env, new Set(), '/usr/local/bin/dockhand');
+    const record = await applyPlan(valid, files, { ...deps(), runCommand });
+    assert.equal(record.outcome, 'applied', record.message);
+    assert.deepEqual(ran, ['systemctl daemon-reload', 'systemctl enable --now dockhand-prune.timer']);
+    const undone = await undoFix(record.id, { ...deps(), runCommand }, false);
+    assert.equal(undone.undone, true, undone.message);
+    assert.deepEqual(ran.slice(2), ['systemctl disable --now dockhand-prune.timer', 'systemctl daemon-reload']);
+    await assert.rejects(fs.stat(path.join(root, 'etc/systemd/system/dockhand-prune.timer')), /ENOENT/);
+  });
+
   test('Docker Desktop settings: one key changed in place, the owner kept, and the plan says Desktop applies it on restart', async () => {
     const f = await facts();
     const plan = await planOperations(f, { fixId: 'desktop.settings', checkId: 'desktop.file-sharing', findingId: null, target: null, params: { file: SETTINGS_PATH, key: 'useVirtualizationFrameworkVirtioFS', value: true } }, noController('Docker Desktop'), env);

@@ -3,12 +3,20 @@
 // about to write are exactly that operation applied to the file as it is now.
 import path from 'node:path';
 import type { FixOperation } from '../../shared/fix';
+import { CRON_FILE, cronFile, defaultScheduleOptions, SERVICE_NAME, systemdService, systemdTimer, TIMER_NAME } from '../prune/schedule';
 import { setJsonKey, unsetJsonKey } from './json-edit';
 
-export type FileOperation = Exclude<FixOperation, { op: 'daemon.reload' } | { op: 'daemon.restart' }>;
+export type FileOperation = Exclude<FixOperation, { op: 'daemon.reload' } | { op: 'daemon.restart' } | { op: 'cleanup-schedule.enable' }>;
 
 export function isFileOperation(op: FixOperation): op is FileOperation {
-  return op.op !== 'daemon.reload' && op.op !== 'daemon.restart';
+  return op.op !== 'daemon.reload' && op.op !== 'daemon.restart' && op.op !== 'cleanup-schedule.enable';
+}
+
+const SCHEDULE_FILES = { service: `/etc/systemd/system/${SERVICE_NAME}`, timer: `/etc/systemd/system/${TIMER_NAME}`, cron: CRON_FILE } as const;
+
+function scheduleText(op: Extract<FixOperation, { op: 'cleanup-schedule.write' }>): string {
+  const options = defaultScheduleOptions({ dockhand: op.dockhand, until: op.until, protectLabel: op.protectLabel, endpointArgs: op.endpoint ? ['--host', op.endpoint] : [] });
+  return op.file === 'service' ? systemdService(options) : op.file === 'timer' ? systemdTimer(options) : cronFile(options);
 }
 
 export interface OperationEnv {
@@ -30,6 +38,8 @@ export function targetOf(op: FileOperation, env: OperationEnv): string {
       return op.file;
     case 'group.add-user':
       return '/etc/group';
+    case 'cleanup-schedule.write':
+      return SCHEDULE_FILES[op.file];
   }
 }
 
@@ -62,6 +72,12 @@ export function applyOperation(op: FileOperation, before: string | null): string
       return addSubIdRange(before ?? '', op.user, op.start, op.count);
     case 'group.add-user':
       return addGroupMember(before, op.group, op.user);
+    case 'cleanup-schedule.write':
+      try {
+        return scheduleText(op);
+      } catch (error) {
+        throw new OperationError((error as Error).message);
+      }
   }
 }
 

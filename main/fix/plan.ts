@@ -11,6 +11,7 @@ import type { JsonValue } from '../../shared/json';
 import type { Report } from '../../shared/report';
 import { daemonView } from '../checks/daemon-view';
 import { preflight } from '../preflight/preflight';
+import { TIMER_NAME } from '../prune/schedule';
 import { sha256 } from './atomic-file';
 import { buildFix, FixUnavailableError } from './builders';
 import type { DaemonController } from './controllers';
@@ -19,6 +20,8 @@ import { applyOperation, type FileOperation, isFileOperation, type OperationEnv,
 export interface FixEnv extends OperationEnv {
   /** Prefix for every host path (a test's temporary root); "/" on a real host. */
   root: string;
+  /** This dockhand's own absolute path (what a scheduled prune runs); null when unknown. */
+  dockhand?: string | null;
 }
 
 export const hostPath = (env: FixEnv, file: string) => (env.root === '/' ? file : path.join(env.root, file));
@@ -104,6 +107,15 @@ async function writable(env: FixEnv, file: string): Promise<boolean> {
   }
 }
 
+/** What enabling the scheduled prune's timer runs (systemd); undo runs the disable. */
+export function scheduleCommands(operations: readonly FixOperation[]): { argv: string[]; why: string }[] {
+  if (!operations.some((op) => op.op === 'cleanup-schedule.enable')) return [];
+  return [
+    { argv: ['systemctl', 'daemon-reload'], why: 'make systemd read the new units' },
+    { argv: ['systemctl', 'enable', '--now', TIMER_NAME], why: 'start the timer now and at every boot' },
+  ];
+}
+
 export interface PlanRequest {
   checkId: string;
   /** Which finding when the check has several (a container, a registry). */
@@ -117,7 +129,8 @@ export async function planFix(facts: Facts, report: Report, request: PlanRequest
   const findings = report.findings.filter((f) => f.checkId === request.checkId && (request.target == null || f.result.target === request.target));
   const meta = report.checks.find((c) => c.id === request.checkId);
   if (!meta) throw new PlanRefusedError(`no check ${request.checkId} (see \`dockhand checks\`)`);
-  const failing = findings.filter((f) => (f.result.status === 'fail' || f.result.status === 'warn') && f.result.fix);
+  // An info finding with a fix (no scheduled cleanup on a workstation) is something the user may still choose to fix.
+  const failing = findings.filter((f) => (f.result.status === 'fail' || f.result.status === 'warn' || f.result.status === 'info') && f.result.fix);
   if (failing.length === 0) {
     const status = findings[0]?.result.status ?? 'not reported';
     throw new PlanRefusedError(`${request.checkId} is ${status} on this host: there is nothing to fix${findings[0]?.result.fix === null && status !== 'pass' ? ' automatically' : ''}`);
@@ -149,7 +162,7 @@ export interface OperationsRequest {
 export async function planOperations(facts: Facts, request: OperationsRequest, controller: DaemonController, env: FixEnv): Promise<FixPlan> {
   let draft;
   try {
-    draft = buildFix(request.fixId, { facts, params: request.params, checkId: request.checkId, target: request.target });
+    draft = buildFix(request.fixId, { facts, params: request.params, checkId: request.checkId, target: request.target, dockhand: env.dockhand ?? null });
   } catch (error) {
     if (error instanceof FixUnavailableError) throw new PlanRefusedError(error.message);
     throw error;
@@ -185,7 +198,7 @@ export async function planOperations(facts: Facts, request: OperationsRequest, c
     engineVersion: facts.engine.ok ? facts.engine.value.version : null,
     operations: draft.operations,
     files,
-    commands: restart && controller.canRestart ? controller.commands(reload) : [],
+    commands: [...scheduleCommands(draft.operations), ...(restart && controller.canRestart ? controller.commands(reload) : [])],
     controller: { kind: controller.kind, detail: controller.detail },
     elevation,
     restart: restart && controller.canRestart,

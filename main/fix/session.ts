@@ -25,6 +25,8 @@ export interface FixSessionOptions {
   /** process:/path/record.json (DOCKHAND_DAEMON_CONTROLLER). */
   controller?: string;
   timeouts?: Partial<ApplyDeps['timeouts']>;
+  /** This dockhand's path (the CLI's bin): what a scheduled prune runs. */
+  selfPath?: string | null;
 }
 
 export const DEFAULT_FIX_TIMEOUTS: ApplyDeps['timeouts'] = { restartMs: 90_000, upMs: 60_000, lockWaitMs: 30_000 };
@@ -53,7 +55,7 @@ export async function openFixSession(options: FixSessionOptions = {}): Promise<F
   const host = new LocalHost();
   const audit = () => runAudit({ host, endpoint: options.endpoint, configFile: options.configFile, timeoutMs: options.timeoutMs, context: options.context });
   const { facts, report } = await audit();
-  const env: FixEnv = options.env ?? { root: '/', home: os.homedir() };
+  const env: FixEnv = options.env ?? { root: '/', home: os.homedir(), dockhand: options.selfPath ?? null };
   const controller = await detectController(facts, { override: options.controller ?? process.env.DOCKHAND_DAEMON_CONTROLLER, home: env.home });
   const state = options.stateDir ?? stateDir();
   const endpoint = facts.endpoint.ok ? facts.endpoint.value : null;
@@ -85,7 +87,7 @@ export async function openFixSession(options: FixSessionOptions = {}): Promise<F
     stateDir: state,
     plan: (request) => planFix(facts, report, request, controller, env),
     async apply(input, onStep) {
-      const { plan, files } = await validatePlan(input, env, await allowedDaemonJsonPaths(host, env.home));
+      const { plan, files } = await validatePlan(input, env, await allowedDaemonJsonPaths(host, env.home), env.dockhand ?? null);
       const here = endpoint?.host ?? null;
       if (plan.endpoint !== here) throw new PlanRejectedError(`the plan was made for the daemon at ${plan.endpoint ?? 'no endpoint'}, not ${here ?? 'no endpoint'}: plan again here`);
       preflightChanges(facts, plan.operations, files);

@@ -1,0 +1,39 @@
+// What the boundary refuses even in a well-formed plan: the changes that would let a plan handed to the elevated
+// helper run code as root (a TCP socket, a runtime binary, LD_PRELOAD, another program on a timer).
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { FIX_PLAN_SCHEMA_VERSION, type FixOperation, type FixPlan } from '../../shared/fix';
+import { validatePlan } from './allowlist';
+import { computeFileChanges } from './plan';
+
+async function planWith(operations: FixOperation[], root: string): Promise<FixPlan> {
+  const env = { root, home: '/root' };
+  return {
+    schemaVersion: FIX_PLAN_SCHEMA_VERSION, id: 'test-plan-0001', createdAt: new Date().toISOString(), fixId: 'x', checkId: 'x.y', findingId: null, title: 't', params: {},
+    endpoint: null, engineVersion: null, operations, files: await computeFileChanges(operations, env), commands: [], controller: { kind: 'none', detail: '' },
+    elevation: { needed: false, why: null }, restart: false, verification: { kind: 'none', why: 't' }, notes: [],
+  };
+}
+
+test('daemon.json keys no fix uses, drop-ins setting anything but the proxy, and foreign programs on a timer are refused', async () => {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-allow-'));
+  try {
+    const env = { root, home: '/root' };
+    const allowed = new Set(['/etc/docker/daemon.json']);
+    const refuse = async (ops: FixOperation[], why: RegExp) => assert.rejects(validatePlan(await planWith(ops, root), env, allowed, '/usr/bin/dockhand'), why);
+    await refuse([{ op: 'daemon-json.set', file: '/etc/docker/daemon.json', path: ['hosts'], value: ['tcp://0.0.0.0:2375'] }], /no fix sets the daemon.json key "hosts"/);
+    await refuse([{ op: 'daemon-json.set', file: '/etc/docker/daemon.json', path: ['runtimes'], value: { x: { path: '/tmp/evil' } } }], /"runtimes"/);
+    await refuse([{ op: 'systemd-dropin.write', scope: 'system', unit: 'docker.service', name: 'x.conf', content: '[Service]\nEnvironment="LD_PRELOAD=/tmp/evil.so"\n' }], /proxy variables only/);
+    await refuse([{ op: 'systemd-dropin.write', scope: 'system', unit: 'docker.service', name: 'x.conf', content: '[Service]\nExecStartPre=/tmp/evil\n' }], /Environment= lines only/);
+    await refuse([{ op: 'systemd-dropin.write', scope: 'system', unit: 'docker.service', name: 'x.conf', content: '[Unit]\nDescription=x\n' }], /must start with \[Service\]/);
+    await refuse([{ op: 'cleanup-schedule.write', file: 'cron', dockhand: '/tmp/evil', until: '168h', protectLabel: 'dockhand.protect', endpoint: null }], /may run this dockhand \(\/usr\/bin\/dockhand\) only/);
+    // What fixes do write passes.
+    const ok = await planWith([{ op: 'systemd-dropin.write', scope: 'system', unit: 'docker.service', name: 'zz-dockhand-proxy.conf', content: '[Service]\n# why\nEnvironment="HTTP_PROXY=http://p:3128" "NO_PROXY=localhost"\n' }], root);
+    await validatePlan(ok, env, allowed, '/usr/bin/dockhand');
+  } finally {
+    await fs.rm(root, { recursive: true, force: true });
+  }
+});
