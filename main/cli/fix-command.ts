@@ -8,7 +8,8 @@ import type { Command } from 'commander';
 import type { FixPlan, FixRecord, FixStep } from '../../shared/fix';
 import type { JsonValue } from '../../shared/json';
 import { PlanRejectedError } from '../fix/allowlist';
-import { listRecords, stateDir } from '../fix/journal';
+import { ControllerError } from '../fix/controllers';
+import { JournalError, listRecords, stateDir } from '../fix/journal';
 import { LockBusyError } from '../fix/lock';
 import { PlanRefusedError } from '../fix/plan';
 import { type FixSession, type FixSessionOptions, openFixSession } from '../fix/session';
@@ -66,7 +67,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof PlanRefusedError) throw new CliError(error.message, /would not start/.test(error.message) ? EXIT.willNotStart : EXIT.usage);
-    if (error instanceof PlanRejectedError || error instanceof LockBusyError) throw new CliError(error.message);
+    if (error instanceof PlanRejectedError || error instanceof LockBusyError || error instanceof JournalError || error instanceof ControllerError) throw new CliError(error.message);
     throw error;
   }
 }

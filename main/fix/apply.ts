@@ -6,7 +6,7 @@ import type { Backup, FileChange, FixOutcome, FixPlan, FixRecord, FixStep } from
 import type { Status } from '../../shared/finding';
 import { readFileState, removeFileDurably, writeFileAtomic } from './atomic-file';
 import type { DaemonController } from './controllers';
-import { Journal, listRecords } from './journal';
+import { Journal, JournalError, listRecords } from './journal';
 import { acquireFixLock } from './lock';
 import { TIMER_NAME } from '../prune/schedule';
 import { runCommand } from './controllers';
@@ -214,7 +214,7 @@ export async function undoFix(id: string | undefined, deps: ApplyDeps, force: bo
   const release = await acquireFixLock(deps.stateDir, `undo ${id ?? 'latest'}`, deps.timeouts.lockWaitMs);
   try {
     const recordId = id ?? (await listRecords(deps.stateDir)).records.find((r) => r.outcome === 'applied' || r.outcome === 'unverified' || r.outcome === 'applying')?.id;
-    if (!recordId) throw new Error('no applied fix to undo (see `dockhand fix history`)');
+    if (!recordId) throw new JournalError('no applied fix to undo (see `dockhand fix history`)');
     const journal = await Journal.open(deps.stateDir, recordId);
     const record = journal.record;
     if (record.outcome === 'undone') return { record, conflicts: [], undone: false, message: `${record.id} was already undone` };

@@ -111,6 +111,18 @@ describe('dockhand fix: plan, apply, verify, history, undo', () => {
     assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL);
   });
 
+  test('undo with nothing to undo, an unknown id, or a malformed controller record: a clear message, exit 2', async () => {
+    const empty = { ...d.env, DOCKHAND_STATE_DIR: path.join(d.daemon.dir, 'empty-state') };
+    let r = await dockhand(['fix', 'undo', '--host', d.daemon.host], { env: empty });
+    assert.deepEqual([r.code, r.stderr.trim()], [2, 'dockhand: no applied fix to undo (see `dockhand fix history`)']);
+    r = await dockhand(['fix', 'undo', '20260101T000000Z-abcdef', '--host', d.daemon.host], { env: empty });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no applied fix 20260101T000000Z-abcdef/);
+    r = await dockhand(['fix', 'plan', 'daemon.icc', '--host', d.daemon.host], { env: { ...d.env, DOCKHAND_DAEMON_CONTROLLER: 'systemd' } });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /DOCKHAND_DAEMON_CONTROLLER must be process:/);
+  });
+
   test('a plan whose daemon.json would not start dockerd is refused up front (exit 3), nothing changes', async () => {
     const file = await handPlan(d, [{ op: 'daemon-json.set', file: d.daemon.configPath, path: ['log-level'], value: 'loud' }, { op: 'daemon.restart' }], 'daemon.log-level');
     const pid = await pidOf(d.daemon);

@@ -7,6 +7,14 @@ import path from 'node:path';
 import { type Backup, type FixPlan, type FixRecord, FixRecordSchema, type FixStep } from '../../shared/fix';
 import { type FileState, sha256, writeFileAtomic } from './atomic-file';
 
+/** A request about the journal that cannot be met: no such fix, nothing to undo, a damaged record. */
+export class JournalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JournalError';
+  }
+}
+
 /** Where fixes are journaled: system-wide for root (it changes system files), per user otherwise. */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.DOCKHAND_STATE_DIR) return env.DOCKHAND_STATE_DIR;
@@ -51,7 +59,7 @@ export class Journal {
   }
 
   static async open(state: string, id: string): Promise<Journal> {
-    if (!/^[0-9TZ]+-[0-9a-f]+$/.test(id)) throw new Error(`not a fix id: ${JSON.stringify(id)} (see \`dockhand fix history\`)`);
+    if (!/^[0-9TZ]+-[0-9a-f]+$/.test(id)) throw new JournalError(`not a fix id: ${JSON.stringify(id)} (see \`dockhand fix history\`)`);
     return new Journal(state, await readRecord(path.join(journalDir(state), id)));
   }
 
@@ -102,10 +110,16 @@ export class Journal {
 
 async function readRecord(dir: string): Promise<FixRecord> {
   const text = await fs.readFile(path.join(dir, 'record.json'), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new Error(error.code === 'ENOENT' ? `no applied fix ${path.basename(dir)} (see \`dockhand fix history\`)` : `cannot read the journal at ${dir}: ${error.message}`);
+    throw new JournalError(error.code === 'ENOENT' ? `no applied fix ${path.basename(dir)} (see \`dockhand fix history\`)` : `cannot read the journal at ${dir}: ${error.message}`);
   });
-  const parsed = FixRecordSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`the journal record ${dir}/record.json is damaged: ${parsed.error.issues[0]?.message}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new JournalError(`the journal record ${dir}/record.json is damaged: not JSON`);
+  }
+  const parsed = FixRecordSchema.safeParse(json);
+  if (!parsed.success) throw new JournalError(`the journal record ${dir}/record.json is damaged: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }
 
