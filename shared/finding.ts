@@ -29,6 +29,8 @@ export const CategorySchema = z.enum([
   'wsl-desktop',
   'host',
   'files',
+  /** Findings a policy file adds: required values and waiver bookkeeping. */
+  'policy',
 ]);
 export type Category = z.infer<typeof CategorySchema>;
 
@@ -84,6 +86,21 @@ export const CheckResultSchema = z.object({
 });
 export type CheckResult = z.infer<typeof CheckResultSchema>;
 
+/** A policy waiver that applies to a finding: the risk is accepted, by whom, why and until when. */
+export const WaiverMarkSchema = z.object({
+  reason: z.string(),
+  owner: z.string(),
+  /** Last day the waiver applies (YYYY-MM-DD, inclusive, UTC). */
+  expires: z.string(),
+  /** The waiver in the policy file (path and line). */
+  source: SourceSchema,
+});
+export type WaiverMark = z.infer<typeof WaiverMarkSchema>;
+
+/** How a finding compares with a baseline report: a problem that is new or still there, or one that is gone. */
+export const BaselineStateSchema = z.enum(['new', 'unchanged', 'fixed']);
+export type BaselineState = z.infer<typeof BaselineStateSchema>;
+
 /**
  * One result of one check. The check's metadata (title, rationale, remediation, references) is not repeated in each
  * finding — a thousand containers failing one check would repeat it a thousand times — but listed once in the
@@ -96,5 +113,9 @@ export const FindingSchema = z.object({
   /** The severity that applies to this finding (the check's default unless a policy overrides it). */
   severity: SeveritySchema,
   result: CheckResultSchema,
+  /** Present when a policy waiver applies: the finding still fails or warns, but does not count for --fail-on. */
+  waiver: WaiverMarkSchema.optional(),
+  /** Present with --baseline: fail/warn findings are new or unchanged; one that failed in the baseline and passes now is fixed. */
+  baseline: BaselineStateSchema.optional(),
 });
 export type Finding = z.infer<typeof FindingSchema>;

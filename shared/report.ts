@@ -5,6 +5,7 @@ export { REPORT_SCHEMA_VERSION };
 import { EndpointSchema } from './endpoint';
 import { CollectorRunSchema, DaemonConfigFoundBySchema } from './facts';
 import { CheckMetaSchema, FindingSchema, SeveritySchema, StatusSchema } from './finding';
+import { SourceSchema } from './source';
 
 
 export const HostSummarySchema = z.object({
@@ -27,6 +28,51 @@ export const CountsSchema = z.object({
   /** Failing and warning findings by severity. */
   bySeverity: z.record(SeveritySchema, z.number().int()),
 });
+
+/** What became of one waiver of the policy in this audit. */
+export const WaiverStateSchema = z.object({
+  check: z.string(),
+  /** Target pattern (`*` and `?` wildcards); null: every target of the check. */
+  target: z.string().nullable(),
+  reason: z.string(),
+  owner: z.string(),
+  expires: z.string(),
+  source: SourceSchema,
+  /**
+   * applied: it covers failing or warning findings; expired: past its date, so it covers nothing and is reported;
+   * stale: the check ran and nothing it covers fails or warns; not-evaluated: the check did not run or was skipped.
+   */
+  state: z.enum(['applied', 'expired', 'stale', 'not-evaluated']),
+  /** Ids of the failing or warning findings it matches (for an expired waiver: would have matched). */
+  matches: z.array(z.string()),
+});
+export type WaiverState = z.infer<typeof WaiverStateSchema>;
+
+export const PolicySummarySchema = z.object({
+  /** The policy file, as given. */
+  path: z.string(),
+  /** Checks the policy selected (after include, categories and exclude). */
+  checksSelected: z.number().int(),
+  /** Severity overrides that were applied: check id → severity. */
+  severityOverrides: z.record(z.string(), SeveritySchema),
+  waivers: z.array(WaiverStateSchema),
+});
+export type PolicySummary = z.infer<typeof PolicySummarySchema>;
+
+/** A problem of the baseline report that no longer appears at all (its target is gone, or its check did not run). */
+export const GoneFindingSchema = z.object({ id: z.string(), checkId: z.string(), severity: SeveritySchema, message: z.string() });
+
+export const BaselineSummarySchema = z.object({
+  /** The baseline report, as given. */
+  path: z.string(),
+  generatedAt: z.string().nullable(),
+  new: z.number().int(),
+  unchanged: z.number().int(),
+  /** Fixed findings that are still reported (now passing) plus those that are gone. */
+  fixed: z.number().int(),
+  gone: z.array(GoneFindingSchema),
+});
+export type BaselineSummary = z.infer<typeof BaselineSummarySchema>;
 
 export const ReportSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
@@ -51,6 +97,12 @@ export const ReportSchema = z.object({
     /** 0 to 100: severity-weighted share of applicable checks that pass (see docs). */
     score: z.number().min(0).max(100),
     checksRun: z.number().int(),
+    /** With a policy: failing and warning findings a waiver covers (still counted in byStatus and bySeverity). */
+    waived: z.number().int().optional(),
   }),
+  /** With --policy: what the policy selected, overrode and waived. */
+  policy: PolicySummarySchema.optional(),
+  /** With --baseline: how the findings compare with the previous report. */
+  baseline: BaselineSummarySchema.optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;

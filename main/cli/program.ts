@@ -1,16 +1,20 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { type Facts, FactsSchema } from '../../shared/facts';
 import { SEVERITIES as SEVERITY_ORDER } from '../../shared/constants';
 import type { Severity } from '../../shared/finding';
 import type { JsonValue } from '../../shared/json';
 import { maskSecrets } from '../../shared/mask';
 import type { Report } from '../../shared/report';
-import { runAudit } from '../audit';
+import { evaluateFacts } from '../audit';
 import { CHECKS } from '../checks/registry';
-import { DEFAULT_TIMEOUT_MS } from '../collect/collect';
+import { collectFacts, DEFAULT_TIMEOUT_MS } from '../collect/collect';
 import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
-import { renderText } from '../report/text';
+import { loadPolicy, PolicyError } from '../policy/load';
+import { BaselineError, loadBaseline } from '../report/baseline';
+import { REPORT_FORMATS, renderReport } from '../report/render';
 import { VERSION } from '../version';
 import { registerDiskCommand } from './disk';
 import { registerPruneCommands } from './prune';
@@ -48,15 +52,43 @@ function positiveInt(value: string): number {
   return n;
 }
 
-/** The exit code an audit ends with: threshold hit, else incomplete, else ok. */
+/** The exit code an audit ends with: threshold hit (waived findings do not count), else incomplete, else ok. */
 export function auditExitCode(report: Report, failOn: Severity | 'never'): number {
   if (failOn !== 'never') {
     const limit = SEVERITY_ORDER.indexOf(failOn);
-    const hit = report.findings.some((f) => f.result.status === 'fail' && SEVERITY_ORDER.indexOf(f.severity) <= limit);
+    const hit = report.findings.some((f) => f.result.status === 'fail' && !f.waiver && SEVERITY_ORDER.indexOf(f.severity) <= limit);
     if (hit) return EXIT.findings;
   }
   const unreachable = report.findings.some((f) => f.result.status === 'error');
   return unreachable ? EXIT.incomplete : EXIT.ok;
+}
+
+/** A policy or baseline that cannot be used is bad input: exit 2 with every problem, "FILE:LINE: reason" for a policy. */
+function usageError(error: unknown): never {
+  if (error instanceof PolicyError || error instanceof BaselineError) throw new CliError(error.message, EXIT.usage);
+  throw error;
+}
+
+async function rootHost(dir: string): Promise<RootfsHost> {
+  const st = await fs.stat(dir).catch(() => null);
+  if (!st?.isDirectory()) throw new CliError(`--root ${dir}: not a directory`);
+  return new RootfsHost(dir);
+}
+
+/** A snapshot saved with --facts-out, validated against the facts schema (a wrong file is exit 2, with where it is wrong). */
+async function readFactsFile(file: string): Promise<Facts> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`--facts-in ${file}: ${(error as Error).message}`);
+  }
+  const parsed = FactsSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CliError(`--facts-in ${file}: not a Dockhand facts snapshot: ${issue.path.join('.') || 'top level'}: ${issue.message}`);
+  }
+  return parsed.data;
 }
 
 export function buildProgram(): Command {
@@ -68,7 +100,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addHelpText(
       'after',
-      `\nExit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or unreadable input (incl. a malformed or changed prune plan) · 3 daemon.json will not start dockerd · 4 incomplete: an audit check could not be evaluated, or a prune could not plan or finish (daemon unreachable, file unreadable) · 5 fix rolled back · 6 fix failed · 70 internal error`,
+      `\nExit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or unreadable input (incl. a policy file with errors, FILE:LINE: reason, and a malformed or changed prune plan) · 3 daemon.json will not start dockerd · 4 incomplete: an audit check could not be evaluated, or a prune could not plan or finish (daemon unreachable, file unreadable) · 5 fix rolled back · 6 fix failed · 70 internal error`,
     );
 
   program
@@ -78,7 +110,11 @@ export function buildProgram(): Command {
     .option('-c, --context <name>', 'docker context to use')
     .option('--config-file <path>', 'daemon.json to audit instead of the one the daemon uses')
     .option('--flags <args>', 'dockerd flags to assume instead of the running process/unit ones')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--root <dir>', 'audit an offline root filesystem (an unpacked image, a mounted VM disk) instead of a live host').conflicts(['host', 'context']))
+    .addOption(new Option('--facts-in <file>', 'evaluate a saved facts snapshot (from --facts-out) instead of collecting').conflicts(['host', 'context', 'root', 'configFile', 'flags']))
+    .option('--policy <file>', 'policy file (YAML; schema: docs/schema/policy.schema.json): checks, severities, required values, thresholds, waivers')
+    .option('--baseline <file>', 'an earlier JSON report: mark each finding new, unchanged or fixed')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--facts-out <file>', 'also save the collected facts snapshot (secrets masked)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a failing finding has this severity or higher').choices([...SEVERITY_ORDER, 'never']).default('never'))
@@ -91,16 +127,30 @@ export function buildProgram(): Command {
     .option('--no-color', 'no ANSI colours')
     .option('--pretty', 'indent JSON output (the default only when writing to a terminal)')
     .action(async (opts) => {
-      const { facts, report } = await runAudit({
-        host: new LocalHost(),
-        endpoint: { host: opts.host, context: opts.context },
-        configFile: opts.configFile,
-        flags: opts.flags !== undefined ? splitFlags(opts.flags) : undefined,
-        timeoutMs: opts.timeout,
-        context: { options: checkOptions(opts) },
-      });
+      const t0 = performance.now();
+      // Inputs first: a bad policy or baseline is a usage error (exit 2) before anything is collected.
+      const [policy, baseline] = await Promise.all([
+        opts.policy ? loadPolicy(opts.policy).catch(usageError) : null,
+        opts.baseline ? loadBaseline(opts.baseline).catch(usageError) : null,
+      ]);
+      const facts = opts.factsIn
+        ? await readFactsFile(opts.factsIn)
+        : await collectFacts({
+            host: opts.root ? await rootHost(opts.root) : new LocalHost(),
+            root: opts.root ? path.resolve(opts.root) : null,
+            endpoint: { host: opts.host, context: opts.context },
+            configFile: opts.configFile,
+            flags: opts.flags !== undefined ? splitFlags(opts.flags) : undefined,
+            timeoutMs: opts.timeout,
+          });
+      const report = evaluateFacts(facts, { context: { options: checkOptions(opts) }, policy, baseline });
+      report.durationMs = Math.round(performance.now() - t0);
       if (opts.factsOut) await emit(`${JSON.stringify(maskSecrets(facts as unknown as JsonValue), null, 2)}\n`, opts.factsOut);
-      const text = opts.format === 'json' ? jsonText(report, opts.output, opts.pretty) : renderText(report, { color: useColor(process.stdout, opts.output, opts.color), verbose: opts.verbose });
+      const text = renderReport(report, opts.format, {
+        json: (value) => jsonText(value, opts.output, opts.pretty),
+        color: useColor(process.stdout, opts.output, opts.color),
+        verbose: opts.verbose,
+      });
       await emit(text, opts.output);
       process.exitCode = auditExitCode(report, opts.failOn);
     });

@@ -3,7 +3,7 @@ import type { CheckMeta, Finding, Severity, Status } from '../../shared/finding'
 import { SEVERITIES as SEVERITY_ORDER, STATUSES, REPORT_SCHEMA_VERSION } from '../../shared/constants';
 import type { JsonValue } from '../../shared/json';
 import { maskSecrets } from '../../shared/mask';
-import type { Report } from '../../shared/report';
+import type { BaselineSummary, PolicySummary, Report } from '../../shared/report';
 import { isDesktop, isRootless } from '../checks/applicability';
 import { VERSION } from '../version';
 
@@ -42,7 +42,7 @@ export function counts(findings: readonly Finding[]): Report['summary']['byStatu
   return { byStatus, bySeverity } as never;
 }
 
-/** Most severe failures first, then by status, then by id: the order every renderer shows. */
+/** Most severe failures first, then by status (waived problems after the rest of their status), then by id: the order every renderer shows. */
 const STATUS_RANK: Record<Status, number> = { fail: 0, error: 1, warn: 2, info: 3, pass: 4, skipped: 5 };
 const SEVERITY_RANK = Object.fromEntries(SEVERITY_ORDER.map((s, i) => [s, i])) as Record<Severity, number>;
 
@@ -50,6 +50,7 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
       STATUS_RANK[a.result.status] - STATUS_RANK[b.result.status] ||
+      Number(a.waiver !== undefined) - Number(b.waiver !== undefined) ||
       SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
       // Code-unit order, not localeCompare: ids are ASCII and a report can hold tens of thousands of findings.
       (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
@@ -68,7 +69,12 @@ function maskFinding(f: Finding): Finding {
   return { ...f, result: { ...f.result, message, evidence: evidence ?? f.result.evidence } };
 }
 
-export function buildReport(facts: Facts, checks: readonly CheckMeta[], findings: readonly Finding[], durationMs: number): Report {
+export interface ReportExtras {
+  policy?: PolicySummary;
+  baseline?: BaselineSummary;
+}
+
+export function buildReport(facts: Facts, checks: readonly CheckMeta[], findings: readonly Finding[], durationMs: number, extras: ReportExtras = {}): Report {
   const host = facts.host.ok ? facts.host.value : null;
   const info = facts.info.ok ? facts.info.value : null;
   const engine = facts.engine.ok ? facts.engine.value : null;
@@ -101,6 +107,14 @@ export function buildReport(facts: Facts, checks: readonly CheckMeta[], findings
     timings: facts.collectors,
     checks: [...checks],
     findings: sorted,
-    summary: { ...counts(sorted), score: score(sorted), checksRun: new Set(sorted.map((f) => f.checkId)).size },
+    summary: {
+      ...counts(sorted),
+      score: score(sorted),
+      checksRun: new Set(sorted.map((f) => f.checkId)).size,
+      ...(extras.policy && { waived: sorted.filter((f) => f.waiver).length }),
+    },
+    // Policy reasons and baseline messages are user input: masked like everything else a report carries.
+    ...(extras.policy && { policy: maskSecrets(extras.policy as unknown as JsonValue) as unknown as PolicySummary }),
+    ...(extras.baseline && { baseline: maskSecrets(extras.baseline as unknown as JsonValue) as unknown as BaselineSummary }),
   };
 }

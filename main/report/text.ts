@@ -2,6 +2,7 @@ import type { CheckMeta, Finding, Severity, Status } from '../../shared/finding'
 import { describeSource } from '../../shared/describe-source';
 import type { Report } from '../../shared/report';
 import { formatMs } from '../util/timeout';
+import { referenceTexts, waiverText } from './view';
 
 export interface TextOptions {
   color: boolean;
@@ -37,7 +38,10 @@ function valueText(value: unknown): string {
 function detailed(f: Finding, check: CheckMeta, paint: Paint): string {
   const status = paint(STATUS_COLOR[f.result.status], f.result.status.toUpperCase().padEnd(5));
   const severity = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
-  const lines = [`${status} ${severity} ${paint('bold', f.id)}  ${check.title}`, wrap(f.result.message, '      ')];
+  const marks = [f.waiver ? 'WAIVED' : '', f.baseline ? f.baseline.toUpperCase() : ''].filter(Boolean).map((m) => paint('cyan', `[${m}]`));
+  const lines = [`${status} ${severity} ${paint('bold', f.id)}  ${check.title}${marks.length ? ` ${marks.join(' ')}` : ''}`, wrap(f.result.message, '      ')];
+  const waiver = waiverText(f);
+  if (waiver) lines.push(paint('cyan', wrap(`Waiver: ${waiver}`, '      ')));
   if (f.result.status === 'fail' || f.result.status === 'warn') lines.push(paint('gray', wrap(`Why: ${check.rationale}`, '      ')));
   if (f.result.evidence.length > 0) {
     lines.push('      Evidence:');
@@ -46,7 +50,7 @@ function detailed(f: Finding, check: CheckMeta, paint: Paint): string {
   if (f.result.status === 'fail' || f.result.status === 'warn') {
     lines.push(wrap(`Fix: ${check.remediation}${f.result.fix ? ` [dockhand fix ${f.result.fix.id}]` : ''}`, '      '));
   }
-  const refs = check.references.map((r) => (r.id ? `${r.title} ${r.id}` : r.url ? `${r.title} <${r.url}>` : r.title));
+  const refs = referenceTexts(check);
   if (refs.length > 0 && f.result.status !== 'pass') lines.push(paint('gray', `      Ref: ${refs.join('; ')}`));
   return lines.join('\n');
 }
@@ -71,6 +75,8 @@ export function renderText(report: Report, options: TextOptions): string {
     out.push(`Engine:      ${paint('red', 'not reachable')}${report.engineError ? paint('gray', ` (${report.engineError})`) : ''}`);
   }
   out.push(`Host:        ${[h.os, h.kernel && `kernel ${h.kernel}`].filter(Boolean).join(' · ') || 'unknown'}`);
+  if (report.policy) out.push(`Policy:      ${report.policy.path} (${report.policy.checksSelected} checks, ${report.policy.waivers.length} waivers)`);
+  if (report.baseline) out.push(`Baseline:    ${report.baseline.path}: ${report.baseline.new} new, ${report.baseline.unchanged} unchanged, ${report.baseline.fixed} fixed`);
   if (report.daemonConfig) {
     out.push(`daemon.json: ${report.daemonConfig.path}${report.daemonConfig.exists ? '' : ' (does not exist)'}  ${paint('gray', `(${report.daemonConfig.reason})`)}`);
   }
@@ -78,7 +84,7 @@ export function renderText(report: Report, options: TextOptions): string {
   // bySeverity counts failures and warnings together: label it so it is not read as a split of "failed".
   const bySeverity = (['critical', 'high', 'medium', 'low'] as const).filter((sev) => s.bySeverity[sev] > 0).map((sev) => `${s.bySeverity[sev]} ${sev}`);
   out.push(
-    `Score ${paint('bold', `${s.score}/100`)} · ${s.byStatus.fail} failed · ${s.byStatus.warn} warnings${bySeverity.length ? ` (by severity: ${bySeverity.join(', ')})` : ''} · ${s.byStatus.pass} passed · ${s.byStatus.skipped} skipped · ${s.byStatus.error} errors · ${formatMs(report.durationMs)}`,
+    `Score ${paint('bold', `${s.score}/100`)} · ${s.byStatus.fail} failed · ${s.byStatus.warn} warnings${bySeverity.length ? ` (by severity: ${bySeverity.join(', ')})` : ''} · ${s.byStatus.pass} passed · ${s.byStatus.skipped} skipped · ${s.byStatus.error} errors${s.waived !== undefined ? ` · ${s.waived} waived` : ''} · ${formatMs(report.durationMs)}`,
   );
   const checks = new Map(report.checks.map((c) => [c.id, c]));
   const meta = (f: Finding): CheckMeta => checks.get(f.checkId)!;
