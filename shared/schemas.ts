@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FactsSchema } from './facts';
 import { FIX_PLAN_SCHEMA_VERSION, FixPlanSchema, FixRecordSchema } from './fix';
+import { POLICY_VERSION, PolicySchema } from './policy';
 import { PreflightResultSchema } from './preflight';
 import { DiskReportSchema, PRUNE_PLAN_VERSION, PrunePlanSchema, PruneProgressSchema, PruneResultSchema } from './prune';
 import { REPORT_SCHEMA_VERSION, ReportSchema } from './report';
@@ -22,5 +23,6 @@ export function publishedSchemas(): Record<string, object> {
     'prune-progress.schema.json': make(PruneProgressSchema, 'prune-progress-1.json', 'Dockhand prune progress event'),
     'prune-result.schema.json': make(PruneResultSchema, 'prune-result-1.json', 'Dockhand prune result'),
     'disk.schema.json': make(DiskReportSchema, 'disk-1.json', 'Dockhand disk usage report'),
+    'policy.schema.json': make(PolicySchema, `policy-${POLICY_VERSION}.json`, 'Dockhand policy file (YAML)'),
   };
 }

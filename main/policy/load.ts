@@ -93,7 +93,8 @@ function zodProblems(error: z.ZodError, doc: Document, counter: LineCounter): Po
     }
     const where = path.length ? `${pathText(path)}: ` : '';
     const line = typeof path.at(-1) === 'string' ? lineOf(doc, counter, path.slice(0, -1), String(path.at(-1))) : lineOf(doc, counter, path);
-    problems.push({ line, message: `${where}${issue.message}` });
+    const missing = /^Invalid input: expected (.+), received undefined$/.exec(issue.message);
+    problems.push({ line, message: `${where}${missing ? `required, and missing (expected ${missing[1]})` : issue.message}` });
   }
   return problems;
 }
