@@ -45,7 +45,8 @@ export type RequiredValue = z.infer<typeof RequiredValueSchema>;
 export const IsoDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
+  // Only what the pattern let through is checked as a date, so one mistake gives one message.
+  .refine((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || (!Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d)), 'not a calendar date');
 
 export const WaiverSchema = z.strictObject({
   check: CheckIdSchema.describe('the check whose findings are waived'),

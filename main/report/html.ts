@@ -102,7 +102,7 @@ function card(kind: string, n: number | string, label: string): string {
 function contextRows(report: Report): string {
   const hs = report.host;
   const rows: [string, string][] = [
-    ['Audited', report.mode === 'offline-root' ? `offline root filesystem (${subject(report)})` : subject(report)],
+    ['Audited', subject(report)],
     ['Endpoint', report.endpoint ? `${report.endpoint.host} (${report.endpoint.reason})` : (report.endpointError ?? 'none')],
     ['Engine', hs.engineVersion ? `${hs.engineVersion}${hs.storageDriver ? ` · storage ${hs.storageDriver}` : ''}${hs.loggingDriver ? ` · logging ${hs.loggingDriver}` : ''}` : `not reachable${report.engineError ? ` (${report.engineError})` : ''}`],
     ['Host', [hs.os, hs.kernel && `kernel ${hs.kernel}`].filter(Boolean).join(' · ') || 'unknown'],

@@ -11,11 +11,14 @@ export interface PageCheck {
   externalRequests: string[];
   /** Text of the page as a reader sees it. */
   text: string;
-  /** Height in CSS pixels when printed to A4 (a PDF is made to prove it prints). */
+  /** Size of the page printed to A4: a PDF is made to prove it prints. */
   pdfBytes: number;
 }
 
-/** Opens an HTML file with JavaScript disabled, saves a full-page screenshot and prints it to PDF. */
+/**
+ * Opens an HTML file with JavaScript disabled, saves a full-page screenshot (and the first screen alone, `-top.png`,
+ * which is what a person sees on opening it) and prints it to PDF.
+ */
 export async function screenshotHtml(file: string, png: string): Promise<PageCheck> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
@@ -29,6 +32,7 @@ export async function screenshotHtml(file: string, png: string): Promise<PageChe
     await page.goto(url, { waitUntil: 'load' });
     await fs.mkdir(path.dirname(png), { recursive: true });
     await page.screenshot({ path: png, fullPage: true });
+    await page.screenshot({ path: png.replace(/\.png$/, '-top.png') });
     const text = await page.innerText('body');
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     return { externalRequests, text, pdfBytes: pdf.length };
