@@ -4,7 +4,15 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const APT_PACKAGES = { dockerd: 'docker.io', '/bin/busybox': 'busybox-static', unshare: 'util-linux', docker: 'docker.io' };
+const APT_PACKAGES = {
+  dockerd: 'docker.io',
+  '/bin/busybox': 'busybox-static',
+  unshare: 'util-linux',
+  docker: 'docker.io',
+  // Debian's Chromium drives the e2e tests (Playwright's own browser download cannot run here), with real fonts.
+  '/usr/bin/chromium': 'chromium',
+  '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf': 'fonts-liberation',
+};
 
 function has(tool) {
   if (tool.startsWith('/')) {
