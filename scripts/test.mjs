@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const APT_PACKAGES = { dockerd: 'docker.io', '/bin/busybox': 'busybox-static', unshare: 'util-linux', docker: 'docker.io' };
+const APT_PACKAGES = { dockerd: 'docker.io', '/bin/busybox': 'busybox-static', unshare: 'util-linux', docker: 'docker.io', chattr: 'e2fsprogs', setpriv: 'util-linux' };
 
 function has(tool) {
   if (tool.startsWith('/')) {

@@ -194,6 +194,7 @@ function describeWriteError(error: NodeJS.ErrnoException, file: string): string 
   switch (error.code) {
     case 'EACCES':
     case 'EPERM':
+      if (process.getuid?.() === 0) return `permission denied replacing ${file} even as root (${error.code}): is it immutable (lsattr shows "i") or on a protected mount?`;
       return `permission denied writing ${file}: run the fix as root (dockhand elevates with pkexec or sudo when needed)`;
     case 'EROFS':
       return `${file} is on a read-only filesystem`;

@@ -275,6 +275,26 @@ describe('fix faults: the host is never left worse', () => {
     }
   });
 
+  test('permission denied (an immutable daemon.json, which even root cannot replace): clear error, original intact', async () => {
+    const d = await start();
+    try {
+      const pid = await pidOf(d.daemon);
+      await run('chattr', ['+i', d.daemon.configPath]);
+      try {
+        const r = await applyJson(d, ['daemon.live-restore']);
+        assert.equal(r.code, 6, r.stderr);
+        assert.match(r.record!.message, /permission denied replacing .*daemon\.json even as root \(EPERM\): is it immutable/);
+      } finally {
+        await run('chattr', ['-i', d.daemon.configPath]);
+      }
+      assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL);
+      assert.deepEqual((await fs.readdir(d.daemon.dir)).filter((n) => n.includes('.tmp')), [], 'the temporary copy is cleaned up');
+      assert.equal(await pidOf(d.daemon), pid, 'never restarted');
+    } finally {
+      await d.daemon.stop();
+    }
+  });
+
   test('two applies of plans made against the same file: one applies, the other is refused, never a mixed file', async () => {
     const d = await start();
     try {
