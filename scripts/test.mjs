@@ -9,7 +9,9 @@ const APT_PACKAGES = {
   '/bin/busybox': 'busybox-static',
   unshare: 'util-linux',
   docker: 'docker.io',
-  // Debian's Chromium drives the e2e tests (Playwright's own browser download cannot run here), with real fonts.
+  chattr: 'e2fsprogs',
+  setpriv: 'util-linux',
+  // Debian's Chromium drives the browser tests (Playwright's own browser download cannot run here), with real fonts.
   '/usr/bin/chromium': 'chromium',
   '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf': 'fonts-liberation',
 };

@@ -28,11 +28,11 @@ export interface ApplyDeps {
 
 const GOOD: readonly Status[] = ['pass', 'info', 'skipped'];
 
-export async function waitForDaemon(ping: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+export async function waitForDaemon(ping: () => Promise<boolean>, timeoutMs: number, gone: () => boolean = () => false): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await ping().catch(() => false)) return true;
-    if (Date.now() >= deadline) return false;
+    if (Date.now() >= deadline || gone()) return false;
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -84,11 +84,14 @@ async function restartAndWait(plan: FixPlan, deps: ApplyDeps, journal: Journal, 
     await journal.step('restart', false, (error as Error).message);
     return (error as Error).message;
   }
-  if (await waitForDaemon(deps.ping, timeouts.upMs)) {
+  const t0 = Date.now();
+  if (await waitForDaemon(deps.ping, timeouts.upMs, () => controller.exited?.() ?? false)) {
     await journal.step('wait', true, 'the daemon answers again');
     return null;
   }
-  const message = `the daemon did not answer within ${Math.round(timeouts.upMs / 1000)} s after the restart`;
+  const message = controller.exited?.()
+    ? `the daemon exited ${((Date.now() - t0) / 1000).toFixed(1)} s after it was started again`
+    : `the daemon did not answer within ${Math.round(timeouts.upMs / 1000)} s after the restart`;
   await journal.step('wait', false, message);
   return message;
 }
@@ -191,6 +194,7 @@ function describeWriteError(error: NodeJS.ErrnoException, file: string): string 
   switch (error.code) {
     case 'EACCES':
     case 'EPERM':
+      if (process.getuid?.() === 0) return `permission denied replacing ${file} even as root (${error.code}): is it immutable (lsattr shows "i") or on a protected mount?`;
       return `permission denied writing ${file}: run the fix as root (dockhand elevates with pkexec or sudo when needed)`;
     case 'EROFS':
       return `${file} is on a read-only filesystem`;

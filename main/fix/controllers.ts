@@ -2,7 +2,7 @@
 // (WSL distributions without systemd), Docker Desktop (it cannot be restarted silently: the user is told), or a
 // process started by hand (pidfile + its recorded arguments), which is also what the tests use.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, openSync, promises as fs } from 'node:fs';
+import { closeSync, existsSync, openSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -27,6 +27,8 @@ export interface DaemonController {
   restart(timeoutMs: number): Promise<void>;
   /** Why the daemon may have failed to start: the last lines of its log, when the controller knows where it is. */
   diagnose?(): Promise<string | null>;
+  /** True once the daemon it started has exited: no point waiting for it to answer. */
+  exited?(): boolean;
 }
 
 export class ControllerError extends Error {
@@ -130,7 +132,9 @@ async function waitForExit(pid: number, ms: number): Promise<boolean> {
 
 export function processController(record: ProcessRecord): DaemonController {
   const argvText = record.argv.join(' ');
+  let childExited = false;
   return {
+    exited: () => childExited,
     kind: 'process',
     detail: `a dockerd started by hand (pidfile ${record.pidfile}), restarted with: ${argvText}`,
     canRestart: true,
@@ -155,11 +159,17 @@ export function processController(record: ProcessRecord): DaemonController {
         }
       }
       const out = record.log ? openSync(record.log, 'a') : 'ignore';
+      childExited = false;
       const child = spawn(record.argv[0]!, record.argv.slice(1), { cwd: record.cwd, detached: true, stdio: ['ignore', out, out] });
-      await new Promise<void>((resolve, reject) => {
-        child.once('spawn', resolve);
-        child.once('error', (error) => reject(new ControllerError(`cannot start ${record.argv[0]}: ${error.message}`)));
-      });
+      child.once('exit', () => (childExited = true));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          child.once('spawn', resolve);
+          child.once('error', (error) => reject(new ControllerError(`cannot start ${record.argv[0]}: ${error.message}`)));
+        });
+      } finally {
+        if (typeof out === 'number') closeSync(out);
+      }
       child.unref();
     },
   };

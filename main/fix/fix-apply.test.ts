@@ -215,7 +215,8 @@ describe('fix faults: the host is never left worse', () => {
       const r = await applyJson(d, [file], ['--up-timeout', '15000']);
       assert.equal(r.code, 5, r.stderr);
       assert.equal(r.record!.outcome, 'rolled-back');
-      assert.match(r.record!.message, /did not come back with the change/);
+      assert.match(r.record!.message, /did not come back with the change \(the daemon exited [\d.]+ s after it was started again\)/);
+      assert.match(r.record!.message, /graphdriver|btrfs/, 'says why, from the daemon\'s own log');
       assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL);
       assert.ok(await ping(d.daemon.socket), 'the daemon is up again');
     } finally {
@@ -271,6 +272,26 @@ describe('fix faults: the host is never left worse', () => {
       await d.daemon.stop();
       await run('umount', ['-l', mnt]).catch(() => undefined);
       await fs.rm(mnt, { recursive: true, force: true });
+    }
+  });
+
+  test('permission denied (an immutable daemon.json, which even root cannot replace): clear error, original intact', async () => {
+    const d = await start();
+    try {
+      const pid = await pidOf(d.daemon);
+      await run('chattr', ['+i', d.daemon.configPath]);
+      try {
+        const r = await applyJson(d, ['daemon.live-restore']);
+        assert.equal(r.code, 6, r.stderr);
+        assert.match(r.record!.message, /permission denied replacing .*daemon\.json even as root \(EPERM\): is it immutable/);
+      } finally {
+        await run('chattr', ['-i', d.daemon.configPath]);
+      }
+      assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL);
+      assert.deepEqual((await fs.readdir(d.daemon.dir)).filter((n) => n.includes('.tmp')), [], 'the temporary copy is cleaned up');
+      assert.equal(await pidOf(d.daemon), pid, 'never restarted');
+    } finally {
+      await d.daemon.stop();
     }
   });
 
