@@ -99,7 +99,7 @@ waivers:
 /** Builds an image carrying `files` on the private daemon, exports a container of it and unpacks it: the root to audit. */
 async function buildAndUnpack(daemon: PrivateDockerd, work: string, name: string, files: Record<string, string>): Promise<string> {
   const context = path.join(work, `${name}-context`);
-  for (const [file, text] of Object.entries(files)) await put(path.join(context, 'rootfs'), file, text, file === '/etc/subuid' || file === '/etc/subgid' ? 0o644 : 0o644);
+  for (const [file, text] of Object.entries(files)) await put(path.join(context, 'rootfs'), file, text);
   await fs.writeFile(path.join(context, 'Dockerfile'), 'FROM dockhand-test/busybox:1\nCOPY rootfs/ /\n');
   await daemon.docker(['build', '-q', '-t', `golden/${name}:1`, context]);
   await daemon.docker(['create', '--name', `golden-${name}`, `golden/${name}:1`]);

@@ -117,7 +117,7 @@ export function buildProgram(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--facts-out <file>', 'also save the collected facts snapshot (secrets masked)')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a failing finding has this severity or higher').choices([...SEVERITY_ORDER, 'never']).default('never'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a failing finding no policy waiver covers has this severity or higher').choices([...SEVERITY_ORDER, 'never']).default('never'))
     .option('--timeout <ms>', 'time limit per collector, in milliseconds', positiveInt, DEFAULT_TIMEOUT_MS)
     .option('--internal-domain <domain>', 'a domain NO_PROXY must cover (repeatable, or comma-separated)', collect)
     .option('--trusted-user <user>', 'a user allowed in the docker group (repeatable, or comma-separated)', collect)
