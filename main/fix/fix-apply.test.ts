@@ -118,6 +118,10 @@ describe('dockhand fix: plan, apply, verify, history, undo', () => {
     r = await dockhand(['fix', 'undo', '20260101T000000Z-abcdef', '--host', d.daemon.host], { env: empty });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /no applied fix 20260101T000000Z-abcdef/);
+    r = await dockhand(['fix', 'plan', 'daemon.experimental', '--host', d.daemon.host], { env: d.env });
+    assert.deepEqual([r.code, r.stderr.trim()], [2, 'dockhand: daemon.experimental passes on this host: there is nothing to fix']);
+    r = await dockhand(['fix', 'plan', 'no.such-check', '--host', d.daemon.host], { env: d.env });
+    assert.match(r.stderr, /no check no\.such-check \(see `dockhand checks`\)/);
     r = await dockhand(['fix', 'plan', 'daemon.icc', '--host', d.daemon.host], { env: { ...d.env, DOCKHAND_DAEMON_CONTROLLER: 'systemd' } });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /DOCKHAND_DAEMON_CONTROLLER must be process:/);

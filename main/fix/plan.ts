@@ -132,8 +132,13 @@ export async function planFix(facts: Facts, report: Report, request: PlanRequest
   // An info finding with a fix (no scheduled cleanup on a workstation) is something the user may still choose to fix.
   const failing = findings.filter((f) => (f.result.status === 'fail' || f.result.status === 'warn' || f.result.status === 'info') && f.result.fix);
   if (failing.length === 0) {
-    const status = findings[0]?.result.status ?? 'not reported';
-    throw new PlanRefusedError(`${request.checkId} is ${status} on this host: there is nothing to fix${findings[0]?.result.fix === null && status !== 'pass' ? ' automatically' : ''}`);
+    const first = findings[0];
+    if (!first) throw new PlanRefusedError(`${request.checkId} reported nothing${request.target ? ` for ${request.target}` : ''} on this host`);
+    if (first.result.status === 'error' || first.result.status === 'skipped') {
+      throw new PlanRefusedError(`${request.checkId} could not be judged here (${first.result.reason ?? first.result.message}): nothing to plan until it can`);
+    }
+    if (first.result.status === 'pass') throw new PlanRefusedError(`${request.checkId} passes on this host: there is nothing to fix`);
+    throw new PlanRefusedError(`${request.checkId} has no automatic fix: ${meta.remediation}`);
   }
   const targets = new Set(failing.map((f) => JSON.stringify(f.result.fix)));
   if (targets.size > 1) {
