@@ -6,4 +6,4 @@ export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const
 export const STATUSES = ['pass', 'fail', 'warn', 'info', 'skipped', 'error'] as const;
 export const FACTS_SCHEMA_VERSION = 1;
 /** Bumped on any incompatible change to the Report; every output format is derived from that shape. */
-export const REPORT_SCHEMA_VERSION = '1.0.0';
+export const REPORT_SCHEMA_VERSION = '1.1.0';

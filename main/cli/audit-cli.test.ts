@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ReportSchema } from '../../shared/report';
+import { REPORT_SCHEMA_VERSION, ReportSchema } from '../../shared/report';
 import { dockhand } from '../../test/support/cli';
 import { importBusybox, type PrivateDockerd, startDockerd } from '../../test/support/dockerd';
 
@@ -40,7 +40,7 @@ describe('dockhand audit (the command)', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '');
     const report = ReportSchema.parse(JSON.parse(await fs.readFile(file, 'utf8')));
-    assert.equal(report.schemaVersion, '1.0.0');
+    assert.equal(report.schemaVersion, REPORT_SCHEMA_VERSION);
     assert.ok(report.timings.length >= 10);
     assert.ok(report.summary.score < 100);
     assert.equal((await fs.readFile(file, 'utf8')).trimEnd().split('\n').length, 1, 'compact unless --pretty');
