@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHANNEL_NAME_LIST, EVENT_NAME_LIST } from './api-names';
 import { CollectorRunSchema } from './facts';
 import { ReportSchema } from './report';
 
@@ -168,7 +169,7 @@ export type ChannelInput<C extends ChannelName> = z.input<Channels[C]['input']>;
 export type ChannelParsedInput<C extends ChannelName> = z.output<Channels[C]['input']>;
 export type ChannelOutput<C extends ChannelName> = z.output<Channels[C]['output']>;
 
-export const CHANNEL_NAMES = Object.keys(CHANNELS) as ChannelName[];
+export const CHANNEL_NAMES: readonly ChannelName[] = CHANNEL_NAME_LIST;
 
 export function isChannelName(name: unknown): name is ChannelName {
   return typeof name === 'string' && Object.hasOwn(CHANNELS, name);
@@ -202,7 +203,14 @@ export const EVENTS = {
 export type Events = typeof EVENTS;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
-export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+export const EVENT_NAMES: readonly EventName[] = EVENT_NAME_LIST;
+
+// The name lists the preload uses must be exactly the maps' keys: adding a channel without its name fails to compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const channelNamesMatch: Same<(typeof CHANNEL_NAME_LIST)[number], ChannelName> = true;
+const eventNamesMatch: Same<(typeof EVENT_NAME_LIST)[number], EventName> = true;
+void channelNamesMatch;
+void eventNamesMatch;
 
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && Object.hasOwn(EVENTS, name);
@@ -233,8 +241,4 @@ export interface DockhandTransport {
   subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
-/** Electron's preload exposes this on window under this name. */
-export const PRELOAD_GLOBAL = 'dockhand';
-/** IPC channel names: one per API channel, plus one for events, all under this prefix. */
-export const IPC_PREFIX = 'dockhand:';
-export const IPC_EVENT_CHANNEL = 'dockhand:event';
+export { IPC_EVENT_CHANNEL, IPC_PREFIX, PRELOAD_GLOBAL } from './api-names';
