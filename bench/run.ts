@@ -7,11 +7,11 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { build } from 'esbuild';
-import http from 'node:http';
 import path from 'node:path';
 import { importBusybox, startDockerd } from '../test/support/dockerd';
 import { mapLimit } from '../main/util/timeout';
 import { apiFloor } from './engine-floor';
+import { post } from './engine-post';
 
 const SIZES = (process.env.BENCH_SIZES ?? '0,100,1000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -20,19 +20,6 @@ const RUNNING = process.env.BENCH_RUNNING === '1';
 const BIN = path.resolve(import.meta.dirname, '../bin/dockhand.cjs');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-function post(socketPath: string, resource: string, body: unknown): Promise<{ status: number; json: unknown }> {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = http.request({ socketPath, path: resource, method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null }));
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
-}
 
 function timeProcess(args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -8,8 +8,8 @@ import { Banner } from '../components/Banner';
 import { ScoreRing, scoreVerdict } from '../components/ScoreRing';
 import { formatBytes, formatDuration, groupDigits, relativeTime } from '../lib/format';
 import { engineGuidance } from '../lib/guidance';
-import { indexFindings } from '../lib/findings-model';
-import { SEVERITY_LABEL } from '../lib/labels';
+import { type IndexedFinding, indexFindings } from '../lib/findings-model';
+import { SEVERITY_LABEL, STATUS_LABEL, STATUS_ORDER } from '../lib/labels';
 import { hrefFor } from '../lib/route';
 import { navigate, useApp, useStore } from '../state/hooks';
 
@@ -91,6 +91,31 @@ function ScoreCard({ report }: { report: Report }) {
 
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
 
+/** Every finding by status, as one bar: how much of the audit passed, failed, or could not be judged. */
+function StatusBreakdown({ report }: { report: Report }) {
+  const total = report.findings.length || 1;
+  const statuses = STATUS_ORDER.filter((s) => report.summary.byStatus[s] > 0);
+  return (
+    <>
+      <div className="status-bar" aria-hidden="true">
+        {statuses.map((s) => (
+          <span key={s} className={`bar-${s}`} style={{ width: `${(100 * report.summary.byStatus[s]) / total}%` }} />
+        ))}
+      </div>
+      <ul className="status-legend" aria-label="Findings by status">
+        {STATUS_ORDER.map((s) => (
+          <li key={s}>
+            <span className={`swatch bar-${s}`} aria-hidden="true" />
+            <a href={hrefFor('findings', { status: s })}>
+              {groupDigits(report.summary.byStatus[s])} {STATUS_LABEL[s].toLowerCase()}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 function SeverityTiles({ report }: { report: Report }) {
   return (
     <section className="card" aria-labelledby="severity-title">
@@ -108,14 +133,29 @@ function SeverityTiles({ report }: { report: Report }) {
           </li>
         ))}
       </ul>
+      <StatusBreakdown report={report} />
     </section>
   );
 }
 
+/**
+ * The worst failing checks, one line each however many containers fail them: the report is sorted worst first, so
+ * the first finding of each check is its worst.
+ */
+function topProblems(report: Report, limit: number): { first: IndexedFinding; count: number }[] {
+  const byCheck = new Map<string, { first: IndexedFinding; count: number }>();
+  for (const item of indexFindings(report)) {
+    const status = item.finding.result.status;
+    if (status !== 'fail' && status !== 'error') continue;
+    const seen = byCheck.get(item.finding.checkId);
+    if (seen) seen.count++;
+    else if (byCheck.size < limit) byCheck.set(item.finding.checkId, { first: item, count: 1 });
+  }
+  return [...byCheck.values()];
+}
+
 function TopProblems({ report }: { report: Report }) {
-  const top = indexFindings(report)
-    .filter((i) => i.finding.result.status === 'fail' || i.finding.result.status === 'error')
-    .slice(0, 6);
+  const top = topProblems(report, 6);
   return (
     <section className="card" aria-labelledby="top-title">
       <div className="card-head">
@@ -128,15 +168,13 @@ function TopProblems({ report }: { report: Report }) {
         <p className="empty">Nothing failed. Well kept.</p>
       ) : (
         <ul className="top-list">
-          {top.map(({ finding, check }) => (
+          {top.map(({ first: { finding }, count }) => (
             <li key={finding.id}>
-              <a href={hrefFor('findings', { focus: finding.id })} className="top-item">
+              <a href={hrefFor('findings', { focus: finding.id })} className="top-item" title={finding.result.message}>
                 <SeverityBadge severity={finding.severity} />
                 <StatusBadge status={finding.result.status} />
-                <span className="top-title">
-                  {check.title}
-                  {finding.result.target && <span className="muted"> · {finding.result.target}</span>}
-                </span>
+                <span className="top-title">{finding.result.message}</span>
+                {count > 1 && <span className="top-count">+{count - 1} more</span>}
               </a>
             </li>
           ))}
