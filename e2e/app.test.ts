@@ -243,9 +243,9 @@ describe('the app over dockhand serve, against a real dockerd', () => {
       ] as const) {
         await page.goto(`${served.origin}/#/${screen}`);
         await page.locator(ready).waitFor();
+        await screenshot(page, `${screen}-${scheme}`);
         const violations = await axeViolations(page);
         assert.deepEqual(violations, [], `${screen} (${scheme})`);
-        await screenshot(page, `${screen}-${scheme}`);
       }
     }
     await page.emulateMedia({ colorScheme: 'light' });

@@ -2,7 +2,7 @@ import { LayoutDashboard, ListChecks, RefreshCw, Settings as SettingsIcon } from
 import { useEffect } from 'react';
 import type { Screen } from '../../shared/api';
 import { Banner } from './components/Banner';
-import { relativeTime } from './lib/format';
+import { RelativeTime } from './components/RelativeTime';
 import { hrefFor } from './lib/route';
 import { navigate, useApp, useRoute, useStore, useTheme } from './state/hooks';
 import { Findings } from './screens/Findings';
@@ -37,8 +37,8 @@ function Header() {
       </div>
       <div className="topbar-actions">
         {report && (
-          <span className="muted" title={new Date(report.generatedAt).toLocaleString()}>
-            Last audit <time dateTime={report.generatedAt}>{relativeTime(report.generatedAt)}</time>
+          <span className="muted">
+            Last audit <RelativeTime iso={report.generatedAt} />
           </span>
         )}
         <button type="button" className="button primary" onClick={() => void store.runAudit()} disabled={running} aria-keyshortcuts="Control+R">

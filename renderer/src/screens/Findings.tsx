@@ -3,6 +3,7 @@ import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } f
 import { SEVERITIES, STATUSES } from '../../../shared/constants';
 import type { Category, Severity, Status } from '../../../shared/finding';
 import { Banner } from '../components/Banner';
+import { ToggleChips } from '../components/ToggleChips';
 import { countBy, filterFindings, type FindingFilter, groupRows, indexFindings } from '../lib/findings-model';
 import { groupDigits } from '../lib/format';
 import { engineGuidance } from '../lib/guidance';
@@ -165,20 +166,8 @@ export function Findings({ params }: { params: URLSearchParams }) {
             aria-keyshortcuts="/"
           />
         </div>
-        <div className="chip-group" role="group" aria-label="Status">
-          {STATUS_ORDER.map((s) => (
-            <button key={s} type="button" className={`chip toggle status-chip-${s}`} aria-pressed={base.statuses.has(s)} onClick={() => setBase((b) => ({ ...b, statuses: toggle(b.statuses, s) }))}>
-              {STATUS_LABEL[s]} <span className="chip-count">{groupDigits(statusCounts.get(s) ?? 0)}</span>
-            </button>
-          ))}
-        </div>
-        <div className="chip-group" role="group" aria-label="Severity">
-          {SEVERITIES.map((s) => (
-            <button key={s} type="button" className={`chip toggle severity-chip-${s}`} aria-pressed={base.severities.has(s)} onClick={() => setBase((b) => ({ ...b, severities: toggle(b.severities, s) }))}>
-              {SEVERITY_LABEL[s]} <span className="chip-count">{groupDigits(severityCounts.get(s) ?? 0)}</span>
-            </button>
-          ))}
-        </div>
+        <ToggleChips label="Status" values={STATUS_ORDER} labels={STATUS_LABEL} selected={base.statuses} counts={statusCounts} onToggle={(v) => setBase((b) => ({ ...b, statuses: toggle(b.statuses, v) }))} />
+        <ToggleChips label="Severity" values={SEVERITIES} labels={SEVERITY_LABEL} selected={base.severities} counts={severityCounts} onToggle={(v) => setBase((b) => ({ ...b, severities: toggle(b.severities, v) }))} />
         <div className="select-box">
           <label htmlFor="category-filter">Category</label>
           <select

@@ -6,7 +6,8 @@ import { AuditProgress } from '../components/AuditProgress';
 import { SeverityBadge, StatusBadge } from '../components/Badges';
 import { Banner } from '../components/Banner';
 import { ScoreRing, scoreVerdict } from '../components/ScoreRing';
-import { formatBytes, formatDuration, groupDigits, relativeTime } from '../lib/format';
+import { formatBytes, formatDuration, groupDigits } from '../lib/format';
+import { RelativeTime } from '../components/RelativeTime';
 import { engineGuidance } from '../lib/guidance';
 import { type IndexedFinding, indexFindings } from '../lib/findings-model';
 import { SEVERITY_LABEL, STATUS_LABEL, STATUS_ORDER } from '../lib/labels';
@@ -80,7 +81,7 @@ function ScoreCard({ report }: { report: Report }) {
             {groupDigits(s.checksRun)} checks · {groupDigits(s.byStatus.fail)} failed · {groupDigits(s.byStatus.warn)} warnings · {groupDigits(s.byStatus.pass)} passed
           </p>
           <p className="muted">
-            Audited <time dateTime={report.generatedAt} title={new Date(report.generatedAt).toLocaleString()}>{relativeTime(report.generatedAt)}</time> in{' '}
+            Audited <RelativeTime iso={report.generatedAt} /> in{' '}
             {formatDuration(report.durationMs)}
           </p>
         </div>
