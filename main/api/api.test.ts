@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { type AuditProgress, type EventMessage } from '../../shared/api';
 import { ReportSchema } from '../../shared/report';
-import { runAudit } from '../audit';
+import { type AuditOptions, runAudit } from '../audit';
 import { COLLECTOR_NAMES } from '../collect/collect';
 import { LocalHost } from '../host/local-host';
 import { createApi } from './index';
@@ -100,6 +100,31 @@ test('an audit that breaks gives a failed event and an error envelope; a handler
   assert.ok(!wrong.ok);
   assert.equal(wrong.error.code, 'invalid-output');
   assert.match(wrong.error.message, /summary.score/);
+});
+
+test('the saved settings reach the audit: endpoint, time limit, internal domains, trusted users, server', async () => {
+  let seen: AuditOptions | undefined;
+  const api = createApi({
+    transport: 'electron',
+    host: new LocalHost(),
+    configDir: await tempDir(),
+    audit: (options) => {
+      seen = options;
+      return runAudit({ ...options, timeoutMs: 1000 });
+    },
+  });
+  await api.dispatch('settings.set', { endpoint: { host: NO_DAEMON, context: null }, internalDomains: ['corp.example'], trustedUsers: ['alice'], server: true, timeoutMs: 3000 });
+  assert.ok((await api.dispatch('audit.run', {})).ok);
+  assert.deepEqual(seen?.endpoint, { host: NO_DAEMON, context: undefined });
+  assert.equal(seen?.timeoutMs, 3000);
+  assert.deepEqual(seen?.context?.options, { internalDomains: ['corp.example'], trustedDockerUsers: ['alice'], server: true });
+
+  const pinned = createApi({ transport: 'serve', host: new LocalHost(), configDir: await tempDir(), endpointOverride: { host: null, context: 'ci' }, audit: async (options) => {
+    seen = options;
+    return runAudit({ ...options, endpoint: { host: NO_DAEMON }, timeoutMs: 1000 });
+  } });
+  await pinned.dispatch('audit.run', {});
+  assert.deepEqual(seen?.endpoint, { host: undefined, context: 'ci' }, 'dockhand serve -c wins over the settings');
 });
 
 test('app.info names the transport, the config paths and a command-line endpoint', async () => {
