@@ -131,7 +131,11 @@ async function start(): Promise<void> {
       ]),
     );
   }
+  // The native parts (title bar, menus, dialogs) follow the theme chosen in Settings, like the page does.
+  const settings = await api.dispatch('settings.get', {});
+  if (settings.ok) nativeTheme.themeSource = settings.result.theme;
   api.events.subscribe((message) => {
+    if (message.event === 'settings.changed') nativeTheme.themeSource = message.payload.theme;
     if (message.event !== 'audit.progress') return;
     const phase = message.payload.phase;
     if (phase === 'started' || phase === 'finished' || phase === 'failed') {
