@@ -122,6 +122,8 @@ describe('dockhand serve: transport security', () => {
     assert.equal(JSON.parse(invalid.body).error.code, 'invalid-input');
     const unknown = await api('..%2F..%2Fetc%2Fpasswd', { Host: host, Origin: origin, Cookie: cookie });
     assert.equal(JSON.parse(unknown.body).error.code, 'unknown-channel');
+    const malformed = await api('%E0%A4%A', { Host: host, Origin: origin, Cookie: cookie });
+    assert.equal(JSON.parse(malformed.body).error.code, 'unknown-channel', 'a malformed escape is just an unknown channel');
   });
 
   test('WebSocket: refused without a session, with a wrong Origin or Host; accepted with all three right', async () => {

@@ -103,7 +103,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     } catch (error) {
       return sendJson(res, 400, { ok: false, error: { code: 'invalid-input', message: `The request body is not JSON: ${(error as Error).message}` } });
     }
-    sendJson(res, 200, await api.dispatch(decodeURIComponent(channel), input));
+    let name: string;
+    try {
+      name = decodeURIComponent(channel);
+    } catch {
+      name = channel;
+    }
+    sendJson(res, 200, await api.dispatch(name, input));
   }
 
   async function handleStatic(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

@@ -76,7 +76,7 @@ export function Findings({ params }: { params: URLSearchParams }) {
       setDetailOpen(true);
     }
     setBase(next);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the link changes
+    // Only when the link changes: a new report under the same link keeps the user's own filter changes.
   }, [paramKey]);
 
   const filter: FindingFilter = useMemo(() => ({ ...base, query: deferredQuery }), [base, deferredQuery]);
