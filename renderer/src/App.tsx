@@ -1,5 +1,5 @@
 import { LayoutDashboard, ListChecks, RefreshCw, Settings as SettingsIcon } from 'lucide-react';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { Screen } from '../../shared/api';
 import { Banner } from './components/Banner';
 import { RelativeTime } from './components/RelativeTime';
@@ -60,8 +60,17 @@ export function App() {
   const theme = useApp((s) => s.settings?.theme);
   useTheme(theme);
 
+  // A new screen starts at its top, and keyboard and screen-reader users land in it (not back on the sidebar link).
+  const mainRef = useRef<HTMLElement>(null);
+  const firstScreen = useRef(true);
   useEffect(() => {
     document.title = `${TITLES[route.screen]} · Dockhand`;
+    if (firstScreen.current) {
+      firstScreen.current = false;
+      return;
+    }
+    mainRef.current?.scrollTo({ top: 0 });
+    mainRef.current?.focus({ preventScroll: true });
   }, [route.screen]);
 
   useEffect(() => store.client.on('app.navigate', ({ screen }) => navigate(screen)), [store]);
@@ -108,7 +117,7 @@ export function App() {
       </nav>
       <div className="content">
         <Header />
-        <main id="main" tabIndex={-1}>
+        <main id="main" tabIndex={-1} ref={mainRef} aria-label={TITLES[route.screen]}>
           {connection === 'closed' && (
             <p className="notice" role="status">
               The live connection to dockhand serve dropped; reconnecting… Progress updates resume when it is back.

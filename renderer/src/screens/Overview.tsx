@@ -1,6 +1,6 @@
 import { ArrowRight, HardDrive } from 'lucide-react';
 import type { DiskSummary } from '../../../shared/api';
-import type { Severity } from '../../../shared/finding';
+import type { Severity, Status } from '../../../shared/finding';
 import type { Report } from '../../../shared/report';
 import { AuditProgress } from '../components/AuditProgress';
 import { SeverityBadge, StatusBadge } from '../components/Badges';
@@ -10,7 +10,7 @@ import { formatBytes, formatDuration, groupDigits } from '../lib/format';
 import { RelativeTime } from '../components/RelativeTime';
 import { engineGuidance } from '../lib/guidance';
 import { type IndexedFinding, indexFindings } from '../lib/findings-model';
-import { SEVERITY_LABEL, STATUS_LABEL, STATUS_ORDER } from '../lib/labels';
+import { SEVERITY_LABEL, STATUS_ORDER } from '../lib/labels';
 import { hrefFor } from '../lib/route';
 import { navigate, useApp, useStore } from '../state/hooks';
 
@@ -92,6 +92,8 @@ function ScoreCard({ report }: { report: Report }) {
 
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
 
+const COUNTED: Record<Status, string> = { fail: 'failed', error: 'errors', warn: 'warnings', info: 'info', pass: 'passed', skipped: 'skipped' };
+
 /** Every finding by status, as one bar: how much of the audit passed, failed, or could not be judged. */
 function StatusBreakdown({ report }: { report: Report }) {
   const total = report.findings.length || 1;
@@ -108,7 +110,7 @@ function StatusBreakdown({ report }: { report: Report }) {
           <li key={s}>
             <span className={`swatch bar-${s}`} aria-hidden="true" />
             <a href={hrefFor('findings', { status: s })}>
-              {groupDigits(report.summary.byStatus[s])} {STATUS_LABEL[s].toLowerCase()}
+              {groupDigits(report.summary.byStatus[s])} {COUNTED[s]}
             </a>
           </li>
         ))}
