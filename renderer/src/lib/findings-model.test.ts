@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CheckMeta, Finding } from '../../../shared/finding';
 import type { Report } from '../../../shared/report';
-import { countBy, filterFindings, groupRows, indexFindings, matchesQuery } from './findings-model';
+import { countBy, facet, filterFindings, groupRows, indexFindings, matchesQuery } from './findings-model';
 import { SEVERITIES, STATUSES } from '../../../shared/constants';
 
 const check = (id: string, category: CheckMeta['category'], title: string, cis: string | null = null): CheckMeta => ({
@@ -57,6 +57,17 @@ test('filters combine: status, severity and category', () => {
   assert.deepEqual(ids({ statuses: new Set(['fail']), severities: new Set(['high']) }), ['container.privileged:web']);
   assert.deepEqual(ids({ categories: new Set(['network'] as const) as never }), ['daemon.icc']);
   assert.deepEqual([...countBy(index, (i) => i.finding.result.status)], [['fail', 2], ['pass', 1], ['warn', 1], ['skipped', 1]]);
+});
+
+test('facet: the filtered findings and each chip\'s count under the other filters, in one pass', () => {
+  const index = indexFindings(report);
+  const filter = { ...all, statuses: new Set(['fail'] as const) as never, severities: new Set(['high'] as const) as never };
+  const f = facet(index, filter);
+  assert.deepEqual(f.filtered.map((i) => i.finding.id), filterFindings(index, filter).map((i) => i.finding.id));
+  assert.deepEqual([...f.byStatus], [...countBy(filterFindings(index, { ...filter, statuses: new Set(STATUSES) }), (i) => i.finding.result.status)]);
+  assert.deepEqual([...f.bySeverity], [...countBy(filterFindings(index, { ...filter, severities: new Set(SEVERITIES) }), (i) => i.finding.severity)]);
+  assert.deepEqual([...f.byCategory], [...countBy(filterFindings(index, filter), (i) => i.check.category)]);
+  assert.deepEqual([...facet(index, { ...all, query: 'web' }).byStatus], [['fail', 1]], 'the search narrows every count');
 });
 
 test('rows: one header per category, worst category first, worst finding first; collapsed groups hide their findings', () => {

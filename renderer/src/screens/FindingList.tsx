@@ -41,8 +41,13 @@ export function FindingList({ rows, activeIndex, selectedId, onActivate, onOpen,
     overscan: 8,
   });
 
+  // Follow the keyboard cursor when it moves; on first render the list starts at the top anyway, and asking the
+  // virtualizer to scroll there would force a layout for nothing.
+  const shownIndex = useRef(activeIndex);
   useEffect(() => {
-    if (activeIndex >= 0 && activeIndex < rows.length) virtualizer.scrollToIndex(activeIndex, { align: 'auto' });
+    if (activeIndex === shownIndex.current || activeIndex < 0 || activeIndex >= rows.length) return;
+    shownIndex.current = activeIndex;
+    virtualizer.scrollToIndex(activeIndex, { align: 'auto' });
   }, [activeIndex, rows.length, virtualizer]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {

@@ -4,7 +4,7 @@ import { SEVERITIES, STATUSES } from '../../../shared/constants';
 import type { Category, Severity, Status } from '../../../shared/finding';
 import { Banner } from '../components/Banner';
 import { ToggleChips } from '../components/ToggleChips';
-import { countBy, filterFindings, type FindingFilter, groupRows, indexFindings } from '../lib/findings-model';
+import { facet, type FindingFilter, groupRows, indexFindings } from '../lib/findings-model';
 import { groupDigits } from '../lib/format';
 import { engineGuidance } from '../lib/guidance';
 import { CATEGORY_LABEL, PROBLEM_STATUSES, SEVERITY_LABEL, STATUS_LABEL, STATUS_ORDER } from '../lib/labels';
@@ -80,12 +80,9 @@ export function Findings({ params }: { params: URLSearchParams }) {
   }, [paramKey]);
 
   const filter: FindingFilter = useMemo(() => ({ ...base, query: deferredQuery }), [base, deferredQuery]);
-  const filtered = useMemo(() => filterFindings(index, filter), [index, filter]);
+  // The findings shown, and on each chip what it would show with the other filters as they are.
+  const { filtered, byStatus: statusCounts, bySeverity: severityCounts, byCategory: categoryCounts } = useMemo(() => facet(index, filter), [index, filter]);
   const rows = useMemo(() => groupRows(filtered, collapsed), [filtered, collapsed]);
-  // Counts on each chip: what it would show with the other filters as they are.
-  const statusCounts = useMemo(() => countBy(filterFindings(index, { ...filter, statuses: new Set(STATUSES) }), (i) => i.finding.result.status), [index, filter]);
-  const severityCounts = useMemo(() => countBy(filterFindings(index, { ...filter, severities: new Set(SEVERITIES) }), (i) => i.finding.severity), [index, filter]);
-  const categoryCounts = useMemo(() => countBy(filterFindings(index, { ...filter, categories: new Set() }), (i) => i.check.category), [index, filter]);
   const selected = useMemo(() => index.find((i) => i.finding.id === selectedId) ?? null, [index, selectedId]);
 
   // Side by side, the detail pane is never empty when there is something to show: the first finding is selected.

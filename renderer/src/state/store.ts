@@ -2,7 +2,7 @@ import { useSyncExternalStore } from 'react';
 import type { AppInfo, AuditProgress, DiskSummary, Settings, SettingsPatch } from '../../../shared/api';
 import type { CollectorRun } from '../../../shared/facts';
 import type { Report } from '../../../shared/report';
-import { ApiCallError, type ApiClient } from '../api/client';
+import { ApiCallError, type ApiClient, yieldToPage } from '../api/client';
 import type { ConnectionState } from '../api/http-transport';
 import { apiErrorGuidance, type Guidance } from '../lib/guidance';
 
@@ -72,6 +72,8 @@ export class AppStore {
         this.client.call('report.last', {}),
         this.client.call('disk.summary', {}),
       ]);
+      // Rendering ten thousand findings is the next big piece of work: a task of its own.
+      await yieldToPage();
       this.set({ loaded: true, info, settings, report, disk });
       if (info.auditRunning) this.set({ audit: { ...IDLE_AUDIT, running: true } });
       else if (!report) void this.runAudit();
