@@ -1,5 +1,6 @@
-// `npm test`: makes sure what the tests need is installed (dockerd, busybox-static), then type-checks, builds and runs
-// every test with node's test runner. Tests start their own private dockerd; nothing is skipped when a part is missing.
+// `npm test`: makes sure what the tests need is installed (dockerd, busybox-static, Chromium for the UI's end-to-end
+// tests), then type-checks (every tsconfig), builds (CLI, renderer, desktop shell) and runs every test with node's test
+// runner. Tests start their own private dockerd; nothing is skipped when a part is missing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -36,7 +37,7 @@ function ensurePrerequisites() {
   }
   console.log(`Installing ${missing.join(', ')} ...`);
   execFileSync('apt-get', ['update', '-q'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '-q', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
 function findTests(dir, out = []) {
@@ -59,10 +60,10 @@ if (process.getuid?.() !== 0) {
   console.error('The tests start private dockerd instances and must run as root.');
   process.exit(1);
 }
-run('npx', ['tsc', '-p', '.']);
+for (const project of ['.', 'renderer', 'e2e']) run('npx', ['tsc', '-p', project]);
 run('node', ['scripts/build.mjs']);
 const filter = process.argv.slice(2);
-const files = ['main', 'shared', 'test', 'scripts'].flatMap((d) => findTests(d)).filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)));
+const files = ['main', 'shared', 'test', 'scripts', 'renderer/src', 'e2e'].flatMap((d) => findTests(d)).filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);

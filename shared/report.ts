@@ -19,6 +19,8 @@ export const HostSummarySchema = z.object({
   loggingDriver: z.string().nullable(),
   rootless: z.boolean().nullable(),
   desktop: z.boolean().nullable(),
+  /** The daemon or this host runs under WSL 2 (a Linux distro in WSL, or Docker Desktop's WSL 2 backend). */
+  wsl: z.boolean().nullable(),
   containers: z.number().int().nullable(),
 });
 export type HostSummary = z.infer<typeof HostSummarySchema>;

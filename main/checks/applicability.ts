@@ -18,6 +18,18 @@ export function isDesktop(facts: Facts): boolean {
   return facts.endpoint.ok && facts.endpoint.value.flavour === 'desktop';
 }
 
+/**
+ * WSL 2: the daemon's kernel (or this host's, when the daemon is not reachable) is Microsoft's WSL kernel, or Docker
+ * Desktop says its WSL 2 engine is on. Null when nothing tells.
+ */
+export function isWsl(facts: Facts): boolean | null {
+  const wslKernel = (kernel: string) => /microsoft/i.test(kernel);
+  if (facts.info.ok) return wslKernel(facts.info.value.kernelVersion) || (facts.desktop.ok && facts.desktop.value.wslEngineEnabled === true);
+  if (facts.desktop.ok && facts.desktop.value.wslEngineEnabled !== null) return facts.desktop.value.wslEngineEnabled;
+  if (facts.host.ok) return facts.host.value.platform === 'linux' ? wslKernel(facts.host.value.kernel) : null;
+  return null;
+}
+
 export function usesUserns(facts: Facts): boolean {
   return hasSecurityOption(facts, 'userns');
 }

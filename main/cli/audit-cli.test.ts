@@ -45,7 +45,7 @@ describe('dockhand audit (the command)', () => {
     assert.ok(report.summary.score < 100);
     assert.equal((await fs.readFile(file, 'utf8')).trimEnd().split('\n').length, 1, 'compact unless --pretty');
     const pretty = await dockhand(['audit', '--host', daemon.host, '--format', 'json', '--pretty']);
-    assert.ok(pretty.stdout.startsWith(`{\n  "schemaVersion": "${REPORT_SCHEMA_VERSION}",\n`));
+    assert.ok(pretty.stdout.startsWith(`{\n  "schemaVersion": "${REPORT_SCHEMA_VERSION}",\n`), pretty.stdout.slice(0, 80));
   });
 
   test('--fail-on: exit 1 at or above the threshold, 0 below it', async () => {

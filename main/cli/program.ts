@@ -46,6 +46,12 @@ export function checkOptions(opts: { internalDomain?: string[]; trustedUser?: st
   };
 }
 
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number (0 to 65535)');
+  return n;
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
@@ -172,6 +178,19 @@ export function buildProgram(): Command {
       const outcome = await checkDaemonConfig(new LocalHost(), file, { ...opts, unitHost: opts.root ? new RootfsHost(opts.root) : undefined });
       await emit(opts.format === 'json' ? preflightJson(outcome) : renderPreflightText(outcome), undefined);
       process.exitCode = outcome.result.willStart ? EXIT.ok : EXIT.willNotStart;
+    });
+
+  program
+    .command('serve')
+    .description('Serve the Dockhand UI on 127.0.0.1 for a browser (a headless host: open it through an SSH tunnel)')
+    .option('-H, --host <address>', 'Docker endpoint to audit (wins over the saved setting for this session)')
+    .option('-c, --context <name>', 'docker context to use')
+    .option('-p, --port <port>', 'port on 127.0.0.1; 0 picks a free one', portNumber, 0)
+    .option('--no-open', 'do not open a browser, only print the link')
+    .option('--config-dir <dir>', 'where settings and the last report are kept (default: the per-user config directory)')
+    .action(async (opts) => {
+      const { serveCommand } = await import('../serve/command');
+      await serveCommand(opts);
     });
 
   program

@@ -75,6 +75,9 @@ const COLLECTORS: Collectors = {
   },
 };
 
+/** Every collector an audit runs, for progress ("12 of 29"). */
+export const COLLECTOR_NAMES = Object.keys(COLLECTORS) as readonly FactKey[];
+
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** A daemon that does not answer /_ping in this time is reported as hung; every API fact then fails at once. */
 const PING_TIMEOUT_MS = 5_000;

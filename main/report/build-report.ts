@@ -4,7 +4,7 @@ import { SEVERITIES as SEVERITY_ORDER, STATUSES, REPORT_SCHEMA_VERSION } from '.
 import type { JsonValue } from '../../shared/json';
 import { maskSecrets } from '../../shared/mask';
 import type { BaselineSummary, PolicySummary, Report } from '../../shared/report';
-import { isDesktop, isRootless } from '../checks/applicability';
+import { isDesktop, isRootless, isWsl } from '../checks/applicability';
 import { VERSION } from '../version';
 
 /** How much a check weighs in the score: a critical problem costs ten times a low one; info checks do not count. */
@@ -98,6 +98,7 @@ export function buildReport(facts: Facts, checks: readonly CheckMeta[], findings
       loggingDriver: info?.loggingDriver ?? null,
       rootless: info || endpoint ? isRootless(facts) : null,
       desktop: engine || info || endpoint ? isDesktop(facts) : null,
+      wsl: isWsl(facts),
       containers: info?.containers ?? null,
     },
     endpoint,

@@ -69,7 +69,7 @@ export function renderText(report: Report, options: TextOptions): string {
   if (report.endpoint) out.push(`Endpoint:    ${report.endpoint.host}  ${paint('gray', `(${report.endpoint.reason})`)}`);
   else out.push(`Endpoint:    ${paint('red', report.endpointError ?? 'none')}`);
   if (h.engineVersion) {
-    const extras = [h.storageDriver && `storage ${h.storageDriver}`, h.loggingDriver && `logging ${h.loggingDriver}`, h.rootless && 'rootless', h.desktop && 'Docker Desktop'].filter(Boolean);
+    const extras = [h.storageDriver && `storage ${h.storageDriver}`, h.loggingDriver && `logging ${h.loggingDriver}`, h.rootless && 'rootless', h.desktop && 'Docker Desktop', h.wsl && 'WSL 2'].filter(Boolean);
     out.push(`Engine:      ${h.engineVersion}${h.apiVersion ? ` (API ${h.apiVersion})` : ''}${extras.length ? ` · ${extras.join(' · ')}` : ''}`);
   } else {
     out.push(`Engine:      ${paint('red', 'not reachable')}${report.engineError ? paint('gray', ` (${report.engineError})`) : ''}`);

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { type AuditProgress, type EventMessage } from '../../shared/api';
+import { ReportSchema } from '../../shared/report';
+import { type AuditOptions, runAudit } from '../audit';
+import { COLLECTOR_NAMES } from '../collect/collect';
+import { LocalHost } from '../host/local-host';
+import { createApi } from './index';
+
+const dirs: string[] = [];
+const tempDir = async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-api-'));
+  dirs.push(dir);
+  return dir;
+};
+after(() => Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true }))));
+
+const NO_DAEMON = 'unix:///nonexistent/dockhand-test.sock';
+
+test('audit.run: real audit, progress per collector, joined when already running, kept as the last report across restarts', async () => {
+  const configDir = await tempDir();
+  const api = createApi({ transport: 'serve', host: new LocalHost(), configDir });
+  const events: EventMessage[] = [];
+  api.events.subscribe((m) => events.push(m));
+  assert.deepEqual(await api.dispatch('settings.set', { endpoint: { host: NO_DAEMON, context: null }, timeoutMs: 2000 }), {
+    ok: true,
+    result: { ...(await api.handlers['settings.get']({})), endpoint: { host: NO_DAEMON, context: null }, timeoutMs: 2000 },
+  });
+  assert.deepEqual(await api.dispatch('report.last', {}), { ok: true, result: null });
+
+  const [a, b] = await Promise.all([api.dispatch('audit.run', {}), api.dispatch('audit.run', {})]);
+  assert.ok(a.ok && b.ok, JSON.stringify(a.ok ? b : a));
+  assert.equal(a.result.generatedAt, b.result.generatedAt, 'the second call joined the first');
+  const report = ReportSchema.parse(a.result);
+  assert.equal(report.endpoint?.host, NO_DAEMON, 'the saved endpoint was used');
+  assert.match(report.engineError ?? '', /nonexistent|ENOENT|no such/i);
+
+  const progress = events.filter((e) => e.event === 'audit.progress').map((e) => e.payload as AuditProgress);
+  assert.equal(progress[0]!.phase, 'started');
+  assert.equal(progress.filter((p) => p.phase === 'started').length, 1, 'one audit ran');
+  const collectors = progress.filter((p) => p.phase === 'collector');
+  assert.equal(collectors.length, COLLECTOR_NAMES.length);
+  assert.deepEqual(collectors.map((p) => p.phase === 'collector' && p.done), COLLECTOR_NAMES.map((_, i) => i + 1));
+  assert.deepEqual(progress.slice(-2).map((p) => p.phase), ['evaluating', 'finished']);
+  assert.ok(events.some((e) => e.event === 'settings.changed'));
+
+  const disk = await api.dispatch('disk.summary', {});
+  assert.ok(disk.ok && disk.result);
+  assert.match(disk.result.error ?? '', /disk usage could not be read/);
+
+  const reopened = createApi({ transport: 'serve', host: new LocalHost(), configDir });
+  const last = await reopened.dispatch('report.last', {});
+  assert.ok(last.ok);
+  assert.equal(last.result?.generatedAt, report.generatedAt);
+});
+
+test('dispatch: unknown channels and invalid inputs are refused with a readable reason, before any handler runs', async () => {
+  const api = createApi({ transport: 'serve', host: new LocalHost(), configDir: await tempDir() });
+  assert.deepEqual(await api.dispatch('fs.readFile', {}), { ok: false, error: { code: 'unknown-channel', message: 'No such channel: fs.readFile' } });
+  assert.deepEqual(await api.dispatch('__proto__', {}), { ok: false, error: { code: 'unknown-channel', message: 'No such channel: __proto__' } });
+  const extra = await api.dispatch('audit.run', { host: 'tcp://evil:2375' });
+  assert.equal(!extra.ok && extra.error.code, 'invalid-input');
+  const badHost = await api.dispatch('settings.set', { endpoint: { host: 'http://x', context: null } });
+  assert.ok(!badHost.ok);
+  assert.equal(badHost.error.code, 'invalid-input');
+  assert.match(badHost.error.message, /^settings.set: endpoint.host: a Docker endpoint/);
+  const unknownKey = await api.dispatch('settings.set', { thme: 'dark' });
+  assert.ok(!unknownKey.ok && /thme/.test(unknownKey.error.message), 'a typo is refused, not ignored');
+  const bad = await api.dispatch('settings.set', { theme: 'dark', timeoutMs: 5 });
+  assert.ok(!bad.ok && bad.error.code === 'invalid-input');
+  assert.equal((await api.handlers['settings.get']({})).theme, 'system', 'nothing was saved');
+});
+
+test('an audit that breaks gives a failed event and an error envelope; a handler outside the contract is a contract error', async () => {
+  const broken = createApi({
+    transport: 'serve',
+    host: new LocalHost(),
+    configDir: await tempDir(),
+    audit: () => Promise.reject(new Error('collector table is empty')),
+  });
+  const events: EventMessage[] = [];
+  broken.events.subscribe((m) => events.push(m));
+  const out = await broken.dispatch('audit.run', {});
+  assert.deepEqual(out, { ok: false, error: { code: 'failed', message: 'The audit could not run: collector table is empty' } });
+  assert.deepEqual(events.at(-1)?.payload, { phase: 'failed', runId: (events.at(-1)?.payload as { runId: string }).runId, error: out.ok ? null : out.error });
+
+  const lying = createApi({
+    transport: 'serve',
+    host: new LocalHost(),
+    configDir: await tempDir(),
+    audit: async (options) => {
+      const result = await runAudit({ ...options, endpoint: { host: NO_DAEMON }, timeoutMs: 1000 });
+      return { ...result, report: { ...result.report, summary: { ...result.report.summary, score: 250 } } };
+    },
+  });
+  const wrong = await lying.dispatch('audit.run', {});
+  assert.ok(!wrong.ok);
+  assert.equal(wrong.error.code, 'invalid-output');
+  assert.match(wrong.error.message, /summary.score/);
+});
+
+test('the saved settings reach the audit: endpoint, time limit, internal domains, trusted users, server', async () => {
+  let seen: AuditOptions | undefined;
+  const api = createApi({
+    transport: 'electron',
+    host: new LocalHost(),
+    configDir: await tempDir(),
+    audit: (options) => {
+      seen = options;
+      return runAudit({ ...options, timeoutMs: 1000 });
+    },
+  });
+  await api.dispatch('settings.set', { endpoint: { host: NO_DAEMON, context: null }, internalDomains: ['corp.example'], trustedUsers: ['alice'], server: true, timeoutMs: 3000 });
+  assert.ok((await api.dispatch('audit.run', {})).ok);
+  assert.deepEqual(seen?.endpoint, { host: NO_DAEMON, context: undefined });
+  assert.equal(seen?.timeoutMs, 3000);
+  assert.deepEqual(seen?.context?.options, { internalDomains: ['corp.example'], trustedDockerUsers: ['alice'], server: true });
+
+  const pinned = createApi({ transport: 'serve', host: new LocalHost(), configDir: await tempDir(), endpointOverride: { host: null, context: 'ci' }, audit: async (options) => {
+    seen = options;
+    return runAudit({ ...options, endpoint: { host: NO_DAEMON }, timeoutMs: 1000 });
+  } });
+  await pinned.dispatch('audit.run', {});
+  assert.deepEqual(seen?.endpoint, { host: undefined, context: 'ci' }, 'dockhand serve -c wins over the settings');
+});
+
+test('app.info names the transport, the config paths and a command-line endpoint', async () => {
+  const configDir = await tempDir();
+  const api = createApi({ transport: 'serve', host: new LocalHost(), configDir, endpointOverride: { host: NO_DAEMON, context: null } });
+  const info = await api.dispatch('app.info', {});
+  assert.ok(info.ok);
+  assert.equal(info.result.transport, 'serve');
+  assert.equal(info.result.paths.settingsFile, path.join(configDir, 'settings.json'));
+  assert.deepEqual(info.result.endpointOverride, { host: NO_DAEMON, context: null });
+  assert.equal(info.result.auditRunning, false);
+});

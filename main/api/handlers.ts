@@ -1,0 +1,77 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { AppInfo, ChannelName, ChannelOutput, ChannelParsedInput, Settings } from '../../shared/api';
+import { type AuditOptions, runAudit } from '../audit';
+import type { Host } from '../host/host';
+import { VERSION } from '../version';
+import { AuditRunner, type RunAudit } from './audit-runner';
+import { summarizeDisk } from './disk-summary';
+import type { EventSink } from './events';
+import type { LastAuditStore } from './last-audit-store';
+import type { SettingsStore } from './settings-store';
+
+/** One function per channel: typed by the channel map, given inputs already validated, outputs validated after. */
+export type Handlers = { [C in ChannelName]: (input: ChannelParsedInput<C>) => Promise<ChannelOutput<C>> };
+
+export interface ApiContext {
+  transport: AppInfo['transport'];
+  host: Host;
+  settings: SettingsStore;
+  lastAudit: LastAuditStore;
+  events: EventSink;
+  configDir: string;
+  /** `dockhand serve -H/-c`: wins over the saved endpoint for this session. */
+  endpointOverride?: { host: string | null; context: string | null } | null;
+  runtime?: { electron: string | null; chrome: string | null };
+  /** The audit to run; tests inject a failing one. */
+  audit?: RunAudit;
+}
+
+/** What the checks are told beyond the facts, from the settings (the CLI's --internal-domain, --trusted-user, --server). */
+export function checkOptionsFromSettings(settings: Settings): Record<string, unknown> {
+  return {
+    ...(settings.internalDomains.length > 0 && { internalDomains: settings.internalDomains }),
+    ...(settings.trustedUsers.length > 0 && { trustedDockerUsers: settings.trustedUsers }),
+    ...(settings.server && { server: true }),
+  };
+}
+
+export function auditOptions(host: Host, settings: Settings, override: ApiContext['endpointOverride']): AuditOptions {
+  const endpoint = override ?? settings.endpoint;
+  return {
+    host,
+    endpoint: { host: endpoint.host ?? undefined, context: endpoint.context ?? undefined },
+    timeoutMs: settings.timeoutMs,
+    context: { options: checkOptionsFromSettings(settings) },
+  };
+}
+
+export function createHandlers(ctx: ApiContext): Handlers {
+  const runner = new AuditRunner(ctx.audit ?? runAudit, ctx.events, async ({ facts, report }) => {
+    await ctx.lastAudit.save({ report, disk: summarizeDisk(facts) });
+  });
+  return {
+    'app.info': async () => {
+      const user = ctx.host.user();
+      return {
+        name: 'Dockhand',
+        version: VERSION,
+        transport: ctx.transport,
+        host: { hostname: ctx.host.hostname(), platform: ctx.host.platform, arch: os.arch(), user: user.username },
+        runtime: { node: process.versions.node, electron: ctx.runtime?.electron ?? null, chrome: ctx.runtime?.chrome ?? null },
+        paths: { configDir: ctx.configDir, settingsFile: path.join(ctx.configDir, path.basename(ctx.settings.file)) },
+        endpointOverride: ctx.endpointOverride ?? null,
+        auditRunning: runner.running,
+      };
+    },
+    'audit.run': () => runner.run(async () => auditOptions(ctx.host, await ctx.settings.get(), ctx.endpointOverride)),
+    'report.last': async () => (await ctx.lastAudit.get())?.report ?? null,
+    'disk.summary': async () => (await ctx.lastAudit.get())?.disk ?? null,
+    'settings.get': () => ctx.settings.get(),
+    'settings.set': async (patch) => {
+      const next = await ctx.settings.set(patch);
+      ctx.events.emit('settings.changed', next);
+      return next;
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { ChevronDown, ChevronRight } from 'lucide-react';
+import { type KeyboardEvent, useEffect, useRef } from 'react';
+import type { Category } from '../../../shared/finding';
+import { SeverityBadge, StatusBadge } from '../components/Badges';
+import type { Row } from '../lib/findings-model';
+import { SEVERITY_LABEL, STATUS_LABEL } from '../lib/labels';
+
+const GROUP_HEIGHT = 40;
+const FINDING_HEIGHT = 60;
+const PAGE = 10;
+
+export const rowId = (index: number) => `finding-row-${index}`;
+
+interface FindingListProps {
+  rows: Row[];
+  activeIndex: number;
+  selectedId: string | null;
+  onActivate: (index: number) => void;
+  onOpen: (index: number) => void;
+  onToggle: (category: Category) => void;
+}
+
+function rowLabel(row: Row): string {
+  if (row.kind === 'group') return `${row.label}, ${row.count} findings`;
+  const { finding, check } = row.item;
+  return `${STATUS_LABEL[finding.result.status]}, ${SEVERITY_LABEL[finding.severity]}: ${check.title}${finding.result.target ? `, ${finding.result.target}` : ''}`;
+}
+
+/**
+ * The findings as a tree of categories, virtualized: only the rows in view exist in the DOM, so ten thousand findings
+ * scroll like ten. Keyboard: arrows, Home/End, PageUp/PageDown, Left/Right to collapse and expand, Enter to open.
+ * Focus stays on the tree (aria-activedescendant); the active row is always scrolled into view, so it always exists.
+ */
+export function FindingList({ rows, activeIndex, selectedId, onActivate, onOpen, onToggle }: FindingListProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => (rows[i]?.kind === 'group' ? GROUP_HEIGHT : FINDING_HEIGHT),
+    overscan: 8,
+  });
+
+  // Follow the keyboard cursor when it moves; on first render the list starts at the top anyway, and asking the
+  // virtualizer to scroll there would force a layout for nothing.
+  const shownIndex = useRef(activeIndex);
+  useEffect(() => {
+    if (activeIndex === shownIndex.current || activeIndex < 0 || activeIndex >= rows.length) return;
+    shownIndex.current = activeIndex;
+    virtualizer.scrollToIndex(activeIndex, { align: 'auto' });
+  }, [activeIndex, rows.length, virtualizer]);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const row = rows[activeIndex];
+    const last = rows.length - 1;
+    const move = (to: number) => {
+      e.preventDefault();
+      onActivate(Math.max(0, Math.min(last, to)));
+    };
+    switch (e.key) {
+      case 'ArrowDown':
+        return move(activeIndex + 1);
+      case 'ArrowUp':
+        return move(activeIndex - 1);
+      case 'Home':
+        return move(0);
+      case 'End':
+        return move(last);
+      case 'PageDown':
+        return move(activeIndex + PAGE);
+      case 'PageUp':
+        return move(activeIndex - PAGE);
+      case 'ArrowRight':
+        if (row?.kind === 'group') {
+          e.preventDefault();
+          if (!row.expanded) onToggle(row.category);
+          else move(activeIndex + 1);
+        }
+        return;
+      case 'ArrowLeft':
+        if (!row) return;
+        e.preventDefault();
+        if (row.kind === 'group' && row.expanded) onToggle(row.category);
+        else if (row.kind === 'finding') {
+          for (let i = activeIndex; i >= 0; i--) if (rows[i]?.kind === 'group') return move(i);
+        }
+        return;
+      case 'Enter':
+      case ' ':
+        if (!row) return;
+        e.preventDefault();
+        if (row.kind === 'group') onToggle(row.category);
+        else onOpen(activeIndex);
+        return;
+    }
+  };
+
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div
+      ref={scrollRef}
+      className="finding-list"
+      role="tree"
+      aria-label="Findings by category"
+      tabIndex={0}
+      aria-activedescendant={rows[activeIndex] ? rowId(activeIndex) : undefined}
+      onKeyDown={onKeyDown}
+      data-testid="finding-list"
+    >
+      <div className="finding-list-inner" style={{ height: virtualizer.getTotalSize() }} role="presentation">
+        {items.map((v) => {
+          const row = rows[v.index]!;
+          const active = v.index === activeIndex;
+          const common = {
+            id: rowId(v.index),
+            role: 'treeitem',
+            'aria-level': row.kind === 'group' ? 1 : 2,
+            'aria-posinset': row.posInSet,
+            'aria-setsize': row.setSize,
+            'aria-label': rowLabel(row),
+            'data-index': v.index,
+            style: { transform: `translateY(${v.start}px)`, height: v.size },
+          } as const;
+          if (row.kind === 'group') {
+            const Chevron = row.expanded ? ChevronDown : ChevronRight;
+            return (
+              <div
+                key={`g:${row.category}`}
+                {...common}
+                aria-expanded={row.expanded}
+                className={`tree-row group-row${active ? ' active' : ''}`}
+                onClick={() => {
+                  onActivate(v.index);
+                  onToggle(row.category);
+                }}
+              >
+                <Chevron aria-hidden="true" className="chevron" />
+                <span className="group-label">{row.label}</span>
+                <span className="group-count">{row.count}</span>
+              </div>
+            );
+          }
+          const { finding, check } = row.item;
+          const selected = finding.id === selectedId;
+          return (
+            <div
+              key={`f:${finding.id}`}
+              {...common}
+              aria-selected={selected}
+              className={`tree-row finding-row status-row-${finding.result.status}${active ? ' active' : ''}${selected ? ' selected' : ''}`}
+              onClick={() => onOpen(v.index)}
+              data-finding-id={finding.id}
+            >
+              <div className="finding-row-top">
+                <StatusBadge status={finding.result.status} />
+                <SeverityBadge severity={finding.severity} />
+                <span className="finding-title">{check.title}</span>
+              </div>
+              <div className="finding-row-sub muted">
+                {finding.result.target && <span className="finding-target">{finding.result.target} · </span>}
+                {finding.result.status === 'skipped' ? finding.result.reason : finding.result.message}
+              </div>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
