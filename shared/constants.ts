@@ -7,3 +7,5 @@ export const STATUSES = ['pass', 'fail', 'warn', 'info', 'skipped', 'error'] as 
 export const FACTS_SCHEMA_VERSION = 1;
 /** Bumped on any incompatible change to the Report; every output format is derived from that shape. */
 export const REPORT_SCHEMA_VERSION = '1.2.0';
+/** The prune plan file's format (shared/prune.ts). */
+export const PRUNE_PLAN_VERSION = 1;

@@ -5,7 +5,9 @@ import { z } from 'zod';
  * removed, saved to a file and applied later), the progress events of an apply, and its result.
  */
 
-export const PRUNE_PLAN_VERSION = 1;
+import { PRUNE_PLAN_VERSION } from './constants';
+
+export { PRUNE_PLAN_VERSION };
 
 export const PruneObjectTypeSchema = z.enum(['container', 'image', 'volume', 'network', 'build-cache']);
 export type PruneObjectType = z.infer<typeof PruneObjectTypeSchema>;

@@ -7,12 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { FixPlan, FixRecord, FixStep } from '../../shared/fix';
 import type { JsonValue } from '../../shared/json';
-import { PlanRejectedError } from '../fix/allowlist';
-import { ControllerError } from '../fix/controllers';
-import { JournalError, listRecords, stateDir } from '../fix/journal';
-import { LockBusyError } from '../fix/lock';
-import { PlanRefusedError } from '../fix/plan';
-import { type FixSession, type FixSessionOptions, openFixSession } from '../fix/session';
+import type { FixSession, FixSessionOptions } from '../fix/session';
 import { CliError, EXIT } from './exit-codes';
 import { emit, jsonText } from './output';
 
@@ -61,13 +56,21 @@ function withCommon(cmd: Command): Command {
     .option('-f, --format <format>', 'text or json', 'text');
 }
 
+/** The fix engine, loaded when a fix command runs: it brings zod, which an audit does not need at start-up. */
+const engine = () => import('../fix/session');
+const openFixSession = async (options: FixSessionOptions) => (await engine()).openFixSession(options);
+
+/** The fix engine's refusals, by name (their classes load with the engine): usage errors with their message. */
+const REFUSALS = new Set(['PlanRejectedError', 'LockBusyError', 'JournalError', 'ControllerError']);
+
 /** Maps the fix engine's refusals to usage errors with their message; anything else is internal. */
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof PlanRefusedError) throw new CliError(error.message, /would not start/.test(error.message) ? EXIT.willNotStart : EXIT.usage);
-    if (error instanceof PlanRejectedError || error instanceof LockBusyError || error instanceof JournalError || error instanceof ControllerError) throw new CliError(error.message);
+    if (!(error instanceof Error)) throw error;
+    if (error.name === 'PlanRefusedError') throw new CliError(error.message, /would not start/.test(error.message) ? EXIT.willNotStart : EXIT.usage);
+    if (REFUSALS.has(error.name)) throw new CliError(error.message);
     throw error;
   }
 }
@@ -207,6 +210,7 @@ export function registerFixCommands(program: Command): void {
 
   withCommon(fix.command('history').description('Applied fixes, newest first'))
     .action(async (opts: CommonOptions) => {
+      const { listRecords, stateDir } = await import('../fix/journal');
       const { records, damaged } = await listRecords(stateDir());
       if (opts.format === 'json') await emit(jsonText({ records, damaged }, undefined, undefined), undefined);
       else {

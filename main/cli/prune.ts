@@ -6,7 +6,6 @@ import type { Endpoint } from '../../shared/endpoint';
 import type { Host } from '../host/host';
 import { applyPlan } from '../prune/apply';
 import { parseLabelFilter } from '../prune/filters';
-import { readPlanFile } from '../prune/plan-file';
 import { buildPlan, DEFAULT_PROTECT_LABEL, defaultPruneOptions } from '../prune/plan';
 import { renderPlanText, renderProgressLine, renderResultText } from '../prune/render';
 import { cronFile, CRON_FILE, defaultScheduleOptions, SERVICE_NAME, systemdService, systemdTimer, TIMER_NAME } from '../prune/schedule';
@@ -103,7 +102,7 @@ export function registerPruneCommands(program: Command): void {
       if (!opts.plan === !opts.yes) throw new CliError(opts.plan ? '--plan and --yes do not go together: --plan applies a saved plan, --yes plans and applies now' : 'give --plan FILE (a saved plan), or --yes to plan and apply now');
       const planFlags: (keyof PlanFlags)[] = ['containers', 'images', 'volumes', 'volume', 'buildCache', 'networks', 'until', 'filter'];
       if (opts.plan && planFlags.some((k) => opts[k] !== undefined)) throw new CliError('planning options (--images, --until, ...) go with --yes; a saved plan already says what to remove');
-      const saved = opts.plan ? await wrapInput(() => readPlanFile(opts.plan)) : null;
+      const saved = opts.plan ? await wrapInput(async () => (await import('../prune/plan-file')).readPlanFile(opts.plan)) : null;
       const options = saved ? null : wrapInput(() => pruneOptionsFromFlags(opts));
       const result = await withEngine(opts, 'prune', async (api, endpoint, host) => {
         const plan = saved ?? (await makePlan(api, endpoint, host, options!, opts.timeout));

@@ -150,17 +150,15 @@ export function processController(record: ProcessRecord): DaemonController {
       return lines.slice(-3).join('\n') || null;
     },
     async restart(timeoutMs) {
+      // The stop and the start run in one detached shell, as a service manager would do them outside this process: if
+      // dockhand is killed half-way, the daemon is still started again (it is never left stopped).
       const pid = await readPid(record.pidfile);
-      if (pid && running(pid)) {
-        process.kill(pid, 'SIGTERM');
-        if (!(await waitForExit(pid, timeoutMs))) {
-          process.kill(pid, 'SIGKILL');
-          await waitForExit(pid, 5000);
-        }
-      }
+      const old = pid && running(pid) ? pid : 0;
+      const ticks = Math.max(1, Math.ceil(timeoutMs / 100));
+      const script = `p=${old}; if [ "$p" -gt 0 ]; then kill -TERM "$p" 2>/dev/null; i=0; while kill -0 "$p" 2>/dev/null; do i=$((i+1)); if [ "$i" -ge ${ticks} ]; then kill -KILL "$p" 2>/dev/null; fi; sleep 0.1; done; fi; exec "$@"`;
       const out = record.log ? openSync(record.log, 'a') : 'ignore';
       childExited = false;
-      const child = spawn(record.argv[0]!, record.argv.slice(1), { cwd: record.cwd, detached: true, stdio: ['ignore', out, out] });
+      const child = spawn('sh', ['-c', script, 'dockhand-restart', ...record.argv], { cwd: record.cwd, detached: true, stdio: ['ignore', out, out] });
       child.once('exit', () => (childExited = true));
       try {
         await new Promise<void>((resolve, reject) => {
@@ -171,6 +169,8 @@ export function processController(record: ProcessRecord): DaemonController {
         if (typeof out === 'number') closeSync(out);
       }
       child.unref();
+      // Until the old daemon is gone, a ping would reach it rather than the new one.
+      if (old) await waitForExit(old, timeoutMs + 5000);
     },
   };
 }

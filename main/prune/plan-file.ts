@@ -1,27 +1,9 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { type PrunePlan, PrunePlanSchema } from '../../shared/prune';
 import { PruneInputError } from './filters';
+import { canonicalJson, planDigest } from './plan-digest';
 
-/** JSON with object keys sorted at every level: the same plan hashes the same whatever order a file holds it in. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/**
- * The plan's digest, over everything but the digest itself. Not a signature (anyone can recompute it): it catches a
- * plan file edited by hand or damaged, so what is applied is what was shown. Apply re-checks every object anyway.
- */
-export function planDigest(plan: Omit<PrunePlan, 'digest'>): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(plan)).digest('hex')}`;
-}
+export { canonicalJson, planDigest };
 
 /** Validates a plan file at the boundary: readable, JSON, the plan schema, and its digest. Throws PruneInputError. */
 export async function readPlanFile(file: string): Promise<PrunePlan> {

@@ -1,8 +1,9 @@
 import { formatBytes } from '../../shared/format';
-import { type KeepReason, type KeptObject, type PlannedRemoval, PRUNE_PLAN_VERSION, type PruneObjectType, type PruneOptions, type PrunePlan } from '../../shared/prune';
+import { PRUNE_PLAN_VERSION } from '../../shared/constants';
+import type { KeepReason, KeptObject, PlannedRemoval, PruneObjectType, PruneOptions, PrunePlan } from '../../shared/prune';
 import { describeLabelFilter, engineMajor, failedLabelFilter, isAnonymousVolume, isProtected, untilCutoff } from './filters';
 import { attributeFreedBytes, indexLayers } from './layers';
-import { planDigest } from './plan-file';
+import { planDigest } from './plan-digest';
 import type { PruneSnapshot, SnapshotContainer, SnapshotImage } from './snapshot';
 
 /**
