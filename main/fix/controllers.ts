@@ -132,9 +132,10 @@ async function waitForExit(pid: number, ms: number): Promise<boolean> {
 
 export function processController(record: ProcessRecord): DaemonController {
   const argvText = record.argv.join(' ');
-  let childExited = false;
+  /** The daemon this controller started last; an earlier one exiting (it is what a restart stops) says nothing. */
+  let latest: { exited: boolean } | null = null;
   return {
-    exited: () => childExited,
+    exited: () => latest?.exited ?? false,
     kind: 'process',
     detail: `a dockerd started by hand (pidfile ${record.pidfile}), restarted with: ${argvText}`,
     canRestart: true,
@@ -157,9 +158,10 @@ export function processController(record: ProcessRecord): DaemonController {
       const ticks = Math.max(1, Math.ceil(timeoutMs / 100));
       const script = `p=${old}; if [ "$p" -gt 0 ]; then kill -TERM "$p" 2>/dev/null; i=0; while kill -0 "$p" 2>/dev/null; do i=$((i+1)); if [ "$i" -ge ${ticks} ]; then kill -KILL "$p" 2>/dev/null; fi; sleep 0.1; done; fi; exec "$@"`;
       const out = record.log ? openSync(record.log, 'a') : 'ignore';
-      childExited = false;
+      const started = { exited: false };
+      latest = started;
       const child = spawn('sh', ['-c', script, 'dockhand-restart', ...record.argv], { cwd: record.cwd, detached: true, stdio: ['ignore', out, out] });
-      child.once('exit', () => (childExited = true));
+      child.once('exit', () => (started.exited = true));
       try {
         await new Promise<void>((resolve, reject) => {
           child.once('spawn', resolve);

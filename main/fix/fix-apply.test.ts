@@ -239,7 +239,7 @@ describe('fix faults: the host is never left worse', () => {
       await fs.writeFile(hung, JSON.stringify({ ...record, argv: [script, ...record.argv] }));
       const env = { ...d.env, DOCKHAND_DAEMON_CONTROLLER: `process:${hung}` };
       const r = await dockhand(['fix', 'apply', 'daemon.live-restore', '--host', d.daemon.host, '--yes', '--format', 'json', '--up-timeout', '3000'], { env });
-      assert.equal(r.code, 5, r.stderr);
+      assert.equal(r.code, 5, `${r.stderr}\n${r.stdout}`);
       const rec = FixRecordSchema.parse(JSON.parse(r.stdout));
       assert.equal(rec.outcome, 'rolled-back');
       assert.match(rec.message, /did not answer within 3 s/);
