@@ -1,7 +1,6 @@
 // `dockhand fix plan|apply|history|undo|helper`: one-click fixes from the command line. Everything here is wiring and
 // words; the work is in main/fix.
-import { spawn } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
@@ -9,6 +8,7 @@ import type { FixPlan, FixRecord, FixStep } from '../../shared/fix';
 import type { JsonValue } from '../../shared/json';
 import { PlanRejectedError } from '../fix/allowlist';
 import { ControllerError } from '../fix/controllers';
+import { applyElevated, ElevationError, needsHelper, selfPath } from '../fix/elevate';
 import { JournalError, listRecords, stateDir } from '../fix/journal';
 import { LockBusyError } from '../fix/lock';
 import { PlanRefusedError } from '../fix/plan';
@@ -38,12 +38,6 @@ interface CommonOptions {
   format: 'text' | 'json';
 }
 
-/** This dockhand as a scheduled job would run it: the bin it was started as (a symlink on PATH stays one). */
-export function selfPath(): string | null {
-  const bin = process.argv[1];
-  return bin && /dockhand(\.c?js)?$/.test(bin) ? path.resolve(bin) : null;
-}
-
 function sessionOptions(opts: CommonOptions & { restartTimeout?: number; upTimeout?: number }): FixSessionOptions {
   return {
     selfPath: selfPath(),
@@ -67,7 +61,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof PlanRefusedError) throw new CliError(error.message, /would not start/.test(error.message) ? EXIT.willNotStart : EXIT.usage);
-    if (error instanceof PlanRejectedError || error instanceof LockBusyError || error instanceof JournalError || error instanceof ControllerError) throw new CliError(error.message);
+    if (error instanceof PlanRejectedError || error instanceof ElevationError || error instanceof LockBusyError || error instanceof JournalError || error instanceof ControllerError) throw new CliError(error.message);
     throw error;
   }
 }
@@ -120,23 +114,6 @@ async function confirm(question: string): Promise<boolean> {
 
 const showStep = (step: FixStep) => process.stderr.write(`  ${step.ok ? '✓' : '✗'} ${step.step}: ${step.message.split('\n')[0]}\n`);
 
-/** Runs the elevated helper (pkexec, else sudo) with the plan on stdin; returns its journal record. */
-async function applyElevated(plan: FixPlan): Promise<FixRecord> {
-  const launcher = ['pkexec', 'sudo'].find((tool) => (process.env.PATH ?? '').split(path.delimiter).some((dir) => existsSync(path.join(dir, tool))));
-  if (!launcher) throw new CliError(`this fix needs root (${plan.elevation.why}) and neither pkexec nor sudo is installed: run dockhand as root`);
-  const bin = path.resolve(process.argv[1] ?? 'dockhand');
-  const child = spawn(launcher, [process.execPath, bin, 'fix', 'helper'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (c) => (out += c));
-  child.stdin.end(JSON.stringify(plan));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  try {
-    return JSON.parse(out) as FixRecord;
-  } catch {
-    throw new CliError(`the elevated helper (${launcher}) ended with code ${code} and no result: nothing was confirmed as changed`);
-  }
-}
-
 async function loadPlanArgument(arg: string, session: () => Promise<FixSession>, opts: { set?: Record<string, JsonValue>; target?: string }): Promise<unknown> {
   if (arg.endsWith('.json') || arg.includes('/')) {
     const text = await fs.readFile(arg, 'utf8').catch((e: Error) => {
@@ -179,7 +156,7 @@ export function registerFixCommands(program: Command): void {
       if (opts.format === 'text') process.stderr.write(renderPlan(plan));
       if (!opts.yes && !(await confirm('Apply this fix?'))) throw new CliError('not applied: confirm on a terminal, or pass --yes');
       let record: FixRecord;
-      if (plan.elevation?.needed && process.getuid?.() !== 0) record = await applyElevated(plan);
+      if (plan.elevation?.needed && needsHelper(plan)) record = await guarded(() => applyElevated(plan, selfPath() ?? path.resolve(process.argv[1] ?? 'dockhand')));
       else record = await guarded(() => session.apply(plan, opts.format === 'text' ? showStep : undefined));
       await emit(opts.format === 'json' ? jsonText(record, undefined, undefined) : renderRecord(record), undefined);
       process.exitCode = exitFor(record);
