@@ -181,9 +181,6 @@ function PruneFormFields({ form, onChange, disabled }: { form: PruneForm; onChan
     <fieldset className="prune-form" disabled={disabled}>
       <legend className="visually-hidden">What to remove</legend>
       <div className="prune-grid">
-        <label className="checkbox">
-          <input type="checkbox" checked={form.containers} onChange={(e) => onChange({ ...form, containers: e.target.checked })} /> Stopped containers
-        </label>
         <div className="field">
           <label htmlFor="prune-images">Images</label>
           <select id="prune-images" value={form.images} onChange={(e) => onChange({ ...form, images: e.target.value as PruneForm['images'] })}>
@@ -203,12 +200,6 @@ function PruneFormFields({ form, onChange, disabled }: { form: PruneForm; onChan
             Volumes hold data: they are kept unless you choose otherwise.
           </p>
         </div>
-        <label className="checkbox">
-          <input type="checkbox" checked={form.buildCache} onChange={(e) => onChange({ ...form, buildCache: e.target.checked })} /> Build cache not in use
-        </label>
-        <label className="checkbox">
-          <input type="checkbox" checked={form.networks} onChange={(e) => onChange({ ...form, networks: e.target.checked })} /> Unused networks
-        </label>
         <div className="field narrow">
           <label htmlFor="prune-until">Only older than</label>
           <input
@@ -228,6 +219,17 @@ function PruneFormFields({ form, onChange, disabled }: { form: PruneForm; onChan
             {untilValid ? 'A duration such as 168h (a week) or 30m; empty: any age.' : 'Not a duration: use a number and a unit, such as 168h or 30m.'}
           </p>
         </div>
+      </div>
+      <div className="prune-checks">
+          <label className="checkbox">
+            <input type="checkbox" checked={form.containers} onChange={(e) => onChange({ ...form, containers: e.target.checked })} /> Stopped containers
+          </label>
+          <label className="checkbox">
+            <input type="checkbox" checked={form.buildCache} onChange={(e) => onChange({ ...form, buildCache: e.target.checked })} /> Build cache not in use
+          </label>
+          <label className="checkbox">
+            <input type="checkbox" checked={form.networks} onChange={(e) => onChange({ ...form, networks: e.target.checked })} /> Unused networks
+          </label>
       </div>
     </fieldset>
   );

@@ -162,7 +162,7 @@ function UndoOutcome({ result, headingRef, busy, onForce, onDismiss }: UndoOutco
       <h2 id="undo-title" ref={headingRef} tabIndex={-1}>
         {result.undone ? 'Undone' : conflicted ? 'Not undone: the files were edited since the fix' : 'Not undone'}
       </h2>
-      <p role="status">{result.message}</p>
+      <p role="status">{result.message.replace(/ \(see the differences; --force to undo anyway\)$/, '')}</p>
       {conflicted && (
         <>
           <p>Undoing now would throw away the later edits below. Compare them, then undo anyway or leave the file as it is.</p>
