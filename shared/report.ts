@@ -19,8 +19,11 @@ export const HostSummarySchema = z.object({
   loggingDriver: z.string().nullable(),
   rootless: z.boolean().nullable(),
   desktop: z.boolean().nullable(),
-  /** The daemon or this host runs under WSL 2 (a Linux distro in WSL, or Docker Desktop's WSL 2 backend). */
-  wsl: z.boolean().nullable(),
+  /**
+   * The daemon or this host runs under WSL 2 (a Linux distro in WSL, or Docker Desktop's WSL 2 backend). Added in 1.1.0:
+   * optional, so reports of 1.0.0 still read as baselines.
+   */
+  wsl: z.boolean().nullable().optional(),
   containers: z.number().int().nullable(),
 });
 export type HostSummary = z.infer<typeof HostSummarySchema>;

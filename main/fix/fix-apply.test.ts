@@ -334,6 +334,7 @@ describe('fix faults: the host is never left worse', () => {
       const runs = 12;
       let sawNew = 0;
       let sawOld = 0;
+      let leftDown = 0;
       for (let i = 0; i < runs; i++) {
         const child = (await import('node:child_process')).spawn(process.execPath, [path.resolve('bin/dockhand.cjs'), 'fix', 'apply', 'daemon.icc', '--host', d.daemon.host, '--yes', '--format', 'json'], { env: d.env, stdio: 'ignore' });
         const closed = new Promise((r) => child.once('close', r));
@@ -349,6 +350,7 @@ describe('fix faults: the host is never left worse', () => {
         // Put the host back for the next run: original file, daemon up.
         await fs.writeFile(d.daemon.configPath, ORIGINAL);
         if (!(await ping(d.daemon.socket))) {
+          leftDown++;
           // The apply may have been killed while the old daemon was still shutting down: let it finish first.
           const old = await pidOf(d.daemon).catch(() => 0);
           const gone = () => {
@@ -367,6 +369,8 @@ describe('fix faults: the host is never left worse', () => {
         while (!(await ping(d.daemon.socket)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
         // A killed apply may leave its lock behind: the next one takes it over (its pid is gone).
       }
+      // For the record (the closing note's fault table): where the kills landed.
+      console.log(`kill-mid-apply: ${runs} kills, old bytes ${sawOld}, new bytes ${sawNew}, partial 0, daemon left stopped ${leftDown} (killed between stop and start)`);
       assert.ok(sawOld > 0 && sawNew > 0, `kills landed both before and after the write (old ${sawOld}, new ${sawNew})`);
     } finally {
       await d.daemon.stop();

@@ -41,7 +41,7 @@ function liveReport(findings: Finding[], extra: Partial<Report> = {}): Report {
     generatedAt: '2030-01-01T00:00:00.000Z',
     durationMs: 1234,
     mode: 'live',
-    host: { hostname: 'build<01>', platform: 'linux', os: 'Debian', kernel: '6.1', engineVersion: '27.0', apiVersion: '1.46', storageDriver: 'overlay2', loggingDriver: 'json-file', rootless: false, desktop: false, containers: 2 },
+    host: { hostname: 'build<01>', platform: 'linux', os: 'Debian', kernel: '6.1', engineVersion: '27.0', apiVersion: '1.46', storageDriver: 'overlay2', loggingDriver: 'json-file', rootless: false, desktop: false, wsl: false, containers: 2 },
     endpoint: null,
     endpointError: null,
     engineError: null,

@@ -27,7 +27,7 @@ function HostCard({ report }: { report: Report }) {
     ['Containers', h.containers === null ? 'unknown' : groupDigits(h.containers)],
     ['Rootless', yesNo(h.rootless)],
     ['Docker Desktop', yesNo(h.desktop)],
-    ['WSL 2', yesNo(h.wsl)],
+    ['WSL 2', yesNo(h.wsl ?? null)],
   ];
   return (
     <section className="card host-card" aria-labelledby="host-title">
