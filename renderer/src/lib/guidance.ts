@@ -117,3 +117,10 @@ export function actionGuidance(error: ApiErrorShape, what: string, transport: 'e
   }
   return { kind: 'failed', title: `Could not ${what}`, steps: [error.message.replace(/^Cannot [^:]+: /, '')], detail: error.message };
 }
+
+/** actionGuidance for whatever a call threw: an ApiCallError's envelope error, or any other error as `failed`. */
+export function thrownGuidance(e: unknown, what: string, transport: 'electron' | 'serve'): Guidance {
+  const carried = (e as { error?: ApiErrorShape } | null)?.error;
+  const shape = carried && typeof carried.message === 'string' ? carried : { code: 'failed' as const, message: e instanceof Error ? e.message : String(e) };
+  return actionGuidance(shape, what, transport);
+}

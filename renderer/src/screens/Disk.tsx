@@ -2,11 +2,10 @@ import { Eraser, Eye, HardDrive, RefreshCw } from 'lucide-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DiskUsage, PruneForm } from '../../../shared/api';
 import type { PrunePlan, PruneProgress, PruneResult } from '../../../shared/prune';
-import { ApiCallError } from '../api/client';
 import { Banner } from '../components/Banner';
 import { DEFAULT_FORM, freedBytes, planCounts, shortId, TYPE_LABEL, usageRows } from '../lib/disk-model';
 import { formatBytes, groupDigits } from '../lib/format';
-import { actionGuidance, type Guidance } from '../lib/guidance';
+import { actionGuidance, type Guidance, thrownGuidance } from '../lib/guidance';
 import { useStore } from '../state/hooks';
 
 /** Rows rendered at once in the plan's tables; more on request, so a host with thousands of images stays responsive. */
@@ -14,10 +13,6 @@ const PAGE = 200;
 
 type Stage = { kind: 'form' } | { kind: 'planning' } | { kind: 'plan'; plan: PrunePlan } | { kind: 'applying'; plan: PrunePlan; progress: PruneProgress | null } | { kind: 'done'; plan: PrunePlan; result: PruneResult };
 
-function guidanceOf(e: unknown, what: string, transport: 'electron' | 'serve'): Guidance {
-  const shape = e instanceof ApiCallError ? e.error : { code: 'failed' as const, message: e instanceof Error ? e.message : String(e) };
-  return actionGuidance(shape, what, transport);
-}
 
 /** Docker's disk: usage by type and what is reclaimable, then a prune planned exactly, applied with progress. */
 export function DiskScreen() {
@@ -35,7 +30,7 @@ export function DiskScreen() {
       setUsage(await store.client.call('disk.usage', {}));
       setError(null);
     } catch (e) {
-      setError(guidanceOf(e, 'measure disk usage', store.client.kind));
+      setError(thrownGuidance(e, 'measure disk usage', store.client.kind));
     } finally {
       setLoadingUsage(false);
     }
@@ -52,7 +47,7 @@ export function DiskScreen() {
       setStage({ kind: 'plan', plan: await store.client.call('prune.plan', { options: form }) });
     } catch (e) {
       setStage({ kind: 'form' });
-      setError(guidanceOf(e, 'plan the prune', store.client.kind));
+      setError(thrownGuidance(e, 'plan the prune', store.client.kind));
     }
   };
 
@@ -69,7 +64,7 @@ export function DiskScreen() {
       void loadUsage();
     } catch (e) {
       setStage({ kind: 'plan', plan });
-      setError(guidanceOf(e, 'prune', store.client.kind));
+      setError(thrownGuidance(e, 'prune', store.client.kind));
     } finally {
       off();
     }

@@ -4,8 +4,7 @@ import type { FixPlan, FixRecord, FixStep } from '../../../shared/fix';
 import { Banner } from '../components/Banner';
 import { DiffView } from '../components/DiffView';
 import { STEP_LABEL, StepList } from '../components/StepList';
-import { ApiCallError } from '../api/client';
-import { actionGuidance, type Guidance } from '../lib/guidance';
+import { type Guidance, thrownGuidance } from '../lib/guidance';
 import { useStore } from '../state/hooks';
 
 interface FixDialogProps {
@@ -47,7 +46,7 @@ export function FixDialog({ checkId, target, title, onClose }: FixDialogProps) {
     store.client
       .call('fix.plan', { checkId, ...(target !== null && { target }) })
       .then((plan) => live && setPhase({ kind: 'preview', plan }))
-      .catch((e: unknown) => live && setPhase({ kind: 'error', plan: null, guidance: guidanceOf(e, 'plan the fix', store.client.kind) }));
+      .catch((e: unknown) => live && setPhase({ kind: 'error', plan: null, guidance: thrownGuidance(e, 'plan the fix', store.client.kind) }));
     return () => {
       live = false;
     };
@@ -69,7 +68,7 @@ export function FixDialog({ checkId, target, title, onClose }: FixDialogProps) {
       // The finding was re-checked by the apply; refresh the whole report so every screen shows it.
       void store.runAudit();
     } catch (e) {
-      setPhase({ kind: 'error', plan, guidance: guidanceOf(e, 'apply the fix', store.client.kind) });
+      setPhase({ kind: 'error', plan, guidance: thrownGuidance(e, 'apply the fix', store.client.kind) });
     } finally {
       off();
     }
@@ -132,10 +131,6 @@ export function FixDialog({ checkId, target, title, onClose }: FixDialogProps) {
   );
 }
 
-function guidanceOf(e: unknown, what: string, transport: 'electron' | 'serve'): Guidance {
-  const shape = e instanceof ApiCallError ? e.error : { code: 'failed' as const, message: e instanceof Error ? e.message : String(e) };
-  return actionGuidance(shape, what, transport);
-}
 
 function PlanPreview({ plan }: { plan: FixPlan }) {
   return (

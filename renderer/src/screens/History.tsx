@@ -2,12 +2,11 @@ import { History as HistoryIcon, RefreshCw, Undo2 } from 'lucide-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FixHistory, UndoResult } from '../../../shared/api';
 import type { FixRecord } from '../../../shared/fix';
-import { ApiCallError } from '../api/client';
 import { Banner } from '../components/Banner';
 import { DiffView } from '../components/DiffView';
 import { RelativeTime } from '../components/RelativeTime';
 import { StepList } from '../components/StepList';
-import { actionGuidance, type Guidance } from '../lib/guidance';
+import { type Guidance, thrownGuidance } from '../lib/guidance';
 import { useStore } from '../state/hooks';
 
 const OUTCOME_LABEL: Record<FixRecord['outcome'], string> = {
@@ -41,7 +40,7 @@ export function HistoryScreen() {
     try {
       setHistory(await store.client.call('fix.history', {}));
     } catch (e) {
-      setError(guidanceOf(e, 'read the fix history', store.client.kind));
+      setError(thrownGuidance(e, 'read the fix history', store.client.kind));
     }
   }, [store]);
   useEffect(() => void load(), [load]);
@@ -56,7 +55,7 @@ export function HistoryScreen() {
       await load();
       if (undoResult.undone) void store.runAudit();
     } catch (e) {
-      setError(guidanceOf(e, 'undo the fix', store.client.kind));
+      setError(thrownGuidance(e, 'undo the fix', store.client.kind));
     } finally {
       setBusy(null);
     }
@@ -142,10 +141,6 @@ export function HistoryScreen() {
   );
 }
 
-function guidanceOf(e: unknown, what: string, transport: 'electron' | 'serve'): Guidance {
-  const shape = e instanceof ApiCallError ? e.error : { code: 'failed' as const, message: e instanceof Error ? e.message : String(e) };
-  return actionGuidance(shape, what, transport);
-}
 
 interface UndoOutcomeProps {
   result: UndoResult;
