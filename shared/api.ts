@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { CHANNEL_NAME_LIST, EVENT_NAME_LIST } from './api-names';
 import { CollectorRunSchema } from './facts';
+import { FixPlanSchema, FixRecordSchema, FixStepSchema } from './fix';
+import { JsonValueSchema } from './json';
+import { BytesByTypeSchema, DiskReportSchema, PrunePlanSchema, PruneProgressSchema, PruneResultSchema } from './prune';
 import { ReportSchema } from './report';
 
 /**
@@ -132,6 +135,57 @@ export const AppInfoSchema = z.object({
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
+// Fixes (main/fix) and disk cleanup (main/prune)
+
+export const FixPlanInputSchema = z
+  .object({
+    checkId: z.string().trim().min(1).max(200).regex(/^[a-z0-9][a-z0-9.-]*$/, 'a check id such as daemon.log-rotation'),
+    /** Which finding when the check has several (a container, a registry). */
+    target: z.string().max(500).optional(),
+    /** Overrides of the fix's parameters (the CLI's --set key=value). */
+    set: z.record(z.string().max(100), JsonValueSchema).optional(),
+  })
+  .strict();
+
+export const UndoResultSchema = z.object({
+  record: FixRecordSchema,
+  /** Files changed by hand since the fix: what the fix changed, and what changed since. */
+  conflicts: z.array(z.object({ path: z.string(), fixDiff: z.string(), sinceDiff: z.string() })),
+  undone: z.boolean(),
+  message: z.string(),
+});
+export type UndoResult = z.infer<typeof UndoResultSchema>;
+
+export const FixHistorySchema = z.object({
+  /** Newest first. */
+  records: z.array(FixRecordSchema),
+  /** Journal entries that could not be read (named so they can be looked at by hand). */
+  damaged: z.array(z.string()),
+});
+export type FixHistory = z.infer<typeof FixHistorySchema>;
+
+/** What the Disk screen's form chooses; the rest of the engine's options (label filters) keep their defaults here. */
+export const PruneFormSchema = z
+  .object({
+    /** A Go duration such as 168h (keep what is newer), or null for no age limit. */
+    until: z.string().trim().max(40).regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, 'a duration such as 168h, 30m or 1h30m').nullable(),
+    containers: z.boolean(),
+    images: z.enum(['none', 'dangling', 'unused']),
+    volumes: z.enum(['none', 'anonymous', 'all']),
+    buildCache: z.boolean(),
+    networks: z.boolean(),
+  })
+  .strict();
+export type PruneForm = z.infer<typeof PruneFormSchema>;
+
+export const DiskUsageSchema = z.object({
+  report: DiskReportSchema,
+  /** What the default plan (docker system prune -a: never volumes) would free now, by type. */
+  reclaimable: BytesByTypeSchema,
+});
+export type DiskUsage = z.infer<typeof DiskUsageSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
 // Channels
 
 /** Every channel takes an object, so inputs can grow without breaking callers. */
@@ -159,6 +213,21 @@ export const CHANNELS = {
   'disk.summary': channel(NoInputSchema, DiskSummarySchema.nullable(), "Docker's disk usage from the last audit; null before the first"),
   'settings.get': channel(NoInputSchema, SettingsSchema, 'The saved settings (defaults where none are saved)'),
   'settings.set': channel(SettingsPatchSchema, SettingsSchema, 'Change some settings, save them atomically, return them all'),
+  'fix.plan': channel(FixPlanInputSchema, FixPlanSchema, "Plan a finding's fix: exact diffs, commands, elevation, verification; changes nothing"),
+  'fix.apply': channel(
+    z.object({ plan: FixPlanSchema }).strict(),
+    FixRecordSchema,
+    'Apply a plan, verify it, roll back if the daemon breaks; each step arrives as a fix.progress event',
+  ),
+  'fix.undo': channel(z.object({ id: z.string().regex(/^[0-9A-Za-z-]{1,80}$/).optional(), force: z.boolean() }).strict(), UndoResultSchema, 'Undo an applied fix (the latest without an id)'),
+  'fix.history': channel(NoInputSchema, FixHistorySchema, 'Applied fixes, newest first'),
+  'disk.usage': channel(NoInputSchema, DiskUsageSchema, "Docker's disk usage now, by type, each byte once, and what a default prune would free"),
+  'prune.plan': channel(z.object({ options: PruneFormSchema }).strict(), PrunePlanSchema, 'The exact objects a prune would remove and keep, and the bytes; removes nothing'),
+  'prune.apply': channel(
+    z.object({ plan: PrunePlanSchema }).strict(),
+    PruneResultSchema,
+    'Remove exactly the planned objects; progress arrives as prune.progress events',
+  ),
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channels = typeof CHANNELS;
@@ -188,8 +257,8 @@ export const AuditProgressSchema = z.discriminatedUnion('phase', [
 ]);
 export type AuditProgress = z.infer<typeof AuditProgressSchema>;
 
-/** Screens the native menu can open; later screens (fix, history, disk) join this list when they land. */
-export const ScreenSchema = z.enum(['overview', 'findings', 'settings']);
+/** Screens the native menu can open. */
+export const ScreenSchema = z.enum(['overview', 'findings', 'history', 'disk', 'settings']);
 export type Screen = z.infer<typeof ScreenSchema>;
 
 export const EVENTS = {
@@ -198,6 +267,9 @@ export const EVENTS = {
   'app.navigate': z.object({ screen: ScreenSchema }),
   /** Settings changed (by another window or tab): reload them. */
   'settings.changed': SettingsSchema,
+  /** A step of the fix being applied (write, restart, wait for the daemon, verify, rollback), as it happens. */
+  'fix.progress': z.object({ planId: z.string(), step: FixStepSchema }),
+  'prune.progress': PruneProgressSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof EVENTS;

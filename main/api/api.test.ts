@@ -137,3 +137,31 @@ test('app.info names the transport, the config paths and a command-line endpoint
   assert.deepEqual(info.result.endpointOverride, { host: NO_DAEMON, context: null });
   assert.equal(info.result.auditRunning, false);
 });
+
+test('fix and disk channels: inputs validated, an empty journal, a daemon that is down as a failed envelope that says what could not be done', async () => {
+  const state = await tempDir();
+  const api = createApi({ transport: 'serve', host: new LocalHost(), configDir: await tempDir(), fixStateDir: state, endpointOverride: { host: NO_DAEMON, context: null } });
+  assert.deepEqual(await api.dispatch('fix.history', {}), { ok: true, result: { records: [], damaged: [] } });
+  const disk = await api.dispatch('disk.usage', {});
+  assert.ok(!disk.ok);
+  assert.equal(disk.error.code, 'failed');
+  assert.match(disk.error.message, /^Cannot measure disk usage: the Docker daemon could not be used \(.*nonexistent/);
+  const week = await api.dispatch('prune.plan', { options: { until: 'a week', containers: true, images: 'unused', volumes: 'none', buildCache: true, networks: true } });
+  assert.ok(!week.ok && week.error.code === 'invalid-input' && /options\.until: a duration such as 168h/.test(week.error.message), JSON.stringify(week));
+  const forged = await api.dispatch('fix.apply', { plan: { fixId: 'rm -rf /' } });
+  assert.ok(!forged.ok && forged.error.code === 'invalid-input', 'a plan outside the schema never reaches the fix engine');
+  const undo = await api.dispatch('fix.undo', { force: false });
+  assert.ok(!undo.ok);
+  assert.match(undo.error.message, /^Cannot undo the fix: /);
+});
+
+test('one change at a time: a second fix or prune while one runs is refused with what is running', async () => {
+  const { Exclusive } = await import('./exclusive');
+  const slot = new Exclusive();
+  let release!: () => void;
+  const first = slot.run('apply a fix', () => new Promise<string>((r) => (release = () => r('done'))));
+  await assert.rejects(slot.run('prune', async () => 'never'), { message: 'Cannot prune now: apply a fix is still running. Wait for it to finish, then try again.' });
+  release();
+  assert.equal(await first, 'done');
+  assert.equal(await slot.run('prune', async () => 'ran'), 'ran', 'free again once the first finished');
+});

@@ -4,7 +4,11 @@ import type { AppInfo, ChannelName, ChannelOutput, ChannelParsedInput, Settings 
 import { type AuditOptions, runAudit } from '../audit';
 import type { Host } from '../host/host';
 import { VERSION } from '../version';
+import type { FixSessionOptions } from '../fix/session';
 import { AuditRunner, type RunAudit } from './audit-runner';
+import { Exclusive } from './exclusive';
+import { createFixHandlers } from './fix-handlers';
+import { createPruneHandlers } from './prune-handlers';
 import { summarizeDisk } from './disk-summary';
 import type { EventSink } from './events';
 import type { LastAuditStore } from './last-audit-store';
@@ -25,6 +29,11 @@ export interface ApiContext {
   runtime?: { electron: string | null; chrome: string | null };
   /** The audit to run; tests inject a failing one. */
   audit?: RunAudit;
+  /** The dockhand script the elevated fix helper runs (null: elevation is refused with what to do instead). */
+  selfPath?: string | null;
+  /** The fix journal (default: DOCKHAND_STATE_DIR, else the system's state directory). */
+  fixStateDir?: string;
+  fixTimeouts?: FixSessionOptions['timeouts'];
 }
 
 /** What the checks are told beyond the facts, from the settings (the CLI's --internal-domain, --trusted-user, --server). */
@@ -50,7 +59,11 @@ export function createHandlers(ctx: ApiContext): Handlers {
   const runner = new AuditRunner(ctx.audit ?? runAudit, ctx.events, async ({ facts, report }) => {
     await ctx.lastAudit.save({ report, disk: summarizeDisk(facts) });
   });
+  // Fixes, undos and prunes change the host: one at a time, across every window.
+  const exclusive = new Exclusive();
   return {
+    ...createFixHandlers(ctx, exclusive),
+    ...createPruneHandlers(ctx, exclusive),
     'app.info': async () => {
       const user = ctx.host.user();
       return {

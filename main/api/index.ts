@@ -16,6 +16,9 @@ export interface ApiOptions {
   endpointOverride?: ApiContext['endpointOverride'];
   runtime?: ApiContext['runtime'];
   audit?: ApiContext['audit'];
+  selfPath?: ApiContext['selfPath'];
+  fixStateDir?: ApiContext['fixStateDir'];
+  fixTimeouts?: ApiContext['fixTimeouts'];
   log?: (message: string) => void;
 }
 
@@ -40,6 +43,9 @@ export function createApi(options: ApiOptions): Api {
     endpointOverride: options.endpointOverride,
     runtime: options.runtime,
     audit: options.audit,
+    selfPath: options.selfPath,
+    fixStateDir: options.fixStateDir,
+    fixTimeouts: options.fixTimeouts,
   });
   return { dispatch: createDispatcher(handlers, options.log), events, handlers, configDir: dir };
 }

@@ -1,7 +1,6 @@
 import { type Command, Option } from 'commander';
-import { diskReport } from '../prune/disk-report';
+import { measureDisk } from '../prune/measure';
 import { renderDiskText } from '../prune/render';
-import { measureDataRoot, takeSnapshot } from '../prune/snapshot';
 import { emit, jsonText } from './output';
 import { addEndpointOptions, withEngine } from './prune-engine';
 
@@ -11,11 +10,7 @@ export function registerDiskCommand(program: Command): void {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--pretty', 'indent JSON output')
     .action(async (opts) => {
-      const report = await withEngine(opts, 'measure disk usage', async (api, endpoint, host) => {
-        const snapshot = await takeSnapshot(api, host, endpoint, opts.timeout, { logs: 'all', layers: false });
-        const dataRoot = await measureDataRoot(host, endpoint, snapshot.info, opts.timeout);
-        return diskReport(snapshot, dataRoot, new Date());
-      });
+      const report = await withEngine(opts, 'measure disk usage', (api, endpoint, host) => measureDisk(api, endpoint, host, opts.timeout));
       await emit(opts.format === 'json' ? jsonText(report, opts.output, opts.pretty) : renderDiskText(report), opts.output);
     });
 }

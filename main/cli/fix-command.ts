@@ -1,7 +1,6 @@
 // `dockhand fix plan|apply|history|undo|helper`: one-click fixes from the command line. Everything here is wiring and
 // words; the work is in main/fix.
-import { spawn } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
@@ -33,13 +32,8 @@ interface CommonOptions {
   format: 'text' | 'json';
 }
 
-/** This dockhand as a scheduled job would run it: the bin it was started as (a symlink on PATH stays one). */
-export function selfPath(): string | null {
-  const bin = process.argv[1];
-  return bin && /dockhand(\.c?js)?$/.test(bin) ? path.resolve(bin) : null;
-}
-
-function sessionOptions(opts: CommonOptions & { restartTimeout?: number; upTimeout?: number }): FixSessionOptions {
+async function sessionOptions(opts: CommonOptions & { restartTimeout?: number; upTimeout?: number }): Promise<FixSessionOptions> {
+  const { selfPath } = await import('../fix/elevate');
   return {
     selfPath: selfPath(),
     endpoint: { host: opts.host, context: opts.context },
@@ -61,7 +55,7 @@ const engine = () => import('../fix/session');
 const openFixSession = async (options: FixSessionOptions) => (await engine()).openFixSession(options);
 
 /** The fix engine's refusals, by name (their classes load with the engine): usage errors with their message. */
-const REFUSALS = new Set(['PlanRejectedError', 'LockBusyError', 'JournalError', 'ControllerError']);
+const REFUSALS = new Set(['PlanRejectedError', 'ElevationError', 'LockBusyError', 'JournalError', 'ControllerError']);
 
 /** Maps the fix engine's refusals to usage errors with their message; anything else is internal. */
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
@@ -123,23 +117,6 @@ async function confirm(question: string): Promise<boolean> {
 
 const showStep = (step: FixStep) => process.stderr.write(`  ${step.ok ? '✓' : '✗'} ${step.step}: ${step.message.split('\n')[0]}\n`);
 
-/** Runs the elevated helper (pkexec, else sudo) with the plan on stdin; returns its journal record. */
-async function applyElevated(plan: FixPlan): Promise<FixRecord> {
-  const launcher = ['pkexec', 'sudo'].find((tool) => (process.env.PATH ?? '').split(path.delimiter).some((dir) => existsSync(path.join(dir, tool))));
-  if (!launcher) throw new CliError(`this fix needs root (${plan.elevation.why}) and neither pkexec nor sudo is installed: run dockhand as root`);
-  const bin = path.resolve(process.argv[1] ?? 'dockhand');
-  const child = spawn(launcher, [process.execPath, bin, 'fix', 'helper'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (c) => (out += c));
-  child.stdin.end(JSON.stringify(plan));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  try {
-    return JSON.parse(out) as FixRecord;
-  } catch {
-    throw new CliError(`the elevated helper (${launcher}) ended with code ${code} and no result: nothing was confirmed as changed`);
-  }
-}
-
 async function loadPlanArgument(arg: string, session: () => Promise<FixSession>, opts: { set?: Record<string, JsonValue>; target?: string }): Promise<unknown> {
   if (arg.endsWith('.json') || arg.includes('/')) {
     const text = await fs.readFile(arg, 'utf8').catch((e: Error) => {
@@ -163,7 +140,7 @@ export function registerFixCommands(program: Command): void {
     .option('--set <key=value>', 'override a fix parameter (repeatable)', setValue)
     .option('-o, --output <file>', 'write the plan to a file (JSON) for `fix apply FILE`')
     .action(async (checkId: string, opts: CommonOptions & { target?: string; set?: Record<string, JsonValue>; output?: string }) => {
-      const plan = await guarded(async () => (await openFixSession(sessionOptions(opts))).plan({ checkId, target: opts.target, set: opts.set }));
+      const plan = await guarded(async () => (await openFixSession(await sessionOptions(opts))).plan({ checkId, target: opts.target, set: opts.set }));
       if (opts.output) await emit(`${JSON.stringify(plan, null, 2)}\n`, opts.output);
       if (opts.format === 'json') await emit(jsonText(plan, undefined, undefined), undefined);
       else await emit(renderPlan(plan), undefined);
@@ -177,12 +154,13 @@ export function registerFixCommands(program: Command): void {
     .option('--restart-timeout <ms>', 'how long a restart command may take', Number)
     .option('--up-timeout <ms>', 'how long to wait for the daemon to answer after a restart', Number)
     .action(async (arg: string, opts: CommonOptions & { target?: string; set?: Record<string, JsonValue>; yes?: boolean; restartTimeout?: number; upTimeout?: number }) => {
-      const session = await guarded(() => openFixSession(sessionOptions(opts)));
+      const session = await guarded(async () => openFixSession(await sessionOptions(opts)));
       const plan = (await guarded(() => loadPlanArgument(arg, async () => session, opts))) as FixPlan;
       if (opts.format === 'text') process.stderr.write(renderPlan(plan));
       if (!opts.yes && !(await confirm('Apply this fix?'))) throw new CliError('not applied: confirm on a terminal, or pass --yes');
       let record: FixRecord;
-      if (plan.elevation?.needed && process.getuid?.() !== 0) record = await applyElevated(plan);
+      const { applyElevated, needsHelper, selfPath } = await import('../fix/elevate');
+      if (plan.elevation?.needed && needsHelper(plan)) record = await guarded(() => applyElevated(plan, selfPath() ?? path.resolve(process.argv[1] ?? 'dockhand')));
       else record = await guarded(() => session.apply(plan, opts.format === 'text' ? showStep : undefined));
       await emit(opts.format === 'json' ? jsonText(record, undefined, undefined) : renderRecord(record), undefined);
       process.exitCode = exitFor(record);
@@ -202,6 +180,7 @@ export function registerFixCommands(program: Command): void {
         throw new CliError('refused: stdin is not a JSON fix plan');
       }
       const endpoint = (input as { endpoint?: unknown }).endpoint;
+      const { selfPath } = await import('../fix/elevate');
       const session = await guarded(() => openFixSession({ endpoint: { host: typeof endpoint === 'string' ? endpoint : undefined }, selfPath: selfPath() }));
       const record = await guarded(() => session.apply(input));
       await emit(jsonText(record, undefined, undefined), undefined);
@@ -225,7 +204,7 @@ export function registerFixCommands(program: Command): void {
     .option('--force', 'undo even when the files were edited by hand since the fix')
     .option('--up-timeout <ms>', 'how long to wait for the daemon after the restart', Number)
     .action(async (id: string | undefined, opts: CommonOptions & { force?: boolean; upTimeout?: number }) => {
-      const session = await guarded(() => openFixSession(sessionOptions(opts)));
+      const session = await guarded(async () => openFixSession(await sessionOptions(opts)));
       const result = await guarded(() => session.undo(id, opts.force ?? false));
       if (opts.format === 'json') await emit(jsonText(result, undefined, undefined), undefined);
       else {

@@ -1,16 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { Command, Option } from 'commander';
-import type { PruneOptions, PrunePlan, PruneProgress } from '../../shared/prune';
-import type { EngineApi } from '../collect/engine-api';
-import type { Endpoint } from '../../shared/endpoint';
-import type { Host } from '../host/host';
+import type { PruneOptions, PruneProgress } from '../../shared/prune';
 import { applyPlan } from '../prune/apply';
 import { parseLabelFilter } from '../prune/filters';
-import { buildPlan, DEFAULT_PROTECT_LABEL, defaultPruneOptions } from '../prune/plan';
+import { planPrune } from '../prune/measure';
+import { DEFAULT_PROTECT_LABEL, defaultPruneOptions } from '../prune/plan';
 import { renderPlanText, renderProgressLine, renderResultText } from '../prune/render';
 import { cronFile, CRON_FILE, defaultScheduleOptions, SERVICE_NAME, systemdService, systemdTimer, TIMER_NAME } from '../prune/schedule';
-import { takeSnapshot } from '../prune/snapshot';
-import { VERSION } from '../version';
 import { CliError, EXIT } from './exit-codes';
 import { emit, jsonText } from './output';
 import { addEndpointOptions, toCliError, withEngine } from './prune-engine';
@@ -62,11 +57,6 @@ export function pruneOptionsFromFlags(flags: PlanFlags): PruneOptions {
   };
 }
 
-async function makePlan(api: EngineApi, endpoint: Endpoint, host: Host, options: PruneOptions, timeoutMs: number): Promise<PrunePlan> {
-  const snapshot = await takeSnapshot(api, host, endpoint, timeoutMs);
-  return buildPlan(snapshot, options, { now: new Date(), planId: randomUUID(), toolVersion: VERSION });
-}
-
 function progressPrinter(quiet: boolean | undefined): ((e: PruneProgress) => void) | undefined {
   if (quiet) return undefined;
   return (e) => {
@@ -84,7 +74,7 @@ export function registerPruneCommands(program: Command): void {
     .option('-v, --verbose', 'list every kept object')
     .action(async (opts) => {
       const options = wrapInput(() => pruneOptionsFromFlags(opts));
-      const plan = await withEngine(opts, 'plan the prune', (api, endpoint, host) => makePlan(api, endpoint, host, options, opts.timeout));
+      const plan = await withEngine(opts, 'plan the prune', (api, endpoint, host) => planPrune(api, endpoint, host, options, opts.timeout));
       // A plan saved to a file is for `prune apply --plan`: JSON whatever the format, so it can be validated.
       const text = opts.format === 'json' || opts.output ? jsonText(plan, opts.output, opts.pretty) : renderPlanText(plan, { verbose: opts.verbose });
       await emit(text, opts.output);
@@ -105,7 +95,7 @@ export function registerPruneCommands(program: Command): void {
       const saved = opts.plan ? await wrapInput(async () => (await import('../prune/plan-file')).readPlanFile(opts.plan)) : null;
       const options = saved ? null : wrapInput(() => pruneOptionsFromFlags(opts));
       const result = await withEngine(opts, 'prune', async (api, endpoint, host) => {
-        const plan = saved ?? (await makePlan(api, endpoint, host, options!, opts.timeout));
+        const plan = saved ?? (await planPrune(api, endpoint, host, options!, opts.timeout));
         if (!saved && opts.format !== 'json') process.stdout.write(renderPlanText(plan));
         return applyPlan(api, plan, { timeoutMs: opts.timeout, onProgress: progressPrinter(opts.quiet) });
       });

@@ -23,6 +23,11 @@ export function parsePlanText(text: string, file: string): PrunePlan {
   } catch (error) {
     throw new PruneInputError(`${file} is not JSON (${(error as Error).message}): pass a file written by \`dockhand prune plan --format json -o FILE\``);
   }
+  return checkPlan(raw, file);
+}
+
+/** Validates a plan already read (a file's JSON, or what the app sends back to apply): the schema, then the digest. */
+export function checkPlan(raw: unknown, file: string): PrunePlan {
   const parsed = PrunePlanSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

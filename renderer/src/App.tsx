@@ -1,26 +1,27 @@
-import { LayoutDashboard, ListChecks, RefreshCw, Settings as SettingsIcon } from 'lucide-react';
+import { HardDrive, History as HistoryIcon, LayoutDashboard, ListChecks, RefreshCw, Settings as SettingsIcon } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import type { Screen } from '../../shared/api';
 import { Banner } from './components/Banner';
 import { RelativeTime } from './components/RelativeTime';
 import { hrefFor } from './lib/route';
 import { navigate, useApp, useRoute, useStore, useTheme } from './state/hooks';
+import { DiskScreen } from './screens/Disk';
 import { Findings } from './screens/Findings';
+import { HistoryScreen } from './screens/History';
 import { Overview } from './screens/Overview';
 import { SettingsScreen } from './screens/Settings';
 import { Logo } from './components/Logo';
 
-/**
- * Screens in the sidebar. Fix, History and Disk join this list when the fix engine and disk prune land; each is a
- * route, a sidebar entry and a screen component, nothing else to change here.
- */
+/** Screens in the sidebar: each is a route, a sidebar entry and a screen component, nothing else to change here. */
 const NAV: { screen: Screen; label: string; Icon: typeof LayoutDashboard; shortcut: string }[] = [
   { screen: 'overview', label: 'Overview', Icon: LayoutDashboard, shortcut: '1' },
   { screen: 'findings', label: 'Findings', Icon: ListChecks, shortcut: '2' },
-  { screen: 'settings', label: 'Settings', Icon: SettingsIcon, shortcut: '3' },
+  { screen: 'history', label: 'History', Icon: HistoryIcon, shortcut: '3' },
+  { screen: 'disk', label: 'Disk', Icon: HardDrive, shortcut: '4' },
+  { screen: 'settings', label: 'Settings', Icon: SettingsIcon, shortcut: '5' },
 ];
 
-const TITLES: Record<Screen, string> = { overview: 'Overview', findings: 'Findings', settings: 'Settings' };
+const TITLES: Record<Screen, string> = { overview: 'Overview', findings: 'Findings', history: 'History', disk: 'Disk', settings: 'Settings' };
 
 function Header() {
   const store = useStore();
@@ -75,7 +76,7 @@ export function App() {
 
   useEffect(() => store.client.on('app.navigate', ({ screen }) => navigate(screen)), [store]);
 
-  // Ctrl/Cmd+R re-runs the audit (not a page reload); Ctrl/Cmd+1..3 switch screens.
+  // Ctrl/Cmd+R re-runs the audit (not a page reload); Ctrl/Cmd+1..5 switch screens.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
@@ -132,6 +133,10 @@ export function App() {
             <Overview />
           ) : route.screen === 'findings' ? (
             <Findings params={route.params} />
+          ) : route.screen === 'history' ? (
+            <HistoryScreen />
+          ) : route.screen === 'disk' ? (
+            <DiskScreen />
           ) : (
             <SettingsScreen />
           )}

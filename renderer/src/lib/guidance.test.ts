@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Report } from '../../../shared/report';
-import { apiErrorGuidance, engineGuidance } from './guidance';
+import { apiErrorGuidance, engineGuidance, thrownGuidance } from './guidance';
 
 const report = (engineError: string | null, endpointError: string | null = null) =>
   ({ mode: 'live', endpoint: { host: 'unix:///var/run/docker.sock' }, engineError, endpointError }) as unknown as Report;
@@ -33,4 +33,14 @@ test('API errors: a lost connection, a missing session and a failure read differ
   assert.match(apiErrorGuidance({ code: 'transport', message: 'x' }, 'serve').steps[0]!, /dockhand serve/);
   assert.equal(apiErrorGuidance({ code: 'unauthorized', message: 'x' }, 'serve').kind, 'signed-out');
   assert.equal(apiErrorGuidance({ code: 'failed', message: 'disk full' }, 'electron').detail, 'disk full');
+});
+
+test('a fix or prune that failed because the daemon stopped answering says what to do; a refusal is shown as worded', () => {
+  const down = thrownGuidance({ error: { code: 'failed', message: 'Cannot prune: the Docker daemon could not be used (connect ECONNREFUSED /run/docker.sock)' } }, 'prune', 'serve');
+  assert.equal(down.kind, 'daemon-down');
+  assert.equal(down.title, 'The Docker daemon stopped answering: could not prune');
+  assert.match(down.steps.join(' '), /systemctl status docker/);
+  const busy = thrownGuidance({ error: { code: 'failed', message: 'Cannot apply a fix now: prune is still running. Wait for it to finish, then try again.' } }, 'apply the fix', 'serve');
+  assert.deepEqual([busy.kind, busy.title], ['failed', 'Could not apply the fix']);
+  assert.equal(thrownGuidance(new Error('boom'), 'undo the fix', 'serve').detail, 'boom');
 });

@@ -97,3 +97,30 @@ export function apiErrorGuidance(error: ApiErrorShape, transport: 'electron' | '
   }
   return { kind: 'failed', title: 'Dockhand could not do that', steps: ['Re-run the audit. If it keeps failing, the detail below helps a bug report.'], detail: error.message };
 }
+
+/**
+ * A fix, undo or prune call that failed: a daemon that stopped answering says what to do (start it, then try again);
+ * a refusal (a plan for another daemon, another change still running) is shown as the engine worded it.
+ */
+export function actionGuidance(error: ApiErrorShape, what: string, transport: 'electron' | 'serve'): Guidance {
+  if (error.code !== 'failed') return apiErrorGuidance(error, transport);
+  if (/could not be used|not running|connection refused|ENOENT|ECONNREFUSED|did not answer|timed? ?out|stopped answering/i.test(error.message)) {
+    return {
+      kind: 'daemon-down',
+      title: `The Docker daemon stopped answering: could not ${what}`,
+      steps: [
+        'Check the daemon: sudo systemctl status docker (or start Docker Desktop, or your rootless daemon).',
+        'Once it answers again, try again: Dockhand re-checks every object and file before changing it, so nothing is done twice.',
+      ],
+      detail: error.message,
+    };
+  }
+  return { kind: 'failed', title: `Could not ${what}`, steps: [error.message.replace(/^Cannot [^:]+: /, '')], detail: error.message };
+}
+
+/** actionGuidance for whatever a call threw: an ApiCallError's envelope error, or any other error as `failed`. */
+export function thrownGuidance(e: unknown, what: string, transport: 'electron' | 'serve'): Guidance {
+  const carried = (e as { error?: ApiErrorShape } | null)?.error;
+  const shape = carried && typeof carried.message === 'string' ? carried : { code: 'failed' as const, message: e instanceof Error ? e.message : String(e) };
+  return actionGuidance(shape, what, transport);
+}

@@ -5,7 +5,7 @@ export interface Route {
   params: URLSearchParams;
 }
 
-const SCREENS: readonly Screen[] = ['overview', 'findings', 'settings'];
+const SCREENS: readonly Screen[] = ['overview', 'findings', 'history', 'disk', 'settings'];
 
 /** "#/findings?severity=high" → { screen: 'findings', params }. The hash keeps the screen across a reload. */
 export function parseHash(hash: string): Route {

@@ -1,10 +1,11 @@
 import { ArrowLeft, ExternalLink, Wrench } from 'lucide-react';
-import { forwardRef } from 'react';
+import { forwardRef, useState } from 'react';
 import { SeverityBadge, StatusBadge } from '../components/Badges';
 import { SourceLabel } from '../components/SourceLabel';
 import type { IndexedFinding } from '../lib/findings-model';
 import { formatValue } from '../lib/format';
 import { CATEGORY_LABEL } from '../lib/labels';
+import { FixDialog } from './FixDialog';
 
 interface FindingDetailProps {
   item: IndexedFinding | null;
@@ -16,6 +17,7 @@ const safeUrl = (url: string | undefined) => (url && /^https:\/\//.test(url) ? u
 
 /** One finding in full: what is wrong, why it matters, the evidence and where each value came from, and the fix. */
 export const FindingDetail = forwardRef<HTMLHeadingElement, FindingDetailProps>(function FindingDetail({ item, onBack }, headingRef) {
+  const [fixing, setFixing] = useState<{ checkId: string; target: string | null; title: string } | null>(null);
   if (!item) {
     return (
       <section className="detail detail-empty" aria-label="Finding detail">
@@ -108,6 +110,14 @@ export const FindingDetail = forwardRef<HTMLHeadingElement, FindingDetailProps>(
                 <Wrench aria-hidden="true" className="inline-icon" /> Dockhand's fix <code>{r.fix.id}</code>{' '}
                 {Object.keys(r.fix.params).length > 0 ? 'would make this change with these parameters:' : 'applies to this finding (no parameters).'}
               </p>
+              {(r.status === 'fail' || r.status === 'warn') && (
+                <p>
+                  <button type="button" className="button primary" onClick={() => setFixing({ checkId: finding.checkId, target: r.target, title: check.title })}>
+                    <Wrench aria-hidden="true" /> Fix…
+                  </button>{' '}
+                  <span className="muted">Shows exactly what changes first; nothing is changed until you apply.</span>
+                </p>
+              )}
               {Object.keys(r.fix.params).length > 0 && (
                 <table className="table fix-params">
                   <caption className="visually-hidden">Fix parameters</caption>
@@ -158,6 +168,16 @@ export const FindingDetail = forwardRef<HTMLHeadingElement, FindingDetailProps>(
             })}
           </ul>
         </section>
+      )}
+      {fixing && (
+        <FixDialog
+          {...fixing}
+          onClose={() => {
+            setFixing(null);
+            // A fixed finding has no Fix button any more: focus goes back to the finding itself.
+            requestAnimationFrame(() => document.getElementById('detail-title')?.focus());
+          }}
+        />
       )}
     </section>
   );

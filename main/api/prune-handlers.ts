@@ -1,0 +1,47 @@
+import type { ChannelName, PruneForm, Settings } from '../../shared/api';
+import type { PruneOptions } from '../../shared/prune';
+import type { EngineApi } from '../collect/engine-api';
+import type { Endpoint } from '../../shared/endpoint';
+import { connectEngine } from '../prune/connect';
+import { applyPlan } from '../prune/apply';
+import { diskUsage, planPrune } from '../prune/measure';
+import { checkPlan } from '../prune/plan-file';
+import { defaultPruneOptions } from '../prune/plan';
+import type { Exclusive } from './exclusive';
+import type { ApiContext, Handlers } from './handlers';
+import { explained } from './host-errors';
+
+/** The Disk screen's form as the engine's options: protection label and no label filters, as `dockhand prune` defaults. */
+export function pruneOptionsFromForm(form: PruneForm): PruneOptions {
+  return defaultPruneOptions({ ...form, volumeNames: [] });
+}
+
+async function withEngine<T>(ctx: ApiContext, work: (api: EngineApi, endpoint: Endpoint, settings: Settings) => Promise<T>): Promise<T> {
+  const settings = await ctx.settings.get();
+  const choice = ctx.endpointOverride ?? settings.endpoint;
+  const { api, endpoint } = await connectEngine(ctx.host, { host: choice.host ?? undefined, context: choice.context ?? undefined }, settings.timeoutMs);
+  try {
+    return await work(api, endpoint, settings);
+  } finally {
+    api.close();
+  }
+}
+
+type DiskChannels = 'disk.usage' | Extract<ChannelName, `prune.${string}`>;
+
+/** disk.usage and prune.plan / apply: main/prune behind the API; an apply takes the host's one change slot. */
+export function createPruneHandlers(ctx: ApiContext, exclusive: Exclusive): Pick<Handlers, DiskChannels> {
+  return {
+    'disk.usage': () => explained('measure disk usage', () => withEngine(ctx, (api, endpoint, s) => diskUsage(api, endpoint, ctx.host, s.timeoutMs))),
+    'prune.plan': ({ options }) =>
+      explained('plan the prune', () => withEngine(ctx, (api, endpoint, s) => planPrune(api, endpoint, ctx.host, pruneOptionsFromForm(options), s.timeoutMs))),
+    'prune.apply': ({ plan }) =>
+      exclusive.run('prune', () =>
+        explained('prune', async () => {
+          // The plan comes back from the page: it must be exactly the one the engine made (its digest), nothing edited.
+          const checked = checkPlan(plan, 'the plan');
+          return withEngine(ctx, (api, _endpoint, s) => applyPlan(api, checked, { timeoutMs: s.timeoutMs, onProgress: (e) => ctx.events.emit('prune.progress', e) }));
+        }),
+      ),
+  };
+}

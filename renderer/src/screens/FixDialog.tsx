@@ -1,0 +1,256 @@
+import { CheckCircle2, CircleX, KeyRound, RotateCw, ShieldCheck, TriangleAlert, X } from 'lucide-react';
+import { useEffect, useRef, useState } from 'react';
+import type { FixPlan, FixRecord, FixStep } from '../../../shared/fix';
+import { Banner } from '../components/Banner';
+import { DiffView } from '../components/DiffView';
+import { STEP_LABEL, StepList } from '../components/StepList';
+import { type Guidance, thrownGuidance } from '../lib/guidance';
+import { useStore } from '../state/hooks';
+
+interface FixDialogProps {
+  checkId: string;
+  target: string | null;
+  title: string;
+  onClose: () => void;
+}
+
+type Phase = { kind: 'planning' } | { kind: 'preview'; plan: FixPlan } | { kind: 'applying'; plan: FixPlan; steps: FixStep[] } | { kind: 'done'; record: FixRecord } | { kind: 'error'; guidance: Guidance; plan: FixPlan | null };
+
+function verificationText(plan: FixPlan): string {
+  const v = plan.verification;
+  if (v.kind === 'finding') return `Dockhand audits again: ${v.checkId}${v.target ? ` (${v.target})` : ''} must pass. If the daemon does not come back, the original files are restored and it is restarted again.`;
+  if (v.kind === 'group-member') return `Dockhand reads the group database again: ${v.user} must be listed in the ${v.group} group.`;
+  return v.why;
+}
+
+const OUTCOME: Record<FixRecord['outcome'], { title: string; good: boolean }> = {
+  applied: { title: 'Fixed and verified', good: true },
+  unverified: { title: 'Applied, but the finding does not pass yet', good: false },
+  'rolled-back': { title: 'Rolled back: nothing changed', good: false },
+  failed: { title: 'The fix failed', good: false },
+  applying: { title: 'Still applying', good: false },
+  undone: { title: 'Undone', good: true },
+};
+
+/** Preview → apply (live steps) → outcome, for one finding's fix, in a modal dialog that keeps focus inside. */
+export function FixDialog({ checkId, target, title, onClose }: FixDialogProps) {
+  const store = useStore();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [phase, setPhase] = useState<Phase>({ kind: 'planning' });
+  const busy = phase.kind === 'applying' || phase.kind === 'planning';
+
+  useEffect(() => {
+    dialog.current?.showModal();
+    let live = true;
+    store.client
+      .call('fix.plan', { checkId, ...(target !== null && { target }) })
+      .then((plan) => live && setPhase({ kind: 'preview', plan }))
+      .catch((e: unknown) => live && setPhase({ kind: 'error', plan: null, guidance: thrownGuidance(e, 'plan the fix', store.client.kind) }));
+    return () => {
+      live = false;
+    };
+  }, [store, checkId, target]);
+
+  // Each new phase is announced by its heading: focus moves there (the dialog's content changed under the user).
+  useEffect(() => {
+    if (phase.kind !== 'applying') heading.current?.focus();
+  }, [phase.kind]);
+
+  const apply = async (plan: FixPlan) => {
+    setPhase({ kind: 'applying', plan, steps: [] });
+    const off = store.client.on('fix.progress', (p) => {
+      if (p.planId === plan.id) setPhase((cur) => (cur.kind === 'applying' ? { ...cur, steps: [...cur.steps, p.step] } : cur));
+    });
+    try {
+      const record = await store.client.call('fix.apply', { plan });
+      setPhase({ kind: 'done', record });
+      // The finding was re-checked by the apply; refresh the whole report so every screen shows it.
+      void store.runAudit();
+    } catch (e) {
+      setPhase({ kind: 'error', plan, guidance: thrownGuidance(e, 'apply the fix', store.client.kind) });
+    } finally {
+      off();
+    }
+  };
+
+  const close = () => {
+    if (busy && phase.kind === 'applying') return;
+    dialog.current?.close();
+  };
+
+  return (
+    <dialog
+      ref={dialog}
+      className="dialog fix-dialog"
+      aria-labelledby="fix-dialog-title"
+      onCancel={(e) => {
+        // Escape does not abandon a fix half-way: the daemon may be restarting.
+        if (phase.kind === 'applying') e.preventDefault();
+      }}
+      onClose={onClose}
+    >
+      <header className="dialog-head">
+        <h2 id="fix-dialog-title" ref={heading} tabIndex={-1}>
+          {phase.kind === 'done' ? OUTCOME[phase.record.outcome].title : phase.kind === 'applying' ? `Applying: ${title}` : `Fix: ${title}`}
+        </h2>
+        <button type="button" className="button icon-only" onClick={close} aria-label="Close" disabled={phase.kind === 'applying'}>
+          <X aria-hidden="true" />
+        </button>
+      </header>
+      {/* Focusable so keyboard users can scroll a long diff. */}
+      <div className="dialog-body" tabIndex={0} role="group" aria-label="Fix details">
+        {phase.kind === 'planning' && (
+          <p className="loading" role="status">
+            Planning the fix: reading the files it would change…
+          </p>
+        )}
+        {phase.kind === 'error' && <Banner guidance={phase.guidance} />}
+        {phase.kind === 'preview' && <PlanPreview plan={phase.plan} />}
+        {phase.kind === 'applying' && <Applying plan={phase.plan} steps={phase.steps} />}
+        {phase.kind === 'done' && <Outcome record={phase.record} />}
+      </div>
+      <footer className="dialog-foot">
+        {phase.kind === 'preview' && (
+          <>
+            <button type="button" className="button" onClick={close}>
+              Cancel
+            </button>
+            <button type="button" className="button primary" onClick={() => void apply(phase.plan)}>
+              {phase.plan.elevation.needed ? <KeyRound aria-hidden="true" /> : <ShieldCheck aria-hidden="true" />} Apply fix
+            </button>
+          </>
+        )}
+        {(phase.kind === 'done' || phase.kind === 'error') && (
+          <button type="button" className="button primary" onClick={close}>
+            Close
+          </button>
+        )}
+      </footer>
+    </dialog>
+  );
+}
+
+
+function PlanPreview({ plan }: { plan: FixPlan }) {
+  return (
+    <div className="plan-preview" data-testid="fix-preview">
+      <p>
+        Nothing has changed yet. This is exactly what <strong>{plan.fixId}</strong> will do on this host
+        {Object.keys(plan.params).length > 0 && (
+          <>
+            {' '}
+            (with{' '}
+            {Object.entries(plan.params)
+              .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
+              .join(', ')}
+            )
+          </>
+        )}
+        .
+      </p>
+      <ul className="plan-facts">
+        <li className={plan.elevation.needed ? 'plan-fact-warn' : undefined}>
+          {plan.elevation.needed ? <KeyRound aria-hidden="true" /> : <ShieldCheck aria-hidden="true" />}
+          {plan.elevation.needed ? (
+            <span>
+              <strong>Needs administrator rights</strong> ({plan.elevation.why}). The system will ask for your password (pkexec or sudo) when you apply.
+            </span>
+          ) : (
+            <span>
+              <strong>No password needed</strong>: Dockhand already has the rights this needs.
+            </span>
+          )}
+        </li>
+        <li className={plan.restart ? 'plan-fact-warn' : undefined}>
+          <RotateCw aria-hidden="true" />
+          {plan.restart ? (
+            <span>
+              <strong>Restarts the Docker daemon</strong> ({plan.controller.detail}). Containers without live-restore stop and start again.
+            </span>
+          ) : (
+            <span>
+              <strong>No daemon restart</strong>.
+            </span>
+          )}
+        </li>
+      </ul>
+
+      <h3>Files</h3>
+      {plan.files.length === 0 ? (
+        <p className="muted">No file changes.</p>
+      ) : (
+        plan.files.map((f) => (
+          <section key={f.path} aria-label={f.path}>
+            <p className="file-action">{f.after === null ? 'Removes' : f.existed ? 'Changes' : 'Creates'} this file (the original is backed up first):</p>
+            <DiffView diff={f.diff} label={f.path} />
+          </section>
+        ))
+      )}
+
+      <h3>Commands</h3>
+      {plan.commands.length === 0 ? (
+        <p className="muted">No commands.</p>
+      ) : (
+        <ul className="command-list">
+          {plan.commands.map((c, i) => (
+            <li key={i}>
+              <code>{c.argv.join(' ')}</code>
+              <span className="muted"> — {c.why}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h3>How it is verified</h3>
+      <p>{verificationText(plan)}</p>
+
+      {plan.notes.length > 0 && (
+        <>
+          <h3>Notes</h3>
+          <ul className="notes">
+            {plan.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
+function Applying({ plan, steps }: { plan: FixPlan; steps: readonly FixStep[] }) {
+  const last = steps.at(-1);
+  return (
+    <div data-testid="fix-progress">
+      <p className="applying-line">
+        <span className="spinner" aria-hidden="true" /> {plan.restart ? 'Applying; the daemon restarts, then Dockhand waits for it and audits again.' : 'Applying…'}
+      </p>
+      {plan.elevation.needed && <p className="notice">The system asks for your password in a separate prompt.</p>}
+      <StepList steps={steps} />
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {last ? `${STEP_LABEL[last.step]}: ${last.message.split('\n')[0]}` : 'Starting'}
+      </p>
+    </div>
+  );
+}
+
+function Outcome({ record }: { record: FixRecord }) {
+  const o = OUTCOME[record.outcome];
+  return (
+    <div data-testid="fix-outcome" data-outcome={record.outcome}>
+      <p className={`outcome ${o.good ? 'outcome-good' : 'outcome-bad'}`} role="status">
+        {o.good ? <CheckCircle2 aria-hidden="true" /> : record.outcome === 'unverified' ? <TriangleAlert aria-hidden="true" /> : <CircleX aria-hidden="true" />}
+        <span>{record.message}</span>
+      </p>
+      {record.before && record.after && (
+        <p>
+          The finding was <strong>{record.before}</strong> before and is <strong>{record.after}</strong> now (checked by a fresh audit).
+        </p>
+      )}
+      {record.outcome !== 'applied' && <p>What happened, step by step:</p>}
+      <StepList steps={record.steps} />
+      {(record.outcome === 'applied' || record.outcome === 'unverified') && <p className="muted">Undo it any time from History.</p>}
+    </div>
+  );
+}
