@@ -20,6 +20,8 @@ export interface ApplyDeps {
   ping(): Promise<boolean>;
   /** Audits again and returns the status of the plan's finding (null when the verification is not a finding). */
   verify(plan: FixPlan): Promise<Status | null>;
+  /** The finding's status before the apply, when the caller audited just now (saves a second audit). */
+  statusBefore?(plan: FixPlan): Status | null;
   timeouts: { restartMs: number; upMs: number; lockWaitMs: number };
   onStep?(step: FixStep): void;
   /** Runs a command of the plan (systemctl for the scheduled prune's timer); default: the real one. */
@@ -116,7 +118,7 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
       await journal.finish(outcome, message);
       return journal.record;
     };
-    journal.record.before = plan.verification.kind === 'finding' ? await deps.verify(plan).catch(() => null) : null;
+    journal.record.before = plan.verification.kind !== 'finding' ? null : deps.statusBefore ? deps.statusBefore(plan) : await deps.verify(plan).catch(() => null);
 
     // 1. Back up every file, then write; a failure part-way restores what was already written.
     const written = new Set<string>();

@@ -76,6 +76,8 @@ export async function openFixSession(options: FixSessionOptions = {}): Promise<F
     controller,
     ping,
     verify: async (plan) => findingStatus((await audit()).report, plan),
+    // The session audited moments ago: that is the finding's state before the apply.
+    statusBefore: (plan) => findingStatus(report, plan),
     timeouts: { ...DEFAULT_FIX_TIMEOUTS, ...options.timeouts },
     onStep,
   });
