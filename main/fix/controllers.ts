@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { DaemonControllerKind } from '../../shared/fix';
 import type { Facts } from '../../shared/facts';
 import { isDesktop, isRootless } from '../checks/applicability';
+import { processAlive, waitForExit } from '../util/process';
 
 export interface Command {
   argv: string[];
@@ -112,24 +113,6 @@ async function readPid(pidfile: string): Promise<number | null> {
   return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitForExit(pid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (!running(pid)) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return !running(pid);
-}
-
 export function processController(record: ProcessRecord): DaemonController {
   const argvText = record.argv.join(' ');
   /** The daemon this controller started last; an earlier one exiting (it is what a restart stops) says nothing. */
@@ -154,7 +137,7 @@ export function processController(record: ProcessRecord): DaemonController {
       // The stop and the start run in one detached shell, as a service manager would do them outside this process: if
       // dockhand is killed half-way, the daemon is still started again (it is never left stopped).
       const pid = await readPid(record.pidfile);
-      const old = pid && running(pid) ? pid : 0;
+      const old = pid && processAlive(pid) ? pid : 0;
       const ticks = Math.max(1, Math.ceil(timeoutMs / 100));
       const script = `p=${old}; if [ "$p" -gt 0 ]; then kill -TERM "$p" 2>/dev/null; i=0; while kill -0 "$p" 2>/dev/null; do i=$((i+1)); if [ "$i" -ge ${ticks} ]; then kill -KILL "$p" 2>/dev/null; fi; sleep 0.1; done; fi; exec "$@"`;
       const out = record.log ? openSync(record.log, 'a') : 'ignore';

@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { type FixPlan, type FixRecord, FixRecordSchema } from '../../shared/fix';
 import { dockhand } from '../../test/support/cli';
-import { ping, type PrivateDockerd, startDockerd } from '../../test/support/dockerd';
+import { pidIn, ping, type PrivateDockerd, startDockerd } from '../../test/support/dockerd';
+import { waitForExit } from '../util/process';
 import { computeFileChanges } from './plan';
 
 const run = promisify(execFile);
@@ -355,16 +356,8 @@ describe('fix faults: the host is never left worse', () => {
         if (!(await ping(d.daemon.socket))) {
           leftDown++;
           // The apply may have been killed while the old daemon was still shutting down: let it finish first.
-          const old = await pidOf(d.daemon).catch(() => 0);
-          const gone = () => {
-            try {
-              process.kill(old, 0);
-              return false;
-            } catch {
-              return true;
-            }
-          };
-          while (old > 0 && !gone()) await new Promise((r) => setTimeout(r, 50));
+          const old = pidIn(d.daemon.pidfile);
+          if (old) await waitForExit(old, 30_000);
           const rec = JSON.parse(await fs.readFile(await d.daemon.controllerRecord(), 'utf8')) as { argv: string[] };
           (await import('node:child_process')).spawn(rec.argv[0]!, rec.argv.slice(1), { detached: true, stdio: 'ignore' }).unref();
         }

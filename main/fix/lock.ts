@@ -1,20 +1,12 @@
 // One apply or undo at a time per host: a second one waits for the first, then gives up with who holds the lock.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { processAlive } from '../util/process';
 
 export class LockBusyError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'LockBusyError';
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -43,7 +35,7 @@ export async function acquireFixLock(stateDir: string, what: string, waitMs: num
     } catch {
       // Being written or removed right now: look again.
     }
-    if (typeof holder.pid === 'number' && !alive(holder.pid)) {
+    if (typeof holder.pid === 'number' && !processAlive(holder.pid)) {
       await fs.rm(file, { force: true });
       continue;
     }

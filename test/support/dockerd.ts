@@ -4,6 +4,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { processAlive, waitForExit } from '../../main/util/process';
 
 const run = promisify(execFile);
 
@@ -102,21 +103,15 @@ process.on('exit', () => {
 async function killPidfile(pidfile: string): Promise<void> {
   const pid = pidIn(pidfile);
   if (!pid) return;
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!alive()) return;
+  if (!processAlive(pid)) return;
   process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + 20_000;
-  while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  if (alive()) process.kill(pid, 'SIGKILL');
-  while (alive()) await new Promise((r) => setTimeout(r, 50));
+  if (await waitForExit(pid, 20_000)) return;
+  process.kill(pid, 'SIGKILL');
+  while (!(await waitForExit(pid, 5_000)));
 }
+
+/** The pid a daemon's pidfile names now (it changes when the fix engine restarts the daemon). */
+export { pidIn };
 
 export function ping(socket: string, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
