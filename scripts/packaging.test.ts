@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { listPackage } from '@electron/asar';
 import { test } from 'node:test';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
@@ -11,6 +16,8 @@ interface BuilderConfig {
   productName: string;
   files: string[];
   asar: boolean;
+  asarUnpack: string[];
+  extraResources: { from: string; to: string }[];
   directories: { buildResources: string };
   linux: { target: string[]; icon: string };
   mac: { target: string[]; icon: string };
@@ -25,9 +32,12 @@ test('electron-builder.yml: app id, targets for Linux, macOS and Windows, and th
   assert.deepEqual(config.linux.target, ['deb', 'rpm', 'AppImage']);
   assert.deepEqual(config.mac.target, ['dmg']);
   assert.deepEqual(config.win.target, ['nsis']);
-  assert.deepEqual(config.files, ['dist/electron/**/*', 'dist/renderer/**/*', 'package.json', '!**/*.map']);
+  assert.deepEqual(config.files, ['dist/electron/**/*', 'dist/renderer/**/*', 'dist/cli.cjs', 'bin/dockhand.cjs', 'package.json', '!**/*.map']);
   assert.equal(config.directories.buildResources, 'build');
   assert.equal(config.asar, true);
+  // The command line (the root helper, a scheduled prune) runs from real files, through the launcher.
+  assert.deepEqual(config.asarUnpack, ['dist/cli.cjs', 'bin/dockhand.cjs']);
+  assert.deepEqual(config.extraResources, [{ from: 'build/bin/dockhand', to: 'bin/dockhand' }]);
 });
 
 test('electron-builder.yml is valid against electron-builder\'s own configuration schema', () => {
@@ -69,5 +79,40 @@ test('icons: a PNG per Linux size, an .icns and an .ico holding real PNGs of the
   for (const state of ['ok', 'warn', 'fail', 'unknown']) {
     assert.deepEqual(pngSize(readFileSync(`build/tray/${state}.png`)), { width: 16, height: 16 }, state);
     assert.deepEqual(pngSize(readFileSync(`build/tray/${state}@2x.png`)), { width: 32, height: 32 }, state);
+  }
+});
+
+test('packed for Linux (electron-builder, a stand-in Electron): the archive holds the app, and the `dockhand` launcher runs the CLI under the app\'s Electron as Node', async () => {
+  // Electron cannot be downloaded here, so electron-builder packs a stand-in "Electron" (a script that is Node when
+  // ELECTRON_RUN_AS_NODE=1, as the real one is, and refuses otherwise). Everything else is the real packer and layout.
+  const run = promisify(execFile);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-pack-'));
+  try {
+    const electron = path.join(dir, 'electron-dist');
+    await fs.mkdir(electron);
+    await fs.writeFile(path.join(electron, 'electron'), `#!/bin/sh\n[ "$ELECTRON_RUN_AS_NODE" = 1 ] || { echo "stand-in Electron: no display here" >&2; exit 99; }\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
+    await fs.writeFile(path.join(electron, 'version'), pkg.devDependencies.electron.replace(/^\^/, ''));
+    const out = path.join(dir, 'out');
+    await run(process.execPath, ['node_modules/electron-builder/cli.js', '--config', 'electron-builder.yml', '--linux', 'dir', `-c.electronDist=${electron}`, `-c.directories.output=${out}`], { env: { ...process.env, CI: '1' } });
+    const app = path.join(out, 'linux-unpacked');
+    const resources = path.join(app, 'resources');
+
+    const archived = new Set(listPackage(path.join(resources, 'app.asar'), { isPack: false }).map((f) => f.replaceAll('\\', '/')));
+    for (const file of ['/package.json', '/dist/electron/main.cjs', '/dist/electron/preload.cjs', '/dist/renderer/index.html', '/dist/electron/tray/ok.png', '/node_modules/dockerode/package.json']) assert.ok(archived.has(file), file);
+    assert.ok(![...archived].some((f) => f.endsWith('.map')), 'no source maps');
+    for (const file of ['app.asar.unpacked/dist/cli.cjs', 'app.asar.unpacked/bin/dockhand.cjs']) assert.ok(existsSync(path.join(resources, file)), file);
+    const launcher = path.join(resources, 'bin', 'dockhand');
+    assert.equal((await fs.stat(launcher)).mode & 0o111, 0o111, 'the launcher is executable');
+
+    // Through a symlink, as a user would put it on PATH: the launcher finds the app from its own real path.
+    const link = path.join(dir, 'dockhand');
+    await fs.symlink(launcher, link);
+    assert.equal((await run(link, ['--version'])).stdout.trim(), pkg.version);
+    // What a scheduled prune (and the root helper) runs is the launcher, not the script inside the app.
+    const units = (await run(link, ['prune', 'schedule'])).stdout;
+    assert.match(units, new RegExp(`ExecStart=${launcher.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} prune apply --until 168h --yes`));
+    await assert.rejects(run(path.join(app, 'dockhand-desktop'), ['--version']), /no display here/, 'the stand-in is Node only through the launcher');
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
   }
 });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { CHANNEL_NAME_LIST, EVENT_NAME_LIST } from './api-names';
 import { CollectorRunSchema } from './facts';
-import { FixPlanSchema, FixRecordSchema, FixStepSchema } from './fix';
+import { FixPlanSchema, FixRecordSchema, FixStepSchema, UndoResultSchema } from './fix';
 import { JsonValueSchema } from './json';
 import { BytesByTypeSchema, DiskReportSchema, PrunePlanSchema, PruneProgressSchema, PruneResultSchema } from './prune';
 import { ReportSchema } from './report';
+import { type Screen, SCREEN_IDS } from './screens';
 
 /**
  * The one contract between the UI and the main process, whatever carries it (Electron IPC, or `dockhand serve`'s
@@ -147,14 +148,7 @@ export const FixPlanInputSchema = z
   })
   .strict();
 
-export const UndoResultSchema = z.object({
-  record: FixRecordSchema,
-  /** Files changed by hand since the fix: what the fix changed, and what changed since. */
-  conflicts: z.array(z.object({ path: z.string(), fixDiff: z.string(), sinceDiff: z.string() })),
-  undone: z.boolean(),
-  message: z.string(),
-});
-export type UndoResult = z.infer<typeof UndoResultSchema>;
+export { UndoResultSchema, type UndoResult } from './fix';
 
 export const FixHistorySchema = z.object({
   /** Newest first. */
@@ -258,8 +252,8 @@ export const AuditProgressSchema = z.discriminatedUnion('phase', [
 export type AuditProgress = z.infer<typeof AuditProgressSchema>;
 
 /** Screens the native menu can open. */
-export const ScreenSchema = z.enum(['overview', 'findings', 'history', 'disk', 'settings']);
-export type Screen = z.infer<typeof ScreenSchema>;
+export const ScreenSchema = z.enum(SCREEN_IDS);
+export type { Screen };
 
 export const EVENTS = {
   'audit.progress': AuditProgressSchema,

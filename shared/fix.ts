@@ -132,5 +132,30 @@ export const FixRecordSchema = z.object({
   before: StatusSchema.nullable(),
   after: StatusSchema.nullable(),
   message: z.string(),
+  /**
+   * Applied by the root helper: the record and its backups live in root's journal, and this is the unprivileged
+   * Dockhand's copy, so History lists it and Undo goes back through the helper.
+   */
+  elevated: z.boolean().optional(),
 });
 export type FixRecord = z.infer<typeof FixRecordSchema>;
+
+export const UndoResultSchema = z.object({
+  record: FixRecordSchema,
+  /** Files changed by hand since the fix: what the fix changed, and what changed since. */
+  conflicts: z.array(z.object({ path: z.string(), fixDiff: z.string(), sinceDiff: z.string() })),
+  undone: z.boolean(),
+  message: z.string(),
+});
+export type UndoResult = z.infer<typeof UndoResultSchema>;
+
+/**
+ * What the elevated helper (`dockhand fix helper`) writes on stdout, one JSON object per line: each step as it
+ * happens, then the result. The unprivileged side shows the steps live and trusts nothing that does not parse.
+ */
+export const HelperMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('step'), step: FixStepSchema }),
+  z.object({ type: z.literal('record'), record: FixRecordSchema }),
+  z.object({ type: z.literal('undo'), result: UndoResultSchema }),
+]);
+export type HelperMessage = z.infer<typeof HelperMessageSchema>;

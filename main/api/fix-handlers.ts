@@ -1,6 +1,7 @@
 import type { ChannelName } from '../../shared/api';
 import type { FixStep } from '../../shared/fix';
-import { applyElevated, findLauncher, needsHelper } from '../fix/elevate';
+import { applyFix, type FixRoute, undoAppliedFix } from '../fix/dispatch';
+import { findLauncher, needsHelper } from '../fix/elevate';
 import { listRecords, stateDir } from '../fix/journal';
 import { type FixSessionOptions, openFixSession } from '../fix/session';
 import { type ApiContext, checkOptionsFromSettings, type Handlers } from './handlers';
@@ -15,7 +16,7 @@ export async function fixSessionOptions(ctx: ApiContext): Promise<FixSessionOpti
     endpoint: { host: endpoint.host ?? undefined, context: endpoint.context ?? undefined },
     timeoutMs: settings.timeoutMs,
     context: { options: checkOptionsFromSettings(settings) },
-    selfPath: ctx.selfPath ?? null,
+    self: ctx.self,
     stateDir: ctx.fixStateDir,
     timeouts: ctx.fixTimeouts,
   };
@@ -23,7 +24,19 @@ export async function fixSessionOptions(ctx: ApiContext): Promise<FixSessionOpti
 
 type FixChannels = Extract<ChannelName, `fix.${string}`>;
 
-/** fix.plan / apply / undo / history: main/fix/session.ts behind the API, one change at a time. */
+/** How the API applies and undoes: here, or through the root helper (its stderr ends up in the error, not a terminal). */
+async function fixRoute(ctx: ApiContext): Promise<FixRoute> {
+  const options = await fixSessionOptions(ctx);
+  return {
+    self: ctx.self ?? { ok: false, why: 'this Dockhand was started without a way to run its helper' },
+    stateDir: ctx.fixStateDir ?? stateDir(),
+    // The settings choose the daemon, except that an undo goes to the daemon its fix was applied to.
+    session: (applied) => openFixSession(applied === undefined ? options : { ...options, endpoint: { host: applied ?? undefined } }),
+    stderr: 'pipe',
+  };
+}
+
+/** fix.plan / apply / undo / history: main/fix behind the API, one change at a time. */
 export function createFixHandlers(ctx: ApiContext, exclusive: Exclusive): Pick<Handlers, FixChannels> {
   return {
     'fix.plan': (input) => explained('plan the fix', async () => (await openFixSession(await fixSessionOptions(ctx))).plan(input)),
@@ -32,17 +45,12 @@ export function createFixHandlers(ctx: ApiContext, exclusive: Exclusive): Pick<H
         explained('apply the fix', async () => {
           const onStep = (step: FixStep) => ctx.events.emit('fix.progress', { planId: plan.id, step });
           if (needsHelper(plan)) {
-            // The helper runs apart (as root): its steps arrive with its record, not one by one.
             onStep({ at: new Date().toISOString(), step: 'note', ok: true, message: `Asking for root through ${findLauncher() ?? 'pkexec or sudo'} (${plan.elevation.why}): the system will ask for your password` });
-            const record = await applyElevated(plan, ctx.selfPath ?? null, 'pipe');
-            for (const step of record.steps) onStep(step);
-            return record;
           }
-          const session = await openFixSession(await fixSessionOptions(ctx));
-          return session.apply(plan, onStep);
+          return applyFix(plan, await fixRoute(ctx), onStep);
         }),
       ),
-    'fix.undo': ({ id, force }) => exclusive.run('undo a fix', () => explained('undo the fix', async () => (await openFixSession(await fixSessionOptions(ctx))).undo(id, force))),
+    'fix.undo': ({ id, force }) => exclusive.run('undo a fix', () => explained('undo the fix', async () => undoAppliedFix(id, force, await fixRoute(ctx)))),
     'fix.history': () => explained('read the fix history', () => listRecords(ctx.fixStateDir ?? stateDir())),
   };
 }

@@ -4,6 +4,7 @@ import type { AppInfo, ChannelName, ChannelOutput, ChannelParsedInput, Settings 
 import { type AuditOptions, runAudit } from '../audit';
 import type { Host } from '../host/host';
 import { VERSION } from '../version';
+import type { SelfCommand } from '../util/self-command';
 import type { FixSessionOptions } from '../fix/session';
 import { AuditRunner, type RunAudit } from './audit-runner';
 import { Exclusive } from './exclusive';
@@ -29,8 +30,8 @@ export interface ApiContext {
   runtime?: { electron: string | null; chrome: string | null };
   /** The audit to run; tests inject a failing one. */
   audit?: RunAudit;
-  /** The dockhand script the elevated fix helper runs (null: elevation is refused with what to do instead). */
-  selfPath?: string | null;
+  /** How the elevated fix helper is started (absent or not ok: elevation is refused with what to do instead). */
+  self?: SelfCommand;
   /** The fix journal (default: DOCKHAND_STATE_DIR, else the system's state directory). */
   fixStateDir?: string;
   fixTimeouts?: FixSessionOptions['timeouts'];

@@ -16,7 +16,7 @@ export interface ApiOptions {
   endpointOverride?: ApiContext['endpointOverride'];
   runtime?: ApiContext['runtime'];
   audit?: ApiContext['audit'];
-  selfPath?: ApiContext['selfPath'];
+  self?: ApiContext['self'];
   fixStateDir?: ApiContext['fixStateDir'];
   fixTimeouts?: ApiContext['fixTimeouts'];
   log?: (message: string) => void;
@@ -43,7 +43,7 @@ export function createApi(options: ApiOptions): Api {
     endpointOverride: options.endpointOverride,
     runtime: options.runtime,
     audit: options.audit,
-    selfPath: options.selfPath,
+    self: options.self,
     fixStateDir: options.fixStateDir,
     fixTimeouts: options.fixTimeouts,
   });

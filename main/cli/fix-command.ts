@@ -4,9 +4,11 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import type { FixPlan, FixRecord, FixStep } from '../../shared/fix';
+import type { FixPlan, FixRecord, FixStep, HelperMessage } from '../../shared/fix';
 import type { JsonValue } from '../../shared/json';
+import type { FixRoute } from '../fix/dispatch';
 import type { FixSession, FixSessionOptions } from '../fix/session';
+import { cliSelf } from '../util/self-command';
 import { CliError, EXIT } from './exit-codes';
 import { emit, jsonText } from './output';
 
@@ -33,9 +35,8 @@ interface CommonOptions {
 }
 
 async function sessionOptions(opts: CommonOptions & { restartTimeout?: number; upTimeout?: number }): Promise<FixSessionOptions> {
-  const { selfPath } = await import('../fix/elevate');
   return {
-    selfPath: selfPath(),
+    self: cliSelf(),
     endpoint: { host: opts.host, context: opts.context },
     configFile: opts.configFile,
     timeouts: { ...(opts.restartTimeout && { restartMs: opts.restartTimeout }), ...(opts.upTimeout && { upMs: opts.upTimeout }) },
@@ -53,6 +54,13 @@ function withCommon(cmd: Command): Command {
 /** The fix engine, loaded when a fix command runs: it brings zod, which an audit does not need at start-up. */
 const engine = () => import('../fix/session');
 const openFixSession = async (options: FixSessionOptions) => (await engine()).openFixSession(options);
+
+/** Applies and undoes here or through the root helper, whose prompts and errors reach the terminal. */
+async function cliRoute(session: FixRoute['session']): Promise<FixRoute> {
+  const { stateDir } = await import('../fix/journal');
+  return { self: cliSelf(), stateDir: stateDir(), session, stderr: 'inherit' };
+}
+const dispatch = () => import('../fix/dispatch');
 
 /** The fix engine's refusals, by name (their classes load with the engine): usage errors with their message. */
 const REFUSALS = new Set(['PlanRejectedError', 'ElevationError', 'LockBusyError', 'JournalError', 'ControllerError']);
@@ -158,19 +166,28 @@ export function registerFixCommands(program: Command): void {
       const plan = (await guarded(() => loadPlanArgument(arg, async () => session, opts))) as FixPlan;
       if (opts.format === 'text') process.stderr.write(renderPlan(plan));
       if (!opts.yes && !(await confirm('Apply this fix?'))) throw new CliError('not applied: confirm on a terminal, or pass --yes');
-      let record: FixRecord;
-      const { applyElevated, needsHelper, selfPath } = await import('../fix/elevate');
-      if (plan.elevation?.needed && needsHelper(plan)) record = await guarded(() => applyElevated(plan, selfPath() ?? path.resolve(process.argv[1] ?? 'dockhand')));
-      else record = await guarded(() => session.apply(plan, opts.format === 'text' ? showStep : undefined));
+      const route = await cliRoute(async () => session);
+      const record = await guarded(async () => (await dispatch()).applyFix(plan, route, opts.format === 'text' ? showStep : undefined));
       await emit(opts.format === 'json' ? jsonText(record, undefined, undefined) : renderRecord(record), undefined);
       process.exitCode = exitFor(record);
     });
 
   fix
     .command('helper', { hidden: true })
-    .description('The elevated part of `fix apply`: reads one plan on stdin, re-validates it against the allowlist, applies it')
-    .action(async () => {
+    .description('The elevated part of `fix apply` and `fix undo`: reads one plan on stdin, re-validates it against the allowlist and applies it (or undoes a fix from root\'s journal); writes each step, then the result, as JSON lines')
+    .option('--undo <id>', 'undo this fix instead of applying a plan')
+    .option('--force', 'with --undo: undo even over hand edits')
+    .action(async (opts: { undo?: string; force?: boolean }) => {
       if (process.getuid?.() !== 0) throw new CliError('the fix helper runs as root only (through pkexec or sudo)');
+      const send = (message: HelperMessage) => emit(`${JSON.stringify(message)}\n`, undefined);
+      const onStep = (step: FixStep) => void send({ type: 'step', step });
+      if (opts.undo) {
+        const route = await cliRoute((applied) => openFixSession({ endpoint: { host: applied ?? undefined }, self: cliSelf() }));
+        const result = await guarded(async () => (await dispatch()).undoAppliedFix(opts.undo, opts.force ?? false, route, onStep));
+        await send({ type: 'undo', result });
+        process.exitCode = result.undone ? EXIT.ok : EXIT.usage;
+        return;
+      }
       let text = '';
       for await (const chunk of process.stdin) text += chunk;
       let input: unknown;
@@ -180,10 +197,9 @@ export function registerFixCommands(program: Command): void {
         throw new CliError('refused: stdin is not a JSON fix plan');
       }
       const endpoint = (input as { endpoint?: unknown }).endpoint;
-      const { selfPath } = await import('../fix/elevate');
-      const session = await guarded(() => openFixSession({ endpoint: { host: typeof endpoint === 'string' ? endpoint : undefined }, selfPath: selfPath() }));
-      const record = await guarded(() => session.apply(input));
-      await emit(jsonText(record, undefined, undefined), undefined);
+      const session = await guarded(() => openFixSession({ endpoint: { host: typeof endpoint === 'string' ? endpoint : undefined }, self: cliSelf() }));
+      const record = await guarded(() => session.apply(input, onStep));
+      await send({ type: 'record', record });
       process.exitCode = exitFor(record);
     });
 
@@ -204,8 +220,11 @@ export function registerFixCommands(program: Command): void {
     .option('--force', 'undo even when the files were edited by hand since the fix')
     .option('--up-timeout <ms>', 'how long to wait for the daemon after the restart', Number)
     .action(async (id: string | undefined, opts: CommonOptions & { force?: boolean; upTimeout?: number }) => {
-      const session = await guarded(async () => openFixSession(await sessionOptions(opts)));
-      const result = await guarded(() => session.undo(id, opts.force ?? false));
+      const options = await sessionOptions(opts);
+      const chosen = opts.host !== undefined || opts.context !== undefined;
+      // Without --host or --context: the daemon the fix was applied to.
+      const route = await cliRoute((applied) => openFixSession(chosen || applied === undefined ? options : { ...options, endpoint: { host: applied ?? undefined } }));
+      const result = await guarded(async () => (await dispatch()).undoAppliedFix(id, opts.force ?? false, route, opts.format === 'text' ? showStep : undefined));
       if (opts.format === 'json') await emit(jsonText(result, undefined, undefined), undefined);
       else {
         const out = [result.message];

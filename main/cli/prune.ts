@@ -6,6 +6,7 @@ import { planPrune } from '../prune/measure';
 import { DEFAULT_PROTECT_LABEL, defaultPruneOptions } from '../prune/plan';
 import { renderPlanText, renderProgressLine, renderResultText } from '../prune/render';
 import { cronFile, CRON_FILE, defaultScheduleOptions, SERVICE_NAME, systemdService, systemdTimer, TIMER_NAME } from '../prune/schedule';
+import { cliSelf } from '../util/self-command';
 import { CliError, EXIT } from './exit-codes';
 import { emit, jsonText } from './output';
 import { addEndpointOptions, toCliError, withEngine } from './prune-engine';
@@ -38,6 +39,13 @@ function addPlanOptions(command: Command): Command {
 }
 
 /** The options a plan records. No type chosen: what `docker system prune -a` covers (never volumes). */
+
+/** What a scheduled job should run: this dockhand (the desktop app's launcher when started through it). */
+function defaultDockhand(): string {
+  const self = cliSelf();
+  return self.ok ? self.path : '/usr/local/bin/dockhand';
+}
+
 export function pruneOptionsFromFlags(flags: PlanFlags): PruneOptions {
   const chosen = flags.containers || flags.images || flags.volumes || (flags.volume?.length ?? 0) > 0 || flags.buildCache || flags.networks;
   const common = {
@@ -108,7 +116,7 @@ export function registerPruneCommands(program: Command): void {
     .description('Print the systemd service and timer (or cron.d file) for a scheduled, protected prune; installs nothing')
     .addOption(new Option('--kind <kind>', 'systemd units or a cron.d file').choices(['systemd', 'cron']).default('systemd'))
     .option('--until <duration>', 'remove only what is older than this', '168h')
-    .option('--dockhand <path>', 'absolute path of the dockhand command', process.argv[1]?.startsWith('/') ? process.argv[1] : '/usr/local/bin/dockhand')
+    .option('--dockhand <path>', 'absolute path of the dockhand command', defaultDockhand())
     .option('--on-calendar <spec>', 'systemd OnCalendar', 'daily')
     .option('--cron-time <fields>', "cron's five time fields", '17 3 * * *')
     .option('--log-file <path>', 'cron: where each run appends what it freed', '/var/log/dockhand-prune.log')

@@ -11,6 +11,7 @@ import { VERSION } from '../version';
 import { appProtocolResponse } from './app-protocol';
 import { registerIpc } from './ipc';
 import { menuTemplate } from './menu';
+import { electronSelf } from './self-command';
 import { APP_ENTRY, APP_SCHEME, externalUrl, isAllowedRequest, isAppUrl } from './policy';
 import { trayState } from './tray-state';
 import { fitToDisplays, loadWindowState, WindowStateSaver } from './window-state';
@@ -39,6 +40,14 @@ async function start(): Promise<void> {
     configDir,
     runtime: { electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
     log: (m) => console.error(`dockhand: ${m}`),
+    self: electronSelf({
+      platform: process.platform,
+      packaged: app.isPackaged,
+      resourcesPath: process.resourcesPath,
+      execPath: process.execPath,
+      appPath: app.getAppPath(),
+      appImage: process.env.APPIMAGE,
+    }),
   });
   let window: BrowserWindow | null = null;
   let tray: Tray | null = null;

@@ -1,5 +1,5 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import type { Screen } from '../../shared/api';
+import { type Screen, SCREENS } from '../../shared/screens';
 
 export interface MenuActions {
   rerun: () => void;
@@ -12,7 +12,7 @@ export interface MenuActions {
 /** The native menu. On macOS the first menu is the app's own; elsewhere Quit lives under File. */
 export function menuTemplate(platform: NodeJS.Platform, actions: MenuActions, devtools: boolean): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
-  const go = (label: string, screen: Screen, key: string): MenuItemConstructorOptions => ({ label, accelerator: `CmdOrCtrl+${key}`, click: () => actions.navigate(screen) });
+  const screens = SCREENS.map(({ label, screen, shortcut }): MenuItemConstructorOptions => ({ label, accelerator: `CmdOrCtrl+${shortcut}`, click: () => actions.navigate(screen) }));
   return [
     ...(mac ? [{ role: 'appMenu' as const }] : []),
     {
@@ -23,9 +23,7 @@ export function menuTemplate(platform: NodeJS.Platform, actions: MenuActions, de
     {
       label: '&View',
       submenu: [
-        go('Overview', 'overview', '1'),
-        go('Findings', 'findings', '2'),
-        go('Settings', 'settings', '3'),
+        ...screens,
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },

@@ -12,6 +12,7 @@ import { LocalHost } from '../host/local-host';
 import { appProtocolResponse } from './app-protocol';
 import { handleInvoke } from './ipc';
 import { menuTemplate } from './menu';
+import { electronSelf } from './self-command';
 import { APP_ENTRY, externalUrl, isAllowedRequest, isAppUrl, senderProblem } from './policy';
 import { trayState } from './tray-state';
 import { DEFAULT_WINDOW_STATE, fitToDisplays, loadWindowState, parseWindowState, WindowStateSaver } from './window-state';
@@ -113,7 +114,7 @@ test('tray: red for a critical or high failure, amber for other problems, grey w
   assert.equal(trayState(null, true).tooltip, 'Dockhand: auditing…');
 });
 
-test('menu: re-run and every screen have accelerators; Quit is under File except on macOS', () => {
+test('menu: re-run and every screen have accelerators, the same keys as the page\'s; Quit is under File except on macOS', () => {
   const calls: string[] = [];
   const actions = { rerun: () => calls.push('rerun'), navigate: (s: string) => calls.push(s), openConfigDir: () => calls.push('dir'), about: () => calls.push('about') };
   const linux = menuTemplate('linux', actions, false);
@@ -124,7 +125,25 @@ test('menu: re-run and every screen have accelerators; Quit is under File except
   assert.ok(items.some((i) => i.role === 'quit'));
   const view = (linux.find((m) => m.label === '&View')!.submenu as typeof items).filter((i) => i.accelerator?.match(/CmdOrCtrl\+\d/));
   view.forEach((i) => i.click!());
-  assert.deepEqual(calls, ['rerun', 'overview', 'findings', 'settings']);
+  assert.deepEqual(calls, ['rerun', 'overview', 'findings', 'history', 'disk', 'settings']);
+  assert.deepEqual(
+    view.map((i) => [i.label, i.accelerator]),
+    [['Overview', 'CmdOrCtrl+1'], ['Findings', 'CmdOrCtrl+2'], ['History', 'CmdOrCtrl+3'], ['Disk', 'CmdOrCtrl+4'], ['Settings', 'CmdOrCtrl+5']],
+  );
   assert.ok(!JSON.stringify(linux).includes('toggleDevTools'), 'no devtools in a packaged app');
   assert.equal(menuTemplate('darwin', actions, false)[0]!.role, 'appMenu');
+});
+
+test('self command: the packaged app starts its helper through its launcher; a checkout through env(1); an AppImage and other systems refuse with why', () => {
+  const layout = { platform: 'linux' as const, packaged: true, resourcesPath: '/opt/Dockhand/resources', execPath: '/opt/Dockhand/dockhand-desktop', appPath: '/opt/Dockhand/resources/app.asar' };
+  assert.deepEqual(electronSelf(layout), { ok: true, argv: ['/opt/Dockhand/resources/bin/dockhand'], path: '/opt/Dockhand/resources/bin/dockhand' });
+  assert.deepEqual(electronSelf({ ...layout, packaged: false, execPath: '/src/node_modules/electron/dist/electron', appPath: '/src' }), {
+    ok: true,
+    argv: ['/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', '/src/node_modules/electron/dist/electron', '/src/bin/dockhand.cjs'],
+    path: '/src/bin/dockhand.cjs',
+  });
+  const appImage = electronSelf({ ...layout, appImage: '/home/u/Dockhand.AppImage' });
+  assert.equal(appImage.ok, false);
+  assert.match(!appImage.ok ? appImage.why : '', /AppImage cannot start its root helper .* install the \.deb or \.rpm/);
+  assert.equal(electronSelf({ ...layout, platform: 'darwin' }).ok, false);
 });

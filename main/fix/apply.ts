@@ -2,11 +2,11 @@
 // verify by auditing again. A daemon that does not come back is rolled back: original bytes restored, restarted,
 // confirmed up. Undo restores a journaled apply later, refusing to clobber hand edits made since.
 import { promises as fs } from 'node:fs';
-import type { Backup, FileChange, FixOutcome, FixPlan, FixRecord, FixStep } from '../../shared/fix';
+import type { Backup, FileChange, FixOutcome, FixPlan, FixRecord, FixStep, UndoResult } from '../../shared/fix';
 import type { Status } from '../../shared/finding';
 import { readFileState, removeFileDurably, writeFileAtomic } from './atomic-file';
 import type { DaemonController } from './controllers';
-import { Journal, JournalError, listRecords } from './journal';
+import { Journal, JournalError, latestUndoable, listRecords } from './journal';
 import { acquireFixLock } from './lock';
 import { TIMER_NAME } from '../prune/schedule';
 import { runCommand } from './controllers';
@@ -98,13 +98,6 @@ async function restartAndWait(plan: FixPlan, deps: ApplyDeps, journal: Journal, 
   return message;
 }
 
-function report(journal: Journal, deps: ApplyDeps): (step: FixStep['step'], ok: boolean, message: string) => Promise<void> {
-  return async (step, ok, message) => {
-    await journal.step(step, ok, message);
-    deps.onStep?.(journal.record.steps[journal.record.steps.length - 1]!);
-  };
-}
-
 /**
  * Applies `plan` whose file changes `files` were just recomputed and validated (validatePlan). Returns the journal
  * record; throws only when nothing was changed (the lock is busy, the journal cannot be written).
@@ -112,8 +105,7 @@ function report(journal: Journal, deps: ApplyDeps): (step: FixStep['step'], ok: 
 export async function applyPlan(plan: FixPlan, files: readonly FileChange[], deps: ApplyDeps): Promise<FixRecord> {
   const release = await acquireFixLock(deps.stateDir, `${plan.fixId} (${plan.id})`, deps.timeouts.lockWaitMs);
   try {
-    const journal = await Journal.begin(deps.stateDir, plan);
-    const step = report(journal, deps);
+    const journal = await Journal.begin(deps.stateDir, plan, deps.onStep);
     const finish = async (outcome: FixOutcome, message: string) => {
       await journal.finish(outcome, message);
       return journal.record;
@@ -132,10 +124,10 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
       try {
         await writeChange(deps.env, change, backup);
         written.add(change.path);
-        await step(change.after === null ? 'remove' : 'write', true, `${change.after === null ? 'removed' : 'wrote'} ${change.path}`);
+        await journal.step(change.after === null ? 'remove' : 'write', true, `${change.after === null ? 'removed' : 'wrote'} ${change.path}`);
       } catch (error) {
         const why = describeWriteError(error as NodeJS.ErrnoException, change.path);
-        await step('write', false, why);
+        await journal.step('write', false, why);
         const problems = await restoreBackups(journal, deps.env, written);
         return finish('failed', `${why}${problems.length ? `; and restoring failed: ${problems.join('; ')}` : '; nothing was left changed'}`);
       }
@@ -145,9 +137,9 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
     for (const command of scheduleCommands(plan.operations)) {
       try {
         await (deps.runCommand ?? runCommand)(command.argv, deps.timeouts.restartMs);
-        await step('reload', true, `ran ${command.argv.join(' ')}`);
+        await journal.step('reload', true, `ran ${command.argv.join(' ')}`);
       } catch (error) {
-        await step('reload', false, (error as Error).message);
+        await journal.step('reload', false, (error as Error).message);
         const problems = await restoreBackups(journal, deps.env, written);
         return finish('failed', `${(error as Error).message}; ${problems.length ? `and restoring failed: ${problems.join('; ')}` : 'the files were restored'}`);
       }
@@ -158,7 +150,7 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
       const failure = await restartAndWait(plan, deps, journal, 'to apply the fix');
       if (failure) {
         const diagnosis = await deps.controller.diagnose?.().catch(() => null);
-        await step('rollback', true, `rolling back: ${failure}${diagnosis ? `\n${diagnosis}` : ''}`);
+        await journal.step('rollback', true, `rolling back: ${failure}${diagnosis ? `\n${diagnosis}` : ''}`);
         const problems = await restoreBackups(journal, deps.env);
         const again = await restartAndWait(plan, deps, journal, 'with the original configuration');
         if (problems.length > 0 || again) {
@@ -175,17 +167,17 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
       const groups = await fs.readFile(hostPath(deps.env, '/etc/group'), 'utf8').catch(() => '');
       const line = groups.split('\n').find((l) => l.split(':')[0] === verification.group);
       const member = line?.split(':')[3]?.split(',').includes(verification.user) ?? false;
-      await step('verify', member, member ? `${verification.user} is listed in the ${verification.group} group` : `${verification.user} is not listed in the ${verification.group} group`);
+      await journal.step('verify', member, member ? `${verification.user} is listed in the ${verification.group} group` : `${verification.user} is not listed in the ${verification.group} group`);
       return member ? finish('applied', `applied and verified: ${verification.user} is in the ${verification.group} group (from the next login)`) : finish('unverified', `${verification.user} is still not listed in the ${verification.group} group`);
     }
     const after = await deps.verify(plan).catch(() => null);
     journal.record.after = after;
     if (after && GOOD.includes(after)) {
-      await step('verify', true, `${plan.checkId} is now ${after}`);
+      await journal.step('verify', true, `${plan.checkId} is now ${after}`);
       return finish('applied', `applied and verified: ${plan.checkId} is now ${after}`);
     }
     const restartHint = plan.restart ? '' : plan.operations.some((op) => op.op === 'daemon.restart') ? ' (restart the daemon, then audit again)' : '';
-    await step('verify', false, `${plan.checkId} is still ${after ?? 'not reported'}${restartHint}`);
+    await journal.step('verify', false, `${plan.checkId} is still ${after ?? 'not reported'}${restartHint}`);
     return finish('unverified', `applied, but ${plan.checkId} is still ${after ?? 'not reported'}${restartHint}; \`dockhand fix undo ${journal.record.id}\` reverts it`);
   } finally {
     await release();
@@ -207,21 +199,13 @@ function describeWriteError(error: NodeJS.ErrnoException, file: string): string 
   }
 }
 
-export interface UndoResult {
-  record: FixRecord;
-  /** Files changed by hand since the fix: what the fix did, and what changed since (the three-way picture). */
-  conflicts: { path: string; fixDiff: string; sinceDiff: string }[];
-  undone: boolean;
-  message: string;
-}
-
 /** Restores the files of an applied fix (the latest when no id is given) and restarts where the fix did. */
 export async function undoFix(id: string | undefined, deps: ApplyDeps, force: boolean): Promise<UndoResult> {
   const release = await acquireFixLock(deps.stateDir, `undo ${id ?? 'latest'}`, deps.timeouts.lockWaitMs);
   try {
-    const recordId = id ?? (await listRecords(deps.stateDir)).records.find((r) => r.outcome === 'applied' || r.outcome === 'unverified' || r.outcome === 'applying')?.id;
+    const recordId = id ?? latestUndoable((await listRecords(deps.stateDir)).records)?.id;
     if (!recordId) throw new JournalError('no applied fix to undo (see `dockhand fix history`)');
-    const journal = await Journal.open(deps.stateDir, recordId);
+    const journal = await Journal.open(deps.stateDir, recordId, deps.onStep);
     const record = journal.record;
     if (record.outcome === 'undone') return { record, conflicts: [], undone: false, message: `${record.id} was already undone` };
     if (record.outcome === 'rolled-back' || record.outcome === 'failed') return { record, conflicts: [], undone: false, message: `${record.id} was ${record.outcome}: nothing of it is in place to undo` };

@@ -53,6 +53,44 @@ async function handPlan(d: Daemon, operations: FixPlan['operations'], checkId: s
   return file;
 }
 
+/**
+ * Runs `dockhand` as nobody against the daemon (its socket opened to nobody), with a stand-in `sudo` first on PATH;
+ * `sudo(seen, dir)` writes the stand-in's script (`seen` is a path prefix for what it records; `dir` holds a
+ * setuid-root copy of setpriv, `rootpriv`, for a stand-in that really elevates).
+ */
+async function asNobody(
+  d: Daemon,
+  sudo: (seen: string, dir: string) => string,
+  work: (tools: { run: (args: string[]) => Promise<{ code: number | null; stdout: string; stderr: string }>; seen: string; userState: string }) => Promise<void>,
+): Promise<void> {
+  const fake = await fs.mkdtemp(path.join(d.daemon.dir, 'fakebin-'));
+  const seen = path.join(fake, 'seen');
+  const userState = path.join(fake, 'state');
+  await fs.writeFile(path.join(fake, 'sudo'), sudo(seen, fake), { mode: 0o755 });
+  await fs.copyFile('/usr/bin/setpriv', path.join(fake, 'rootpriv'));
+  await fs.chmod(path.join(fake, 'rootpriv'), 0o4755);
+  await fs.chmod(d.daemon.dir, 0o755);
+  await fs.chmod(fake, 0o777);
+  await fs.chmod(d.daemon.socket, 0o666);
+  const env = { ...d.env, PATH: `${fake}:${process.env.PATH}`, HOME: '/nonexistent', DOCKHAND_STATE_DIR: userState };
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, path.resolve('bin/dockhand.cjs'), ...args], { env });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.stderr.on('data', (c) => (stderr += c));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  try {
+    await work({ run, seen, userState });
+  } finally {
+    await fs.rm(path.join(fake, 'rootpriv'), { force: true });
+    await fs.chmod(d.daemon.socket, 0o660);
+    await fs.chmod(d.daemon.dir, 0o700);
+  }
+}
+
 describe('dockhand fix: plan, apply, verify, history, undo', () => {
   let d: Daemon;
   before(async () => {
@@ -155,30 +193,13 @@ describe('dockhand fix: plan, apply, verify, history, undo', () => {
   });
 
   test('not root: the plan says elevation is needed and apply hands it to one helper invocation (sudo) on stdin', async () => {
-    // As nobody, with the daemon's socket opened to it; a stand-in `sudo` records what it is given and runs it as is
-    // (still nobody), so the real helper then refuses for want of root: nothing changes.
-    const fake = path.join(d.daemon.dir, 'fakebin');
-    await fs.mkdir(fake, { recursive: true });
-    const seen = path.join(fake, 'seen');
-    await fs.writeFile(path.join(fake, 'sudo'), `#!/bin/sh\necho "$@" > ${seen}.argv\ntee ${seen}.stdin | "$@"\n`, { mode: 0o755 });
-    await fs.chmod(d.daemon.dir, 0o755);
-    await fs.chmod(fake, 0o777);
-    await fs.chmod(d.daemon.socket, 0o666);
-    try {
-      const env = { ...d.env, PATH: `${fake}:${process.env.PATH}`, HOME: '/nonexistent', DOCKHAND_STATE_DIR: path.join(fake, 'state') };
-      const asNobody = (args: string[]) =>
-        new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-          const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, path.resolve('bin/dockhand.cjs'), ...args], { env });
-          let stdout = '';
-          let stderr = '';
-          child.stdout.on('data', (c) => (stdout += c));
-          child.stderr.on('data', (c) => (stderr += c));
-          child.on('close', (code) => resolve({ code, stdout, stderr }));
-        });
-      const plan = await asNobody(['fix', 'plan', 'daemon.live-restore', '--host', d.daemon.host, '--format', 'json']);
+    // A stand-in `sudo` records what it is given and runs it as is (still nobody), so the real helper then refuses for
+    // want of root: nothing changes.
+    await asNobody(d, (seen) => `#!/bin/sh\necho "$@" > ${seen}.argv\ntee ${seen}.stdin | "$@"\n`, async ({ run, seen }) => {
+      const plan = await run(['fix', 'plan', 'daemon.live-restore', '--host', d.daemon.host, '--format', 'json']);
       assert.equal(plan.code, 0, plan.stderr);
       assert.match((JSON.parse(plan.stdout) as FixPlan).elevation.why ?? '', /daemon\.json is not writable by you/);
-      const r = await asNobody(['fix', 'apply', 'daemon.live-restore', '--host', d.daemon.host, '--yes']);
+      const r = await run(['fix', 'apply', 'daemon.live-restore', '--host', d.daemon.host, '--yes']);
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, /the fix helper runs as root only/);
       assert.match(r.stderr, /the elevated helper \(sudo\) ended with code 2 and no result/);
@@ -187,10 +208,49 @@ describe('dockhand fix: plan, apply, verify, history, undo', () => {
       assert.equal(handed.fixId, 'daemon.live-restore');
       assert.equal(handed.elevation.needed, true);
       assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL);
-    } finally {
-      await fs.chmod(d.daemon.socket, 0o660);
-      await fs.chmod(d.daemon.dir, 0o700);
-    }
+    });
+  });
+
+  test('not root, elevated for real: the helper applies as root, steps stream back, History lists it, Undo goes back through the helper', async () => {
+    // `sudo` here really becomes root (a setuid-root copy of setpriv in the test's own directory) and resets the
+    // environment as sudo does: the helper finds root's journal and this daemon's controller on its own.
+    const rootState = path.join(d.daemon.dir, 'root-state');
+    await asNobody(
+      d,
+      (seen, dir) =>
+        `#!/bin/sh\necho "$@" >> ${seen}.argv\n` +
+        `exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root DOCKHAND_STATE_DIR=${rootState} DOCKHAND_DAEMON_CONTROLLER=${d.env.DOCKHAND_DAEMON_CONTROLLER} ${dir}/rootpriv --reuid=0 --regid=0 --clear-groups "$@"\n`,
+      async ({ run, seen, userState }) => {
+        const applied = await run(['fix', 'apply', 'daemon.live-restore', '--host', d.daemon.host, '--yes']);
+        assert.equal(applied.code, 0, applied.stderr);
+        // The text output prints each step as it arrives (the helper writes one JSON line per step), then the record.
+        assert.match(applied.stderr, /✓ backup: saved the original .*daemon\.json[^]*✓ write: [^]*✓ verify: /);
+        assert.match(applied.stdout, /APPLIED {2}daemon\.live-restore/);
+        assert.match(await fs.readFile(d.daemon.configPath, 'utf8'), /"live-restore": true/);
+        const stat = await fs.stat(d.daemon.configPath);
+        assert.deepEqual([stat.uid, stat.mode & 0o777], [0, 0o644], 'still root\'s file, same mode');
+
+        // Root's journal holds the record and the backup; the user's holds a copy marked elevated, and no backup.
+        const history = await run(['fix', 'history', '--format', 'json']);
+        const { records } = JSON.parse(history.stdout) as { records: FixRecord[] };
+        assert.equal(records.length, 1, history.stderr);
+        assert.deepEqual([records[0]!.outcome, records[0]!.elevated], ['applied', true]);
+        const id = records[0]!.id;
+        assert.deepEqual(await fs.readdir(path.join(userState, 'fixes', id)), ['record.json']);
+        assert.deepEqual((await fs.readdir(path.join(rootState, 'fixes', id))).sort(), ['0.orig', 'record.json']);
+
+        const undone = await run(['fix', 'undo']);
+        assert.equal(undone.code, 0, undone.stderr);
+        assert.match(undone.stdout, /undone: .*daemon\.json restored/);
+        assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL, 'the original bytes, through the helper');
+        const after = JSON.parse((await run(['fix', 'history', '--format', 'json'])).stdout) as { records: FixRecord[] };
+        assert.equal(after.records[0]!.outcome, 'undone', 'the user\'s copy follows');
+        const argv = (await fs.readFile(`${seen}.argv`, 'utf8')).trim().split('\n');
+        assert.equal(argv.length, 2);
+        assert.match(argv[0]!, /bin\/dockhand\.cjs fix helper$/);
+        assert.match(argv[1]!, new RegExp(`bin/dockhand\\.cjs fix helper --undo ${id}$`));
+      },
+    );
   });
 
   test('the elevated helper refuses a path outside the allowlist or an unknown operation, even handed a plan directly', async () => {

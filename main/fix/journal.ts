@@ -23,6 +23,8 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 const journalDir = (state: string) => path.join(state, 'fixes');
+/** What newRecordId makes; anything else never becomes a path in the journal. */
+const RECORD_ID = /^[0-9TZ]+-[0-9a-f]+$/;
 
 export function newRecordId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -34,12 +36,14 @@ export class Journal {
   private constructor(
     readonly state: string,
     readonly record: FixRecord,
+    /** Told of every step once it is saved: the live progress of an apply or an undo. */
+    private readonly onStep?: (step: FixStep) => void,
   ) {
     this.dir = path.join(journalDir(state), record.id);
   }
 
   /** Starts a record for a plan; nothing on the host has changed yet. */
-  static async begin(state: string, plan: FixPlan): Promise<Journal> {
+  static async begin(state: string, plan: FixPlan, onStep?: (step: FixStep) => void): Promise<Journal> {
     const record: FixRecord = {
       id: newRecordId(),
       plan,
@@ -52,15 +56,15 @@ export class Journal {
       after: null,
       message: '',
     };
-    const journal = new Journal(state, record);
+    const journal = new Journal(state, record, onStep);
     await fs.mkdir(journal.dir, { recursive: true, mode: 0o700 });
     await journal.save();
     return journal;
   }
 
-  static async open(state: string, id: string): Promise<Journal> {
-    if (!/^[0-9TZ]+-[0-9a-f]+$/.test(id)) throw new JournalError(`not a fix id: ${JSON.stringify(id)} (see \`dockhand fix history\`)`);
-    return new Journal(state, await readRecord(path.join(journalDir(state), id)));
+  static async open(state: string, id: string, onStep?: (step: FixStep) => void): Promise<Journal> {
+    if (!RECORD_ID.test(id)) throw new JournalError(`not a fix id: ${JSON.stringify(id)} (see \`dockhand fix history\`)`);
+    return new Journal(state, await readRecord(path.join(journalDir(state), id)), onStep);
   }
 
   /** Keeps the original bytes of a file before it is first written; durable before the write happens. */
@@ -92,8 +96,10 @@ export class Journal {
   }
 
   async step(step: FixStep['step'], ok: boolean, message: string): Promise<void> {
-    this.record.steps.push({ at: new Date().toISOString(), step, ok, message });
+    const entry: FixStep = { at: new Date().toISOString(), step, ok, message };
+    this.record.steps.push(entry);
     await this.save();
+    this.onStep?.(entry);
   }
 
   async finish(outcome: FixRecord['outcome'], message: string): Promise<void> {
@@ -121,6 +127,22 @@ async function readRecord(dir: string): Promise<FixRecord> {
   const parsed = FixRecordSchema.safeParse(json);
   if (!parsed.success) throw new JournalError(`the journal record ${dir}/record.json is damaged: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
+}
+
+/**
+ * Keeps the unprivileged side's copy of a record the root helper made (the helper's journal is root's): History lists
+ * it, and undo knows to go back through the helper. The copy holds no backups; those stay with root.
+ */
+export async function saveElevatedCopy(state: string, record: FixRecord): Promise<void> {
+  if (!RECORD_ID.test(record.id)) throw new JournalError(`the elevated helper returned a record with a bad id: ${JSON.stringify(record.id)}`);
+  const dir = path.join(journalDir(state), record.id);
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeFileAtomic(path.join(dir, 'record.json'), `${JSON.stringify({ ...record, elevated: true }, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** The newest record whose changes may still be in place: what `undo` without an id means. */
+export function latestUndoable(records: readonly FixRecord[]): FixRecord | undefined {
+  return records.find((r) => r.outcome === 'applied' || r.outcome === 'unverified' || r.outcome === 'applying');
 }
 
 /** Every record, newest first; damaged ones are reported, not fatal. */

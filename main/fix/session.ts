@@ -3,14 +3,15 @@
 import os from 'node:os';
 import type { CheckContext } from '../../shared/check';
 import type { Facts } from '../../shared/facts';
-import type { FixPlan, FixRecord, FixStep } from '../../shared/fix';
+import type { FixPlan, FixRecord, FixStep, UndoResult } from '../../shared/fix';
 import type { Status } from '../../shared/finding';
 import type { Report } from '../../shared/report';
 import { runAudit } from '../audit';
 import { createEngineApi } from '../collect/engine-api';
 import { LocalHost } from '../host/local-host';
 import { allowedDaemonJsonPaths, PlanRejectedError, validatePlan } from './allowlist';
-import { type ApplyDeps, applyPlan, type UndoResult, undoFix } from './apply';
+import { type ApplyDeps, applyPlan, undoFix } from './apply';
+import type { SelfCommand } from '../util/self-command';
 import { type DaemonController, detectController } from './controllers';
 import { listRecords, stateDir } from './journal';
 import { type FixEnv, type PlanRequest, planFix, preflightChanges } from './plan';
@@ -25,8 +26,8 @@ export interface FixSessionOptions {
   /** process:/path/record.json (DOCKHAND_DAEMON_CONTROLLER). */
   controller?: string;
   timeouts?: Partial<ApplyDeps['timeouts']>;
-  /** This dockhand's path (the CLI's bin): what a scheduled prune runs. */
-  selfPath?: string | null;
+  /** How to run this Dockhand from outside: its path is what a scheduled prune runs. */
+  self?: SelfCommand;
 }
 
 export const DEFAULT_FIX_TIMEOUTS: ApplyDeps['timeouts'] = { restartMs: 90_000, upMs: 60_000, lockWaitMs: 30_000 };
@@ -38,7 +39,7 @@ export interface FixSession {
   stateDir: string;
   plan(request: PlanRequest): Promise<FixPlan>;
   apply(plan: unknown, onStep?: (step: FixStep) => void): Promise<FixRecord>;
-  undo(id: string | undefined, force: boolean): Promise<UndoResult>;
+  undo(id: string | undefined, force: boolean, onStep?: (step: FixStep) => void): Promise<UndoResult>;
   history(): Promise<{ records: FixRecord[]; damaged: string[] }>;
 }
 
@@ -55,7 +56,7 @@ export async function openFixSession(options: FixSessionOptions = {}): Promise<F
   const host = new LocalHost();
   const audit = () => runAudit({ host, endpoint: options.endpoint, configFile: options.configFile, timeoutMs: options.timeoutMs, context: options.context });
   const { facts, report } = await audit();
-  const env: FixEnv = options.env ?? { root: '/', home: os.homedir(), dockhand: options.selfPath ?? null };
+  const env: FixEnv = options.env ?? { root: '/', home: os.homedir(), dockhand: options.self?.ok ? options.self.path : null };
   const controller = await detectController(facts, { override: options.controller ?? process.env.DOCKHAND_DAEMON_CONTROLLER, home: env.home });
   const state = options.stateDir ?? stateDir();
   const endpoint = facts.endpoint.ok ? facts.endpoint.value : null;
@@ -95,7 +96,7 @@ export async function openFixSession(options: FixSessionOptions = {}): Promise<F
       preflightChanges(facts, plan.operations, files);
       return applyPlan(plan, files, deps(onStep));
     },
-    undo: (id, force) => undoFix(id, deps(), force),
+    undo: (id, force, onStep) => undoFix(id, deps(onStep), force),
     history: () => listRecords(state),
   };
 }

@@ -1,5 +1,5 @@
 import { createApi } from '../api/index';
-import { selfPath } from '../fix/elevate';
+import { cliSelf } from '../util/self-command';
 import { LocalHost } from '../host/local-host';
 import { CliError, EXIT } from '../cli/exit-codes';
 import { openBrowser } from './open-browser';
@@ -25,7 +25,7 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<void> {
     configDir: opts.configDir,
     endpointOverride: opts.host || opts.context ? { host: opts.host ?? null, context: opts.context ?? null } : null,
     log: (m) => process.stderr.write(`dockhand serve: ${m}\n`),
-    selfPath: selfPath(),
+    self: cliSelf(),
   });
   let server;
   try {

@@ -1,6 +1,6 @@
 import { HardDrive, History as HistoryIcon, LayoutDashboard, ListChecks, RefreshCw, Settings as SettingsIcon } from 'lucide-react';
 import { useEffect, useRef } from 'react';
-import type { Screen } from '../../shared/api';
+import { type Screen, SCREENS } from '../../shared/screens';
 import { Banner } from './components/Banner';
 import { RelativeTime } from './components/RelativeTime';
 import { hrefFor } from './lib/route';
@@ -13,15 +13,9 @@ import { SettingsScreen } from './screens/Settings';
 import { Logo } from './components/Logo';
 
 /** Screens in the sidebar: each is a route, a sidebar entry and a screen component, nothing else to change here. */
-const NAV: { screen: Screen; label: string; Icon: typeof LayoutDashboard; shortcut: string }[] = [
-  { screen: 'overview', label: 'Overview', Icon: LayoutDashboard, shortcut: '1' },
-  { screen: 'findings', label: 'Findings', Icon: ListChecks, shortcut: '2' },
-  { screen: 'history', label: 'History', Icon: HistoryIcon, shortcut: '3' },
-  { screen: 'disk', label: 'Disk', Icon: HardDrive, shortcut: '4' },
-  { screen: 'settings', label: 'Settings', Icon: SettingsIcon, shortcut: '5' },
-];
-
-const TITLES: Record<Screen, string> = { overview: 'Overview', findings: 'Findings', history: 'History', disk: 'Disk', settings: 'Settings' };
+const ICONS: Record<Screen, typeof LayoutDashboard> = { overview: LayoutDashboard, findings: ListChecks, history: HistoryIcon, disk: HardDrive, settings: SettingsIcon };
+const NAV = SCREENS.map((s) => ({ ...s, Icon: ICONS[s.screen] }));
+const TITLES = Object.fromEntries(SCREENS.map((s) => [s.screen, s.label])) as Record<Screen, string>;
 
 function Header() {
   const store = useStore();

@@ -122,7 +122,10 @@ export function HistoryScreen() {
                   <td>
                     <RelativeTime iso={r.startedAt} />
                   </td>
-                  <td className="history-message">{r.message}</td>
+                  <td className="history-message">
+                    {r.message}
+                    {r.elevated && <span className="muted history-elevated">Applied as root: Undo asks for your password.</span>}
+                  </td>
                   <td>
                     {undoable(r) && (
                       <button type="button" className="button" disabled={busy !== null} onClick={() => void undo(r.id, false)} aria-label={`Undo ${r.plan.title} (${r.id})`}>
