@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { type FixPlan, type FixRecord, FixRecordSchema } from '../../shared/fix';
 import { dockhand } from '../../test/support/cli';
 import { pidIn, ping, type PrivateDockerd, startDockerd } from '../../test/support/dockerd';
+import { installRootSudo, NOBODY } from '../../test/support/elevation';
 import { waitForExit } from '../util/process';
 import { computeFileChanges } from './plan';
 
@@ -54,28 +55,27 @@ async function handPlan(d: Daemon, operations: FixPlan['operations'], checkId: s
 }
 
 /**
- * Runs `dockhand` as nobody against the daemon (its socket opened to nobody), with a stand-in `sudo` first on PATH;
- * `sudo(seen, dir)` writes the stand-in's script (`seen` is a path prefix for what it records; `dir` holds a
- * setuid-root copy of setpriv, `rootpriv`, for a stand-in that really elevates).
+ * Runs `dockhand` as nobody against the daemon (its socket opened to nobody), with `sudo` first on PATH: a recording
+ * stand-in that runs its argv as is (still nobody), or, with `rootEnv`, one that really becomes root.
  */
 async function asNobody(
   d: Daemon,
-  sudo: (seen: string, dir: string) => string,
-  work: (tools: { run: (args: string[]) => Promise<{ code: number | null; stdout: string; stderr: string }>; seen: string; userState: string }) => Promise<void>,
+  rootEnv: Record<string, string> | null,
+  work: (tools: { run: (args: string[]) => Promise<{ code: number | null; stdout: string; stderr: string }>; argvLog: string; userState: string }) => Promise<void>,
 ): Promise<void> {
   const fake = await fs.mkdtemp(path.join(d.daemon.dir, 'fakebin-'));
-  const seen = path.join(fake, 'seen');
   const userState = path.join(fake, 'state');
-  await fs.writeFile(path.join(fake, 'sudo'), sudo(seen, fake), { mode: 0o755 });
-  await fs.copyFile('/usr/bin/setpriv', path.join(fake, 'rootpriv'));
-  await fs.chmod(path.join(fake, 'rootpriv'), 0o4755);
+  const sudo = rootEnv
+    ? await installRootSudo(fake, rootEnv)
+    : { argvLog: path.join(fake, 'sudo.argv'), remove: async () => undefined };
+  if (!rootEnv) await fs.writeFile(path.join(fake, 'sudo'), `#!/bin/sh\necho "$@" >> ${sudo.argvLog}\ntee ${fake}/sudo.stdin | "$@"\n`, { mode: 0o755 });
   await fs.chmod(d.daemon.dir, 0o755);
   await fs.chmod(fake, 0o777);
   await fs.chmod(d.daemon.socket, 0o666);
   const env = { ...d.env, PATH: `${fake}:${process.env.PATH}`, HOME: '/nonexistent', DOCKHAND_STATE_DIR: userState };
   const run = (args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, path.resolve('bin/dockhand.cjs'), ...args], { env });
+      const child = spawn(process.execPath, [path.resolve('bin/dockhand.cjs'), ...args], { env, ...NOBODY });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c) => (stdout += c));
@@ -83,9 +83,9 @@ async function asNobody(
       child.on('close', (code) => resolve({ code, stdout, stderr }));
     });
   try {
-    await work({ run, seen, userState });
+    await work({ run, argvLog: sudo.argvLog, userState });
   } finally {
-    await fs.rm(path.join(fake, 'rootpriv'), { force: true });
+    await sudo.remove();
     await fs.chmod(d.daemon.socket, 0o660);
     await fs.chmod(d.daemon.dir, 0o700);
   }
@@ -195,7 +195,7 @@ describe('dockhand fix: plan, apply, verify, history, undo', () => {
   test('not root: the plan says elevation is needed and apply hands it to one helper invocation (sudo) on stdin', async () => {
     // A stand-in `sudo` records what it is given and runs it as is (still nobody), so the real helper then refuses for
     // want of root: nothing changes.
-    await asNobody(d, (seen) => `#!/bin/sh\necho "$@" > ${seen}.argv\ntee ${seen}.stdin | "$@"\n`, async ({ run, seen }) => {
+    await asNobody(d, null, async ({ run, argvLog }) => {
       const plan = await run(['fix', 'plan', 'daemon.live-restore', '--host', d.daemon.host, '--format', 'json']);
       assert.equal(plan.code, 0, plan.stderr);
       assert.match((JSON.parse(plan.stdout) as FixPlan).elevation.why ?? '', /daemon\.json is not writable by you/);
@@ -203,8 +203,8 @@ describe('dockhand fix: plan, apply, verify, history, undo', () => {
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, /the fix helper runs as root only/);
       assert.match(r.stderr, /the elevated helper \(sudo\) ended with code 2 and no result/);
-      assert.match(await fs.readFile(`${seen}.argv`, 'utf8'), /node.* .*bin\/dockhand\.cjs fix helper\n$/);
-      const handed = JSON.parse(await fs.readFile(`${seen}.stdin`, 'utf8')) as FixPlan;
+      assert.match(await fs.readFile(argvLog, 'utf8'), /node.* .*bin\/dockhand\.cjs fix helper\n$/);
+      const handed = JSON.parse(await fs.readFile(path.join(path.dirname(argvLog), 'sudo.stdin'), 'utf8')) as FixPlan;
       assert.equal(handed.fixId, 'daemon.live-restore');
       assert.equal(handed.elevation.needed, true);
       assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL);
@@ -217,10 +217,8 @@ describe('dockhand fix: plan, apply, verify, history, undo', () => {
     const rootState = path.join(d.daemon.dir, 'root-state');
     await asNobody(
       d,
-      (seen, dir) =>
-        `#!/bin/sh\necho "$@" >> ${seen}.argv\n` +
-        `exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root DOCKHAND_STATE_DIR=${rootState} DOCKHAND_DAEMON_CONTROLLER=${d.env.DOCKHAND_DAEMON_CONTROLLER} ${dir}/rootpriv --reuid=0 --regid=0 --clear-groups "$@"\n`,
-      async ({ run, seen, userState }) => {
+      { DOCKHAND_STATE_DIR: rootState, DOCKHAND_DAEMON_CONTROLLER: d.env.DOCKHAND_DAEMON_CONTROLLER! },
+      async ({ run, argvLog, userState }) => {
         const applied = await run(['fix', 'apply', 'daemon.live-restore', '--host', d.daemon.host, '--yes']);
         assert.equal(applied.code, 0, applied.stderr);
         // The text output prints each step as it arrives (the helper writes one JSON line per step), then the record.
@@ -245,7 +243,7 @@ describe('dockhand fix: plan, apply, verify, history, undo', () => {
         assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL, 'the original bytes, through the helper');
         const after = JSON.parse((await run(['fix', 'history', '--format', 'json'])).stdout) as { records: FixRecord[] };
         assert.equal(after.records[0]!.outcome, 'undone', 'the user\'s copy follows');
-        const argv = (await fs.readFile(`${seen}.argv`, 'utf8')).trim().split('\n');
+        const argv = (await fs.readFile(argvLog, 'utf8')).trim().split('\n');
         assert.equal(argv.length, 2);
         assert.match(argv[0]!, /bin\/dockhand\.cjs fix helper$/);
         assert.match(argv[1]!, new RegExp(`bin/dockhand\\.cjs fix helper --undo ${id}$`));

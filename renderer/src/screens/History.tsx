@@ -75,6 +75,7 @@ export function HistoryScreen() {
       {busy && (
         <p className="notice" role="status">
           <span className="spinner" aria-hidden="true" /> Undoing {busy}: restoring the files and waiting for the daemon…
+          {history?.records.find((r) => r.id === busy)?.elevated && ' It was applied as root: the system asks for your password.'}
         </p>
       )}
       {!history ? (

@@ -1,0 +1,31 @@
+// A stand-in `sudo` for tests that run Dockhand as nobody: it really becomes root (a setuid-root copy of setpriv in
+// the test's own directory; nothing system-wide changes) and resets the environment as sudo's env_reset does, keeping
+// only what the test names. It appends each argv it is given to `${dir}/sudo.argv`.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+
+export const NOBODY = { uid: 65534, gid: 65534 };
+
+export interface RootSudo {
+  /** Holds `sudo`: put it first on PATH. */
+  dir: string;
+  /** Each invocation's arguments, one line each. */
+  argvLog: string;
+  remove(): Promise<void>;
+}
+
+/** `keep`: the environment root's side gets (besides PATH and HOME), e.g. a state dir and a daemon controller. */
+export async function installRootSudo(dir: string, keep: Record<string, string>): Promise<RootSudo> {
+  await fs.mkdir(dir, { recursive: true });
+  const rootpriv = path.join(dir, 'rootpriv');
+  await fs.copyFile('/usr/bin/setpriv', rootpriv);
+  await fs.chmod(rootpriv, 0o4755);
+  const argvLog = path.join(dir, 'sudo.argv');
+  // Written by the stand-in before it elevates: as the unprivileged caller.
+  await fs.writeFile(argvLog, '', { mode: 0o666 });
+  await fs.chmod(argvLog, 0o666);
+  const env = Object.entries({ PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', ...keep }).map(([k, v]) => `'${k}=${v.replaceAll("'", "'\\''")}'`);
+  await fs.writeFile(path.join(dir, 'sudo'), `#!/bin/sh\necho "$@" >> ${argvLog}\nexec env -i ${env.join(' ')} ${rootpriv} --reuid=0 --regid=0 --clear-groups "$@"\n`, { mode: 0o755 });
+  await fs.chmod(dir, 0o755);
+  return { dir, argvLog, remove: () => fs.rm(rootpriv, { force: true }) };
+}
