@@ -31,6 +31,8 @@ export function newRecordId(now = new Date()): string {
 
 export class Journal {
   readonly dir: string;
+  /** Told of every step once it is journaled: the app shows backups, restarts and waits as they happen. */
+  onStep: ((step: FixStep) => void) | null = null;
   private constructor(
     readonly state: string,
     readonly record: FixRecord,
@@ -92,8 +94,10 @@ export class Journal {
   }
 
   async step(step: FixStep['step'], ok: boolean, message: string): Promise<void> {
-    this.record.steps.push({ at: new Date().toISOString(), step, ok, message });
+    const entry: FixStep = { at: new Date().toISOString(), step, ok, message };
+    this.record.steps.push(entry);
     await this.save();
+    this.onStep?.(entry);
   }
 
   async finish(outcome: FixRecord['outcome'], message: string): Promise<void> {
