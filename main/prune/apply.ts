@@ -1,4 +1,4 @@
-import type { EngineDiskTotals, PlannedRemoval, PruneOutcome, PruneProgress, PrunePlan, PruneResult } from '../../shared/prune';
+import { type EngineDiskTotals, MAYBE_REMOVED, type PlannedRemoval, type PruneOutcome, type PruneProgress, type PrunePlan, type PruneResult } from '../../shared/prune';
 import { type EngineApi, EngineApiError } from '../collect/engine-api';
 import { arr, obj, type Raw, str, stringMap, strings } from '../collect/raw';
 import { apiVersionNumber, isProtected } from './filters';
@@ -75,7 +75,7 @@ export async function applyPlan(api: EngineApi, plan: PrunePlan, options: ApplyO
           fatal = error;
           // A removal the daemon received but never answered may still have happened (a hung daemon may carry it out
           // once it runs again): say so rather than claim it is still there.
-          const fate = asked ? 'while removing it: it may or may not be gone (preview again to see)' : 'before it was removed: it is still there';
+          const fate = asked ? `while removing it: ${MAYBE_REMOVED} (preview again to see)` : 'before it was removed: it is still there';
           outcome = { ...base(item), status: 'failed', reason: `the daemon stopped answering ${fate} — ${error.message}` };
         } else {
           outcome = { ...base(item), status: 'failed', reason: error instanceof Error ? error.message : String(error) };
