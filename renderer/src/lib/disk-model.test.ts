@@ -85,5 +85,8 @@ test('a prune stopped by a hung daemon: the removal under way may or may not be 
   assert.equal(g.steps[0], 'The Docker daemon stopped answering in time: it may be hung.');
   assert.equal(g.steps[2], '1 object not removed is still there; 1 object whose removal was under way may or may not be gone.');
   assert.match(g.steps[3]!, /systemctl status docker/);
+  assert.equal(partialPruneGuidance(stopped('did not answer', [['removed', null], ['not-attempted', 'x']], null)).steps[1], 'About 1.0 MiB freed by what was removed: an estimate from the plan, because the daemon could not be asked to measure it.');
+  const empty = stopped('did not answer', [['not-attempted', 'x']]);
+  assert.equal(partialPruneGuidance(empty).steps[1], 'What was removed held no data the plan could count (0 B); the daemon could not be asked to measure it.');
   assert.match(g.detail, /did not answer within 6 s/);
 });

@@ -72,9 +72,11 @@ export function partialPruneGuidance(result: PruneResult): Guidance {
     title: `The prune stopped part-way: ${groupDigits(removed)} of ${objects(total)} removed`,
     steps: [
       hung ? 'The Docker daemon stopped answering in time: it may be hung.' : 'The Docker daemon stopped answering: it was stopped or it crashed.',
-      result.freed.engineBytes === null
-        ? `About ${formatBytes(freedBytes(result))} freed by what was removed: an estimate from the plan, because the daemon could not be asked to measure it.`
-        : `${formatBytes(freedBytes(result))} freed by what was removed.`,
+      result.freed.engineBytes !== null
+        ? `${formatBytes(freedBytes(result))} freed by what was removed.`
+        : freedBytes(result) === 0
+          ? 'What was removed held no data the plan could count (0 B); the daemon could not be asked to measure it.'
+          : `About ${formatBytes(freedBytes(result))} freed by what was removed: an estimate from the plan, because the daemon could not be asked to measure it.`,
       `${objects(left)} not removed ${left === 1 ? 'is' : 'are'} still there${maybe > 0 ? `; ${objects(maybe)} whose removal was under way may or may not be gone` : ''}.`,
       hung
         ? 'Check the daemon: sudo systemctl status docker and its log (journalctl -u docker); restart it if it stays hung.'

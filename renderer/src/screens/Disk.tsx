@@ -365,7 +365,7 @@ function ResultView({ result, headingRef }: { result: PruneResult; headingRef: R
   return (
     <section className="card prune-result" aria-labelledby="result-title" data-testid="prune-result" data-complete={result.complete}>
       <h2 id="result-title" ref={headingRef} tabIndex={-1}>
-        {result.complete ? '' : 'Stopped part-way: '}Freed {measured ? '' : 'about '}
+        {result.complete ? 'Freed' : 'Stopped part-way: freed'} {measured ? '' : 'about '}
         {formatBytes(freedBytes(result))}
       </h2>
       {!result.complete && <Banner guidance={partialPruneGuidance(result)} id="prune-partial-title" />}
@@ -390,7 +390,7 @@ function ResultView({ result, headingRef }: { result: PruneResult; headingRef: R
             </thead>
             <tbody>
               {problems.map((o) => (
-                <tr key={`${o.type}-${o.id}`}>
+                <tr key={`${o.type}-${o.id}`} data-object-id={o.id} data-status={o.status}>
                   <th scope="row">
                     {TYPE_LABEL[o.type]} {o.name ?? shortId(o.id)}
                   </th>
