@@ -120,10 +120,11 @@ describe('the daemon fails mid-fix and mid-prune, in the app, against a real doc
     return (await lastReport(page)).findings.find((f) => f.checkId === 'daemon.log-rotation')?.result.status;
   }
 
-  /** Re-runs the audit from the top bar and waits for it to finish. */
-  async function rerunAudit(): Promise<void> {
-    await page.locator('.topbar').getByRole('button', { name: 'Re-run audit' }).click();
-    await page.locator('.topbar').getByRole('button', { name: 'Re-run audit' }).waitFor({ timeout: 120_000 });
+  /** Clicks a Re-run audit button and waits until a newer report than the one before is the last one. */
+  async function rerunAudit(button: Locator): Promise<void> {
+    const before = (await lastReport(page)).generatedAt;
+    await button.click();
+    await until('a new report', async () => (await lastReport(page)).generatedAt !== before, 120_000);
   }
 
   test('fix: the restarted daemon is killed while Dockhand waits for it: rolled back with why, original bytes, in History; Re-run shows the finding still failing', async () => {
@@ -162,7 +163,8 @@ describe('the daemon fails mid-fix and mid-prune, in the app, against a real doc
     assert.match(await row.innerText(), /Rolled back[\s\S]*daemon\.log-rotation/);
     assert.equal(await row.getByRole('button', { name: /^Undo / }).count(), 0, 'nothing of it is in place to undo');
 
-    await rerunAudit();
+    await rerunAudit(page.locator('.topbar').getByRole('button', { name: 'Re-run audit' }));
+    assert.equal((await lastReport(page)).engineError, null);
     assert.equal(await logRotationStatus(), 'fail', 'the fix did not land');
   });
 
@@ -200,7 +202,7 @@ describe('the daemon fails mid-fix and mid-prune, in the app, against a real doc
 
     await startByHand();
     await page.goto(`${served.origin}/#/overview`);
-    await page.getByRole('alert').getByRole('button', { name: 'Re-run audit' }).click();
+    await rerunAudit(page.getByRole('alert').getByRole('button', { name: 'Re-run audit' }));
     await banner.waitFor({ state: 'detached', timeout: 90_000 });
     assert.equal((await lastReport(page)).engineError, null, 'Re-run recovers');
     assert.equal(await logRotationStatus(), 'fail', 'the fix did not land');
