@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Report } from '../shared/report';
 import { importBusybox, type PrivateDockerd, startDockerd } from '../test/support/dockerd';
+import { lastReport } from './support/api';
 import { axeViolations, screenshot } from './support/artifacts';
 import { launchChromium } from './support/browser';
 import { CATEGORY_LABEL } from '../renderer/src/lib/labels';
@@ -22,13 +22,6 @@ async function start(dir: string): Promise<PrivateDockerd> {
 }
 
 /** The report the server holds, fetched from inside the page (its session cookie, its Origin). */
-async function lastReport(page: Page): Promise<Report> {
-  return page.evaluate(async () => {
-    const res = await fetch('/api/report.last', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
-    return (await res.json()).result;
-  });
-}
-
 const findingRow = (page: Page, id: string) => page.locator(`[role="treeitem"][data-finding-id="${id}"]`);
 
 describe('the app over dockhand serve, against a real dockerd', () => {

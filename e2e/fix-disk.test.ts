@@ -6,9 +6,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PrunePlan } from '../shared/prune';
-import type { Report } from '../shared/report';
 import { dockhand } from '../test/support/cli';
 import { importBusybox, type PrivateDockerd, startDockerd } from '../test/support/dockerd';
+import { lastReport } from './support/api';
 import { axeViolations, screenshot } from './support/artifacts';
 import { launchChromium } from './support/browser';
 import { type Served, startServe } from './support/serve';
@@ -16,13 +16,6 @@ import { type Served, startServe } from './support/serve';
 /** No log rotation: daemon.log-rotation fails, and its fix edits this file and restarts the daemon. */
 const ORIGINAL = '{\n    "debug": false,\n    "insecure-registries": ["10.0.0.5:5000"]\n}\n';
 const pidOf = async (d: PrivateDockerd) => Number((await fs.readFile(d.pidfile, 'utf8')).trim());
-
-async function lastReport(page: Page): Promise<Report> {
-  return page.evaluate(async () => {
-    const res = await fetch('/api/report.last', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
-    return (await res.json()).result;
-  });
-}
 
 /** Presses Tab until the focused element's text or label matches, as a keyboard user would; fails if it never does. */
 async function tabTo(page: Page, name: RegExp, max = 60): Promise<void> {

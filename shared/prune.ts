@@ -144,6 +144,7 @@ export const EngineDiskTotalsSchema = z.object({
 export type EngineDiskTotals = z.infer<typeof EngineDiskTotalsSchema>;
 
 export const PruneObjectStatusSchema = z.enum(['removed', 'skipped', 'failed', 'not-attempted']);
+export type PruneObjectStatus = z.infer<typeof PruneObjectStatusSchema>;
 
 export const PruneOutcomeSchema = z.object({
   type: PruneObjectTypeSchema,
@@ -155,6 +156,12 @@ export const PruneOutcomeSchema = z.object({
   predicted: z.number(),
 });
 export type PruneOutcome = z.infer<typeof PruneOutcomeSchema>;
+
+/**
+ * In a failed outcome's reason: the daemon was asked to remove the object and never answered, so it may be gone (a
+ * hung daemon can carry the removal out once it runs again). The UI counts these apart from what is surely still there.
+ */
+export const MAYBE_REMOVED = 'it may or may not be gone';
 
 export const PruneProgressSchema = z.object({
   planId: z.string(),

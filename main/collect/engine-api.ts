@@ -54,6 +54,8 @@ export async function createEngineApi(host: Host, endpoint: Endpoint, defaultTim
   const where = endpoint.host;
   const { transport, close } = endpoint.transport === 'ssh' ? await sshTransport(host, endpoint) : await httpTransport(host, endpoint);
 
+  /** Whether a Docker Engine has answered here: after that, a connection closed mid-call is the daemon going away. */
+  let answered = false;
   const call = async (method: Method, resource: string, query: Record<string, string>, timeoutMs: number): Promise<{ status: number; text: string }> => {
     const qs = new URLSearchParams(query).toString();
     const full = qs ? `${resource}?${qs}` : resource;
@@ -62,7 +64,7 @@ export async function createEngineApi(host: Host, endpoint: Endpoint, defaultTim
       response = await transport(full, timeoutMs, `the Docker daemon at ${where} (${method} ${resource})`, method);
     } catch (error) {
       if (error instanceof TimeoutError) throw new EngineApiError('timeout', error.message);
-      throw classifyTransportError(error as NodeJS.ErrnoException, where, `${method} ${resource}`);
+      throw classifyTransportError(error as NodeJS.ErrnoException, where, `${method} ${resource}`, answered);
     }
     const text = response.body.toString('utf8');
     if (response.status < 200 || response.status > 299) {
@@ -81,7 +83,9 @@ export async function createEngineApi(host: Host, endpoint: Endpoint, defaultTim
   };
   const parse = <T>(method: Method, resource: string, text: string): T => {
     try {
-      return JSON.parse(text) as T;
+      const value = JSON.parse(text) as T;
+      answered = true;
+      return value;
     } catch {
       throw new EngineApiError('malformed', `${method} ${resource} on ${where} did not return JSON: is it a Docker Engine?`);
     }
@@ -109,6 +113,7 @@ export async function createEngineApi(host: Host, endpoint: Endpoint, defaultTim
       if (body.trim() !== 'OK') {
         throw new EngineApiError('malformed', `something answers at ${where}, but not as a Docker Engine (GET /_ping returned ${JSON.stringify(body.slice(0, 80))})`);
       }
+      answered = true;
     },
   };
 }
@@ -184,7 +189,11 @@ async function readTlsMaterial(host: Host, dir: string): Promise<{ ca?: Buffer; 
   return { ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) };
 }
 
-function classifyTransportError(error: NodeJS.ErrnoException, where: string, call: string): EngineApiError {
+function classifyTransportError(error: NodeJS.ErrnoException, where: string, call: string, answeredBefore = false): EngineApiError {
+  const closed = error instanceof ConnectionClosedError || error.code === 'ECONNRESET' || error.code === 'EPIPE';
+  if (closed && answeredBefore) {
+    return new EngineApiError('unreachable', `the Docker daemon at ${where} closed the connection during ${call}: it stopped or crashed`);
+  }
   if (error instanceof Http1ProtocolError) {
     return new EngineApiError('malformed', `something answers at ${where}, but not as an HTTP/1.1 server (${error.message}): it is not a Docker Engine`);
   }

@@ -18,14 +18,22 @@ export interface ApplyDeps {
   controller: DaemonController;
   /** One attempt to reach the daemon: true when it answers /_ping. */
   ping(): Promise<boolean>;
-  /** Audits again and returns the status of the plan's finding (null when the verification is not a finding). */
-  verify(plan: FixPlan): Promise<Status | null>;
+  /**
+   * Audits again: the status of the plan's finding (null when the verification is not a finding), and why the daemon
+   * could not be asked during that audit (null when it answered).
+   */
+  verify(plan: FixPlan): Promise<Verified>;
   /** The finding's status before the apply, when the caller audited just now (saves a second audit). */
   statusBefore?(plan: FixPlan): Status | null;
   timeouts: { restartMs: number; upMs: number; lockWaitMs: number };
   onStep?(step: FixStep): void;
   /** Runs a command of the plan (systemctl for the scheduled prune's timer); default: the real one. */
   runCommand?(argv: string[], timeoutMs: number): Promise<void>;
+}
+
+export interface Verified {
+  status: Status | null;
+  daemonError: string | null;
 }
 
 const GOOD: readonly Status[] = ['pass', 'info', 'skipped'];
@@ -81,7 +89,7 @@ async function restartAndWait(plan: FixPlan, deps: ApplyDeps, journal: Journal, 
       await journal.step('reload', true, `reloaded ${controller.detail}`);
     }
     await controller.restart(timeouts.restartMs);
-    await journal.step('restart', true, `restarted ${controller.detail} (${why})`);
+    await journal.step('restart', true, `restarted ${controller.detail} (${why}); waiting up to ${Math.round(timeouts.upMs / 1000)} s for it to answer`);
   } catch (error) {
     await journal.step('restart', false, (error as Error).message);
     return (error as Error).message;
@@ -110,7 +118,7 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
       await journal.finish(outcome, message);
       return journal.record;
     };
-    journal.record.before = plan.verification.kind !== 'finding' ? null : deps.statusBefore ? deps.statusBefore(plan) : await deps.verify(plan).catch(() => null);
+    journal.record.before = plan.verification.kind !== 'finding' ? null : deps.statusBefore ? deps.statusBefore(plan) : await deps.verify(plan).then((v) => v.status, () => null);
 
     // 1. Back up every file, then write; a failure part-way restores what was already written.
     const written = new Set<string>();
@@ -145,19 +153,28 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
       }
     }
 
-    // 3. Restart and wait; a daemon that does not come back is rolled back.
+    // 3. Restart and wait; a daemon that does not come back (or does not stay up to be verified) is rolled back.
+    const rollBack = async (failure: string) => {
+      const diagnosis = await deps.controller.diagnose?.().catch(() => null);
+      await journal.step('rollback', true, `rolling back: ${failure}${diagnosis ? `\n${diagnosis}` : ''}`);
+      const problems = await restoreBackups(journal, deps.env);
+      if (problems.length > 0) {
+        return finish('failed', `the daemon did not come back with the change (${failure}) and the original files could not all be restored: ${problems.join('; ')}. The original bytes are in ${journal.dir}`);
+      }
+      const again = await restartAndWait(plan, deps, journal, 'with the original configuration');
+      if (again) {
+        // Not the fix's doing alone: the daemon cannot start with its old configuration either. Say what to do.
+        const why = await deps.controller.diagnose?.().catch(() => null);
+        return finish(
+          'failed',
+          `the daemon did not come back with the change (${failure}), nor with the original files (${again}${why ? `: ${why.split('\n').slice(-1)[0]}` : ''}). The original files are back in place, but the daemon is not running: start it (sudo systemctl start docker, or however it is started here), check its log if it does not stay up, then audit again`,
+        );
+      }
+      return finish('rolled-back', `the daemon did not come back with the change (${failure})${diagnosis ? `: ${diagnosis.split('\n').slice(-1)[0]}` : ''}; the original files were restored and the daemon is up again`);
+    };
     if (plan.restart) {
       const failure = await restartAndWait(plan, deps, journal, 'to apply the fix');
-      if (failure) {
-        const diagnosis = await deps.controller.diagnose?.().catch(() => null);
-        await journal.step('rollback', true, `rolling back: ${failure}${diagnosis ? `\n${diagnosis}` : ''}`);
-        const problems = await restoreBackups(journal, deps.env);
-        const again = await restartAndWait(plan, deps, journal, 'with the original configuration');
-        if (problems.length > 0 || again) {
-          return finish('failed', `the fix broke the daemon (${failure}) and the rollback did not complete: ${[...problems, again].filter(Boolean).join('; ')}. The original files are in ${journal.dir}`);
-        }
-        return finish('rolled-back', `the daemon did not come back with the change (${failure})${diagnosis ? `: ${diagnosis.split('\n').slice(-1)[0]}` : ''}; the original files were restored and the daemon is up again`);
-      }
+      if (failure) return rollBack(failure);
     }
 
     // 4. Verify: read the group database again, or audit again.
@@ -170,7 +187,14 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
       await journal.step('verify', member, member ? `${verification.user} is listed in the ${verification.group} group` : `${verification.user} is not listed in the ${verification.group} group`);
       return member ? finish('applied', `applied and verified: ${verification.user} is in the ${verification.group} group (from the next login)`) : finish('unverified', `${verification.user} is still not listed in the ${verification.group} group`);
     }
-    const after = await deps.verify(plan).catch(() => null);
+    const verified = await deps.verify(plan).catch((error: Error): Verified => ({ status: null, daemonError: error.message }));
+    // A daemon that answered once after the restart but not the audit that followed did not stay up with the change:
+    // judging the file alone would call it fixed while the daemon is gone.
+    if (plan.restart && verified.daemonError) {
+      await journal.step('verify', false, `the daemon stopped answering while the fix was being verified: ${verified.daemonError}`);
+      return rollBack(`the daemon stopped answering after it came back (${verified.daemonError})`);
+    }
+    const after = verified.status;
     journal.record.after = after;
     if (after && GOOD.includes(after)) {
       await journal.step('verify', true, `${plan.checkId} is now ${after}`);

@@ -34,7 +34,7 @@ describe('fixes that edit subuid/subgid and Desktop settings, under a temporary 
     stateDir: state,
     controller: noController('an offline root filesystem'),
     ping: async () => false,
-    verify: async (plan) => findingStatus(evaluateFacts(await facts()), plan),
+    verify: async (plan) => ({ status: findingStatus(evaluateFacts(await facts()), plan), daemonError: null }),
     timeouts: { restartMs: 1000, upMs: 1000, lockWaitMs: 1000 },
   });
 

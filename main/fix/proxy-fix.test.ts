@@ -70,7 +70,7 @@ describe('daemon.proxy (from proxy.no-proxy)', () => {
       stateDir: path.join(root, '.state'),
       controller: noController('a temporary root'),
       ping: async () => false,
-      verify: async (p) => findingStatus(evaluateFacts(await factsOf(root, '20.10.24'), { context: CONTEXT }), p),
+      verify: async (p) => ({ status: findingStatus(evaluateFacts(await factsOf(root, '20.10.24'), { context: CONTEXT }), p), daemonError: null }),
       timeouts: { restartMs: 1000, upMs: 1000, lockWaitMs: 1000 },
     });
     assert.equal(record.outcome, 'applied', record.message);

@@ -76,7 +76,10 @@ export async function openFixSession(options: FixSessionOptions = {}): Promise<F
     stateDir: state,
     controller,
     ping,
-    verify: async (plan) => findingStatus((await audit()).report, plan),
+    verify: async (plan) => {
+      const { report: now } = await audit();
+      return { status: findingStatus(now, plan), daemonError: now.engineError };
+    },
     // The session audited moments ago: that is the finding's state before the apply.
     statusBefore: (plan) => findingStatus(report, plan),
     timeouts: { ...DEFAULT_FIX_TIMEOUTS, ...options.timeouts },

@@ -1,4 +1,4 @@
-import type { EngineDiskTotals, PlannedRemoval, PruneOutcome, PruneProgress, PrunePlan, PruneResult } from '../../shared/prune';
+import { type EngineDiskTotals, MAYBE_REMOVED, type PlannedRemoval, type PruneOutcome, type PruneProgress, type PrunePlan, type PruneResult } from '../../shared/prune';
 import { type EngineApi, EngineApiError } from '../collect/engine-api';
 import { arr, obj, type Raw, str, stringMap, strings } from '../collect/raw';
 import { apiVersionNumber, isProtected } from './filters';
@@ -59,19 +59,24 @@ export async function applyPlan(api: EngineApi, plan: PrunePlan, options: ApplyO
     if (fatal) {
       outcome = { ...base(item), status: 'not-attempted', reason: `the daemon stopped answering: ${fatal.message}` };
     } else {
+      let asked = false;
       try {
         if (item.type === 'build-cache' && buildCache === null) buildCache = await currentBuildCache(api, apiVersion, slow);
         const check = await recheck(api, plan, item, cutoff, buildCache);
         if ('skip' in check) {
           outcome = { ...base(item), status: 'skipped', reason: check.skip };
         } else {
+          asked = true;
           const removed = await removeOne(api, item, check.tags, slow);
           outcome = removed === true ? { ...base(item), status: 'removed', reason: null } : { ...base(item), status: 'skipped', reason: removed };
         }
       } catch (error) {
         if (daemonFailed(error)) {
           fatal = error;
-          outcome = { ...base(item), status: 'failed', reason: `the daemon stopped answering: ${error.message}` };
+          // A removal the daemon received but never answered may still have happened (a hung daemon may carry it out
+          // once it runs again): say so rather than claim it is still there.
+          const fate = asked ? `while removing it: ${MAYBE_REMOVED} (preview again to see)` : 'before it was removed: it is still there';
+          outcome = { ...base(item), status: 'failed', reason: `the daemon stopped answering ${fate} — ${error.message}` };
         } else {
           outcome = { ...base(item), status: 'failed', reason: error instanceof Error ? error.message : String(error) };
         }

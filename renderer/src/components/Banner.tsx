@@ -3,6 +3,8 @@ import type { Guidance } from '../lib/guidance';
 
 interface BannerProps {
   guidance: Guidance;
+  /** Its heading's id, when another banner of the same kind may be on the screen. */
+  id?: string;
   onRerun?: () => void;
   rerunning?: boolean;
   onSettings?: () => void;
@@ -10,12 +12,12 @@ interface BannerProps {
 }
 
 /** A problem in words, what to do about it, and the raw detail: never a blank screen. */
-export function Banner({ guidance, onRerun, rerunning, onSettings, onDismiss }: BannerProps) {
+export function Banner({ guidance, id = `banner-${guidance.kind}`, onRerun, rerunning, onSettings, onDismiss }: BannerProps) {
   return (
-    <section className={`banner banner-${guidance.kind}`} role="alert" aria-labelledby={`banner-${guidance.kind}`}>
+    <section className={`banner banner-${guidance.kind}`} role="alert" aria-labelledby={id}>
       <AlertTriangle className="banner-icon" aria-hidden="true" />
       <div className="banner-body">
-        <h2 id={`banner-${guidance.kind}`}>{guidance.title}</h2>
+        <h2 id={id}>{guidance.title}</h2>
         <ol className="banner-steps">
           {guidance.steps.map((step) => (
             <li key={step}>{step}</li>

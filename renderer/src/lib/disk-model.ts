@@ -1,5 +1,7 @@
 import type { DiskUsage, PruneForm } from '../../../shared/api';
-import type { BytesByType, DiskReport, PruneObjectType, PrunePlan, PruneResult } from '../../../shared/prune';
+import { formatBytes, groupDigits } from '../../../shared/format';
+import { type BytesByType, type DiskReport, MAYBE_REMOVED, type PruneObjectStatus, type PruneObjectType, type PrunePlan, type PruneResult } from '../../../shared/prune';
+import type { Guidance } from './guidance';
 
 export const ROW_LABEL: Record<DiskReport['rows'][number]['type'], string> = {
   images: 'Images',
@@ -56,6 +58,36 @@ export const DEFAULT_FORM: PruneForm = { until: null, containers: true, images: 
 export function freedBytes(result: PruneResult): number {
   return (result.freed.engineBytes ?? result.predicted.removed) + result.freed.containerLogs;
 }
+
+/** A prune that stopped part-way: how far it got, what was freed, what is still there, and what to do. */
+export function partialPruneGuidance(result: PruneResult): Guidance {
+  const total = result.outcomes.length;
+  const removed = result.counts.removed;
+  const maybe = result.outcomes.filter((o) => o.status === 'failed' && o.reason?.includes(MAYBE_REMOVED)).length;
+  const left = total - removed - maybe;
+  const hung = /did not answer|in time|timed? ?out/i.test(result.error ?? '');
+  const objects = (n: number) => `${groupDigits(n)} object${n === 1 ? '' : 's'}`;
+  return {
+    kind: hung ? 'timeout' : 'daemon-down',
+    title: `The prune stopped part-way: ${groupDigits(removed)} of ${objects(total)} removed`,
+    steps: [
+      hung ? 'The Docker daemon stopped answering in time: it may be hung.' : 'The Docker daemon stopped answering: it was stopped or it crashed.',
+      result.freed.engineBytes !== null
+        ? `${formatBytes(freedBytes(result))} freed by what was removed.`
+        : freedBytes(result) === 0
+          ? 'What was removed held no data the plan could count (0 B); the daemon could not be asked to measure it.'
+          : `About ${formatBytes(freedBytes(result))} freed by what was removed: an estimate from the plan, because the daemon could not be asked to measure it.`,
+      `${objects(left)} not removed ${left === 1 ? 'is' : 'are'} still there${maybe > 0 ? `; ${objects(maybe)} whose removal was under way may or may not be gone` : ''}.`,
+      hung
+        ? 'Check the daemon: sudo systemctl status docker and its log (journalctl -u docker); restart it if it stays hung.'
+        : 'Start the daemon: sudo systemctl start docker (or start Docker Desktop, or your rootless daemon).',
+      'Then Preview again: the new plan lists only what is left, and nothing is removed twice.',
+    ],
+    detail: result.error ?? 'the daemon stopped answering',
+  };
+}
+
+export const STATUS_LABEL: Record<PruneObjectStatus, string> = { removed: 'Removed', skipped: 'Skipped', failed: 'Failed', 'not-attempted': 'Not attempted' };
 
 export function shortId(id: string): string {
   const bare = id.replace(/^sha256:/, '');

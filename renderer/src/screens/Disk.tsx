@@ -3,9 +3,9 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DiskUsage, PruneForm } from '../../../shared/api';
 import type { PrunePlan, PruneProgress, PruneResult } from '../../../shared/prune';
 import { Banner } from '../components/Banner';
-import { DEFAULT_FORM, freedBytes, planCounts, shortId, TYPE_LABEL, usageRows } from '../lib/disk-model';
+import { DEFAULT_FORM, freedBytes, partialPruneGuidance, planCounts, shortId, STATUS_LABEL, TYPE_LABEL, usageRows } from '../lib/disk-model';
 import { formatBytes, groupDigits } from '../lib/format';
-import { actionGuidance, type Guidance, thrownGuidance } from '../lib/guidance';
+import { type Guidance, thrownGuidance } from '../lib/guidance';
 import { useStore } from '../state/hooks';
 
 /** Rows rendered at once in the plan's tables; more on request, so a host with thousands of images stays responsive. */
@@ -24,13 +24,14 @@ export function DiskScreen() {
   const [stage, setStage] = useState<Stage>({ kind: 'form' });
   const stageHeading = useRef<HTMLHeadingElement>(null);
 
-  const loadUsage = useCallback(async () => {
+  /** quiet: a failure keeps what is shown (after a partial prune, whose own banner already says the daemon is gone). */
+  const loadUsage = useCallback(async (quiet = false) => {
     setLoadingUsage(true);
     try {
       setUsage(await store.client.call('disk.usage', {}));
       setError(null);
     } catch (e) {
-      setError(thrownGuidance(e, 'measure disk usage', store.client.kind));
+      if (!quiet) setError(thrownGuidance(e, 'measure disk usage', store.client.kind));
     } finally {
       setLoadingUsage(false);
     }
@@ -60,8 +61,7 @@ export function DiskScreen() {
     try {
       const result = await store.client.call('prune.apply', { plan });
       setStage({ kind: 'done', plan, result });
-      if (!result.complete) setError(actionGuidance({ code: 'failed', message: `the prune stopped part-way: ${result.error ?? 'the daemon stopped answering'}` }, 'finish the prune', store.client.kind));
-      void loadUsage();
+      void loadUsage(!result.complete);
     } catch (e) {
       setStage({ kind: 'plan', plan });
       setError(thrownGuidance(e, 'prune', store.client.kind));
@@ -361,11 +361,14 @@ function ApplyProgress({ plan, progress }: { plan: PrunePlan; progress: PrunePro
 
 function ResultView({ result, headingRef }: { result: PruneResult; headingRef: React.Ref<HTMLHeadingElement> }) {
   const problems = result.outcomes.filter((o) => o.status !== 'removed');
+  const measured = result.freed.engineBytes !== null;
   return (
-    <section className="card prune-result" aria-labelledby="result-title" data-testid="prune-result">
+    <section className="card prune-result" aria-labelledby="result-title" data-testid="prune-result" data-complete={result.complete}>
       <h2 id="result-title" ref={headingRef} tabIndex={-1}>
-        Freed {formatBytes(freedBytes(result))}
+        {result.complete ? 'Freed' : 'Stopped part-way: freed'} {measured ? '' : 'about '}
+        {formatBytes(freedBytes(result))}
       </h2>
+      {!result.complete && <Banner guidance={partialPruneGuidance(result)} id="prune-partial-title" />}
       <p role="status">
         Removed {groupDigits(result.counts.removed)} object{result.counts.removed === 1 ? '' : 's'}
         {result.counts.skipped > 0 && `, skipped ${groupDigits(result.counts.skipped)}`}
@@ -387,11 +390,11 @@ function ResultView({ result, headingRef }: { result: PruneResult; headingRef: R
             </thead>
             <tbody>
               {problems.map((o) => (
-                <tr key={`${o.type}-${o.id}`}>
+                <tr key={`${o.type}-${o.id}`} data-object-id={o.id} data-status={o.status}>
                   <th scope="row">
                     {TYPE_LABEL[o.type]} {o.name ?? shortId(o.id)}
                   </th>
-                  <td>{o.status}</td>
+                  <td>{STATUS_LABEL[o.status]}</td>
                   <td>{o.reason}</td>
                 </tr>
               ))}
