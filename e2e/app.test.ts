@@ -277,6 +277,9 @@ describe('the app over dockhand serve, against a real dockerd', () => {
     assert.match(await banner.innerText(), new RegExp(`not running at ${daemon.host.replace(/[/.]/g, '\\$&')}`));
     assert.match(await banner.innerText(), /systemctl start docker/);
     assert.match(await page.locator('.host-card').innerText(), /Engine\s+not reachable/, 'the rest of the screen is still there');
+    const scoreCard = await page.locator('.score-card').innerText();
+    assert.match(scoreCard, /Incomplete: the daemon did not answer/, 'a score without the daemon is not called good');
+    assert.match(scoreCard, /covers only what Dockhand could read without the daemon; \d+ checks could not run/);
     await screenshot(page, 'overview-daemon-down');
     await page.getByRole('link', { name: 'Findings', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: 'The Docker daemon is not running' }).waitFor();

@@ -148,7 +148,7 @@ describe('the daemon fails mid-fix and mid-prune, in the app, against a real doc
     const outcome = await outcomeOf(dialog);
     assert.equal(outcome.kind, 'rolled-back', outcome.text);
     assert.equal(outcome.title, 'Rolled back: nothing changed');
-    assert.match(outcome.text, /the daemon did not come back with the change \(the daemon exited [\d.]+ s after it was started again\)/);
+    assert.match(outcome.text, /The daemon did not come back with the change \(the daemon exited [\d.]+ s after it was started again\)/);
     assert.match(outcome.text, /the original files were restored and the daemon is up again/);
     assert.match(outcome.text, /Wait for the daemon\s+\(failed\)[\s\S]*Roll back[\s\S]*Restore\s+\(done\)[\s\S]*Wait for the daemon\s+\(done\)/, 'step by step');
     await screenshot(page, 'fault-fix-rolled-back');

@@ -25,7 +25,9 @@ export function ScoreRing({ score, size = 132 }: { score: number; size?: number 
   );
 }
 
-export function scoreVerdict(score: number): string {
+/** `daemonDown`: the checks that need the Engine API could not run, so a high score says little. */
+export function scoreVerdict(score: number, daemonDown = false): string {
+  if (daemonDown) return 'Incomplete: the daemon did not answer';
   if (score >= 90) return 'In good shape';
   if (score >= 75) return 'A few things to fix';
   if (score >= 50) return 'Needs attention';

@@ -34,3 +34,8 @@ export function formatValue(value: JsonValue): string {
   if (value === null) return '(not set)';
   return JSON.stringify(value, null, typeof value === 'object' && JSON.stringify(value).length > 60 ? 2 : undefined);
 }
+
+/** The engines' messages read as clauses ("applied and verified: …", for the CLI's "OUTCOME  message"); on screen they start a sentence. */
+export function asSentence(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1);
+}

@@ -5,6 +5,7 @@ import { Banner } from '../components/Banner';
 import { DiffView } from '../components/DiffView';
 import { STEP_LABEL, StepList } from '../components/StepList';
 import { type Guidance, thrownGuidance } from '../lib/guidance';
+import { asSentence } from '../lib/format';
 import { useStore } from '../state/hooks';
 
 interface FixDialogProps {
@@ -241,7 +242,7 @@ function Outcome({ record }: { record: FixRecord }) {
     <div data-testid="fix-outcome" data-outcome={record.outcome}>
       <p className={`outcome ${o.good ? 'outcome-good' : 'outcome-bad'}`} role="status">
         {o.good ? <CheckCircle2 aria-hidden="true" /> : record.outcome === 'unverified' ? <TriangleAlert aria-hidden="true" /> : <CircleX aria-hidden="true" />}
-        <span>{record.message}</span>
+        <span>{asSentence(record.message)}</span>
       </p>
       {record.before && record.after && (
         <p>

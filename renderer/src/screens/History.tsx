@@ -7,6 +7,7 @@ import { DiffView } from '../components/DiffView';
 import { RelativeTime } from '../components/RelativeTime';
 import { StepList } from '../components/StepList';
 import { type Guidance, thrownGuidance } from '../lib/guidance';
+import { asSentence } from '../lib/format';
 import { useStore } from '../state/hooks';
 
 const OUTCOME_LABEL: Record<FixRecord['outcome'], string> = {
@@ -124,7 +125,7 @@ export function HistoryScreen() {
                     <RelativeTime iso={r.startedAt} />
                   </td>
                   <td className="history-message">
-                    {r.message}
+                    {asSentence(r.message)}
                     {r.elevated && <span className="muted history-elevated">Applied as root: Undo asks for your password.</span>}
                   </td>
                   <td>
@@ -161,7 +162,7 @@ function UndoOutcome({ result, headingRef, busy, onForce, onDismiss }: UndoOutco
       <h2 id="undo-title" ref={headingRef} tabIndex={-1}>
         {result.undone ? 'Undone' : conflicted ? 'Not undone: the files were edited since the fix' : 'Not undone'}
       </h2>
-      <p role="status">{result.message.replace(/ \(see the differences; --force to undo anyway\)$/, '')}</p>
+      <p role="status">{asSentence(result.message).replace(/ \(see the differences; --force to undo anyway\)$/, '')}</p>
       {conflicted && (
         <>
           <p>Undoing now would throw away the later edits below. Compare them, then undo anyway or leave the file as it is.</p>

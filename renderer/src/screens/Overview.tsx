@@ -76,7 +76,12 @@ function ScoreCard({ report }: { report: Report }) {
       <div className="score-row">
         <ScoreRing score={s.score} />
         <div>
-          <p className="score-verdict">{scoreVerdict(s.score)}</p>
+          <p className="score-verdict">{scoreVerdict(s.score, report.engineError !== null)}</p>
+          {report.engineError !== null && (
+            <p className="muted">
+              The score covers only what Dockhand could read without the daemon; {groupDigits(s.byStatus.error + s.byStatus.skipped)} checks could not run.
+            </p>
+          )}
           <p className="muted">
             {groupDigits(s.checksRun)} checks · {groupDigits(s.byStatus.fail)} failed · {groupDigits(s.byStatus.warn)} warnings · {groupDigits(s.byStatus.pass)} passed
           </p>
