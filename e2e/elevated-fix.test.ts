@@ -115,7 +115,15 @@ describe('a fix that needs root, applied and undone from the app by an ordinary 
     // Root's journal holds the backup; the user's, only the copy.
     assert.deepEqual((await fs.readdir(path.join(rootState, 'fixes', id))).sort(), ['0.orig', 'record.json']);
 
+    // Held at the gate again: the undo's steps so far show while the helper waits for the daemon.
+    await fs.rm(gate);
     await row.getByRole('button', { name: /^Undo / }).click();
+    const progress = page.getByTestId('undo-progress');
+    await progress.locator('.step-list li').filter({ hasText: 'Restart the daemon' }).waitFor({ timeout: 60_000 });
+    assert.match(await progress.innerText(), /applied as root: the system asks for your password[\s\S]*Restore[\s\S]*restored .*daemon\.json/);
+    await screenshot(page, 'history-elevated-undoing-light');
+    assert.deepEqual(await axeViolations(page), [], 'history while undoing');
+    await fs.writeFile(gate, '');
     const undo = page.getByTestId('undo-result');
     await undo.waitFor({ timeout: 120_000 });
     assert.match(await undo.innerText(), /Undone/);

@@ -261,7 +261,7 @@ export const EVENTS = {
   'app.navigate': z.object({ screen: ScreenSchema }),
   /** Settings changed (by another window or tab): reload them. */
   'settings.changed': SettingsSchema,
-  /** A step of the fix being applied (write, restart, wait for the daemon, verify, rollback), as it happens. */
+  /** A step of the fix being applied or undone (write, restart, wait for the daemon, verify, rollback, restore), as it happens. */
   'fix.progress': z.object({ planId: z.string(), step: FixStepSchema }),
   'prune.progress': PruneProgressSchema,
 } as const satisfies Record<string, z.ZodType>;

@@ -50,7 +50,10 @@ export function createFixHandlers(ctx: ApiContext, exclusive: Exclusive): Pick<H
           return applyFix(plan, await fixRoute(ctx), onStep);
         }),
       ),
-    'fix.undo': ({ id, force }) => exclusive.run('undo a fix', () => explained('undo the fix', async () => undoAppliedFix(id, force, await fixRoute(ctx)))),
+    'fix.undo': ({ id, force }) =>
+      exclusive.run('undo a fix', () =>
+        explained('undo the fix', async () => undoAppliedFix(id, force, await fixRoute(ctx), (step, planId) => ctx.events.emit('fix.progress', { planId, step }))),
+      ),
     'fix.history': () => explained('read the fix history', () => listRecords(ctx.fixStateDir ?? stateDir())),
   };
 }

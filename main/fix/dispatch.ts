@@ -43,8 +43,10 @@ async function recordToUndo(stateDir: string, id: string | undefined): Promise<F
   }
 }
 
-export async function undoAppliedFix(id: string | undefined, force: boolean, route: FixRoute, onStep?: (step: FixStep) => void): Promise<UndoResult> {
+/** `onStep` also gets the id of the plan being undone, so the app can show the steps under that fix. */
+export async function undoAppliedFix(id: string | undefined, force: boolean, route: FixRoute, onUndoStep?: (step: FixStep, planId: string) => void): Promise<UndoResult> {
   const record = await recordToUndo(route.stateDir, id);
+  const onStep = onUndoStep && record ? (step: FixStep) => onUndoStep(step, record.plan.id) : undefined;
   if (!record?.elevated || process.getuid?.() === 0) return (await route.session(record?.plan.endpoint)).undo(id, force, onStep);
   const result = await undoElevated(record.id, force, route.self, { onStep, stderr: route.stderr });
   await saveElevatedCopy(route.stateDir, result.record);

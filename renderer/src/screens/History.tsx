@@ -1,7 +1,7 @@
 import { History as HistoryIcon, RefreshCw, Undo2 } from 'lucide-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FixHistory, UndoResult } from '../../../shared/api';
-import type { FixRecord } from '../../../shared/fix';
+import type { FixRecord, FixStep } from '../../../shared/fix';
 import { Banner } from '../components/Banner';
 import { DiffView } from '../components/DiffView';
 import { RelativeTime } from '../components/RelativeTime';
@@ -33,8 +33,9 @@ export function HistoryScreen() {
   const store = useStore();
   const [history, setHistory] = useState<FixHistory | null>(null);
   const [error, setError] = useState<Guidance | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [result, setResult] = useState<{ id: string; undo: UndoResult } | null>(null);
+  /** The fix being undone, and its steps so far (they arrive as fix.progress events for its plan). */
+  const [busy, setBusy] = useState<{ record: FixRecord; steps: FixStep[] } | null>(null);
+  const [result, setResult] = useState<{ record: FixRecord; undo: UndoResult } | null>(null);
   const resultHeading = useRef<HTMLHeadingElement>(null);
 
   const load = useCallback(async () => {
@@ -47,17 +48,21 @@ export function HistoryScreen() {
   useEffect(() => void load(), [load]);
   useEffect(() => resultHeading.current?.focus(), [result]);
 
-  const undo = async (id: string, force: boolean) => {
-    setBusy(id);
+  const undo = async (record: FixRecord, force: boolean) => {
+    setBusy({ record, steps: [] });
     setError(null);
+    const off = store.client.on('fix.progress', (p) => {
+      if (p.planId === record.plan.id) setBusy((cur) => (cur ? { ...cur, steps: [...cur.steps, p.step] } : cur));
+    });
     try {
-      const undoResult = await store.client.call('fix.undo', { id, force });
-      setResult({ id, undo: undoResult });
+      const undoResult = await store.client.call('fix.undo', { id: record.id, force });
+      setResult({ record, undo: undoResult });
       await load();
       if (undoResult.undone) void store.runAudit();
     } catch (e) {
       setError(thrownGuidance(e, 'undo the fix', store.client.kind));
     } finally {
+      off();
       setBusy(null);
     }
   };
@@ -72,12 +77,15 @@ export function HistoryScreen() {
       </div>
       <p className="muted lead">Every fix Dockhand applied on this host, newest first. Undo restores the files byte for byte from the backup taken before the fix, and restarts the daemon where the fix did.</p>
       {error && <Banner guidance={error} onDismiss={() => setError(null)} />}
-      {result && <UndoOutcome result={result.undo} headingRef={resultHeading} busy={busy !== null} onForce={() => void undo(result.id, true)} onDismiss={() => setResult(null)} />}
+      {result && <UndoOutcome result={result.undo} headingRef={resultHeading} busy={busy !== null} onForce={() => void undo(result.record, true)} onDismiss={() => setResult(null)} />}
       {busy && (
-        <p className="notice" role="status">
-          <span className="spinner" aria-hidden="true" /> Undoing {busy}: restoring the files and waiting for the daemon…
-          {history?.records.find((r) => r.id === busy)?.elevated && ' It was applied as root: the system asks for your password.'}
-        </p>
+        <div className="notice undo-progress" data-testid="undo-progress">
+          <p role="status">
+            <span className="spinner" aria-hidden="true" /> Undoing {busy.record.id}: restoring the files and waiting for the daemon…
+            {busy.record.elevated && ' It was applied as root: the system asks for your password.'}
+          </p>
+          <StepList steps={busy.steps} />
+        </div>
       )}
       {!history ? (
         !error && (
@@ -130,7 +138,7 @@ export function HistoryScreen() {
                   </td>
                   <td>
                     {undoable(r) && (
-                      <button type="button" className="button" disabled={busy !== null} onClick={() => void undo(r.id, false)} aria-label={`Undo ${r.plan.title} (${r.id})`}>
+                      <button type="button" className="button" disabled={busy !== null} onClick={() => void undo(r, false)} aria-label={`Undo ${r.plan.title} (${r.id})`}>
                         <Undo2 aria-hidden="true" /> Undo
                       </button>
                     )}
