@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { importBusybox, startDockerd } from '../test/support/dockerd';
+import { importBusybox, runningDockerd } from '../test/support/dockerd';
 import { LocalHost } from '../main/host/local-host';
 import { connectEngine } from '../main/prune/connect';
 import { buildPlan, defaultPruneOptions } from '../main/prune/plan';
@@ -38,9 +38,7 @@ async function timed<T>(work: () => Promise<T> | T): Promise<{ ms: number; value
 }
 
 export async function runPruneBench(): Promise<void> {
-  const outcome = await startDockerd({ daemonJson: {} });
-  if (!outcome.started) throw new Error(`dockerd did not start: ${outcome.log.slice(-1000)}`);
-  const daemon = outcome.daemon;
+  const daemon = await runningDockerd({ daemonJson: {} });
   try {
     const base = await importBusybox(daemon, 'bench/base:1');
     const sources: string[] = [];

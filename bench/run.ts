@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { build } from 'esbuild';
 import path from 'node:path';
-import { importBusybox, startDockerd } from '../test/support/dockerd';
+import { importBusybox, runningDockerd } from '../test/support/dockerd';
 import { mapLimit } from '../main/util/timeout';
 import { apiFloor } from './engine-floor';
 import { median, post } from './engine-post';
@@ -43,9 +43,7 @@ await build({ entryPoints: [path.join(import.meta.dirname, 'floor-process.ts')],
 const timeAudit = (host: string) => timeProcess([BIN, 'audit', '--format', 'json', '--host', host]);
 const timeFloorProcess = (socket: string) => timeProcess([FLOOR_BUNDLE, socket]);
 
-const outcome = await startDockerd({ daemonJson: { 'log-opts': { 'max-size': '10m' } } });
-if (!outcome.started) throw new Error(`dockerd did not start: ${outcome.log.slice(-1000)}`);
-const daemon = outcome.daemon;
+const daemon = await runningDockerd({ daemonJson: { 'log-opts': { 'max-size': '10m' } } });
 try {
   const image = await importBusybox(daemon);
   let created = 0;

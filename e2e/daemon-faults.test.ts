@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { Settings } from '../shared/api';
-import { importBusybox, pidIn, ping, type PrivateDockerd, startDockerd } from '../test/support/dockerd';
+import { importBusybox, pidIn, ping, type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
 import { processAlive } from '../main/util/process';
 import { callApi, lastReport } from './support/api';
 import { axeViolations, screenshot } from './support/artifacts';
@@ -46,9 +46,7 @@ describe('the daemon fails mid-fix and mid-prune, in the app, against a real doc
   let launchPid: string;
 
   before(async () => {
-    const outcome = await startDockerd({ daemonJson: ORIGINAL });
-    if (!outcome.started) throw new Error(`private dockerd did not start: ${outcome.log.slice(-2000)}`);
-    daemon = outcome.daemon;
+    daemon = await runningDockerd({ daemonJson: ORIGINAL });
     image = await importBusybox(daemon);
     hold = path.join(daemon.dir, 'hold');
     broken = path.join(daemon.dir, 'broken');

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { CHANNEL_NAME_LIST, IPC_PREFIX } from '../shared/api-names';
-import { type PrivateDockerd, startDockerd } from '../test/support/dockerd';
+import { type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
 import { screenshot } from './support/artifacts';
 import { launchChromium } from './support/browser';
 import { createElectronStandIn, loadWithElectron, type MenuItem, preloadInitScript, type StandInState, type StandInWindow } from './support/electron-standin';
@@ -47,9 +47,7 @@ describe('the desktop shell: main process, preload and renderer bundles together
   const cspViolations: string[] = [];
 
   before(async () => {
-    const outcome = await startDockerd({ daemonJson: { debug: false } });
-    if (!outcome.started) throw new Error(`private dockerd did not start: ${outcome.log.slice(-2000)}`);
-    daemon = outcome.daemon;
+    daemon = await runningDockerd({ daemonJson: { debug: false } });
     configDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-shell-'));
     // What Electron and the user's session would provide: the resources directory of a packaged app, the endpoint.
     process.env.DOCKHAND_CONFIG_DIR = configDir;

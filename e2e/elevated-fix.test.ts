@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { type PrivateDockerd, startDockerd } from '../test/support/dockerd';
+import { type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
 import { installRootSudo, NOBODY, type RootSudo } from '../test/support/elevation';
 import { axeViolations, screenshot } from './support/artifacts';
 import { launchChromium } from './support/browser';
@@ -25,9 +25,7 @@ describe('a fix that needs root, applied and undone from the app by an ordinary 
   let rootState: string;
 
   before(async () => {
-    const outcome = await startDockerd({ daemonJson: ORIGINAL });
-    if (!outcome.started) throw new Error(`private dockerd did not start: ${outcome.log.slice(-2000)}`);
-    daemon = outcome.daemon;
+    daemon = await runningDockerd({ daemonJson: ORIGINAL });
     // The daemon starts again only once `gate` exists: the apply is held after its restart, so the test can see the
     // steps that came before arrive while the helper is still at work (deterministically, not by timing).
     gate = path.join(daemon.dir, 'gate');

@@ -4,15 +4,13 @@ import { after, before, describe, test } from 'node:test';
 import type { Report } from '../shared/report';
 import { ReportSchema } from '../shared/report';
 import { FactsSchema } from '../shared/facts';
-import { importBusybox, type PrivateDockerd, startDockerd } from '../test/support/dockerd';
+import { importBusybox, type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
 import { finding, findingsOf } from '../test/support/findings';
 import { evaluateFacts, runAudit } from './audit';
 import { LocalHost } from './host/local-host';
 
 async function start(daemonJson: object): Promise<PrivateDockerd> {
-  const outcome = await startDockerd({ daemonJson, privilegedWrapper: true });
-  if (!outcome.started) throw new Error(`private dockerd did not start: ${outcome.log.slice(-2000)}`);
-  return outcome.daemon;
+  return runningDockerd({ daemonJson, privilegedWrapper: true });
 }
 
 const audit = async (daemon: PrivateDockerd) => (await runAudit({ host: new LocalHost(), endpoint: { host: daemon.host } })).report;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Report } from '../shared/report';
 import { runAudit } from '../main/audit';
 import { LocalHost } from '../main/host/local-host';
-import { importBusybox, startDockerd } from '../test/support/dockerd';
+import { importBusybox, runningDockerd } from '../test/support/dockerd';
 
 const benchDir = process.env.DOCKER_BENCH_DIR;
 if (!benchDir) throw new Error('set DOCKER_BENCH_DIR to a docker-bench-security checkout');
@@ -44,13 +44,11 @@ function dockhandVerdict(report: Report, cisId: string): { verdict: string; chec
   return { verdict, checks: [...new Set(findings.map((f) => f.checkId))] };
 }
 
-const outcome = await startDockerd({
+const daemon = await runningDockerd({
   daemonJson: { 'insecure-registries': ['reg.local:5000'], 'log-level': 'debug', experimental: true },
   privilegedWrapper: true,
   netns: false,
 });
-if (!outcome.started) throw new Error(outcome.log.slice(-2000));
-const daemon = outcome.daemon;
 try {
   const image = await importBusybox(daemon);
   const containers: string[][] = [

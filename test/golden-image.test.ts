@@ -9,7 +9,7 @@ import type { Log } from 'sarif';
 import { type Report, ReportSchema } from '../shared/report';
 import { screenshotHtml } from './support/chromium';
 import { dockhand } from './support/cli';
-import { importBusybox, type PrivateDockerd, startDockerd } from './support/dockerd';
+import { importBusybox, type PrivateDockerd, runningDockerd } from './support/dockerd';
 import { finding, findingsOf } from './support/findings';
 import { parseValidJunit, sarifErrors } from './support/report-validators';
 import { put } from './support/rootfs';
@@ -122,9 +122,7 @@ describe('golden image: a real image, exported and unpacked, audited offline wit
   const jsonReport = async (file: string): Promise<Report> => ReportSchema.parse(JSON.parse(await fs.readFile(file, 'utf8')));
 
   before(async () => {
-    const outcome = await startDockerd({ daemonJson: {} });
-    if (!outcome.started) throw new Error(outcome.log);
-    daemon = outcome.daemon;
+    daemon = await runningDockerd({ daemonJson: {} });
     await importBusybox(daemon);
     work = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-golden-'));
     weak = await buildAndUnpack(daemon, work, 'weak', WEAK);

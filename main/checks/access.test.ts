@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import type { Check } from '../../shared/check';
 import { type Facts, FactsSchema } from '../../shared/facts';
 import type { Finding } from '../../shared/finding';
-import { startDockerd, type PrivateDockerd } from '../../test/support/dockerd';
+import { runningDockerd, type PrivateDockerd } from '../../test/support/dockerd';
 import { closeSockets, put, dir, socket } from '../../test/support/rootfs';
 import { collectFacts } from '../collect/collect';
 import { LocalHost } from '../host/local-host';
@@ -444,9 +444,7 @@ describe('against a real private dockerd (userns-remap, socket, client environme
     // The remapped root must be able to traverse the daemon's directory (dockerd checks o+x on every parent).
     dockerDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-'));
     await fs.chmod(dockerDir, 0o711);
-    const outcome = await startDockerd({ daemonJson: { 'userns-remap': REMAP_USER }, dir: dockerDir });
-    if (!outcome.started) throw new Error(`private dockerd did not start: ${outcome.log.slice(-2000)}`);
-    daemon = outcome.daemon;
+    daemon = await runningDockerd({ daemonJson: { 'userns-remap': REMAP_USER }, dir: dockerDir });
     dockerGid = (await fs.stat(daemon.socket)).gid;
   });
   after(async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Facts } from '../../shared/facts';
 import type { Finding, Status } from '../../shared/finding';
-import { importBusybox, type PrivateDockerd, startDockerd } from '../../test/support/dockerd';
+import { importBusybox, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
 import { collectFacts } from '../collect/collect';
 import { LocalHost } from '../host/local-host';
 import { CONTAINER_CHECKS, imagePin, isRootUser } from './containers';
@@ -84,9 +84,7 @@ function imageFor(kind: 'latest' | 'untagged' | 'id' | undefined): string {
 
 before(async () => {
   // --cap-add SYS_ADMIN needs the runc wrapper in this sandbox, as --privileged does.
-  const outcome = await startDockerd({ daemonJson: {}, privilegedWrapper: true });
-  if (!outcome.started) throw new Error(`private dockerd did not start: ${outcome.log.slice(-2000)}`);
-  daemon = outcome.daemon;
+  daemon = await runningDockerd({ daemonJson: {}, privilegedWrapper: true });
   image = await importBusybox(daemon);
   await daemon.docker(['tag', image, 'dockhand-test/busybox:latest']);
   imageId = await daemon.docker(['image', 'inspect', '--format', '{{.Id}}', image]);

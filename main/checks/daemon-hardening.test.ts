@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Facts } from '../../shared/facts';
 import type { Finding } from '../../shared/finding';
-import { startDockerd, type PrivateDockerd } from '../../test/support/dockerd';
+import { runningDockerd, type PrivateDockerd } from '../../test/support/dockerd';
 import { collectFacts } from '../collect/collect';
 import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
@@ -19,9 +19,7 @@ const statusOf = (findings: Finding[], id: string) => {
 };
 
 async function start(daemonJson: object, flags: string[] = []): Promise<PrivateDockerd> {
-  const outcome = await startDockerd({ daemonJson, flags });
-  if (!outcome.started) throw new Error(outcome.log.slice(-1500));
-  return outcome.daemon;
+  return runningDockerd({ daemonJson, flags });
 }
 
 describe('daemon hardening checks against a real dockerd', () => {

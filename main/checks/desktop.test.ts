@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Check, CheckContext } from '../../shared/check';
 import type { Facts } from '../../shared/facts';
 import type { Finding } from '../../shared/finding';
-import { importBusybox, type PrivateDockerd, startDockerd } from '../../test/support/dockerd';
+import { importBusybox, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
 import { collectFacts } from '../collect/collect';
 import { FixtureHost } from '../host/fixture-host';
 import { LocalHost } from '../host/local-host';
@@ -46,9 +46,7 @@ describe('WSL 2 and Docker Desktop checks on recorded machines', () => {
   const withRealUsage = (name: string): Facts => ({ ...machine(name), diskUsage: linux.diskUsage });
 
   before(async () => {
-    const outcome = await startDockerd({ daemonJson: {} });
-    if (!outcome.started) throw new Error(outcome.log);
-    daemon = outcome.daemon;
+    daemon = await runningDockerd({ daemonJson: {} });
     const image = await importBusybox(daemon);
     await daemon.docker(['run', '--name', 'stopped', image, 'true']);
     linux = await collectFacts({ host: new LocalHost(), endpoint: { host: daemon.host } });

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import type { Check, CheckContext } from '../../shared/check';
 import type { DiskUsage, Facts } from '../../shared/facts';
 import type { Finding } from '../../shared/finding';
-import { importBusybox, type PrivateDockerd, startDockerd } from '../../test/support/dockerd';
+import { importBusybox, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
 import { collectFacts } from '../collect/collect';
 import { measureDataRootFs } from '../collect/disk';
 import { LocalHost } from '../host/local-host';
@@ -50,9 +50,7 @@ describe('disk checks against a real dockerd', () => {
   const mounts: string[] = [];
 
   before(async () => {
-    const outcome = await startDockerd({ daemonJson: {} });
-    if (!outcome.started) throw new Error(outcome.log);
-    daemon = outcome.daemon;
+    daemon = await runningDockerd({ daemonJson: {} });
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-diskchk-'));
     const base = await importBusybox(daemon);
     const d = (args: string[]) => daemon.docker(args);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Facts } from '../../shared/facts';
 import type { Finding } from '../../shared/finding';
-import { busyboxRootfsTar, dockerCli, importBusybox, type PrivateDockerd, startDockerd } from '../../test/support/dockerd';
+import { busyboxRootfsTar, dockerCli, importBusybox, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
 import { collectFacts } from '../collect/collect';
 import { LocalHost } from '../host/local-host';
 import { IMAGE_CHECKS } from './images';
@@ -30,9 +30,7 @@ async function importWith(tag: string, changes: string[]): Promise<void> {
 }
 
 before(async () => {
-  const outcome = await startDockerd({ daemonJson: {} });
-  if (!outcome.started) throw new Error(`private dockerd did not start: ${outcome.log.slice(-2000)}`);
-  daemon = outcome.daemon;
+  daemon = await runningDockerd({ daemonJson: {} });
   const base = await importBusybox(daemon); // no USER, no HEALTHCHECK
   await importWith('dockhand-test/good:1', ['USER 1000', 'HEALTHCHECK CMD ["true"]']);
   await importWith('dockhand-test/covered:1', []);

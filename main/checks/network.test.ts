@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Facts } from '../../shared/facts';
 import type { ClientConfigFact } from '../../shared/facts/host-files';
 import type { Finding } from '../../shared/finding';
-import { type PrivateDockerd, startDockerd } from '../../test/support/dockerd';
+import { type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
 import { collectFacts } from '../collect/collect';
 import { parseProcNetRoute } from '../collect/host-network';
 import { LocalHost } from '../host/local-host';
@@ -58,9 +58,7 @@ async function start(daemonJson: object, env: Record<string, string> = {}): Prom
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   try {
-    const outcome = await startDockerd({ daemonJson });
-    if (!outcome.started) throw new Error(`private dockerd did not start: ${outcome.log.slice(-2000)}`);
-    return outcome.daemon;
+    return runningDockerd({ daemonJson });
   } finally {
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];

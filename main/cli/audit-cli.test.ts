@@ -4,14 +4,12 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { REPORT_SCHEMA_VERSION, ReportSchema } from '../../shared/report';
 import { dockhand } from '../../test/support/cli';
-import { importBusybox, type PrivateDockerd, startDockerd } from '../../test/support/dockerd';
+import { importBusybox, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
 
 describe('dockhand audit (the command)', () => {
   let daemon: PrivateDockerd;
   before(async () => {
-    const outcome = await startDockerd({ daemonJson: '{\n  "insecure-registries": ["10.0.0.5:5000"]\n}\n' });
-    if (!outcome.started) throw new Error(outcome.log);
-    daemon = outcome.daemon;
+    daemon = await runningDockerd({ daemonJson: '{\n  "insecure-registries": ["10.0.0.5:5000"]\n}\n' });
     const image = await importBusybox(daemon);
     await daemon.docker(['run', '-d', '--name', 'agent', '-v', `${daemon.socket}:/var/run/docker.sock`, image]);
   });

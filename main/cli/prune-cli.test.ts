@@ -7,7 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { DiskReportSchema, PrunePlanSchema, PruneResultSchema } from '../../shared/prune';
 import { publishedSchemas } from '../../shared/schemas';
 import { dockhand } from '../../test/support/cli';
-import { importBusybox, type PrivateDockerd, startDockerd } from '../../test/support/dockerd';
+import { importBusybox, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
 import { planDigest } from '../prune/plan-file';
 
 describe('dockhand disk and prune (the commands)', () => {
@@ -17,9 +17,7 @@ describe('dockhand disk and prune (the commands)', () => {
   const valid = (name: string, value: unknown) => assert.ok(ajv.validate(schemas[name]!, value), `${name}: ${ajv.errorsText()}`);
 
   before(async () => {
-    const outcome = await startDockerd({ daemonJson: {} });
-    if (!outcome.started) throw new Error(outcome.log);
-    daemon = outcome.daemon;
+    daemon = await runningDockerd({ daemonJson: {} });
     await importBusybox(daemon, 'base:1');
     await daemon.docker(['run', '-d', '--name', 'up', 'base:1']);
     await daemon.docker(['run', '--name', 'chatty', 'base:1', 'sh', '-c', 'i=0; while [ $i -lt 2000 ]; do echo "line $i"; i=$((i+1)); done']);

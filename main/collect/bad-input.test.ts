@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Report } from '../../shared/report';
 import { dockhand } from '../../test/support/cli';
-import { type PrivateDockerd, startDockerd } from '../../test/support/dockerd';
+import { type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
 import { finding } from '../../test/support/findings';
 
 let tmp: string;
@@ -39,9 +39,7 @@ function assertApiErrors(report: Report, pattern: RegExp) {
 describe('a daemon that is missing, down, hung or not Docker', () => {
   let daemon: PrivateDockerd;
   before(async () => {
-    const outcome = await startDockerd({ daemonJson: { 'live-restore': true } });
-    if (!outcome.started) throw new Error(outcome.log);
-    daemon = outcome.daemon;
+    daemon = await runningDockerd({ daemonJson: { 'live-restore': true } });
   });
   after(async () => {
     process.kill(daemon.pid, 'SIGCONT');

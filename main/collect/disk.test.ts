@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { Facts } from '../../shared/facts';
-import { importBusybox, type PrivateDockerd, startDockerd } from '../../test/support/dockerd';
+import { importBusybox, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
 import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
 import { collectFacts } from './collect';
@@ -50,9 +50,7 @@ describe('the filesystem holding the data root', () => {
   let tmp: string;
   const mounted: string[] = [];
   before(async () => {
-    const outcome = await startDockerd({ daemonJson: {} });
-    if (!outcome.started) throw new Error(outcome.log);
-    daemon = outcome.daemon;
+    daemon = await runningDockerd({ daemonJson: {} });
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-fs-'));
   });
   after(async () => {
@@ -152,9 +150,7 @@ describe('the filesystem holding the data root', () => {
 describe('container log files', () => {
   let daemon: PrivateDockerd;
   before(async () => {
-    const outcome = await startDockerd({ daemonJson: {} });
-    if (!outcome.started) throw new Error(outcome.log);
-    daemon = outcome.daemon;
+    daemon = await runningDockerd({ daemonJson: {} });
     const image = await importBusybox(daemon);
     // 200 kB of output, rotated every 50 kB into 3 files: the figure must count the rotated ones.
     const write = 'i=0; while [ $i -lt 4000 ]; do echo "line $i of a chatty container, padded to fifty bytes"; i=$((i+1)); done';

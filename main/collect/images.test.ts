@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ImageFact } from '../../shared/facts/images';
-import { busyboxRootfsTar, importBusybox, type PrivateDockerd, startDockerd } from '../../test/support/dockerd';
+import { busyboxRootfsTar, importBusybox, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
 import { LocalHost } from '../host/local-host';
 import { collectFacts } from './collect';
 import { parseImage } from './images';
@@ -13,9 +13,7 @@ let daemon: PrivateDockerd;
 let images: ImageFact[];
 
 before(async () => {
-  const outcome = await startDockerd({ daemonJson: {} });
-  if (!outcome.started) throw new Error(`private dockerd did not start: ${outcome.log.slice(-2000)}`);
-  daemon = outcome.daemon;
+  daemon = await runningDockerd({ daemonJson: {} });
   await importBusybox(daemon);
   const tar = await busyboxRootfsTar();
   await daemon.docker(['import', '--change', 'USER app:app', '--change', 'HEALTHCHECK CMD ["true"]', '--change', 'LABEL team=infra', '-', 'dockhand-test/good:1'], tar);

@@ -7,7 +7,7 @@ import { RootfsHost } from '../host/rootfs-host';
 import { collectDaemonProcess, hostsFromArgs, matchDaemon } from './daemon-process';
 import { LocalHost } from '../host/local-host';
 import { collectServiceUnit, expandExecWords, splitUnitWords } from './systemd-unit';
-import { startDockerd } from '../../test/support/dockerd';
+import { runningDockerd } from '../../test/support/dockerd';
 
 let root: string;
 const write = async (p: string, text: string) => {
@@ -81,15 +81,14 @@ describe('the dockerd process serving the endpoint', () => {
     assert.equal(matchDaemon(procs, ep('unix:///elsewhere.sock')), null);
   });
   test('finds a real private dockerd in /proc', async () => {
-    const outcome = await startDockerd({ daemonJson: {} });
-    if (!outcome.started) throw new Error(outcome.log);
+    const daemon = await runningDockerd({ daemonJson: {} });
     try {
-      const fact = await collectDaemonProcess(new LocalHost(), { host: outcome.daemon.host, transport: 'unix', tls: null, context: null, reason: '', flavour: 'unknown' });
+      const fact = await collectDaemonProcess(new LocalHost(), { host: daemon.host, transport: 'unix', tls: null, context: null, reason: '', flavour: 'unknown' });
       assert.ok(fact.ok, JSON.stringify(fact));
-      assert.equal(fact.value.pid, outcome.daemon.pid);
-      assert.ok(fact.value.argv.includes(outcome.daemon.configPath));
+      assert.equal(fact.value.pid, daemon.pid);
+      assert.ok(fact.value.argv.includes(daemon.configPath));
     } finally {
-      await outcome.daemon.stop();
+      await daemon.stop();
     }
   });
 });

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { type FixPlan, type FixRecord, FixRecordSchema } from '../../shared/fix';
 import { dockhand } from '../../test/support/cli';
-import { pidIn, ping, type PrivateDockerd, startDockerd } from '../../test/support/dockerd';
+import { pidIn, ping, type PrivateDockerd, runningDockerd, type StartOptions } from '../../test/support/dockerd';
 import { installRootSudo, NOBODY } from '../../test/support/elevation';
 import { waitForExit } from '../util/process';
 import { computeFileChanges } from './plan';
@@ -22,10 +22,8 @@ interface Daemon {
   state: string;
 }
 
-async function start(options: Parameters<typeof startDockerd>[0] = {}): Promise<Daemon> {
-  const outcome = await startDockerd({ daemonJson: ORIGINAL, ...options });
-  if (!outcome.started) throw new Error(outcome.log);
-  const daemon = outcome.daemon;
+async function start(options: StartOptions = {}): Promise<Daemon> {
+  const daemon = await runningDockerd({ daemonJson: ORIGINAL, ...options });
   const state = path.join(daemon.dir, 'state');
   const env = { ...process.env, DOCKHAND_DAEMON_CONTROLLER: `process:${await daemon.controllerRecord()}`, DOCKHAND_STATE_DIR: state };
   return { daemon, env, state };

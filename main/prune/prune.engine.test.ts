@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { formatBytes } from '../../shared/format';
 import { type PrunePlan, PruneResultSchema, type PruneProgress } from '../../shared/prune';
-import { importBusybox, type PrivateDockerd, startDockerd } from '../../test/support/dockerd';
+import { importBusybox, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
 import type { EngineApi } from '../collect/engine-api';
 import { LocalHost } from '../host/local-host';
 import { applyPlan } from './apply';
@@ -61,9 +61,7 @@ describe('prune against a real dockerd', () => {
   const anonymous: { inUse?: string; unused?: string } = {};
 
   before(async () => {
-    const outcome = await startDockerd({ daemonJson: {} });
-    if (!outcome.started) throw new Error(outcome.log);
-    daemon = outcome.daemon;
+    daemon = await runningDockerd({ daemonJson: {} });
     await importBusybox(daemon, 'base:1');
     await buildkitBuild(daemon, 'mid:1', `FROM base:1\nENV A=1\nWORKDIR /app\n${random(3_000_000, '/app/shared.bin')}\nLABEL stage=mid\n`);
     await buildkitBuild(daemon, 'childa:1', `FROM mid:1\n${random(1_000_000, '/app/a.bin')}\nCMD ["/bin/sleep", "3600"]\n`);
@@ -198,9 +196,7 @@ describe('prune against a real dockerd', () => {
 describe('a daemon that dies mid-prune', () => {
   let daemon: PrivateDockerd;
   before(async () => {
-    const outcome = await startDockerd({ daemonJson: {} });
-    if (!outcome.started) throw new Error(outcome.log);
-    daemon = outcome.daemon;
+    daemon = await runningDockerd({ daemonJson: {} });
     await importBusybox(daemon, 'base:1');
     for (let i = 0; i < 5; i++) await daemon.docker(['create', '--name', `stopped-${i}`, 'base:1']);
   });

@@ -127,6 +127,13 @@ export function ping(socket: string, timeoutMs = 1000): Promise<boolean> {
   });
 }
 
+/** startDockerd for tests that need it running: a daemon that did not start is an error with the end of its log. */
+export async function runningDockerd(options: StartOptions = {}): Promise<PrivateDockerd> {
+  const outcome = await startDockerd(options);
+  if (!outcome.started) throw new Error(`private dockerd did not start (exit ${outcome.exitCode}): ${outcome.log.slice(-2000)}`);
+  return outcome.daemon;
+}
+
 /** Starts a dockerd that touches nothing of the system's: its own data-root, exec-root, pidfile, socket and config. */
 export async function startDockerd(options: StartOptions = {}): Promise<StartOutcome> {
   // Unix socket paths are limited to 108 bytes: keep the directory short.
