@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { CHANNEL_NAME_LIST, EVENT_NAME_LIST } from './api-names';
-import { CollectorRunSchema } from './facts';
+import { CollectorRunSchema } from './audit-run';
 import { FixPlanSchema, FixRecordSchema, FixStepSchema } from './fix';
 import { JsonValueSchema } from './json';
 import { BytesByTypeSchema, DiskReportSchema, PrunePlanSchema, PruneProgressSchema, PruneResultSchema } from './prune';
+import { FindingSchema } from './finding';
 import { ReportSchema } from './report';
 
 /**
@@ -135,6 +136,27 @@ export const AppInfoSchema = z.object({
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
+// The last report, read in parts
+
+/**
+ * The last report without its findings, and how many there are. A report over a thousand containers is ~6 MB of
+ * findings: read whole, decoding it is one long task on the page. The UI reads this, then the findings a page at a time.
+ */
+export const ReportHeadSchema = ReportSchema.omit({ findings: true }).extend({ findingCount: z.number().int().min(0) });
+export type ReportHead = z.infer<typeof ReportHeadSchema>;
+
+/** Findings per report.findings call at most: about 600 kB of JSON per thousand. */
+export const FINDINGS_PAGE_MAX = 5000;
+
+export const FindingsPageSchema = z.object({
+  /** The report the page is from: when it differs from the head's, a newer audit replaced it meanwhile. */
+  generatedAt: z.string(),
+  total: z.number().int().min(0),
+  findings: z.array(FindingSchema),
+});
+export type FindingsPage = z.infer<typeof FindingsPageSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
 // Fixes (main/fix) and disk cleanup (main/prune)
 
 export const FixPlanInputSchema = z
@@ -210,6 +232,12 @@ export const CHANNELS = {
     'Audit the Docker host now (joins an audit already running); progress arrives as audit.progress events',
   ),
   'report.last': channel(NoInputSchema, ReportSchema.nullable(), 'The last audit report, kept across restarts; null before the first'),
+  'report.head': channel(NoInputSchema, ReportHeadSchema.nullable(), 'The last audit report without its findings, and how many there are; null before the first'),
+  'report.findings': channel(
+    z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(FINDINGS_PAGE_MAX) }).strict(),
+    FindingsPageSchema.nullable(),
+    "A page of the last report's findings, in the report's order; null before the first audit",
+  ),
   'disk.summary': channel(NoInputSchema, DiskSummarySchema.nullable(), "Docker's disk usage from the last audit; null before the first"),
   'settings.get': channel(NoInputSchema, SettingsSchema, 'The saved settings (defaults where none are saved)'),
   'settings.set': channel(SettingsPatchSchema, SettingsSchema, 'Change some settings, save them atomically, return them all'),
