@@ -108,10 +108,10 @@ describe('fix, history and disk in the app, against a real dockerd', () => {
     const plan = page.getByTestId('prune-plan');
     await plan.waitFor({ timeout: 60_000 });
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'plan-title', 'focus moves to the preview');
-    const removeTable = plan.locator('table').first();
-    const listed = await removeTable.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-object-id')));
+    const removeTable = plan.getByTestId('prune-remove');
+    const listed = await removeTable.locator('[role="row"][data-object-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-object-id')));
     assert.deepEqual(listed, enginePlan.remove.map((r) => r.id), 'the preview lists exactly the engine plan, in its order');
-    const kept = await plan.locator('table').nth(1).innerText();
+    const kept = await plan.getByTestId('prune-keep').innerText();
     assert.match(kept, /keeper[\s\S]*running/);
     assert.match(await removeTable.innerText(), /writer[\s\S]*exited container/);
     await screenshot(page, 'disk-preview-light', { fullPage: true });

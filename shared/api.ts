@@ -3,6 +3,7 @@ import { CHANNEL_NAME_LIST, EVENT_NAME_LIST } from './api-names';
 import { CollectorRunSchema } from './audit-run';
 import { FixPlanSchema, FixRecordSchema, FixStepSchema } from './fix';
 import { JsonValueSchema } from './json';
+import { GO_DURATION, LABEL_KEY, PRUNE_INPUT_LIMITS, VOLUME_NAME } from './prune-input';
 import { BytesByTypeSchema, DiskReportSchema, PrunePlanSchema, PruneProgressSchema, PruneResultSchema } from './prune';
 import { FindingSchema } from './finding';
 import { ReportSchema } from './report';
@@ -186,16 +187,32 @@ export const FixHistorySchema = z.object({
 });
 export type FixHistory = z.infer<typeof FixHistorySchema>;
 
-/** What the Disk screen's form chooses; the rest of the engine's options (label filters) keep their defaults here. */
+/** What the Disk screen's form chooses: every option `dockhand prune plan` takes, with its rules (shared/prune-input.ts). */
 export const PruneFormSchema = z
   .object({
     /** A Go duration such as 168h (keep what is newer), or null for no age limit. */
-    until: z.string().trim().max(40).regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, 'a duration such as 168h, 30m or 1h30m').nullable(),
+    until: z.string().trim().max(40).regex(GO_DURATION, 'a duration such as 168h, 30m or 1h30m').nullable(),
     containers: z.boolean(),
     images: z.enum(['none', 'dangling', 'unused']),
     volumes: z.enum(['none', 'anonymous', 'all']),
+    /** Named volumes to remove by name (`--volume NAME`), on top of `volumes`. */
+    volumeNames: z.array(z.string().regex(VOLUME_NAME, 'a volume name such as pgdata')).max(PRUNE_INPUT_LIMITS.volumeNames),
     buildCache: z.boolean(),
     networks: z.boolean(),
+    /** `--filter label=KEY[=VALUE]` (negate: `label!=`); all must hold. */
+    labelFilters: z
+      .array(
+        z
+          .object({
+            key: z.string().regex(LABEL_KEY, 'a label key, without = or spaces'),
+            value: z.string().max(PRUNE_INPUT_LIMITS.labelValue).nullable(),
+            negate: z.boolean(),
+          })
+          .strict(),
+      )
+      .max(PRUNE_INPUT_LIMITS.labelFilters),
+    /** Objects with this label set to "true" are never removed (`--protect-label`). */
+    protectLabel: z.string().regex(LABEL_KEY, 'a label key, without = or spaces'),
   })
   .strict();
 export type PruneForm = z.infer<typeof PruneFormSchema>;

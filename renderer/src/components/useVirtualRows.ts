@@ -34,6 +34,8 @@ export interface VirtualRowsOptions {
   onActivate: (index: number) => void;
   /** Rows drawn beyond the visible ones, so fast scrolling does not show blanks. */
   overscan?: number;
+  /** Height of what sits above the rows inside the scroll element (a sticky header): rows start below it. */
+  scrollMargin?: number;
 }
 
 export interface VirtualRows {
@@ -48,7 +50,7 @@ export interface VirtualRows {
  * element (aria-activedescendant), and the active row is always scrolled into view, so it always exists. The findings
  * tree and the prune preview tables both use it; each adds its own roles and keys.
  */
-export function useVirtualRows({ count, estimateSize, activeIndex, onActivate, overscan = 8 }: VirtualRowsOptions): VirtualRows {
+export function useVirtualRows({ count, estimateSize, activeIndex, onActivate, overscan = 8, scrollMargin = 0 }: VirtualRowsOptions): VirtualRows {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count,
@@ -58,6 +60,9 @@ export function useVirtualRows({ count, estimateSize, activeIndex, onActivate, o
     initialRect: { width: 0, height: window.innerHeight },
     observeElementRect: observeSizeAfterLayout,
     scrollToFn: scrollUnlessThere,
+    scrollMargin,
+    // A row scrolled to stops below a sticky header, not under it.
+    scrollPaddingStart: scrollMargin,
   });
 
   // Follow the cursor when it moves; on first render the list starts at the top anyway, and asking the virtualizer to
