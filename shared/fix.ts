@@ -4,6 +4,25 @@ import { StatusSchema } from './finding';
 
 export const FIX_PLAN_SCHEMA_VERSION = '1.0.0';
 
+/** A fix parameter as shared/fix-params.ts declares it: what the Fix dialog's inputs and the builders' checks come from. */
+export const FixParamSchema = z
+  .object({
+    key: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    label: z.string().min(1),
+    kind: z.enum(['string', 'integer', 'boolean', 'choice', 'list']),
+    default: JsonValueSchema.nullable(),
+    required: z.boolean(),
+    help: z.string().min(1),
+    pattern: z.instanceof(RegExp).optional(),
+    looksLike: z.string().optional(),
+    example: z.string().regex(/^--set [a-z][a-z0-9-]*=\S+$/),
+    choices: z.array(z.string()).min(1).optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+  })
+  .strict()
+  .refine((p) => (p.kind === 'choice') === (p.choices !== undefined), 'choices go with kind choice, and only with it');
+
 const AbsolutePath = z.string().min(2).refine((p) => p.startsWith('/') || /^[A-Za-z]:\\/.test(p), 'an absolute path');
 /** A key path inside daemon.json, e.g. ["log-opts", "max-size"]; shallow on purpose: daemon.json is two levels deep. */
 const KeyPath = z.array(z.string().min(1).max(100)).min(1).max(3);
