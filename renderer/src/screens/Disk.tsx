@@ -74,8 +74,11 @@ export function DiskScreen() {
 
   const formKey = form ? JSON.stringify(form) : null;
   useEffect(() => {
-    if (stage.kind !== 'plan' || formKey === plannedKey.current) return;
-    setStage((cur) => (cur.kind === 'plan' && !cur.stale ? { ...cur, stale: true } : cur));
+    if (stage.kind !== 'plan') return;
+    // Changed and changed back (or corrected): the preview on screen is for these options again.
+    const current = formKey === plannedKey.current;
+    setStage((cur) => (cur.kind === 'plan' && cur.stale !== !current ? { ...cur, stale: !current } : cur));
+    if (current) return;
     // Not valid yet: the preview stays stale until it is.
     if (!form) return;
     const timer = setTimeout(() => void plan(form, true), REPLAN_DELAY_MS);
