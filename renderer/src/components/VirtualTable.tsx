@@ -8,7 +8,7 @@ export interface Column<T> {
   /** The cell that names the row (a row header for screen readers). */
   rowHeader?: boolean;
   numeric?: boolean;
-  /** Where the cell goes when the table is narrow (200% zoom): grid-area name in the stacked layout. */
+  /** Where the cell goes when the table is narrow (200% zoom): its grid-area in the stacked layout (styles.css). */
   area: string;
 }
 
@@ -91,7 +91,7 @@ export function VirtualTable<T>({ rows, columns, rowKey, labelledBy, tracks, cla
       <div role="rowgroup" className="vtable-head" ref={headerRef}>
         <div role="row" aria-rowindex={1} className="vtable-row">
           {columns.map((c, i) => (
-            <div key={c.key} role="columnheader" aria-colindex={i + 1} className={`vtable-cell${c.numeric ? ' num' : ''}`} style={{ gridArea: c.area }}>
+            <div key={c.key} role="columnheader" aria-colindex={i + 1} className={`vtable-cell${c.numeric ? ' num' : ''}`} style={{ '--area': c.area } as CSSProperties}>
               {c.header}
             </div>
           ))}
@@ -119,7 +119,7 @@ export function VirtualTable<T>({ rows, columns, rowKey, labelledBy, tracks, cla
                   role={c.rowHeader ? 'rowheader' : 'gridcell'}
                   aria-colindex={i + 1}
                   className={`vtable-cell${c.numeric ? ' num' : ''}${v.index === activeRow && i === activeCol ? ' active' : ''}`}
-                  style={{ gridArea: c.area }}
+                  style={{ '--area': c.area } as CSSProperties}
                   data-label={c.header}
                 >
                   {c.cell(row)}
