@@ -27,7 +27,10 @@ export interface FixParam {
 
 const IP = /^[0-9a-fA-F.:]+$/;
 const USER = /^[a-z_][a-z0-9_.-]*\$?$/i;
-const LABEL_KEY = /^[^=\s]{1,200}$/;
+/** What a scheduled prune's unit file can carry safely: the cleanup-schedule.write operation takes these rules too (shared/fix.ts). */
+export const SCHEDULE_LABEL = /^[A-Za-z0-9._/-]+$/;
+/** A scheduled prune's age limit: whole hours. */
+export const SCHEDULE_UNTIL = /^\d+h$/;
 const PROXY_URL = /^(https?|socks5h?):\/\/\S+$/;
 
 function booleanKey(key: string, wanted: boolean): FixParam[] {
@@ -66,9 +69,9 @@ export const FIX_PARAMS: Readonly<Record<string, readonly FixParam[]>> = {
     { key: 'no', label: 'No proxy for', kind: 'string', default: null, required: false, pattern: /^[^\s"]+$/, looksLike: 'localhost,127.0.0.1,.corp.example', help: 'Hosts and domains reached directly, separated by commas. Empty: the list configured now.', example: '--set no=localhost,.corp.example' },
   ],
   'cleanup.schedule': [
-    { key: 'until', label: 'Remove what is older than', kind: 'string', default: '168h', required: true, pattern: /^\d+h$/, looksLike: 'hours such as 168h', help: 'Each run keeps what is newer than this.', example: '--set until=72h' },
+    { key: 'until', label: 'Remove what is older than', kind: 'string', default: '168h', required: true, pattern: SCHEDULE_UNTIL, looksLike: 'hours such as 168h', help: 'Each run keeps what is newer than this.', example: '--set until=72h' },
     { key: 'kind', label: 'Run by', kind: 'choice', default: null, required: false, choices: ['systemd', 'cron'], help: 'Empty: a systemd timer where docker.service is found, else cron.', example: '--set kind=cron' },
-    { key: 'protect-label', label: 'Protection label', kind: 'string', default: 'dockhand.protect', required: true, pattern: LABEL_KEY, looksLike: 'a label key such as dockhand.protect', help: 'Anything with this label set to true always stays.', example: '--set protect-label=keep' },
+    { key: 'protect-label', label: 'Protection label', kind: 'string', default: 'dockhand.protect', required: true, pattern: SCHEDULE_LABEL, looksLike: 'a label key such as dockhand.protect (letters, digits, . _ / -)', help: 'Anything with this label set to true always stays.', example: '--set protect-label=keep' },
   ],
 };
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SCHEDULE_LABEL, SCHEDULE_UNTIL } from './fix-params';
 import { JsonValueSchema } from './json';
 import { StatusSchema } from './finding';
 
@@ -46,8 +47,8 @@ export const FixOperationSchema = z.discriminatedUnion('op', [
     op: z.literal('cleanup-schedule.write'),
     file: z.enum(['service', 'timer', 'cron']),
     dockhand: AbsolutePath,
-    until: z.string().regex(/^\d+h$/),
-    protectLabel: z.string().regex(/^[A-Za-z0-9._/-]+$/),
+    until: z.string().regex(SCHEDULE_UNTIL),
+    protectLabel: z.string().regex(SCHEDULE_LABEL),
     endpoint: z.string().regex(/^(unix|tcp|ssh|npipe):\/\/\S+$/).nullable(),
   }),
   /** systemctl daemon-reload, then enable --now the scheduled prune's timer (disable --now on undo). */
