@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { importBusybox, type PrivateDockerd, startDockerd } from '../test/support/dockerd';
+import { importBusybox, type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
 import { lastReport } from './support/api';
 import { axeViolations, screenshot } from './support/artifacts';
 import { launchChromium } from './support/browser';
@@ -16,9 +16,7 @@ import { type Served, startServe } from './support/serve';
 const WEAK_CONFIG = { 'insecure-registries': ['reg.local:5000'], debug: true };
 
 async function start(dir: string): Promise<PrivateDockerd> {
-  const outcome = await startDockerd({ dir, daemonJson: WEAK_CONFIG, privilegedWrapper: true });
-  if (!outcome.started) throw new Error(`private dockerd did not start: ${outcome.log.slice(-2000)}`);
-  return outcome.daemon;
+  return runningDockerd({ dir, daemonJson: WEAK_CONFIG, privilegedWrapper: true });
 }
 
 /** The report the server holds, fetched from inside the page (its session cookie, its Origin). */

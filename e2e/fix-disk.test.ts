@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PrunePlan } from '../shared/prune';
 import { dockhand } from '../test/support/cli';
-import { importBusybox, type PrivateDockerd, startDockerd } from '../test/support/dockerd';
+import { importBusybox, type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
 import { lastReport } from './support/api';
 import { axeViolations, screenshot } from './support/artifacts';
 import { launchChromium } from './support/browser';
@@ -53,9 +53,7 @@ describe('fix, history and disk in the app, against a real dockerd', () => {
   let state: string;
 
   before(async () => {
-    const outcome = await startDockerd({ daemonJson: ORIGINAL });
-    if (!outcome.started) throw new Error(`private dockerd did not start: ${outcome.log.slice(-2000)}`);
-    daemon = outcome.daemon;
+    daemon = await runningDockerd({ daemonJson: ORIGINAL });
     const image = await importBusybox(daemon);
     // A stopped container with 4 MiB in its writable layer, an unused image made from it, an unused network: what a
     // default cleanup removes. A running container and a named volume: what it keeps.
@@ -101,10 +99,10 @@ describe('fix, history and disk in the app, against a real dockerd', () => {
     const plan = page.getByTestId('prune-plan');
     await plan.waitFor({ timeout: 60_000 });
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'plan-title', 'focus moves to the preview');
-    const removeTable = plan.locator('table').first();
-    const listed = await removeTable.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-object-id')));
+    const removeTable = plan.getByTestId('prune-remove');
+    const listed = await removeTable.locator('[role="row"][data-object-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-object-id')));
     assert.deepEqual(listed, enginePlan.remove.map((r) => r.id), 'the preview lists exactly the engine plan, in its order');
-    const kept = await plan.locator('table').nth(1).innerText();
+    const kept = await plan.getByTestId('prune-keep').innerText();
     assert.match(kept, /keeper[\s\S]*running/);
     assert.match(await removeTable.innerText(), /writer[\s\S]*exited container/);
     await screenshot(page, 'disk-preview-light', { fullPage: true });

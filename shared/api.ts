@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { CHANNEL_NAME_LIST, EVENT_NAME_LIST } from './api-names';
-import { CollectorRunSchema } from './facts';
+import { CollectorRunSchema } from './audit-run';
 import { FixPlanSchema, FixRecordSchema, FixStepSchema, UndoResultSchema } from './fix';
 import { JsonValueSchema } from './json';
+import { GO_DURATION, LABEL_KEY, PRUNE_INPUT_LIMITS, VOLUME_NAME } from './prune-input';
 import { BytesByTypeSchema, DiskReportSchema, PrunePlanSchema, PruneProgressSchema, PruneResultSchema } from './prune';
+import { FindingSchema } from './finding';
 import { ReportSchema } from './report';
 import { type Screen, SCREEN_IDS } from './screens';
 
@@ -136,6 +138,27 @@ export const AppInfoSchema = z.object({
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
+// The last report, read in parts
+
+/**
+ * The last report without its findings, and how many there are. A report over a thousand containers is ~6 MB of
+ * findings: read whole, decoding it is one long task on the page. The UI reads this, then the findings a page at a time.
+ */
+export const ReportHeadSchema = ReportSchema.omit({ findings: true }).extend({ findingCount: z.number().int().min(0) });
+export type ReportHead = z.infer<typeof ReportHeadSchema>;
+
+/** Findings per report.findings call at most: about 600 kB of JSON per thousand. */
+export const FINDINGS_PAGE_MAX = 5000;
+
+export const FindingsPageSchema = z.object({
+  /** The report the page is from: when it differs from the head's, a newer audit replaced it meanwhile. */
+  generatedAt: z.string(),
+  total: z.number().int().min(0),
+  findings: z.array(FindingSchema),
+});
+export type FindingsPage = z.infer<typeof FindingsPageSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
 // Fixes (main/fix) and disk cleanup (main/prune)
 
 export const FixPlanInputSchema = z
@@ -158,16 +181,32 @@ export const FixHistorySchema = z.object({
 });
 export type FixHistory = z.infer<typeof FixHistorySchema>;
 
-/** What the Disk screen's form chooses; the rest of the engine's options (label filters) keep their defaults here. */
+/** What the Disk screen's form chooses: every option `dockhand prune plan` takes, with its rules (shared/prune-input.ts). */
 export const PruneFormSchema = z
   .object({
     /** A Go duration such as 168h (keep what is newer), or null for no age limit. */
-    until: z.string().trim().max(40).regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, 'a duration such as 168h, 30m or 1h30m').nullable(),
+    until: z.string().trim().max(40).regex(GO_DURATION, 'a duration such as 168h, 30m or 1h30m').nullable(),
     containers: z.boolean(),
     images: z.enum(['none', 'dangling', 'unused']),
     volumes: z.enum(['none', 'anonymous', 'all']),
+    /** Named volumes to remove by name (`--volume NAME`), on top of `volumes`. */
+    volumeNames: z.array(z.string().regex(VOLUME_NAME, 'a volume name such as pgdata')).max(PRUNE_INPUT_LIMITS.volumeNames),
     buildCache: z.boolean(),
     networks: z.boolean(),
+    /** `--filter label=KEY[=VALUE]` (negate: `label!=`); all must hold. */
+    labelFilters: z
+      .array(
+        z
+          .object({
+            key: z.string().regex(LABEL_KEY, 'a label key, without = or spaces'),
+            value: z.string().max(PRUNE_INPUT_LIMITS.labelValue).nullable(),
+            negate: z.boolean(),
+          })
+          .strict(),
+      )
+      .max(PRUNE_INPUT_LIMITS.labelFilters),
+    /** Objects with this label set to "true" are never removed (`--protect-label`). */
+    protectLabel: z.string().regex(LABEL_KEY, 'a label key, without = or spaces'),
   })
   .strict();
 export type PruneForm = z.infer<typeof PruneFormSchema>;
@@ -204,6 +243,12 @@ export const CHANNELS = {
     'Audit the Docker host now (joins an audit already running); progress arrives as audit.progress events',
   ),
   'report.last': channel(NoInputSchema, ReportSchema.nullable(), 'The last audit report, kept across restarts; null before the first'),
+  'report.head': channel(NoInputSchema, ReportHeadSchema.nullable(), 'The last audit report without its findings, and how many there are; null before the first'),
+  'report.findings': channel(
+    z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(FINDINGS_PAGE_MAX) }).strict(),
+    FindingsPageSchema.nullable(),
+    "A page of the last report's findings, in the report's order; null before the first audit",
+  ),
   'disk.summary': channel(NoInputSchema, DiskSummarySchema.nullable(), "Docker's disk usage from the last audit; null before the first"),
   'settings.get': channel(NoInputSchema, SettingsSchema, 'The saved settings (defaults where none are saved)'),
   'settings.set': channel(SettingsPatchSchema, SettingsSchema, 'Change some settings, save them atomically, return them all'),

@@ -4,6 +4,9 @@ import { FACTS_SCHEMA_VERSION } from './constants';
 export { FACTS_SCHEMA_VERSION };
 import { EndpointSchema } from './endpoint';
 import { factSchema } from './fact';
+import { CollectorRunSchema, DaemonConfigFoundBySchema } from './audit-run';
+
+export { CollectorRunSchema, DaemonConfigFoundBySchema, type CollectorRun } from './audit-run';
 import { ContainerLogFactSchema, DataRootFsFactSchema, ScheduledCleanupFactSchema } from './facts/disk';
 import { DesktopFactSchema, WslFactSchema } from './facts/desktop';
 import { AccountsFactSchema, AuditRulesFactSchema, ClientConfigFactSchema, FileStatFactSchema, ProcessEnvFactSchema, SubIdsFactSchema } from './facts/host-files';
@@ -113,15 +116,6 @@ export const DaemonFlagsSchema = z.object({
 });
 export type DaemonFlags = z.infer<typeof DaemonFlagsSchema>;
 
-export const DaemonConfigFoundBySchema = z.enum([
-  'process-flag', // --config-file on the running dockerd's command line
-  'service-unit-flag', // --config-file in docker.service's ExecStart
-  'user', // given on Dockhand's command line
-  'default-rootful',
-  'default-rootless',
-  'default-desktop',
-  'default-windows',
-]);
 
 export const DaemonConfigFileSchema = z.object({
   path: z.string(),
@@ -266,13 +260,6 @@ export const NetworkFactSchema = z.object({
 });
 export type NetworkFact = z.infer<typeof NetworkFactSchema>;
 
-export const CollectorRunSchema = z.object({
-  name: z.string(),
-  ms: z.number(),
-  /** skipped: the fact does not exist here (another platform, an offline root), which is not an error. */
-  status: z.enum(['ok', 'skipped', 'error', 'timeout']),
-});
-export type CollectorRun = z.infer<typeof CollectorRunSchema>;
 
 export const FactsSchema = z.object({
   schemaVersion: z.literal(FACTS_SCHEMA_VERSION),

@@ -1,8 +1,28 @@
 import { z } from 'zod';
+import { SCHEDULE_LABEL, SCHEDULE_UNTIL } from './fix-params';
 import { JsonValueSchema } from './json';
 import { StatusSchema } from './finding';
 
 export const FIX_PLAN_SCHEMA_VERSION = '1.0.0';
+
+/** A fix parameter as shared/fix-params.ts declares it: what the Fix dialog's inputs and the builders' checks come from. */
+export const FixParamSchema = z
+  .object({
+    key: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    label: z.string().min(1),
+    kind: z.enum(['string', 'integer', 'boolean', 'choice', 'list']),
+    default: JsonValueSchema.nullable(),
+    required: z.boolean(),
+    help: z.string().min(1),
+    pattern: z.instanceof(RegExp).optional(),
+    looksLike: z.string().optional(),
+    example: z.string().regex(/^--set [a-z][a-z0-9-]*=\S+$/),
+    choices: z.array(z.string()).min(1).optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+  })
+  .strict()
+  .refine((p) => (p.kind === 'choice') === (p.choices !== undefined), 'choices go with kind choice, and only with it');
 
 const AbsolutePath = z.string().min(2).refine((p) => p.startsWith('/') || /^[A-Za-z]:\\/.test(p), 'an absolute path');
 /** A key path inside daemon.json, e.g. ["log-opts", "max-size"]; shallow on purpose: daemon.json is two levels deep. */
@@ -27,8 +47,8 @@ export const FixOperationSchema = z.discriminatedUnion('op', [
     op: z.literal('cleanup-schedule.write'),
     file: z.enum(['service', 'timer', 'cron']),
     dockhand: AbsolutePath,
-    until: z.string().regex(/^\d+h$/),
-    protectLabel: z.string().regex(/^[A-Za-z0-9._/-]+$/),
+    until: z.string().regex(SCHEDULE_UNTIL),
+    protectLabel: z.string().regex(SCHEDULE_LABEL),
     endpoint: z.string().regex(/^(unix|tcp|ssh|npipe):\/\/\S+$/).nullable(),
   }),
   /** systemctl daemon-reload, then enable --now the scheduled prune's timer (disable --now on undo). */

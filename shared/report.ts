@@ -3,7 +3,7 @@ import { REPORT_SCHEMA_VERSION } from './constants';
 
 export { REPORT_SCHEMA_VERSION };
 import { EndpointSchema } from './endpoint';
-import { CollectorRunSchema, DaemonConfigFoundBySchema } from './facts';
+import { CollectorRunSchema, DaemonConfigFoundBySchema } from './audit-run';
 import { CheckMetaSchema, FindingSchema, SeveritySchema, StatusSchema } from './finding';
 import { SourceSchema } from './source';
 

@@ -30,6 +30,8 @@ test('audit.run: real audit, progress per collector, joined when already running
     result: { ...(await api.handlers['settings.get']({})), endpoint: { host: NO_DAEMON, context: null }, timeoutMs: 2000 },
   });
   assert.deepEqual(await api.dispatch('report.last', {}), { ok: true, result: null });
+  assert.deepEqual(await api.dispatch('report.head', {}), { ok: true, result: null });
+  assert.deepEqual(await api.dispatch('report.findings', { offset: 0, limit: 10 }), { ok: true, result: null });
 
   const [a, b] = await Promise.all([api.dispatch('audit.run', {}), api.dispatch('audit.run', {})]);
   assert.ok(a.ok && b.ok, JSON.stringify(a.ok ? b : a));
@@ -55,6 +57,25 @@ test('audit.run: real audit, progress per collector, joined when already running
   const last = await reopened.dispatch('report.last', {});
   assert.ok(last.ok);
   assert.equal(last.result?.generatedAt, report.generatedAt);
+
+  // The same report in parts: the head without findings, then the findings a page at a time, in order.
+  const head = await reopened.dispatch('report.head', {});
+  assert.ok(head.ok && head.result);
+  const { findings, ...rest } = report;
+  assert.deepEqual(head.result, { ...rest, findingCount: findings.length });
+  const pages = [];
+  for (let offset = 0; offset < findings.length; offset += 7) {
+    const page = await reopened.dispatch('report.findings', { offset, limit: 7 });
+    assert.ok(page.ok && page.result);
+    assert.equal(page.result.generatedAt, report.generatedAt);
+    assert.equal(page.result.total, findings.length);
+    pages.push(...page.result.findings);
+  }
+  assert.deepEqual(pages, findings);
+  const past = await reopened.dispatch('report.findings', { offset: findings.length, limit: 7 });
+  assert.ok(past.ok && past.result?.findings.length === 0, 'past the end: an empty page, not an error');
+  const huge = await reopened.dispatch('report.findings', { offset: 0, limit: 1_000_000 });
+  assert.ok(!huge.ok && huge.error.code === 'invalid-input', 'a page has a size limit');
 });
 
 test('dispatch: unknown channels and invalid inputs are refused with a readable reason, before any handler runs', async () => {

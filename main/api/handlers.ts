@@ -80,6 +80,16 @@ export function createHandlers(ctx: ApiContext): Handlers {
     },
     'audit.run': () => runner.run(async () => auditOptions(ctx.host, await ctx.settings.get(), ctx.endpointOverride)),
     'report.last': async () => (await ctx.lastAudit.get())?.report ?? null,
+    'report.head': async () => {
+      const report = (await ctx.lastAudit.get())?.report;
+      if (!report) return null;
+      const { findings, ...head } = report;
+      return { ...head, findingCount: findings.length };
+    },
+    'report.findings': async ({ offset, limit }) => {
+      const report = (await ctx.lastAudit.get())?.report;
+      return report ? { generatedAt: report.generatedAt, total: report.findings.length, findings: report.findings.slice(offset, offset + limit) } : null;
+    },
     'disk.summary': async () => (await ctx.lastAudit.get())?.disk ?? null,
     'settings.get': () => ctx.settings.get(),
     'settings.set': async (patch) => {

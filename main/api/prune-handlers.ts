@@ -11,9 +11,9 @@ import type { Exclusive } from './exclusive';
 import type { ApiContext, Handlers } from './handlers';
 import { explained } from './host-errors';
 
-/** The Disk screen's form as the engine's options: protection label and no label filters, as `dockhand prune` defaults. */
+/** The Disk screen's form as the engine's options: the same as `dockhand prune plan` with the equivalent flags. */
 export function pruneOptionsFromForm(form: PruneForm): PruneOptions {
-  return defaultPruneOptions({ ...form, volumeNames: [] });
+  return defaultPruneOptions(form);
 }
 
 async function withEngine<T>(ctx: ApiContext, work: (api: EngineApi, endpoint: Endpoint, settings: Settings) => Promise<T>): Promise<T> {

@@ -4,6 +4,7 @@ import type { Facts } from '../../shared/facts';
 import type { FixOperation, Verification } from '../../shared/fix';
 import type { JsonValue } from '../../shared/json';
 import { describeSource } from '../../shared/describe-source';
+import { checkFixParam, fixParams } from '../../shared/fix-params';
 import { daemonView } from '../checks/daemon-view';
 import { buildDaemonProxy } from './proxy-fix';
 
@@ -88,15 +89,13 @@ const BUILDERS: Record<string, Builder> = {
     refuseIfFlag(input.facts, 'log-opts');
     const driver = daemonView(input.facts).setting('log-driver')?.value ?? 'json-file';
     if (driver !== 'json-file' && driver !== 'local') throw new FixUnavailableError(`the log driver is ${String(driver)}: max-size/max-file apply to json-file and local only`);
-    const maxSize = str(input.params, 'max-size', '10m');
-    const maxFile = String(input.params['max-file'] ?? '3');
-    if (!/^\d+[kmg]?$/i.test(maxSize)) throw new FixUnavailableError(`max-size must look like 10m, 100k or 1g, not ${maxSize}`);
-    if (!/^[1-9]\d*$/.test(maxFile)) throw new FixUnavailableError(`max-file must be a positive whole number, not ${maxFile}`);
+    // Checked against shared/fix-params.ts already; dockerd takes log-opts values as strings only: "3", not 3.
+    const maxSize = String(input.params['max-size']);
+    const maxFile = String(input.params['max-file']);
     const recreate = typeof input.params.recreate === 'string' ? input.params.recreate : null;
     return {
       title: `Rotate container logs (max-size ${maxSize}, max-file ${maxFile})`,
       operations: [
-        // dockerd takes log-opts values as strings only: "3", not 3.
         { op: 'daemon-json.set', file, path: ['log-opts', 'max-size'], value: maxSize },
         { op: 'daemon-json.set', file, path: ['log-opts', 'max-file'], value: maxFile },
         { op: 'daemon.restart' },
@@ -133,10 +132,7 @@ const BUILDERS: Record<string, Builder> = {
 
   'daemon.dns': (input) => {
     refuseIfFlag(input.facts, 'dns');
-    const servers = input.params.servers;
-    const list = typeof servers === 'string' ? servers.split(',').map((s) => s.trim()).filter(Boolean) : Array.isArray(servers) ? servers.map(String) : [];
-    if (list.length === 0) throw new FixUnavailableError('no upstream DNS servers are known: give them with --set servers=10.0.0.2,10.0.0.3');
-    if (list.some((s) => !/^[0-9a-fA-F.:]+$/.test(s))) throw new FixUnavailableError(`dns takes IP addresses only: ${list.join(', ')}`);
+    const list = (input.params.servers as JsonValue[]).map(String);
     return {
       title: `Give containers the network's real DNS servers (${list.join(', ')})`,
       operations: [{ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: ['dns'], value: list }, { op: 'daemon.restart' }],
@@ -148,7 +144,6 @@ const BUILDERS: Record<string, Builder> = {
   'daemon.mtu': (input) => {
     refuseIfFlag(input.facts, 'mtu');
     const mtu = Number(input.params.mtu);
-    if (!Number.isInteger(mtu) || mtu < 576 || mtu > 65535) throw new FixUnavailableError(`mtu must be a whole number between 576 and 65535, not ${String(input.params.mtu)}`);
     return {
       title: `Match the bridge MTU to the uplink (${mtu})`,
       operations: [{ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: ['mtu'], value: mtu }, { op: 'daemon.restart' }],
@@ -159,7 +154,7 @@ const BUILDERS: Record<string, Builder> = {
 
   'daemon.log-level': (input) => {
     refuseIfFlag(input.facts, 'log-level');
-    const level = str(input.params, 'log-level', 'info');
+    const level = str(input.params, 'log-level');
     const ops: FixOperation[] = [{ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: ['log-level'], value: level }];
     if (input.params.debug === false) ops.push({ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: ['debug'], value: false });
     return { title: `Log at level ${level}`, operations: [...ops, { op: 'daemon.restart' }], verification: verifyFinding(input), notes: [restartNote] };
@@ -177,7 +172,7 @@ export function nextFreeSubIdStart(ranges: readonly { start: number; count: numb
 
 BUILDERS['daemon.userns-remap'] = (input) => {
   refuseIfFlag(input.facts, 'userns-remap');
-  const value = str(input.params, 'value', 'default');
+  const value = str(input.params, 'value');
   const user = value === 'default' ? 'dockremap' : value.split(':')[0]!;
   if (!input.facts.subIds.ok) throw new FixUnavailableError(`/etc/subuid and /etc/subgid cannot be read: ${input.facts.subIds.error.message}`);
   const { subuid, subgid } = input.facts.subIds.value;
@@ -230,11 +225,9 @@ BUILDERS['daemon.proxy'] = (input) => buildDaemonProxy(input);
 
 BUILDERS['cleanup.schedule'] = (input) => {
   if (!input.dockhand) throw new FixUnavailableError('the path of this dockhand is not known: run the fix from an installed dockhand');
-  const until = str(input.params, 'until', '168h');
-  if (!/^\d+h$/.test(until)) throw new FixUnavailableError(`until must be hours such as 168h, not ${until}`);
+  const until = str(input.params, 'until');
   const kind = str(input.params, 'kind', input.facts.serviceUnit.ok ? 'systemd' : 'cron');
-  if (kind !== 'systemd' && kind !== 'cron') throw new FixUnavailableError(`kind must be systemd or cron, not ${kind}`);
-  const protectLabel = str(input.params, 'protect-label', 'dockhand.protect');
+  const protectLabel = str(input.params, 'protect-label');
   // The timer runs without the user's DOCKER_HOST or context: name any endpoint other than the default socket.
   const host = input.facts.endpoint.ok ? input.facts.endpoint.value.host : null;
   const endpoint = host && !['unix:///var/run/docker.sock', 'unix:///run/docker.sock'].includes(host) ? host : null;
@@ -255,8 +248,20 @@ export function fixIds(): string[] {
   return Object.keys(BUILDERS).sort();
 }
 
+/** The parameters a fix id declares, checked and with their defaults (shared/fix-params.ts); others pass through. */
+export function checkedParams(fixId: string, params: Record<string, JsonValue>): Record<string, JsonValue> {
+  const out = { ...params };
+  for (const param of fixParams(fixId)) {
+    const checked = checkFixParam(param, params[param.key]);
+    if (!checked.ok) throw new FixUnavailableError(checked.message);
+    if (checked.value === undefined) delete out[param.key];
+    else out[param.key] = checked.value;
+  }
+  return out;
+}
+
 export function buildFix(fixId: string, input: BuildInput): FixDraft {
   const builder = BUILDERS[fixId];
   if (!builder) throw new FixUnavailableError(`no automatic fix for ${fixId} yet: follow the finding's remediation by hand`);
-  return builder(input);
+  return builder({ ...input, params: checkedParams(fixId, input.params) });
 }

@@ -1,4 +1,5 @@
 import type { LabelFilter } from '../../shared/prune';
+import { GO_DURATION, labelFilterText } from '../../shared/prune-input';
 
 /** A prune option the user got wrong; the CLI turns it into exit 2 with this message. */
 export class PruneInputError extends Error {
@@ -13,7 +14,7 @@ const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, 
 /** A Go duration as docker's `until` filter takes it: "168h", "1h30m", "90s", "1.5h". */
 export function parseGoDuration(text: string): number | null {
   const t = text.trim();
-  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(t)) return null;
+  if (!GO_DURATION.test(t)) return null;
   let ms = 0;
   for (const [, value, unit] of t.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) ms += Number(value) * UNIT_MS[unit!]!;
   return ms;
@@ -53,9 +54,7 @@ export function failedLabelFilter(labels: Readonly<Record<string, string>>, filt
   return null;
 }
 
-export function describeLabelFilter(f: LabelFilter): string {
-  return `label${f.negate ? '!=' : '='}${f.key}${f.value === null ? '' : `=${f.value}`}`;
-}
+export const describeLabelFilter: (f: LabelFilter) => string = labelFilterText;
 
 export function isProtected(labels: Readonly<Record<string, string>>, protectLabel: string): boolean {
   return labels[protectLabel]?.trim().toLowerCase() === 'true';

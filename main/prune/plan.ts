@@ -1,5 +1,6 @@
 import { formatBytes } from '../../shared/format';
 import { PRUNE_PLAN_VERSION } from '../../shared/constants';
+import { DEFAULT_PROTECT_LABEL } from '../../shared/prune-input';
 import type { KeepReason, KeptObject, PlannedRemoval, PruneObjectType, PruneOptions, PrunePlan } from '../../shared/prune';
 import { describeLabelFilter, engineMajor, failedLabelFilter, isAnonymousVolume, isProtected, untilCutoff } from './filters';
 import { attributeFreedBytes, indexLayers } from './layers';
@@ -12,7 +13,7 @@ import type { PruneSnapshot, SnapshotContainer, SnapshotImage } from './snapshot
  * first, volumes, networks, build cache children first) and predicts the bytes each removal frees.
  */
 
-export const DEFAULT_PROTECT_LABEL = 'dockhand.protect';
+export { DEFAULT_PROTECT_LABEL };
 
 /** With no type chosen, a plan covers what `docker system prune -a` removes: never volumes. */
 export function defaultPruneOptions(overrides: Partial<PruneOptions> = {}): PruneOptions {

@@ -1,4 +1,5 @@
-import { AnyEnvelopeSchema, type DockhandTransport, type Envelope, type EventName, parseEventMessage } from '../../../shared/api';
+import type { DockhandTransport, Envelope, EventName } from '../../../shared/api';
+import { loadContract } from './load-contract';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -39,8 +40,10 @@ export function createHttpTransport(base: URL = new URL(window.location.href)): 
       } catch {
         return;
       }
-      const event = parseEventMessage(raw);
-      if (event) for (const l of listeners.get(event.event) ?? []) l(event.payload);
+      void loadContract().then((contract) => {
+        const event = contract.readEventMessage(raw);
+        if (event) for (const l of listeners.get(event.event) ?? []) l(event.payload);
+      });
     };
     ws.onclose = () => {
       socket = null;
@@ -70,10 +73,10 @@ export function createHttpTransport(base: URL = new URL(window.location.href)): 
       } catch {
         return transportError(`dockhand serve answered HTTP ${response.status} without an envelope`);
       }
-      const envelope = AnyEnvelopeSchema.safeParse(body);
-      if (!envelope.success) return transportError(`dockhand serve answered HTTP ${response.status} outside the contract`);
+      const envelope = (await loadContract()).readEnvelope(body);
+      if (!envelope) return transportError(`dockhand serve answered HTTP ${response.status} outside the contract`);
       // The result is checked against the channel's schema by the client, like every transport's.
-      return envelope.data as Envelope<never>;
+      return envelope as Envelope<never>;
     },
     subscribe(event, listener) {
       let set = listeners.get(event);

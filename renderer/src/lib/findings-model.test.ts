@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CheckMeta, Finding } from '../../../shared/finding';
 import type { Report } from '../../../shared/report';
-import { countBy, facet, filterFindings, groupRows, indexFindings, matchesQuery } from './findings-model';
+import { countBy, facet, filterFindings, groupRows, indexFindings, indexFindingsInTasks, matchesQuery } from './findings-model';
 import { SEVERITIES, STATUSES } from '../../../shared/constants';
 
 const check = (id: string, category: CheckMeta['category'], title: string, cis: string | null = null): CheckMeta => ({
@@ -95,4 +95,15 @@ test('ten thousand findings filter and group in well under a frame budget per ke
   const filtered = filterFindings(index, { ...all, query: 'c-99' });
   assert.equal(filtered.length, 111);
   assert.equal(groupRows(index, new Set()).length, 10_001);
+});
+
+test('indexFindingsInTasks: the same index as indexFindings, built a chunk per pause, and then the one every screen gets', async () => {
+  const many = { ...report, findings: Array.from({ length: 4500 }, (_, i) => finding('container.privileged', i % 2 ? 'fail' : 'pass', 'high', `c${i}`)) } as Report;
+  let pauses = 0;
+  const items = await indexFindingsInTasks(many, async () => void pauses++);
+  assert.equal(pauses, 2, '4,500 findings: three chunks, two pauses between them');
+  assert.equal(items.length, 4500);
+  assert.equal(indexFindings(many), items, 'primed: the screens reuse it instead of indexing again');
+  assert.deepEqual(items.map((i) => i.haystack), indexFindings({ ...many } as Report).map((i) => i.haystack));
+  assert.equal(await indexFindingsInTasks(report, async () => void pauses++), indexFindings(report), 'an index built already is returned as is');
 });

@@ -52,15 +52,43 @@ export function indexFindings(report: Report): IndexedFinding[] {
   return index;
 }
 
-function buildIndex(report: Report): IndexedFinding[] {
+function indexer(report: Report): (finding: Finding) => IndexedFinding {
   const checks = new Map(report.checks.map((c) => [c.id, c]));
-  return report.findings.map((finding) => {
+  return (finding) => {
     const check = checks.get(finding.checkId) ?? UNKNOWN_CHECK(finding.checkId);
     const haystack = [check.title, finding.result.message, finding.id, finding.result.target ?? '', check.cis ? `cis ${check.cis}` : '', finding.result.reason ?? '']
       .join('\n')
       .toLowerCase();
     return { finding, check, haystack, rank: rankOf(finding) };
-  });
+  };
+}
+
+function buildIndex(report: Report): IndexedFinding[] {
+  return report.findings.map(indexer(report));
+}
+
+/** Findings indexed per task by indexFindingsInTasks. */
+const INDEX_CHUNK = 2000;
+
+/**
+ * indexFindings, a chunk per task with `pause` between, so a report of ten thousand findings does not add its
+ * indexing (and the garbage it leaves) to the task that first renders it. Screens then find the index ready.
+ */
+export async function indexFindingsInTasks(report: Report, pause: () => Promise<void>): Promise<IndexedFinding[]> {
+  const cached = indexes.get(report);
+  if (cached) return cached;
+  const toItem = indexer(report);
+  const items: IndexedFinding[] = [];
+  for (let start = 0; start < report.findings.length; start += INDEX_CHUNK) {
+    if (start > 0) await pause();
+    const end = Math.min(report.findings.length, start + INDEX_CHUNK);
+    for (let i = start; i < end; i++) items.push(toItem(report.findings[i]!));
+  }
+  // A report indexed meanwhile (a screen asked for it) keeps that index: one object per report, whoever built it.
+  const existing = indexes.get(report);
+  if (existing) return existing;
+  indexes.set(report, items);
+  return items;
 }
 
 /** Every word of the query must appear (in any order), as people search logs. */

@@ -1,18 +1,26 @@
-import { Eraser, Eye, HardDrive, RefreshCw } from 'lucide-react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Eye, HardDrive, RefreshCw } from 'lucide-react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DiskUsage, PruneForm } from '../../../shared/api';
 import type { PrunePlan, PruneProgress, PruneResult } from '../../../shared/prune';
 import { Banner } from '../components/Banner';
-import { DEFAULT_FORM, freedBytes, partialPruneGuidance, planCounts, shortId, STATUS_LABEL, TYPE_LABEL, usageRows } from '../lib/disk-model';
+import { freedBytes, partialPruneGuidance, shortId, STATUS_LABEL, TYPE_LABEL, usageRows } from '../lib/disk-model';
 import { formatBytes, groupDigits } from '../lib/format';
 import { type Guidance, thrownGuidance } from '../lib/guidance';
+import { DEFAULT_DRAFT, type PruneDraft, readPruneDraft } from '../lib/prune-draft';
 import { useStore } from '../state/hooks';
+import { PlanView } from './disk/PlanView';
+import { PruneFields } from './disk/PruneFields';
 
-/** Rows rendered at once in the plan's tables; more on request, so a host with thousands of images stays responsive. */
-const PAGE = 200;
+/** A shown preview follows the options: planned again this long after the last change (typing does not plan per key). */
+const REPLAN_DELAY_MS = 500;
 
-type Stage = { kind: 'form' } | { kind: 'planning' } | { kind: 'plan'; plan: PrunePlan } | { kind: 'applying'; plan: PrunePlan; progress: PruneProgress | null } | { kind: 'done'; plan: PrunePlan; result: PruneResult };
-
+type Stage =
+  | { kind: 'form' }
+  | { kind: 'planning' }
+  /** stale: the options changed since; it is being planned again and cannot be applied. */
+  | { kind: 'plan'; plan: PrunePlan; stale: boolean }
+  | { kind: 'applying'; plan: PrunePlan; progress: PruneProgress | null }
+  | { kind: 'done'; plan: PrunePlan; result: PruneResult };
 
 /** Docker's disk: usage by type and what is reclaimable, then a prune planned exactly, applied with progress. */
 export function DiskScreen() {
@@ -20,9 +28,13 @@ export function DiskScreen() {
   const [usage, setUsage] = useState<DiskUsage | null>(null);
   const [loadingUsage, setLoadingUsage] = useState(true);
   const [error, setError] = useState<Guidance | null>(null);
-  const [form, setForm] = useState<PruneForm>(DEFAULT_FORM);
+  const [draft, setDraft] = useState<PruneDraft>(DEFAULT_DRAFT);
+  const { form, errors } = useMemo(() => readPruneDraft(draft), [draft]);
   const [stage, setStage] = useState<Stage>({ kind: 'form' });
   const stageHeading = useRef<HTMLHeadingElement>(null);
+  /** The options the preview on screen was planned with, and which plan call is the latest (older answers are dropped). */
+  const plannedKey = useRef<string | null>(null);
+  const planSeq = useRef(0);
 
   /** quiet: a failure keeps what is shown (after a partial prune, whose own banner already says the daemon is gone). */
   const loadUsage = useCallback(async (quiet = false) => {
@@ -41,35 +53,59 @@ export function DiskScreen() {
     if (stage.kind === 'plan' || stage.kind === 'done') stageHeading.current?.focus();
   }, [stage.kind]);
 
-  const preview = async () => {
-    setStage({ kind: 'planning' });
-    setError(null);
-    try {
-      setStage({ kind: 'plan', plan: await store.client.call('prune.plan', { options: form }) });
-    } catch (e) {
-      setStage({ kind: 'form' });
-      setError(thrownGuidance(e, 'plan the prune', store.client.kind));
-    }
-  };
+  /** Plans with these options; a re-plan keeps the preview (marked stale) on screen and focus where the user types. */
+  const plan = useCallback(
+    async (options: PruneForm, again: boolean) => {
+      const seq = ++planSeq.current;
+      if (!again) setStage({ kind: 'planning' });
+      setError(null);
+      try {
+        const planned = await store.client.call('prune.plan', { options });
+        if (seq !== planSeq.current) return;
+        plannedKey.current = JSON.stringify(options);
+        setStage({ kind: 'plan', plan: planned, stale: false });
+      } catch (e) {
+        if (seq !== planSeq.current) return;
+        setStage({ kind: 'form' });
+        setError(thrownGuidance(e, 'plan the prune', store.client.kind));
+      }
+    },
+    [store],
+  );
 
-  const apply = async (plan: PrunePlan) => {
-    setStage({ kind: 'applying', plan, progress: null });
+  const formKey = form ? JSON.stringify(form) : null;
+  useEffect(() => {
+    if (stage.kind !== 'plan') return;
+    // Changed and changed back (or corrected): the preview on screen is for these options again.
+    const current = formKey === plannedKey.current;
+    setStage((cur) => (cur.kind === 'plan' && cur.stale !== !current ? { ...cur, stale: !current } : cur));
+    if (current) return;
+    // Not valid yet: the preview stays stale until it is.
+    if (!form) return;
+    const timer = setTimeout(() => void plan(form, true), REPLAN_DELAY_MS);
+    return () => clearTimeout(timer);
+    // formKey stands for form.
+  }, [formKey, stage.kind, plan]);
+
+  const apply = async (planned: PrunePlan) => {
+    setStage({ kind: 'applying', plan: planned, progress: null });
     setError(null);
     const off = store.client.on('prune.progress', (p) => {
-      if (p.planId === plan.planId) setStage((cur) => (cur.kind === 'applying' ? { ...cur, progress: p } : cur));
+      if (p.planId === planned.planId) setStage((cur) => (cur.kind === 'applying' ? { ...cur, progress: p } : cur));
     });
     try {
-      const result = await store.client.call('prune.apply', { plan });
-      setStage({ kind: 'done', plan, result });
+      const result = await store.client.call('prune.apply', { plan: planned });
+      setStage({ kind: 'done', plan: planned, result });
       void loadUsage(!result.complete);
     } catch (e) {
-      setStage({ kind: 'plan', plan });
+      setStage({ kind: 'plan', plan: planned, stale: false });
       setError(thrownGuidance(e, 'prune', store.client.kind));
     } finally {
       off();
     }
   };
 
+  const busy = stage.kind === 'planning' || stage.kind === 'applying';
   return (
     <div className="screen disk">
       <div className="screen-head">
@@ -83,16 +119,20 @@ export function DiskScreen() {
 
       <section className="card" aria-labelledby="prune-title">
         <h2 id="prune-title">Clean up</h2>
-        <p className="muted">Choose what may go. Preview lists the exact objects first; nothing is removed until you apply. Running containers, what they use, and anything labelled dockhand.protect=true always stay.</p>
-        <PruneFormFields form={form} onChange={setForm} disabled={stage.kind === 'planning' || stage.kind === 'applying'} />
+        <p className="muted">
+          Choose what may go. Preview lists the exact objects first, and follows the options as you change them; nothing is removed until you apply. Running containers, what they use, and anything labelled{' '}
+          {form?.protectLabel ?? draft.protectLabel}=true always stay.
+        </p>
+        <PruneFields draft={draft} errors={errors} onChange={setDraft} disabled={busy} />
         <div className="form-actions">
-          <button type="button" className="button primary" onClick={() => void preview()} disabled={stage.kind === 'planning' || stage.kind === 'applying'}>
+          <button type="button" className="button primary" onClick={() => form && void plan(form, false)} disabled={busy || !form}>
             <Eye aria-hidden="true" /> {stage.kind === 'planning' ? 'Planning…' : 'Preview'}
           </button>
+          {!form && <span className="help field-error">Correct the options marked above to preview.</span>}
         </div>
       </section>
 
-      {stage.kind === 'plan' && <PlanView plan={stage.plan} headingRef={stageHeading} onApply={() => void apply(stage.plan)} />}
+      {stage.kind === 'plan' && <PlanView plan={stage.plan} headingRef={stageHeading} onApply={() => void apply(stage.plan)} stale={stage.stale} />}
       {stage.kind === 'applying' && <ApplyProgress plan={stage.plan} progress={stage.progress} />}
       {stage.kind === 'done' && <ResultView result={stage.result} headingRef={stageHeading} />}
     </div>
@@ -164,172 +204,6 @@ function Usage({ usage }: { usage: DiskUsage }) {
         <p className="muted disk-root-line">
           <HardDrive aria-hidden="true" className="inline-icon" /> Data root <code>{root.path}</code>: {formatBytes(root.availableBytes)} free of {formatBytes(root.totalBytes)}
         </p>
-      )}
-    </section>
-  );
-}
-
-function PruneFormFields({ form, onChange, disabled }: { form: PruneForm; onChange: (f: PruneForm) => void; disabled: boolean }) {
-  const [until, setUntil] = useState(form.until ?? '');
-  const untilValid = until.trim() === '' || /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(until.trim());
-  return (
-    <fieldset className="prune-form" disabled={disabled}>
-      <legend className="visually-hidden">What to remove</legend>
-      <div className="prune-grid">
-        <div className="field">
-          <label htmlFor="prune-images">Images</label>
-          <select id="prune-images" value={form.images} onChange={(e) => onChange({ ...form, images: e.target.value as PruneForm['images'] })}>
-            <option value="none">Keep all images</option>
-            <option value="dangling">Dangling (untagged) only</option>
-            <option value="unused">All unused images</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="prune-volumes">Volumes</label>
-          <select id="prune-volumes" value={form.volumes} onChange={(e) => onChange({ ...form, volumes: e.target.value as PruneForm['volumes'] })} aria-describedby="volumes-help">
-            <option value="none">Keep all volumes</option>
-            <option value="anonymous">Unused anonymous volumes</option>
-            <option value="all">All unused volumes (named too)</option>
-          </select>
-          <p className="help" id="volumes-help">
-            Volumes hold data: they are kept unless you choose otherwise.
-          </p>
-        </div>
-        <div className="field narrow">
-          <label htmlFor="prune-until">Only older than</label>
-          <input
-            id="prune-until"
-            type="text"
-            value={until}
-            placeholder="e.g. 168h"
-            aria-invalid={!untilValid}
-            aria-describedby="until-help"
-            onChange={(e) => {
-              setUntil(e.target.value);
-              const v = e.target.value.trim();
-              if (v === '' || /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v)) onChange({ ...form, until: v === '' ? null : v });
-            }}
-          />
-          <p className="help" id="until-help">
-            {untilValid ? 'A duration such as 168h (a week) or 30m; empty: any age.' : 'Not a duration: use a number and a unit, such as 168h or 30m.'}
-          </p>
-        </div>
-      </div>
-      <div className="prune-checks">
-          <label className="checkbox">
-            <input type="checkbox" checked={form.containers} onChange={(e) => onChange({ ...form, containers: e.target.checked })} /> Stopped containers
-          </label>
-          <label className="checkbox">
-            <input type="checkbox" checked={form.buildCache} onChange={(e) => onChange({ ...form, buildCache: e.target.checked })} /> Build cache not in use
-          </label>
-          <label className="checkbox">
-            <input type="checkbox" checked={form.networks} onChange={(e) => onChange({ ...form, networks: e.target.checked })} /> Unused networks
-          </label>
-      </div>
-    </fieldset>
-  );
-}
-
-function PlanView({ plan, headingRef, onApply }: { plan: PrunePlan; headingRef: React.Ref<HTMLHeadingElement>; onApply: () => void }) {
-  const [removeShown, setRemoveShown] = useState(PAGE);
-  const [keepShown, setKeepShown] = useState(PAGE);
-  const kept = plan.keep.filter((k) => k.reason !== 'builtin');
-  const p = plan.predicted;
-  return (
-    <section className="card prune-plan" aria-labelledby="plan-title" data-testid="prune-plan">
-      <div className="card-head">
-        <h2 id="plan-title" ref={headingRef} tabIndex={-1}>
-          Preview: {groupDigits(plan.remove.length)} to remove, {formatBytes(p.total)} to free
-        </h2>
-        <button type="button" className="button primary" onClick={onApply} disabled={plan.remove.length === 0}>
-          <Eraser aria-hidden="true" /> Remove {groupDigits(plan.remove.length)} object{plan.remove.length === 1 ? '' : 's'}
-        </button>
-      </div>
-      <p className="muted">
-        {planCounts(plan)
-          .map((c) => `${TYPE_LABEL[c.type]}s: remove ${c.remove}, keep ${c.keep}`)
-          .join(' · ')}
-        {plan.cutoff && ` · keeps what is newer than ${new Date(plan.cutoff).toLocaleString()}`}
-      </p>
-      {p.uncertain > 0 && <p className="notice">Up to {formatBytes(p.uncertain)} of it may not be freed after all (layers shared with build cache that stays).</p>}
-      {p.notes.map((n) => (
-        <p key={n} className="help">
-          {n}
-        </p>
-      ))}
-      <h3 id="remove-title">Will be removed</h3>
-      {plan.remove.length === 0 ? (
-        <p className="muted">Nothing qualifies with these options.</p>
-      ) : (
-        <div className="table-scroll">
-          <table className="table plan-table" aria-labelledby="remove-title">
-            <thead>
-              <tr>
-                <th scope="col">Type</th>
-                <th scope="col">Name</th>
-                <th scope="col">ID</th>
-                <th scope="col" className="num">
-                  Frees
-                </th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
-            <tbody>
-              {plan.remove.slice(0, removeShown).map((r) => (
-                <tr key={`${r.type}-${r.id}`} data-object-id={r.id}>
-                  <td>{TYPE_LABEL[r.type]}</td>
-                  <th scope="row">{r.name ?? <span className="muted">(no name)</span>}</th>
-                  <td>
-                    <code>{shortId(r.id)}</code>
-                  </td>
-                  <td className="num">{r.type === 'network' ? '—' : formatBytes(r.reclaim)}</td>
-                  <td>{r.why}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {plan.remove.length > removeShown && (
-        <button type="button" className="button" onClick={() => setRemoveShown((n) => n + PAGE)}>
-          Show {Math.min(PAGE, plan.remove.length - removeShown)} more of {groupDigits(plan.remove.length - removeShown)}
-        </button>
-      )}
-      <h3 id="keep-title">Kept</h3>
-      {kept.length === 0 ? (
-        <p className="muted">Nothing of the chosen types is kept.</p>
-      ) : (
-        <div className="table-scroll">
-          <table className="table plan-table" aria-labelledby="keep-title">
-            <thead>
-              <tr>
-                <th scope="col">Type</th>
-                <th scope="col">Name</th>
-                <th scope="col" className="num">
-                  Size
-                </th>
-                <th scope="col">Why it stays</th>
-              </tr>
-            </thead>
-            <tbody>
-              {kept.slice(0, keepShown).map((k) => (
-                <tr key={`${k.type}-${k.id}`} data-object-id={k.id}>
-                  <td>{TYPE_LABEL[k.type]}</td>
-                  <th scope="row">{k.name ?? <code>{shortId(k.id)}</code>}</th>
-                  <td className="num">{k.size === null ? '—' : formatBytes(k.size)}</td>
-                  <td>
-                    <span className="chip">{k.reason}</span> {k.why}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {kept.length > keepShown && (
-        <button type="button" className="button" onClick={() => setKeepShown((n) => n + PAGE)}>
-          Show {Math.min(PAGE, kept.length - keepShown)} more of {groupDigits(kept.length - keepShown)}
-        </button>
       )}
     </section>
   );

@@ -1,5 +1,5 @@
 import { ArrowLeft, ExternalLink, Wrench } from 'lucide-react';
-import { forwardRef, useState } from 'react';
+import { type ComponentProps, forwardRef, useState } from 'react';
 import { SeverityBadge, StatusBadge } from '../components/Badges';
 import { SourceLabel } from '../components/SourceLabel';
 import type { IndexedFinding } from '../lib/findings-model';
@@ -17,7 +17,7 @@ const safeUrl = (url: string | undefined) => (url && /^https:\/\//.test(url) ? u
 
 /** One finding in full: what is wrong, why it matters, the evidence and where each value came from, and the fix. */
 export const FindingDetail = forwardRef<HTMLHeadingElement, FindingDetailProps>(function FindingDetail({ item, onBack }, headingRef) {
-  const [fixing, setFixing] = useState<{ checkId: string; target: string | null; title: string } | null>(null);
+  const [fixing, setFixing] = useState<Omit<ComponentProps<typeof FixDialog>, 'onClose'> | null>(null);
   if (!item) {
     return (
       <section className="detail detail-empty" aria-label="Finding detail">
@@ -112,7 +112,7 @@ export const FindingDetail = forwardRef<HTMLHeadingElement, FindingDetailProps>(
               </p>
               {(r.status === 'fail' || r.status === 'warn') && (
                 <p>
-                  <button type="button" className="button primary" onClick={() => setFixing({ checkId: finding.checkId, target: r.target, title: check.title })}>
+                  <button type="button" className="button primary" onClick={() => setFixing({ checkId: finding.checkId, target: r.target, title: check.title, fix: r.fix })}>
                     <Wrench aria-hidden="true" /> Fix…
                   </button>{' '}
                   <span className="muted">Shows exactly what changes first; nothing is changed until you apply.</span>

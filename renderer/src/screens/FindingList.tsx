@@ -1,14 +1,13 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { ChevronDown, ChevronRight } from 'lucide-react';
-import { type KeyboardEvent, useEffect, useRef } from 'react';
+import type { KeyboardEvent } from 'react';
 import type { Category } from '../../../shared/finding';
 import { SeverityBadge, StatusBadge } from '../components/Badges';
+import { useVirtualRows } from '../components/useVirtualRows';
 import type { Row } from '../lib/findings-model';
 import { SEVERITY_LABEL, STATUS_LABEL } from '../lib/labels';
 
 const GROUP_HEIGHT = 40;
 const FINDING_HEIGHT = 60;
-const PAGE = 10;
 
 export const rowId = (index: number) => `finding-row-${index}`;
 
@@ -33,43 +32,21 @@ function rowLabel(row: Row): string {
  * Focus stays on the tree (aria-activedescendant); the active row is always scrolled into view, so it always exists.
  */
 export function FindingList({ rows, activeIndex, selectedId, onActivate, onOpen, onToggle }: FindingListProps) {
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
+  const { scrollRef, virtualizer, moveByKey } = useVirtualRows({
     count: rows.length,
-    getScrollElement: () => scrollRef.current,
     estimateSize: (i) => (rows[i]?.kind === 'group' ? GROUP_HEIGHT : FINDING_HEIGHT),
-    overscan: 8,
+    activeIndex,
+    onActivate,
   });
 
-  // Follow the keyboard cursor when it moves; on first render the list starts at the top anyway, and asking the
-  // virtualizer to scroll there would force a layout for nothing.
-  const shownIndex = useRef(activeIndex);
-  useEffect(() => {
-    if (activeIndex === shownIndex.current || activeIndex < 0 || activeIndex >= rows.length) return;
-    shownIndex.current = activeIndex;
-    virtualizer.scrollToIndex(activeIndex, { align: 'auto' });
-  }, [activeIndex, rows.length, virtualizer]);
-
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (moveByKey(e)) return;
     const row = rows[activeIndex];
-    const last = rows.length - 1;
     const move = (to: number) => {
       e.preventDefault();
-      onActivate(Math.max(0, Math.min(last, to)));
+      onActivate(Math.max(0, Math.min(rows.length - 1, to)));
     };
     switch (e.key) {
-      case 'ArrowDown':
-        return move(activeIndex + 1);
-      case 'ArrowUp':
-        return move(activeIndex - 1);
-      case 'Home':
-        return move(0);
-      case 'End':
-        return move(last);
-      case 'PageDown':
-        return move(activeIndex + PAGE);
-      case 'PageUp':
-        return move(activeIndex - PAGE);
       case 'ArrowRight':
         if (row?.kind === 'group') {
           e.preventDefault();

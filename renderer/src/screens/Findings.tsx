@@ -4,7 +4,7 @@ import { SEVERITIES, STATUSES } from '../../../shared/constants';
 import type { Category, Severity, Status } from '../../../shared/finding';
 import { Banner } from '../components/Banner';
 import { ToggleChips } from '../components/ToggleChips';
-import { facet, type FindingFilter, groupRows, indexFindings } from '../lib/findings-model';
+import { facet, type FindingFilter, groupRows, type IndexedFinding, indexFindings } from '../lib/findings-model';
 import { groupDigits } from '../lib/format';
 import { engineGuidance } from '../lib/guidance';
 import { CATEGORY_LABEL, PROBLEM_STATUSES, SEVERITY_LABEL, STATUS_LABEL, STATUS_ORDER } from '../lib/labels';
@@ -15,15 +15,20 @@ import { FindingList } from './FindingList';
 const isSeverity = (v: string | null): v is Severity => v !== null && (SEVERITIES as readonly string[]).includes(v);
 const isStatus = (v: string): v is Status => (STATUSES as readonly string[]).includes(v);
 
-/** The filter a link asks for (?severity=high&status=fail,warn), problems only by default. */
-function filterFromParams(params: URLSearchParams): Omit<FindingFilter, 'query' | 'statuses'> & { statuses: Set<Status> } {
+/** The filter a link asks for (?severity=high&status=fail,warn), problems only by default, and the finding it focuses. */
+function filterFromParams(params: URLSearchParams, index: readonly IndexedFinding[]): { base: Omit<FindingFilter, 'query' | 'statuses'> & { statuses: Set<Status> }; focus: string | null } {
   const severity = params.get('severity');
   const statuses = (params.get('status') ?? '').split(',').filter(isStatus);
-  return {
+  const base = {
     severities: new Set(isSeverity(severity) ? [severity] : SEVERITIES),
     statuses: new Set(statuses.length ? statuses : PROBLEM_STATUSES),
-    categories: new Set(),
+    categories: new Set<Category>(),
   };
+  const focus = params.get('focus');
+  // The focused finding is shown whatever its status.
+  const focused = focus ? index.find((i) => i.finding.id === focus) : undefined;
+  if (focused) base.statuses.add(focused.finding.result.status);
+  return { base, focus };
 }
 
 function toggle<T>(set: ReadonlySet<T>, value: T): Set<T> {
@@ -53,25 +58,26 @@ export function Findings({ params }: { params: URLSearchParams }) {
   const running = useApp((s) => s.audit.running);
   const index = useMemo(() => (report ? indexFindings(report) : []), [report]);
   const paramKey = params.toString();
-  const [base, setBase] = useState(() => filterFromParams(params));
+  const [base, setBase] = useState(() => filterFromParams(params, index).base);
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query);
   const [collapsed, setCollapsed] = useState<ReadonlySet<Category>>(new Set());
   const [selectedId, setSelectedId] = useState<string | null>(params.get('focus'));
   const [activeIndex, setActiveIndex] = useState(0);
-  const [detailOpen, setDetailOpen] = useState(false);
+  const [detailOpen, setDetailOpen] = useState(() => params.get('focus') !== null);
   const narrow = useNarrow();
   const searchRef = useRef<HTMLInputElement>(null);
   const listWrapRef = useRef<HTMLDivElement>(null);
   const detailHeadingRef = useRef<HTMLHeadingElement>(null);
 
-  // A new link (from the overview) resets the filters to what it asks for.
+  // A new link (from the overview) resets the filters to what it asks for. The first render already did (the initial
+  // state): doing it again in an effect filtered and grouped every finding twice before the first paint.
+  const appliedKey = useRef(paramKey);
   useEffect(() => {
-    const next = filterFromParams(new URLSearchParams(paramKey));
-    const focus = new URLSearchParams(paramKey).get('focus');
+    if (appliedKey.current === paramKey) return;
+    appliedKey.current = paramKey;
+    const { base: next, focus } = filterFromParams(new URLSearchParams(paramKey), index);
     if (focus) {
-      const item = index.find((i) => i.finding.id === focus);
-      if (item) next.statuses.add(item.finding.result.status);
       setSelectedId(focus);
       setDetailOpen(true);
     }

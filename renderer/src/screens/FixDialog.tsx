@@ -1,21 +1,37 @@
 import { CheckCircle2, CircleX, KeyRound, RotateCw, ShieldCheck, TriangleAlert, X } from 'lucide-react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FixPlan, FixRecord, FixStep } from '../../../shared/fix';
+import { fixParams } from '../../../shared/fix-params';
+import type { JsonValue } from '../../../shared/json';
 import { Banner } from '../components/Banner';
 import { DiffView } from '../components/DiffView';
 import { STEP_LABEL, StepList } from '../components/StepList';
+import { initialInputs, type ParamInput, readInputs } from '../lib/fix-param-values';
 import { type Guidance, thrownGuidance } from '../lib/guidance';
 import { asSentence } from '../lib/format';
 import { useStore } from '../state/hooks';
+import { FixParamsForm } from './fix/FixParamsForm';
+
+/** Changed parameters are planned again this long after the last keystroke. */
+const REPLAN_DELAY_MS = 400;
 
 interface FixDialogProps {
   checkId: string;
   target: string | null;
   title: string;
+  /** The finding's fix: which one, and the parameters the finding gives it. */
+  fix: { id: string; params: Record<string, JsonValue> } | null;
   onClose: () => void;
 }
 
-type Phase = { kind: 'planning' } | { kind: 'preview'; plan: FixPlan } | { kind: 'applying'; plan: FixPlan; steps: FixStep[] } | { kind: 'done'; record: FixRecord } | { kind: 'error'; guidance: Guidance; plan: FixPlan | null };
+/**
+ * preview: the plan for the parameters as they are (null when it cannot be made: `error` says why); stale while
+ * changed parameters are planned again, or cannot be yet. Only a plan that is neither can be applied.
+ */
+type Phase =
+  | { kind: 'planning' }
+  | { kind: 'preview'; plan: FixPlan | null; error: Guidance | null; stale: boolean }
+  | { kind: 'applying'; plan: FixPlan; steps: FixStep[] } | { kind: 'done'; record: FixRecord } | { kind: 'error'; guidance: Guidance; plan: FixPlan | null };
 
 function verificationText(plan: FixPlan): string {
   const v = plan.verification;
@@ -34,24 +50,46 @@ const OUTCOME: Record<FixRecord['outcome'], { title: string; good: boolean }> = 
 };
 
 /** Preview → apply (live steps) → outcome, for one finding's fix, in a modal dialog that keeps focus inside. */
-export function FixDialog({ checkId, target, title, onClose }: FixDialogProps) {
+export function FixDialog({ checkId, target, title, fix, onClose }: FixDialogProps) {
   const store = useStore();
   const dialog = useRef<HTMLDialogElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const [phase, setPhase] = useState<Phase>({ kind: 'planning' });
   const busy = phase.kind === 'applying' || phase.kind === 'planning';
+  const params = useMemo(() => (fix ? fixParams(fix.id) : []), [fix]);
+  const [inputs, setInputs] = useState<Record<string, ParamInput>>(() => initialInputs(params, fix?.params ?? {}));
+  const { set, errors } = useMemo(() => readInputs(params, inputs), [params, inputs]);
+  // What to plan with; null while a parameter cannot be used as typed.
+  const planKey = set ? JSON.stringify(set) : null;
 
   useEffect(() => {
     dialog.current?.showModal();
+  }, []);
+
+  // The first plan at once, then again whenever the parameters change (debounced); an answer to older parameters
+  // is dropped. Re-plans keep the dialog in its preview, so focus stays in the field being typed in.
+  const planned = useRef(false);
+  useEffect(() => {
+    const markStale = () => setPhase((cur) => (cur.kind === 'preview' ? { ...cur, stale: true } : cur.kind === 'planning' && planKey === null ? { kind: 'preview', plan: null, error: null, stale: true } : cur));
+    markStale();
+    if (planKey === null) return;
     let live = true;
-    store.client
-      .call('fix.plan', { checkId, ...(target !== null && { target }) })
-      .then((plan) => live && setPhase({ kind: 'preview', plan }))
-      .catch((e: unknown) => live && setPhase({ kind: 'error', plan: null, guidance: thrownGuidance(e, 'plan the fix', store.client.kind) }));
+    const overrides = JSON.parse(planKey) as Record<string, JsonValue>;
+    const timer = setTimeout(
+      () => {
+        store.client
+          .call('fix.plan', { checkId, ...(target !== null && { target }), ...(params.length > 0 && { set: overrides }) })
+          .then((plan) => live && setPhase({ kind: 'preview', plan, error: null, stale: false }))
+          .catch((e: unknown) => live && setPhase({ kind: 'preview', plan: null, error: thrownGuidance(e, 'plan the fix', store.client.kind), stale: false }));
+      },
+      planned.current ? REPLAN_DELAY_MS : 0,
+    );
+    planned.current = true;
     return () => {
       live = false;
+      clearTimeout(timer);
     };
-  }, [store, checkId, target]);
+  }, [store, checkId, target, params, planKey]);
 
   // Each new phase is announced by its heading: focus moves there (the dialog's content changed under the user).
   useEffect(() => {
@@ -107,7 +145,16 @@ export function FixDialog({ checkId, target, title, onClose }: FixDialogProps) {
           </p>
         )}
         {phase.kind === 'error' && <Banner guidance={phase.guidance} />}
-        {phase.kind === 'preview' && <PlanPreview plan={phase.plan} />}
+        {phase.kind === 'preview' && params.length > 0 && (
+          <FixParamsForm params={params} inputs={inputs} errors={errors} onChange={(key, value) => setInputs((cur) => ({ ...cur, [key]: value }))} disabled={false} />
+        )}
+        {phase.kind === 'preview' && phase.stale && (
+          <p className="notice" role="status">
+            {planKey === null ? 'Correct the parameters marked above: the preview below is for the previous ones and cannot be applied.' : 'Planning again with these parameters…'}
+          </p>
+        )}
+        {phase.kind === 'preview' && phase.error && <PlanError guidance={phase.error} />}
+        {phase.kind === 'preview' && phase.plan && <PlanPreview plan={phase.plan} />}
         {phase.kind === 'applying' && <Applying plan={phase.plan} steps={phase.steps} />}
         {phase.kind === 'done' && <Outcome record={phase.record} />}
       </div>
@@ -117,8 +164,8 @@ export function FixDialog({ checkId, target, title, onClose }: FixDialogProps) {
             <button type="button" className="button" onClick={close}>
               Cancel
             </button>
-            <button type="button" className="button primary" onClick={() => void apply(phase.plan)}>
-              {phase.plan.elevation.needed ? <KeyRound aria-hidden="true" /> : <ShieldCheck aria-hidden="true" />} Apply fix
+            <button type="button" className="button primary" onClick={() => phase.plan && void apply(phase.plan)} disabled={!phase.plan || phase.stale || phase.error !== null}>
+              {phase.plan?.elevation.needed ? <KeyRound aria-hidden="true" /> : <ShieldCheck aria-hidden="true" />} Apply fix
             </button>
           </>
         )}
@@ -132,6 +179,19 @@ export function FixDialog({ checkId, target, title, onClose }: FixDialogProps) {
   );
 }
 
+
+/** Why no plan can be made with these parameters: the planner's own words, in full, where the parameters are. */
+function PlanError({ guidance }: { guidance: Guidance }) {
+  return (
+    <div className="plan-error" role="alert" data-testid="fix-plan-error">
+      <CircleX aria-hidden="true" />
+      <div>
+        <strong>{guidance.title}</strong>
+        <p>{guidance.detail}</p>
+      </div>
+    </div>
+  );
+}
 
 function PlanPreview({ plan }: { plan: FixPlan }) {
   return (

@@ -4,7 +4,9 @@ import type { CollectorRun } from '../../../shared/facts';
 import type { Report } from '../../../shared/report';
 import { ApiCallError, type ApiClient, yieldToPage } from '../api/client';
 import type { ConnectionState } from '../api/http-transport';
+import { indexFindingsInTasks } from '../lib/findings-model';
 import { apiErrorGuidance, type Guidance } from '../lib/guidance';
+import { loadLastReport } from './load-report';
 
 export interface AuditState {
   running: boolean;
@@ -69,7 +71,7 @@ export class AppStore {
       const [info, settings, report, disk] = await Promise.all([
         this.client.call('app.info', {}),
         this.client.call('settings.get', {}),
-        this.client.call('report.last', {}),
+        this.readReport(),
         this.client.call('disk.summary', {}),
       ]);
       // Rendering ten thousand findings is the next big piece of work: a task of its own.
@@ -89,6 +91,7 @@ export class AppStore {
     this.set({ error: null, audit: { ...IDLE_AUDIT, running: true } });
     try {
       const report = await this.client.call('audit.run', {});
+      await indexFindingsInTasks(report, yieldToPage);
       const disk = await this.client.call('disk.summary', {});
       this.set({ report, disk, audit: { ...this.state.audit, running: false, evaluating: false } });
     } catch (error) {
@@ -126,11 +129,18 @@ export class AppStore {
 
   async refresh(): Promise<void> {
     try {
-      const [report, disk] = await Promise.all([this.client.call('report.last', {}), this.client.call('disk.summary', {})]);
+      const [report, disk] = await Promise.all([this.readReport(), this.client.call('disk.summary', {})]);
       this.set({ report, disk, error: null, audit: { ...this.state.audit, running: false, evaluating: false } });
     } catch (error) {
       this.fail(error);
     }
+  }
+
+  /** The last report, read in pages and indexed a chunk per task: the screens that show it find its index ready. */
+  private async readReport(): Promise<Report | null> {
+    const report = await loadLastReport(this.client);
+    if (report) await indexFindingsInTasks(report, yieldToPage);
+    return report;
   }
 
   /** Saves settings; resolves to an error message for the form, or null when saved. */
