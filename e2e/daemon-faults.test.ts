@@ -15,6 +15,7 @@ import { callApi, lastReport } from './support/api';
 import { axeViolations, screenshot } from './support/artifacts';
 import { launchChromium } from './support/browser';
 import { type EventStream, openEvents } from './support/events';
+import { listedRemovals } from './support/prune-grid';
 import { type Served, startServe } from './support/serve';
 
 /** No log rotation: daemon.log-rotation fails, and its fix edits this file and restarts the daemon. */
@@ -234,11 +235,7 @@ describe('the daemon fails mid-fix and mid-prune, in the app, against a real doc
     await page.getByRole('button', { name: 'Preview' }).click();
     const plan = page.getByTestId('prune-plan');
     await plan.waitFor({ timeout: 90_000 });
-    return plan
-      .locator('table')
-      .first()
-      .locator('tbody tr')
-      .evaluateAll((trs) => trs.map((tr) => ({ id: tr.getAttribute('data-object-id') ?? '', name: tr.querySelector('th')?.textContent ?? '' })));
+    return listedRemovals(page);
   }
 
   /**
@@ -296,7 +293,7 @@ describe('the daemon fails mid-fix and mid-prune, in the app, against a real doc
     await createJunk('junk', 30, 10);
     await page.goto(`${served.origin}/#/disk`);
     await page.locator('.usage-table').waitFor({ timeout: 60_000 });
-    await page.getByLabel('Volumes').selectOption('all');
+    await page.getByLabel('Volumes', { exact: true }).selectOption('all');
     const rows = await preview();
     assert.ok(rows.filter((r) => r.name.startsWith('junk-')).length === 40, `the plan takes the 40 junk objects: ${rows.length} rows`);
 

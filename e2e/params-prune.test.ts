@@ -14,6 +14,7 @@ import { dockhand } from '../test/support/cli';
 import { importBusybox, type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
 import { axeViolations, screenshot } from './support/artifacts';
 import { launchChromium } from './support/browser';
+import { listedRemovals } from './support/prune-grid';
 import { type Served, startServe } from './support/serve';
 
 /** No log rotation: daemon.log-rotation fails, and its fix takes max-size and max-file. */
@@ -34,21 +35,6 @@ async function axeBothThemes(page: Page, name: string, options: { fullPage?: boo
     assert.deepEqual(await axeViolations(page), [], `${name} (${scheme})`);
   }
   await page.emulateMedia({ colorScheme: 'light' });
-}
-
-/** The object ids the preview's removal grid lists, scrolled through from top to bottom (it only renders what is in view). */
-async function listedRemovals(page: Page): Promise<string[]> {
-  return page.getByTestId('prune-remove').evaluate(async (grid) => {
-    const seen = new Map<number, string>();
-    grid.scrollTop = 0;
-    for (;;) {
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      for (const row of grid.querySelectorAll<HTMLElement>('[role="row"][data-object-id]')) seen.set(Number(row.getAttribute('aria-rowindex')), row.dataset.objectId!);
-      if (grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 1) break;
-      grid.scrollTop += grid.clientHeight / 2;
-    }
-    return [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([, id]) => id);
-  });
 }
 
 /** The preview heading once it reads `expected` and is not being planned again. */
@@ -173,7 +159,7 @@ describe('fix parameters and prune options in the app, against a real dockerd', 
     assert.equal(cli.code, 0, cli.stderr);
     const cliPlan = JSON.parse(cli.stdout) as PrunePlan;
     assert.deepEqual(new Set(cliPlan.remove.map((r) => r.name)), new Set(['dev-1', 'dev-2', 'vol-a']));
-    assert.deepEqual(await listedRemovals(page), cliPlan.remove.map((r) => r.id), 'exactly the CLI plan, in its order');
+    assert.deepEqual((await listedRemovals(page)).map((r) => r.id), cliPlan.remove.map((r) => r.id), 'exactly the CLI plan, in its order');
     const kept = await page.getByTestId('prune-keep').innerText();
     assert.match(kept, /dev-keep[\s\S]*protected[\s\S]*labelled team\.keep=true/);
     assert.match(kept, /prod-1[\s\S]*filtered[\s\S]*label=env=dev/);

@@ -58,7 +58,7 @@ async function start(daemonJson: object, env: Record<string, string> = {}): Prom
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   try {
-    return runningDockerd({ daemonJson });
+    return await runningDockerd({ daemonJson });
   } finally {
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
