@@ -259,7 +259,7 @@ describe('the daemon fails mid-fix and mid-prune, in the app, against a real doc
         .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-object-id') ?? '', `${tr.getAttribute('data-status')}: ${tr.lastElementChild?.textContent ?? ''}`] as [string, string])),
     );
     const removed = rows.filter((r) => !fates.has(r.id)).map((r) => r.name);
-    const maybe = rows.filter((r) => /may or may not be gone/.test(fates.get(r.id) ?? '')).map((r) => r.name);
+    const maybe = rows.filter((r) => /^unconfirmed: .*may or may not be gone/.test(fates.get(r.id) ?? '')).map((r) => r.name);
     const kept = rows.filter((r) => fates.has(r.id) && !maybe.includes(r.name)).map((r) => r.name);
     const banner = result.getByRole('alert');
     const text = await banner.innerText();

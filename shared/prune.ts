@@ -143,7 +143,11 @@ export const EngineDiskTotalsSchema = z.object({
 });
 export type EngineDiskTotals = z.infer<typeof EngineDiskTotalsSchema>;
 
-export const PruneObjectStatusSchema = z.enum(['removed', 'skipped', 'failed', 'not-attempted']);
+/**
+ * unconfirmed: the daemon was asked to remove the object and never answered, so it may or may not be gone (a hung
+ * daemon can carry the removal out once it runs again); counted apart from what is surely still there.
+ */
+export const PruneObjectStatusSchema = z.enum(['removed', 'skipped', 'failed', 'unconfirmed', 'not-attempted']);
 export type PruneObjectStatus = z.infer<typeof PruneObjectStatusSchema>;
 
 export const PruneOutcomeSchema = z.object({
@@ -156,12 +160,6 @@ export const PruneOutcomeSchema = z.object({
   predicted: z.number(),
 });
 export type PruneOutcome = z.infer<typeof PruneOutcomeSchema>;
-
-/**
- * In a failed outcome's reason: the daemon was asked to remove the object and never answered, so it may be gone (a
- * hung daemon can carry the removal out once it runs again). The UI counts these apart from what is surely still there.
- */
-export const MAYBE_REMOVED = 'it may or may not be gone';
 
 export const PruneProgressSchema = z.object({
   planId: z.string(),
@@ -184,7 +182,7 @@ export const PruneResultSchema = z.object({
   complete: z.boolean(),
   error: z.string().nullable(),
   outcomes: z.array(PruneOutcomeSchema),
-  counts: z.object({ removed: z.number().int(), skipped: z.number().int(), failed: z.number().int(), notAttempted: z.number().int() }),
+  counts: z.object({ removed: z.number().int(), skipped: z.number().int(), failed: z.number().int(), unconfirmed: z.number().int(), notAttempted: z.number().int() }),
   /** What the plan predicted for the objects actually removed, and for the whole plan. */
   predicted: z.object({ removed: z.number(), plan: z.number() }),
   freed: z.object({

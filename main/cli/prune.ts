@@ -108,7 +108,7 @@ export function registerPruneCommands(program: Command): void {
         return applyPlan(api, plan, { timeoutMs: opts.timeout, onProgress: progressPrinter(opts.quiet) });
       });
       await emit(opts.format === 'json' ? jsonText(result, opts.output, opts.pretty) : renderResultText(result), opts.output);
-      process.exitCode = result.complete && result.counts.failed === 0 ? EXIT.ok : EXIT.incomplete;
+      process.exitCode = result.complete && result.counts.failed === 0 && result.counts.unconfirmed === 0 ? EXIT.ok : EXIT.incomplete;
     });
 
   prune

@@ -1,4 +1,4 @@
-import { type EngineDiskTotals, MAYBE_REMOVED, type PlannedRemoval, type PruneOutcome, type PruneProgress, type PrunePlan, type PruneResult } from '../../shared/prune';
+import { type EngineDiskTotals, type PlannedRemoval, type PruneOutcome, type PruneProgress, type PrunePlan, type PruneResult } from '../../shared/prune';
 import { type EngineApi, EngineApiError } from '../collect/engine-api';
 import { arr, obj, type Raw, str, stringMap, strings } from '../collect/raw';
 import { apiVersionNumber, isProtected } from './filters';
@@ -75,8 +75,9 @@ export async function applyPlan(api: EngineApi, plan: PrunePlan, options: ApplyO
           fatal = error;
           // A removal the daemon received but never answered may still have happened (a hung daemon may carry it out
           // once it runs again): say so rather than claim it is still there.
-          const fate = asked ? `while removing it: ${MAYBE_REMOVED} (preview again to see)` : 'before it was removed: it is still there';
-          outcome = { ...base(item), status: 'failed', reason: `the daemon stopped answering ${fate} — ${error.message}` };
+          outcome = asked
+            ? { ...base(item), status: 'unconfirmed', reason: `the daemon stopped answering while removing it: it may or may not be gone (preview again to see) — ${error.message}` }
+            : { ...base(item), status: 'failed', reason: `the daemon stopped answering before it was removed: it is still there — ${error.message}` };
         } else {
           outcome = { ...base(item), status: 'failed', reason: error instanceof Error ? error.message : String(error) };
         }
@@ -107,7 +108,7 @@ export async function applyPlan(api: EngineApi, plan: PrunePlan, options: ApplyO
     complete: fatal === null,
     error: fatal ? fatal.message : null,
     outcomes,
-    counts: { removed: count('removed'), skipped: count('skipped'), failed: count('failed'), notAttempted: count('not-attempted') },
+    counts: { removed: count('removed'), skipped: count('skipped'), failed: count('failed'), unconfirmed: count('unconfirmed'), notAttempted: count('not-attempted') },
     predicted: { removed: bytesSoFar, plan: plan.predicted.total - plan.predicted.byType.containerLogs },
     freed: {
       before,

@@ -219,7 +219,7 @@ describe('a daemon that dies mid-prune', () => {
       assert.match(result.error!, /connection refused|does not exist|closed/);
       assert.equal(result.freed.after, null);
       assert.equal(result.freed.engineBytes, null);
-      assert.deepEqual(result.counts, { removed: 2, skipped: 0, failed: 1, notAttempted: 2 });
+      assert.deepEqual(result.counts, { removed: 2, skipped: 0, failed: 1, unconfirmed: 0, notAttempted: 2 });
       PruneResultSchema.parse(result);
     } finally {
       api.close();

@@ -69,7 +69,7 @@ export function renderProgressLine(e: PruneProgress): string {
 export function renderResultText(result: PruneResult): string {
   const out: string[] = [];
   const c = result.counts;
-  out.push(`${result.complete ? 'Prune done' : 'Prune INCOMPLETE'} (${result.finishedAt}, plan ${result.planId}): ${groupDigits(c.removed)} removed, ${groupDigits(c.skipped)} skipped, ${groupDigits(c.failed)} failed, ${groupDigits(c.notAttempted)} not attempted`);
+  out.push(`${result.complete ? 'Prune done' : 'Prune INCOMPLETE'} (${result.finishedAt}, plan ${result.planId}): ${groupDigits(c.removed)} removed, ${groupDigits(c.skipped)} skipped, ${groupDigits(c.failed)} failed, ${groupDigits(c.unconfirmed)} unconfirmed, ${groupDigits(c.notAttempted)} not attempted`);
   if (result.error) out.push(`  the daemon failed part-way: ${result.error}`);
   for (const o of result.outcomes.filter((x) => x.status !== 'removed')) out.push(`  ${o.status}: ${o.type} ${shortId(o.type, o.id)} ${o.name ?? ''} — ${o.reason ?? ''}`);
   const f = result.freed;

@@ -46,7 +46,7 @@ function stopped(error: string, statuses: [PruneOutcome['status'], string | null
     complete: false,
     error,
     outcomes,
-    counts: { removed: count('removed'), skipped: count('skipped'), failed: count('failed'), notAttempted: count('not-attempted') },
+    counts: { removed: count('removed'), skipped: count('skipped'), failed: count('failed'), unconfirmed: count('unconfirmed'), notAttempted: count('not-attempted') },
     predicted: { removed: count('removed') * 1024 * 1024, plan: outcomes.length * 1024 * 1024 },
     freed: { before: null as never, after: null, engineBytes, containerLogs: 0 },
   };
@@ -76,7 +76,7 @@ test('a prune stopped by a hung daemon: the removal under way may or may not be 
   const g = partialPruneGuidance(
     stopped('the Docker daemon at unix:///x.sock (DELETE /containers/c1) did not answer within 6 s', [
       ['removed', null],
-      ['failed', 'the daemon stopped answering while removing it: it may or may not be gone (preview again to see) — did not answer'],
+      ['unconfirmed', 'the daemon stopped answering while removing it: it may or may not be gone (preview again to see) — did not answer'],
       ['not-attempted', 'x'],
     ]),
   );

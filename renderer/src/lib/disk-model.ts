@@ -1,6 +1,6 @@
 import type { DiskUsage, PruneForm } from '../../../shared/api';
 import { formatBytes, groupDigits } from '../../../shared/format';
-import { type BytesByType, type DiskReport, MAYBE_REMOVED, type PruneObjectStatus, type PruneObjectType, type PrunePlan, type PruneResult } from '../../../shared/prune';
+import { type BytesByType, type DiskReport, type PruneObjectStatus, type PruneObjectType, type PrunePlan, type PruneResult } from '../../../shared/prune';
 import { DEFAULT_PROTECT_LABEL } from '../../../shared/prune-input';
 import type { Guidance } from './guidance';
 
@@ -75,7 +75,7 @@ export function freedBytes(result: PruneResult): number {
 export function partialPruneGuidance(result: PruneResult): Guidance {
   const total = result.outcomes.length;
   const removed = result.counts.removed;
-  const maybe = result.outcomes.filter((o) => o.status === 'failed' && o.reason?.includes(MAYBE_REMOVED)).length;
+  const maybe = result.counts.unconfirmed;
   const left = total - removed - maybe;
   const hung = /did not answer|in time|timed? ?out/i.test(result.error ?? '');
   const objects = (n: number) => `${groupDigits(n)} object${n === 1 ? '' : 's'}`;
@@ -99,7 +99,7 @@ export function partialPruneGuidance(result: PruneResult): Guidance {
   };
 }
 
-export const STATUS_LABEL: Record<PruneObjectStatus, string> = { removed: 'Removed', skipped: 'Skipped', failed: 'Failed', 'not-attempted': 'Not attempted' };
+export const STATUS_LABEL: Record<PruneObjectStatus, string> = { removed: 'Removed', skipped: 'Skipped', failed: 'Failed', unconfirmed: 'Unconfirmed', 'not-attempted': 'Not attempted' };
 
 export function shortId(id: string): string {
   const bare = id.replace(/^sha256:/, '');

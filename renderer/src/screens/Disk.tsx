@@ -247,6 +247,7 @@ function ResultView({ result, headingRef }: { result: PruneResult; headingRef: R
         Removed {groupDigits(result.counts.removed)} object{result.counts.removed === 1 ? '' : 's'}
         {result.counts.skipped > 0 && `, skipped ${groupDigits(result.counts.skipped)}`}
         {result.counts.failed > 0 && `, ${groupDigits(result.counts.failed)} failed`}
+        {result.counts.unconfirmed > 0 && `, ${groupDigits(result.counts.unconfirmed)} unconfirmed`}
         {result.counts.notAttempted > 0 && `, ${groupDigits(result.counts.notAttempted)} not attempted`}. The plan predicted {formatBytes(result.predicted.plan)}; the Engine&apos;s own accounting
         {result.freed.engineBytes === null ? ' could not be read, so this is the prediction for what was removed' : ' measured the rest'}
         {result.freed.containerLogs > 0 && `, plus ${formatBytes(result.freed.containerLogs)} of container logs`}.
