@@ -74,7 +74,7 @@ describe('dockhand disk and prune (the commands)', () => {
     const r = await dockhand(['prune', 'apply', '--yes', '--host', daemon.host, '--networks']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Networks: remove 1/m);
-    assert.match(r.stdout, /^Prune done \(.*\): 1 removed, 0 skipped, 0 failed, 0 not attempted$/m);
+    assert.match(r.stdout, /^Prune done \(.*\): 1 removed, 0 skipped, 0 failed, 0 unconfirmed, 0 not attempted$/m);
     assert.match(r.stdout, /^Freed 0 B \(Engine disk usage/m);
   });
 
