@@ -13,7 +13,7 @@ import { importBusybox, pidIn, ping, type PrivateDockerd, runningDockerd } from 
 import { processAlive } from '../main/util/process';
 import { callApi, lastReport } from './support/api';
 import { axeViolations, screenshot } from './support/artifacts';
-import { launchChromium } from './support/browser';
+import { openApp, openFixDialog } from './support/app-page';
 import { type EventStream, openEvents } from './support/events';
 import { listedRemovals } from './support/prune-grid';
 import { type Served, startServe } from './support/serve';
@@ -66,13 +66,9 @@ describe('the daemon fails mid-fix and mid-prune, in the app, against a real doc
     const recordFile = path.join(daemon.dir, 'gated-controller.json');
     await fs.writeFile(recordFile, JSON.stringify(record));
     served = await startServe(['-H', daemon.host], { env: { DOCKHAND_DAEMON_CONTROLLER: `process:${recordFile}`, DOCKHAND_STATE_DIR: path.join(daemon.dir, 'state') } });
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-    await page.goto(served.url);
-    await page.getByRole('heading', { name: 'Score' }).waitFor({ timeout: 90_000 });
-    events = await openEvents(served, await context.cookies());
+    const app = await openApp(served.url);
+    ({ browser, page } = app);
+    events = await openEvents(served, await app.context.cookies());
   });
   after(async () => {
     const pid = pidIn(daemon?.pidfile ?? '');
@@ -93,13 +89,7 @@ describe('the daemon fails mid-fix and mid-prune, in the app, against a real doc
 
   /** The Fix dialog of daemon.log-rotation, at its preview. */
   async function openLogRotationFix(): Promise<Locator> {
-    await page.goto(`${served.origin}/#/findings`);
-    await page.getByLabel('Search findings').fill('daemon.log-rotation');
-    await page.locator('[role="treeitem"][data-finding-id="daemon.log-rotation"]').click();
-    await page.getByTestId('finding-detail').getByRole('button', { name: 'Fix…' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByTestId('fix-preview').waitFor({ timeout: 60_000 });
-    return dialog;
+    return (await openFixDialog(page, served.origin, 'daemon.log-rotation')).dialog;
   }
 
   /** Waits for the dialog's outcome: a heading and a verdict, with no spinner left anywhere in it. */

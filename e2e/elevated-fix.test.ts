@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
 import { installRootSudo, NOBODY, type RootSudo } from '../test/support/elevation';
 import { axeViolations, screenshot } from './support/artifacts';
-import { launchChromium } from './support/browser';
+import { openApp, openFixDialog } from './support/app-page';
 import { type Served, startServe } from './support/serve';
 
 /** Root's file (nobody can read, not write it), without live-restore: daemon.live-restore fails and needs root to fix. */
@@ -46,12 +46,7 @@ describe('a fix that needs root, applied and undone from the app by an ordinary 
       user: NOBODY,
       env: { PATH: `${sudo.dir}:${process.env.PATH}`, HOME: '/nonexistent', DOCKHAND_STATE_DIR: path.join(userDir, 'state'), DOCKHAND_DAEMON_CONTROLLER: `process:${gated}` },
     });
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-    await page.goto(served.url);
-    await page.getByRole('heading', { name: 'Score' }).waitFor({ timeout: 90_000 });
+    ({ browser, page } = await openApp(served.url));
   });
   after(async () => {
     await browser?.close();
@@ -62,13 +57,7 @@ describe('a fix that needs root, applied and undone from the app by an ordinary 
   });
 
   test('the preview says a password is needed; Apply shows the helper\'s steps while it works; the fix lands as root', async () => {
-    await page.goto(`${served.origin}/#/findings`);
-    await page.getByLabel('Search findings').fill('daemon.live-restore');
-    await page.locator('[role="treeitem"][data-finding-id="daemon.live-restore"]').click();
-    await page.getByTestId('finding-detail').getByRole('button', { name: 'Fix…' }).click();
-    const dialog = page.getByRole('dialog');
-    const preview = dialog.getByTestId('fix-preview');
-    await preview.waitFor({ timeout: 60_000 });
+    const { dialog, preview } = await openFixDialog(page, served.origin, 'daemon.live-restore');
     assert.match(await preview.innerText(), /Needs administrator rights \(.*daemon\.json is not writable by you\)/);
     await screenshot(page, 'fix-elevated-preview-light');
     assert.deepEqual(await axeViolations(page), [], 'elevated fix preview');

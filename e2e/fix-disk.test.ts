@@ -10,7 +10,7 @@ import { dockhand } from '../test/support/cli';
 import { importBusybox, type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
 import { lastReport } from './support/api';
 import { axeViolations, screenshot } from './support/artifacts';
-import { launchChromium } from './support/browser';
+import { openApp } from './support/app-page';
 import { type Served, startServe } from './support/serve';
 
 /** No log rotation: daemon.log-rotation fails, and its fix edits this file and restarts the daemon. */
@@ -64,12 +64,7 @@ describe('fix, history and disk in the app, against a real dockerd', () => {
     await daemon.docker(['volume', 'create', 'data']);
     state = path.join(daemon.dir, 'state');
     served = await startServe(['-H', daemon.host], { env: { DOCKHAND_DAEMON_CONTROLLER: `process:${await daemon.controllerRecord()}`, DOCKHAND_STATE_DIR: state } });
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-    await page.goto(served.url);
-    await page.getByRole('heading', { name: 'Score' }).waitFor({ timeout: 90_000 });
+    ({ browser, context, page } = await openApp(served.url));
   });
   after(async () => {
     await browser?.close();

@@ -13,7 +13,7 @@ import { mapLimit } from '../main/util/timeout';
 import { dockhand } from '../test/support/cli';
 import { importBusybox, type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
 import { axeViolations, screenshot } from './support/artifacts';
-import { launchChromium } from './support/browser';
+import { openApp, openFixDialog } from './support/app-page';
 import { listedRemovals } from './support/prune-grid';
 import { type Served, startServe } from './support/serve';
 
@@ -77,12 +77,7 @@ describe('fix parameters and prune options in the app, against a real dockerd', 
       },
     );
     served = await startServe(['-H', daemon.host], { env: { DOCKHAND_DAEMON_CONTROLLER: `process:${await daemon.controllerRecord()}`, DOCKHAND_STATE_DIR: path.join(daemon.dir, 'state') } });
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-    await page.goto(served.url);
-    await page.getByRole('heading', { name: 'Score' }).waitFor({ timeout: 90_000 });
+    ({ browser, context, page } = await openApp(served.url, { width: 1280, height: 800 }));
   });
   after(async () => {
     await browser?.close();
@@ -91,13 +86,7 @@ describe('fix parameters and prune options in the app, against a real dockerd', 
   });
 
   test('fix: the parameters show their defaults; a bad one is explained and blocks Apply; a changed one re-plans the diff, and Apply writes it', async () => {
-    await page.goto(`${served.origin}/#/findings`);
-    await page.getByLabel('Search findings').fill('daemon.log-rotation');
-    await page.locator('[role="treeitem"][data-finding-id="daemon.log-rotation"]').click();
-    await page.getByTestId('finding-detail').getByRole('button', { name: 'Fix…' }).click();
-    const dialog = page.getByRole('dialog');
-    const preview = dialog.getByTestId('fix-preview');
-    await preview.waitFor({ timeout: 60_000 });
+    const { dialog, preview } = await openFixDialog(page, served.origin, 'daemon.log-rotation');
     const maxSize = dialog.getByLabel(/Largest log file/);
     const maxFile = dialog.getByLabel(/Files kept per container/);
     assert.equal(await maxSize.inputValue(), '10m', 'the value the finding gives');

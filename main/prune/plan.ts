@@ -1,6 +1,6 @@
 import { formatBytes } from '../../shared/format';
 import { PRUNE_PLAN_VERSION } from '../../shared/constants';
-import { DEFAULT_PROTECT_LABEL } from '../../shared/prune-input';
+import { DEFAULT_PROTECT_LABEL, DEFAULT_PRUNE_OPTIONS } from '../../shared/prune-input';
 import type { KeepReason, KeptObject, PlannedRemoval, PruneObjectType, PruneOptions, PrunePlan } from '../../shared/prune';
 import { describeLabelFilter, engineMajor, failedLabelFilter, isAnonymousVolume, isProtected, untilCutoff } from './filters';
 import { attributeFreedBytes, indexLayers } from './layers';
@@ -17,18 +17,7 @@ export { DEFAULT_PROTECT_LABEL };
 
 /** With no type chosen, a plan covers what `docker system prune -a` removes: never volumes. */
 export function defaultPruneOptions(overrides: Partial<PruneOptions> = {}): PruneOptions {
-  return {
-    containers: true,
-    images: 'unused',
-    volumes: 'none',
-    volumeNames: [],
-    buildCache: true,
-    networks: true,
-    until: null,
-    labelFilters: [],
-    protectLabel: DEFAULT_PROTECT_LABEL,
-    ...overrides,
-  };
+  return { ...DEFAULT_PRUNE_OPTIONS, volumeNames: [], labelFilters: [], ...overrides };
 }
 
 export interface PlanContext {

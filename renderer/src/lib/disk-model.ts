@@ -1,7 +1,6 @@
-import type { DiskUsage, PruneForm } from '../../../shared/api';
+import type { DiskUsage } from '../../../shared/api';
 import { formatBytes, groupDigits } from '../../../shared/format';
 import { type BytesByType, type DiskReport, type PruneObjectStatus, type PruneObjectType, type PrunePlan, type PruneResult } from '../../../shared/prune';
-import { DEFAULT_PROTECT_LABEL } from '../../../shared/prune-input';
 import type { Guidance } from './guidance';
 
 export const ROW_LABEL: Record<DiskReport['rows'][number]['type'], string> = {
@@ -52,19 +51,6 @@ export function usageRows(usage: DiskUsage): UsageRow[] {
     };
   });
 }
-
-/** What `dockhand prune plan` does without options: `docker system prune -a`, never volumes, the protection label honoured. */
-export const DEFAULT_FORM: PruneForm = {
-  until: null,
-  containers: true,
-  images: 'unused',
-  volumes: 'none',
-  volumeNames: [],
-  buildCache: true,
-  networks: true,
-  labelFilters: [],
-  protectLabel: DEFAULT_PROTECT_LABEL,
-};
 
 /** Bytes the prune freed, as the Engine's own accounting says (plus the removed containers' log files). */
 export function freedBytes(result: PruneResult): number {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_FORM } from './disk-model';
+import { DEFAULT_PRUNE_OPTIONS } from '../../../shared/prune-input';
 import { DEFAULT_DRAFT, readPruneDraft } from './prune-draft';
 
 test('the default draft is the default form: what `dockhand prune plan` does without options', () => {
-  assert.deepEqual(readPruneDraft(DEFAULT_DRAFT), { form: DEFAULT_FORM, errors: { labelFilters: new Map() } });
+  assert.deepEqual(readPruneDraft(DEFAULT_DRAFT), { form: DEFAULT_PRUNE_OPTIONS, errors: { labelFilters: new Map() } });
 });
 
 test('volume names, label filters and the protection label become the API form; empty filter rows are ignored', () => {
@@ -20,7 +20,7 @@ test('volume names, label filters and the protection label become the API form; 
     protectLabel: 'team.protect',
   });
   assert.deepEqual(form, {
-    ...DEFAULT_FORM,
+    ...DEFAULT_PRUNE_OPTIONS,
     until: '168h',
     volumeNames: ['pgdata', 'cache'],
     labelFilters: [

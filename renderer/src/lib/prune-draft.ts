@@ -1,6 +1,5 @@
 import type { PruneForm } from '../../../shared/api';
-import { GO_DURATION, LABEL_KEY, PRUNE_INPUT_LIMITS, VOLUME_NAME } from '../../../shared/prune-input';
-import { DEFAULT_FORM } from './disk-model';
+import { DEFAULT_PRUNE_OPTIONS, GO_DURATION, LABEL_KEY, PRUNE_INPUT_LIMITS, VOLUME_NAME } from '../../../shared/prune-input';
 
 /** A label filter as typed: an empty value means "has the label, whatever its value". */
 export interface LabelFilterDraft {
@@ -27,7 +26,7 @@ export interface PruneDraftErrors {
   labelFilters: Map<number, string>;
 }
 
-export const DEFAULT_DRAFT: PruneDraft = { ...DEFAULT_FORM, until: '', volumeNames: '', labelFilters: [], protectLabel: DEFAULT_FORM.protectLabel };
+export const DEFAULT_DRAFT: PruneDraft = { ...DEFAULT_PRUNE_OPTIONS, until: '', volumeNames: '', labelFilters: [], protectLabel: DEFAULT_PRUNE_OPTIONS.protectLabel };
 
 /** Volume names as typed: separated by commas or spaces, each once. */
 export const splitNames = (text: string): string[] => [...new Set(text.split(/[\s,]+/).filter(Boolean))];
