@@ -2,7 +2,7 @@ import type { CheckMeta, Finding, Severity, Status } from '../../shared/finding'
 import { describeSource } from '../../shared/describe-source';
 import type { Report } from '../../shared/report';
 import { formatMs } from '../util/timeout';
-import { referenceTexts, waiverText } from './view';
+import { checkIndex, metaOf, referenceTexts, waiverText } from './view';
 
 export interface TextOptions {
   color: boolean;
@@ -86,8 +86,8 @@ export function renderText(report: Report, options: TextOptions): string {
   out.push(
     `Score ${paint('bold', `${s.score}/100`)} · ${s.byStatus.fail} failed · ${s.byStatus.warn} warnings${bySeverity.length ? ` (by severity: ${bySeverity.join(', ')})` : ''} · ${s.byStatus.pass} passed · ${s.byStatus.skipped} skipped · ${s.byStatus.error} errors${s.waived !== undefined ? ` · ${s.waived} waived` : ''} · ${formatMs(report.durationMs)}`,
   );
-  const checks = new Map(report.checks.map((c) => [c.id, c]));
-  const meta = (f: Finding): CheckMeta => checks.get(f.checkId)!;
+  const checks = checkIndex(report);
+  const meta = (f: Finding): CheckMeta => metaOf(checks, f);
   const problems = report.findings.filter((f) => ['fail', 'warn', 'error', 'info'].includes(f.result.status));
   const rest = report.findings.filter((f) => !problems.includes(f));
   if (problems.length > 0) out.push('', ...problems.map((f) => `${detailed(f, meta(f), paint)}\n`));

@@ -3,27 +3,7 @@ import type { Report } from '../../shared/report';
 
 /** Helpers every renderer shares, so each format says the same thing the same way. */
 
-export function checkIndex(report: Report): Map<string, CheckMeta> {
-  return new Map(report.checks.map((c) => [c.id, c]));
-}
-
-/** The check behind a finding; a finding of a check the report does not list (a hand-edited report) gets a stand-in. */
-export function metaOf(checks: Map<string, CheckMeta>, f: Finding): CheckMeta {
-  return (
-    checks.get(f.checkId) ?? {
-      id: f.checkId,
-      title: f.checkId,
-      category: 'host',
-      severity: f.severity,
-      rationale: '',
-      remediation: '',
-      references: [],
-      cis: null,
-      platforms: [],
-      fixId: null,
-    }
-  );
-}
+export { checkIndex, metaOf } from '../../shared/check-meta';
 
 export function isProblem(f: Finding): boolean {
   return f.result.status === 'fail' || f.result.status === 'warn';

@@ -1,6 +1,7 @@
 import { SEVERITIES } from '../../../shared/constants';
 import type { Category, CheckMeta, Finding, Severity, Status } from '../../../shared/finding';
 import type { Report } from '../../../shared/report';
+import { checkIndex, metaOf } from '../../../shared/check-meta';
 import { CATEGORY_LABEL, STATUS_ORDER } from './labels';
 
 /** A finding with what the list needs precomputed once per report (not once per keystroke). */
@@ -30,19 +31,6 @@ const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Re
 /** Worst first: status, then severity (the report's own order). */
 export const rankOf = (f: Finding): number => STATUS_RANK[f.result.status] * 10 + SEVERITY_RANK[f.severity];
 
-const UNKNOWN_CHECK = (id: string): CheckMeta => ({
-  id,
-  title: id,
-  category: 'host',
-  severity: 'info',
-  rationale: '',
-  remediation: '',
-  references: [],
-  cis: null,
-  platforms: [],
-  fixId: null,
-});
-
 const indexes = new WeakMap<Report, IndexedFinding[]>();
 
 /** The index of a report, built once per report object however many screens ask for it. */
@@ -53,9 +41,9 @@ export function indexFindings(report: Report): IndexedFinding[] {
 }
 
 function indexer(report: Report): (finding: Finding) => IndexedFinding {
-  const checks = new Map(report.checks.map((c) => [c.id, c]));
+  const checks = checkIndex(report);
   return (finding) => {
-    const check = checks.get(finding.checkId) ?? UNKNOWN_CHECK(finding.checkId);
+    const check = metaOf(checks, finding);
     const haystack = [check.title, finding.result.message, finding.id, finding.result.target ?? '', check.cis ? `cis ${check.cis}` : '', finding.result.reason ?? '']
       .join('\n')
       .toLowerCase();
