@@ -4,6 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { installEngines } from './install-engines.mjs';
 
 const APT_PACKAGES = {
   dockerd: 'docker.io',
@@ -56,6 +57,8 @@ function run(cmd, args) {
 }
 
 ensurePrerequisites();
+// Engines 26.1 and 28.5 beside the system's 20.10 (cached under /opt/dockhand-engines): a failure here fails the run.
+for (const [name, dockerd] of Object.entries(installEngines())) console.log(`engine ${name}: ${dockerd}`);
 if (process.getuid?.() !== 0) {
   console.error('The tests start private dockerd instances and must run as root.');
   process.exit(1);
