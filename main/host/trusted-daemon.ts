@@ -37,38 +37,39 @@ const STICKY = 0o1000;
 type Owners = readonly number[];
 
 /**
- * Why a directory chain cannot be trusted to hold `leaf` unchanged, or null when it can: every directory from / down is
- * owned by one of `owners` and writable by nobody else, except a sticky directory (/tmp) whose next component is
- * owned by one of `owners` (the sticky bit keeps others from renaming or removing it). `root` prefixes every lstat (a
- * process's /proc/PID/root for a path in another mount namespace); `leaf` is an absolute path under it.
+ * Why the directory `dir` cannot be trusted to keep what it holds, or null when it can: it and every directory above
+ * it is owned by one of `owners` and writable by nobody else, except a sticky one (/tmp), where others may add names
+ * but not rename or remove what belongs to someone else (the caller checks that what it looks up there is one of
+ * `owners`'). `root` prefixes every lstat: a process's /proc/PID/root for a path in another mount namespace.
  */
-export async function untrustedChain(leaf: string, owners: Owners, root = ''): Promise<string | null> {
-  const parts = leaf.split('/').filter(Boolean);
-  let current = '/';
-  let previous: Stats | null = null;
-  let previousPath = '';
+export async function untrustedChain(dir: string, owners: Owners, root = ''): Promise<string | null> {
+  const parts = dir.split('/').filter(Boolean);
   for (let i = 0; i <= parts.length; i++) {
-    const here = i === 0 ? '/' : path.join(current, parts[i - 1]!);
-    current = here;
+    const here = `/${parts.slice(0, i).join('/')}`;
     let st: Stats;
     try {
       st = await fs.lstat(root + here);
     } catch (error) {
       return `${here} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
     }
-    if (previous && (previous.mode & WRITABLE_BY_OTHERS) !== 0) {
-      // A directory others may write into is safe only when sticky and what we go through next is a trusted owner's.
-      if ((previous.mode & STICKY) === 0) return `${previousPath} is writable by others (mode ${(previous.mode & 0o7777).toString(8)})`;
-      if (!owners.includes(st.uid)) return `${previousPath} is writable by others and ${here} in it belongs to uid ${st.uid}`;
-    }
-    if (i === parts.length) break;
     if (st.isSymbolicLink()) return `${here} is a symbolic link (resolve it first)`;
     if (!st.isDirectory()) return `${here} is not a directory`;
     if (!owners.includes(st.uid)) return `${here} belongs to uid ${st.uid}`;
-    previous = st;
-    previousPath = here;
+    if ((st.mode & WRITABLE_BY_OTHERS) !== 0 && (st.mode & STICKY) === 0) return `${here} is writable by others (mode ${(st.mode & 0o7777).toString(8)})`;
   }
   return null;
+}
+
+/** Why a directory (which may not exist yet: its nearest existing ancestor then) is not `owners`' alone, or null. */
+export async function untrustedDirectory(dir: string, owners: Owners): Promise<string | null> {
+  let existing = path.resolve(dir);
+  for (;;) {
+    const real = await fs.realpath(existing).catch(() => null);
+    if (real) return untrustedChain(real, owners);
+    const parent = path.dirname(existing);
+    if (parent === existing) return `${dir} cannot be resolved`;
+    existing = parent;
+  }
 }
 
 /** Why a file (and the directories above it) cannot be trusted as one of `owners`' own, or null. */
