@@ -188,6 +188,8 @@ export interface ControllerHints {
   reprove?: () => Promise<DaemonProof>;
   /** This process's effective uid; default: its own. */
   euid?: number;
+  /** Whether systemd manages this machine; default: /run/systemd/system exists (tests cannot make systemd PID 1). */
+  systemdRuns?: boolean;
 }
 
 /** The owners a file this process trusts may have: root, and itself. */
@@ -229,7 +231,19 @@ async function recordController(file: string, daemon: DaemonProof | undefined, e
   }
   if (!parsed.success) throw new ControllerError(`${file} is not a process record: ${parsed.error.issues[0]?.message}`);
   const record = parsed.data;
-  if (!daemon?.ok) throw refuse(`the daemon it would restart is not proven: ${daemon?.why ?? 'no local endpoint'}`);
+  if (!daemon?.ok) {
+    const why = daemon?.why ?? 'no local endpoint';
+    if (euid === 0) throw refuse(`the daemon it would restart is not proven: ${why}`);
+    // Not root, and the daemon is not this user's to inspect (root's): the plan names the record, and only the root
+    // helper, which proves the daemon itself and checks the record again, may restart it.
+    const planned = processController(record, async () => null);
+    return {
+      ...planned,
+      restart: async () => {
+        throw new ControllerError(`cannot restart the daemon from this account: it is not proven here (${why}); the root helper restarts it once it has proven it`);
+      },
+    };
+  }
   const proven = daemon.daemon;
   const pidfileProblem = async (): Promise<string | null> => {
     const pidfile = await fs.realpath(record.pidfile).catch(() => null);
@@ -287,7 +301,7 @@ export async function detectController(facts: Facts, hints: ControllerHints = {}
     return recordController(arg, hints.daemon, euid);
   }
   if (isDesktop(facts)) return desktopController();
-  const systemdRuns = existsSync('/run/systemd/system');
+  const systemdRuns = hints.systemdRuns ?? existsSync('/run/systemd/system');
   const proof = hints.daemon;
   const proven = proof?.ok ? proof.daemon : null;
   // Not root and the daemon is someone else's (root's): its files and restart go through the root helper, which proves
