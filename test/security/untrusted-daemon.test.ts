@@ -20,8 +20,11 @@ import { installRootSudo, NOBODY, type RootSudo } from '../support/elevation';
 import { type HostileDaemon, startHostileDaemon } from '../support/hostile-daemon';
 
 const ORIGINAL = '{\n    "debug": false\n}\n';
-/** Stands for a root-owned file that is not this daemon's (a login shell's profile); JSON, so only trust refuses it. */
-const VICTIM_TEXT = '{"stands-for": "a file every login shell sources"}\n';
+/**
+ * Stands for a root-owned file that is not this daemon's (a file a login shell sources); a daemon.json the pre-flight
+ * accepts, so only the proof stands between it and root's write (before it, the helper wrote it).
+ */
+const VICTIM_TEXT = '{"debug": false}\n';
 const BIN = path.resolve(import.meta.dirname, '../../bin/dockhand.cjs');
 
 interface HelperRun {
