@@ -43,7 +43,7 @@ describe('the root helper acts only on a daemon the kernel proves', () => {
   const sudos: RootSudo[] = [];
 
   before(async () => {
-    [a, b] = await Promise.all([runningDockerd({ daemonJson: ORIGINAL }), runningDockerd({ daemonJson: ORIGINAL })]);
+    [a, b] = await Promise.all([runningDockerd({ daemonJson: ORIGINAL }), runningDockerd({ daemonJson: ORIGINAL, flags: ['--log-level', 'warn'] })]);
     base = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-sec-'));
     await fs.chmod(base, 0o755);
     victim = path.join(base, 'profile');
@@ -211,6 +211,22 @@ describe('the root helper acts only on a daemon the kernel proves', () => {
     } finally {
       process.env.PATH = saved;
     }
+  });
+
+  test('escape 5: naming another daemon\'s endpoint does not skip the pre-flight; the target\'s own flags judge the change', async () => {
+    const aPid = pidIn(a.pidfile)!;
+    const bPid = pidIn(b.pidfile)!;
+    // The plan names b's endpoint but writes a's daemon.json: only b's own --config-file may be written for b.
+    let r = await helperAsNobody(await handPlan(b.host, edit(a.configPath)));
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`refused: ${a.configPath} is not a daemon\\.json this host's Docker uses \\(allowed: ${b.configPath}\\)`));
+    // b runs with --log-level on its command line: the same key in its file stops it at start, whatever the plan says.
+    r = await helperAsNobody(await handPlan(b.host, [{ op: 'daemon-json.set', file: b.configPath, path: ['log-level'], value: 'info' }]));
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /would not start: .*log-level/);
+    assert.equal(await fs.readFile(b.configPath, 'utf8'), ORIGINAL);
+    assert.equal(pidIn(b.pidfile), bPid);
+    await assertUntouched(aPid);
   });
 
   test('two real daemons: the other daemon\'s record is refused; the audited one\'s restarts it and only it', async () => {
