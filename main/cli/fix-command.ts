@@ -63,7 +63,7 @@ async function cliRoute(session: FixRoute['session']): Promise<FixRoute> {
 const dispatch = () => import('../fix/dispatch');
 
 /** The fix engine's refusals, by name (their classes load with the engine): usage errors with their message. */
-const REFUSALS = new Set(['PlanRejectedError', 'ElevationError', 'LockBusyError', 'JournalError', 'ControllerError']);
+const REFUSALS = new Set(['PlanRejectedError', 'ElevationError', 'LockBusyError', 'JournalError', 'ControllerError', 'HelperInputError']);
 
 /** Maps the fix engine's refusals to usage errors with their message; anything else is internal. */
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
@@ -179,6 +179,12 @@ export function registerFixCommands(program: Command): void {
     .option('--force', 'with --undo: undo even over hand edits')
     .action(async (opts: { undo?: string; force?: boolean }) => {
       if (process.getuid?.() !== 0) throw new CliError('the fix helper runs as root only (through pkexec or sudo)');
+      // sudo -E and the like pass the caller's environment: root's journal goes only where only root can write.
+      if (process.env.DOCKHAND_STATE_DIR) {
+        const { untrustedDirectory } = await import('../host/trusted-daemon');
+        const problem = await untrustedDirectory(process.env.DOCKHAND_STATE_DIR, [0]);
+        if (problem) throw new CliError(`refused DOCKHAND_STATE_DIR=${process.env.DOCKHAND_STATE_DIR}: root's journal must be in directories only root can change, but ${problem}`);
+      }
       const send = (message: HelperMessage) => emit(`${JSON.stringify(message)}\n`, undefined);
       const onStep = (step: FixStep) => void send({ type: 'step', step });
       if (opts.undo) {
@@ -188,15 +194,19 @@ export function registerFixCommands(program: Command): void {
         process.exitCode = result.undone ? EXIT.ok : EXIT.usage;
         return;
       }
-      let text = '';
-      for await (const chunk of process.stdin) text += chunk;
-      let input: unknown;
-      try {
-        input = JSON.parse(text);
-      } catch {
-        throw new CliError('refused: stdin is not a JSON fix plan');
+      const { readHelperInput } = await import('../fix/helper-input');
+      const input = await guarded(() => readHelperInput(process.stdin));
+      const endpoint = (input as { endpoint?: unknown } | null)?.endpoint;
+      // A daemon is acted on as root only once proven, before it is even audited (its API could be anyone's).
+      const { FixPlanSchema } = await import('../../shared/fix');
+      const { touchesDaemon } = await engine();
+      const parsed = FixPlanSchema.safeParse(input);
+      if (parsed.success && touchesDaemon(parsed.data)) {
+        if (typeof endpoint !== 'string') throw new CliError('refused: the plan changes the daemon but names no daemon endpoint');
+        const { proveDaemon } = await import('../host/trusted-daemon');
+        const proof = await proveDaemon(endpoint);
+        if (!proof.ok) throw new CliError(`refused: ${proof.why}`);
       }
-      const endpoint = (input as { endpoint?: unknown }).endpoint;
       const session = await guarded(() => openFixSession({ endpoint: { host: typeof endpoint === 'string' ? endpoint : undefined }, self: cliSelf() }));
       const record = await guarded(() => session.apply(input, onStep));
       await send({ type: 'record', record });

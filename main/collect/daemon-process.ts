@@ -1,8 +1,10 @@
+import { promises as fs } from 'node:fs';
 import type { Endpoint } from '../../shared/endpoint';
 import type { Fact } from '../../shared/fact';
 import type { DaemonProcess } from '../../shared/facts';
 import type { Host } from '../host/host';
 import { HostError } from '../host/host';
+import { proveDaemon } from '../host/trusted-daemon';
 import { failure } from './context';
 
 export interface ProcessEntry {
@@ -57,7 +59,10 @@ export function matchDaemon(processes: ProcessEntry[], endpoint: Endpoint | null
   return null;
 }
 
-/** Lists local dockerd processes from /proc (Linux). */
+/**
+ * Lists local dockerd processes from /proc (Linux), for the report: by the kernel's /proc/PID/exe where this account
+ * may read it, else by name (another user's process). Nothing privileged trusts this list: see proveDaemon.
+ */
 export async function listDockerdProcesses(host: Host): Promise<ProcessEntry[]> {
   const entries = await host.readDir('/proc');
   const out: ProcessEntry[] = [];
@@ -68,6 +73,8 @@ export async function listDockerdProcesses(host: Host): Promise<ProcessEntry[]> 
         try {
           const comm = (await host.readFile(`/proc/${pid}/comm`, 4096)).toString('utf8').trim();
           if (comm !== 'dockerd') return;
+          const exe = host.kind === 'local' ? await fs.readlink(`/proc/${pid}/exe`).catch(() => null) : null;
+          if (exe !== null && !/\/dockerd( \(deleted\))?$/.test(exe)) return;
           const argv = (await host.readFile(`/proc/${pid}/cmdline`, 256 * 1024)).toString('utf8').split('\0').filter(Boolean);
           if (argv.length > 0) out.push({ pid: Number(pid), argv });
         } catch {
@@ -86,6 +93,15 @@ export async function collectDaemonProcess(host: Host, endpoint: Endpoint | null
     return failure(new HostError('unsupported', `the daemon at ${endpoint.host} is not a local process`));
   }
   try {
+    // The kernel's word first: the process holding the listening socket, as proveDaemon checks it.
+    if (endpoint?.transport === 'unix') {
+      const uid = process.geteuid?.() ?? 0;
+      const proof = await proveDaemon(endpoint.host, { user: uid === 0 ? null : uid });
+      if (proof.ok) {
+        const { pid, argv, proof: how } = proof.daemon;
+        return { ok: true, value: { pid, argv, matchedBy: how }, sources: [{ kind: 'process', pid, detail: `/proc/${pid}/exe, /proc/${pid}/fd, /proc/${pid}/cmdline` }] };
+      }
+    }
     const processes = await listDockerdProcesses(host);
     const match = matchDaemon(processes, endpoint);
     if (!match) {

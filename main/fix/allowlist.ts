@@ -4,8 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { type FileChange, type FixPlan, FixPlanSchema } from '../../shared/fix';
-import { listDockerdProcesses } from '../collect/daemon-process';
-import type { Host } from '../host/host';
+import type { TrustedDaemon } from '../host/trusted-daemon';
 import { computeFileChanges, type FixEnv } from './plan';
 
 export class PlanRejectedError extends Error {
@@ -15,19 +14,30 @@ export class PlanRejectedError extends Error {
   }
 }
 
-/** daemon.json files a fix may edit: the defaults, and the --config-file of every dockerd running on this host. */
-export async function allowedDaemonJsonPaths(host: Host, home = os.homedir()): Promise<Set<string>> {
-  const allowed = new Set(['/etc/docker/daemon.json', path.join(home, '.config/docker/daemon.json')]);
-  if (host.kind === 'local' && host.platform === 'linux') {
-    for (const p of await listDockerdProcesses(host).catch(() => [])) {
-      for (let i = 0; i < p.argv.length; i++) {
-        const a = p.argv[i]!;
-        if (a === '--config-file') allowed.add(p.argv[i + 1] ?? '');
-        else if (a.startsWith('--config-file=')) allowed.add(a.slice('--config-file='.length));
-      }
-    }
+/** The daemon.json the proven daemon reads: its own (last) --config-file, else the default for its kind; null when relative. */
+export function daemonJsonOf(daemon: TrustedDaemon, home: string): string | null {
+  let file: string | null = null;
+  for (let i = 1; i < daemon.argv.length; i++) {
+    const a = daemon.argv[i]!;
+    if (a === '--config-file') file = daemon.argv[i + 1] ?? null;
+    else if (a.startsWith('--config-file=')) file = a.slice('--config-file='.length);
   }
-  return allowed;
+  if (file === null) return daemon.rootless ? path.join(home, '.config/docker/daemon.json') : '/etc/docker/daemon.json';
+  // Relative to the daemon's working directory at start: not something to guess as root.
+  return path.isAbsolute(file) ? path.normalize(file) : null;
+}
+
+/**
+ * daemon.json files a fix may edit: the one the proven daemon reads, and nothing another process names. Without a
+ * proven daemon, as root: none; as a user: the defaults, which only the user's own rights can write (a write that
+ * needs root goes through the helper, which proves the daemon itself).
+ */
+export function allowedDaemonJsonPaths(daemon: TrustedDaemon | null, home = os.homedir(), euid = process.geteuid?.() ?? 0): Set<string> {
+  if (daemon) {
+    const file = daemonJsonOf(daemon, home);
+    return new Set(file ? [file] : []);
+  }
+  return euid === 0 ? new Set() : new Set(['/etc/docker/daemon.json', path.join(home, '.config/docker/daemon.json')]);
 }
 
 /** Docker Desktop's settings files, on each platform, and nothing else. */
@@ -76,7 +86,7 @@ export async function validatePlan(input: unknown, env: FixEnv, allowedDaemonJso
   const plan = parsed.data;
   for (const op of plan.operations) {
     if ((op.op === 'daemon-json.set' || op.op === 'daemon-json.unset') && !allowedDaemonJson.has(op.file)) {
-      throw new PlanRejectedError(`refused: ${op.file} is not a daemon.json this host's Docker uses (allowed: ${[...allowedDaemonJson].join(', ')})`);
+      throw new PlanRejectedError(`refused: ${op.file} is not a daemon.json this host's Docker uses (allowed: ${[...allowedDaemonJson].join(', ') || 'none'})`);
     }
     if ((op.op === 'daemon-json.set' || op.op === 'daemon-json.unset') && !FIXABLE_DAEMON_KEYS.has(op.path[0]!)) {
       throw new PlanRejectedError(`refused: no fix sets the daemon.json key ${JSON.stringify(op.path[0])}`);

@@ -65,11 +65,15 @@ describe('daemon controllers', () => {
     await assert.rejects(noController('nothing manages it').restart(1000), /cannot restart the daemon: nothing manages it/);
   });
 
-  test('detection: an explicit process record wins; a malformed one is a clear error', async () => {
+  test('detection: a process record is only root\'s (this user\'s) word about a proven daemon; a malformed one is a clear error', async () => {
     const record = path.join(bin, 'record.json');
     await fs.writeFile(record, JSON.stringify({ pidfile: '/run/x.pid', argv: ['dockerd', '-H', 'unix:///run/x.sock'] }));
     const facts = {} as Facts;
-    assert.equal((await detectController(facts, { override: `process:${record}` })).kind, 'process');
+    const unproven = { ok: false as const, why: 'nothing listens on /run/x.sock' };
+    await assert.rejects(detectController(facts, { override: `process:${record}`, daemon: unproven }), /refused DOCKHAND_DAEMON_CONTROLLER=process:.*the daemon it would restart is not proven: nothing listens/);
+    await fs.chmod(record, 0o666);
+    await assert.rejects(detectController(facts, { override: `process:${record}`, daemon: unproven }), /record\.json is writable by others \(mode 666\)/);
+    await fs.chmod(record, 0o644);
     await fs.writeFile(record, JSON.stringify({ pidfile: 1 }));
     await assert.rejects(detectController(facts, { override: `process:${record}` }), /is not a process record/);
     await assert.rejects(detectController(facts, { override: 'systemd' }), /must be process:/);

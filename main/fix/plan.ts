@@ -72,16 +72,16 @@ export async function computeFileChanges(operations: readonly FixOperation[], en
   }));
 }
 
-/** The pre-flight over every daemon.json the plan writes, with the running daemon's flags and engine version. */
-export function preflightChanges(facts: Facts, operations: readonly FixOperation[], files: readonly FileChange[]): void {
+/** The pre-flight over every daemon.json the plan writes, with the running daemon's flags (`daemon`: the proven one's) and engine version. */
+export function preflightChanges(facts: Facts, operations: readonly FixOperation[], files: readonly FileChange[], daemon?: { flags: string[] }): void {
   const daemonFiles = new Set(operations.flatMap((op) => (op.op === 'daemon-json.set' || op.op === 'daemon-json.unset' ? [op.file] : [])));
   const view = daemonView(facts);
   for (const change of files.filter((f) => daemonFiles.has(f.path))) {
     const result = preflight({
       text: change.after,
       path: change.path,
-      explicit: facts.daemonConfig.ok && facts.daemonConfig.value.explicit,
-      flags: facts.daemonFlags.ok ? facts.daemonFlags.value.args : null,
+      explicit: daemon ? daemon.flags.some((f) => f === '--config-file' || f.startsWith('--config-file=')) : facts.daemonConfig.ok && facts.daemonConfig.value.explicit,
+      flags: daemon ? daemon.flags : facts.daemonFlags.ok ? facts.daemonFlags.value.args : null,
       engineVersion: view.engineVersion,
       platform: facts.engine.ok && facts.engine.value.os === 'windows' ? 'windows' : 'linux',
     });

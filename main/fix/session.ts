@@ -9,6 +9,7 @@ import type { Report } from '../../shared/report';
 import { runAudit } from '../audit';
 import { createEngineApi } from '../collect/engine-api';
 import { LocalHost } from '../host/local-host';
+import { type DaemonProof, proveDaemon } from '../host/trusted-daemon';
 import { allowedDaemonJsonPaths, PlanRejectedError, validatePlan } from './allowlist';
 import { type ApplyDeps, applyPlan, undoFix } from './apply';
 import type { SelfCommand } from '../util/self-command';
@@ -43,6 +44,11 @@ export interface FixSession {
   history(): Promise<{ records: FixRecord[]; damaged: string[] }>;
 }
 
+/** Whether a plan writes the daemon's configuration or restarts it: what root does only to a proven daemon. */
+export function touchesDaemon(plan: Pick<FixPlan, 'operations'>): boolean {
+  return plan.operations.some((op) => ['daemon-json.set', 'daemon-json.unset', 'daemon.restart', 'daemon.reload', 'systemd-dropin.write', 'systemd-dropin.remove'].includes(op.op));
+}
+
 /** The finding's status in a fresh audit: how a fix is verified. */
 export function findingStatus(report: Report, plan: FixPlan): Status | null {
   const verification = plan.verification;
@@ -57,9 +63,17 @@ export async function openFixSession(options: FixSessionOptions = {}): Promise<F
   const audit = () => runAudit({ host, endpoint: options.endpoint, configFile: options.configFile, timeoutMs: options.timeoutMs, context: options.context });
   const { facts, report } = await audit();
   const env: FixEnv = options.env ?? { root: '/', home: os.homedir(), dockhand: options.self?.ok ? options.self.path : null };
-  const controller = await detectController(facts, { override: options.controller ?? process.env.DOCKHAND_DAEMON_CONTROLLER, home: env.home });
   const state = options.stateDir ?? stateDir();
   const endpoint = facts.endpoint.ok ? facts.endpoint.value : null;
+  const euid = process.geteuid?.() ?? 0;
+  // Everything done to "the daemon" (which daemon.json, how to restart it, the pre-flight's flags) starts from this.
+  const prove = (): Promise<DaemonProof> =>
+    endpoint?.transport === 'unix' && process.platform === 'linux'
+      ? proveDaemon(endpoint.host, { user: euid === 0 ? null : euid })
+      : Promise.resolve({ ok: false, why: `${endpoint?.host ?? 'no endpoint'} is not a local unix socket` });
+  const proof = await prove();
+  const trusted = proof.ok ? proof.daemon : null;
+  const controller = await detectController(facts, { override: options.controller ?? process.env.DOCKHAND_DAEMON_CONTROLLER, home: env.home, daemon: proof, reprove: prove, euid });
 
   const ping = async () => {
     if (!endpoint) return false;
@@ -93,10 +107,18 @@ export async function openFixSession(options: FixSessionOptions = {}): Promise<F
     stateDir: state,
     plan: (request) => planFix(facts, report, request, controller, env),
     async apply(input, onStep) {
-      const { plan, files } = await validatePlan(input, env, await allowedDaemonJsonPaths(host, env.home), env.dockhand ?? null);
+      const { plan, files } = await validatePlan(input, env, allowedDaemonJsonPaths(trusted, env.home, euid), env.dockhand ?? null);
       const here = endpoint?.host ?? null;
       if (plan.endpoint !== here) throw new PlanRejectedError(`the plan was made for the daemon at ${plan.endpoint ?? 'no endpoint'}, not ${here ?? 'no endpoint'}: plan again here`);
-      preflightChanges(facts, plan.operations, files);
+      // Root acts on a daemon only once the kernel has said which process it is.
+      if (euid === 0 && touchesDaemon(plan) && !proof.ok) throw new PlanRejectedError(`refused: ${proof.why}`);
+      const live = facts.engine.ok ? facts.engine.value.version : null;
+      if (plan.engineVersion !== null && live !== null && plan.engineVersion !== live) {
+        throw new PlanRejectedError(`refused: the plan was checked against dockerd ${plan.engineVersion}, but the daemon at ${here} runs ${live}: plan again here`);
+      }
+      if (plan.restart && !controller.canRestart) throw new PlanRejectedError(`refused: the plan restarts the daemon, but ${controller.detail}`);
+      // The pre-flight judges the change with the proven daemon's own flags, not with what the audit matched by name.
+      preflightChanges(facts, plan.operations, files, trusted ? { flags: trusted.argv.slice(1) } : undefined);
       return applyPlan(plan, files, deps(onStep));
     },
     undo: (id, force, onStep) => undoFix(id, deps(onStep), force),

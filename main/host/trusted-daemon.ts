@@ -1,0 +1,243 @@
+// Which process serves a unix-socket endpoint, proven from what the kernel says rather than from what a process says
+// about itself. A process's name (/proc/PID/comm) and command line are its own to write, so any user can call a
+// process "dockerd" and give it any --config-file; what they cannot fake is /proc/PID/exe, the owners in
+// /proc/PID/status and on disk, and the listening socket among the process's own file descriptors. Everything that
+// root does to "the daemon" (write its daemon.json, restart it, signal it) starts from a proof made here.
+import { promises as fs, type Stats } from 'node:fs';
+import path from 'node:path';
+
+export interface TrustedDaemon {
+  pid: number;
+  /** The executable, as the kernel names it (/proc/PID/exe), resolved to its real path. */
+  exe: string;
+  /** Its command line, from /proc/PID/cmdline: read only once the process itself is proven. */
+  argv: string[];
+  /** Real and effective uid (equal). 0: a system daemon; anything else: a rootless daemon of that user. */
+  uid: number;
+  /** The socket file, its real path. */
+  socket: string;
+  rootless: boolean;
+  /** How it was proven, for the plan and the journal. */
+  proof: string;
+}
+
+export type DaemonProof = { ok: true; daemon: TrustedDaemon } | { ok: false; why: string };
+
+export interface ProveOptions {
+  /** Whose daemon may be trusted besides root's: the invoking user's (rootless). Never set it when running as root. */
+  user?: number | null;
+  /** /proc, for tests that cannot change it: the default is the real one. */
+  proc?: string;
+}
+
+const WRITABLE_BY_OTHERS = 0o022;
+const STICKY = 0o1000;
+
+/** The uids a file in a trusted place may belong to: root, and the user whose rootless daemon this is. */
+type Owners = readonly number[];
+
+/**
+ * Why the directory `dir` cannot be trusted to keep what it holds, or null when it can: it and every directory above
+ * it is owned by one of `owners` and writable by nobody else, except a sticky one (/tmp), where others may add names
+ * but not rename or remove what belongs to someone else (the caller checks that what it looks up there is one of
+ * `owners`'). `root` prefixes every lstat: a process's /proc/PID/root for a path in another mount namespace.
+ */
+export async function untrustedChain(dir: string, owners: Owners, root = ''): Promise<string | null> {
+  const parts = dir.split('/').filter(Boolean);
+  for (let i = 0; i <= parts.length; i++) {
+    const here = `/${parts.slice(0, i).join('/')}`;
+    let st: Stats;
+    try {
+      st = await fs.lstat(root + here);
+    } catch (error) {
+      return `${here} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+    }
+    if (st.isSymbolicLink()) return `${here} is a symbolic link (resolve it first)`;
+    if (!st.isDirectory()) return `${here} is not a directory`;
+    if (!owners.includes(st.uid)) return `${here} belongs to uid ${st.uid}`;
+    if ((st.mode & WRITABLE_BY_OTHERS) !== 0 && (st.mode & STICKY) === 0) return `${here} is writable by others (mode ${(st.mode & 0o7777).toString(8)})`;
+  }
+  return null;
+}
+
+/** Why a directory (which may not exist yet: its nearest existing ancestor then) is not `owners`' alone, or null. */
+export async function untrustedDirectory(dir: string, owners: Owners): Promise<string | null> {
+  let existing = path.resolve(dir);
+  for (;;) {
+    const real = await fs.realpath(existing).catch(() => null);
+    if (real) return untrustedChain(real, owners);
+    const parent = path.dirname(existing);
+    if (parent === existing) return `${dir} cannot be resolved`;
+    existing = parent;
+  }
+}
+
+/** Why a file (and the directories above it) cannot be trusted as one of `owners`' own, or null. */
+export async function untrustedFile(file: string, owners: Owners, root = ''): Promise<string | null> {
+  let st: Stats;
+  try {
+    st = await fs.lstat(root + file);
+  } catch (error) {
+    return `${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+  if (!st.isFile()) return `${file} is not a regular file`;
+  if (!owners.includes(st.uid)) return `${file} belongs to uid ${st.uid}`;
+  if ((st.mode & WRITABLE_BY_OTHERS) !== 0) return `${file} is writable by others (mode ${(st.mode & 0o7777).toString(8)})`;
+  return untrustedChain(path.dirname(file), owners, root);
+}
+
+/** Real, effective, saved and filesystem uids from /proc/PID/status. */
+async function uidsOf(proc: string, pid: number): Promise<number[]> {
+  const status = await fs.readFile(`${proc}/${pid}/status`, 'utf8');
+  const line = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$/m.exec(status);
+  if (!line) throw new Error(`/proc/${pid}/status has no Uid line`);
+  return line.slice(1, 5).map(Number);
+}
+
+/**
+ * Listening unix stream sockets bound to a path, from a /proc/PID/net/unix table (one network namespace). A bound path
+ * may itself hold a newline and forge a line, so an inode is kept only when it appears on exactly one line.
+ */
+export function listeningSockets(table: string): { inode: number; path: string }[] {
+  const seen = new Map<number, number>();
+  const bound: { inode: number; path: string }[] = [];
+  for (const line of table.split('\n').slice(1)) {
+    const m = /^[0-9a-f]+: [0-9A-F]{8} [0-9A-F]{8} ([0-9A-F]{8}) ([0-9A-F]{4}) ([0-9A-F]{2}) +(\d+)(?: (.*))?$/.exec(line);
+    if (!m) continue;
+    const inode = Number(m[4]);
+    seen.set(inode, (seen.get(inode) ?? 0) + 1);
+    const listening = (parseInt(m[1]!, 16) & 0x10000) !== 0 && m[2] === '0001';
+    if (listening && m[5]?.startsWith('/')) bound.push({ inode, path: m[5] });
+  }
+  return bound.filter((s) => seen.get(s.inode) === 1);
+}
+
+/** The socket inodes among a process's open file descriptors. */
+async function socketFds(proc: string, pid: number): Promise<Set<number>> {
+  const out = new Set<number>();
+  for (const fd of await fs.readdir(`${proc}/${pid}/fd`)) {
+    const target = await fs.readlink(`${proc}/${pid}/fd/${fd}`).catch(() => '');
+    const m = /^socket:\[(\d+)\]$/.exec(target);
+    if (m) out.add(Number(m[1]));
+  }
+  return out;
+}
+
+/** Processes whose executable is named dockerd, by /proc/PID/exe; the ones this user may not inspect are counted. */
+async function dockerdCandidates(proc: string): Promise<{ pids: { pid: number; exeLink: string }[]; unreadable: number; impostors: { pid: number; exe: string }[] }> {
+  const pids: { pid: number; exeLink: string }[] = [];
+  const impostors: { pid: number; exe: string }[] = [];
+  let unreadable = 0;
+  const entries = (await fs.readdir(proc)).filter((e) => /^\d+$/.test(e));
+  await Promise.all(
+    entries.map(async (entry) => {
+      const pid = Number(entry);
+      let exeLink: string;
+      try {
+        exeLink = await fs.readlink(`${proc}/${pid}/exe`);
+      } catch (error) {
+        // Kernel threads have no exe (ENOENT); another user's process is EACCES here, and cannot be proven anyway.
+        if ((error as NodeJS.ErrnoException).code === 'EACCES' || (error as NodeJS.ErrnoException).code === 'EPERM') unreadable++;
+        return;
+      }
+      if (path.basename(exeLink.replace(/ \(deleted\)$/, '')) === 'dockerd') pids.push({ pid, exeLink });
+      else {
+        // Named dockerd by itself but not by the kernel: worth naming in a refusal.
+        const comm = await fs.readFile(`${proc}/${pid}/comm`, 'utf8').catch(() => '');
+        if (comm.trim() === 'dockerd') impostors.push({ pid, exe: exeLink });
+      }
+    }),
+  );
+  return { pids: pids.sort((a, b) => a.pid - b.pid), unreadable, impostors };
+}
+
+/** Why `pid` (whose exe link reads `exeLink`) is not a trusted dockerd serving `socket` (whose file is `socketStat`), or the daemon. */
+async function proveCandidate(proc: string, pid: number, exeLink: string, socket: string, socketStat: Stats, owners: Owners): Promise<TrustedDaemon | string> {
+  if (exeLink.endsWith(' (deleted)')) return `pid ${pid}: its executable ${exeLink} was replaced on disk since it started (restart it first)`;
+  const uids = await uidsOf(proc, pid);
+  if (uids[0] !== uids[1] || !owners.includes(uids[0]!)) return `pid ${pid} runs as uid ${uids[0]} (effective ${uids[1]}), not ${owners.map((o) => (o === 0 ? 'root' : `uid ${o}`)).join(' or ')}`;
+  const uid = uids[0]!;
+  // In another mount namespace (rootless dockerd runs inside rootlesskit's) its paths are read through its root.
+  const [ours, theirs] = await Promise.all([fs.readlink(`${proc}/self/ns/mnt`), fs.readlink(`${proc}/${pid}/ns/mnt`)]);
+  const root = ours === theirs ? '' : `${proc}/${pid}/root`;
+  const exeReal = root ? exeLink : await fs.realpath(exeLink);
+  // The file the kernel runs (stat through the magic link) must be the file at that path, not one put there since.
+  const [running, onDisk] = await Promise.all([fs.stat(`${proc}/${pid}/exe`), fs.stat(root + exeReal).catch(() => null)]);
+  if (!onDisk || onDisk.dev !== running.dev || onDisk.ino !== running.ino) return `pid ${pid}: ${exeReal} is no longer the file it runs`;
+  if (path.basename(exeReal) !== 'dockerd') return `pid ${pid}: its executable ${exeReal} is not dockerd`;
+  // A rootless daemon's binary may be the user's own; a system daemon's must be root's.
+  const exeProblem = await untrustedFile(exeReal, uid === 0 ? [0] : [0, uid], root);
+  if (exeProblem) return `pid ${pid}: its executable is not a trusted dockerd: ${exeProblem}`;
+  // The listening socket must be one of its own descriptors, bound to the very file the endpoint names (compared by
+  // device and inode: the bound path may go through /var/run where the endpoint says /run).
+  const fds = await socketFds(proc, pid);
+  const own = listeningSockets(await fs.readFile(`${proc}/${pid}/net/unix`, 'utf8')).filter((s) => fds.has(s.inode));
+  let serves = false;
+  for (const s of own) {
+    const st = await fs.lstat(root + s.path).catch(() => null);
+    if (st && st.dev === socketStat.dev && st.ino === socketStat.ino) serves = true;
+  }
+  if (!serves) return `pid ${pid} (${exeReal}) holds no socket listening on ${socket}`;
+  const argv = (await fs.readFile(`${proc}/${pid}/cmdline`)).toString('utf8').split('\0');
+  if (argv.at(-1) === '') argv.pop();
+  return {
+    pid,
+    exe: exeReal,
+    argv,
+    uid,
+    socket,
+    rootless: uid !== 0,
+    proof: `pid ${pid} runs ${exeReal} (owned by ${uid === 0 ? 'root' : `uid ${uid}`} in a directory only its owner writes) as ${uid === 0 ? 'root' : `uid ${uid}`}, and holds the socket listening on ${socket}`,
+  };
+}
+
+/** The real path of a unix socket endpoint (unix:///run/docker.sock or a plain path), or why it is not one. */
+async function socketPath(endpoint: string): Promise<string | { why: string }> {
+  const raw = endpoint.replace(/^unix:\/\//, '');
+  if (!raw.startsWith('/')) return { why: `${endpoint} is not a local unix socket` };
+  try {
+    // The directory may be a symlink (/var/run → /run); the socket itself must not be.
+    return path.join(await fs.realpath(path.dirname(raw)), path.basename(raw));
+  } catch (error) {
+    return { why: `${path.dirname(raw)} cannot be resolved (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+  }
+}
+
+/**
+ * Proves which dockerd serves the unix socket `endpoint`: a dockerd binary (by /proc/PID/exe) owned by root (or, with
+ * `user`, by that user or root) in directories only their owner writes, run as root (or that user), holding among its
+ * own descriptors the socket that listens on that path in its network namespace; the socket file belongs to the
+ * same owner, in directories nobody else can change.
+ */
+export async function proveDaemon(endpoint: string, options: ProveOptions = {}): Promise<DaemonProof> {
+  const proc = options.proc ?? '/proc';
+  const owners: Owners = options.user != null && options.user !== 0 ? [0, options.user] : [0];
+  const socket = await socketPath(endpoint);
+  if (typeof socket !== 'string') return { ok: false, why: socket.why };
+  const socketStat = await fs.lstat(socket).catch(() => null);
+  if (!socketStat) return { ok: false, why: `${socket} does not exist: no daemon listens there` };
+  if (!socketStat.isSocket()) return { ok: false, why: `${socket} is not a socket` };
+  if (!owners.includes(socketStat.uid)) {
+    const rootless = options.user == null ? ' (a rootless daemon\'s fixes never need root: run dockhand as that user, without sudo)' : '';
+    return { ok: false, why: `${socket} belongs to uid ${socketStat.uid}, not ${owners.length > 1 ? `root or uid ${owners[1]}` : 'root'}${rootless}` };
+  }
+  const chain = await untrustedChain(path.dirname(socket), owners);
+  if (chain) return { ok: false, why: `${socket} is in a place others can change: ${chain}` };
+  // A socket in a user's directory may only be served by that user's daemon (and root's only from root's places).
+  const serving: Owners = socketStat.uid === 0 ? owners : [socketStat.uid];
+  const { pids, unreadable, impostors } = await dockerdCandidates(proc);
+  const reasons: string[] = [];
+  for (const { pid, exeLink } of pids) {
+    try {
+      const result = await proveCandidate(proc, pid, exeLink, socket, socketStat, serving);
+      if (typeof result !== 'string') return { ok: true, daemon: result };
+      reasons.push(result);
+    } catch (error) {
+      // Exited while being read, or not ours to read.
+      reasons.push(`pid ${pid} could not be inspected (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
+  for (const { pid, exe } of impostors) reasons.push(`pid ${pid} calls itself dockerd but runs ${exe}`);
+  if (pids.length === 0 && unreadable > 0) reasons.push(`${unreadable} process(es) of other users cannot be inspected from this account`);
+  return { ok: false, why: `no process is proven to be the dockerd serving ${socket}${reasons.length ? `: ${reasons.join('; ')}` : ': no dockerd is running'}` };
+}
