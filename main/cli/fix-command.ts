@@ -197,7 +197,7 @@ export function registerFixCommands(program: Command): void {
         throw new CliError('refused: stdin is not a JSON fix plan');
       }
       const endpoint = (input as { endpoint?: unknown }).endpoint;
-      const session = await guarded(() => openFixSession({ endpoint: { host: typeof endpoint === 'string' ? endpoint : undefined }, self: cliSelf() }));
+      const session = await guarded(() => openFixSession({ endpoint: { host: typeof endpoint === 'string' ? endpoint : undefined }, self: cliSelf(), helper: true }));
       const record = await guarded(() => session.apply(input, onStep));
       await send({ type: 'record', record });
       process.exitCode = exitFor(record);

@@ -15,7 +15,8 @@ import { validatePlan } from './allowlist';
 import { applyPlan } from './apply';
 import { noController, systemdController } from './controllers';
 import { type FixEnv, planFix } from './plan';
-import { environmentLine, PROXY_DROPIN } from './proxy-fix';
+import { environmentLine } from './proxy-dropin';
+import { PROXY_DROPIN } from './proxy-fix';
 import { findingStatus } from './session';
 
 const UNIT = '[Unit]\nDescription=Docker\n[Service]\nExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n';
@@ -41,8 +42,10 @@ async function factsOf(root: string, version: string): Promise<Facts> {
 after(async () => Promise.all(roots.map((r) => fs.rm(r, { recursive: true, force: true }))));
 
 describe('daemon.proxy (from proxy.no-proxy)', () => {
-  test('systemd quoting: quotes and backslashes escaped, % doubled so systemd does not read a specifier', () => {
-    assert.equal(environmentLine('HTTP_PROXY', 'http://bob:p%40ss"w\\d@proxy:3128'), 'Environment="HTTP_PROXY=http://bob:p%%40ss\\"w\\\\d@proxy:3128"');
+  test('systemd quoting: % doubled so systemd does not read a specifier; a value outside the proxy grammar is refused, not quoted', () => {
+    assert.equal(environmentLine('HTTP_PROXY', 'http://bob:p%40ss@proxy:3128'), 'Environment="HTTP_PROXY=http://bob:p%%40ss@proxy:3128"');
+    assert.throws(() => environmentLine('HTTP_PROXY', 'http://bob:p"w\\d@proxy:3128'), /cannot hold a quote/);
+    assert.throws(() => environmentLine('LD_PRELOAD', '/tmp/x.so'), /not a proxy variable/);
   });
 
   test('Engine 20.10: a drop-in that keeps the proxy and completes NO_PROXY, sorted after the existing one; the re-audit passes', async () => {
