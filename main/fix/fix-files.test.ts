@@ -48,6 +48,7 @@ describe('fixes that edit subuid/subgid and Desktop settings, under a temporary 
     await put(root, '/etc/subuid', SUBUID, 0o644);
     await put(root, '/etc/subgid', SUBUID, 0o640, 0, 42);
     await put(root, SETTINGS_PATH, SETTINGS, 0o600, 1000, 1000);
+    await fs.chown(path.join(root, 'home/ada'), 1000, 1000);
   });
   after(async () => fs.rm(root, { recursive: true, force: true }));
 

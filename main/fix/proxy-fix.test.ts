@@ -104,4 +104,22 @@ describe('daemon.proxy (from proxy.no-proxy)', () => {
     );
     assert.ok(report);
   });
+
+  test('a smuggled value is refused with words, given (--set) or kept from the host; nothing reaches a drop-in', async () => {
+    const { planOperations } = await import('./plan');
+    const { root, env } = await rootWith({});
+    const facts = await factsOf(root, '20.10.24');
+    const plan = (params: Record<string, string>) => planOperations(facts, { fixId: 'daemon.proxy', checkId: 'proxy.no-proxy', findingId: null, target: 'daemon', params }, systemdController(), env);
+    await assert.rejects(plan({ http: 'http://p:3128\u0000ExecStartPre=/tmp/evil' }), /http: a proxy URL cannot hold the character U\+0000/);
+    await assert.rejects(plan({ http: 'http://p:3128', no: 'localhost\nExecStartPre=/tmp/evil' }), /no: a NO_PROXY list cannot hold the character U\+000A/);
+    await assert.rejects(plan({ http: 'http://p:3128', no: 'localhost ExecStartPre=/tmp/evil' }), /cannot hold a space/);
+
+    // The host's own unit already holds a value outside the grammar: it is not carried into Dockhand's drop-in.
+    const hostile = await rootWith({ '/etc/systemd/system/docker.service.d/http-proxy.conf': '[Service]\nEnvironment="HTTP_PROXY=http://p:3128;x"\n' });
+    const hostileFacts = await factsOf(hostile.root, '20.10.24');
+    await assert.rejects(
+      planOperations(hostileFacts, { fixId: 'daemon.proxy', checkId: 'proxy.no-proxy', findingId: null, target: 'daemon', params: { no: 'localhost' } }, systemdController(), hostile.env),
+      /the HTTP_PROXY configured now cannot be written back: a proxy URL's port is a number from 1 to 65535, not "3128;x"; give it with --set http=/,
+    );
+  });
 });
