@@ -167,10 +167,8 @@ describe('the root helper against hand-written plans (proxy values, subordinate 
     await attempt([remap], '/etc/subuid', 'dockremap', 0, 65536, /not a valid fix plan|or above, not 0/);
     await attempt([remap], '/etc/subuid', 'dockremap', 600_000_000, 1_000_000, /ends at SUB_UID_MAX/);
     await attempt([remap], '/etc/subuid', 'dockremap', 100_000, 4_294_967_295, /ends at SUB_UID_MAX|ends below/);
-    if (victimRange) {
-      const [, start] = victimRange.split(':');
-      await attempt([remap], '/etc/subuid', 'dockremap', Number(start) + 10, 65536, new RegExp(`overlaps ${VICTIM}'s subordinate uid range`));
-    }
+    assert.ok(victimRange, 'useradd gives a new user a subordinate range');
+    await attempt([remap], '/etc/subuid', 'dockremap', Number(victimRange.split(':')[1]) + 10, 65536, new RegExp(`overlaps ${VICTIM}'s subordinate uid range`));
     // A real account above SUB_UID_MIN (LDAP-style ids): its uid must not fall inside a new range.
     await run('usermod', ['-u', '300000', VICTIM]);
     try {
