@@ -1,4 +1,5 @@
 import type { JsonValue } from './json';
+import { noProxyProblem, proxyUrlProblem } from './proxy-grammar';
 
 // What each fix takes as parameters (`dockhand fix plan CHECK --set key=value`, the app's Fix dialog): the one list
 // the fix builders read their defaults and rules from (main/fix/builders.ts) and the UI builds its inputs from. Plain
@@ -18,6 +19,8 @@ export interface FixParam {
   /** string and list items: what a value must look like, and how to say so. */
   pattern?: RegExp;
   looksLike?: string;
+  /** string: a grammar beyond a pattern, saying why a value is not in it (null: it is). */
+  check?: (value: string) => string | null;
   /** An example override, for messages: --set servers=10.0.0.2,10.0.0.3. */
   example: string;
   choices?: readonly string[];
@@ -31,7 +34,6 @@ const USER = /^[a-z_][a-z0-9_.-]*\$?$/i;
 export const SCHEDULE_LABEL = /^[A-Za-z0-9._/-]+$/;
 /** A scheduled prune's age limit: whole hours. */
 export const SCHEDULE_UNTIL = /^\d+h$/;
-const PROXY_URL = /^(https?|socks5h?):\/\/\S+$/;
 
 function booleanKey(key: string, wanted: boolean): FixParam[] {
   return [{ key: 'value', label: `Set ${key} to`, kind: 'boolean', default: wanted, required: true, help: `The value written to daemon.json's ${key}.`, example: `--set value=${wanted}` }];
@@ -64,9 +66,9 @@ export const FIX_PARAMS: Readonly<Record<string, readonly FixParam[]>> = {
   'desktop.settings': [],
   'docker-group.add-user': [{ key: 'user', label: 'User', kind: 'string', default: null, required: true, pattern: USER, looksLike: 'a user name such as alice', help: 'Joins the docker group (root-equivalent).', example: '--set user=alice' }],
   'daemon.proxy': [
-    { key: 'http', label: 'HTTP proxy', kind: 'string', default: null, required: false, pattern: PROXY_URL, looksLike: 'http://proxy:3128', help: 'Empty: the one configured now.', example: '--set http=http://proxy:3128' },
-    { key: 'https', label: 'HTTPS proxy', kind: 'string', default: null, required: false, pattern: PROXY_URL, looksLike: 'http://proxy:3128', help: 'Empty: the one configured now.', example: '--set https=http://proxy:3128' },
-    { key: 'no', label: 'No proxy for', kind: 'string', default: null, required: false, pattern: /^[^\s"]+$/, looksLike: 'localhost,127.0.0.1,.corp.example', help: 'Hosts and domains reached directly, separated by commas. Empty: the list configured now.', example: '--set no=localhost,.corp.example' },
+    { key: 'http', label: 'HTTP proxy', kind: 'string', default: null, required: false, check: proxyUrlProblem, looksLike: 'http://proxy:3128', help: 'Empty: the one configured now.', example: '--set http=http://proxy:3128' },
+    { key: 'https', label: 'HTTPS proxy', kind: 'string', default: null, required: false, check: proxyUrlProblem, looksLike: 'http://proxy:3128', help: 'Empty: the one configured now.', example: '--set https=http://proxy:3128' },
+    { key: 'no', label: 'No proxy for', kind: 'string', default: null, required: false, check: noProxyProblem, looksLike: 'localhost,127.0.0.1,.corp.example', help: 'Hosts and domains reached directly, separated by commas. Empty: the list configured now.', example: '--set no=localhost,.corp.example' },
   ],
   'cleanup.schedule': [
     { key: 'until', label: 'Remove what is older than', kind: 'string', default: '168h', required: true, pattern: SCHEDULE_UNTIL, looksLike: 'hours such as 168h', help: 'Each run keeps what is newer than this.', example: '--set until=72h' },
@@ -111,6 +113,10 @@ export function checkFixParam(param: FixParam, raw: JsonValue | undefined): Para
     case 'string':
       if (typeof given !== 'string') return bad(`text such as ${param.looksLike ?? param.example}`);
       if (param.pattern && !param.pattern.test(given.trim())) return { ok: false, message: `${param.key} must look like ${param.looksLike ?? param.example}, not ${given}` };
+      {
+        const problem = param.check?.(given.trim());
+        if (problem) return { ok: false, message: `${param.key}: ${problem}` };
+      }
       return { ok: true, value: given.trim() };
   }
 }

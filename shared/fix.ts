@@ -16,6 +16,7 @@ export const FixParamSchema = z
     help: z.string().min(1),
     pattern: z.instanceof(RegExp).optional(),
     looksLike: z.string().optional(),
+    check: z.function().optional(),
     example: z.string().regex(/^--set [a-z][a-z0-9-]*=\S+$/),
     choices: z.array(z.string()).min(1).optional(),
     min: z.number().optional(),

@@ -207,7 +207,7 @@ export function registerFixCommands(program: Command): void {
         const proof = await proveDaemon(endpoint);
         if (!proof.ok) throw new CliError(`refused: ${proof.why}`);
       }
-      const session = await guarded(() => openFixSession({ endpoint: { host: typeof endpoint === 'string' ? endpoint : undefined }, self: cliSelf() }));
+      const session = await guarded(() => openFixSession({ endpoint: { host: typeof endpoint === 'string' ? endpoint : undefined }, self: cliSelf(), helper: true }));
       const record = await guarded(() => session.apply(input, onStep));
       await send({ type: 'record', record });
       process.exitCode = exitFor(record);

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type FileChange, type FixPlan, FixPlanSchema } from '../../shared/fix';
 import type { TrustedDaemon } from '../host/trusted-daemon';
+import { operationProblem, type PlanScope } from './operation-rules';
 import { computeFileChanges, type FixEnv } from './plan';
 
 export class PlanRejectedError extends Error {
@@ -40,13 +41,6 @@ export function allowedDaemonJsonPaths(daemon: TrustedDaemon | null, home = os.h
   return euid === 0 ? new Set() : new Set(['/etc/docker/daemon.json', path.join(home, '.config/docker/daemon.json')]);
 }
 
-/** Docker Desktop's settings files, on each platform, and nothing else. */
-const DESKTOP_SETTINGS = [
-  /\/Library\/Group Containers\/group\.com\.docker\/settings(-store)?\.json$/,
-  /\/\.docker\/desktop\/settings(-store)?\.json$/,
-  /\\AppData\\Roaming\\Docker\\settings(-store)?\.json$/i,
-];
-
 /**
  * daemon.json keys a fix may set. A key such as "hosts" (an open TCP socket) or "runtimes" (a binary dockerd runs as
  * root) would turn the elevated helper into a way to become root, so the helper accepts only the keys fixes use.
@@ -56,28 +50,11 @@ export const FIXABLE_DAEMON_KEYS: ReadonlySet<string> = new Set([
   'insecure-registries', 'dns', 'mtu', 'userns-remap', 'proxies', 'storage-driver',
 ]);
 
-/** The only variables a drop-in may set: the daemon's proxy (LD_PRELOAD and the like would run code as root). */
-const DROPIN_VARIABLES = /^(HTTP_PROXY|HTTPS_PROXY|NO_PROXY|http_proxy|https_proxy|no_proxy)=/;
-
-function dropInProblem(content: string): string | null {
-  const lines = (content.endsWith('\n') ? content : `${content}\n`).split('\n').slice(0, -1);
-  if (lines[0] !== '[Service]') return 'a drop-in must start with [Service]';
-  for (const line of lines.slice(1)) {
-    if (line.trim() === '' || line.startsWith('#')) continue;
-    const m = /^Environment=(.*)$/.exec(line);
-    if (!m) return `a drop-in may hold Environment= lines only, not ${JSON.stringify(line.slice(0, 60))}`;
-    for (const word of m[1]!.match(/"(?:[^"\\]|\\.)*"|\S+/g) ?? []) {
-      if (!DROPIN_VARIABLES.test(word.replace(/^"/, ''))) return `a drop-in may set the proxy variables only, not ${JSON.stringify(word.slice(0, 40))}`;
-    }
-  }
-  return null;
-}
-
 /**
  * Parses and checks a plan; returns it with the file changes recomputed from the host as it is now. `selfPath` is this
  * dockhand's own path: the only program a scheduled prune may run.
  */
-export async function validatePlan(input: unknown, env: FixEnv, allowedDaemonJson: Set<string>, selfPath: string | null = null): Promise<{ plan: FixPlan; files: FileChange[] }> {
+export async function validatePlan(input: unknown, env: FixEnv, allowedDaemonJson: Set<string>, selfPath: string | null = null, scope: PlanScope = { helper: false }): Promise<{ plan: FixPlan; files: FileChange[] }> {
   const parsed = FixPlanSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -94,13 +71,10 @@ export async function validatePlan(input: unknown, env: FixEnv, allowedDaemonJso
     if (op.op === 'cleanup-schedule.write' && op.dockhand !== selfPath) {
       throw new PlanRejectedError(`refused: a scheduled prune may run this dockhand (${selfPath ?? 'unknown'}) only, not ${op.dockhand}`);
     }
-    if (op.op === 'desktop-settings.set' && !DESKTOP_SETTINGS.some((re) => re.test(op.file))) {
-      throw new PlanRejectedError(`refused: ${op.file} is not a Docker Desktop settings file`);
-    }
-    const problem = op.op === 'systemd-dropin.write' ? dropInProblem(op.content) : null;
+    const problem = await operationProblem(op, env, scope);
     if (problem) throw new PlanRejectedError(`refused: ${problem}`);
   }
-  const files = await computeFileChanges(plan.operations, env);
+  const files = await computeFileChanges(plan.operations, env, allowedDaemonJson);
   const planned = new Map(plan.files.map((f) => [f.path, f]));
   if (planned.size !== files.length || files.some((f) => !planned.has(f.path))) {
     throw new PlanRejectedError(`refused: the plan's files (${[...planned.keys()].join(', ')}) are not the files its operations change (${files.map((f) => f.path).join(', ')})`);

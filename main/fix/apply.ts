@@ -11,6 +11,9 @@ import { acquireFixLock } from './lock';
 import { TIMER_NAME } from '../prune/schedule';
 import { runCommand } from './controllers';
 import { type FixEnv, hostPath, scheduleCommands, unifiedDiff } from './plan';
+import { GROUP_FILE, isGroupMember, joinGroup, leaveGroup, liveGroupOperation, type RunCommand } from './group-membership';
+import { isFileOperation, targetOf } from './operations';
+import { readBackProblem, writtenKind } from './read-back';
 
 export interface ApplyDeps {
   env: FixEnv;
@@ -63,12 +66,20 @@ async function writeChange(env: FixEnv, change: FileChange, backup: Backup): Pro
  * Puts backed-up files back as they were (removing the ones the plan created), newest first; `only` limits it to the
  * files actually written (a write that failed left its file untouched: it was atomic).
  */
-async function restoreBackups(journal: Journal, env: FixEnv, only?: ReadonlySet<string>): Promise<string[]> {
+async function restoreBackups(journal: Journal, env: FixEnv, run: RunCommand, only?: ReadonlySet<string>): Promise<string[]> {
   const problems: string[] = [];
+  const groupOp = liveGroupOperation(journal.record.plan, env.root);
   for (const backup of [...journal.record.backups].reverse()) {
     if (only && !only.has(backup.path)) continue;
     try {
       const original = await journal.originalBytes(backup);
+      if (groupOp && backup.path === GROUP_FILE) {
+        // Membership went through gpasswd: it comes back out the same way, and only if the fix put it there.
+        if (original !== null && isGroupMember(original.toString('utf8'), groupOp.group, groupOp.user)) continue;
+        const argv = await leaveGroup(groupOp, run, 30_000);
+        await journal.step('restore', true, `ran ${argv.join(' ')}`);
+        continue;
+      }
       if (original === null) await removeFileDurably(hostPath(env, backup.path));
       else await writeFileAtomic(hostPath(env, backup.path), original, { mode: backup.mode, uid: backup.uid, gid: backup.gid });
       await journal.step('restore', true, `restored ${backup.path}${original === null ? ' (removed: it did not exist)' : ''}`);
@@ -125,20 +136,34 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
     for (const change of files) {
       const state = await readFileState(hostPath(deps.env, change.path));
       if (state.sha256 !== change.beforeSha256) {
-        await restoreBackups(journal, deps.env, written);
+        await restoreBackups(journal, deps.env, deps.runCommand ?? runCommand, written);
         return finish('failed', `${change.path} changed while the fix was being applied: nothing was left changed`);
       }
       const backup = await journal.backup(change.path, state, change.after);
+      const groupOp = change.path === GROUP_FILE ? liveGroupOperation(plan, deps.env.root) : null;
       try {
-        await writeChange(deps.env, change, backup);
-        written.add(change.path);
-        await journal.step(change.after === null ? 'remove' : 'write', true, `${change.after === null ? 'removed' : 'wrote'} ${change.path}`);
+        if (groupOp) {
+          const argv = await joinGroup(groupOp, deps.runCommand ?? runCommand, deps.timeouts.restartMs);
+          written.add(change.path);
+          await journal.step('write', true, `ran ${argv.join(' ')}`);
+        } else {
+          await writeChange(deps.env, change, backup);
+          written.add(change.path);
+          await journal.step(change.after === null ? 'remove' : 'write', true, `${change.after === null ? 'removed' : 'wrote'} ${change.path}`);
+        }
       } catch (error) {
         const why = describeWriteError(error as NodeJS.ErrnoException, change.path);
         await journal.step('write', false, why);
-        const problems = await restoreBackups(journal, deps.env, written);
+        const problems = await restoreBackups(journal, deps.env, deps.runCommand ?? runCommand, written);
         return finish('failed', `${why}${problems.length ? `; and restoring failed: ${problems.join('; ')}` : '; nothing was left changed'}`);
       }
+      const mismatch = await writtenProblem(plan, change, deps.env, groupOp !== null);
+      if (mismatch) {
+        await journal.step('rollback', false, `rolling back: ${mismatch}`);
+        const problems = await restoreBackups(journal, deps.env, deps.runCommand ?? runCommand, written);
+        return finish('failed', `${mismatch}${problems.length ? `; and restoring failed: ${problems.join('; ')}` : '; the original files were restored'}`);
+      }
+      if (groupOp) await journal.settled(backup, await readFileState(hostPath(deps.env, change.path)));
     }
 
     // 2. Commands that are not a restart (enabling the scheduled prune's timer); failing one undoes the writes.
@@ -148,7 +173,7 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
         await journal.step('reload', true, `ran ${command.argv.join(' ')}`);
       } catch (error) {
         await journal.step('reload', false, (error as Error).message);
-        const problems = await restoreBackups(journal, deps.env, written);
+        const problems = await restoreBackups(journal, deps.env, deps.runCommand ?? runCommand, written);
         return finish('failed', `${(error as Error).message}; ${problems.length ? `and restoring failed: ${problems.join('; ')}` : 'the files were restored'}`);
       }
     }
@@ -157,7 +182,7 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
     const rollBack = async (failure: string) => {
       const diagnosis = await deps.controller.diagnose?.().catch(() => null);
       await journal.step('rollback', true, `rolling back: ${failure}${diagnosis ? `\n${diagnosis}` : ''}`);
-      const problems = await restoreBackups(journal, deps.env);
+      const problems = await restoreBackups(journal, deps.env, deps.runCommand ?? runCommand);
       if (problems.length > 0) {
         return finish('failed', `the daemon did not come back with the change (${failure}) and the original files could not all be restored: ${problems.join('; ')}. The original bytes are in ${journal.dir}`);
       }
@@ -208,6 +233,18 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
   }
 }
 
+/** Reads a written file back and compares what it says with the plan (for gpasswd: that the user is now listed). */
+async function writtenProblem(plan: FixPlan, change: FileChange, env: FixEnv, byCommand: boolean): Promise<string | null> {
+  const target = hostPath(env, change.path);
+  if (byCommand) {
+    const op = liveGroupOperation(plan, env.root)!;
+    const text = await fs.readFile(target, 'utf8').catch(() => '');
+    return isGroupMember(text, op.group, op.user) ? null : `${op.user} is not listed in the ${op.group} group after ${GROUP_FILE} was changed`;
+  }
+  const ops = plan.operations.filter(isFileOperation).filter((op) => targetOf(op, env) === change.path);
+  return readBackProblem(change, target, writtenKind(ops));
+}
+
 function describeWriteError(error: NodeJS.ErrnoException, file: string): string {
   switch (error.code) {
     case 'EACCES':
@@ -255,7 +292,7 @@ export async function undoFix(id: string | undefined, deps: ApplyDeps, force: bo
         );
       }
     }
-    const problems = await restoreBackups(journal, deps.env);
+    const problems = await restoreBackups(journal, deps.env, deps.runCommand ?? runCommand);
     if (scheduleCommands(record.plan.operations).length > 0) {
       await (deps.runCommand ?? runCommand)(['systemctl', 'daemon-reload'], deps.timeouts.restartMs).catch((error: Error) => journal.step('undo', false, error.message));
     }

@@ -7,6 +7,7 @@ import { describeSource } from '../../shared/describe-source';
 import { checkFixParam, fixParams } from '../../shared/fix-params';
 import { daemonView } from '../checks/daemon-view';
 import { buildDaemonProxy } from './proxy-fix';
+import { remapNames } from './subid-policy';
 
 export interface FixDraft {
   title: string;
@@ -173,13 +174,16 @@ export function nextFreeSubIdStart(ranges: readonly { start: number; count: numb
 BUILDERS['daemon.userns-remap'] = (input) => {
   refuseIfFlag(input.facts, 'userns-remap');
   const value = str(input.params, 'value');
-  const user = value === 'default' ? 'dockremap' : value.split(':')[0]!;
+  const names = remapNames(value);
+  if (!names) throw new FixUnavailableError(`userns-remap ${JSON.stringify(value)} names no user`);
+  const { user } = names;
   if (!input.facts.subIds.ok) throw new FixUnavailableError(`/etc/subuid and /etc/subgid cannot be read: ${input.facts.subIds.error.message}`);
   const { subuid, subgid } = input.facts.subIds.value;
   const ops: FixOperation[] = [{ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: ['userns-remap'], value }];
-  for (const [file, ranges] of [['/etc/subuid', subuid], ['/etc/subgid', subgid]] as const) {
-    if (ranges.some((r) => r.user === user)) continue;
-    ops.push({ op: 'subid.add', file, user, start: nextFreeSubIdStart(ranges), count: SUBID_COUNT });
+  // dockerd reads the user's range from /etc/subuid and the group's from /etc/subgid.
+  for (const [file, ranges, owner] of [['/etc/subuid', subuid, names.user], ['/etc/subgid', subgid, names.group]] as const) {
+    if (ranges.some((r) => r.user === owner)) continue;
+    ops.push({ op: 'subid.add', file, user: owner, start: nextFreeSubIdStart(ranges), count: SUBID_COUNT });
   }
   return {
     title: `Run containers in user namespaces mapped onto ${user}`,

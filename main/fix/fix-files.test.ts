@@ -48,6 +48,7 @@ describe('fixes that edit subuid/subgid and Desktop settings, under a temporary 
     await put(root, '/etc/subuid', SUBUID, 0o644);
     await put(root, '/etc/subgid', SUBUID, 0o640, 0, 42);
     await put(root, SETTINGS_PATH, SETTINGS, 0o600, 1000, 1000);
+    await fs.chown(path.join(root, 'home/ada'), 1000, 1000);
   });
   after(async () => fs.rm(root, { recursive: true, force: true }));
 
@@ -153,5 +154,27 @@ describe('fixes that edit subuid/subgid and Desktop settings, under a temporary 
       validatePlan({ ...plan, operations: [{ op: 'desktop-settings.set', file: '/etc/shadow', key: 'x', value: 1 }] }, env, new Set()),
       /not a Docker Desktop settings file/,
     );
+  });
+
+  test('Docker Desktop settings: the target is resolved on disk; a symlinked directory or file, a foreign owner or an odd place is refused', async () => {
+    const f = await facts();
+    const planFor = (file: string) => planOperations(f, { fixId: 'desktop.settings', checkId: 'desktop.file-sharing', findingId: null, target: null, params: { file, key: 'cpus', value: 2 } }, noController('Docker Desktop'), env);
+    const refuse = async (file: string, why: RegExp) => assert.rejects(async () => validatePlan(await planFor(file), env, new Set()), why);
+    // The settings directory is a link to /etc/docker: the path matches Desktop's, the write would land in /etc.
+    await put(root, '/etc/docker/settings.json', '{\n  "cpus": 8\n}\n', 0o644);
+    await fs.mkdir(path.join(root, 'home/ada/.docker'), { recursive: true });
+    await fs.symlink(path.join(root, 'etc/docker'), path.join(root, 'home/ada/.docker/desktop'));
+    await refuse('/home/ada/.docker/desktop/settings.json', /is not in one of Docker Desktop's settings directories under .*resolves to .*\/etc\/docker\/settings\.json/);
+    // The settings file itself is a link.
+    const store = '/home/ada/Library/Group Containers/group.com.docker/settings-store.json';
+    await fs.symlink(path.join(root, 'etc/docker/settings.json'), path.join(root, store));
+    await refuse(store, /is a symbolic link/);
+    // A file in the right place that someone else owns (root planted it).
+    await fs.rm(path.join(root, store));
+    await put(root, store, '{\n  "cpus": 8\n}\n', 0o644, 0, 0);
+    await refuse(store, /belongs to uid 0, not to the owner of/);
+    // The right name in the wrong place.
+    await put(root, '/home/ada/settings.json', '{\n  "cpus": 8\n}\n', 0o600, 1000, 1000);
+    await refuse('/home/ada/settings.json', /not in one of Docker Desktop's settings directories/);
   });
 });

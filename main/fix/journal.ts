@@ -91,6 +91,15 @@ export class Journal {
     return backup;
   }
 
+  /**
+   * Records what a file holds after a tool (not our writer) changed it, so a later undo compares against those bytes:
+   * gpasswd may lay a line out differently from the planned text.
+   */
+  async settled(backup: Backup, state: FileState): Promise<void> {
+    backup.sha256After = state.sha256;
+    await this.save();
+  }
+
   async originalBytes(backup: Backup): Promise<Buffer | null> {
     return backup.backupFile ? fs.readFile(path.join(this.dir, backup.backupFile)) : null;
   }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { FixOperation } from '../../shared/fix';
 import { CRON_FILE, cronFile, defaultScheduleOptions, SERVICE_NAME, systemdService, systemdTimer, TIMER_NAME } from '../prune/schedule';
 import { setJsonKey, unsetJsonKey } from './json-edit';
+import { type SubIdPolicy, subIdProblem } from './subid-policy';
 
 export type FileOperation = Exclude<FixOperation, { op: 'daemon.reload' } | { op: 'daemon.restart' } | { op: 'cleanup-schedule.enable' }>;
 
@@ -54,8 +55,13 @@ export class OperationError extends Error {
   }
 }
 
+/** What some operations are judged against besides the file itself: the host's id policy for subid.add. */
+export interface OperationContext {
+  subIds?: SubIdPolicy;
+}
+
 /** The file's text after the operation; null means the file is removed. `before` is null when it does not exist. */
-export function applyOperation(op: FileOperation, before: string | null): string | null {
+export function applyOperation(op: FileOperation, before: string | null, context: OperationContext = {}): string | null {
   switch (op.op) {
     case 'daemon-json.set':
       return setJsonKey(before, op.path, op.value);
@@ -68,8 +74,12 @@ export function applyOperation(op: FileOperation, before: string | null): string
       return op.content.endsWith('\n') ? op.content : `${op.content}\n`;
     case 'systemd-dropin.remove':
       return null;
-    case 'subid.add':
+    case 'subid.add': {
+      if (!context.subIds) throw new OperationError('a subordinate id range is judged against the host\'s users and login.defs, which were not read');
+      const problem = subIdProblem(op, before ?? '', context.subIds);
+      if (problem) throw new OperationError(problem);
       return addSubIdRange(before ?? '', op.user, op.start, op.count);
+    }
     case 'group.add-user':
       return addGroupMember(before, op.group, op.user);
     case 'cleanup-schedule.write':

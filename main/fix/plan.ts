@@ -15,7 +15,8 @@ import { TIMER_NAME } from '../prune/schedule';
 import { sha256 } from './atomic-file';
 import { buildFix, FixUnavailableError } from './builders';
 import type { DaemonController } from './controllers';
-import { applyOperation, type FileOperation, isFileOperation, type OperationEnv, targetOf } from './operations';
+import { applyOperation, type FileOperation, isFileOperation, type OperationContext, type OperationEnv, targetOf } from './operations';
+import { loadSubIdPolicy } from './subid-policy';
 
 export interface FixEnv extends OperationEnv {
   /** Prefix for every host path (a test's temporary root); "/" on a real host. */
@@ -46,9 +47,15 @@ async function readText(env: FixEnv, file: string): Promise<string | null> {
   }
 }
 
-/** Applies the file operations in order, grouped by file: the exact before and after of every file touched. */
-export async function computeFileChanges(operations: readonly FixOperation[], env: FixEnv): Promise<FileChange[]> {
+/**
+ * Applies the file operations in order, grouped by file: the exact before and after of every file touched.
+ * `daemonJsonFiles`: where the daemon's current userns-remap is read when the plan does not set it (subid.add).
+ */
+export async function computeFileChanges(operations: readonly FixOperation[], env: FixEnv, daemonJsonFiles: Iterable<string> = ['/etc/docker/daemon.json']): Promise<FileChange[]> {
   const byFile = new Map<string, { before: string | null; after: string | null }>();
+  const context: OperationContext = operations.some((op) => op.op === 'subid.add')
+    ? { subIds: await loadSubIdPolicy(operations, { read: (file) => readText(env, file), daemonJsonFiles: [...daemonJsonFiles] }) }
+    : {};
   for (const op of operations.filter(isFileOperation) as FileOperation[]) {
     const file = targetOf(op, env);
     let entry = byFile.get(file);
@@ -58,7 +65,7 @@ export async function computeFileChanges(operations: readonly FixOperation[], en
       byFile.set(file, entry);
     }
     try {
-      entry.after = applyOperation(op, entry.after);
+      entry.after = applyOperation(op, entry.after, context);
     } catch (error) {
       throw new PlanRefusedError(`${op.op} on ${file}: ${(error as Error).message}`);
     }

@@ -15,7 +15,8 @@ import { validatePlan } from './allowlist';
 import { applyPlan } from './apply';
 import { noController, systemdController } from './controllers';
 import { type FixEnv, planFix } from './plan';
-import { environmentLine, PROXY_DROPIN } from './proxy-fix';
+import { environmentLine } from './proxy-dropin';
+import { PROXY_DROPIN } from './proxy-fix';
 import { findingStatus } from './session';
 
 const UNIT = '[Unit]\nDescription=Docker\n[Service]\nExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n';
@@ -41,8 +42,10 @@ async function factsOf(root: string, version: string): Promise<Facts> {
 after(async () => Promise.all(roots.map((r) => fs.rm(r, { recursive: true, force: true }))));
 
 describe('daemon.proxy (from proxy.no-proxy)', () => {
-  test('systemd quoting: quotes and backslashes escaped, % doubled so systemd does not read a specifier', () => {
-    assert.equal(environmentLine('HTTP_PROXY', 'http://bob:p%40ss"w\\d@proxy:3128'), 'Environment="HTTP_PROXY=http://bob:p%%40ss\\"w\\\\d@proxy:3128"');
+  test('systemd quoting: % doubled so systemd does not read a specifier; a value outside the proxy grammar is refused, not quoted', () => {
+    assert.equal(environmentLine('HTTP_PROXY', 'http://bob:p%40ss@proxy:3128'), 'Environment="HTTP_PROXY=http://bob:p%%40ss@proxy:3128"');
+    assert.throws(() => environmentLine('HTTP_PROXY', 'http://bob:p"w\\d@proxy:3128'), /cannot hold a quote/);
+    assert.throws(() => environmentLine('LD_PRELOAD', '/tmp/x.so'), /not a proxy variable/);
   });
 
   test('Engine 20.10: a drop-in that keeps the proxy and completes NO_PROXY, sorted after the existing one; the re-audit passes', async () => {
@@ -100,5 +103,23 @@ describe('daemon.proxy (from proxy.no-proxy)', () => {
       /no daemon proxy is configured to keep: give it with --set http=/,
     );
     assert.ok(report);
+  });
+
+  test('a smuggled value is refused with words, given (--set) or kept from the host; nothing reaches a drop-in', async () => {
+    const { planOperations } = await import('./plan');
+    const { root, env } = await rootWith({});
+    const facts = await factsOf(root, '20.10.24');
+    const plan = (params: Record<string, string>) => planOperations(facts, { fixId: 'daemon.proxy', checkId: 'proxy.no-proxy', findingId: null, target: 'daemon', params }, systemdController(), env);
+    await assert.rejects(plan({ http: 'http://p:3128\u0000ExecStartPre=/tmp/evil' }), /http: a proxy URL cannot hold the character U\+0000/);
+    await assert.rejects(plan({ http: 'http://p:3128', no: 'localhost\nExecStartPre=/tmp/evil' }), /no: a NO_PROXY list cannot hold the character U\+000A/);
+    await assert.rejects(plan({ http: 'http://p:3128', no: 'localhost ExecStartPre=/tmp/evil' }), /cannot hold a space/);
+
+    // The host's own unit already holds a value outside the grammar: it is not carried into Dockhand's drop-in.
+    const hostile = await rootWith({ '/etc/systemd/system/docker.service.d/http-proxy.conf': '[Service]\nEnvironment="HTTP_PROXY=http://p:3128;x"\n' });
+    const hostileFacts = await factsOf(hostile.root, '20.10.24');
+    await assert.rejects(
+      planOperations(hostileFacts, { fixId: 'daemon.proxy', checkId: 'proxy.no-proxy', findingId: null, target: 'daemon', params: { no: 'localhost' } }, systemdController(), hostile.env),
+      /the HTTP_PROXY configured now cannot be written back: a proxy URL's port is a number from 1 to 65535, not "3128;x"; give it with --set http=/,
+    );
   });
 });

@@ -3,22 +3,18 @@
 import type { Facts } from '../../shared/facts';
 import type { FixOperation } from '../../shared/fix';
 import type { JsonValue } from '../../shared/json';
+import { proxyValueProblem } from '../../shared/proxy-grammar';
 import { isRootless } from '../checks/applicability';
 import { proxyPicture, type ProxyVar } from '../checks/proxy';
 import type { BuildInput, FixDraft } from './builders';
 import { FixUnavailableError } from './builders';
+import { environmentLine } from './proxy-dropin';
 
 /** Sorts after every usual drop-in name ("http-proxy.conf", "override.conf"), so its Environment= lines win. */
 export const PROXY_DROPIN = 'zz-dockhand-proxy.conf';
 
 const ENV: Record<ProxyVar, string> = { http: 'HTTP_PROXY', https: 'HTTPS_PROXY', no: 'NO_PROXY' };
 const KEYS: Record<ProxyVar, string> = { http: 'http-proxy', https: 'https-proxy', no: 'no-proxy' };
-
-/** One Environment= assignment, quoted for systemd: backslash and quote escaped, % doubled (unit specifiers). */
-export function environmentLine(name: string, value: string): string {
-  const escaped = `${name}=${value}`.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%');
-  return `Environment="${escaped}"`;
-}
 
 export function dropInContent(values: Partial<Record<ProxyVar, string>>, why: string): string {
   const lines = (Object.keys(ENV) as ProxyVar[]).filter((v) => values[v]).map((v) => environmentLine(ENV[v], values[v]!));
@@ -40,7 +36,12 @@ export function buildDaemonProxy(input: BuildInput): FixDraft {
   const picture = proxyPicture(facts);
   const values: Partial<Record<ProxyVar, string>> = {};
   for (const v of Object.keys(ENV) as ProxyVar[]) {
-    values[v] = param(params, v) ?? usable(picture.configured[v]?.value) ?? usable(picture.effective[v]?.value);
+    const given = param(params, v);
+    const kept = given ?? usable(picture.configured[v]?.value) ?? usable(picture.effective[v]?.value);
+    // Given values passed the grammar with the parameters; one kept from the host is checked here, in the same words.
+    const problem = kept === undefined ? null : proxyValueProblem(v, kept);
+    if (problem) throw new FixUnavailableError(`${given === undefined ? `the ${ENV[v]} configured now cannot be written back` : ENV[v]}: ${problem}; give it with --set ${v}=...`);
+    values[v] = kept;
   }
   if (!values.http && !values.https) throw new FixUnavailableError('no daemon proxy is configured to keep: give it with --set http=http://proxy:3128 --set https=...');
   const where = placeOf(facts, picture);

@@ -12,6 +12,8 @@ import { LocalHost } from '../host/local-host';
 import { type DaemonProof, proveDaemon } from '../host/trusted-daemon';
 import { allowedDaemonJsonPaths, PlanRejectedError, validatePlan } from './allowlist';
 import { type ApplyDeps, applyPlan, undoFix } from './apply';
+import { invokingUser } from './caller';
+import type { PlanScope } from './operation-rules';
 import type { SelfCommand } from '../util/self-command';
 import { type DaemonController, detectController } from './controllers';
 import { listRecords, stateDir } from './journal';
@@ -29,6 +31,8 @@ export interface FixSessionOptions {
   timeouts?: Partial<ApplyDeps['timeouts']>;
   /** How to run this Dockhand from outside: its path is what a scheduled prune runs. */
   self?: SelfCommand;
+  /** This is the root helper: plans are judged for the user who ran it (sudo/pkexec), not for root. */
+  helper?: boolean;
 }
 
 export const DEFAULT_FIX_TIMEOUTS: ApplyDeps['timeouts'] = { restartMs: 90_000, upMs: 60_000, lockWaitMs: 30_000 };
@@ -107,7 +111,8 @@ export async function openFixSession(options: FixSessionOptions = {}): Promise<F
     stateDir: state,
     plan: (request) => planFix(facts, report, request, controller, env),
     async apply(input, onStep) {
-      const { plan, files } = await validatePlan(input, env, allowedDaemonJsonPaths(trusted, env.home, euid), env.dockhand ?? null);
+      const scope: PlanScope = options.helper ? { helper: true, caller: await invokingUser() } : { helper: false };
+      const { plan, files } = await validatePlan(input, env, allowedDaemonJsonPaths(trusted, env.home, euid), env.dockhand ?? null, scope);
       const here = endpoint?.host ?? null;
       if (plan.endpoint !== here) throw new PlanRejectedError(`the plan was made for the daemon at ${plan.endpoint ?? 'no endpoint'}, not ${here ?? 'no endpoint'}: plan again here`);
       // Root acts on a daemon only once the kernel has said which process it is.

@@ -1,6 +1,7 @@
 // A stand-in `sudo` for tests that run Dockhand as nobody: it really becomes root (a setuid-root copy of setpriv in
 // the test's own directory; nothing system-wide changes) and resets the environment as sudo's env_reset does, keeping
-// only what the test names. It appends each argv it is given to `${dir}/sudo.argv`.
+// only what the test names, then sets SUDO_UID/SUDO_GID/SUDO_USER as sudo does. It appends each argv it is given to
+// `${dir}/sudo.argv`.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
@@ -25,7 +26,9 @@ export async function installRootSudo(dir: string, keep: Record<string, string>)
   await fs.writeFile(argvLog, '', { mode: 0o666 });
   await fs.chmod(argvLog, 0o666);
   const env = Object.entries({ PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', ...keep }).map(([k, v]) => `'${k}=${v.replaceAll("'", "'\\''")}'`);
-  await fs.writeFile(path.join(dir, 'sudo'), `#!/bin/sh\necho "$@" >> ${argvLog}\nexec env -i ${env.join(' ')} ${rootpriv} --reuid=0 --regid=0 --clear-groups "$@"\n`, { mode: 0o755 });
+  // Like sudo, it tells root who asked: SUDO_UID/SUDO_GID/SUDO_USER from the caller's real ids, set after the reset.
+  const caller = 'SUDO_UID="$(id -ru)" SUDO_GID="$(id -rg)" SUDO_USER="$(id -run)"';
+  await fs.writeFile(path.join(dir, 'sudo'), `#!/bin/sh\necho "$@" >> ${argvLog}\nexec env -i ${env.join(' ')} ${caller} ${rootpriv} --reuid=0 --regid=0 --clear-groups "$@"\n`, { mode: 0o755 });
   await fs.chmod(dir, 0o755);
   return { dir, argvLog, remove: () => fs.rm(rootpriv, { force: true }) };
 }
