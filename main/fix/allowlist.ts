@@ -7,6 +7,7 @@ import { type FileChange, type FixPlan, FixPlanSchema } from '../../shared/fix';
 import { listDockerdProcesses } from '../collect/daemon-process';
 import type { Host } from '../host/host';
 import { computeFileChanges, type FixEnv } from './plan';
+import { checkPlanTargets } from './target-path';
 
 export class PlanRejectedError extends Error {
   constructor(message: string) {
@@ -90,6 +91,9 @@ export async function validatePlan(input: unknown, env: FixEnv, allowedDaemonJso
     const problem = op.op === 'systemd-dropin.write' ? dropInProblem(op.content) : null;
     if (problem) throw new PlanRejectedError(`refused: ${problem}`);
   }
+  await checkPlanTargets(env, plan.operations).catch((error: Error) => {
+    throw new PlanRejectedError(`refused: ${error.message}`);
+  });
   const files = await computeFileChanges(plan.operations, env);
   const planned = new Map(plan.files.map((f) => [f.path, f]));
   if (planned.size !== files.length || files.some((f) => !planned.has(f.path))) {

@@ -58,6 +58,12 @@ function describe(stat: Stats): string {
   return 'not a regular file';
 }
 
+/** `file` in its parent's real path (no symlinked directory left in it); a missing parent stays as it is. */
+async function realParent(file: string): Promise<string> {
+  const dir = await fs.realpath(path.dirname(file)).catch(() => path.dirname(file));
+  return path.join(dir, path.basename(file));
+}
+
 /**
  * Follows `file` through symlinks to what a write would change. A missing target behind a link is created only in a
  * directory that exists (no directories are made on a link's say-so).
@@ -74,15 +80,15 @@ export async function resolveWriteTarget(file: string): Promise<WriteTarget> {
         const dir = await fs.stat(path.dirname(current)).catch(() => null);
         if (!dir?.isDirectory()) throw new WriteTargetError(`${file} is a symlink to ${current}, whose directory does not exist: create it, or point the link elsewhere`);
       }
-      return { kind: 'replace', path: current, stat: null, viaLink: links > 0 };
+      return { kind: 'replace', path: await realParent(current), stat: null, viaLink: links > 0 };
     }
     if (stat.isSymbolicLink()) {
       if (++links > MAX_LINKS) throw new WriteTargetError(`${file}: too many levels of symbolic links`);
       current = path.resolve(path.dirname(current), await fs.readlink(current));
       continue;
     }
-    if (stat.isFile()) return { kind: 'replace', path: current, stat, viaLink: links > 0 };
-    if (stat.isFIFO() || stat.isCharacterDevice()) return { kind: 'stream', path: current, stat, viaLink: links > 0 };
+    if (stat.isFile()) return { kind: 'replace', path: await realParent(current), stat, viaLink: links > 0 };
+    if (stat.isFIFO() || stat.isCharacterDevice()) return { kind: 'stream', path: await realParent(current), stat, viaLink: links > 0 };
     throw new WriteTargetError(`cannot write ${file}: ${current === path.resolve(file) ? 'it' : current} is ${describe(stat)}, not a file`);
   }
 }
@@ -130,6 +136,8 @@ async function replaceAtomically(target: WriteTarget & { kind: 'replace' }, data
   const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
   try {
     try {
+      // The directory was resolved to its real path; one swapped for a symlink since would redirect the rename.
+      if ((await fs.realpath(dir)) !== dir) throw new WriteTargetError(`${dir} changed while ${target.path} was being written: not written`);
       await handle.writeFile(data);
       // Ownership first, mode second: chown clears setuid bits, and the mode must be the one asked for.
       if (uid !== null && gid !== null && process.getuid?.() === 0) await handle.chown(uid, gid);
