@@ -1,9 +1,10 @@
 // Where a fix's write really lands, and whether root may write there. A plan names paths as strings; what root writes
-// is decided by the filesystem: the parent's real path, the file lstat'ed, a symlink followed only by the writer's own
-// rule (main/util/write-file.ts), and the RESOLVED path is what is checked. As root, every directory from the file up
-// to / must be root's and writable by no one else (a sticky directory such as /tmp only above a root-owned entry), so
-// no unprivileged user can swap a component between this check and the write; the writer then creates its temporary
-// file with O_EXCL|O_NOFOLLOW and refuses a directory whose real path changed, so a swap fails instead of redirecting.
+// is decided by the filesystem: each component lstat'ed, symlinks followed as the writer follows them (its target is
+// written, main/util/write-file.ts), and the RESOLVED path is what is allowed. As root, every directory looked into on
+// the way, link hops included, must be root's and writable by no one else (a sticky one such as /tmp only above a
+// root-owned entry), so no unprivileged user can swap a component between this check and the write; the writer then
+// creates its temporary file with O_EXCL|O_NOFOLLOW and refuses a directory whose real path changed, so a swap fails
+// instead of redirecting.
 import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { FixOperation } from '../../shared/fix';
@@ -28,41 +29,78 @@ export interface CheckedTarget {
 
 const writableByOthers = (stat: Stats) => (stat.mode & 0o002) !== 0 || ((stat.mode & 0o020) !== 0 && stat.gid !== 0);
 const sticky = (stat: Stats) => (stat.mode & 0o1000) !== 0;
+/** Linux's own limit on symlinks followed in one lookup. */
+const MAX_LINKS = 40;
 
-/** The nearest existing ancestor of `dir` (itself included), and the components below it that do not exist yet. */
-async function existingAncestor(dir: string): Promise<{ base: string; missing: string[] }> {
-  const missing: string[] = [];
-  for (let current = dir; ; current = path.dirname(current)) {
-    try {
-      await fs.lstat(current);
-      return { base: current, missing };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || current === path.dirname(current)) throw error;
-      missing.unshift(path.basename(current));
-    }
-  }
+interface Chased {
+  resolved: string;
+  /** null: the file does not exist yet. */
+  stat: Stats | null;
 }
 
 /**
- * Root writes only where no one else can redirect them: every directory from `resolved`'s parent to / owned by root
- * and writable by no one else (the file itself may be a user's, as a Desktop settings file is: it is replaced by a
- * rename in a directory only root controls, so its owner can change its bytes but not where root's write lands), except a sticky directory whose entry below it is root's (only its owner may rename
- * that entry). Where directories are still to be created, the existing one they go in must be closed to others
- * outright: a sticky directory would let anyone create that name first.
+ * Resolves `file` one component at a time as root would, checking every directory it looks into, link hops
+ * included: owned by root and writable by no one else, or sticky (as /tmp) with the entry in it owned by root (only
+ * its owner may rename that entry). A file itself may be a user's (a Desktop settings file is): it is replaced by a
+ * rename in a directory only root controls, so its owner can change its bytes but not where root's write lands. A
+ * directory still to be made must go in one closed to others outright: in a sticky one, anyone could make it first.
  */
-async function checkRootChain(file: string, resolved: string, fileStat: Stats | null): Promise<void> {
-  const { base, missing } = await existingAncestor(path.dirname(resolved));
-  let below: Stats | null = fileStat;
-  for (let dir = base; ; dir = path.dirname(dir)) {
-    const stat = await fs.lstat(dir);
-    if (!stat.isDirectory()) throw new TargetPathError(`${file}: ${dir} is not a directory`);
-    if (stat.uid !== 0) throw new TargetPathError(`${file}: ${dir} is owned by uid ${stat.uid}, not root: a write there as root could be redirected`);
-    const createsHere = dir === base && missing.length > 0;
-    const lockedBelow = sticky(stat) && !createsHere && below !== null && below.uid === 0;
-    if (writableByOthers(stat) && !lockedBelow) throw new TargetPathError(`${file}: ${dir} is writable by others (mode ${(stat.mode & 0o7777).toString(8)}): a write there as root could be redirected`);
-    below = stat;
-    if (dir === path.dirname(dir)) return;
+async function chaseAsRoot(file: string): Promise<Chased> {
+  let dir = '/';
+  const rest = file.split('/').filter((c) => c !== '' && c !== '.');
+  for (let links = 0; rest.length > 0; ) {
+    const name = rest.shift()!;
+    if (name === '..') {
+      dir = path.dirname(dir);
+      continue;
+    }
+    const dirStat = await fs.lstat(dir);
+    if (dirStat.uid !== 0) throw new TargetPathError(`${file}: ${dir} is owned by uid ${dirStat.uid}, not root: a write there as root could be redirected`);
+    const open = writableByOthers(dirStat);
+    const openMessage = `${file}: ${dir} is writable by others (mode ${(dirStat.mode & 0o7777).toString(8)}): a write there as root could be redirected`;
+    const next = path.join(dir, name);
+    let entry: Stats;
+    try {
+      entry = await fs.lstat(next);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if (open) throw new TargetPathError(openMessage);
+      if (links > 0 && rest.length > 0) throw new TargetPathError(`${file}: a symlink leads to ${path.join(next, ...rest)}, whose directory does not exist`);
+      if (rest.includes('..')) throw new TargetPathError(`${file}: a symlink leads through ${next}, which does not exist`);
+      return { resolved: path.join(next, ...rest), stat: null };
+    }
+    if (open && !(sticky(dirStat) && entry.uid === 0)) throw new TargetPathError(openMessage);
+    if (entry.isSymbolicLink()) {
+      if (++links > MAX_LINKS) throw new TargetPathError(`${file}: too many levels of symbolic links`);
+      const target = await fs.readlink(next);
+      if (path.isAbsolute(target)) dir = '/';
+      rest.unshift(...target.split('/').filter((c) => c !== '' && c !== '.'));
+      continue;
+    }
+    if (entry.isDirectory()) {
+      if (rest.length === 0) throw new TargetPathError(`cannot write ${file}: ${next} is a directory, not a file`);
+      dir = next;
+      continue;
+    }
+    if (rest.length > 0) throw new TargetPathError(`${file}: ${next} is not a directory`);
+    if (entry.isFile()) return { resolved: next, stat: entry };
+    const what = entry.isFIFO() ? 'a FIFO' : entry.isCharacterDevice() || entry.isBlockDevice() ? 'a device' : entry.isSocket() ? 'a socket' : 'not a regular file';
+    throw new TargetPathError(`${file} resolves to ${next}, ${what}: a fix writes regular files only`);
   }
+  throw new TargetPathError(`cannot write ${file}: it is a directory, not a file`);
+}
+
+/** Not root: the kernel keeps this process to what it may write anyway; only what is there is judged. */
+async function resolveAsUser(file: string): Promise<Chased> {
+  let target;
+  try {
+    target = await resolveWriteTarget(file);
+  } catch (error) {
+    if (error instanceof WriteTargetError) throw new TargetPathError(error.message);
+    throw new TargetPathError(`cannot resolve ${file}: ${(error as Error).message}`);
+  }
+  if (target.kind === 'stream') throw new TargetPathError(`${file} resolves to ${target.path}, ${target.stat.isFIFO() ? 'a FIFO' : 'a device'}: a fix writes regular files only`);
+  return { resolved: target.path, stat: target.stat };
 }
 
 /**
@@ -71,25 +109,12 @@ async function checkRootChain(file: string, resolved: string, fileStat: Stats | 
  */
 export async function checkTargetPath(env: FixEnv, file: string): Promise<CheckedTarget> {
   if (!path.isAbsolute(file) || (process.platform !== 'win32' && path.normalize(file) !== file)) throw new TargetPathError(`${JSON.stringify(file)} is not a plain absolute path`);
-  let target;
-  try {
-    target = await resolveWriteTarget(hostPath(env, file));
-  } catch (error) {
-    if (error instanceof WriteTargetError) throw new TargetPathError(error.message);
-    throw new TargetPathError(`cannot resolve ${file}: ${(error as Error).message}`);
-  }
-  if (target.kind === 'stream') throw new TargetPathError(`${file} resolves to ${target.path}, ${target.stat.isFIFO() ? 'a FIFO' : 'a device'}: a fix writes regular files only`);
-  let resolved = target.path;
-  if (!target.stat) {
-    // Directories still to be made (a new drop-in's): the part that exists, in its real path.
-    const { base, missing } = await existingAncestor(path.dirname(resolved));
-    resolved = path.join(await fs.realpath(base), ...missing, path.basename(resolved));
-  }
+  const host = hostPath(env, file);
+  const { resolved } = process.getuid?.() === 0 ? await chaseAsRoot(host) : await resolveAsUser(host);
   if (env.root !== '/') {
     const relative = path.relative(await fs.realpath(env.root), resolved);
     if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) throw new TargetPathError(`${file} resolves to ${resolved}, outside ${env.root}`);
   }
-  if (process.getuid?.() === 0) await checkRootChain(file, resolved, target.stat);
   return { path: file, resolved };
 }
 
