@@ -11,6 +11,7 @@ import { acquireFixLock } from './lock';
 import { TIMER_NAME } from '../prune/schedule';
 import { runCommand } from './controllers';
 import { type FixEnv, hostPath, scheduleCommands, unifiedDiff } from './plan';
+import { checkTargetPath } from './target-path';
 
 export interface ApplyDeps {
   env: FixEnv;
@@ -68,6 +69,8 @@ async function restoreBackups(journal: Journal, env: FixEnv, only?: ReadonlySet<
   for (const backup of [...journal.record.backups].reverse()) {
     if (only && !only.has(backup.path)) continue;
     try {
+      // Root restores only where it may write now, as it applied only where it could (the chain may have changed).
+      await checkTargetPath(env, backup.path);
       const original = await journal.originalBytes(backup);
       if (original === null) await removeFile(hostPath(env, backup.path));
       else await writeFile(hostPath(env, backup.path), original, { mode: backup.mode, uid: backup.uid, gid: backup.gid });
