@@ -17,6 +17,7 @@ describe('writeFile: the one writer', () => {
   let dir: string;
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dockhand-write-'));
+    await fs.chmod(dir, 0o755); // an unprivileged user's directory goes below it
   });
   after(async () => fs.rm(dir, { recursive: true, force: true }));
 
@@ -83,6 +84,27 @@ describe('writeFile: the one writer', () => {
     await fs.symlink('loop-b', path.join(dir, 'loop-a'));
     await fs.symlink('loop-a', path.join(dir, 'loop-b'));
     await assert.rejects(writeFile(path.join(dir, 'loop-a'), 'x'), (e: Error) => e instanceof WriteTargetError && /too many levels of symbolic links/.test(e.message));
+  });
+
+  test('as root, a link another user planted is followed only to a file that user owns; own state refuses links', { skip: !isRoot && 'root only' }, async () => {
+    const userDir = path.join(dir, 'nobody-dir');
+    await fs.mkdir(userDir);
+    await fs.chown(userDir, 65534, 65534);
+    const system = path.join(dir, 'system-file');
+    await fs.writeFile(system, 'root bytes');
+    const asNobody = (cmd: string) => run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c', cmd]);
+    await asNobody(`ln -s ${system} ${userDir}/report.json && echo mine > ${userDir}/own && ln -s own ${userDir}/own-link && ln -s ${dir}/not-there ${userDir}/dangling`);
+    await assert.rejects(writeFile(path.join(userDir, 'report.json'), 'report'), (e: Error) => e instanceof WriteTargetError && /symlink owned by uid 65534 .*owned by uid 0: root does not follow a link another user controls/.test(e.message));
+    assert.equal(await fs.readFile(system, 'utf8'), 'root bytes');
+    await assert.rejects(writeFile(path.join(userDir, 'dangling'), 'x'), WriteTargetError);
+    await assert.rejects(fs.stat(path.join(dir, 'not-there')), /ENOENT/);
+    await writeFile(path.join(userDir, 'own-link'), 'report');
+    assert.equal(await fs.readFile(path.join(userDir, 'own'), 'utf8'), 'report');
+    assert.equal((await fs.stat(path.join(userDir, 'own'))).uid, 65534, 'the user\'s file stays theirs');
+
+    await fs.symlink(system, path.join(dir, 'record.json'));
+    await assert.rejects(writeFile(path.join(dir, 'record.json'), 'x', { followLinks: false }), /is a symlink: not followed/);
+    assert.equal(await fs.readFile(system, 'utf8'), 'root bytes');
   });
 
   test('a FIFO is written through and stays a FIFO', async () => {

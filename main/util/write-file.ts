@@ -66,10 +66,20 @@ async function realParent(file: string): Promise<string> {
 
 /**
  * Follows `file` through symlinks to what a write would change. A missing target behind a link is created only in a
- * directory that exists (no directories are made on a link's say-so).
+ * directory that exists (no directories are made on a link's say-so). As root, a link another user owns is followed
+ * only to a file that user owns, so a link planted in a user's directory cannot aim root's write at a system file
+ * (the kernel's protected_symlinks does this for sticky directories only). `followLinks: false` refuses any link: for
+ * Dockhand's own state, where a link can only be someone else's doing.
  */
-export async function resolveWriteTarget(file: string): Promise<WriteTarget> {
+export async function resolveWriteTarget(file: string, followLinks = true): Promise<WriteTarget> {
   let current = path.resolve(file);
+  const linkOwners = new Set<number>();
+  const linkAllowed = (target: Stats | null) => {
+    if (process.getuid?.() !== 0) return;
+    for (const uid of linkOwners) {
+      if (uid !== 0 && target?.uid !== uid) throw new WriteTargetError(`${file} is a symlink owned by uid ${uid} to ${current}${target ? `, owned by uid ${target.uid}` : ''}: root does not follow a link another user controls to a file that user does not own`);
+    }
+  };
   for (let links = 0; ; ) {
     let stat: Stats;
     try {
@@ -80,13 +90,17 @@ export async function resolveWriteTarget(file: string): Promise<WriteTarget> {
         const dir = await fs.stat(path.dirname(current)).catch(() => null);
         if (!dir?.isDirectory()) throw new WriteTargetError(`${file} is a symlink to ${current}, whose directory does not exist: create it, or point the link elsewhere`);
       }
+      linkAllowed(null);
       return { kind: 'replace', path: await realParent(current), stat: null, viaLink: links > 0 };
     }
     if (stat.isSymbolicLink()) {
+      if (!followLinks) throw new WriteTargetError(`${file} is a symlink: not followed for Dockhand's own files`);
       if (++links > MAX_LINKS) throw new WriteTargetError(`${file}: too many levels of symbolic links`);
+      linkOwners.add(stat.uid);
       current = path.resolve(path.dirname(current), await fs.readlink(current));
       continue;
     }
+    if (stat.isFile() || stat.isFIFO() || stat.isCharacterDevice()) linkAllowed(stat);
     if (stat.isFile()) return { kind: 'replace', path: await realParent(current), stat, viaLink: links > 0 };
     if (stat.isFIFO() || stat.isCharacterDevice()) return { kind: 'stream', path: await realParent(current), stat, viaLink: links > 0 };
     throw new WriteTargetError(`cannot write ${file}: ${current === path.resolve(file) ? 'it' : current} is ${describe(stat)}, not a file`);
@@ -101,6 +115,8 @@ export interface WriteOptions {
   gid?: number | null;
   /** Create missing parent directories (of a plain path, never of a link's target) with this mode. */
   mkdirMode?: number;
+  /** false: refuse a symlink at the path instead of writing its target (Dockhand's own state: the journal). */
+  followLinks?: boolean;
 }
 
 async function fsyncDirectory(dir: string): Promise<void> {
@@ -161,7 +177,7 @@ export async function writeFile(file: string, data: Buffer | string | Uint8Array
     const there = await fs.lstat(file).catch(() => null);
     if (!there) await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true, mode: options.mkdirMode });
   }
-  const target = await resolveWriteTarget(file);
+  const target = await resolveWriteTarget(file, options.followLinks ?? true);
   if (target.kind === 'stream') await writeThrough(target, bytes);
   else await replaceAtomically(target, bytes, options);
 }
