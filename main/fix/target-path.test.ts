@@ -25,6 +25,14 @@ describe('checkTargetPath: the resolved path, as root', { skip: process.getuid?.
   after(async () => fs.rm(dir, { recursive: true, force: true }));
 
   const refused = (pattern: RegExp) => (e: Error) => e instanceof TargetPathError && pattern.test(e.message);
+  /** A directory below the test's that the unprivileged user owns. */
+  const nobodysDir = async (name: string) => {
+    const made = path.join(dir, name);
+    await fs.mkdir(made);
+    await fs.chown(made, NOBODY.uid, NOBODY.gid);
+    return made;
+  };
+  const asNobody = (script: string) => run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c', script]);
 
   test('a root-owned file under sticky /tmp, in a root-owned directory, resolves to itself', async () => {
     const file = path.join(dir, 'daemon.json');
@@ -38,37 +46,31 @@ describe('checkTargetPath: the resolved path, as root', { skip: process.getuid?.
     await fs.symlink('managed/daemon.json', path.join(dir, 'linked.json'));
     assert.equal((await checkTargetPath(ROOT_ENV, path.join(dir, 'linked.json'))).resolved, path.join(dir, 'managed', 'daemon.json'));
 
-    const userDir = path.join(dir, 'users-own');
-    await fs.mkdir(userDir);
-    await fs.chown(userDir, NOBODY.uid, NOBODY.gid);
+    const userDir = await nobodysDir('users-own');
     await fs.writeFile(path.join(userDir, 'profile'), '');
     await fs.symlink(path.join(userDir, 'profile'), path.join(dir, 'to-user.json'));
     await assert.rejects(checkTargetPath(ROOT_ENV, path.join(dir, 'to-user.json')), refused(/users-own is owned by uid 65534, not root/));
   });
 
   test('a link hop through a directory a user controls is refused, even when it ends in a root-owned one', async () => {
-    const userDir = path.join(dir, 'hop-user');
-    await fs.mkdir(userDir);
-    await fs.chown(userDir, NOBODY.uid, NOBODY.gid);
+    const userDir = await nobodysDir('hop-user');
     await fs.mkdir(path.join(dir, 'hop-victim'));
     await fs.writeFile(path.join(dir, 'hop-victim', 'daemon.json'), '{}');
-    await run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'ln', '-s', path.join(dir, 'hop-victim', 'daemon.json'), path.join(userDir, 'hop')]);
+    await asNobody(`ln -s ${path.join(dir, 'hop-victim', 'daemon.json')} ${path.join(userDir, 'hop')}`);
     await fs.symlink(path.join(userDir, 'hop'), path.join(dir, 'hop.json'));
     await assert.rejects(checkTargetPath(ROOT_ENV, path.join(dir, 'hop.json')), refused(/hop-user is owned by uid 65534, not root/));
   });
 
   test('a directory a user controls anywhere on the path is refused, whatever it points to now', async () => {
     // The user's own directory, then a symlink the user swaps in for a directory of it: both refused.
-    const home = path.join(dir, 'home-nobody');
-    await fs.mkdir(home);
-    await fs.chown(home, NOBODY.uid, NOBODY.gid);
-    await run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c', `mkdir -p ${home}/.docker/desktop && echo '{}' > ${home}/.docker/desktop/settings.json`]);
+    const home = await nobodysDir('home-nobody');
+    await asNobody(`mkdir -p ${home}/.docker/desktop && echo '{}' > ${home}/.docker/desktop/settings.json`);
     const settings = path.join(home, '.docker/desktop/settings.json');
     await assert.rejects(checkTargetPath(ROOT_ENV, settings), refused(/home-nobody is owned by uid 65534, not root/));
     const victim = path.join(dir, 'victim');
     await fs.mkdir(victim);
     await fs.writeFile(path.join(victim, 'settings.json'), '{}');
-    await run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c', `mv ${home}/.docker/desktop ${home}/.docker/old && ln -s ${victim} ${home}/.docker/desktop`]);
+    await asNobody(`mv ${home}/.docker/desktop ${home}/.docker/old && ln -s ${victim} ${home}/.docker/desktop`);
     // The link now leads into a root-owned directory, but it lies in one nobody controls: the lookup is refused there.
     await assert.rejects(checkTargetPath(ROOT_ENV, settings), refused(/home-nobody is owned by uid 65534, not root/));
   });
