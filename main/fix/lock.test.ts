@@ -19,6 +19,11 @@ import { promises as fs } from 'node:fs';
 import { acquireFixLock } from './lock';
 const [state, log, counter, id] = process.argv.slice(2);
 (async () => {
+  // Started, then all at once: each says it is ready and waits for the test's go (so they contend, not queue up).
+  if (process.env.BARRIER) {
+    await fs.writeFile(process.env.BARRIER + '/ready-' + id, '');
+    while (!(await fs.stat(process.env.BARRIER + '/go').catch(() => null))) await new Promise((r) => setTimeout(r, 2));
+  }
   const release = await acquireFixLock(state, 'contender ' + id, 120000);
   if (process.env.HOLD) { process.stdout.write('held\\n'); setInterval(() => undefined, 1 << 30); return; }
   await fs.appendFile(log, 'enter ' + id + '\\n');
@@ -29,6 +34,9 @@ const [state, log, counter, id] = process.argv.slice(2);
   await release();
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
+
+/** Above Linux's largest pid (pid_max is at most 2^22): no process has it. */
+const DEAD_PID = 2 ** 22 + 1;
 
 describe('the fix lock', () => {
   let dir: string;
@@ -48,13 +56,24 @@ describe('the fix lock', () => {
     return { child, exited };
   };
 
-  test('24 processes contending: every one gets in, never two at once, no update lost', async () => {
+  test('24 processes contending over a lock a killed holder left: every one gets in, never two at once, no update lost', async () => {
     const state = path.join(dir, 'many');
     await fs.mkdir(state);
+    // What a holder killed mid-apply left: every contender sees a dead pid at once (the old takeover raced on this).
+    await fs.writeFile(path.join(state, 'fix.lock'), JSON.stringify({ pid: DEAD_PID, what: 'killed', since: new Date().toISOString() }));
     await fs.writeFile(path.join(state, 'counter'), '0');
     await fs.writeFile(path.join(state, 'log'), '');
     const ids = Array.from({ length: 24 }, (_, i) => `w${i}`);
-    const results = await Promise.all(ids.map((id) => contender(state, id).exited));
+    const barrier = path.join(dir, 'barrier');
+    await fs.mkdir(barrier);
+    const running = ids.map((id) => contender(state, id, { ...process.env, BARRIER: barrier }).exited);
+    const deadline = Date.now() + 120_000;
+    while ((await fs.readdir(barrier)).length < ids.length) {
+      assert.ok(Date.now() < deadline, 'every contender started');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await fs.writeFile(path.join(barrier, 'go'), '');
+    const results = await Promise.all(running);
     for (const r of results) assert.equal(r.code, 0, r.stderr);
     const lines = (await fs.readFile(path.join(state, 'log'), 'utf8')).trim().split('\n');
     assert.equal(lines.length, ids.length * 2);
@@ -101,7 +120,7 @@ describe('the fix lock', () => {
   test('what an older Dockhand left in fix.lock (a dead pid) does not block: the lock is the kernel\'s, not the file', async () => {
     const state = path.join(dir, 'old-file');
     await fs.mkdir(state);
-    await fs.writeFile(path.join(state, 'fix.lock'), JSON.stringify({ pid: 2 ** 22 + 1, what: 'killed', since: new Date().toISOString() }));
+    await fs.writeFile(path.join(state, 'fix.lock'), JSON.stringify({ pid: DEAD_PID, what: 'killed', since: new Date().toISOString() }));
     await (await acquireFixLock(state, 'after a crash', 0))();
   });
 });
