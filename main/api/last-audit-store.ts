@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import { z } from 'zod';
 import { DiskSummarySchema } from '../../shared/api';
 import { ReportSchema } from '../../shared/report';
-import { SerialQueue, writeFileAtomic } from './atomic-write';
+import { SerialQueue } from '../util/serial-queue';
+import { PRIVATE, writeFile } from '../util/write-file';
 
 export const LastAuditSchema = z.object({ report: ReportSchema, disk: DiskSummarySchema });
 export type LastAudit = z.infer<typeof LastAuditSchema>;
@@ -26,7 +27,7 @@ export class LastAuditStore {
   async save(audit: LastAudit): Promise<void> {
     this.cached = Promise.resolve(audit);
     // Compact: a report over a thousand containers is tens of MB indented.
-    await this.queue.run(() => writeFileAtomic(this.file, JSON.stringify(audit)));
+    await this.queue.run(() => writeFile(this.file, JSON.stringify(audit), PRIVATE));
   }
 
   private async load(): Promise<LastAudit | null> {

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { DEFAULT_SETTINGS, type Settings, SettingsSchema, type SettingsPatch } from '../../shared/api';
-import { SerialQueue, writeJsonAtomic } from './atomic-write';
+import { SerialQueue } from '../util/serial-queue';
+import { writeJsonFile } from '../util/write-file';
 import { ApiError } from './errors';
 
 /**
@@ -34,7 +35,7 @@ export class SettingsStore {
     return this.queue.run(async () => {
       const next = SettingsSchema.parse({ ...(await this.get()), ...patch });
       try {
-        await writeJsonAtomic(this.file, next);
+        await writeJsonFile(this.file, next);
       } catch (error) {
         throw new ApiError('failed', `Settings were not saved: ${(error as Error).message}`, { cause: error });
       }

@@ -1,20 +1,20 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
+import { writeFile } from '../util/write-file';
 import { CliError } from './exit-codes';
 
-/** Writes to --output atomically (temp file + rename) so a CI job never reads half a report; else to stdout. */
+/**
+ * Writes to --output through the project's one writer (a file replaced atomically, so a CI job never reads half a
+ * report; a FIFO or a device written straight through; a symlink's target written); else to stdout.
+ */
 export async function emit(text: string, output: string | undefined): Promise<void> {
   if (!output) {
     await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
     return;
   }
-  const tmp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.tmp`);
   try {
-    await fs.writeFile(tmp, text);
-    await fs.rename(tmp, output);
+    await writeFile(output, text);
   } catch (error) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
-    throw new CliError(`cannot write ${output}: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    throw new CliError(message.startsWith('cannot write') ? message : `cannot write ${output}: ${message}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { z } from 'zod';
-import { writeJsonAtomic } from '../api/atomic-write';
+import { writeJsonFile } from '../util/write-file';
 
 export const WindowStateSchema = z.object({
   width: z.number().int().min(400).max(16384),
@@ -77,6 +77,6 @@ export class WindowStateSaver {
     this.timer = null;
     const state = this.pending;
     this.pending = null;
-    if (state) await writeJsonAtomic(this.file, WindowStateSchema.parse(state)).catch(() => undefined);
+    if (state) await writeJsonFile(this.file, WindowStateSchema.parse(state)).catch(() => undefined);
   }
 }

@@ -7,6 +7,7 @@ import { type FileChange, type FixPlan, FixPlanSchema } from '../../shared/fix';
 import type { TrustedDaemon } from '../host/trusted-daemon';
 import { operationProblem, type PlanScope } from './operation-rules';
 import { computeFileChanges, type FixEnv } from './plan';
+import { checkPlanTargets } from './target-path';
 
 export class PlanRejectedError extends Error {
   constructor(message: string) {
@@ -74,6 +75,9 @@ export async function validatePlan(input: unknown, env: FixEnv, allowedDaemonJso
     const problem = await operationProblem(op, env, scope);
     if (problem) throw new PlanRejectedError(`refused: ${problem}`);
   }
+  await checkPlanTargets(env, plan.operations).catch((error: Error) => {
+    throw new PlanRejectedError(`refused: ${error.message}`);
+  });
   const files = await computeFileChanges(plan.operations, env, allowedDaemonJson);
   const planned = new Map(plan.files.map((f) => [f.path, f]));
   if (planned.size !== files.length || files.some((f) => !planned.has(f.path))) {

@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import type { Backup, FileChange, FixOutcome, FixPlan, FixRecord, FixStep, UndoResult } from '../../shared/fix';
 import type { Status } from '../../shared/finding';
-import { readFileState, removeFileDurably, writeFileAtomic } from './atomic-file';
+import { readFileState, removeFile, writeFile } from '../util/write-file';
 import type { DaemonController } from './controllers';
 import { Journal, JournalError, latestUndoable, listRecords } from './journal';
 import { acquireFixLock } from './lock';
@@ -14,6 +14,7 @@ import { type FixEnv, hostPath, scheduleCommands, unifiedDiff } from './plan';
 import { GROUP_FILE, isGroupMember, joinGroup, leaveGroup, liveGroupOperation, type RunCommand } from './group-membership';
 import { isFileOperation, targetOf } from './operations';
 import { readBackProblem, writtenKind } from './read-back';
+import { checkTargetPath } from './target-path';
 
 export interface ApplyDeps {
   env: FixEnv;
@@ -50,16 +51,16 @@ export async function waitForDaemon(ping: () => Promise<boolean>, timeoutMs: num
   }
 }
 
-/** Writes a file change, keeping the original's mode and owner; never a partial file. */
+/** Writes a file change, keeping the original's mode and owner (and a symlink, by writing its target); never a partial file. */
 async function writeChange(env: FixEnv, change: FileChange, backup: Backup): Promise<void> {
   const target = hostPath(env, change.path);
   if (change.after === null) {
-    await removeFileDurably(target);
+    await removeFile(target);
     return;
   }
   // A new systemd drop-in may hold a proxy password: root-only until someone decides otherwise.
   const mode = backup.mode ?? (change.path.includes('.service.d/') ? 0o600 : 0o644);
-  await writeFileAtomic(target, change.after, { mode, uid: backup.uid, gid: backup.gid }, true);
+  await writeFile(target, change.after, { mode, uid: backup.uid, gid: backup.gid, mkdirMode: 0o755 });
 }
 
 /**
@@ -72,6 +73,8 @@ async function restoreBackups(journal: Journal, env: FixEnv, run: RunCommand, on
   for (const backup of [...journal.record.backups].reverse()) {
     if (only && !only.has(backup.path)) continue;
     try {
+      // Root restores only where it may write now, as it applied only where it could (the chain may have changed).
+      await checkTargetPath(env, backup.path);
       const original = await journal.originalBytes(backup);
       if (groupOp && backup.path === GROUP_FILE) {
         // Membership went through gpasswd: it comes back out the same way, and only if the fix put it there.
@@ -80,8 +83,8 @@ async function restoreBackups(journal: Journal, env: FixEnv, run: RunCommand, on
         await journal.step('restore', true, `ran ${argv.join(' ')}`);
         continue;
       }
-      if (original === null) await removeFileDurably(hostPath(env, backup.path));
-      else await writeFileAtomic(hostPath(env, backup.path), original, { mode: backup.mode, uid: backup.uid, gid: backup.gid });
+      if (original === null) await removeFile(hostPath(env, backup.path));
+      else await writeFile(hostPath(env, backup.path), original, { mode: backup.mode, uid: backup.uid, gid: backup.gid });
       await journal.step('restore', true, `restored ${backup.path}${original === null ? ' (removed: it did not exist)' : ''}`);
     } catch (error) {
       problems.push(`${backup.path}: ${(error as Error).message}`);

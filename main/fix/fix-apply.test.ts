@@ -419,7 +419,7 @@ describe('fix faults: the host is never left worse', () => {
         }
         const deadline = Date.now() + 30_000;
         while (!(await ping(d.daemon.socket)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-        // A killed apply may leave its lock behind: the next one takes it over (its pid is gone).
+        // A killed apply's fix lock went with it: the kernel released it when the process died.
       }
       // For the record (the closing note's fault table): where the kills landed.
       console.log(`kill-mid-apply: ${runs} kills, old bytes ${sawOld}, new bytes ${sawNew}, partial 0, daemon left stopped ${leftDown}`);

@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Backup, type FixPlan, type FixRecord, FixRecordSchema, type FixStep } from '../../shared/fix';
-import { type FileState, sha256, writeFileAtomic } from './atomic-file';
+import { type FileState, sha256, writeFile } from '../util/write-file';
 
 /** A request about the journal that cannot be met: no such fix, nothing to undo, a damaged record. */
 export class JournalError extends Error {
@@ -74,7 +74,7 @@ export class Journal {
     let backupFile: string | null = null;
     if (state.exists && state.bytes) {
       backupFile = `${this.record.backups.length}.orig`;
-      await writeFileAtomic(path.join(this.dir, backupFile), state.bytes, { mode: 0o600 });
+      await writeFile(path.join(this.dir, backupFile), state.bytes, { mode: 0o600, followLinks: false });
     }
     const backup: Backup = {
       path: file,
@@ -119,7 +119,7 @@ export class Journal {
   }
 
   async save(): Promise<void> {
-    await writeFileAtomic(path.join(this.dir, 'record.json'), `${JSON.stringify(this.record, null, 2)}\n`, { mode: 0o600 });
+    await writeFile(path.join(this.dir, 'record.json'), `${JSON.stringify(this.record, null, 2)}\n`, { mode: 0o600, followLinks: false });
   }
 }
 
@@ -146,7 +146,7 @@ export async function saveElevatedCopy(state: string, record: FixRecord): Promis
   if (!RECORD_ID.test(record.id)) throw new JournalError(`the elevated helper returned a record with a bad id: ${JSON.stringify(record.id)}`);
   const dir = path.join(journalDir(state), record.id);
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  await writeFileAtomic(path.join(dir, 'record.json'), `${JSON.stringify({ ...record, elevated: true }, null, 2)}\n`, { mode: 0o600 });
+  await writeFile(path.join(dir, 'record.json'), `${JSON.stringify({ ...record, elevated: true }, null, 2)}\n`, { mode: 0o600, followLinks: false });
 }
 
 /** The newest record whose changes may still be in place: what `undo` without an id means. */

@@ -12,7 +12,7 @@ import type { Report } from '../../shared/report';
 import { daemonView } from '../checks/daemon-view';
 import { preflight } from '../preflight/preflight';
 import { TIMER_NAME } from '../prune/schedule';
-import { sha256 } from './atomic-file';
+import { sha256 } from '../util/write-file';
 import { buildFix, FixUnavailableError } from './builders';
 import type { DaemonController } from './controllers';
 import { applyOperation, type FileOperation, isFileOperation, type OperationContext, type OperationEnv, targetOf } from './operations';

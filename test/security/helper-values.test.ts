@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { FIX_PLAN_SCHEMA_VERSION, type FileChange, type FixOperation, type FixPlan, type HelperMessage } from '../../shared/fix';
-import { sha256 } from '../../main/fix/atomic-file';
+import { sha256 } from '../../main/util/write-file';
 import { addSubIdRange } from '../../main/fix/operations';
 import { installRootSudo, NOBODY, type RootSudo } from '../support/elevation';
 
