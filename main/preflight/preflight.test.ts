@@ -80,7 +80,7 @@ describe('pre-flight: keys and types', () => {
     assert.equal(check('{"log-opts": {"max-sise": "1m"}}').willStart, false);
     const lazy = check('{"log-opts": {"max-size": "ten"}}');
     assert.equal(lazy.willStart, true);
-    assert.match(lazy.problems[0]!.message, /creating any container fails/);
+    assert.match(lazy.problems[0]!.message, /containers will fail to start/);
   });
   test('"validate": true makes 23.0+ exit instead of starting', () => {
     assert.equal(check('{"validate": true}', { engineVersion: '25.0' }).willStart, false);
