@@ -22,6 +22,8 @@ export interface HostFacts {
   hardLimit(ulimit: string): number | null;
   /** Whether dockerd may raise a hard limit above its own (CAP_SYS_RESOURCE in its effective set). */
   canRaiseLimits: boolean;
+  /** A group of that name exists (/etc/group). */
+  groupExists(name: string): boolean;
   /** A program on dockerd's search path (/usr/local/sbin … /bin), e.g. a containerd shim. */
   hasCommand(name: string): boolean;
 }
@@ -82,6 +84,7 @@ export function localHostFacts(): HostFacts {
     // CAP_SYS_RESOURCE is capability 24.
     canRaiseLimits: capEff !== undefined && (BigInt(`0x${capEff}`) & (1n << 24n)) !== 0n,
     hasCommand: (name) => SEARCH_PATH.some((dir) => isExecutable(path.join(dir, name))),
+    groupExists: (name) => (read('/etc/group') ?? '').split('\n').some((l) => l.startsWith(`${name}:`)),
     systemd: exists('/run/systemd/system'),
     journald: exists('/run/systemd/journal/socket'),
     filesystemOf(file) {
@@ -108,6 +111,7 @@ export interface HostFactsSnapshot {
   filesystemOf: Record<string, string | null>;
   hardLimit: Record<string, number | null>;
   hasCommand: Record<string, boolean>;
+  groupExists: Record<string, boolean>;
 }
 
 /** Wraps facts so that every question asked and its answer are kept in `snapshot`. */
@@ -122,6 +126,7 @@ export function recordingHostFacts(facts: HostFacts): { facts: HostFacts; snapsh
     filesystemOf: {},
     hardLimit: {},
     hasCommand: {},
+    groupExists: {},
   };
   const keep = <T>(table: Record<string, T>, ask: (arg: string) => T) => (arg: string) => (table[arg] = ask(arg));
   return {
@@ -133,6 +138,7 @@ export function recordingHostFacts(facts: HostFacts): { facts: HostFacts; snapsh
       filesystemOf: keep(snapshot.filesystemOf, (f) => facts.filesystemOf(f)),
       hardLimit: keep(snapshot.hardLimit, (u) => facts.hardLimit(u)),
       hasCommand: keep(snapshot.hasCommand, (c) => facts.hasCommand(c)),
+      groupExists: keep(snapshot.groupExists, (g) => facts.groupExists(g)),
     },
   };
 }
@@ -150,5 +156,6 @@ export function replayHostFacts(snapshot: HostFactsSnapshot): HostFacts {
     filesystemOf: answer(snapshot.filesystemOf, 'filesystemOf'),
     hardLimit: answer(snapshot.hardLimit, 'hardLimit'),
     hasCommand: answer(snapshot.hasCommand, 'hasCommand'),
+    groupExists: answer(snapshot.groupExists, 'groupExists'),
   };
 }

@@ -55,11 +55,12 @@ export function startRuleProblems(rules: readonly StartRule[], properties: reado
   };
   const problems: PreflightProblem[] = [];
   for (const rule of rules) {
-    if (value(rule.key) === undefined) continue;
+    const trigger = [rule.key, ...(rule.also ?? [])].find((k) => value(k) !== undefined);
+    if (trigger === undefined) continue;
     const outcome = rule.test(context);
     if (outcome === null) continue;
-    const prop = file.get(rule.key);
-    const position = { line: prop?.valuePosition.line ?? null, column: prop?.valuePosition.column ?? null, key: rule.key };
+    const prop = file.get(trigger);
+    const position = { line: prop?.valuePosition.line ?? null, column: prop?.valuePosition.column ?? null, key: trigger };
     if (typeof outcome !== 'string') {
       const consequence = rule.effect === 'containers-fail' ? `otherwise ${CONTAINERS_FAIL}` : rule.effect === 'refuses' ? 'otherwise dockerd refuses to start' : 'otherwise dockerd warns';
       problems.push({ ...position, severity: 'warning', kind: 'invalid-value', message: `${outcome.unknown} (dockerd checks this on the host when it starts; ${consequence})` });

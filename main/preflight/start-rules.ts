@@ -35,6 +35,8 @@ export interface HostUnknown {
 export interface StartRule {
   /** The option whose presence (in the file or by its flag) makes dockerd apply the rule. */
   key: string;
+  /** Other options whose presence alone also makes dockerd apply it. */
+  also?: readonly string[];
   since?: string;
   until?: string;
   platforms?: Platform[];
@@ -267,7 +269,7 @@ export const START_RULES: readonly StartRule[] = [
       const group = str(c.value('group'));
       if (!group || group === 'docker' || /^\d+$/.test(group)) return null;
       if (!c.host) return { unknown: `the group ${q(group)} must exist` };
-      return (c.host.readFile('/etc/group') ?? '').split('\n').some((l) => l.startsWith(`${group}:`)) ? null : `the group ${q(group)} does not exist, so dockerd cannot hand it the API socket`;
+      return c.host.groupExists(group) ? null : `the group ${q(group)} does not exist, so dockerd cannot hand it the API socket`;
     },
   },
   {
@@ -615,6 +617,29 @@ export const START_RULES: readonly StartRule[] = [
     },
   },
   {
+    key: 'fixed-cidr',
+    since: '28.0',
+    stage: 'startup',
+    effect: 'containers-fail',
+    check: 'inside the network of an explicit bip (28.0+ allocates each container from fixed-cidr and fails outside it; 20.10 and 26.1 run containers)',
+    test: (c) => {
+      const fixed = parseGoCidr(str(c.value('fixed-cidr')) ?? '');
+      const bip = parseGoCidr(str(c.value('bip')) ?? '');
+      if (!fixed || !bip || fixed.family !== 4 || bip.family !== 4) return null;
+      const n = (ip: string) => ip.split('.').reduce((a, p) => a * 256 + Number(p), 0);
+      const span = 2 ** (32 - Math.min(bip.bits, fixed.bits));
+      return Math.floor(n(fixed.ip) / span) === Math.floor(n(bip.ip) / span) ? null : `fixed-cidr ${str(c.value('fixed-cidr'))} is not inside the bridge network of bip ${str(c.value('bip'))}, so no container gets an address`;
+    },
+  },
+  {
+    key: 'ipv6',
+    until: '28.0',
+    stage: 'startup',
+    effect: 'refuses',
+    check: 'IPv6 on the default bridge needs fixed-cidr-v6 (28.0+ picks a subnet itself; 27.x was not recorded)',
+    test: (c) => (c.bool('ipv6', false) && !nonEmpty(c.value('fixed-cidr-v6')) ? 'IPv6 is enabled for the default bridge, but no subnet is configured: set fixed-cidr-v6' : null),
+  },
+  {
     key: 'fixed-cidr-v6',
     stage: 'validate',
     effect: 'refuses',
@@ -830,6 +855,18 @@ export const START_RULES: readonly StartRule[] = [
   },
   {
     key: 'mtu',
+    since: '26.1',
+    stage: 'startup',
+    effect: 'refuses',
+    check: 'an MTU the kernel accepts for the default bridge (at most 65535; 26.1 and 28.5 set it when they create the bridge; 23.0–26.0 were not recorded)',
+    test: (c) => {
+      const v = c.value('mtu');
+      return typeof v === 'number' && v > 65535 ? `mtu ${v} is above 65535, which the kernel refuses for the default bridge` : null;
+    },
+  },
+  {
+    key: 'mtu',
+    until: '26.1',
     stage: 'startup',
     effect: 'containers-fail',
     check: 'an MTU the kernel accepts for a veth (at most 65535; set when a container joins the bridge)',
@@ -939,7 +976,7 @@ export const START_RULES: readonly StartRule[] = [
     key: 'seccomp-profile',
     stage: 'startup',
     effect: 'refuses',
-    check: 'a readable JSON profile ("builtin" and "unconfined" are keywords from 23.0; before, they are file names)',
+    check: 'a readable file ("builtin" and "unconfined" are keywords from 23.0; before, they are file names)',
     test: (c) => {
       const v = str(c.value('seccomp-profile'));
       if (!v) return null;
@@ -949,13 +986,24 @@ export const START_RULES: readonly StartRule[] = [
         return `Docker Engine ${c.version} reads "seccomp-profile" as a file path: ${q(v)} is a keyword only from 23.0, so it looks for a file named ${v}`;
       }
       if (!c.host) return { unknown: `the seccomp profile ${q(v)} must be a readable JSON file` };
+      return c.host.readFile(v) === null ? `the seccomp profile ${q(v)} cannot be read` : null;
+    },
+  },
+  {
+    key: 'seccomp-profile',
+    stage: 'startup',
+    effect: 'containers-fail',
+    check: 'the profile is JSON (dockerd reads the file at start but decodes it only when a container is created)',
+    test: (c) => {
+      const v = str(c.value('seccomp-profile'));
+      if (!v || v === 'builtin' || v === 'unconfined' || !c.host) return null;
       const text = c.host.readFile(v);
-      if (text === null) return `the seccomp profile ${q(v)} cannot be read`;
+      if (text === null) return null;
       try {
         JSON.parse(text);
         return null;
       } catch {
-        return `the seccomp profile ${q(v)} is not JSON`;
+        return `the seccomp profile ${q(v)} is not JSON, so decoding it fails for every container`;
       }
     },
   },
@@ -988,11 +1036,13 @@ export const START_RULES: readonly StartRule[] = [
   {
     key: 'tls',
     stage: 'validate',
+    also: ['tlsverify'],
     effect: 'refuses',
-    check: 'with tls or tlsverify, the certificate and key files exist (default ~/.docker/{ca,cert,key}.pem)',
+    check: 'with tls, or tlsverify given at all (even false), the certificate and key files exist (default ~/.docker/{ca,cert,key}.pem)',
     test: (c) => {
       const verify = c.bool('tlsverify', false);
-      if (!c.bool('tls', false) && !verify) return null;
+      // "tlsverify" given at all turns TLS on, whatever its value (seen on 20.10, 26.1 and 28.5 with "tlsverify": false).
+      if (!c.bool('tls', false) && c.value('tlsverify') === undefined) return null;
       const dir = '/root/.docker';
       const files = [str(c.value('tlscert')) || `${dir}/cert.pem`, str(c.value('tlskey')) || `${dir}/key.pem`, ...(verify ? [str(c.value('tlscacert')) || `${dir}/ca.pem`] : [])];
       if (!c.host) return { unknown: `TLS is on: ${files.join(', ')} must exist` };
@@ -1009,7 +1059,8 @@ export const START_RULES: readonly StartRule[] = [
     test: (c) => {
       const v = c.value('userland-proxy-path');
       if (typeof v !== 'string' || !c.bool('userland-proxy', true)) return null;
-      if (v === '') return 'userland-proxy is enabled, but userland-proxy-path is empty';
+      // An empty path keeps the default (seen on 26.1 and 28.5).
+      if (v === '') return null;
       if (!v.startsWith('/')) return `userland-proxy-path must be an absolute path: ${v}`;
       if (!c.host) return { unknown: `userland-proxy-path ${v} must be an executable file` };
       return c.host.isExecutable(v) ? null : `userland-proxy-path ${v} is not an executable file`;
