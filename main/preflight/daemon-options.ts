@@ -45,10 +45,11 @@
  * Version strings are "major.minor". `since` = first version that accepts the key ("20.10"
  * means "20.10 or earlier", i.e. present in every version we support). `until` = first
  * version that makes dockerd refuse to start when the key is present (with a non-zero /
- * non-empty value where noted in `rules`).
+ * non-empty value where a start-up rule says so).
  *
- * Nothing here is Go code or a translation of it; messages quoted in `rules[].error` are the
- * format strings dockerd prints (Go %s/%d/%v/%q verbs kept as placeholders).
+ * Nothing here is Go code or a translation of it. The start-up rules (cross-key, value and host
+ * checks) are executable predicates with engine ranges in start-rules.ts, proved against the real
+ * engines by the recorded oracle (oracle-recording.json).
  */
 
 export type OptionType =
@@ -92,9 +93,9 @@ export interface DaemonOption {
    * whatever the values (the only merged option is "runtimes" / --add-runtime).
    */
   flagIsList?: boolean;
-  enum?: string[]; // allowed values where dockerd validates them at startup (newest behaviour; see rules)
+  enum?: string[]; // allowed values where dockerd validates them at startup ("" keeps the default)
   min?: number;
-  max?: number; // numeric range where dockerd validates at startup (newest behaviour; see rules)
+  max?: number; // numeric range dockerd validates at startup on every engine (version-dependent ranges are start rules)
   deprecated?: string; // a short note if deprecated
   description: string; // one line, from the docs/flag help
   source: string; // file(s) and tag the entry was taken from
