@@ -134,6 +134,12 @@ function gcFilters(c: RuleContext): string[] {
   });
 }
 
+/** An MTU above 65535, which the kernel refuses for `what` (the engine decides when it sets it). */
+function mtuTooLarge(c: RuleContext, what: string): string | null {
+  const v = c.value('mtu');
+  return typeof v === 'number' && v > 65535 ? `mtu ${v} is above 65535, which the kernel refuses for ${what}` : null;
+}
+
 const nonEmpty = (v: unknown) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0) && !(obj(v) && Object.keys(v as object).length === 0);
 
 /**
@@ -859,10 +865,7 @@ export const START_RULES: readonly StartRule[] = [
     stage: 'startup',
     effect: 'refuses',
     check: 'an MTU the kernel accepts for the default bridge (at most 65535; 26.1 and 28.5 set it when they create the bridge; 23.0–26.0 were not recorded)',
-    test: (c) => {
-      const v = c.value('mtu');
-      return typeof v === 'number' && v > 65535 ? `mtu ${v} is above 65535, which the kernel refuses for the default bridge` : null;
-    },
+    test: (c) => mtuTooLarge(c, 'the default bridge'),
   },
   {
     key: 'mtu',
@@ -870,10 +873,7 @@ export const START_RULES: readonly StartRule[] = [
     stage: 'startup',
     effect: 'containers-fail',
     check: 'an MTU the kernel accepts for a veth (at most 65535; set when a container joins the bridge)',
-    test: (c) => {
-      const v = c.value('mtu');
-      return typeof v === 'number' && v > 65535 ? `mtu ${v} is above 65535, which the kernel refuses for each container's network interface` : null;
-    },
+    test: (c) => mtuTooLarge(c, "each container's network interface"),
   },
   {
     key: 'mtu',
