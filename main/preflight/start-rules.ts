@@ -96,7 +96,9 @@ function registryHostProblem(entry: string, what: string): string | null {
   return null;
 }
 
-function mirrorProblem(mirror: string, version: string): string | null {
+function mirrorProblem(raw: string, version: string): string | null {
+  // Quoted in messages with any credentials masked: a report must not carry a registry password.
+  const mirror = raw.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#@]*@/, '$1***@');
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/.exec(mirror);
   if (!m) return `invalid mirror: ${q(mirror)} must be an http:// or https:// URL`;
   const [, scheme, authority, pathPart, query, fragment] = m;
