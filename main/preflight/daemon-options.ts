@@ -45,10 +45,11 @@
  * Version strings are "major.minor". `since` = first version that accepts the key ("20.10"
  * means "20.10 or earlier", i.e. present in every version we support). `until` = first
  * version that makes dockerd refuse to start when the key is present (with a non-zero /
- * non-empty value where noted in `rules`).
+ * non-empty value where a start-up rule says so).
  *
- * Nothing here is Go code or a translation of it; messages quoted in `rules[].error` are the
- * format strings dockerd prints (Go %s/%d/%v/%q verbs kept as placeholders).
+ * Nothing here is Go code or a translation of it. The start-up rules (cross-key, value and host
+ * checks) are executable predicates with engine ranges in start-rules.ts, proved against the real
+ * engines by the recorded oracle (oracle-recording.json).
  */
 
 export type OptionType =
@@ -78,23 +79,6 @@ export type Platform = 'linux' | 'windows';
  */
 export type RuleStage = 'parse' | 'unknown-key' | 'conflict' | 'decode' | 'validate' | 'startup';
 
-export interface VersionedRule {
-  /** first version the rule applies to (inclusive); omitted = all supported versions */
-  since?: string;
-  /** first version the rule no longer applies to (exclusive); omitted = still applies in 28.x */
-  until?: string;
-  /** omitted = the option's platforms */
-  platforms?: Platform[];
-  stage: RuleStage;
-  /** the condition that makes dockerd fail (or, if `warnOnly`, warn) */
-  check: string;
-  /** dockerd's message text (format string); see docs/preflight-rules.md for the prefix chain */
-  error?: string;
-  /** true if the rule only logs a warning / silently changes the value and does not stop dockerd */
-  warnOnly?: boolean;
-  /** true if the outcome depends on the host (files, kernel, cgroup version, installed binaries...) */
-  hostDependent?: boolean;
-}
 
 export interface DaemonOption {
   key: string; // top-level daemon.json key, e.g. "log-driver"
@@ -109,9 +93,9 @@ export interface DaemonOption {
    * whatever the values (the only merged option is "runtimes" / --add-runtime).
    */
   flagIsList?: boolean;
-  enum?: string[]; // allowed values where dockerd validates them at startup (newest behaviour; see rules)
+  enum?: string[]; // allowed values where dockerd validates them at startup ("" keeps the default)
   min?: number;
-  max?: number; // numeric range where dockerd validates at startup (newest behaviour; see rules)
+  max?: number; // numeric range dockerd validates at startup on every engine (version-dependent ranges are start rules)
   deprecated?: string; // a short note if deprecated
   description: string; // one line, from the docs/flag help
   source: string; // file(s) and tag the entry was taken from
@@ -125,8 +109,9 @@ export interface DaemonOption {
   platformSince?: Partial<Record<Platform, string>>;
   /** from this version on the key is still accepted but has no effect */
   ignoredSince?: string;
-  /** version-specific or cross-key rules dockerd applies at start-up */
-  rules?: readonly VersionedRule[];
+  // The start-up rules (cross-key, value, host) are executable predicates in start-rules.ts.
+  /** for lists of objects: the typed fields of each object (encoding/json matches them case-insensitively) */
+  fields?: Readonly<Record<string, 'string' | 'integer'>>;
 }
 
 /** Versions the data was checked against (last patch release read for each minor line). */
@@ -160,33 +145,16 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     ignoredSince: '28.1',
     description: 'Allow push of nondistributable artifacts to registry',
     source: 'moby v20.10.27..v28.0.4 registry/config.go ServiceOptions; v28.1.0+ daemon/config/config.go skipValidateOptions; cmd/dockerd/config.go',
-    rules: [
-      {
-        until: '28.1',
-        stage: 'startup',
-        check: 'each entry must be a CIDR or host[:port] without a scheme (checked when the registry service is created)',
-        error: `allow-nondistributable-artifacts registry %s should not contain '://'  |  allow-nondistributable-artifacts registry %s is not valid: %v  |  invalid index name (%s). Cannot begin or end with a hyphen`,
-      },
-    ],
   },
   {
     key: 'api-cors-header',
     type: 'string',
     since: '20.10',
-    until: '28.0',
     platforms: ALL,
     flag: 'api-cors-header',
     deprecated: '27.0: deprecated; 28.0+: any non-empty value makes dockerd refuse to start (the key itself is still known)',
     description: 'Set CORS headers in the Engine API',
     source: 'moby v28.5.2 daemon/config/config.go CommonConfig + Validate; cmd/dockerd/config.go (27.0 MarkDeprecated)',
-    rules: [
-      {
-        since: '28.0',
-        stage: 'validate',
-        check: 'value is non-empty',
-        error: `DEPRECATED: The "api-cors-header" config parameter and the dockerd "--api-cors-header" option have been removed; use a reverse proxy if you need CORS headers`,
-      },
-    ],
   },
   {
     key: 'authorization-plugins',
@@ -197,14 +165,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flagIsList: true,
     description: 'Authorization plugins to load',
     source: 'moby v28.5.2 daemon/config/config.go CommonConfig; cmd/dockerd/config.go',
-    rules: [
-      {
-        stage: 'startup',
-        check: 'each named plugin must be installed/discoverable as an AuthZ plugin',
-        error: 'failed to validate authorization plugin: %v',
-        hostDependent: true,
-      },
-    ],
   },
   {
     key: 'bip',
@@ -214,13 +174,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'bip',
     description: 'IPv4 address (CIDR) for the default bridge',
     source: 'moby v28.5.2 daemon/config/config_linux.go DefaultBridgeConfig (v20.10.27 config_common_unix.go commonUnixBridgeConfig); cmd/dockerd/config_unix.go',
-    rules: [
-      {
-        stage: 'startup',
-        check: 'must not be combined with "bridge" (set to anything non-empty)',
-        error: 'You specified -b & --bip, mutually exclusive options. Please specify only one',
-      },
-    ],
   },
   {
     key: 'bip6',
@@ -230,13 +183,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'bip6',
     description: 'IPv6 address (CIDR) for the default bridge',
     source: 'moby v28.5.2 daemon/config/config_linux.go DefaultBridgeConfig; cmd/dockerd/config_unix.go; daemon/daemon_unix.go verifyDaemonSettings',
-    rules: [
-      {
-        stage: 'startup',
-        check: 'must not be combined with "bridge"',
-        error: 'You specified -b & --bip6, mutually exclusive options. Please specify only one',
-      },
-    ],
   },
   {
     key: 'bridge',
@@ -255,28 +201,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     platforms: ALL,
     description: 'BuildKit builder settings: {"gc": {...}, "entitlements": {...}, "history": {...}}',
     source: 'moby v20.10.27..v28.5.2 daemon/config/builder.go BuilderConfig; config.go flatOptions + skipValidateOptions',
-    rules: [
-      {
-        stage: 'decode',
-        check: 'must be an object; nested field names are Go field names matched case-insensitively (GC.Enabled, GC.Policy[].{All,Filter,KeepStorage}, GC.DefaultKeepStorage, Entitlements."network-host"/"security-insecure"; 24.0+: History.{MaxAge,MaxEntries}; 28.0+: GC.{DefaultReservedSpace,DefaultMaxUsedSpace,DefaultMinFreeSpace}, Policy[].{ReservedSpace,MaxUsedSpace,MinFreeSpace}); unknown nested keys are ignored',
-      },
-      {
-        until: '23.0',
-        stage: 'decode',
-        check: 'a gc.policy[].filter array entry without "=" makes dockerd panic (index out of range) in 20.10',
-        error: 'panic: runtime error: index out of range [1] with length 1',
-      },
-      {
-        since: '25.0',
-        stage: 'decode',
-        check: 'history.maxAge is a BuildKit Duration (25.0+); before 25.0 it is an integer',
-      },
-      {
-        stage: 'startup',
-        check: 'size strings in gc (KeepStorage / ReservedSpace / MaxUsedSpace / MinFreeSpace) are parsed when BuildKit is initialised (units.RAMInBytes)',
-        error: `could not parse '%s' as Builder.GC.DefaultKeepStorage config (20.10); "error initializing buildkit: ..." (28.x)`,
-      },
-    ],
   },
   {
     key: 'cdi-spec-dirs',
@@ -296,86 +220,40 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'cgroup-parent',
     description: 'Set parent cgroup for all containers',
     source: 'moby v28.5.2 daemon/config/config_linux.go Config; cmd/dockerd/config_unix.go; daemon/daemon_unix.go verifyDaemonSettings',
-    rules: [
-      {
-        stage: 'startup',
-        check: 'when the systemd cgroup driver is used (exec-opt native.cgroupdriver=systemd, or the default on cgroup v2 hosts running systemd) the value must end in ".slice" and be longer than 6 characters',
-        error: 'cgroup-parent for systemd cgroup should be a valid slice named as "xxx.slice"',
-        hostDependent: true,
-      },
-    ],
   },
   {
     key: 'cluster-advertise',
     type: 'string',
     since: '20.10',
-    until: '23.0',
+    until: '24.0',
     platforms: ALL,
     flag: 'cluster-advertise',
     deprecated: 'Swarm-classic / external k/v store: warning in 20.10, refused (non-empty) in 23.0, unknown key in 24.0+',
     description: 'Address or interface name to advertise (legacy overlay networking with external k/v store)',
     source: 'moby v20.10.27, v23.0.18 daemon/config/config.go CommonConfig; v23.0.18 cmd/dockerd/daemon.go checkDeprecatedOptions',
-    rules: [
-      { until: '23.0', stage: 'validate', check: 'non-empty', error: 'The "cluster-advertise" option is deprecated. To be removed soon.', warnOnly: true },
-      {
-        since: '23.0',
-        until: '24.0',
-        stage: 'validate',
-        check: 'non-empty',
-        error: `Host-discovery and overlay networks with external k/v stores are deprecated. The 'cluster-advertise', 'cluster-store', and 'cluster-store-opt' options have been removed`,
-      },
-      { since: '24.0', stage: 'unknown-key', check: 'key present', error: `the following directives don't match any configuration option: cluster-advertise` },
-    ],
   },
   {
     key: 'cluster-store',
     type: 'string',
     since: '20.10',
-    until: '23.0',
+    until: '24.0',
     platforms: ALL,
     flag: 'cluster-store',
     deprecated: 'Swarm-classic / external k/v store: warning in 20.10, refused (non-empty) in 23.0, unknown key in 24.0+',
     description: 'URL of the distributed storage backend (legacy)',
     source: 'moby v20.10.27, v23.0.18 daemon/config/config.go CommonConfig; v23.0.18 cmd/dockerd/daemon.go checkDeprecatedOptions',
-    rules: [
-      { until: '23.0', stage: 'validate', check: 'non-empty', error: 'The "cluster-store" option is deprecated. To be removed soon.', warnOnly: true },
-      {
-        since: '23.0',
-        until: '24.0',
-        stage: 'validate',
-        check: 'non-empty',
-        error: `Host-discovery and overlay networks with external k/v stores are deprecated. The 'cluster-advertise', 'cluster-store', and 'cluster-store-opt' options have been removed`,
-      },
-      { since: '24.0', stage: 'unknown-key', check: 'key present', error: `the following directives don't match any configuration option: cluster-store` },
-    ],
   },
   {
     key: 'cluster-store-opts',
     type: 'map<string,string>',
     since: '20.10',
-    until: '23.0',
+    until: '24.0',
     platforms: ALL,
     flag: 'cluster-store-opt',
     flagIsList: true,
     deprecated: 'Swarm-classic / external k/v store: warning in 20.10, refused (non-empty) in 23.0, unknown key in 24.0+',
     description: 'Set cluster store options (legacy)',
     source: 'moby v20.10.27, v23.0.18 daemon/config/config.go CommonConfig + flatOptions; v23.0.18 cmd/dockerd/daemon.go checkDeprecatedOptions',
-    rules: [
-      { until: '23.0', stage: 'validate', check: 'non-empty', error: 'The "cluster-store-opt" option is deprecated. To be removed soon.', warnOnly: true },
-      {
-        since: '23.0',
-        until: '24.0',
-        stage: 'validate',
-        check: 'non-empty map',
-        error: `Host-discovery and overlay networks with external k/v stores are deprecated. The 'cluster-advertise', 'cluster-store', and 'cluster-store-opt' options have been removed`,
-      },
-      {
-        since: '24.0',
-        stage: 'unknown-key',
-        check: 'key present (still in flatOptions, so an object value is not flattened, but no flag/NamedOption matches it any more)',
-        error: `the following directives don't match any configuration option: cluster-store-opts`,
-      },
-    ],
   },
   {
     key: 'containerd',
@@ -394,14 +272,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'containerd-namespace',
     description: 'Containerd namespace to use (default "moby")',
     source: 'moby v28.5.2 daemon/config/config.go CommonConfig; cmd/dockerd/config.go; daemon/daemon_unix.go verifyDaemonSettings',
-    rules: [
-      {
-        platforms: LX,
-        stage: 'startup',
-        check: 'must differ from the plugin namespace (default "plugins.moby"; settable only with --containerd-plugins-namespace, see REJECTED_KEYS)',
-        error: 'containers namespace and plugins namespace cannot be the same',
-      },
-    ],
   },
   {
     key: 'cpu-rt-period',
@@ -411,15 +281,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'cpu-rt-period',
     description: 'Limit the CPU real-time period in microseconds for the parent cgroup for all containers (not supported with cgroups v2)',
     source: 'moby v28.5.2 daemon/config/config_linux.go Config; cmd/dockerd/config_unix.go; cmd/dockerd/daemon_linux.go validateCPURealtimeOptions',
-    rules: [
-      {
-        since: '23.0',
-        stage: 'validate',
-        check: 'non-zero cpu-rt-period/cpu-rt-runtime on a cgroup v2 host, or on a kernel without CPU RT support (20.10 only fails later, at container start)',
-        error: 'daemon-scoped cpu-rt-period and cpu-rt-runtime are not implemented for cgroup v2  |  daemon-scoped cpu-rt-period and cpu-rt-runtime are not supported by the kernel',
-        hostDependent: true,
-      },
-    ],
   },
   {
     key: 'cpu-rt-runtime',
@@ -429,15 +290,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'cpu-rt-runtime',
     description: 'Limit the CPU real-time runtime in microseconds for the parent cgroup for all containers (not supported with cgroups v2)',
     source: 'moby v28.5.2 daemon/config/config_linux.go Config; cmd/dockerd/config_unix.go; cmd/dockerd/daemon_linux.go validateCPURealtimeOptions',
-    rules: [
-      {
-        since: '23.0',
-        stage: 'validate',
-        check: 'see cpu-rt-period',
-        error: 'daemon-scoped cpu-rt-period and cpu-rt-runtime are not implemented for cgroup v2',
-        hostDependent: true,
-      },
-    ],
   },
   {
     key: 'cri-containerd',
@@ -456,14 +308,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'data-root',
     description: 'Root directory of persistent Docker state',
     source: 'moby v28.5.2 daemon/config/config.go CommonConfig; cmd/dockerd/config.go',
-    rules: [
-      {
-        until: '23.0',
-        stage: 'decode',
-        check: 'must not be combined with "graph" in the file',
-        error: `cannot specify both "graph" and "data-root" config file options`,
-      },
-    ],
   },
   {
     key: 'debug',
@@ -478,36 +322,13 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
   {
     key: 'default-address-pools',
     type: 'array<object>',
+    fields: { base: 'string', size: 'integer' },
     since: '20.10',
     platforms: LX,
     flag: 'default-address-pool',
     flagIsList: true,
     description: 'Default address pools for node specific local networks: [{"base": "<CIDR>", "size": <prefix length>}]',
     source: 'moby v28.5.2 daemon/config/config.go NetworkConfig (opts.PoolsOpt); opts/address_pools.go; libnetwork/ipamutils NetworkToSplit; cmd/dockerd/config_unix.go',
-    rules: [
-      {
-        stage: 'decode',
-        check: 'array of objects {"base": string, "size": integer} (keys matched case-insensitively, extra keys ignored)',
-      },
-      {
-        since: '27.0',
-        stage: 'decode',
-        check: '"base" is decoded as a netip.Prefix, so a non-CIDR base fails while reading the file',
-        error: `netip.ParsePrefix("%s"): no '/'  (or another ParsePrefix message)`,
-      },
-      {
-        until: '27.0',
-        stage: 'startup',
-        check: '"base" must be a CIDR and 0 < size and size >= base prefix length (checked by libnetwork ipamutils when the network controller starts)',
-        error: 'invalid base pool %q: %v  |  invalid pools size: %d',
-      },
-      {
-        since: '27.0',
-        stage: 'startup',
-        check: 'size must not be smaller than the base prefix length',
-        error: 'network at index %d (%v) has a smaller prefix (/%d) than the target size of that pool (/%d)',
-      },
-    ],
   },
   {
     key: 'default-cgroupns-mode',
@@ -518,20 +339,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     enum: ['host', 'private'],
     description: 'Default mode for containers cgroup namespace ("host" | "private")',
     source: 'moby v28.5.2 daemon/config/config_linux.go Config + verifyDefaultCgroupNsMode; cmd/dockerd/config_unix.go',
-    rules: [
-      {
-        until: '28.0',
-        stage: 'validate',
-        check: 'value must be "", "host" or "private" (case-sensitive)',
-        error: `default cgroup namespace mode (%v) is invalid; use "host" or "private"`,
-      },
-      {
-        since: '28.0',
-        stage: 'validate',
-        check: 'value must be "", "host" or "private" (case-sensitive)',
-        error: `invalid default cgroup namespace (%v): use "host" or "private"`,
-      },
-    ],
   },
   {
     key: 'default-gateway',
@@ -541,7 +348,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'default-gateway',
     description: 'Default gateway IPv4 address for the default bridge network',
     source: 'moby v28.5.2 daemon/config/config_linux.go DefaultBridgeConfig (net.IP); cmd/dockerd/config_unix.go',
-    rules: [{ stage: 'decode', check: 'must be "" or a textual IP address (net.IP)', error: 'invalid IP address: %s' }],
   },
   {
     key: 'default-gateway-v6',
@@ -551,7 +357,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'default-gateway-v6',
     description: 'Default gateway IPv6 address for the default bridge network',
     source: 'moby v28.5.2 daemon/config/config_linux.go DefaultBridgeConfig (net.IP); cmd/dockerd/config_unix.go',
-    rules: [{ stage: 'decode', check: 'must be "" or a textual IP address (net.IP)', error: 'invalid IP address: %s' }],
   },
   {
     key: 'default-ipc-mode',
@@ -562,13 +367,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     enum: ['shareable', 'private'],
     description: 'Default mode for containers ipc ("shareable" | "private")',
     source: 'moby v28.5.2 daemon/config/config_linux.go Config + verifyDefaultIpcMode; cmd/dockerd/config_unix.go',
-    rules: [
-      {
-        stage: 'validate',
-        check: 'value must be "", "private" or "shareable"; other valid IPC modes ("host", "none", "container:<id>") are refused as a default',
-        error: `default IPC mode setting (%v) is invalid; use "shareable" or "private"  |  IPC mode "%v" is not supported as default value; use "shareable" or "private"`,
-      },
-    ],
   },
   {
     key: 'default-network-opts',
@@ -579,7 +377,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flagIsList: true,
     description: 'Default network options per driver: {"<driver>": {"<opt>": "<string>"}}',
     source: 'moby v24.0.9..v28.5.2 daemon/config/config.go NetworkConfig (map[string]map[string]string) + flatOptions; cmd/dockerd/config.go',
-    rules: [{ stage: 'decode', check: 'object of objects whose values are strings' }],
   },
   {
     key: 'default-runtime',
@@ -590,22 +387,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'default-runtime',
     description: 'Default OCI runtime for containers',
     source: 'moby v20.10.27 daemon/config/config_common_unix.go CommonUnixConfig; v23.0.18+ daemon/config/config.go CommonConfig; cmd/dockerd/config_common_unix.go (20.10), config.go (23.0+)',
-    rules: [
-      {
-        platforms: LX,
-        stage: 'validate',
-        until: '25.0',
-        check: 'must be "runc", "io.containerd.runc.v2" (20.10 also "io.containerd.runtime.v1.linux"), a key of "runtimes", or (23.0+) a containerd shim name containing a "." and no "/"',
-        error: `specified default runtime '%s' does not exist`,
-      },
-      {
-        platforms: LX,
-        since: '25.0',
-        stage: 'startup',
-        check: 'same rule, checked when runtimes are set up in NewDaemon',
-        error: `specified default runtime '%s' does not exist`,
-      },
-    ],
   },
   {
     key: 'default-shm-size',
@@ -615,13 +396,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'default-shm-size',
     description: 'Default shm size for containers (a size string such as "64M")',
     source: 'moby v28.5.2 daemon/config/config_linux.go Config (opts.MemBytes); opts/opts.go MemBytes.UnmarshalJSON; cmd/dockerd/config_unix.go',
-    rules: [
-      {
-        stage: 'decode',
-        check: 'must be a non-empty JSON string parsable as a RAM size (units.RAMInBytes); a JSON number is refused',
-        error: 'invalid size: %q  (e.g. invalid size: "67108864", invalid size: "\\"\\"")  |  invalid size: \'%s\'',
-      },
-    ],
   },
   {
     key: 'default-ulimits',
@@ -632,12 +406,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flagIsList: true,
     description: 'Default ulimits for containers: {"nofile": {"Name": "nofile", "Hard": 64000, "Soft": 64000}}',
     source: 'moby v28.5.2 daemon/config/config_linux.go Config (map[string]*container.Ulimit, = go-units Ulimit); opts/ulimit.go; cmd/dockerd/config_unix.go',
-    rules: [
-      {
-        stage: 'decode',
-        check: 'object of objects with fields Name (string), Hard, Soft (integers); field names matched case-insensitively; ulimit names are NOT validated at daemon start (only when a container is created)',
-      },
-    ],
   },
   {
     key: 'deprecated-key-path',
@@ -658,10 +426,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flagIsList: true,
     description: 'DNS server to use',
     source: 'moby v28.5.2 daemon/config/config.go DNSConfig ([]net.IP since 25.0, []string before); cmd/dockerd/config.go',
-    rules: [
-      { until: '25.0', stage: 'validate', check: 'each entry must be an IP address', error: '%s is not an ip address' },
-      { since: '25.0', stage: 'decode', check: 'each entry must be "" or an IP address (net.IP)', error: 'invalid IP address: %s' },
-    ],
   },
   {
     key: 'dns-opts',
@@ -682,13 +446,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flagIsList: true,
     description: 'DNS search domains to use',
     source: 'moby v28.5.2 daemon/config/config.go DNSConfig + Validate; opts/opts.go ValidateDNSSearch; cmd/dockerd/config.go',
-    rules: [
-      {
-        stage: 'validate',
-        check: 'each entry must be "." or a domain (contains a letter, labels of [A-Za-z0-9-] not starting/ending with "-", < 255 chars)',
-        error: '%s is not a valid domain',
-      },
-    ],
   },
   {
     key: 'exec-opts',
@@ -699,33 +456,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flagIsList: true,
     description: 'Runtime execution options, "key=value" (Linux: native.cgroupdriver; Windows: isolation)',
     source: 'moby v28.5.2 daemon/config/config.go parseExecOptions + config_linux.go/config_windows.go validatePlatformExecOpt; daemon/daemon_unix.go verifyCgroupDriver; daemon/daemon_windows.go setDefaultIsolation',
-    rules: [
-      {
-        since: '28.0',
-        stage: 'validate',
-        check: 'every entry must be "key=value" with non-empty key and value (key case-insensitive, spaces trimmed); Linux accepts only native.cgroupdriver, Windows only isolation',
-        error: `invalid exec-opt (%s): must be formatted 'opt=value'  |  invalid exec-opt (%s): option 'isolation' is only supported on windows  |  invalid exec-opt (%s): option 'native.cgroupdriver' is only supported on linux  |  invalid exec-opt (%s): unknown option: '%s'`,
-      },
-      {
-        platforms: LX,
-        stage: 'startup',
-        check: 'native.cgroupdriver must be "cgroupfs" or "systemd" (before 28.0, unknown or malformed entries are ignored on Linux)',
-        error: 'native.cgroupdriver option %s not supported  |  native.cgroupdriver option %s is internally used and cannot be specified manually',
-      },
-      {
-        platforms: LX,
-        stage: 'startup',
-        check: 'rootless + systemd cgroup driver requires cgroup v2',
-        error: 'exec-opt native.cgroupdriver=systemd requires cgroup v2 for rootless mode',
-        hostDependent: true,
-      },
-      {
-        platforms: ['windows'],
-        stage: 'startup',
-        check: 'isolation must be "default", "process" or "hyperv"; before 28.0 any other exec-opt key is refused here (28.0+ refuses it earlier, in Validate)',
-        error: `invalid exec-opt value for 'isolation':'%s' (before 28.0: "Invalid exec-opt value ...")  |  20.10–27.x: Unrecognised exec-opt '%s'`,
-      },
-    ],
   },
   {
     key: 'exec-root',
@@ -755,22 +485,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flagSince: '27.3',
     description: 'Feature toggles, {"<name>": true|false} (e.g. buildkit, containerd-snapshotter, cdi, windows-dns-proxy)',
     source: 'moby v28.5.2 daemon/config/config.go CommonConfig (map[string]bool) + flatOptions + skipValidateOptions; v27.3.0+ cmd/dockerd/config.go --feature (internal/opts NamedSetOpts)',
-    rules: [
-      { stage: 'decode', check: 'values must be JSON booleans; feature names are not checked', error: 'json: cannot unmarshal string into Go struct field Config.features of type bool' },
-      {
-        since: '26.1',
-        until: '28.0',
-        platforms: LX,
-        stage: 'validate',
-        check: 'the "windows-dns-proxy" feature is present (any value)',
-        error: `feature option 'windows-dns-proxy' is only available on Windows`,
-      },
-      {
-        since: '27.3',
-        stage: 'conflict',
-        check: '--feature on the command line together with "features" in the file is a conflict',
-      },
-    ],
   },
   {
     key: 'fixed-cidr',
@@ -789,31 +503,18 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'fixed-cidr-v6',
     description: 'IPv6 subnet for the default bridge network',
     source: 'moby v28.5.2 daemon/config/config_linux.go DefaultBridgeConfig + validatePlatformConfig; libnetwork/drivers/bridge ValidateFixedCIDRV6',
-    rules: [
-      {
-        since: '25.0',
-        stage: 'validate',
-        check: 'if non-empty: must be an IPv6 CIDR that does not overlap fe80::/64 (28.0+: also not multicast / IPv4-mapped); before 25.0 checked later by the bridge driver',
-        error: `invalid fixed-cidr-v6: ...  e.g. (25–27) "fixed-cidr-v6 is not an IPv6 subnet", "clash with the Link-Local prefix 'fe80::/64'"; (28) "'%s' is not a valid IPv6 subnet", "multicast subnet '%s' is not allowed", "'%s' clashes with the Link-Local prefix 'fe80::/64'"`,
-      },
-    ],
   },
   {
     key: 'graph',
     type: 'string',
     since: '20.10',
-    until: '23.0',
+    until: '24.0',
     platforms: ALL,
     flag: 'graph',
     shorthand: 'g',
     deprecated: 'use "data-root"; 20.10 copies it to data-root with a warning, 23.0 refuses a non-empty value, 24.0+ unknown key',
     description: 'Root of the Docker runtime (deprecated alias of data-root)',
     source: 'moby v20.10.27 daemon/config/config.go RootDeprecated + getConflictFreeConfiguration; v23.0.18 config.go Validate',
-    rules: [
-      { until: '23.0', stage: 'decode', check: 'non-empty and "data-root" also set', error: `cannot specify both "graph" and "data-root" config file options` },
-      { since: '23.0', until: '24.0', stage: 'validate', check: 'non-empty', error: `the "graph" config file option is deprecated; use "data-root" instead` },
-      { since: '24.0', stage: 'unknown-key', check: 'key present', error: `the following directives don't match any configuration option: graph` },
-    ],
   },
   {
     key: 'group',
@@ -834,15 +535,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     deprecated: '28.0: single-address key migrated to "host-gateway-ips" (still accepted)',
     description: "IP address that the special 'host-gateway' string in --add-host resolves to",
     source: 'moby v28.5.2 daemon/config/config.go DNSConfig (net.IP) + migratedNamedConfig; cmd/dockerd/config.go',
-    rules: [
-      { stage: 'decode', check: 'must be "" or an IP address (net.IP)', error: 'invalid IP address: %s' },
-      {
-        since: '28.0',
-        stage: 'conflict',
-        check: 'must not be combined with "host-gateway-ips" in the file; also conflicts with --host-gateway-ip on the command line',
-        error: 'host-gateway-ip and host-gateway-ips must not both be specified in the config file',
-      },
-    ],
   },
   {
     key: 'host-gateway-ips',
@@ -853,14 +545,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flagIsList: true,
     description: "IP addresses (at most one IPv4 and one IPv6) that the special 'host-gateway' string in --add-host resolves to",
     source: 'moby v28.5.2 daemon/config/config.go DNSConfig ([]netip.Addr) + Validate; internal/opts/host_gateway_opts.go',
-    rules: [
-      { stage: 'decode', check: 'each entry must be an IP address (netip.Addr)', error: 'ParseAddr("%s"): ...' },
-      {
-        stage: 'validate',
-        check: 'at most one IPv4 and one IPv6 address',
-        error: 'only one IPv4 host gateway IP address can be specified  |  only one IPv6 host gateway IP address can be specified',
-      },
-    ],
   },
   {
     key: 'hosts',
@@ -872,25 +556,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flagIsList: true,
     description: 'Daemon socket(s) to connect to (unix://, tcp://, fd://, npipe://)',
     source: 'moby v28.5.2 daemon/config/config.go CommonConfig + Validate; cmd/dockerd/options.go; opts/hosts.go',
-    rules: [
-      {
-        stage: 'conflict',
-        check: 'systemd units commonly pass "-H fd://"; any -H/--host on the command line plus "hosts" in the file is a conflict',
-        error: 'the following directives are specified both as a flag and in the configuration file: hosts: (from flag: [%s], from file: [%s])',
-      },
-      {
-        since: '23.0',
-        stage: 'validate',
-        check: 'each entry must parse as a daemon address',
-        error: `invalid bind address (%s): unsupported proto '%s'  |  invalid %s address: %s (28.x; 23.0: invalid proto, expected %s: %s)  |  tcp: unsupported proto '%s', invalid port: %s`,
-      },
-      {
-        until: '23.0',
-        stage: 'startup',
-        check: 'each entry must parse as a daemon address (checked when listeners are set up)',
-        error: 'error parsing -H %s: Invalid bind address format: %s',
-      },
-    ],
   },
   {
     key: 'icc',
@@ -900,19 +565,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'icc',
     description: 'Enable inter-container communication for the default bridge network',
     source: 'moby v28.5.2 daemon/config/config_linux.go DefaultBridgeConfig; daemon/daemon_unix.go verifyDaemonSettings',
-    rules: [
-      {
-        stage: 'startup',
-        check: 'icc=false requires iptables=true',
-        error: 'You specified --iptables=false with --icc=false. ICC=false uses iptables to function. Please set --icc or --iptables to true',
-      },
-      {
-        since: '27.0',
-        stage: 'startup',
-        check: 'icc=false with ipv6=true requires ip6tables=true',
-        error: 'You specified --ip6tables=false with --icc=false. ICC=false uses ip6tables to function. Please set --icc or --ip6tables to true',
-      },
-    ],
   },
   {
     key: 'init',
@@ -941,13 +593,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flagIsList: true,
     description: 'Enable insecure registry communication (host[:port] or CIDR)',
     source: 'moby v28.5.2 registry/config.go ServiceOptions + loadInsecureRegistries; cmd/dockerd/config.go',
-    rules: [
-      {
-        stage: 'startup',
-        check: 'entries must not contain "://" and must be a CIDR or a valid host[:port]; checked when the registry service is created',
-        error: `insecure registry %s should not contain '://'  |  insecure registry %s is not valid: %v  |  invalid index name (%s). Cannot begin or end with a hyphen`,
-      },
-    ],
   },
   {
     key: 'ip',
@@ -957,7 +602,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'ip',
     description: 'Host IP for port publishing from the default bridge network (default 0.0.0.0)',
     source: 'moby v28.5.2 daemon/config/config_linux.go DefaultBridgeConfig (net.IP); cmd/dockerd/config_unix.go',
-    rules: [{ stage: 'decode', check: 'must be "" or an IP address (net.IP)', error: 'invalid IP address: %s' }],
   },
   {
     key: 'ip-forward',
@@ -985,7 +629,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'ip-masq',
     description: 'Enable IP masquerading for the default bridge network',
     source: 'moby v28.5.2 daemon/config/config_linux.go BridgeConfig; daemon/daemon_unix.go verifyDaemonSettings',
-    rules: [{ stage: 'startup', check: 'silently forced to false when iptables=false', warnOnly: true }],
   },
   {
     key: 'ip6tables',
@@ -995,14 +638,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'ip6tables',
     description: 'Enable addition of ip6tables rules (default false before 27.0, true since 27.0)',
     source: 'moby v28.5.2 daemon/config/config_linux.go BridgeConfig; v20.10.27..v26.1.5 daemon/daemon_unix.go verifyDaemonSettings',
-    rules: [
-      {
-        until: '27.0',
-        stage: 'startup',
-        check: 'ip6tables=true requires experimental=true',
-        error: 'ip6tables rules are only available if experimental features are enabled',
-      },
-    ],
   },
   {
     key: 'iptables',
@@ -1031,18 +666,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flagIsList: true,
     description: 'Set key=value labels to the daemon',
     source: 'moby v28.5.2 daemon/config/config.go CommonConfig + Validate + GetConflictFreeLabels; opts/opts.go ValidateLabel',
-    rules: [
-      {
-        stage: 'validate',
-        check: 'each label must contain "=" and must not start with com.docker., io.docker. or org.dockerproject. (case-insensitive)',
-        error: 'bad attribute format: %s  |  label %s is not allowed: the namespaces com.docker.*, io.docker.*, and org.dockerproject.* are reserved for internal use',
-      },
-      {
-        stage: 'validate',
-        check: 'the same label key must not appear twice with different values',
-        error: 'conflict labels for %s=%s and %s=%s',
-      },
-    ],
   },
   {
     key: 'live-restore',
@@ -1061,14 +684,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'log-driver',
     description: 'Default driver for container logs (default "json-file")',
     source: 'moby v28.5.2 daemon/config/config.go LogConfig; daemon/logger/factory.go ValidateLogOpts',
-    rules: [
-      {
-        stage: 'startup',
-        check: 'the driver must be a built-in driver or an installed logging plugin',
-        error: `failed to set log opts: logger: no log driver named '%s' is registered`,
-        hostDependent: true,
-      },
-    ],
   },
   {
     key: 'log-format',
@@ -1079,7 +694,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     enum: ['text', 'json'],
     description: 'Set the logging format ("text"|"json")',
     source: 'moby v25.0.0..v28.5.2 daemon/config/config.go CommonConfig + Validate; cmd/dockerd/options.go',
-    rules: [{ stage: 'validate', check: 'must be "text" or "json" (case-sensitive)', error: 'invalid log format: %s' }],
   },
   {
     key: 'log-level',
@@ -1091,27 +705,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     enum: ['panic', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'],
     description: 'Set the logging level ("debug"|"info"|"warn"|"error"|"fatal")',
     source: 'moby v25.0.0..v28.5.2 daemon/config/config.go Validate; v23.0/v24.0 Validate (logrus.ParseLevel); v20.10.27 cmd/dockerd/daemon.go configureDaemonLogs',
-    rules: [
-      {
-        until: '23.0',
-        stage: 'validate',
-        check: 'logrus level, case-insensitive: panic|fatal|error|warn|warning|info|debug|trace (checked after the file is merged, without the "unable to configure" prefix)',
-        error: 'unable to parse logging level: %s',
-      },
-      {
-        since: '23.0',
-        until: '25.0',
-        stage: 'validate',
-        check: 'logrus level, case-insensitive: panic|fatal|error|warn|warning|info|debug|trace',
-        error: 'invalid logging level: %s',
-      },
-      {
-        since: '25.0',
-        stage: 'validate',
-        check: 'case-insensitive: panic|fatal|error|warn|info|debug|trace ("warning" is no longer accepted)',
-        error: 'invalid logging level: %s',
-      },
-    ],
   },
   {
     key: 'log-opts',
@@ -1122,14 +715,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flagIsList: true,
     description: 'Default log driver options for containers (all values must be JSON strings)',
     source: 'moby v28.5.2 daemon/config/config.go LogConfig + flatOptions; daemon/logger/factory.go ValidateLogOpts; daemon/logger/jsonfilelog ValidateLogOpt',
-    rules: [
-      { stage: 'decode', check: 'object whose values are strings ("max-file": 3 fails; use "3")', error: 'json: cannot unmarshal number into Go struct field Config.log-opts of type string' },
-      {
-        stage: 'startup',
-        check: 'options are validated against the log driver (e.g. json-file accepts only max-file, max-size, compress, labels, labels-regex, env, env-regex, tag, plus the generic mode / max-buffer-size)',
-        error: `failed to set log opts: unknown log opt '%s' for json-file log driver  |  failed to set log opts: logger: logging mode not supported: %s`,
-      },
-    ],
   },
   {
     key: 'max-concurrent-downloads',
@@ -1140,7 +725,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     min: 0,
     description: 'Set the max concurrent downloads (0 in the file means "use the default", 3)',
     source: 'moby v28.5.2 daemon/config/config.go CommonConfig + Validate; cmd/dockerd/config.go',
-    rules: [{ stage: 'validate', check: 'must be >= 0', error: 'invalid max concurrent downloads: %d' }],
   },
   {
     key: 'max-concurrent-uploads',
@@ -1151,7 +735,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     min: 0,
     description: 'Set the max concurrent uploads (0 in the file means "use the default", 5)',
     source: 'moby v28.5.2 daemon/config/config.go CommonConfig + Validate; cmd/dockerd/config.go',
-    rules: [{ stage: 'validate', check: 'must be >= 0', error: 'invalid max concurrent uploads: %d' }],
   },
   {
     key: 'max-download-attempts',
@@ -1162,10 +745,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     min: 0,
     description: 'Set the max download attempts for each pull',
     source: 'moby v28.5.2 daemon/config/config.go CommonConfig + Validate; v20.10.27 ValidateMaxDownloadAttempts',
-    rules: [
-      { until: '23.0', stage: 'validate', check: 'must be >= 1 (0 is refused in 20.10)', error: 'invalid max download attempts: %d' },
-      { since: '23.0', stage: 'validate', check: 'must be >= 0', error: 'invalid max download attempts: %d' },
-    ],
   },
   {
     key: 'metrics-addr',
@@ -1175,7 +754,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'metrics-addr',
     description: 'Set default address and port to serve the metrics api on',
     source: 'moby v28.5.2 daemon/config/config.go CommonConfig; cmd/dockerd/config.go, metrics.go',
-    rules: [{ stage: 'startup', check: 'address must be listenable', error: 'failed to start metrics server: %v', hostDependent: true }],
   },
   {
     key: 'mtu',
@@ -1183,20 +761,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     since: '20.10',
     platforms: ALL,
     flag: 'mtu',
-    min: 0,
     description: 'Set the MTU for the default "bridge" network (ignored on Windows; 25.0+ logs a warning there)',
     source: 'moby v28.5.2 daemon/config/config_linux.go / config_windows.go DefaultBridgeConfig (CommonConfig.Mtu before 25.0) + Validate; cmd/dockerd/config.go',
-    rules: [
-      { since: '23.0', stage: 'validate', check: 'must be >= 0', error: 'invalid default MTU: %d' },
-      {
-        since: '25.0',
-        platforms: ['windows'],
-        stage: 'validate',
-        check: 'any value other than 0/1500 only logs a warning',
-        error: 'WARNING: MTU for the default network is not configurable on Windows, and this option will be ignored.',
-        warnOnly: true,
-      },
-    ],
   },
   {
     key: 'network-control-plane-mtu',
@@ -1213,18 +779,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     since: '20.10',
     platforms: ALL,
     flag: 'network-diagnostic-port',
-    min: 0,
-    max: 65535,
     description: 'TCP port number of the network diagnostic server (hidden flag)',
     source: 'moby v28.5.2 daemon/config/config.go CommonConfig + Validate; cmd/dockerd/config.go',
-    rules: [
-      {
-        since: '28.0',
-        stage: 'validate',
-        check: 'must be between 0 and 65535 (not checked before 28.0)',
-        error: 'invalid network-diagnostic-port (%d): value must be between 0 and 65535',
-      },
-    ],
   },
   {
     key: 'no-new-privileges',
@@ -1244,34 +800,17 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flagIsList: true,
     description: 'Advertise user-defined resource ("NAME=VALUE")',
     source: 'moby v28.5.2 daemon/config/config.go CommonConfig + Validate; daemon/config/opts.go ParseGenericResources (swarmkit genericresource.Parse)',
-    rules: [
-      {
-        stage: 'validate',
-        check: 'each entry must be exactly one "name=value"; a name must be all-integer (discrete) or all named values; discrete values must be >= 0',
-        error: `could not parse GenericResource: incorrect term %s, missing '=' or malformed expression  |  could not parse GenericResource: cannot ask for negative resource %s  |  could not parse GenericResource: mixed discrete and named resources in expression '%s=%s'`,
-      },
-    ],
   },
   {
     key: 'oom-score-adjust',
     type: 'integer',
     since: '20.10',
-    until: '25.0',
+    until: '26.0',
     platforms: LX,
     flag: 'oom-score-adjust',
     deprecated: '24.0: deprecated; 25.0: non-zero value refused; 26.0+: unknown key',
     description: 'Set the oom_score_adj for the daemon',
     source: 'moby v20.10.27..v25.0.17 daemon/config/config_linux.go Config; v25.0.17 ValidatePlatformConfig; v26.0.0 removal',
-    rules: [
-      {
-        since: '25.0',
-        until: '26.0',
-        stage: 'validate',
-        check: 'non-zero value',
-        error: `DEPRECATED: The "oom-score-adjust" config parameter and the dockerd "--oom-score-adjust" options have been removed.`,
-      },
-      { since: '26.0', stage: 'unknown-key', check: 'key present', error: `the following directives don't match any configuration option: oom-score-adjust` },
-    ],
   },
   {
     key: 'pidfile',
@@ -1290,28 +829,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     platforms: ALL,
     description: 'Proxy settings for the daemon: {"http-proxy": string, "https-proxy": string, "no-proxy": string}',
     source: 'moby v23.0.0..v28.5.2 daemon/config/config.go CommonConfig `json:"proxies"` (Proxies struct); children handled by configValuesSet flattening; flags in cmd/dockerd/config.go',
-    rules: [
-      {
-        stage: 'unknown-key',
-        check: 'the object is flattened: each child key must itself be a known key (http-proxy, https-proxy, no-proxy); "proxies" itself must be an object (a string or null makes "proxies" an unknown directive)',
-        error: `the following directives don't match any configuration option: proxies`,
-      },
-      {
-        until: '23.0',
-        stage: 'unknown-key',
-        check: 'in 20.10 the children are reported as unknown',
-        error: `the following directives don't match any configuration option: http-proxy, https-proxy, no-proxy`,
-      },
-      {
-        stage: 'conflict',
-        check: '--http-proxy / --https-proxy / --no-proxy on the command line conflict with the matching child (credentials are masked in the message)',
-        error: 'the following directives are specified both as a flag and in the configuration file: http-proxy: (from flag: %s, from file: %s)',
-      },
-      {
-        stage: 'decode',
-        check: 'children must be strings; top-level "http-proxy" etc. are accepted but IGNORED (they only work inside "proxies")',
-      },
-    ],
   },
   {
     key: 'raw-logs',
@@ -1331,20 +848,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flagIsList: true,
     description: 'Preferred Docker registry mirror (http:// or https:// URL)',
     source: 'moby v28.5.2 registry/config.go ServiceOptions + ValidateMirror; daemon/config/config.go Validate (28.3+)',
-    rules: [
-      {
-        until: '28.3',
-        stage: 'startup',
-        check: 'each mirror must be an http/https URL without query, fragment or credentials (path other than "/" also refused before 24.0.8 / 25.0); checked when the registry service is created',
-        error: `invalid mirror: %q is not a valid URI  |  invalid mirror: unsupported scheme %q in %q  |  invalid mirror: path, query, or fragment at end of the URI %q (<24.0.8)  |  invalid mirror: query or fragment at end of the URI %q  |  invalid mirror: username/password not allowed in URI %q`,
-      },
-      {
-        since: '28.3',
-        stage: 'validate',
-        check: 'same, now in Validate(); a missing scheme ("host:port") is reported explicitly',
-        error: `invalid mirror: no scheme specified for %q: must use either 'https://' or 'http://'  |  invalid mirror: unsupported scheme %q in %q: must use either 'https://' or 'http://'`,
-      },
-    ],
   },
   {
     key: 'rootless',
@@ -1354,14 +857,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'rootless',
     description: 'Enable rootless mode; typically used with RootlessKit',
     source: 'moby v28.5.2 daemon/config/config_linux.go Config; cmd/dockerd/config_unix.go',
-    rules: [
-      {
-        stage: 'startup',
-        check: 'when running inside RootlessKit, rootless must be true',
-        error: 'rootless mode needs to be enabled for running with RootlessKit',
-        hostDependent: true,
-      },
-    ],
   },
   {
     key: 'runtimes',
@@ -1372,22 +867,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flagIsList: true,
     description: 'Additional OCI runtimes: {"<name>": {"path": string, "runtimeArgs": string[]}} or (24.0+) {"<name>": {"runtimeType": string, "options": object}}',
     source: 'moby v28.5.2 daemon/config/config_linux.go Config (map[string]system.Runtime) + flatOptions + skipDuplicates; daemon/runtime_unix.go setupRuntimes',
-    rules: [
-      { stage: 'conflict', check: 'NOT a conflict: "runtimes" is in skipDuplicates, so --add-runtime and the file are merged' },
-      {
-        until: '25.0',
-        stage: 'validate',
-        check: 'a runtime named "runc" is reserved',
-        error: `runtime name 'runc' is reserved`,
-      },
-      { since: '25.0', stage: 'startup', check: 'a runtime named "runc" is reserved', error: `runtime name 'runc' is reserved` },
-      {
-        since: '24.0',
-        stage: 'startup',
-        check: 'each runtime needs path XOR runtimeType; options only with runtimeType; runtimeArgs only with path',
-        error: `runtime %s: either a runtimeType or a path must be configured  |  runtime %s: cannot configure both path and runtimeType for the same runtime  |  runtime %s: options cannot be used with a path runtime  |  runtime %s: args cannot be used with a runtimeType runtime`,
-      },
-    ],
   },
   {
     key: 'seccomp-profile',
@@ -1397,7 +876,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'seccomp-profile',
     description: 'Path to seccomp profile. Set to "unconfined" to disable the default seccomp profile ("builtin" = default)',
     source: 'moby v28.5.2 daemon/config/config_linux.go Config; daemon/daemon_unix.go setupSeccompProfile',
-    rules: [{ stage: 'startup', check: 'unless "", "builtin" or "unconfined", the file must exist and contain a valid profile', hostDependent: true }],
   },
   {
     key: 'selinux-enabled',
@@ -1426,7 +904,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     shorthand: 's',
     description: 'Storage driver to use (Linux only: the flag is not registered on Windows, so the key is rejected there)',
     source: 'moby v28.5.2 daemon/config/config.go CommonConfig; cmd/dockerd/config_unix.go (v20.10.27 config.go, guarded by runtime.GOOS != "windows")',
-    rules: [{ stage: 'startup', check: 'driver must exist and be usable on the host', hostDependent: true }],
   },
   {
     key: 'storage-opts',
@@ -1437,7 +914,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flagIsList: true,
     description: 'Storage driver options',
     source: 'moby v28.5.2 daemon/config/config.go CommonConfig; cmd/dockerd/config.go',
-    rules: [{ stage: 'startup', check: 'options are validated by the storage driver', hostDependent: true }],
   },
   {
     key: 'swarm-default-advertise-addr',
@@ -1456,14 +932,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'tls',
     description: 'Use TLS; implied by --tlsverify',
     source: 'moby v28.5.2 daemon/config/config.go CommonConfig (*bool); cmd/dockerd/options.go',
-    rules: [
-      {
-        stage: 'validate',
-        check: 'when TLS ends up enabled, the CA/cert/key files are loaded before the daemon starts (23.0+: also under --validate)',
-        error: 'invalid TLS configuration: ...',
-        hostDependent: true,
-      },
-    ],
   },
   {
     key: 'tlscacert',
@@ -1518,15 +986,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'userland-proxy-path',
     description: 'Path to the userland proxy binary',
     source: 'moby v28.5.2 daemon/config/config_linux.go BridgeConfig + verifyUserlandProxyConfig; cmd/dockerd/config_unix.go',
-    rules: [
-      {
-        since: '25.0',
-        stage: 'validate',
-        check: 'when userland-proxy is enabled (the default): path must be non-empty, absolute, and an executable file',
-        error: 'invalid userland-proxy-path: userland-proxy is enabled, but userland-proxy-path is not set  |  invalid userland-proxy-path: must be an absolute path: %s  |  invalid userland-proxy-path: %v',
-        hostDependent: true,
-      },
-    ],
   },
   {
     key: 'userns-remap',
@@ -1536,7 +995,6 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'userns-remap',
     description: 'User/Group setting for user namespaces ("default" or "user[:group]")',
     source: 'moby v28.5.2 daemon/config/config_linux.go Config; cmd/dockerd/daemon_linux.go setPlatformOptions (loadCLIPlatformConfig in 26.x/27.x); daemon/daemon_unix.go setupRemappedRoot',
-    rules: [{ stage: 'validate', check: 'the user/group must exist and have subordinate id ranges (26.0+ checked while loading the config, so also by --validate; earlier only in NewDaemon)', hostDependent: true }],
   },
 ];
 
@@ -1611,60 +1069,6 @@ export const ACCEPTED_BUT_IGNORED_KEYS: readonly NonOptionKey[] = [
  * dockerd REFUSES with "the following directives don't match any configuration option".
  */
 export const REJECTED_KEYS: readonly NonOptionKey[] = [
-  // --- keys that are still known but refused by a start-up check (value-dependent; see the option's rules) ---
-  {
-    key: 'graph',
-    since: '23.0',
-    until: '24.0',
-    platforms: ALL,
-    reason: 'known key, but Validate() refuses any non-empty value in 23.0 (use "data-root")',
-    source: 'moby v23.0.18 daemon/config/config.go Validate',
-    error: `merged configuration validation from file and command line flags failed: the "graph" config file option is deprecated; use "data-root" instead`,
-  },
-  {
-    key: 'cluster-store',
-    since: '23.0',
-    until: '24.0',
-    platforms: ALL,
-    reason: 'known key, but a non-empty value is refused right after the configuration is loaded in 23.0',
-    source: 'moby v23.0.18 cmd/dockerd/daemon.go checkDeprecatedOptions',
-    error: `Host-discovery and overlay networks with external k/v stores are deprecated. The 'cluster-advertise', 'cluster-store', and 'cluster-store-opt' options have been removed`,
-  },
-  {
-    key: 'cluster-advertise',
-    since: '23.0',
-    until: '24.0',
-    platforms: ALL,
-    reason: 'known key, but a non-empty value is refused right after the configuration is loaded in 23.0',
-    source: 'moby v23.0.18 cmd/dockerd/daemon.go checkDeprecatedOptions',
-    error: `Host-discovery and overlay networks with external k/v stores are deprecated. The 'cluster-advertise', 'cluster-store', and 'cluster-store-opt' options have been removed`,
-  },
-  {
-    key: 'cluster-store-opts',
-    since: '23.0',
-    until: '24.0',
-    platforms: ALL,
-    reason: 'known key, but a non-empty value is refused right after the configuration is loaded in 23.0',
-    source: 'moby v23.0.18 cmd/dockerd/daemon.go checkDeprecatedOptions',
-    error: `Host-discovery and overlay networks with external k/v stores are deprecated. The 'cluster-advertise', 'cluster-store', and 'cluster-store-opt' options have been removed`,
-  },
-  {
-    key: 'oom-score-adjust',
-    since: '25.0',
-    until: '26.0',
-    platforms: LX,
-    reason: 'known key, but any non-zero value is refused in 25.0 (0 is accepted)',
-    source: 'moby v25.0.17 daemon/config/config_linux.go ValidatePlatformConfig',
-    error: `merged configuration validation from file and command line flags failed: DEPRECATED: The "oom-score-adjust" config parameter and the dockerd "--oom-score-adjust" options have been removed.`,
-  },
-  {
-    key: 'api-cors-header',
-    since: '28.0',
-    platforms: ALL,
-    reason: 'known key, but any non-empty value is refused from 28.0 ("" is accepted)',
-    source: 'moby v28.5.2 daemon/config/config.go Validate',
-    error: `merged configuration validation from file and command line flags failed: DEPRECATED: The "api-cors-header" config parameter and the dockerd "--api-cors-header" option have been removed; use a reverse proxy if you need CORS headers`,
-  },
   // --- keys rejected by the unknown-key check ---
   {
     key: 'containerd-plugin-namespace',

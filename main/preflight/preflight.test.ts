@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { type HostFactsSnapshot, replayHostFacts } from './host-facts';
 import { preflight, type PreflightInput } from './preflight';
+
+/** A host that answers nothing unless a test says so. */
+const EMPTY_FACTS: HostFactsSnapshot = { systemd: true, journald: true, kernelFilesystems: [], canRaiseLimits: true, readFile: {}, isExecutable: {}, filesystemOf: {}, hardLimit: {}, hasCommand: {}, groupExists: {} };
 
 const check = (text: string | null, extra: Partial<PreflightInput> = {}) =>
   preflight({ text, path: '/etc/docker/daemon.json', explicit: false, flags: null, engineVersion: '20.10.24', platform: 'linux', ...extra });
@@ -80,7 +84,7 @@ describe('pre-flight: keys and types', () => {
     assert.equal(check('{"log-opts": {"max-sise": "1m"}}').willStart, false);
     const lazy = check('{"log-opts": {"max-size": "ten"}}');
     assert.equal(lazy.willStart, true);
-    assert.match(lazy.problems[0]!.message, /creating any container fails/);
+    assert.match(lazy.problems[0]!.message, /containers will fail to start/);
   });
   test('"validate": true makes 23.0+ exit instead of starting', () => {
     assert.equal(check('{"validate": true}', { engineVersion: '25.0' }).willStart, false);
@@ -146,4 +150,72 @@ describe('pre-flight: flags', () => {
   test('runtimes may be given both ways (dockerd merges them)', () => {
     assert.equal(check('{"runtimes": {"crun": {"path": "/usr/bin/crun"}}}', { flags: ['--add-runtime', 'x=/usr/bin/x'] }).willStart, true);
   });
+});
+
+describe('pre-flight: numbers as Go decodes them', () => {
+  test('a number beyond float64 anywhere in the file refuses it, even inside an object dockerd would ignore', () => {
+    for (const text of ['{"mtu": 1e400}', '{"features": {"buildkit": 1e400}}']) {
+      const r = check(text, { engineVersion: '28.5.2' });
+      assert.equal(r.willStart, false, text);
+      assert.match(r.problems[0]!.message, /too large .* 64-bit float/);
+    }
+  });
+  test('an integer option takes a whole number that fits 64 bits: no exponent, no fraction, no overflow', () => {
+    assert.equal(check('{"max-concurrent-downloads": 9223372036854775807}').willStart, true);
+    for (const raw of ['99999999999999999999', '9223372036854775808', '1e3', '1.0']) {
+      const r = check(`{"max-concurrent-downloads": ${raw}}`);
+      assert.equal(r.willStart, false, raw);
+      assert.equal(r.problems[0]!.kind, 'wrong-type');
+    }
+    assert.equal(check('{"max-concurrent-downloads": -0}').willStart, true);
+  });
+  test('nested integers are judged the same way (default-address-pools size)', () => {
+    assert.equal(check('{"default-address-pools": [{"base": "10.1.0.0/16", "size": 24}]}').willStart, true);
+    assert.equal(check('{"default-address-pools": [{"base": "10.1.0.0/16", "size": "24"}]}').willStart, false);
+    assert.equal(check('{"default-address-pools": [{"base": "10.1.0.0/16", "size": 99999999999999999999}]}').willStart, false);
+  });
+});
+
+describe('pre-flight: start-up rules', () => {
+  test('cross rules: icc=false needs iptables, from the file or the flag', () => {
+    assert.equal(check('{"icc": false, "iptables": false}').willStart, false);
+    assert.equal(check('{"icc": false}', { flags: ['--iptables=false'] }).willStart, false);
+    assert.equal(check('{"icc": true, "iptables": false}').willStart, true);
+  });
+  test('a value the engine accepts but that makes every docker run fail keeps willStart and says why', () => {
+    const r = check('{"log-opts": {"max-file": "0"}}', { engineVersion: '28.5.2' });
+    assert.equal(r.willStart, true);
+    assert.equal(r.problems.length, 1);
+    assert.equal(r.problems[0]!.severity, 'warning');
+    assert.match(r.problems[0]!.message, /containers will fail to start: log-opts max-file cannot be less than 1/);
+  });
+  test('without the host facts a host rule is a warning that says what dockerd will check; with them, a verdict', () => {
+    const noHost = check('{"seccomp-profile": "/nonexistent/profile.json"}', { engineVersion: '28.5.2' });
+    assert.equal(noHost.willStart, true);
+    assert.match(noHost.problems[0]!.message, /dockerd checks this on the host when it starts; otherwise dockerd refuses to start/);
+    const host = { ...replayHostFacts(EMPTY_FACTS), readFile: (f: string) => (f === '/nonexistent/profile.json' ? null : '{}') };
+    assert.equal(check('{"seccomp-profile": "/nonexistent/profile.json"}', { engineVersion: '28.5.2', host }).willStart, false);
+    assert.equal(check('{"seccomp-profile": "/etc/profile.json"}', { engineVersion: '28.5.2', host }).willStart, true);
+  });
+  test('version ranges: IPv6 on the default bridge needs fixed-cidr-v6 before 28.0 only', () => {
+    assert.equal(check('{"ipv6": true}', { engineVersion: '26.1.5' }).willStart, false);
+    assert.equal(check('{"ipv6": true}', { engineVersion: '28.5.2' }).willStart, true);
+  });
+  test('version ranges: a cgroup driver given twice, the first wins before 28.0 and the last from 28.0', () => {
+    const opts = '{"exec-opts": ["native.cgroupdriver=cgroupfs", "native.cgroupdriver=systemd"]}';
+    const host = { ...replayHostFacts(EMPTY_FACTS), systemd: false };
+    assert.equal(check(opts, { engineVersion: '26.1.5', host }).problems.length, 0);
+    assert.match(check(opts, { engineVersion: '28.5.2', host }).problems[0]!.message, /containers will fail to start: the systemd cgroup driver/);
+  });
+  test('an option ignored from a version is not even type-checked there', () => {
+    assert.equal(check('{"deprecated-key-path": 42}', { engineVersion: '20.10.24' }).willStart, false);
+    assert.equal(check('{"deprecated-key-path": 42}', { engineVersion: '26.1.5' }).willStart, true);
+  });
+});
+
+test('a registry mirror with credentials is refused without quoting the password', () => {
+  const r = check('{"registry-mirrors": ["https://user:s3cret@mirror.example.com"]}', { engineVersion: '28.5.2' });
+  assert.equal(r.willStart, false);
+  assert.match(r.problems[0]!.message, /username\/password not allowed in "https:\/\/\*\*\*@mirror\.example\.com"/);
+  assert.doesNotMatch(JSON.stringify(r), /s3cret/);
 });

@@ -4,9 +4,13 @@ import type { PreflightProblem, PreflightResult } from '../../shared/preflight';
 import { parseDockerdFlags } from './dockerd-flags';
 import { compareMinor, formatMinor } from './engine-version';
 import type { Node } from 'jsonc-parser';
-import { type JsonProperty, parseJsonDocument } from './json-document';
+import { type JsonProperty, parseJsonDocument, rawText } from './json-document';
 import { type DaemonPlatform, OptionIndex } from './option-index';
-import { enumProblem, logOptsProblem, rangeProblem, typeMismatch, VALUE_RULES } from './value-rules';
+import { enumProblem, rangeProblem, typeMismatch } from './value-rules';
+import type { HostFacts } from './host-facts';
+import { goFloat64Overflows } from './go-values';
+import { CONTAINERS_FAIL, rulesFor } from './start-rules';
+import { startRuleProblems } from './rule-context';
 import type { ConfigEncoding } from './decode';
 import { parsingRules } from './parsing-rules';
 
@@ -23,7 +27,14 @@ export interface PreflightInput {
   /** The engine the file is for, e.g. "20.10.24" or "27.3". */
   engineVersion: string;
   platform: DaemonPlatform;
+  /**
+   * The facts of the host dockerd runs on (localHostFacts() when checking this machine). Without them, rules that
+   * depend on the host are warnings that say what dockerd will check, never a guessed verdict.
+   */
+  host?: HostFacts | null;
 }
+
+export { CONTAINERS_FAIL };
 
 type Problem = PreflightProblem;
 
@@ -48,6 +59,10 @@ export function preflight(input: PreflightInput): PreflightResult {
   const fileProblems = checkFile(input, index);
   problems.push(...fileProblems.problems);
   if (flags && fileProblems.properties) problems.push(...conflicts(fileProblems.properties, flags.set));
+  // The start-up rules run on what dockerd would decode: only when the file decodes (no error so far from the file).
+  if (fileProblems.properties && !fileProblems.problems.some((p) => p.severity === 'error')) {
+    problems.push(...startRuleProblems(rulesFor(index.version, input.platform), fileProblems.properties, flags?.set ?? new Map(), index, input.host ?? null));
+  }
   return {
     willStart: !problems.some((p) => p.severity === 'error'),
     engineVersion: index.version,
@@ -111,10 +126,22 @@ function checkFile(input: PreflightInput, index: OptionIndex): { problems: Probl
   }
   const properties = [...seen.values()];
   properties.push(...flattenedChildren(properties, index, doc.positionAt));
-  const driverProp = seen.get('log-driver');
-  const logDriver = driverProp && typeof getNodeValue(driverProp.value) === 'string' ? (getNodeValue(driverProp.value) as string) : 'json-file';
-  for (const prop of properties) problems.push(...checkProperty(prop, index, text, logDriver));
+  const overflow = firstOverflow(doc.root, text);
+  if (overflow) {
+    return { problems: [...problems, at(doc.positionAt(overflow.offset), null, 'error', 'wrong-type', `the number ${rawText(text, overflow)} is too large for dockerd, which reads every number of the file as a 64-bit float first: dockerd will refuse to start`)], properties: null };
+  }
+  for (const prop of properties) problems.push(...checkProperty(prop, index, text));
   return { problems, properties };
+}
+
+/** A number literal anywhere in the document that Go cannot hold in a float64 (1e400): the whole file is refused. */
+function firstOverflow(node: Node, text: string): Node | null {
+  if (node.type === 'number') return goFloat64Overflows(rawText(text, node)) ? node : null;
+  for (const child of node.children ?? []) {
+    const found = firstOverflow(child, text);
+    if (found) return found;
+  }
+  return null;
 }
 
 /**
@@ -134,7 +161,7 @@ function flattenedChildren(properties: JsonProperty[], index: OptionIndex, posit
   return out;
 }
 
-function checkProperty(prop: JsonProperty, index: OptionIndex, text: string, logDriver: string): Problem[] {
+function checkProperty(prop: JsonProperty, index: OptionIndex, text: string): Problem[] {
   const { key } = prop;
   if (prop.parent) {
     if (index.flags.has(key)) {
@@ -147,14 +174,16 @@ function checkProperty(prop: JsonProperty, index: OptionIndex, text: string, log
   }
   const option = index.options.get(key);
   if (!option) return [unknownKey(prop, index)];
+  if (option.ignoredSince && compareMinor(index.version, option.ignoredSince) >= 0) {
+    // No field decodes it any more, so not even its type is checked.
+    return [at(prop.keyPosition, key, 'warning', 'unknown-key', `'${key}' is accepted but ignored from Docker Engine ${option.ignoredSince}${option.deprecated ? ` (${option.deprecated})` : ''}`)];
+  }
   const mismatch = typeMismatch(option, prop.value, text);
   if (mismatch) return [at(prop.valuePosition, key, 'error', 'wrong-type', `${mismatch}: dockerd will refuse to start`)];
   const value = getNodeValue(prop.value) as unknown;
-  const invalid = enumProblem(option, value, index.version) ?? rangeProblem(option, value) ?? VALUE_RULES[key]?.(value, index.version);
+  const invalid = enumProblem(option, value, index.version) ?? rangeProblem(option, value);
   const problems: Problem[] = [];
   if (invalid) problems.push(at(prop.valuePosition, key, 'error', 'invalid-value', `${invalid}: dockerd will refuse to start`));
-  const logOpts = key === 'log-opts' ? logOptsProblem(value, logDriver) : null;
-  if (logOpts) problems.push(at(prop.valuePosition, key, logOpts.severity, 'invalid-value', logOpts.message));
   if (option.deprecated) problems.push(at(prop.keyPosition, key, 'warning', 'unsupported-version', `'${key}' is deprecated: ${option.deprecated}`));
   return problems;
 }
@@ -174,6 +203,10 @@ function unknownKey(prop: JsonProperty, index: OptionIndex): Problem {
   }
   const rejected = index.rejected.get(key);
   const elsewhere = OptionIndex.anywhere(key);
+  if (!rejected && allChildrenKnown(prop, index)) {
+    // dockerd flattens an unknown object and checks its children as keys; if they all exist, the whole object is ignored.
+    return at(prop.keyPosition, key, 'warning', 'unknown-key', `'${key}' is not an option of Docker Engine ${index.version}: dockerd accepts it (its contents are known keys) but ignores it entirely`);
+  }
   if (elsewhere.length > 0) {
     const onPlatform = elsewhere.filter((o) => o.platforms.includes(index.platform));
     if (onPlatform.length === 0) {
@@ -182,14 +215,6 @@ function unknownKey(prop: JsonProperty, index: OptionIndex): Problem {
     const o = onPlatform[0]!;
     const when = o.until && compareMinor(index.version, o.until) >= 0 ? `was removed in Docker Engine ${o.until}` : `needs Docker Engine ${o.platformSince?.[index.platform] ?? o.since} or newer`;
     return at(prop.keyPosition, key, 'error', 'unsupported-version', `'${key}' ${when}; this engine is ${index.version}, whose dockerd will refuse to start with it`);
-  }
-  if (!rejected && prop.value.type === 'object') {
-    // dockerd flattens an unknown object and checks its children as keys; if they all exist, the whole object is ignored.
-    const children = (prop.value.children ?? []).map((c) => String(c.children?.[0]?.value));
-    const unknownChildren = children.filter((c) => !index.flags.has(c) && !index.options.has(c));
-    if (unknownChildren.length === 0) {
-      return at(prop.keyPosition, key, 'warning', 'unknown-key', `'${key}' is not an option: dockerd accepts it (its contents are known keys) but ignores it entirely`);
-    }
   }
   if (rejected) {
     return at(prop.keyPosition, key, 'error', 'unknown-key', `'${key}' is not accepted in daemon.json (${rejected.reason}): dockerd will refuse to start`);
@@ -205,6 +230,12 @@ function unknownKey(prop: JsonProperty, index: OptionIndex): Problem {
     'unknown-key',
     `unknown key '${key}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}: dockerd refuses to start on directives that match no option`,
   );
+}
+
+function allChildrenKnown(prop: JsonProperty, index: OptionIndex): boolean {
+  if (prop.value.type !== 'object') return false;
+  const children = (prop.value.children ?? []).map((c) => String(c.children?.[0]?.value));
+  return children.every((c) => index.flags.has(c) || index.options.has(c));
 }
 
 function conflicts(properties: JsonProperty[], set: ReturnType<typeof parseDockerdFlags>['set']): Problem[] {
