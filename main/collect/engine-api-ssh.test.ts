@@ -90,7 +90,7 @@ describe('the modem path over the daemon unix socket', () => {
     const { default: Docker } = await import('dockerode');
     const modem = (new Docker({ socketPath: f.daemon.socket }) as unknown as { modem: Modem }).modem;
     const endpoint: Endpoint = { host: f.daemon.host, transport: 'unix', tls: null, context: null, reason: 'test', flavour: 'unknown' };
-    api = engineApiOver(endpoint, { transport: modemTransport(modem), close: () => undefined }, 20_000);
+    api = engineApiOver(endpoint, { transport: modemTransport(modem), requestPath: 'docker-modem', close: () => undefined }, 20_000);
   });
   after(async () => {
     api?.close();

@@ -21,8 +21,15 @@ export class EngineApiError extends Error {
   }
 }
 
+/**
+ * Which code carries a request to the daemon (and encodes its query): the pipelining client (unix, npipe, tcp, TLS), or
+ * docker-modem (ssh). What removes objects checks it against the transports whose query handling is proven by a test.
+ */
+export type RequestPath = 'http1-pool' | 'docker-modem';
+
 export interface EngineApi {
   readonly endpoint: Endpoint;
+  readonly requestPath: RequestPath;
   /** GET a JSON resource, e.g. "/info". Rejects with EngineApiError. */
   get<T = unknown>(resource: string, query?: Record<string, string>, timeoutMs?: number): Promise<T>;
   /**
@@ -56,7 +63,7 @@ export async function createEngineApi(host: Host, endpoint: Endpoint, defaultTim
 }
 
 /** The Engine API over one transport: status and error classification, JSON parsing (the same for every transport). */
-export function engineApiOver(endpoint: Endpoint, { transport, close }: { transport: Transport; close(): void }, defaultTimeoutMs: number): EngineApi {
+export function engineApiOver(endpoint: Endpoint, { transport, close, requestPath }: TransportHandle, defaultTimeoutMs: number): EngineApi {
   const where = endpoint.host;
 
   /** Whether a Docker Engine has answered here: after that, a connection closed mid-call is the daemon going away. */
@@ -108,6 +115,7 @@ export function engineApiOver(endpoint: Endpoint, { transport, close }: { transp
 
   return {
     endpoint,
+    requestPath,
     get,
     request,
     close,
@@ -127,7 +135,13 @@ const PIPELINE_DEPTH = 8;
 /** No Engine answer the audit reads comes near this; a larger one is a broken or hostile endpoint. */
 const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
-async function httpTransport(host: Host, endpoint: Endpoint): Promise<{ transport: Transport; close(): void }> {
+export interface TransportHandle {
+  transport: Transport;
+  requestPath: RequestPath;
+  close(): void;
+}
+
+async function httpTransport(host: Host, endpoint: Endpoint): Promise<TransportHandle> {
   let connect: () => Duplex;
   let hostHeader = 'docker';
   if (endpoint.transport === 'unix' || endpoint.transport === 'npipe') {
@@ -154,10 +168,10 @@ async function httpTransport(host: Host, endpoint: Endpoint): Promise<{ transpor
     const { status, body } = await pool.request(qs ? `${resource}?${qs}` : resource, { timeoutMs, what, method });
     return { status, body };
   };
-  return { transport, close: () => pool.close() };
+  return { transport, requestPath: 'http1-pool', close: () => pool.close() };
 }
 
-async function sshTransport(host: Host, endpoint: Endpoint): Promise<{ transport: Transport; close(): void }> {
+async function sshTransport(host: Host, endpoint: Endpoint): Promise<TransportHandle> {
   const { default: Docker } = await import('dockerode');
   const url = new URL(endpoint.host);
   const docker = new Docker({
@@ -167,7 +181,7 @@ async function sshTransport(host: Host, endpoint: Endpoint): Promise<{ transport
     username: url.username || undefined,
     sshOptions: { agent: host.env('SSH_AUTH_SOCK') },
   } as import('dockerode').DockerOptions);
-  return { transport: modemTransport((docker as unknown as { modem: Modem }).modem), close: () => undefined };
+  return { transport: modemTransport((docker as unknown as { modem: Modem }).modem), requestPath: 'docker-modem', close: () => undefined };
 }
 
 /** The part of docker-modem's Modem the ssh transport uses: one request, its JSON (or raw) answer or an error. */
