@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Endpoint } from '../../shared/endpoint';
 import type { FactErrorCode } from '../../shared/fact';
@@ -172,7 +173,11 @@ async function httpTransport(host: Host, endpoint: Endpoint): Promise<TransportH
 }
 
 async function sshTransport(host: Host, endpoint: Endpoint): Promise<TransportHandle> {
-  const { default: Docker } = await import('dockerode');
+  // Loaded with require, not import(): the CLI bundle runs from V8's code cache through vm.Script (bin/dockhand.cjs),
+  // which has no dynamic-import callback, so `import('dockerode')` failed there ("A dynamic import callback was not
+  // specified") and every ssh:// endpoint with it. dockerode is CommonJS; resolved from this file's directory
+  // (main/collect in the sources, dist/ in the bundles) up to node_modules.
+  const Docker = createRequire(path.join(import.meta.dirname, 'engine-api.js'))('dockerode') as typeof import('dockerode');
   const url = new URL(endpoint.host);
   const docker = new Docker({
     protocol: 'ssh',
