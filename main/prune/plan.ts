@@ -1,7 +1,7 @@
 import { formatBytes } from '../../shared/format';
 import { PRUNE_PLAN_VERSION } from '../../shared/constants';
 import { DEFAULT_PROTECT_LABEL, DEFAULT_PRUNE_OPTIONS } from '../../shared/prune-input';
-import type { KeepReason, KeptObject, PlannedRemoval, PruneObjectType, PruneOptions, PrunePlan } from '../../shared/prune';
+import type { KeptObject, PlannedRemoval, PruneObjectType, PruneOptions, PrunePlan } from '../../shared/prune';
 import { describeLabelFilter, engineMajor, isAnonymousVolume, untilCutoff } from './filters';
 import { attributeFreedBytes, indexLayers } from './layers';
 import { planDigest } from './plan-digest';
