@@ -124,8 +124,14 @@ export const PrunePlanSchema = z.object({
   remove: z.array(PlannedRemovalSchema),
   keep: z.array(KeptObjectSchema),
   predicted: PrunePredictionSchema,
-  /** sha256 of the plan without this field: a file edited by hand or damaged is refused. */
+  /** sha256 of the plan without this field and the signature: a file edited by hand or damaged is refused. */
   digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  /**
+   * HMAC-SHA256 of the plan without this field, with a key only the planning user can read (`hmac-sha256:KEYID:MAC`).
+   * A plan read from a file or sent back by the app is applied only with a valid one; a plan planned and applied in one
+   * go (`prune apply --yes`) never leaves the process and has none.
+   */
+  signature: z.string().max(200).optional(),
 });
 export type PrunePlan = z.infer<typeof PrunePlanSchema>;
 

@@ -7,6 +7,7 @@ import { applyPlan } from '../prune/apply';
 import { diskUsage, planPrune } from '../prune/measure';
 import { checkPlan } from '../prune/plan-file';
 import { defaultPruneOptions } from '../prune/plan';
+import { planKey, signPlan } from '../prune/plan-signature';
 import type { Exclusive } from './exclusive';
 import type { ApiContext, Handlers } from './handlers';
 import { explained } from './host-errors';
@@ -33,13 +34,16 @@ type DiskChannels = 'disk.usage' | Extract<ChannelName, `prune.${string}`>;
 export function createPruneHandlers(ctx: ApiContext, exclusive: Exclusive): Pick<Handlers, DiskChannels> {
   return {
     'disk.usage': () => explained('measure disk usage', () => withEngine(ctx, (api, endpoint, s) => diskUsage(api, endpoint, ctx.host, s.timeoutMs))),
+    // The plan goes to the page and comes back to apply: signed with this user's key, so an edited one is refused.
     'prune.plan': ({ options }) =>
-      explained('plan the prune', () => withEngine(ctx, (api, endpoint, s) => planPrune(api, endpoint, ctx.host, pruneOptionsFromForm(options), s.timeoutMs))),
+      explained('plan the prune', () =>
+        withEngine(ctx, async (api, endpoint, s) => signPlan(await planPrune(api, endpoint, ctx.host, pruneOptionsFromForm(options), s.timeoutMs), await planKey(ctx.fixStateDir))),
+      ),
     'prune.apply': ({ plan }) =>
       exclusive.run('prune', () =>
         explained('prune', async () => {
-          // The plan comes back from the page: it must be exactly the one the engine made (its digest), nothing edited.
-          const checked = checkPlan(plan, 'the plan');
+          // The plan comes back from the page: it must be exactly the one the engine made and signed, nothing edited.
+          const checked = checkPlan(plan, 'the plan', await planKey(ctx.fixStateDir));
           return withEngine(ctx, (api, _endpoint, s) => applyPlan(api, checked, { timeoutMs: s.timeoutMs, onProgress: (e) => ctx.events.emit('prune.progress', e) }));
         }),
       ),

@@ -4,6 +4,7 @@ import { applyPlan } from '../prune/apply';
 import { parseLabelFilter } from '../prune/filters';
 import { planPrune } from '../prune/measure';
 import { DEFAULT_PROTECT_LABEL, defaultPruneOptions } from '../prune/plan';
+import { planKey, signPlan } from '../prune/plan-signature';
 import { renderPlanText, renderProgressLine, renderResultText } from '../prune/render';
 import { cronFile, CRON_FILE, defaultScheduleOptions, SERVICE_NAME, systemdService, systemdTimer, TIMER_NAME } from '../prune/schedule';
 import { cliSelf } from '../util/self-command';
@@ -35,7 +36,7 @@ function addPlanOptions(command: Command): Command {
     .option('--networks', 'networks no container is attached to')
     .option('--until <duration>', 'keep what was created (build cache: last used) more recently than this, e.g. 168h')
     .option('--filter <label=...>', 'label=KEY[=VALUE] or label!=KEY[=VALUE] (repeatable; all must hold)', repeat)
-    .option('--protect-label <name>', `objects with this label set to "true" are never removed`, DEFAULT_PROTECT_LABEL);
+    .option('--protect-label <name>', `objects with this label set to "true" are never removed (nor those with ${DEFAULT_PROTECT_LABEL}=true)`, DEFAULT_PROTECT_LABEL);
 }
 
 /** The options a plan records. No type chosen: what `docker system prune -a` covers (never volumes). */
@@ -82,7 +83,7 @@ export function registerPruneCommands(program: Command): void {
     .option('-v, --verbose', 'list every kept object')
     .action(async (opts) => {
       const options = wrapInput(() => pruneOptionsFromFlags(opts));
-      const plan = await withEngine(opts, 'plan the prune', (api, endpoint, host) => planPrune(api, endpoint, host, options, opts.timeout));
+      const plan = await withEngine(opts, 'plan the prune', async (api, endpoint, host) => signPlan(await planPrune(api, endpoint, host, options, opts.timeout), await planKey()));
       // A plan saved to a file is for `prune apply --plan`: JSON whatever the format, so it can be validated.
       const text = opts.format === 'json' || opts.output ? jsonText(plan, opts.output, opts.pretty) : renderPlanText(plan, { verbose: opts.verbose });
       await emit(text, opts.output);
@@ -100,7 +101,7 @@ export function registerPruneCommands(program: Command): void {
       if (!opts.plan === !opts.yes) throw new CliError(opts.plan ? '--plan and --yes do not go together: --plan applies a saved plan, --yes plans and applies now' : 'give --plan FILE (a saved plan), or --yes to plan and apply now');
       const planFlags: (keyof PlanFlags)[] = ['containers', 'images', 'volumes', 'volume', 'buildCache', 'networks', 'until', 'filter'];
       if (opts.plan && planFlags.some((k) => opts[k] !== undefined)) throw new CliError('planning options (--images, --until, ...) go with --yes; a saved plan already says what to remove');
-      const saved = opts.plan ? await wrapInput(async () => (await import('../prune/plan-file')).readPlanFile(opts.plan)) : null;
+      const saved = opts.plan ? await wrapInput(async () => (await import('../prune/plan-file')).readPlanFile(opts.plan, await planKey())) : null;
       const options = saved ? null : wrapInput(() => pruneOptionsFromFlags(opts));
       const result = await withEngine(opts, 'prune', async (api, endpoint, host) => {
         const plan = saved ?? (await planPrune(api, endpoint, host, options!, opts.timeout));

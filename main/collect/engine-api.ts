@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Endpoint } from '../../shared/endpoint';
 import type { FactErrorCode } from '../../shared/fact';
@@ -21,8 +22,15 @@ export class EngineApiError extends Error {
   }
 }
 
+/**
+ * Which code carries a request to the daemon (and encodes its query): the pipelining client (unix, npipe, tcp, TLS), or
+ * docker-modem (ssh). What removes objects checks it against the transports whose query handling is proven by a test.
+ */
+export type RequestPath = 'http1-pool' | 'docker-modem';
+
 export interface EngineApi {
   readonly endpoint: Endpoint;
+  readonly requestPath: RequestPath;
   /** GET a JSON resource, e.g. "/info". Rejects with EngineApiError. */
   get<T = unknown>(resource: string, query?: Record<string, string>, timeoutMs?: number): Promise<T>;
   /**
@@ -37,13 +45,14 @@ export interface EngineApi {
   close(): void;
 }
 
-type Method = 'GET' | 'POST' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'DELETE';
 
 /**
- * How one request reaches the daemon: a status code and the raw body, or a transport error with a Node error code.
+ * How one request reaches the daemon: a status code and the raw body, or a transport error with a Node error code. The
+ * query is passed apart from the path: each transport encodes it its own way (see modemDialOptions).
  * It rejects with TimeoutError when the daemon does not answer within timeoutMs.
  */
-type Transport = (resource: string, timeoutMs: number, what: string, method: Method) => Promise<{ status: number; body: Buffer }>;
+export type Transport = (resource: string, query: Record<string, string>, timeoutMs: number, what: string, method: Method) => Promise<{ status: number; body: Buffer }>;
 
 /**
  * Builds the client for an endpoint. Unix sockets, named pipes and tcp (with TLS material) use a pipelining HTTP/1.1
@@ -51,17 +60,19 @@ type Transport = (resource: string, timeoutMs: number, what: string, method: Met
  * only then (it brings ssh2 and gRPC, ~140 ms of start-up that every local audit would otherwise pay).
  */
 export async function createEngineApi(host: Host, endpoint: Endpoint, defaultTimeoutMs: number): Promise<EngineApi> {
+  return engineApiOver(endpoint, endpoint.transport === 'ssh' ? await sshTransport(host, endpoint) : await httpTransport(host, endpoint), defaultTimeoutMs);
+}
+
+/** The Engine API over one transport: status and error classification, JSON parsing (the same for every transport). */
+export function engineApiOver(endpoint: Endpoint, { transport, close, requestPath }: TransportHandle, defaultTimeoutMs: number): EngineApi {
   const where = endpoint.host;
-  const { transport, close } = endpoint.transport === 'ssh' ? await sshTransport(host, endpoint) : await httpTransport(host, endpoint);
 
   /** Whether a Docker Engine has answered here: after that, a connection closed mid-call is the daemon going away. */
   let answered = false;
   const call = async (method: Method, resource: string, query: Record<string, string>, timeoutMs: number): Promise<{ status: number; text: string }> => {
-    const qs = new URLSearchParams(query).toString();
-    const full = qs ? `${resource}?${qs}` : resource;
     let response: { status: number; body: Buffer };
     try {
-      response = await transport(full, timeoutMs, `the Docker daemon at ${where} (${method} ${resource})`, method);
+      response = await transport(resource, query, timeoutMs, `the Docker daemon at ${where} (${method} ${resource})`, method);
     } catch (error) {
       if (error instanceof TimeoutError) throw new EngineApiError('timeout', error.message);
       throw classifyTransportError(error as NodeJS.ErrnoException, where, `${method} ${resource}`, answered);
@@ -105,6 +116,7 @@ export async function createEngineApi(host: Host, endpoint: Endpoint, defaultTim
 
   return {
     endpoint,
+    requestPath,
     get,
     request,
     close,
@@ -124,7 +136,13 @@ const PIPELINE_DEPTH = 8;
 /** No Engine answer the audit reads comes near this; a larger one is a broken or hostile endpoint. */
 const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
-async function httpTransport(host: Host, endpoint: Endpoint): Promise<{ transport: Transport; close(): void }> {
+export interface TransportHandle {
+  transport: Transport;
+  requestPath: RequestPath;
+  close(): void;
+}
+
+async function httpTransport(host: Host, endpoint: Endpoint): Promise<TransportHandle> {
   let connect: () => Duplex;
   let hostHeader = 'docker';
   if (endpoint.transport === 'unix' || endpoint.transport === 'npipe') {
@@ -146,15 +164,20 @@ async function httpTransport(host: Host, endpoint: Endpoint): Promise<{ transpor
     }
   }
   const pool = new Http1Pool({ connect, host: hostHeader, connections: POOL_CONNECTIONS, depth: PIPELINE_DEPTH, maxBodyBytes: MAX_BODY_BYTES });
-  const transport: Transport = async (resource, timeoutMs, what, method) => {
-    const { status, body } = await pool.request(resource, { timeoutMs, what, method });
+  const transport: Transport = async (resource, query, timeoutMs, what, method) => {
+    const qs = new URLSearchParams(query).toString();
+    const { status, body } = await pool.request(qs ? `${resource}?${qs}` : resource, { timeoutMs, what, method });
     return { status, body };
   };
-  return { transport, close: () => pool.close() };
+  return { transport, requestPath: 'http1-pool', close: () => pool.close() };
 }
 
-async function sshTransport(host: Host, endpoint: Endpoint): Promise<{ transport: Transport; close(): void }> {
-  const { default: Docker } = await import('dockerode');
+async function sshTransport(host: Host, endpoint: Endpoint): Promise<TransportHandle> {
+  // Loaded with require, not import(): the CLI bundle runs from V8's code cache through vm.Script (bin/dockhand.cjs),
+  // which has no dynamic-import callback, so `import('dockerode')` failed there ("A dynamic import callback was not
+  // specified") and every ssh:// endpoint with it. dockerode is CommonJS; resolved from this file's directory
+  // (main/collect in the sources, dist/ in the bundles) up to node_modules.
+  const Docker = createRequire(path.join(import.meta.dirname, 'engine-api.js'))('dockerode') as typeof import('dockerode');
   const url = new URL(endpoint.host);
   const docker = new Docker({
     protocol: 'ssh',
@@ -163,17 +186,50 @@ async function sshTransport(host: Host, endpoint: Endpoint): Promise<{ transport
     username: url.username || undefined,
     sshOptions: { agent: host.env('SSH_AUTH_SOCK') },
   } as import('dockerode').DockerOptions);
-  const modem = (docker as unknown as { modem: { dial(opts: object, cb: (err: (Error & { statusCode?: number; json?: unknown }) | null, data: unknown) => void): void } }).modem;
-  const transport: Transport = (resource, timeoutMs, what, method) =>
+  return { transport: modemTransport((docker as unknown as { modem: Modem }).modem), requestPath: 'docker-modem', close: () => undefined };
+}
+
+/** The part of docker-modem's Modem the ssh transport uses: one request, its JSON (or raw) answer or an error. */
+export interface Modem {
+  dial(opts: ModemDial, cb: (err: (Error & { statusCode?: number; json?: unknown }) | null, data: unknown) => void): void;
+}
+
+export interface ModemDial {
+  path: string;
+  method: Method;
+  options: { _query: Record<string, string>; _body: Record<string, never> };
+  abortSignal: AbortSignal;
+  statusCodes: Record<number, true>;
+}
+
+/**
+ * How a request is handed to docker-modem. The modem treats a `?` in the path as "the query follows from options": it
+ * appends its own encoding of `options._query` there, or, when options are empty, cuts the path's last character (the
+ * `?` it expects to be last). A path that already carries its query therefore lost its last character (`?all=1` became
+ * `?all=`, `noprune=1` became `noprune=`). So the query travels only as `_query`, and the path ends at `?`. `_body` is
+ * empty so a POST sends no JSON body (the modem would otherwise send the query parameters as one).
+ */
+export function modemDialOptions(resource: string, query: Record<string, string>, method: Method, abortSignal: AbortSignal): ModemDial {
+  const hasQuery = Object.keys(query).length > 0;
+  return {
+    path: hasQuery ? `${resource}?` : resource,
+    method,
+    options: { _query: { ...query }, _body: {} },
+    abortSignal,
+    statusCodes: { 200: true, 201: true, 204: true },
+  };
+}
+
+/** A Transport over docker-modem (dockerode's HTTP layer); exported for the tests of its query handling. */
+export function modemTransport(modem: Modem): Transport {
+  return (resource, query, timeoutMs, what, method) =>
     withTimeout(what, timeoutMs, (signal) => new Promise((resolve, reject) => {
-      const [p, qs] = resource.split('?');
-      modem.dial({ path: `${p}?${qs ?? ''}`, method, options: {}, abortSignal: signal, statusCodes: { 200: true, 201: true, 204: true } }, (err, data) => {
+      modem.dial(modemDialOptions(resource, query, method, signal), (err, data) => {
         if (err?.statusCode) resolve({ status: err.statusCode, body: Buffer.from(JSON.stringify(err.json ?? {})) });
         else if (err) reject(err);
         else resolve({ status: 200, body: data == null ? Buffer.alloc(0) : Buffer.isBuffer(data) ? data : Buffer.from(typeof data === 'string' ? data : JSON.stringify(data)) });
       });
     }));
-  return { transport, close: () => undefined };
 }
 
 async function readTlsMaterial(host: Host, dir: string): Promise<{ ca?: Buffer; cert?: Buffer; key?: Buffer }> {

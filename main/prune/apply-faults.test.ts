@@ -19,7 +19,7 @@ function plan(count: number): PrunePlan {
     planId: 'p1',
     engine: { id: 'ENGINE', name: 'test', endpoint: 'unix:///run/test.sock' },
     cutoff: null,
-    options: { protectLabel: 'dockhand.protect' },
+    options: { protectLabel: 'dockhand.protect', labelFilters: [], until: null },
     remove: Array.from({ length: count }, (_, i) => container(i)),
     predicted: { total: count * 10, byType: { containerLogs: 0 } },
   } as unknown as PrunePlan;
@@ -37,6 +37,7 @@ function engine(failAt: (method: string, resource: string) => boolean): EngineAp
   };
   return {
     endpoint: ENDPOINT,
+    requestPath: 'http1-pool',
     deleted,
     async get<T>(resource: string): Promise<T> {
       guard('GET', resource);

@@ -1,9 +1,11 @@
 import { type EngineDiskTotals, type PlannedRemoval, type PruneOutcome, type PruneProgress, type PrunePlan, type PruneResult } from '../../shared/prune';
 import { type EngineApi, EngineApiError } from '../collect/engine-api';
 import { arr, obj, type Raw, str, stringMap, strings } from '../collect/raw';
-import { apiVersionNumber, isProtected } from './filters';
+import { apiVersionNumber } from './filters';
 import { type DfBuildRecord, diskTotals, parseDf } from './engine-df';
-import { DF_TIMEOUT_FACTOR, isActiveState } from './snapshot';
+import { assertProvenTransport } from './proven-transports';
+import { ownVerdict, type UsedKind, usersIndex } from './rules';
+import { DF_TIMEOUT_FACTOR, isActiveState, parseListedContainer } from './snapshot';
 
 /**
  * Applies a plan: exactly its objects, one by one through the single-object endpoints (never the bulk prune ones, which
@@ -34,6 +36,7 @@ function daemonFailed(error: unknown): error is EngineApiError {
 }
 
 export async function applyPlan(api: EngineApi, plan: PrunePlan, options: ApplyOptions): Promise<PruneResult> {
+  assertProvenTransport(api);
   const startedAt = new Date().toISOString();
   const slow = options.timeoutMs * DF_TIMEOUT_FACTOR;
   const info = obj(await api.get('/info'));
@@ -52,7 +55,7 @@ export async function applyPlan(api: EngineApi, plan: PrunePlan, options: ApplyO
   const before = await measure(api, slow);
   let fatal: EngineApiError | null = null;
   let buildCache: Map<string, DfBuildRecord> | null = null;
-  const cutoff = plan.cutoff ? Date.parse(plan.cutoff) : null;
+  const cutoff = plan.cutoff ? new Date(plan.cutoff) : null;
 
   for (const item of plan.remove) {
     let outcome: PruneOutcome;
@@ -153,63 +156,69 @@ async function inspect(api: EngineApi, resource: string): Promise<Raw | null> {
   }
 }
 
-async function containersUsing(api: EngineApi, filter: Record<string, string[]>): Promise<string[]> {
-  const list = arr(await api.get('/containers/json', { all: '1', filters: JSON.stringify(filter) }));
-  return list.map((c) => `${strings(obj(c).Names)[0]?.replace(/^\//, '') ?? str(obj(c).Id).slice(0, 12)} (${str(obj(c).State)})`);
+/**
+ * The containers using the object now, by the planner's own rule (rules.ts): every container in any state, read fresh
+ * for each object, since one may have been created since the plan (created-but-not-started ones included).
+ */
+async function usersNow(api: EngineApi, kind: UsedKind, item: PlannedRemoval): Promise<string[]> {
+  const containers = arr(await api.get('/containers/json', { all: '1' })).map((c) => parseListedContainer(obj(c), new Map()));
+  return usersIndex(containers, kind)({ id: item.id, name: item.name }).map((c) => `${c.name} (${c.state})`);
 }
 
-function newerThanCutoff(created: string, cutoff: number | null): boolean {
-  return cutoff !== null && created !== '' && Date.parse(created) > cutoff;
+function usedSince(users: readonly string[], what: string): { skip: string } {
+  return { skip: `${what} since the plan by container ${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}` };
 }
 
-/** Is the object still what the plan saw: there, unused, stopped, unprotected, not newer than the cutoff? */
-async function recheck(api: EngineApi, plan: PrunePlan, item: PlannedRemoval, cutoff: number | null, buildCache: Map<string, DfBuildRecord> | null): Promise<Check> {
-  const protectLabel = plan.options.protectLabel;
+/**
+ * Is the object still what the plan saw: there, unused, stopped, unprotected, matching the filters, not newer than the
+ * cutoff? Each rule is the planner's own function (rules.ts), applied to the object as the daemon shows it now.
+ */
+async function recheck(api: EngineApi, plan: PrunePlan, item: PlannedRemoval, cutoff: Date | null, buildCache: Map<string, DfBuildRecord> | null): Promise<Check> {
+  const own = (labels: unknown, created: unknown): Check | null => {
+    const v = ownVerdict({ labels: stringMap(labels), created: str(created) || null }, plan.options, cutoff, 'created');
+    return v ? { skip: `${v.why} (checked again at apply)` } : null;
+  };
   switch (item.type) {
     case 'container': {
       const c = await inspect(api, `/containers/${encodeURIComponent(item.id)}/json`);
       if (!c) return gone('the container');
       const state = str(obj(c.State).Status);
       if (isActiveState(state)) return { skip: `started since the plan: it is ${state} now` };
-      if (isProtected(stringMap(obj(c.Config).Labels), protectLabel)) return { skip: `labelled ${protectLabel}=true since the plan` };
-      if (newerThanCutoff(str(c.Created), cutoff)) return { skip: `created after the plan's cutoff ${plan.cutoff}` };
-      return { ok: true, tags: [] };
+      return own(obj(c.Config).Labels, c.Created) ?? { ok: true, tags: [] };
     }
     case 'image': {
       const image = await inspect(api, `/images/${encodeURIComponent(item.id)}/json`);
       if (!image) return gone('the image');
-      if (isProtected(stringMap(obj(image.Config).Labels), protectLabel)) return { skip: `labelled ${protectLabel}=true since the plan` };
-      const users = await containersUsing(api, { ancestor: [item.id] });
-      if (users.length > 0) return { skip: `in use since the plan by container ${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}` };
+      const mine = own(obj(image.Config).Labels, image.Created);
+      if (mine) return mine;
+      const users = await usersNow(api, 'image', item);
+      if (users.length > 0) return usedSince(users, 'in use');
       const tags = strings(image.RepoTags).filter((t) => t !== '<none>:<none>');
       const added = tags.filter((t) => !item.tags.includes(t));
       if (added.length > 0) return { skip: `tagged ${added.join(', ')} since the plan` };
-      if (newerThanCutoff(str(image.Created), cutoff)) return { skip: `created after the plan's cutoff ${plan.cutoff}` };
       return { ok: true, tags: [...tags, ...strings(image.RepoDigests).filter((d) => d !== '<none>@<none>')] };
     }
     case 'volume': {
       const volume = await inspect(api, `/volumes/${encodeURIComponent(item.id)}`);
       if (!volume) return gone('the volume');
-      if (isProtected(stringMap(volume.Labels), protectLabel)) return { skip: `labelled ${protectLabel}=true since the plan` };
-      const users = await containersUsing(api, { volume: [item.id] });
-      if (users.length > 0) return { skip: `in use since the plan by container ${users.slice(0, 3).join(', ')}` };
-      if (newerThanCutoff(str(volume.CreatedAt), cutoff)) return { skip: `created after the plan's cutoff ${plan.cutoff}` };
-      return { ok: true, tags: [] };
+      const mine = own(volume.Labels, volume.CreatedAt);
+      if (mine) return mine;
+      const users = await usersNow(api, 'volume', item);
+      return users.length > 0 ? usedSince(users, 'in use') : { ok: true, tags: [] };
     }
     case 'network': {
       const network = await inspect(api, `/networks/${encodeURIComponent(item.id)}`);
       if (!network) return gone('the network');
-      if (isProtected(stringMap(network.Labels), protectLabel)) return { skip: `labelled ${protectLabel}=true since the plan` };
-      const users = await containersUsing(api, { network: [item.id] });
-      if (users.length > 0) return { skip: `a container was attached since the plan: ${users.slice(0, 3).join(', ')}` };
-      if (newerThanCutoff(str(network.Created), cutoff)) return { skip: `created after the plan's cutoff ${plan.cutoff}` };
-      return { ok: true, tags: [] };
+      const mine = own(network.Labels, network.Created);
+      if (mine) return mine;
+      const users = await usersNow(api, 'network', item);
+      return users.length > 0 ? usedSince(users, 'attached') : { ok: true, tags: [] };
     }
     case 'build-cache': {
       const record = buildCache?.get(item.id);
       if (!record) return gone('the build cache record');
       if (record.inUse) return { skip: 'in use by a build since the plan' };
-      if (item.lastUsed !== record.lastUsedAt && record.lastUsedAt && cutoff !== null && Date.parse(record.lastUsedAt) > cutoff) return { skip: `used by a build since the plan (${record.lastUsedAt})` };
+      if (item.lastUsed !== record.lastUsedAt && record.lastUsedAt && cutoff !== null && Date.parse(record.lastUsedAt) > cutoff.getTime()) return { skip: `used by a build since the plan (${record.lastUsedAt})` };
       return { ok: true, tags: [] };
     }
   }

@@ -15,7 +15,8 @@ export async function connectEngine(host: Host, request: EndpointRequest, timeou
   if (!found.ok) throw new EngineApiError(found.error.code, `no Docker endpoint: ${found.error.message}`);
   const api = await createEngineApi(host, found.value, timeoutMs);
   try {
-    await api.ping(Math.min(PING_TIMEOUT_MS, timeoutMs));
+    // Over ssh every request is a new login and a `docker system dial-stdio` on the far side: the call's own limit.
+    await api.ping(found.value.transport === 'ssh' ? timeoutMs : Math.min(PING_TIMEOUT_MS, timeoutMs));
   } catch (error) {
     api.close();
     throw error;

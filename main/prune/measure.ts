@@ -6,10 +6,13 @@ import type { Host } from '../host/host';
 import { VERSION } from '../version';
 import { diskReport } from './disk-report';
 import { buildPlan, defaultPruneOptions } from './plan';
+import { assertProvenTransport } from './proven-transports';
 import { measureDataRoot, takeSnapshot } from './snapshot';
 
 /** A fresh snapshot, then the plan: what `dockhand prune plan` and the app's Disk screen both show. */
 export async function planPrune(api: EngineApi, endpoint: Endpoint, host: Host, options: PruneOptions, timeoutMs: number): Promise<PrunePlan> {
+  // A plan made from queries that lost a parameter would be wrong before anything is applied.
+  assertProvenTransport(api);
   const snapshot = await takeSnapshot(api, host, endpoint, timeoutMs);
   return buildPlan(snapshot, options, { now: new Date(), planId: randomUUID(), toolVersion: VERSION });
 }

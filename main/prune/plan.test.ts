@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { EngineInfo } from '../../shared/facts';
 import { PrunePlanSchema } from '../../shared/prune';
@@ -7,6 +10,7 @@ import { parseLabelFilter } from './filters';
 import { alignImages } from './layers';
 import { buildPlan, defaultPruneOptions, orderChildrenFirst } from './plan';
 import { parsePlanText, planDigest } from './plan-file';
+import { planKey, signPlan } from './plan-signature';
 import type { PruneSnapshot, SnapshotContainer, SnapshotImage } from './snapshot';
 
 const NOW = new Date('2024-05-08T00:00:00Z');
@@ -165,18 +169,24 @@ describe('prune planner (pure)', () => {
     assert.ok(plan.predicted.notes.some((n) => /build cache records the plan keeps share them/.test(n)));
   });
 
-  test('a plan file is validated: schema, then digest', () => {
-    const plan = buildPlan(snapshot(), defaultPruneOptions(), ctx);
-    const text = JSON.stringify(plan);
-    assert.deepEqual(parsePlanText(text, 'p.json'), plan);
-    const { digest: _d, ...body } = plan;
-    assert.equal(planDigest(body), plan.digest);
-    const reordered = JSON.stringify(Object.fromEntries(Object.entries(plan).reverse()));
-    assert.deepEqual(parsePlanText(reordered, 'p.json').planId, 'plan-1', 'key order does not matter');
-    const tampered = JSON.stringify({ ...plan, remove: [...plan.remove, { ...plan.remove[0]!, id: 'c-web' }] });
-    assert.throws(() => parsePlanText(tampered, 'p.json'), /changed after it was planned/);
-    assert.throws(() => parsePlanText('{"kind":"dockhand.prune-plan"}', 'p.json'), /p\.json is not a Dockhand prune plan: /);
-    assert.throws(() => parsePlanText('{oops', 'p.json'), /p\.json is not JSON/);
+  test('a plan file is validated: schema, then digest, then signature', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-plan-'));
+    try {
+      const key = await planKey(dir);
+      const plan = signPlan(buildPlan(snapshot(), defaultPruneOptions(), ctx), key);
+      const text = JSON.stringify(plan);
+      assert.deepEqual(parsePlanText(text, 'p.json', key), plan);
+      const { digest: _d, signature: _s, ...body } = plan;
+      assert.equal(planDigest(body), plan.digest);
+      const reordered = JSON.stringify(Object.fromEntries(Object.entries(plan).reverse()));
+      assert.deepEqual(parsePlanText(reordered, 'p.json', key).planId, 'plan-1', 'key order does not matter');
+      const tampered = JSON.stringify({ ...plan, remove: [...plan.remove, { ...plan.remove[0]!, id: 'c-web' }] });
+      assert.throws(() => parsePlanText(tampered, 'p.json', key), /changed after it was planned/);
+      assert.throws(() => parsePlanText('{"kind":"dockhand.prune-plan"}', 'p.json', key), /p\.json is not a Dockhand prune plan: /);
+      assert.throws(() => parsePlanText('{oops', 'p.json', key), /p\.json is not JSON/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('children come before their parents', () => {

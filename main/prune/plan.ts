@@ -1,10 +1,11 @@
 import { formatBytes } from '../../shared/format';
 import { PRUNE_PLAN_VERSION } from '../../shared/constants';
 import { DEFAULT_PROTECT_LABEL, DEFAULT_PRUNE_OPTIONS } from '../../shared/prune-input';
-import type { KeepReason, KeptObject, PlannedRemoval, PruneObjectType, PruneOptions, PrunePlan } from '../../shared/prune';
-import { describeLabelFilter, engineMajor, failedLabelFilter, isAnonymousVolume, isProtected, untilCutoff } from './filters';
+import type { KeptObject, PlannedRemoval, PruneObjectType, PruneOptions, PrunePlan } from '../../shared/prune';
+import { describeLabelFilter, engineMajor, isAnonymousVolume, untilCutoff } from './filters';
 import { attributeFreedBytes, indexLayers } from './layers';
 import { planDigest } from './plan-digest';
+import { ownVerdict, type UsedKind, usersIndex, type Verdict } from './rules';
 import type { PruneSnapshot, SnapshotContainer, SnapshotImage } from './snapshot';
 
 /**
@@ -26,9 +27,6 @@ export interface PlanContext {
   toolVersion: string;
 }
 
-/** Decides one object: null to remove, or why it stays. */
-type Verdict = { reason: KeepReason; why: string } | null;
-
 interface Common {
   labels: Readonly<Record<string, string>>;
   created: string | null;
@@ -41,13 +39,7 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
   const remove: PlannedRemoval[] = [];
   const keep: KeptObject[] = [];
   const notes: string[] = [];
-  const shared = (o: Common, what: string): Verdict => {
-    if (isProtected(o.labels, options.protectLabel)) return { reason: 'protected', why: `labelled ${options.protectLabel}=true` };
-    const failed = failedLabelFilter(o.labels, options.labelFilters);
-    if (failed) return { reason: 'filtered', why: `does not match --filter ${describeLabelFilter(failed)}` };
-    if (cutoff && o.created && Date.parse(o.created) > cutoff.getTime()) return { reason: 'too-recent', why: `${what} ${o.created}, after the --until ${options.until} cutoff (${cutoff.toISOString()})` };
-    return null;
-  };
+  const shared = (o: Common, what: string): Verdict => ownVerdict(o, options, cutoff, what);
   const kept = (type: PruneObjectType, id: string, name: string | null, size: number | null, v: NonNullable<Verdict>) => keep.push({ type, id, name, size, reason: v.reason, why: v.why });
 
   // Containers -----------------------------------------------------------------------------------------------------
@@ -64,8 +56,9 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
     remove.push({ type: 'container', id: c.id, name: c.name, tags: [], size: c.sizeRw, reclaim: c.sizeRw, created: c.created, lastUsed: null, why: `${c.state} container (image ${c.image})` });
   }
   const keptContainers = snapshot.containers.filter((c) => !removedContainers.has(c.id));
-  const usedBy = (pick: (c: SnapshotContainer) => readonly string[]) => groupBy(keptContainers, pick);
+  const usedBy = (kind: UsedKind) => usersIndex(keptContainers, kind);
   const inUseWhy = (users: readonly SnapshotContainer[]): Verdict => {
+    if (users.length === 0) return null;
     const running = users.find((u) => u.active);
     const first = running ?? users[0]!;
     const more = users.length > 1 ? ` (and ${users.length - 1} more)` : '';
@@ -75,11 +68,10 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
   // Images ---------------------------------------------------------------------------------------------------------
   const imageReclaim = { total: 0, ambiguous: 0 };
   if (options.images !== 'none') {
-    const imageUsers = usedBy((c) => [c.imageId]);
+    const imageUsers = usedBy('image');
     const verdicts = new Map<string, Verdict>();
     for (const image of snapshot.images) {
-      const users = imageUsers.get(image.id);
-      let v: Verdict = users ? inUseWhy(users) : null;
+      let v: Verdict = inUseWhy(imageUsers({ id: image.id, name: null }));
       if (!v && options.images === 'dangling' && image.tags.length > 0) v = { reason: 'not-selected', why: `tagged ${image.tags.join(', ')}: --images unused to include tagged images no container uses` };
       v ??= shared({ labels: image.labels, created: isoSeconds(image.created) }, 'created');
       verdicts.set(image.id, v);
@@ -130,14 +122,13 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
   // Volumes --------------------------------------------------------------------------------------------------------
   let unknownSizeVolumes = 0;
   if (options.volumes !== 'none' || options.volumeNames.length > 0) {
-    const volumeUsers = usedBy((c) => c.volumes);
+    const volumeUsers = usedBy('volume');
     const major = engineMajor(snapshot.engine.version);
     const asked = new Set(options.volumeNames);
     for (const name of asked) if (!snapshot.df.volumes.some((v) => v.name === name)) notes.push(`volume ${name} (asked for by name) does not exist`);
     for (const volume of [...snapshot.df.volumes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const anonymous = isAnonymousVolume(volume.name, volume.labels, major);
-      const users = volumeUsers.get(volume.name);
-      let v: Verdict = users ? inUseWhy(users) : null;
+      let v: Verdict = inUseWhy(volumeUsers({ id: volume.name, name: volume.name }));
       const selected = options.volumes === 'all' || asked.has(volume.name) || (options.volumes === 'anonymous' && anonymous);
       if (!v && !selected) v = { reason: 'not-selected', why: anonymous ? 'anonymous volume: --volumes anonymous to include' : 'named volume: removed only when asked for by name (--volume NAME) or with --volumes all' };
       v ??= shared({ labels: volume.labels, created: volume.createdAt }, 'created');
@@ -163,13 +154,12 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
 
   // Networks -------------------------------------------------------------------------------------------------------
   if (options.networks) {
-    const networkUsers = usedBy((c) => c.networks);
+    const networkUsers = usedBy('network');
     for (const network of [...snapshot.networks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       let v: Verdict = null;
       if (BUILTIN_NETWORKS.has(network.name) || network.driver === 'host' || network.driver === 'null') v = { reason: 'builtin', why: 'a network the Engine creates itself' };
       else if (network.scope === 'swarm') v = { reason: 'not-selected', why: 'swarm-scoped: managed by the swarm' };
-      const users = networkUsers.get(network.name) ?? networkUsers.get(network.id);
-      if (!v && users) v = inUseWhy(users);
+      v ??= inUseWhy(networkUsers({ id: network.id, name: network.name }));
       v ??= shared({ labels: network.labels, created: network.created }, 'created');
       if (v) {
         kept('network', network.id, network.name, null, v);
