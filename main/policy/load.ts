@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { type Policy, PolicySchema } from '../../shared/policy';
 import { CHECKS } from '../checks/registry';
 import { DAEMON_OPTIONS } from '../preflight/daemon-options';
-import { globRegExp, isGlob } from './glob';
+import { globMatcher, isGlob } from './glob';
 import { POLICY_CHECKS } from './meta';
 
 type PathKey = string | number;
@@ -116,7 +116,7 @@ function meaningProblems(policy: Policy, doc: Document, counter: LineCounter, ch
     policy.checks?.[list]?.forEach((pattern, i) => {
       const path = ['checks', list, i];
       if (!isGlob(pattern)) checkId(pattern, path);
-      else if (!checkIds.some((id) => globRegExp(pattern).test(id))) problems.push({ line: lineOf(doc, counter, path), message: `${pathText(path)}: '${pattern}' matches no check` });
+      else if (!checkIds.some((id) => globMatcher(pattern).test(id))) problems.push({ line: lineOf(doc, counter, path), message: `${pathText(path)}: '${pattern}' matches no check` });
     });
   }
   for (const id of Object.keys(policy.severity ?? {})) checkId(id, ['severity'], id);
