@@ -12,8 +12,8 @@ import { applyWaivers } from './waivers';
 /** The checks the policy runs: include or categories (neither: all), minus exclude; plus its required values. */
 export function selectChecks(all: readonly Check[], policy: LoadedPolicy): Check[] {
   const { include, categories, exclude } = policy.policy.checks ?? {};
-  const included = include?.map(globMatcher) ?? [];
-  const excluded = exclude?.map(globMatcher) ?? [];
+  const included = include?.map((p) => globMatcher(p)) ?? [];
+  const excluded = exclude?.map((p) => globMatcher(p)) ?? [];
   const chooses = include !== undefined || categories !== undefined;
   const selected = all.filter(
     (c) => (!chooses || included.some((r) => r.test(c.id)) || (categories?.includes(c.category) ?? false)) && !excluded.some((r) => r.test(c.id)),
