@@ -1,11 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { writeStdout } from './closed-output';
 import { CliError } from './exit-codes';
 
 /** Writes to --output atomically (temp file + rename) so a CI job never reads half a report; else to stdout. */
 export async function emit(text: string, output: string | undefined): Promise<void> {
   if (!output) {
-    await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+    await writeStdout(text);
     return;
   }
   const tmp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.tmp`);

@@ -17,6 +17,7 @@ import { VERSION } from '../version';
 import { registerDiskCommand } from './disk';
 import { registerPruneCommands } from './prune';
 import { checkDaemonConfig, preflightJson, renderPreflightText, splitFlags } from './daemon-config-check';
+import { exitCodeAfterOutput, watchOutput } from './closed-output';
 import { CliError, EXIT } from './exit-codes';
 import { emit, jsonText, useColor } from './output';
 import { registerFixCommands } from './fix-command';
@@ -211,6 +212,11 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; every failure ends as one clear line on stderr and an exit code, never a stack trace. */
 export async function main(argv: string[]): Promise<void> {
+  watchOutput();
+  // At exit, not when main returns: a write without a callback can still fail after the command's promise settles.
+  process.once('exit', () => {
+    process.exitCode = exitCodeAfterOutput(Number(process.exitCode ?? EXIT.ok));
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
