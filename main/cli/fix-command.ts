@@ -1,6 +1,6 @@
 // `dockhand fix plan|apply|history|undo|helper`: one-click fixes from the command line. Everything here is wiring and
 // words; the work is in main/fix.
-import { promises as fs } from 'node:fs';
+import { checkNesting, MAX_PLAN_BYTES, readRegularFile } from '../util/bounded-read';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
@@ -127,9 +127,15 @@ const showStep = (step: FixStep) => process.stderr.write(`  ${step.ok ? '✓' : 
 
 async function loadPlanArgument(arg: string, session: () => Promise<FixSession>, opts: { set?: Record<string, JsonValue>; target?: string }): Promise<unknown> {
   if (arg.endsWith('.json') || arg.includes('/')) {
-    const text = await fs.readFile(arg, 'utf8').catch((e: Error) => {
-      throw new CliError(`cannot read the plan ${arg}: ${e.message}`);
-    });
+    const text = await readRegularFile(arg, MAX_PLAN_BYTES)
+      .then((bytes) => {
+        const read = bytes.toString('utf8');
+        checkNesting(read, arg, 'json');
+        return read;
+      })
+      .catch((e: Error) => {
+        throw new CliError(`cannot read the plan ${arg}: ${e.message}`);
+      });
     try {
       return JSON.parse(text);
     } catch (e) {

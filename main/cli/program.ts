@@ -1,3 +1,4 @@
+import { MAX_REPORT_BYTES, readJsonFile } from '../util/bounded-read';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -85,7 +86,7 @@ async function rootHost(dir: string): Promise<RootfsHost> {
 async function readFactsFile(file: string): Promise<Facts> {
   let value: unknown;
   try {
-    value = JSON.parse(await fs.readFile(file, 'utf8'));
+    value = await readJsonFile(file, MAX_REPORT_BYTES);
   } catch (error) {
     throw new CliError(`--facts-in ${file}: ${(error as Error).message}`);
   }

@@ -1,5 +1,8 @@
+import { checkNesting, MiB, readRegularFile } from '../util/bounded-read';
+
+/** A policy is a page of YAML; a megabyte is far more than any needs. */
+const MAX_POLICY_BYTES = MiB;
 import { closest, distance } from 'fastest-levenshtein';
-import { promises as fs } from 'node:fs';
 import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { type Policy, PolicySchema } from '../../shared/policy';
@@ -163,7 +166,8 @@ export function parsePolicy(text: string, path: string, checkIds: readonly strin
 export async function loadPolicy(path: string): Promise<LoadedPolicy> {
   let text: string;
   try {
-    text = await fs.readFile(path, 'utf8');
+    text = (await readRegularFile(path, MAX_POLICY_BYTES)).toString('utf8');
+    checkNesting(text, path, 'yaml');
   } catch (error) {
     throw new PolicyError(path, [{ line: 1, message: `cannot read the policy: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}` }]);
   }

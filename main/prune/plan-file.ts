@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { checkNesting, MAX_PLAN_BYTES, readRegularFile } from '../util/bounded-read';
 import { type PrunePlan, PrunePlanSchema } from '../../shared/prune';
 import { PruneInputError } from './filters';
 import { canonicalJson, planDigest } from './plan-digest';
@@ -9,7 +9,8 @@ export { canonicalJson, planDigest };
 export async function readPlanFile(file: string): Promise<PrunePlan> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = (await readRegularFile(file, MAX_PLAN_BYTES)).toString('utf8');
+    checkNesting(text, file, 'json');
   } catch (error) {
     throw new PruneInputError(`cannot read the plan ${file}: ${(error as Error).message}`);
   }

@@ -1,6 +1,6 @@
 // Reading a baseline report: the schema (zod) lives here, apart from the comparison, so an audit without --baseline
 // never loads zod (it costs ~100 ms of start-up on every run).
-import { promises as fs } from 'node:fs';
+import { MAX_REPORT_BYTES, readJsonFile } from '../util/bounded-read';
 import { z } from 'zod';
 import { SeveritySchema, StatusSchema } from '../../shared/finding';
 
@@ -29,7 +29,7 @@ export class BaselineError extends Error {
 export async function loadBaseline(path: string): Promise<BaselineReport> {
   let value: unknown;
   try {
-    value = JSON.parse(await fs.readFile(path, 'utf8'));
+    value = await readJsonFile(path, MAX_REPORT_BYTES);
   } catch (error) {
     throw new BaselineError(`cannot read the baseline ${path}: ${(error as Error).message}`);
   }
