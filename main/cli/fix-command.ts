@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { FixPlan, FixRecord, FixStep, HelperMessage } from '../../shared/fix';
 import type { JsonValue } from '../../shared/json';
+import { maskSecretsInText } from '../../shared/mask';
 import type { FixRoute } from '../fix/dispatch';
 import type { FixSession, FixSessionOptions } from '../fix/session';
 import { cliSelf } from '../util/self-command';
@@ -79,7 +80,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 
 export function renderPlan(plan: FixPlan): string {
   const out = [`Fix ${plan.fixId}: ${plan.title}`, `Plan ${plan.id} for ${plan.findingId ?? plan.checkId}`, ''];
-  for (const f of plan.files) out.push(f.after === null ? `Removes ${f.path}` : f.existed ? `Changes ${f.path}` : `Creates ${f.path}`, f.diff.trimEnd(), '');
+  for (const f of plan.files) out.push(f.after === null ? `Removes ${f.path}` : f.existed ? `Changes ${f.path}` : `Creates ${f.path}`, maskSecretsInText(f.diff).trimEnd(), '');
   if (plan.commands.length > 0) {
     out.push('Runs:');
     for (const c of plan.commands) out.push(`  ${c.argv.join(' ')}    # ${c.why}`);

@@ -107,6 +107,13 @@ describe('credentials are masked in every output, for every spelling', () => {
     }
   });
 
+  test('fix plan shows the daemon.json diff with its context lines masked (the plan file keeps the exact bytes)', async () => {
+    const result = await dockhand(['fix', 'plan', 'daemon.live-restore', '--host', daemon.host], { env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /"http-proxy": "http:\/\/\*\*\*\*@proxy\.example\.com:3128"/, result.stdout);
+    assertNoSecret('fix plan', result.stdout + result.stderr);
+  });
+
   test('every API answer, its events and the last audit it saves', async () => {
     const configDir = path.join(tmp, 'api');
     await fs.mkdir(configDir);
