@@ -1,4 +1,3 @@
-import { checkNesting, InputRefused } from '../util/bounded-read';
 import { parse as shellParse } from 'shell-quote';
 import type { PreflightResult } from '../../shared/preflight';
 import { createEngineApi } from '../collect/engine-api';
@@ -11,6 +10,7 @@ import { NEWEST_KNOWN, parseMinor } from '../preflight/engine-version';
 import { decodeConfigBytes } from '../preflight/decode';
 import { preflight } from '../preflight/preflight';
 import { CliError, EXIT } from './exit-codes';
+import { checkNesting, InputRefused } from '../util/bounded-read';
 
 export interface DaemonConfigCheckOptions {
   flags?: string;

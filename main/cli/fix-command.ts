@@ -1,6 +1,5 @@
 // `dockhand fix plan|apply|history|undo|helper`: one-click fixes from the command line. Everything here is wiring and
 // words; the work is in main/fix.
-import { checkNesting, MAX_PLAN_BYTES, readRegularFile } from '../util/bounded-read';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
@@ -12,6 +11,7 @@ import type { FixSession, FixSessionOptions } from '../fix/session';
 import { cliSelf } from '../util/self-command';
 import { CliError, EXIT } from './exit-codes';
 import { emit, jsonText } from './output';
+import { checkNesting, MAX_PLAN_BYTES, readRegularFile } from '../util/bounded-read';
 
 function setValue(value: string, previous: Record<string, JsonValue> = {}): Record<string, JsonValue> {
   const eq = value.indexOf('=');

@@ -1,4 +1,3 @@
-import { MAX_REPORT_BYTES, readJsonFile } from '../util/bounded-read';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +21,7 @@ import { exitCodeAfterOutput, watchOutput } from './closed-output';
 import { CliError, EXIT } from './exit-codes';
 import { emit, jsonText, useColor } from './output';
 import { registerFixCommands } from './fix-command';
+import { MAX_REPORT_BYTES, readJsonFile } from '../util/bounded-read';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];

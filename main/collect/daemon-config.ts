@@ -1,4 +1,3 @@
-import { checkNesting, InputRefused } from '../util/bounded-read';
 import path from 'node:path';
 import type { Fact } from '../../shared/fact';
 import type { DaemonConfigFile, DaemonFlags, DaemonProcess, ServiceUnit } from '../../shared/facts';
@@ -8,6 +7,7 @@ import type { Host } from '../host/host';
 import { HostError } from '../host/host';
 import { decodeConfigBytes } from '../preflight/decode';
 import { failure } from './context';
+import { checkNesting, InputRefused } from '../util/bounded-read';
 
 /** dockerd reads the whole file; Dockhand stops at this size and says so rather than load a runaway file. */
 export const MAX_DAEMON_JSON_BYTES = 4 * 1024 * 1024;

@@ -1,7 +1,3 @@
-import { checkNesting, MiB, readRegularFile } from '../util/bounded-read';
-
-/** A policy is a page of YAML; a megabyte is far more than any needs. */
-const MAX_POLICY_BYTES = MiB;
 import { closest, distance } from 'fastest-levenshtein';
 import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -10,6 +6,10 @@ import { CHECKS } from '../checks/registry';
 import { DAEMON_OPTIONS } from '../preflight/daemon-options';
 import { globMatcher, isGlob } from './glob';
 import { POLICY_CHECKS } from './meta';
+import { checkNesting, MiB, readRegularFile } from '../util/bounded-read';
+
+/** A policy is a page of YAML; a megabyte is far more than any needs. */
+const MAX_POLICY_BYTES = MiB;
 
 type PathKey = string | number;
 
@@ -118,8 +118,9 @@ function meaningProblems(policy: Policy, doc: Document, counter: LineCounter, ch
   for (const list of ['include', 'exclude'] as const) {
     policy.checks?.[list]?.forEach((pattern, i) => {
       const path = ['checks', list, i];
+      const glob = globMatcher(pattern);
       if (!isGlob(pattern)) checkId(pattern, path);
-      else if (!checkIds.some((id) => globMatcher(pattern).test(id))) problems.push({ line: lineOf(doc, counter, path), message: `${pathText(path)}: '${pattern}' matches no check` });
+      else if (!checkIds.some((id) => glob.test(id))) problems.push({ line: lineOf(doc, counter, path), message: `${pathText(path)}: '${pattern}' matches no check` });
     });
   }
   for (const id of Object.keys(policy.severity ?? {})) checkId(id, ['severity'], id);

@@ -1,7 +1,7 @@
-import { checkNesting, MAX_PLAN_BYTES, readRegularFile } from '../util/bounded-read';
 import { type PrunePlan, PrunePlanSchema } from '../../shared/prune';
 import { PruneInputError } from './filters';
 import { canonicalJson, planDigest } from './plan-digest';
+import { checkNesting, MAX_PLAN_BYTES, readRegularFile } from '../util/bounded-read';
 
 export { canonicalJson, planDigest };
 

@@ -1,8 +1,8 @@
 // Reading a baseline report: the schema (zod) lives here, apart from the comparison, so an audit without --baseline
 // never loads zod (it costs ~100 ms of start-up on every run).
-import { MAX_REPORT_BYTES, readJsonFile } from '../util/bounded-read';
 import { z } from 'zod';
 import { SeveritySchema, StatusSchema } from '../../shared/finding';
+import { MAX_REPORT_BYTES, readJsonFile } from '../util/bounded-read';
 
 /**
  * What a baseline needs of an earlier report: finding ids and statuses. Read this loosely (any 1.x report, extra
