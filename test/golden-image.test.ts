@@ -291,7 +291,7 @@ describe('golden image: a real image, exported and unpacked, audited offline wit
       assert.equal(r.code, 0, r.stderr);
       assert.ok(!r.stdout.includes(PROXY_PASSWORD), `${format} shows the proxy password`);
       assert.ok(!r.stdout.includes(REGISTRY_TOKEN), `${format} shows the registry token`);
-      if (format === 'json') assert.match(r.stdout, /builder:\*\*\*\*@proxy\.corp/);
+      if (format === 'json') assert.match(r.stdout, /http:\/\/\*\*\*\*@proxy\.corp/);
     }
     await audit(weak, ['--format', 'json', '--facts-out', out('weak-facts.json')]);
     const facts = await fs.readFile(out('weak-facts.json'), 'utf8');

@@ -131,7 +131,7 @@ describe('WSL 2 and Docker Desktop checks on recorded machines', () => {
     const bad = one(desktopProxyExclusions, machine('windows-wsl'));
     assert.equal(bad.result.status, 'warn');
     assert.match(bad.result.message, /no exclusions at all/);
-    assert.equal(bad.result.evidence.find((e) => e.label === 'HTTP proxy')!.value, 'http://build:****@proxy.corp.example:3128');
+    assert.equal(bad.result.evidence.find((e) => e.label === 'HTTP proxy')!.value, 'http://****@proxy.corp.example:3128');
     assert.deepEqual(bad.result.fix?.params, { file: 'C:\\Users\\ada\\AppData\\Roaming\\Docker\\settings-store.json', key: 'overrideProxyExclude', value: 'localhost,127.0.0.1,host.docker.internal' });
     assert.equal(one(desktopProxyExclusions, machine('macos')).result.status, 'pass');
     assert.equal(one(desktopProxyExclusions, machine('windows-legacy')).result.status, 'pass');

@@ -129,7 +129,7 @@ describe('proxy.consistent', () => {
     assert.equal(findings.length, 1, JSON.stringify(findings));
     const [f] = findings;
     assert.equal(f!.result.status, 'pass');
-    assert.match(f!.result.message, /HTTP_PROXY=http:\/\/xxxxx:\*\*\*\*@proxy\.internal:3128/);
+    assert.match(f!.result.message, /HTTP_PROXY=http:\/\/\*\*\*\*@proxy\.internal:3128/);
     assert.match(f!.result.message, /NO_PROXY=localhost,\.corp\.example/);
     assert.deepEqual(f!.result.evidence[0]!.source, { kind: 'api', call: 'GET /info' });
     assert.ok(!JSON.stringify(findings).includes(PROXY_PASSWORD));
@@ -154,7 +154,7 @@ describe('proxy.consistent', () => {
     assert.equal(pending.result.status, 'warn');
     assert.match(pending.result.message, /HTTP_PROXY, NO_PROXY differ/);
     const unitValue = pending.result.evidence.find((e) => e.label === 'HTTP_PROXY (configured)')!;
-    assert.equal(unitValue.value, 'http://dkh-user:****@proxy.corp.example:3128');
+    assert.equal(unitValue.value, 'http://****@proxy.corp.example:3128');
     assert.deepEqual(unitValue.source, { kind: 'file', path: '/etc/systemd/system/docker.service.d/http-proxy.conf', line: 2 });
     assert.equal(byTarget(findings, null).result.status, 'info');
     const text = JSON.stringify(findings);
@@ -171,7 +171,7 @@ describe('proxy.consistent', () => {
     const findings = evaluateChecks([proxyConsistent], facts);
     const summary = byTarget(findings, null);
     assert.equal(summary.result.status, 'info');
-    assert.match(summary.result.message, /HTTP_PROXY=http:\/\/dkh-admin:\*\*\*\*@proxy2\.corp\.example:3128.*judged from its configuration/);
+    assert.match(summary.result.message, /HTTP_PROXY=http:\/\/\*\*\*\*@proxy2\.corp\.example:3128.*judged from its configuration/);
     const overridden = byTarget(findings, 'daemon-json-vs-service-unit');
     assert.equal(overridden.result.status, 'warn');
     assert.match(overridden.result.message, /daemon\.json sets http-proxy differently/);

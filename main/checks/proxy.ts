@@ -35,12 +35,6 @@ export interface ProxyValue {
 }
 export type ProxySettings = Partial<Record<ProxyVar, ProxyValue>>;
 
-/** Masks a password in a proxy URL, also in the scheme-less form Go accepts ("user:pass@proxy:3128"). */
-function masked(value: string): string {
-  const withScheme = maskSecretsInText(value);
-  return withScheme.includes('://') ? withScheme : withScheme.replace(/^([^\s:@/]+):([^\s@/]+)@/, '$1:****@');
-}
-
 /** A proxy URL reduced to what decides where traffic goes: scheme, host and port (never the credentials). */
 function proxyIdentity(value: string): string {
   const text = value.trim();
@@ -48,7 +42,7 @@ function proxyIdentity(value: string): string {
     const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
     return `${url.protocol}//${url.host}`.toLowerCase();
   } catch {
-    return masked(text).toLowerCase();
+    return maskSecretsInText(text).toLowerCase();
   }
 }
 
@@ -68,11 +62,11 @@ function sameProxyValue(v: ProxyVar, a: string | undefined, b: string | undefine
 }
 
 function proxyEvidence(value: ProxyValue, where: string): Evidence {
-  return { label: `${value.name} (${where})`, value: masked(value.value), source: value.source };
+  return { label: `${value.name} (${where})`, value: maskSecretsInText(value.value), source: value.source };
 }
 
 function describeSettings(settings: ProxySettings): string {
-  const parts = PROXY_VARS.filter((v) => settings[v]).map((v) => `${ENV_NAMES[v][0]}=${masked(settings[v]!.value)}`);
+  const parts = PROXY_VARS.filter((v) => settings[v]).map((v) => `${ENV_NAMES[v][0]}=${maskSecretsInText(settings[v]!.value)}`);
   return parts.length > 0 ? parts.join(', ') : 'no proxy';
 }
 

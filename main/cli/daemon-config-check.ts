@@ -10,6 +10,7 @@ import { NEWEST_KNOWN, parseMinor } from '../preflight/engine-version';
 import { decodeConfigBytes } from '../preflight/decode';
 import { preflight } from '../preflight/preflight';
 import { CliError, EXIT } from './exit-codes';
+import { checkNesting, InputRefused } from '../util/bounded-read';
 
 export interface DaemonConfigCheckOptions {
   flags?: string;
@@ -63,9 +64,10 @@ export async function checkDaemonConfig(host: Host, file: string, options: Daemo
   let decoded: ReturnType<typeof decodeConfigBytes>;
   try {
     decoded = decodeConfigBytes(await host.readFile(file, MAX_DAEMON_JSON_BYTES));
+    checkNesting(decoded.text, file, 'json');
   } catch (error) {
-    const err = error instanceof HostError ? error : new HostError('failed', String(error));
-    throw new CliError(`cannot check ${file}: ${err.message}`, EXIT.usage);
+    const message = error instanceof HostError || error instanceof InputRefused ? error.message : String(error);
+    throw new CliError(`cannot check ${file}: ${message}`, EXIT.usage);
   }
   let flags: string[] | null = null;
   let flagsFrom = 'none: no --flags given and no docker.service unit found';

@@ -14,6 +14,10 @@ export const EXIT = {
   /** fix apply: the change could not be made or rolled back completely (the journal says what is where). */
   fixFailed: 6,
   internal: 70,
+  /** standard output failed with something other than a closed pipe (EX_IOERR): said on stderr. */
+  outputFailed: 74,
+  /** standard output was closed before everything was written (`| head`): 128 + SIGPIPE, as a shell reports it. */
+  outputClosed: 141,
 } as const;
 
 export class CliError extends Error {

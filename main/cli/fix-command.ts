@@ -1,16 +1,17 @@
 // `dockhand fix plan|apply|history|undo|helper`: one-click fixes from the command line. Everything here is wiring and
 // words; the work is in main/fix.
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { FixPlan, FixRecord, FixStep, HelperMessage } from '../../shared/fix';
 import type { JsonValue } from '../../shared/json';
+import { maskSecretsInText } from '../../shared/mask';
 import type { FixRoute } from '../fix/dispatch';
 import type { FixSession, FixSessionOptions } from '../fix/session';
 import { cliSelf } from '../util/self-command';
 import { CliError, EXIT } from './exit-codes';
 import { emit, jsonText } from './output';
+import { checkNesting, MAX_PLAN_BYTES, readRegularFile } from '../util/bounded-read';
 
 function setValue(value: string, previous: Record<string, JsonValue> = {}): Record<string, JsonValue> {
   const eq = value.indexOf('=');
@@ -79,7 +80,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 
 export function renderPlan(plan: FixPlan): string {
   const out = [`Fix ${plan.fixId}: ${plan.title}`, `Plan ${plan.id} for ${plan.findingId ?? plan.checkId}`, ''];
-  for (const f of plan.files) out.push(f.after === null ? `Removes ${f.path}` : f.existed ? `Changes ${f.path}` : `Creates ${f.path}`, f.diff.trimEnd(), '');
+  for (const f of plan.files) out.push(f.after === null ? `Removes ${f.path}` : f.existed ? `Changes ${f.path}` : `Creates ${f.path}`, maskSecretsInText(f.diff).trimEnd(), '');
   if (plan.commands.length > 0) {
     out.push('Runs:');
     for (const c of plan.commands) out.push(`  ${c.argv.join(' ')}    # ${c.why}`);
@@ -127,9 +128,15 @@ const showStep = (step: FixStep) => process.stderr.write(`  ${step.ok ? '✓' : 
 
 async function loadPlanArgument(arg: string, session: () => Promise<FixSession>, opts: { set?: Record<string, JsonValue>; target?: string }): Promise<unknown> {
   if (arg.endsWith('.json') || arg.includes('/')) {
-    const text = await fs.readFile(arg, 'utf8').catch((e: Error) => {
-      throw new CliError(`cannot read the plan ${arg}: ${e.message}`);
-    });
+    const text = await readRegularFile(arg, MAX_PLAN_BYTES)
+      .then((bytes) => {
+        const read = bytes.toString('utf8');
+        checkNesting(read, arg, 'json');
+        return read;
+      })
+      .catch((e: Error) => {
+        throw new CliError(`cannot read the plan ${arg}: ${e.message}`);
+      });
     try {
       return JSON.parse(text);
     } catch (e) {

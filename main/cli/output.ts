@@ -1,4 +1,5 @@
 import { writeFile } from '../util/write-file';
+import { writeStdout } from './closed-output';
 import { CliError } from './exit-codes';
 
 /**
@@ -7,7 +8,7 @@ import { CliError } from './exit-codes';
  */
 export async function emit(text: string, output: string | undefined): Promise<void> {
   if (!output) {
-    await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+    await writeStdout(text);
     return;
   }
   try {

@@ -17,9 +17,11 @@ import { VERSION } from '../version';
 import { registerDiskCommand } from './disk';
 import { registerPruneCommands } from './prune';
 import { checkDaemonConfig, preflightJson, renderPreflightText, splitFlags } from './daemon-config-check';
+import { exitCodeAfterOutput, watchOutput } from './closed-output';
 import { CliError, EXIT } from './exit-codes';
 import { emit, jsonText, useColor } from './output';
 import { registerFixCommands } from './fix-command';
+import { MAX_REPORT_BYTES, readJsonFile } from '../util/bounded-read';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -84,7 +86,7 @@ async function rootHost(dir: string): Promise<RootfsHost> {
 async function readFactsFile(file: string): Promise<Facts> {
   let value: unknown;
   try {
-    value = JSON.parse(await fs.readFile(file, 'utf8'));
+    value = await readJsonFile(file, MAX_REPORT_BYTES);
   } catch (error) {
     throw new CliError(`--facts-in ${file}: ${(error as Error).message}`);
   }
@@ -211,6 +213,11 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; every failure ends as one clear line on stderr and an exit code, never a stack trace. */
 export async function main(argv: string[]): Promise<void> {
+  watchOutput();
+  // At exit, not when main returns: a write without a callback can still fail after the command's promise settles.
+  process.once('exit', () => {
+    process.exitCode = exitCodeAfterOutput(Number(process.exitCode ?? EXIT.ok));
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

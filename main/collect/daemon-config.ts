@@ -7,6 +7,7 @@ import type { Host } from '../host/host';
 import { HostError } from '../host/host';
 import { decodeConfigBytes } from '../preflight/decode';
 import { failure } from './context';
+import { checkNesting, InputRefused } from '../util/bounded-read';
 
 /** dockerd reads the whole file; Dockhand stops at this size and says so rather than load a runaway file. */
 export const MAX_DAEMON_JSON_BYTES = 4 * 1024 * 1024;
@@ -84,12 +85,14 @@ export async function readDaemonConfig(host: Host, located: Located): Promise<Fa
   const base = { path: host.displayPath(located.path), foundBy: located.foundBy, reason: located.reason, explicit: located.explicit };
   try {
     const bytes = await host.readFile(located.path, MAX_DAEMON_JSON_BYTES);
-    return { ok: true, value: { ...base, exists: true, ...decodeConfigBytes(bytes), bytes: bytes.length }, sources };
+    const decoded = decodeConfigBytes(bytes);
+    checkNesting(decoded.text, base.path, 'json');
+    return { ok: true, value: { ...base, exists: true, ...decoded, bytes: bytes.length }, sources };
   } catch (error) {
     if (error instanceof HostError && error.code === 'not-found') {
       return { ok: true, value: { ...base, exists: false, text: null, encoding: 'utf8', bytes: 0 }, sources };
     }
-    const err = error instanceof HostError ? error : new HostError('failed', String(error));
+    const err = error instanceof HostError ? error : new HostError(error instanceof InputRefused ? 'malformed' : 'failed', (error as Error).message ?? String(error));
     return failure(new HostError(err.code, `${err.message} (daemon.json found as: ${located.reason})`), sources);
   }
 }

@@ -149,7 +149,7 @@ describe('Docker Desktop settings', () => {
     assert.equal(v.settingsPath, 'C:\\Users\\ada\\AppData\\Roaming\\Docker\\settings-store.json');
     assert.equal(v.wslEngineEnabled, true);
     assert.deepEqual([v.cpus, v.memoryMiB, v.swapMiB, v.diskSizeMiB], [8, 8092, 1024, 1048576]);
-    assert.deepEqual(v.proxy, { mode: 'manual', http: 'http://build:****@proxy.corp.example:3128', https: 'http://build:****@proxy.corp.example:3128', exclude: '' });
+    assert.deepEqual(v.proxy, { mode: 'manual', http: 'http://****@proxy.corp.example:3128', https: 'http://****@proxy.corp.example:3128', exclude: '' });
     assert.deepEqual(v.diskImage, { path: 'C:\\Users\\ada\\AppData\\Local\\Docker\\wsl\\disk\\docker_data.vhdx', bytes: 96 * 1024 ** 3 });
     assert.deepEqual([v.hostCpus, v.hostMemoryMiB], [12, 32768]);
     assert.equal(v.fileSharingImplementation, null);

@@ -1,24 +1,20 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
+import { InputRefused, readRegularFile } from '../util/bounded-read';
 import { type CommandResult, type FileStat, type FsStat, type Host, HostError, type HostUser, type RunOptions, toHostError } from './host';
 
 const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
+/** A read that names no cap still has one. */
+const DEFAULT_MAX_FILE = 64 * 1024 * 1024;
 
+/** A file's bytes through the one bounded reader (main/util/bounded-read.ts), its refusals as HostErrors. */
 export async function readFileCapped(path: string, maxBytes: number | undefined, shownAs: string): Promise<Buffer> {
-  let handle: fs.FileHandle | undefined;
   try {
-    handle = await fs.open(path, 'r');
-    const info = await handle.stat();
-    if (info.isDirectory()) throw new HostError('malformed', `${shownAs}: is a directory, not a file`, shownAs);
-    if (maxBytes !== undefined && info.size > maxBytes) {
-      throw new HostError('too-large', `${shownAs}: ${info.size} bytes, more than the ${maxBytes}-byte limit`, shownAs);
-    }
-    return await handle.readFile();
+    return await readRegularFile(path, maxBytes ?? DEFAULT_MAX_FILE, shownAs);
   } catch (error) {
+    if (error instanceof InputRefused) throw new HostError(error.kind === 'too-large' ? 'too-large' : 'malformed', error.message, shownAs);
     throw toHostError(error, shownAs);
-  } finally {
-    await handle?.close();
   }
 }
 

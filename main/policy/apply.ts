@@ -3,7 +3,7 @@ import { GiB } from '../../shared/format';
 import type { CheckMeta, Finding } from '../../shared/finding';
 import type { Thresholds } from '../../shared/policy';
 import type { PolicySummary } from '../../shared/report';
-import { globRegExp } from './glob';
+import { globMatcher } from './glob';
 import type { LoadedPolicy } from './load';
 import { POLICY_CHECKS } from './meta';
 import { requiredValuesCheck } from './requirements';
@@ -12,8 +12,8 @@ import { applyWaivers } from './waivers';
 /** The checks the policy runs: include or categories (neither: all), minus exclude; plus its required values. */
 export function selectChecks(all: readonly Check[], policy: LoadedPolicy): Check[] {
   const { include, categories, exclude } = policy.policy.checks ?? {};
-  const included = include?.map(globRegExp) ?? [];
-  const excluded = exclude?.map(globRegExp) ?? [];
+  const included = include?.map((p) => globMatcher(p)) ?? [];
+  const excluded = exclude?.map((p) => globMatcher(p)) ?? [];
   const chooses = include !== undefined || categories !== undefined;
   const selected = all.filter(
     (c) => (!chooses || included.some((r) => r.test(c.id)) || (categories?.includes(c.category) ?? false)) && !excluded.some((r) => r.test(c.id)),

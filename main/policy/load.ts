@@ -1,12 +1,15 @@
 import { closest, distance } from 'fastest-levenshtein';
-import { promises as fs } from 'node:fs';
 import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { type Policy, PolicySchema } from '../../shared/policy';
 import { CHECKS } from '../checks/registry';
 import { DAEMON_OPTIONS } from '../preflight/daemon-options';
-import { globRegExp, isGlob } from './glob';
+import { globMatcher, isGlob } from './glob';
 import { POLICY_CHECKS } from './meta';
+import { checkNesting, MiB, readRegularFile } from '../util/bounded-read';
+
+/** A policy is a page of YAML; a megabyte is far more than any needs. */
+const MAX_POLICY_BYTES = MiB;
 
 type PathKey = string | number;
 
@@ -115,8 +118,9 @@ function meaningProblems(policy: Policy, doc: Document, counter: LineCounter, ch
   for (const list of ['include', 'exclude'] as const) {
     policy.checks?.[list]?.forEach((pattern, i) => {
       const path = ['checks', list, i];
+      const glob = globMatcher(pattern);
       if (!isGlob(pattern)) checkId(pattern, path);
-      else if (!checkIds.some((id) => globRegExp(pattern).test(id))) problems.push({ line: lineOf(doc, counter, path), message: `${pathText(path)}: '${pattern}' matches no check` });
+      else if (!checkIds.some((id) => glob.test(id))) problems.push({ line: lineOf(doc, counter, path), message: `${pathText(path)}: '${pattern}' matches no check` });
     });
   }
   for (const id of Object.keys(policy.severity ?? {})) checkId(id, ['severity'], id);
@@ -163,7 +167,8 @@ export function parsePolicy(text: string, path: string, checkIds: readonly strin
 export async function loadPolicy(path: string): Promise<LoadedPolicy> {
   let text: string;
   try {
-    text = await fs.readFile(path, 'utf8');
+    text = (await readRegularFile(path, MAX_POLICY_BYTES)).toString('utf8');
+    checkNesting(text, path, 'yaml');
   } catch (error) {
     throw new PolicyError(path, [{ line: 1, message: `cannot read the policy: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}` }]);
   }

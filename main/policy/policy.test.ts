@@ -205,7 +205,7 @@ waivers:
       new: 1,
       unchanged: 1,
       fixed: 2,
-      gone: [{ id: 'container.privileged:old', checkId: 'container.privileged', severity: 'high', message: 'http://u:****@x:1 old privileged' }],
+      gone: [{ id: 'container.privileged:old', checkId: 'container.privileged', severity: 'high', message: 'http://****@x:1 old privileged' }],
     });
   });
 

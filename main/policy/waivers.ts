@@ -3,7 +3,7 @@ import type { Waiver } from '../../shared/policy';
 import type { WaiverState } from '../../shared/report';
 import type { Source } from '../../shared/source';
 import { findingId } from '../checks/runner';
-import { globRegExp } from './glob';
+import { globMatcher } from './glob';
 import type { LoadedPolicy } from './load';
 import { WAIVER_EXPIRED, WAIVER_STALE } from './meta';
 
@@ -14,7 +14,7 @@ export function isExpired(expires: string, at: Date): boolean {
 
 function covers(waiver: Waiver, f: Finding): boolean {
   if (f.checkId !== waiver.check || (f.result.status !== 'fail' && f.result.status !== 'warn')) return false;
-  return waiver.target === undefined || globRegExp(waiver.target).test(f.result.target ?? '');
+  return waiver.target === undefined || globMatcher(waiver.target).test(f.result.target ?? '');
 }
 
 function describe(w: Waiver): string {

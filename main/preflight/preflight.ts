@@ -1,5 +1,6 @@
 import { getNodeValue } from 'jsonc-parser';
 import { closest, distance } from 'fastest-levenshtein';
+import { maskSecretsInText } from '../../shared/mask';
 import type { PreflightProblem, PreflightResult } from '../../shared/preflight';
 import { parseDockerdFlags } from './dockerd-flags';
 import { compareMinor, formatMinor } from './engine-version';
@@ -67,7 +68,8 @@ export function preflight(input: PreflightInput): PreflightResult {
     willStart: !problems.some((p) => p.severity === 'error'),
     engineVersion: index.version,
     platform: input.platform,
-    problems: problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)),
+    // Messages quote daemon.json values and flags, which can hold proxy or mirror credentials.
+    problems: problems.map((p) => ({ ...p, message: maskSecretsInText(p.message) })).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)),
   };
 }
 

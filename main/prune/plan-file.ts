@@ -1,8 +1,8 @@
-import { promises as fs } from 'node:fs';
 import { type PrunePlan, PrunePlanSchema } from '../../shared/prune';
 import { PruneInputError } from './filters';
 import { canonicalJson, planDigest } from './plan-digest';
 import { type PlanKey, verifyPlanSignature } from './plan-signature';
+import { checkNesting, MAX_PLAN_BYTES, readRegularFile } from '../util/bounded-read';
 
 export { canonicalJson, planDigest };
 
@@ -10,7 +10,8 @@ export { canonicalJson, planDigest };
 export async function readPlanFile(file: string, key: PlanKey): Promise<PrunePlan> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = (await readRegularFile(file, MAX_PLAN_BYTES)).toString('utf8');
+    checkNesting(text, file, 'json');
   } catch (error) {
     throw new PruneInputError(`cannot read the plan ${file}: ${(error as Error).message}`);
   }

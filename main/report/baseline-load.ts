@@ -1,8 +1,8 @@
 // Reading a baseline report: the schema (zod) lives here, apart from the comparison, so an audit without --baseline
 // never loads zod (it costs ~100 ms of start-up on every run).
-import { promises as fs } from 'node:fs';
 import { z } from 'zod';
 import { SeveritySchema, StatusSchema } from '../../shared/finding';
+import { MAX_REPORT_BYTES, readJsonFile } from '../util/bounded-read';
 
 /**
  * What a baseline needs of an earlier report: finding ids and statuses. Read this loosely (any 1.x report, extra
@@ -29,7 +29,7 @@ export class BaselineError extends Error {
 export async function loadBaseline(path: string): Promise<BaselineReport> {
   let value: unknown;
   try {
-    value = JSON.parse(await fs.readFile(path, 'utf8'));
+    value = await readJsonFile(path, MAX_REPORT_BYTES);
   } catch (error) {
     throw new BaselineError(`cannot read the baseline ${path}: ${(error as Error).message}`);
   }

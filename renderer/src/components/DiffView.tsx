@@ -1,3 +1,4 @@
+import { maskSecretsInText } from '../../../shared/mask';
 import { diffStats, parseUnifiedDiff } from '../lib/diff';
 
 const KIND_LABEL = { add: 'added', remove: 'removed' } as const;
@@ -7,7 +8,9 @@ const KIND_LABEL = { add: 'added', remove: 'removed' } as const;
  * text, and each changed line is named for screen readers), context plain. Long lines wrap rather than scroll.
  */
 export function DiffView({ diff, label }: { diff: string; label: string }) {
-  const lines = parseUnifiedDiff(diff);
+  // A diff of daemon.json shows the lines around the change, proxy credentials included: shown masked (the plan itself
+  // keeps the exact bytes it will write).
+  const lines = parseUnifiedDiff(maskSecretsInText(diff));
   const { added, removed } = diffStats(lines);
   return (
     <figure className="diff">
