@@ -3,7 +3,7 @@ import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, test as nodeTest } from 'node:test';
+import { describe, test as nodeTest, type TestContext, type TestOptions } from 'node:test';
 import { promisify } from 'node:util';
 import { processAlive, waitForExit } from '../../main/util/process';
 import { installEngines } from '../../scripts/install-engines.mjs';
@@ -65,16 +65,16 @@ export function engineBinaries(engine: EngineName): EngineBinaries {
   return { dockerd, proxy: path.join(root, 'usr/sbin/docker-proxy'), init: existsSync(ownInit) ? ownInit : SYSTEM_INIT };
 }
 
-type TestFn = (name: string, fn: () => unknown | Promise<unknown>) => void;
+export type EngineTest = (name: string, fn: (t: TestContext) => void | Promise<void>, options?: TestOptions) => void;
 
 /**
  * Runs `body` once per engine, the engines side by side (each suite starts its own daemons, in its own network
  * namespace). `test` names the engine in every test's title, so a failure says which engine it was.
  */
-export function forEachEngine(title: string, body: (engine: EngineName, test: TestFn) => void, engines: readonly EngineName[] = ENGINES): void {
+export function forEachEngine(title: string, body: (engine: EngineName, test: EngineTest) => void, engines: readonly EngineName[] = ENGINES): void {
   describe(title, { concurrency: engines.length }, () => {
     for (const engine of engines) {
-      describe(`${title} [engine ${engine}]`, () => body(engine, (name, fn) => nodeTest(`${name} [engine ${engine}]`, fn)));
+      describe(`${title} [engine ${engine}]`, () => body(engine, (name, fn, options) => nodeTest(`${name} [engine ${engine}]`, options ?? {}, fn)));
     }
   });
 }
