@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { formatBytes } from '../../shared/format';
 import { type PrunePlan, PruneResultSchema, type PruneProgress } from '../../shared/prune';
-import { importBusybox, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
+import { DOCKER_CLI, forEachEngine, importBusybox, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
 import type { EngineApi } from '../collect/engine-api';
 import { LocalHost } from '../host/local-host';
 import { applyPlan } from './apply';
@@ -24,7 +24,7 @@ import { takeSnapshot } from './snapshot';
  * Debian's docker.io CLI (20.10) builds with BuildKit by itself; newer CLIs need the buildx plugin, which has no
  * Debian package here. The tests' prerequisites install docker.io, so this binary is there.
  */
-const BUILDKIT_CLI = '/usr/bin/docker';
+const BUILDKIT_CLI = DOCKER_CLI;
 
 function buildkitBuild(daemon: PrivateDockerd, tag: string, dockerfile: string): Promise<void> {
   return (async () => {
@@ -55,13 +55,13 @@ async function plan(api: EngineApi, endpointHost: string, options = defaultPrune
 const names = (p: PrunePlan, type: string) => p.remove.filter((r) => r.type === type).map((r) => r.name).sort();
 const kept = (p: PrunePlan, type: string) => Object.fromEntries(p.keep.filter((k) => k.type === type).map((k) => [k.name, k.reason]));
 
-describe('prune against a real dockerd', () => {
+forEachEngine('prune against a real dockerd', (engine, test) => {
   let daemon: PrivateDockerd;
   let api: EngineApi;
   const anonymous: { inUse?: string; unused?: string } = {};
 
   before(async () => {
-    daemon = await runningDockerd({ daemonJson: {} });
+    daemon = await runningDockerd({ engine, daemonJson: {} });
     await importBusybox(daemon, 'base:1');
     await buildkitBuild(daemon, 'mid:1', `FROM base:1\nENV A=1\nWORKDIR /app\n${random(3_000_000, '/app/shared.bin')}\nLABEL stage=mid\n`);
     await buildkitBuild(daemon, 'childa:1', `FROM mid:1\n${random(1_000_000, '/app/a.bin')}\nCMD ["/bin/sleep", "3600"]\n`);

@@ -183,7 +183,11 @@ export function ping(socket: string, timeoutMs = 1000): Promise<boolean> {
 /** startDockerd for tests that need it running: a daemon that did not start is an error with the end of its log. */
 export async function runningDockerd(options: StartOptions = {}): Promise<PrivateDockerd> {
   const outcome = await startDockerd(options);
-  if (!outcome.started) throw new Error(`private dockerd did not start (exit ${outcome.exitCode}): ${outcome.log.slice(-2000)}`);
+  if (!outcome.started) {
+    // The first line says why (a timeout, a signal), the tail what dockerd said last.
+    const [first, ...rest] = outcome.log.split('\n');
+    throw new Error(`private dockerd (engine ${options.engine ?? DEFAULT_ENGINE}) did not start (exit ${outcome.exitCode}): ${first}\n…${rest.join('\n').slice(-2000)}`);
+  }
   return outcome.daemon;
 }
 
@@ -230,8 +234,10 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
   });
   let exited: number | null | undefined;
   running.add(child);
-  child.on('exit', (code) => {
+  let signal: NodeJS.Signals | null = null;
+  child.on('exit', (code, by) => {
     exited = code;
+    signal = by;
     running.delete(child);
   });
   child.on('error', () => (exited = -1));
@@ -242,7 +248,7 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
       await log.close();
       const text = await readLog();
       if (!options.dir) await removeDir(dir);
-      return { started: false, exitCode: exited, log: text };
+      return { started: false, exitCode: exited, log: signal ? `dockerd was killed by ${signal}\n${text}` : text };
     }
     if (await ping(socket, 500)) break;
     await new Promise((r) => setTimeout(r, 100));
