@@ -9,6 +9,7 @@ import { forEachEngine, runningDockerd, type PrivateDockerd } from '../../test/s
 import { collectFacts } from '../collect/collect';
 import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
+import { daemonConfigValid } from './daemon';
 import { DAEMON_HARDENING_CHECKS } from './daemon-hardening';
 import { evaluateChecks } from './runner';
 
@@ -156,5 +157,15 @@ describe('daemon hardening checks on an offline root filesystem', () => {
     assert.equal(statusOf(findings, 'daemon.storage-driver'), 'fail');
     assert.equal(statusOf(findings, 'daemon.experimental'), 'fail');
     for (const id of ['daemon.mac-profile', 'daemon.rootless', 'daemon.swarm']) assert.equal(statusOf(findings, id), 'skipped', id);
+  });
+
+  test('daemon.config.valid offline names the engine version it assumed, and why', async () => {
+    await write('/etc/docker/daemon.json', '{"debug": true}');
+    const facts = await collectFacts({ host: new RootfsHost(root), root });
+    const [valid] = evaluateChecks([daemonConfigValid], facts);
+    assert.equal(valid!.result.status, 'pass');
+    assert.equal(valid!.result.message, `dockerd 28.5 (assumed: an offline root (${root}) has no running daemon to ask: Engine 28.5, the newest whose rules Dockhand knows, is assumed) will start with /etc/docker/daemon.json.`);
+    const assumed = valid!.result.evidence.find((e) => e.label === 'engine version (assumed)');
+    assert.equal(assumed?.value, '28.5');
   });
 });

@@ -68,13 +68,23 @@ export function engineBinaries(engine: EngineName): EngineBinaries {
 export type EngineTest = (name: string, fn: (t: TestContext) => void | Promise<void>, options?: TestOptions) => void;
 
 /**
+ * How many engines of one file run at once: all of them, unless DOCKHAND_TEST_ENGINE_CONCURRENCY says fewer (a host
+ * already loaded by other work, where parallel daemons only make each collector wait past its time limit).
+ */
+function engineConcurrency(engines: number): number {
+  const wanted = Number(process.env.DOCKHAND_TEST_ENGINE_CONCURRENCY);
+  return Number.isInteger(wanted) && wanted > 0 ? Math.min(wanted, engines) : engines;
+}
+
+/**
  * Runs `body` once per engine, the engines side by side (each suite starts its own daemons, in its own network
  * namespace). `test` names the engine in every test's title, so a failure says which engine it was.
  */
 export function forEachEngine(title: string, body: (engine: EngineName, test: EngineTest) => void, engines: readonly EngineName[] = ENGINES): void {
-  describe(title, { concurrency: engines.length }, () => {
+  describe(title, { concurrency: engineConcurrency(engines.length) }, () => {
     for (const engine of engines) {
-      describe(`${title} [engine ${engine}]`, () => body(engine, (name, fn, options) => nodeTest(`${name} [engine ${engine}]`, options ?? {}, fn)));
+      // One engine's tests run in order (they share its daemons); a suite inherits its parent's concurrency otherwise.
+      describe(`${title} [engine ${engine}]`, { concurrency: 1 }, () => body(engine, (name, fn, options) => nodeTest(`${name} [engine ${engine}]`, options ?? {}, fn)));
     }
   });
 }
