@@ -497,6 +497,7 @@ describe('against a real private dockerd (userns-remap, socket, client environme
     assert.ok(facts.auditRules.ok && facts.auditRules.value.files.length === 0, 'this test machine has no auditd rules');
     assert.match(evaluate([hostAuditd], facts)[0]!.result.reason!, /auditd is not set up on this host/);
     const asServer = byId(evaluate([hostAuditd], facts, { server: true }));
-    assert.equal(asServer['host.auditd-docker:/usr/sbin/dockerd']!.result.status, 'fail');
+    // The dockerd binary the running daemon was started from (for the engines under /opt, not /usr/sbin/dockerd).
+    assert.equal(asServer[`host.auditd-docker:${daemon.args[0]}`]!.result.status, 'fail');
   });
 });

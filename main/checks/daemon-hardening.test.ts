@@ -5,10 +5,11 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Facts } from '../../shared/facts';
 import type { Finding } from '../../shared/finding';
-import { runningDockerd, type PrivateDockerd } from '../../test/support/dockerd';
+import { forEachEngine, runningDockerd, type PrivateDockerd } from '../../test/support/dockerd';
 import { collectFacts } from '../collect/collect';
 import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
+import { daemonConfigValid } from './daemon';
 import { DAEMON_HARDENING_CHECKS } from './daemon-hardening';
 import { evaluateChecks } from './runner';
 
@@ -18,11 +19,8 @@ const statusOf = (findings: Finding[], id: string) => {
   return f.result.status;
 };
 
-async function start(daemonJson: object, flags: string[] = []): Promise<PrivateDockerd> {
-  return runningDockerd({ daemonJson, flags });
-}
-
-describe('daemon hardening checks against a real dockerd', () => {
+forEachEngine('daemon hardening checks against a real dockerd', (engine, test) => {
+  const start = (daemonJson: object, flags: string[] = []): Promise<PrivateDockerd> => runningDockerd({ engine, daemonJson, flags });
   let weak: PrivateDockerd;
   let hardened: PrivateDockerd;
   let weakFindings: Finding[];
@@ -64,7 +62,9 @@ describe('daemon hardening checks against a real dockerd', () => {
     const seccomp = weakFindings.find((f) => f.id === 'daemon.seccomp')!;
     assert.equal(seccomp.result.status, 'pass');
     assert.deepEqual(seccomp.result.evidence[0]!.source, { kind: 'api', call: 'GET /info' });
-    assert.match(JSON.stringify(seccomp.result.evidence[0]!.value), /profile=default/);
+    // /info names the engine's own profile "default" up to 20.10, "builtin" after: both are Docker's default profile.
+    assert.match(JSON.stringify(seccomp.result.evidence[0]!.value), engine === '20.10' ? /profile=default/ : /profile=builtin/);
+    assert.match(seccomp.result.message, /Docker's default seccomp profile/);
     const tcp = weakFindings.find((f) => f.id === 'daemon.tcp-without-tls')!;
     assert.match(tcp.result.message, /tcp:\/\/127\.0\.0\.1:2375 without TLS.*loopback only/);
     assert.equal(tcp.result.evidence[0]!.source.kind, 'process');
@@ -73,7 +73,8 @@ describe('daemon hardening checks against a real dockerd', () => {
   test('the sandbox has neither AppArmor nor SELinux: mac-profile warns with the security options as evidence', () => {
     const mac = hardenedFindings.find((f) => f.id === 'daemon.mac-profile')!;
     assert.equal(mac.result.status, 'warn');
-    assert.deepEqual(mac.result.evidence[0]!.value, ['name=seccomp,profile=default']);
+    // The newer engines also list the daemon-wide no-new-privileges the hardened daemon.json sets.
+    assert.deepEqual(mac.result.evidence[0]!.value, engine === '20.10' ? ['name=seccomp,profile=default'] : ['name=seccomp,profile=builtin', 'name=no-new-privileges']);
     assert.equal(statusOf(hardenedFindings, 'daemon.swarm'), 'pass');
     assert.equal(statusOf(hardenedFindings, 'daemon.rootless'), 'info');
   });
@@ -156,5 +157,15 @@ describe('daemon hardening checks on an offline root filesystem', () => {
     assert.equal(statusOf(findings, 'daemon.storage-driver'), 'fail');
     assert.equal(statusOf(findings, 'daemon.experimental'), 'fail');
     for (const id of ['daemon.mac-profile', 'daemon.rootless', 'daemon.swarm']) assert.equal(statusOf(findings, id), 'skipped', id);
+  });
+
+  test('daemon.config.valid offline names the engine version it assumed, and why', async () => {
+    await write('/etc/docker/daemon.json', '{"debug": true}');
+    const facts = await collectFacts({ host: new RootfsHost(root), root });
+    const [valid] = evaluateChecks([daemonConfigValid], facts);
+    assert.equal(valid!.result.status, 'pass');
+    assert.equal(valid!.result.message, `dockerd 28.5 (assumed: an offline root (${root}) has no running daemon to ask: Engine 28.5, the newest whose rules Dockhand knows, is assumed) will start with /etc/docker/daemon.json.`);
+    const assumed = valid!.result.evidence.find((e) => e.label === 'engine version (assumed)');
+    assert.equal(assumed?.value, '28.5');
   });
 });

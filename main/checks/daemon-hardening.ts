@@ -155,6 +155,12 @@ export const daemonDefaultUlimits: Check = {
   },
 };
 
+/**
+ * How /info names the engine's own seccomp profile: "default" up to Engine 20.10, "builtin" in the newer engines
+ * (26.1 and 28.5 are tested; the rename came with 23.0). A path there is a profile the administrator chose.
+ */
+const ENGINE_SECCOMP_PROFILE_NAMES = new Set(['default', 'builtin']);
+
 export const daemonSeccomp: Check = {
   id: 'daemon.seccomp',
   title: 'Seccomp confines containers by default',
@@ -181,7 +187,8 @@ export const daemonSeccomp: Check = {
     if (!option) return fail('The daemon reports no seccomp support: containers run without a system-call filter (kernel without CONFIG_SECCOMP, or dockerd built without it).', { evidence });
     const profile = /profile=([^,]+)/.exec(option)?.[1] ?? 'default';
     if (profile === 'unconfined') return fail('Containers run without seccomp by default (profile=unconfined).', { evidence });
-    return pass(`Containers are confined by the ${profile} seccomp profile.`, { evidence });
+    if (ENGINE_SECCOMP_PROFILE_NAMES.has(profile)) return pass(`Containers are confined by Docker's default seccomp profile (the daemon reports profile=${profile}).`, { evidence });
+    return pass(`Containers are confined by the seccomp profile ${profile}.`, { evidence });
   },
 };
 

@@ -20,6 +20,8 @@ export interface DaemonView {
   /** The engine version rules are applied for, and whether it was known or assumed. */
   engineVersion: string;
   engineVersionKnown: boolean;
+  /** Why engineVersion was assumed (no daemon to ask); null when the daemon said it. */
+  engineVersionAssumedBecause: string | null;
   configPath: string | null;
   /** Parsed file values with their positions; null when the file is missing, unreadable or not valid JSON. */
   file: Map<string, { value: unknown; line: number; column: number }> | null;
@@ -32,17 +34,22 @@ export interface DaemonView {
 
 const cache = new WeakMap<Facts, DaemonView>();
 
-export function engineVersionOf(facts: Facts): { version: string; known: boolean } {
-  if (facts.engine.ok) return { version: facts.engine.value.version, known: true };
-  if (facts.info.ok && facts.info.value.serverVersion) return { version: facts.info.value.serverVersion, known: true };
-  return { version: NEWEST_KNOWN, known: false };
+/** The running engine's version; when it cannot be asked, the newest known, with why it was assumed. */
+export function engineVersionOf(facts: Facts): { version: string; known: boolean; assumedBecause: string | null } {
+  if (facts.engine.ok) return { version: facts.engine.value.version, known: true, assumedBecause: null };
+  if (facts.info.ok && facts.info.value.serverVersion) return { version: facts.info.value.serverVersion, known: true, assumedBecause: null };
+  const why =
+    facts.mode === 'offline-root'
+      ? `an offline root${facts.root ? ` (${facts.root})` : ''} has no running daemon to ask`
+      : `the daemon could not be asked its version (${facts.engine.error.message})`;
+  return { version: NEWEST_KNOWN, known: false, assumedBecause: `${why}: Engine ${NEWEST_KNOWN}, the newest whose rules Dockhand knows, is assumed` };
 }
 
 /** Built once per facts snapshot and shared by every check (checks stay pure: same facts, same view). */
 export function daemonView(facts: Facts): DaemonView {
   const cached = cache.get(facts);
   if (cached) return cached;
-  const { version, known } = engineVersionOf(facts);
+  const { version, known, assumedBecause } = engineVersionOf(facts);
   const platform = facts.engine.ok && facts.engine.value.os === 'windows' ? 'windows' : 'linux';
   const index = new OptionIndex(formatMinor(version), platform);
   const config = facts.daemonConfig.ok ? facts.daemonConfig.value : null;
@@ -66,6 +73,7 @@ export function daemonView(facts: Facts): DaemonView {
   const view: DaemonView = {
     engineVersion: formatMinor(version),
     engineVersionKnown: known,
+    engineVersionAssumedBecause: assumedBecause,
     configPath: config?.path ?? null,
     file,
     flags,

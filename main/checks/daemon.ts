@@ -37,9 +37,11 @@ export const daemonConfigValid: Check = {
     const view = daemonView(facts);
     const file: Source = { kind: 'file', path: config.path };
     const about: Evidence[] = [{ label: 'daemon.json', value: config.path, source: file }, { label: 'found by', value: config.reason, source: file }];
-    if (!view.engineVersionKnown) {
-      about.push({ label: 'engine version (assumed)', value: view.engineVersion, source: { kind: 'default', detail: 'the daemon could not be asked its version; the newest known rules apply' } });
+    if (view.engineVersionAssumedBecause) {
+      about.push({ label: 'engine version (assumed)', value: view.engineVersion, source: { kind: 'default', detail: view.engineVersionAssumedBecause } });
     }
+    // The verdict itself names an assumed version and why, so it is never read as the running engine's.
+    const dockerd = view.engineVersionAssumedBecause ? `dockerd ${view.engineVersion} (assumed: ${view.engineVersionAssumedBecause})` : `dockerd ${view.engineVersion}`;
     if (!config.exists && !config.explicit) return pass(`No daemon.json at ${config.path}: dockerd starts with its defaults.`, { evidence: about });
     const result = view.preflight!;
     const evidence = [
@@ -54,14 +56,14 @@ export const daemonConfigValid: Check = {
     if (errors.length > 0) {
       const first = errors[0]!;
       return fail(
-        `dockerd ${view.engineVersion} will refuse to start with ${config.path}: ${errors.length} problem${errors.length > 1 ? 's' : ''}, first${first.line ? ` at line ${first.line}` : ''}: ${first.message}`,
+        `${dockerd} will refuse to start with ${config.path}: ${errors.length} problem${errors.length > 1 ? 's' : ''}, first${first.line ? ` at line ${first.line}` : ''}: ${first.message}`,
         { evidence },
       );
     }
     if (result.problems.length > 0) {
-      return warn(`dockerd will start with ${config.path}, but ${result.problems.length} setting${result.problems.length > 1 ? 's do' : ' does'} not do what the file suggests.`, { evidence });
+      return warn(`${dockerd} will start with ${config.path}, but ${result.problems.length} setting${result.problems.length > 1 ? 's do' : ' does'} not do what the file suggests.`, { evidence });
     }
-    return pass(`dockerd ${view.engineVersion} will start with ${config.path}.`, { evidence: about });
+    return pass(`${dockerd} will start with ${config.path}.`, { evidence: about });
   },
 };
 

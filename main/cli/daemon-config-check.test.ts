@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dockhand } from '../../test/support/cli';
+import { forEachEngine, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
 
 let dir: string;
 before(async () => {
@@ -59,12 +60,56 @@ describe('dockhand daemon-config check', () => {
     const r = await dockhand(['daemon-config', 'check', f, '--flags', '', '--host', 'unix:///nonexistent.sock', '--format', 'json']);
     const out = JSON.parse(r.stdout);
     assert.equal(out.engineVersion, '20.10', 'Debian docker.io here');
+    assert.match(out.engineVersionFrom, /^`dockerd --version` \(the daemon at unix:\/\/\/nonexistent\.sock did not answer/);
     assert.equal(out.willStart, false);
     assert.match(out.problems[0].message, /needs Docker Engine 23\.0/);
+  });
+  test('--root: the engine version is the dockerd package installed in the root, not this machine\'s', async () => {
+    const root = path.join(dir, 'root-dpkg');
+    const status = (pkg: string, version: string) =>
+      `Package: tini\nStatus: install ok installed\nVersion: 0.19.0-1\n\nPackage: ${pkg}\nStatus: install ok installed\nArchitecture: amd64\nVersion: ${version}\n\nPackage: docker-ce-cli\nStatus: install ok installed\nVersion: 5:20.10.0-1\n`;
+    await file('root-dpkg/var/lib/dpkg/status', status('docker-ce', '5:28.5.2-1~debian.12~bookworm'));
+    const f = await file('proxies-root.json', '{"proxies": {"http-proxy": "http://proxy:3128"}}');
+    const newer = JSON.parse((await dockhand(['daemon-config', 'check', f, '--root', root, '--format', 'json'])).stdout);
+    assert.equal(newer.engineVersion, '28.5');
+    assert.equal(newer.willStart, true);
+    assert.match(newer.engineVersionFrom, /docker-ce package installed in the root \(\/var\/lib\/dpkg\/status\)/);
+    await file('root-dpkg/var/lib/dpkg/status', status('docker.io', '20.10.24+dfsg1-1+deb12u1'));
+    const older = JSON.parse((await dockhand(['daemon-config', 'check', f, '--root', root, '--format', 'json'])).stdout);
+    assert.equal(older.engineVersion, '20.10');
+    assert.equal(older.willStart, false);
+    assert.match(older.engineVersionFrom, /docker\.io package/);
+  });
+  test('--root without a recorded dockerd package: the verdict names the version it assumed, and why', async () => {
+    const root = path.join(dir, 'root-bare');
+    await fs.mkdir(root, { recursive: true });
+    const f = await file('plain-root.json', '{"debug": true}');
+    const json = JSON.parse((await dockhand(['daemon-config', 'check', f, '--root', root, '--format', 'json'])).stdout);
+    assert.equal(json.engineVersion, '28.5');
+    assert.match(json.engineVersionFrom, /^assumed Engine 28\.5, the newest whose rules Dockhand knows \(give --engine-version to choose\): the root has no running daemon to ask and no dockerd package/);
+    const text = (await dockhand(['daemon-config', 'check', f, '--root', root])).stdout;
+    assert.match(text, /engine rules from: assumed Engine 28\.5/);
   });
   test('a missing file is a usage error naming it (exit 2)', async () => {
     const r = await dockhand(['daemon-config', 'check', path.join(dir, 'nope.json')]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /nope\.json: no such file/);
+  });
+});
+
+forEachEngine('dockhand daemon-config check asks the running daemon its version', (engine, test) => {
+  let daemon: PrivateDockerd;
+  before(async () => {
+    daemon = await runningDockerd({ engine, daemonJson: {} });
+  });
+  after(async () => daemon?.stop());
+
+  test('"proxies" (Engine 23.0 and later) is refused for 20.10 and accepted for the newer engines', async () => {
+    const f = await file(`proxies-${engine}.json`, '{"proxies": {"http-proxy": "http://proxy:3128"}}');
+    const r = await dockhand(['daemon-config', 'check', f, '--flags', '', '--host', daemon.host, '--format', 'json']);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.engineVersion, engine);
+    assert.equal(out.engineVersionFrom, `the daemon at ${daemon.host}`);
+    assert.equal(out.willStart, engine !== '20.10', JSON.stringify(out.problems));
   });
 });

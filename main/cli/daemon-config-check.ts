@@ -8,6 +8,7 @@ import { HostError } from '../host/host';
 import { MAX_DAEMON_JSON_BYTES } from '../collect/daemon-config';
 import { NEWEST_KNOWN, parseMinor } from '../preflight/engine-version';
 import { decodeConfigBytes } from '../preflight/decode';
+import { installedEngine } from '../collect/installed-engine';
 import { preflight } from '../preflight/preflight';
 import { CliError, EXIT } from './exit-codes';
 import { checkNesting, InputRefused } from '../util/bounded-read';
@@ -38,26 +39,41 @@ export function splitFlags(text: string): string[] {
   return words.length > 0 && /(^|\/)dockerd$/.test(words[0]!) ? words.slice(1) : words;
 }
 
-/** Which engine version to apply the rules of: --engine-version, the local daemon's, `dockerd --version`, else the newest known. */
+/** Why the newest known rules apply, and how to choose others: said whenever the version is assumed. */
+const ASSUMED = `assumed Engine ${NEWEST_KNOWN}, the newest whose rules Dockhand knows (give --engine-version to choose)`;
+
+/**
+ * Which engine version to apply the rules of: --engine-version; for an offline root (--root), the dockerd package
+ * installed in it (never the build machine's daemon); else the local daemon's, `dockerd --version`, else the newest
+ * known, saying why.
+ */
 async function resolveEngineVersion(host: Host, options: DaemonConfigCheckOptions): Promise<{ version: string; from: string }> {
   if (options.engineVersion) {
     if (!parseMinor(options.engineVersion)) throw new CliError(`--engine-version ${options.engineVersion}: expected a version like 27.3 or 20.10.24`);
     return { version: options.engineVersion, from: '--engine-version' };
   }
+  if (options.unitHost) {
+    const installed = await installedEngine(options.unitHost);
+    if (installed) return { version: installed.version, from: `the ${installed.package} package installed in the root (${installed.path})` };
+    return { version: NEWEST_KNOWN, from: `${ASSUMED}: the root has no running daemon to ask and no dockerd package recorded in /var/lib/dpkg/status` };
+  }
   const endpoint = await discoverEndpoint(host, { host: options.host, context: options.context });
+  let daemonError = 'no Docker endpoint found';
   if (endpoint.ok) {
     try {
       const api = await createEngineApi(host, endpoint.value, 2000);
       const v = (await api.get<{ Version?: unknown }>('/version').finally(() => api.close())) ?? {};
       if (typeof v.Version === 'string' && parseMinor(v.Version)) return { version: v.Version, from: `the daemon at ${endpoint.value.host}` };
-    } catch {
-      // fall through to the binary
+      daemonError = `the daemon at ${endpoint.value.host} gave no version`;
+    } catch (error) {
+      daemonError = `the daemon at ${endpoint.value.host} did not answer (${error instanceof Error ? error.message : String(error)})`;
     }
   }
-  const out = await host.run('dockerd', ['--version'], { timeoutMs: 3000, maxBytes: 4096 }).catch(() => null);
+  // A cold dockerd binary on a busy host can take seconds just to print its version.
+  const out = await host.run('dockerd', ['--version'], { timeoutMs: 10_000, maxBytes: 4096 }).catch(() => null);
   const m = out && /version v?(\d+\.\d+[^\s,]*)/i.exec(out.stdout);
-  if (m) return { version: m[1]!, from: '`dockerd --version`' };
-  return { version: NEWEST_KNOWN, from: 'no --engine-version, no reachable daemon and no dockerd binary: the newest known rules' };
+  if (m) return { version: m[1]!, from: `\`dockerd --version\` (${daemonError})` };
+  return { version: NEWEST_KNOWN, from: `${ASSUMED}: ${daemonError}, and no dockerd binary answered \`dockerd --version\`` };
 }
 
 export async function checkDaemonConfig(host: Host, file: string, options: DaemonConfigCheckOptions): Promise<DaemonConfigCheckOutcome> {
@@ -109,6 +125,7 @@ export function preflightJson(outcome: DaemonConfigCheckOutcome): string {
       willStart: result.willStart,
       problems: result.problems.map((p) => ({ line: p.line, column: p.column, key: p.key, severity: p.severity, message: p.message, kind: p.kind })),
       engineVersion: result.engineVersion,
+      engineVersionFrom: outcome.engineVersionFrom,
       platform: result.platform,
       file: outcome.file,
       flagsFrom: outcome.flagsFrom,

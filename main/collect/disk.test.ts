@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { Facts } from '../../shared/facts';
-import { importBusybox, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
+import { forEachEngine, importBusybox, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
 import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
 import { collectFacts } from './collect';
@@ -45,18 +45,13 @@ function collectAsNobody(args: { host?: string; root?: string }): Promise<Pick<F
   });
 }
 
-describe('the filesystem holding the data root', () => {
+forEachEngine("the filesystem holding a running daemon's data root", (engine, test) => {
   let daemon: PrivateDockerd;
-  let tmp: string;
-  const mounted: string[] = [];
   before(async () => {
-    daemon = await runningDockerd({ daemonJson: {} });
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-fs-'));
+    daemon = await runningDockerd({ engine, daemonJson: {} });
   });
   after(async () => {
-    for (const m of mounted.reverse()) await run('umount', [m]).catch(() => undefined);
     await daemon?.stop();
-    await fs.rm(tmp, { recursive: true, force: true });
   });
 
   test("live: the running daemon's DockerRootDir, measured, with the filesystem really holding it", async () => {
@@ -71,6 +66,18 @@ describe('the filesystem holding the data root', () => {
     // dockerd bind-mounts its data root onto itself when / is not shared: that is not a separate filesystem.
     assert.notEqual(mp, fact.value.path);
     assert.ok(fact.value.fsType);
+  });
+});
+
+describe('the filesystem holding the data root', () => {
+  let tmp: string;
+  const mounted: string[] = [];
+  before(async () => {
+    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-fs-'));
+  });
+  after(async () => {
+    for (const m of mounted.reverse()) await run('umount', [m]).catch(() => undefined);
+    await fs.rm(tmp, { recursive: true, force: true });
   });
 
   test('a tmpfs is its own filesystem; a self bind mount is not', async () => {
@@ -147,10 +154,10 @@ describe('the filesystem holding the data root', () => {
   });
 });
 
-describe('container log files', () => {
+forEachEngine('container log files', (engine, test) => {
   let daemon: PrivateDockerd;
   before(async () => {
-    daemon = await runningDockerd({ daemonJson: {} });
+    daemon = await runningDockerd({ engine, daemonJson: {} });
     const image = await importBusybox(daemon);
     // 200 kB of output, rotated every 50 kB into 3 files: the figure must count the rotated ones.
     const write = 'i=0; while [ $i -lt 4000 ]; do echo "line $i of a chatty container, padded to fifty bytes"; i=$((i+1)); done';

@@ -4,40 +4,40 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ImageFact } from '../../shared/facts/images';
-import { busyboxRootfsTar, importBusybox, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
+import { busyboxRootfsTar, forEachEngine, importBusybox, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
 import { LocalHost } from '../host/local-host';
 import { collectFacts } from './collect';
 import { parseImage } from './images';
 
-let daemon: PrivateDockerd;
-let images: ImageFact[];
+forEachEngine('collectImages against a real dockerd', (engine, test) => {
+  let daemon: PrivateDockerd;
+  let images: ImageFact[];
 
-before(async () => {
-  daemon = await runningDockerd({ daemonJson: {} });
-  await importBusybox(daemon);
-  const tar = await busyboxRootfsTar();
-  await daemon.docker(['import', '--change', 'USER app:app', '--change', 'HEALTHCHECK CMD ["true"]', '--change', 'LABEL team=infra', '-', 'dockhand-test/good:1'], tar);
-  await daemon.docker(['import', '--change', 'HEALTHCHECK NONE', '-', 'dockhand-test/none:1'], tar);
-  // Importing a tag again leaves the first image dangling: no tags at all.
-  await daemon.docker(['import', '-', 'dockhand-test/dangling:1'], tar);
-  await daemon.docker(['import', '-', 'dockhand-test/dangling:1'], tar);
-  const facts = await collectFacts({ host: new LocalHost(), endpoint: { host: daemon.host } });
-  assert.ok(facts.images.ok, JSON.stringify(facts.images));
-  assert.deepEqual(facts.images.sources, [{ kind: 'api', call: 'GET /images/json + GET /images/{id}/json' }]);
-  images = facts.images.value;
-});
+  before(async () => {
+    daemon = await runningDockerd({ engine, daemonJson: {} });
+    await importBusybox(daemon);
+    const tar = await busyboxRootfsTar();
+    await daemon.docker(['import', '--change', 'USER app:app', '--change', 'HEALTHCHECK CMD ["true"]', '--change', 'LABEL team=infra', '-', 'dockhand-test/good:1'], tar);
+    await daemon.docker(['import', '--change', 'HEALTHCHECK NONE', '-', 'dockhand-test/none:1'], tar);
+    // Importing a tag again leaves the first image dangling: no tags at all.
+    await daemon.docker(['import', '-', 'dockhand-test/dangling:1'], tar);
+    await daemon.docker(['import', '-', 'dockhand-test/dangling:1'], tar);
+    const facts = await collectFacts({ host: new LocalHost(), endpoint: { host: daemon.host } });
+    assert.ok(facts.images.ok, JSON.stringify(facts.images));
+    assert.deepEqual(facts.images.sources, [{ kind: 'api', call: 'GET /images/json + GET /images/{id}/json' }]);
+    images = facts.images.value;
+  });
 
-after(async () => {
-  await daemon?.stop();
-});
+  after(async () => {
+    await daemon?.stop();
+  });
 
-const byTag = (tag: string) => {
-  const found = images.find((i) => i.repoTags.includes(tag));
-  assert.ok(found, `no image tagged ${tag}; have ${images.map((i) => i.repoTags.join(',') || i.id).join(' ')}`);
-  return found;
-};
+  const byTag = (tag: string) => {
+    const found = images.find((i) => i.repoTags.includes(tag));
+    assert.ok(found, `no image tagged ${tag}; have ${images.map((i) => i.repoTags.join(',') || i.id).join(' ')}`);
+    return found;
+  };
 
-describe('collectImages against a real dockerd', () => {
   test('every image is listed and inspected: USER, HEALTHCHECK, labels, created, size', () => {
     assert.equal(images.length, 5);
     const good = byTag('dockhand-test/good:1');

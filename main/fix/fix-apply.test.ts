@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { type FixPlan, type FixRecord, FixRecordSchema } from '../../shared/fix';
 import { dockhand } from '../../test/support/cli';
-import { pidIn, ping, type PrivateDockerd, runningDockerd, type StartOptions } from '../../test/support/dockerd';
+import { forEachEngine, pidIn, ping, type PrivateDockerd, runningDockerd, type StartOptions } from '../../test/support/dockerd';
 import { installRootSudo, NOBODY } from '../../test/support/elevation';
 import { waitForExit } from '../util/process';
 import { computeFileChanges } from './plan';
@@ -89,10 +89,10 @@ async function asNobody(
   }
 }
 
-describe('dockhand fix: plan, apply, verify, history, undo', () => {
+forEachEngine('dockhand fix: plan, apply, verify, history, undo', (engine, test) => {
   let d: Daemon;
   before(async () => {
-    d = await start();
+    d = await start({ engine });
   });
   after(async () => d?.daemon.stop());
 
@@ -267,9 +267,9 @@ describe('dockhand fix: plan, apply, verify, history, undo', () => {
   });
 });
 
-describe('fix faults: the host is never left worse', () => {
+forEachEngine('fix rollback when the new config stops dockerd', (engine, test) => {
   test('the new config makes dockerd refuse to start: rolled back, original bytes, daemon up', async () => {
-    const d = await start();
+    const d = await start({ engine });
     try {
       // The pre-flight cannot know which storage drivers this kernel and filesystem support; dockerd exits at start.
       const file = await handPlan(d, [{ op: 'daemon-json.set', file: d.daemon.configPath, path: ['storage-driver'], value: 'btrfs' }, { op: 'daemon.restart' }], 'daemon.storage-driver');
@@ -284,7 +284,9 @@ describe('fix faults: the host is never left worse', () => {
       await d.daemon.stop();
     }
   });
+});
 
+describe('fix faults: the host is never left worse', () => {
   test('the daemon hangs on restart: timeout, rollback, daemon up', async () => {
     const d = await start();
     try {

@@ -1,10 +1,12 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { describe, test as nodeTest, type TestContext, type TestOptions } from 'node:test';
 import { promisify } from 'node:util';
 import { processAlive, waitForExit } from '../../main/util/process';
+import { installEngines } from '../../scripts/install-engines.mjs';
 
 const run = promisify(execFile);
 
@@ -17,6 +19,8 @@ export interface PrivateDockerd {
   readonly pidfile: string;
   readonly args: string[];
   readonly pid: number;
+  /** The engine this daemon is. */
+  readonly engine: EngineName;
   logs(): Promise<string>;
   /**
    * Writes a process-controller record (pidfile + the exact command that started this daemon) and returns its path:
@@ -28,9 +32,68 @@ export interface PrivateDockerd {
   stop(): Promise<void>;
 }
 
+/** The engines the tests run on, oldest first: Debian bookworm's 20.10, trixie's 26.1 and sid's 28.5. */
+export const ENGINES = ['20.10', '26.1', '28.5'] as const;
+export type EngineName = (typeof ENGINES)[number];
+/** The engine a test that does not depend on the engine runs on: the closest to what users run. */
+export const DEFAULT_ENGINE: EngineName = '28.5';
+
+/** What one engine is made of: its dockerd, and the docker-proxy and docker-init of the same build. */
+export interface EngineBinaries {
+  readonly dockerd: string;
+  readonly proxy: string;
+  readonly init: string;
+}
+
+const SYSTEM_INIT = '/usr/bin/docker-init';
+let installed: Record<string, string> | undefined;
+
+/**
+ * The binaries of an engine, from scripts/install-engines.mjs (which installs a missing one, or throws: an engine that
+ * cannot be installed fails the test, it is never skipped). The unpacked engines carry their own docker-proxy (the
+ * newer engines hand their proxy a listening socket, which 20.10's proxy does not understand); containerd, runc and
+ * tini are bookworm's, found on PATH by every engine.
+ */
+export function engineBinaries(engine: EngineName): EngineBinaries {
+  installed ??= installEngines();
+  const dockerd = installed[engine];
+  if (!dockerd) throw new Error(`engine ${engine} is not one install-engines.mjs provides (${Object.keys(installed).join(', ')})`);
+  const root = path.resolve(path.dirname(dockerd), '../..');
+  // The unpacked docker-init is a link to tini-static, which belongs to Debian's tini package and is not in the .deb:
+  // bookworm's (the same tini 0.19) stands in for it.
+  const ownInit = path.join(root, 'usr/bin/docker-init');
+  return { dockerd, proxy: path.join(root, 'usr/sbin/docker-proxy'), init: existsSync(ownInit) ? ownInit : SYSTEM_INIT };
+}
+
+export type EngineTest = (name: string, fn: (t: TestContext) => void | Promise<void>, options?: TestOptions) => void;
+
+/**
+ * How many engines of one file run at once: all of them, unless DOCKHAND_TEST_ENGINE_CONCURRENCY says fewer (a host
+ * already loaded by other work, where parallel daemons only make each collector wait past its time limit).
+ */
+function engineConcurrency(engines: number): number {
+  const wanted = Number(process.env.DOCKHAND_TEST_ENGINE_CONCURRENCY);
+  return Number.isInteger(wanted) && wanted > 0 ? Math.min(wanted, engines) : engines;
+}
+
+/**
+ * Runs `body` once per engine, the engines side by side (each suite starts its own daemons, in its own network
+ * namespace). `test` names the engine in every test's title, so a failure says which engine it was.
+ */
+export function forEachEngine(title: string, body: (engine: EngineName, test: EngineTest) => void, engines: readonly EngineName[] = ENGINES): void {
+  describe(title, { concurrency: engineConcurrency(engines.length) }, () => {
+    for (const engine of engines) {
+      // One engine's tests run in order (they share its daemons); a suite inherits its parent's concurrency otherwise.
+      describe(`${title} [engine ${engine}]`, { concurrency: 1 }, () => body(engine, (name, fn, options) => nodeTest(`${name} [engine ${engine}]`, options ?? {}, fn)));
+    }
+  });
+}
+
 export type StartOutcome = { started: true; daemon: PrivateDockerd } | { started: false; exitCode: number | null; log: string };
 
 export interface StartOptions {
+  /** Which engine to start (default DEFAULT_ENGINE, 28.5). */
+  engine?: EngineName;
   /** daemon.json content: raw text, or an object to serialise. Undefined: no file at all. */
   daemonJson?: string | Buffer | object;
   /** Extra dockerd flags. */
@@ -130,7 +193,11 @@ export function ping(socket: string, timeoutMs = 1000): Promise<boolean> {
 /** startDockerd for tests that need it running: a daemon that did not start is an error with the end of its log. */
 export async function runningDockerd(options: StartOptions = {}): Promise<PrivateDockerd> {
   const outcome = await startDockerd(options);
-  if (!outcome.started) throw new Error(`private dockerd did not start (exit ${outcome.exitCode}): ${outcome.log.slice(-2000)}`);
+  if (!outcome.started) {
+    // The first line says why (a timeout, a signal), the tail what dockerd said last.
+    const [first, ...rest] = outcome.log.split('\n');
+    throw new Error(`private dockerd (engine ${options.engine ?? DEFAULT_ENGINE}) did not start (exit ${outcome.exitCode}): ${first}\n…${rest.join('\n').slice(-2000)}`);
+  }
   return outcome.daemon;
 }
 
@@ -145,7 +212,18 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
   if (options.daemonJson !== undefined) {
     await fs.writeFile(configPath, typeof options.daemonJson === 'string' || Buffer.isBuffer(options.daemonJson) ? options.daemonJson : JSON.stringify(options.daemonJson, null, 2));
   }
+  const engine = options.engine ?? DEFAULT_ENGINE;
+  const binaries = engineBinaries(engine);
+  const configText = typeof options.daemonJson === 'string' ? options.daemonJson : Buffer.isBuffer(options.daemonJson) ? options.daemonJson.toString('utf8') : JSON.stringify(options.daemonJson ?? {});
+  // The engine's own proxy and init, by flag rather than PATH so that a restart from the controller record (which runs
+  // with Dockhand's environment) starts the same build; left out when daemon.json names them (a flag and a key for the
+  // same option stop dockerd).
+  const ownParts = [
+    ...(configText.includes('"userland-proxy-path"') ? [] : ['--userland-proxy-path', binaries.proxy]),
+    ...(configText.includes('"init-path"') ? [] : ['--init-path', binaries.init]),
+  ];
   const args = [
+    ...ownParts,
     '--data-root', path.join(dir, 'data'),
     '--exec-root', path.join(dir, 'exec'),
     '--pidfile', pidfile,
@@ -157,7 +235,7 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
   const useNetns = options.netns ?? true;
   const env = { ...process.env };
   if (options.privilegedWrapper) env.PATH = `${await writeRuncWrapper(dir)}:${process.env.PATH ?? ''}`;
-  const command = useNetns ? ['unshare', '-n', 'dockerd', ...args] : ['dockerd', ...args];
+  const command = useNetns ? ['unshare', '-n', binaries.dockerd, ...args] : [binaries.dockerd, ...args];
   pidfiles.add(pidfile);
   const child: ChildProcess = spawn(command[0]!, command.slice(1), {
     stdio: ['ignore', log.fd, log.fd],
@@ -166,8 +244,10 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
   });
   let exited: number | null | undefined;
   running.add(child);
-  child.on('exit', (code) => {
+  let signal: NodeJS.Signals | null = null;
+  child.on('exit', (code, by) => {
     exited = code;
+    signal = by;
     running.delete(child);
   });
   child.on('error', () => (exited = -1));
@@ -178,7 +258,7 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
       await log.close();
       const text = await readLog();
       if (!options.dir) await removeDir(dir);
-      return { started: false, exitCode: exited, log: text };
+      return { started: false, exitCode: exited, log: signal ? `dockerd was killed by ${signal}\n${text}` : text };
     }
     if (await ping(socket, 500)) break;
     await new Promise((r) => setTimeout(r, 100));
@@ -197,8 +277,9 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
     host: `unix://${socket}`,
     configPath,
     pidfile,
-    args: ['dockerd', ...args],
+    args: [binaries.dockerd, ...args],
     pid: child.pid!,
+    engine,
     logs: readLog,
     async controllerRecord() {
       const file = path.join(dir, 'controller.json');
@@ -218,9 +299,14 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
   return { started: true, daemon };
 }
 
+/** The tests' docker CLI: bookworm's docker.io, installed with Engine 20.10. */
+export const DOCKER_CLI = '/usr/bin/docker';
+
 export function dockerCli(args: string[], env: NodeJS.ProcessEnv, input?: Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('docker', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Debian's docker.io CLI (20.10), whatever else is on PATH: every engine is driven by the same client, which
+    // negotiates the API version down to an older daemon's.
+    const child = spawn(DOCKER_CLI, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));
