@@ -61,7 +61,7 @@ describe('dockhand audit (the command)', () => {
     assert.equal(r.code, 0, r.stderr);
     const text = await fs.readFile(file, 'utf8');
     assert.doesNotMatch(text, /hunter2/);
-    assert.match(text, /bob:\*\*\*\*@proxy\.corp/);
+    assert.match(text, /http:\/\/\*\*\*\*@proxy\.corp/);
     assert.doesNotMatch(r.stdout, /hunter2/);
     const facts = JSON.parse(text);
     assert.equal(facts.schemaVersion, 1);

@@ -109,7 +109,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addHelpText(
       'after',
-      `\nExit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or unreadable input (incl. a policy file with errors, FILE:LINE: reason, and a malformed or changed prune plan) · 3 daemon.json will not start dockerd · 4 incomplete: an audit check could not be evaluated, or a prune could not plan or finish (daemon unreachable, file unreadable) · 5 fix rolled back · 6 fix failed · 70 internal error`,
+      `\nExit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or unreadable input (incl. a policy file with errors, FILE:LINE: reason, and a malformed or changed prune plan) · 3 daemon.json will not start dockerd · 4 incomplete: an audit check could not be evaluated, or a prune could not plan or finish (daemon unreachable, file unreadable) · 5 fix rolled back · 6 fix failed · 70 internal error · 74 standard output could not be written · 141 standard output closed early (| head)`,
     );
 
   program
