@@ -11,8 +11,6 @@ import { after, before, describe, test } from 'node:test';
 import { LocalHost } from '../../main/host/local-host';
 import { createApi } from '../../main/api/index';
 import { REPORT_FORMATS } from '../../main/report/render';
-// @ts-expect-error: a plain .mjs script with no declarations; installEngines() returns engine name -> dockerd path.
-import { installEngines } from '../../scripts/install-engines.mjs';
 import { dockhand } from '../support/cli';
 import { importBusybox, type PrivateDockerd, runningDockerd } from '../support/dockerd';
 import { SECRET_SPELLINGS } from '../support/secret-spellings';
@@ -41,7 +39,6 @@ describe('credentials are masked in every output, for every spelling', () => {
   let daemon: PrivateDockerd;
   let tmp: string;
   let badConfig: string;
-  const savedPath = process.env.PATH;
   /** Dockhand's own environment: proxy variables holding spellings too (the CLI's and the API host's). */
   const env = { ...process.env, HTTPS_PROXY: byName('a token as the user name'), http_proxy: byName('user:pass@host without a scheme'), NO_PROXY: values.join(',') };
   const flags = `--http-proxy=${byName('@ inside the password')} --no-proxy=${byName('several URLs in one list')}`;
@@ -49,18 +46,11 @@ describe('credentials are masked in every output, for every spelling', () => {
   before(async () => {
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-mask-'));
     await fs.chmod(tmp, 0o755);
-    // The newer engine, found through PATH by the shared starter (dockerd 20.10 has no "proxies" key).
-    const engines = installEngines() as Record<string, string>;
-    const dockerd = engines['26.1'];
-    assert.ok(dockerd, `Engine 26.1 is installed: ${JSON.stringify(engines)}`);
-    process.env.PATH = `${path.dirname(dockerd)}:${savedPath ?? ''}`;
-    try {
-      daemon = await runningDockerd({
-        daemonJson: { proxies: { 'http-proxy': byName('quotes inside the password'), 'https-proxy': byName('user:pass@host without a scheme'), 'no-proxy': values.join(',') } },
-      });
-    } finally {
-      process.env.PATH = savedPath;
-    }
+    // Engine 26.1 or later: 20.10 has no daemon.json "proxies" key.
+    daemon = await runningDockerd({
+      engine: '26.1',
+      daemonJson: { proxies: { 'http-proxy': byName('quotes inside the password'), 'https-proxy': byName('user:pass@host without a scheme'), 'no-proxy': values.join(',') } },
+    });
     const image = await importBusybox(daemon);
     await daemon.docker(['create', '--name', 'env-holder', ...values.flatMap((v, i) => ['-e', `PROXY_${i}=${v}`]), image]);
     badConfig = path.join(tmp, 'daemon.json');
