@@ -385,45 +385,56 @@ describe('fix faults: the host is never left worse', () => {
     }
   });
 
-  test('killing the apply at random moments, many times: the file is always the old or the new bytes, never a mix', async () => {
+  test('killing the apply at each of its steps, many times: the file is always the old or the new bytes, never a mix', async () => {
     const d = await start();
     try {
       const plan = await planJson(d, ['daemon.icc']);
       const planned = plan.files[0]!.after!;
-      const runs = 12;
+      // Where each kill lands: the apply's own progress lines on stderr (the plan shown; each step as it is journaled),
+      // so the kills cover planning, backing up, writing and restarting whatever the machine's speed.
+      const moments = ['Fix daemon.', 'backup:', 'write:', 'restart:'];
+      const runs = moments.length * 3;
       let sawNew = 0;
       let sawOld = 0;
       let leftDown = 0;
       for (let i = 0; i < runs; i++) {
-        const child = (await import('node:child_process')).spawn(process.execPath, [path.resolve('bin/dockhand.cjs'), 'fix', 'apply', 'daemon.icc', '--host', d.daemon.host, '--yes', '--format', 'json'], { env: d.env, stdio: 'ignore' });
+        const moment = moments[i % moments.length]!;
+        const child = spawn(process.execPath, [path.resolve('bin/dockhand.cjs'), 'fix', 'apply', 'daemon.icc', '--host', d.daemon.host, '--yes'], { env: d.env, stdio: ['ignore', 'ignore', 'pipe'] });
         const closed = new Promise((r) => child.once('close', r));
-        // Spread the kills over planning, writing and restarting (an apply takes ~1-3 s here).
-        await new Promise((r) => setTimeout(r, 150 + ((i * 997) % 2500)));
+        let seen = '';
+        const reached = await new Promise<boolean>((resolve) => {
+          child.stderr!.on('data', (chunk: Buffer) => {
+            seen += chunk.toString('utf8');
+            if (seen.includes(moment)) resolve(true);
+          });
+          child.once('close', () => resolve(false));
+        });
+        assert.ok(reached, `run ${i}: the apply ended before "${moment}":\n${seen}`);
         child.kill('SIGKILL');
         await closed;
         const text = await fs.readFile(d.daemon.configPath, 'utf8');
-        assert.ok(text === ORIGINAL || text === planned, `run ${i}: a partial file:\n${text}`);
+        assert.ok(text === ORIGINAL || text === planned, `run ${i} (killed at "${moment}"): a partial file:\n${text}`);
         if (text === planned) sawNew++;
         else sawOld++;
-        assert.deepEqual((await fs.readdir(d.daemon.dir)).filter((n) => n.includes('.tmp')), [], 'no temporary file left in the directory');
+        // A kill once the restart was journaled comes after the write: the new bytes are in place.
+        if (moment === 'restart:') assert.equal(text, planned, `run ${i}: killed after the restart step, the file holds the new bytes`);
+        if (moment === 'Fix daemon.') assert.equal(text, ORIGINAL, `run ${i}: killed while the plan was shown, nothing was written`);
+        // Only a kill between the temporary file's creation and its rename can leave one (SIGKILL cannot be caught).
+        const leftovers = (await fs.readdir(d.daemon.dir)).filter((n) => n.includes('.tmp'));
+        if (moment === 'Fix daemon.' || moment === 'restart:') assert.deepEqual(leftovers, [], `run ${i}: no temporary file left when killed at "${moment}"`);
         // Put the host back for the next run: original file, daemon up.
         await fs.writeFile(d.daemon.configPath, ORIGINAL);
         // A restart under way finishes on its own (the stop and start run detached from the killed apply).
-        const settle = Date.now() + 20_000;
+        const settle = Date.now() + 60_000;
         while (!(await ping(d.daemon.socket)) && Date.now() < settle) await new Promise((r) => setTimeout(r, 100));
-        if (!(await ping(d.daemon.socket))) {
-          leftDown++;
-          // The apply may have been killed while the old daemon was still shutting down: let it finish first.
-          const old = pidIn(d.daemon.pidfile);
-          if (old) await waitForExit(old, 30_000);
-          const rec = JSON.parse(await fs.readFile(await d.daemon.controllerRecord(), 'utf8')) as { argv: string[] };
-          (await import('node:child_process')).spawn(rec.argv[0]!, rec.argv.slice(1), { detached: true, stdio: 'ignore' }).unref();
-        }
-        const deadline = Date.now() + 30_000;
-        while (!(await ping(d.daemon.socket)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        if (!(await ping(d.daemon.socket))) leftDown++;
         // A killed apply's fix lock went with it: the kernel released it when the process died.
       }
       // For the record (the closing note's fault table): where the kills landed.
+      // The next write of the file removes what a killed writer left behind.
+      const finished = await applyJson(d, ['daemon.icc']);
+      assert.equal(finished.record?.outcome, 'applied', finished.stderr);
+      assert.deepEqual((await fs.readdir(d.daemon.dir)).filter((n) => n.includes('.tmp')), [], 'a complete apply leaves no temporary file, its own or a killed one\'s');
       console.log(`kill-mid-apply: ${runs} kills, old bytes ${sawOld}, new bytes ${sawNew}, partial 0, daemon left stopped ${leftDown}`);
       assert.ok(sawOld > 0 && sawNew > 0, `kills landed both before and after the write (old ${sawOld}, new ${sawNew})`);
       assert.equal(leftDown, 0, 'a kill never leaves the daemon stopped');

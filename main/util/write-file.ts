@@ -10,6 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
+import { processAlive } from './process';
 
 export const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 
@@ -167,7 +168,26 @@ async function replaceAtomically(target: WriteTarget & { kind: 'replace' }, data
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw error;
   }
+  await removeStaleTemporaries(dir, path.basename(target.path));
   await fsyncDirectory(dir);
+}
+
+/**
+ * A writer killed (SIGKILL, a power cut) between creating its temporary file and renaming it leaves that file behind:
+ * nothing can prevent it. The next write of the same file removes such leftovers: ours by name, made by a process that
+ * no longer exists, and owned by this user (never anyone else's file, even as root).
+ */
+async function removeStaleTemporaries(dir: string, base: string): Promise<void> {
+  const prefix = `.${base}.dockhand-`;
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = /^(\d+)-[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length))?.[1];
+    if (!pid || Number(pid) === process.pid || processAlive(Number(pid))) continue;
+    const file = path.join(dir, name);
+    const stat = await fs.lstat(file).catch(() => null);
+    if (stat?.isFile() && stat.uid === process.geteuid?.()) await fs.rm(file, { force: true }).catch(() => undefined);
+  }
 }
 
 /** Writes `data` to `file` by the rules at the top of this module. */
