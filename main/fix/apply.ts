@@ -40,6 +40,9 @@ export interface Verified {
   daemonError: string | null;
 }
 
+/** The least a rollback waits for the daemon to come back with its original files (the default up-timeout). */
+const ROLLBACK_UP_MS = 60_000;
+
 const GOOD: readonly Status[] = ['pass', 'info', 'skipped'];
 
 export async function waitForDaemon(ping: () => Promise<boolean>, timeoutMs: number, gone: () => boolean = () => false): Promise<boolean> {
@@ -95,7 +98,7 @@ async function restoreBackups(journal: Journal, env: FixEnv, run: RunCommand, on
 }
 
 /** Reload (when drop-ins changed) and restart, then wait for the daemon; a description of what went wrong, or null. */
-async function restartAndWait(plan: FixPlan, deps: ApplyDeps, journal: Journal, why: string): Promise<string | null> {
+async function restartAndWait(plan: FixPlan, deps: ApplyDeps, journal: Journal, why: string, upMs = deps.timeouts.upMs): Promise<string | null> {
   const { controller, timeouts } = deps;
   try {
     if (plan.operations.some((op) => op.op === 'daemon.reload')) {
@@ -103,19 +106,19 @@ async function restartAndWait(plan: FixPlan, deps: ApplyDeps, journal: Journal, 
       await journal.step('reload', true, `reloaded ${controller.detail}`);
     }
     await controller.restart(timeouts.restartMs);
-    await journal.step('restart', true, `restarted ${controller.detail} (${why}); waiting up to ${Math.round(timeouts.upMs / 1000)} s for it to answer`);
+    await journal.step('restart', true, `restarted ${controller.detail} (${why}); waiting up to ${Math.round(upMs / 1000)} s for it to answer`);
   } catch (error) {
     await journal.step('restart', false, (error as Error).message);
     return (error as Error).message;
   }
   const t0 = Date.now();
-  if (await waitForDaemon(deps.ping, timeouts.upMs, () => controller.exited?.() ?? false)) {
+  if (await waitForDaemon(deps.ping, upMs, () => controller.exited?.() ?? false)) {
     await journal.step('wait', true, 'the daemon answers again');
     return null;
   }
   const message = controller.exited?.()
     ? `the daemon exited ${((Date.now() - t0) / 1000).toFixed(1)} s after it was started again`
-    : `the daemon did not answer within ${Math.round(timeouts.upMs / 1000)} s after the restart`;
+    : `the daemon did not answer within ${Math.round(upMs / 1000)} s after the restart`;
   await journal.step('wait', false, message);
   return message;
 }
@@ -189,7 +192,8 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
       if (problems.length > 0) {
         return finish('failed', `the daemon did not come back with the change (${failure}) and the original files could not all be restored: ${problems.join('; ')}. The original bytes are in ${journal.dir}`);
       }
-      const again = await restartAndWait(plan, deps, journal, 'with the original configuration');
+      // The original configuration is known to start: give it at least the default wait, however short the fix's was.
+      const again = await restartAndWait(plan, deps, journal, 'with the original configuration', Math.max(deps.timeouts.upMs, ROLLBACK_UP_MS));
       if (again) {
         // Not the fix's doing alone: the daemon cannot start with its old configuration either. Say what to do.
         const why = await deps.controller.diagnose?.().catch(() => null);
