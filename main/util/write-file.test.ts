@@ -1,13 +1,14 @@
 // The one writer against every kind of thing that can sit at a path: real FIFOs, a private character device made with
 // mknod (c 1 3, a null device; never the host's /dev/null), sockets, directories, symlink chains and dangling links.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
+import { fifoWithReader } from '../../test/support/fifo';
 import { readFileState, removeFile, writeFile, WriteTargetError } from './write-file';
 
 const run = promisify(execFile);
@@ -109,14 +110,9 @@ describe('writeFile: the one writer', () => {
 
   test('a FIFO is written through and stays a FIFO', async () => {
     const fifo = path.join(dir, 'pipe');
-    await run('mkfifo', [fifo]);
-    const reader = spawn('cat', [fifo]);
-    let got = '';
-    reader.stdout.on('data', (c) => (got += c));
-    const closed = new Promise((resolve) => reader.on('close', resolve));
+    const { read } = await fifoWithReader(fifo);
     await writeFile(fifo, 'through the pipe\n');
-    await closed;
-    assert.equal(got, 'through the pipe\n');
+    assert.equal(await read, 'through the pipe\n');
     assert.ok((await fs.lstat(fifo)).isFIFO());
     assert.deepEqual(await leftovers(), []);
   });

@@ -4,7 +4,7 @@
 // that is a symlink is still the same symlink after a fix is applied, rolled back and undone; and the root helper
 // refuses a plan whose settings directory an unprivileged user swapped for a link to a root-owned one.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { computeFileChanges } from '../../main/fix/plan';
 import { dockhand } from '../support/cli';
 import { ping, type PrivateDockerd, runningDockerd } from '../support/dockerd';
 import { NOBODY } from '../support/elevation';
+import { fifoWithReader } from '../support/fifo';
 
 const run = promisify(execFile);
 const ORIGINAL = '{\n    "debug": false\n}\n';
@@ -75,13 +76,9 @@ describe('writes land where they should (the real CLI, as root)', { skip: proces
 
   test('audit -o onto a FIFO writes the report through the pipe; the FIFO stays a FIFO', async () => {
     const fifo = path.join(work, 'report.fifo');
-    await run('mkfifo', [fifo]);
-    const reader = spawn('cat', [fifo]);
-    let got = '';
-    reader.stdout.on('data', (c) => (got += c));
-    const read = new Promise((resolve) => reader.on('close', resolve));
+    const { read } = await fifoWithReader(fifo);
     const r = await dockhand(['audit', '--host', s.daemon.host, '--format', 'json', '-o', fifo], { env: s.env });
-    await read;
+    const got = await read;
     assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
     assert.equal(r.stdout, '');
     assert.ok(Array.isArray((JSON.parse(got) as { findings: unknown[] }).findings));
