@@ -2,7 +2,8 @@
 // daemon.json and reports them through /info as written) whose daemon.json proxies and a container's environment hold
 // them, Dockhand's own environment, and a second daemon.json whose registry mirrors, proxies and flags the pre-flight
 // quotes. Then the real CLI in every report format, the facts snapshot, `daemon-config check`, and every answer of the
-// API (and what it saves on disk): no fragment of any secret may appear in any of them.
+// API (fix plans, the applied record, history and undo included), its events and what it saves on disk: no fragment
+// of any secret may appear in any of them. Applying a masked plan by its id still writes the exact bytes.
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
