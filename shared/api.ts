@@ -252,11 +252,15 @@ export const CHANNELS = {
   'disk.summary': channel(NoInputSchema, DiskSummarySchema.nullable(), "Docker's disk usage from the last audit; null before the first"),
   'settings.get': channel(NoInputSchema, SettingsSchema, 'The saved settings (defaults where none are saved)'),
   'settings.set': channel(SettingsPatchSchema, SettingsSchema, 'Change some settings, save them atomically, return them all'),
-  'fix.plan': channel(FixPlanInputSchema, FixPlanSchema, "Plan a finding's fix: exact diffs, commands, elevation, verification; changes nothing"),
+  'fix.plan': channel(
+    FixPlanInputSchema,
+    FixPlanSchema,
+    "Plan a finding's fix: diffs, commands, elevation, verification, credentials masked; changes nothing. The API keeps the exact plan for fix.apply",
+  ),
   'fix.apply': channel(
-    z.object({ plan: FixPlanSchema }).strict(),
+    z.object({ planId: FixPlanSchema.shape.id }).strict(),
     FixRecordSchema,
-    'Apply a plan, verify it, roll back if the daemon breaks; each step arrives as a fix.progress event',
+    'Apply the exact plan fix.plan made under this id, verify it, roll back if the daemon breaks; each step arrives as a fix.progress event',
   ),
   'fix.undo': channel(z.object({ id: z.string().regex(/^[0-9A-Za-z-]{1,80}$/).optional(), force: z.boolean() }).strict(), UndoResultSchema, 'Undo an applied fix (the latest without an id)'),
   'fix.history': channel(NoInputSchema, FixHistorySchema, 'Applied fixes, newest first'),

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -170,7 +171,12 @@ test('fix and disk channels: inputs validated, an empty journal, a daemon that i
   const week = await api.dispatch('prune.plan', { options: { until: 'a week', containers: true, images: 'unused', volumes: 'none', buildCache: true, networks: true } });
   assert.ok(!week.ok && week.error.code === 'invalid-input' && /options\.until: a duration such as 168h/.test(week.error.message), JSON.stringify(week));
   const forged = await api.dispatch('fix.apply', { plan: { fixId: 'rm -rf /' } });
-  assert.ok(!forged.ok && forged.error.code === 'invalid-input', 'a plan outside the schema never reaches the fix engine');
+  assert.ok(!forged.ok && forged.error.code === 'invalid-input', 'a plan from the caller never reaches the fix engine: only an id of one the API made');
+  const unknown = await api.dispatch('fix.apply', { planId: randomUUID() });
+  assert.deepEqual(unknown, {
+    ok: false,
+    error: { code: 'failed', message: 'Cannot apply the fix: this plan is no longer kept (Dockhand keeps the last 32 plans it made, until it restarts). Plan the fix again, then apply the new plan.' },
+  });
   const undo = await api.dispatch('fix.undo', { force: false });
   assert.ok(!undo.ok);
   assert.match(undo.error.message, /^Cannot undo the fix: /);

@@ -4,9 +4,13 @@ import { applyFix, type FixRoute, undoAppliedFix } from '../fix/dispatch';
 import { findLauncher, needsHelper } from '../fix/elevate';
 import { listRecords, stateDir } from '../fix/journal';
 import { type FixSessionOptions, openFixSession } from '../fix/session';
+import { maskSecretsInText } from '../../shared/mask';
+import { ApiError } from './errors';
 import { type ApiContext, checkOptionsFromSettings, type Handlers } from './handlers';
 import type { Exclusive } from './exclusive';
 import { explained } from './host-errors';
+import { maskedHistory, maskedPlan, maskedRecord, maskedStep, maskedUndo } from './masked-fix';
+import { KEPT_PLANS, PlanStore } from './plan-store';
 
 /** The fix session the CLI would open, for the endpoint and check options the settings choose. */
 export async function fixSessionOptions(ctx: ApiContext): Promise<FixSessionOptions> {
@@ -36,24 +40,46 @@ async function fixRoute(ctx: ApiContext): Promise<FixRoute> {
   };
 }
 
-/** fix.plan / apply / undo / history: main/fix behind the API, one change at a time. */
+/** The engines' explained errors can quote what a plan holds (a proxy URL in a pre-flight message): shown masked. */
+async function shown<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await explained(what, work);
+  } catch (error) {
+    if (error instanceof ApiError) throw new ApiError(error.code, maskSecretsInText(error.message), { cause: error });
+    throw error;
+  }
+}
+
+/**
+ * fix.plan / apply / undo / history: main/fix behind the API, one change at a time. The app sees every plan, record
+ * and step masked; fix.apply takes the id of a plan this API made and applies the exact plan it kept.
+ */
 export function createFixHandlers(ctx: ApiContext, exclusive: Exclusive): Pick<Handlers, FixChannels> {
+  const plans = new PlanStore();
+  const progress = (planId: string, step: FixStep) => ctx.events.emit('fix.progress', { planId, step: maskedStep(step) });
   return {
-    'fix.plan': (input) => explained('plan the fix', async () => (await openFixSession(await fixSessionOptions(ctx))).plan(input)),
-    'fix.apply': ({ plan }) =>
+    'fix.plan': (input) =>
+      shown('plan the fix', async () => {
+        const plan = await (await openFixSession(await fixSessionOptions(ctx))).plan(input);
+        plans.keep(plan);
+        return maskedPlan(plan);
+      }),
+    'fix.apply': ({ planId }) =>
       exclusive.run('apply a fix', () =>
-        explained('apply the fix', async () => {
-          const onStep = (step: FixStep) => ctx.events.emit('fix.progress', { planId: plan.id, step });
+        shown('apply the fix', async () => {
+          const plan = plans.get(planId);
+          if (!plan) {
+            throw new ApiError('failed', `Cannot apply the fix: this plan is no longer kept (Dockhand keeps the last ${KEPT_PLANS} plans it made, until it restarts). Plan the fix again, then apply the new plan.`);
+          }
+          const onStep = (step: FixStep) => progress(plan.id, step);
           if (needsHelper(plan)) {
             onStep({ at: new Date().toISOString(), step: 'note', ok: true, message: `Asking for root through ${findLauncher() ?? 'pkexec or sudo'} (${plan.elevation.why}): the system will ask for your password` });
           }
-          return applyFix(plan, await fixRoute(ctx), onStep);
+          return maskedRecord(await applyFix(plan, await fixRoute(ctx), onStep));
         }),
       ),
     'fix.undo': ({ id, force }) =>
-      exclusive.run('undo a fix', () =>
-        explained('undo the fix', async () => undoAppliedFix(id, force, await fixRoute(ctx), (step, planId) => ctx.events.emit('fix.progress', { planId, step }))),
-      ),
-    'fix.history': () => explained('read the fix history', () => listRecords(ctx.fixStateDir ?? stateDir())),
+      exclusive.run('undo a fix', () => shown('undo the fix', async () => maskedUndo(await undoAppliedFix(id, force, await fixRoute(ctx), (step, planId) => progress(planId, step))))),
+    'fix.history': () => shown('read the fix history', async () => maskedHistory(await listRecords(ctx.fixStateDir ?? stateDir()))),
   };
 }

@@ -65,8 +65,10 @@ function maskFinding(f: Finding): Finding {
     const value = maskSecrets(e.value as JsonValue);
     if (value !== e.value) (evidence ??= f.result.evidence.slice())[i] = { ...e, value };
   });
-  if (message === f.result.message && !evidence) return f;
-  return { ...f, result: { ...f.result, message, evidence: evidence ?? f.result.evidence } };
+  // A fix's parameters can quote what the host holds (NO_PROXY's entries, proxy URLs among them).
+  const fix = f.result.fix ? { ...f.result.fix, params: maskSecrets(f.result.fix.params) } : f.result.fix;
+  if (message === f.result.message && !evidence && fix?.params === f.result.fix?.params) return f;
+  return { ...f, result: { ...f.result, message, evidence: evidence ?? f.result.evidence, fix } };
 }
 
 export interface ReportExtras {

@@ -2,7 +2,8 @@
 // daemon.json and reports them through /info as written) whose daemon.json proxies and a container's environment hold
 // them, Dockhand's own environment, and a second daemon.json whose registry mirrors, proxies and flags the pre-flight
 // quotes. Then the real CLI in every report format, the facts snapshot, `daemon-config check`, and every answer of the
-// API (and what it saves on disk): no fragment of any secret may appear in any of them.
+// API (fix plans, the applied record, history and undo included), its events and what it saves on disk: no fragment
+// of any secret may appear in any of them. Applying a masked plan by its id still writes the exact bytes.
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -104,13 +105,43 @@ describe('credentials are masked in every output, for every spelling', () => {
     assertNoSecret('fix plan', result.stdout + result.stderr);
   });
 
-  test('every API answer, its events and the last audit it saves', async () => {
-    const configDir = path.join(tmp, 'api');
+  /** Every answer and event of `api`, and every file it saved under `configDir`: no fragment of any secret. */
+  async function assertApiShowsNoSecret(answers: unknown[], events: unknown[], configDir: string): Promise<void> {
+    const text = JSON.stringify(answers);
+    assert.ok(text.includes('proxy.example.com'), 'the answers hold the proxies, masked');
+    assertNoSecret('API answers', text);
+    assertNoSecret('API events', JSON.stringify(events));
+    for (const name of await fs.readdir(configDir, { recursive: true })) {
+      const file = path.join(configDir, String(name));
+      if ((await fs.stat(file)).isFile()) assertNoSecret(`saved ${name}`, await fs.readFile(file, 'utf8'));
+    }
+  }
+
+  /** An API over the daemon, its answers and events so far; internal domains make proxy.no-proxy fail with a proxy fix. */
+  async function openApi(name: string) {
+    const configDir = path.join(tmp, name);
     await fs.mkdir(configDir);
-    const api = createApi({ transport: 'serve', host: new LocalHost(env), configDir });
+    const api = createApi({ transport: 'serve', host: new LocalHost(env), configDir, fixStateDir: path.join(tmp, `${name}-journal`) });
     const events: unknown[] = [];
     api.events.subscribe((m) => events.push(m));
-    const answers: unknown[] = [await api.dispatch('settings.set', { endpoint: { host: daemon.host, context: null } })];
+    const answers: unknown[] = [await api.dispatch('settings.set', { endpoint: { host: daemon.host, context: null }, internalDomains: ['corp.example'] })];
+    return { api, configDir, events, answers };
+  }
+
+  /** proxy.no-proxy's finding for the daemon, whose fix writes daemon.json "proxies". */
+  async function daemonProxyFinding(api: ReturnType<typeof createApi>): Promise<{ checkId: string; target?: string }> {
+    const run = await api.dispatch('audit.run', {});
+    assert.ok(run.ok, JSON.stringify(run));
+    const finding = run.result.findings.find((f) => f.checkId === 'proxy.no-proxy' && f.result.fix?.id === 'daemon.proxy');
+    assert.ok(finding, 'proxy.no-proxy fails for the daemon');
+    return { checkId: finding.checkId, ...(finding.result.target !== null && { target: finding.result.target }) };
+  }
+
+  /** Proxy URLs in spellings the proxy grammar accepts, for the daemon.proxy fix's parameters. */
+  const proxySet = { http: byName('percent-encoded password'), https: byName('a token as the user name'), no: 'localhost,corp.example' };
+
+  test('every API answer (fix plans included), its events and the last audit it saves', async () => {
+    const { api, configDir, events, answers } = await openApi('api');
     const run = await api.dispatch('audit.run', {});
     assert.ok(run.ok, JSON.stringify(run));
     answers.push(run);
@@ -122,18 +153,59 @@ describe('credentials are masked in every output, for every spelling', () => {
       ['app.info', {}],
       ['settings.get', {}],
       ['fix.history', {}],
-      // Not fix.plan: a plan carries the exact bytes its files will hold and comes back whole to fix.apply, so it
-      // cannot be masked in place (see the report; it needs plans kept by the API and a masked copy for display).
     ] as const) {
       answers.push(await api.dispatch(channel, input));
     }
-    const text = JSON.stringify(answers);
-    assert.ok(text.includes('proxy.example.com'), 'the answers hold the proxies, masked');
-    assertNoSecret('API answers', text);
-    assertNoSecret('API events', JSON.stringify(events));
-    for (const name of await fs.readdir(configDir, { recursive: true })) {
-      const file = path.join(configDir, String(name));
-      if ((await fs.stat(file)).isFile()) assertNoSecret(`saved ${name}`, await fs.readFile(file, 'utf8'));
+    // A plan's diff shows daemon.json's proxies as context; the proxy fix's operation value, title and parameters hold them.
+    const liveRestore = await api.dispatch('fix.plan', { checkId: 'daemon.live-restore' });
+    assert.ok(liveRestore.ok, JSON.stringify(liveRestore));
+    assert.match(liveRestore.result.files[0]!.diff, /"http-proxy": "http:\/\/\*\*\*\*@proxy\.example\.com:3128"/);
+    const proxy = await api.dispatch('fix.plan', { ...(await daemonProxyFinding(api)), set: proxySet });
+    assert.ok(proxy.ok, JSON.stringify(proxy));
+    assert.deepEqual(proxy.result.operations[0], {
+      op: 'daemon-json.set',
+      file: daemon.configPath,
+      path: ['proxies'],
+      value: { 'http-proxy': 'http://****@proxy.example.com:3128', 'https-proxy': 'https://****@github.example.com', 'no-proxy': 'localhost,corp.example' },
+    });
+    answers.push(liveRestore, proxy);
+    await assertApiShowsNoSecret(answers, events, configDir);
+  });
+
+  test('fix.apply by plan id writes the exact bytes the masked plan hid; the record, history, undo and steps are masked', async () => {
+    const original = await fs.readFile(daemon.configPath, 'utf8');
+    const controller = process.env.DOCKHAND_DAEMON_CONTROLLER;
+    process.env.DOCKHAND_DAEMON_CONTROLLER = `process:${await daemon.controllerRecord()}`;
+    try {
+      const { api, configDir, events, answers } = await openApi('api-apply');
+      const planned = await api.dispatch('fix.plan', { ...(await daemonProxyFinding(api)), set: proxySet });
+      assert.ok(planned.ok, JSON.stringify(planned));
+      assert.doesNotMatch(JSON.stringify(planned.result), /Enc0005|ghp_/, 'the plan shown is masked');
+
+      const applied = await api.dispatch('fix.apply', { planId: planned.result.id });
+      assert.ok(applied.ok, JSON.stringify(applied));
+      assert.equal(applied.result.outcome, 'applied', applied.result.message);
+      const written = await fs.readFile(daemon.configPath, 'utf8');
+      assert.deepEqual(JSON.parse(written), { ...JSON.parse(original), proxies: { 'http-proxy': proxySet.http, 'https-proxy': proxySet.https, 'no-proxy': proxySet.no } }, 'the exact values, not ****');
+      assert.ok(written.includes(`"http-proxy": "${proxySet.http}"`) && written.includes(`"https-proxy": "${proxySet.https}"`), written);
+      // The daemon hides the user information itself: the host is the written proxy's (it was proxy.example.com).
+      assert.equal((await daemon.docker(['info', '--format', '{{.HTTPSProxy}}'])).trim(), 'https://xxxxx:xxxxx@github.example.com', 'the restarted daemon runs with the written proxy');
+
+      const history = await api.dispatch('fix.history', {});
+      assert.ok(history.ok && history.result.records.length === 1, JSON.stringify(history));
+      // A hand edit since the fix: the undo answers with the conflict's diffs, which show daemon.json's proxies.
+      await fs.writeFile(daemon.configPath, `${written.trimEnd()}\n`.replace('"no-proxy"', '"no-proxy"  '));
+      const conflicted = await api.dispatch('fix.undo', { id: history.result.records[0]!.id, force: false });
+      assert.ok(conflicted.ok && !conflicted.result.undone && conflicted.result.conflicts.length === 1, JSON.stringify(conflicted));
+      const undone = await api.dispatch('fix.undo', { id: history.result.records[0]!.id, force: true });
+      assert.ok(undone.ok && undone.result.undone, JSON.stringify(undone));
+      assert.equal(await fs.readFile(daemon.configPath, 'utf8'), original, 'undo restores the original bytes');
+      answers.push(planned, applied, history, conflicted, undone, await api.dispatch('fix.history', {}));
+      assert.ok(events.some((e) => (e as { event: string }).event === 'fix.progress'), 'the steps were sent');
+      await assertApiShowsNoSecret(answers, events, configDir);
+    } finally {
+      if (controller === undefined) delete process.env.DOCKHAND_DAEMON_CONTROLLER;
+      else process.env.DOCKHAND_DAEMON_CONTROLLER = controller;
     }
   });
 });

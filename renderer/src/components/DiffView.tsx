@@ -1,4 +1,3 @@
-import { maskSecretsInText } from '../../../shared/mask';
 import { diffStats, parseUnifiedDiff } from '../lib/diff';
 
 const KIND_LABEL = { add: 'added', remove: 'removed' } as const;
@@ -8,9 +7,8 @@ const KIND_LABEL = { add: 'added', remove: 'removed' } as const;
  * text, and each changed line is named for screen readers), context plain. Long lines wrap rather than scroll.
  */
 export function DiffView({ diff, label }: { diff: string; label: string }) {
-  // A diff of daemon.json shows the lines around the change, proxy credentials included: shown masked (the plan itself
-  // keeps the exact bytes it will write).
-  const lines = parseUnifiedDiff(maskSecretsInText(diff));
+  // Diffs arrive masked: the API masks every plan, record and conflict it answers with (main/api/masked-fix.ts).
+  const lines = parseUnifiedDiff(diff);
   const { added, removed } = diffStats(lines);
   return (
     <figure className="diff">

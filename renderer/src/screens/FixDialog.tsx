@@ -102,7 +102,7 @@ export function FixDialog({ checkId, target, title, fix, onClose }: FixDialogPro
       if (p.planId === plan.id) setPhase((cur) => (cur.kind === 'applying' ? { ...cur, steps: [...cur.steps, p.step] } : cur));
     });
     try {
-      const record = await store.client.call('fix.apply', { plan });
+      const record = await store.client.call('fix.apply', { planId: plan.id });
       setPhase({ kind: 'done', record });
       // The finding was re-checked by the apply; refresh the whole report so every screen shows it.
       void store.runAudit();
