@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { promises as fs, openSync, closeSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { Settings } from '../shared/api';
-import { importBusybox, pidIn, ping, type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
+import { ENGINES, forEachEngine, importBusybox, pidIn, ping, type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
 import { processAlive } from '../main/util/process';
 import { callApi, lastReport } from './support/api';
 import { axeViolations, screenshot } from './support/artifacts';
@@ -32,7 +32,7 @@ async function until<T>(what: string, probe: () => Promise<T | null | false> | T
   }
 }
 
-describe('the daemon fails mid-fix and mid-prune, in the app, against a real dockerd', () => {
+forEachEngine('the daemon fails mid-fix and mid-prune, in the app, against a real dockerd', (engine, test) => {
   let daemon: PrivateDockerd;
   let served: Served;
   let browser: Browser;
@@ -47,7 +47,7 @@ describe('the daemon fails mid-fix and mid-prune, in the app, against a real doc
   let launchPid: string;
 
   before(async () => {
-    daemon = await runningDockerd({ daemonJson: ORIGINAL });
+    daemon = await runningDockerd({ engine, daemonJson: ORIGINAL });
     image = await importBusybox(daemon);
     hold = path.join(daemon.dir, 'hold');
     broken = path.join(daemon.dir, 'broken');
@@ -127,7 +127,7 @@ describe('the daemon fails mid-fix and mid-prune, in the app, against a real doc
       // The old daemon is gone and the new one is held at the gate: Dockhand is waiting for it to answer. Kill it there.
       const pid = await until('the restarted daemon is launched', () => pidIn(launchPid));
       await dialog.getByTestId('fix-progress').locator('.step-list li.step-ok', { hasText: 'Restart the daemon' }).waitFor();
-      await screenshot(page, 'fault-fix-waiting');
+      await screenshot(page, `fault-fix-waiting-${engine}`);
       process.kill(pid, 'SIGKILL');
     } finally {
       // Let the rollback's start through the gate.
@@ -140,7 +140,7 @@ describe('the daemon fails mid-fix and mid-prune, in the app, against a real doc
     assert.match(outcome.text, /The daemon did not come back with the change \(the daemon exited [\d.]+ s after it was started again\)/);
     assert.match(outcome.text, /the original files were restored and the daemon is up again/);
     assert.match(outcome.text, /Wait for the daemon\s+\(failed\)[\s\S]*Roll back[\s\S]*Restore\s+\(done\)[\s\S]*Wait for the daemon\s+\(done\)/, 'step by step');
-    await screenshot(page, 'fault-fix-rolled-back');
+    await screenshot(page, `fault-fix-rolled-back-${engine}`);
     assert.deepEqual(await axeViolations(page), [], 'rolled-back outcome');
     assert.equal(await fs.readFile(daemon.configPath, 'utf8'), ORIGINAL, 'daemon.json byte for byte');
     assert.ok(await ping(daemon.socket), 'the rollback started it again');
@@ -168,7 +168,7 @@ describe('the daemon fails mid-fix and mid-prune, in the app, against a real doc
       assert.match(outcome.text, /did not come back with the change \(the daemon exited [\d.]+ s after it was started again[^)]*\), nor with the original files/);
       assert.match(outcome.text, /graphdriver|btrfs/i, "why, from the daemon's own log");
       assert.match(outcome.text, /The original files are back in place, but the daemon is not running: start it/);
-      await screenshot(page, 'fault-fix-failed');
+      await screenshot(page, `fault-fix-failed-${engine}`);
       assert.deepEqual(await axeViolations(page), [], 'failed outcome');
       assert.equal(await fs.readFile(daemon.configPath, 'utf8'), ORIGINAL, 'daemon.json byte for byte');
       assert.equal(await ping(daemon.socket), false, 'the daemon is down, as the outcome says');
@@ -181,7 +181,7 @@ describe('the daemon fails mid-fix and mid-prune, in the app, against a real doc
     await page.goto(`${served.origin}/#/overview`);
     const banner = page.getByRole('alert').filter({ hasText: 'The Docker daemon is not running' });
     await banner.waitFor({ timeout: 90_000 });
-    await screenshot(page, 'fault-fix-failed-overview');
+    await screenshot(page, `fault-fix-failed-overview-${engine}`);
 
     await page.goto(`${served.origin}/#/history`);
     const rows = page.locator('.history-table tbody tr');
@@ -290,7 +290,7 @@ describe('the daemon fails mid-fix and mid-prune, in the app, against a real doc
     const { text, removed, maybe, kept } = await pruneWithFault(rows, 3, (pid) => process.kill(pid, 'SIGKILL'));
     assert.match(text, /The Docker daemon stopped answering: it was stopped or it crashed/);
     assert.match(text, /Start the daemon: sudo systemctl start docker/);
-    await screenshot(page, 'fault-prune-killed', { fullPage: true });
+    await screenshot(page, `fault-prune-killed-${engine}`, { fullPage: true });
     assert.deepEqual(await axeViolations(page), [], 'partial prune (killed)');
     assert.equal(await page.getByRole('alert').count(), 1, 'one banner: the usage reload that failed does not add or replace one');
 
@@ -317,7 +317,7 @@ describe('the daemon fails mid-fix and mid-prune, in the app, against a real doc
       assert.match(text, /sudo systemctl status docker/);
       await page.getByTestId('prune-result').getByRole('alert').getByText('Details').click();
       assert.match(await page.getByTestId('prune-result').locator('.banner-detail').innerText(), /did not answer within \d+ s/);
-      await screenshot(page, 'fault-prune-hung', { fullPage: true });
+      await screenshot(page, `fault-prune-hung-${engine}`, { fullPage: true });
       assert.deepEqual(await axeViolations(page), [], 'partial prune (hung)');
 
       process.kill(stopped!, 'SIGCONT');
@@ -331,4 +331,4 @@ describe('the daemon fails mid-fix and mid-prune, in the app, against a real doc
       await callApi(page, 'settings.set', { timeoutMs: 10_000 });
     }
   });
-});
+}, ENGINES, { oneAtATime: true });

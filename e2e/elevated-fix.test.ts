@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
+import { ENGINES, forEachEngine, type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
 import { installRootSudo, NOBODY, type RootSudo } from '../test/support/elevation';
 import { axeViolations, screenshot } from './support/artifacts';
 import { openApp, openFixDialog } from './support/app-page';
@@ -15,7 +15,7 @@ import { type Served, startServe } from './support/serve';
 /** Root's file (nobody can read, not write it), without live-restore: daemon.live-restore fails and needs root to fix. */
 const ORIGINAL = '{\n    "debug": false\n}\n';
 
-describe('a fix that needs root, applied and undone from the app by an ordinary user', () => {
+forEachEngine('a fix that needs root, applied and undone from the app by an ordinary user', (engine, test) => {
   let daemon: PrivateDockerd;
   let served: Served;
   let browser: Browser;
@@ -25,7 +25,7 @@ describe('a fix that needs root, applied and undone from the app by an ordinary 
   let rootState: string;
 
   before(async () => {
-    daemon = await runningDockerd({ daemonJson: ORIGINAL });
+    daemon = await runningDockerd({ engine, daemonJson: ORIGINAL });
     // The daemon starts again only once `gate` exists: the apply is held after its restart, so the test can see the
     // steps that came before arrive while the helper is still at work (deterministically, not by timing).
     gate = path.join(daemon.dir, 'gate');
@@ -59,7 +59,7 @@ describe('a fix that needs root, applied and undone from the app by an ordinary 
   test('the preview says a password is needed; Apply shows the helper\'s steps while it works; the fix lands as root', async () => {
     const { dialog, preview } = await openFixDialog(page, served.origin, 'daemon.live-restore');
     assert.match(await preview.innerText(), /Needs administrator rights \(.*daemon\.json is not writable by you\)/);
-    await screenshot(page, 'fix-elevated-preview-light');
+    await screenshot(page, `fix-elevated-preview-light-${engine}`);
     assert.deepEqual(await axeViolations(page), [], 'elevated fix preview');
 
     await dialog.getByRole('button', { name: /Apply fix/ }).click();
@@ -74,7 +74,7 @@ describe('a fix that needs root, applied and undone from the app by an ordinary 
     assert.ok(seen.some((s) => /Write[\s\S]*wrote .*daemon\.json/.test(s)), seen.join('\n'));
     assert.equal(await dialog.getByTestId('fix-outcome').count(), 0, 'still applying');
     assert.match(await progress.innerText(), /The system asks for your password in a separate prompt/);
-    await screenshot(page, 'fix-elevated-progress-light');
+    await screenshot(page, `fix-elevated-progress-light-${engine}`);
 
     await fs.writeFile(gate, '');
     const outcome = dialog.getByTestId('fix-outcome');
@@ -95,7 +95,7 @@ describe('a fix that needs root, applied and undone from the app by an ordinary 
     const row = page.locator('.history-table tbody tr').first();
     await row.waitFor();
     assert.match(await row.innerText(), /Applied[\s\S]*daemon\.live-restore[\s\S]*Applied as root: Undo asks for your password\./);
-    await screenshot(page, 'history-elevated-light');
+    await screenshot(page, `history-elevated-light-${engine}`);
     assert.deepEqual(await axeViolations(page), [], 'history with an elevated fix');
     const id = await row.getAttribute('data-record-id');
     assert.ok(id);
@@ -108,7 +108,7 @@ describe('a fix that needs root, applied and undone from the app by an ordinary 
     const progress = page.getByTestId('undo-progress');
     await progress.locator('.step-list li').filter({ hasText: 'Restart the daemon' }).waitFor({ timeout: 60_000 });
     assert.match(await progress.innerText(), /applied as root: the system asks for your password[\s\S]*Restore[\s\S]*restored .*daemon\.json/);
-    await screenshot(page, 'history-elevated-undoing-light');
+    await screenshot(page, `history-elevated-undoing-light-${engine}`);
     assert.deepEqual(await axeViolations(page), [], 'history while undoing');
     await fs.writeFile(gate, '');
     const undo = page.getByTestId('undo-result');
@@ -118,4 +118,4 @@ describe('a fix that needs root, applied and undone from the app by an ordinary 
     assert.match(await fs.readFile(sudo.argvLog, 'utf8'), new RegExp(`fix helper --undo ${id}\\n$`));
     await page.locator('.history-table tbody tr').first().filter({ hasText: 'Undone' }).waitFor();
   });
-});
+}, ENGINES, { oneAtATime: true });

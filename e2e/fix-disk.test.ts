@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PrunePlan } from '../shared/prune';
 import { dockhand } from '../test/support/cli';
-import { importBusybox, type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
+import { DEFAULT_ENGINE, ENGINES, type EngineTest, forEachEngine, importBusybox, type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
 import { lastReport } from './support/api';
 import { axeViolations, screenshot } from './support/artifacts';
 import { openApp } from './support/app-page';
@@ -44,7 +44,9 @@ async function noSidewaysScroll(page: Page, what: string): Promise<void> {
   assert.ok(overflow <= 0, `${what} scrolls sideways by ${overflow}px`);
 }
 
-describe('fix, history and disk in the app, against a real dockerd', () => {
+forEachEngine('fix, history and disk in the app, against a real dockerd', (engine, test) => {
+  // A test of screen layout only, the same whatever the engine, runs on the default engine alone.
+  const onDefaultEngine: EngineTest = engine === DEFAULT_ENGINE ? test : () => undefined;
   let daemon: PrivateDockerd;
   let served: Served;
   let browser: Browser;
@@ -53,7 +55,7 @@ describe('fix, history and disk in the app, against a real dockerd', () => {
   let state: string;
 
   before(async () => {
-    daemon = await runningDockerd({ daemonJson: ORIGINAL });
+    daemon = await runningDockerd({ engine, daemonJson: ORIGINAL });
     const image = await importBusybox(daemon);
     // A stopped container with 4 MiB in its writable layer, an unused image made from it, an unused network: what a
     // default cleanup removes. A running container and a named volume: what it keeps.
@@ -100,7 +102,7 @@ describe('fix, history and disk in the app, against a real dockerd', () => {
     const kept = await plan.getByTestId('prune-keep').innerText();
     assert.match(kept, /keeper[\s\S]*running/);
     assert.match(await removeTable.innerText(), /writer[\s\S]*exited container/);
-    await screenshot(page, 'disk-preview-light', { fullPage: true });
+    await screenshot(page, `disk-preview-light-${engine}`, { fullPage: true });
     assert.deepEqual(await axeViolations(page), [], 'disk preview (light)');
 
     await plan.getByRole('button', { name: /^Remove 3 objects$/ }).click();
@@ -111,7 +113,7 @@ describe('fix, history and disk in the app, against a real dockerd', () => {
     assert.ok(m, heading);
     assert.ok(m[2] === 'MiB' && Number(m[1]) >= 4, `at least the 4 MiB written: ${heading}`);
     assert.match(await result.innerText(), /Removed 3 objects/);
-    await screenshot(page, 'disk-result-light', { fullPage: true });
+    await screenshot(page, `disk-result-light-${engine}`, { fullPage: true });
 
     assert.equal(await daemon.docker(['ps', '-a', '--filter', 'name=^/writer$', '--format', '{{.Names}}']), '', 'the container is gone');
     assert.equal(await daemon.docker(['images', '-q', 'dockhand-test/fat:1']), '', 'the image is gone');
@@ -140,10 +142,10 @@ describe('fix, history and disk in the app, against a real dockerd', () => {
     assert.match(text, /No password needed/);
     assert.match(text, /dockerd/, 'the restart command is listed');
     assert.match(text, /audits again: daemon\.log-rotation must pass/);
-    await screenshot(page, 'fix-preview-light');
+    await screenshot(page, `fix-preview-light-${engine}`);
     assert.deepEqual(await axeViolations(page), [], 'fix preview (light)');
     await page.emulateMedia({ colorScheme: 'dark' });
-    await screenshot(page, 'fix-preview-dark');
+    await screenshot(page, `fix-preview-dark-${engine}`);
     assert.deepEqual(await axeViolations(page), [], 'fix preview (dark)');
     await page.emulateMedia({ colorScheme: 'light' });
 
@@ -156,7 +158,7 @@ describe('fix, history and disk in the app, against a real dockerd', () => {
     assert.equal(await outcome.getAttribute('data-outcome'), 'applied', await outcome.innerText());
     assert.match(await outcome.innerText(), /was fail before and is pass now/);
     assert.notEqual(await pidOf(daemon), pidBefore, 'the daemon was restarted');
-    await screenshot(page, 'fix-outcome-light');
+    await screenshot(page, `fix-outcome-light-${engine}`);
     assert.match(await fs.readFile(daemon.configPath, 'utf8'), /"max-size": "10m"/);
 
     await dialog.getByRole('button', { name: 'Close' }).last().click();
@@ -175,7 +177,7 @@ describe('fix, history and disk in the app, against a real dockerd', () => {
     const row = page.locator('.history-table tbody tr').first();
     await row.waitFor();
     assert.match(await row.innerText(), /Applied[\s\S]*daemon\.log-rotation[\s\S]*(just now|seconds? ago|minutes? ago)/);
-    await screenshot(page, 'history-light');
+    await screenshot(page, `history-light-${engine}`);
     assert.deepEqual(await axeViolations(page), [], 'history (light)');
 
     // Someone edits the file by hand after the fix.
@@ -190,7 +192,7 @@ describe('fix, history and disk in the app, against a real dockerd', () => {
     assert.equal(await undo.locator('.diff-body').count(), 2);
     assert.match(diffs[0]!, /\+ {4}"log-opts"/, 'what the fix changed');
     assert.match(diffs[1]!, /− {4}"debug": false,\n\+ {4}"debug": true,/, 'what changed since');
-    await screenshot(page, 'history-undo-conflict-light', { fullPage: true });
+    await screenshot(page, `history-undo-conflict-light-${engine}`, { fullPage: true });
     assert.deepEqual(await axeViolations(page), [], 'history conflict (light)');
 
     const pidBefore = await pidOf(daemon);
@@ -199,10 +201,10 @@ describe('fix, history and disk in the app, against a real dockerd', () => {
     assert.equal(await fs.readFile(daemon.configPath, 'utf8'), ORIGINAL, 'the original bytes, exactly');
     assert.notEqual(await pidOf(daemon), pidBefore, 'the daemon was restarted');
     await page.locator('.history-table tbody tr').first().getByText('Undone', { exact: true }).waitFor();
-    await screenshot(page, 'history-undone-light', { fullPage: true });
+    await screenshot(page, `history-undone-light-${engine}`, { fullPage: true });
   });
 
-  test('axe: History and Disk in the dark theme; every new screen at 200% zoom reflows without sideways scrolling', async () => {
+  onDefaultEngine('axe: History and Disk in the dark theme; every new screen at 200% zoom reflows without sideways scrolling', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     for (const [screen, ready] of [
       ['history', '.history-table'],
@@ -210,7 +212,7 @@ describe('fix, history and disk in the app, against a real dockerd', () => {
     ] as const) {
       await page.goto(`${served.origin}/#/${screen}`);
       await page.locator(ready).waitFor({ timeout: 60_000 });
-      await screenshot(page, `${screen}-dark`, { fullPage: true });
+      await screenshot(page, `${screen}-dark-${engine}`, { fullPage: true });
       assert.deepEqual(await axeViolations(page), [], `${screen} (dark)`);
     }
     await page.emulateMedia({ colorScheme: 'light' });
@@ -225,7 +227,7 @@ describe('fix, history and disk in the app, against a real dockerd', () => {
       await z.goto(`${served.origin}/#/${screen}`);
       await z.locator(ready).waitFor({ timeout: 60_000 });
       await noSidewaysScroll(z, screen);
-      await screenshot(z, `${screen}-zoom200`);
+      await screenshot(z, `${screen}-zoom200-${engine}`);
       assert.deepEqual(await axeViolations(z), [], `${screen} at 200%`);
     }
     await z.goto(`${served.origin}/#/findings`);
@@ -234,10 +236,10 @@ describe('fix, history and disk in the app, against a real dockerd', () => {
     await z.getByRole('button', { name: 'Fix…' }).click();
     await z.getByTestId('fix-preview').waitFor({ timeout: 60_000 });
     await noSidewaysScroll(z, 'fix preview');
-    await screenshot(z, 'fix-preview-zoom200');
+    await screenshot(z, `fix-preview-zoom200-${engine}`);
     assert.deepEqual(await axeViolations(z), [], 'fix preview at 200%');
     await z.keyboard.press('Escape');
     await z.getByRole('dialog').waitFor({ state: 'detached' });
     await zoomed.close();
   });
-});
+}, ENGINES, { oneAtATime: true });

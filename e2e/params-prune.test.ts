@@ -4,14 +4,14 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FixPlan } from '../shared/fix';
 import type { PrunePlan } from '../shared/prune';
 import { post } from '../bench/engine-post';
 import { mapLimit } from '../main/util/timeout';
 import { dockhand } from '../test/support/cli';
-import { importBusybox, type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
+import { DEFAULT_ENGINE, ENGINES, type EngineTest, forEachEngine, importBusybox, type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
 import { axeViolations, screenshot } from './support/artifacts';
 import { openApp, openFixDialog } from './support/app-page';
 import { listedRemovals } from './support/prune-grid';
@@ -44,7 +44,9 @@ async function previewReads(page: Page, expected: RegExp): Promise<void> {
   await page.waitForFunction(() => document.querySelector('[data-testid="prune-plan"]')?.getAttribute('aria-busy') === 'false', undefined, { timeout: 60_000 });
 }
 
-describe('fix parameters and prune options in the app, against a real dockerd', () => {
+forEachEngine('fix parameters and prune options in the app, against a real dockerd', (engine, test) => {
+  // A test of the grid's virtualization only, the same whatever the engine, runs on the default engine alone.
+  const onDefaultEngine: EngineTest = engine === DEFAULT_ENGINE ? test : () => undefined;
   let daemon: PrivateDockerd;
   let served: Served;
   let browser: Browser;
@@ -52,7 +54,7 @@ describe('fix parameters and prune options in the app, against a real dockerd', 
   let page: Page;
 
   before(async () => {
-    daemon = await runningDockerd({ daemonJson: ORIGINAL });
+    daemon = await runningDockerd({ engine, daemonJson: ORIGINAL });
     const image = await importBusybox(daemon);
     // A running container and the volume it uses: never removed. Stopped containers labelled for the filter, one of
     // them protected by a label the form names, named volumes, and many labelled volumes for the virtualized list.
@@ -100,7 +102,7 @@ describe('fix parameters and prune options in the app, against a real dockerd', 
     assert.equal(await help.innerText(), 'max-size must look like 10m, 100k or 1g, not huge', 'the same words as the planner and --set');
     assert.equal(await maxSize.getAttribute('aria-invalid'), 'true');
     assert.ok(await apply.isDisabled(), 'a plan for other parameters cannot be applied');
-    await axeBothThemes(page, 'fix-params-invalid');
+    await axeBothThemes(page, `fix-params-invalid-${engine}`);
 
     await maxSize.fill('50m');
     await maxFile.fill('5');
@@ -109,7 +111,7 @@ describe('fix parameters and prune options in the app, against a real dockerd', 
     await dialog.locator('[role="status"]', { hasText: 'Planning again' }).waitFor({ state: 'detached', timeout: 60_000 });
     assert.match(await preview.locator('.diff-body').innerText(), /"max-file": "5"/);
     assert.ok(await apply.isEnabled());
-    await axeBothThemes(page, 'fix-params-replanned');
+    await axeBothThemes(page, `fix-params-replanned-${engine}`);
 
     // The CLI plans the same file with the same overrides.
     const cli = await dockhand(['fix', 'plan', 'daemon.log-rotation', '--set', 'max-size=50m', '--set', 'max-file=5', '--format', 'json', '-H', daemon.host]);
@@ -152,7 +154,7 @@ describe('fix parameters and prune options in the app, against a real dockerd', 
     const kept = await page.getByTestId('prune-keep').innerText();
     assert.match(kept, /dev-keep[\s\S]*protected[\s\S]*labelled team\.keep=true/);
     assert.match(kept, /prod-1[\s\S]*filtered[\s\S]*label=env=dev/);
-    await axeBothThemes(page, 'disk-prune-options', { fullPage: true });
+    await axeBothThemes(page, `disk-prune-options-${engine}`, { fullPage: true });
 
     // A label key with = in it is explained, and nothing can be previewed until it is corrected.
     await page.getByLabel('Filter 1: label key').fill('env=dev');
@@ -172,7 +174,7 @@ describe('fix parameters and prune options in the app, against a real dockerd', 
     assert.deepEqual(volumes, ['vol-b', 'vol-used'], 'only the named volume went');
   });
 
-  test(`prune: ${BULK} volumes in the preview, virtualized: the grid says how many rows, scrolls, and the keyboard reaches the last one`, async () => {
+  onDefaultEngine(`prune: ${BULK} volumes in the preview, virtualized: the grid says how many rows, scrolls, and the keyboard reaches the last one`, async () => {
     // A fresh Disk screen (the same address would keep the last test's form).
     await page.goto(`${served.origin}/#/disk`);
     await page.reload();
@@ -221,7 +223,7 @@ describe('fix parameters and prune options in the app, against a real dockerd', 
       return active.includes('-r10-') && document.getElementById(active) !== null;
     });
     assert.equal((await activeRow()).id, ids[10], 'PageDown: ten rows on');
-    await screenshot(page, 'disk-preview-many-light');
+    await screenshot(page, `disk-preview-many-light-${engine}`);
     assert.deepEqual(await axeViolations(page), [], 'many-object preview (light)');
 
     // 200% zoom: the grid stacks its cells instead of scrolling sideways, and still scrolls.
@@ -235,15 +237,15 @@ describe('fix parameters and prune options in the app, against a real dockerd', 
     await z.getByLabel('Volumes', { exact: true }).selectOption('all');
     await z.getByRole('button', { name: 'Add a label filter' }).click();
     await z.getByLabel('Filter 1: label key').fill('bulk');
-    await screenshot(z, 'disk-prune-options-zoom200', { fullPage: true });
+    await screenshot(z, `disk-prune-options-zoom200-${engine}`, { fullPage: true });
     await z.getByRole('button', { name: 'Preview' }).click();
     await previewReads(z, /^Preview: \d+ to remove/);
     await noSidewaysScroll(z, 'disk preview at 200%');
     const zgrid = z.getByTestId('prune-remove');
     await zgrid.scrollIntoViewIfNeeded();
     await zgrid.evaluate((g) => (g.scrollTop = 400));
-    await screenshot(z, 'disk-preview-many-zoom200');
+    await screenshot(z, `disk-preview-many-zoom200-${engine}`);
     assert.deepEqual(await axeViolations(z), [], 'many-object preview at 200%');
     await zoomed.close();
   });
-});
+}, ENGINES, { oneAtATime: true });

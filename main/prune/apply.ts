@@ -30,6 +30,9 @@ export interface ApplyOptions {
 
 type Check = { skip: string } | { ok: true; tags: string[] };
 
+/** The Engine answered a build cache removal without removing the record. */
+const HELD = Symbol('held');
+
 /** Transport-level failures mean the daemon itself is gone or hung: stop, and report the rest as not attempted. */
 function daemonFailed(error: unknown): error is EngineApiError {
   return error instanceof EngineApiError && error.statusCode === undefined && ['unreachable', 'timeout', 'malformed', 'permission-denied'].includes(error.code);
@@ -57,38 +60,56 @@ export async function applyPlan(api: EngineApi, plan: PrunePlan, options: ApplyO
   let buildCache: Map<string, DfBuildRecord> | null = null;
   const cutoff = plan.cutoff ? new Date(plan.cutoff) : null;
 
-  for (const item of plan.remove) {
-    let outcome: PruneOutcome;
-    if (fatal) {
-      outcome = { ...base(item), status: 'not-attempted', reason: `the daemon stopped answering: ${fatal.message}` };
-    } else {
-      let asked = false;
-      try {
-        if (item.type === 'build-cache' && buildCache === null) buildCache = await currentBuildCache(api, apiVersion, slow);
-        const check = await recheck(api, plan, item, cutoff, buildCache);
-        if ('skip' in check) {
-          outcome = { ...base(item), status: 'skipped', reason: check.skip };
-        } else {
-          asked = true;
-          const removed = await removeOne(api, item, check.tags, slow);
-          outcome = removed === true ? { ...base(item), status: 'removed', reason: null } : { ...base(item), status: 'skipped', reason: removed };
-        }
-      } catch (error) {
-        if (daemonFailed(error)) {
-          fatal = error;
-          // A removal the daemon received but never answered may still have happened (a hung daemon may carry it out
-          // once it runs again): say so rather than claim it is still there.
-          outcome = asked
-            ? { ...base(item), status: 'unconfirmed', reason: `the daemon stopped answering while removing it: it may or may not be gone (preview again to see) — ${error.message}` }
-            : { ...base(item), status: 'failed', reason: `the daemon stopped answering before it was removed: it is still there — ${error.message}` };
-        } else {
-          outcome = { ...base(item), status: 'failed', reason: error instanceof Error ? error.message : String(error) };
-        }
-      }
+  /** One attempt at one object: its outcome, or HELD when the Engine kept a build cache record a later pass may free. */
+  const attempt = async (item: PlannedRemoval): Promise<PruneOutcome | typeof HELD> => {
+    if (fatal) return { ...base(item), status: 'not-attempted', reason: `the daemon stopped answering: ${fatal.message}` };
+    let asked = false;
+    try {
+      if (item.type === 'build-cache' && buildCache === null) buildCache = await currentBuildCache(api, apiVersion, slow);
+      const check = await recheck(api, plan, item, cutoff, buildCache);
+      if ('skip' in check) return { ...base(item), status: 'skipped', reason: check.skip };
+      asked = true;
+      const removed = await removeOne(api, item, check.tags, slow);
+      if (removed === HELD) return HELD;
+      return removed === true ? { ...base(item), status: 'removed', reason: null } : { ...base(item), status: 'skipped', reason: removed };
+    } catch (error) {
+      if (!daemonFailed(error)) return { ...base(item), status: 'failed', reason: error instanceof Error ? error.message : String(error) };
+      fatal = error;
+      // A removal the daemon received but never answered may still have happened (a hung daemon may carry it out
+      // once it runs again): say so rather than claim it is still there.
+      return asked
+        ? { ...base(item), status: 'unconfirmed', reason: `the daemon stopped answering while removing it: it may or may not be gone (preview again to see) — ${error.message}` }
+        : { ...base(item), status: 'failed', reason: `the daemon stopped answering before it was removed: it is still there — ${error.message}` };
     }
+  };
+  const settle = (item: PlannedRemoval, outcome: PruneOutcome) => {
     outcomes.push(outcome);
     if (outcome.status === 'removed') bytesSoFar += item.reclaim;
     emit('removing', outcome);
+  };
+
+  let held: PlannedRemoval[] = [];
+  for (const next of plan.remove) {
+    const outcome = await attempt(next);
+    if (outcome === HELD) held.push(next);
+    else settle(next, outcome);
+  }
+  // Build cache records the Engine kept because another record was still built on them: where the Engine lists no
+  // parents (26.1, 28.5) the plan could not put children first, so each pass frees the parents of the last one's
+  // records. A pass that frees none ends it: what is left is held by something the plan does not remove.
+  while (held.length > 0) {
+    buildCache = null; // read again: the records the last pass removed are gone, their parents free
+    const still: PlannedRemoval[] = [];
+    for (const next of held) {
+      const outcome = await attempt(next);
+      if (outcome === HELD) still.push(next);
+      else settle(next, outcome);
+    }
+    if (still.length === held.length) {
+      for (const next of still) settle(next, { ...base(next), status: 'skipped', reason: 'the Engine kept it: another record is still built on it (one the plan keeps, or made since the plan), or a build is using it' });
+      break;
+    }
+    held = still;
   }
 
   let after: EngineDiskTotals | null = null;
@@ -226,9 +247,9 @@ async function recheck(api: EngineApi, plan: PrunePlan, item: PlannedRemoval, cu
 
 /**
  * Removes one object, never forced: the Engine's own refusal (409, in use) is a skip with its message. Returns true,
- * or why it was not removed.
+ * why it was not removed, or HELD for a build cache record the Engine kept.
  */
-async function removeOne(api: EngineApi, item: PlannedRemoval, refs: readonly string[], timeoutMs: number): Promise<true | string> {
+async function removeOne(api: EngineApi, item: PlannedRemoval, refs: readonly string[], timeoutMs: number): Promise<true | string | typeof HELD> {
   try {
     switch (item.type) {
       case 'container':
@@ -248,11 +269,12 @@ async function removeOne(api: EngineApi, item: PlannedRemoval, refs: readonly st
         await api.request('DELETE', `/networks/${encodeURIComponent(item.id)}`, {}, timeoutMs);
         return true;
       case 'build-cache': {
-        // One record: the id filter (an exact-ID match for BuildKit's 25-character IDs) with all=1, which otherwise
-        // leaves shared and internal records. Checked here on Engine 20.10; moby keeps the same filter through 28.
+        // One record: moby turns the id filter into BuildKit's `id~=ID`, a regular-expression match, which is why the
+        // ID was first found among the Engine's own records (recheck); all=1, which otherwise leaves shared and
+        // internal records. The Engine keeps a record while another is built on it (BuildKit takes only records nobody
+        // references), whatever the filter: 20.10 through 28.5, read in moby's vendored BuildKit and seen here.
         const answer = obj(await api.request('POST', '/build/prune', { all: '1', filters: JSON.stringify({ id: [item.id] }) }, timeoutMs));
-        const deleted = strings(answer.CachesDeleted);
-        if (!deleted.includes(item.id)) return 'the Engine kept it (another record is built on it, or a build is using it)';
+        if (!strings(answer.CachesDeleted).includes(item.id)) return HELD;
         return true;
       }
     }

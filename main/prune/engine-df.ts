@@ -34,7 +34,7 @@ export interface DfVolume {
 
 export interface DfBuildRecord {
   id: string;
-  /** API 1.41 has one Parent; 1.42+ has Parents. */
+  /** API 1.41 has one Parent; 1.42+ has Parents. Empty for every record on Engines 26.1.5 and 28.5.2 (see plan.ts). */
   parents: string[];
   type: string;
   description: string;

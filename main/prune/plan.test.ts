@@ -137,6 +137,27 @@ describe('prune planner (pure)', () => {
     assert.deepEqual(ids(plan, 'build-cache'), ['r-child', 'r-parent']);
   });
 
+  test('an Engine that lists no build cache parents (26.1, 28.5): all idle records go, the plan says how, and what may stay', () => {
+    const withoutParents = () => {
+      const s = snapshot();
+      return { ...s, df: { ...s.df, buildCache: s.df.buildCache.map((r) => ({ ...r, parents: [] })) } };
+    };
+    const all = buildPlan(withoutParents(), defaultPruneOptions(), ctx);
+    assert.deepEqual(ids(all, 'build-cache').sort(), ['r-child', 'r-parent', 'r-recent', 'r-under-recent']);
+    assert.ok(all.predicted.notes.some((n) => /lists no parent for any build cache record: the apply removes them in passes/.test(n)), all.predicted.notes.join('\n'));
+    // r-busy is kept and may be built on any removed record: their unshared bytes are uncertain (r-parent's are an image's).
+    assert.equal(all.predicted.uncertain - buildPlan(snapshot(), defaultPruneOptions(), ctx).predicted.uncertain, 800 * 3);
+    assert.ok(all.predicted.notes.some((n) => /may stay: records the plan keeps may be built on records it removes/.test(n)));
+
+    // With the relation known, none of that: the planner orders children first and keeps parents of kept records.
+    const known = buildPlan(snapshot(), defaultPruneOptions(), ctx);
+    assert.ok(!known.predicted.notes.some((n) => /lists no parent/.test(n)));
+    // Only records that cannot have a parent (sources): nothing to say either way.
+    const sources = snapshot();
+    sources.df.buildCache = [{ ...sources.df.buildCache[0]!, type: 'source.local', shared: false }];
+    assert.ok(!buildPlan(sources, defaultPruneOptions(), ctx).predicted.notes.some((n) => /build cache/.test(n)));
+  });
+
   test('dangling only; a classic parent of a kept image stays; label filters', () => {
     const dangling = buildPlan(snapshot(), defaultPruneOptions({ containers: false, images: 'dangling', buildCache: false, networks: false }), ctx);
     assert.deepEqual(ids(dangling, 'image'), ['img-dangling']);

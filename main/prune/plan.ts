@@ -6,12 +6,14 @@ import { describeLabelFilter, engineMajor, isAnonymousVolume, untilCutoff } from
 import { attributeFreedBytes, indexLayers } from './layers';
 import { planDigest } from './plan-digest';
 import { ownVerdict, type UsedKind, usersIndex, type Verdict } from './rules';
+import type { DfBuildRecord } from './engine-df';
 import type { PruneSnapshot, SnapshotContainer, SnapshotImage } from './snapshot';
 
 /**
  * The prune planner: a pure function of a snapshot and the options. It decides, for every object of the types asked
  * for, remove or keep (with the reason), orders the removals so each can succeed (containers, then images children
- * first, volumes, networks, build cache children first) and predicts the bytes each removal frees.
+ * first, volumes, networks, build cache children first where the Engine says which record is built on which) and
+ * predicts the bytes each removal frees.
  */
 
 export { DEFAULT_PROTECT_LABEL };
@@ -172,6 +174,7 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
   // Build cache ----------------------------------------------------------------------------------------------------
   let sharedKept = 0;
   let buildCacheSharedRemoved = 0;
+  let buildCacheUnordered = 0;
   if (options.buildCache) {
     const records = snapshot.df.buildCache;
     const verdicts = new Map<string, Verdict>();
@@ -183,8 +186,10 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
       else if (cutoff && r.lastUsedAt && Date.parse(r.lastUsedAt) > cutoff.getTime()) v = { reason: 'too-recent', why: `last used ${r.lastUsedAt}, after the --until ${options.until} cutoff (${cutoff.toISOString()})` };
       verdicts.set(r.id, v);
     }
-    // BuildKit frees a record only once no other record is built on it.
+    // BuildKit frees a record only once no other record is built on it: a child holds a reference on its parent, and
+    // /build/prune takes only records nobody references (moby's vendored BuildKit cache manager, 20.10 through 28.5).
     const childrenOf = groupBy(records, (r) => r.parents);
+    const relations = buildCacheRelations(records);
     for (let changed = true; changed; ) {
       changed = false;
       for (const r of records) {
@@ -223,6 +228,12 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
         why: `${r.type} build cache record, not in use${r.shared ? '; its data is also an image layer: freed only if that image goes too' : ''}`,
       });
     }
+    if (relations === 'unknown' && removed.length > 0) {
+      notes.push(`Engine ${snapshot.engine.version || '(version unknown)'} lists no parent for any build cache record: the apply removes them in passes, each record once the records built on it are gone`);
+      // A kept record may be built on one the plan removes; the Engine then keeps that one too, and nothing says which.
+      if (records.some((r) => verdicts.get(r.id) !== null)) buildCacheUnordered = removed.filter((r) => !r.shared).reduce((a, r) => a + r.size, 0);
+      if (buildCacheUnordered > 0) notes.push(`up to ${formatBytes(buildCacheUnordered)} of build cache may stay: records the plan keeps may be built on records it removes, and this Engine does not say which`);
+    }
   } else {
     sharedKept = snapshot.df.buildCache.filter((r) => r.shared).reduce((a, r) => a + r.size, 0);
   }
@@ -254,12 +265,24 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
     predicted: {
       byType,
       total: byType.containers + byType.containerLogs + byType.images + byType.volumes + byType.buildCache,
-      uncertain: heldByCache + Math.min(imageReclaim.ambiguous, imageReclaim.total),
+      uncertain: heldByCache + Math.min(imageReclaim.ambiguous, imageReclaim.total) + buildCacheUnordered,
       unknownSizeVolumes,
       notes,
     },
   };
   return { ...body, digest: planDigest(body) };
+}
+
+/**
+ * Whether the Engine says which build cache record is built on which. Engine 20.10 (API 1.41, `Parent`) does. Engines
+ * 26.1.5 and 28.5.2 as Debian builds them (the ones tested here) list no parent for any record, at every API version,
+ * although moby's source passes BuildKit's `Parents` through from API 1.42: so it is read from the records, not
+ * assumed from the version. Only a layer record can have a parent (source.local records never do), so a list with no
+ * layer record says nothing either way.
+ */
+export function buildCacheRelations(records: readonly DfBuildRecord[]): 'known' | 'unknown' | 'none' {
+  if (records.some((r) => r.parents.length > 0)) return 'known';
+  return records.some((r) => r.type === 'regular') ? 'unknown' : 'none';
 }
 
 export function imageName(image: Pick<SnapshotImage, 'tags' | 'digests' | 'id'>): string {

@@ -78,10 +78,12 @@ function engineConcurrency(engines: number): number {
 
 /**
  * Runs `body` once per engine, the engines side by side (each suite starts its own daemons, in its own network
- * namespace). `test` names the engine in every test's title, so a failure says which engine it was.
+ * namespace), or one after another with `oneAtATime` (a file whose daemons are not started in parallel, such as an
+ * e2e flow that also drives a browser). `test` names the engine in every test's title, so a failure says which engine
+ * it was.
  */
-export function forEachEngine(title: string, body: (engine: EngineName, test: EngineTest) => void, engines: readonly EngineName[] = ENGINES): void {
-  describe(title, { concurrency: engineConcurrency(engines.length) }, () => {
+export function forEachEngine(title: string, body: (engine: EngineName, test: EngineTest) => void, engines: readonly EngineName[] = ENGINES, options: { oneAtATime?: boolean } = {}): void {
+  describe(title, { concurrency: options.oneAtATime ? 1 : engineConcurrency(engines.length) }, () => {
     for (const engine of engines) {
       // One engine's tests run in order (they share its daemons); a suite inherits its parent's concurrency otherwise.
       describe(`${title} [engine ${engine}]`, { concurrency: 1 }, () => body(engine, (name, fn, options) => nodeTest(`${name} [engine ${engine}]`, options ?? {}, fn)));
