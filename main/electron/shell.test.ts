@@ -89,7 +89,9 @@ test('window state: saved bounds come back, fitted to the screens there are now'
   const saver = new WindowStateSaver(file, 20);
   saver.update({ width: 1000, height: 700, x: 5, y: 6, maximized: false });
   saver.update({ width: 1100, height: 720, x: 5, y: 6, maximized: true });
-  await new Promise((r) => setTimeout(r, 100));
+  // The debounced write lands once its timer fires: wait for the file rather than for a guessed time.
+  const deadline = Date.now() + 10_000;
+  while ((await fs.stat(file).catch(() => null)) === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   assert.deepEqual(await loadWindowState(file), { width: 1100, height: 720, x: 5, y: 6, maximized: true }, 'debounced: the last bounds win');
   saver.update({ width: 1200, height: 760, maximized: false });
   await saver.flush();

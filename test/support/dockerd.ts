@@ -295,6 +295,7 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
       await killAndWait(child);
       await killPidfile(pidfile);
       pidfiles.delete(pidfile);
+      await killLeftovers(dir);
       if (!options.dir) await removeDir(dir);
     },
   };
@@ -329,6 +330,41 @@ async function killAndWait(child: ChildProcess): Promise<void> {
 }
 
 /** Removes a daemon's directory, unmounting whatever dockerd left mounted under it first. */
+/**
+ * What a stopped daemon leaves running: with live-restore on (or after a SIGKILL) its containers outlive it, held by
+ * containerd shims whose command line names the daemon's directory. Each of those is killed with its descendants
+ * (the containers' processes), deepest first, so no test leaves a process tree behind.
+ */
+async function killLeftovers(dir: string): Promise<void> {
+  const table = new Map<number, { ppid: number; cmdline: string }>();
+  for (const entry of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmdline = (await fs.readFile(`/proc/${entry}/cmdline`, 'utf8')).replaceAll('\0', ' ');
+      table.set(Number(entry), { ppid, cmdline });
+    } catch {
+      // gone while being read
+    }
+  }
+  const roots = [...table].filter(([, p]) => p.cmdline.includes(`${dir}/`)).map(([pid]) => pid);
+  const doomed: number[] = [];
+  const visit = (pid: number) => {
+    for (const [child, p] of table) if (p.ppid === pid) visit(child);
+    doomed.push(pid);
+  };
+  for (const pid of roots) visit(pid);
+  for (const pid of doomed) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (const pid of doomed) await waitForExit(pid, 10_000);
+}
+
 async function removeDir(dir: string): Promise<void> {
   try {
     const mounts = (await fs.readFile('/proc/self/mounts', 'utf8'))
