@@ -9,18 +9,17 @@
 // runs with private --data-root/--exec-root/--pidfile/-H/--config-file in its own network namespace (`unshare -n`),
 // as test/support/dockerd.ts starts them. A daemon that did not answer in time is retried once, alone, before it is
 // recorded as a timeout (never as "refused").
-import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { promises as fs, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { busyboxRootfsTar, dockerCli, ping } from '../test/support/dockerd';
+
+import { busyboxRootfsTar, dockerCli, killLeftovers, ping, removeDir } from '../test/support/dockerd';
 import { mapLimit } from '../main/util/timeout';
 import { ORACLE_VARIANTS, type OracleVariant } from '../main/preflight/oracle-variants';
 import { engineVersionOf, type OracleRecording, preflightVariant, type RecordedOutcome, RECORDING_PATH, variantDigest } from '../main/preflight/oracle-recording';
 import { localHostFacts, recordingHostFacts } from '../main/preflight/host-facts';
 
-const run = promisify(execFile);
 
 function argValues(name: string): string[] {
   const out: string[] = [];
@@ -44,24 +43,9 @@ async function stopDaemon(child: ChildProcess, dir: string): Promise<void> {
     await exited(child);
     clearTimeout(timer);
   }
-  // A dockerd killed hard leaves its managed containerd behind.
-  for (const pidfile of [path.join(dir, 'exec/containerd/containerd.pid')]) {
-    const pid = Number(await fs.readFile(pidfile, 'utf8').catch(() => ''));
-    if (Number.isInteger(pid) && pid > 0) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
-  const mounts = (await fs.readFile('/proc/self/mounts', 'utf8'))
-    .split('\n')
-    .map((l) => l.split(' ')[1] ?? '')
-    .filter((m) => m.startsWith(dir + '/'))
-    .sort((a, b) => b.length - a.length);
-  for (const m of mounts) await run('umount', ['-l', m]).catch(() => undefined);
-  await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  // A dockerd killed hard leaves its managed containerd (and any shim) behind.
+  await killLeftovers(dir);
+  await removeDir(dir);
 }
 
 /** The line dockerd gave when it refused (its last "failed to start"/"unable to" line), without the temp paths. */

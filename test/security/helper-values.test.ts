@@ -6,7 +6,7 @@
 // systemctl on root's PATH are recording wrappers). One plan the helper must accept: the caller joining the docker
 // group, done with gpasswd on this live host and undone with gpasswd -d.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,10 +15,10 @@ import { promisify } from 'node:util';
 import { FIX_PLAN_SCHEMA_VERSION, type FileChange, type FixOperation, type FixPlan, type HelperMessage } from '../../shared/fix';
 import { sha256 } from '../../main/util/write-file';
 import { addSubIdRange } from '../../main/fix/operations';
-import { installRootSudo, NOBODY, type RootSudo } from '../support/elevation';
+import { type PrivateDockerd, runningDockerd } from '../support/dockerd';
+import { installRootSudo, NOBODY, type RootSudo, runHelperAs } from '../support/elevation';
 
 const run = promisify(execFile);
-const BIN = path.resolve(import.meta.dirname, '../../bin/dockhand.cjs');
 const WATCHED_FILES = ['/etc/group', '/etc/gshadow', '/etc/passwd', '/etc/shadow', '/etc/subuid', '/etc/subgid', '/etc/docker/daemon.json'];
 const WATCHED_DIRS = ['/etc/systemd/system', '/etc/docker'];
 /** A throwaway account the attacks name; created here, removed after. */
@@ -54,10 +54,13 @@ async function restore(saved: Map<string, Buffer | null>, dirsBefore: Snapshot):
   for (const p of [...now.keys()].reverse()) if (!dirsBefore.has(p)) await fs.rm(p, { recursive: true, force: true });
 }
 
+/** The real daemon the plans name: the helper proves it before it judges anything that touches a daemon. */
+let daemon: PrivateDockerd;
+
 function planOf(operations: FixOperation[], files: FileChange[], extra: Partial<FixPlan> = {}): FixPlan {
   return {
     schemaVersion: FIX_PLAN_SCHEMA_VERSION, id: 'hostile-plan-0001', createdAt: new Date().toISOString(), fixId: 'hand-made', checkId: 'x.y', findingId: null, title: 'hand-made',
-    params: {}, endpoint: 'unix:///var/run/docker.sock', engineVersion: null, operations, files, commands: [], controller: { kind: 'none', detail: '' },
+    params: {}, endpoint: daemon.host, engineVersion: null, operations, files, commands: [], controller: { kind: 'none', detail: '' },
     elevation: { needed: true, why: 'root' }, restart: false, verification: { kind: 'none', why: 'hand-made' }, notes: [], ...extra,
   };
 }
@@ -78,16 +81,7 @@ describe('the root helper against hand-written plans (proxy values, subordinate 
 
   /** Runs the helper as `who` (nobody by default) through the stand-in sudo, handing it `plan` on stdin. */
   const helper = (plan: unknown, args: string[] = [], who = NOBODY) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(path.join(sudo.dir, 'sudo'), [process.execPath, BIN, 'fix', 'helper', ...args], { ...who, cwd: dir, env: { PATH: `${sudo.dir}:/usr/bin:/bin` } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-      child.stdin.end(typeof plan === 'string' ? plan : JSON.stringify(plan));
-    });
+    runHelperAs(sudo, typeof plan === 'string' ? plan : JSON.stringify(plan), { who, args, cwd: dir, path: `${sudo.dir}:/usr/bin:/bin` });
 
   /** Hands `plan` to the helper as nobody and proves it was refused, nothing changed and no command ran. */
   async function refused(plan: FixPlan, why: RegExp, extraWatched: readonly string[] = []): Promise<void> {
@@ -121,9 +115,11 @@ describe('the root helper against hand-written plans (proxy values, subordinate 
     await run('useradd', ['--no-create-home', '--shell', '/usr/sbin/nologin', JOINER]);
     victimUid = Number((await run('id', ['-u', VICTIM])).stdout.trim());
     dirsBefore = await snapshot();
+    daemon = await runningDockerd({ daemonJson: {} });
   });
 
   after(async () => {
+    await daemon?.stop();
     await run('gpasswd', ['-d', JOINER, 'docker']).catch(() => undefined);
     await run('userdel', [JOINER]).catch(() => undefined);
     await run('userdel', [VICTIM]).catch(() => undefined);
@@ -147,16 +143,16 @@ describe('the root helper against hand-written plans (proxy values, subordinate 
       await refused(planOf([op, { op: 'daemon.reload' }], [await fileChange(dropIn, () => content)]), why);
     }
     // The same value through daemon.json "proxies" (Engine 23.0+) is refused by the same grammar.
-    const proxies: FixOperation = { op: 'daemon-json.set', file: '/etc/docker/daemon.json', path: ['proxies'], value: { 'http-proxy': 'http://p:3128\nx' } };
-    await refused(planOf([proxies], [await fileChange('/etc/docker/daemon.json', () => '{"proxies":{"http-proxy":"http://p:3128\\nx"}}\n')]), /"proxies"."http-proxy": a proxy URL cannot hold the character U\+000A/);
+    const proxies: FixOperation = { op: 'daemon-json.set', file: daemon.configPath, path: ['proxies'], value: { 'http-proxy': 'http://p:3128\nx' } };
+    await refused(planOf([proxies], [await fileChange(daemon.configPath, () => '{"proxies":{"http-proxy":"http://p:3128\\nx"}}\n')]), /"proxies"."http-proxy": a proxy URL cannot hold the character U\+000A/);
   });
 
   test('subordinate ids: another user, a system id, a real account\'s uid, an existing range, or no userns-remap at all are refused', async () => {
-    const remap: FixOperation = { op: 'daemon-json.set', file: '/etc/docker/daemon.json', path: ['userns-remap'], value: 'default' };
+    const remap: FixOperation = { op: 'daemon-json.set', file: daemon.configPath, path: ['userns-remap'], value: 'default' };
     const attempt = async (ops: FixOperation[], file: '/etc/subuid' | '/etc/subgid', user: string, start: number, count: number, why: RegExp) => {
       const subid: FixOperation = { op: 'subid.add', file, user, start, count };
       const files = [await fileChange(file, (b) => addSubIdRange(b, user, start, count))];
-      if (ops.length) files.unshift(await fileChange('/etc/docker/daemon.json', () => '{\n  "userns-remap": "default"\n}\n'));
+      if (ops.length) files.unshift(await fileChange(daemon.configPath, () => '{\n  "userns-remap": "default"\n}\n'));
       await refused(planOf([...ops, subid], files), why);
     };
     // useradd gave the victim a range of its own: read it, to aim at it.

@@ -4,7 +4,6 @@
 // socket), then runs the real helper as root through a stand-in sudo with plans written by hand. Nothing of the
 // attacker's may be written, run as root or signalled; the honest restart must hit only the audited daemon.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -16,7 +15,7 @@ import { detectController } from '../../main/fix/controllers';
 import { computeFileChanges } from '../../main/fix/plan';
 import { proveDaemon } from '../../main/host/trusted-daemon';
 import { pidIn, type PrivateDockerd, runningDockerd } from '../support/dockerd';
-import { installRootSudo, NOBODY, type RootSudo } from '../support/elevation';
+import { type HelperRun, installRootSudo, NOBODY, type RootSudo, runHelperAs } from '../support/elevation';
 import { type HostileDaemon, startHostileDaemon } from '../support/hostile-daemon';
 
 const ORIGINAL = '{\n    "debug": false\n}\n';
@@ -25,13 +24,8 @@ const ORIGINAL = '{\n    "debug": false\n}\n';
  * accepts, so only the proof stands between it and root's write (before it, the helper wrote it).
  */
 const VICTIM_TEXT = '{"debug": false}\n';
-const BIN = path.resolve(import.meta.dirname, '../../bin/dockhand.cjs');
 
-interface HelperRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('the root helper acts only on a daemon the kernel proves', () => {
   let a: PrivateDockerd;
@@ -91,17 +85,7 @@ describe('the root helper acts only on a daemon the kernel proves', () => {
     const dir = await fs.mkdtemp(path.join(base, 'sudo-'));
     const sudo = await installRootSudo(dir, { DOCKHAND_STATE_DIR: rootState, ...keep });
     sudos.push(sudo);
-    return new Promise((resolve, reject) => {
-      const child = spawn(path.join(sudo.dir, 'sudo'), [process.execPath, BIN, 'fix', 'helper'], { ...NOBODY, env: { PATH: '/usr/bin:/bin' }, cwd: '/' });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(input);
-    });
+    return runHelperAs(sudo, input, { who: NOBODY, cwd: '/', path: '/usr/bin:/bin' });
   }
 
   /** Nothing outside the allowlist changed, nothing of the attacker's ran as root, no signal reached its process. */
@@ -119,7 +103,7 @@ describe('the root helper acts only on a daemon the kernel proves', () => {
   test('the kernel proves the real daemon and not the process that calls itself dockerd', async () => {
     const proof = await proveDaemon(a.host);
     assert.ok(proof.ok, proof.ok ? '' : proof.why);
-    assert.deepEqual([proof.daemon.pid, proof.daemon.exe, proof.daemon.uid], [pidIn(a.pidfile), await fs.realpath('/usr/sbin/dockerd'), 0]);
+    assert.deepEqual([proof.daemon.pid, proof.daemon.exe, proof.daemon.uid], [pidIn(a.pidfile), await fs.realpath(a.args[0]!), 0]);
     assert.ok(proof.daemon.argv.includes(a.configPath) && !proof.daemon.argv.includes(victim), 'the argv is the real daemon\'s own');
     const fakeProof = await proveDaemon(fake.host);
     assert.equal(fakeProof.ok, false);
@@ -171,7 +155,7 @@ describe('the root helper acts only on a daemon the kernel proves', () => {
     const aPid = pidIn(a.pidfile)!;
     const r = await helperAsNobody(await handPlan(a.host, edit(a.configPath)));
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, new RegExp(`refused: the plan restarts the daemon, but the daemon serving ${a.socket} \\(pid ${aPid}\\) (was started by hand, and Dockhand never starts a command line read from /proc as root|is not the one /etc/init\\.d/docker manages \\(/var/run/docker\\.pid does not exist\\))\\. Restart it yourself: sudo kill -TERM ${aPid}, wait for it to exit, then start it again: sudo /usr/sbin/dockerd --data-root ${a.dir}/data`));
+    assert.match(r.stderr, new RegExp(`refused: the plan restarts the daemon, but the daemon serving ${a.socket} \\(pid ${aPid}\\) (was started by hand, and Dockhand never starts a command line read from /proc as root|is not the one /etc/init\\.d/docker manages \\(/var/run/docker\\.pid does not exist\\))\\. Restart it yourself: sudo kill -TERM ${aPid}, wait for it to exit, then start it again: sudo ${escapeRegExp(a.args.join(' '))}`));
     await assertUntouched(aPid);
   });
 

@@ -335,7 +335,7 @@ async function killAndWait(child: ChildProcess): Promise<void> {
  * containerd shims whose command line names the daemon's directory. Each of those is killed with its descendants
  * (the containers' processes), deepest first, so no test leaves a process tree behind.
  */
-async function killLeftovers(dir: string): Promise<void> {
+export async function killLeftovers(dir: string): Promise<void> {
   const table = new Map<number, { ppid: number; cmdline: string }>();
   for (const entry of await fs.readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -365,7 +365,7 @@ async function killLeftovers(dir: string): Promise<void> {
   for (const pid of doomed) await waitForExit(pid, 10_000);
 }
 
-async function removeDir(dir: string): Promise<void> {
+export async function removeDir(dir: string): Promise<void> {
   try {
     const mounts = (await fs.readFile('/proc/self/mounts', 'utf8'))
       .split('\n')

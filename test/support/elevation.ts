@@ -2,6 +2,7 @@
 // the test's own directory; nothing system-wide changes) and resets the environment as sudo's env_reset does, keeping
 // only what the test names, then sets SUDO_UID/SUDO_GID/SUDO_USER as sudo does. It appends each argv it is given to
 // `${dir}/sudo.argv`.
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
@@ -31,4 +32,32 @@ export async function installRootSudo(dir: string, keep: Record<string, string>)
   await fs.writeFile(path.join(dir, 'sudo'), `#!/bin/sh\necho "$@" >> ${argvLog}\nexec env -i ${env.join(' ')} ${caller} ${rootpriv} --reuid=0 --regid=0 --clear-groups "$@"\n`, { mode: 0o755 });
   await fs.chmod(dir, 0o755);
   return { dir, argvLog, remove: () => fs.rm(rootpriv, { force: true }) };
+}
+
+/** What one run of the real root helper said. */
+export interface HelperRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const DOCKHAND_BIN = path.resolve(import.meta.dirname, '../../bin/dockhand.cjs');
+
+/**
+ * Runs the real `dockhand fix helper ARGS` as root through the stand-in sudo, started as `who` (an unprivileged user),
+ * with `input` on its standard input: how the security tests hand the helper a plan an attacker wrote.
+ */
+export function runHelperAs(sudo: RootSudo, input: string, options: { who: { uid: number; gid: number }; args?: string[]; cwd: string; path: string }): Promise<HelperRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(sudo.dir, 'sudo'), [process.execPath, DOCKHAND_BIN, 'fix', 'helper', ...(options.args ?? [])], { ...options.who, cwd: options.cwd, env: { PATH: options.path } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    // A helper that refuses before reading its input must not fail the test with EPIPE.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+  });
 }
