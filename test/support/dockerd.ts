@@ -332,7 +332,7 @@ async function killAndWait(child: ChildProcess): Promise<void> {
 /** Removes a daemon's directory, unmounting whatever dockerd left mounted under it first. */
 /**
  * What a stopped daemon leaves running: with live-restore on (or after a SIGKILL) its containers outlive it, held by
- * containerd shims whose command line names the daemon's directory. Each of those is killed with its descendants
+ * containerd shims whose command line names the daemon's directory (or its containerd, after a SIGKILL). Each of those is killed with its descendants
  * (the containers' processes), deepest first, so no test leaves a process tree behind.
  */
 export async function killLeftovers(dir: string): Promise<void> {
@@ -348,7 +348,8 @@ export async function killLeftovers(dir: string): Promise<void> {
       // gone while being read
     }
   }
-  const roots = [...table].filter(([, p]) => p.cmdline.includes(`${dir}/`)).map(([pid]) => pid);
+  // Only containerd and its shims: other processes may name the directory too (a `dockhand serve --host` on its socket).
+  const roots = [...table].filter(([, p]) => /^\S*containerd(-shim\S*)? /.test(p.cmdline) && p.cmdline.includes(`${dir}/`)).map(([pid]) => pid);
   const doomed: number[] = [];
   const visit = (pid: number) => {
     for (const [child, p] of table) if (p.ppid === pid) visit(child);
