@@ -31,6 +31,20 @@ async function start(options: StartOptions = {}): Promise<Daemon> {
 
 const pidOf = async (d: PrivateDockerd) => Number((await fs.readFile(d.pidfile, 'utf8')).trim());
 
+/** Stops the daemon and starts it again from its controller record (its own command line), waiting until it answers. */
+async function restartWithRecord(daemon: PrivateDockerd): Promise<void> {
+  const rec = JSON.parse(await fs.readFile(await daemon.controllerRecord(), 'utf8')) as { argv: string[] };
+  const old = pidIn(daemon.pidfile);
+  if (old) {
+    process.kill(old, 'SIGTERM');
+    assert.ok(await waitForExit(old, 60_000), `the daemon (pid ${old}) stopped`);
+  }
+  spawn(rec.argv[0]!, rec.argv.slice(1), { detached: true, stdio: 'ignore' }).unref();
+  const deadline = Date.now() + 60_000;
+  while (!(await ping(daemon.socket)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(await ping(daemon.socket), 'the daemon answers again with its original configuration');
+}
+
 async function planJson(d: Daemon, args: string[]): Promise<FixPlan> {
   const r = await dockhand(['fix', 'plan', ...args, '--host', d.daemon.host, '--format', 'json'], { env: d.env });
   assert.equal(r.code, 0, r.stderr);
@@ -400,6 +414,7 @@ describe('fix faults: the host is never left worse', () => {
       let leftDown = 0;
       for (let i = 0; i < runs; i++) {
         const moment = moments[i % moments.length]!;
+        const pidBefore = pidIn(d.daemon.pidfile);
         const child = spawn(process.execPath, [path.resolve('bin/dockhand.cjs'), 'fix', 'apply', 'daemon.icc', '--host', d.daemon.host, '--yes'], { env: d.env, stdio: ['ignore', 'ignore', 'pipe'] });
         const closed = new Promise((r) => child.once('close', r));
         let seen = '';
@@ -429,6 +444,8 @@ describe('fix faults: the host is never left worse', () => {
         const settle = Date.now() + 60_000;
         while (!(await ping(d.daemon.socket)) && Date.now() < settle) await new Promise((r) => setTimeout(r, 100));
         if (!(await ping(d.daemon.socket))) leftDown++;
+        // A daemon restarted by the killed apply runs the new configuration: start it again with the original.
+        if (pidIn(d.daemon.pidfile) !== pidBefore) await restartWithRecord(d.daemon);
         // A killed apply's fix lock went with it: the kernel released it when the process died.
       }
       // For the record (the closing note's fault table): where the kills landed.
