@@ -11,6 +11,7 @@ import { ContainerLogFactSchema, DataRootFsFactSchema, ScheduledCleanupFactSchem
 import { DesktopFactSchema, WslFactSchema } from './facts/desktop';
 import { AccountsFactSchema, AuditRulesFactSchema, ClientConfigFactSchema, FileStatFactSchema, ProcessEnvFactSchema, SubIdsFactSchema } from './facts/host-files';
 import { ImageFactSchema } from './facts/images';
+import { DaemonHostFactSchema } from './facts/daemon-host';
 import { DnsFactSchema, HostNetworkFactSchema, IptablesFactSchema } from './facts/network';
 
 /**
@@ -276,6 +277,8 @@ export const FactsSchema = z.object({
   serviceUnit: factSchema(ServiceUnitSchema),
   daemonFlags: factSchema(DaemonFlagsSchema),
   daemonConfig: factSchema(DaemonConfigFileSchema),
+  /** Optional: snapshots from before it was collected have none, and then host-dependent values stay warnings. */
+  daemonHostFacts: factSchema(DaemonHostFactSchema).optional(),
   containers: factSchema(z.array(ContainerFactSchema)),
   diskUsage: factSchema(DiskUsageSchema),
   bridgeNetwork: factSchema(NetworkFactSchema),

@@ -4,7 +4,9 @@ import type { Evidence } from '../../shared/finding';
 import type { PreflightResult } from '../../shared/preflight';
 import type { Source } from '../../shared/source';
 import { parseDockerdFlags } from '../preflight/dockerd-flags';
-import { formatMinor, NEWEST_KNOWN } from '../preflight/engine-version';
+import { daemonPreflightInput, engineVersionOf } from '../preflight/daemon-input';
+import { formatMinor } from '../preflight/engine-version';
+import { replayHostFacts } from '../preflight/host-facts';
 import { parseJsonDocument } from '../preflight/json-document';
 import { OptionIndex } from '../preflight/option-index';
 import { preflight } from '../preflight/preflight';
@@ -28,21 +30,21 @@ export interface DaemonView {
   flags: Map<string, string[]> | null;
   flagsSource: Source | null;
   preflight: PreflightResult | null;
+  /** Why host-dependent values could not be judged (no host facts in the snapshot, and why); null when they were. */
+  hostFactsMissing: string | null;
   /** The value of a daemon.json key as configured: the flag wins (the pre-flight reports both as a conflict), else the file. */
   setting(key: string): SettingValue | null;
 }
 
 const cache = new WeakMap<Facts, DaemonView>();
 
-/** The running engine's version; when it cannot be asked, the newest known, with why it was assumed. */
-export function engineVersionOf(facts: Facts): { version: string; known: boolean; assumedBecause: string | null } {
-  if (facts.engine.ok) return { version: facts.engine.value.version, known: true, assumedBecause: null };
-  if (facts.info.ok && facts.info.value.serverVersion) return { version: facts.info.value.serverVersion, known: true, assumedBecause: null };
-  const why =
-    facts.mode === 'offline-root'
-      ? `an offline root${facts.root ? ` (${facts.root})` : ''} has no running daemon to ask`
-      : `the daemon could not be asked its version (${facts.engine.error.message})`;
-  return { version: NEWEST_KNOWN, known: false, assumedBecause: `${why}: Engine ${NEWEST_KNOWN}, the newest whose rules Dockhand knows, is assumed` };
+export { engineVersionOf };
+
+/** Why the pre-flight had no host answers to judge host-dependent values by; null when it had them. */
+function hostFactsMissing(facts: Facts): string | null {
+  const fact = facts.daemonHostFacts;
+  if (fact === undefined) return 'this facts snapshot holds no host facts (collected before Dockhand recorded them)';
+  return fact.ok ? null : fact.error.message;
 }
 
 /** Built once per facts snapshot and shared by every check (checks stay pure: same facts, same view). */
@@ -78,9 +80,13 @@ export function daemonView(facts: Facts): DaemonView {
     file,
     flags,
     flagsSource,
-    preflight: config
-      ? preflight({ text: config.text, encoding: config.encoding, path: config.path, explicit: config.explicit, flags: flagArgs, engineVersion: version, platform })
-      : null,
+    // The answers the collector got from the daemon's host; a question it was not asked is unknown, never guessed.
+    preflight: (() => {
+      const answers = facts.daemonHostFacts?.ok ? facts.daemonHostFacts.value.answers : null;
+      const input = daemonPreflightInput(facts, answers ? replayHostFacts(answers, { strict: false }) : null);
+      return input ? preflight(input) : null;
+    })(),
+    hostFactsMissing: hostFactsMissing(facts),
     setting(key) {
       const fromFlag = flags?.get(key);
       if (fromFlag && flagsSource) {

@@ -3,6 +3,7 @@ import type { Fact } from '../../shared/fact';
 import type { Facts } from '../../shared/facts';
 import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
+import { HOST_CHECKED } from '../preflight/rule-context';
 import { daemonView, type SettingValue, settingBoolean, settingEvidence } from './daemon-view';
 import { cis, DAEMON_JSON_DOCS, docs } from './references';
 import { INFO, fail, need, pass, warn } from './result';
@@ -52,6 +53,13 @@ export const daemonConfigValid: Check = {
         source: (p.line ? { kind: 'file', path: config.path, line: p.line, column: p.column ?? undefined } : (view.flagsSource ?? file)) as Source,
       })),
     ];
+    if (result.problems.some((p) => p.message.includes(HOST_CHECKED))) {
+      // Say why a value dockerd checks on the host got no verdict, so the warning is not read as a fault of the file.
+      const why = view.hostFactsMissing
+        ? `not collected: ${view.hostFactsMissing}`
+        : 'collected, but this process could not look at every path dockerd will (audit as root to judge them)';
+      evidence.push({ label: 'host facts', value: why, source: facts.daemonHostFacts?.sources[0] ?? { kind: 'default', detail: 'no host facts in this snapshot' } });
+    }
     const errors = result.problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) {
       const first = errors[0]!;

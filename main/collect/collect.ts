@@ -9,6 +9,7 @@ import { TimeoutError, withTimeout } from '../util/timeout';
 import { VERSION } from '../version';
 import { type CollectContext, type FactKey, failure } from './context';
 import { locateDaemonConfig, readDaemonConfig, resolveDaemonFlags } from './daemon-config';
+import { collectDaemonHostFacts } from './daemon-host-facts';
 import { collectDaemonProcess } from './daemon-process';
 import { type EngineApi, EngineApiError, createEngineApi } from './engine-api';
 import { collectBridgeNetwork, collectContainers, collectDiskUsage, collectEngineInfo, collectEngineVersion } from './engine';
@@ -54,6 +55,7 @@ const COLLECTORS: Collectors = {
       ? collectServiceUnit(ctx.host)
       : Promise.resolve(failure(new HostError('unsupported', 'systemd units exist only on Linux'))),
   daemonFlags: async (ctx) => resolveDaemonFlags(ctx.request.flags, await ctx.get('daemonProcess'), await ctx.get('serviceUnit')),
+  daemonHostFacts: collectDaemonHostFacts,
   images: collectImages,
   files: collectFiles,
   accounts: collectAccounts,

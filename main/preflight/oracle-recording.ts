@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PreflightResult } from '../../shared/preflight';
 import { decodeConfigBytes } from './decode';
-import type { HostFacts, HostFactsSnapshot } from './host-facts';
+import type { HostAnswers, HostFacts } from './host-facts';
 import type { OracleVariant } from './oracle-variants';
 import { preflight } from './preflight';
 
@@ -19,7 +19,7 @@ export interface RecordedOutcome {
 export interface OracleRecording {
   engines: Record<string, { version: string; results: Record<string, RecordedOutcome & { digest: string }> }>;
   /** The recorder host's answers to every question the pre-flight's host rules asked about the variants. */
-  host?: HostFactsSnapshot;
+  host?: HostAnswers;
 }
 
 /** The recorder's own flags, as dockerd saw them (paths do not matter to the pre-flight, only which flags are set). */

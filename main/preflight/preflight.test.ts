@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type HostFactsSnapshot, replayHostFacts } from './host-facts';
+import { type HostAnswers, replayHostFacts } from './host-facts';
 import { preflight, type PreflightInput } from './preflight';
 
 /** A host that answers nothing unless a test says so. */
-const EMPTY_FACTS: HostFactsSnapshot = { systemd: true, journald: true, kernelFilesystems: [], canRaiseLimits: true, readFile: {}, isExecutable: {}, filesystemOf: {}, hardLimit: {}, hasCommand: {}, groupExists: {} };
+const EMPTY_FACTS: HostAnswers = {
+  systemd: true, journald: true, kernelFilesystems: [], canRaiseLimits: true, realtimeBudget: 'none',
+  readable: {}, isExecutable: {}, holdsJson: {}, filesystemOf: {}, hardLimit: {}, hasCommand: {}, groupExists: {}, hasSubordinateIds: {},
+};
 
 const check = (text: string | null, extra: Partial<PreflightInput> = {}) =>
   preflight({ text, path: '/etc/docker/daemon.json', explicit: false, flags: null, engineVersion: '20.10.24', platform: 'linux', ...extra });
@@ -193,7 +196,7 @@ describe('pre-flight: start-up rules', () => {
     const noHost = check('{"seccomp-profile": "/nonexistent/profile.json"}', { engineVersion: '28.5.2' });
     assert.equal(noHost.willStart, true);
     assert.match(noHost.problems[0]!.message, /dockerd checks this on the host when it starts; otherwise dockerd refuses to start/);
-    const host = { ...replayHostFacts(EMPTY_FACTS), readFile: (f: string) => (f === '/nonexistent/profile.json' ? null : '{}') };
+    const host = { ...replayHostFacts(EMPTY_FACTS), readable: (f: string) => f !== '/nonexistent/profile.json', holdsJson: () => true };
     assert.equal(check('{"seccomp-profile": "/nonexistent/profile.json"}', { engineVersion: '28.5.2', host }).willStart, false);
     assert.equal(check('{"seccomp-profile": "/etc/profile.json"}', { engineVersion: '28.5.2', host }).willStart, true);
   });

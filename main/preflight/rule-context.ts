@@ -6,6 +6,9 @@ import type { JsonProperty } from './json-document';
 import type { OptionIndex } from './option-index';
 import { CONTAINERS_FAIL, type RuleContext, type StartRule } from './start-rules';
 
+/** What a host-dependent problem says when the host's answer is not known (the audit names why it is not). */
+export const HOST_CHECKED = 'dockerd checks this on the host when it starts';
+
 /** A flag's text as the option's JSON type (pflag parses booleans and numbers the same way). */
 function fromFlag(values: string[], type: string): unknown {
   const last = values.at(-1)!;
@@ -63,7 +66,7 @@ export function startRuleProblems(rules: readonly StartRule[], properties: reado
     const position = { line: prop?.valuePosition.line ?? null, column: prop?.valuePosition.column ?? null, key: trigger };
     if (typeof outcome !== 'string') {
       const consequence = rule.effect === 'containers-fail' ? `otherwise ${CONTAINERS_FAIL}` : rule.effect === 'refuses' ? 'otherwise dockerd refuses to start' : 'otherwise dockerd warns';
-      problems.push({ ...position, severity: 'warning', kind: 'invalid-value', message: `${outcome.unknown} (dockerd checks this on the host when it starts; ${consequence})` });
+      problems.push({ ...position, severity: 'warning', kind: 'invalid-value', message: `${outcome.unknown} (${HOST_CHECKED}; ${consequence})` });
     } else if (rule.effect === 'refuses') {
       problems.push({ ...position, severity: 'error', kind: 'invalid-value', message: `${outcome}: dockerd will refuse to start` });
     } else if (rule.effect === 'containers-fail') {

@@ -48,6 +48,9 @@ export interface StartRule {
   test(c: RuleContext): string | null | HostUnknown;
 }
 
+/** The host's answer; null when there is no host to ask or it cannot tell (the rule then says what dockerd will check). */
+const ask = <T>(c: RuleContext, question: (host: HostFacts) => T | null): T | null => (c.host ? question(c.host) : null);
+
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const obj = (v: unknown): Record<string, unknown> | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
 const q = (v: unknown) => JSON.stringify(v);
@@ -211,8 +214,9 @@ export const START_RULES: readonly StartRule[] = [
     test: (c) => {
       const bridge = str(c.value('bridge'));
       if (!bridge || bridge === 'none') return null;
-      if (!c.host) return { unknown: `the bridge interface ${q(bridge)} must exist` };
-      return c.host.readFile(`/sys/class/net/${bridge}/bridge/bridge_id`) === null ? `the bridge interface ${q(bridge)} does not exist` : null;
+      const exists = ask(c, (h) => h.readable(`/sys/class/net/${bridge}/bridge/bridge_id`));
+      if (exists === null) return { unknown: `the bridge interface ${q(bridge)} must exist` };
+      return exists ? null : `the bridge interface ${q(bridge)} does not exist`;
     },
   },
   {
@@ -276,8 +280,9 @@ export const START_RULES: readonly StartRule[] = [
     test: (c) => {
       const group = str(c.value('group'));
       if (!group || group === 'docker' || /^\d+$/.test(group)) return null;
-      if (!c.host) return { unknown: `the group ${q(group)} must exist` };
-      return c.host.groupExists(group) ? null : `the group ${q(group)} does not exist, so dockerd cannot hand it the API socket`;
+      const exists = ask(c, (h) => h.groupExists(group));
+      if (exists === null) return { unknown: `the group ${q(group)} must exist` };
+      return exists ? null : `the group ${q(group)} does not exist, so dockerd cannot hand it the API socket`;
     },
   },
   {
@@ -344,9 +349,9 @@ export const START_RULES: readonly StartRule[] = [
       const v = c.value('cpu-rt-runtime');
       if (typeof v !== 'number' || v === 0) return null;
       if (v < 0) return `cpu-rt-runtime ${v} is negative, which the kernel refuses`;
-      if (!c.host) return { unknown: `cpu-rt-runtime ${v} must not exceed the host's real-time budget` };
-      const budget = Number(c.host.readFile('/sys/fs/cgroup/cpu/cpu.rt_runtime_us') ?? NaN);
-      return Number.isFinite(budget) && v > budget ? `cpu-rt-runtime ${v} exceeds the host's real-time budget of ${budget} µs` : null;
+      const budget = ask(c, (h) => h.realtimeBudget);
+      if (budget === null) return { unknown: `cpu-rt-runtime ${v} must not exceed the host's real-time budget` };
+      return typeof budget === 'number' && v > budget ? `cpu-rt-runtime ${v} exceeds the host's real-time budget of ${budget} µs` : null;
     },
   },
   ...(['cpu-rt-period', 'cpu-rt-runtime'] as const).map(
@@ -358,8 +363,9 @@ export const START_RULES: readonly StartRule[] = [
       test: (c) => {
         const v = c.value(key);
         if (typeof v !== 'number' || v === 0) return null;
-        if (!c.host) return { unknown: `${key} needs a kernel with CPU real-time group scheduling (cgroup v1)` };
-        return c.host.readFile('/sys/fs/cgroup/cpu/cpu.rt_runtime_us') === null ? `${key}: this kernel has no CPU real-time group scheduling (or runs cgroup v2)` : null;
+        const budget = ask(c, (h) => h.realtimeBudget);
+        if (budget === null) return { unknown: `${key} needs a kernel with CPU real-time group scheduling (cgroup v1)` };
+        return budget === 'none' ? `${key}: this kernel has no CPU real-time group scheduling (or runs cgroup v2)` : null;
       },
     }),
   ),
@@ -443,8 +449,9 @@ export const START_RULES: readonly StartRule[] = [
       const m = name ? /^io\.containerd\.(\w+)\.(v\d+)$/.exec(name) : null;
       if (!m || name === 'io.containerd.runc.v2' || Object.keys(obj(c.value('runtimes')) ?? {}).includes(name!)) return null;
       const shim = `containerd-shim-${m[1]}-${m[2]}`;
-      if (!c.host) return { unknown: `the runtime ${name} needs ${shim} installed` };
-      return c.host.hasCommand(shim) ? null : `the runtime ${name} needs ${shim}, which is not installed`;
+      const installed = ask(c, (h) => h.hasCommand(shim));
+      if (installed === null) return { unknown: `the runtime ${name} needs ${shim} installed` };
+      return installed ? null : `the runtime ${name} needs ${shim}, which is not installed`;
     },
   },
   {
@@ -488,7 +495,7 @@ export const START_RULES: readonly StartRule[] = [
         const hard = field(o, 'Hard');
         if (typeof soft === 'number' && typeof hard === 'number' && soft > hard) return `default ulimit ${real}: soft limit ${soft} is above the hard limit ${hard}`;
         const ceiling = c.host?.hardLimit(real) ?? null;
-        if (c.host && !c.host.canRaiseLimits && ceiling !== null && typeof hard === 'number' && hard > ceiling) {
+        if (c.host && c.host.canRaiseLimits === false && ceiling !== null && typeof hard === 'number' && hard > ceiling) {
           return `default ulimit ${real}: hard limit ${hard} is above dockerd's own (${ceiling}), which it may not raise here (no CAP_SYS_RESOURCE)`;
         }
       }
@@ -573,8 +580,9 @@ export const START_RULES: readonly StartRule[] = [
     check: 'the systemd cgroup driver needs systemd running as PID 1',
     test: (c) => {
       if (cgroupDriver(c) !== 'systemd') return null;
-      if (!c.host) return { unknown: 'the systemd cgroup driver needs systemd as PID 1, or every container fails to start' };
-      return c.host.systemd ? null : 'the systemd cgroup driver needs systemd as PID 1, and this host does not run it';
+      const systemd = ask(c, (h) => h.systemd);
+      if (systemd === null) return { unknown: 'the systemd cgroup driver needs systemd as PID 1, or every container fails to start' };
+      return systemd ? null : 'the systemd cgroup driver needs systemd as PID 1, and this host does not run it';
     },
   },
   {
@@ -776,8 +784,9 @@ export const START_RULES: readonly StartRule[] = [
     check: 'journald needs systemd-journald running',
     test: (c) => {
       if (c.value('log-driver') !== 'journald') return null;
-      if (!c.host) return { unknown: 'the journald log driver needs systemd-journald running' };
-      return c.host.journald ? null : 'the journald log driver needs systemd-journald, which is not running here';
+      const journald = ask(c, (h) => h.journald);
+      if (journald === null) return { unknown: 'the journald log driver needs systemd-journald running' };
+      return journald ? null : 'the journald log driver needs systemd-journald, which is not running here';
     },
   },
   {
@@ -987,8 +996,9 @@ export const START_RULES: readonly StartRule[] = [
         // A file of that name in dockerd's working directory (/) is not a real possibility.
         return `Docker Engine ${c.version} reads "seccomp-profile" as a file path: ${q(v)} is a keyword only from 23.0, so it looks for a file named ${v}`;
       }
-      if (!c.host) return { unknown: `the seccomp profile ${q(v)} must be a readable JSON file` };
-      return c.host.readFile(v) === null ? `the seccomp profile ${q(v)} cannot be read` : null;
+      const readable = ask(c, (h) => h.readable(v));
+      if (readable === null) return { unknown: `the seccomp profile ${q(v)} must be a readable JSON file` };
+      return readable ? null : `the seccomp profile ${q(v)} cannot be read`;
     },
   },
   {
@@ -998,15 +1008,11 @@ export const START_RULES: readonly StartRule[] = [
     check: 'the profile is JSON (dockerd reads the file at start but decodes it only when a container is created)',
     test: (c) => {
       const v = str(c.value('seccomp-profile'));
-      if (!v || v === 'builtin' || v === 'unconfined' || !c.host) return null;
-      const text = c.host.readFile(v);
-      if (text === null) return null;
-      try {
-        JSON.parse(text);
-        return null;
-      } catch {
-        return `the seccomp profile ${q(v)} is not JSON, so decoding it fails for every container`;
-      }
+      // Without a host, or with a profile dockerd cannot read, the rule above speaks.
+      if (!v || v === 'builtin' || v === 'unconfined' || ask(c, (h) => h.readable(v)) !== true) return null;
+      const json = ask(c, (h) => h.holdsJson(v));
+      if (json === null) return { unknown: `the seccomp profile ${q(v)} must be JSON` };
+      return json ? null : `the seccomp profile ${q(v)} is not JSON, so decoding it fails for every container`;
     },
   },
   {
@@ -1020,11 +1026,23 @@ export const START_RULES: readonly StartRule[] = [
       if (!storageDrivers(c.version).includes(v)) return `Docker Engine ${c.version} has no storage driver ${q(v)} (it has ${storageDrivers(c.version).join(', ')})`;
       if (!c.host) return v === 'vfs' || v === 'overlay2' ? null : { unknown: `the storage driver ${v} must be supported by the host's kernel and data-root filesystem` };
       const dataRoot = c.flag('data-root')?.at(-1) ?? str(c.value('data-root')) ?? '/var/lib/docker';
-      const fs = c.host.filesystemOf(dataRoot);
-      if ((v === 'btrfs' || v === 'zfs') && fs !== v) return `the storage driver ${v} needs data-root on ${v}, not ${fs ?? 'this filesystem'}`;
-      if (v === 'aufs' && !c.host.kernelFilesystems.includes('aufs')) return 'the storage driver aufs needs a kernel with aufs';
+      const unknown = { unknown: `the storage driver ${v} must be supported by the host's kernel and data-root filesystem` };
+      if (v === 'btrfs' || v === 'zfs') {
+        const fs = c.host.filesystemOf(dataRoot);
+        if (fs === null) return unknown;
+        if (fs !== v) return `the storage driver ${v} needs data-root on ${v}, not ${fs}`;
+      }
+      if (v === 'aufs') {
+        const kernel = c.host.kernelFilesystems;
+        if (kernel === null) return unknown;
+        if (!kernel.includes('aufs')) return 'the storage driver aufs needs a kernel with aufs';
+      }
       if (v === 'devicemapper') return 'the storage driver devicemapper is not built into this engine package';
-      if (v === 'fuse-overlayfs' && !c.host.isExecutable('/usr/bin/fuse-overlayfs')) return 'the storage driver fuse-overlayfs needs /usr/bin/fuse-overlayfs';
+      if (v === 'fuse-overlayfs') {
+        const installed = c.host.isExecutable('/usr/bin/fuse-overlayfs');
+        if (installed === null) return unknown;
+        if (!installed) return 'the storage driver fuse-overlayfs needs /usr/bin/fuse-overlayfs';
+      }
       return null;
     },
   },
@@ -1047,9 +1065,10 @@ export const START_RULES: readonly StartRule[] = [
       if (!c.bool('tls', false) && c.value('tlsverify') === undefined) return null;
       const dir = '/root/.docker';
       const files = [str(c.value('tlscert')) || `${dir}/cert.pem`, str(c.value('tlskey')) || `${dir}/key.pem`, ...(verify ? [str(c.value('tlscacert')) || `${dir}/ca.pem`] : [])];
-      if (!c.host) return { unknown: `TLS is on: ${files.join(', ')} must exist` };
-      const missing = files.find((f) => c.host!.readFile(f) === null);
-      return missing ? `TLS is on but ${missing} cannot be read` : null;
+      const answers = files.map((f) => ask(c, (h) => h.readable(f)));
+      const missing = files.find((_, i) => answers[i] === false);
+      if (missing) return `TLS is on but ${missing} cannot be read`;
+      return answers.includes(null) ? { unknown: `TLS is on: ${files.join(', ')} must exist` } : null;
     },
   },
   {
@@ -1064,8 +1083,9 @@ export const START_RULES: readonly StartRule[] = [
       // An empty path keeps the default (seen on 26.1 and 28.5).
       if (v === '') return null;
       if (!v.startsWith('/')) return `userland-proxy-path must be an absolute path: ${v}`;
-      if (!c.host) return { unknown: `userland-proxy-path ${v} must be an executable file` };
-      return c.host.isExecutable(v) ? null : `userland-proxy-path ${v} is not an executable file`;
+      const executable = ask(c, (h) => h.isExecutable(v));
+      if (executable === null) return { unknown: `userland-proxy-path ${v} must be an executable file` };
+      return executable ? null : `userland-proxy-path ${v} is not an executable file`;
     },
   },
   {
@@ -1077,8 +1097,9 @@ export const START_RULES: readonly StartRule[] = [
       const v = str(c.value('userns-remap'));
       if (!v || v === 'default') return null;
       const name = v.split(':')[0]!;
-      if (!c.host) return { unknown: `the user ${name} must exist and have ranges in /etc/subuid and /etc/subgid` };
-      return (c.host.readFile('/etc/subuid') ?? '').split('\n').some((l) => l.startsWith(`${name}:`)) ? null : `the user ${name} has no subordinate ids in /etc/subuid`;
+      const ranges = ask(c, (h) => h.hasSubordinateIds(name));
+      if (ranges === null) return { unknown: `the user ${name} must exist and have ranges in /etc/subuid and /etc/subgid` };
+      return ranges ? null : `the user ${name} has no subordinate ids in /etc/subuid`;
     },
   },
   {
@@ -1088,8 +1109,9 @@ export const START_RULES: readonly StartRule[] = [
     check: 'rootless with the systemd cgroup driver needs cgroup v2',
     test: (c) => {
       if (!c.bool('rootless', false) || cgroupDriver(c) !== 'systemd') return null;
-      if (!c.host) return { unknown: 'rootless with the systemd cgroup driver needs cgroup v2' };
-      return c.host.filesystemOf('/sys/fs/cgroup') === 'cgroup2' ? null : 'exec-opt native.cgroupdriver=systemd requires cgroup v2 for rootless mode';
+      const fs = ask(c, (h) => h.filesystemOf('/sys/fs/cgroup'));
+      if (fs === null) return { unknown: 'rootless with the systemd cgroup driver needs cgroup v2' };
+      return fs === 'cgroup2' ? null : 'exec-opt native.cgroupdriver=systemd requires cgroup v2 for rootless mode';
     },
   },
 ];
