@@ -9,6 +9,7 @@ import { forEachEngine, runningDockerd, type PrivateDockerd } from '../../test/s
 import { collectFacts } from '../collect/collect';
 import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
+import { localHostFacts } from '../preflight/host-facts';
 import { daemonConfigValid } from './daemon';
 import { DAEMON_HARDENING_CHECKS } from './daemon-hardening';
 import { evaluateChecks } from './runner';
@@ -37,6 +38,15 @@ forEachEngine('daemon hardening checks against a real dockerd', (engine, test) =
   });
   after(async () => {
     await Promise.all([weak?.stop(), hardened?.stop()]);
+  });
+
+  test('daemon.config.valid judges a host-dependent value by the host facts the audit collected (journald)', () => {
+    const [valid] = evaluateChecks([daemonConfigValid], hardenedFacts);
+    const evidence = JSON.stringify(valid!.result.evidence);
+    assert.doesNotMatch(evidence, /dockerd checks this on the host/, 'a verdict, not what dockerd will check');
+    if (localHostFacts().journald) return assert.doesNotMatch(evidence, /journald/);
+    assert.equal(valid!.result.status, 'warn', valid!.result.message);
+    assert.match(evidence, /containers will fail to start: the journald log driver needs systemd-journald, which is not running here/);
   });
 
   const cases: [string, string, string][] = [
@@ -157,6 +167,22 @@ describe('daemon hardening checks on an offline root filesystem', () => {
     assert.equal(statusOf(findings, 'daemon.storage-driver'), 'fail');
     assert.equal(statusOf(findings, 'daemon.experimental'), 'fail');
     for (const id of ['daemon.mac-profile', 'daemon.rootless', 'daemon.swarm']) assert.equal(statusOf(findings, id), 'skipped', id);
+  });
+
+  test('daemon.config.valid offline: a value dockerd checks on the host stays a warning that says why it has no host facts', async () => {
+    await write('/etc/docker/daemon.json', '{"seccomp-profile": "/etc/docker/seccomp.json"}');
+    await write('/lib/systemd/system/docker.service', '[Service]\nExecStart=/usr/bin/dockerd -H fd://\n');
+    const facts = await collectFacts({ host: new RootfsHost(root), root });
+    const hostFacts = (f: Facts) => {
+      const [valid] = evaluateChecks([daemonConfigValid], f);
+      assert.equal(valid!.result.status, 'warn', valid!.result.message);
+      assert.match(JSON.stringify(valid!.result.evidence), /the seccomp profile \\"\/etc\/docker\/seccomp.json\\" must be a readable JSON file \(dockerd checks this on the host/);
+      return valid!.result.evidence.find((e) => e.label === 'host facts')?.value;
+    };
+    assert.match(String(hostFacts(facts)), /^not collected: an offline root: the machine its dockerd will start on is not this one/);
+    // A snapshot saved before Dockhand collected host facts judges as before, and says so.
+    const { daemonHostFacts: _, ...old } = facts;
+    assert.match(String(hostFacts(old)), /^not collected: this facts snapshot holds no host facts/);
   });
 
   test('daemon.config.valid offline names the engine version it assumed, and why', async () => {

@@ -188,6 +188,17 @@ forEachEngine('dockhand fix: plan, apply, verify, history, undo', (engine, test)
     assert.equal(await pidOf(d.daemon), pid, 'not restarted');
   });
 
+  test('a plan whose value dockerd checks on the host is refused up front with this host\'s facts (exit 3), nothing changes', async () => {
+    // Before the plan's pre-flight had host facts, this was a warning, the apply went ahead and dockerd refused to start.
+    const file = await handPlan(d, [{ op: 'daemon-json.set', file: d.daemon.configPath, path: ['storage-driver'], value: 'btrfs' }, { op: 'daemon.restart' }], 'daemon.storage-driver');
+    const pid = await pidOf(d.daemon);
+    const r = await applyJson(d, [file]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /would not start: .*the storage driver btrfs needs data-root on btrfs, not \S+/);
+    assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL);
+    assert.equal(await pidOf(d.daemon), pid, 'not restarted');
+  });
+
   test('undo after the file was edited by hand: warns with the three-way difference and does not clobber without --force', async () => {
     const applied = await applyJson(d, ['daemon.icc']);
     assert.equal(applied.record?.outcome, 'applied', applied.stderr);
@@ -285,13 +296,19 @@ forEachEngine('fix rollback when the new config stops dockerd', (engine, test) =
   test('the new config makes dockerd refuse to start: rolled back, original bytes, daemon up', async () => {
     const d = await start({ engine });
     try {
-      // The pre-flight cannot know which storage drivers this kernel and filesystem support; dockerd exits at start.
-      const file = await handPlan(d, [{ op: 'daemon-json.set', file: d.daemon.configPath, path: ['storage-driver'], value: 'btrfs' }, { op: 'daemon.restart' }], 'daemon.storage-driver');
+      // A value the pre-flight passes, host facts and all (storage options are the driver's to check, a warning only),
+      // that the real start refuses: overlay2 caps a container's size only on xfs with project quotas, not this ext4.
+      const operations: FixPlan['operations'] = [
+        { op: 'daemon-json.set', file: d.daemon.configPath, path: ['storage-driver'], value: 'overlay2' },
+        { op: 'daemon-json.set', file: d.daemon.configPath, path: ['storage-opts'], value: ['overlay2.size=1G'] },
+        { op: 'daemon.restart' },
+      ];
+      const file = await handPlan(d, operations, 'daemon.storage-driver');
       const r = await applyJson(d, [file], ['--up-timeout', '15000']);
       assert.equal(r.code, 5, r.stderr);
       assert.equal(r.record!.outcome, 'rolled-back');
       assert.match(r.record!.message, /did not come back with the change \(the daemon exited [\d.]+ s after it was started again\)/);
-      assert.match(r.record!.message, /graphdriver|btrfs/, 'says why, from the daemon\'s own log');
+      assert.match(r.record!.message, /overlay2\.size|quota|graphdriver/i, 'says why, from the daemon\'s own log');
       assert.equal(await fs.readFile(d.daemon.configPath, 'utf8'), ORIGINAL);
       assert.ok(await ping(d.daemon.socket), 'the daemon is up again');
     } finally {

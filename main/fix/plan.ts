@@ -10,6 +10,7 @@ import { FIX_PLAN_SCHEMA_VERSION, type FileChange, type FixOperation, type FixPl
 import type { JsonValue } from '../../shared/json';
 import type { Report } from '../../shared/report';
 import { daemonView } from '../checks/daemon-view';
+import { type HostFacts, localHostFacts } from '../preflight/host-facts';
 import { preflight } from '../preflight/preflight';
 import { TIMER_NAME } from '../prune/schedule';
 import { sha256 } from '../util/write-file';
@@ -79,10 +80,21 @@ export async function computeFileChanges(operations: readonly FixOperation[], en
   }));
 }
 
+/**
+ * The host a plan's daemon.json is judged against: an offline root's files; this machine, asked now (the plan may name
+ * paths the audit never asked about), when the audit found the daemon running here; else none (another machine's
+ * daemon), and host-dependent values stay warnings.
+ */
+function planHost(facts: Facts): HostFacts | null {
+  if (facts.mode === 'offline-root') return facts.root ? localHostFacts({ root: facts.root }) : null;
+  return facts.daemonHostFacts?.ok ? localHostFacts({ pid: facts.daemonHostFacts.value.pid }) : null;
+}
+
 /** The pre-flight over every daemon.json the plan writes, with the running daemon's flags (`daemon`: the proven one's) and engine version. */
 export function preflightChanges(facts: Facts, operations: readonly FixOperation[], files: readonly FileChange[], daemon?: { flags: string[] }): void {
   const daemonFiles = new Set(operations.flatMap((op) => (op.op === 'daemon-json.set' || op.op === 'daemon-json.unset' ? [op.file] : [])));
   const view = daemonView(facts);
+  const host = planHost(facts);
   for (const change of files.filter((f) => daemonFiles.has(f.path))) {
     const result = preflight({
       text: change.after,
@@ -91,6 +103,7 @@ export function preflightChanges(facts: Facts, operations: readonly FixOperation
       flags: daemon ? daemon.flags : facts.daemonFlags.ok ? facts.daemonFlags.value.args : null,
       engineVersion: view.engineVersion,
       platform: facts.engine.ok && facts.engine.value.os === 'windows' ? 'windows' : 'linux',
+      host,
     });
     const errors = result.problems.filter((p) => p.severity === 'error');
     if (!result.willStart) {

@@ -57,8 +57,11 @@ const MAX_LINKS = 40;
 const absent = (error: unknown) => ['ENOENT', 'ENOTDIR', 'ELOOP'].includes((error as NodeJS.ErrnoException).code ?? '');
 
 export interface LocalHostOptions {
-  /** The dockerd process whose limits and capabilities count (/proc/PID); this process's own when not given. */
-  pid?: number | null;
+  /**
+   * The dockerd process whose limits and capabilities count (/proc/PID): "self" (the default) when dockerd will inherit
+   * this process's (the oracle recorder starts it), null when unknown (a limit is then never judged).
+   */
+  pid?: number | 'self' | null;
   /**
    * An offline root (an unpacked image, a mounted disk): files are answered inside it (symlinks never leave it), and
    * what only a running kernel knows (systemd, filesystems, limits) is unknown.
@@ -139,13 +142,13 @@ export function localHostFacts(options: LocalHostOptions = {}): HostFacts {
   if (root) {
     return { ...common, systemd: null, journald: null, kernelFilesystems: null, realtimeBudget: null, canRaiseLimits: null, filesystemOf: () => null, hardLimit: () => null };
   }
-  const proc = `/proc/${options.pid ?? 'self'}`;
   const read = (file: string) => {
     const t = text(file);
     return t === 'absent' ? null : t;
   };
-  const capEff = /^CapEff:\s*([0-9a-f]+)$/m.exec(read(`${proc}/status`) ?? '')?.[1];
-  const limits = read(`${proc}/limits`);
+  const proc = options.pid === undefined ? '/proc/self' : options.pid === null ? null : `/proc/${options.pid}`;
+  const capEff = proc ? /^CapEff:\s*([0-9a-f]+)$/m.exec(read(`${proc}/status`) ?? '')?.[1] : undefined;
+  const limits = proc ? read(`${proc}/limits`) : null;
   const budget = text('/sys/fs/cgroup/cpu/cpu.rt_runtime_us');
   return {
     ...common,
