@@ -97,7 +97,27 @@ describe('dockhand daemon-config check', () => {
   });
 });
 
-forEachEngine('dockhand daemon-config check asks the running daemon its version', (engine, test) => {
+describe('dockhand daemon-config check --root judges host-dependent values by the root\'s files', () => {
+  test('TLS material present in the root passes, missing is refused; kernel questions stay warnings', async () => {
+    const root = path.join(dir, 'root-tls');
+    await file('root-tls/etc/docker/cert.pem', 'cert');
+    await file('root-tls/etc/docker/key.pem', 'key');
+    const tls = (key: string) => `{"tls": true, "tlscert": "/etc/docker/cert.pem", "tlskey": "${key}", "exec-opts": ["native.cgroupdriver=systemd"]}`;
+    const ok = await dockhand(['daemon-config', 'check', await file('tls-ok.json', tls('/etc/docker/key.pem')), '--root', root, '--flags', '', '--engine-version', '28.5', '--format', 'json']);
+    assert.equal(ok.code, 0, ok.stdout);
+    const out = JSON.parse(ok.stdout);
+    assert.match(out.hostFrom, /^the files in .*root-tls \(what only its kernel knows is not judged\)$/);
+    // systemd as PID 1 is the booted machine's to know: what dockerd will check, not a verdict.
+    assert.deepEqual(out.problems.map((p: { message: string }) => p.message), [
+      'the systemd cgroup driver needs systemd as PID 1, or every container fails to start (dockerd checks this on the host when it starts; otherwise containers will fail to start)',
+    ]);
+    const missing = await dockhand(['daemon-config', 'check', await file('tls-missing.json', tls('/etc/docker/nokey.pem')), '--root', root, '--flags', '', '--engine-version', '28.5']);
+    assert.equal(missing.code, 3, missing.stdout);
+    assert.match(missing.stdout, /TLS is on but \/etc\/docker\/nokey\.pem cannot be read: dockerd will refuse to start/);
+  });
+});
+
+forEachEngine('dockhand daemon-config check asks the running daemon its version and judges with this host\'s facts', (engine, test) => {
   let daemon: PrivateDockerd;
   before(async () => {
     daemon = await runningDockerd({ engine, daemonJson: {} });
@@ -111,5 +131,22 @@ forEachEngine('dockhand daemon-config check asks the running daemon its version'
     assert.equal(out.engineVersion, engine);
     assert.equal(out.engineVersionFrom, `the daemon at ${daemon.host}`);
     assert.equal(out.willStart, engine !== '20.10', JSON.stringify(out.problems));
+  });
+
+  test('a seccomp profile that does not exist is refused, one that is not JSON fails every container, a JSON one passes', async () => {
+    const check = async (profile: string) => {
+      const f = await file(`seccomp-${engine}-${path.basename(profile)}.json`, JSON.stringify({ 'seccomp-profile': profile }));
+      const r = await dockhand(['daemon-config', 'check', f, '--flags', '', '--host', daemon.host, '--format', 'json']);
+      return { code: r.code, out: JSON.parse(r.stdout) as { willStart: boolean; hostFrom: string; problems: { message: string }[] } };
+    };
+    const missing = await check(path.join(dir, 'no-such-profile.json'));
+    assert.equal(missing.code, 3);
+    assert.match(missing.out.problems[0]!.message, /the seccomp profile ".*no-such-profile\.json" cannot be read: dockerd will refuse to start/);
+    assert.match(missing.out.hostFrom, /^this machine \(dockerd pid \d+\)$/);
+    const notJson = await check(await file('profile.txt', 'not json'));
+    assert.equal(notJson.out.willStart, true);
+    assert.match(notJson.out.problems[0]!.message, /containers will fail to start: the seccomp profile .* is not JSON/);
+    const json = await check(await file('profile.json', '{"defaultAction": "SCMP_ACT_ALLOW"}'));
+    assert.equal(json.code, 0, JSON.stringify(json.out.problems));
   });
 });
