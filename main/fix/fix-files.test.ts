@@ -16,7 +16,7 @@ import { validatePlan } from './allowlist';
 import { applyPlan, undoFix, type ApplyDeps } from './apply';
 import { noController } from './controllers';
 import { nextFreeSubIdStart } from './builders';
-import { type FixEnv, planOperations } from './plan';
+import { type FixEnv, planOperations, preflightChanges } from './plan';
 import { findingStatus } from './session';
 
 const DAEMON_JSON = '{\n  "log-driver": "json-file"\n}\n';
@@ -52,6 +52,22 @@ describe('fixes that edit subuid/subgid and Desktop settings, under a temporary 
     await fs.chown(path.join(root, 'home/ada'), 0, 0);
   });
   after(async () => fs.rm(root, { recursive: true, force: true }));
+
+  test('a plan\'s pre-flight on an offline root is judged by the root\'s files, and a refusal names the version it assumed', async () => {
+    const f = await facts();
+    const file = '/etc/docker/daemon.json';
+    const after = '{"seccomp-profile": "/etc/docker/seccomp.json"}';
+    const ops: FixPlan['operations'] = [{ op: 'daemon-json.set', file, path: ['seccomp-profile'], value: '/etc/docker/seccomp.json' }];
+    const changes = [{ path: file, existed: true, beforeSha256: null, after, diff: '' }];
+    assert.throws(
+      () => preflightChanges(f, ops, changes),
+      /dockerd 28\.5 \(assumed: an offline root \(.*\) has no running daemon to ask: .*\) would not start: .*the seccomp profile "\/etc\/docker\/seccomp\.json" cannot be read/,
+    );
+    // The profile in the root (this machine has none at that path): the plan passes.
+    await put(root, '/etc/docker/seccomp.json', '{}', 0o600);
+    preflightChanges(f, ops, changes);
+    await fs.rm(path.join(root, 'etc/docker/seccomp.json'));
+  });
 
   test('the next free subordinate range follows every existing one, aligned like useradd', () => {
     assert.equal(nextFreeSubIdStart([]), 131072);

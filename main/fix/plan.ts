@@ -107,7 +107,9 @@ export function preflightChanges(facts: Facts, operations: readonly FixOperation
     });
     const errors = result.problems.filter((p) => p.severity === 'error');
     if (!result.willStart) {
-      throw new PlanRefusedError(`with this change dockerd ${result.engineVersion} would not start: ${errors.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.message}`).join('; ')}`);
+      // An assumed version is named as such, so a refusal is never read as the running engine's word.
+      const dockerd = view.engineVersionAssumedBecause ? `${result.engineVersion} (assumed: ${view.engineVersionAssumedBecause})` : result.engineVersion;
+      throw new PlanRefusedError(`with this change dockerd ${dockerd} would not start: ${errors.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.message}`).join('; ')}`);
     }
   }
 }
