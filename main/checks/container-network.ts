@@ -163,6 +163,7 @@ export const containerDefaultBridge: Check = {
       facts,
       (c) => {
         const mode = c.hostConfig.networkMode;
+        // "default" is how 20.10 stores the default network, "bridge" how 26.1 and 28.5 do (main/collect/engine.test.ts).
         // Also a container put on a user-defined network and later connected to "bridge" with `docker network connect`.
         if (mode !== 'default' && mode !== 'bridge' && !c.networks.includes('bridge')) return null;
         return { level: 'low' as Level, evidence: [inspected(c, 'HostConfig.NetworkMode', mode), inspected(c, 'NetworkSettings.Networks', c.networks), ...bridgeEvidence] };
