@@ -45,6 +45,11 @@ export function blockedGroup(i: Incomplete, checks: ReadonlyMap<string, CheckMet
   return lines;
 }
 
+/** The findings' own evidence quotes the cause (a fact unavailable: …): it points to the top instead of repeating it. */
+export function mentionOnce(lines: readonly string[], i: Incomplete): string[] {
+  return lines.map((line) => line.split(i.message).join('the daemon could not be reached (see the top)'));
+}
+
 export function incompleteFooter(i: Incomplete, score: number, paint: Painter): string[] {
   return [
     paint(

@@ -2,7 +2,7 @@ import type { CheckMeta, Finding, Severity, Status } from '../../shared/finding'
 import { describeSource } from '../../shared/describe-source';
 import type { Report } from '../../shared/report';
 import { formatMs } from '../util/timeout';
-import { blockedGroup, incompleteFooter, incompleteHeader, incompleteScore, incompleteText } from './text-incomplete';
+import { blockedGroup, incompleteFooter, incompleteHeader, incompleteScore, incompleteText, mentionOnce } from './text-incomplete';
 import { checkIndex, metaOf, referenceTexts, waiverText } from './view';
 
 export interface TextOptions {
@@ -95,10 +95,14 @@ export function renderText(report: Report, options: TextOptions): string {
   const shown = incomplete ? report.findings.filter((f) => !incomplete.blocked(f)) : report.findings;
   const problems = shown.filter((f) => ['fail', 'warn', 'error', 'info'].includes(f.result.status));
   const rest = shown.filter((f) => !problems.includes(f));
+  const body = out.length;
   if (problems.length > 0) out.push('', ...problems.map((f) => `${detailed(f, meta(f), paint)}\n`));
   else out.push('', paint('green', incomplete ? 'No problems found among the checks that ran.' : 'No problems found.'), '');
   if (incomplete) out.push(...blockedGroup(incomplete.incomplete, checks, paint), '');
   if (rest.length > 0) out.push(...rest.map((f) => (options.verbose ? `${detailed(f, meta(f), paint)}\n` : oneLine(f, paint))));
-  if (incomplete) out.push('', ...incompleteFooter(incomplete.incomplete, s.score, paint));
+  if (incomplete) {
+    out.splice(body, out.length - body, ...mentionOnce(out.slice(body), incomplete.incomplete));
+    out.push('', ...incompleteFooter(incomplete.incomplete, s.score, paint));
+  }
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }

@@ -32,8 +32,10 @@ describe('the audit report with the daemon down', () => {
 
     const out = text.stdout;
     const lines = out.trimEnd().split('\n');
-    // The cause (the Engine's own message) is said exactly twice: at the top and on the last line.
+    // The cause (the Engine's own message) is said exactly twice: at the top and on the last line; evidence that quoted
+    // it points to the top.
     assert.equal(occurrences(out, report.engineError), 2, out);
+    assert.match(out, /unavailable: the daemon could not be reached \(see the top\)/);
     assert.match(lines[1]!, /^The Docker daemon could not be reached: /);
     assert.ok(lines[1]!.includes(report.engineError));
     assert.match(lines.at(-1)!, /^INCOMPLETE: the Docker daemon could not be reached \(.*\); \d+ checks could not run and the score \d+\/100 covers only the rest/);
@@ -56,7 +58,7 @@ describe('the audit report with the daemon down', () => {
     assert.match(down.stdout.split('\n')[1]!, /^The Docker daemon could not be reached: /);
     assert.match(down.stdout.trimEnd().split('\n').at(-1)!, /^INCOMPLETE: /);
 
-    const daemon = await runningDockerd();
+    const daemon = await runningDockerd({ daemonJson: {} });
     try {
       const json = await dockhand(['audit', '--host', daemon.host, '--format', 'json']);
       const report = ReportSchema.parse(JSON.parse(json.stdout));

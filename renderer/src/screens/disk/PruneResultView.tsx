@@ -2,21 +2,13 @@ import { RotateCw } from 'lucide-react';
 import type { PruneOutcome, PruneResult } from '../../../../shared/prune';
 import { inFormWords } from '../../../../shared/prune-words';
 import { Banner } from '../../components/Banner';
-import { type Column, VirtualTable } from '../../components/VirtualTable';
 import { freedBytes, KEEP_LABEL, partialPruneGuidance, shortId, STATUS_LABEL, TYPE_LABEL } from '../../lib/disk-model';
 import { formatBytes, groupDigits } from '../../lib/format';
 
-const OUTCOME_COLUMNS: readonly Column<PruneOutcome>[] = [
-  { key: 'type', header: 'Type', area: 'type', cell: (o) => TYPE_LABEL[o.type] },
-  { key: 'name', header: 'Name', area: 'name', rowHeader: true, cell: (o) => o.name ?? <code>{shortId(o.id)}</code> },
-  { key: 'status', header: 'Outcome', area: 'status', cell: (o) => <span className={`chip outcome-${o.status}`}>{STATUS_LABEL[o.status]}</span> },
-  { key: 'freed', header: 'Predicted', area: 'size', numeric: true, cell: (o) => (o.type === 'network' ? '—' : formatBytes(o.predicted)) },
-  { key: 'why', header: 'Why', area: 'why', cell: (o) => (o.reason ? inFormWords(o.reason) : o.status === 'removed' ? '' : '—') },
-];
-const OUTCOME_TRACKS = 'minmax(5.5rem, 0.6fr) minmax(8rem, 1.3fr) minmax(7rem, 0.7fr) minmax(5.5rem, 0.6fr) minmax(10rem, 2fr)';
-
 const objectKey = (o: { type: string; id: string }) => `${o.type}-${o.id}`;
-const objectData = (o: PruneOutcome) => ({ 'data-object-id': o.id, 'data-status': o.status });
+
+/** What did not go first (skipped, unconfirmed, failed), then what did: each planned object once. */
+const ORDER: Record<PruneOutcome['status'], number> = { unconfirmed: 0, failed: 1, 'not-attempted': 2, skipped: 3, removed: 4 };
 
 /**
  * After a prune: the bytes freed, every planned object with what became of it (removed, skipped and why, unconfirmed),
@@ -46,7 +38,32 @@ export function PruneResultView({ result, headingRef, onRunAgain }: { result: Pr
       {result.outcomes.length === 0 ? (
         <p className="muted">The plan listed nothing to remove.</p>
       ) : (
-        <VirtualTable rows={result.outcomes} columns={OUTCOME_COLUMNS} rowKey={objectKey} rowData={objectData} labelledBy="outcomes-title" tracks={OUTCOME_TRACKS} testId="prune-outcomes" />
+        <table className="table prune-outcomes" aria-labelledby="outcomes-title" data-testid="prune-outcomes">
+          <thead>
+            <tr>
+              <th scope="col">Object</th>
+              <th scope="col">Outcome</th>
+              <th scope="col" className="num">
+                Predicted
+              </th>
+              <th scope="col">Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...result.outcomes]
+              .sort((a, b) => ORDER[a.status] - ORDER[b.status])
+              .map((o) => (
+                <tr key={objectKey(o)} data-object-id={o.id} data-status={o.status}>
+                  <th scope="row">
+                    {TYPE_LABEL[o.type]} {o.name ?? shortId(o.id)}
+                  </th>
+                  <td>{STATUS_LABEL[o.status]}</td>
+                  <td className="num">{o.type === 'network' ? '—' : formatBytes(o.predicted)}</td>
+                  <td>{o.reason ? inFormWords(o.reason) : ''}</td>
+                </tr>
+              ))}
+          </tbody>
+        </table>
       )}
       {next && next.objects.length > 0 && (
         <div className="prune-next" data-testid="prune-now-reclaimable">
