@@ -77,7 +77,7 @@ export class LastAuditStore {
 }
 
 /** The endpoint's entry after this report: set from a running daemon's --config-file, dropped when it runs without one. */
-export function rememberConfig(seen: Record<string, SeenConfig>, report: Report): Record<string, SeenConfig> {
+export function rememberConfig(seen: Record<string, SeenConfig>, report: Pick<Report, 'endpoint' | 'daemonConfig' | 'engineError' | 'generatedAt'>): Record<string, SeenConfig> {
   const endpoint = report.endpoint?.host;
   const config = report.daemonConfig;
   if (!endpoint || !config || report.engineError !== null) return seen;
