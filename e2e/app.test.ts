@@ -277,7 +277,33 @@ describe('the app over dockhand serve, against a real dockerd', () => {
     assert.match(await page.locator('.host-card').innerText(), /Engine\s+not reachable/, 'the rest of the screen is still there');
     const scoreCard = await page.locator('.score-card').innerText();
     assert.match(scoreCard, /Incomplete: the daemon did not answer/, 'a score without the daemon is not called good');
-    assert.match(scoreCard, /covers only what Dockhand could read without the daemon; \d+ checks could not run/);
+    const down = await lastReport(page);
+    const incomplete = down.summary.incomplete;
+    assert.ok(incomplete && incomplete.checks.length > 0, 'the report marks the score incomplete, with the checks that could not run');
+    assert.match(scoreCard, new RegExp(`covers only what Dockhand could read without the daemon: ${incomplete.checks.length} checks could not run`));
+    // Greyed: the ring says incomplete and is not drawn in the colour of a healthy host.
+    const ring = page.locator('.score-card svg.score-ring');
+    assert.equal(await ring.getAttribute('aria-label'), `Score ${down.summary.score} out of 100, incomplete`);
+    assert.equal(await ring.getAttribute('data-incomplete'), 'true');
+    const colours = await page.evaluate(() => {
+      const value = document.querySelector('.score-card .score-value')!;
+      const probe = document.createElement('span');
+      probe.style.color = 'var(--pass)';
+      document.body.append(probe);
+      const pass = getComputedStyle(probe).color;
+      probe.style.color = 'var(--muted)';
+      const muted = getComputedStyle(probe).color;
+      probe.remove();
+      return { stroke: getComputedStyle(value).stroke, pass, muted };
+    });
+    assert.notEqual(colours.stroke, colours.pass, 'not green');
+    assert.equal(colours.stroke, colours.muted, 'grey');
+    // The daemon.json the daemon was last seen using is still the one judged, and the screen says so.
+    assert.equal(down.daemonConfig?.path, daemon.configPath);
+    assert.equal(down.daemonConfig?.foundBy, 'last-seen');
+    const hostCard = await page.locator('.host-card').innerText();
+    assert.ok(hostCard.includes(daemon.configPath), hostCard);
+    assert.match(hostCard, /last seen/);
     await screenshot(page, 'overview-daemon-down');
     await page.getByRole('link', { name: 'Findings', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: 'The Docker daemon is not running' }).waitFor();

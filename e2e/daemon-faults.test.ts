@@ -236,6 +236,7 @@ forEachEngine('the daemon fails mid-fix and mid-prune, in the app, against a rea
     const pid = pidIn(daemon.pidfile)!;
     const struck = events.next('prune.progress', (p) => p.phase === 'removing' && p.done >= after).then(() => fault(pid));
     await page.getByTestId('prune-plan').getByRole('button', { name: new RegExp(`^Remove ${rows.length} objects$`) }).click();
+    await page.getByTestId('prune-confirm').getByRole('button', { name: new RegExp(`^Remove ${rows.length} objects$`) }).click();
     await page.getByTestId('prune-progress').waitFor();
     await struck;
     const result = page.getByTestId('prune-result');
@@ -245,7 +246,7 @@ forEachEngine('the daemon fails mid-fix and mid-prune, in the app, against a rea
     assert.equal(await page.getByRole('progressbar').count(), 0);
     const fates = new Map(
       await result
-        .locator('tr[data-object-id]')
+        .locator('tr[data-object-id]:not([data-status="removed"])')
         .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-object-id') ?? '', `${tr.getAttribute('data-status')}: ${tr.lastElementChild?.textContent ?? ''}`] as [string, string])),
     );
     const removed = rows.filter((r) => !fates.has(r.id)).map((r) => r.name);

@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { formatBytes } from '../shared/format';
 import type { PrunePlan } from '../shared/prune';
 import { dockhand } from '../test/support/cli';
 import { DEFAULT_ENGINE, ENGINES, type EngineTest, forEachEngine, importBusybox, type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
@@ -38,6 +39,19 @@ function diffText(diff: import('playwright-core').Locator): Promise<string> {
       .join('\n'),
   );
 }
+
+/** The usage table's figures as the screen shows them, row by row. */
+function diskFigures(page: Page, scope: string): Promise<{ kind: string; count: string; active: string; bytes: string; reclaimable: string }[]> {
+  return page.locator(`${scope} .usage-table tbody tr`).evaluateAll((rows) =>
+    rows.map((tr) => {
+      const figure = (name: string) => tr.querySelector(`[data-figure="${name}"]`)?.textContent ?? '';
+      return { kind: tr.getAttribute('data-kind') ?? '', count: figure('count'), active: figure('active'), bytes: figure('bytes'), reclaimable: figure('reclaimable') };
+    }),
+  );
+}
+
+/** The plan's total as the app writes it. */
+const enginePlanBytes = (plan: PrunePlan) => formatBytes(plan.predicted.total).replace(/[.]/g, '\\.');
 
 async function noSidewaysScroll(page: Page, what: string): Promise<void> {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -81,7 +95,7 @@ forEachEngine('fix, history and disk in the app, against a real dockerd', (engin
     await usage.waitFor({ timeout: 60_000 });
     const rows = await usage.locator('tbody th').allInnerTexts();
     assert.deepEqual(rows, ['Images', 'Containers', 'Volumes', 'Build cache', 'Container logs']);
-    assert.match(await usage.locator('tbody tr', { hasText: 'Containers' }).innerText(), /Containers\s+2\s+4\.\d MiB\s+4\.\d MiB/, 'the stopped writer is reclaimable');
+    assert.match(await usage.locator('tbody tr', { hasText: 'Containers' }).innerText(), /Containers\s+2\s+1\s+4\.\d MiB\s+4\.\d MiB/, 'the stopped writer is reclaimable');
 
     // The engine's own plan, from the CLI, with the same (default) options.
     const cli = await dockhand(['prune', 'plan', '--format', 'json', '-H', daemon.host]);
@@ -104,10 +118,38 @@ forEachEngine('fix, history and disk in the app, against a real dockerd', (engin
     assert.match(await removeTable.innerText(), /writer[\s\S]*exited container/);
     await screenshot(page, `disk-preview-light-${engine}`, { fullPage: true });
     assert.deepEqual(await axeViolations(page), [], 'disk preview (light)');
+    // The default preview and the usage on screen come from one snapshot: the same bytes by type.
+    const previewed = await plan.getByTestId('prune-plan-bytes').locator('[data-kind]').evaluateAll((spans) => Object.fromEntries(spans.map((s) => [s.getAttribute('data-kind'), s.querySelector('[data-figure]')?.textContent])));
+    const reclaimable = Object.fromEntries((await diskFigures(page, '[data-testid="disk-usage"]')).map((r) => [r.kind, r.reclaimable]));
+    assert.deepEqual(previewed, reclaimable, 'the preview frees what the usage calls reclaimable, type by type');
 
+    // Apply asks first: the count, the bytes, and that no volume (no data) goes; the button that removes is red.
     await plan.getByRole('button', { name: /^Remove 3 objects$/ }).click();
+    const confirm = page.getByTestId('prune-confirm');
+    await confirm.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'confirm-title', 'focus moves to the question');
+    const question = await confirm.getByRole('heading').innerText();
+    assert.match(question, new RegExp(`^Remove 3 objects and free ${enginePlanBytes(enginePlan)}\?$`));
+    assert.match(await confirm.innerText(), /1 container, 1 image, 1 network will be removed from the Docker host\. This cannot be undone\./);
+    assert.match(await confirm.innerText(), /No volume is removed: the data in volumes stays\./);
+    const red = confirm.getByRole('button', { name: /^Remove 3 objects$/ });
+    assert.equal(await red.evaluate((b) => getComputedStyle(b).backgroundColor), await page.evaluate(() => {
+      const probe = document.createElement('span');
+      probe.style.color = 'var(--critical)';
+      document.body.append(probe);
+      const colour = getComputedStyle(probe).color;
+      probe.remove();
+      return colour;
+    }), 'the removing button is red');
+    await screenshot(page, `disk-confirm-light-${engine}`, { fullPage: true });
+    assert.deepEqual(await axeViolations(page), [], 'disk confirm (light)');
+    await red.click();
     const result = page.getByTestId('prune-result');
     await result.waitFor({ timeout: 120_000 });
+    // Every planned object with its outcome.
+    const outcomes = await result.getByTestId('prune-outcomes').locator('tr[data-object-id]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-object-id'), r.getAttribute('data-status')]));
+    assert.deepEqual(outcomes, enginePlan.remove.map((r) => [r.id, 'removed']));
+    assert.match(await result.getByTestId('prune-outcomes').innerText(), /writer[\s\S]*Removed/);
     const heading = await result.getByRole('heading').innerText();
     const m = /^Freed ([\d.]+) (MiB|KiB|GiB|B)$/.exec(heading);
     assert.ok(m, heading);
@@ -120,6 +162,20 @@ forEachEngine('fix, history and disk in the app, against a real dockerd', (engin
     assert.equal(await daemon.docker(['network', 'ls', '-q', '--filter', 'name=^scratch$']), '', 'the network is gone');
     assert.equal(await daemon.docker(['ps', '--filter', 'name=^/keeper$', '--format', '{{.Names}}']), 'keeper', 'the running container stays');
     assert.equal(await daemon.docker(['volume', 'ls', '-q', '--filter', 'name=^data$']), 'data', 'volumes stay unless asked for');
+
+    // The picture after the prune (published by the prune itself): Disk and Overview read the same figures.
+    await page.waitForFunction(() => document.querySelector('[data-testid="disk-usage"] tr[data-kind="containers"] [data-figure="count"]')?.textContent === '1', null, { timeout: 60_000 });
+    const onDisk = await diskFigures(page, '[data-testid="disk-usage"]');
+    const measuredAt = await page.locator('[data-testid="disk-usage"] .usage-table').getAttribute('data-collected-at');
+    assert.deepEqual(onDisk.find((r) => r.kind === 'containers'), { kind: 'containers', count: '1', active: '1', bytes: onDisk.find((r) => r.kind === 'containers')!.bytes, reclaimable: '0 B' }, 'the writer is gone: nothing of the containers is reclaimable');
+    await page.keyboard.press('Control+1');
+    const overview = page.getByTestId('overview-disk');
+    await overview.waitFor();
+    assert.equal(await overview.locator('.usage-table').getAttribute('data-collected-at'), measuredAt, 'the same measurement');
+    assert.deepEqual(await diskFigures(page, '[data-testid="overview-disk"]'), onDisk, 'Overview shows the figures Disk shows');
+    await screenshot(page, `overview-after-prune-light-${engine}`, { fullPage: true });
+    await page.keyboard.press('Control+4');
+    await page.getByRole('heading', { name: 'Disk', level: 1 }).waitFor();
   });
 
   test('fix: preview shows the exact diff, restart and verification; Apply restarts the daemon, and the finding passes', async () => {

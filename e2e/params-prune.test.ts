@@ -154,6 +154,9 @@ forEachEngine('fix parameters and prune options in the app, against a real docke
     const kept = await page.getByTestId('prune-keep').innerText();
     assert.match(kept, /dev-keep[\s\S]*protected[\s\S]*labelled team\.keep=true/);
     assert.match(kept, /prod-1[\s\S]*filtered[\s\S]*label=env=dev/);
+    // Reasons name the form's options, not the CLI's flags.
+    assert.doesNotMatch(`${kept}\n${await page.getByTestId('prune-plan').innerText()}`, /--[a-z]/, 'no CLI flag in the preview');
+    assert.match(kept, /does not match the label filter label=env=dev/);
     await axeBothThemes(page, `disk-prune-options-${engine}`, { fullPage: true });
 
     // A label key with = in it is explained, and nothing can be previewed until it is corrected.
@@ -165,9 +168,23 @@ forEachEngine('fix parameters and prune options in the app, against a real docke
     await previewReads(page, /^Preview: 3 to remove/);
 
     await page.getByRole('button', { name: /^Remove 3 objects$/ }).click();
+    // The confirm step says, in words of its own, that a volume goes with its data, and names it.
+    const confirm = page.getByTestId('prune-confirm');
+    await confirm.waitFor();
+    assert.match(await confirm.getByRole('heading').innerText(), /^Remove 3 objects and free .+\?$/);
+    const goingVolumes = confirm.getByTestId('prune-confirm-volumes');
+    assert.match(await goingVolumes.innerText(), /^1 volume will be deleted with the data in it[\s\S]*gone for good[\s\S]*vol-a$/);
+    await axeBothThemes(page, `disk-prune-confirm-volume-${engine}`, { fullPage: true });
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await previewReads(page, /^Preview: 3 to remove/);
+    assert.equal(await daemon.docker(['volume', 'ls', '-q', '--filter', 'name=^vol-a$']), 'vol-a', 'Cancel removes nothing');
+    await page.getByRole('button', { name: /^Remove 3 objects$/ }).click();
+    await confirm.getByRole('button', { name: /^Remove 3 objects$/ }).click();
     const result = page.getByTestId('prune-result');
     await result.waitFor({ timeout: 120_000 });
     assert.match(await result.innerText(), /Removed 3 objects/);
+    const fates = await result.getByTestId('prune-outcomes').locator('tr[data-object-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+    assert.deepEqual(fates, ['removed', 'removed', 'removed'], 'each object with its outcome');
     const names = (await daemon.docker(['ps', '-a', '--format', '{{.Names}}'])).split('\n').sort();
     assert.deepEqual(names, ['dev-keep', 'prod-1', 'runner'], 'the filtered, the protected and the running containers stay');
     const volumes = (await daemon.docker(['volume', 'ls', '-q'])).split('\n').filter((v) => !v.startsWith('bulk-')).sort();

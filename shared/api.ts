@@ -4,7 +4,7 @@ import { CollectorRunSchema } from './audit-run';
 import { FixPlanSchema, FixRecordSchema, FixStepSchema, UndoResultSchema } from './fix';
 import { JsonValueSchema } from './json';
 import { GO_DURATION, LABEL_KEY, PRUNE_INPUT_LIMITS, VOLUME_NAME } from './prune-input';
-import { BytesByTypeSchema, DiskReportSchema, PrunePlanSchema, PruneProgressSchema, PruneResultSchema } from './prune';
+import { PrunePlanSchema, PruneProgressSchema, PruneResultSchema } from './prune';
 import { FindingSchema } from './finding';
 import { ReportSchema } from './report';
 import { type Screen, SCREEN_IDS } from './screens';
@@ -94,7 +94,7 @@ export const SettingsPatchSchema = SettingsSchema.partial().strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Disk usage (from the last audit's facts)
+// Disk usage: one picture (main/api/disk-summary.ts) that Overview, Disk and the default prune preview all show
 
 export const DiskCategorySchema = z.object({
   kind: z.enum(['images', 'containers', 'volumes', 'build-cache', 'container-logs']),
@@ -102,8 +102,15 @@ export const DiskCategorySchema = z.object({
   /** In use: images with containers, running containers, volumes referenced, cache in use. */
   active: z.number().int(),
   bytes: z.number(),
-  /** What a prune of unused objects could free (docker system df's RECLAIMABLE); logs are not pruned: 0. */
+  /**
+   * What the default cleanup (the Disk screen's default options: never volumes) would free of it, as its preview
+   * predicts: each byte once. Container logs go with their containers and are counted there.
+   */
   reclaimableBytes: z.number(),
+  /** What the figure means when it is not plain (shared layers counted once, sizes a driver does not report). */
+  note: z.string().nullable().optional(),
+  /** The size could not be measured from here (logs of a remote daemon): `bytes` is 0 and says nothing. */
+  unknown: z.boolean().optional(),
 });
 export type DiskCategory = z.infer<typeof DiskCategorySchema>;
 
@@ -116,6 +123,9 @@ export const DiskSummarySchema = z.object({
   dataRoot: z.object({ path: z.string(), totalBytes: z.number(), availableBytes: z.number(), mountPoint: z.string().nullable() }).nullable(),
   /** Why object sizes are missing (daemon down, /system/df failed), when they are. */
   error: z.string().nullable(),
+  /** The endpoint and Engine measured. */
+  endpoint: z.string().nullable().optional(),
+  engineVersion: z.string().nullable().optional(),
 });
 export type DiskSummary = z.infer<typeof DiskSummarySchema>;
 
@@ -211,12 +221,6 @@ export const PruneFormSchema = z
   .strict();
 export type PruneForm = z.infer<typeof PruneFormSchema>;
 
-export const DiskUsageSchema = z.object({
-  report: DiskReportSchema,
-  /** What the default plan (docker system prune -a: never volumes) would free now, by type. */
-  reclaimable: BytesByTypeSchema,
-});
-export type DiskUsage = z.infer<typeof DiskUsageSchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Channels
@@ -249,7 +253,7 @@ export const CHANNELS = {
     FindingsPageSchema.nullable(),
     "A page of the last report's findings, in the report's order; null before the first audit",
   ),
-  'disk.summary': channel(NoInputSchema, DiskSummarySchema.nullable(), "Docker's disk usage from the last audit; null before the first"),
+  'disk.summary': channel(NoInputSchema, DiskSummarySchema.nullable(), "Docker's disk usage as last measured (after an audit, a preview or a prune); null before the first"),
   'settings.get': channel(NoInputSchema, SettingsSchema, 'The saved settings (defaults where none are saved)'),
   'settings.set': channel(SettingsPatchSchema, SettingsSchema, 'Change some settings, save them atomically, return them all'),
   'fix.plan': channel(
@@ -264,7 +268,7 @@ export const CHANNELS = {
   ),
   'fix.undo': channel(z.object({ id: z.string().regex(/^[0-9A-Za-z-]{1,80}$/).optional(), force: z.boolean() }).strict(), UndoResultSchema, 'Undo an applied fix (the latest without an id)'),
   'fix.history': channel(NoInputSchema, FixHistorySchema, 'Applied fixes, newest first'),
-  'disk.usage': channel(NoInputSchema, DiskUsageSchema, "Docker's disk usage now, by type, each byte once, and what a default prune would free"),
+  'disk.usage': channel(NoInputSchema, DiskSummarySchema, "Docker's disk usage now, by type, each byte once, and what the default cleanup would free; also sent as disk.changed"),
   'prune.plan': channel(z.object({ options: PruneFormSchema }).strict(), PrunePlanSchema, 'The exact objects a prune would remove and keep, and the bytes; removes nothing'),
   'prune.apply': channel(
     z.object({ plan: PrunePlanSchema }).strict(),
@@ -313,6 +317,8 @@ export const EVENTS = {
   /** A step of the fix being applied or undone (write, restart, wait for the daemon, verify, rollback, restore), as it happens. */
   'fix.progress': z.object({ planId: z.string(), step: FixStepSchema }),
   'prune.progress': PruneProgressSchema,
+  /** The disk picture was measured again (an audit, Measure again, a preview, a prune): every screen shows this one. */
+  'disk.changed': DiskSummarySchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof EVENTS;

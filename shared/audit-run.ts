@@ -9,6 +9,7 @@ export const DaemonConfigFoundBySchema = z.enum([
   'process-flag', // --config-file on the running dockerd's command line
   'service-unit-flag', // --config-file in docker.service's ExecStart
   'user', // given on Dockhand's command line
+  'last-seen', // the daemon is not running: the --config-file it was running with at the last audit that reached it
   'default-rootful',
   'default-rootless',
   'default-desktop',

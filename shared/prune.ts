@@ -179,6 +179,19 @@ export const PruneProgressSchema = z.object({
 });
 export type PruneProgress = z.infer<typeof PruneProgressSchema>;
 
+/** An object the prune's own options would remove now that it kept before the prune (an image a removed container used). */
+export const FreedUpSchema = z.object({
+  type: PruneObjectTypeSchema,
+  id: z.string(),
+  name: z.string().nullable(),
+  reclaim: z.number(),
+  /** Why it qualifies now, in the plan's words. */
+  why: z.string(),
+  /** Why the plan kept it before. */
+  keptBecause: KeepReasonSchema,
+});
+export type FreedUp = z.infer<typeof FreedUpSchema>;
+
 export const PruneResultSchema = z.object({
   kind: z.literal('dockhand.prune-result'),
   planId: z.string(),
@@ -199,6 +212,12 @@ export const PruneResultSchema = z.object({
     /** Log files of removed containers (not in the Engine's accounting), from their sizes at planning time. */
     containerLogs: z.number(),
   }),
+  /**
+   * What became reclaimable by the prune itself: objects the same options would remove now that the plan kept (an
+   * image left unused or dangling once its containers went), to run again for. Set by the app, which measures the
+   * Engine again after a prune; absent when it was not measured.
+   */
+  nowReclaimable: z.object({ objects: z.array(FreedUpSchema), bytes: z.number() }).optional(),
 });
 export type PruneResult = z.infer<typeof PruneResultSchema>;
 

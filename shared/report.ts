@@ -79,6 +79,20 @@ export const BaselineSummarySchema = z.object({
 });
 export type BaselineSummary = z.infer<typeof BaselineSummarySchema>;
 
+/**
+ * Why the score does not cover every check: the daemon could not be reached, so the checks that need it could not run.
+ * Added in 1.2.x: optional, so earlier reports still read (a report without it is complete unless `engineError` says
+ * otherwise: see `reportCompleteness`).
+ */
+export const IncompleteSchema = z.object({
+  cause: z.literal('daemon-unreachable'),
+  /** The one reason, said once (the Engine's error). */
+  message: z.string(),
+  /** Checks that could not run for this cause, by id, in report order. */
+  checks: z.array(z.string()),
+});
+export type Incomplete = z.infer<typeof IncompleteSchema>;
+
 export const ReportSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   tool: z.object({ name: z.literal('dockhand'), version: z.string() }),
@@ -104,6 +118,8 @@ export const ReportSchema = z.object({
     checksRun: z.number().int(),
     /** With a policy: failing and warning findings a waiver covers (still counted in byStatus and bySeverity). */
     waived: z.number().int().optional(),
+    /** null: the score covers every check that applies. Set: it covers only what could be judged without the daemon. */
+    incomplete: IncompleteSchema.nullable().optional(),
   }),
   /** With --policy: what the policy selected, overrode and waived. */
   policy: PolicySummarySchema.optional(),

@@ -1,69 +1,67 @@
 import type { DiskCategory, DiskSummary } from '../../shared/api';
-import type { DiskUsage, Facts } from '../../shared/facts';
-
-const sum = <T>(items: readonly T[], bytes: (item: T) => number): number => items.reduce((n, item) => n + Math.max(0, bytes(item)), 0);
+import type { Fact } from '../../shared/fact';
+import type { DataRootFsFact } from '../../shared/facts/disk';
+import type { BytesByType, DiskReport } from '../../shared/prune';
+import { diskReport } from '../prune/disk-report';
+import { buildPlan, defaultPruneOptions } from '../prune/plan';
+import type { PruneSnapshot } from '../prune/snapshot';
+import { VERSION } from '../version';
 
 /**
- * Docker's disk use by kind, with what a prune of unused objects could free, computed as `docker system df` does
- * (docker/cli formatter/disk_usage.go): images count their deduplicated layers once, and an image in use keeps its
- * unique layers; volumes and sizes the daemon did not compute (-1) count as 0.
+ * The one disk picture every screen shows (Overview's disk card, the Disk screen's usage, and what its default preview
+ * would free): computed here, from one snapshot of the Engine, and nowhere else. Usage is `dockhand disk`'s (each byte
+ * once); what is reclaimable is exactly what the default plan (the Disk form's defaults: never volumes) predicts, so a
+ * default preview made from the same snapshot shows the same bytes by type.
  */
-export function diskCategories(usage: DiskUsage): DiskCategory[] {
-  const activeImages = usage.images.filter((i) => i.containers > 0);
-  const imagesUsed = sum(activeImages, (i) => (i.size < 0 || i.sharedSize < 0 ? 0 : i.size - i.sharedSize));
-  const stopped = usage.containers.filter((c) => c.state !== 'running');
-  const ownCache = usage.buildCache.filter((b) => !b.shared);
-  return [
-    {
-      kind: 'images',
-      count: usage.images.length,
-      active: activeImages.length,
-      bytes: usage.layersSize,
-      reclaimableBytes: Math.max(0, usage.layersSize - imagesUsed),
-    },
-    {
-      kind: 'containers',
-      count: usage.containers.length,
-      active: usage.containers.length - stopped.length,
-      bytes: sum(usage.containers, (c) => c.sizeRw),
-      reclaimableBytes: sum(stopped, (c) => c.sizeRw),
-    },
-    {
-      kind: 'volumes',
-      count: usage.volumes.length,
-      active: usage.volumes.filter((v) => v.refCount > 0).length,
-      bytes: sum(usage.volumes, (v) => v.size),
-      reclaimableBytes: sum(
-        usage.volumes.filter((v) => v.refCount === 0),
-        (v) => v.size,
-      ),
-    },
-    {
-      kind: 'build-cache',
-      count: usage.buildCache.length,
-      active: usage.buildCache.filter((b) => b.inUse).length,
-      bytes: sum(ownCache, (b) => b.size),
-      reclaimableBytes: sum(
-        ownCache.filter((b) => !b.inUse),
-        (b) => b.size,
-      ),
-    },
-  ];
+
+const RECLAIM_KEY: Record<DiskReport['rows'][number]['type'], keyof BytesByType> = {
+  images: 'images',
+  containers: 'containers',
+  volumes: 'volumes',
+  'build-cache': 'buildCache',
+  'container-logs': 'containerLogs',
+};
+
+/** In use, by kind: images a container (in any state) is made from, running containers, volumes referenced, cache in use. */
+function activeCounts(snapshot: PruneSnapshot): Record<DiskCategory['kind'], number> {
+  const usedImages = new Set(snapshot.containers.map((c) => c.imageId));
+  return {
+    images: snapshot.df.images.filter((i) => usedImages.has(i.id)).length,
+    containers: snapshot.containers.filter((c) => c.active).length,
+    volumes: snapshot.df.volumes.filter((v) => v.refCount > 0).length,
+    'build-cache': snapshot.df.buildCache.filter((b) => b.inUse).length,
+    'container-logs': snapshot.containers.filter((c) => c.logBytes !== null).length,
+  };
 }
 
-export function summarizeDisk(facts: Facts): DiskSummary {
-  const categories = facts.diskUsage.ok ? diskCategories(facts.diskUsage.value) : [];
-  if (facts.containerLogs.ok) {
-    const logs = facts.containerLogs.value;
-    categories.push({ kind: 'container-logs', count: logs.length, active: logs.length, bytes: sum(logs, (l) => l.bytes), reclaimableBytes: 0 });
-  }
-  const fs = facts.dataRootFs.ok ? facts.dataRootFs.value : null;
+export function diskPicture(snapshot: PruneSnapshot, dataRoot: Fact<DataRootFsFact> | null, now: Date): DiskSummary {
+  const report = diskReport(snapshot, dataRoot, now);
+  const reclaimable = buildPlan(snapshot, defaultPruneOptions(), { now, planId: 'disk-picture', toolVersion: VERSION }).predicted.byType;
+  const active = activeCounts(snapshot);
+  const categories: DiskCategory[] = report.rows.map((row) => ({
+    kind: row.type,
+    count: row.count,
+    active: active[row.type],
+    bytes: row.bytes ?? 0,
+    // Never more than the row holds: a shared layer is counted where it is freed.
+    reclaimableBytes: Math.min(reclaimable[RECLAIM_KEY[row.type]], row.bytes ?? Infinity),
+    note: row.note,
+    unknown: row.bytes === null,
+  }));
+  const fs = dataRoot?.ok ? dataRoot.value : null;
   return {
-    collectedAt: facts.collectedAt,
+    collectedAt: report.collectedAt,
     categories,
-    totalBytes: sum(categories, (c) => c.bytes),
-    reclaimableBytes: sum(categories, (c) => c.reclaimableBytes),
+    totalBytes: report.total,
+    reclaimableBytes: categories.reduce((a, c) => a + c.reclaimableBytes, 0),
     dataRoot: fs ? { path: fs.path, totalBytes: fs.totalBytes, availableBytes: fs.availableBytes, mountPoint: fs.mountPoint } : null,
-    error: facts.diskUsage.ok ? null : `Docker's disk usage could not be read: ${facts.diskUsage.error.message}`,
+    error: null,
+    endpoint: report.endpoint,
+    engineVersion: report.engineVersion,
   };
+}
+
+/** The picture when the daemon could not be asked: no figures, and why. */
+export function unmeasuredPicture(why: string, now: Date, endpoint: string | null): DiskSummary {
+  return { collectedAt: now.toISOString(), categories: [], totalBytes: 0, reclaimableBytes: 0, dataRoot: null, error: `Docker's disk usage could not be read: ${why}`, endpoint, engineVersion: null };
 }

@@ -9,8 +9,8 @@ import type { FixSessionOptions } from '../fix/session';
 import { AuditRunner, type RunAudit } from './audit-runner';
 import { Exclusive } from './exclusive';
 import { createFixHandlers } from './fix-handlers';
-import { createPruneHandlers } from './prune-handlers';
-import { summarizeDisk } from './disk-summary';
+import { createPruneHandlers, measureDiskPicture, publishDisk } from './prune-handlers';
+import { unmeasuredPicture } from './disk-summary';
 import type { EventSink } from './events';
 import type { LastAuditStore } from './last-audit-store';
 import type { SettingsStore } from './settings-store';
@@ -57,8 +57,12 @@ export function auditOptions(host: Host, settings: Settings, override: ApiContex
 }
 
 export function createHandlers(ctx: ApiContext): Handlers {
-  const runner = new AuditRunner(ctx.audit ?? runAudit, ctx.events, async ({ facts, report }) => {
-    await ctx.lastAudit.save({ report, disk: summarizeDisk(facts) });
+  const runner = new AuditRunner(ctx.audit ?? runAudit, ctx.events, async ({ report }) => {
+    await ctx.lastAudit.saveReport(report);
+    // The disk picture is measured again after every audit, apart from it (per-layer sizes take a call per image, and
+    // the report need not wait for them); it reaches every screen as disk.changed. A daemon that is down: no figures.
+    if (report.engineError !== null) await publishDisk(ctx, unmeasuredPicture(report.engineError, new Date(), report.endpoint?.host ?? null));
+    else void measureDiskPicture(ctx).catch(() => undefined);
   });
   // Fixes, undos and prunes change the host: one at a time, across every window.
   const exclusive = new Exclusive();
@@ -78,7 +82,8 @@ export function createHandlers(ctx: ApiContext): Handlers {
         auditRunning: runner.running,
       };
     },
-    'audit.run': () => runner.run(async () => auditOptions(ctx.host, await ctx.settings.get(), ctx.endpointOverride)),
+    'audit.run': () =>
+      runner.run(async () => ({ ...auditOptions(ctx.host, await ctx.settings.get(), ctx.endpointOverride), lastSeenConfig: await ctx.lastAudit.lastSeenConfig() })),
     'report.last': async () => (await ctx.lastAudit.get())?.report ?? null,
     'report.head': async () => {
       const report = (await ctx.lastAudit.get())?.report;

@@ -8,7 +8,7 @@ import { HostError } from '../host/host';
 import { TimeoutError, withTimeout } from '../util/timeout';
 import { VERSION } from '../version';
 import { type CollectContext, type FactKey, failure } from './context';
-import { locateDaemonConfig, readDaemonConfig, resolveDaemonFlags } from './daemon-config';
+import { type LastSeenConfig, locateDaemonConfig, readDaemonConfig, resolveDaemonFlags } from './daemon-config';
 import { collectDaemonHostFacts } from './daemon-host-facts';
 import { collectDaemonProcess } from './daemon-process';
 import { type EngineApi, EngineApiError, createEngineApi } from './engine-api';
@@ -32,6 +32,11 @@ export interface CollectOptions {
   timeoutMs?: number;
   mode?: Facts['mode'];
   root?: string | null;
+  /**
+   * The daemon.json the daemon at an endpoint was last seen running with (the app remembers it): judged instead of the
+   * platform's default when the daemon is not running now and no unit names a --config-file.
+   */
+  lastSeenConfig?: LastSeenConfig;
   /** Told as each collector finishes (the UI shows progress per collector). */
   onCollector?: (run: CollectorRun) => void;
 }
@@ -73,7 +78,7 @@ const COLLECTORS: Collectors = {
   wsl: collectWsl,
   daemonConfig: async (ctx) => {
     const [process, unit, endpoint] = await Promise.all([ctx.get('daemonProcess'), ctx.get('serviceUnit'), ctx.endpoint()]);
-    return readDaemonConfig(ctx.host, locateDaemonConfig(ctx.host, { configFile: ctx.request.configFile, endpoint, process, unit }));
+    return readDaemonConfig(ctx.host, locateDaemonConfig(ctx.host, { configFile: ctx.request.configFile, endpoint, process, unit, lastSeen: endpoint ? (ctx.request.lastSeenConfig?.(endpoint.host) ?? null) : null }));
   },
 };
 
@@ -93,7 +98,7 @@ export async function collectFacts(options: CollectOptions): Promise<Facts> {
 
   const ctx: CollectContext = {
     host: options.host,
-    request: { ...options.endpoint, configFile: options.configFile, flags: options.flags },
+    request: { ...options.endpoint, configFile: options.configFile, flags: options.flags, lastSeenConfig: options.lastSeenConfig },
     timeoutMs,
     get<K extends FactKey>(key: K): Promise<Facts[K]> {
       let promise = started.get(key);

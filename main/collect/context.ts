@@ -7,13 +7,16 @@ import type { Host } from '../host/host';
 import { HostError } from '../host/host';
 import { EngineApiError, type EngineApi } from './engine-api';
 
+/** The --config-file a daemon was last seen running with, by endpoint (null: none remembered for it). */
+export type LastSeenConfig = (endpointHost: string) => { path: string; reason: string } | null;
+
 export type FactKey = Exclude<keyof Facts, 'schemaVersion' | 'toolVersion' | 'collectedAt' | 'mode' | 'root' | 'collectors'>;
 export type FactValue<K extends FactKey> = Facts[K] extends Fact<infer T> ? T : never;
 
 /** What every collector may use: the host, the user's options, and the other facts (memoised, so each is collected once). */
 export interface CollectContext {
   readonly host: Host;
-  readonly request: EndpointRequest & { configFile?: string; flags?: string[] };
+  readonly request: EndpointRequest & { configFile?: string; flags?: string[]; lastSeenConfig?: LastSeenConfig };
   readonly timeoutMs: number;
   get<K extends FactKey>(key: K): Promise<Facts[K]>;
   /** The Engine API, after a successful /_ping; rejects with the reason the daemon cannot be used. */

@@ -6,7 +6,9 @@ import type { Source } from '../../shared/source';
 import type { Host } from '../host/host';
 import { HostError } from '../host/host';
 import { decodeConfigBytes } from '../preflight/decode';
-import { failure } from './context';
+import { failure, type LastSeenConfig } from './context';
+
+export type { LastSeenConfig };
 import { checkNesting, InputRefused } from '../util/bounded-read';
 
 /** dockerd reads the whole file; Dockhand stops at this size and says so rather than load a runaway file. */
@@ -48,7 +50,7 @@ interface Located {
 /** Where the daemon's daemon.json is: the running process's --config-file, the unit's, else the platform default. */
 export function locateDaemonConfig(
   host: Host,
-  options: { configFile?: string; endpoint: Endpoint | null; process: Fact<DaemonProcess>; unit: Fact<ServiceUnit> },
+  options: { configFile?: string; endpoint: Endpoint | null; process: Fact<DaemonProcess>; unit: Fact<ServiceUnit>; lastSeen?: { path: string; reason: string } | null },
 ): Located {
   if (options.configFile) return { path: options.configFile, foundBy: 'user', reason: 'given with --config-file', explicit: true };
   const { process, unit, endpoint } = options;
@@ -64,6 +66,9 @@ export function locateDaemonConfig(
       return { path: fromUnit, foundBy: 'service-unit-flag', reason: `docker.service's ExecStart (${at}) passes --config-file ${fromUnit}`, explicit: true };
     }
   }
+  // A daemon that is down is judged by the file it last ran with, not the default it never read (its next start from
+  // the same command line reads the same file).
+  if (!process.ok && options.lastSeen) return { path: options.lastSeen.path, foundBy: 'last-seen', reason: options.lastSeen.reason, explicit: true };
   const because = process.ok ? `the running dockerd (pid ${process.value.pid}) has no --config-file` : 'no running dockerd or unit names a --config-file';
   if (host.platform === 'win32') {
     const programData = host.env('ProgramData') ?? 'C:\\ProgramData';

@@ -1,19 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { Endpoint } from '../../shared/endpoint';
-import type { BytesByType, DiskReport, PruneOptions, PrunePlan } from '../../shared/prune';
+import type { Fact } from '../../shared/fact';
+import type { DataRootFsFact } from '../../shared/facts/disk';
+import type { DiskReport, PruneOptions, PrunePlan } from '../../shared/prune';
 import type { EngineApi } from '../collect/engine-api';
 import type { Host } from '../host/host';
 import { VERSION } from '../version';
 import { diskReport } from './disk-report';
-import { buildPlan, defaultPruneOptions } from './plan';
+import { buildPlan } from './plan';
 import { assertProvenTransport } from './proven-transports';
-import { measureDataRoot, takeSnapshot } from './snapshot';
+import { measureDataRoot, type PruneSnapshot, takeSnapshot } from './snapshot';
 
 /** A fresh snapshot, then the plan: what `dockhand prune plan` and the app's Disk screen both show. */
 export async function planPrune(api: EngineApi, endpoint: Endpoint, host: Host, options: PruneOptions, timeoutMs: number): Promise<PrunePlan> {
   // A plan made from queries that lost a parameter would be wrong before anything is applied.
   assertProvenTransport(api);
   const snapshot = await takeSnapshot(api, host, endpoint, timeoutMs);
+  return planFromSnapshot(snapshot, options);
+}
+
+export function planFromSnapshot(snapshot: PruneSnapshot, options: PruneOptions): PrunePlan {
   return buildPlan(snapshot, options, { now: new Date(), planId: randomUUID(), toolVersion: VERSION });
 }
 
@@ -25,13 +31,11 @@ export async function measureDisk(api: EngineApi, endpoint: Endpoint, host: Host
 }
 
 /**
- * The Disk screen's picture from one snapshot: usage by type (as `dockhand disk`), and what the default plan (what
- * `docker system prune -a` covers; never volumes) would free now, by type.
+ * One snapshot for the app's disk picture and any plan made with it: every log file and the per-layer sizes, so the
+ * usage (as `dockhand disk`) and the plan's prediction come from the same moment.
  */
-export async function diskUsage(api: EngineApi, endpoint: Endpoint, host: Host, timeoutMs: number): Promise<{ report: DiskReport; reclaimable: BytesByType }> {
+export async function pictureSnapshot(api: EngineApi, endpoint: Endpoint, host: Host, timeoutMs: number): Promise<{ snapshot: PruneSnapshot; dataRoot: Fact<DataRootFsFact> }> {
+  assertProvenTransport(api);
   const snapshot = await takeSnapshot(api, host, endpoint, timeoutMs, { logs: 'all', layers: true });
-  const dataRoot = await measureDataRoot(host, endpoint, snapshot.info, timeoutMs);
-  const now = new Date();
-  const plan = buildPlan(snapshot, defaultPruneOptions(), { now, planId: randomUUID(), toolVersion: VERSION });
-  return { report: diskReport(snapshot, dataRoot, now), reclaimable: plan.predicted.byType };
+  return { snapshot, dataRoot: await measureDataRoot(host, endpoint, snapshot.info, timeoutMs) };
 }

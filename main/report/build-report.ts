@@ -4,6 +4,7 @@ import { SEVERITIES as SEVERITY_ORDER, STATUSES, REPORT_SCHEMA_VERSION } from '.
 import type { JsonValue } from '../../shared/json';
 import { maskSecrets } from '../../shared/mask';
 import type { BaselineSummary, PolicySummary, Report } from '../../shared/report';
+import { incompleteness } from '../../shared/report-completeness';
 import { isDesktop, isRootless, isWsl } from '../checks/applicability';
 import { VERSION } from '../version';
 
@@ -83,6 +84,8 @@ export function buildReport(facts: Facts, checks: readonly CheckMeta[], findings
   const endpoint = facts.endpoint.ok ? facts.endpoint.value : null;
   const config = facts.daemonConfig.ok ? facts.daemonConfig.value : null;
   const sorted = sortFindings(findings).map(maskFinding);
+  // Matched against the findings as masked, so the cause is the masked message too.
+  const engineError = facts.engine.ok ? null : maskSecrets(facts.engine.error.message);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'dockhand', version: VERSION },
@@ -105,7 +108,7 @@ export function buildReport(facts: Facts, checks: readonly CheckMeta[], findings
     },
     endpoint,
     endpointError: facts.endpoint.ok ? null : facts.endpoint.error.message,
-    engineError: facts.engine.ok ? null : facts.engine.error.message,
+    engineError,
     daemonConfig: config ? { path: config.path, foundBy: config.foundBy, reason: config.reason, exists: config.exists } : null,
     timings: facts.collectors,
     checks: [...checks],
@@ -115,6 +118,7 @@ export function buildReport(facts: Facts, checks: readonly CheckMeta[], findings
       score: score(sorted),
       checksRun: new Set(sorted.map((f) => f.checkId)).size,
       ...(extras.policy && { waived: sorted.filter((f) => f.waiver).length }),
+      incomplete: incompleteness(engineError, sorted),
     },
     // Policy reasons and baseline messages are user input: masked like everything else a report carries.
     ...(extras.policy && { policy: maskSecrets(extras.policy as unknown as JsonValue) as unknown as PolicySummary }),

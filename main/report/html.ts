@@ -1,6 +1,7 @@
 import { describeSource } from '../../shared/describe-source';
 import type { CheckMeta, Finding, Severity } from '../../shared/finding';
 import type { Report } from '../../shared/report';
+import { reportCompleteness } from '../../shared/report-completeness';
 import { checkIndex, escapeMarkup as h, fixText, isProblem, metaOf, referenceTexts, SEVERITIES_HIGH_FIRST, subject, valueText } from './view';
 
 // One file, no scripts, no external assets: it must open from a CI artifact store, an e-mail or a printout the same.
@@ -138,6 +139,7 @@ function goneSection(report: Report): string {
 export function renderHtml(report: Report): string {
   const checks = checkIndex(report);
   const s = report.summary;
+  const incomplete = reportCompleteness(report);
   const problems = report.findings.filter(isProblem);
   const errors = report.findings.filter((f) => f.result.status === 'error');
   const rest = report.findings.filter((f) => !isProblem(f) && f.result.status !== 'error');
@@ -167,7 +169,7 @@ export function renderHtml(report: Report): string {
 <p class="meta">Dockhand ${h(report.tool.version)} · ${h(report.generatedAt)} · ${report.mode === 'offline-root' ? 'offline root filesystem: checks that need a running daemon are skipped' : 'live host'}</p>
 </header>
 <section class="summary" aria-label="Summary">
-${card('score', `${s.score}/100`, 'score')}${card('fail', s.byStatus.fail, 'failed')}${card('warn', s.byStatus.warn, 'warnings')}${card('pass', s.byStatus.pass, 'passed')}${card('skipped', s.byStatus.skipped, 'skipped')}${card('error', s.byStatus.error, 'errors')}${s.waived !== undefined ? card('waived', s.waived, 'waived') : ''}
+${card('score', `${s.score}/100${incomplete ? ' (incomplete)' : ''}`, 'score')}${card('fail', s.byStatus.fail, 'failed')}${card('warn', s.byStatus.warn, 'warnings')}${card('pass', s.byStatus.pass, 'passed')}${card('skipped', s.byStatus.skipped, 'skipped')}${card('error', s.byStatus.error, 'errors')}${s.waived !== undefined ? card('waived', s.waived, 'waived') : ''}
 </section>
 ${severityCards ? `<section class="summary" aria-label="Failing and warning findings by severity">${severityCards}</section>` : ''}
 <h2>What was audited</h2>

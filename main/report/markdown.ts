@@ -1,6 +1,7 @@
 import { describeSource } from '../../shared/describe-source';
 import type { Finding } from '../../shared/finding';
 import type { Report } from '../../shared/report';
+import { reportCompleteness } from '../../shared/report-completeness';
 import { countsLine, isProblem, subject } from './view';
 
 /** Rows a pull-request comment shows before it points to the full report: enough to act on, short enough to read. */
@@ -35,7 +36,9 @@ export function renderMarkdown(report: Report): string {
   const errors = report.findings.filter((f) => f.result.status === 'error');
   const out: string[] = [];
   out.push(`### Dockhand audit: ${cell(subject(report), 120)}${report.mode === 'offline-root' ? ' (offline root)' : ''}`);
-  out.push('', `**Score ${s.score}/100** · ${countsLine(report)}`);
+  const incomplete = reportCompleteness(report);
+  out.push('', `**Score ${s.score}/100${incomplete ? ' (incomplete)' : ''}** · ${countsLine(report)}`);
+  if (incomplete) out.push('', `**Incomplete:** the Docker daemon could not be reached (${cell(incomplete.message, 300)}): ${incomplete.checks.length} checks could not run.`);
   if (report.baseline) out.push('', `Since the baseline: **${report.baseline.new} new** · ${report.baseline.unchanged} unchanged · ${report.baseline.fixed} fixed`);
   const rows = [...open, ...waived];
   if (rows.length > 0) {

@@ -2,6 +2,7 @@ import type { ArtifactLocation, Location, Log, Notification, ReportingDescriptor
 import { describeSource } from '../../shared/describe-source';
 import type { CheckMeta, Evidence, Finding, Severity } from '../../shared/finding';
 import type { Report } from '../../shared/report';
+import { reportCompleteness } from '../../shared/report-completeness';
 import { checkIndex, fixText, isProblem, metaOf, referenceTexts, valueText } from './view';
 
 /** The official schema of the OASIS standard (errata 01), which the output is tested against. */
@@ -169,7 +170,8 @@ export function renderSarif(report: Report): Log {
         },
         automationDetails: { id: `dockhand/${report.mode}/` },
         results,
-        properties: { score: report.summary.score, mode: report.mode, host: report.host.hostname },
+        // The same completeness as the report: a consumer that shows the score can say what it does not cover.
+        properties: { score: report.summary.score, incomplete: reportCompleteness(report), mode: report.mode, host: report.host.hostname },
       },
     ],
   };

@@ -2,6 +2,7 @@ import type { CheckMeta, Finding, Severity, Status } from '../../shared/finding'
 import { describeSource } from '../../shared/describe-source';
 import type { Report } from '../../shared/report';
 import { formatMs } from '../util/timeout';
+import { blockedGroup, incompleteFooter, incompleteHeader, incompleteScore, incompleteText, mentionOnce } from './text-incomplete';
 import { checkIndex, metaOf, referenceTexts, waiverText } from './view';
 
 export interface TextOptions {
@@ -65,14 +66,17 @@ export function renderText(report: Report, options: TextOptions): string {
   const paint: Paint = options.color ? (code, text) => `\u001b[${CODES[code]}m${text}\u001b[0m` : (_c, text) => text;
   const h = report.host;
   const out: string[] = [];
+  const incomplete = incompleteText(report);
   out.push(paint('bold', `Dockhand ${report.tool.version}: Docker host audit of ${h.hostname ?? 'unknown host'}`));
+  if (incomplete) out.push(...incompleteHeader(incomplete.incomplete, paint));
   if (report.endpoint) out.push(`Endpoint:    ${report.endpoint.host}  ${paint('gray', `(${report.endpoint.reason})`)}`);
   else out.push(`Endpoint:    ${paint('red', report.endpointError ?? 'none')}`);
   if (h.engineVersion) {
     const extras = [h.storageDriver && `storage ${h.storageDriver}`, h.loggingDriver && `logging ${h.loggingDriver}`, h.rootless && 'rootless', h.desktop && 'Docker Desktop', h.wsl && 'WSL 2'].filter(Boolean);
     out.push(`Engine:      ${h.engineVersion}${h.apiVersion ? ` (API ${h.apiVersion})` : ''}${extras.length ? ` · ${extras.join(' · ')}` : ''}`);
   } else {
-    out.push(`Engine:      ${paint('red', 'not reachable')}${report.engineError ? paint('gray', ` (${report.engineError})`) : ''}`);
+    // The reason is said once, at the top, when the report is incomplete for it.
+    out.push(`Engine:      ${paint('red', 'not reachable')}${report.engineError && !incomplete ? paint('gray', ` (${report.engineError})`) : ''}`);
   }
   out.push(`Host:        ${[h.os, h.kernel && `kernel ${h.kernel}`].filter(Boolean).join(' · ') || 'unknown'}`);
   if (report.policy) out.push(`Policy:      ${report.policy.path} (${report.policy.checksSelected} checks, ${report.policy.waivers.length} waivers)`);
@@ -84,14 +88,21 @@ export function renderText(report: Report, options: TextOptions): string {
   // bySeverity counts failures and warnings together: label it so it is not read as a split of "failed".
   const bySeverity = (['critical', 'high', 'medium', 'low'] as const).filter((sev) => s.bySeverity[sev] > 0).map((sev) => `${s.bySeverity[sev]} ${sev}`);
   out.push(
-    `Score ${paint('bold', `${s.score}/100`)} · ${s.byStatus.fail} failed · ${s.byStatus.warn} warnings${bySeverity.length ? ` (by severity: ${bySeverity.join(', ')})` : ''} · ${s.byStatus.pass} passed · ${s.byStatus.skipped} skipped · ${s.byStatus.error} errors${s.waived !== undefined ? ` · ${s.waived} waived` : ''} · ${formatMs(report.durationMs)}`,
+    `Score ${paint('bold', `${s.score}/100`)}${incompleteScore(incomplete?.incomplete ?? null)} · ${s.byStatus.fail} failed · ${s.byStatus.warn} warnings${bySeverity.length ? ` (by severity: ${bySeverity.join(', ')})` : ''} · ${s.byStatus.pass} passed · ${s.byStatus.skipped} skipped · ${s.byStatus.error} errors${s.waived !== undefined ? ` · ${s.waived} waived` : ''} · ${formatMs(report.durationMs)}`,
   );
   const checks = checkIndex(report);
   const meta = (f: Finding): CheckMeta => metaOf(checks, f);
-  const problems = report.findings.filter((f) => ['fail', 'warn', 'error', 'info'].includes(f.result.status));
-  const rest = report.findings.filter((f) => !problems.includes(f));
+  const shown = incomplete ? report.findings.filter((f) => !incomplete.blocked(f)) : report.findings;
+  const problems = shown.filter((f) => ['fail', 'warn', 'error', 'info'].includes(f.result.status));
+  const rest = shown.filter((f) => !problems.includes(f));
+  const body = out.length;
   if (problems.length > 0) out.push('', ...problems.map((f) => `${detailed(f, meta(f), paint)}\n`));
-  else out.push('', paint('green', 'No problems found.'), '');
+  else out.push('', paint('green', incomplete ? 'No problems found among the checks that ran.' : 'No problems found.'), '');
+  if (incomplete) out.push(...blockedGroup(incomplete.incomplete, checks, paint), '');
   if (rest.length > 0) out.push(...rest.map((f) => (options.verbose ? `${detailed(f, meta(f), paint)}\n` : oneLine(f, paint))));
+  if (incomplete) {
+    out.splice(body, out.length - body, ...mentionOnce(out.slice(body), incomplete.incomplete));
+    out.push('', ...incompleteFooter(incomplete.incomplete, s.score, paint));
+  }
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }

@@ -1,37 +1,34 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { DiskUsage } from '../../../shared/api';
+import type { DiskSummary } from '../../../shared/api';
 import type { PruneOutcome, PruneResult } from '../../../shared/prune';
 import { partialPruneGuidance, usageRows } from './disk-model';
 
 test('usage rows scale to the largest type and never show more reclaimable than the type holds', () => {
-  const usage: DiskUsage = {
-    report: {
-      kind: 'dockhand.disk',
-      collectedAt: '2026-01-01T00:00:00Z',
-      endpoint: 'unix:///x.sock',
-      engineVersion: '20.10',
-      rows: [
-        { type: 'images', count: 3, bytes: 1000, unknown: 0, note: null },
-        { type: 'containers', count: 2, bytes: 10, unknown: 0, note: '1 running' },
-        { type: 'volumes', count: 0, bytes: 0, unknown: 0, note: null },
-        { type: 'build-cache', count: 0, bytes: 0, unknown: 0, note: null },
-        { type: 'container-logs', count: 2, bytes: null, unknown: 0, note: 'remote' },
-      ],
-      total: 1010,
-      dataRoot: null,
-    },
-    reclaimable: { images: 400, containers: 50, volumes: 0, buildCache: 0, containerLogs: 7 },
+  const disk: DiskSummary = {
+    collectedAt: '2026-01-01T00:00:00Z',
+    categories: [
+      { kind: 'images', count: 3, active: 1, bytes: 1000, reclaimableBytes: 400, note: null },
+      { kind: 'containers', count: 2, active: 1, bytes: 10, reclaimableBytes: 10, note: '1 running' },
+      { kind: 'volumes', count: 0, active: 0, bytes: 0, reclaimableBytes: 0, note: null },
+      { kind: 'build-cache', count: 0, active: 0, bytes: 0, reclaimableBytes: 0, note: null },
+      { kind: 'container-logs', count: 2, active: 2, bytes: 0, reclaimableBytes: 7, note: 'remote', unknown: true },
+    ],
+    totalBytes: 1010,
+    reclaimableBytes: 417,
+    dataRoot: null,
+    error: null,
   };
-  const rows = usageRows(usage);
-  assert.deepEqual(rows.map((r) => [r.type, r.share, r.reclaimable]), [
-    ['images', 1, 400],
-    ['containers', 0.01, 10],
-    ['volumes', 0, 0],
-    ['build-cache', 0, 0],
-    ['container-logs', 0, 7],
+  const rows = usageRows(disk);
+  assert.deepEqual(rows.map((r) => [r.type, r.share, r.reclaimable, r.bytes]), [
+    ['images', 1, 400, 1000],
+    ['containers', 0.01, 10, 10],
+    ['volumes', 0, 0, 0],
+    ['build-cache', 0, 0, 0],
+    ['container-logs', 0, 7, null],
   ]);
   assert.equal(rows[0]!.reclaimShare, 0.4);
+  assert.equal(rows[4]!.reclaimShare, 0, 'a bar never reaches past its own length');
 });
 
 /** A result as main/prune/apply.ts words one that stopped part-way. */

@@ -1,9 +1,9 @@
-import type { DiskUsage } from '../../../shared/api';
+import type { DiskCategory, DiskSummary } from '../../../shared/api';
 import { formatBytes, groupDigits } from '../../../shared/format';
-import { type BytesByType, type DiskReport, type PruneObjectStatus, type PruneObjectType, type PrunePlan, type PruneResult } from '../../../shared/prune';
+import { type BytesByType, type KeepReason, type PruneObjectStatus, type PruneObjectType, type PrunePlan, type PruneResult } from '../../../shared/prune';
 import type { Guidance } from './guidance';
 
-export const ROW_LABEL: Record<DiskReport['rows'][number]['type'], string> = {
+export const ROW_LABEL: Record<DiskCategory['kind'], string> = {
   images: 'Images',
   containers: 'Containers',
   volumes: 'Volumes',
@@ -13,7 +13,8 @@ export const ROW_LABEL: Record<DiskReport['rows'][number]['type'], string> = {
 
 export const TYPE_LABEL: Record<PruneObjectType, string> = { container: 'Container', image: 'Image', volume: 'Volume', network: 'Network', 'build-cache': 'Build cache' };
 
-const RECLAIM_KEY: Record<DiskReport['rows'][number]['type'], keyof BytesByType> = {
+/** The plan's bytes by type, under the picture's kinds: the default preview and the picture are compared by these. */
+export const RECLAIM_KEY: Record<DiskCategory['kind'], keyof BytesByType> = {
   images: 'images',
   containers: 'containers',
   volumes: 'volumes',
@@ -22,34 +23,34 @@ const RECLAIM_KEY: Record<DiskReport['rows'][number]['type'], keyof BytesByType>
 };
 
 export interface UsageRow {
-  type: DiskReport['rows'][number]['type'];
+  type: DiskCategory['kind'];
   label: string;
   count: number;
+  active: number;
+  /** null: it cannot be measured from here (logs of a remote daemon). */
   bytes: number | null;
-  /** What the default prune frees of it (never more than its size: shared layers are counted where they are freed). */
+  /** What the default cleanup frees of it (never more than its size: shared layers are counted where they are freed). */
   reclaimable: number;
-  /** Share of the largest row, 0..1, for the bar. */
+  /** Share of the largest row, 0..1: every bar on the one scale, on tracks of one length. */
   share: number;
   reclaimShare: number;
   note: string | null;
 }
 
-/** The chart's and table's rows: usage by type, what a default prune frees of each, scaled to the largest. */
-export function usageRows(usage: DiskUsage): UsageRow[] {
-  const max = Math.max(1, ...usage.report.rows.map((r) => r.bytes ?? 0));
-  return usage.report.rows.map((r) => {
-    const reclaimable = Math.min(usage.reclaimable[RECLAIM_KEY[r.type]], r.bytes ?? Infinity);
-    return {
-      type: r.type,
-      label: ROW_LABEL[r.type],
-      count: r.count,
-      bytes: r.bytes,
-      reclaimable,
-      share: (r.bytes ?? 0) / max,
-      reclaimShare: reclaimable / max,
-      note: r.note,
-    };
-  });
+/** The one picture's rows (main/api/disk-summary.ts), as every screen shows them: Overview's card and the Disk screen. */
+export function usageRows(disk: DiskSummary): UsageRow[] {
+  const max = Math.max(1, ...disk.categories.map((c) => c.bytes));
+  return disk.categories.map((c) => ({
+    type: c.kind,
+    label: ROW_LABEL[c.kind],
+    count: c.count,
+    active: c.active,
+    bytes: c.unknown ? null : c.bytes,
+    reclaimable: c.reclaimableBytes,
+    share: c.bytes / max,
+    reclaimShare: Math.min(c.reclaimableBytes, c.bytes) / max,
+    note: c.note ?? null,
+  }));
 }
 
 /** Bytes the prune freed, as the Engine's own accounting says (plus the removed containers' log files). */
@@ -84,6 +85,17 @@ export function partialPruneGuidance(result: PruneResult): Guidance {
     detail: result.error ?? 'the daemon stopped answering',
   };
 }
+
+export const KEEP_LABEL: Record<KeepReason, string> = {
+  running: 'running',
+  'in-use': 'in use',
+  protected: 'protected',
+  'too-recent': 'too recent',
+  'not-selected': 'not selected',
+  filtered: 'filtered out',
+  'parent-of-kept': 'parent of a kept image',
+  builtin: 'built in',
+};
 
 export const STATUS_LABEL: Record<PruneObjectStatus, string> = { removed: 'Removed', skipped: 'Skipped', failed: 'Failed', unconfirmed: 'Unconfirmed', 'not-attempted': 'Not attempted' };
 

@@ -1,15 +1,19 @@
 import { Eye, HardDrive, RefreshCw } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { DiskUsage, PruneForm } from '../../../shared/api';
+import type { DiskSummary, PruneForm } from '../../../shared/api';
 import type { PrunePlan, PruneProgress, PruneResult } from '../../../shared/prune';
 import { Banner } from '../components/Banner';
-import { freedBytes, partialPruneGuidance, shortId, STATUS_LABEL, TYPE_LABEL, usageRows } from '../lib/disk-model';
+import { RelativeTime } from '../components/RelativeTime';
+import { usageRows } from '../lib/disk-model';
 import { formatBytes, groupDigits } from '../lib/format';
 import { type Guidance, thrownGuidance } from '../lib/guidance';
 import { DEFAULT_DRAFT, type PruneDraft, readPruneDraft } from '../lib/prune-draft';
-import { useStore } from '../state/hooks';
+import { useApp, useStore } from '../state/hooks';
+import { ConfirmPrune } from './disk/ConfirmPrune';
 import { PlanView } from './disk/PlanView';
 import { PruneFields } from './disk/PruneFields';
+import { PruneResultView } from './disk/PruneResultView';
+import { UsageTable } from './disk/UsageTable';
 
 /** A shown preview follows the options: planned again this long after the last change (typing does not plan per key). */
 const REPLAN_DELAY_MS = 500;
@@ -19,13 +23,16 @@ type Stage =
   | { kind: 'planning' }
   /** stale: the options changed since; it is being planned again and cannot be applied. */
   | { kind: 'plan'; plan: PrunePlan; stale: boolean }
+  /** Apply was asked for: what will go, said before anything does. */
+  | { kind: 'confirm'; plan: PrunePlan }
   | { kind: 'applying'; plan: PrunePlan; progress: PruneProgress | null }
   | { kind: 'done'; plan: PrunePlan; result: PruneResult };
 
 /** Docker's disk: usage by type and what is reclaimable, then a prune planned exactly, applied with progress. */
 export function DiskScreen() {
   const store = useStore();
-  const [usage, setUsage] = useState<DiskUsage | null>(null);
+  // The one picture Overview shows too; measured again here, and by every preview and prune (disk.changed).
+  const usage = useApp((s) => s.disk);
   const [loadingUsage, setLoadingUsage] = useState(true);
   const [error, setError] = useState<Guidance | null>(null);
   const [draft, setDraft] = useState<PruneDraft>(DEFAULT_DRAFT);
@@ -40,7 +47,7 @@ export function DiskScreen() {
   const loadUsage = useCallback(async (quiet = false) => {
     setLoadingUsage(true);
     try {
-      setUsage(await store.client.call('disk.usage', {}));
+      await store.measureDisk();
       setError(null);
     } catch (e) {
       if (!quiet) setError(thrownGuidance(e, 'measure disk usage', store.client.kind));
@@ -50,7 +57,7 @@ export function DiskScreen() {
   }, [store]);
   useEffect(() => void loadUsage(), [loadUsage]);
   useEffect(() => {
-    if (stage.kind === 'plan' || stage.kind === 'done') stageHeading.current?.focus();
+    if (stage.kind === 'plan' || stage.kind === 'done' || stage.kind === 'confirm') stageHeading.current?.focus();
   }, [stage.kind]);
 
   /** Plans with these options; a re-plan keeps the preview (marked stale) on screen and focus where the user types. */
@@ -96,7 +103,8 @@ export function DiskScreen() {
     try {
       const result = await store.client.call('prune.apply', { plan: planned });
       setStage({ kind: 'done', plan: planned, result });
-      void loadUsage(!result.complete);
+      // A complete prune published the picture after it (disk.changed); a partial one is measured if the daemon is back.
+      if (!result.complete) void loadUsage(true);
     } catch (e) {
       setStage({ kind: 'plan', plan: planned, stale: false });
       setError(thrownGuidance(e, 'prune', store.client.kind));
@@ -105,7 +113,7 @@ export function DiskScreen() {
     }
   };
 
-  const busy = stage.kind === 'planning' || stage.kind === 'applying';
+  const busy = stage.kind === 'planning' || stage.kind === 'applying' || stage.kind === 'confirm';
   return (
     <div className="screen disk">
       <div className="screen-head">
@@ -115,7 +123,7 @@ export function DiskScreen() {
         </button>
       </div>
       {error && <Banner guidance={error} onRerun={undefined} onDismiss={() => setError(null)} />}
-      {usage ? <Usage usage={usage} /> : loadingUsage ? <p className="loading" role="status">Measuring Docker's disk usage…</p> : null}
+      {usage ? <Usage disk={usage} /> : loadingUsage ? <p className="loading" role="status">Measuring Docker's disk usage…</p> : null}
 
       <section className="card" aria-labelledby="prune-title">
         <h2 id="prune-title">Clean up</h2>
@@ -132,74 +140,49 @@ export function DiskScreen() {
         </div>
       </section>
 
-      {stage.kind === 'plan' && <PlanView plan={stage.plan} headingRef={stageHeading} onApply={() => void apply(stage.plan)} stale={stage.stale} />}
+      {stage.kind === 'plan' && <PlanView plan={stage.plan} headingRef={stageHeading} onApply={() => setStage({ kind: 'confirm', plan: stage.plan })} stale={stage.stale} />}
+      {stage.kind === 'confirm' && <ConfirmPrune plan={stage.plan} headingRef={stageHeading} onConfirm={() => void apply(stage.plan)} onCancel={() => setStage({ kind: 'plan', plan: stage.plan, stale: false })} />}
       {stage.kind === 'applying' && <ApplyProgress plan={stage.plan} progress={stage.progress} />}
-      {stage.kind === 'done' && <ResultView result={stage.result} headingRef={stageHeading} />}
+      {stage.kind === 'done' && <PruneResultView result={stage.result} headingRef={stageHeading} onRunAgain={form ? () => void plan(form, false) : undefined} />}
     </div>
   );
 }
 
-function Usage({ usage }: { usage: DiskUsage }) {
-  const rows = usageRows(usage);
-  const root = usage.report.dataRoot;
-  const reclaimable = rows.reduce((a, r) => a + r.reclaimable, 0);
+function Usage({ disk }: { disk: DiskSummary }) {
+  const rows = usageRows(disk);
+  const root = disk.dataRoot;
   return (
-    <section className="card disk-usage" aria-labelledby="usage-title">
+    <section className="card disk-usage" aria-labelledby="usage-title" data-testid="disk-usage">
       <div className="card-head">
         <h2 id="usage-title">Usage by type</h2>
         <span className="muted">
-          {formatBytes(usage.report.total)} in all · {formatBytes(reclaimable)} reclaimable by a default cleanup
+          {formatBytes(disk.totalBytes)} in all · {formatBytes(disk.reclaimableBytes)} reclaimable by the default cleanup · measured <RelativeTime iso={disk.collectedAt} />
         </span>
       </div>
-      {/* The chart is a picture of the table below it: hidden from screen readers, which read the table. */}
-      <div className="usage-chart" aria-hidden="true">
-        {rows.map((r) => (
-          <div className="usage-row" key={r.type}>
-            <span className="usage-label">{r.label}</span>
-            <span className="usage-track">
-              <span className="usage-used" style={{ width: `${r.share * 100}%` }}>
-                <span className="usage-reclaim" style={{ width: r.share > 0 ? `${(r.reclaimShare / r.share) * 100}%` : 0 }} />
-              </span>
-            </span>
-            <span className="usage-value">
-              {r.bytes === null ? 'unknown' : formatBytes(r.bytes)}
-              {r.reclaimable > 0 && <span className="muted"> · {formatBytes(r.reclaimable)} reclaimable</span>}
-            </span>
-          </div>
-        ))}
-        <p className="usage-legend">
-          <span className="swatch swatch-used" /> in use or kept <span className="swatch swatch-reclaim" /> reclaimable (striped)
-        </p>
-      </div>
-      <table className="table usage-table">
-        <caption className="visually-hidden">Docker disk usage by type, and what a default cleanup would free</caption>
-        <thead>
-          <tr>
-            <th scope="col">Type</th>
-            <th scope="col" className="num">
-              Objects
-            </th>
-            <th scope="col" className="num">
-              Size
-            </th>
-            <th scope="col" className="num">
-              Reclaimable
-            </th>
-            <th scope="col">Note</th>
-          </tr>
-        </thead>
-        <tbody>
+      {disk.error && <p className="notice">{disk.error}</p>}
+      {/* The chart is a picture of the table below it: hidden from screen readers, which read the table. Every bar is on
+          one scale (the largest type) and every track has the same length. */}
+      {rows.length > 0 && (
+        <div className="usage-chart" aria-hidden="true">
           {rows.map((r) => (
-            <tr key={r.type}>
-              <th scope="row">{r.label}</th>
-              <td className="num">{groupDigits(r.count)}</td>
-              <td className="num">{r.bytes === null ? 'unknown' : formatBytes(r.bytes)}</td>
-              <td className="num">{formatBytes(r.reclaimable)}</td>
-              <td className="muted">{r.note ?? ''}</td>
-            </tr>
+            <div className="usage-row" key={r.type}>
+              <span className="usage-label">{r.label}</span>
+              <span className="usage-track">
+                <span className="usage-used" style={{ width: `${r.share * 100}%` }} />
+                <span className="usage-reclaim" style={{ left: `${(r.share - r.reclaimShare) * 100}%`, width: `${r.reclaimShare * 100}%` }} />
+              </span>
+              <span className="usage-value">
+                {r.bytes === null ? 'unknown' : formatBytes(r.bytes)}
+                {r.reclaimable > 0 && <span className="muted"> · {formatBytes(r.reclaimable)} reclaimable</span>}
+              </span>
+            </div>
           ))}
-        </tbody>
-      </table>
+          <p className="usage-legend">
+            <span className="swatch swatch-used" /> in use or kept <span className="swatch swatch-reclaim" /> reclaimable by the default cleanup
+          </p>
+        </div>
+      )}
+      {rows.length > 0 && <UsageTable disk={disk} caption="Docker disk usage by type, and what the default cleanup would free" notes />}
       {root && (
         <p className="muted disk-root-line">
           <HardDrive aria-hidden="true" className="inline-icon" /> Data root <code>{root.path}</code>: {formatBytes(root.availableBytes)} free of {formatBytes(root.totalBytes)}
@@ -229,54 +212,6 @@ function ApplyProgress({ plan, progress }: { plan: PrunePlan; progress: PrunePro
       <p role="status" aria-live="polite">
         {text}
       </p>
-    </section>
-  );
-}
-
-function ResultView({ result, headingRef }: { result: PruneResult; headingRef: React.Ref<HTMLHeadingElement> }) {
-  const problems = result.outcomes.filter((o) => o.status !== 'removed');
-  const measured = result.freed.engineBytes !== null;
-  return (
-    <section className="card prune-result" aria-labelledby="result-title" data-testid="prune-result" data-complete={result.complete}>
-      <h2 id="result-title" ref={headingRef} tabIndex={-1}>
-        {result.complete ? 'Freed' : 'Stopped part-way: freed'} {measured ? '' : 'about '}
-        {formatBytes(freedBytes(result))}
-      </h2>
-      {!result.complete && <Banner guidance={partialPruneGuidance(result)} id="prune-partial-title" />}
-      <p role="status">
-        Removed {groupDigits(result.counts.removed)} object{result.counts.removed === 1 ? '' : 's'}
-        {result.counts.skipped > 0 && `, skipped ${groupDigits(result.counts.skipped)}`}
-        {result.counts.failed > 0 && `, ${groupDigits(result.counts.failed)} failed`}
-        {result.counts.unconfirmed > 0 && `, ${groupDigits(result.counts.unconfirmed)} unconfirmed`}
-        {result.counts.notAttempted > 0 && `, ${groupDigits(result.counts.notAttempted)} not attempted`}. The plan predicted {formatBytes(result.predicted.plan)}; the Engine&apos;s own accounting
-        {result.freed.engineBytes === null ? ' could not be read, so this is the prediction for what was removed' : ' measured the rest'}
-        {result.freed.containerLogs > 0 && `, plus ${formatBytes(result.freed.containerLogs)} of container logs`}.
-      </p>
-      {problems.length > 0 && (
-        <>
-          <h3 id="skipped-title">Not removed</h3>
-          <table className="table" aria-labelledby="skipped-title">
-            <thead>
-              <tr>
-                <th scope="col">Object</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
-            <tbody>
-              {problems.map((o) => (
-                <tr key={`${o.type}-${o.id}`} data-object-id={o.id} data-status={o.status}>
-                  <th scope="row">
-                    {TYPE_LABEL[o.type]} {o.name ?? shortId(o.id)}
-                  </th>
-                  <td>{STATUS_LABEL[o.status]}</td>
-                  <td>{o.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
     </section>
   );
 }

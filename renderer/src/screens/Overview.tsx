@@ -2,7 +2,9 @@ import { ArrowRight, HardDrive } from 'lucide-react';
 import type { DiskSummary } from '../../../shared/api';
 import type { Severity, Status } from '../../../shared/finding';
 import type { Report } from '../../../shared/report';
+import { reportCompleteness } from '../../../shared/report-completeness';
 import { AuditProgress } from '../components/AuditProgress';
+import { UsageTable } from './disk/UsageTable';
 import { SeverityBadge, StatusBadge } from '../components/Badges';
 import { Banner } from '../components/Banner';
 import { ScoreRing, scoreVerdict } from '../components/ScoreRing';
@@ -70,16 +72,17 @@ function HostCard({ report }: { report: Report }) {
 
 function ScoreCard({ report }: { report: Report }) {
   const s = report.summary;
+  const incomplete = reportCompleteness(report);
   return (
     <section className="card score-card" aria-labelledby="score-title">
       <h2 id="score-title">Score</h2>
       <div className="score-row">
-        <ScoreRing score={s.score} />
+        <ScoreRing score={s.score} incomplete={incomplete !== null} />
         <div>
-          <p className="score-verdict">{scoreVerdict(s.score, report.engineError !== null)}</p>
-          {report.engineError !== null && (
-            <p className="muted">
-              The score covers only what Dockhand could read without the daemon; {groupDigits(s.byStatus.error + s.byStatus.skipped)} checks could not run.
+          <p className="score-verdict">{scoreVerdict(s.score, incomplete !== null)}</p>
+          {incomplete && (
+            <p className="muted" data-testid="score-incomplete">
+              The score covers only what Dockhand could read without the daemon: {groupDigits(incomplete.checks.length)} check{incomplete.checks.length === 1 ? '' : 's'} could not run.
             </p>
           )}
           <p className="muted">
@@ -192,24 +195,19 @@ function TopProblems({ report }: { report: Report }) {
   );
 }
 
-const DISK_LABEL: Record<DiskSummary['categories'][number]['kind'], string> = {
-  images: 'Images',
-  containers: 'Containers',
-  volumes: 'Volumes',
-  'build-cache': 'Build cache',
-  'container-logs': 'Container logs',
-};
-
+/** The one disk picture, as the Disk screen shows it: the same table, the same figures, from the same measurement. */
 function DiskCard({ disk }: { disk: DiskSummary }) {
   const root = disk.dataRoot;
   const usedPct = root && root.totalBytes > 0 ? Math.round((100 * (root.totalBytes - root.availableBytes)) / root.totalBytes) : null;
   return (
-    <section className="card disk-card" aria-labelledby="disk-title">
+    <section className="card disk-card" aria-labelledby="disk-title" data-testid="overview-disk">
       <div className="card-head">
         <h2 id="disk-title">
           <HardDrive aria-hidden="true" className="inline-icon" /> Disk usage
         </h2>
-        <span className="muted">{formatBytes(disk.reclaimableBytes)} reclaimable</span>
+        <span className="muted">
+          {formatBytes(disk.reclaimableBytes)} reclaimable by the default cleanup · measured <RelativeTime iso={disk.collectedAt} /> · <a href={hrefFor('disk')}>Disk</a>
+        </span>
       </div>
       {disk.error && <p className="notice">{disk.error}</p>}
       {root && usedPct !== null && (
@@ -222,39 +220,7 @@ function DiskCard({ disk }: { disk: DiskSummary }) {
           </p>
         </div>
       )}
-      {disk.categories.length > 0 && (
-        <table className="table">
-          <caption className="visually-hidden">Docker disk usage by kind</caption>
-          <thead>
-            <tr>
-              <th scope="col">Kind</th>
-              <th scope="col" className="num">
-                Count
-              </th>
-              <th scope="col" className="num">
-                In use
-              </th>
-              <th scope="col" className="num">
-                Size
-              </th>
-              <th scope="col" className="num">
-                Reclaimable
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {disk.categories.map((c) => (
-              <tr key={c.kind}>
-                <th scope="row">{DISK_LABEL[c.kind]}</th>
-                <td className="num">{groupDigits(c.count)}</td>
-                <td className="num">{groupDigits(c.active)}</td>
-                <td className="num">{formatBytes(c.bytes)}</td>
-                <td className="num">{c.kind === 'container-logs' ? '—' : formatBytes(c.reclaimableBytes)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {disk.categories.length > 0 && <UsageTable disk={disk} caption="Docker disk usage by type, and what the default cleanup would free" />}
     </section>
   );
 }

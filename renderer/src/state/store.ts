@@ -24,6 +24,7 @@ export interface AppState {
   info: AppInfo | null;
   settings: Settings | null;
   report: Report | null;
+  /** The one disk picture (main/api/disk-summary.ts): Overview and Disk both show this, replaced on every disk.changed. */
   disk: DiskSummary | null;
   audit: AuditState;
   /** A failed call to the main process (not a daemon problem: those are in the report). */
@@ -66,6 +67,8 @@ export class AppStore {
   async start(): Promise<void> {
     this.client.on('audit.progress', (p) => this.onProgress(p));
     this.client.on('settings.changed', (settings) => this.set({ settings }));
+    // Measured again after an audit, a preview, a prune or Measure again, by this window or another: every screen follows.
+    this.client.on('disk.changed', (disk) => this.set({ disk }));
     this.client.http?.onConnection((connection) => this.set({ connection }));
     try {
       const [info, settings, report, disk] = await Promise.all([
@@ -92,8 +95,8 @@ export class AppStore {
     try {
       const report = await this.client.call('audit.run', {});
       await indexFindingsInTasks(report, yieldToPage);
-      const disk = await this.client.call('disk.summary', {});
-      this.set({ report, disk, audit: { ...this.state.audit, running: false, evaluating: false } });
+      // The disk picture follows as disk.changed once it is measured again.
+      this.set({ report, audit: { ...this.state.audit, running: false, evaluating: false } });
     } catch (error) {
       this.set({ audit: { ...this.state.audit, running: false, evaluating: false } });
       this.fail(error);
@@ -129,8 +132,8 @@ export class AppStore {
 
   async refresh(): Promise<void> {
     try {
-      const [report, disk] = await Promise.all([this.readReport(), this.client.call('disk.summary', {})]);
-      this.set({ report, disk, error: null, audit: { ...this.state.audit, running: false, evaluating: false } });
+      const report = await this.readReport();
+      this.set({ report, error: null, audit: { ...this.state.audit, running: false, evaluating: false } });
     } catch (error) {
       this.fail(error);
     }
@@ -141,6 +144,13 @@ export class AppStore {
     const report = await loadLastReport(this.client);
     if (report) await indexFindingsInTasks(report, yieldToPage);
     return report;
+  }
+
+  /** Measures the disk picture again; it arrives as disk.changed too (every window), and is set here at once. */
+  async measureDisk(): Promise<DiskSummary> {
+    const disk = await this.client.call('disk.usage', {});
+    this.set({ disk });
+    return disk;
   }
 
   /** Saves settings; resolves to an error message for the form, or null when saved. */

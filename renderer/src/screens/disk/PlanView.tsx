@@ -2,7 +2,9 @@ import { Eraser } from 'lucide-react';
 import { useMemo } from 'react';
 import type { KeptObject, PlannedRemoval, PrunePlan } from '../../../../shared/prune';
 import { type Column, VirtualTable } from '../../components/VirtualTable';
-import { planCounts, shortId, TYPE_LABEL } from '../../lib/disk-model';
+import { inFormWords } from '../../../../shared/prune-words';
+import { KEEP_LABEL, planCounts, RECLAIM_KEY, ROW_LABEL, shortId, TYPE_LABEL } from '../../lib/disk-model';
+import type { DiskCategory } from '../../../../shared/api';
 import { formatBytes, groupDigits } from '../../lib/format';
 
 const REMOVE_COLUMNS: readonly Column<PlannedRemoval>[] = [
@@ -10,7 +12,7 @@ const REMOVE_COLUMNS: readonly Column<PlannedRemoval>[] = [
   { key: 'name', header: 'Name', area: 'name', rowHeader: true, cell: (r) => r.name ?? <span className="muted">(no name)</span> },
   { key: 'id', header: 'ID', area: 'id', cell: (r) => <code>{shortId(r.id)}</code> },
   { key: 'frees', header: 'Frees', area: 'size', numeric: true, cell: (r) => (r.type === 'network' ? '—' : formatBytes(r.reclaim)) },
-  { key: 'why', header: 'Why', area: 'why', cell: (r) => r.why },
+  { key: 'why', header: 'Why', area: 'why', cell: (r) => inFormWords(r.why) },
 ];
 
 const KEEP_COLUMNS: readonly Column<KeptObject>[] = [
@@ -23,11 +25,13 @@ const KEEP_COLUMNS: readonly Column<KeptObject>[] = [
     area: 'why',
     cell: (k) => (
       <>
-        <span className="chip">{k.reason}</span> {k.why}
+        <span className="chip">{KEEP_LABEL[k.reason]}</span> {inFormWords(k.why)}
       </>
     ),
   },
 ];
+
+const KINDS: readonly DiskCategory['kind'][] = ['images', 'containers', 'volumes', 'build-cache', 'container-logs'];
 
 const objectKey = (o: { type: string; id: string }) => `${o.type}-${o.id}`;
 const objectData = (o: { id: string }) => ({ 'data-object-id': o.id });
@@ -57,9 +61,18 @@ export function PlanView({ plan, headingRef, onApply, stale }: { plan: PrunePlan
         {plan.cutoff && ` · keeps what is newer than ${new Date(plan.cutoff).toLocaleString()}`}
       </p>
       {p.uncertain > 0 && <p className="notice">Up to {formatBytes(p.uncertain)} of it may not be freed after all (layers shared with build cache that stays).</p>}
+      <p className="muted" data-testid="prune-plan-bytes">
+        Frees by type:{' '}
+        {KINDS.map((kind) => (
+          <span key={kind} data-kind={kind}>
+            {ROW_LABEL[kind]} <span data-figure="reclaimable">{formatBytes(p.byType[RECLAIM_KEY[kind]])}</span>
+            {kind !== 'container-logs' && ' · '}
+          </span>
+        ))}
+      </p>
       {p.notes.map((n) => (
         <p key={n} className="help">
-          {n}
+          {inFormWords(n)}
         </p>
       ))}
       <h3 id="remove-title">Will be removed ({groupDigits(plan.remove.length)}, in the order they go)</h3>
