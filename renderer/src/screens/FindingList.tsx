@@ -1,9 +1,10 @@
-import { ChevronDown, ChevronRight } from 'lucide-react';
+import { ChevronDown, ChevronRight, Wrench } from 'lucide-react';
 import type { KeyboardEvent } from 'react';
 import type { Category } from '../../../shared/finding';
 import { SeverityBadge, StatusBadge } from '../components/Badges';
 import { useVirtualRows } from '../components/useVirtualRows';
-import type { Row } from '../lib/findings-model';
+import { isFixable, type Row } from '../lib/findings-model';
+import { plainProse } from '../lib/prose';
 import { SEVERITY_LABEL, STATUS_LABEL } from '../lib/labels';
 
 const GROUP_HEIGHT = 40;
@@ -23,7 +24,7 @@ interface FindingListProps {
 function rowLabel(row: Row): string {
   if (row.kind === 'group') return `${row.label}, ${row.count} findings`;
   const { finding, check } = row.item;
-  return `${STATUS_LABEL[finding.result.status]}, ${SEVERITY_LABEL[finding.severity]}: ${check.title}${finding.result.target ? `, ${finding.result.target}` : ''}`;
+  return `${STATUS_LABEL[finding.result.status]}, ${SEVERITY_LABEL[finding.severity]}: ${check.title}${finding.result.target ? `, ${finding.result.target}` : ''}${isFixable(finding) ? ', Dockhand can fix it' : ''}`;
 }
 
 /**
@@ -132,10 +133,15 @@ export function FindingList({ rows, activeIndex, selectedId, onActivate, onOpen,
                 <StatusBadge status={finding.result.status} />
                 <SeverityBadge severity={finding.severity} />
                 <span className="finding-title">{check.title}</span>
+                {isFixable(finding) && (
+                  <span className="fixable-mark" title="Dockhand can fix this" data-testid="fixable-mark">
+                    <Wrench aria-hidden="true" /> Fixable
+                  </span>
+                )}
               </div>
               <div className="finding-row-sub muted">
                 {finding.result.target && <span className="finding-target">{finding.result.target} · </span>}
-                {finding.result.status === 'skipped' ? finding.result.reason : finding.result.message}
+                {plainProse(finding.result.status === 'skipped' ? (finding.result.reason ?? '') : finding.result.message)}
               </div>
             </div>
           );
