@@ -2,6 +2,7 @@ import { ArrowLeft, ExternalLink, Wrench } from 'lucide-react';
 import { type ComponentProps, forwardRef, useState } from 'react';
 import { SeverityBadge, StatusBadge } from '../components/Badges';
 import { SourceLabel } from '../components/SourceLabel';
+import { Breakable } from '../components/Breakable';
 import { Prose } from '../components/Prose';
 import { fixParams } from '../../../shared/fix-params';
 import { type IndexedFinding, isFixable } from '../lib/findings-model';
@@ -109,7 +110,9 @@ export const FindingDetail = forwardRef<HTMLHeadingElement, FindingDetailProps>(
                 <tr key={`${e.label}-${i}`}>
                   <th scope="row">{e.label}</th>
                   <td>
-                    <pre className="value">{formatValue(e.value)}</pre>
+                    <pre className="value">
+                      <Breakable text={formatValue(e.value)} />
+                    </pre>
                   </td>
                   <td>
                     <SourceLabel source={e.source} />

@@ -8,7 +8,8 @@ import { plainProse } from '../lib/prose';
 import { SEVERITY_LABEL, STATUS_LABEL } from '../lib/labels';
 
 const GROUP_HEIGHT = 40;
-const FINDING_HEIGHT = 60;
+// Room for the marks stacked on the left and a title on two lines (at 1024 px a long title needs them).
+const FINDING_HEIGHT = 80;
 
 export const rowId = (index: number) => `finding-row-${index}`;
 
@@ -129,19 +130,21 @@ export function FindingList({ rows, activeIndex, selectedId, onActivate, onOpen,
               onClick={() => onOpen(v.index)}
               data-finding-id={finding.id}
             >
-              <div className="finding-row-top">
+              <div className="finding-marks">
                 <StatusBadge status={finding.result.status} />
                 <SeverityBadge severity={finding.severity} />
-                <span className="finding-title">{check.title}</span>
                 {isFixable(finding) && (
                   <span className="fixable-mark" title="Dockhand can fix this" data-testid="fixable-mark">
                     <Wrench aria-hidden="true" /> Fixable
                   </span>
                 )}
               </div>
-              <div className="finding-row-sub muted">
-                {finding.result.target && <span className="finding-target">{finding.result.target} · </span>}
-                {plainProse(finding.result.status === 'skipped' ? (finding.result.reason ?? '') : finding.result.message)}
+              <div className="finding-text">
+                <span className="finding-title">{check.title}</span>
+                <span className="finding-row-sub muted">
+                  {finding.result.target && <span className="finding-target">{finding.result.target} · </span>}
+                  {plainProse(finding.result.status === 'skipped' ? (finding.result.reason ?? '') : finding.result.message)}
+                </span>
               </div>
             </div>
           );
