@@ -8,7 +8,7 @@ import { plainProse } from '../lib/prose';
 import { SEVERITY_LABEL, STATUS_LABEL } from '../lib/labels';
 
 const GROUP_HEIGHT = 40;
-// Room for the marks stacked on the left and a title on two lines (at 1024 px a long title needs them).
+// A first guess: each finding row is measured once drawn, so a long title wraps instead of being cut off.
 const FINDING_HEIGHT = 80;
 
 export const rowId = (index: number) => `finding-row-${index}`;
@@ -98,7 +98,7 @@ export function FindingList({ rows, activeIndex, selectedId, onActivate, onOpen,
             'aria-setsize': row.setSize,
             'aria-label': rowLabel(row),
             'data-index': v.index,
-            style: { transform: `translateY(${v.start}px)`, height: v.size },
+            style: { transform: `translateY(${v.start}px)`, height: row.kind === 'group' ? v.size : undefined },
           } as const;
           if (row.kind === 'group') {
             const Chevron = row.expanded ? ChevronDown : ChevronRight;
@@ -124,6 +124,7 @@ export function FindingList({ rows, activeIndex, selectedId, onActivate, onOpen,
           return (
             <div
               key={`f:${finding.id}`}
+              ref={virtualizer.measureElement}
               {...common}
               aria-selected={selected}
               className={`tree-row finding-row status-row-${finding.result.status}${active ? ' active' : ''}${selected ? ' selected' : ''}`}

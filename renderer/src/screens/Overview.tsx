@@ -182,17 +182,19 @@ function TopProblems({ report }: { report: Report }) {
           {top.map(({ first: { finding }, count }) => (
             <li key={finding.id}>
               <a href={hrefFor('findings', { focus: finding.id })} className="top-item" title={plainProse(finding.result.message)}>
-                <SeverityBadge severity={finding.severity} />
-                <StatusBadge status={finding.result.status} />
+                <span className="top-marks">
+                  <SeverityBadge severity={finding.severity} />
+                  <StatusBadge status={finding.result.status} />
+                  {isFixable(finding) && (
+                    <span className="fixable-mark" data-testid="fixable-mark">
+                      <Wrench aria-hidden="true" /> Fixable
+                    </span>
+                  )}
+                  {count > 1 && <span className="top-count">+{count - 1} more</span>}
+                </span>
                 <span className="top-title">
                   <Prose text={finding.result.message} />
                 </span>
-                {count > 1 && <span className="top-count">+{count - 1} more</span>}
-                {isFixable(finding) && (
-                  <span className="fixable-mark" data-testid="fixable-mark">
-                    <Wrench aria-hidden="true" /> Fixable
-                  </span>
-                )}
               </a>
             </li>
           ))}
