@@ -166,7 +166,7 @@ describe('the app over dockhand serve, against a real dockerd', () => {
     assert.ok(sources.some((s) => s.includes('File') && s.includes(`${daemon.configPath}:`)), `a file:line source: ${sources.join(' | ')}`);
     assert.ok(sources.some((s) => s.includes('Engine API') && s.includes('GET /info')), `an API source: ${sources.join(' | ')}`);
     assert.match(text, /CIS Docker Benchmark/);
-    assert.match(await detail.locator('.fix-box').innerText(), /daemon\.insecure-registries[\s\S]*remove[\s\S]*reg\.local:5000/);
+    assert.match(await detail.locator('.fix-box').innerText(), /Registry to stop trusting[\s\S]*reg\.local:5000/, 'the fix values by their form labels, not internal names');
     await screenshot(page, 'findings-detail-light');
     await page.getByLabel('Search findings').fill('');
     await page.getByRole('group', { name: 'Status' }).getByRole('button', { name: /^Passed/ }).click();

@@ -1,6 +1,7 @@
 import type { Facts } from '../../shared/facts';
 import type { Source } from '../../shared/source';
 import { isDesktop, isRootless } from './applicability';
+import { daemonView } from './daemon-view';
 import { INFO } from './result';
 
 export const BRIDGE_API: Source = { kind: 'api', call: 'GET /networks/bridge' };
@@ -74,4 +75,23 @@ export function hostNetworkDoesNotApply(facts: Facts): string | null {
 export function dockerBridgeNames(facts: Facts): (name: string) => boolean {
   const defaultName = (facts.bridgeNetwork.ok ? facts.bridgeNetwork.value.options['com.docker.network.bridge.name'] : undefined) ?? 'docker0';
   return (name) => name === defaultName || name === 'docker0' || /^br-[0-9a-f]{12}$/.test(name);
+}
+
+/**
+ * Why there is no default bridge network (dockerd --bridge=none, or "bridge": "none" in daemon.json; or the running
+ * daemon has no network named bridge), or null when there is one or it cannot be told. Checks that judge what
+ * containers on the default bridge get then say so instead of a verdict about a network that does not exist.
+ */
+export function noDefaultBridge(facts: Facts): string | null {
+  const setting = daemonView(facts).setting('bridge');
+  if (setting && String(setting.value).trim() === 'none') {
+    const where = setting.origin === 'flag' ? 'dockerd runs with --bridge=none' : 'daemon.json sets "bridge": "none"';
+    return `${where}: the daemon has no default bridge network, so no container is attached to one`;
+  }
+  const bridge = facts.bridgeNetwork;
+  // A 404 for GET /networks/bridge: the daemon answered and has no such network (not an unreachable daemon).
+  if (!bridge.ok && (bridge.error.code === 'not-found' || /\b404\b|network bridge not found|no such network/i.test(bridge.error.message))) {
+    return 'the running daemon has no default bridge network (GET /networks/bridge: not found), so no container is attached to one';
+  }
+  return null;
 }

@@ -7,7 +7,7 @@ import type { Source } from '../../shared/source';
 import { daemonView, type SettingValue, settingBoolean, settingEvidence, settingStrings } from './daemon-view';
 import { docs } from './references';
 import { errored, fail, info, need, pass, skipped, warn } from './result';
-import { type Cidr, parseCidr, overlaps, isLoopback, hostNetworkDoesNotApply, dockerBridgeNames, BRIDGE_API, RESOLVED_UPSTREAM } from './network-helpers';
+import { type Cidr, parseCidr, overlaps, isLoopback, hostNetworkDoesNotApply, dockerBridgeNames, noDefaultBridge, BRIDGE_API, RESOLVED_UPSTREAM } from './network-helpers';
 import { proxyConsistent, proxyNoProxy } from './proxy';
 
 /* ------------------------------------------------------------------------------------------------------------------
@@ -54,7 +54,9 @@ export const dnsHostResolvers: Check = {
   cis: null,
   platforms: ['linux'],
   fixId: 'daemon.dns',
-  applies: hostNetworkDoesNotApply,
+  // Its verdicts are about the resolv.conf copy containers on the default bridge get; containers on user-defined
+  // networks use Docker's embedded DNS.
+  applies: (facts) => hostNetworkDoesNotApply(facts) ?? noDefaultBridge(facts),
   evaluate(facts) {
     const dns = need(facts.dns, 'the host resolv.conf');
     const view = daemonView(facts);
@@ -123,7 +125,8 @@ export const networkMtu: Check = {
   cis: null,
   platforms: ['linux'],
   fixId: 'daemon.mtu',
-  applies: hostNetworkDoesNotApply,
+  // The "mtu" setting is the default bridge's; user-defined networks carry their own option.
+  applies: (facts) => hostNetworkDoesNotApply(facts) ?? noDefaultBridge(facts),
   evaluate(facts) {
     const net = need(facts.hostNetwork, 'host interfaces and routes');
     if (!net.defaultRoute) return skipped('no IPv4 default route in /proc/net/route: there is no uplink to compare the bridge MTU with');

@@ -133,10 +133,13 @@ export function buildProgram(): Command {
     .option('--server', 'judge this host as a server (audit rules, scheduled cleanup)')
     .option('--option <key=value>', 'a check threshold, e.g. diskWarnPercent=20 (repeatable; see docs/checks.md)', keyValue)
     .option('-v, --verbose', 'show passing and skipped findings in full')
+    .option('--attention', 'text report: show only what needs attention (failed checks and warnings)')
     .option('--no-color', 'no ANSI colours')
     .option('--pretty', 'indent JSON output (the default only when writing to a terminal)')
     .action(async (opts) => {
       const t0 = performance.now();
+      // The other formats are contracts other tools read: a subset of the findings would read as a clean host.
+      if (opts.attention && opts.format !== 'text') throw new CliError(`--attention applies to the text report, not --format ${opts.format}`, EXIT.usage);
       // Inputs first: a bad policy or baseline is a usage error (exit 2) before anything is collected.
       const [policy, baseline] = await Promise.all([
         opts.policy ? import('../policy/load').then((m) => m.loadPolicy(opts.policy)).catch(usageError) : null,
@@ -159,6 +162,7 @@ export function buildProgram(): Command {
         json: (value) => jsonText(value, opts.output, opts.pretty),
         color: useColor(process.stdout, opts.output, opts.color),
         verbose: opts.verbose,
+        attention: opts.attention,
       });
       await emit(text, opts.output);
       process.exitCode = auditExitCode(report, opts.failOn);
@@ -202,7 +206,9 @@ export function buildProgram(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (opts) => {
       const rows = CHECKS.map(({ evaluate: _e, applies: _a, ...meta }) => meta);
-      const text = opts.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : `${rows.map((c) => `${c.id.padEnd(36)} ${c.severity.padEnd(8)} ${(c.cis ?? '-').padEnd(6)} ${c.title}`).join('\n')}\n`;
+      const line = (id: string, severity: string, cis: string, title: string) => `${id.padEnd(36)} ${severity.padEnd(8)} ${cis.padEnd(6)} ${title}`;
+      const text =
+        opts.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : `${[line('CHECK', 'SEVERITY', 'CIS', 'TITLE'), ...rows.map((c) => line(c.id, c.severity, c.cis ?? '-', c.title))].join('\n')}\n`;
       await emit(text, undefined);
     });
 

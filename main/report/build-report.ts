@@ -1,4 +1,5 @@
 import type { Facts } from '../../shared/facts';
+import { compareFindings } from '../../shared/finding-order';
 import type { CheckMeta, Finding, Severity, Status } from '../../shared/finding';
 import { SEVERITIES as SEVERITY_ORDER, STATUSES, REPORT_SCHEMA_VERSION } from '../../shared/constants';
 import type { JsonValue } from '../../shared/json';
@@ -43,19 +44,9 @@ export function counts(findings: readonly Finding[]): Report['summary']['byStatu
   return { byStatus, bySeverity } as never;
 }
 
-/** Most severe failures first, then by status (waived problems after the rest of their status), then by id: the order every renderer shows. */
-const STATUS_RANK: Record<Status, number> = { fail: 0, error: 1, warn: 2, info: 3, pass: 4, skipped: 5 };
-const SEVERITY_RANK = Object.fromEntries(SEVERITY_ORDER.map((s, i) => [s, i])) as Record<Severity, number>;
-
+/** The order every renderer shows: shared/finding-order.ts (what needs attention first). */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) =>
-      STATUS_RANK[a.result.status] - STATUS_RANK[b.result.status] ||
-      Number(a.waiver !== undefined) - Number(b.waiver !== undefined) ||
-      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-      // Code-unit order, not localeCompare: ids are ASCII and a report can hold tens of thousands of findings.
-      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
+  return [...findings].sort(compareFindings);
 }
 
 /** The finding with secrets masked; the same object when it holds none (the common case, on every container). */

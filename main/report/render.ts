@@ -14,6 +14,8 @@ export interface RenderOptions {
   json: (value: unknown) => string;
   color: boolean;
   verbose?: boolean;
+  /** text: only failed checks and warnings. */
+  attention?: boolean;
 }
 
 export function renderReport(report: Report, format: ReportFormat, options: RenderOptions): string {
@@ -29,6 +31,6 @@ export function renderReport(report: Report, format: ReportFormat, options: Rend
     case 'markdown':
       return renderMarkdown(report);
     case 'text':
-      return renderText(report, { color: options.color, verbose: options.verbose });
+      return renderText(report, { color: options.color, verbose: options.verbose, attention: options.attention });
   }
 }

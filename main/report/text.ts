@@ -3,12 +3,14 @@ import { describeSource } from '../../shared/describe-source';
 import type { Report } from '../../shared/report';
 import { formatMs } from '../util/timeout';
 import { blockedGroup, incompleteFooter, incompleteHeader, incompleteScore, incompleteText, mentionOnce } from './text-incomplete';
-import { checkIndex, metaOf, referenceTexts, waiverText } from './view';
+import { checkIndex, isProblem, metaOf, referenceTexts, waiverText } from './view';
 
 export interface TextOptions {
   color: boolean;
   /** Show passing and skipped findings in full instead of one line each. */
   verbose?: boolean;
+  /** Show only what needs attention (failed and warnings); the rest is counted in one line. */
+  attention?: boolean;
 }
 
 const CODES = { red: 31, yellow: 33, green: 32, cyan: 36, gray: 90, bold: 1, magenta: 35 } as const;
@@ -56,6 +58,44 @@ function detailed(f: Finding, check: CheckMeta, paint: Paint): string {
   return lines.join('\n');
 }
 
+/** Findings of one check with the same verdict (status, severity, waived or not), in report order. */
+function byCheck(findings: readonly Finding[]): Finding[][] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = `${f.checkId}\0${f.result.status}\0${f.severity}\0${f.waiver ? 'w' : ''}`;
+    const group = groups.get(key);
+    if (group) group.push(f);
+    else groups.set(key, [f]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * One check failing on many targets (containers, registries, files): the title, why and fix once, each target under
+ * them with its own message and evidence, so thirty containers do not repeat the same paragraph thirty times.
+ */
+function grouped(findings: readonly Finding[], check: CheckMeta, paint: Paint): string {
+  const first = findings[0]!;
+  if (findings.length === 1 || findings.some((f) => f.result.target === null)) return findings.map((f) => detailed(f, check, paint)).join('\n\n');
+  const status = paint(STATUS_COLOR[first.result.status], first.result.status.toUpperCase().padEnd(5));
+  const severity = paint(SEVERITY_COLOR[first.severity], first.severity.toUpperCase().padEnd(8));
+  const problem = first.result.status === 'fail' || first.result.status === 'warn';
+  const lines = [`${status} ${severity} ${paint('bold', first.checkId)}  ${check.title} ${paint('gray', `(${findings.length} targets)`)}`];
+  if (problem) lines.push(paint('gray', wrap(`Why: ${check.rationale}`, '      ')));
+  for (const f of findings) {
+    const marks = [f.waiver ? 'WAIVED' : '', f.baseline ? f.baseline.toUpperCase() : ''].filter(Boolean).map((m) => paint('cyan', `[${m}]`));
+    lines.push(`      - ${paint('bold', f.result.target!)}${marks.length ? ` ${marks.join(' ')}` : ''}: ${f.result.message}`);
+    const waiver = waiverText(f);
+    if (waiver) lines.push(paint('cyan', wrap(`Waiver: ${waiver}`, '          ')));
+    for (const e of f.result.evidence) lines.push(`          ${e.label}: ${valueText(e.value)}  ${paint('gray', `(${describeSource(e.source)})`)}`);
+  }
+  const fixIds = [...new Set(findings.map((f) => f.result.fix?.id).filter((id): id is string => Boolean(id)))];
+  if (problem) lines.push(wrap(`Fix: ${check.remediation}${fixIds.length ? ` [dockhand fix ${fixIds.join(', ')}]` : ''}`, '      '));
+  const refs = referenceTexts(check);
+  if (refs.length > 0 && first.result.status !== 'pass') lines.push(paint('gray', `      Ref: ${refs.join('; ')}`));
+  return lines.join('\n');
+}
+
 function oneLine(f: Finding, paint: Paint): string {
   const status = paint(STATUS_COLOR[f.result.status], f.result.status.toUpperCase().padEnd(5));
   return `${status} ${f.id}  ${paint('gray', f.result.status === 'skipped' ? (f.result.reason ?? '') : f.result.message)}`;
@@ -92,14 +132,26 @@ export function renderText(report: Report, options: TextOptions): string {
   );
   const checks = checkIndex(report);
   const meta = (f: Finding): CheckMeta => metaOf(checks, f);
-  const shown = incomplete ? report.findings.filter((f) => !incomplete.blocked(f)) : report.findings;
+  const notBlocked = incomplete ? report.findings.filter((f) => !incomplete.blocked(f)) : report.findings;
+  const shown = options.attention ? notBlocked.filter(isProblem) : notBlocked;
   const problems = shown.filter((f) => ['fail', 'warn', 'error', 'info'].includes(f.result.status));
   const rest = shown.filter((f) => !problems.includes(f));
   const body = out.length;
-  if (problems.length > 0) out.push('', ...problems.map((f) => `${detailed(f, meta(f), paint)}\n`));
-  else out.push('', paint('green', incomplete ? 'No problems found among the checks that ran.' : 'No problems found.'), '');
+  if (problems.length > 0) out.push('', ...byCheck(problems).map((group) => `${grouped(group, meta(group[0]!), paint)}
+`));
+  else {
+    const none = options.attention
+      ? 'Nothing needs attention: no check failed or warned.'
+      : incomplete
+        ? 'No problems found among the checks that ran.'
+        : 'No problems found.';
+    out.push('', paint('green', none), '');
+  }
   if (incomplete) out.push(...blockedGroup(incomplete.incomplete, checks, paint), '');
-  if (rest.length > 0) out.push(...rest.map((f) => (options.verbose ? `${detailed(f, meta(f), paint)}\n` : oneLine(f, paint))));
+  if (rest.length > 0) out.push(...rest.map((f) => (options.verbose ? `${detailed(f, meta(f), paint)}
+` : oneLine(f, paint))));
+  const hidden = notBlocked.length - shown.length;
+  if (hidden > 0) out.push(paint('gray', `${hidden} more findings (errors, information, passed, skipped) not shown: only what needs attention was asked for (--attention).`));
   if (incomplete) {
     out.splice(body, out.length - body, ...mentionOnce(out.slice(body), incomplete.incomplete));
     out.push('', ...incompleteFooter(incomplete.incomplete, s.score, paint));

@@ -5,9 +5,8 @@ import type { Report } from '../../shared/report';
 
 export { checkIndex, metaOf } from '../../shared/check-meta';
 
-export function isProblem(f: Finding): boolean {
-  return f.result.status === 'fail' || f.result.status === 'warn';
-}
+/** A failure or a warning: what needs attention (the one definition, shared with the app). */
+export { needsAttention as isProblem } from '../../shared/finding-order';
 
 /** Evidence values as one line: strings as they are, anything else as JSON. */
 export function valueText(value: Evidence['value']): string {

@@ -121,7 +121,7 @@ export function App() {
           {error && <Banner guidance={error} onRerun={() => void store.runAudit()} rerunning={running} onDismiss={() => store.dismissError()} />}
           {!loaded ? (
             <p className="loading" role="status">
-              Loading…
+              <span className="spinner" aria-hidden="true" /> Reading the settings and the last audit…
             </p>
           ) : route.screen === 'overview' ? (
             <Overview />

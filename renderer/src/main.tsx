@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { createClient } from './api/client';
 import { StoreContext } from './state/hooks';
 import { AppStore } from './state/store';
+import { BootShell } from './components/BootShell';
 import './styles.css';
 
 // The screens are a chunk of their own: React and the store evaluate in one task, the UI in the next, instead of one
@@ -16,13 +17,7 @@ setTimeout(() => void store.start(), 0);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <StoreContext.Provider value={store}>
-      <Suspense
-        fallback={
-          <p className="loading" role="status">
-            Loading…
-          </p>
-        }
-      >
+      <Suspense fallback={<BootShell />}>
         <App />
       </Suspense>
     </StoreContext.Provider>

@@ -1,9 +1,10 @@
 import { Check, Clock, Loader2, MinusCircle, XCircle } from 'lucide-react';
 import type { AuditState } from '../state/store';
 import { formatDuration } from '../lib/format';
+import { collectorLabel } from '../lib/labels';
 
 const STATUS_ICON = { ok: Check, skipped: MinusCircle, error: XCircle, timeout: Clock } as const;
-const STATUS_TEXT = { ok: 'done', skipped: 'not applicable here', error: 'failed', timeout: 'timed out' } as const;
+const STATUS_TEXT = { ok: 'done', skipped: 'not applicable here', error: 'could not be read', timeout: 'timed out' } as const;
 
 /** Live progress of the audit: one line per collector as it finishes, and an overall bar. */
 export function AuditProgress({ audit }: { audit: AuditState }) {
@@ -29,7 +30,7 @@ export function AuditProgress({ audit }: { audit: AuditState }) {
             return (
               <li key={name} className={`collector collector-${run?.status ?? 'running'}`} data-collector={name}>
                 <Icon aria-hidden="true" className={run ? undefined : 'spin'} />
-                <span className="collector-name">{name}</span>
+                <span className="collector-name">{collectorLabel(name)}</span>
                 <span className="collector-state">{run ? `${STATUS_TEXT[run.status]} · ${formatDuration(run.ms)}` : 'running'}</span>
               </li>
             );

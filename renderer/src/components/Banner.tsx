@@ -1,5 +1,6 @@
 import { AlertTriangle, RefreshCw, Settings as SettingsIcon, X } from 'lucide-react';
 import type { Guidance } from '../lib/guidance';
+import { Prose } from './Prose';
 
 interface BannerProps {
   guidance: Guidance;
@@ -20,7 +21,9 @@ export function Banner({ guidance, id = `banner-${guidance.kind}`, onRerun, reru
         <h2 id={id}>{guidance.title}</h2>
         <ol className="banner-steps">
           {guidance.steps.map((step) => (
-            <li key={step}>{step}</li>
+            <li key={step}>
+              <Prose text={step} />
+            </li>
           ))}
         </ol>
         <details>

@@ -1,6 +1,7 @@
 import { Cog, FileText, Globe, Server, Terminal, User, Variable } from 'lucide-react';
 import { describeSource } from '../../../shared/describe-source';
 import type { Source } from '../../../shared/source';
+import { Breakable } from './Breakable';
 
 const ICONS = { file: FileText, command: Terminal, api: Server, env: Variable, process: Cog, default: Globe, user: User } as const;
 const KIND_LABEL = { file: 'File', command: 'Command', api: 'Engine API', env: 'Environment', process: 'Process', default: 'Default', user: 'Given by you' } as const;
@@ -33,7 +34,9 @@ export function SourceLabel({ source }: { source: Source }) {
         <Icon aria-hidden="true" className="source-icon" />
         {KIND_LABEL[source.kind]}
       </span>
-      <code>{locator(source)}</code>
+      <code>
+        <Breakable text={locator(source)} />
+      </code>
     </span>
   );
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CheckMeta, Finding } from '../../../shared/finding';
 import type { Report } from '../../../shared/report';
-import { countBy, facet, filterFindings, groupRows, indexFindings, indexFindingsInTasks, matchesQuery } from './findings-model';
+import { countBy, facet, filterFindings, groupRows, indexFindings, indexFindingsInTasks, isFixable, matchesQuery } from './findings-model';
 import { SEVERITIES, STATUSES } from '../../../shared/constants';
 
 const check = (id: string, category: CheckMeta['category'], title: string, cis: string | null = null): CheckMeta => ({
@@ -106,4 +106,30 @@ test('indexFindingsInTasks: the same index as indexFindings, built a chunk per p
   assert.equal(indexFindings(many), items, 'primed: the screens reuse it instead of indexing again');
   assert.deepEqual(items.map((i) => i.haystack), indexFindings({ ...many } as Report).map((i) => i.haystack));
   assert.equal(await indexFindingsInTasks(report, async () => void pauses++), indexFindings(report), 'an index built already is returned as is');
+});
+
+test('what matters first: a critical warning above a medium failure, a failure above a warning of its severity, errors after every problem, the report sorted the same way', async () => {
+  const { sortFindings } = await import('../../../main/report/build-report');
+  const mixed = [
+    finding('c.pass', 'pass', 'critical'),
+    finding('c.error', 'error', 'critical'),
+    finding('c.medium-fail', 'fail', 'medium'),
+    finding('c.critical-warn', 'warn', 'critical'),
+    finding('c.critical-fail', 'fail', 'critical'),
+    finding('c.low-warn', 'warn', 'low'),
+    { ...finding('c.waived-fail', 'fail', 'critical'), waiver: { reason: 'r', owner: 'o', expires: '2099-01-01' } } as Finding,
+    finding('c.skipped', 'skipped', 'high'),
+    finding('c.info', 'info', 'info'),
+  ];
+  const expected = ['c.critical-fail', 'c.critical-warn', 'c.medium-fail', 'c.low-warn', 'c.waived-fail', 'c.error', 'c.info', 'c.pass', 'c.skipped'];
+  assert.deepEqual(sortFindings(mixed).map((f) => f.id), expected, 'the report (and the CLI text report) order');
+  const list = groupRows(indexFindings({ checks: [], findings: mixed } as unknown as Report), new Set()).filter((r) => r.kind === 'finding');
+  assert.deepEqual(list.map((r) => r.kind === 'finding' && r.item.finding.id), expected, 'the app list ranks the same way');
+});
+
+test('isFixable: a failing or warning finding that carries a fix; a pass with a fix is not offered one', () => {
+  const fix = { id: 'daemon.icc', params: {} };
+  assert.ok(isFixable({ ...finding('daemon.icc', 'fail', 'medium'), result: { ...finding('daemon.icc', 'fail', 'medium').result, fix } }));
+  assert.ok(!isFixable({ ...finding('daemon.icc', 'pass', 'medium'), result: { ...finding('daemon.icc', 'pass', 'medium').result, fix } }));
+  assert.ok(!isFixable(finding('daemon.icc', 'fail', 'medium')));
 });

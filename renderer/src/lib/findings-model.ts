@@ -1,8 +1,8 @@
-import { SEVERITIES } from '../../../shared/constants';
 import type { Category, CheckMeta, Finding, Severity, Status } from '../../../shared/finding';
+import { attentionRank } from '../../../shared/finding-order';
 import type { Report } from '../../../shared/report';
 import { checkIndex, metaOf } from '../../../shared/check-meta';
-import { CATEGORY_LABEL, STATUS_ORDER } from './labels';
+import { CATEGORY_LABEL } from './labels';
 
 /** A finding with what the list needs precomputed once per report (not once per keystroke). */
 export interface IndexedFinding {
@@ -25,11 +25,11 @@ export type Row =
   | { kind: 'group'; category: Category; label: string; count: number; expanded: boolean; worst: Status; posInSet: number; setSize: number }
   | { kind: 'finding'; item: IndexedFinding; category: Category; posInSet: number; setSize: number };
 
-const STATUS_RANK = Object.fromEntries(STATUS_ORDER.map((s, i) => [s, i])) as Record<Status, number>;
-const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
-
-/** Worst first: status, then severity (the report's own order). */
-export const rankOf = (f: Finding): number => STATUS_RANK[f.result.status] * 10 + SEVERITY_RANK[f.severity];
+/**
+ * What needs attention first: the one order of shared/finding-order.ts, which the report (and so the CLI's text
+ * report) is sorted by, so the list and every format agree (a critical warning above a medium failure).
+ */
+export const rankOf = (f: Finding): number => attentionRank(f);
 
 const indexes = new WeakMap<Report, IndexedFinding[]>();
 
@@ -156,3 +156,6 @@ export function countBy<K extends string>(items: readonly IndexedFinding[], key:
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
   return counts;
 }
+
+/** A finding Dockhand can fix from the app: it carries a fix and is a problem still open (a pass needs none). */
+export const isFixable = (f: Finding): boolean => f.result.fix !== null && (f.result.status === 'fail' || f.result.status === 'warn');

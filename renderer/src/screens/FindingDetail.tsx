@@ -2,7 +2,10 @@ import { ArrowLeft, ExternalLink, Wrench } from 'lucide-react';
 import { type ComponentProps, forwardRef, useState } from 'react';
 import { SeverityBadge, StatusBadge } from '../components/Badges';
 import { SourceLabel } from '../components/SourceLabel';
-import type { IndexedFinding } from '../lib/findings-model';
+import { Breakable } from '../components/Breakable';
+import { Prose } from '../components/Prose';
+import { fixParams } from '../../../shared/fix-params';
+import { type IndexedFinding, isFixable } from '../lib/findings-model';
 import { formatValue } from '../lib/format';
 import { CATEGORY_LABEL } from '../lib/labels';
 import { FixDialog } from './FixDialog';
@@ -29,6 +32,8 @@ export const FindingDetail = forwardRef<HTMLHeadingElement, FindingDetailProps>(
   const r = finding.result;
   const cis = check.references.find((ref) => ref.title.startsWith('CIS'));
   const otherRefs = check.references.filter((ref) => ref !== cis);
+  const fix = r.fix;
+  const paramLabel = new Map((fix ? fixParams(fix.id) : []).map((p) => [p.key, p.label]));
   return (
     <section className="detail" aria-labelledby="detail-title" data-testid="finding-detail">
       {onBack && (
@@ -36,11 +41,24 @@ export const FindingDetail = forwardRef<HTMLHeadingElement, FindingDetailProps>(
           <ArrowLeft aria-hidden="true" /> Back to the list
         </button>
       )}
-      <div className="detail-badges">
-        <StatusBadge status={r.status} />
-        <SeverityBadge severity={finding.severity} />
-        <span className="chip">{CATEGORY_LABEL[check.category]}</span>
-        {check.cis && <span className="chip">CIS {check.cis}</span>}
+      <div className="detail-head">
+        <div className="detail-badges">
+          <StatusBadge status={r.status} />
+          <SeverityBadge severity={finding.severity} />
+          <span className="chip">{CATEGORY_LABEL[check.category]}</span>
+          {check.cis && <span className="chip">CIS {check.cis}</span>}
+        </div>
+        {fix && isFixable(finding) && (
+          <button
+            type="button"
+            className="button primary"
+            onClick={() => setFixing({ checkId: finding.checkId, target: r.target, title: check.title, fix })}
+            aria-describedby="fix-note"
+            data-testid="detail-fix"
+          >
+            <Wrench aria-hidden="true" /> Fix…
+          </button>
+        )}
       </div>
       <h2 id="detail-title" ref={headingRef} tabIndex={-1}>
         {check.title}
@@ -54,18 +72,22 @@ export const FindingDetail = forwardRef<HTMLHeadingElement, FindingDetailProps>(
           </span>
         )}
       </p>
-      <p className={`detail-message message-${r.status}`}>{r.message}</p>
+      <p className={`detail-message message-${r.status}`}>
+        <Prose text={r.message} />
+      </p>
       {r.reason && (
         <p className="detail-reason">
           <strong>{r.status === 'skipped' ? 'Skipped: ' : 'Why: '}</strong>
-          {r.reason}
+          <Prose text={r.reason} />
         </p>
       )}
 
       {check.rationale && (
         <section aria-labelledby="rationale-title">
           <h3 id="rationale-title">Why it matters</h3>
-          <p>{check.rationale}</p>
+          <p>
+            <Prose text={check.rationale} />
+          </p>
         </section>
       )}
 
@@ -88,7 +110,9 @@ export const FindingDetail = forwardRef<HTMLHeadingElement, FindingDetailProps>(
                 <tr key={`${e.label}-${i}`}>
                   <th scope="row">{e.label}</th>
                   <td>
-                    <pre className="value">{formatValue(e.value)}</pre>
+                    <pre className="value">
+                      <Breakable text={formatValue(e.value)} />
+                    </pre>
                   </td>
                   <td>
                     <SourceLabel source={e.source} />
@@ -103,36 +127,32 @@ export const FindingDetail = forwardRef<HTMLHeadingElement, FindingDetailProps>(
       {(check.remediation || r.fix) && (
         <section aria-labelledby="fix-title">
           <h3 id="fix-title">How to fix</h3>
-          {check.remediation && <p>{check.remediation}</p>}
+          {check.remediation && (
+            <p>
+              <Prose text={check.remediation} />
+            </p>
+          )}
           {r.fix && (
             <div className="fix-box">
-              <p>
-                <Wrench aria-hidden="true" className="inline-icon" /> Dockhand's fix <code>{r.fix.id}</code>{' '}
-                {Object.keys(r.fix.params).length > 0 ? 'would make this change with these parameters:' : 'applies to this finding (no parameters).'}
+              <p id="fix-note">
+                <Wrench aria-hidden="true" className="inline-icon" />{' '}
+                {isFixable(finding)
+                  ? `Dockhand can make this change for you${Object.keys(r.fix.params).length > 0 ? ', with these values' : ''}. Fix… shows exactly what changes first; nothing is changed until you apply.`
+                  : 'Dockhand can make this change when the check fails.'}
               </p>
-              {(r.status === 'fail' || r.status === 'warn') && (
-                <p>
-                  <button type="button" className="button primary" onClick={() => setFixing({ checkId: finding.checkId, target: r.target, title: check.title, fix: r.fix })}>
-                    <Wrench aria-hidden="true" /> Fix…
-                  </button>{' '}
-                  <span className="muted">Shows exactly what changes first; nothing is changed until you apply.</span>
-                </p>
-              )}
               {Object.keys(r.fix.params).length > 0 && (
                 <table className="table fix-params">
                   <caption className="visually-hidden">Fix parameters</caption>
                   <thead>
                     <tr>
-                      <th scope="col">Parameter</th>
+                      <th scope="col">Setting</th>
                       <th scope="col">Value</th>
                     </tr>
                   </thead>
                   <tbody>
                     {Object.entries(r.fix.params).map(([k, v]) => (
                       <tr key={k}>
-                        <th scope="row">
-                          <code>{k}</code>
-                        </th>
+                        <th scope="row">{paramLabel.get(k) ?? k}</th>
                         <td>
                           <pre className="value">{formatValue(v)}</pre>
                         </td>

@@ -1,13 +1,15 @@
-import { ChevronDown, ChevronRight } from 'lucide-react';
+import { ChevronDown, ChevronRight, Wrench } from 'lucide-react';
 import type { KeyboardEvent } from 'react';
 import type { Category } from '../../../shared/finding';
 import { SeverityBadge, StatusBadge } from '../components/Badges';
 import { useVirtualRows } from '../components/useVirtualRows';
-import type { Row } from '../lib/findings-model';
+import { isFixable, type Row } from '../lib/findings-model';
+import { plainProse } from '../lib/prose';
 import { SEVERITY_LABEL, STATUS_LABEL } from '../lib/labels';
 
 const GROUP_HEIGHT = 40;
-const FINDING_HEIGHT = 60;
+// A first guess: each finding row is measured once drawn, so a long title wraps instead of being cut off.
+const FINDING_HEIGHT = 80;
 
 export const rowId = (index: number) => `finding-row-${index}`;
 
@@ -23,7 +25,7 @@ interface FindingListProps {
 function rowLabel(row: Row): string {
   if (row.kind === 'group') return `${row.label}, ${row.count} findings`;
   const { finding, check } = row.item;
-  return `${STATUS_LABEL[finding.result.status]}, ${SEVERITY_LABEL[finding.severity]}: ${check.title}${finding.result.target ? `, ${finding.result.target}` : ''}`;
+  return `${STATUS_LABEL[finding.result.status]}, ${SEVERITY_LABEL[finding.severity]}: ${check.title}${finding.result.target ? `, ${finding.result.target}` : ''}${isFixable(finding) ? ', Dockhand can fix it' : ''}`;
 }
 
 /**
@@ -96,7 +98,7 @@ export function FindingList({ rows, activeIndex, selectedId, onActivate, onOpen,
             'aria-setsize': row.setSize,
             'aria-label': rowLabel(row),
             'data-index': v.index,
-            style: { transform: `translateY(${v.start}px)`, height: v.size },
+            style: { transform: `translateY(${v.start}px)`, height: row.kind === 'group' ? v.size : undefined },
           } as const;
           if (row.kind === 'group') {
             const Chevron = row.expanded ? ChevronDown : ChevronRight;
@@ -122,20 +124,28 @@ export function FindingList({ rows, activeIndex, selectedId, onActivate, onOpen,
           return (
             <div
               key={`f:${finding.id}`}
+              ref={virtualizer.measureElement}
               {...common}
               aria-selected={selected}
               className={`tree-row finding-row status-row-${finding.result.status}${active ? ' active' : ''}${selected ? ' selected' : ''}`}
               onClick={() => onOpen(v.index)}
               data-finding-id={finding.id}
             >
-              <div className="finding-row-top">
+              <div className="finding-marks">
                 <StatusBadge status={finding.result.status} />
                 <SeverityBadge severity={finding.severity} />
-                <span className="finding-title">{check.title}</span>
+                {isFixable(finding) && (
+                  <span className="fixable-mark" title="Dockhand can fix this" data-testid="fixable-mark">
+                    <Wrench aria-hidden="true" /> Fixable
+                  </span>
+                )}
               </div>
-              <div className="finding-row-sub muted">
-                {finding.result.target && <span className="finding-target">{finding.result.target} · </span>}
-                {finding.result.status === 'skipped' ? finding.result.reason : finding.result.message}
+              <div className="finding-text">
+                <span className="finding-title">{check.title}</span>
+                <span className="finding-row-sub muted">
+                  {finding.result.target && <span className="finding-target">{finding.result.target} · </span>}
+                  {plainProse(finding.result.status === 'skipped' ? (finding.result.reason ?? '') : finding.result.message)}
+                </span>
               </div>
             </div>
           );

@@ -88,8 +88,17 @@ export function Findings({ params }: { params: URLSearchParams }) {
   const filter: FindingFilter = useMemo(() => ({ ...base, query: deferredQuery }), [base, deferredQuery]);
   // The findings shown, and on each chip what it would show with the other filters as they are.
   const { filtered, byStatus: statusCounts, bySeverity: severityCounts, byCategory: categoryCounts } = useMemo(() => facet(index, filter), [index, filter]);
+  // A new search opens the groups folded earlier: a hit is never hidden behind a header (they can be folded again).
+  const searched = deferredQuery.trim();
+  useEffect(() => {
+    if (searched !== '') setCollapsed((c) => (c.size === 0 ? c : new Set()));
+  }, [searched]);
   const rows = useMemo(() => groupRows(filtered, collapsed), [filtered, collapsed]);
-  const selected = useMemo(() => index.find((i) => i.finding.id === selectedId) ?? null, [index, selectedId]);
+  // Only a finding the filters let through stays open: one the search excludes is not left in the detail pane.
+  const selected = useMemo(() => filtered.find((i) => i.finding.id === selectedId) ?? null, [filtered, selectedId]);
+  useEffect(() => {
+    if (index.length > 0 && selectedId !== null && selected === null) setSelectedId(null);
+  }, [index, selected, selectedId]);
 
   // Side by side, the detail pane is never empty when there is something to show: the first finding is selected.
   useEffect(() => {

@@ -1,4 +1,4 @@
-import { ArrowRight, HardDrive } from 'lucide-react';
+import { ArrowRight, HardDrive, Wrench } from 'lucide-react';
 import type { DiskSummary } from '../../../shared/api';
 import type { Severity, Status } from '../../../shared/finding';
 import type { Report } from '../../../shared/report';
@@ -11,7 +11,10 @@ import { ScoreRing, scoreVerdict } from '../components/ScoreRing';
 import { formatBytes, formatDuration, groupDigits } from '../lib/format';
 import { RelativeTime } from '../components/RelativeTime';
 import { engineGuidance } from '../lib/guidance';
-import { type IndexedFinding, indexFindings } from '../lib/findings-model';
+import { type IndexedFinding, indexFindings, isFixable } from '../lib/findings-model';
+import { needsAttention } from '../../../shared/finding-order';
+import { Prose } from '../components/Prose';
+import { plainProse } from '../lib/prose';
 import { SEVERITY_LABEL, STATUS_ORDER } from '../lib/labels';
 import { hrefFor } from '../lib/route';
 import { navigate, useApp, useStore } from '../state/hooks';
@@ -150,14 +153,14 @@ function SeverityTiles({ report }: { report: Report }) {
 }
 
 /**
- * The worst failing checks, one line each however many containers fail them: the report is sorted worst first, so
+ * The checks that need attention most (failed and warnings, by severity: a critical warning before a medium failure),
+ * one line each however many containers fail them: the report is sorted in that order (shared/finding-order.ts), so
  * the first finding of each check is its worst.
  */
 function topProblems(report: Report, limit: number): { first: IndexedFinding; count: number }[] {
   const byCheck = new Map<string, { first: IndexedFinding; count: number }>();
   for (const item of indexFindings(report)) {
-    const status = item.finding.result.status;
-    if (status !== 'fail' && status !== 'error') continue;
+    if (!needsAttention(item.finding) || item.finding.waiver) continue;
     const seen = byCheck.get(item.finding.checkId);
     if (seen) seen.count++;
     else if (byCheck.size < limit) byCheck.set(item.finding.checkId, { first: item, count: 1 });
@@ -176,16 +179,25 @@ function TopProblems({ report }: { report: Report }) {
         </a>
       </div>
       {top.length === 0 ? (
-        <p className="empty">Nothing failed. Well kept.</p>
+        <p className="empty">Nothing failed and no warnings. Well kept.</p>
       ) : (
         <ul className="top-list">
           {top.map(({ first: { finding }, count }) => (
             <li key={finding.id}>
-              <a href={hrefFor('findings', { focus: finding.id })} className="top-item" title={finding.result.message}>
-                <SeverityBadge severity={finding.severity} />
-                <StatusBadge status={finding.result.status} />
-                <span className="top-title">{finding.result.message}</span>
-                {count > 1 && <span className="top-count">+{count - 1} more</span>}
+              <a href={hrefFor('findings', { focus: finding.id })} className="top-item" title={plainProse(finding.result.message)}>
+                <span className="top-marks">
+                  <SeverityBadge severity={finding.severity} />
+                  <StatusBadge status={finding.result.status} />
+                  {isFixable(finding) && (
+                    <span className="fixable-mark" data-testid="fixable-mark">
+                      <Wrench aria-hidden="true" /> Fixable
+                    </span>
+                  )}
+                  {count > 1 && <span className="top-count">+{count - 1} more</span>}
+                </span>
+                <span className="top-title">
+                  <Prose text={finding.result.message} />
+                </span>
               </a>
             </li>
           ))}
