@@ -17,14 +17,14 @@ export function impactSummary(impact: RestartImpact): string {
   if (impact.error) return `The running containers could not be listed (${impact.error}): any of them may stop.`;
   const n = impact.running.length;
   if (n === 0) return 'No container is running: none stops.';
-  if (impact.liveRestore.now && impact.liveRestore.after) return `live-restore is on: the ${plural(n, 'running container')} keep running; none stops.`;
+  if (impact.liveRestore.now && impact.liveRestore.after) return `With live-restore on, ${n === 1 ? 'the running container keeps' : `the ${n} running containers keep`} running: none stops.`;
   const g = impactGroups(impact);
-  const why = impact.liveRestore.now ? 'live-restore is off in the configuration the daemon restarts with' : 'live-restore is off';
+  const why = impact.liveRestore.now ? 'With live-restore off in the configuration the daemon restarts with' : 'With live-restore off';
   const parts = [
     g['restarts-by-policy'].length > 0 ? `${plural(g['restarts-by-policy'].length, 'comes', 'come')} back by itself (restart policy always or unless-stopped)` : null,
     g['stays-down'].length > 0 ? `${plural(g['stays-down'].length, 'stays', 'stay')} down unless started again` : null,
   ].filter(Boolean);
-  return `${why}: ${n === 1 ? 'the running container stops' : `all ${n} running containers stop`} when the daemon restarts; ${parts.join(', ')}.`.replace(/^./, (c) => c.toUpperCase());
+  return `${why}, ${n === 1 ? 'the running container stops' : `all ${n} running containers stop`} when the daemon restarts: ${parts.join(', ')}.`;
 }
 
 export const FATE_TEXT: Record<ContainerFate, string> = {
