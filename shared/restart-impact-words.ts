@@ -21,7 +21,7 @@ export function impactSummary(impact: RestartImpact): string {
   const g = impactGroups(impact);
   const why = impact.liveRestore.now ? 'With live-restore off in the configuration the daemon restarts with' : 'With live-restore off';
   const parts = [
-    g['restarts-by-policy'].length > 0 ? `${plural(g['restarts-by-policy'].length, 'comes', 'come')} back by itself (restart policy always or unless-stopped)` : null,
+    g['restarts-by-policy'].length > 0 ? `${g['restarts-by-policy'].length} ${g['restarts-by-policy'].length === 1 ? 'comes back by itself' : 'come back by themselves'} (restart policy always or unless-stopped)` : null,
     g['stays-down'].length > 0 ? `${plural(g['stays-down'].length, 'stays', 'stay')} down unless started again` : null,
   ].filter(Boolean);
   return `${why}, ${n === 1 ? 'the running container stops' : `all ${n} running containers stop`} when the daemon restarts: ${parts.join(', ')}.`;
