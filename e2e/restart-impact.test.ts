@@ -20,7 +20,8 @@ const CONTAINERS: Record<string, { flags: string[]; fate: string }> = {
   web: { flags: ['--restart', 'always'], fate: 'restarts-by-policy' },
   worker: { flags: ['--restart', 'unless-stopped'], fate: 'restarts-by-policy' },
   db: { flags: [], fate: 'stays-down' },
-  job: { flags: ['--restart', 'on-failure'], fate: 'stays-down' },
+  // Its sleep is killed at the stop timeout (exit 137): an error, so on-failure brings it back.
+  job: { flags: ['--restart', 'on-failure'], fate: 'restarts-if-failed' },
 };
 const TITLE = 'Rotate container logs (max-size 10m, max-file 3)';
 
@@ -74,7 +75,10 @@ forEachEngine('the restart impact before Apply and Undo, and the containers afte
   test('the Fix dialog names the running containers that stop, which come back and which stay down; one scroll area with the diff in view at 1440×900 and 1024×700', async () => {
     const { dialog, preview } = await openFixDialog(page, served.origin, 'daemon.log-rotation');
     const impact = preview.getByTestId('restart-impact');
-    assert.match(await impact.innerText(), /With live-restore off, all 4 running containers stop when the daemon restarts: 2 come back by themselves \(restart policy always or unless-stopped\), 2 stay down unless started again\./);
+    assert.match(
+      await impact.innerText(),
+      /With live-restore off, all 4 running containers stop when the daemon restarts: 2 come back by themselves \(restart policy always or unless-stopped\), 1 comes back only if stopping it makes it exit with an error \(restart policy on-failure\), 1 stays down unless started again\./,
+    );
     assert.deepEqual(await rows(impact, 'data-fate'), Object.fromEntries(Object.entries(CONTAINERS).map(([name, c]) => [name, c.fate])));
     assert.equal(await dialog.getByLabel('Start the stopped containers again afterwards').isChecked(), true, 'on by default');
     assert.doesNotMatch(await preview.innerText(), /stop and start again/);
@@ -140,7 +144,7 @@ forEachEngine('the restart impact before Apply and Undo, and the containers afte
     const confirm = page.getByTestId('undo-confirm');
     await confirm.getByTestId('restart-impact').waitFor({ timeout: 90_000 });
     assert.equal(await confirm.getByRole('heading').innerText(), `Undo: ${TITLE}`);
-    assert.match(await confirm.innerText(), /2 stay down unless started again/);
+    assert.match(await confirm.innerText(), /1 stays down unless started again/);
     assert.deepEqual(await rows(confirm.getByTestId('restart-impact'), 'data-fate'), Object.fromEntries(Object.entries(CONTAINERS).map(([name, c]) => [name, c.fate])));
     assert.equal(await confirm.getByLabel('Start the stopped containers again afterwards').isChecked(), true);
     assert.equal(await fs.readFile(daemon.configPath, 'utf8').then((t) => t === ORIGINAL), false, 'nothing undone before the confirmation');
@@ -163,20 +167,21 @@ forEachEngine('the restart impact before Apply and Undo, and the containers afte
     assert.deepEqual(await runningNames(daemon), Object.keys(CONTAINERS).sort());
   });
 
-  test('"start them again" unchecked: the containers without a policy stay down, and the outcome says so', async () => {
+  test('"start them again" unchecked: the container without a policy stays down, and the outcome says so', async () => {
     const { dialog } = await openFixDialog(page, served.origin, 'daemon.log-rotation');
     await dialog.getByLabel('Start the stopped containers again afterwards').uncheck();
     await dialog.getByRole('button', { name: /Apply fix/ }).click();
     const outcome = dialog.getByTestId('fix-outcome');
     await outcome.waitFor({ timeout: 180_000 });
     assert.equal(await outcome.getAttribute('data-outcome'), 'applied', await outcome.innerText());
-    assert.equal(await dialog.getByRole('heading', { level: 2 }).innerText(), 'Fixed and verified; 2 containers are down');
+    assert.equal(await dialog.getByRole('heading', { level: 2 }).innerText(), 'Fixed and verified; 1 container is down');
     const after = outcome.getByTestId('containers-after');
-    assert.equal(await after.getAttribute('data-down'), '2');
-    assert.match(await after.innerText(), /2 containers that were running before are down now: db, job \(not started again, as chosen\)\./);
-    assert.deepEqual(await rows(after, 'data-state'), { web: 'running', worker: 'running', db: 'exited', job: 'exited' });
-    assert.match(await after.locator('tr', { hasText: 'job' }).innerText(), /left stopped, as chosen/);
-    assert.deepEqual(await runningNames(daemon), ['web', 'worker'], 'the engine agrees: db and job stay down');
+    assert.equal(await after.getAttribute('data-down'), '1');
+    assert.match(await after.innerText(), /1 container that was running before is down now: db \(not started again, as chosen\)\./);
+    assert.deepEqual(await rows(after, 'data-state'), { web: 'running', worker: 'running', db: 'exited', job: 'running' });
+    assert.match(await after.locator('tr', { hasText: 'db' }).innerText(), /left stopped, as chosen/);
+    assert.match(await after.locator('tr', { hasText: 'job' }).innerText(), /started again by the daemon \(restart policy\)/);
+    assert.deepEqual(await runningNames(daemon), ['job', 'web', 'worker'], 'the engine agrees: db stays down');
     await screenshot(page, `fix-outcome-left-down-${engine}`);
     assert.deepEqual(await axeViolations(page), [], 'fix outcome with containers down');
   });

@@ -7,7 +7,7 @@ export const policyText = (policy: string) => (policy === '' ? 'no' : policy);
 
 /** The running containers by fate. */
 export function impactGroups(impact: RestartImpact): Record<ContainerFate, ImpactedContainer[]> {
-  const groups: Record<ContainerFate, ImpactedContainer[]> = { 'keeps-running': [], 'restarts-by-policy': [], 'stays-down': [] };
+  const groups: Record<ContainerFate, ImpactedContainer[]> = { 'keeps-running': [], 'restarts-by-policy': [], 'restarts-if-failed': [], 'stays-down': [] };
   for (const c of impact.running) groups[c.fate].push(c);
   return groups;
 }
@@ -22,6 +22,7 @@ export function impactSummary(impact: RestartImpact): string {
   const why = impact.liveRestore.now ? 'With live-restore off in the configuration the daemon restarts with' : 'With live-restore off';
   const parts = [
     g['restarts-by-policy'].length > 0 ? `${g['restarts-by-policy'].length} ${g['restarts-by-policy'].length === 1 ? 'comes back by itself' : 'come back by themselves'} (restart policy always or unless-stopped)` : null,
+    g['restarts-if-failed'].length > 0 ? `${g['restarts-if-failed'].length} ${g['restarts-if-failed'].length === 1 ? 'comes back' : 'come back'} only if stopping ${g['restarts-if-failed'].length === 1 ? 'it makes it' : 'them makes them'} exit with an error (restart policy on-failure)` : null,
     g['stays-down'].length > 0 ? `${plural(g['stays-down'].length, 'stays', 'stay')} down unless started again` : null,
   ].filter(Boolean);
   return `${why}, ${n === 1 ? 'the running container stops' : `all ${n} running containers stop`} when the daemon restarts: ${parts.join(', ')}.`;
@@ -30,6 +31,7 @@ export function impactSummary(impact: RestartImpact): string {
 export const FATE_TEXT: Record<ContainerFate, string> = {
   'keeps-running': 'keeps running',
   'restarts-by-policy': 'stops, comes back by itself',
+  'restarts-if-failed': 'stops, comes back only if it exits with an error',
   'stays-down': 'stops, stays down',
 };
 
@@ -42,6 +44,9 @@ export const HOW_TEXT: Record<ContainerAfterHow, string> = {
   gone: 'removed meanwhile',
   unknown: 'state unknown',
 };
+
+/** Whether any container may be left down by the restart: what "start them again" is for. */
+export const mayStayDown = (impact: RestartImpact) => impact.running.some((c) => c.fate === 'stays-down' || c.fate === 'restarts-if-failed');
 
 /** Containers that ran before and do not run now. */
 export const stillDown = (after: ContainersAfter) => after.containers.filter((c) => c.state !== 'running');

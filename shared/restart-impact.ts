@@ -5,9 +5,11 @@ import { z } from 'zod';
 
 /**
  * What becomes of a running container when the daemon restarts: it keeps running (live-restore on before and after
- * the restart), the daemon starts it again itself (restart policy always or unless-stopped), or it stays down.
+ * the restart), the daemon starts it again itself (restart policy always or unless-stopped), it comes back only if
+ * stopping it made it exit with an error (on-failure: a process killed at the stop timeout exits 137 and comes back; one
+ * that exits 0 on SIGTERM does not), or it stays down.
  */
-export const ContainerFateSchema = z.enum(['keeps-running', 'restarts-by-policy', 'stays-down']);
+export const ContainerFateSchema = z.enum(['keeps-running', 'restarts-by-policy', 'restarts-if-failed', 'stays-down']);
 export type ContainerFate = z.infer<typeof ContainerFateSchema>;
 
 const ContainerId = z.string().regex(/^[0-9a-f]{12,64}$/, 'a container id');

@@ -7,7 +7,7 @@ import type { FixPlan, FixRecord, FixStep, HelperMessage } from '../../shared/fi
 import type { JsonValue } from '../../shared/json';
 import { maskSecretsInText } from '../../shared/mask';
 import type { ContainersAfter, RestartImpact } from '../../shared/restart-impact';
-import { containersAfterSummary, FATE_TEXT, HOW_TEXT, impactSummary, policyText } from '../../shared/restart-impact-words';
+import { containersAfterSummary, FATE_TEXT, HOW_TEXT, impactSummary, mayStayDown, policyText } from '../../shared/restart-impact-words';
 import type { FixRoute } from '../fix/dispatch';
 import type { FixSession, FixSessionOptions } from '../fix/session';
 import { cliSelf } from '../util/self-command';
@@ -107,7 +107,7 @@ function table(rows: string[][]): string[] {
 export function renderImpact(impact: RestartImpact, restartContainers: boolean): string {
   const out = [`Containers: ${impactSummary(impact)}`];
   if (impact.running.length > 0) out.push(...table([['NAME', 'RESTART POLICY', 'WHEN THE DAEMON RESTARTS'], ...impact.running.map((c) => [c.name, policyText(c.restartPolicy), FATE_TEXT[c.fate]])]));
-  if (impact.running.some((c) => c.fate === 'stays-down') || impact.error) {
+  if (mayStayDown(impact) || impact.error) {
     out.push(restartContainers ? 'Dockhand starts the ones that stay down again once the daemon is back (--no-restart-containers: leave them down).' : 'They stay down: --no-restart-containers was given.');
   }
   out.push(`Daemon: ${impact.daemon.endpoint}${impact.daemon.pid ? ` (pid ${impact.daemon.pid})` : ''}`);

@@ -15,7 +15,19 @@ import { processController, ProcessRecordSchema } from './controllers';
 import { unifiedDiff } from './plan';
 import { daemonOf, restartImpact } from './restart-impact';
 
-const CONTAINERS = { plain: [], always: ['--restart', 'always'], unless: ['--restart', 'unless-stopped'], onfail: ['--restart', 'on-failure'] } as const;
+/** By restart policy; onfail's sleep is killed at the stop timeout (exit 137), onfailclean exits 0 on SIGTERM. */
+const CONTAINERS: Record<string, string[]> = {
+  plain: ['--stop-timeout', '1'],
+  always: ['--stop-timeout', '1', '--restart', 'always'],
+  unless: ['--stop-timeout', '1', '--restart', 'unless-stopped'],
+  onfail: ['--stop-timeout', '1', '--restart', 'on-failure'],
+  onfailclean: ['--stop-timeout', '5', '--restart', 'on-failure'],
+};
+const COMMAND: Record<string, string[]> = { onfailclean: ['/bin/sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'] };
+/** What a daemon that stops its containers predicts for each, and what really becomes of each. */
+const STOPPING: Record<string, ContainerFate> = { always: 'restarts-by-policy', onfail: 'restarts-if-failed', onfailclean: 'restarts-if-failed', plain: 'stays-down', unless: 'restarts-by-policy' };
+const STOPPED: Record<string, ContainerAfterHow> = { always: 'restarted-by-policy', onfail: 'restarted-by-policy', onfailclean: 'left-stopped', plain: 'left-stopped', unless: 'restarted-by-policy' };
+const KEPT: Record<string, ContainerAfterHow> = Object.fromEntries(Object.keys(CONTAINERS).map((name) => [name, 'kept-running']));
 const OFF = '{}\n';
 const ON = '{\n    "live-restore": true\n}\n';
 
@@ -37,20 +49,17 @@ async function restartWith(daemon: PrivateDockerd, config: string): Promise<void
   assert.ok(await waitForDaemon(api, 60_000), 'the daemon answers again');
 }
 
-const EXPECTED_HOW: Record<ContainerFate, ContainerAfterHow> = { 'keeps-running': 'kept-running', 'restarts-by-policy': 'restarted-by-policy', 'stays-down': 'left-stopped' };
-
-/** Restarts the daemon and compares each container's real state with the predicted fate; then starts the downed ones again. */
-async function restartAndCompare(daemon: PrivateDockerd, fates: Record<string, ContainerFate>, config: string): Promise<void> {
+/** Restarts the daemon and compares each container's real state with `expected`; then starts the downed ones again. */
+async function restartAndCompare(daemon: PrivateDockerd, expected: Record<string, ContainerAfterHow>, config: string): Promise<void> {
   const running = await withEngine(daemon.host, runningContainers);
   assert.deepEqual(running.map((c) => c.name).sort(), Object.keys(CONTAINERS).sort(), 'every test container runs before the restart');
   await restartWith(daemon, config);
   const seen = await withEngine(daemon.host, (api) => containersAfter(api, running, false));
-  const how = Object.fromEntries(seen.containers.map((c) => [c.name, c.how]));
-  assert.deepEqual(how, Object.fromEntries(Object.entries(fates).map(([name, fate]) => [name, EXPECTED_HOW[fate]])), `on engine ${daemon.engine}: predicted ${JSON.stringify(fates)}`);
+  assert.deepEqual(Object.fromEntries(seen.containers.map((c) => [c.name, c.how])), expected, `on engine ${daemon.engine}`);
   const again = await withEngine(daemon.host, (api) => containersAfter(api, running, true));
   assert.deepEqual(
     Object.fromEntries(again.containers.map((c) => [c.name, [c.state, c.how]])),
-    Object.fromEntries(Object.entries(fates).map(([name, fate]) => [name, ['running', fate === 'stays-down' ? 'started-again' : EXPECTED_HOW[fate]]])),
+    Object.fromEntries(Object.entries(expected).map(([name, how]) => [name, ['running', how === 'left-stopped' ? 'started-again' : how]])),
     'started again: every container runs; only the ones that were down were started by Dockhand',
   );
 }
@@ -66,33 +75,30 @@ forEachEngine('a daemon restart and the running containers, as the restart impac
     daemon = await runningDockerd({ engine, daemonJson: OFF });
     const image = await importBusybox(daemon);
     // The busybox sleep ignores SIGTERM as pid 1: a short stop timeout keeps each daemon stop to a second or two.
-    for (const [name, flags] of Object.entries(CONTAINERS)) await daemon.docker(['run', '-d', '--name', name, '--stop-timeout', '1', ...flags, image]);
+    for (const [name, flags] of Object.entries(CONTAINERS)) await daemon.docker(['run', '-d', '--name', name, ...flags, image, ...(COMMAND[name] ?? [])]);
   });
   after(async () => {
     await daemon?.stop();
   });
 
-  test('live-restore off: every container stops; always and unless-stopped come back by themselves, no and on-failure stay down', async () => {
-    const fates = await predicted(daemon, { operations: [{ op: 'daemon.restart' }], files: [] });
-    assert.deepEqual(fates, { always: 'restarts-by-policy', onfail: 'stays-down', plain: 'stays-down', unless: 'restarts-by-policy' });
-    await restartAndCompare(daemon, fates, OFF);
+  test('live-restore off: every container stops; always and unless-stopped come back, on-failure only after an error exit, no stays down', async () => {
+    assert.deepEqual(await predicted(daemon, { operations: [{ op: 'daemon.restart' }], files: [] }), STOPPING);
+    await restartAndCompare(daemon, STOPPED, OFF);
   });
 
   test('live-restore turned on by the restart: the containers still stop (the daemon that stops has it off)', async () => {
-    const fates = await predicted(daemon, daemonJsonChange(OFF, ON));
-    assert.deepEqual(fates, { always: 'restarts-by-policy', onfail: 'stays-down', plain: 'stays-down', unless: 'restarts-by-policy' });
-    await restartAndCompare(daemon, fates, ON);
+    assert.deepEqual(await predicted(daemon, daemonJsonChange(OFF, ON)), STOPPING);
+    await restartAndCompare(daemon, STOPPED, ON);
   });
 
   test('live-restore on before and after: every container keeps running', async () => {
     const fates = await predicted(daemon, { operations: [{ op: 'daemon.restart' }], files: [] });
     assert.deepEqual(new Set(Object.values(fates)), new Set(['keeps-running']));
-    await restartAndCompare(daemon, fates, ON);
+    await restartAndCompare(daemon, KEPT, ON);
   });
 
   test('live-restore turned off by the restart (the undo of the live-restore fix): the containers stop as with it off', async () => {
-    const fates = await predicted(daemon, daemonJsonChange(ON, OFF));
-    assert.deepEqual(fates, { always: 'restarts-by-policy', onfail: 'stays-down', plain: 'stays-down', unless: 'restarts-by-policy' });
-    await restartAndCompare(daemon, fates, OFF);
+    assert.deepEqual(await predicted(daemon, daemonJsonChange(ON, OFF)), STOPPING);
+    await restartAndCompare(daemon, STOPPED, OFF);
   });
 });

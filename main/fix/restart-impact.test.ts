@@ -12,10 +12,10 @@ const change = (before: string | null, after: string | null): Pick<FixPlan, 'ope
   files: [{ path: FILE, existed: before !== null, beforeSha256: null, after, diff: unifiedDiff(FILE, before, after) }],
 });
 
-test('a restart keeps containers only with live-restore on before and after; otherwise only always and unless-stopped come back', () => {
+test('a restart keeps containers only with live-restore on before and after; otherwise always and unless-stopped come back, on-failure only after an error exit', () => {
   for (const policy of ['no', '', 'on-failure', 'always', 'unless-stopped']) assert.equal(fateOf(policy, { now: true, after: true }), 'keeps-running');
   for (const liveRestore of [{ now: false, after: false }, { now: true, after: false }, { now: false, after: true }]) {
-    assert.deepEqual(['no', '', 'on-failure', 'always', 'unless-stopped'].map((p) => fateOf(p, liveRestore)), ['stays-down', 'stays-down', 'stays-down', 'restarts-by-policy', 'restarts-by-policy']);
+    assert.deepEqual(['no', '', 'on-failure', 'always', 'unless-stopped'].map((p) => fateOf(p, liveRestore)), ['stays-down', 'stays-down', 'restarts-if-failed', 'restarts-by-policy', 'restarts-by-policy']);
   }
 });
 
@@ -42,8 +42,8 @@ const c = (name: string, restartPolicy: string, fate: RestartImpact['running'][n
 
 test('the impact in words: what stops, what comes back by itself, what stays down; none with live-restore', () => {
   assert.equal(
-    impactSummary(impact({ now: false, after: false }, [c('web', 'always', 'restarts-by-policy'), c('db', 'no', 'stays-down'), c('job', 'on-failure', 'stays-down')])),
-    'With live-restore off, all 3 running containers stop when the daemon restarts: 1 comes back by itself (restart policy always or unless-stopped), 2 stay down unless started again.',
+    impactSummary(impact({ now: false, after: false }, [c('web', 'always', 'restarts-by-policy'), c('db', 'no', 'stays-down'), c('job', 'on-failure', 'restarts-if-failed'), c('x', 'no', 'stays-down')])),
+    'With live-restore off, all 4 running containers stop when the daemon restarts: 1 comes back by itself (restart policy always or unless-stopped), 1 comes back only if stopping it makes it exit with an error (restart policy on-failure), 2 stay down unless started again.',
   );
   assert.equal(impactSummary(impact({ now: true, after: true }, [c('web', 'no', 'keeps-running')])), 'With live-restore on, the running container keeps running: none stops.');
   assert.equal(impactSummary(impact({ now: false, after: false }, [])), 'No container is running: none stops.');

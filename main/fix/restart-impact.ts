@@ -8,13 +8,14 @@ import type { DaemonProof } from '../host/trusted-daemon';
 
 /**
  * What a daemon stop and start does to a running container (checked against Engines 20.10, 26.1 and 28.5 by
- * restart-impact.test.ts): with live-restore on in the daemon that stops and in the one that starts, it keeps running;
- * otherwise it stops, and only always and unless-stopped bring it back (on-failure does not: a daemon stop is not a
- * failure).
+ * restart-engines.test.ts): with live-restore on in the daemon that stops and in the one that starts, it keeps running;
+ * otherwise it stops, always and unless-stopped bring it back, and on-failure brings it back only when the stop made it
+ * exit non-zero (killed at the stop timeout: 137), which depends on how its process takes SIGTERM.
  */
 export function fateOf(restartPolicy: string, liveRestore: { now: boolean; after: boolean }): ContainerFate {
   if (liveRestore.now && liveRestore.after) return 'keeps-running';
-  return restartPolicy === 'always' || restartPolicy === 'unless-stopped' ? 'restarts-by-policy' : 'stays-down';
+  if (restartPolicy === 'always' || restartPolicy === 'unless-stopped') return 'restarts-by-policy';
+  return restartPolicy === 'on-failure' ? 'restarts-if-failed' : 'stays-down';
 }
 
 /** --live-restore (or --live-restore=true) on dockerd's command line. */

@@ -1,5 +1,5 @@
 import type { ContainersAfter, RestartImpact } from '../../../../shared/restart-impact';
-import { containersAfterSummary, FATE_TEXT, HOW_TEXT, impactSummary, policyText, stillDown } from '../../../../shared/restart-impact-words';
+import { containersAfterSummary, FATE_TEXT, HOW_TEXT, impactSummary, mayStayDown, policyText, stillDown } from '../../../../shared/restart-impact-words';
 
 /** Before Apply or Undo: what the daemon restart does to each running container (computed by main, shown as is). */
 export function RestartImpactView({ impact }: { impact: RestartImpact }) {
@@ -32,7 +32,7 @@ export function RestartImpactView({ impact }: { impact: RestartImpact }) {
 }
 
 /** Whether there is anything to start again: a container that stays down, or a list that could not be read. */
-export const needsStartChoice = (impact: RestartImpact | null | undefined) => !!impact && (impact.error !== null || impact.running.some((c) => c.fate === 'stays-down'));
+export const needsStartChoice = (impact: RestartImpact | null | undefined) => !!impact && (impact.error !== null || mayStayDown(impact));
 
 /** "Start them again afterwards": on by default, next to the button it goes with. */
 export function StartAgainChoice({ checked, onChange, disabled }: { checked: boolean; onChange: (checked: boolean) => void; disabled?: boolean }) {
