@@ -27,6 +27,9 @@ const COMMAND: Record<string, string[]> = { onfailclean: ['/bin/sh', '-c', 'trap
 /** What a daemon that stops its containers predicts for each, and what really becomes of each. */
 const STOPPING: Record<string, ContainerFate> = { always: 'restarts-by-policy', onfail: 'restarts-if-failed', onfailclean: 'restarts-if-failed', plain: 'stays-down', unless: 'restarts-by-policy' };
 const STOPPED: Record<string, ContainerAfterHow> = { always: 'restarted-by-policy', onfail: 'restarted-by-policy', onfailclean: 'left-stopped', plain: 'left-stopped', unless: 'restarted-by-policy' };
+/** live-restore turned off by the restart: kept through the stop, shut down by the new daemon; unless-stopped stays down. */
+const SHUT: Record<string, ContainerFate> = { ...STOPPING, unless: 'stays-down' };
+const SHUT_HOW: Record<string, ContainerAfterHow> = { ...STOPPED, unless: 'left-stopped' };
 const KEPT: Record<string, ContainerAfterHow> = Object.fromEntries(Object.keys(CONTAINERS).map((name) => [name, 'kept-running']));
 const OFF = '{}\n';
 const ON = '{\n    "live-restore": true\n}\n';
@@ -97,8 +100,8 @@ forEachEngine('a daemon restart and the running containers, as the restart impac
     await restartAndCompare(daemon, KEPT, ON);
   });
 
-  test('live-restore turned off by the restart (the undo of the live-restore fix): the containers stop as with it off', async () => {
-    assert.deepEqual(await predicted(daemon, daemonJsonChange(ON, OFF)), STOPPING);
-    await restartAndCompare(daemon, STOPPED, OFF);
+  test('live-restore turned off by the restart (the undo of the live-restore fix): the new daemon stops them; always and on-failure after an error come back, unless-stopped does not', async () => {
+    assert.deepEqual(await predicted(daemon, daemonJsonChange(ON, OFF)), SHUT);
+    await restartAndCompare(daemon, SHUT_HOW, OFF);
   });
 });

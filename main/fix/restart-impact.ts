@@ -9,12 +9,16 @@ import type { DaemonProof } from '../host/trusted-daemon';
 /**
  * What a daemon stop and start does to a running container (checked against Engines 20.10, 26.1 and 28.5 by
  * restart-engines.test.ts): with live-restore on in the daemon that stops and in the one that starts, it keeps running;
- * otherwise it stops, always and unless-stopped bring it back, and on-failure brings it back only when the stop made it
- * exit non-zero (killed at the stop timeout: 137), which depends on how its process takes SIGTERM.
+ * otherwise it stops, always and unless-stopped bring it back (unless-stopped not when live-restore is turned off by the
+ * restart), and on-failure brings it back only when the stop made it exit non-zero (killed at the stop timeout: 137),
+ * which depends on how its process takes SIGTERM.
  */
 export function fateOf(restartPolicy: string, liveRestore: { now: boolean; after: boolean }): ContainerFate {
   if (liveRestore.now && liveRestore.after) return 'keeps-running';
-  if (restartPolicy === 'always' || restartPolicy === 'unless-stopped') return 'restarts-by-policy';
+  // Kept alive through the stop, then shut down by the new daemon (live-restore off) as it starts: that counts as a
+  // stop by hand for unless-stopped, which stays down (seen on every engine), while always comes back.
+  if (restartPolicy === 'unless-stopped') return liveRestore.now ? 'stays-down' : 'restarts-by-policy';
+  if (restartPolicy === 'always') return 'restarts-by-policy';
   return restartPolicy === 'on-failure' ? 'restarts-if-failed' : 'stays-down';
 }
 
