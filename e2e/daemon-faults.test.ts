@@ -126,7 +126,7 @@ forEachEngine('the daemon fails mid-fix and mid-prune, in the app, against a rea
       await restarted;
       // The old daemon is gone and the new one is held at the gate: Dockhand is waiting for it to answer. Kill it there.
       const pid = await until('the restarted daemon is launched', () => pidIn(launchPid));
-      await dialog.getByTestId('fix-progress').locator('.step-list li.step-ok', { hasText: 'Restart the daemon' }).waitFor();
+      await dialog.getByTestId('fix-progress').locator('[data-phase="restart"][data-status="done"]').waitFor();
       await screenshot(page, `fault-fix-waiting-${engine}`);
       process.kill(pid, 'SIGKILL');
     } finally {

@@ -66,10 +66,9 @@ forEachEngine('a fix that needs root, applied and undone from the app by an ordi
     const progress = dialog.getByTestId('fix-progress');
     await progress.waitFor();
     // The daemon cannot come back until the gate opens, so these steps can only have arrived while the helper runs.
-    const steps = progress.locator('.step-list li');
-    await steps.filter({ hasText: 'Restart the daemon' }).waitFor({ timeout: 60_000 });
-    const seen = await steps.allInnerTexts();
-    assert.match(seen[0]!, /Note[\s\S]*Asking for root through sudo/);
+    await progress.locator('[data-phase="restart"][data-status="done"]').waitFor({ timeout: 60_000 });
+    const seen = await progress.locator('[data-phase]').allInnerTexts();
+    assert.match(seen[0]!, /Ask for root[\s\S]*Asking for root through sudo/);
     assert.ok(seen.some((s) => /Back up[\s\S]*saved the original .*daemon\.json/.test(s)), seen.join('\n'));
     assert.ok(seen.some((s) => /Write[\s\S]*wrote .*daemon\.json/.test(s)), seen.join('\n'));
     assert.equal(await dialog.getByTestId('fix-outcome').count(), 0, 'still applying');
@@ -105,8 +104,9 @@ forEachEngine('a fix that needs root, applied and undone from the app by an ordi
     // Held at the gate again: the undo's steps so far show while the helper waits for the daemon.
     await fs.rm(gate);
     await row.getByRole('button', { name: /^Undo / }).click();
+    await page.getByTestId('undo-confirm').getByRole('button', { name: 'Undo fix' }).click({ timeout: 90_000 });
     const progress = page.getByTestId('undo-progress');
-    await progress.locator('.step-list li').filter({ hasText: 'Restart the daemon' }).waitFor({ timeout: 60_000 });
+    await progress.locator('[data-phase="restart"][data-status="done"]').waitFor({ timeout: 60_000 });
     assert.match(await progress.innerText(), /applied as root: the system asks for your password[\s\S]*Restore[\s\S]*restored .*daemon\.json/);
     await screenshot(page, `history-elevated-undoing-light-${engine}`);
     assert.deepEqual(await axeViolations(page), [], 'history while undoing');

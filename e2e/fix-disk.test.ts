@@ -241,6 +241,8 @@ forEachEngine('fix, history and disk in the app, against a real dockerd', (engin
     await fs.writeFile(daemon.configPath, fixed.replace('"debug": false', '"debug": true'));
     await row.getByRole('button', { name: /^Undo / }).focus();
     await page.keyboard.press('Enter');
+    // Undo asks first (what its restart stops), as Apply does.
+    await page.getByTestId('undo-confirm').getByRole('button', { name: 'Undo fix' }).click({ timeout: 90_000 });
     const undo = page.getByTestId('undo-result');
     await undo.waitFor({ timeout: 60_000 });
     assert.match(await undo.getByRole('heading').first().innerText(), /Not undone: the files were edited since the fix/);

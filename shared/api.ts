@@ -3,6 +3,7 @@ import { CHANNEL_NAME_LIST, EVENT_NAME_LIST } from './api-names';
 import { CollectorRunSchema } from './audit-run';
 import { FixPlanSchema, FixRecordSchema, FixStepSchema, UndoResultSchema } from './fix';
 import { JsonValueSchema } from './json';
+import { RestartImpactSchema } from './restart-impact';
 import { GO_DURATION, LABEL_KEY, PRUNE_INPUT_LIMITS, VOLUME_NAME } from './prune-input';
 import { PrunePlanSchema, PruneProgressSchema, PruneResultSchema } from './prune';
 import { FindingSchema } from './finding';
@@ -183,6 +184,8 @@ export const FixPlanInputSchema = z
 
 export { UndoResultSchema, type UndoResult } from './fix';
 
+const FixRecordIdSchema = z.string().regex(/^[0-9A-Za-z-]{1,80}$/);
+
 export const FixHistorySchema = z.object({
   /** Newest first. */
   records: z.array(FixRecordSchema),
@@ -262,11 +265,21 @@ export const CHANNELS = {
     "Plan a finding's fix: diffs, commands, elevation, verification, credentials masked; changes nothing. The API keeps the exact plan for fix.apply",
   ),
   'fix.apply': channel(
-    z.object({ planId: FixPlanSchema.shape.id }).strict(),
+    // restartContainers: start the containers the restart stopped again afterwards (default true).
+    z.object({ planId: FixPlanSchema.shape.id, restartContainers: z.boolean().optional() }).strict(),
     FixRecordSchema,
     'Apply the exact plan fix.plan made under this id, verify it, roll back if the daemon breaks; each step arrives as a fix.progress event',
   ),
-  'fix.undo': channel(z.object({ id: z.string().regex(/^[0-9A-Za-z-]{1,80}$/).optional(), force: z.boolean() }).strict(), UndoResultSchema, 'Undo an applied fix (the latest without an id)'),
+  'fix.undo': channel(
+    z.object({ id: FixRecordIdSchema.optional(), force: z.boolean(), restartContainers: z.boolean().optional() }).strict(),
+    UndoResultSchema,
+    'Undo an applied fix (the latest without an id); restartContainers (default true) starts the containers its restart stopped again',
+  ),
+  'fix.undo-impact': channel(
+    z.object({ id: FixRecordIdSchema.optional() }).strict(),
+    z.object({ id: z.string(), title: z.string(), impact: RestartImpactSchema.nullable() }).nullable(),
+    'What undoing a fix would do to the running containers (impact null: the undo does not restart the daemon); null when there is no such fix',
+  ),
   'fix.history': channel(NoInputSchema, FixHistorySchema, 'Applied fixes, newest first'),
   'disk.usage': channel(NoInputSchema, DiskSummarySchema, "Docker's disk usage now, by type, each byte once, and what the default cleanup would free; also sent as disk.changed"),
   'prune.plan': channel(z.object({ options: PruneFormSchema }).strict(), PrunePlanSchema, 'The exact objects a prune would remove and keep, and the bytes; removes nothing'),

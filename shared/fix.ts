@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SCHEDULE_LABEL, SCHEDULE_UNTIL } from './fix-params';
 import { JsonValueSchema } from './json';
 import { StatusSchema } from './finding';
+import { ContainersAfterSchema, RestartImpactSchema } from './restart-impact';
 
 export const FIX_PLAN_SCHEMA_VERSION = '1.0.0';
 
@@ -111,12 +112,17 @@ export const FixPlanSchema = z.object({
   verification: VerificationSchema,
   /** What the user must still do or know (log out and back in; Desktop applies settings on restart). */
   notes: z.array(z.string()),
+  /**
+   * What the restart does to the running containers, as of `restartImpact.at` (null: no restart). Informational: the
+   * apply looks at the containers again just before it restarts, and the helper ignores this.
+   */
+  restartImpact: RestartImpactSchema.nullable().optional(),
 });
 export type FixPlan = z.infer<typeof FixPlanSchema>;
 
 export const FixStepSchema = z.object({
   at: z.string(),
-  step: z.enum(['backup', 'write', 'remove', 'reload', 'restart', 'wait', 'verify', 'rollback', 'restore', 'undo', 'note']),
+  step: z.enum(['backup', 'write', 'remove', 'reload', 'restart', 'wait', 'verify', 'rollback', 'restore', 'undo', 'note', 'containers']),
   ok: z.boolean(),
   message: z.string(),
 });
@@ -158,6 +164,8 @@ export const FixRecordSchema = z.object({
    * Dockhand's copy, so History lists it and Undo goes back through the helper.
    */
   elevated: z.boolean().optional(),
+  /** The containers that ran before the apply's restart, after it (started again when asked); absent without a restart. */
+  containers: ContainersAfterSchema.optional(),
 });
 export type FixRecord = z.infer<typeof FixRecordSchema>;
 
@@ -167,6 +175,8 @@ export const UndoResultSchema = z.object({
   conflicts: z.array(z.object({ path: z.string(), fixDiff: z.string(), sinceDiff: z.string() })),
   undone: z.boolean(),
   message: z.string(),
+  /** The containers that ran before the undo's restart, after it; absent without a restart. */
+  containers: ContainersAfterSchema.optional(),
 });
 export type UndoResult = z.infer<typeof UndoResultSchema>;
 

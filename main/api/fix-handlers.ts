@@ -1,6 +1,6 @@
 import type { ChannelName } from '../../shared/api';
 import type { FixStep } from '../../shared/fix';
-import { applyFix, type FixRoute, undoAppliedFix } from '../fix/dispatch';
+import { applyFix, type FixRoute, undoAppliedFix, undoImpact } from '../fix/dispatch';
 import { findLauncher, needsHelper } from '../fix/elevate';
 import { listRecords, stateDir } from '../fix/journal';
 import { type FixSessionOptions, openFixSession } from '../fix/session';
@@ -9,7 +9,7 @@ import { ApiError } from './errors';
 import { type ApiContext, checkOptionsFromSettings, type Handlers } from './handlers';
 import type { Exclusive } from './exclusive';
 import { explained } from './host-errors';
-import { maskedHistory, maskedPlan, maskedRecord, maskedStep, maskedUndo } from './masked-fix';
+import { maskedHistory, maskedImpact, maskedPlan, maskedRecord, maskedStep, maskedUndo } from './masked-fix';
 import { KEPT_PLANS, PlanStore } from './plan-store';
 
 /** The fix session the CLI would open, for the endpoint and check options the settings choose. */
@@ -64,7 +64,7 @@ export function createFixHandlers(ctx: ApiContext, exclusive: Exclusive): Pick<H
         plans.keep(plan);
         return maskedPlan(plan);
       }),
-    'fix.apply': ({ planId }) =>
+    'fix.apply': ({ planId, restartContainers }) =>
       exclusive.run('apply a fix', () =>
         shown('apply the fix', async () => {
           const plan = plans.get(planId);
@@ -75,11 +75,16 @@ export function createFixHandlers(ctx: ApiContext, exclusive: Exclusive): Pick<H
           if (needsHelper(plan)) {
             onStep({ at: new Date().toISOString(), step: 'note', ok: true, message: `Asking for root through ${findLauncher() ?? 'pkexec or sudo'} (${plan.elevation.why}): the system will ask for your password` });
           }
-          return maskedRecord(await applyFix(plan, await fixRoute(ctx), onStep));
+          return maskedRecord(await applyFix(plan, await fixRoute(ctx), onStep, { restartContainers }));
         }),
       ),
-    'fix.undo': ({ id, force }) =>
-      exclusive.run('undo a fix', () => shown('undo the fix', async () => maskedUndo(await undoAppliedFix(id, force, await fixRoute(ctx), (step, planId) => progress(planId, step))))),
+    'fix.undo': ({ id, force, restartContainers }) =>
+      exclusive.run('undo a fix', () => shown('undo the fix', async () => maskedUndo(await undoAppliedFix(id, force, await fixRoute(ctx), (step, planId) => progress(planId, step), { restartContainers })))),
+    'fix.undo-impact': ({ id }) =>
+      shown('look at what the undo restarts', async () => {
+        const found = await undoImpact(id, await fixRoute(ctx));
+        return found && { id: found.record.id, title: maskSecretsInText(found.record.plan.title), impact: found.impact && maskedImpact(found.impact) };
+      }),
     'fix.history': () => shown('read the fix history', async () => maskedHistory(await listRecords(ctx.fixStateDir ?? stateDir()))),
   };
 }

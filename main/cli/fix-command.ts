@@ -6,6 +6,8 @@ import type { Command } from 'commander';
 import type { FixPlan, FixRecord, FixStep, HelperMessage } from '../../shared/fix';
 import type { JsonValue } from '../../shared/json';
 import { maskSecretsInText } from '../../shared/mask';
+import type { ContainersAfter, RestartImpact } from '../../shared/restart-impact';
+import { containersAfterSummary, FATE_TEXT, HOW_TEXT, impactSummary, mayStayDown, policyText } from '../../shared/restart-impact-words';
 import type { FixRoute } from '../fix/dispatch';
 import type { FixSession, FixSessionOptions } from '../fix/session';
 import { cliSelf } from '../util/self-command';
@@ -78,7 +80,8 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function renderPlan(plan: FixPlan): string {
+/** The plan in words; `impact`: what its restart does to the containers (the plan's own, or one looked at since). */
+export function renderPlan(plan: FixPlan, restartContainers = true, impact: RestartImpact | null = plan.restartImpact ?? null): string {
   const out = [`Fix ${plan.fixId}: ${plan.title}`, `Plan ${plan.id} for ${plan.findingId ?? plan.checkId}`, ''];
   for (const f of plan.files) out.push(f.after === null ? `Removes ${f.path}` : f.existed ? `Changes ${f.path}` : `Creates ${f.path}`, maskSecretsInText(f.diff).trimEnd(), '');
   if (plan.commands.length > 0) {
@@ -91,13 +94,36 @@ export function renderPlan(plan: FixPlan): string {
   const v = plan.verification;
   out.push(`Verification: ${v.kind === 'finding' ? `audit again; ${v.checkId}${v.target ? ` (${v.target})` : ''} must pass` : v.kind === 'group-member' ? `${v.user} must be listed in the ${v.group} group` : v.why}`);
   if (plan.notes.length > 0) out.push('Notes:', ...plan.notes.map((n) => `  - ${n}`));
+  return `${out.join('\n')}\n${impact ? renderImpact(impact, restartContainers) : ''}`;
+}
+
+/** Rows of a small table, each column as wide as its widest cell. */
+function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]!.length))) ?? [];
+  return rows.map((r) => `  ${r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}`);
+}
+
+/** What the restart does to the running containers, before it happens, and what Dockhand does about it. */
+export function renderImpact(impact: RestartImpact, restartContainers: boolean): string {
+  const out = [`Containers: ${impactSummary(impact)}`];
+  if (impact.running.length > 0) out.push(...table([['NAME', 'RESTART POLICY', 'WHEN THE DAEMON RESTARTS'], ...impact.running.map((c) => [c.name, policyText(c.restartPolicy), FATE_TEXT[c.fate]])]));
+  if (mayStayDown(impact) || impact.error) {
+    out.push(restartContainers ? 'Dockhand starts the ones that stay down again once the daemon is back (--no-restart-containers: leave them down).' : 'They stay down: --no-restart-containers was given.');
+  }
+  out.push(`Daemon: ${impact.daemon.endpoint}${impact.daemon.pid ? ` (pid ${impact.daemon.pid})` : ''}`);
+  return `${out.join('\n')}\n`;
+}
+
+export function renderContainersAfter(after: ContainersAfter): string {
+  const out = [`Containers after the restart: ${containersAfterSummary(after)}`];
+  if (after.containers.length > 0) out.push(...table([['NAME', 'STATE', ''], ...after.containers.map((c) => [c.name, c.state, `${HOW_TEXT[c.how]}${c.error ? `: ${c.error}` : ''}`])]));
   return `${out.join('\n')}\n`;
 }
 
 export function renderRecord(record: FixRecord): string {
   const out = [`${record.id}  ${record.outcome.toUpperCase()}  ${record.plan.fixId}: ${record.plan.title}`, `  ${record.message}`];
   for (const s of record.steps) out.push(`  ${s.ok ? '✓' : '✗'} ${s.step.padEnd(8)} ${s.message.split('\n').join('\n             ')}`);
-  return `${out.join('\n')}\n`;
+  return `${out.join('\n')}\n${record.containers ? renderContainersAfter(record.containers) : ''}`;
 }
 
 function exitFor(record: FixRecord): number {
@@ -168,13 +194,18 @@ export function registerFixCommands(program: Command): void {
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--restart-timeout <ms>', 'how long a restart command may take', Number)
     .option('--up-timeout <ms>', 'how long to wait for the daemon to answer after a restart', Number)
-    .action(async (arg: string, opts: CommonOptions & { target?: string; set?: Record<string, JsonValue>; yes?: boolean; restartTimeout?: number; upTimeout?: number }) => {
+    .option('--restart-containers', 'start the containers the daemon restart stops again once it is back (the default)')
+    .option('--no-restart-containers', 'leave the containers the daemon restart stops down')
+    .action(async (arg: string, opts: CommonOptions & { target?: string; set?: Record<string, JsonValue>; yes?: boolean; restartTimeout?: number; upTimeout?: number; restartContainers: boolean }) => {
       const session = await guarded(async () => openFixSession(await sessionOptions(opts)));
       const plan = (await guarded(() => loadPlanArgument(arg, async () => session, opts))) as FixPlan;
-      if (opts.format === 'text') process.stderr.write(renderPlan(plan));
+      // A plan file may be old: what the restart stops is looked at now.
+      const { FixPlanSchema } = await import('../../shared/fix');
+      const impact = FixPlanSchema.safeParse(plan).success ? session.impact(plan, 'apply') : null;
+      if (opts.format === 'text') process.stderr.write(renderPlan(plan, opts.restartContainers, impact));
       if (!opts.yes && !(await confirm('Apply this fix?'))) throw new CliError('not applied: confirm on a terminal, or pass --yes');
       const route = await cliRoute(async () => session);
-      const record = await guarded(async () => (await dispatch()).applyFix(plan, route, opts.format === 'text' ? showStep : undefined));
+      const record = await guarded(async () => (await dispatch()).applyFix(plan, route, opts.format === 'text' ? showStep : undefined, { restartContainers: opts.restartContainers }));
       await emit(opts.format === 'json' ? jsonText(record, undefined, undefined) : renderRecord(record), undefined);
       process.exitCode = exitFor(record);
     });
@@ -236,17 +267,23 @@ export function registerFixCommands(program: Command): void {
     .argument('[id]', 'the fix id from `fix history`')
     .option('--force', 'undo even when the files were edited by hand since the fix')
     .option('--up-timeout <ms>', 'how long to wait for the daemon after the restart', Number)
-    .action(async (id: string | undefined, opts: CommonOptions & { force?: boolean; upTimeout?: number }) => {
+    .option('--restart-containers', 'start the containers the daemon restart stops again once it is back (the default)')
+    .option('--no-restart-containers', 'leave the containers the daemon restart stops down')
+    .action(async (id: string | undefined, opts: CommonOptions & { force?: boolean; upTimeout?: number; restartContainers: boolean }) => {
       const options = await sessionOptions(opts);
       const chosen = opts.host !== undefined || opts.context !== undefined;
       // Without --host or --context: the daemon the fix was applied to.
       const route = await cliRoute((applied) => openFixSession(chosen || applied === undefined ? options : { ...options, endpoint: { host: applied ?? undefined } }));
-      const result = await guarded(async () => (await dispatch()).undoAppliedFix(id, opts.force ?? false, route, opts.format === 'text' ? showStep : undefined));
+      if (opts.format === 'text') {
+        const found = await guarded(async () => (await dispatch()).undoImpact(id, route));
+        if (found?.impact) process.stderr.write(`Undo ${found.record.id}: ${found.record.plan.title}\n${renderImpact(found.impact, opts.restartContainers)}`);
+      }
+      const result = await guarded(async () => (await dispatch()).undoAppliedFix(id, opts.force ?? false, route, opts.format === 'text' ? showStep : undefined, { restartContainers: opts.restartContainers }));
       if (opts.format === 'json') await emit(jsonText(result, undefined, undefined), undefined);
       else {
         const out = [result.message];
         for (const c of result.conflicts) out.push('', `${c.path}: what the fix changed`, c.fixDiff.trimEnd(), '', `${c.path}: what changed since`, c.sinceDiff.trimEnd());
-        await emit(`${out.join('\n')}\n`, undefined);
+        await emit(`${out.join('\n')}\n${result.containers ? renderContainersAfter(result.containers) : ''}`, undefined);
       }
       process.exitCode = result.undone ? EXIT.ok : result.conflicts.length > 0 ? EXIT.findings : EXIT.usage;
     });

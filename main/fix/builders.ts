@@ -49,7 +49,6 @@ function refuseIfFlag(facts: Facts, key: string): void {
 }
 
 const verifyFinding = (input: BuildInput): Verification => ({ kind: 'finding', checkId: input.checkId, target: input.target });
-const restartNote = 'The daemon restarts: running containers stop and start again unless live-restore is on.';
 
 function str(params: Record<string, JsonValue>, key: string, fallback?: string): string {
   const v = params[key] ?? fallback;
@@ -72,7 +71,7 @@ function booleanKey(key: string, wanted: boolean, title: string): Builder {
       title: `${title} (${key}: ${value})`,
       operations: [{ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: [key], value }, { op: 'daemon.restart' }],
       verification: verifyFinding(input),
-      notes: [restartNote],
+      notes: [],
     };
   };
 }
@@ -103,7 +102,6 @@ const BUILDERS: Record<string, Builder> = {
       ],
       verification: verifyFinding(input),
       notes: [
-        restartNote,
         `Existing containers keep the log options they were created with: recreate them to rotate their logs${recreate ? ` (${recreate} first)` : ''}.`,
       ],
     };
@@ -127,7 +125,7 @@ const BUILDERS: Record<string, Builder> = {
         { op: 'daemon.restart' },
       ],
       verification: verifyFinding(input),
-      notes: [restartNote, `Pulls from ${registry} need TLS from now on: give it a certificate (docs.docker.com/engine/security/certificates).`],
+      notes: [`Pulls from ${registry} need TLS from now on: give it a certificate (docs.docker.com/engine/security/certificates).`],
     };
   },
 
@@ -138,7 +136,7 @@ const BUILDERS: Record<string, Builder> = {
       title: `Give containers the network's real DNS servers (${list.join(', ')})`,
       operations: [{ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: ['dns'], value: list }, { op: 'daemon.restart' }],
       verification: verifyFinding(input),
-      notes: [restartNote, 'Containers created before the change keep their resolv.conf until they are recreated.'],
+      notes: ['Containers created before the change keep their resolv.conf until they are recreated.'],
     };
   },
 
@@ -149,7 +147,7 @@ const BUILDERS: Record<string, Builder> = {
       title: `Match the bridge MTU to the uplink (${mtu})`,
       operations: [{ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: ['mtu'], value: mtu }, { op: 'daemon.restart' }],
       verification: verifyFinding(input),
-      notes: [restartNote, 'The default bridge takes the new MTU at once; user-defined networks keep theirs until recreated.'],
+      notes: ['The default bridge takes the new MTU at once; user-defined networks keep theirs until recreated.'],
     };
   },
 
@@ -158,7 +156,7 @@ const BUILDERS: Record<string, Builder> = {
     const level = str(input.params, 'log-level');
     const ops: FixOperation[] = [{ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: ['log-level'], value: level }];
     if (input.params.debug === false) ops.push({ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: ['debug'], value: false });
-    return { title: `Log at level ${level}`, operations: [...ops, { op: 'daemon.restart' }], verification: verifyFinding(input), notes: [restartNote] };
+    return { title: `Log at level ${level}`, operations: [...ops, { op: 'daemon.restart' }], verification: verifyFinding(input), notes: [] };
   },
 };
 
@@ -190,7 +188,6 @@ BUILDERS['daemon.userns-remap'] = (input) => {
     operations: [...ops, { op: 'daemon.restart' }],
     verification: verifyFinding(input),
     notes: [
-      restartNote,
       'dockerd keeps remapped images and containers in a new directory under its data root: existing images, containers and volumes are hidden until userns-remap is turned off again (pull or build images again).',
       ...(value === 'default' ? ['dockerd creates the dockremap user at start (it needs useradd from shadow-utils).'] : []),
       'Containers that need host namespaces or --privileged must run with --userns=host.',

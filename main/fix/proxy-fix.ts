@@ -45,7 +45,7 @@ export function buildDaemonProxy(input: BuildInput): FixDraft {
   }
   if (!values.http && !values.https) throw new FixUnavailableError('no daemon proxy is configured to keep: give it with --set http=http://proxy:3128 --set https=...');
   const where = placeOf(facts, picture);
-  const notes = ['The daemon restarts: running containers stop and start again unless live-restore is on.'];
+  const notes: string[] = [];
   if (Object.values(values).some((v) => v && /\/\/[^/@\s]+:[^/@\s]+@/.test(v))) notes.push('The proxy URL holds a password: the file that stores it is readable by root only when Dockhand creates it.');
   let operations: FixOperation[];
   if (where.kind === 'daemon-json') {

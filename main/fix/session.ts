@@ -18,6 +18,8 @@ import type { SelfCommand } from '../util/self-command';
 import { type DaemonController, detectController } from './controllers';
 import { listRecords, stateDir } from './journal';
 import { type FixEnv, type PlanRequest, planFix, preflightChanges } from './plan';
+import type { RestartImpact } from '../../shared/restart-impact';
+import { daemonOf, restartImpact } from './restart-impact';
 
 export interface FixSessionOptions {
   endpoint?: { host?: string; context?: string };
@@ -42,7 +44,10 @@ export interface FixSession {
   report: Report;
   controller: DaemonController;
   stateDir: string;
+  /** The plan, with what its restart does to the running containers (restartImpact). */
   plan(request: PlanRequest): Promise<FixPlan>;
+  /** What restarting the daemon to apply (or undo) this plan does to the containers running now; null: no restart. */
+  impact(plan: FixPlan, direction: 'apply' | 'undo'): RestartImpact | null;
   apply(plan: unknown, onStep?: (step: FixStep) => void): Promise<FixRecord>;
   undo(id: string | undefined, force: boolean, onStep?: (step: FixStep) => void): Promise<UndoResult>;
   history(): Promise<{ records: FixRecord[]; damaged: string[] }>;
@@ -104,12 +109,17 @@ export async function openFixSession(options: FixSessionOptions = {}): Promise<F
     onStep,
   });
 
+  const impact = (plan: FixPlan, direction: 'apply' | 'undo') => (plan.restart ? restartImpact(facts, plan, direction, daemonOf(endpoint?.host ?? plan.endpoint ?? 'no endpoint', proof)) : null);
   return {
     facts,
     report,
     controller,
     stateDir: state,
-    plan: (request) => planFix(facts, report, request, controller, env),
+    impact,
+    async plan(request) {
+      const plan = await planFix(facts, report, request, controller, env);
+      return { ...plan, restartImpact: impact(plan, 'apply') };
+    },
     async apply(input, onStep) {
       const scope: PlanScope = options.helper ? { helper: true, caller: await invokingUser() } : { helper: false };
       const { plan, files } = await validatePlan(input, env, allowedDaemonJsonPaths(trusted, env.home, euid), env.dockhand ?? null, scope);

@@ -13,6 +13,7 @@ export const STEP_LABEL: Record<FixStep['step'], string> = {
   restore: 'Restore',
   undo: 'Undo',
   note: 'Note',
+  containers: 'Containers',
 };
 
 /** The steps of an apply or undo, as they happened: what, whether it worked (icon and word), and the detail. */

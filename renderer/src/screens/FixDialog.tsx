@@ -5,12 +5,15 @@ import { fixParams } from '../../../shared/fix-params';
 import type { JsonValue } from '../../../shared/json';
 import { Banner } from '../components/Banner';
 import { DiffView } from '../components/DiffView';
-import { STEP_LABEL, StepList } from '../components/StepList';
+import { StepList } from '../components/StepList';
+import { stillDown } from '../../../shared/restart-impact-words';
 import { initialInputs, type ParamInput, readInputs } from '../lib/fix-param-values';
 import { type Guidance, thrownGuidance } from '../lib/guidance';
 import { asSentence } from '../lib/format';
 import { useStore } from '../state/hooks';
 import { FixParamsForm } from './fix/FixParamsForm';
+import { ContainersAfterView, needsStartChoice, RestartImpactView, StartAgainChoice } from './fix/RestartImpact';
+import { WorkProgress } from './fix/WorkProgress';
 
 /** Changed parameters are planned again this long after the last keystroke. */
 const REPLAN_DELAY_MS = 400;
@@ -31,13 +34,22 @@ interface FixDialogProps {
 type Phase =
   | { kind: 'planning' }
   | { kind: 'preview'; plan: FixPlan | null; error: Guidance | null; stale: boolean }
-  | { kind: 'applying'; plan: FixPlan; steps: FixStep[] } | { kind: 'done'; record: FixRecord } | { kind: 'error'; guidance: Guidance; plan: FixPlan | null };
+  | { kind: 'applying'; plan: FixPlan; steps: FixStep[]; lastAt: number; restartContainers: boolean }
+  | { kind: 'done'; record: FixRecord }
+  | { kind: 'error'; guidance: Guidance; plan: FixPlan | null };
 
 function verificationText(plan: FixPlan): string {
   const v = plan.verification;
   if (v.kind === 'finding') return `Dockhand audits again: ${v.checkId}${v.target ? ` (${v.target})` : ''} must pass. If the daemon does not come back, the original files are restored and it is restarted again.`;
   if (v.kind === 'group-member') return `Dockhand reads the group database again: ${v.user} must be listed in the ${v.group} group.`;
   return v.why;
+}
+
+/** The outcome's title: the fix's, and the containers still down after its restart (never "fixed" alone while they are). */
+function outcomeTitle(record: FixRecord): string {
+  const down = record.containers ? stillDown(record.containers).length : 0;
+  const title = OUTCOME[record.outcome].title;
+  return down === 0 ? title : `${title}; ${down === 1 ? '1 container is' : `${down} containers are`} down`;
 }
 
 const OUTCOME: Record<FixRecord['outcome'], { title: string; good: boolean }> = {
@@ -55,6 +67,7 @@ export function FixDialog({ checkId, target, title, fix, onClose }: FixDialogPro
   const dialog = useRef<HTMLDialogElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const [phase, setPhase] = useState<Phase>({ kind: 'planning' });
+  const [restartContainers, setRestartContainers] = useState(true);
   const busy = phase.kind === 'applying' || phase.kind === 'planning';
   const params = useMemo(() => (fix ? fixParams(fix.id) : []), [fix]);
   const [inputs, setInputs] = useState<Record<string, ParamInput>>(() => initialInputs(params, fix?.params ?? {}));
@@ -97,12 +110,12 @@ export function FixDialog({ checkId, target, title, fix, onClose }: FixDialogPro
   }, [phase.kind]);
 
   const apply = async (plan: FixPlan) => {
-    setPhase({ kind: 'applying', plan, steps: [] });
+    setPhase({ kind: 'applying', plan, steps: [], lastAt: Date.now(), restartContainers });
     const off = store.client.on('fix.progress', (p) => {
-      if (p.planId === plan.id) setPhase((cur) => (cur.kind === 'applying' ? { ...cur, steps: [...cur.steps, p.step] } : cur));
+      if (p.planId === plan.id) setPhase((cur) => (cur.kind === 'applying' ? { ...cur, steps: [...cur.steps, p.step], lastAt: Date.now() } : cur));
     });
     try {
-      const record = await store.client.call('fix.apply', { planId: plan.id });
+      const record = await store.client.call('fix.apply', { planId: plan.id, restartContainers });
       setPhase({ kind: 'done', record });
       // The finding was re-checked by the apply; refresh the whole report so every screen shows it.
       void store.runAudit();
@@ -131,7 +144,7 @@ export function FixDialog({ checkId, target, title, fix, onClose }: FixDialogPro
     >
       <header className="dialog-head">
         <h2 id="fix-dialog-title" ref={heading} tabIndex={-1}>
-          {phase.kind === 'done' ? OUTCOME[phase.record.outcome].title : phase.kind === 'applying' ? `Applying: ${title}` : `Fix: ${title}`}
+          {phase.kind === 'done' ? outcomeTitle(phase.record) : phase.kind === 'applying' ? `Applying: ${title}` : `Fix: ${title}`}
         </h2>
         <button type="button" className="button icon-only" onClick={close} aria-label="Close" disabled={phase.kind === 'applying'}>
           <X aria-hidden="true" />
@@ -155,12 +168,13 @@ export function FixDialog({ checkId, target, title, fix, onClose }: FixDialogPro
         )}
         {phase.kind === 'preview' && phase.error && <PlanError guidance={phase.error} />}
         {phase.kind === 'preview' && phase.plan && <PlanPreview plan={phase.plan} />}
-        {phase.kind === 'applying' && <Applying plan={phase.plan} steps={phase.steps} />}
+        {phase.kind === 'applying' && <Applying plan={phase.plan} steps={phase.steps} lastAt={phase.lastAt} restartContainers={phase.restartContainers} />}
         {phase.kind === 'done' && <Outcome record={phase.record} />}
       </div>
       <footer className="dialog-foot">
         {phase.kind === 'preview' && (
           <>
+            {phase.plan?.restart && needsStartChoice(phase.plan.restartImpact) && <StartAgainChoice checked={restartContainers} onChange={setRestartContainers} />}
             <button type="button" className="button" onClick={close}>
               Cancel
             </button>
@@ -226,9 +240,10 @@ function PlanPreview({ plan }: { plan: FixPlan }) {
         <li className={plan.restart ? 'plan-fact-warn' : undefined}>
           <RotateCw aria-hidden="true" />
           {plan.restart ? (
-            <span>
-              <strong>Restarts the Docker daemon</strong> ({plan.controller.detail}). Containers without live-restore stop and start again.
-            </span>
+            <div>
+              <strong>Restarts the Docker daemon</strong> at <code>{plan.restartImpact?.daemon.endpoint ?? plan.endpoint}</code>.
+              {plan.restartImpact ? <RestartImpactView impact={plan.restartImpact} /> : <p>Running containers may stop: Dockhand could not tell which.</p>}
+            </div>
           ) : (
             <span>
               <strong>No daemon restart</strong>.
@@ -280,18 +295,12 @@ function PlanPreview({ plan }: { plan: FixPlan }) {
   );
 }
 
-function Applying({ plan, steps }: { plan: FixPlan; steps: readonly FixStep[] }) {
-  const last = steps.at(-1);
+function Applying({ plan, steps, lastAt, restartContainers }: { plan: FixPlan; steps: readonly FixStep[]; lastAt: number; restartContainers: boolean }) {
+  const options = useMemo(() => ({ work: 'apply' as const, elevated: plan.elevation.needed, restartContainers }), [plan, restartContainers]);
   return (
     <div data-testid="fix-progress">
-      <p className="applying-line">
-        <span className="spinner" aria-hidden="true" /> {plan.restart ? 'Applying; the daemon restarts, then Dockhand waits for it and audits again.' : 'Applying…'}
-      </p>
       {plan.elevation.needed && <p className="notice">The system asks for your password in a separate prompt.</p>}
-      <StepList steps={steps} />
-      <p className="visually-hidden" role="status" aria-live="polite">
-        {last ? `${STEP_LABEL[last.step]}: ${last.message.split('\n')[0]}` : 'Starting'}
-      </p>
+      <WorkProgress plan={plan} steps={steps} options={options} lastAt={lastAt} />
     </div>
   );
 }
@@ -309,8 +318,11 @@ function Outcome({ record }: { record: FixRecord }) {
           The finding was <strong>{record.before}</strong> before and is <strong>{record.after}</strong> now (checked by a fresh audit).
         </p>
       )}
-      {record.outcome !== 'applied' && <p>What happened, step by step:</p>}
-      <StepList steps={record.steps} />
+      {record.containers && <ContainersAfterView after={record.containers} />}
+      <details className="work-steps" open={record.outcome !== 'applied'}>
+        <summary>What happened, step by step</summary>
+        <StepList steps={record.steps} />
+      </details>
       {(record.outcome === 'applied' || record.outcome === 'unverified') && <p className="muted">Undo it any time from History.</p>}
     </div>
   );

@@ -1,7 +1,8 @@
 import { History as HistoryIcon, RefreshCw, Undo2 } from 'lucide-react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FixHistory, UndoResult } from '../../../shared/api';
 import type { FixRecord, FixStep } from '../../../shared/fix';
+import type { RestartImpact } from '../../../shared/restart-impact';
 import { Banner } from '../components/Banner';
 import { DiffView } from '../components/DiffView';
 import { RelativeTime } from '../components/RelativeTime';
@@ -9,6 +10,8 @@ import { StepList } from '../components/StepList';
 import { type Guidance, thrownGuidance } from '../lib/guidance';
 import { asSentence } from '../lib/format';
 import { useStore } from '../state/hooks';
+import { ContainersAfterView, needsStartChoice, RestartImpactView, StartAgainChoice } from './fix/RestartImpact';
+import { WorkProgress } from './fix/WorkProgress';
 
 const OUTCOME_LABEL: Record<FixRecord['outcome'], string> = {
   applying: 'Applying',
@@ -34,8 +37,10 @@ export function HistoryScreen() {
   const [history, setHistory] = useState<FixHistory | null>(null);
   const [error, setError] = useState<Guidance | null>(null);
   /** The fix being undone, and its steps so far (they arrive as fix.progress events for its plan). */
-  const [busy, setBusy] = useState<{ record: FixRecord; steps: FixStep[] } | null>(null);
-  const [result, setResult] = useState<{ record: FixRecord; undo: UndoResult } | null>(null);
+  const [busy, setBusy] = useState<{ record: FixRecord; steps: FixStep[]; lastAt: number; restartContainers: boolean } | null>(null);
+  const [result, setResult] = useState<{ record: FixRecord; undo: UndoResult; restartContainers: boolean } | null>(null);
+  /** An undo asked for and not confirmed yet: what its restart would do (impact undefined while main looks). */
+  const [asking, setAsking] = useState<{ record: FixRecord; impact: RestartImpact | null | undefined } | null>(null);
   const resultHeading = useRef<HTMLHeadingElement>(null);
 
   const load = useCallback(async () => {
@@ -48,15 +53,31 @@ export function HistoryScreen() {
   useEffect(() => void load(), [load]);
   useEffect(() => resultHeading.current?.focus(), [result]);
 
-  const undo = async (record: FixRecord, force: boolean) => {
-    setBusy({ record, steps: [] });
+  /** Undo asks first, as Apply does: what the undo's restart stops, and whether to start those containers again. */
+  const ask = async (record: FixRecord) => {
+    setResult(null);
+    setError(null);
+    setAsking({ record, impact: record.plan.restart ? undefined : null });
+    if (!record.plan.restart) return;
+    try {
+      const found = await store.client.call('fix.undo-impact', { id: record.id });
+      setAsking((cur) => (cur?.record.id === record.id ? { record, impact: found?.impact ?? null } : cur));
+    } catch (e) {
+      setAsking(null);
+      setError(thrownGuidance(e, 'look at what the undo restarts', store.client.kind));
+    }
+  };
+
+  const undo = async (record: FixRecord, force: boolean, restartContainers: boolean) => {
+    setAsking(null);
+    setBusy({ record, steps: [], lastAt: Date.now(), restartContainers });
     setError(null);
     const off = store.client.on('fix.progress', (p) => {
-      if (p.planId === record.plan.id) setBusy((cur) => (cur ? { ...cur, steps: [...cur.steps, p.step] } : cur));
+      if (p.planId === record.plan.id) setBusy((cur) => (cur ? { ...cur, steps: [...cur.steps, p.step], lastAt: Date.now() } : cur));
     });
     try {
-      const undoResult = await store.client.call('fix.undo', { id: record.id, force });
-      setResult({ record, undo: undoResult });
+      const undoResult = await store.client.call('fix.undo', { id: record.id, force, restartContainers });
+      setResult({ record, undo: undoResult, restartContainers });
       await load();
       if (undoResult.undone) void store.runAudit();
     } catch (e) {
@@ -77,16 +98,9 @@ export function HistoryScreen() {
       </div>
       <p className="muted lead">Every fix Dockhand applied on this host, newest first. Undo restores the files byte for byte from the backup taken before the fix, and restarts the daemon where the fix did.</p>
       {error && <Banner guidance={error} onDismiss={() => setError(null)} />}
-      {result && <UndoOutcome result={result.undo} headingRef={resultHeading} busy={busy !== null} onForce={() => void undo(result.record, true)} onDismiss={() => setResult(null)} />}
-      {busy && (
-        <div className="notice undo-progress" data-testid="undo-progress">
-          <p role="status">
-            <span className="spinner" aria-hidden="true" /> Undoing {busy.record.id}: restoring the files and waiting for the daemon…
-            {busy.record.elevated && ' It was applied as root: the system asks for your password.'}
-          </p>
-          <StepList steps={busy.steps} />
-        </div>
-      )}
+      {asking && <UndoConfirm record={asking.record} impact={asking.impact} onUndo={(restartContainers) => void undo(asking.record, false, restartContainers)} onCancel={() => setAsking(null)} />}
+      {result && <UndoOutcome result={result.undo} headingRef={resultHeading} busy={busy !== null} onForce={() => void undo(result.record, true, result.restartContainers)} onDismiss={() => setResult(null)} />}
+      {busy && <UndoProgress busy={busy} />}
       {!history ? (
         !error && (
           <p className="loading" role="status">
@@ -138,7 +152,7 @@ export function HistoryScreen() {
                   </td>
                   <td>
                     {undoable(r) && (
-                      <button type="button" className="button" disabled={busy !== null} onClick={() => void undo(r, false)} aria-label={`Undo ${r.plan.title} (${r.id})`}>
+                      <button type="button" className="button" disabled={busy !== null} onClick={() => void ask(r)} aria-label={`Undo ${r.plan.title} (${r.id})`}>
                         <Undo2 aria-hidden="true" /> Undo
                       </button>
                     )}
@@ -184,6 +198,7 @@ function UndoOutcome({ result, headingRef, busy, onForce, onDismiss }: UndoOutco
           ))}
         </>
       )}
+      {result.containers && <ContainersAfterView after={result.containers} />}
       {result.undone && <StepList steps={result.record.steps.filter((s) => s.step === 'restore' || s.step === 'undo' || s.step === 'restart' || s.step === 'wait')} />}
       <div className="form-actions">
         {conflicted && (
@@ -195,6 +210,54 @@ function UndoOutcome({ result, headingRef, busy, onForce, onDismiss }: UndoOutco
           {conflicted ? 'Keep the file as it is' : 'Dismiss'}
         </button>
       </div>
+    </section>
+  );
+}
+
+/** The undo's own confirmation: the fix by its title, what its restart stops, and the choice to start them again. */
+function UndoConfirm({ record, impact, onUndo, onCancel }: { record: FixRecord; impact: RestartImpact | null | undefined; onUndo: (restartContainers: boolean) => void; onCancel: () => void }) {
+  const [restartContainers, setRestartContainers] = useState(true);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <section className="card undo-confirm" aria-labelledby="undo-confirm-title" data-testid="undo-confirm">
+      <h2 id="undo-confirm-title" ref={heading} tabIndex={-1}>
+        Undo: {record.plan.title}
+      </h2>
+      <p>
+        Restores {record.plan.files.map((f) => f.path).join(', ') || 'what the fix changed'} from the backup taken before the fix
+        {record.plan.restart ? ', then restarts the Docker daemon.' : '. The daemon is not restarted.'}
+        {record.elevated && ' It was applied as root: the system asks for your password.'}
+      </p>
+      {impact === undefined && (
+        <p className="loading" role="status">
+          Looking at the running containers…
+        </p>
+      )}
+      {impact && <RestartImpactView impact={impact} />}
+      <div className="form-actions">
+        {needsStartChoice(impact) && <StartAgainChoice checked={restartContainers} onChange={setRestartContainers} />}
+        <button type="button" className="button primary" disabled={impact === undefined} onClick={() => onUndo(restartContainers)}>
+          <Undo2 aria-hidden="true" /> Undo fix
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** The undo as it happens, headed by the fix's title: every step from the start. */
+function UndoProgress({ busy }: { busy: { record: FixRecord; steps: FixStep[]; lastAt: number; restartContainers: boolean } }) {
+  const { record } = busy;
+  // The password prompt is said above: the undo reports no step of its own for it.
+  const options = useMemo(() => ({ work: 'undo' as const, elevated: false, restartContainers: busy.restartContainers }), [busy.restartContainers]);
+  return (
+    <section className="card undo-progress" data-testid="undo-progress" aria-labelledby="undo-progress-title">
+      <h2 id="undo-progress-title">Undoing: {record.plan.title}</h2>
+      {record.elevated && <p className="notice">It was applied as root: the system asks for your password.</p>}
+      <WorkProgress plan={record.plan} steps={busy.steps} options={options} lastAt={busy.lastAt} />
     </section>
   );
 }
