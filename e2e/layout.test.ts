@@ -13,7 +13,7 @@ import type { Report } from '../shared/report';
 import { importBusybox, type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
 import { lastReport } from './support/api';
 import { screenshot } from './support/artifacts';
-import { launchChromium } from './support/browser';
+import { newAppPage } from './support/app-page';
 import { type Served, startServe } from './support/serve';
 
 const SIZES = [
@@ -50,10 +50,7 @@ describe('layout and findings over dockhand serve, against a real dockerd', () =
     for (const name of ['priv-a', 'priv-b', 'priv-c']) await daemon.docker(['create', '--name', name, '--privileged', image]);
     await daemon.docker(['run', '-d', '--name', 'sock', '-v', `${daemon.socket}:/var/run/docker.sock`, image]);
     served = await startServe(['-H', daemon.host]);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: SIZES[0], colorScheme: 'light' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    ({ browser, context, page } = await newAppPage(SIZES[0]));
   });
   after(async () => {
     await browser?.close();

@@ -12,12 +12,19 @@ export interface AppPage {
  * a score (the first visit audits, which may take a while on a loaded machine).
  */
 export async function openApp(url: string, viewport: { width: number; height: number } = { width: 1280, height: 860 }): Promise<AppPage> {
+  const app = await newAppPage(viewport);
+  const { page } = app;
+  await page.goto(url);
+  await page.getByRole('heading', { name: 'Score' }).waitFor({ timeout: 90_000 });
+  return app;
+}
+
+/** Chromium with one blank page (light theme, page errors logged), for a test that opens the app its own way. */
+export async function newAppPage(viewport: { width: number; height: number }): Promise<AppPage> {
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport, colorScheme: 'light' });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  await page.goto(url);
-  await page.getByRole('heading', { name: 'Score' }).waitFor({ timeout: 90_000 });
   return { browser, context, page };
 }
 
