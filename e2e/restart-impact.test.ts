@@ -76,7 +76,7 @@ forEachEngine('the restart impact before Apply and Undo, and the containers afte
     const { dialog, preview } = await openFixDialog(page, served.origin, 'daemon.log-rotation');
     const impact = preview.getByTestId('restart-impact');
     assert.match(
-      await impact.innerText(),
+      await preview.innerText(),
       /With live-restore off, all 4 running containers stop when the daemon restarts: 2 come back by themselves \(restart policy always or unless-stopped\), 1 comes back only if stopping it makes it exit with an error \(restart policy on-failure\), 1 stays down unless started again\./,
     );
     assert.deepEqual(await rows(impact, 'data-fate'), Object.fromEntries(Object.entries(CONTAINERS).map(([name, c]) => [name, c.fate])));

@@ -6,7 +6,7 @@ import type { JsonValue } from '../../../shared/json';
 import { Banner } from '../components/Banner';
 import { DiffView } from '../components/DiffView';
 import { StepList } from '../components/StepList';
-import { stillDown } from '../../../shared/restart-impact-words';
+import { impactSummary, stillDown } from '../../../shared/restart-impact-words';
 import { initialInputs, type ParamInput, readInputs } from '../lib/fix-param-values';
 import { type Guidance, thrownGuidance } from '../lib/guidance';
 import { asSentence } from '../lib/format';
@@ -241,8 +241,8 @@ function PlanPreview({ plan }: { plan: FixPlan }) {
           <RotateCw aria-hidden="true" />
           {plan.restart ? (
             <div>
-              <strong>Restarts the Docker daemon</strong> at <code>{plan.restartImpact?.daemon.endpoint ?? plan.endpoint}</code>.
-              {plan.restartImpact ? <RestartImpactView impact={plan.restartImpact} /> : <p>Running containers may stop: Dockhand could not tell which.</p>}
+              <strong>Restarts the Docker daemon</strong> at <code>{plan.restartImpact?.daemon.endpoint ?? plan.endpoint}</code>.{' '}
+              {plan.restartImpact ? impactSummary(plan.restartImpact) : 'Running containers may stop: Dockhand could not tell which.'}
             </div>
           ) : (
             <span>
@@ -262,6 +262,14 @@ function PlanPreview({ plan }: { plan: FixPlan }) {
             <DiffView diff={f.diff} label={f.path} />
           </section>
         ))
+      )}
+
+      {/* The containers after the diff: the summary above says what stops, and the diff stays in view. */}
+      {plan.restartImpact && plan.restartImpact.running.length > 0 && (
+        <>
+          <h3>Running containers</h3>
+          <RestartImpactView impact={plan.restartImpact} summary={false} />
+        </>
       )}
 
       <h3>Commands</h3>

@@ -2,10 +2,10 @@ import type { ContainersAfter, RestartImpact } from '../../../../shared/restart-
 import { containersAfterSummary, FATE_TEXT, HOW_TEXT, impactSummary, mayStayDown, policyText, stillDown } from '../../../../shared/restart-impact-words';
 
 /** Before Apply or Undo: what the daemon restart does to each running container (computed by main, shown as is). */
-export function RestartImpactView({ impact }: { impact: RestartImpact }) {
+export function RestartImpactView({ impact, summary = true }: { impact: RestartImpact; summary?: boolean }) {
   return (
     <div className="restart-impact" data-testid="restart-impact">
-      <p>{impactSummary(impact)}</p>
+      {summary && <p>{impactSummary(impact)}</p>}
       {impact.running.length > 0 && (
         <table className="table impact-table">
           <caption className="visually-hidden">Running containers and what the restart does to them</caption>
