@@ -127,7 +127,7 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--facts-out <file>', 'also save the collected facts snapshot (secrets masked)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a failing finding no policy waiver covers has this severity or higher').choices([...SEVERITY_ORDER, 'never']).default('never'))
-    .option('--timeout <ms>', 'time limit per collector, in milliseconds', positiveInt, DEFAULT_TIMEOUT_MS)
+    .option('--timeout <ms>', 'time limit per Engine API request and base limit per collector, in milliseconds (collectors get 20 ms more per container and image)', positiveInt, DEFAULT_TIMEOUT_MS)
     .option('--internal-domain <domain>', 'a domain NO_PROXY must cover (repeatable, or comma-separated)', collect)
     .option('--trusted-user <user>', 'a user allowed in the docker group (repeatable, or comma-separated)', collect)
     .option('--server', 'judge this host as a server (audit rules, scheduled cleanup)')
