@@ -13,6 +13,7 @@ import { type IndexedFinding, indexFindings } from '../lib/findings-model';
 import { SEVERITY_LABEL, STATUS_ORDER } from '../lib/labels';
 import { hrefFor } from '../lib/route';
 import { navigate, useApp, useStore } from '../state/hooks';
+import { HostPanel } from './overview/HostPanel';
 
 const yesNo = (v: boolean | null) => (v === null ? 'unknown' : v ? 'yes' : 'no');
 
@@ -287,6 +288,7 @@ export function Overview() {
           <HostCard report={report} />
           <TopProblems report={report} />
           {disk && <DiskCard disk={disk} />}
+          <HostPanel disk={disk} />
         </div>
       )}
     </div>
