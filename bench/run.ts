@@ -7,7 +7,8 @@
 // cold JIT; the first shows what Dockhand adds on top of the raw calls.
 //
 // BENCH_SIZES=0,100,1000 (default), BENCH_RUNS=5, BENCH_RUNNING=1 starts the containers (busybox sleep) instead of
-// only creating them, BENCH_BIN=path/to/dockhand.cjs times another build (e.g. main's, for before/after figures).
+// only creating them, BENCH_BIN=a.cjs,b.cjs times these builds of bin/dockhand.cjs side by side on the same daemon (e.g.
+// main's and this checkout's, for before/after figures), BENCH_SKIP_PRUNE=1 leaves out the prune bench.
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -29,7 +30,7 @@ const SIZES = (process.env.BENCH_SIZES ?? '0,100,1000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** BENCH_RUNNING=1 starts the containers (sleeping) instead of only creating them. */
 const RUNNING = process.env.BENCH_RUNNING === '1';
-const BIN = path.resolve(process.env.BENCH_BIN ?? path.join(import.meta.dirname, '../bin/dockhand.cjs'));
+const BINS = (process.env.BENCH_BIN ?? path.join(import.meta.dirname, '../bin/dockhand.cjs')).split(',').map((b) => path.resolve(b));
 const DOCKER = '/usr/bin/docker';
 
 interface Run {
@@ -61,14 +62,14 @@ await build({ entryPoints: [path.join(import.meta.dirname, 'floor-process.ts')],
 /** Preloaded into one extra audit per size: writes the process's peak RSS (KiB) where the environment says. */
 const RSS_PRELOAD = path.join(TMP, 'rss.cjs');
 await fs.writeFile(RSS_PRELOAD, "process.once('exit', () => require('node:fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
-const auditArgs = (host: string) => [BIN, 'audit', '--format', 'json', '--host', host];
-const timeAudit = (host: string) => timed(process.execPath, auditArgs(host));
+const auditArgs = (bin: string, host: string) => [bin, 'audit', '--format', 'json', '--host', host];
+const timeAudit = (bin: string, host: string) => timed(process.execPath, auditArgs(bin, host));
 const timeFloorProcess = (socket: string) => timed(process.execPath, [FLOOR_BUNDLE, socket]);
 
 /** One more audit with the RSS probe: peak RSS, report bytes, exit code, collectors that did not finish. */
-async function auditShape(host: string): Promise<{ rssKiB: number; bytes: number; code: number | null; unfinished: string[]; findings: number }> {
+async function auditShape(bin: string, host: string): Promise<{ rssKiB: number; bytes: number; code: number | null; unfinished: string[]; findings: number }> {
   const rssFile = path.join(TMP, 'rss');
-  const r = await run(process.execPath, ['-r', RSS_PRELOAD, ...auditArgs(host)], { ...process.env, BENCH_RSS_FILE: rssFile });
+  const r = await run(process.execPath, ['-r', RSS_PRELOAD, ...auditArgs(bin, host)], { ...process.env, BENCH_RSS_FILE: rssFile });
   const rssKiB = Number(await fs.readFile(rssFile, 'utf8'));
   let unfinished: string[] = [];
   let findings = 0;
@@ -88,7 +89,6 @@ try {
   const image = await importBusybox(daemon);
   const dockerEnv = { ...process.env, DOCKER_HOST: daemon.host, DOCKER_CONFIG: path.join(TMP, 'docker-config') };
   let created = 0;
-  console.log(`dockhand ${BIN}`);
   console.log(`audit vs API floor (${RUNS} runs each, medians; containers ${RUNNING ? 'running' : 'created, not started'})`);
   const rows: string[] = [];
   const shapes: string[] = [];
@@ -106,38 +106,43 @@ try {
     created = Math.max(created, size);
     // Warm both paths once (page cache, daemon caches), then alternate so drift hits both equally.
     await apiFloor(daemon.socket);
-    await timeAudit(daemon.host);
-    const audits: number[] = [];
+    for (const bin of BINS) await timeAudit(bin, daemon.host);
+    const audits = BINS.map(() => [] as number[]);
+    const diskRuns = BINS.map(() => [] as number[]);
     const floors: number[] = [];
     const processFloors: number[] = [];
-    const diskRuns: number[] = [];
     const dfRuns: number[] = [];
     for (let r = 0; r < RUNS; r++) {
       floors.push(await apiFloor(daemon.socket));
       processFloors.push(await timeFloorProcess(daemon.socket));
-      audits.push(await timeAudit(daemon.host));
       dfRuns.push(await timed(DOCKER, ['system', 'df', '-v'], dockerEnv));
-      diskRuns.push(await timed(process.execPath, [BIN, 'disk', '--format', 'json', '--host', daemon.host]));
+      for (const [b, bin] of BINS.entries()) {
+        audits[b]!.push(await timeAudit(bin, daemon.host));
+        diskRuns[b]!.push(await timed(process.execPath, [bin, 'disk', '--format', 'json', '--host', daemon.host]));
+      }
     }
-    const a = median(audits);
     const f = median(floors);
     const pf = median(processFloors);
-    rows.push(`${pad(size, 10)} | ${pad(a.toFixed(0), 10)} | ${pad(pf.toFixed(0), 19)} | ${pad((a / pf).toFixed(2), 5)} | ${pad(f.toFixed(0), 21)} | ${pad((a / f).toFixed(2), 5)}`);
-    const shape = await auditShape(daemon.host);
-    const perContainer = size > 0 ? ` | ${pad(((shape.rssKiB - 0) / size).toFixed(1), 9)} | ${pad((shape.bytes / size).toFixed(0), 9)}` : ` | ${pad('-', 9)} | ${pad('-', 9)}`;
-    shapes.push(`${pad(size, 10)} | ${pad((shape.rssKiB / 1024).toFixed(0), 8)} | ${pad((shape.bytes / 1e6).toFixed(2), 9)}${perContainer} | ${pad(shape.findings, 8)} | ${pad(String(shape.code), 4)} | ${shape.unfinished.join(', ') || 'none'}`);
-    const d = median(diskRuns);
     const df = median(dfRuns);
-    disks.push(`${pad(size, 10)} | ${pad(d.toFixed(0), 11)} | ${pad(df.toFixed(0), 24)} | ${pad((d / df).toFixed(2), 5)}`);
+    for (const [b, bin] of BINS.entries()) {
+      const name = BINS.length > 1 ? ` ${bin}` : '';
+      const a = median(audits[b]!);
+      rows.push(`${pad(size, 10)} | ${pad(a.toFixed(0), 10)} | ${pad(pf.toFixed(0), 19)} | ${pad((a / pf).toFixed(2), 5)} | ${pad(f.toFixed(0), 21)} | ${pad((a / f).toFixed(2), 5)}${name}`);
+      const shape = await auditShape(bin, daemon.host);
+      const perContainer = size > 0 ? ` | ${pad((shape.rssKiB / size).toFixed(1), 9)} | ${pad((shape.bytes / size).toFixed(0), 7)}` : ` | ${pad('-', 9)} | ${pad('-', 7)}`;
+      shapes.push(`${pad(size, 10)} | ${pad((shape.rssKiB / 1024).toFixed(0), 9)} | ${pad((shape.bytes / 1e6).toFixed(2), 9)}${perContainer} | ${pad(shape.findings, 8)} | ${pad(String(shape.code), 4)} | ${shape.unfinished.join(', ') || 'none'}${name}`);
+      const d = median(diskRuns[b]!);
+      disks.push(`${pad(size, 10)} | ${pad(d.toFixed(0), 9)} | ${pad(df.toFixed(0), 24)} | ${pad((d / df).toFixed(2), 5)}${name}`);
+    }
     console.log(`  ${size} containers measured`);
   }
   console.log('containers | audit (ms) | floor, process (ms) | ratio | floor, in-process (ms) | ratio');
   for (const row of rows) console.log(row);
   console.log('\naudit shape (one extra run with an RSS probe): peak RSS, JSON report size, per container (KiB of RSS, bytes of JSON)');
-  console.log('containers | RSS (MiB) | JSON (MB) | KiB/cont. | B/cont.   | findings | exit | collectors not finished');
+  console.log('containers | RSS (MiB) | JSON (MB) | KiB/cont. | B/cont. | findings | exit | collectors not finished');
   for (const row of shapes) console.log(row);
   console.log(`\ndockhand disk vs docker system df -v (${RUNS} runs each, medians)`);
-  console.log('containers | disk (ms)   | docker system df -v (ms) | ratio');
+  console.log('containers | disk (ms) | docker system df -v (ms) | ratio');
   for (const row of disks) console.log(row);
 } finally {
   await daemon.stop();
