@@ -17,7 +17,8 @@ import { VERSION } from '../version';
 import { registerDiskCommand } from './disk';
 import { registerPruneCommands } from './prune';
 import { checkDaemonConfig, preflightJson, renderPreflightText, splitFlags } from './daemon-config-check';
-import { exitCodeAfterOutput, watchOutput } from './closed-output';
+import { exitCodeAfterOutput, watchOutput, writeStdout } from './closed-output';
+import { jsonChunks } from '../report/json-stream';
 import { CliError, EXIT } from './exit-codes';
 import { emit, jsonText, useColor } from './output';
 import { registerFixCommands } from './fix-command';
@@ -155,12 +156,18 @@ export function buildProgram(): Command {
       const report = evaluateFacts(facts, { context: { options: checkOptions(opts) }, policy, baseline });
       report.durationMs = Math.round(performance.now() - t0);
       if (opts.factsOut) await emit(`${JSON.stringify(maskSecrets(facts as unknown as JsonValue), null, 2)}\n`, opts.factsOut);
-      const text = renderReport(report, opts.format, {
-        json: (value) => jsonText(value, opts.output, opts.pretty),
-        color: useColor(process.stdout, opts.output, opts.color),
-        verbose: opts.verbose,
-      });
-      await emit(text, opts.output);
+      if (opts.format === 'json' && !opts.output && !opts.pretty && !process.stdout.isTTY) {
+        // Written as it is serialised: a report over thousands of containers is never one string in memory.
+        for (const chunk of jsonChunks(report)) await writeStdout(chunk);
+        await writeStdout('\n');
+      } else {
+        const text = renderReport(report, opts.format, {
+          json: (value) => jsonText(value, opts.output, opts.pretty),
+          color: useColor(process.stdout, opts.output, opts.color),
+          verbose: opts.verbose,
+        });
+        await emit(text, opts.output);
+      }
       process.exitCode = auditExitCode(report, opts.failOn);
     });
 
