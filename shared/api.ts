@@ -229,6 +229,21 @@ export type PruneForm = z.infer<typeof PruneFormSchema>;
 // Channels
 
 /** Every channel takes an object, so inputs can grow without breaking callers. */
+/** This machine's size and load now (systeminformation), shown next to Docker's usage. */
+export const HostStatsSchema = z.object({
+  cpu: z.object({ model: z.string(), cores: z.number().int().min(0), physicalCores: z.number().int().min(0), busyPercent: z.number().min(0).max(100).nullable() }),
+  memory: z.object({ totalBytes: z.number().min(0), availableBytes: z.number().min(0) }),
+  /** 1, 5 and 15 minute load averages; null where the OS has none (Windows). */
+  load: z.object({ one: z.number(), five: z.number(), fifteen: z.number() }).nullable(),
+  /** The filesystem holding Docker's data root (from the last audit), when it is this machine's. */
+  dataRootFs: z
+    .object({ dataRoot: z.string(), mountPoint: z.string(), fsType: z.string(), totalBytes: z.number().min(0), usedBytes: z.number().min(0), availableBytes: z.number().min(0) })
+    .nullable(),
+  /** Why dataRootFs is null. */
+  dataRootNote: z.string().nullable(),
+});
+export type HostStats = z.infer<typeof HostStatsSchema>;
+
 const NoInputSchema = z.object({}).strict();
 
 export interface ChannelDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -288,6 +303,7 @@ export const CHANNELS = {
     PruneResultSchema,
     'Remove exactly the planned objects; progress arrives as prune.progress events',
   ),
+  'host.stats': channel(NoInputSchema, HostStatsSchema, "This machine's CPU, memory, load and the data root's filesystem, now"),
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channels = typeof CHANNELS;

@@ -96,6 +96,7 @@ export function createHandlers(ctx: ApiContext): Handlers {
       return report ? { generatedAt: report.generatedAt, total: report.findings.length, findings: report.findings.slice(offset, offset + limit) } : null;
     },
     'disk.summary': async () => (await ctx.lastAudit.get())?.disk ?? null,
+    'host.stats': async () => (await import('./host-stats')).hostStats((await ctx.lastAudit.get())?.disk ?? null),
     'settings.get': () => ctx.settings.get(),
     'settings.set': async (patch) => {
       const next = await ctx.settings.set(patch);

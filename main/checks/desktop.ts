@@ -3,7 +3,7 @@ import type { DiskUsage, Facts } from '../../shared/facts';
 import type { DesktopFact, WslFact } from '../../shared/facts/desktop';
 import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
-import { parseWslSize } from '../collect/desktop';
+import { parseWslSize, SYSTEMINFORMATION_SOURCE } from '../collect/desktop';
 import { GiB, MiB, formatBytes } from '../../shared/format';
 import { option } from './disk';
 import { docs } from './references';
@@ -31,7 +31,7 @@ function wslconfigSource(w: WslFact): Source {
 function hostOf(facts: Facts): { cpus: number | null; memoryMiB: number | null; source: Source } {
   if (!facts.desktop.ok) return { cpus: null, memoryMiB: null, source: { kind: 'default', detail: 'host size unknown' } };
   const d = facts.desktop.value;
-  const source = facts.desktop.sources.find((s) => s.kind === 'command' || s.kind === 'env') ?? settingsSource(d);
+  const source = facts.desktop.sources.find((s) => s.kind === 'command' || s.kind === 'env' || (s.kind === 'default' && s.detail === SYSTEMINFORMATION_SOURCE)) ?? settingsSource(d);
   return { cpus: d.hostCpus, memoryMiB: d.hostMemoryMiB, source };
 }
 

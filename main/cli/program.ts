@@ -17,7 +17,8 @@ import { VERSION } from '../version';
 import { registerDiskCommand } from './disk';
 import { registerPruneCommands } from './prune';
 import { checkDaemonConfig, preflightJson, renderPreflightText, splitFlags } from './daemon-config-check';
-import { exitCodeAfterOutput, watchOutput } from './closed-output';
+import { exitCodeAfterOutput, watchOutput, writeStdout } from './closed-output';
+import { jsonChunks } from '../report/json-stream';
 import { CliError, EXIT } from './exit-codes';
 import { emit, jsonText, useColor } from './output';
 import { registerFixCommands } from './fix-command';
@@ -127,7 +128,7 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--facts-out <file>', 'also save the collected facts snapshot (secrets masked)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a failing finding no policy waiver covers has this severity or higher').choices([...SEVERITY_ORDER, 'never']).default('never'))
-    .option('--timeout <ms>', 'time limit per collector, in milliseconds', positiveInt, DEFAULT_TIMEOUT_MS)
+    .option('--timeout <ms>', 'time limit per Engine API request and base limit per collector, in milliseconds (collectors get 20 ms more per container and image)', positiveInt, DEFAULT_TIMEOUT_MS)
     .option('--internal-domain <domain>', 'a domain NO_PROXY must cover (repeatable, or comma-separated)', collect)
     .option('--trusted-user <user>', 'a user allowed in the docker group (repeatable, or comma-separated)', collect)
     .option('--server', 'judge this host as a server (audit rules, scheduled cleanup)')
@@ -158,13 +159,19 @@ export function buildProgram(): Command {
       const report = evaluateFacts(facts, { context: { options: checkOptions(opts) }, policy, baseline });
       report.durationMs = Math.round(performance.now() - t0);
       if (opts.factsOut) await emit(`${JSON.stringify(maskSecrets(facts as unknown as JsonValue), null, 2)}\n`, opts.factsOut);
-      const text = renderReport(report, opts.format, {
-        json: (value) => jsonText(value, opts.output, opts.pretty),
-        color: useColor(process.stdout, opts.output, opts.color),
-        verbose: opts.verbose,
-        attention: opts.attention,
-      });
-      await emit(text, opts.output);
+      if (opts.format === 'json' && !opts.output && !opts.pretty && !process.stdout.isTTY) {
+        // Written as it is serialised: a report over thousands of containers is never one string in memory.
+        for (const chunk of jsonChunks(report)) await writeStdout(chunk);
+        await writeStdout('\n');
+      } else {
+        const text = renderReport(report, opts.format, {
+          json: (value) => jsonText(value, opts.output, opts.pretty),
+          color: useColor(process.stdout, opts.output, opts.color),
+          verbose: opts.verbose,
+          attention: opts.attention,
+        });
+        await emit(text, opts.output);
+      }
       process.exitCode = auditExitCode(report, opts.failOn);
     });
 

@@ -5,7 +5,7 @@ import type { CollectorRun, Facts } from '../../shared/facts';
 import { discoverEndpoint } from '../discover/endpoint';
 import type { Host } from '../host/host';
 import { HostError } from '../host/host';
-import { TimeoutError, withTimeout } from '../util/timeout';
+import { TimeoutError } from '../util/timeout';
 import { VERSION } from '../version';
 import { type CollectContext, type FactKey, failure } from './context';
 import { type LastSeenConfig, locateDaemonConfig, readDaemonConfig, resolveDaemonFlags } from './daemon-config';
@@ -20,6 +20,7 @@ import { collectAccounts, collectAuditRules, collectClientConfig, collectFiles, 
 import { collectDns, collectHostNetwork, collectIptables } from './host-network';
 import { collectImages } from './images';
 import { collectServiceUnit } from './systemd-unit';
+import { withWorkLimit, workLimitMs } from './work-limit';
 
 export interface CollectOptions {
   host: Host;
@@ -28,7 +29,10 @@ export interface CollectOptions {
   configFile?: string;
   /** dockerd flags to assume instead of the running process's. */
   flags?: string[];
-  /** Per-collector time limit. */
+  /**
+   * The time limit for one request, and each collector's base limit: a collector gets this plus time for every
+   * container and image the daemon reports (work-limit.ts), so a big host is audited in full.
+   */
   timeoutMs?: number;
   mode?: Facts['mode'];
   root?: string | null;
@@ -89,9 +93,12 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 /** A daemon that does not answer /_ping in this time is reported as hung; every API fact then fails at once. */
 const PING_TIMEOUT_MS = 5_000;
 
-/** Runs every collector in parallel, each under a time limit; a failure is a fact with an error, never a throw. */
+/** Runs every collector in parallel, each under a time limit that follows the daemon's size; a failure is a fact with an error, never a throw. */
 export async function collectFacts(options: CollectOptions): Promise<Facts> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  /** Containers and images the daemon reported in /info: how much work the per-object collectors have. */
+  let objects = 0;
+  const limitMs = (): number => workLimitMs(timeoutMs, objects);
   const started = new Map<FactKey, Promise<Fact<unknown>>>();
   const runs: CollectorRun[] = [];
   let apiPromise: Promise<EngineApi> | undefined;
@@ -100,6 +107,10 @@ export async function collectFacts(options: CollectOptions): Promise<Facts> {
     host: options.host,
     request: { ...options.endpoint, configFile: options.configFile, flags: options.flags, lastSeenConfig: options.lastSeenConfig },
     timeoutMs,
+    async workTimeoutMs(): Promise<number> {
+      await ctx.get('info');
+      return limitMs();
+    },
     get<K extends FactKey>(key: K): Promise<Facts[K]> {
       let promise = started.get(key);
       if (!promise) {
@@ -128,7 +139,9 @@ export async function collectFacts(options: CollectOptions): Promise<Facts> {
     const t0 = performance.now();
     let fact: Fact<unknown>;
     try {
-      fact = await withTimeout(`collector ${key}`, timeoutMs, () => COLLECTORS[key](ctx) as Promise<Fact<unknown>>);
+      fact = await withWorkLimit(`collector ${key}`, limitMs, () => COLLECTORS[key](ctx) as Promise<Fact<unknown>>);
+      const info = key === 'info' ? (fact as Facts['info']) : null;
+      if (info?.ok) objects = info.value.containers + info.value.images;
     } catch (error) {
       fact = failure(error instanceof TimeoutError ? new EngineApiError('timeout', error.message) : error);
     }

@@ -17,7 +17,13 @@ export type FactValue<K extends FactKey> = Facts[K] extends Fact<infer T> ? T : 
 export interface CollectContext {
   readonly host: Host;
   readonly request: EndpointRequest & { configFile?: string; flags?: string[]; lastSeenConfig?: LastSeenConfig };
+  /** The limit for one ordinary request. */
   readonly timeoutMs: number;
+  /**
+   * The limit for work that grows with the daemon's containers and images (known once /info answered); absent where
+   * only a few host-side facts are collected (timeoutMs then).
+   */
+  workTimeoutMs?(): Promise<number>;
   get<K extends FactKey>(key: K): Promise<Facts[K]>;
   /** The Engine API, after a successful /_ping; rejects with the reason the daemon cannot be used. */
   api(): Promise<EngineApi>;

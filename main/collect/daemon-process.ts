@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import type { Endpoint } from '../../shared/endpoint';
 import type { Fact } from '../../shared/fact';
 import type { DaemonProcess } from '../../shared/facts';
@@ -60,11 +61,30 @@ export function matchDaemon(processes: ProcessEntry[], endpoint: Endpoint | null
 }
 
 /**
+ * Pids named by the pidfiles dockerd writes by default: /run/docker.pid (rootful), docker.pid beside a rootless
+ * daemon's socket in $XDG_RUNTIME_DIR, and docker.pid beside any socket. Only where to look first: each pid is then
+ * proven (or matched) like any other, and a stale or forged pidfile costs one failed look.
+ */
+export async function pidfileCandidates(host: Host, endpoint: Endpoint | null): Promise<number[]> {
+  const files = new Set(['/run/docker.pid']);
+  if (endpoint?.transport === 'unix') files.add(path.posix.join(path.posix.dirname(canonicalSocket(endpoint.host)), 'docker.pid'));
+  const runtime = host.env('XDG_RUNTIME_DIR');
+  if (runtime) files.add(path.posix.join(runtime, 'docker.pid'));
+  const pids = await Promise.all(
+    [...files].map(async (file) => {
+      const text = await host.readFile(file, 64).then((b) => b.toString('utf8').trim(), () => '');
+      return /^[1-9]\d{0,9}$/.test(text) ? Number(text) : null;
+    }),
+  );
+  return [...new Set(pids.filter((p): p is number => p !== null))];
+}
+
+/**
  * Lists local dockerd processes from /proc (Linux), for the report: by the kernel's /proc/PID/exe where this account
  * may read it, else by name (another user's process). Nothing privileged trusts this list: see proveDaemon.
  */
-export async function listDockerdProcesses(host: Host): Promise<ProcessEntry[]> {
-  const entries = await host.readDir('/proc');
+export async function listDockerdProcesses(host: Host, pids?: readonly number[]): Promise<ProcessEntry[]> {
+  const entries = pids ? pids.map(String) : await host.readDir('/proc');
   const out: ProcessEntry[] = [];
   await Promise.all(
     entries
@@ -94,14 +114,18 @@ export async function collectDaemonProcess(host: Host, endpoint: Endpoint | null
   }
   try {
     // The kernel's word first: the process holding the listening socket, as proveDaemon checks it.
+    const hints = await pidfileCandidates(host, endpoint);
     if (endpoint?.transport === 'unix') {
       const uid = process.geteuid?.() ?? 0;
-      const proof = await proveDaemon(endpoint.host, { user: uid === 0 ? null : uid });
+      const proof = await proveDaemon(endpoint.host, { user: uid === 0 ? null : uid, candidates: hints });
       if (proof.ok) {
         const { pid, argv, proof: how } = proof.daemon;
         return { ok: true, value: { pid, argv, matchedBy: how }, sources: [{ kind: 'process', pid, detail: `/proc/${pid}/exe, /proc/${pid}/fd, /proc/${pid}/cmdline` }] };
       }
     }
+    // Not provable from this account (another user's daemon): matched by its flags, the pidfiles' processes first.
+    const hinted = hints.length > 0 ? matchDaemon(await listDockerdProcesses(host, hints), endpoint) : null;
+    if (hinted) return { ok: true, value: hinted, sources: [{ kind: 'process', pid: hinted.pid, detail: `/proc/${hinted.pid}/cmdline` }] };
     const processes = await listDockerdProcesses(host);
     const match = matchDaemon(processes, endpoint);
     if (!match) {

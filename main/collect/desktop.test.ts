@@ -9,7 +9,11 @@ import { FixtureHost, type FixtureManifest } from '../host/fixture-host';
 import type { Host } from '../host/host';
 import { RootfsHost } from '../host/rootfs-host';
 import type { CollectContext } from './context';
-import { collectDesktop, collectWsl, parseIni, parseWslDefaultVersion, parseWslList, parseWslSize } from './desktop';
+import { collectDesktop, collectWsl, parseIni, parseWslDefaultVersion, parseWslList, parseWslSize, SYSTEMINFORMATION_SOURCE } from './desktop';
+import type { CheckResult } from '../../shared/finding';
+import type { Facts } from '../../shared/facts';
+import { desktopResources } from '../checks/desktop';
+import { LocalHost } from '../host/local-host';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../test/fixtures');
 const load = (name: string) => FixtureHost.load(path.join(FIXTURES, 'desktop', name, 'host.json'));
@@ -177,6 +181,29 @@ describe('Docker Desktop settings', () => {
     assert.ok(legacy.ok, JSON.stringify(legacy));
     assert.deepEqual([legacy.value.version, legacy.value.fileSharingImplementation], ['4.27.2', 'virtiofs']);
     assert.ok(legacy.sources.some((s) => s.kind === 'file' && s.path === '/Applications/Docker.app/Contents/Info.plist'));
+  });
+  test("this machine's real CPUs and memory (systeminformation) are what Desktop's limits are held against", async () => {
+    // Desktop for Linux cannot run here: its recorded settings file in a scratch HOME, the rest of the host real.
+    const home = await fs.mkdtemp(path.join(scratch, 'home-'));
+    await fs.mkdir(path.join(home, '.docker', 'desktop'), { recursive: true });
+    const recorded = JSON.parse(await fs.readFile(path.join(FIXTURES, 'desktop', 'linux', 'settings-store.json'), 'utf8')) as Record<string, unknown>;
+    const memTotalMiB = Math.round(Number(/^MemTotal:\s+(\d+) kB/m.exec(await fs.readFile('/proc/meminfo', 'utf8'))![1]) / 1024);
+    const judge = async (cpus: number, memoryMiB: number) => {
+      await fs.writeFile(path.join(home, '.docker', 'desktop', 'settings-store.json'), JSON.stringify({ ...recorded, Cpus: cpus, MemoryMiB: memoryMiB }));
+      const fact = await collectDesktop(contextFor(new LocalHost({ ...process.env, HOME: home })));
+      assert.ok(fact.ok, JSON.stringify(fact));
+      return { fact, outcome: desktopResources.evaluate({ desktop: fact } as Facts, { options: {} }) as CheckResult };
+    };
+    const starving = await judge(os.cpus().length + 2, Math.round(memTotalMiB * 0.9));
+    assert.deepEqual([starving.fact.value.hostCpus, starving.fact.value.hostMemoryMiB], [os.cpus().length, memTotalMiB]);
+    assert.ok(starving.fact.sources.some((s) => s.kind === 'default' && s.detail === SYSTEMINFORMATION_SOURCE));
+    assert.equal(starving.outcome.status, 'warn');
+    assert.match(starving.outcome.message, new RegExp(`${os.cpus().length + 2} CPUs on a machine with ${os.cpus().length};.*of memory leaves the machine`));
+    const tooSmall = await judge(1, 1024);
+    assert.equal(tooSmall.outcome.status, 'warn');
+    assert.match(tooSmall.outcome.message, /1024 MiB of memory is too little for builds/);
+    const fits = await judge(1, 2048);
+    assert.equal(fits.outcome.status, memTotalMiB * 0.75 >= 2048 ? 'pass' : 'warn');
   });
   test('a broken settings file is a malformed fact naming it; Linux without Desktop is unsupported, saying where it looked', async () => {
     const broken = path.join(scratch, 'broken.json');

@@ -128,8 +128,20 @@ async function run(host: Host, command: string, args: string[], encoding: 'utf8'
 
 const MIB = 1024 * 1024;
 
-/** The machine's CPUs and memory, to hold Desktop's limits against. */
+/** Names the host's figures in a fact's sources when systeminformation measured them (checks show it as evidence). */
+export const SYSTEMINFORMATION_SOURCE = 'systeminformation cpu().cores and mem().total';
+
+/**
+ * The machine's CPUs and memory, to hold Desktop's limits against: on this machine, systeminformation's (loaded only
+ * here, on a Desktop host); on a recorded machine, the recorded answers of the commands that tell them.
+ */
 async function hostResources(host: Host, sources: Source[]): Promise<{ cpus: number | null; memoryMiB: number | null }> {
+  if (host.kind === 'local') {
+    const si = await import('systeminformation');
+    const [cpu, mem] = await Promise.all([si.cpu(), si.mem()]);
+    sources.push({ kind: 'default', detail: SYSTEMINFORMATION_SOURCE });
+    return { cpus: cpu.cores > 0 ? cpu.cores : null, memoryMiB: mem.total > 0 ? Math.round(mem.total / MIB) : null };
+  }
   if (host.platform === 'darwin') {
     const out = await run(host, 'sysctl', ['-n', 'hw.ncpu', 'hw.memsize']);
     const [cpus, mem] = (out ?? '').trim().split(/\s+/).map(Number);

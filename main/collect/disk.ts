@@ -262,6 +262,39 @@ export async function collectContainerLogs(ctx: CollectContext): Promise<Fact<Co
   }
 }
 
+/** A container id as the daemon names its directory: anything else is not looked up (no path from the daemon's words). */
+const CONTAINER_ID = /^[0-9a-f]{64}$/;
+
+/**
+ * Containers' log files found in their directories under the data root, without one inspect per container: json-file
+ * writes <data-root>/containers/<id>/<id>-json.log, local writes local-logs/container.log there (each with rotated
+ * siblings). `dockhand disk` measures every container this way; a container with neither has no log file to count.
+ * The result names each container by id.
+ */
+export async function collectLogsByDirectory(ctx: CollectContext, dataRoot: string, ids: readonly string[]): Promise<Fact<ContainerLogFact[]>> {
+  const here = await daemonFilesystemHere(ctx);
+  const sources: Source[] = [{ kind: 'file', path: ctx.host.displayPath(path.posix.join(dataRoot, 'containers')) }];
+  if (!here.local) return failure(new HostError('unsupported', `container log files cannot be measured from here: ${here.why}`), sources);
+  const host = ctx.host;
+  try {
+    const sizes = await mapLimit(
+      ids.filter((id) => CONTAINER_ID.test(id)),
+      STAT_CONCURRENCY,
+      async (id): Promise<ContainerLogFact | null> => {
+        const dir = path.posix.join(dataRoot, 'containers', id);
+        const jsonLog = path.posix.join(dir, `${id}-json.log`);
+        const localLog = path.posix.join(dir, 'local-logs', 'container.log');
+        const [json, local] = await Promise.all([logBytes(host, jsonLog), logBytes(host, localLog)]);
+        if (json === null && local === null) return null;
+        return { container: id, path: host.displayPath(json !== null ? jsonLog : localLog), bytes: (json ?? 0) + (local ?? 0) };
+      },
+    );
+    return { ok: true, value: sizes.filter((s): s is ContainerLogFact => s !== null), sources };
+  } catch (error) {
+    return failure(error, sources);
+  }
+}
+
 async function logBytes(host: Host, logPath: string): Promise<number | null> {
   let bytes: number;
   try {

@@ -205,7 +205,7 @@ export function parseContainer(c: Raw): ContainerFact {
 export function collectDiskUsage(ctx: CollectContext): Promise<Fact<DiskUsage>> {
   return fromApi(ctx, 'GET /system/df', async (api) => {
     // /system/df walks every layer and container filesystem: on a big host it is the slowest call, so it gets more time.
-    const df = obj(await api.get('/system/df', {}, ctx.timeoutMs * 3));
+    const df = obj(await api.get('/system/df', {}, Math.max(ctx.timeoutMs * 3, (await ctx.workTimeoutMs?.()) ?? 0)));
     return {
       layersSize: num(df.LayersSize),
       images: arr(df.Images).map((raw) => {

@@ -17,11 +17,13 @@ const FIXTURES = path.join(import.meta.dirname, '../../test/fixtures/network');
 const fixture = (name: string) => fs.readFile(path.join(FIXTURES, name), 'utf8');
 
 /** The collectors only use the host; the rest of the context belongs to the full collection. */
-function ctxFor(host: Host): CollectContext {
+/** A context whose only facts are `facts` (dockerd's flags and daemon.json, for iptables); any other is not collected. */
+function ctxFor(host: Host, facts: Record<string, unknown> = {}): CollectContext {
   const unused = () => {
     throw new Error('not used by the host-network collectors');
   };
-  return { host, request: {}, timeoutMs: 10_000, get: unused, api: unused, endpoint: unused } as unknown as CollectContext;
+  const get = (key: string) => Promise.resolve(facts[key] ?? { ok: false, error: { code: 'unsupported', message: `${key} not collected here` }, sources: [] });
+  return { host, request: {}, timeoutMs: 10_000, get, api: unused, endpoint: unused } as unknown as CollectContext;
 }
 
 /** Recorded files of another machine, read like a live host's (kind 'fixture': no systeminformation, no commands). */
@@ -251,6 +253,25 @@ describe('iptables -S FORWARD', () => {
     assert.ok(!fact.ok);
     assert.equal(fact.error.code, 'timeout');
     assert.match(fact.error.message, /did not finish within 3 s/);
+  });
+
+  test('dockerd told not to manage iptables (flag or daemon.json): iptables is not run at all', async () => {
+    const marker = path.join(tmp, 'iptables-ran');
+    const script = path.join(tmp, 'marking-iptables');
+    await fs.writeFile(script, `#!/bin/sh\ntouch ${marker}\necho '-P FORWARD ACCEPT'\n`, { mode: 0o755 });
+    const host = new RedirectingHost((_c, a) => [script, a]);
+    const byFlag = await collectIptables(ctxFor(host, { daemonFlags: { ok: true, value: { args: ['-H', 'unix:///run/x.sock', '--iptables=false'], from: 'process' }, sources: [] } }));
+    assert.ok(!byFlag.ok);
+    assert.equal(byFlag.error.code, 'unsupported');
+    assert.match(byFlag.error.message, /does not manage iptables \(--iptables=false\)/);
+    const byFile = await collectIptables(ctxFor(host, { daemonConfig: { ok: true, value: { path: '/etc/docker/daemon.json', text: '{"iptables": false}' }, sources: [] } }));
+    assert.ok(!byFile.ok);
+    assert.match(byFile.error.message, /"iptables": false in \/etc\/docker\/daemon.json/);
+    assert.equal(await fs.stat(marker).then(() => true, () => false), false, 'iptables was run');
+    // Managed (the default): the same command is run.
+    const managed = await collectIptables(ctxFor(host, { daemonConfig: { ok: true, value: { path: '/etc/docker/daemon.json', text: '{"iptables": true}' }, sources: [] } }));
+    assert.ok(managed.ok, JSON.stringify(managed));
+    assert.equal(await fs.stat(marker).then(() => true, () => false), true);
   });
 
   test('on an offline root nothing can run: unsupported', async () => {

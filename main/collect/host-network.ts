@@ -4,6 +4,7 @@ import type { DnsFact, HostNetworkFact, IptablesFact } from '../../shared/facts/
 import type { Source } from '../../shared/source';
 import { type Host, HostError, toHostError } from '../host/host';
 import { type CollectContext, failure } from './context';
+import { flagValue } from './daemon-config';
 
 const ROUTE_FILE = '/proc/net/route';
 const SYS_NET = '/sys/class/net';
@@ -196,6 +197,20 @@ export async function collectDns(ctx: CollectContext): Promise<Fact<DnsFact>> {
 
 const IPTABLES_COMMAND = 'iptables -S FORWARD';
 
+/** Where dockerd is told not to manage iptables (--iptables=false, "iptables": false), or null. */
+async function dockerIptablesOff(ctx: CollectContext): Promise<string | null> {
+  const [flags, config] = await Promise.all([ctx.get('daemonFlags'), ctx.get('daemonConfig')]);
+  if (flags.ok && flagValue(flags.value.args, 'iptables') === 'false') return '--iptables=false';
+  if (!config.ok || !config.value.text) return null;
+  try {
+    const parsed = JSON.parse(config.value.text.replace(/^\uFEFF/, '')) as unknown;
+    return parsed !== null && typeof parsed === 'object' && (parsed as Record<string, unknown>).iptables === false ? `"iptables": false in ${config.value.path}` : null;
+  } catch {
+    // A broken daemon.json is the pre-flight's finding; whether the rules matter is then for iptables to say.
+    return null;
+  }
+}
+
 /** The first line of a command's complaint, for an error message that fits on one line. */
 function firstLine(text: string): string {
   return text.trim().split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
@@ -207,6 +222,8 @@ export async function collectIptables(ctx: CollectContext): Promise<Fact<Iptable
   if (host.platform !== 'linux') {
     return failure(new HostError('unsupported', `iptables exists on Linux only (this is ${host.platform})`), sources);
   }
+  const off = await dockerIptablesOff(ctx);
+  if (off) return failure(new HostError('unsupported', `not run: dockerd does not manage iptables (${off}), so the FORWARD policy is not Docker's`), sources);
   try {
     const result = await host.run('iptables', ['-S', 'FORWARD'], { timeoutMs: IPTABLES_TIMEOUT_MS });
     const complaint = firstLine(`${result.stderr}\n${result.stdout}`);

@@ -28,6 +28,11 @@ export interface ProveOptions {
   user?: number | null;
   /** /proc, for tests that cannot change it: the default is the real one. */
   proc?: string;
+  /**
+   * Pids to try first (from a pidfile): only an order, never trust. Each is proven like any other; when none is the
+   * daemon, /proc is scanned as without them.
+   */
+  candidates?: readonly number[];
 }
 
 const WRITABLE_BY_OTHERS = 0o022;
@@ -123,32 +128,41 @@ async function socketFds(proc: string, pid: number): Promise<Set<number>> {
   return out;
 }
 
-/** Processes whose executable is named dockerd, by /proc/PID/exe; the ones this user may not inspect are counted. */
-async function dockerdCandidates(proc: string): Promise<{ pids: { pid: number; exeLink: string }[]; unreadable: number; impostors: { pid: number; exe: string }[] }> {
-  const pids: { pid: number; exeLink: string }[] = [];
-  const impostors: { pid: number; exe: string }[] = [];
-  let unreadable = 0;
-  const entries = (await fs.readdir(proc)).filter((e) => /^\d+$/.test(e));
-  await Promise.all(
-    entries.map(async (entry) => {
-      const pid = Number(entry);
-      let exeLink: string;
-      try {
-        exeLink = await fs.readlink(`${proc}/${pid}/exe`);
-      } catch (error) {
-        // Kernel threads have no exe (ENOENT); another user's process is EACCES here, and cannot be proven anyway.
-        if ((error as NodeJS.ErrnoException).code === 'EACCES' || (error as NodeJS.ErrnoException).code === 'EPERM') unreadable++;
-        return;
-      }
-      if (path.basename(exeLink.replace(/ \(deleted\)$/, '')) === 'dockerd') pids.push({ pid, exeLink });
-      else {
+interface CandidateScan {
+  unreadable: number;
+  impostors: { pid: number; exe: string }[];
+}
+
+/** Pids read from /proc per batch: dockerd usually started before its containers, so the first batches hold it. */
+const SCAN_BATCH = 128;
+
+/**
+ * Processes whose executable is named dockerd, by /proc/PID/exe, in ascending pid order, a batch at a time: the caller
+ * stops at the first it proves, so thousands of container processes started after dockerd are not read at all. The
+ * ones this user may not inspect are counted.
+ */
+async function* dockerdCandidates(proc: string, scan: CandidateScan, pids?: readonly number[]): AsyncGenerator<{ pid: number; exeLink: string }> {
+  const all = pids ?? (await fs.readdir(proc)).filter((e) => /^\d+$/.test(e)).map(Number).sort((a, b) => a - b);
+  for (let start = 0; start < all.length; start += SCAN_BATCH) {
+    const batch = await Promise.all(
+      all.slice(start, start + SCAN_BATCH).map(async (pid) => {
+        let exeLink: string;
+        try {
+          exeLink = await fs.readlink(`${proc}/${pid}/exe`);
+        } catch (error) {
+          // Kernel threads have no exe (ENOENT); another user's process is EACCES here, and cannot be proven anyway.
+          if ((error as NodeJS.ErrnoException).code === 'EACCES' || (error as NodeJS.ErrnoException).code === 'EPERM') scan.unreadable++;
+          return null;
+        }
+        if (path.basename(exeLink.replace(/ \(deleted\)$/, '')) === 'dockerd') return { pid, exeLink };
         // Named dockerd by itself but not by the kernel: worth naming in a refusal.
         const comm = await fs.readFile(`${proc}/${pid}/comm`, 'utf8').catch(() => '');
-        if (comm.trim() === 'dockerd') impostors.push({ pid, exe: exeLink });
-      }
-    }),
-  );
-  return { pids: pids.sort((a, b) => a.pid - b.pid), unreadable, impostors };
+        if (comm.trim() === 'dockerd') scan.impostors.push({ pid, exe: exeLink });
+        return null;
+      }),
+    );
+    for (const candidate of batch) if (candidate) yield candidate;
+  }
 }
 
 /** Why `pid` (whose exe link reads `exeLink`) is not a trusted dockerd serving `socket` (whose file is `socketStat`), or the daemon. */
@@ -225,19 +239,35 @@ export async function proveDaemon(endpoint: string, options: ProveOptions = {}):
   if (chain) return { ok: false, why: `${socket} is in a place others can change: ${chain}` };
   // A socket in a user's directory may only be served by that user's daemon (and root's only from root's places).
   const serving: Owners = socketStat.uid === 0 ? owners : [socketStat.uid];
-  const { pids, unreadable, impostors } = await dockerdCandidates(proc);
   const reasons: string[] = [];
-  for (const { pid, exeLink } of pids) {
+  const tried = new Set<number>();
+  const prove = async ({ pid, exeLink }: { pid: number; exeLink: string }): Promise<TrustedDaemon | null> => {
+    if (tried.has(pid)) return null;
+    tried.add(pid);
     try {
       const result = await proveCandidate(proc, pid, exeLink, socket, socketStat, serving);
-      if (typeof result !== 'string') return { ok: true, daemon: result };
+      if (typeof result !== 'string') return result;
       reasons.push(result);
     } catch (error) {
       // Exited while being read, or not ours to read.
       reasons.push(`pid ${pid} could not be inspected (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
+    return null;
+  };
+  const hinted: CandidateScan = { unreadable: 0, impostors: [] };
+  for await (const candidate of dockerdCandidates(proc, hinted, options.candidates ?? [])) {
+    const daemon = await prove(candidate);
+    if (daemon) return { ok: true, daemon };
   }
-  for (const { pid, exe } of impostors) reasons.push(`pid ${pid} calls itself dockerd but runs ${exe}`);
-  if (pids.length === 0 && unreadable > 0) reasons.push(`${unreadable} process(es) of other users cannot be inspected from this account`);
+  // Reasons about a hinted pid that is not the daemon would only confuse the refusal: the scan below names it again.
+  reasons.length = 0;
+  tried.clear();
+  const scan: CandidateScan = { unreadable: 0, impostors: [] };
+  for await (const candidate of dockerdCandidates(proc, scan)) {
+    const daemon = await prove(candidate);
+    if (daemon) return { ok: true, daemon };
+  }
+  for (const { pid, exe } of scan.impostors) reasons.push(`pid ${pid} calls itself dockerd but runs ${exe}`);
+  if (tried.size === 0 && scan.unreadable > 0) reasons.push(`${scan.unreadable} process(es) of other users cannot be inspected from this account`);
   return { ok: false, why: `no process is proven to be the dockerd serving ${socket}${reasons.length ? `: ${reasons.join('; ')}` : ': no dockerd is running'}` };
 }

@@ -3,8 +3,8 @@ import type { Fact } from '../../shared/fact';
 import type { ContainerFact, EngineInfo } from '../../shared/facts';
 import type { ContainerLogFact, DataRootFsFact } from '../../shared/facts/disk';
 import { type CollectContext, failure } from '../collect/context';
-import { collectContainerLogs, collectDataRootFs } from '../collect/disk';
-import { INSPECT_CONCURRENCY, parseContainer, parseInfo } from '../collect/engine';
+import { collectDataRootFs, collectLogsByDirectory } from '../collect/disk';
+import { INSPECT_CONCURRENCY, parseInfo } from '../collect/engine';
 import { type EngineApi, EngineApiError } from '../collect/engine-api';
 import { arr, num, obj, type Raw, str, stringMap, strings } from '../collect/raw';
 import { HostError, type Host } from '../host/host';
@@ -14,7 +14,7 @@ import { type AlignedLayers, alignImages, type HistoryStep } from './layers';
 
 /**
  * Everything planning needs, taken once through the Engine API: the plan itself is a pure function of this snapshot.
- * Calls: /version, /info, /system/df, one container list, one inspect per stopped container (its log file), one
+ * Calls: /version, /info, /system/df, one container list (log files are found under the data root), one
  * inspect and one history per image (layers and their sizes), and the network list.
  */
 
@@ -72,7 +72,7 @@ export function isActiveState(state: string): boolean {
 export const DF_TIMEOUT_FACTOR = 3;
 
 export interface SnapshotScope {
-  /** Whose log files to measure: a plan needs the stopped containers' only (one inspect each); `dockhand disk` all. */
+  /** Whose log files to measure: a plan needs the stopped containers' only; `dockhand disk` all. */
   logs: 'stopped' | 'all';
   /** Per-layer image sizes (one inspect and one history call per image): planning needs them, usage totals do not. */
   layers: boolean;
@@ -92,7 +92,7 @@ export async function takeSnapshot(api: EngineApi, host: Host, endpoint: Endpoin
   const containers = arr(list).map((c) => parseListedContainer(obj(c), sizeRw));
   const [images, logs] = await Promise.all([
     scope.layers ? imagesWithLayers(api, df.images) : df.images.map((i) => ({ ...i, layers: { chain: [], sizes: [], ambiguousBytes: 0 } })),
-    measureLogs(api, host, endpoint, info, scope.logs === 'all' ? containers : containers.filter((c) => !c.active), timeoutMs),
+    measureLogs(host, endpoint, info, scope.logs === 'all' ? containers : containers.filter((c) => !c.active), timeoutMs),
   ]);
   for (const c of containers) c.logBytes = logs.bytes.get(c.id) ?? null;
   const v = obj(version);
@@ -164,23 +164,16 @@ export function historySteps(history: unknown): HistoryStep[] {
 }
 
 /**
- * Containers' log files, through the audit's own collector: it knows when the
- * daemon's files are not this machine's (Desktop's VM, a remote or forwarded socket) and says so instead of guessing.
+ * Containers' log files, found in their directories under the data root (no inspect per container), through the
+ * audit's own host-side code: it knows when the daemon's files are not this machine's (Desktop's VM, a remote or
+ * forwarded socket) and says so instead of guessing.
  */
-async function measureLogs(api: EngineApi, host: Host, endpoint: Endpoint, info: EngineInfo, containers: readonly SnapshotContainer[], timeoutMs: number): Promise<{ bytes: Map<string, number>; note: string | null }> {
-  const inspected = await mapLimit(containers, INSPECT_CONCURRENCY, async (c) => {
-    try {
-      return parseContainer(obj(await api.get(`/containers/${encodeURIComponent(c.id)}/json`)));
-    } catch (error) {
-      if (error instanceof EngineApiError && error.statusCode === 404) return null;
-      throw error;
-    }
-  });
-  const facts = inspected.filter((c): c is ContainerFact => c !== null);
-  const fact = await collectContainerLogs(hostContext(host, endpoint, info, facts, timeoutMs));
+async function measureLogs(host: Host, endpoint: Endpoint, info: EngineInfo, containers: readonly SnapshotContainer[], timeoutMs: number): Promise<{ bytes: Map<string, number>; note: string | null }> {
+  if (!info.dockerRootDir) return { bytes: new Map(), note: 'the daemon did not report its data root (DockerRootDir)' };
+  const fact = await collectLogsByDirectory(hostContext(host, endpoint, info, [], timeoutMs), info.dockerRootDir, containers.map((c) => c.id));
   if (!fact.ok) return { bytes: new Map(), note: fact.error.message };
-  const byName = new Map(fact.value.map((l: ContainerLogFact) => [l.container, l.bytes]));
-  return { bytes: new Map(facts.map((c) => [c.id, byName.get(c.name) ?? 0])), note: null };
+  const byId = new Map(fact.value.map((l: ContainerLogFact) => [l.container, l.bytes]));
+  return { bytes: new Map(containers.map((c) => [c.id, byId.get(c.id) ?? 0])), note: null };
 }
 
 /** The data root's filesystem (free space), when it is this machine's: the audit's collector decides. */

@@ -18,6 +18,7 @@ import { plainProse } from '../lib/prose';
 import { SEVERITY_LABEL, STATUS_ORDER } from '../lib/labels';
 import { hrefFor } from '../lib/route';
 import { navigate, useApp, useStore } from '../state/hooks';
+import { HostPanel } from './overview/HostPanel';
 
 const yesNo = (v: boolean | null) => (v === null ? 'unknown' : v ? 'yes' : 'no');
 
@@ -265,6 +266,7 @@ export function Overview() {
           <HostCard report={report} />
           <TopProblems report={report} />
           {disk && <DiskCard disk={disk} />}
+          <HostPanel disk={disk} />
         </div>
       )}
     </div>
