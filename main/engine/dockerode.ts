@@ -5,6 +5,7 @@ import https from 'node:https';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { Endpoint } from '../../shared/endpoint';
 import type { Host } from '../host/host';
@@ -80,6 +81,27 @@ export async function readTlsMaterial(host: Host, dir: string): Promise<{ ca?: B
   return { ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) };
 }
 
+/**
+ * docker-modem waits for a response's 'end' and never listens for its errors: a daemon that closes the connection
+ * half-way through a body left the call pending until its time limit, read as "hung" rather than "closed". The
+ * socket's close fails the request instead (the modem does listen for the request's errors).
+ */
+function failRequestsOnClose(agent: http.Agent): void {
+  type Create = (options: unknown, callback: unknown) => Duplex | undefined;
+  const target = agent as unknown as { createConnection: Create };
+  const create = target.createConnection.bind(agent);
+  target.createConnection = (options, callback) => {
+    const socket = create(options, callback);
+    socket?.once('close', () => {
+      const request = (socket as Duplex & { _httpMessage?: http.ClientRequest & { res?: http.IncomingMessage } })._httpMessage;
+      if (request?.res && !request.res.complete) {
+        request.emit('error', Object.assign(new Error('the connection closed before the response was complete'), { code: 'ECONNRESET' }));
+      }
+    });
+    return socket;
+  };
+}
+
 /** Builds dockerode for `endpoint`, with at most `connections` connections (or ssh logins) open at once. */
 export async function dockerFor(host: Host, endpoint: Endpoint, connections: number): Promise<DockerHandle> {
   let options: Record<string, unknown>;
@@ -111,6 +133,7 @@ export async function dockerFor(host: Host, endpoint: Endpoint, connections: num
     }
     options = { socketPath: undefined, host: hostname, port, protocol: tls ? 'https' : 'http', ca: undefined, cert: undefined, key: undefined };
   }
+  failRequestsOnClose(agent);
   const Docker = loadDockerode();
   const docker = withoutDockerEnv(() => new Docker({ ...options, agent, sshOptions: {} } as Dockerode.DockerOptions));
   return { docker, modem: (docker as unknown as { modem: Modem }).modem, tls, close: () => agent.destroy() };

@@ -32,12 +32,27 @@ export class ConnectionClosedError extends Error {
 /** OpenSSL's and Node's codes for a certificate the other side (or this one) would not accept. */
 const TLS_CODE = /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|ERR_OSSL_)/;
 
+/**
+ * OpenSSL's reason in words: "80AC…:error:0A000415:SSL routines:ssl3_read_bytes:sslv3 alert certificate expired:…"
+ * becomes "the daemon refused this client's certificate (sslv3 alert certificate expired)".
+ */
+function tlsReason(error: NodeJS.ErrnoException): string {
+  if (error instanceof ConnectionClosedError || error.code === 'ECONNRESET' || error.code === 'EPIPE') {
+    return "the daemon closed the connection before answering: it did not accept this client's certificate, or it does not speak TLS";
+  }
+  const openssl = /SSL routines:[^:]*:([^:]+)/.exec(error.message)?.[1]?.trim();
+  const reason = openssl ?? error.message.split('\n')[0]!.trim();
+  if (/alert/i.test(reason)) return `the daemon refused this client's certificate (${reason})`;
+  if (error.code && /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_CERT_ALTNAME)/.test(error.code)) return `the daemon's certificate did not verify (${reason})`;
+  return reason;
+}
+
 export function classifyTransportError(error: NodeJS.ErrnoException, where: string, call: string, answeredBefore = false, tls = false): EngineApiError {
   const closed = error instanceof ConnectionClosedError || error.code === 'ECONNRESET' || error.code === 'EPIPE';
   if ((error.code && TLS_CODE.test(error.code)) || (tls && !answeredBefore && closed)) {
-    // A handshake the daemon refused (an expired or unknown client certificate) often reads as a reset: with TLS and
+    // A handshake the daemon refused (an expired or unknown client certificate) can also read as a reset: with TLS and
     // nothing answered yet, that is what it means. Never retried without TLS.
-    return new EngineApiError('failed', `TLS to ${where} failed: ${error.message}${error.code && !error.message.includes(error.code) ? ` (${error.code})` : ''}: check the CA, certificate and key (DOCKER_CERT_PATH or the context's TLS material) and their dates`);
+    return new EngineApiError('failed', `TLS to ${where} failed: ${tlsReason(error)}: check the CA, certificate and key (DOCKER_CERT_PATH or the context's TLS material) and their dates`);
   }
   if (error.code === 'ESSH') return new EngineApiError('unreachable', `cannot reach the Docker daemon at ${where} over ssh: ${error.message}`);
   if (closed && answeredBefore) {

@@ -51,15 +51,16 @@ class SshStdio extends Duplex {
     child.stdout!.on('data', (chunk: Buffer) => {
       if (!this.push(chunk)) child.stdout!.pause();
     });
-    child.stdout!.on('end', () => this.push(null));
     child.stderr!.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString('utf8')).slice(-2000)));
     child.stdin!.on('error', () => undefined);
     child.once('error', (error) => this.destroy(error));
-    child.once('exit', (code, signal) => {
+    // The end of the stream waits for ssh's exit status (all its output read): a refused login or host key ends stdout
+    // too, and must read as ssh's own reason, not as a daemon that closed the connection.
+    child.once('close', (code, signal) => {
       if (this.destroyed) return;
-      // ssh says why it could not connect (host key, authentication, no docker on the far side) on stderr.
       const why = this.stderr.trim().split('\n').filter(Boolean).slice(-2).join('; ');
       if (code !== 0) this.destroy(Object.assign(new Error(`ssh exited (${signal ?? `code ${code}`})${why ? `: ${why}` : ''}`), { code: 'ESSH' }));
+      else this.push(null);
     });
   }
   override _read(): void {
