@@ -62,11 +62,13 @@ async function timeCliFloor(hostArg: string, env: NodeJS.ProcessEnv): Promise<nu
 const e = await startEndpoints(ENGINE);
 try {
   const image = await importBusybox(e.daemon);
-  const cliEnv = { ...e.cliEnv(), DOCKER_CONFIG: path.join(e.daemon.dir, 'client') };
+  const config = { DOCKER_CONFIG: path.join(e.daemon.dir, 'client') };
+  const plain = e.sshd.clientEnv({ ...process.env, ...config });
   const paths = [
-    { name: 'unix', endpoint: e.unix, host: e.unix.host, reads: ['http1-reads', 'dockerode'] },
-    { name: 'tls', endpoint: e.tcp(), host: e.tcpHost, reads: ['http1-reads', 'dockerode'] },
-    { name: 'ssh', endpoint: e.ssh, host: e.ssh.host, reads: ['dockerode'] },
+    { name: 'unix', endpoint: e.unix, host: e.unix.host, reads: ['http1-reads', 'dockerode'], env: plain },
+    // The docker CLI applies DOCKER_TLS_VERIFY to any endpoint: only here.
+    { name: 'tls', endpoint: e.tcp(), host: e.tcpHost, reads: ['http1-reads', 'dockerode'], env: e.cliEnv(config) },
+    { name: 'ssh', endpoint: e.ssh, host: e.ssh.host, reads: ['dockerode'], env: plain },
   ];
   let created = 0;
   console.log(`\nEngine client bulk reads, cold process, vs the docker CLI floor (engine ${ENGINE}, ${RUNS} runs, medians; containers ${RUNNING ? 'running' : 'created'})`);
@@ -81,14 +83,14 @@ try {
     created = Math.max(created, size);
     for (const p of paths) {
       // Warm once (page cache, the daemon's caches, sshd), then alternate so drift hits every client alike.
-      await timeCliFloor(p.host, cliEnv);
+      await timeCliFloor(p.host, p.env);
       const floor: number[] = [];
       const results = new Map(p.reads.map((r) => [r, { wall: [] as number[], cpu: [] as number[] }]));
-      for (const reads of p.reads) await timeClient(p.endpoint, reads, cliEnv);
+      for (const reads of p.reads) await timeClient(p.endpoint, reads, p.env);
       for (let r = 0; r < RUNS; r++) {
-        floor.push(await timeCliFloor(p.host, cliEnv));
+        floor.push(await timeCliFloor(p.host, p.env));
         for (const reads of p.reads) {
-          const t = await timeClient(p.endpoint, reads, cliEnv);
+          const t = await timeClient(p.endpoint, reads, p.env);
           results.get(reads)!.wall.push(t.wall);
           results.get(reads)!.cpu.push(t.cpu);
         }
