@@ -35,7 +35,7 @@ export interface TestSshd {
 const SSHD = '/usr/sbin/sshd';
 
 /** A port the kernel just had free on 127.0.0.1 (sshd binds it right after; a clash makes sshd exit, reported below). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

@@ -1,11 +1,10 @@
 // One private dockerd of an engine, reachable the three ways a user's endpoint can be: its unix socket, TCP with
 // mutual TLS on 127.0.0.1 (the daemon runs in the host's network namespace for that, without a bridge or iptables, so
 // it touches no network state of the host's), and ssh:// through a real sshd and `docker system dial-stdio`.
-import net from 'node:net';
 import type { Endpoint } from '../../shared/endpoint';
 import { LocalHost } from '../../main/host/local-host';
 import { type EngineName, type PrivateDockerd, runningDockerd } from '../support/dockerd';
-import { startTestSshd, type TestSshd } from '../support/sshd';
+import { freePort, startTestSshd, type TestSshd } from '../support/sshd';
 import { type CertDir, makeTlsMaterial, type TlsMaterial } from '../support/tls';
 
 export interface EngineEndpoints {
@@ -27,17 +26,7 @@ export interface EngineEndpoints {
 
 export const endpointOf = (host: string, transport: Endpoint['transport'], tls: Endpoint['tls'] = null): Endpoint => ({ host, transport, tls, context: null, reason: 'test', flavour: transport === 'unix' ? 'unknown' : 'remote' });
 
-/** A port the kernel just had free on 127.0.0.1 (dockerd binds it right after; a clash makes dockerd exit, reported). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export async function startEndpoints(engine: EngineName): Promise<EngineEndpoints> {
   const tls = await makeTlsMaterial();
