@@ -128,7 +128,8 @@ export async function collectFacts(options: CollectOptions): Promise<Facts> {
         const fact = await ctx.get('endpoint');
         if (!fact.ok) throw new EngineApiError(fact.error.code, `no Docker endpoint: ${fact.error.message}`);
         const api = await createEngineApi(options.host, fact.value, timeoutMs);
-        await api.ping(Math.min(PING_TIMEOUT_MS, timeoutMs));
+        // Over ssh the first call is a login and `docker system dial-stdio` on the far side: the call's own limit (as prune's connect).
+        await api.ping(fact.value.transport === 'ssh' ? timeoutMs : Math.min(PING_TIMEOUT_MS, timeoutMs));
         return api;
       })();
       return apiPromise;

@@ -36,7 +36,7 @@ test('after the Engine answered, a closed connection is the daemon stopping or c
   const api = await createEngineApi(new LocalHost(), s.endpoint, 2000);
   try {
     await api.ping();
-    const error = await api.request('DELETE', '/containers/abc').then(() => null, (e: unknown) => e);
+    const error = await api.remove('container', 'abc').then(() => null, (e: unknown) => e);
     assert.ok(error instanceof EngineApiError);
     assert.equal(error.code, 'unreachable');
     assert.match(error.message, /^the Docker daemon at unix:\/\/.*docker\.sock closed the connection during DELETE \/containers\/abc: it stopped or crashed$/);

@@ -1,125 +1,157 @@
-import net from 'node:net';
-import type { Duplex } from 'node:stream';
-import tls from 'node:tls';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+// The one Engine client. Every caller (audit collectors, disk, prune plan and apply, fix checks) gets an EngineApi from
+// createEngineApi: GETs go through `reads` (see READS below), every call that changes anything through dockerode's
+// object API, for every endpoint kind (unix, npipe, tcp with or without TLS, ssh through the system's ssh).
 import type { Endpoint } from '../../shared/endpoint';
-import type { FactErrorCode } from '../../shared/fact';
 import type { Host } from '../host/host';
-import { HostError } from '../host/host';
+import { type DockerHandle, dockerFor, type Modem, type ModemDial, type ModemError } from '../engine/dockerode';
+import { classifyTransportError, EngineApiError } from '../engine/errors';
+import type { BuildPruneAnswer, EngineApi, RemovableKind, RequestPath } from '../engine/types';
 import { TimeoutError, withTimeout } from '../util/timeout';
-import { ConnectionClosedError, Http1Pool, Http1ProtocolError } from './http1-pool';
+import { http1Reads } from './http1-reads';
 
-/** An Engine API failure, classified so checks can tell "daemon down" from "permission denied" from "not Docker". */
-export class EngineApiError extends Error {
-  constructor(
-    readonly code: FactErrorCode,
-    message: string,
-    readonly statusCode?: number,
-  ) {
-    super(message);
-    this.name = 'EngineApiError';
-  }
-}
+export { EngineApiError } from '../engine/errors';
+export type { EngineApi, RemovableKind, RequestPath } from '../engine/types';
 
 /**
- * Which code carries a request to the daemon (and encodes its query): the pipelining client (unix, npipe, tcp, TLS), or
- * docker-modem (ssh). What removes objects checks it against the transports whose query handling is proven by a test.
+ * How one GET reaches the daemon: a status code and the raw body, or a transport error with a Node error code. The
+ * query is passed apart from the path (each reader encodes it its own way). Rejects with TimeoutError after timeoutMs.
  */
-export type RequestPath = 'http1-pool' | 'docker-modem';
+export type Reader = (resource: string, query: Record<string, string>, timeoutMs: number, what: string) => Promise<ReadResponse>;
 
-export interface EngineApi {
-  readonly endpoint: Endpoint;
-  readonly requestPath: RequestPath;
-  /** GET a JSON resource, e.g. "/info". Rejects with EngineApiError. */
-  get<T = unknown>(resource: string, query?: Record<string, string>, timeoutMs?: number): Promise<T>;
-  /**
-   * Any other method (POST, DELETE): the parsed JSON body, or null when the daemon answers without one (204). Never
-   * retried (not idempotent). Rejects with EngineApiError; a 4xx keeps its status code so callers can tell "gone" (404)
-   * from "in use" (409).
-   */
-  request<T = unknown>(method: 'POST' | 'DELETE', resource: string, query?: Record<string, string>, timeoutMs?: number): Promise<T | null>;
-  /** Confirms a Docker Engine answers at the endpoint. */
-  ping(timeoutMs?: number): Promise<void>;
-  /** Releases pooled connections. */
+/** A status and the raw body, or (docker-modem parses JSON itself) the value already parsed. */
+export type ReadResponse = { status: number; body: Buffer } | { status: number; value: unknown };
+
+export interface ReadHandle {
+  read: Reader;
+  requestPath: RequestPath;
+  /** Whether the reads are encrypted: a reset before any answer is then a refused TLS handshake. */
+  tls: boolean;
   close(): void;
 }
 
-export type Method = 'GET' | 'POST' | 'DELETE';
+/** Connections (or ssh logins) open at once to one daemon. */
+const CONNECTIONS = 8;
+const SSH_CONNECTIONS = 4;
 
-/**
- * How one request reaches the daemon: a status code and the raw body, or a transport error with a Node error code. The
- * query is passed apart from the path: each transport encodes it its own way (see modemDialOptions).
- * It rejects with TimeoutError when the daemon does not answer within timeoutMs.
- */
-export type Transport = (resource: string, query: Record<string, string>, timeoutMs: number, what: string, method: Method) => Promise<{ status: number; body: Buffer }>;
-
-/**
- * Builds the client for an endpoint. Unix sockets, named pipes and tcp (with TLS material) use a pipelining HTTP/1.1
- * pool (http1-pool.ts): the audit's hot path is one inspect per container. ssh:// goes through dockerode's modem, loaded
- * only then (it brings ssh2 and gRPC, ~140 ms of start-up that every local audit would otherwise pay).
- */
-export async function createEngineApi(host: Host, endpoint: Endpoint, defaultTimeoutMs: number): Promise<EngineApi> {
-  return engineApiOver(endpoint, endpoint.transport === 'ssh' ? await sshTransport(host, endpoint) : await httpTransport(host, endpoint), defaultTimeoutMs);
+export interface EngineApiOptions {
+  /** Which client carries GETs; by default the one READS names for this endpoint. */
+  reads?: RequestPath;
 }
 
-/** The Engine API over one transport: status and error classification, JSON parsing (the same for every transport). */
-export function engineApiOver(endpoint: Endpoint, { transport, close, requestPath }: TransportHandle, defaultTimeoutMs: number): EngineApi {
-  const where = endpoint.host;
+/**
+ * Which client carries the GETs of each endpoint kind. Measured by bench/transport.ts (see its notes): over ssh only
+ * dockerode (through the system's ssh) exists.
+ */
+export function defaultReads(endpoint: Endpoint): RequestPath {
+  return endpoint.transport === 'ssh' ? 'dockerode' : 'http1-reads';
+}
 
+export async function createEngineApi(host: Host, endpoint: Endpoint, defaultTimeoutMs: number, options: EngineApiOptions = {}): Promise<EngineApi> {
+  const connections = endpoint.transport === 'ssh' ? SSH_CONNECTIONS : CONNECTIONS;
+  // dockerode is loaded (and its agent set up) only when something needs it: a local audit reads through the fast
+  // path and never pays its start-up.
+  let docker: Promise<DockerHandle> | undefined;
+  const getDocker = () => (docker ??= dockerFor(host, endpoint, connections));
+  const reads = options.reads ?? defaultReads(endpoint);
+  let reader: ReadHandle;
+  if (reads === 'http1-reads') {
+    reader = await http1Reads(host, endpoint, connections);
+  } else {
+    const handle = await getDocker();
+    reader = { read: modemReader(handle.modem), requestPath: 'dockerode', tls: handle.tls, close: () => undefined };
+  }
+  return engineApiOver(endpoint, reader, getDocker, defaultTimeoutMs, () => {
+    reader.close();
+    void docker?.then((d) => d.close(), () => undefined);
+  });
+}
+
+/** The Engine API over one reader and dockerode: status and error classification, JSON parsing, the same for every endpoint. */
+export function engineApiOver(endpoint: Endpoint, reader: ReadHandle, docker: () => Promise<DockerHandle>, defaultTimeoutMs: number, close: () => void): EngineApi {
+  const where = endpoint.host;
   /** Whether a Docker Engine has answered here: after that, a connection closed mid-call is the daemon going away. */
   let answered = false;
-  const call = async (method: Method, resource: string, query: Record<string, string>, timeoutMs: number): Promise<{ status: number; text: string }> => {
-    let response: { status: number; body: Buffer };
+
+  const transportError = (error: unknown, call: string, tls: boolean): EngineApiError => {
+    if (error instanceof EngineApiError) return error;
+    if (error instanceof TimeoutError) return new EngineApiError('timeout', error.message);
+    if (error instanceof Error && error.name === 'HostError') return new EngineApiError('failed', `cannot connect to ${where}: ${error.message}`);
+    return classifyTransportError(error as NodeJS.ErrnoException, where, call, answered, tls);
+  };
+  const statusError = (call: string, status: number, detail: string): EngineApiError =>
+    new EngineApiError('failed', `${call} on ${where} returned HTTP ${status}${detail ? `: ${detail}` : ''}`, status);
+
+  const get = async <T>(resource: string, query: Record<string, string> = {}, timeoutMs = defaultTimeoutMs): Promise<T> => {
+    const call = `GET ${resource}`;
+    let response: ReadResponse;
     try {
-      response = await transport(resource, query, timeoutMs, `the Docker daemon at ${where} (${method} ${resource})`, method);
+      response = await reader.read(resource, query, timeoutMs, `the Docker daemon at ${where} (${call})`);
     } catch (error) {
-      if (error instanceof TimeoutError) throw new EngineApiError('timeout', error.message);
-      throw classifyTransportError(error as NodeJS.ErrnoException, where, `${method} ${resource}`, answered);
+      throw transportError(error, call, reader.tls);
     }
-    const text = response.body.toString('utf8');
-    if (response.status < 200 || response.status > 299) {
-      let detail = '';
-      try {
-        detail = String((JSON.parse(text) as { message?: unknown }).message ?? '');
-      } catch {
-        detail = text.slice(0, 200).trim();
-      }
+    if ('value' in response && response.status === 200 && resource !== '/_ping') {
+      answered = true;
+      return response.value as T;
+    }
+    const text = 'value' in response ? (Buffer.isBuffer(response.value) ? response.value.toString('utf8') : JSON.stringify(response.value ?? '')) : response.body.toString('utf8');
+    if (response.status !== 200) {
       if (resource === '/_ping') {
         throw new EngineApiError('malformed', `something answers at ${where}, but not as a Docker Engine (GET /_ping returned HTTP ${response.status})`, response.status);
       }
-      throw new EngineApiError('failed', `${method} ${resource} on ${where} returned HTTP ${response.status}${detail ? `: ${detail}` : ''}`, response.status);
+      throw statusError(call, response.status, engineMessage(text));
     }
-    return { status: response.status, text };
-  };
-  const parse = <T>(method: Method, resource: string, text: string): T => {
+    if (resource === '/_ping') return text as T;
     try {
       const value = JSON.parse(text) as T;
       answered = true;
       return value;
     } catch {
-      throw new EngineApiError('malformed', `${method} ${resource} on ${where} did not return JSON: is it a Docker Engine?`);
+      throw new EngineApiError('malformed', `${call} on ${where} did not return JSON: is it a Docker Engine?`);
     }
   };
 
-  const get = async <T>(resource: string, query: Record<string, string> = {}, timeoutMs = defaultTimeoutMs): Promise<T> => {
-    const { status, text } = await call('GET', resource, query, timeoutMs);
-    if (status !== 200) throw new EngineApiError('failed', `GET ${resource} on ${where} returned HTTP ${status}`, status);
-    if (resource === '/_ping') return text as T;
-    return parse<T>('GET', resource, text);
-  };
-
-  const request = async <T>(method: 'POST' | 'DELETE', resource: string, query: Record<string, string> = {}, timeoutMs = defaultTimeoutMs): Promise<T | null> => {
-    const { text } = await call(method, resource, query, timeoutMs);
-    return text.trim() === '' ? null : parse<T>(method, resource, text);
+  /** One call through dockerode's object API, with the same time limit and error classification as the reads. */
+  const write = async <T>(call: string, timeoutMs: number, work: (d: Dockerode, signal: AbortSignal) => Promise<T>): Promise<T> => {
+    let handle: DockerHandle;
+    try {
+      handle = await docker();
+    } catch (error) {
+      throw transportError(error, call, false);
+    }
+    try {
+      return await withTimeout(`the Docker daemon at ${where} (${call})`, timeoutMs, (signal) => work(handle.docker, signal));
+    } catch (error) {
+      const status = (error as ModemError).statusCode;
+      if (status) throw statusError(call, status, engineMessage((error as ModemError).json));
+      throw transportError(error, call, handle.tls);
+    }
   };
 
   return {
     endpoint,
-    requestPath,
+    requestPath: reader.requestPath,
     get,
-    request,
     close,
+    async remove(kind: RemovableKind, id: string, timeoutMs = defaultTimeoutMs) {
+      // Names are passed encoded, as they go on the wire (dockerode puts them into the path as given).
+      const name = encodeURIComponent(id);
+      switch (kind) {
+        case 'container':
+          return void (await write(`DELETE /containers/${name}`, timeoutMs, (d, abortSignal) => d.getContainer(name).remove({ v: false, force: false, abortSignal })));
+        case 'image':
+          return void (await write(`DELETE /images/${name}`, timeoutMs, (d, abortSignal) => d.getImage(name).remove({ noprune: true, abortSignal })));
+        case 'volume':
+          return void (await write(`DELETE /volumes/${name}`, timeoutMs, (d, abortSignal) => d.getVolume(name).remove({ abortSignal })));
+        case 'network':
+          return void (await write(`DELETE /networks/${name}`, timeoutMs, (d, abortSignal) => d.getNetwork(name).remove({ abortSignal })));
+      }
+    },
+    async pruneBuildCache(filters: Record<string, string[]>, timeoutMs = defaultTimeoutMs) {
+      // dockerode's pruneBuilder() sends no query: the filters would be dropped and every unused record pruned.
+      return write('POST /build/prune', timeoutMs, (d, signal) =>
+        dial<BuildPruneAnswer | null>((d as unknown as { modem: Modem }).modem, modemDialOptions('/build/prune', { all: '1', filters: JSON.stringify(filters) }, 'POST', signal)),
+      );
+    },
     async ping(timeoutMs = defaultTimeoutMs) {
       const body = await get<string>('/_ping', {}, timeoutMs);
       if (body.trim() !== 'OK') {
@@ -130,76 +162,17 @@ export function engineApiOver(endpoint: Endpoint, { transport, close, requestPat
   };
 }
 
-/** Connections and pipelining depth: up to 64 requests in flight, the daemon's goroutines answer them in parallel. */
-const POOL_CONNECTIONS = 8;
-const PIPELINE_DEPTH = 8;
-/** No Engine answer the audit reads comes near this; a larger one is a broken or hostile endpoint. */
-const MAX_BODY_BYTES = 256 * 1024 * 1024;
+type Dockerode = DockerHandle['docker'];
 
-export interface TransportHandle {
-  transport: Transport;
-  requestPath: RequestPath;
-  close(): void;
-}
-
-async function httpTransport(host: Host, endpoint: Endpoint): Promise<TransportHandle> {
-  let connect: () => Duplex;
-  let hostHeader = 'docker';
-  if (endpoint.transport === 'unix' || endpoint.transport === 'npipe') {
-    const socketPath = endpoint.host.replace(/^(unix|npipe):\/\//, '');
-    connect = () => net.connect({ path: socketPath });
-  } else {
-    const url = new URL(endpoint.host.replace(/^tcp:/, 'http:'));
-    const tlsConfig = endpoint.tls;
-    const port = url.port ? Number(url.port) : tlsConfig ? 2376 : 2375;
-    const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    hostHeader = `${url.hostname}:${port}`;
-    if (tlsConfig) {
-      const material = tlsConfig.certPath ? await readTlsMaterial(host, tlsConfig.certPath) : {};
-      // Without verification (a context's SkipTLSVerify), the connection is encrypted but the server is not authenticated.
-      const servername = net.isIP(hostname) ? undefined : hostname;
-      connect = () => tls.connect({ ...material, host: hostname, port, servername, rejectUnauthorized: tlsConfig.verify });
-    } else {
-      connect = () => net.connect({ host: hostname, port });
-    }
+/** The Engine's own message from an error body ({"message": …}), or the start of whatever else it sent. */
+function engineMessage(body: unknown): string {
+  if (body && typeof body === 'object' && !Buffer.isBuffer(body)) return String((body as { message?: unknown }).message ?? '');
+  const text = Buffer.isBuffer(body) ? body.toString('utf8') : String(body ?? '');
+  try {
+    return String((JSON.parse(text) as { message?: unknown }).message ?? '');
+  } catch {
+    return text.slice(0, 200).trim();
   }
-  const pool = new Http1Pool({ connect, host: hostHeader, connections: POOL_CONNECTIONS, depth: PIPELINE_DEPTH, maxBodyBytes: MAX_BODY_BYTES });
-  const transport: Transport = async (resource, query, timeoutMs, what, method) => {
-    const qs = new URLSearchParams(query).toString();
-    const { status, body } = await pool.request(qs ? `${resource}?${qs}` : resource, { timeoutMs, what, method });
-    return { status, body };
-  };
-  return { transport, requestPath: 'http1-pool', close: () => pool.close() };
-}
-
-async function sshTransport(host: Host, endpoint: Endpoint): Promise<TransportHandle> {
-  // Loaded with require, not import(): the CLI bundle runs from V8's code cache through vm.Script (bin/dockhand.cjs),
-  // which has no dynamic-import callback, so `import('dockerode')` failed there ("A dynamic import callback was not
-  // specified") and every ssh:// endpoint with it. dockerode is CommonJS; resolved from this file's directory
-  // (main/collect in the sources, dist/ in the bundles) up to node_modules.
-  const Docker = createRequire(path.join(import.meta.dirname, 'engine-api.js'))('dockerode') as typeof import('dockerode');
-  const url = new URL(endpoint.host);
-  const docker = new Docker({
-    protocol: 'ssh',
-    host: url.hostname,
-    port: url.port ? Number(url.port) : 22,
-    username: url.username || undefined,
-    sshOptions: { agent: host.env('SSH_AUTH_SOCK') },
-  } as import('dockerode').DockerOptions);
-  return { transport: modemTransport((docker as unknown as { modem: Modem }).modem), requestPath: 'docker-modem', close: () => undefined };
-}
-
-/** The part of docker-modem's Modem the ssh transport uses: one request, its JSON (or raw) answer or an error. */
-export interface Modem {
-  dial(opts: ModemDial, cb: (err: (Error & { statusCode?: number; json?: unknown }) | null, data: unknown) => void): void;
-}
-
-export interface ModemDial {
-  path: string;
-  method: Method;
-  options: { _query: Record<string, string>; _body: Record<string, never> };
-  abortSignal: AbortSignal;
-  statusCodes: Record<number, true>;
 }
 
 /**
@@ -209,7 +182,7 @@ export interface ModemDial {
  * `?all=`, `noprune=1` became `noprune=`). So the query travels only as `_query`, and the path ends at `?`. `_body` is
  * empty so a POST sends no JSON body (the modem would otherwise send the query parameters as one).
  */
-export function modemDialOptions(resource: string, query: Record<string, string>, method: Method, abortSignal: AbortSignal): ModemDial {
+export function modemDialOptions(resource: string, query: Record<string, string>, method: ModemDial['method'], abortSignal: AbortSignal): ModemDial {
   const hasQuery = Object.keys(query).length > 0;
   return {
     path: hasQuery ? `${resource}?` : resource,
@@ -220,67 +193,19 @@ export function modemDialOptions(resource: string, query: Record<string, string>
   };
 }
 
-/** A Transport over docker-modem (dockerode's HTTP layer); exported for the tests of its query handling. */
-export function modemTransport(modem: Modem): Transport {
-  return (resource, query, timeoutMs, what, method) =>
+function dial<T>(modem: Modem, options: ModemDial): Promise<T> {
+  return new Promise((resolve, reject) => modem.dial(options, (err, data) => (err ? reject(err) : resolve(data as T))));
+}
+
+/** GETs through docker-modem (dockerode's HTTP layer); exported for the tests of its query handling. */
+export function modemReader(modem: Modem): Reader {
+  return (resource, query, timeoutMs, what) =>
     withTimeout(what, timeoutMs, (signal) => new Promise((resolve, reject) => {
-      modem.dial(modemDialOptions(resource, query, method, signal), (err, data) => {
-        if (err?.statusCode) resolve({ status: err.statusCode, body: Buffer.from(JSON.stringify(err.json ?? {})) });
+      modem.dial(modemDialOptions(resource, query, 'GET', signal), (err, data) => {
+        if (err?.statusCode) resolve({ status: err.statusCode, value: err.json });
         else if (err) reject(err);
-        else resolve({ status: 200, body: data == null ? Buffer.alloc(0) : Buffer.isBuffer(data) ? data : Buffer.from(typeof data === 'string' ? data : JSON.stringify(data)) });
+        // The modem hands back parsed JSON, or the raw bytes when the body is not JSON (/_ping's "OK").
+        else resolve(Buffer.isBuffer(data) ? { status: 200, body: data } : { status: 200, value: data });
       });
     }));
-}
-
-async function readTlsMaterial(host: Host, dir: string): Promise<{ ca?: Buffer; cert?: Buffer; key?: Buffer }> {
-  const read = async (name: string) => {
-    try {
-      return await host.readFile(path.join(dir, name), 1024 * 1024);
-    } catch (error) {
-      if (error instanceof HostError && error.code === 'not-found') return undefined;
-      throw error;
-    }
-  };
-  const [ca, cert, key] = await Promise.all([read('ca.pem'), read('cert.pem'), read('key.pem')]);
-  return { ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) };
-}
-
-function classifyTransportError(error: NodeJS.ErrnoException, where: string, call: string, answeredBefore = false): EngineApiError {
-  const closed = error instanceof ConnectionClosedError || error.code === 'ECONNRESET' || error.code === 'EPIPE';
-  if (closed && answeredBefore) {
-    return new EngineApiError('unreachable', `the Docker daemon at ${where} closed the connection during ${call}: it stopped or crashed`);
-  }
-  if (error instanceof Http1ProtocolError) {
-    return new EngineApiError('malformed', `something answers at ${where}, but not as an HTTP/1.1 server (${error.message}): it is not a Docker Engine`);
-  }
-  if (error instanceof ConnectionClosedError) {
-    return new EngineApiError('malformed', `the connection to ${where} was closed during ${call}: is it a Docker Engine?`);
-  }
-  switch (error.code) {
-    case 'ENOENT':
-      return new EngineApiError('unreachable', `the Docker socket ${where} does not exist: is the daemon running?`);
-    case 'ECONNREFUSED':
-      return new EngineApiError('unreachable', `connection refused at ${where}: the Docker daemon is not running (or not listening there)`);
-    case 'EACCES':
-    case 'EPERM':
-      return new EngineApiError('permission-denied', `permission denied on ${where}: run as a member of the docker group (or with sudo), or choose another endpoint`);
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new EngineApiError('unreachable', `cannot resolve the host of ${where}`);
-    case 'ETIMEDOUT':
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return new EngineApiError('unreachable', `cannot reach ${where} (${error.code})`);
-    case 'ABORT_ERR':
-      return new EngineApiError('timeout', `the Docker daemon at ${where} did not answer ${call} in time`);
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return new EngineApiError('malformed', `the connection to ${where} was closed during ${call}: is it a Docker Engine?`);
-    default:
-      if (error.code?.startsWith('HPE_')) {
-        return new EngineApiError('malformed', `something answers at ${where}, but not with HTTP (${error.code}): it is not a Docker Engine`);
-      }
-      if (/certificate|self.signed|TLS|SSL/i.test(error.message)) return new EngineApiError('failed', `TLS to ${where} failed: ${error.message}`);
-      return new EngineApiError('failed', `${call} on ${where} failed: ${error.message}`);
-  }
 }

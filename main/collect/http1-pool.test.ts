@@ -55,7 +55,7 @@ function pool(socketPath: string, extra: Partial<ConstructorParameters<typeof Ht
   return new Http1Pool({ connect: () => net.connect({ path: socketPath }), host: 'docker', connections: 2, depth: 4, maxBodyBytes: 1024 * 1024, ...extra });
 }
 
-const get = (p: Http1Pool, resource: string, timeoutMs = 5000) => p.request(resource, { timeoutMs, what: `GET ${resource}` });
+const get = (p: Http1Pool, resource: string, timeoutMs = 5000) => p.get(resource, { timeoutMs, what: `GET ${resource}` });
 
 describe('Http1Pool', () => {
   let dir: string;
@@ -166,16 +166,17 @@ describe('Http1Pool', () => {
     await s.close();
   });
 
-  test('a POST is never pipelined: it waits for an idle connection and carries its body', async () => {
-    const order: string[] = [];
-    const s = await server(dir, (req, socket) => {
-      order.push(`${req.split(' ')[0]} ${pathOf(req)}`);
-      setTimeout(() => socket.write(ok(req.endsWith('{"a":1}') ? 'body seen' : 'no body')), 20);
-    });
-    const p = pool(s.path, { connections: 1, depth: 8 });
-    const results = await Promise.all([get(p, '/one'), p.request('/post', { method: 'POST', body: '{"a":1}', headers: { 'Content-Type': 'application/json' }, timeoutMs: 5000, what: 'POST' }), get(p, '/two')]);
-    assert.equal(results[1].body.toString(), 'body seen');
-    assert.deepEqual(order, ['GET /one', 'POST /post', 'GET /two']);
+  test('read-only: it sends nothing but GET, and a path that would smuggle a second request is refused unsent', async () => {
+    const s = await server(dir, (req, socket) => socket.write(ok(pathOf(req))));
+    const p = pool(s.path);
+    // No method, header or body can be given: the type has none, and extra fields from JavaScript are ignored.
+    const sneaky = { timeoutMs: 5000, what: 'GET /x', method: 'DELETE', body: '{}' } as Parameters<Http1Pool['get']>[1];
+    assert.equal((await p.get('/x', sneaky)).body.toString(), '/x');
+    for (const bad of ['/x HTTP/1.1\r\nHost: docker\r\n\r\nDELETE /containers/c1', '/a b', 'containers/json', '/x\ty']) {
+      await assert.rejects(p.get(bad, { timeoutMs: 5000, what: 'GET' }), TypeError);
+    }
+    assert.deepEqual(s.connections.flat().map((r) => r.split('\r\n')[0]), ['GET /x HTTP/1.1'], 'one request went out, a GET');
+    assert.ok(s.connections.flat().every((r) => !/content-length/i.test(r)), 'without a body');
     p.close();
     await s.close();
   });

@@ -1,4 +1,6 @@
-// A small HTTP/1.1 client that pipelines idempotent requests over a few persistent connections.
+// A small read-only HTTP/1.1 client that pipelines GETs over a few persistent connections. It sends nothing but GET:
+// every call that changes anything goes through dockerode (main/engine/dockerode.ts), and a request line is built here
+// only from the GET method, so no caller can turn it into a writer.
 //
 // Why not node:http: an audit of 1,000 containers is 1,000 inspects, and node:http costs ~0.3 ms of CPU per request
 // (one write syscall each, ClientRequest/IncomingMessage streams, agent bookkeeping): on a 2-core host that is CPU
@@ -7,6 +9,7 @@
 // than it saves on a CLI run. The protocol subset is the one the Docker Engine speaks: Content-Length or chunked
 // bodies, keep-alive, `Connection: close`.
 import type { Duplex } from 'node:stream';
+import { ConnectionClosedError, Http1ProtocolError } from '../engine/errors';
 import { TimeoutError } from '../util/timeout';
 
 export interface Http1Response {
@@ -29,29 +32,16 @@ export interface Http1PoolOptions {
 }
 
 export interface Http1RequestOptions {
-  method?: string;
-  headers?: Record<string, string>;
-  body?: Buffer | string;
   timeoutMs: number;
   /** What is being waited for, for the timeout's message. */
   what: string;
 }
 
-/** The endpoint broke the protocol (malformed status line, oversized head or body). */
-export class Http1ProtocolError extends Error {
-  readonly code = 'EPROTO';
-  constructor(message: string) {
-    super(message);
-    this.name = 'Http1ProtocolError';
-  }
-}
+export { ConnectionClosedError, Http1ProtocolError };
 
 interface Pending {
-  method: string;
   path: string;
   head: string;
-  body: Buffer | null;
-  idempotent: boolean;
   retried: boolean;
   settled: boolean;
   timer: NodeJS.Timeout;
@@ -60,13 +50,6 @@ interface Pending {
   connection: Connection | null;
 }
 
-/** The endpoint closed the connection before answering (retried once for idempotent requests first). */
-export class ConnectionClosedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConnectionClosedError';
-  }
-}
 
 const MAX_HEAD_BYTES = 64 * 1024;
 const CRLF = Buffer.from('\r\n');
@@ -112,11 +95,9 @@ class Connection {
     return this.inFlight.length === 0;
   }
 
-  /** May take this request now: pipelined behind idempotent ones only (RFC 9112 §9.3.2), up to the depth. */
-  accepts(request: Pending): boolean {
-    if (this.closing) return false;
-    if (!request.idempotent) return this.idle;
-    return this.inFlight.length < this.options.depth && this.inFlight.every((r) => r.idempotent);
+  /** May take another GET now (GETs are idempotent: pipelining them is safe, RFC 9112 §9.3.2), up to the depth. */
+  accepts(): boolean {
+    return !this.closing && this.inFlight.length < this.options.depth;
   }
 
   send(request: Pending): void {
@@ -132,7 +113,6 @@ class Connection {
       });
     }
     this.socket.write(request.head);
-    if (request.body) this.socket.write(request.body);
   }
 
   destroy(): void {
@@ -175,7 +155,7 @@ class Connection {
     this.bodyBytes = 0;
     if ((headers.get('connection') ?? '').toLowerCase() === 'close') this.closing = true;
     const request = this.inFlight[0];
-    if (request?.method === 'HEAD' || status === 204 || status === 304) {
+    if (status === 204 || status === 304) {
       this.complete();
       return rest;
     }
@@ -299,18 +279,17 @@ export class Http1Pool {
 
   constructor(private readonly options: Http1PoolOptions) {}
 
-  request(path: string, options: Http1RequestOptions): Promise<Http1Response> {
-    const method = (options.method ?? 'GET').toUpperCase();
-    const body = options.body === undefined ? null : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body);
-    const headers = { Host: this.options.host, ...options.headers, ...(body && { 'Content-Length': String(body.length) }) };
-    const head = `${method} ${path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`;
+  /**
+   * GETs `path`. The method is fixed, and the path must be one request-target (printable ASCII, no space or control
+   * character): a CR/LF in it would smuggle a second request (a DELETE) into the pipeline.
+   */
+  get(path: string, options: Http1RequestOptions): Promise<Http1Response> {
+    if (!/^\/[\x21-\x7e]*$/.test(path)) return Promise.reject(new TypeError(`not a request path: ${JSON.stringify(path.slice(0, 80))}`));
+    const head = `GET ${path} HTTP/1.1\r\nHost: ${this.options.host}\r\n\r\n`;
     return new Promise((resolve, reject) => {
       const request: Pending = {
-        method,
         path,
         head,
-        body,
-        idempotent: method === 'GET' || method === 'HEAD',
         retried: false,
         settled: false,
         timer: setTimeout(() => this.timeOut(request, new TimeoutError(options.what, options.timeoutMs)), options.timeoutMs),
@@ -342,16 +321,16 @@ export class Http1Pool {
         this.queue.shift();
         continue;
       }
-      const connection = this.pick(request);
+      const connection = this.pick();
       if (!connection) return;
       this.queue.shift();
       connection.send(request);
     }
   }
 
-  private pick(request: Pending): Connection | null {
+  private pick(): Connection | null {
     let best: Connection | null = null;
-    for (const c of this.connections) if (c.accepts(request) && (!best || c.inFlight.length < best.inFlight.length)) best = c;
+    for (const c of this.connections) if (c.accepts() && (!best || c.inFlight.length < best.inFlight.length)) best = c;
     // A new connection beats queueing behind others' responses.
     if ((!best || !best.idle) && this.connections.size < this.options.connections) {
       best = new Connection(this, this.options);
@@ -372,10 +351,10 @@ export class Http1Pool {
     else request.resolve(outcome);
   }
 
-  /** A request whose connection broke: an idempotent one is sent again once, unless connecting itself failed. */
+  /** A GET whose connection broke is sent again once (GETs are idempotent), unless connecting itself failed. */
   retryOrReject(request: Pending, error: Error, final: boolean): void {
     if (request.settled) return;
-    if (!final && request.idempotent && !request.retried && !this.closed) {
+    if (!final && !request.retried && !this.closed) {
       request.retried = true;
       request.connection = null;
       this.queue.unshift(request);

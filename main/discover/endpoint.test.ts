@@ -19,7 +19,7 @@ async function socketAt(p: string): Promise<void> {
   servers.push(server);
 }
 
-async function writeContext(name: string, host: string, tls = false): Promise<void> {
+async function writeContext(name: string, host: string, tls: false | true | readonly string[] = false): Promise<void> {
   const digest = createHash('sha256').update(name).digest('hex');
   const meta = path.join(home, '.docker', 'contexts', 'meta', digest);
   await fs.mkdir(meta, { recursive: true });
@@ -27,7 +27,7 @@ async function writeContext(name: string, host: string, tls = false): Promise<vo
   if (tls) {
     const dir = path.join(home, '.docker', 'contexts', 'tls', digest, 'docker');
     await fs.mkdir(dir, { recursive: true });
-    await fs.writeFile(path.join(dir, 'ca.pem'), 'not a real CA: only its presence matters here');
+    for (const file of tls === true ? ['ca.pem'] : tls) await fs.writeFile(path.join(dir, file), 'not real TLS material: only its presence matters here');
   }
 }
 
@@ -52,6 +52,20 @@ describe('endpoint discovery, like the docker CLI', () => {
     assert.ok(r.ok);
     assert.deepEqual(r.value.tls, { verify: true, certPath: '/certs' });
     assert.equal(r.value.reason, 'DOCKER_HOST is set');
+  });
+  test('DOCKER_TLS without DOCKER_TLS_VERIFY is TLS that does not verify the daemon, as with the docker CLI', async () => {
+    const r = await discover({ DOCKER_HOST: 'tcp://build.example.com:2376', DOCKER_TLS: '1' });
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.tls, { verify: false, certPath: path.join(home, '.docker') });
+    const plain = await discover({ DOCKER_HOST: 'tcp://build.example.com:2375' });
+    assert.ok(plain.ok && plain.value.tls === null, 'no TLS variable: plain TCP');
+  });
+  test("a context's client certificate without a ca.pem (a daemon with a public CA) is still TLS", async () => {
+    await writeContext('public-ca', 'tcp://docker.example.com:2376', ['cert.pem', 'key.pem']);
+    const r = await discover({}, { context: 'public-ca' });
+    assert.ok(r.ok);
+    assert.equal(r.value.tls?.verify, true);
+    assert.match(r.value.tls?.certPath ?? '', /contexts\/tls\/[0-9a-f]{64}\/docker$/);
   });
   test('ssh and npipe addresses are understood; garbage is refused', async () => {
     const ssh = await discover({ DOCKER_HOST: 'ssh://deploy@box' });

@@ -108,7 +108,10 @@ async function fromContext(host: Host, name: string, why: string, sources: Sourc
   const endpoint = fromHostString(host, docker.Host, `${why}`, name);
   if (endpoint.transport === 'tcp') {
     const tlsDir = path.join(dir, 'tls', digest, 'docker');
-    const hasTls = await host.stat(path.join(tlsDir, 'ca.pem')).then(() => true, () => false);
+    // `docker context create --docker ca=…,cert=…,key=…` stores whichever it was given: a client certificate for a
+    // server whose CA is a public one has no ca.pem.
+    const exists = (name: string) => host.stat(path.join(tlsDir, name)).then(() => true, () => false);
+    const hasTls = (await Promise.all(['ca.pem', 'cert.pem', 'key.pem'].map(exists))).some(Boolean);
     endpoint.tls = hasTls || docker.SkipTLSVerify === true ? { verify: docker.SkipTLSVerify !== true, certPath: hasTls ? tlsDir : null } : null;
   }
   return endpoint;
@@ -146,9 +149,11 @@ function fromHostString(host: Host, value: string, reason: string, context: stri
   const parsed = parseHostString(value);
   let tls: Endpoint['tls'] = null;
   if (parsed.transport === 'tcp') {
+    // As the docker CLI: DOCKER_TLS_VERIFY (any value) is TLS that verifies the daemon, DOCKER_TLS alone is TLS that
+    // does not; the material comes from DOCKER_CERT_PATH, else the config directory.
     const verify = Boolean(host.env('DOCKER_TLS_VERIFY'));
     const certPath = host.env('DOCKER_CERT_PATH') || null;
-    if (verify || certPath) tls = { verify, certPath: certPath ?? dockerConfigDir(host) };
+    if (verify || host.env('DOCKER_TLS') || certPath) tls = { verify, certPath: certPath ?? dockerConfigDir(host) };
   }
   return { ...parsed, tls, context, reason, flavour: flavourOf(host, parsed.host) };
 }

@@ -37,7 +37,7 @@ function engine(failAt: (method: string, resource: string) => boolean): EngineAp
   };
   return {
     endpoint: ENDPOINT,
-    requestPath: 'http1-pool',
+    requestPath: 'http1-reads',
     deleted,
     async get<T>(resource: string): Promise<T> {
       guard('GET', resource);
@@ -46,9 +46,13 @@ function engine(failAt: (method: string, resource: string) => boolean): EngineAp
       if (resource === '/system/df') return {} as T;
       return { State: { Status: 'exited' }, Config: { Labels: {} }, Created: '' } as T;
     },
-    async request<T>(method: 'POST' | 'DELETE', resource: string): Promise<T | null> {
-      guard(method, resource);
+    async remove(kind: string, id: string) {
+      const resource = `/${kind}s/${id}`;
+      guard('DELETE', resource);
       deleted.push(resource);
+    },
+    async pruneBuildCache() {
+      guard('POST', '/build/prune');
       return null;
     },
     async ping() {},

@@ -254,26 +254,26 @@ async function removeOne(api: EngineApi, item: PlannedRemoval, refs: readonly st
     switch (item.type) {
       case 'container':
         // v=0: the container's anonymous volumes stay unless the plan lists them (volumes are opt-in).
-        await api.request('DELETE', `/containers/${encodeURIComponent(item.id)}`, { v: '0', force: '0' }, timeoutMs);
+        await api.remove('container', item.id, timeoutMs);
         return true;
       case 'image':
         // An image with several references cannot be deleted by ID without force: untag all but one first. noprune=1
         // keeps untagged parents that the plan did not list.
-        for (const ref of refs.slice(0, -1)) await api.request('DELETE', `/images/${encodeURIComponent(ref)}`, { noprune: '1' }, timeoutMs);
-        await api.request('DELETE', `/images/${encodeURIComponent(item.id)}`, { noprune: '1' }, timeoutMs);
+        for (const ref of refs.slice(0, -1)) await api.remove('image', ref, timeoutMs);
+        await api.remove('image', item.id, timeoutMs);
         return true;
       case 'volume':
-        await api.request('DELETE', `/volumes/${encodeURIComponent(item.id)}`, {}, timeoutMs);
+        await api.remove('volume', item.id, timeoutMs);
         return true;
       case 'network':
-        await api.request('DELETE', `/networks/${encodeURIComponent(item.id)}`, {}, timeoutMs);
+        await api.remove('network', item.id, timeoutMs);
         return true;
       case 'build-cache': {
         // One record: moby turns the id filter into BuildKit's `id~=ID`, a regular-expression match, which is why the
         // ID was first found among the Engine's own records (recheck); all=1, which otherwise leaves shared and
         // internal records. The Engine keeps a record while another is built on it (BuildKit takes only records nobody
         // references), whatever the filter: 20.10 through 28.5, read in moby's vendored BuildKit and seen here.
-        const answer = obj(await api.request('POST', '/build/prune', { all: '1', filters: JSON.stringify({ id: [item.id] }) }, timeoutMs));
+        const answer = obj(await api.pruneBuildCache({ id: [item.id] }, timeoutMs));
         if (!strings(answer.CachesDeleted).includes(item.id)) return HELD;
         return true;
       }

@@ -10,11 +10,15 @@ import { PruneInputError } from './filters';
  * client, another endpoint kind) is refused until its test is written and it is added, with the test named.
  */
 const PROVEN: readonly { transport: Endpoint['transport']; requestPath: RequestPath; proof: string }[] = [
-  { transport: 'unix', requestPath: 'http1-pool', proof: 'main/prune/prune.engine.test.ts, main/cli/prune-cli.test.ts: real dockerd over its unix socket' },
-  // The same client and query encoding as unix (main/collect/http1-pool.test.ts); only the socket it connects differs.
-  { transport: 'npipe', requestPath: 'http1-pool', proof: 'the unix client, connected to a named pipe' },
-  { transport: 'tcp', requestPath: 'http1-pool', proof: 'the unix client, connected over TCP (with or without TLS)' },
-  { transport: 'ssh', requestPath: 'docker-modem', proof: 'main/collect/engine-api-ssh.test.ts: a real sshd and docker system dial-stdio to a real dockerd' },
+  // Removals go through dockerode on every transport; the pair names what carries the plan's and re-checks' reads.
+  { transport: 'unix', requestPath: 'http1-reads', proof: 'test/transport/contract.test.ts (unix), main/prune/prune.engine.test.ts: real dockerd over its unix socket' },
+  { transport: 'unix', requestPath: 'dockerode', proof: 'test/transport/contract.test.ts (unix): the same contract through dockerode' },
+  // The same clients and query encoding as unix; only the socket they connect differs (no named pipes on Linux).
+  { transport: 'npipe', requestPath: 'http1-reads', proof: 'the unix clients, connected to a named pipe' },
+  { transport: 'npipe', requestPath: 'dockerode', proof: 'the unix clients, connected to a named pipe' },
+  { transport: 'tcp', requestPath: 'http1-reads', proof: 'test/transport/contract.test.ts (tls): real dockerd with --tlsverify, mutual TLS' },
+  { transport: 'tcp', requestPath: 'dockerode', proof: 'test/transport/contract.test.ts (tls): real dockerd with --tlsverify, mutual TLS' },
+  { transport: 'ssh', requestPath: 'dockerode', proof: 'test/transport/contract.test.ts (ssh): a real sshd, the system ssh and docker system dial-stdio to a real dockerd' },
 ];
 
 /** A prune refused because its endpoint's request path is not proven to carry queries whole. */

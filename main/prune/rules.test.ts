@@ -53,8 +53,11 @@ function engine(requestPath: RequestPath, transport: Endpoint['transport'], live
       if (resource.startsWith('/networks/')) return { Labels: live.networkLabels, Created: '' } as T;
       throw new Error(`unexpected ${resource}`);
     },
-    async request<T>(method: 'POST' | 'DELETE', resource: string): Promise<T | null> {
-      calls.push(`${method} ${resource}`);
+    async remove(kind: string, id: string) {
+      calls.push(`DELETE ${kind} ${id}`);
+    },
+    async pruneBuildCache(filters: Record<string, string[]>) {
+      calls.push(`POST /build/prune ${JSON.stringify(filters)}`);
       return null;
     },
     async ping() {},
@@ -76,7 +79,7 @@ function networkPlan(protectLabel: string): PrunePlan {
 
 describe('the apply re-derives what is kept from the live daemon', () => {
   test('an object labelled dockhand.protect=true is skipped even when the plan names another label', async () => {
-    const api = engine('http1-pool', 'unix', { containers: [], networkLabels: { 'dockhand.protect': 'true' } });
+    const api = engine('http1-reads', 'unix', { containers: [], networkLabels: { 'dockhand.protect': 'true' } });
     const result = await applyPlan(api, networkPlan('nothing.protects'), { timeoutMs: 1000 });
     assert.equal(result.outcomes[0]!.status, 'skipped');
     assert.match(result.outcomes[0]!.reason!, /^labelled dockhand\.protect=true \(checked again at apply\)$/);
@@ -85,7 +88,7 @@ describe('the apply re-derives what is kept from the live daemon', () => {
 
   test('a container created since the plan, listed with all=1, keeps its network (by name)', async () => {
     const created = { Id: 'c1', Names: ['/made-late'], State: 'created', ImageID: 'sha256:i', Image: 'i', Created: 1, Labels: {}, Mounts: [], NetworkSettings: { Networks: { net: { NetworkID: '' } } } };
-    const api = engine('http1-pool', 'unix', { containers: [created], networkLabels: {} });
+    const api = engine('http1-reads', 'unix', { containers: [created], networkLabels: {} });
     const result = await applyPlan(api, networkPlan('dockhand.protect'), { timeoutMs: 1000 });
     assert.equal(result.outcomes[0]!.reason, 'attached since the plan by container made-late (created)');
     assert.ok(!api.calls.some((c) => c.startsWith('DELETE')));
@@ -93,19 +96,20 @@ describe('the apply re-derives what is kept from the live daemon', () => {
 });
 
 describe('transports whose query handling is proven', () => {
-  test('the allowlist: the pipelining client on unix, npipe and tcp; docker-modem on ssh only', () => {
-    assert.ok(isProvenTransport('unix', 'http1-pool'));
-    assert.ok(isProvenTransport('tcp', 'http1-pool'));
-    assert.ok(isProvenTransport('ssh', 'docker-modem'));
-    assert.equal(isProvenTransport('unix', 'docker-modem'), false, 'a new client on an old endpoint needs its own proof');
-    assert.equal(isProvenTransport('ssh', 'http1-pool'), false);
+  test('the allowlist: the read-only pipelining client and dockerode on unix, npipe and tcp; dockerode only on ssh', () => {
+    assert.ok(isProvenTransport('unix', 'http1-reads'));
+    assert.ok(isProvenTransport('unix', 'dockerode'));
+    assert.ok(isProvenTransport('tcp', 'http1-reads'));
+    assert.ok(isProvenTransport('tcp', 'dockerode'));
+    assert.ok(isProvenTransport('ssh', 'dockerode'));
+    assert.equal(isProvenTransport('ssh', 'http1-reads'), false, 'a client on an endpoint it was never proven on is refused');
   });
 
   test('apply and plan refuse an unproven transport before any call to the daemon', async () => {
-    const api = engine('docker-modem', 'tcp', { containers: [], networkLabels: {} });
-    await assert.rejects(applyPlan(api, networkPlan('dockhand.protect'), { timeoutMs: 1000 }), (e: Error) => e instanceof UnprovenTransportError && /^refusing to prune over tcp:\/\/x: its tcp transport \(through docker-modem\) is not one whose query handling a test proves/.test(e.message));
+    const api = engine('http1-reads', 'ssh', { containers: [], networkLabels: {} });
+    await assert.rejects(applyPlan(api, networkPlan('dockhand.protect'), { timeoutMs: 1000 }), (e: Error) => e instanceof UnprovenTransportError && /^refusing to prune over ssh:\/\/x: its ssh transport \(through http1-reads\) is not one whose query handling a test proves/.test(e.message));
     await assert.rejects(planPrune(api, api.endpoint, new LocalHost(), defaultPruneOptions(), 1000), UnprovenTransportError);
     assert.deepEqual(api.calls, []);
-    assert.throws(() => assertProvenTransport({ endpoint: endpoint('npipe'), requestPath: 'docker-modem' }), /Prune over unix, npipe, tcp, ssh instead/);
+    assert.throws(() => assertProvenTransport({ endpoint: endpoint('ssh'), requestPath: 'http1-reads' }), /Prune over unix, npipe, tcp, ssh instead/);
   });
 });

@@ -38,7 +38,8 @@ describe('prune over ssh://', () => {
   });
 
   test('plan and apply over ssh: the child goes, its untagged parent (not in the plan) stays (noprune=1 arrived)', async () => {
-    const env = { ...process.env, SSH_AUTH_SOCK: sshd.agentSocket, DOCKHAND_STATE_DIR: stateDir };
+    // The system's ssh, as the docker CLI runs it, with this server's host key known and the key in the agent.
+    const env = sshd.clientEnv({ ...process.env, DOCKHAND_STATE_DIR: stateDir });
     const file = path.join(stateDir, 'plan.json');
     const made = await dockhand(['prune', 'plan', '--host', sshd.host, '--images', 'unused', '-o', file, '--timeout', '30000'], { env });
     assert.equal(made.code, 0, made.stderr);

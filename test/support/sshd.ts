@@ -19,6 +19,14 @@ export interface TestSshd {
   readonly port: number;
   /** The ssh-agent socket holding the user key: SSH_AUTH_SOCK for the client. */
   readonly agentSocket: string;
+  /**
+   * A directory to put first on the client's PATH: its `ssh` is the system's, run with this server's client config
+   * (its host key in a known_hosts file of its own, strict checking, no prompts), which a user keeps in ~/.ssh/config;
+   * root's own ~/.ssh is not touched.
+   */
+  readonly clientBin: string;
+  /** The client's environment: SSH_AUTH_SOCK and PATH as above. */
+  clientEnv(base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
   readonly dir: string;
   logs(): Promise<string>;
   stop(): Promise<void>;
@@ -27,7 +35,7 @@ export interface TestSshd {
 const SSHD = '/usr/sbin/sshd';
 
 /** A port the kernel just had free on 127.0.0.1 (sshd binds it right after; a clash makes sshd exit, reported below). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -115,6 +123,15 @@ export async function startTestSshd(dockerHost: string): Promise<TestSshd> {
       '',
     ].join('\n'),
   );
+  const clientBin = path.join(dir, 'bin');
+  await fs.mkdir(clientBin);
+  const knownHosts = path.join(dir, 'known_hosts');
+  const hostPub = (await fs.readFile(`${hostKey}.pub`, 'utf8')).trim().split(' ').slice(0, 2).join(' ');
+  await fs.writeFile(knownHosts, `[127.0.0.1]:${port} ${hostPub}\n`);
+  const clientConfig = path.join(dir, 'ssh_config');
+  await fs.writeFile(clientConfig, [`UserKnownHostsFile ${knownHosts}`, 'GlobalKnownHostsFile /dev/null', 'StrictHostKeyChecking yes', 'BatchMode yes', 'IdentitiesOnly no', ''].join('\n'));
+  await fs.writeFile(path.join(clientBin, 'ssh'), `#!/bin/sh\nexec /usr/bin/ssh -F ${clientConfig} "$@"\n`, { mode: 0o755 });
+  const clientEnv = (base: NodeJS.ProcessEnv = process.env) => ({ ...base, SSH_AUTH_SOCK: agentSocket, PATH: `${clientBin}:${base.PATH ?? '/usr/bin:/bin'}` });
   const sshd = spawn(SSHD, ['-D', '-e', '-f', config, '-E', logPath], { stdio: 'ignore' });
   const agentSocket = path.join(dir, 'agent.sock');
   const agent = spawn('ssh-agent', ['-D', '-a', agentSocket], { stdio: 'ignore' });
@@ -133,5 +150,5 @@ export async function startTestSshd(dockerHost: string): Promise<TestSshd> {
     await stop();
     throw new Error(`test sshd did not start: ${(error as Error).message}\n${text.slice(-2000)}`);
   }
-  return { host: `ssh://root@127.0.0.1:${port}`, port, agentSocket, dir, logs, stop };
+  return { host: `ssh://root@127.0.0.1:${port}`, port, agentSocket, clientBin, clientEnv, dir, logs, stop };
 }
