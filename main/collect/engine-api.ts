@@ -146,6 +146,10 @@ export function engineApiOver(endpoint: Endpoint, reader: ReadHandle, docker: ()
           return void (await write(`DELETE /networks/${name}`, timeoutMs, (d, abortSignal) => d.getNetwork(name).remove({ abortSignal })));
       }
     },
+    async start(containerId: string, timeoutMs = defaultTimeoutMs) {
+      const name = encodeURIComponent(containerId);
+      return void (await write(`POST /containers/${name}/start`, timeoutMs, (d, abortSignal) => d.getContainer(name).start({ abortSignal })));
+    },
     async pruneBuildCache(filters: Record<string, string[]>, timeoutMs = defaultTimeoutMs) {
       // dockerode's pruneBuilder() sends no query: the filters would be dropped and every unused record pruned.
       return write('POST /build/prune', timeoutMs, (d, signal) =>

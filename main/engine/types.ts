@@ -26,6 +26,8 @@ export interface EngineApi {
    * keeps its status code so callers can tell "gone" (404) from "in use" (409).
    */
   remove(kind: RemovableKind, id: string, timeoutMs?: number): Promise<void>;
+  /** Starts a container (dockerode's object API); one that already runs (304) is not an error. */
+  start(containerId: string, timeoutMs?: number): Promise<void>;
   /** POST /build/prune with all=1 and these filters (dockerode has no object API that passes them). */
   pruneBuildCache(filters: Record<string, string[]>, timeoutMs?: number): Promise<BuildPruneAnswer | null>;
   /** Confirms a Docker Engine answers at the endpoint. */

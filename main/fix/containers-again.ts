@@ -78,7 +78,7 @@ async function afterOne(api: EngineApi, before: RunningBefore, startAgain: boole
   }
   if (!startAgain) return { ...base, state: now.State.Status, how: 'left-stopped', error: null };
   try {
-    await api.request('POST', `/containers/${encodeURIComponent(before.id)}/start`);
+    await api.start(before.id);
   } catch (error) {
     // 304: the daemon started it meanwhile (its restart policy).
     if (!(error instanceof EngineApiError && error.statusCode === 304)) {
