@@ -36,7 +36,8 @@ forEachEngine('audit, disk and prune end to end over unix, TLS and ssh', (engine
     stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-state-'));
     await importBusybox(e.daemon, 'base:1');
     // Something for the audit to judge per container: one privileged, one that keeps base:1 in use.
-    await e.daemon.docker(['create', '--network', 'none', '--name', 'priv', '--privileged', 'base:1']);
+    // Protected from the prune (a created container is a stopped one to `docker container prune`): it keeps base:1 in use.
+    await e.daemon.docker(['create', '--network', 'none', '--name', 'priv', '--privileged', '--label', 'dockhand.protect=true', 'base:1']);
   });
   after(async () => {
     await e?.stop();
@@ -52,11 +53,16 @@ forEachEngine('audit, disk and prune end to end over unix, TLS and ssh', (engine
       assert.ok(out.code === 0 || out.code === 1, `audit over ${kind} exited ${out.code}: ${out.stderr} ${errors.join('; ')}`);
       perObject.set(kind, Object.fromEntries(report.findings.filter((f) => f.result.target !== null).map((f) => [f.id, f.result.status])));
     }
-    const unix = perObject.get('unix')!;
-    assert.ok(Object.keys(unix).some((id) => id.includes('priv')), `the privileged container is judged: ${Object.keys(unix).join(', ')}`);
+    const all = perObject.get('unix')!;
+    assert.ok(Object.keys(all).some((id) => id.includes('priv')), `the privileged container is judged: ${Object.keys(all).join(', ')}`);
+    // The endpoint's own socket file is judged only when the endpoint is that socket: over TCP or ssh it is not the
+    // endpoint, so its mode, owner and world-access findings are the one expected difference.
+    const socketFindings = Object.keys(all).filter((id) => id.endsWith(`:${e.daemon.socket}`));
+    assert.deepEqual(socketFindings.map((id) => id.split(':')[0]).sort(), ['access.socket-world', 'files.docker-sock.mode', 'files.docker-sock.owner']);
+    const unix = Object.fromEntries(Object.entries(all).filter(([id]) => !socketFindings.includes(id)));
     assert.deepEqual(perObject.get('tls'), unix, 'over TLS');
     assert.deepEqual(perObject.get('ssh'), unix, 'over ssh');
-  }, { todo: 'over TLS the audit judged priv on cpu-limit, healthcheck, memory-limit where the unix audit did not: not yet explained' });
+  });
 
   test('disk reports the same usage over every endpoint', async () => {
     const reports = new Map<Kind, unknown>();
@@ -70,8 +76,6 @@ forEachEngine('audit, disk and prune end to end over unix, TLS and ssh', (engine
     assert.deepEqual(reports.get('ssh'), reports.get('unix'));
   });
 
-  // todo: on the first run (over unix) the image base:1, which the container `priv` uses, was gone after the apply;
-  // not yet explained (apply untags all but one reference first: main/prune/apply.ts), so not asserted as passing.
   test('prune plan and apply remove the same objects over every endpoint', async () => {
     const removed = new Map<Kind, string[]>();
     for (const kind of KINDS) {
@@ -93,5 +97,5 @@ forEachEngine('audit, disk and prune end to end over unix, TLS and ssh', (engine
     assert.deepEqual(removed.get('unix'), ['container stopped', 'image unused:1', 'volume leftover']);
     assert.deepEqual(removed.get('tls'), removed.get('unix'));
     assert.deepEqual(removed.get('ssh'), removed.get('unix'));
-  }, { todo: 'base:1 (in use) was untagged by the unix apply: under investigation' });
+  });
 }, [DEFAULT_ENGINE]);
