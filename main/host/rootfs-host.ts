@@ -1,9 +1,8 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type CommandResult, type FileStat, type FsStat, type Host, HostError, type HostUser, type RunOptions } from './host';
+import { resolveInRoot } from '../util/path-in-root';
 import { listDir, readFileCapped, statFs, statPath } from './local-host';
 
-const MAX_LINKS = 40;
 
 /**
  * An offline root filesystem (an unpacked golden image, a mounted VM disk): paths are resolved inside the root,
@@ -20,34 +19,9 @@ export class RootfsHost implements Host {
 
   /** Resolves `p` as the image would see it, following symlinks without ever leaving the root. */
   async resolve(p: string): Promise<string> {
-    const parts = path.posix.normalize(`/${p}`).split('/').filter(Boolean);
-    const resolved: string[] = [];
-    let links = 0;
-    while (parts.length > 0) {
-      const part = parts.shift()!;
-      if (part === '..') {
-        resolved.pop();
-        continue;
-      }
-      if (part === '.') continue;
-      const candidate = path.join(this.root, ...resolved, part);
-      let target: string | null = null;
-      try {
-        const st = await fs.lstat(candidate);
-        if (st.isSymbolicLink()) target = await fs.readlink(candidate);
-      } catch {
-        // Missing components are reported by the operation itself, with the path the user knows.
-      }
-      if (target === null) {
-        resolved.push(part);
-        continue;
-      }
-      if (++links > MAX_LINKS) throw new HostError('failed', `${p}: too many levels of symbolic links`, p);
-      const targetParts = target.split('/').filter(Boolean);
-      if (target.startsWith('/')) resolved.length = 0;
-      parts.unshift(...targetParts);
-    }
-    return path.join(this.root, ...resolved);
+    const resolved = resolveInRoot(this.root, p);
+    if (resolved === null) throw new HostError('failed', `${p}: too many levels of symbolic links`, p);
+    return resolved;
   }
 
   async readFile(p: string, maxBytes?: number): Promise<Buffer> {

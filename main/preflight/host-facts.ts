@@ -1,6 +1,7 @@
-import { accessSync, constants, lstatSync, readFileSync, readlinkSync, type Stats, statfsSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, type Stats, statfsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { HostAnswers } from '../../shared/facts/daemon-host';
+import { resolveInRoot } from '../util/path-in-root';
 
 export type { HostAnswers };
 
@@ -51,7 +52,6 @@ const SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin
 const MAGIC: Record<number, string> = { 0xef53: 'ext4', 0x9123683e: 'btrfs', 0x2fc12fc1: 'zfs', 0x58465342: 'xfs', 0x794c7630: 'overlay', 0x01021994: 'tmpfs', 0x63677270: 'cgroup2' };
 /** A seccomp profile larger than this is not read to see whether it is JSON (dockerd's own are about 20 KiB). */
 const MAX_JSON_BYTES = 4 * 1024 * 1024;
-const MAX_LINKS = 40;
 
 /** Errors that mean "there is nothing there" rather than "this process may not look". */
 const absent = (error: unknown) => ['ENOENT', 'ENOTDIR', 'ELOOP'].includes((error as NodeJS.ErrnoException).code ?? '');
@@ -79,7 +79,7 @@ export function localHostFacts(options: LocalHostOptions = {}): HostFacts {
   const asRoot = process.getuid?.() === 0;
   // A symlink loop inside the root is a path that leads nowhere, as it is for dockerd.
   const where = (file: string) => {
-    const at = root ? insideRoot(root, file) : file;
+    const at = root ? resolveInRoot(root, file) : file;
     if (at === null) throw Object.assign(new Error(`${file}: too many levels of symbolic links`), { code: 'ELOOP' });
     return at;
   };
@@ -175,36 +175,6 @@ export function localHostFacts(options: LocalHostOptions = {}): HostFacts {
     kernelFilesystems: read('/proc/filesystems')?.split('\n').map((l) => l.split('\t').at(-1)!.trim()).filter(Boolean) ?? null,
     realtimeBudget: budget === 'absent' ? 'none' : budget === null || !/^\d+\s*$/.test(budget) ? null : Number(budget),
   };
-}
-
-/** `file` as seen inside `root`: symlinks are followed, an absolute one from the root, and `..` never climbs out of it. */
-function insideRoot(root: string, file: string): string | null {
-  const parts = path.posix.normalize(`/${file}`).split('/').filter(Boolean);
-  const resolved: string[] = [];
-  let links = 0;
-  while (parts.length > 0) {
-    const part = parts.shift()!;
-    if (part === '..') {
-      resolved.pop();
-      continue;
-    }
-    if (part === '.') continue;
-    const candidate = path.join(root, ...resolved, part);
-    let target: string | null = null;
-    try {
-      if (lstatSync(candidate).isSymbolicLink()) target = readlinkSync(candidate);
-    } catch {
-      // a missing component: the question's own stat says so
-    }
-    if (target === null) {
-      resolved.push(part);
-      continue;
-    }
-    if (++links > MAX_LINKS) return null;
-    if (target.startsWith('/')) resolved.length = 0;
-    parts.unshift(...target.split('/').filter(Boolean));
-  }
-  return path.join(root, ...resolved);
 }
 
 const QUESTIONS = ['readable', 'isExecutable', 'holdsJson', 'filesystemOf', 'hardLimit', 'hasCommand', 'groupExists', 'hasSubordinateIds'] as const;
