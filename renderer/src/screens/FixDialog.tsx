@@ -11,6 +11,7 @@ import { initialInputs, type ParamInput, readInputs } from '../lib/fix-param-val
 import { type Guidance, thrownGuidance } from '../lib/guidance';
 import { asSentence } from '../lib/format';
 import { useStore } from '../state/hooks';
+import { CommandList } from './fix/CommandList';
 import { FixParamsForm } from './fix/FixParamsForm';
 import { ContainersAfterView, needsStartChoice, RestartImpactView, StartAgainChoice } from './fix/RestartImpact';
 import { WorkProgress } from './fix/WorkProgress';
@@ -276,14 +277,7 @@ function PlanPreview({ plan }: { plan: FixPlan }) {
       {plan.commands.length === 0 ? (
         <p className="muted">No commands.</p>
       ) : (
-        <ul className="command-list">
-          {plan.commands.map((c, i) => (
-            <li key={i}>
-              <code>{c.argv.join(' ')}</code>
-              <span className="muted"> — {c.why}</span>
-            </li>
-          ))}
-        </ul>
+        <CommandList commands={plan.commands} />
       )}
 
       <h3>How it is verified</h3>

@@ -2,6 +2,7 @@ import { CheckCircle2, Circle, CircleDashed, CircleX, LoaderCircle } from 'lucid
 import { useEffect, useMemo, useState } from 'react';
 import type { FixPlan, FixStep } from '../../../../shared/fix';
 import { STEP_LABEL, StepList } from '../../components/StepList';
+import { CommandList } from './CommandList';
 import { type PhaseOptions, type PhaseStatus, phaseStates, plannedPhases } from '../../lib/fix-phases';
 
 const STATUS_WORD: Record<PhaseStatus, string> = { pending: 'pending', running: 'running', done: 'done', failed: 'failed', skipped: 'skipped' };
@@ -71,14 +72,7 @@ export function WorkProgress({ plan, steps, options, lastAt }: WorkProgressProps
       {plan.commands.length > 0 && (
         <details className="work-commands">
           <summary>Commands ({plan.commands.length})</summary>
-          <ul className="command-list">
-            {plan.commands.map((c, i) => (
-              <li key={i}>
-                <code>{c.argv.join(' ')}</code>
-                <span className="muted"> — {c.why}</span>
-              </li>
-            ))}
-          </ul>
+          <CommandList commands={plan.commands} />
         </details>
       )}
       <p className="visually-hidden" role="status" aria-live="polite">
