@@ -14,6 +14,7 @@ import { evaluateFacts } from '../audit';
 import { LocalHost } from '../host/local-host';
 import { collectFacts } from './collect';
 import type { FactKey } from './context';
+import { matchDaemon } from './daemon-process';
 
 /** Every collector that reads the daemon's host rather than its API or this machine's client side. */
 const DAEMON_HOST: readonly FactKey[] = [
@@ -79,4 +80,14 @@ test('tcp:// to a loopback address keeps the local proof: the host side is colle
   // No dockerd listens on that port: a local search that found none, not "another machine".
   assert.ok(!facts.daemonProcess.ok);
   assert.equal(facts.daemonProcess.error.code, 'not-found');
+});
+
+test('a tcp:// endpoint is matched to a local dockerd by its port only when the address is loopback', () => {
+  const processes = [{ pid: 42, argv: ['/usr/sbin/dockerd', '-H', 'tcp://0.0.0.0:2376', '--tlsverify'] }];
+  const tcp = (host: string) => ({ host, transport: 'tcp' as const, tls: { verify: true, certPath: null }, context: null, reason: 'test', flavour: 'unknown' as const });
+  for (const host of ['tcp://127.0.0.1:2376', 'tcp://127.0.0.2:2376', 'tcp://localhost:2376', 'tcp://[::1]:2376']) {
+    assert.equal(matchDaemon(processes, tcp(host))?.pid, 42, host);
+  }
+  // The same port on another machine is that machine's daemon, whatever listens on it here.
+  for (const host of ['tcp://10.1.2.3:2376', 'tcp://build.example.com:2376']) assert.equal(matchDaemon(processes, tcp(host)), null, host);
 });
