@@ -1,3 +1,4 @@
+import { daemonElsewhere } from '../../shared/endpoint';
 import type { Facts } from '../../shared/facts';
 import type { Source } from '../../shared/source';
 import { isDesktop, isRootless } from './applicability';
@@ -51,15 +52,9 @@ export function isLoopback(address: string): boolean {
   return a === '::1' || a === '0:0:0:0:0:0:0:1';
 }
 
-/** The endpoint's host when the daemon runs on another machine (tcp:// or ssh:// to a host that is not loopback). */
+/** The endpoint's host when the daemon runs on another machine (any ssh://, tcp:// to a host that is not loopback). */
 export function remoteDaemon(facts: Facts): string | null {
-  if (!facts.endpoint.ok || facts.endpoint.value.flavour !== 'remote') return null;
-  try {
-    const host = new URL(facts.endpoint.value.host).hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || isLoopback(host) ? null : facts.endpoint.value.host;
-  } catch {
-    return facts.endpoint.value.host;
-  }
+  return facts.endpoint.ok && daemonElsewhere(facts.endpoint.value) ? facts.endpoint.value.host : null;
 }
 
 /** Why the host's own network facts (interfaces, routes, resolv.conf, iptables) say nothing about this daemon's. */

@@ -19,6 +19,7 @@ import { collectHost } from './host-facts';
 import { collectAccounts, collectAuditRules, collectClientConfig, collectFiles, collectProcessEnv, collectSubIds } from './host-files';
 import { collectDns, collectHostNetwork, collectIptables } from './host-network';
 import { collectImages } from './images';
+import { onDaemonHost } from './on-daemon-host';
 import { collectServiceUnit } from './systemd-unit';
 import { withWorkLimit, workLimitMs } from './work-limit';
 
@@ -58,32 +59,41 @@ const COLLECTORS: Collectors = {
   containers: collectContainers,
   diskUsage: collectDiskUsage,
   bridgeNetwork: collectBridgeNetwork,
-  daemonProcess: async (ctx) => collectDaemonProcess(ctx.host, await ctx.endpoint()),
-  serviceUnit: (ctx) =>
+  // The daemon's host: on another machine's daemon (daemonElsewhere) each is not applicable, with the one reason.
+  daemonProcess: onDaemonHost(async (ctx) => collectDaemonProcess(ctx.host, await ctx.endpoint())),
+  serviceUnit: onDaemonHost((ctx) =>
     ctx.host.platform === 'linux'
       ? collectServiceUnit(ctx.host)
       : Promise.resolve(failure(new HostError('unsupported', 'systemd units exist only on Linux'))),
-  daemonFlags: async (ctx) => resolveDaemonFlags(ctx.request.flags, await ctx.get('daemonProcess'), await ctx.get('serviceUnit')),
-  daemonHostFacts: collectDaemonHostFacts,
+  ),
+  daemonFlags: onDaemonHost(
+    async (ctx) => resolveDaemonFlags(ctx.request.flags, await ctx.get('daemonProcess'), await ctx.get('serviceUnit')),
+    (ctx) => ctx.request.flags !== undefined,
+  ),
+  daemonHostFacts: onDaemonHost(collectDaemonHostFacts),
   images: collectImages,
-  files: collectFiles,
-  accounts: collectAccounts,
-  subIds: collectSubIds,
+  files: onDaemonHost(collectFiles),
+  accounts: onDaemonHost(collectAccounts),
+  subIds: onDaemonHost(collectSubIds),
+  // This machine's client side (the docker CLI's config and environment): whichever daemon it talks to.
   clientConfig: collectClientConfig,
   processEnv: collectProcessEnv,
-  auditRules: collectAuditRules,
-  hostNetwork: collectHostNetwork,
-  dns: collectDns,
-  iptables: collectIptables,
-  dataRootFs: collectDataRootFs,
-  containerLogs: collectContainerLogs,
-  scheduledCleanup: collectScheduledCleanup,
+  auditRules: onDaemonHost(collectAuditRules),
+  hostNetwork: onDaemonHost(collectHostNetwork),
+  dns: onDaemonHost(collectDns),
+  iptables: onDaemonHost(collectIptables),
+  dataRootFs: onDaemonHost(collectDataRootFs),
+  containerLogs: onDaemonHost(collectContainerLogs),
+  scheduledCleanup: onDaemonHost(collectScheduledCleanup),
   desktop: collectDesktop,
   wsl: collectWsl,
-  daemonConfig: async (ctx) => {
-    const [process, unit, endpoint] = await Promise.all([ctx.get('daemonProcess'), ctx.get('serviceUnit'), ctx.endpoint()]);
-    return readDaemonConfig(ctx.host, locateDaemonConfig(ctx.host, { configFile: ctx.request.configFile, endpoint, process, unit, lastSeen: endpoint ? (ctx.request.lastSeenConfig?.(endpoint.host) ?? null) : null }));
-  },
+  daemonConfig: onDaemonHost(
+    async (ctx) => {
+      const [process, unit, endpoint] = await Promise.all([ctx.get('daemonProcess'), ctx.get('serviceUnit'), ctx.endpoint()]);
+      return readDaemonConfig(ctx.host, locateDaemonConfig(ctx.host, { configFile: ctx.request.configFile, endpoint, process, unit, lastSeen: endpoint ? (ctx.request.lastSeenConfig?.(endpoint.host) ?? null) : null }));
+    },
+    (ctx) => ctx.request.configFile !== undefined,
+  ),
 };
 
 /** Every collector an audit runs, for progress ("12 of 29"). */

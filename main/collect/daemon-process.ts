@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Endpoint } from '../../shared/endpoint';
+import { daemonElsewhere, type Endpoint } from '../../shared/endpoint';
 import type { Fact } from '../../shared/fact';
 import type { DaemonProcess } from '../../shared/facts';
 import type { Host } from '../host/host';
@@ -51,8 +51,8 @@ export function matchDaemon(processes: ProcessEntry[], endpoint: Endpoint | null
     return null;
   }
   if (endpoint?.transport === 'tcp') {
+    if (daemonElsewhere(endpoint)) return null;
     const url = new URL(endpoint.host.replace(/^tcp:/, 'http:'));
-    if (!['localhost', '127.0.0.1', '::1', '[::1]'].includes(url.hostname)) return null;
     const port = url.port || (endpoint.tls ? '2376' : '2375');
     const match = withHosts.find((p) => p.hosts.some((h) => h.startsWith('tcp://') && (h.endsWith(`:${port}`) || (!/:\d+$/.test(h) && port === '2375'))));
     return match ? { pid: match.pid, argv: match.argv, matchedBy: `its -H flag listens on tcp port ${port}` } : null;

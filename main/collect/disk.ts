@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parse as parseShell } from 'shell-quote';
+import { daemonElsewhere } from '../../shared/endpoint';
 import type { Fact } from '../../shared/fact';
 import type { ContainerLogFact, DataRootFsFact, ScheduledCleanupFact } from '../../shared/facts/disk';
 import type { Source } from '../../shared/source';
@@ -29,7 +30,10 @@ async function daemonFilesystemHere(ctx: CollectContext): Promise<{ local: boole
   if (host.kind === 'rootfs') return { local: true, why: 'offline root filesystem' };
   if (host.platform !== 'linux') return { local: false, why: `on ${host.platform} the engine runs in a Linux VM (Docker Desktop); its data root is inside the VM's disk image` };
   const endpoint = await ctx.endpoint();
-  if (endpoint && endpoint.transport !== 'unix') return { local: false, why: `the endpoint ${endpoint.host} is not a local socket: the daemon's files are on another machine` };
+  const elsewhere = endpoint ? daemonElsewhere(endpoint) : null;
+  if (elsewhere) return { local: false, why: elsewhere };
+  // tcp to a loopback address may be a port forwarded from another machine: only a local socket is taken as this one.
+  if (endpoint && endpoint.transport !== 'unix') return { local: false, why: `the endpoint ${endpoint.host} is not a local socket: the daemon's files may be on another machine` };
   if (endpoint?.flavour === 'desktop') return { local: false, why: "the endpoint is Docker Desktop's: the engine and its data root are inside Desktop's VM" };
   const info = await ctx.get('info');
   if (info.ok && info.value.name && info.value.name.toLowerCase() !== host.hostname().toLowerCase()) {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LocalHost } from '../host/local-host';
+import { daemonElsewhere } from '../../shared/endpoint';
 import { discoverEndpoint } from './endpoint';
 
 let home: string;
@@ -137,5 +138,39 @@ describe('endpoint discovery, like the docker CLI', () => {
     assert.ok(rootless.ok);
     assert.equal(rootless.value.host, `unix://${runtime}/docker.sock`);
     assert.equal(rootless.value.flavour, 'rootless');
+  });
+});
+
+describe("whether the daemon's host is this machine", () => {
+  test('ssh:// is always another machine, even to 127.0.0.1; tcp:// is unless the address is loopback', async () => {
+    const cases: [string, 'remote' | 'unknown'][] = [
+      ['ssh://user@127.0.0.1:2222', 'remote'],
+      ['ssh://localhost', 'remote'],
+      ['tcp://10.1.2.3:2376', 'remote'],
+      ['tcp://build.example.com:2376', 'remote'],
+      ['tcp://127.0.0.1:2376', 'unknown'],
+      ['tcp://127.1:2375', 'unknown'],
+      ['tcp://localhost:2375', 'unknown'],
+      ['tcp://[::1]:2376', 'unknown'],
+      ['tcp://[::ffff:127.0.0.1]:2376', 'unknown'],
+    ];
+    for (const [host, flavour] of cases) {
+      const r = await discover({}, { host });
+      assert.ok(r.ok, host);
+      assert.equal(r.value.flavour, flavour, host);
+      assert.equal(daemonElsewhere(r.value) !== null, flavour === 'remote', host);
+    }
+  });
+  test('the reason names the endpoint and what to do', () => {
+    assert.equal(
+      daemonElsewhere({ transport: 'ssh', host: 'ssh://user@127.0.0.1:2222' }),
+      'the daemon runs on another machine reached over ssh (ssh://user@127.0.0.1:2222): its files are not readable from here; run dockhand on that host',
+    );
+    assert.equal(
+      daemonElsewhere({ transport: 'tcp', host: 'tcp://10.1.2.3:2376' }),
+      'the daemon runs on another machine reached over tcp (tcp://10.1.2.3:2376): its files are not readable from here; run dockhand on that host',
+    );
+    assert.equal(daemonElsewhere({ transport: 'unix', host: 'unix:///var/run/docker.sock' }), null);
+    assert.equal(daemonElsewhere({ transport: 'npipe', host: 'npipe:////./pipe/docker_engine' }), null);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { Endpoint } from '../../shared/endpoint';
+import { daemonElsewhere, type Endpoint } from '../../shared/endpoint';
 import type { Fact } from '../../shared/fact';
 import type { Source } from '../../shared/source';
 import type { Host } from '../host/host';
@@ -155,11 +155,13 @@ function fromHostString(host: Host, value: string, reason: string, context: stri
     const certPath = host.env('DOCKER_CERT_PATH') || null;
     if (verify || host.env('DOCKER_TLS') || certPath) tls = { verify, certPath: certPath ?? dockerConfigDir(host) };
   }
-  return { ...parsed, tls, context, reason, flavour: flavourOf(host, parsed.host) };
+  return { ...parsed, tls, context, reason, flavour: flavourOf(host, parsed.host, parsed.transport) };
 }
 
-function flavourOf(host: Host, address: string): Endpoint['flavour'] {
-  if (address.startsWith('tcp://') || address.startsWith('ssh://')) return 'remote';
+function flavourOf(host: Host, address: string, transport: Endpoint['transport']): Endpoint['flavour'] {
+  if (daemonElsewhere({ transport, host: address })) return 'remote';
+  // tcp to a loopback address: which daemon listens there (a local one, a forwarded port) is proven by the collectors.
+  if (transport === 'tcp') return 'unknown';
   if (address.startsWith('npipe://')) return /docker_engine$|dockerDesktop/i.test(address) ? 'desktop' : 'unknown';
   const socket = address.slice('unix://'.length);
   const home = host.user().home;
@@ -189,7 +191,7 @@ async function defaultSocket(host: Host, sources: Source[], why = 'no DOCKER_HOS
       const address = `unix://${candidate.socket}`;
       const skipped = candidates.slice(0, candidates.indexOf(candidate)).map((c) => c.socket);
       const reason = skipped.length ? `${why}: ${candidate.label} (${skipped.join(', ')} not found)` : `${why}: ${candidate.label}`;
-      return { transport: 'unix', host: address, tls: null, context: null, reason, flavour: flavourOf(host, address) };
+      return { transport: 'unix', host: address, tls: null, context: null, reason, flavour: flavourOf(host, address, 'unix') };
     }
   }
   return {

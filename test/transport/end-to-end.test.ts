@@ -45,23 +45,39 @@ forEachEngine('audit, disk and prune end to end over unix, TLS and ssh', (engine
   });
 
   test('the audit finds the same about the Engine and its containers over every endpoint', async () => {
+    const reports = new Map<Kind, Report>();
     const perObject = new Map<Kind, Record<string, string>>();
     for (const kind of KINDS) {
       const out = await run(kind, ['audit', '--format', 'json', '--timeout', '60000']);
       const report = JSON.parse(out.stdout) as Report;
       const errors = report.findings.filter((f) => f.result.status === 'error').map((f) => `${f.id}: ${f.result.message}`);
       assert.ok(out.code === 0 || out.code === 1, `audit over ${kind} exited ${out.code}: ${out.stderr} ${errors.join('; ')}`);
+      reports.set(kind, report);
       perObject.set(kind, Object.fromEntries(report.findings.filter((f) => f.result.target !== null).map((f) => [f.id, f.result.status])));
     }
     const all = perObject.get('unix')!;
     assert.ok(Object.keys(all).some((id) => id.includes('priv')), `the privileged container is judged: ${Object.keys(all).join(', ')}`);
     // The endpoint's own socket file is judged only when the endpoint is that socket: over TCP or ssh it is not the
-    // endpoint, so its mode, owner and world-access findings are the one expected difference.
+    // endpoint, so its mode, owner and world-access findings are the one expected difference over TLS.
     const socketFindings = Object.keys(all).filter((id) => id.endsWith(`:${e.daemon.socket}`));
     assert.deepEqual(socketFindings.map((id) => id.split(':')[0]).sort(), ['access.socket-world', 'files.docker-sock.mode', 'files.docker-sock.owner']);
     const unix = Object.fromEntries(Object.entries(all).filter(([id]) => !socketFindings.includes(id)));
+    // Over TLS to 127.0.0.1 the local dockerd is proven by its port: its daemon.json and TLS files are judged too.
     assert.deepEqual(perObject.get('tls'), unix, 'over TLS');
-    assert.deepEqual(perObject.get('ssh'), unix, 'over ssh');
+    assert.ok(Object.keys(unix).some((id) => id.startsWith('files.tls-key.')), `the daemon's TLS key is judged over unix and TLS: ${Object.keys(unix).join(', ')}`);
+
+    // The Engine and its containers, images and disk usage (what the API says) are the same over ssh; the daemon's
+    // host files are not: ssh lands on another machine as far as Dockhand can know, even at 127.0.0.1.
+    const engine = Object.fromEntries(Object.entries(unix).filter(([id]) => !id.startsWith('files.')));
+    assert.ok(Object.keys(engine).some((id) => id.startsWith('disk.reclaimable:')) && Object.keys(engine).some((id) => id.startsWith('image.')));
+    assert.deepEqual(perObject.get('ssh'), engine, 'over ssh: the same Engine findings and no host-file finding');
+    const elsewhere = `the daemon runs on another machine reached over ssh (${e.ssh.host}): its files are not readable from here; run dockhand on that host`;
+    const hostSide = reports.get('ssh')!.findings.filter((f) => f.checkId.startsWith('files.') || f.checkId === 'daemon.config.valid');
+    assert.ok(hostSide.some((f) => f.checkId === 'files.daemon-json.mode') && hostSide.some((f) => f.checkId === 'files.tls-key.mode'));
+    for (const f of hostSide) {
+      assert.equal(f.result.status, 'skipped', `${f.id} over ssh: ${f.result.message}`);
+      assert.ok(f.result.reason?.endsWith(elsewhere), `${f.id} over ssh: ${f.result.reason}`);
+    }
   });
 
   test('disk reports the same usage over every endpoint', async () => {
