@@ -94,11 +94,20 @@ export function Findings({ params }: { params: URLSearchParams }) {
     if (searched !== '') setCollapsed((c) => (c.size === 0 ? c : new Set()));
   }, [searched]);
   const rows = useMemo(() => groupRows(filtered, collapsed), [filtered, collapsed]);
-  // Only a finding the filters let through stays open: one the search excludes is not left in the detail pane.
-  const selected = useMemo(() => filtered.find((i) => i.finding.id === selectedId) ?? null, [filtered, selectedId]);
+  const selected = useMemo(() => index.find((i) => i.finding.id === selectedId) ?? null, [index, selectedId]);
   useEffect(() => {
     if (index.length > 0 && selectedId !== null && selected === null) setSelectedId(null);
   }, [index, selected, selectedId]);
+  // A search or a filter the user changes closes a finding it excludes; a new report does not (a fix that made the
+  // open finding pass leaves it open, with its dialog and the focus the dialog returns to it).
+  const filteredNow = useRef(filtered);
+  filteredNow.current = filtered;
+  const filterBefore = useRef(filter);
+  useEffect(() => {
+    if (filterBefore.current === filter) return;
+    filterBefore.current = filter;
+    setSelectedId((id) => (id !== null && !filteredNow.current.some((i) => i.finding.id === id) ? null : id));
+  }, [filter]);
 
   // Side by side, the detail pane is never empty when there is something to show: the first finding is selected.
   useEffect(() => {
