@@ -122,16 +122,23 @@ describe('writes land where they should (the real CLI, as root)', { skip: proces
 
   test('a symlinked daemon.json: a change the daemon will not start with is rolled back onto the target, link kept', async () => {
     const template = await planJson(s, 'daemon.live-restore');
-    // The pre-flight cannot know which storage drivers this kernel supports; dockerd exits at start.
-    const operations: FixPlan['operations'] = [{ op: 'daemon-json.set', file: s.link, path: ['storage-driver'], value: 'btrfs' }, { op: 'daemon.restart' }];
-    const plan: FixPlan = { ...template, fixId: 'hand-made', checkId: 'daemon.storage-driver', operations, files: await computeFileChanges(operations, { root: '/', home: '/root' }), verification: { kind: 'finding', checkId: 'daemon.storage-driver', target: null } };
-    const file = path.join(work, 'rollback-plan.json');
-    await fs.writeFile(file, JSON.stringify(plan));
-    const { code, record, stderr } = await applyJson(s, [file, '--up-timeout', '15000']);
-    assert.equal(code, 5, stderr);
-    assert.equal(record.outcome, 'rolled-back', record.message);
-    await assertLinkKept(s, ORIGINAL);
-    assert.ok(await ping(s.daemon.socket), 'the daemon is up again with the original file');
+    // A value the pre-flight rightly passes (vfs needs nothing of the kernel) that the real start refuses because of the
+    // host's state: the data-root holds a file where vfs keeps its layers (btrfs on ext4 is now refused before apply).
+    const blocker = path.join(s.daemon.dir, 'data', 'vfs');
+    await fs.writeFile(blocker, 'not a directory');
+    try {
+      const operations: FixPlan['operations'] = [{ op: 'daemon-json.set', file: s.link, path: ['storage-driver'], value: 'vfs' }, { op: 'daemon.restart' }];
+      const plan: FixPlan = { ...template, fixId: 'hand-made', checkId: 'daemon.storage-driver', operations, files: await computeFileChanges(operations, { root: '/', home: '/root' }), verification: { kind: 'finding', checkId: 'daemon.storage-driver', target: null } };
+      const file = path.join(work, 'rollback-plan.json');
+      await fs.writeFile(file, JSON.stringify(plan));
+      const { code, record, stderr } = await applyJson(s, [file, '--up-timeout', '15000']);
+      assert.equal(code, 5, stderr);
+      assert.equal(record.outcome, 'rolled-back', record.message);
+      await assertLinkKept(s, ORIGINAL);
+      assert.ok(await ping(s.daemon.socket), 'the daemon is up again with the original file');
+    } finally {
+      await fs.rm(blocker, { force: true });
+    }
   });
 
   test('the root helper refuses a settings directory an unprivileged user swapped for a link to a root-owned one', async () => {
