@@ -193,7 +193,10 @@ forEachEngine('Engine client contract over unix, TLS and ssh', (engine, test) =>
     });
 
     test(`TLS (${reads}): an expired client certificate, or one of another CA, is refused by the daemon: a clear TLS error`, async () => {
-      for (const [certs, why] of [[e.tls.expiredClient, /certificate expired|did not accept/], [e.tls.foreignClient, /unknown ca|bad certificate|certificate required|did not accept/]] as const) {
+      // 20.10's TLS server (an older Go) answers an expired client certificate with the generic bad_certificate alert;
+      // newer engines' Go sends certificate_expired. Either way the message names the client's certificate and its dates.
+      const expired = engine === '20.10' ? /bad certificate|did not accept/ : /certificate expired|did not accept/;
+      for (const [certs, why] of [[e.tls.expiredClient, expired], [e.tls.foreignClient, /unknown ca|bad certificate|certificate required|did not accept/]] as const) {
         const api = await createEngineApi(new LocalHost({}), e.tcp(certs), 10_000, { reads });
         try {
           await rejectsWith(api.ping(), (err) => {
