@@ -10,6 +10,7 @@ import { importBusybox, type PrivateDockerd, runningDockerd } from '../test/supp
 import { lastReport } from './support/api';
 import { axeViolations, screenshot } from './support/artifacts';
 import { launchChromium } from './support/browser';
+import { findingRow } from './support/app-page';
 import { CATEGORY_LABEL } from '../renderer/src/lib/labels';
 import { type Served, startServe } from './support/serve';
 
@@ -19,8 +20,6 @@ async function start(dir: string): Promise<PrivateDockerd> {
   return runningDockerd({ dir, daemonJson: WEAK_CONFIG, privilegedWrapper: true });
 }
 
-/** The report the server holds, fetched from inside the page (its session cookie, its Origin). */
-const findingRow = (page: Page, id: string) => page.locator(`[role="treeitem"][data-finding-id="${id}"]`);
 
 describe('the app over dockhand serve, against a real dockerd', () => {
   let dir: string;

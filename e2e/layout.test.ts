@@ -13,7 +13,7 @@ import type { Report } from '../shared/report';
 import { importBusybox, type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
 import { lastReport } from './support/api';
 import { screenshot } from './support/artifacts';
-import { newAppPage } from './support/app-page';
+import { findingRow, newAppPage } from './support/app-page';
 import { type Served, startServe } from './support/serve';
 
 const SIZES = [
@@ -21,8 +21,6 @@ const SIZES = [
   { width: 1024, height: 700 },
 ] as const;
 const THEMES = ['light', 'dark'] as const;
-
-const findingRow = (page: Page, id: string) => page.locator(`[role="treeitem"][data-finding-id="${id}"]`);
 
 /** The document's own scroll size against the viewport: equal when only the panes inside the shell scroll. */
 async function pageScroll(page: Page): Promise<{ scrollHeight: number; scrollWidth: number; innerHeight: number; innerWidth: number }> {

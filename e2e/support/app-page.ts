@@ -39,3 +39,6 @@ export async function openFixDialog(page: Page, origin: string, findingId: strin
   await preview.waitFor({ timeout: 60_000 });
   return { dialog, preview };
 }
+
+/** A finding's row in the Findings tree, by its stable id. */
+export const findingRow = (page: Page, id: string): Locator => page.locator(`[role="treeitem"][data-finding-id="${id}"]`);
