@@ -8,6 +8,7 @@ import { maskSecretsInText } from '../../shared/mask';
 import { ApiError } from './errors';
 import { type ApiContext, checkOptionsFromSettings, type Handlers } from './handlers';
 import type { Exclusive } from './exclusive';
+import { chosenEndpoint } from './endpoint-choice';
 import { explained } from './host-errors';
 import { maskedHistory, maskedImpact, maskedPlan, maskedRecord, maskedStep, maskedUndo } from './masked-fix';
 import { KEPT_PLANS, PlanStore } from './plan-store';
@@ -15,9 +16,8 @@ import { KEPT_PLANS, PlanStore } from './plan-store';
 /** The fix session the CLI would open, for the endpoint and check options the settings choose. */
 export async function fixSessionOptions(ctx: ApiContext): Promise<FixSessionOptions> {
   const settings = await ctx.settings.get();
-  const endpoint = ctx.endpointOverride ?? settings.endpoint;
   return {
-    endpoint: { host: endpoint.host ?? undefined, context: endpoint.context ?? undefined },
+    endpoint: chosenEndpoint(settings, ctx.endpointOverride),
     timeoutMs: settings.timeoutMs,
     context: { options: checkOptionsFromSettings(settings) },
     self: ctx.self,

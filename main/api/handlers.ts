@@ -11,6 +11,7 @@ import { Exclusive } from './exclusive';
 import { createFixHandlers } from './fix-handlers';
 import { createPruneHandlers, measureDiskPicture, publishDisk } from './prune-handlers';
 import { unmeasuredPicture } from './disk-summary';
+import { chosenEndpoint, type EndpointOverride } from './endpoint-choice';
 import type { EventSink } from './events';
 import type { LastAuditStore } from './last-audit-store';
 import type { SettingsStore } from './settings-store';
@@ -26,7 +27,7 @@ export interface ApiContext {
   events: EventSink;
   configDir: string;
   /** `dockhand serve -H/-c`: wins over the saved endpoint for this session. */
-  endpointOverride?: { host: string | null; context: string | null } | null;
+  endpointOverride?: EndpointOverride;
   runtime?: { electron: string | null; chrome: string | null };
   /** The audit to run; tests inject a failing one. */
   audit?: RunAudit;
@@ -47,10 +48,9 @@ export function checkOptionsFromSettings(settings: Settings): Record<string, unk
 }
 
 export function auditOptions(host: Host, settings: Settings, override: ApiContext['endpointOverride']): AuditOptions {
-  const endpoint = override ?? settings.endpoint;
   return {
     host,
-    endpoint: { host: endpoint.host ?? undefined, context: endpoint.context ?? undefined },
+    endpoint: chosenEndpoint(settings, override),
     timeoutMs: settings.timeoutMs,
     context: { options: checkOptionsFromSettings(settings) },
   };

@@ -3,14 +3,12 @@ import { test } from 'node:test';
 import type { Endpoint } from '../../shared/endpoint';
 import type { Fact } from '../../shared/fact';
 import type { DaemonProcess, ServiceUnit } from '../../shared/facts';
-import type { PrunePlan } from '../../shared/prune';
 import type { Report } from '../../shared/report';
 import { failure } from '../collect/context';
 import { locateDaemonConfig } from '../collect/daemon-config';
 import { HostError } from '../host/host';
 import { LocalHost } from '../host/local-host';
 import { rememberConfig } from './last-audit-store';
-import { nowReclaimable } from './now-reclaimable';
 
 const ENDPOINT = { host: 'unix:///run/test.sock', flavour: 'rootful' } as Endpoint;
 const seenAt = '2026-12-02T10:00:00.000Z';
@@ -39,11 +37,4 @@ test('a daemon that is not running is judged by the file it was last seen with, 
   assert.equal(locateDaemonConfig(host, { endpoint: ENDPOINT, process, unit: noUnit, lastSeen }).path, '/etc/other.json', 'a running daemon says itself');
   const unit = { ok: true as const, value: { execStart: { argv: ['dockerd', '--config-file', '/etc/unit.json'], path: '/lib/systemd/system/docker.service', line: 3 } } as unknown as ServiceUnit, sources: [] };
   assert.equal(locateDaemonConfig(host, { endpoint: ENDPOINT, process: notRunning, unit, lastSeen }).foundBy, 'service-unit-flag', 'the unit that will start it next wins over memory');
-});
-
-test('what a prune made reclaimable: removed by the same options now, kept by the plan that ran', () => {
-  const item = (type: 'image' | 'container', id: string) => ({ type, id, name: id, tags: [], size: 10, reclaim: 10, created: null, lastUsed: null, why: `${id} is unused` });
-  const applied = { remove: [item('container', 'c1')], keep: [{ type: 'image', id: 'i1', name: 'i1', size: 10, reason: 'in-use', why: 'used by container c1, which is kept' }] } as unknown as PrunePlan;
-  const next = { remove: [item('image', 'i1'), item('image', 'new')], keep: [] } as unknown as PrunePlan;
-  assert.deepEqual(nowReclaimable(applied, next), { objects: [{ type: 'image', id: 'i1', name: 'i1', reclaim: 10, why: 'i1 is unused', keptBecause: 'in-use' }], bytes: 10 });
 });

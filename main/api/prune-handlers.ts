@@ -11,8 +11,9 @@ import { planKey, signPlan } from '../prune/plan-signature';
 import { diskPicture } from './disk-summary';
 import type { Exclusive } from './exclusive';
 import type { ApiContext, Handlers } from './handlers';
+import { chosenEndpoint } from './endpoint-choice';
 import { explained } from './host-errors';
-import { nowReclaimable } from './now-reclaimable';
+import { nowReclaimable } from '../prune/now-reclaimable';
 
 /** The Disk screen's form as the engine's options: the same as `dockhand prune plan` with the equivalent flags. */
 export function pruneOptionsFromForm(form: PruneForm): PruneOptions {
@@ -21,8 +22,7 @@ export function pruneOptionsFromForm(form: PruneForm): PruneOptions {
 
 async function withEngine<T>(ctx: ApiContext, work: (api: EngineApi, endpoint: Endpoint, settings: Settings) => Promise<T>): Promise<T> {
   const settings = await ctx.settings.get();
-  const choice = ctx.endpointOverride ?? settings.endpoint;
-  const { api, endpoint } = await connectEngine(ctx.host, { host: choice.host ?? undefined, context: choice.context ?? undefined }, settings.timeoutMs);
+  const { api, endpoint } = await connectEngine(ctx.host, chosenEndpoint(settings, ctx.endpointOverride), settings.timeoutMs);
   try {
     return await work(api, endpoint, settings);
   } finally {

@@ -3,6 +3,7 @@ import type { PruneOptions, PruneProgress } from '../../shared/prune';
 import { applyPlan } from '../prune/apply';
 import { parseLabelFilter } from '../prune/filters';
 import { planPrune } from '../prune/measure';
+import { withNowReclaimable } from '../prune/now-reclaimable';
 import { DEFAULT_PROTECT_LABEL, defaultPruneOptions } from '../prune/plan';
 import { planKey, signPlan } from '../prune/plan-signature';
 import { renderPlanText, renderProgressLine, renderResultText } from '../prune/render';
@@ -106,9 +107,11 @@ export function registerPruneCommands(program: Command): void {
       const result = await withEngine(opts, 'prune', async (api, endpoint, host) => {
         const plan = saved ?? (await planPrune(api, endpoint, host, options!, opts.timeout));
         if (!saved && opts.format !== 'json') process.stdout.write(renderPlanText(plan));
-        return applyPlan(api, plan, { timeoutMs: opts.timeout, onProgress: progressPrinter(opts.quiet) });
+        const applied = await applyPlan(api, plan, { timeoutMs: opts.timeout, onProgress: progressPrinter(opts.quiet) });
+        return withNowReclaimable(applied, plan, () => planPrune(api, endpoint, host, plan.options, opts.timeout));
       });
-      await emit(opts.format === 'json' ? jsonText(result, opts.output, opts.pretty) : renderResultText(result), opts.output);
+      const again = saved ? 'make a new plan with the options this one was made with' : 'run the same command again';
+      await emit(opts.format === 'json' ? jsonText(result, opts.output, opts.pretty) : renderResultText(result, again), opts.output);
       process.exitCode = result.complete && result.counts.failed === 0 && result.counts.unconfirmed === 0 ? EXIT.ok : EXIT.incomplete;
     });
 

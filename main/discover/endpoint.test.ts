@@ -48,6 +48,15 @@ describe('endpoint discovery, like the docker CLI', () => {
     assert.ok(r.ok);
     assert.deepEqual([r.value.host, r.value.transport, r.value.flavour, r.value.reason], ['tcp://10.1.2.3:2375', 'tcp', 'remote', 'given with --host']);
   });
+  test('an endpoint chosen elsewhere (the app) says where in the asker\'s words, not with a flag it has not', async () => {
+    const r = await discover({}, { host: 'tcp://10.1.2.3:2375', origin: 'set in Settings' });
+    assert.ok(r.ok);
+    assert.equal(r.value.reason, 'set in Settings');
+    const none = await discover({}, { origin: 'set in Settings' });
+    assert.ok(none.ok);
+    assert.match(none.value.reason, /^no endpoint set in Settings, no DOCKER_HOST or context: /);
+    assert.doesNotMatch(none.value.reason, /--/);
+  });
   test('DOCKER_HOST with TLS material from DOCKER_CERT_PATH and DOCKER_TLS_VERIFY', async () => {
     const r = await discover({ DOCKER_HOST: 'tcp://build.example.com:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' });
     assert.ok(r.ok);

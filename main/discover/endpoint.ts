@@ -11,6 +11,8 @@ export interface EndpointRequest {
   host?: string;
   /** --context */
   context?: string;
+  /** Where host or context came from, in the words of whoever asked; the CLI's flags when absent. */
+  origin?: string;
 }
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -31,8 +33,8 @@ export async function discoverEndpoint(host: Host, request: EndpointRequest = {}
     if (request.host && request.context) {
       throw new HostError('failed', 'conflicting options: give either --host or --context, not both');
     }
-    if (request.context) return ok(await fromContext(host, request.context, `--context ${request.context}`, sources), sources);
-    if (request.host) return ok(fromHostString(host, request.host, 'given with --host', null), sources);
+    if (request.context) return ok(await fromContext(host, request.context, request.origin ? `context ${request.context}, ${request.origin}` : `--context ${request.context}`, sources), sources);
+    if (request.host) return ok(fromHostString(host, request.host, request.origin ?? 'given with --host', null), sources);
     const envHost = host.env('DOCKER_HOST');
     if (envHost) {
       sources.push({ kind: 'env', name: 'DOCKER_HOST' });
@@ -47,7 +49,7 @@ export async function discoverEndpoint(host: Host, request: EndpointRequest = {}
     if (current && current !== 'default') {
       return ok(await fromContext(host, current, `current context '${current}' in ${path.join(dockerConfigDir(host), 'config.json')}`, sources), sources);
     }
-    return ok(await defaultSocket(host, sources), sources);
+    return ok(await defaultSocket(host, sources, request.origin ? `no endpoint ${request.origin}, no DOCKER_HOST or context` : undefined), sources);
   } catch (error) {
     const err = error instanceof HostError ? error : new HostError('failed', String((error as Error)?.message ?? error));
     return { ok: false, error: { code: err.code, message: err.message }, sources };

@@ -1,4 +1,5 @@
 import { formatBytes, groupDigits } from '../../shared/format';
+import { KEEP_LABEL } from '../../shared/prune-words';
 import type { DiskReport, KeptObject, PlannedRemoval, PruneObjectType, PruneProgress, PrunePlan, PruneResult } from '../../shared/prune';
 
 /** Text renderings of the prune plan, its progress and result, and `dockhand disk`: derived from the JSON contracts. */
@@ -66,7 +67,8 @@ export function renderProgressLine(e: PruneProgress): string {
   return `[${groupDigits(e.done)}/${groupDigits(e.total)}] ${formatBytes(e.bytesSoFar)} so far · ${o.type} ${shortId(o.type, o.id)} ${o.name ?? ''} — ${status}`;
 }
 
-export function renderResultText(result: PruneResult): string {
+/** `again` says how to remove what the prune made reclaimable (the same command, or a new plan). */
+export function renderResultText(result: PruneResult, again = 'plan again with the same options'): string {
   const out: string[] = [];
   const c = result.counts;
   out.push(`${result.complete ? 'Prune done' : 'Prune INCOMPLETE'} (${result.finishedAt}, plan ${result.planId}): ${groupDigits(c.removed)} removed, ${groupDigits(c.skipped)} skipped, ${groupDigits(c.failed)} failed, ${groupDigits(c.unconfirmed)} unconfirmed, ${groupDigits(c.notAttempted)} not attempted`);
@@ -79,6 +81,12 @@ export function renderResultText(result: PruneResult): string {
     out.push(`Freed: unknown (the Engine could not be asked after the prune); predicted ${formatBytes(result.predicted.removed)} for what was removed`);
   }
   if (f.containerLogs > 0) out.push(`  plus ${formatBytes(f.containerLogs)} of container log files removed with their containers`);
+  const next = result.nowReclaimable;
+  if (next && next.objects.length > 0) {
+    const n = next.objects.length;
+    out.push(`Now reclaimable because of this prune: ${groupDigits(n)} object${n === 1 ? '' : 's'}, ${formatBytes(next.bytes)}; to remove ${n === 1 ? 'it' : 'them'}, ${again}`);
+    for (const o of next.objects) out.push(`  ${o.type} ${o.name ?? shortId(o.type, o.id)} (${formatBytes(o.reclaim)}): ${o.why}; kept before: ${KEEP_LABEL[o.keptBecause]}`);
+  }
   return `${out.join('\n')}\n`;
 }
 

@@ -1,6 +1,6 @@
 import type { DiskCategory, DiskSummary } from '../../../shared/api';
 import { formatBytes, groupDigits } from '../../../shared/format';
-import { type BytesByType, type KeepReason, type PruneObjectStatus, type PruneObjectType, type PrunePlan, type PruneResult } from '../../../shared/prune';
+import { type BytesByType, type PruneObjectStatus, type PruneObjectType, type PrunePlan, type PruneResult } from '../../../shared/prune';
 import type { Guidance } from './guidance';
 
 export const ROW_LABEL: Record<DiskCategory['kind'], string> = {
@@ -85,17 +85,6 @@ export function partialPruneGuidance(result: PruneResult): Guidance {
     detail: result.error ?? 'the daemon stopped answering',
   };
 }
-
-export const KEEP_LABEL: Record<KeepReason, string> = {
-  running: 'running',
-  'in-use': 'in use',
-  protected: 'protected',
-  'too-recent': 'too recent',
-  'not-selected': 'not selected',
-  filtered: 'filtered out',
-  'parent-of-kept': 'parent of a kept image',
-  builtin: 'built in',
-};
 
 export const STATUS_LABEL: Record<PruneObjectStatus, string> = { removed: 'Removed', skipped: 'Skipped', failed: 'Failed', unconfirmed: 'Unconfirmed', 'not-attempted': 'Not attempted' };
 

@@ -74,8 +74,8 @@ export function SettingsScreen() {
           <legend>Docker endpoint</legend>
           {override && (
             <p className="notice">
-              This session audits <code>{override.host ?? `context ${override.context}`}</code>, given on the command line (<code>dockhand serve -H</code>); the endpoint saved
-              here applies when it is started without one.
+              This session audits <code>{override.host ?? `context ${override.context}`}</code>, the endpoint it was started with; the endpoint saved here applies
+              when Dockhand is started without one.
             </p>
           )}
           <div className="field">

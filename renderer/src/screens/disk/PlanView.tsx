@@ -2,8 +2,8 @@ import { Eraser } from 'lucide-react';
 import { useMemo } from 'react';
 import type { KeptObject, PlannedRemoval, PrunePlan } from '../../../../shared/prune';
 import { type Column, VirtualTable } from '../../components/VirtualTable';
-import { inFormWords } from '../../../../shared/prune-words';
-import { KEEP_LABEL, planCounts, RECLAIM_KEY, ROW_LABEL, shortId, TYPE_LABEL } from '../../lib/disk-model';
+import { inFormWords, KEEP_LABEL } from '../../../../shared/prune-words';
+import { planCounts, RECLAIM_KEY, ROW_LABEL, shortId, TYPE_LABEL } from '../../lib/disk-model';
 import type { DiskCategory } from '../../../../shared/api';
 import { formatBytes, groupDigits } from '../../lib/format';
 

@@ -1,8 +1,8 @@
 import { RotateCw } from 'lucide-react';
 import type { PruneOutcome, PruneResult } from '../../../../shared/prune';
-import { inFormWords } from '../../../../shared/prune-words';
+import { inFormWords, KEEP_LABEL } from '../../../../shared/prune-words';
 import { Banner } from '../../components/Banner';
-import { freedBytes, KEEP_LABEL, partialPruneGuidance, shortId, STATUS_LABEL, TYPE_LABEL } from '../../lib/disk-model';
+import { freedBytes, partialPruneGuidance, shortId, STATUS_LABEL, TYPE_LABEL } from '../../lib/disk-model';
 import { formatBytes, groupDigits } from '../../lib/format';
 
 const objectKey = (o: { type: string; id: string }) => `${o.type}-${o.id}`;

@@ -12,3 +12,17 @@ export function nowReclaimable(applied: PrunePlan, next: PrunePlan): NonNullable
   });
   return { objects, bytes: objects.reduce((a, o) => a + o.reclaim, 0) };
 }
+
+/**
+ * The result with what the prune made reclaimable, planned again with the same options. Only a complete prune that
+ * removed something can have freed anything up; a failure to plan again leaves the result as it was, since the prune
+ * itself is done and said so.
+ */
+export async function withNowReclaimable(result: PruneResult, applied: PrunePlan, planAgain: () => Promise<PrunePlan>): Promise<PruneResult> {
+  if (!result.complete || result.counts.removed === 0) return result;
+  try {
+    return { ...result, nowReclaimable: nowReclaimable(applied, await planAgain()) };
+  } catch {
+    return result;
+  }
+}
