@@ -265,4 +265,35 @@ forEachEngine('fix parameters and prune options in the app, against a real docke
     assert.deepEqual(await axeViolations(z), [], 'many-object preview at 200%');
     await zoomed.close();
   });
+
+  onDefaultEngine('prune: what the prune itself left unused is listed after it, and "Run again" previews it with the option that removes it', async () => {
+    // An image only a stopped container uses: a prune of containers alone leaves it unused.
+    await daemon.docker(['commit', 'runner', 'spare:1']);
+    await daemon.docker(['create', '--name', 'spare-user', 'spare:1']);
+    await page.goto(`${served.origin}/#/disk`);
+    await page.reload();
+    await page.locator('.usage-table').waitFor({ timeout: 60_000 });
+    await page.getByLabel('Images').selectOption('none');
+    await page.getByLabel('Build cache not in use').uncheck();
+    await page.getByLabel('Unused networks').uncheck();
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await previewReads(page, /^Preview: \d+ to remove/);
+    await page.getByRole('button', { name: /^Remove \d+ objects?$/ }).click();
+    await page.getByTestId('prune-confirm').getByRole('button', { name: /^Remove \d+ objects?$/ }).click();
+    const next = page.getByTestId('prune-now-reclaimable');
+    await next.waitFor({ timeout: 120_000 });
+    const text = await next.innerText();
+    assert.match(text, /^Reclaimable now: 1 more object, /i, "the heading (set in capitals by the style)");
+    assert.match(text, /Image spare:1: image no container uses[\s\S]*\(kept before: not selected\)/);
+    assert.match(text, /with Images: "All unused images" included, a new preview removes them/);
+    assert.doesNotMatch(text, /--[a-z]/, 'no CLI flag');
+    await next.scrollIntoViewIfNeeded();
+    await screenshot(page, `disk-prune-now-reclaimable-${engine}`);
+
+    await next.getByRole('button', { name: 'Run again: preview them' }).click();
+    await previewReads(page, /^Preview: 1 to remove/);
+    assert.equal(await page.getByLabel('Images').inputValue(), 'unused', 'the form shows the option the second preview adds');
+    const spare = await daemon.docker(['image', 'inspect', '--format', '{{.Id}}', 'spare:1']);
+    assert.deepEqual((await listedRemovals(page)).map((r) => r.id), [spare]);
+  });
 }, ENGINES, { oneAtATime: true });

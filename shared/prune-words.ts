@@ -10,6 +10,7 @@ export const OPTION_WORDS: readonly { cli: string; form: string }[] = [
   { cli: '--volumes all', form: 'Volumes: "All unused volumes (named too)"' },
   { cli: '--volume NAME', form: '"Named volumes to remove"' },
   { cli: '--build-cache', form: '"Build cache not in use"' },
+  { cli: '--networks', form: '"Unused networks"' },
   { cli: '--filter', form: 'the label filter' },
   { cli: '--until', form: '"Only older than"' },
 ];

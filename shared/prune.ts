@@ -66,6 +66,8 @@ export const PlannedRemovalSchema = z.object({
   created: z.string().nullable(),
   lastUsed: z.string().nullable(),
   why: z.string(),
+  /** What it uses that its removal may leave unused: a container's image, volumes and networks, an image's parent. */
+  uses: z.array(z.object({ type: PruneObjectTypeSchema, id: z.string() })).optional(),
 });
 export type PlannedRemoval = z.infer<typeof PlannedRemovalSchema>;
 
@@ -217,7 +219,16 @@ export const PruneResultSchema = z.object({
    * image left unused or dangling once its containers went), to run again for. Set by the app, which measures the
    * Engine again after a prune; absent when it was not measured.
    */
-  nowReclaimable: z.object({ objects: z.array(FreedUpSchema), bytes: z.number() }).optional(),
+  nowReclaimable: z
+    .object({
+      objects: z.array(FreedUpSchema),
+      bytes: z.number(),
+      /** The options that remove them: the applied plan's, with unused images and networks included. */
+      options: PruneOptionsSchema,
+      /** The options added to the applied plan's, as the CLI spells them ("--images unused"); empty when the same options do. */
+      added: z.array(z.string()),
+    })
+    .optional(),
 });
 export type PruneResult = z.infer<typeof PruneResultSchema>;
 

@@ -13,7 +13,7 @@ import type { Exclusive } from './exclusive';
 import type { ApiContext, Handlers } from './handlers';
 import { chosenEndpoint } from './endpoint-choice';
 import { explained } from './host-errors';
-import { nowReclaimable } from '../prune/now-reclaimable';
+import { withNowReclaimable } from '../prune/now-reclaimable';
 
 /** The Disk screen's form as the engine's options: the same as `dockhand prune plan` with the equivalent flags. */
 export function pruneOptionsFromForm(form: PruneForm): PruneOptions {
@@ -49,13 +49,13 @@ type DiskChannels = 'disk.usage' | Extract<ChannelName, `prune.${string}`>;
 
 /** disk.usage and prune.plan / apply: main/prune behind the API; an apply takes the host's one change slot. */
 export function createPruneHandlers(ctx: ApiContext, exclusive: Exclusive): Pick<Handlers, DiskChannels> {
-  /** After a prune: the picture again, and what the same options would remove now that the plan kept. */
+  /** After a prune: the picture again, and what the prune left unused, from the same snapshot. */
   const afterPrune = async (api: EngineApi, endpoint: Endpoint, timeoutMs: number, plan: PrunePlan, result: PruneResult): Promise<PruneResult> => {
     if (!result.complete) return result;
     try {
       const { snapshot, dataRoot } = await pictureSnapshot(api, endpoint, ctx.host, timeoutMs);
       await publishDisk(ctx, diskPicture(snapshot, dataRoot, new Date()));
-      return { ...result, nowReclaimable: nowReclaimable(plan, planFromSnapshot(snapshot, plan.options)) };
+      return await withNowReclaimable(result, plan, async (options) => planFromSnapshot(snapshot, options));
     } catch {
       // The prune itself is done and said so; the picture stays as it was until it is measured again.
       return result;

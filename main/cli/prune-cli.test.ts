@@ -86,16 +86,16 @@ describe('dockhand disk and prune (the commands)', () => {
     assert.match(r.stdout, /^Freed 0 B \(Engine disk usage/m);
   });
 
-  test('apply says what the prune itself made reclaimable (an image whose last container it removed) and how to remove it', async () => {
+  test('apply says what the prune itself left unused (the image of the container it removed) and how to remove it', async () => {
     await daemon.docker(['commit', '--change', 'LABEL leftover=1', 'up', 'leftover:1']);
     await daemon.docker(['create', '--name', 'gone', 'leftover:1']);
-    const r = await run(['prune', 'apply', '--yes', '--host', daemon.host, '--containers', '--images', 'unused', '--quiet']);
+    const r = await run(['prune', 'apply', '--yes', '--host', daemon.host, '--containers', '--quiet']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^ {2}= [0-9a-f]{12} {2}leftover:1 {2}\[in-use\] /m, 'the plan kept the image its container used');
-    assert.match(r.stdout, /^Now reclaimable because of this prune: 1 object, \S+ \S*B; to remove it, run the same command again$/m);
-    assert.match(r.stdout, /^ {2}image leftover:1 \(\S+ \S*B\): .*; kept before: in use$/m);
-    const json = await run(['prune', 'plan', '--host', daemon.host, '--images', 'unused', '--format', 'json']);
-    assert.deepEqual(PrunePlanSchema.parse(JSON.parse(json.stdout)).remove.map((x) => x.name), ['leftover:1'], 'a second run removes what the first made reclaimable');
+    assert.match(r.stdout, /^ {2}- [0-9a-f]{12} {2}gone /m);
+    assert.match(r.stdout, /^Now reclaimable because of this prune: 1 object, \S+ \S*B; to remove it, run the same command again with --images unused$/m);
+    assert.match(r.stdout, /^ {2}image leftover:1 \(\S+ \S*B\): image no container uses.*; kept before: not selected$/m);
+    const json = await run(['prune', 'plan', '--host', daemon.host, '--containers', '--images', 'unused', '--format', 'json']);
+    assert.deepEqual(PrunePlanSchema.parse(JSON.parse(json.stdout)).remove.map((x) => x.name), ['leftover:1'], 'the second run removes what the first left unused');
   });
 
   test('a malformed, changed or foreign plan file is refused with exit 2, before anything is removed', async () => {

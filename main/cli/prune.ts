@@ -108,10 +108,9 @@ export function registerPruneCommands(program: Command): void {
         const plan = saved ?? (await planPrune(api, endpoint, host, options!, opts.timeout));
         if (!saved && opts.format !== 'json') process.stdout.write(renderPlanText(plan));
         const applied = await applyPlan(api, plan, { timeoutMs: opts.timeout, onProgress: progressPrinter(opts.quiet) });
-        return withNowReclaimable(applied, plan, () => planPrune(api, endpoint, host, plan.options, opts.timeout));
+        return withNowReclaimable(applied, plan, (options) => planPrune(api, endpoint, host, options, opts.timeout));
       });
-      const again = saved ? 'make a new plan with the options this one was made with' : 'run the same command again';
-      await emit(opts.format === 'json' ? jsonText(result, opts.output, opts.pretty) : renderResultText(result, again), opts.output);
+      await emit(opts.format === 'json' ? jsonText(result, opts.output, opts.pretty) : renderResultText(result, saved ? 'plan' : 'command'), opts.output);
       process.exitCode = result.complete && result.counts.failed === 0 && result.counts.unconfirmed === 0 ? EXIT.ok : EXIT.incomplete;
     });
 

@@ -55,7 +55,8 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
       continue;
     }
     removedContainers.add(c.id);
-    remove.push({ type: 'container', id: c.id, name: c.name, tags: [], size: c.sizeRw, reclaim: c.sizeRw, created: c.created, lastUsed: null, why: `${c.state} container (image ${c.image})` });
+    const uses = [{ type: 'image' as const, id: c.imageId }, ...c.volumes.map((id) => ({ type: 'volume' as const, id })), ...c.networks.map((id) => ({ type: 'network' as const, id }))];
+    remove.push({ type: 'container', id: c.id, name: c.name, tags: [], size: c.sizeRw, reclaim: c.sizeRw, created: c.created, lastUsed: null, why: `${c.state} container (image ${c.image})`, uses });
   }
   const keptContainers = snapshot.containers.filter((c) => !removedContainers.has(c.id));
   const usedBy = (kind: UsedKind) => usersIndex(keptContainers, kind);
@@ -117,6 +118,7 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
         created: isoSeconds(image.created),
         lastUsed: null,
         why: imageWhy(image, reclaim),
+        ...(image.parentId && { uses: [{ type: 'image' as const, id: image.parentId }] }),
       });
     }
   }

@@ -67,8 +67,8 @@ export function renderProgressLine(e: PruneProgress): string {
   return `[${groupDigits(e.done)}/${groupDigits(e.total)}] ${formatBytes(e.bytesSoFar)} so far · ${o.type} ${shortId(o.type, o.id)} ${o.name ?? ''} — ${status}`;
 }
 
-/** `again` says how to remove what the prune made reclaimable (the same command, or a new plan). */
-export function renderResultText(result: PruneResult, again = 'plan again with the same options'): string {
+/** `from` says how the prune was asked for, so the way to remove what it made reclaimable names the same way. */
+export function renderResultText(result: PruneResult, from: 'plan' | 'command' = 'plan'): string {
   const out: string[] = [];
   const c = result.counts;
   out.push(`${result.complete ? 'Prune done' : 'Prune INCOMPLETE'} (${result.finishedAt}, plan ${result.planId}): ${groupDigits(c.removed)} removed, ${groupDigits(c.skipped)} skipped, ${groupDigits(c.failed)} failed, ${groupDigits(c.unconfirmed)} unconfirmed, ${groupDigits(c.notAttempted)} not attempted`);
@@ -84,6 +84,8 @@ export function renderResultText(result: PruneResult, again = 'plan again with t
   const next = result.nowReclaimable;
   if (next && next.objects.length > 0) {
     const n = next.objects.length;
+    const added = next.added.length > 0 ? ` with ${next.added.join(' and ')}` : '';
+    const again = from === 'command' ? `run the same command again${added}` : `make a new plan with this one's options${added}`;
     out.push(`Now reclaimable because of this prune: ${groupDigits(n)} object${n === 1 ? '' : 's'}, ${formatBytes(next.bytes)}; to remove ${n === 1 ? 'it' : 'them'}, ${again}`);
     for (const o of next.objects) out.push(`  ${o.type} ${o.name ?? shortId(o.type, o.id)} (${formatBytes(o.reclaim)}): ${o.why}; kept before: ${KEEP_LABEL[o.keptBecause]}`);
   }

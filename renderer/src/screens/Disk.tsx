@@ -1,7 +1,7 @@
 import { Eye, HardDrive, RefreshCw } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DiskSummary, PruneForm } from '../../../shared/api';
-import type { PrunePlan, PruneProgress, PruneResult } from '../../../shared/prune';
+import type { PruneOptions, PrunePlan, PruneProgress, PruneResult } from '../../../shared/prune';
 import { Banner } from '../components/Banner';
 import { RelativeTime } from '../components/RelativeTime';
 import { usageRows } from '../lib/disk-model';
@@ -94,6 +94,12 @@ export function DiskScreen() {
     // formKey stands for form.
   }, [formKey, stage.kind, plan]);
 
+  /** A second preview for what the prune left unused: the form shows the options it adds, so the preview is of the form. */
+  const runAgain = (current: PruneForm, wider: PruneOptions) => {
+    setDraft((d) => ({ ...d, images: wider.images, networks: wider.networks }));
+    void plan({ ...current, images: wider.images, networks: wider.networks }, false);
+  };
+
   const apply = async (planned: PrunePlan) => {
     setStage({ kind: 'applying', plan: planned, progress: null });
     setError(null);
@@ -143,7 +149,7 @@ export function DiskScreen() {
       {stage.kind === 'plan' && <PlanView plan={stage.plan} headingRef={stageHeading} onApply={() => setStage({ kind: 'confirm', plan: stage.plan })} stale={stage.stale} />}
       {stage.kind === 'confirm' && <ConfirmPrune plan={stage.plan} headingRef={stageHeading} onConfirm={() => void apply(stage.plan)} onCancel={() => setStage({ kind: 'plan', plan: stage.plan, stale: false })} />}
       {stage.kind === 'applying' && <ApplyProgress plan={stage.plan} progress={stage.progress} />}
-      {stage.kind === 'done' && <PruneResultView result={stage.result} headingRef={stageHeading} onRunAgain={form ? () => void plan(form, false) : undefined} />}
+      {stage.kind === 'done' && <PruneResultView result={stage.result} headingRef={stageHeading} onRunAgain={form ? (o) => runAgain(form, o) : undefined} />}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { RotateCw } from 'lucide-react';
-import type { PruneOutcome, PruneResult } from '../../../../shared/prune';
+import type { PruneOptions, PruneOutcome, PruneResult } from '../../../../shared/prune';
 import { inFormWords, KEEP_LABEL } from '../../../../shared/prune-words';
 import { Banner } from '../../components/Banner';
 import { freedBytes, partialPruneGuidance, shortId, STATUS_LABEL, TYPE_LABEL } from '../../lib/disk-model';
@@ -14,7 +14,7 @@ const ORDER: Record<PruneOutcome['status'], number> = { unconfirmed: 0, failed: 
  * After a prune: the bytes freed, every planned object with what became of it (removed, skipped and why, unconfirmed),
  * and what the prune itself made reclaimable (an image its removed containers used), with a second run for it.
  */
-export function PruneResultView({ result, headingRef, onRunAgain }: { result: PruneResult; headingRef: React.Ref<HTMLHeadingElement>; onRunAgain?: () => void }) {
+export function PruneResultView({ result, headingRef, onRunAgain }: { result: PruneResult; headingRef: React.Ref<HTMLHeadingElement>; onRunAgain?: (options: PruneOptions) => void }) {
   const measured = result.freed.engineBytes !== null;
   const c = result.counts;
   const next = result.nowReclaimable;
@@ -70,7 +70,10 @@ export function PruneResultView({ result, headingRef, onRunAgain }: { result: Pr
           <h3 id="next-title">
             Reclaimable now: {groupDigits(next.objects.length)} more object{next.objects.length === 1 ? '' : 's'}, {formatBytes(next.bytes)}
           </h3>
-          <p className="muted">The prune itself freed these: the same options would remove them now.</p>
+          <p className="muted">
+            The prune itself left these unused:{' '}
+            {next.added.length > 0 ? `with ${next.added.map(inFormWords).join(' and ')} included, a new preview removes them.` : 'the same options would remove them now.'}
+          </p>
           <ul aria-labelledby="next-title">
             {next.objects.slice(0, 20).map((o) => (
               <li key={objectKey(o)} data-object-id={o.id}>
@@ -80,7 +83,7 @@ export function PruneResultView({ result, headingRef, onRunAgain }: { result: Pr
             {next.objects.length > 20 && <li>and {groupDigits(next.objects.length - 20)} more</li>}
           </ul>
           {onRunAgain && (
-            <button type="button" className="button" onClick={onRunAgain}>
+            <button type="button" className="button" onClick={() => onRunAgain(next.options)}>
               <RotateCw aria-hidden="true" /> Run again: preview them
             </button>
           )}
