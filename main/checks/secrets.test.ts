@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { type Facts, FactsSchema } from '../../shared/facts';
 import type { Finding } from '../../shared/finding';
 import { busyboxRootfsTar, importBusybox, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
+import { finding, reducedTo, statuses } from '../../test/support/findings';
 import { collectFacts } from '../collect/collect';
 import { LocalHost } from '../host/local-host';
 import { evaluateChecks } from './runner';
@@ -66,24 +67,10 @@ after(async () => {
   if (tmp) await fs.rm(tmp, { recursive: true, force: true });
 });
 
-function findingOf(list: Finding[], id: string): Finding {
-  const found = list.find((f) => f.id === id);
-  assert.ok(found, `no finding ${id}; have: ${list.map((f) => `${f.id}=${f.result.status}`).join(', ')}`);
-  return found;
-}
-
-const ids = (checkId: string, list: Finding[] = findings) => list.filter((f) => f.checkId === checkId).map((f) => `${f.id}=${f.result.status}`).sort();
+const findingOf = (list: Finding[], id: string) => finding({ findings: list }, id);
+const ids = (checkId: string) => statuses({ findings }, checkId);
+const only = (images: string[], containers: string[]) => reducedTo(facts, images, containers);
 const evidence = (f: Finding, label: string) => f.result.evidence.find((e) => e.label === label)?.value;
-
-/** The snapshot reduced to some images and containers: what a host holding only those would give. */
-function only(images: string[], containers: string[]): Facts {
-  assert.ok(facts.images.ok && facts.containers.ok);
-  return {
-    ...facts,
-    images: { ...facts.images, value: facts.images.value.filter((i) => i.repoTags.some((t) => images.includes(t))) },
-    containers: { ...facts.containers, value: facts.containers.value.filter((c) => containers.includes(c.name)) },
-  };
-}
 
 test('the daemon really holds the raw values (docker inspect shows them)', async () => {
   assert.ok((await daemon.docker(['inspect', 'leaky'])).includes(RAW.password));
