@@ -23,7 +23,7 @@ import { SECRET_CHECKS } from './secrets';
 /** Every raw value set below: none may be in the facts or a finding. */
 const RAW = {
   password: 'hunter2Chk0201',
-  awsKeyId: 'AKIACHKSECRET0202XY',
+  awsKeyId: 'AKIACHKSECRET0202XYZ',
   smtp: 'SmtpChk0203',
   imageToken: 'ImageTokChk0204',
   imageDefault: 'ImageDefaultChk0205',
