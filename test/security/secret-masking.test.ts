@@ -2,9 +2,10 @@
 // daemon.json and reports them through /info as written) whose daemon.json proxies and a container's environment hold
 // them, Dockhand's own environment, and a second daemon.json whose registry mirrors, proxies and flags the pre-flight
 // quotes; and every credential of the environment table (the second one) in that container's environment or in an
-// image's ENV, which the environment checks report. Then the real CLI in every report format, the facts snapshot, `daemon-config check`, and every answer of the
-// API (fix plans, the applied record, history and undo included), its events and what it saves on disk: no fragment
-// of any secret may appear in any of them. Applying a masked plan by its id still writes the exact bytes.
+// image's ENV, which the environment checks report. Then the real CLI in every report format, the facts snapshot,
+// `daemon-config check`, and every answer of the API (fix plans, the applied record, history and undo included), its
+// events and what it saves on disk: no fragment of any secret may appear in any of them. Applying a masked plan by its
+// id still writes the exact bytes.
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -90,6 +91,8 @@ describe('credentials are masked in every output, for every spelling', () => {
       assert.ok(facts.includes('proxy.example.com'), 'the snapshot holds the proxies, masked');
       assertNoSecret('--facts-out', facts);
       for (const s of ENV_SECRET_SPELLINGS) assert.ok(facts.includes(`"masked": ${JSON.stringify(s.masked)}`), `the snapshot holds ${s.name}, masked`);
+      // Markdown shows a finding's message and file locations; every other format its evidence too.
+      assert.ok(running.stdout.includes(format === 'markdown' ? 'container.env-secrets' : 'AWS_ACCESS_KEY_ID=AKIA****'), 'the environment findings are in the report, masked');
       if (format === 'json') {
         const byId = new Map((JSON.parse(running.stdout) as { findings: { id: string; result: { status: string } }[] }).findings.map((f) => [f.id, f.result.status]));
         assert.equal(byId.get('container.env-secrets:env-holder'), 'fail', 'the container environment is reported');
