@@ -11,6 +11,7 @@ import { ContainerLogFactSchema, DataRootFsFactSchema, ScheduledCleanupFactSchem
 import { DesktopFactSchema, WslFactSchema } from './facts/desktop';
 import { AccountsFactSchema, AuditRulesFactSchema, ClientConfigFactSchema, FileStatFactSchema, ProcessEnvFactSchema, SubIdsFactSchema } from './facts/host-files';
 import { ImageFactSchema } from './facts/images';
+import { EnvSecretsSchema } from './facts/secrets';
 import { DaemonHostFactSchema } from './facts/daemon-host';
 import { DnsFactSchema, HostNetworkFactSchema, IptablesFactSchema } from './facts/network';
 
@@ -204,6 +205,8 @@ export const ContainerFactSchema = z.object({
     logConfig: z.object({ type: z.string(), config: z.record(z.string(), z.string()) }),
   }),
   mounts: z.array(MountFactSchema),
+  /** Config.Env entries that look like credentials, masked (shared/facts/secrets.ts); absent in older snapshots. */
+  envSecrets: EnvSecretsSchema.optional(),
 });
 export type ContainerFact = z.infer<typeof ContainerFactSchema>;
 

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Facts } from '../../shared/facts';
 import type { Finding } from '../../shared/finding';
 import { busyboxRootfsTar, dockerCli, importBusybox, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
+import { finding, reducedTo, statuses } from '../../test/support/findings';
 import { collectFacts } from '../collect/collect';
 import { LocalHost } from '../host/local-host';
 import { IMAGE_CHECKS } from './images';
@@ -56,23 +57,9 @@ after(async () => {
   if (buildDir) await fs.rm(buildDir, { recursive: true, force: true });
 });
 
-function findingOf(list: Finding[], id: string): Finding {
-  const found = list.find((f) => f.id === id);
-  assert.ok(found, `no finding ${id}; have: ${list.map((f) => `${f.id}=${f.result.status}`).join(', ')}`);
-  return found;
-}
-
-const ids = (checkId: string, list: Finding[] = findings) => list.filter((f) => f.checkId === checkId).map((f) => `${f.id}=${f.result.status}`).sort();
-
-/** The snapshot reduced to some images and containers: what a host holding only those would give. */
-function only(images: string[], containers: string[]): Facts {
-  assert.ok(facts.images.ok && facts.containers.ok, 'images and containers collected');
-  return {
-    ...facts,
-    images: { ...facts.images, value: facts.images.value.filter((i) => i.repoTags.some((t) => images.includes(t))) },
-    containers: { ...facts.containers, value: facts.containers.value.filter((c) => containers.includes(c.name)) },
-  };
-}
+const findingOf = (list: Finding[], id: string) => finding({ findings: list }, id);
+const ids = (checkId: string, list: Finding[] = findings) => statuses({ findings: list }, checkId);
+const only = (images: string[], containers: string[]) => reducedTo(facts, images, containers);
 
 describe('image.user (CIS 4.1)', () => {
   test('judged by use: running root fails, stopped warns, --user everywhere and unused are noted, USER passes', () => {

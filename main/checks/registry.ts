@@ -7,6 +7,7 @@ import { DESKTOP_CHECKS } from './desktop';
 import { DISK_CHECKS } from './disk';
 import { IMAGE_CHECKS } from './images';
 import { NETWORK_CHECKS } from './network';
+import { SECRET_CHECKS } from './secrets';
 
 /** Every check, in catalogue order. The catalogue doc, the CLI and the UI are all derived from this list. */
 export const CHECKS: readonly Check[] = [
@@ -16,6 +17,7 @@ export const CHECKS: readonly Check[] = [
   ...ACCESS_CHECKS,
   ...CONTAINER_CHECKS,
   ...IMAGE_CHECKS,
+  ...SECRET_CHECKS,
   ...DISK_CHECKS,
   ...DESKTOP_CHECKS,
 ];

@@ -5,6 +5,7 @@ import { mapLimit } from '../util/timeout';
 import { type CollectContext, failure } from './context';
 import type { EngineApi } from './engine-api';
 import { EngineApiError } from './engine-api';
+import { classifyEnv } from './env-secrets';
 import { arr, bool, num, numOrNull, obj, type Raw, str, stringMap, strings, strOrNull } from './raw';
 
 /** Inspects in flight at once: enough to hide round trips, few enough not to load a busy daemon. */
@@ -199,6 +200,7 @@ export function parseContainer(c: Raw): ContainerFact {
         propagation: str(mount.Propagation),
       };
     }),
+    envSecrets: classifyEnv(strings(config.Env)),
   };
 }
 

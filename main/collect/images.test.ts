@@ -87,7 +87,7 @@ describe('parseImage', () => {
       { Id: 'sha256:abc', RepoTags: ['<none>:<none>'], RepoDigests: ['<none>@<none>'], Created: 0, Size: 42, Labels: { a: 'b', n: 1 } },
       { Config: 'not an object', Created: 17 },
     );
-    assert.deepEqual(image, { id: 'sha256:abc', repoTags: [], repoDigests: [], created: '1970-01-01T00:00:00.000Z', size: 42, user: '', hasHealthcheck: false, labels: { a: 'b' } });
+    assert.deepEqual(image, { id: 'sha256:abc', repoTags: [], repoDigests: [], created: '1970-01-01T00:00:00.000Z', size: 42, user: '', hasHealthcheck: false, labels: { a: 'b' }, envSecrets: [] });
   });
 
   test('an empty Test list is no health check; CMD-SHELL is one', () => {

@@ -4,6 +4,7 @@ import { mapLimit } from '../util/timeout';
 import type { CollectContext } from './context';
 import { type EngineApi, EngineApiError } from './engine-api';
 import { fromApi, INSPECT_CONCURRENCY } from './engine';
+import { classifyEnv } from './env-secrets';
 import { arr, num, obj, type Raw, str, stringMap, strings } from './raw';
 
 const LIST_CALL = 'GET /images/json';
@@ -46,6 +47,7 @@ export function parseImage(summary: Raw, inspect: Raw): ImageFact {
     // ["NONE"] is what `HEALTHCHECK NONE` stores: it disables an inherited check, so the image has none.
     hasHealthcheck: test.length > 0 && test[0] !== 'NONE',
     labels: Object.keys(stringMap(config.Labels)).length > 0 ? stringMap(config.Labels) : stringMap(summary.Labels),
+    envSecrets: classifyEnv(strings(config.Env)),
   };
 }
 

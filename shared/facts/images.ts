@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EnvSecretsSchema } from './secrets';
 
 /** One image, from GET /images/json plus one GET /images/{id}/json per image (bounded concurrency). */
 export const ImageFactSchema = z.object({
@@ -12,5 +13,7 @@ export const ImageFactSchema = z.object({
   /** Config.Healthcheck.Test present and not ["NONE"]. */
   hasHealthcheck: z.boolean(),
   labels: z.record(z.string(), z.string()),
+  /** Config.Env (the image's ENV) entries that look like credentials, masked; absent in older snapshots. */
+  envSecrets: EnvSecretsSchema.optional(),
 });
 export type ImageFact = z.infer<typeof ImageFactSchema>;

@@ -1,9 +1,11 @@
 // Every credential spelling in the table, fed for real: a private dockerd (Engine 26.1, which takes "proxies" in
 // daemon.json and reports them through /info as written) whose daemon.json proxies and a container's environment hold
 // them, Dockhand's own environment, and a second daemon.json whose registry mirrors, proxies and flags the pre-flight
-// quotes. Then the real CLI in every report format, the facts snapshot, `daemon-config check`, and every answer of the
-// API (fix plans, the applied record, history and undo included), its events and what it saves on disk: no fragment
-// of any secret may appear in any of them. Applying a masked plan by its id still writes the exact bytes.
+// quotes; and every credential of the environment table (the second one) in that container's environment or in an
+// image's ENV, which the environment checks report. Then the real CLI in every report format, the facts snapshot,
+// `daemon-config check`, and every answer of the API (fix plans, the applied record, history and undo included), its
+// events and what it saves on disk: no fragment of any secret may appear in any of them. Applying a masked plan by its
+// id still writes the exact bytes.
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -13,11 +15,14 @@ import { LocalHost } from '../../main/host/local-host';
 import { createApi } from '../../main/api/index';
 import { REPORT_FORMATS } from '../../main/report/render';
 import { dockhand } from '../support/cli';
-import { importBusybox, type PrivateDockerd, runningDockerd } from '../support/dockerd';
-import { SECRET_SPELLINGS } from '../support/secret-spellings';
+import { busyboxRootfsTar, importBusybox, type PrivateDockerd, runningDockerd } from '../support/dockerd';
+import { ENV_SECRET_SPELLINGS, SECRET_SPELLINGS } from '../support/secret-spellings';
 
 const values = SECRET_SPELLINGS.map((s) => s.value);
 const byName = (name: string) => SECRET_SPELLINGS.find((s) => s.name === name)!.value;
+const envEntries = (where: 'container' | 'image') => ENV_SECRET_SPELLINGS.filter((s) => s.in === where).map((s) => s.entry);
+/** The image whose ENV holds the image spellings. */
+const ENV_IMAGE = 'dockhand-test/env-secrets:1';
 
 /** Each fragment as written, and as JSON, XML or HTML would escape its quotes. */
 function forms(secret: string): string[] {
@@ -26,7 +31,7 @@ function forms(secret: string): string[] {
 
 /** Fails naming the spelling, the output and the place, for the first fragment of any secret found in `text`. */
 function assertNoSecret(where: string, text: string): void {
-  for (const s of SECRET_SPELLINGS) {
+  for (const s of [...SECRET_SPELLINGS, ...ENV_SECRET_SPELLINGS]) {
     for (const secret of s.secrets) {
       for (const form of forms(secret)) {
         const at = text.indexOf(form);
@@ -53,7 +58,8 @@ describe('credentials are masked in every output, for every spelling', () => {
       daemonJson: { proxies: { 'http-proxy': byName('quotes inside the password'), 'https-proxy': byName('user:pass@host without a scheme'), 'no-proxy': values.join(',') } },
     });
     const image = await importBusybox(daemon);
-    await daemon.docker(['create', '--name', 'env-holder', ...values.flatMap((v, i) => ['-e', `PROXY_${i}=${v}`]), image]);
+    await daemon.docker(['create', '--name', 'env-holder', ...values.flatMap((v, i) => ['-e', `PROXY_${i}=${v}`]), ...envEntries('container').flatMap((e) => ['-e', e]), image]);
+    await daemon.docker(['import', ...envEntries('image').flatMap((e) => ['--change', `ENV ${e}`]), '-', ENV_IMAGE], await busyboxRootfsTar());
     badConfig = path.join(tmp, 'daemon.json');
     await fs.writeFile(
       badConfig,
@@ -69,6 +75,9 @@ describe('credentials are masked in every output, for every spelling', () => {
     const info = await daemon.docker(['info', '--format', '{{.HTTPProxy}} {{.NoProxy}}']);
     assert.ok(info.includes('Quo0003b') && info.includes('Both0010'), info);
     assert.ok((await daemon.docker(['inspect', 'env-holder'])).includes('ListB0006'));
+    const envOf = async (args: string[]) => (JSON.parse(await daemon.docker(args)) as { Config: { Env: string[] } }[])[0]!.Config.Env;
+    const env = [...(await envOf(['inspect', 'env-holder'])), ...(await envOf(['image', 'inspect', ENV_IMAGE]))];
+    for (const s of ENV_SECRET_SPELLINGS) assert.ok(env.includes(s.entry), `${s.name} is set as written`);
   });
 
   for (const format of REPORT_FORMATS) {
@@ -81,6 +90,14 @@ describe('credentials are masked in every output, for every spelling', () => {
       const facts = await fs.readFile(factsOut, 'utf8');
       assert.ok(facts.includes('proxy.example.com'), 'the snapshot holds the proxies, masked');
       assertNoSecret('--facts-out', facts);
+      for (const s of ENV_SECRET_SPELLINGS) assert.ok(facts.includes(`"masked": ${JSON.stringify(s.masked)}`), `the snapshot holds ${s.name}, masked`);
+      // Markdown shows a finding's message and file locations; every other format its evidence too.
+      assert.ok(running.stdout.includes(format === 'markdown' ? 'container.env-secrets' : 'AWS_ACCESS_KEY_ID=AKIA****'), 'the environment findings are in the report, masked');
+      if (format === 'json') {
+        const byId = new Map((JSON.parse(running.stdout) as { findings: { id: string; result: { status: string } }[] }).findings.map((f) => [f.id, f.result.status]));
+        assert.equal(byId.get('container.env-secrets:env-holder'), 'fail', 'the container environment is reported');
+        assert.equal(byId.get(`image.env-secrets:${ENV_IMAGE}`), 'fail', 'the image ENV is reported');
+      }
 
       const configured = await dockhand(['audit', '--host', daemon.host, '--config-file', badConfig, '--flags', flags, '--format', format], { env });
       assert.ok(configured.code === 0 || configured.code === 4, `${configured.code}: ${configured.stderr}`);

@@ -1,3 +1,5 @@
+import type { EnvSecretKind } from '../../shared/facts/secrets';
+
 /**
  * Every way a credential is spelled in what Dockhand reads (proxy settings, registry mirrors, flags, environments),
  * with what masking must leave and the fragments that must never be shown. One table for the masking unit test
@@ -33,4 +35,61 @@ export const SECRET_SPELLINGS: readonly SecretSpelling[] = [
   },
   { name: 'a percent-encoded token as the user name', value: 'https://Tok%2DEnc0009@registry.example.com', masked: 'https://****@registry.example.com', secrets: ['Enc0009'] },
   { name: 'both quotes and @ together', value: `socks5://ivy:Sq'Dq"At@Both0010@socks.example.com:1080`, masked: 'socks5://****@socks.example.com:1080', secrets: ["Sq'Dq", 'Both0010'] },
+];
+
+/**
+ * Environment variables that hold credentials, as `docker run -e` or an image's ENV gives them, with the kind and
+ * masked form the collector must record and the fragments that must never be shown. One table for the classifier's
+ * unit test (main/collect/env-secrets.test.ts) and for the end-to-end masking test, which sets them on a real
+ * container (`in: 'container'`) or in a real image's ENV (`in: 'image'`, values `docker import --change` can carry).
+ */
+export interface EnvSecretSpelling {
+  name: string;
+  entry: string;
+  in: 'container' | 'image';
+  kind: EnvSecretKind;
+  masked: string;
+  secrets: string[];
+}
+
+export const ENV_SECRET_SPELLINGS: readonly EnvSecretSpelling[] = [
+  { name: 'a password by its name', entry: 'DB_PASSWORD=hunter2Env0101', in: 'container', kind: 'name', masked: '****', secrets: ['hunter2Env0101'] },
+  { name: 'an AWS access key id', entry: 'AWS_ACCESS_KEY_ID=AKIAENVSECRET0102XYZ', in: 'container', kind: 'aws-access-key-id', masked: 'AKIA****', secrets: ['ENVSECRET0102XYZ'] },
+  {
+    name: 'an AWS secret access key',
+    entry: 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEnv0103KEY',
+    in: 'container',
+    kind: 'aws-secret-access-key',
+    masked: '****',
+    secrets: ['wJalrXUtnFEMI', 'bPxRfiCYEnv0103KEY'],
+  },
+  {
+    name: 'a private key block over several lines',
+    entry: 'TLS_KEY=-----BEGIN RSA PRIVATE KEY-----\nMIIEpEnvKey0104Body\n-----END RSA PRIVATE KEY-----\n',
+    in: 'container',
+    kind: 'private-key',
+    masked: '-----BEGIN RSA PRIVATE KEY-----****',
+    secrets: ['MIIEpEnvKey0104Body'],
+  },
+  {
+    name: 'a GCP service-account JSON',
+    entry: `GOOGLE_CREDENTIALS=${JSON.stringify({ type: 'service_account', project_id: 'proj', private_key_id: 'Gcp0105KeyId', private_key: '-----BEGIN PRIVATE KEY-----\nGcp0105Body\n-----END PRIVATE KEY-----\n', client_email: 'svc@proj.iam.gserviceaccount.com' })}`,
+    in: 'container',
+    kind: 'gcp-service-account',
+    masked: 'service_account svc@proj.iam.gserviceaccount.com ****',
+    secrets: ['Gcp0105KeyId', 'Gcp0105Body'],
+  },
+  { name: 'a GitHub token under a plain name', entry: 'GH_AUTH=ghp_EnvTok3n0106abcdefghijklmnopqrstuvwx', in: 'container', kind: 'github-token', masked: 'ghp_****', secrets: ['EnvTok3n0106'] },
+  { name: 'a GitLab token inside a command line', entry: 'DEPLOY_ARGS=--verbose --token glpat-EnvGitlab0107abcdefgh --retry 3', in: 'container', kind: 'gitlab-token', masked: 'glpat-****', secrets: ['EnvGitlab0107'] },
+  { name: 'a Slack bot token', entry: 'SLACK_BOT=xoxb-1234-Env0108Slack-abc', in: 'container', kind: 'slack-token', masked: 'xoxb-****', secrets: ['Env0108Slack'] },
+  {
+    name: 'a database URL with a password',
+    entry: 'DATABASE_URL=postgres://app:Env0109Pass@db.internal:5432/app?sslmode=require&password=Env0109Query',
+    in: 'container',
+    kind: 'url-credentials',
+    masked: 'postgres://****@db.internal:5432/…',
+    secrets: ['Env0109Pass', 'Env0109Query'],
+  },
+  { name: 'an API token by its name, in an image', entry: 'API_TOKEN=Env0110ImageToken', in: 'image', kind: 'name', masked: '****', secrets: ['Env0110ImageToken'] },
+  { name: 'a Slack webhook, in an image', entry: 'NOTIFY_HOOK=https://hooks.slack.com/services/T0000/B0000/Env0111Webhook', in: 'image', kind: 'slack-webhook', masked: 'https://hooks.slack.com/services/****', secrets: ['Env0111Webhook'] },
 ];
