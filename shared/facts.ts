@@ -64,6 +64,8 @@ export const EngineInfoSchema = z.object({
   dockerRootDir: z.string(),
   securityOptions: z.array(z.string()),
   liveRestoreEnabled: z.boolean(),
+  /** Optional: snapshots from before it was recorded have none. */
+  debug: z.boolean().optional(),
   experimentalBuild: z.boolean(),
   /** Registries the daemon treats as insecure: `RegistryConfig.IndexConfigs` with Secure=false plus `InsecureRegistryCIDRs`. */
   insecureRegistries: z.array(z.string()),
