@@ -13,6 +13,7 @@ import { AccountsFactSchema, AuditRulesFactSchema, ClientConfigFactSchema, FileS
 import { ImageFactSchema } from './facts/images';
 import { DaemonHostFactSchema } from './facts/daemon-host';
 import { DnsFactSchema, HostNetworkFactSchema, IptablesFactSchema } from './facts/network';
+import { ServiceDropInsFactSchema, ServiceUnitStateFactSchema } from './facts/systemd';
 
 /**
  * The facts snapshot: everything an audit collected, serializable, so it can be saved and evaluated again
@@ -277,6 +278,9 @@ export const FactsSchema = z.object({
   info: factSchema(EngineInfoSchema),
   daemonProcess: factSchema(DaemonProcessSchema),
   serviceUnit: factSchema(ServiceUnitSchema),
+  /** Optional (as every fact added later): snapshots from before it was collected have none. */
+  serviceDropIns: factSchema(ServiceDropInsFactSchema).optional(),
+  serviceUnitState: factSchema(ServiceUnitStateFactSchema).optional(),
   daemonFlags: factSchema(DaemonFlagsSchema),
   daemonConfig: factSchema(DaemonConfigFileSchema),
   /** Optional: snapshots from before it was collected have none, and then host-dependent values stay warnings. */

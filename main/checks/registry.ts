@@ -8,11 +8,13 @@ import { DESKTOP_CHECKS } from './desktop';
 import { DISK_CHECKS } from './disk';
 import { IMAGE_CHECKS } from './images';
 import { NETWORK_CHECKS } from './network';
+import { SYSTEMD_CHECKS } from './systemd';
 
 /** Every check, in catalogue order. The catalogue doc, the CLI and the UI are all derived from this list. */
 export const CHECKS: readonly Check[] = [
   ...DAEMON_CHECKS,
   ...DAEMON_DRIFT_CHECKS,
+  ...SYSTEMD_CHECKS,
   ...DAEMON_HARDENING_CHECKS,
   ...NETWORK_CHECKS,
   ...ACCESS_CHECKS,
