@@ -88,6 +88,22 @@ describe('disk.reclaimable follows the data root\'s free space (a real dockerd w
     const scaled = findings(facts, diskReclaimable, { reclaimableWarnBytes: 64 * MiB }).get('containers')!;
     assert.equal(scaled.result.status, 'warn', 'a threshold the user gives is applied as it is');
   });
+
+  test('at the scale of real disks: 12 GiB is information on an empty 2 TB disk, a warning on a 100 GB disk with 30 GB free', async () => {
+    const facts = await audit();
+    const measured = facts.dataRootFs as Extract<Facts['dataRootFs'], { ok: true }>;
+    const du = (facts.diskUsage as Extract<Facts['diskUsage'], { ok: true }>).value;
+    const GB = 1e9;
+    const on = (total: number, available: number): Facts => ({
+      ...facts,
+      diskUsage: { ...facts.diskUsage, ok: true, value: { ...du, containers: du.containers.map((c) => ({ ...c, sizeRw: 12 * 1024 * MiB })) } },
+      dataRootFs: { ...measured, value: { ...measured.value, totalBytes: total, availableBytes: available } },
+    });
+    assert.equal(findings(on(2000 * GB, 1990 * GB), diskReclaimable).get('containers')!.result.status, 'info');
+    const busy = findings(on(100 * GB, 30 * GB), diskReclaimable).get('containers')!;
+    assert.equal(busy.result.status, 'warn', busy.result.message);
+    assert.match(busy.result.message, /more than 10\.0 GiB and a quarter of the 27\.9 GiB still free/);
+  });
 });
 
 describe('scheduled cleanups in real cron and systemd formats', () => {
