@@ -259,7 +259,7 @@ function reclaimableVerdict(r: Reclaimable, space: SpaceLevel | null, threshold:
     return { status: space.state === 'critical' && r.type !== 'volumes' ? 'fail' : 'warn', why: `the data root's filesystem is below its ${floor} floor (${formatBytes(space.free)} free): this is space a prune gives back` };
   }
   if (threshold.source.kind === 'user' || !space) {
-    return r.lower >= threshold.value ? { status: 'warn', why: `at least ${formatBytes(threshold.value)}` } : { status: 'info', why: '' };
+    return r.lower >= threshold.value ? { status: 'warn', why: `at or above the ${formatBytes(threshold.value)} warning threshold${threshold.source.kind === 'user' ? ' you set' : ''}` } : { status: 'info', why: '' };
   }
   if (r.lower >= threshold.value && r.lower >= SHARE_OF_FREE * space.free) {
     return { status: 'warn', why: `more than ${formatBytes(threshold.value)} and a quarter of the ${formatBytes(space.free)} still free` };
