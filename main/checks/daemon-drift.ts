@@ -187,7 +187,8 @@ export const daemonRestartPending: Check = {
     need(facts.info, 'the running daemon');
     const config = need(facts.daemonConfig, 'daemon.json');
     // A value set by a flag nobody could read would look like a change.
-    need(facts.daemonFlags, "dockerd's flags");
+    const flags = need(facts.daemonFlags, "dockerd's flags");
+    if (flags.from !== 'process') return skipped(`the running dockerd's own command line is not known (flags from the ${flags.from === 'user' ? 'command line' : 'service unit'}): what it was started with cannot be told from what will apply next`);
     const view = daemonView(facts);
     if (view.file === null) return skipped(`${config.path} cannot be parsed (see daemon.config.valid): dockerd would not load it`);
     const file = { kind: 'file' as const, path: config.path };
