@@ -14,6 +14,8 @@ import { fail, INFO, need, pass, skipped, warn } from './result';
  */
 interface Compared {
   key: string;
+  /** How the setting is named to the user, when the key alone would not say (one option inside a list). */
+  name?: string;
   reload: boolean;
   running(info: EngineInfo, facts: Facts): Normal | undefined;
   configured(value: unknown): Normal | undefined;
@@ -117,6 +119,7 @@ export const COMPARED: readonly Compared[] = [
   },
   {
     key: 'exec-opts',
+    name: 'exec-opts native.cgroupdriver',
     reload: false,
     // "none" is forced (rootless on cgroup v1): not something a configuration chose.
     running: (i) => (i.cgroupDriver && i.cgroupDriver !== 'none' ? i.cgroupDriver : undefined),
@@ -158,7 +161,7 @@ export function configDrift(facts: Facts): Drift[] {
     const configured = setting ? c.configured(setting.value) : c.fallback;
     // A value of the wrong type is daemon.config.valid's finding; a proxy key not set falls back to the environment.
     if (configured === undefined || (sub && setting === null)) continue;
-    if (!same(configured, running)) out.push({ key: c.key, reload: c.reload, configured, running, setting });
+    if (!same(configured, running)) out.push({ key: c.name ?? c.key, reload: c.reload, configured, running, setting });
   }
   return out;
 }
