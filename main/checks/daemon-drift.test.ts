@@ -3,6 +3,10 @@ import { promises as fs } from 'node:fs';
 import { after, before } from 'node:test';
 import type { Facts } from '../../shared/facts';
 import type { Finding } from '../../shared/finding';
+import path from 'node:path';
+import { describe, test as nodeTest } from 'node:test';
+import { type FixRecord, FixRecordSchema } from '../../shared/fix';
+import { dockhand } from '../../test/support/cli';
 import { forEachEngine, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
 import { collectFacts } from '../collect/collect';
 import { createEngineApi } from '../collect/engine-api';
@@ -94,5 +98,27 @@ forEachEngine('daemon.restart-pending against a real dockerd whose daemon.json i
     const f = drift(facts);
     assert.ok(f.result.status === 'error' || f.result.status === 'skipped', `${f.result.status}: ${f.result.message}`);
     assert.doesNotMatch(f.result.message, /pending/);
+  });
+});
+
+describe('the daemon.restart-pending fix: a restart that makes dockerd read the file it already has', () => {
+  let daemon: PrivateDockerd;
+  before(async () => {
+    daemon = await runningDockerd({ daemonJson: STARTED_WITH });
+  });
+  after(async () => {
+    await daemon?.stop();
+  });
+
+  nodeTest('fix apply restarts dockerd (pre-flight first), verifies the finding passes, and the daemon runs the new log driver', async () => {
+    await fs.writeFile(daemon.configPath, JSON.stringify({ ...STARTED_WITH, 'log-driver': 'local' }, null, 2));
+    const env = { ...process.env, DOCKHAND_DAEMON_CONTROLLER: `process:${await daemon.controllerRecord()}`, DOCKHAND_STATE_DIR: path.join(daemon.dir, 'state') };
+    const r = await dockhand(['fix', 'apply', 'daemon.restart-pending', '--host', daemon.host, '--yes', '--format', 'json'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const record: FixRecord = FixRecordSchema.parse(JSON.parse(r.stdout));
+    assert.equal(record.outcome, 'applied');
+    assert.deepEqual([record.before, record.after], ['fail', 'pass']);
+    const info = JSON.parse(await daemon.docker(['info', '--format', '{{json .}}'])) as { LoggingDriver: string };
+    assert.equal(info.LoggingDriver, 'local');
   });
 });

@@ -166,6 +166,8 @@ export function configDrift(facts: Facts): Drift[] {
   return out;
 }
 
+const FIX = { id: 'daemon.apply-config', params: {} };
+
 export const daemonRestartPending: Check = {
   id: 'daemon.restart-pending',
   title: 'The running daemon uses the configuration in daemon.json',
@@ -174,11 +176,11 @@ export const daemonRestartPending: Check = {
   rationale:
     'dockerd reads daemon.json when it starts, and some keys again on a reload (SIGHUP). An edit that was never applied is a trap: the file says one thing, the daemon does another, and the change takes effect at the next reboot or upgrade, when nobody connects it to the edit (a log driver, a storage driver or a data root that switches then loses logs, images and volumes from view). Only what /info reports is compared: live-restore, debug, labels, insecure-registries, registry-mirrors, default-runtime and runtimes (applied by a reload), and log-driver, experimental, storage-driver, data-root, the cgroup driver of exec-opts and proxies (applied by a restart only). Proxy credentials are masked by the daemon, so only scheme, host and port are compared. A restart pending fails; a reload pending only warns, since applying it stops nothing.',
   remediation:
-    'If the file is what you want: `systemctl reload docker` (or `kill -HUP $(pidof dockerd)`) when only reloadable keys differ, `systemctl restart docker` otherwise (check the file first with `dockhand daemon-config check /etc/docker/daemon.json`; without live-restore a restart stops every container). If the running daemon is right, put its values back in daemon.json.',
+    '`dockhand fix apply daemon.restart-pending` restarts dockerd with the file as it is (refused when dockerd would not start with it). By hand, if the file is what you want: `systemctl reload docker` (or `kill -HUP $(pidof dockerd)`) when only reloadable keys differ, `systemctl restart docker` otherwise (check the file first with `dockhand daemon-config check /etc/docker/daemon.json`; without live-restore a restart stops every container). If the running daemon is right, put its values back in daemon.json.',
   references: [DAEMON_JSON_DOCS, docs('Configuration reload behavior', 'https://docs.docker.com/reference/cli/dockerd/#configuration-reload-behavior')],
   cis: null,
   platforms: ['linux'],
-  fixId: null,
+  fixId: 'daemon.apply-config',
   applies(facts) {
     const desktop = desktopReason(facts);
     if (desktop) return desktop;
@@ -214,10 +216,10 @@ export const daemonRestartPending: Check = {
     const invalid = (view.preflight?.problems ?? []).some((p) => p.severity === 'error') ? ' First correct the problems daemon.config.valid reports: dockerd will refuse the file as it is.' : '';
     if (drift.every((d) => d.reload)) {
       const how = `\`systemctl reload docker\`${pid ? ` or \`kill -HUP ${pid}\`` : ''}`;
-      return warn(`A reload is pending: the running daemon does not use ${file.path} for ${keys}. dockerd applies these on a reload: ${how}.${invalid}`, { evidence });
+      return warn(`A reload is pending: the running daemon does not use ${file.path} for ${keys}. dockerd applies these on a reload: ${how}.${invalid}`, { evidence, fix: FIX });
     }
     const restartOnly = drift.filter((d) => !d.reload).map((d) => d.key).join(', ');
-    return fail(`A restart is pending: the running daemon does not use ${file.path} for ${keys} (${restartOnly} only on a restart: \`systemctl restart docker\`).${invalid}`, { evidence });
+    return fail(`A restart is pending: the running daemon does not use ${file.path} for ${keys} (${restartOnly} only on a restart: \`systemctl restart docker\`).${invalid}`, { evidence, fix: FIX });
   },
 };
 
