@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import { after, before } from 'node:test';
 import type { Report } from '../shared/report';
 import { ReportSchema } from '../shared/report';
@@ -134,6 +134,8 @@ forEachEngine('audit against a real dockerd', (engine, test) => {
     const again = evaluateFacts(roundTripped);
     assert.deepEqual(again.findings, report.findings);
     assert.equal(facts.containers.ok && facts.containers.value.length, 5);
-    assert.ok(facts.collectors.every((c) => c.status === 'ok' || (c.status === 'skipped' && ['desktop', 'wsl'].includes(c.name))), JSON.stringify(facts.collectors));
+    // systemd's own record of docker.service exists only where systemd is PID 1 (not on the test machines).
+    const notHere = ['desktop', 'wsl', ...(existsSync('/run/systemd/system') ? [] : ['serviceUnitState'])];
+    assert.ok(facts.collectors.every((c) => c.status === 'ok' || (c.status === 'skipped' && notHere.includes(c.name))), JSON.stringify(facts.collectors));
   });
 });

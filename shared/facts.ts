@@ -14,6 +14,7 @@ import { ImageFactSchema } from './facts/images';
 import { EnvSecretsSchema } from './facts/secrets';
 import { DaemonHostFactSchema } from './facts/daemon-host';
 import { DnsFactSchema, HostNetworkFactSchema, IptablesFactSchema } from './facts/network';
+import { ServiceDropInsFactSchema, ServiceUnitStateFactSchema } from './facts/systemd';
 
 /**
  * The facts snapshot: everything an audit collected, serializable, so it can be saved and evaluated again
@@ -65,6 +66,8 @@ export const EngineInfoSchema = z.object({
   dockerRootDir: z.string(),
   securityOptions: z.array(z.string()),
   liveRestoreEnabled: z.boolean(),
+  /** Optional: snapshots from before it was recorded have none. */
+  debug: z.boolean().optional(),
   experimentalBuild: z.boolean(),
   /** Registries the daemon treats as insecure: `RegistryConfig.IndexConfigs` with Secure=false plus `InsecureRegistryCIDRs`. */
   insecureRegistries: z.array(z.string()),
@@ -278,6 +281,9 @@ export const FactsSchema = z.object({
   info: factSchema(EngineInfoSchema),
   daemonProcess: factSchema(DaemonProcessSchema),
   serviceUnit: factSchema(ServiceUnitSchema),
+  /** Optional (as every fact added later): snapshots from before it was collected have none. */
+  serviceDropIns: factSchema(ServiceDropInsFactSchema).optional(),
+  serviceUnitState: factSchema(ServiceUnitStateFactSchema).optional(),
   daemonFlags: factSchema(DaemonFlagsSchema),
   daemonConfig: factSchema(DaemonConfigFileSchema),
   /** Optional: snapshots from before it was collected have none, and then host-dependent values stay warnings. */

@@ -41,6 +41,8 @@ function booleanKey(key: string, wanted: boolean): FixParam[] {
 
 export const FIX_PARAMS: Readonly<Record<string, readonly FixParam[]>> = {
   'daemon.live-restore': booleanKey('live-restore', true),
+  // Nothing to choose: the restart applies daemon.json as it is.
+  'daemon.apply-config': [],
   'daemon.icc': booleanKey('icc', false),
   'daemon.userland-proxy': booleanKey('userland-proxy', false),
   'daemon.no-new-privileges': booleanKey('no-new-privileges', true),

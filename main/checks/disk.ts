@@ -1,9 +1,9 @@
 import type { Check, CheckContext } from '../../shared/check';
 import type { DiskUsage, Facts } from '../../shared/facts';
-import type { DataRootFsFact } from '../../shared/facts/disk';
+import type { DataRootFsFact, ScheduledCleanupFact } from '../../shared/facts/disk';
 import type { CheckResult, Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
-import { GiB, formatBytes, groupDigits } from '../../shared/format';
+import { GiB, MiB, formatBytes, groupDigits } from '../../shared/format';
 import { cis, docs } from './references';
 import { fail, info, need, pass, skipped, warn } from './result';
 
@@ -74,6 +74,31 @@ function levelEvidence(name: string, level: Level, total: number, unit: (n: numb
   return { label: `${name} threshold`, value: `${unit(Math.round(floor))} (${detail})`, source: level.bytes?.source.kind === 'user' ? level.bytes.source : level.percent.source };
 }
 
+export interface SpaceLevel {
+  state: 'critical' | 'low' | 'ok';
+  free: number;
+  percent: number;
+  warnAt: Level;
+  criticalAt: Level;
+}
+
+/** Where the data root's free space stands against the warning and critical floors: one judgement for every disk check. */
+export function spaceLevel(fs: DataRootFsFact, context: CheckContext): SpaceLevel {
+  const { warnAt, criticalAt } = levels(context);
+  const free = fs.availableBytes;
+  const percent = fs.totalBytes > 0 ? (free / fs.totalBytes) * 100 : 0;
+  const state = free < floorOf(criticalAt, fs.totalBytes) ? 'critical' : free < floorOf(warnAt, fs.totalBytes) ? 'low' : 'ok';
+  return { state, free, percent, warnAt, criticalAt };
+}
+
+function spaceEvidence(facts: Facts, fs: DataRootFsFact, space: SpaceLevel): Evidence[] {
+  return [
+    { label: 'available to dockerd', value: `${formatBytes(space.free)} of ${formatBytes(fs.totalBytes)} (${space.percent.toFixed(1)}%)`, source: fsSource(facts) },
+    levelEvidence('warning', space.warnAt, fs.totalBytes, formatBytes),
+    levelEvidence('critical', space.criticalAt, fs.totalBytes, formatBytes),
+  ];
+}
+
 export const diskDataRootSpace: Check = {
   id: 'disk.data-root-space',
   title: "The filesystem holding Docker's data root has free space",
@@ -90,23 +115,13 @@ export const diskDataRootSpace: Check = {
   evaluate(facts, context) {
     const fs = need(facts.dataRootFs, "the data root's filesystem");
     if (fs.totalBytes <= 0) return skipped(`statfs of ${fs.path} reports no size (a pseudo filesystem)`);
-    const { warnAt, criticalAt } = levels(context);
-    const free = fs.availableBytes;
-    const percent = (free / fs.totalBytes) * 100;
-    const evidence: Evidence[] = [
-      ...fsEvidence(facts, fs),
-      { label: 'available to dockerd', value: `${formatBytes(free)} of ${formatBytes(fs.totalBytes)} (${percent.toFixed(1)}%)`, source: fsSource(facts) },
-      levelEvidence('warning', warnAt, fs.totalBytes, formatBytes),
-      levelEvidence('critical', criticalAt, fs.totalBytes, formatBytes),
-    ];
+    const space = spaceLevel(fs, context);
+    const evidence: Evidence[] = [...fsEvidence(facts, fs), ...spaceEvidence(facts, fs, space)];
     const fix = { id: 'disk.prune', params: { dataRoot: fs.path } };
-    if (free < floorOf(criticalAt, fs.totalBytes)) {
-      return fail(`Only ${formatBytes(free)} (${percent.toFixed(1)}%) is free on the filesystem holding ${fs.path}: pulls, builds and container writes are about to fail.`, { evidence, fix });
-    }
-    if (free < floorOf(warnAt, fs.totalBytes)) {
-      return warn(`${formatBytes(free)} (${percent.toFixed(1)}%) is free on the filesystem holding ${fs.path}: it is running low.`, { evidence, fix });
-    }
-    return pass(`${formatBytes(free)} (${percent.toFixed(1)}%) is free on the filesystem holding ${fs.path}.`, { evidence });
+    const free = `${formatBytes(space.free)} (${space.percent.toFixed(1)}%)`;
+    if (space.state === 'critical') return fail(`Only ${free} is free on the filesystem holding ${fs.path}: pulls, builds and container writes are about to fail.`, { evidence, fix });
+    if (space.state === 'low') return warn(`${free} is free on the filesystem holding ${fs.path}: it is running low.`, { evidence, fix });
+    return pass(`${free} is free on the filesystem holding ${fs.path}.`, { evidence });
   },
 };
 
@@ -233,13 +248,32 @@ function range(r: Reclaimable): string {
 
 const NOUN: Record<Reclaimable['type'], string> = { images: 'unused image', containers: 'stopped container', volumes: 'unreferenced volume', 'build-cache': 'idle build cache record' };
 
+/** On a data root with room, one type's reclaimable space matters when it is this share of what is still free. */
+const SHARE_OF_FREE = 0.25;
+
+/** How much reclaimable space matters, from the data root's free space (disk.data-root-space's floors) and the options. */
+function reclaimableVerdict(r: Reclaimable, space: SpaceLevel | null, threshold: Threshold, lowDisk: Threshold): { status: 'fail' | 'warn' | 'info'; why: string } {
+  if (space && space.state !== 'ok' && r.lower >= lowDisk.value) {
+    const floor = space.state === 'critical' ? 'critical' : 'warning';
+    // Volumes hold data: worth looking at, never a reason to fail on their own.
+    return { status: space.state === 'critical' && r.type !== 'volumes' ? 'fail' : 'warn', why: `the data root's filesystem is below its ${floor} floor (${formatBytes(space.free)} free): this is space a prune gives back` };
+  }
+  if (threshold.source.kind === 'user' || !space) {
+    return r.lower >= threshold.value ? { status: 'warn', why: `at or above the ${formatBytes(threshold.value)} warning threshold${threshold.source.kind === 'user' ? ' you set' : ''}` } : { status: 'info', why: '' };
+  }
+  if (r.lower >= threshold.value && r.lower >= SHARE_OF_FREE * space.free) {
+    return { status: 'warn', why: `more than ${formatBytes(threshold.value)} and a quarter of the ${formatBytes(space.free)} still free` };
+  }
+  return { status: 'info', why: space.state === 'ok' && r.lower >= threshold.value ? `the data root's filesystem has room (${formatBytes(space.free)} free)` : '' };
+}
+
 export const diskReclaimable: Check = {
   id: 'disk.reclaimable',
   title: 'Little space is held by unused images, stopped containers, orphan volumes and build cache',
   category: 'disk',
   severity: 'low',
   rationale:
-    'Images nobody runs, stopped containers, volumes no container references and idle build cache keep their space until someone prunes them. On a busy build host they are most of the disk. The figures here are what pruning would actually free (layers still shared with images in use are not counted), not the optimistic RECLAIMABLE column of `docker system df`.',
+    "Images nobody runs, stopped containers, volumes no container references and idle build cache keep their space until someone prunes them. On a busy build host they are most of the disk. The figures here are what pruning would actually free (layers still shared with images in use are not counted), not the optimistic RECLAIMABLE column of `docker system df`. How much that matters depends on the disk, judged with disk.data-root-space's floors: on a data root below its critical floor, a type that would free 64 MiB or more (reclaimableLowDiskBytes) fails, below the warning floor it warns; on a disk with room it warns only when one type holds 10 GiB or more (reclaimableWarnBytes) and that is a quarter of the space still free, so 10 GiB on an empty 2 TB disk is information while a few hundred MiB on a 97%-full one is not. Volumes hold data: they never fail. A reclaimableWarnBytes given by the user is applied as it is.",
   remediation:
     'Review, then prune by type: `docker image prune -a`, `docker container prune`, `docker builder prune`; volumes hold data, so list them first (`docker volume ls -f dangling=true`) and remove only what you recognise. Dockhand\'s prune plan shows the exact objects and bytes before removing anything.',
   references: [PRUNE_DOCS, DF_DOCS],
@@ -248,7 +282,13 @@ export const diskReclaimable: Check = {
   fixId: 'disk.prune',
   evaluate(facts, context) {
     const du = need(facts.diskUsage, 'Docker disk usage');
-    const threshold = option(context, 'reclaimableWarnBytes', 10 * GiB, 'warn when 10 GiB or more of one type can be freed');
+    const threshold = option(context, 'reclaimableWarnBytes', 10 * GiB, 'on a disk with room, warn when one type holds 10 GiB and a quarter of the free space');
+    const lowDisk = option(context, 'reclaimableLowDiskBytes', 64 * MiB, "on a data root below disk.data-root-space's floors, 64 MiB of one type is worth pruning");
+    const fs = facts.dataRootFs.ok && facts.dataRootFs.value.totalBytes > 0 ? facts.dataRootFs.value : null;
+    const space = fs ? spaceLevel(fs, context) : null;
+    const disk: Evidence = fs && space
+      ? { label: "data root's filesystem", value: `${formatBytes(space.free)} free of ${formatBytes(fs.totalBytes)} (${space.percent.toFixed(1)}%): ${space.state === 'ok' ? 'above the warning floor' : `below the ${space.state === 'critical' ? 'critical' : 'warning'} floor`}`, source: fsSource(facts) }
+      : { label: "data root's filesystem", value: `not measured: ${facts.dataRootFs.ok ? 'no size reported' : facts.dataRootFs.error.message}`, source: fsSource(facts) };
     return allReclaimable(du).map((r): CheckResult => {
       const evidence: Evidence[] = [
         { label: `${r.type}: reclaimable`, value: r.lower === r.upper ? r.lower : { lower: r.lower, upper: r.upper }, source: DF },
@@ -257,10 +297,13 @@ export const diskReclaimable: Check = {
       ];
       if (r.count === 0) return pass(`No ${NOUN[r.type]} holds space.`, { target: r.type, evidence: evidence.slice(0, 2) });
       if (r.upper === 0) return pass(`${r.count} ${NOUN[r.type]}${r.count > 1 ? 's' : ''} hold no space of their own: removing them would free nothing.`, { target: r.type, evidence });
-      evidence.push({ label: 'warning threshold', value: formatBytes(threshold.value), source: threshold.source });
-      const message = `${r.count} ${NOUN[r.type]}${r.count > 1 ? 's' : ''}: ${range(r)} can be freed (${r.command}).`;
+      evidence.push(disk, { label: 'warning threshold', value: formatBytes(threshold.value), source: threshold.source });
+      if (space && space.state !== 'ok') evidence.push({ label: 'low-disk threshold', value: formatBytes(lowDisk.value), source: lowDisk.source });
+      const verdict = reclaimableVerdict(r, space, threshold, lowDisk);
+      const message = `${r.count} ${NOUN[r.type]}${r.count > 1 ? 's' : ''}: ${range(r)} can be freed (${r.command})${verdict.why ? `; ${verdict.why}` : ''}.`;
       const fix = { id: 'disk.prune', params: { type: r.type } };
-      return r.lower >= threshold.value ? warn(message, { target: r.type, evidence, fix }) : info(message, { target: r.type, evidence, fix });
+      const make = verdict.status === 'fail' ? fail : verdict.status === 'warn' ? warn : info;
+      return make(message, { target: r.type, evidence, fix });
     });
   },
 };
@@ -318,13 +361,24 @@ export const diskContainerLogs: Check = {
 // Scheduled cleanup
 // ---------------------------------------------------------------------------------------------------------------------
 
+type CleanupEntry = ScheduledCleanupFact['entries'][number];
+
+function entrySource(e: CleanupEntry): Source {
+  return { kind: 'file', path: e.path, line: e.line ?? undefined };
+}
+
+/** Whether the user said to judge this host as a server (`--server`): the same option host.auditd-docker reads. */
+function judgedAsServer(context: CheckContext): boolean {
+  return context.options.server === true;
+}
+
 export const diskScheduledCleanup: Check = {
   id: 'disk.scheduled-cleanup',
   title: 'Unused Docker data is pruned on a schedule',
   category: 'disk',
   severity: 'low',
   rationale:
-    'Docker never removes unused images, stopped containers or build cache by itself. On a server that pulls new versions or builds regularly, that data grows until the disk is full — usually found out when a deploy fails. A workstation can be pruned by hand; a server needs a schedule.',
+    'Docker never removes unused images, stopped containers or build cache by itself. On a server that pulls new versions or builds regularly, that data grows until the disk is full — usually found out when a deploy fails. A workstation can be pruned by hand; a server needs a schedule. Whether this is a server cannot be read off the machine reliably: with the server option (`dockhand audit --server`) a missing schedule warns; without it, it warns only once unused data has piled up (cleanupWarnBytes, 10 GiB), and is information otherwise. A schedule that only prunes volumes cleans none of this (and is disk.destructive-cleanup\'s finding).',
   remediation:
     '`dockhand fix apply disk.scheduled-cleanup` installs a daily systemd timer (or a cron entry) running `dockhand prune apply --until 168h --yes`: an exact prune that keeps running and in-use objects, protected ones and every volume, and logs what it freed. By hand: a timer running `docker system prune -f --filter "until=168h"`; do not add --volumes unless the host holds no data you want to keep.',
   references: [PRUNE_DOCS],
@@ -334,14 +388,22 @@ export const diskScheduledCleanup: Check = {
   evaluate(facts, context) {
     const cleanup = need(facts.scheduledCleanup, 'cron entries and systemd timers');
     const fix = { id: 'cleanup.schedule', params: { until: '168h' } };
-    if (cleanup.entries.length > 0) {
-      return pass(`Docker data is pruned on a schedule (${cleanup.entries.length} entr${cleanup.entries.length > 1 ? 'ies' : 'y'}).`, {
-        evidence: cleanup.entries.map((e) => ({ label: e.kind, value: e.command, source: { kind: 'file', path: e.path, line: e.line ?? undefined } })),
+    // Older snapshots have no scope: every entry they list was a prune of images, containers or cache.
+    const cleaning = cleanup.entries.filter((e) => e.scope?.cleans !== false);
+    if (cleaning.length > 0) {
+      return pass(`Docker data is pruned on a schedule (${cleaning.length} entr${cleaning.length > 1 ? 'ies' : 'y'}).`, {
+        evidence: cleaning.map((e) => ({ label: e.kind, value: e.command, source: entrySource(e) })),
       });
     }
-    const evidence: Evidence[] = [{ label: 'looked in', value: cleanup.looked, source: facts.scheduledCleanup.sources[0] ?? { kind: 'default', detail: 'cron and systemd timer files' } }];
+    const evidence: Evidence[] = [
+      { label: 'looked in', value: cleanup.looked, source: facts.scheduledCleanup.sources[0] ?? { kind: 'default', detail: 'cron and systemd timer files' } },
+      ...cleanup.entries.map((e) => ({ label: `${e.kind} (prunes only volumes)`, value: e.command, source: entrySource(e) })),
+    ];
+    if (judgedAsServer(context)) {
+      evidence.push({ label: 'judged as', value: 'a server', source: { kind: 'user', detail: 'option server (--server)' } });
+      return warn('Nothing prunes Docker data on a schedule on this server: unused images, stopped containers and build cache grow until the disk is full.', { evidence, fix });
+    }
     const threshold = option(context, 'cleanupWarnBytes', 10 * GiB, 'warn when nothing prunes and 10 GiB is already reclaimable');
-    // Whether this is a server cannot be read off the machine reliably; data already piling up is evidence enough.
     if (facts.diskUsage.ok) {
       const piled = allReclaimable(facts.diskUsage.value).filter((r) => r.type !== 'volumes');
       const bytes = piled.reduce((a, r) => a + r.lower, 0);
@@ -350,7 +412,50 @@ export const diskScheduledCleanup: Check = {
         return warn(`Nothing prunes Docker data on a schedule, and ${formatBytes(bytes)} of unused data has already piled up.`, { evidence, fix });
       }
     }
-    return info('Nothing prunes Docker data on a schedule: fine on a workstation you prune by hand; on a server, add a timer.', { evidence, fix });
+    return info('Nothing prunes Docker data on a schedule: fine on a workstation you prune by hand; on a server (audit with --server to judge it as one), add a timer.', { evidence, fix });
+  },
+};
+
+const SAFE_SCHEDULE = '`docker system prune -af --filter "until=168h"` (no --volumes), or `dockhand fix apply disk.scheduled-cleanup`';
+
+export const diskDestructiveCleanup: Check = {
+  id: 'disk.destructive-cleanup',
+  title: 'No scheduled cleanup removes volumes or the whole build cache',
+  category: 'disk',
+  severity: 'high',
+  rationale:
+    "A prune that runs unattended removes whatever qualifies at that moment. With volumes (`docker volume prune`, `docker system prune --volumes`) that includes the volume of a database whose container happens to be stopped or re-created during the run: data, gone without a prompt. `-a`/`--all` on the build cache (`docker builder prune -a`, `docker system prune -a`) with no `--filter until=…` or `--keep-storage` throws away every layer a build server reuses, so each night's run makes the next builds start cold; that warns when this host holds build cache (it builds), and is information when it holds none. Volume prunes fail whatever the host.",
+  remediation:
+    `Take volumes out of the schedule (remove --volumes, or the \`docker volume prune\` entry); prune them by hand after looking (\`docker volume ls -f dangling=true\`). Bound build-cache pruning by age or size: \`docker builder prune -af --filter until=168h\` or \`docker builder prune -af --keep-storage 20GB\`. A safe schedule: ${SAFE_SCHEDULE}.`,
+  references: [PRUNE_DOCS, docs('docker builder prune', 'https://docs.docker.com/reference/cli/docker/builder/prune/')],
+  cis: null,
+  platforms: ['linux'],
+  fixId: null,
+  evaluate(facts) {
+    const cleanup = need(facts.scheduledCleanup, 'cron entries and systemd timers');
+    const risky = cleanup.entries.filter((e) => e.scope?.volumes || e.scope?.wholeBuildCache);
+    if (risky.length === 0) {
+      return pass(cleanup.entries.length ? `No scheduled prune removes volumes or the whole build cache (${cleanup.entries.length} looked at).` : 'Nothing is pruned on a schedule.', {
+        evidence: cleanup.entries.map((e) => ({ label: e.kind, value: e.command, source: entrySource(e) })),
+      });
+    }
+    const cache = facts.diskUsage.ok ? facts.diskUsage.value.buildCache : null;
+    const cacheBytes = cache?.reduce((a, b) => a + b.size, 0) ?? 0;
+    return risky.map((e): CheckResult => {
+      const target = `${e.path}:${e.line ?? 0}`;
+      const evidence: Evidence[] = [{ label: `${e.kind} entry`, value: e.command, source: entrySource(e) }];
+      if (e.scope?.volumes) {
+        return fail(`A scheduled prune removes volumes (${e.path}${e.line ? `:${e.line}` : ''}): any volume no container uses at that moment — a stopped database's included — is deleted without a prompt. Use ${SAFE_SCHEDULE}.`, { target, evidence });
+      }
+      evidence.push(
+        cache
+          ? { label: 'build cache on this host', value: `${cache.length} record(s), ${formatBytes(cacheBytes)}`, source: DF }
+          : { label: 'build cache on this host', value: `unknown: ${facts.diskUsage.ok ? '' : facts.diskUsage.error.message}`, source: DF },
+      );
+      const message = `A scheduled prune throws away the whole build cache (${e.path}${e.line ? `:${e.line}` : ''}), with no \`--filter until=…\` or \`--keep-storage\` to keep recent layers`;
+      if (cache && cache.length > 0) return warn(`${message}: this host builds (${formatBytes(cacheBytes)} of build cache), and every build after the run starts cold. Bound it: \`docker builder prune -af --filter until=168h\`.`, { target, evidence });
+      return info(`${message}; this host holds no build cache now, so nothing is lost yet.`, { target, evidence });
+    });
   },
 };
 
@@ -383,4 +488,4 @@ export const diskDataRootPartition: Check = {
   },
 };
 
-export const DISK_CHECKS: readonly Check[] = [diskDataRootSpace, diskDataRootInodes, diskReclaimable, diskContainerLogs, diskScheduledCleanup, diskDataRootPartition];
+export const DISK_CHECKS: readonly Check[] = [diskDataRootSpace, diskDataRootInodes, diskReclaimable, diskContainerLogs, diskScheduledCleanup, diskDestructiveCleanup, diskDataRootPartition];

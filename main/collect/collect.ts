@@ -20,6 +20,7 @@ import { collectAccounts, collectAuditRules, collectClientConfig, collectFiles, 
 import { collectDns, collectHostNetwork, collectIptables } from './host-network';
 import { collectImages } from './images';
 import { onDaemonHost } from './on-daemon-host';
+import { collectServiceDropIns, collectServiceUnitState } from './systemd-drop-ins';
 import { collectServiceUnit } from './systemd-unit';
 import { withWorkLimit, workLimitMs } from './work-limit';
 
@@ -46,6 +47,10 @@ export interface CollectOptions {
   onCollector?: (run: CollectorRun) => void;
 }
 
+function onLinux<T>(ctx: CollectContext, collect: () => Promise<Fact<T>>): Promise<Fact<T>> {
+  return ctx.host.platform === 'linux' ? collect() : Promise.resolve(failure(new HostError('unsupported', 'systemd units exist only on Linux')));
+}
+
 type Collectors = { [K in FactKey]: (ctx: CollectContext) => Promise<Facts[K]> };
 
 const COLLECTORS: Collectors = {
@@ -61,11 +66,9 @@ const COLLECTORS: Collectors = {
   bridgeNetwork: collectBridgeNetwork,
   // The daemon's host: on another machine's daemon (daemonElsewhere) each is not applicable, with the one reason.
   daemonProcess: onDaemonHost(async (ctx) => collectDaemonProcess(ctx.host, await ctx.endpoint())),
-  serviceUnit: onDaemonHost((ctx) =>
-    ctx.host.platform === 'linux'
-      ? collectServiceUnit(ctx.host)
-      : Promise.resolve(failure(new HostError('unsupported', 'systemd units exist only on Linux'))),
-  ),
+  serviceUnit: onDaemonHost((ctx) => onLinux(ctx, () => collectServiceUnit(ctx.host))),
+  serviceDropIns: onDaemonHost((ctx) => onLinux(ctx, () => collectServiceDropIns(ctx.host))),
+  serviceUnitState: onDaemonHost((ctx) => onLinux(ctx, () => collectServiceUnitState(ctx.host))),
   daemonFlags: onDaemonHost(
     async (ctx) => resolveDaemonFlags(ctx.request.flags, await ctx.get('daemonProcess'), await ctx.get('serviceUnit')),
     (ctx) => ctx.request.flags !== undefined,

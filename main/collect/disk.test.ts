@@ -10,7 +10,7 @@ import { forEachEngine, importBusybox, type PrivateDockerd, runningDockerd } fro
 import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
 import { collectFacts } from './collect';
-import { filesystemOf, findPruneCommand, longestMount, measureDataRootFs, parseMountInfo } from './disk';
+import { filesystemOf, findPrune, findPruneCommand, longestMount, measureDataRootFs, parseMountInfo } from './disk';
 
 const run = promisify(execFile);
 const NOBODY = 65534;
@@ -238,6 +238,7 @@ describe('scheduled cleanup', () => {
     ]);
     const timer = fact.value.entries.find((e) => e.kind === 'systemd-timer')!;
     assert.equal(timer.command, '/usr/bin/docker system prune -af --filter until=168h (timer docker-prune.timer)');
+    assert.deepEqual(timer.scope, { volumes: false, wholeBuildCache: false, cleans: true }, 'bounded by age: it keeps recent cache');
     const looked = fact.value.looked.join('\n');
     assert.match(looked, /docker-prune\.sh \(runs a prune, but is never run: Debian's run-parts ignores names/);
     assert.match(looked, /docker-gc \(runs a prune, but is never run: not executable/);
@@ -270,7 +271,20 @@ describe('scheduled cleanup', () => {
     assert.equal(findPruneCommand('docker buildx prune -f --keep-storage 10gb'), 'docker buildx prune -f --keep-storage 10gb');
     assert.equal(findPruneCommand('docker ps -a | grep Exited'), null);
     assert.equal(findPruneCommand('echo docker system prune'), null);
-    assert.equal(findPruneCommand('docker volume prune -f'), null, 'removing volumes is not a cleanup of images and caches');
+    assert.equal(findPruneCommand('docker run --rm alpine echo volume prune'), null);
+  });
+
+  test('what a prune removes is read from its flags: volumes, the whole build cache, or only what rebuilds cheaply', () => {
+    const scope = (line: string) => findPrune(line)?.scope;
+    assert.deepEqual(scope('docker volume prune -f'), { volumes: true, wholeBuildCache: false, cleans: false });
+    assert.deepEqual(scope('docker system prune -af --volumes'), { volumes: true, wholeBuildCache: true, cleans: true });
+    assert.deepEqual(scope('docker system prune --all --volumes=false -f'), { volumes: false, wholeBuildCache: true, cleans: true });
+    assert.deepEqual(scope('docker system prune -af --filter "until=168h"'), { volumes: false, wholeBuildCache: false, cleans: true });
+    assert.deepEqual(scope('docker builder prune -a -f --keep-storage 20gb'), { volumes: false, wholeBuildCache: false, cleans: true });
+    assert.deepEqual(scope('docker buildx prune --all --force'), { volumes: false, wholeBuildCache: true, cleans: true });
+    assert.deepEqual(scope('docker image prune -af'), { volumes: false, wholeBuildCache: false, cleans: true });
+    assert.deepEqual(scope('dockhand prune apply --until 168h --yes'), { volumes: false, wholeBuildCache: false, cleans: true });
+    assert.deepEqual(scope('dockhand prune apply --volumes all --yes'), { volumes: true, wholeBuildCache: false, cleans: false });
     assert.equal(findPruneCommand('docker run --rm alpine echo prune'), null);
   });
 });

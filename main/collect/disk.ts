@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parse as parseShell } from 'shell-quote';
 import { daemonElsewhere } from '../../shared/endpoint';
 import type { Fact } from '../../shared/fact';
-import type { ContainerLogFact, DataRootFsFact, ScheduledCleanupFact } from '../../shared/facts/disk';
+import type { ContainerLogFact, DataRootFsFact, PruneScope, ScheduledCleanupFact } from '../../shared/facts/disk';
 import type { Source } from '../../shared/source';
 import type { FsStat, Host } from '../host/host';
 import { HostError } from '../host/host';
@@ -325,7 +325,7 @@ const CRON_TABLES = ['/etc/crontab'];
 /** /etc/cron.d holds system tables (with a user field); the spool holds users' own tables (Debian: crontabs/, RHEL: directly). */
 const CRON_TABLE_DIRS = ['/etc/cron.d', '/var/spool/cron/crontabs', '/var/spool/cron'];
 const CRON_SCRIPT_DIRS = ['/etc/cron.hourly', '/etc/cron.daily', '/etc/cron.weekly', '/etc/cron.monthly'];
-const PRUNE_SUBCOMMANDS = new Set(['system', 'image', 'container', 'builder', 'buildx']);
+const PRUNE_SUBCOMMANDS = new Set(['system', 'image', 'container', 'builder', 'buildx', 'volume']);
 /** docker's global options that take a value (so the value is not mistaken for the subcommand). */
 const DOCKER_VALUE_OPTIONS = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
 
@@ -344,13 +344,19 @@ const WRAPPERS: Record<string, { valueOptions: string[]; positional: number }> =
 };
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'busybox']);
 
+export interface FoundPrune {
+  /** The command's words from its program on, joined. */
+  command: string;
+  scope: PruneScope;
+}
+
 /**
- * The prune command in a shell command line, or null: `docker [global options] (system|image|container|builder) prune`,
- * `docker buildx prune` and `dockhand prune`, as the program of a command (after sudo, env, nice, timeout…, full paths
- * allowed), in `&&`/`;`/`|` chains and in the script of `sh -c "…"`. A mention in an argument (`echo docker system prune`)
- * is not a run.
+ * The prune command in a shell command line, or null: `docker [global options] (system|image|container|builder|volume)
+ * prune`, `docker buildx prune` and `dockhand prune`, as the program of a command (after sudo, env, nice, timeout…, full
+ * paths allowed), in `&&`/`;`/`|` chains and in the script of `sh -c "…"`. A mention in an argument (`echo docker
+ * system prune`) is not a run.
  */
-export function findPruneCommand(line: string, depth = 0): string | null {
+export function findPrune(line: string, depth = 0): FoundPrune | null {
   let tokens: ReturnType<typeof parseShell>;
   try {
     tokens = parseShell(line, (name) => `$${name}`);
@@ -371,7 +377,11 @@ export function findPruneCommand(line: string, depth = 0): string | null {
   return null;
 }
 
-function pruneInCommand(words: readonly string[], depth: number): string | null {
+export function findPruneCommand(line: string): string | null {
+  return findPrune(line)?.command ?? null;
+}
+
+function pruneInCommand(words: readonly string[], depth: number): FoundPrune | null {
   let i = 0;
   while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!)) i++;
   for (let wrapper = WRAPPERS[path.posix.basename(words[i] ?? '')]; wrapper; wrapper = WRAPPERS[path.posix.basename(words[i] ?? '')]) {
@@ -381,15 +391,57 @@ function pruneInCommand(words: readonly string[], depth: number): string | null 
   }
   const program = path.posix.basename(words[i] ?? '');
   const args = words.slice(i + 1);
+  const command = words.slice(i).join(' ');
   if (SHELLS.has(program)) {
     const script = args.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a));
-    return script >= 0 && depth < 2 && args[script + 1] ? findPruneCommand(args[script + 1]!, depth + 1) : null;
+    return script >= 0 && depth < 2 && args[script + 1] ? findPrune(args[script + 1]!, depth + 1) : null;
   }
-  if (program === 'dockhand') return args.find((a) => !a.startsWith('-')) === 'prune' ? words.slice(i).join(' ') : null;
+  if (program === 'dockhand') return args.find((a) => !a.startsWith('-')) === 'prune' ? { command, scope: dockhandPruneScope(args) } : null;
   if (program !== 'docker') return null;
   let j = 0;
   while (j < args.length && args[j]!.startsWith('-')) j += DOCKER_VALUE_OPTIONS.has(args[j]!) ? 2 : 1;
-  return PRUNE_SUBCOMMANDS.has(args[j] ?? '') && args[j + 1] === 'prune' ? words.slice(i).join(' ') : null;
+  const sub = args[j] ?? '';
+  return PRUNE_SUBCOMMANDS.has(sub) && args[j + 1] === 'prune' ? { command, scope: dockerPruneScope(sub, args.slice(j + 2)) } : null;
+}
+
+/** A boolean option's value in docker's flag syntax: `--all`, `--all=true`, or a letter in a cluster (`-af`). */
+function hasFlag(args: readonly string[], long: string, short: string | null): boolean {
+  let on = false;
+  for (const a of args) {
+    if (a === `--${long}` || a === `--${long}=true`) on = true;
+    else if (a === `--${long}=false`) on = false;
+    else if (short && /^-[A-Za-z]+$/.test(a) && a.includes(short)) on = true;
+  }
+  return on;
+}
+
+/** The values of `--filter X` and `--filter=X`. */
+function filters(args: readonly string[]): string[] {
+  return args.flatMap((a, k) => (a === '--filter' ? [args[k + 1] ?? ''] : a.startsWith('--filter=') ? [a.slice('--filter='.length)] : []));
+}
+
+/** `--filter until=…` or a size to keep (builder's --keep-storage, --reserved-space…): a prune that keeps recent cache. */
+function keepsSome(args: readonly string[]): boolean {
+  return args.some((a) => /^--(keep-storage|reserved-space|max-used-space|min-free-space)(=|$)/.test(a)) || filters(args).some((f) => f.startsWith('until='));
+}
+
+function dockerPruneScope(sub: string, args: readonly string[]): PruneScope {
+  const all = hasFlag(args, 'all', 'a');
+  return {
+    volumes: sub === 'volume' || (sub === 'system' && hasFlag(args, 'volumes', null)),
+    wholeBuildCache: (sub === 'system' || sub === 'builder' || sub === 'buildx') && all && !keepsSome(args),
+    cleans: sub !== 'volume',
+  };
+}
+
+function dockhandPruneScope(args: readonly string[]): PruneScope {
+  const volumes = args.some((a) => /^--volumes?(=|$)/.test(a));
+  const others = args.some((a) => /^--(containers|images|build-cache|networks)(=|$)/.test(a));
+  return {
+    volumes,
+    wholeBuildCache: args.includes('--build-cache') && !args.some((a) => /^--until(=|$)/.test(a)),
+    cleans: others || !volumes,
+  };
 }
 
 /** The command of a crontab line: after the five time fields (or an @keyword), and the user in system tables. */
@@ -449,8 +501,8 @@ async function scanFile(host: Host, file: string, kind: 'system' | 'user' | 'scr
     // crontab(5): comments and VAR=value lines; in scripts, comments.
     if (!line || line.startsWith('#') || (kind !== 'script' && /^[A-Za-z_][A-Za-z0-9_]*\s*=/.test(line))) return;
     const commandLine = kind === 'script' ? line : cronCommand(line, kind === 'system');
-    const command = commandLine === null ? null : findPruneCommand(commandLine);
-    if (command) scan.entries.push({ kind: 'cron', path: host.displayPath(file), line: index + 1, command });
+    const found = commandLine === null ? null : findPrune(commandLine);
+    if (found) scan.entries.push({ kind: 'cron', path: host.displayPath(file), line: index + 1, command: found.command, scope: found.scope });
   });
 }
 
@@ -535,13 +587,13 @@ async function scanTimers(host: Host, scan: Scan): Promise<void> {
     if (!servicePath || serviceText === null) continue;
     const execs = parseUnitText(serviceText, servicePath).filter((a) => a.section === 'Service' && (a.key === 'ExecStart' || a.key === 'ExecStartPre'));
     for (const exec of execs) {
-      const command = findPruneCommand(exec.value.replace(/^[@\-:+!]+/, ''));
-      if (!command) continue;
+      const found = findPrune(exec.value.replace(/^[@\-:+!]+/, ''));
+      if (!found) continue;
       if (!enabled.has(timer)) {
         scan.looked.push(`${host.displayPath(timerPath)} (runs a prune, but is not enabled: no *.wants link)`);
         continue;
       }
-      scan.entries.push({ kind: 'systemd-timer', path: host.displayPath(servicePath), line: exec.line, command: `${command} (timer ${timer})` });
+      scan.entries.push({ kind: 'systemd-timer', path: host.displayPath(servicePath), line: exec.line, command: `${found.command} (timer ${timer})`, scope: found.scope });
     }
   }
 }

@@ -75,6 +75,7 @@ export function parseInfo(i: Raw): EngineInfo {
     dockerRootDir: str(i.DockerRootDir),
     securityOptions: strings(i.SecurityOptions),
     liveRestoreEnabled: bool(i.LiveRestoreEnabled),
+    debug: bool(i.Debug),
     experimentalBuild: bool(i.ExperimentalBuild),
     insecureRegistries: [...insecure].sort(),
     registryMirrors: strings(registry.Mirrors),

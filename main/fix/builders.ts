@@ -224,6 +224,14 @@ BUILDERS['docker-group.add-user'] = (input) => {
 
 BUILDERS['daemon.proxy'] = (input) => buildDaemonProxy(input);
 
+/** daemon.json already says what is wanted: the fix is the restart that makes the running daemon read it. */
+BUILDERS['daemon.apply-config'] = (input) => ({
+  title: `Restart dockerd so that it runs with ${daemonJsonPath(input.facts)} as it is now`,
+  operations: [{ op: 'daemon.restart' }],
+  verification: verifyFinding(input),
+  notes: ['The restart applies every pending key (those a reload would apply too). The plan is refused if dockerd would not start with the file as it is.'],
+});
+
 BUILDERS['cleanup.schedule'] = (input) => {
   if (!input.dockhand) throw new FixUnavailableError('the path of this dockhand is not known: run the fix from an installed dockhand');
   const until = str(input.params, 'until');

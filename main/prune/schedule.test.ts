@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { findPruneCommand } from '../collect/disk';
+import { findPrune, findPruneCommand } from '../collect/disk';
 import { cronFile, cronLine, defaultScheduleOptions, scheduledArgv, systemdService, systemdTimer } from './schedule';
 
 describe('scheduled prune (unit texts)', () => {
@@ -53,5 +53,6 @@ TimeoutStartSec=1h
 
   test("the audit's scheduled-cleanup check recognises what it installs", () => {
     assert.equal(findPruneCommand(cronLine(o).split(' root ')[1]!), '/usr/local/bin/dockhand prune apply --until 168h --yes');
+    assert.deepEqual(findPrune(cronLine(o).split(' root ')[1]!)?.scope, { volumes: false, wholeBuildCache: false, cleans: true }, 'and judges it no destructive cleanup');
   });
 });

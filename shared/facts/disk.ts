@@ -17,9 +17,22 @@ export type DataRootFsFact = z.infer<typeof DataRootFsFactSchema>;
 export const ContainerLogFactSchema = z.object({ container: z.string(), path: z.string(), bytes: z.number() });
 export type ContainerLogFact = z.infer<typeof ContainerLogFactSchema>;
 
-/** Cron entries and systemd timers that clean Docker up (docker system/image/container prune, dockhand prune). */
+/** Cron entries and systemd timers that prune Docker data (docker system/image/container/builder/volume prune, dockhand prune). */
+/** What a scheduled prune removes beyond what rebuilds or re-pulls cheaply (optional: older snapshots do not say). */
+export const PruneScopeSchema = z.object({
+  /** Removes volumes (`docker volume prune`, `system prune --volumes`, `dockhand prune --volumes`): data. */
+  volumes: z.boolean(),
+  /** Removes every idle build cache record (`builder prune -a`, `system prune -a`) with no age or size bound to keep some. */
+  wholeBuildCache: z.boolean(),
+  /** Removes images, containers or build cache at all (a volume-only prune does not). */
+  cleans: z.boolean(),
+});
+export type PruneScope = z.infer<typeof PruneScopeSchema>;
+
 export const ScheduledCleanupFactSchema = z.object({
-  entries: z.array(z.object({ kind: z.enum(['cron', 'systemd-timer']), path: z.string(), line: z.number().int().nullable(), command: z.string() })),
+  entries: z.array(
+    z.object({ kind: z.enum(['cron', 'systemd-timer']), path: z.string(), line: z.number().int().nullable(), command: z.string(), scope: PruneScopeSchema.optional() }),
+  ),
   looked: z.array(z.string()),
 });
 export type ScheduledCleanupFact = z.infer<typeof ScheduledCleanupFactSchema>;

@@ -54,6 +54,8 @@ const COLLECTOR_LABEL: Record<string, string> = {
   bridgeNetwork: 'Default bridge network',
   daemonProcess: 'dockerd process',
   serviceUnit: 'docker.service unit',
+  serviceDropIns: 'docker.service drop-ins',
+  serviceUnitState: 'systemd state of docker.service',
   daemonFlags: 'dockerd flags',
   images: 'Images',
   files: 'File permissions',
