@@ -151,6 +151,14 @@ const BUILDERS: Record<string, Builder> = {
     };
   },
 
+  // Nothing to edit: dockerd recreates its iptables chains and jumps only when it starts.
+  'daemon.restart': (input) => ({
+    title: 'Restart the daemon so it recreates its firewall rules',
+    operations: [{ op: 'daemon.restart' }],
+    verification: verifyFinding(input),
+    notes: ['A reload (SIGHUP) does not recreate the rules; only a restart does.'],
+  }),
+
   'daemon.log-level': (input) => {
     refuseIfFlag(input.facts, 'log-level');
     const level = str(input.params, 'log-level');
