@@ -1,5 +1,8 @@
 import { daemonElsewhere } from '../../shared/endpoint';
+import type { CheckContext } from '../../shared/check';
 import type { Facts } from '../../shared/facts';
+import type { DnsFact } from '../../shared/facts/network';
+import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { isDesktop, isRootless } from './applicability';
 import { daemonView } from './daemon-view';
@@ -89,4 +92,37 @@ export function noDefaultBridge(facts: Facts): string | null {
     return 'the running daemon has no default bridge network (GET /networks/bridge: not found), so no container is attached to one';
   }
   return null;
+}
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * DNS: what containers get from the host
+ * ---------------------------------------------------------------------------------------------------------------- */
+
+export type ResolvConf = DnsFact['resolvConf'];
+
+/**
+ * The file dockerd copies into containers on the default bridge (libnetwork resolvconf.Path): systemd-resolved's
+ * upstream list when /etc/resolv.conf names only the 127.0.0.53 stub, else /etc/resolv.conf.
+ */
+export function fileDockerReads(dns: DnsFact): { conf: ResolvConf | null; path: string; why: string } {
+  const ns = dns.resolvConf.nameservers;
+  if (ns.length === 1 && ns[0]!.address === '127.0.0.53') {
+    return { conf: dns.upstream, path: RESOLVED_UPSTREAM, why: `the only nameserver in ${dns.resolvConf.path} is systemd-resolved's stub 127.0.0.53, so dockerd reads ${RESOLVED_UPSTREAM} instead` };
+  }
+  return { conf: dns.resolvConf, path: dns.resolvConf.path, why: `dockerd copies ${dns.resolvConf.path} into containers on the default bridge` };
+}
+
+export function nameserverEvidence(conf: ResolvConf): Evidence[] {
+  return conf.nameservers.map((n) => ({ label: `nameserver (${conf.path})`, value: n.address, source: { kind: 'file', path: conf.path, line: n.line } as Source }));
+}
+
+
+/** The --internal-domain values, lower case, without a leading dot or "*.": names that only the network's own DNS and direct routes reach. */
+export function internalDomains(context: CheckContext): string[] {
+  const raw = context.options.internalDomains;
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .filter((d): d is string => typeof d === 'string')
+    .map((d) => d.trim().toLowerCase().replace(/^\*?\./, ''))
+    .filter((d) => d !== '');
 }

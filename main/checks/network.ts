@@ -1,41 +1,25 @@
 import { isIP } from 'node:net';
 import type { Check } from '../../shared/check';
 import type { Facts } from '../../shared/facts';
-import type { DnsFact, HostNetworkFact } from '../../shared/facts/network';
+import type { HostNetworkFact } from '../../shared/facts/network';
 import type { CheckResult, Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { daemonView, type SettingValue, settingBoolean, settingEvidence, settingStrings } from './daemon-view';
 import { docs } from './references';
 import { errored, fail, info, need, pass, skipped, warn } from './result';
-import { type Cidr, parseCidr, overlaps, isLoopback, hostNetworkDoesNotApply, dockerBridgeNames, noDefaultBridge, BRIDGE_API, RESOLVED_UPSTREAM } from './network-helpers';
+import { type Cidr, parseCidr, overlaps, isLoopback, hostNetworkDoesNotApply, dockerBridgeNames, noDefaultBridge, BRIDGE_API, fileDockerReads, nameserverEvidence } from './network-helpers';
+import { dnsPublicForInternal } from './dns-public';
+import { networkDockerChains } from './docker-chains';
 import { proxyConsistent, proxyNoProxy } from './proxy';
 
 /* ------------------------------------------------------------------------------------------------------------------
  * DNS
  * ---------------------------------------------------------------------------------------------------------------- */
 
-type ResolvConf = DnsFact['resolvConf'];
-
-/**
- * The file dockerd copies into containers on the default bridge (libnetwork resolvconf.Path): systemd-resolved's
- * upstream list when /etc/resolv.conf names only the 127.0.0.53 stub, else /etc/resolv.conf.
- */
-function fileDockerReads(dns: DnsFact): { conf: ResolvConf | null; path: string; why: string } {
-  const ns = dns.resolvConf.nameservers;
-  if (ns.length === 1 && ns[0]!.address === '127.0.0.53') {
-    return { conf: dns.upstream, path: RESOLVED_UPSTREAM, why: `the only nameserver in ${dns.resolvConf.path} is systemd-resolved's stub 127.0.0.53, so dockerd reads ${RESOLVED_UPSTREAM} instead` };
-  }
-  return { conf: dns.resolvConf, path: dns.resolvConf.path, why: `dockerd copies ${dns.resolvConf.path} into containers on the default bridge` };
-}
-
 /** A nameserver that survives dockerd's filter for the default bridge: valid, not loopback, IPv6 only with IPv6 on. */
 function survives(address: string, ipv6: boolean): boolean {
   const family = isIP(address);
   return family !== 0 && !isLoopback(address) && (family === 4 || ipv6);
-}
-
-function nameserverEvidence(conf: ResolvConf): Evidence[] {
-  return conf.nameservers.map((n) => ({ label: `nameserver (${conf.path})`, value: n.address, source: { kind: 'file', path: conf.path, line: n.line } as Source }));
 }
 
 export const dnsHostResolvers: Check = {
@@ -185,11 +169,13 @@ export const networkForwardPolicy: Check = {
   },
   evaluate(facts) {
     const fw = need(facts.iptables, 'the iptables FORWARD policy');
+    // No FORWARD chain at all (no filter table loaded, or a flushed nft ruleset): nothing filters forwarded packets.
+    const policy = fw.forwardPolicy ?? 'ACCEPT (no FORWARD chain)';
     const evidence: Evidence[] = [
-      { label: 'FORWARD policy', value: fw.forwardPolicy, source: { kind: 'command', command: fw.command } },
+      { label: 'FORWARD policy', value: policy, source: { kind: 'command', command: fw.command } },
       settingEvidence('iptables', daemonView(facts).setting('iptables'), { value: true, detail: 'Docker manages iptables unless "iptables": false' }),
     ];
-    if (fw.forwardPolicy !== 'DROP') return pass(`The FORWARD policy is ${fw.forwardPolicy}: no DROP policy stands in the way of traffic this host forwards for others.`, { evidence });
+    if (fw.forwardPolicy !== 'DROP') return pass(`The FORWARD policy is ${policy}: no DROP policy stands in the way of traffic this host forwards for others.`, { evidence });
     if (!facts.hostNetwork.ok) {
       return info(`The FORWARD policy is DROP; the interfaces could not be listed (${facts.hostNetwork.error.message}) to tell whether anything besides Docker forwards through this host.`, { evidence });
     }
@@ -319,4 +305,4 @@ export const networkAddressPools: Check = {
   },
 };
 
-export const NETWORK_CHECKS: readonly Check[] = [proxyConsistent, proxyNoProxy, dnsHostResolvers, networkMtu, networkForwardPolicy, networkAddressPools];
+export const NETWORK_CHECKS: readonly Check[] = [proxyConsistent, proxyNoProxy, dnsHostResolvers, dnsPublicForInternal, networkMtu, networkForwardPolicy, networkDockerChains, networkAddressPools];
