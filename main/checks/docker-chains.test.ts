@@ -4,10 +4,12 @@ import { promises as fs, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { after, before } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import type { Facts } from '../../shared/facts';
+import { FixRecordSchema } from '../../shared/fix';
 import type { Finding } from '../../shared/finding';
-import { type EngineName, forEachEngine, type PrivateDockerd, removeDir, runningDockerd } from '../../test/support/dockerd';
+import { dockhand } from '../../test/support/cli';
+import { DEFAULT_ENGINE, type EngineName, forEachEngine, pidIn, type PrivateDockerd, removeDir, runningDockerd } from '../../test/support/dockerd';
 import { collectFacts } from '../collect/collect';
 import { parseNftRuleset } from '../collect/firewall-rules';
 import { LocalHost } from '../host/local-host';
@@ -128,5 +130,38 @@ forEachEngine("network.docker-chains-missing: a real dockerd's own network names
     assert.equal(netnsInode(daemon.pid), netns, 'the restarted daemon runs in the namespace whose rules were flushed');
     const restarted = verdict(await collect(daemon));
     assert.equal(restarted.result.status, 'pass', restarted.result.message);
+  });
+});
+
+describe('network.docker-chains-missing fixed by `dockhand fix apply`: the daemon restarted in its namespace', () => {
+  let holder: ChildProcess;
+  let daemon: PrivateDockerd;
+  before(async () => {
+    // The namespace belongs to a process that only waits, as a host's does to the machine: dockerd comes and goes in it.
+    holder = spawn('unshare', ['-n', 'sleep', '3600'], { stdio: 'ignore' });
+    while (!holder.pid || (await fs.stat(`/proc/${holder.pid}/ns/net`).then((s) => s.ino, () => 0)) === statSync('/proc/self/ns/net').ino) await new Promise((r) => setTimeout(r, 50));
+    daemon = await runningDockerd({ engine: DEFAULT_ENGINE, daemonJson: {}, netnsOf: holder.pid });
+  });
+  after(async () => {
+    await daemon?.stop();
+    holder?.kill('SIGKILL');
+  });
+
+  test('after a flush: apply restarts the daemon through the fix engine, the chains are back and the finding passes', async () => {
+    await inNetns(holder.pid!, ['iptables', '-F']);
+    const env = { ...process.env, DOCKHAND_DAEMON_CONTROLLER: `process:${await daemon.controllerRecord()}`, DOCKHAND_STATE_DIR: path.join(daemon.dir, 'state') };
+    const before = pidIn(daemon.pidfile);
+    const r = await dockhand(['fix', 'apply', 'network.docker-chains-missing', '--host', daemon.host, '--yes', '--format', 'json'], { env });
+    assert.equal(r.code, 0, `${r.stderr}\n${r.stdout}`);
+    const record = FixRecordSchema.parse(JSON.parse(r.stdout));
+    assert.deepEqual(record.plan.operations, [{ op: 'daemon.restart' }]);
+    assert.equal(record.outcome, 'applied', record.message);
+    assert.deepEqual([record.before, record.after], ['fail', 'pass'], 'verified by collecting again');
+    const after = pidIn(daemon.pidfile);
+    assert.ok(after && after !== before, 'a new dockerd process');
+    assert.equal(netnsInode(after), netnsInode(holder.pid!), 'in the same network namespace');
+    const forward = (await inNetns(holder.pid!, ['iptables', '-S', 'FORWARD'])).stdout;
+    assert.match(forward, /^-A FORWARD -j DOCKER-USER$/m);
+    assert.match(forward, /^-A FORWARD -j DOCKER-FORWARD$/m);
   });
 });
