@@ -104,7 +104,12 @@ export const networkDockerChains: Check = {
     if (missingChains.length === 0 && missingJumps.length === 0) {
       return pass(`Every chain Engine ${view.engineVersion} creates is in place, with the jumps into it (${expected.map((e) => `${e.table}/${e.chain}`).join(', ')}).`, { evidence });
     }
-    const cut = fw.forwardPolicy === 'DROP' ? 'the FORWARD policy is DROP, so containers have no network at all' : 'published ports do not answer and networks are not isolated from each other';
+    // With the nat table flushed too, containers' outgoing packets leave with their private source address.
+    const masqueradeLost = settingBoolean(view.setting('ip-masq')) !== false && !fw.tables.nat.find((c) => c.name === 'POSTROUTING')?.targets.includes('MASQUERADE');
+    const cut =
+      fw.forwardPolicy === 'DROP'
+        ? 'the FORWARD policy is DROP, so containers have no network at all'
+        : `${masqueradeLost ? "containers' outgoing connections are no longer masqueraded (they reach nothing beyond this host), " : ''}published ports do not answer and networks are not isolated from each other`;
     const what = [missingChains.length > 0 ? `chains ${missingChains.join(', ')}` : '', missingJumps.length > 0 ? `jumps ${missingJumps.join(', ')}` : ''].filter(Boolean).join(' and the ');
     return fail(`Docker's firewall rules are gone (missing: the ${what}), as after a firewall reload: ${cut} until the daemon restarts.`, {
       evidence: [
