@@ -4,8 +4,7 @@ import type { Facts } from '../../shared/facts';
 import type { CheckResult, Evidence, FixRef } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { daemonView, settingEvidence, settingStrings } from './daemon-view';
-import { fileDockerReads, hostNetworkDoesNotApply, internalDomains, isLoopback, nameserverEvidence } from './network-helpers';
-import { docs } from './references';
+import { DNS_REFERENCES, fileDockerReads, hostNetworkDoesNotApply, internalDomains, isLoopback, nameserverEvidence } from './network-helpers';
 import { need, pass, warn, fail } from './result';
 
 /**
@@ -85,10 +84,7 @@ export const dnsPublicForInternal: Check = {
     "Containers resolve names through the daemon's \"dns\" servers, or their own --dns (compose's dns:), instead of the host's. Public resolvers such as 8.8.8.8 or 1.1.1.1 know only public names: on a host whose own resolvers are on its network (private addresses), or which searches internal domains, names like registry.corp.example or a bare host name resolve on the host and fail in containers (NXDOMAIN, so the resolver does not try the next server), and the corporate firewall often blocks outbound DNS altogether. Medium: builds and services fail in a way that looks like an application bug. Warn when public servers are listed after internal ones: they answer whenever the resolver turns to them (a timeout, options rotate).",
   remediation:
     'Point containers at the network\'s own resolvers: set "dns" in daemon.json to the host\'s internal nameservers (the ones in /etc/resolv.conf, or systemd-resolved\'s upstream list in /run/systemd/resolve/resolv.conf) and restart the daemon, or remove "dns" so containers get the host\'s. For a container with --dns (compose dns:), recreate it without it or with the internal servers.',
-  references: [
-    docs('Networking overview: DNS services', 'https://docs.docker.com/engine/network/#dns-services'),
-    docs('dockerd reference: daemon configuration file', 'https://docs.docker.com/reference/cli/dockerd/#daemon-configuration-file'),
-  ],
+  references: DNS_REFERENCES,
   cis: null,
   platforms: ['linux'],
   fixId: 'daemon.dns',

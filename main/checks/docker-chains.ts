@@ -4,7 +4,7 @@ import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { compareMinor } from '../preflight/engine-version';
 import { daemonView, settingBoolean } from './daemon-view';
-import { hostNetworkDoesNotApply } from './network-helpers';
+import { dockerFirewallDoesNotApply } from './network-helpers';
 import { docs } from './references';
 import { fail, need, pass, skipped } from './result';
 
@@ -76,12 +76,7 @@ export const networkDockerChains: Check = {
   cis: null,
   platforms: ['linux'],
   fixId: 'daemon.restart',
-  applies(facts) {
-    const host = hostNetworkDoesNotApply(facts);
-    if (host) return host;
-    if (settingBoolean(daemonView(facts).setting('iptables')) === false) return 'Docker does not manage iptables ("iptables": false): it creates no chains to lose';
-    return null;
-  },
+  applies: (facts) => dockerFirewallDoesNotApply(facts, 'it creates no chains to lose'),
   evaluate(facts) {
     const fw = need(facts.iptables, "the daemon's iptables rules");
     // A daemon that is not running has no chains yet: it creates them when it starts.

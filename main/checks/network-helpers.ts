@@ -5,7 +5,8 @@ import type { DnsFact } from '../../shared/facts/network';
 import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { isDesktop, isRootless } from './applicability';
-import { daemonView } from './daemon-view';
+import { daemonView, settingBoolean } from './daemon-view';
+import { docs } from './references';
 import { INFO } from './result';
 
 export const BRIDGE_API: Source = { kind: 'api', call: 'GET /networks/bridge' };
@@ -125,4 +126,17 @@ export function internalDomains(context: CheckContext): string[] {
     .filter((d): d is string => typeof d === 'string')
     .map((d) => d.trim().toLowerCase().replace(/^\*?\./, ''))
     .filter((d) => d !== '');
+}
+
+export const DNS_REFERENCES = [
+  docs('Networking overview: DNS services', 'https://docs.docker.com/engine/network/#dns-services'),
+  docs('dockerd reference: daemon configuration file', 'https://docs.docker.com/reference/cli/dockerd/#daemon-configuration-file'),
+];
+
+/** Why Docker's iptables rules are not for Dockhand to judge here (not this host's network, or "iptables": false). */
+export function dockerFirewallDoesNotApply(facts: Facts, consequence: string): string | null {
+  const host = hostNetworkDoesNotApply(facts);
+  if (host) return host;
+  if (settingBoolean(daemonView(facts).setting('iptables')) === false) return `Docker does not manage iptables ("iptables": false): ${consequence}`;
+  return null;
 }

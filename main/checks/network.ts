@@ -7,7 +7,7 @@ import type { Source } from '../../shared/source';
 import { daemonView, type SettingValue, settingBoolean, settingEvidence, settingStrings } from './daemon-view';
 import { docs } from './references';
 import { errored, fail, info, need, pass, skipped, warn } from './result';
-import { type Cidr, parseCidr, overlaps, isLoopback, hostNetworkDoesNotApply, dockerBridgeNames, noDefaultBridge, BRIDGE_API, fileDockerReads, nameserverEvidence } from './network-helpers';
+import { type Cidr, parseCidr, overlaps, isLoopback, hostNetworkDoesNotApply, dockerBridgeNames, noDefaultBridge, BRIDGE_API, fileDockerReads, nameserverEvidence, DNS_REFERENCES, dockerFirewallDoesNotApply } from './network-helpers';
 import { dnsPublicForInternal } from './dns-public';
 import { networkDockerChains } from './docker-chains';
 import { proxyConsistent, proxyNoProxy } from './proxy';
@@ -31,10 +31,7 @@ export const dnsHostResolvers: Check = {
     "Containers on the default bridge network, and RUN steps of `docker build`, get a copy of the host's resolv.conf without its loopback nameservers (127.0.0.1 inside a container is the container itself). When no nameserver is left, dockerd writes Google's public resolvers 8.8.8.8 and 8.8.4.4 instead. On corporate networks these are usually blocked and never know internal names: apt-get, pip and pulls of internal dependencies fail inside containers while they work on the host. Containers on user-defined networks are not affected: Docker's embedded DNS forwards to the host's loopback resolver from the host's namespace. On systemd-resolved hosts whose /etc/resolv.conf lists only the 127.0.0.53 stub, dockerd reads systemd-resolved's upstream list instead.",
   remediation:
     'Set "dns" in daemon.json to your network\'s resolvers (the upstream servers systemd-resolved uses are in /run/systemd/resolve/resolv.conf) and restart the daemon; containers then use them directly, bypassing the local stub\'s per-interface routing (VPN split DNS). To keep the local resolver instead, make it also listen on docker0\'s address (e.g. DNSStubListenerExtra=172.17.0.1 for systemd-resolved) and set "dns" to that address.',
-  references: [
-    docs('Networking overview: DNS services', 'https://docs.docker.com/engine/network/#dns-services'),
-    docs('dockerd reference: daemon configuration file', 'https://docs.docker.com/reference/cli/dockerd/#daemon-configuration-file'),
-  ],
+  references: DNS_REFERENCES,
   cis: null,
   platforms: ['linux'],
   fixId: 'daemon.dns',
@@ -161,12 +158,7 @@ export const networkForwardPolicy: Check = {
   cis: null,
   platforms: ['linux'],
   fixId: null,
-  applies(facts) {
-    const host = hostNetworkDoesNotApply(facts);
-    if (host) return host;
-    if (settingBoolean(daemonView(facts).setting('iptables')) === false) return 'Docker does not manage iptables ("iptables": false): the FORWARD policy is the host\'s own choice';
-    return null;
-  },
+  applies: (facts) => dockerFirewallDoesNotApply(facts, "the FORWARD policy is the host's own choice"),
   evaluate(facts) {
     const fw = need(facts.iptables, 'the iptables FORWARD policy');
     // No FORWARD chain at all (no filter table loaded, or a flushed nft ruleset): nothing filters forwarded packets.
