@@ -320,8 +320,8 @@ export const desktopProxyExclusions: Check = {
     if (mode !== 'manual') return pass(`Docker Desktop ${mode === 'system' ? 'follows the system proxy settings' : mode ? `uses proxy mode "${mode}"` : 'has no manual proxy'}.`, { evidence });
     if (!http && !https) return warn('Docker Desktop is set to a manual proxy but names no proxy server.', { evidence });
     const judged = judgeDesktopBypass(desktop, internalDomains(context))!;
-    const own = new Set(['HTTP proxy', 'HTTPS proxy', 'bypass list']);
-    return { ...judged, target: null, evidence: [...evidence, ...judged.evidence.filter((e) => !/^(proxyHttps?|proxyExclude|NO_PROXY) \(/.test(e.label) && !own.has(e.label))] };
+    // The settings are shown above; from the judgement, what must bypass the proxy and the list to write.
+    return { ...judged, target: null, evidence: [...evidence, ...judged.evidence.filter((e) => e.source.kind === 'default')] };
   },
 };
 

@@ -289,6 +289,24 @@ describe('the firewall rules (iptables-save, nft list ruleset)', () => {
     assert.equal(await fs.stat(marker).then(() => true, () => false), true);
   });
 
+  test('the daemon in this process\'s own namespace is read without nsenter; a daemon whose namespace cannot be read is an error, never another namespace\'s rules', async () => {
+    const daemonProcess = (pid: number) => ({ daemonProcess: { ok: true, value: { pid, argv: ['dockerd'], matchedBy: 'test' }, sources: [] } });
+    const seen: string[][] = [];
+    const host = new RedirectingHost((c, a) => {
+      seen.push([c, ...a]);
+      return ['cat', [path.join(FIXTURES, 'iptables-save-28.5.txt')]];
+    });
+    const same = await collectIptables(ctxFor(host, daemonProcess(process.pid)));
+    assert.ok(same.ok, JSON.stringify(same));
+    assert.deepEqual(seen, [['iptables-save']]);
+    assert.equal(same.value.netns?.daemonNetns, same.value.netns?.ownNetns);
+    const gone = await collectIptables(ctxFor(host, daemonProcess(2 ** 22 + 7)));
+    assert.ok(!gone.ok);
+    assert.equal(gone.error.code, 'not-found');
+    assert.match(gone.error.message, /the daemon's network namespace \(\/proc\/4194311\/ns\/net\) cannot be read/);
+    assert.equal(seen.length, 1, 'nothing was run for a namespace that could not be proven');
+  });
+
   test('on an offline root nothing can run: unsupported', async () => {
     const fact = await collectIptables(ctxFor(new RootfsHost(tmp)));
     assert.ok(!fact.ok);

@@ -227,7 +227,12 @@ async function daemonNamespace(ctx: CollectContext): Promise<Namespace> {
   const daemon = await ctx.get('daemonProcess');
   if (!daemon.ok || ctx.host.kind !== 'local') return { netns: null, prefix: [] };
   const pid = daemon.value.pid;
-  const [own, theirs] = await Promise.all([ctx.host.stat('/proc/self/ns/net'), ctx.host.stat(`/proc/${pid}/ns/net`)]);
+  const link = `/proc/${pid}/ns/net`;
+  const [own, theirs] = await Promise.all([ctx.host.stat('/proc/self/ns/net'), ctx.host.stat(link)]).catch((error: unknown) => {
+    // Reading the rules of some other namespace than the daemon's would judge the wrong firewall: say why instead.
+    const err = toHostError(error, link);
+    throw new HostError(err.code, `the daemon's network namespace (${link}) cannot be read: ${err.message}${err.code === 'permission-denied' ? ' (it needs root, like iptables)' : ''}`);
+  });
   if (own.ino === undefined || theirs.ino === undefined) return { netns: null, prefix: [] };
   const netns = { daemonPid: pid, daemonNetns: theirs.ino, ownNetns: own.ino };
   return { netns, prefix: own.ino === theirs.ino ? [] : ['nsenter', `--net=/proc/${pid}/ns/net`, '--'] };
