@@ -13,6 +13,9 @@ const APT_PACKAGES = {
   docker: 'docker.io',
   chattr: 'e2fsprogs',
   setpriv: 'util-linux',
+  nsenter: 'util-linux',
+  // The firewall collector reads `nft list ruleset` where iptables-save is missing; its test flushes rules with nft.
+  nft: 'nftables',
   // Debian's Chromium drives the browser tests (Playwright's own browser download cannot run here), with real fonts.
   '/usr/bin/chromium': 'chromium',
   '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf': 'fonts-liberation',

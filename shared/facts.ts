@@ -206,6 +206,8 @@ export const ContainerFactSchema = z.object({
     devices: z.array(z.string()),
     portBindings: z.array(PortBindingSchema),
     logConfig: z.object({ type: z.string(), config: z.record(z.string(), z.string()) }),
+    /** --dns (HostConfig.Dns); absent in snapshots from before it was collected. */
+    dns: z.array(z.string()).optional(),
   }),
   mounts: z.array(MountFactSchema),
   /** Config.Env entries that look like credentials, masked (shared/facts/secrets.ts); absent in older snapshots. */

@@ -59,6 +59,7 @@ export const FIX_PARAMS: Readonly<Record<string, readonly FixParam[]>> = {
     { key: 'servers', label: 'DNS servers', kind: 'list', default: null, required: true, pattern: IP, looksLike: 'IP addresses', help: 'IP addresses, separated by commas; containers resolve names through these.', example: '--set servers=10.0.0.2,10.0.0.3' },
   ],
   'daemon.mtu': [{ key: 'mtu', label: 'MTU', kind: 'integer', default: null, required: true, min: 576, max: 65535, help: "The default bridge's MTU: the uplink's, so large packets are not dropped.", example: '--set mtu=1400' }],
+  'daemon.restart': [],
   'daemon.log-level': [
     { key: 'log-level', label: 'Log level', kind: 'choice', default: 'info', required: true, choices: ['debug', 'info', 'warn', 'error', 'fatal'], help: "dockerd's log level.", example: '--set log-level=info' },
   ],

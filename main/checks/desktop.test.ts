@@ -127,13 +127,18 @@ describe('WSL 2 and Docker Desktop checks on recorded machines', () => {
     assert.match(wsl.result.reason ?? '', /\.wslconfig/);
   });
 
-  test('desktop.proxy-exclusions: a manual proxy with no exclusions warns (credentials masked); with localhost excluded, or the system proxy, passes', () => {
+  test('desktop.proxy-exclusions: a manual proxy with no exclusions fails (credentials masked); the internal domains given must be bypassed too; the system proxy passes', () => {
     const bad = one(desktopProxyExclusions, machine('windows-wsl'));
-    assert.equal(bad.result.status, 'warn');
-    assert.match(bad.result.message, /no exclusions at all/);
+    assert.equal(bad.result.status, 'fail');
+    assert.match(bad.result.message, /does not cover localhost, 127\.0\.0\.1, host\.docker\.internal/);
     assert.equal(bad.result.evidence.find((e) => e.label === 'HTTP proxy')!.value, 'http://****@proxy.corp.example:3128');
     assert.deepEqual(bad.result.fix?.params, { file: 'C:\\Users\\ada\\AppData\\Roaming\\Docker\\settings-store.json', key: 'overrideProxyExclude', value: 'localhost,127.0.0.1,host.docker.internal' });
-    assert.equal(one(desktopProxyExclusions, machine('macos')).result.status, 'pass');
+    // The Mac's list (localhost,127.0.0.1,.corp.example) covers the internal domain, not host.docker.internal.
+    const mac = one(desktopProxyExclusions, machine('macos'), { internalDomains: ['corp.example'] });
+    assert.equal(mac.result.status, 'fail');
+    assert.match(mac.result.message, /does not cover host\.docker\.internal:/);
+    const lab = one(desktopProxyExclusions, machine('macos'), { internalDomains: ['lab.example'] });
+    assert.match(lab.result.message, /does not cover host\.docker\.internal, names under lab\.example/);
     assert.equal(one(desktopProxyExclusions, machine('windows-legacy')).result.status, 'pass');
   });
 

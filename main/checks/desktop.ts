@@ -6,6 +6,8 @@ import type { Source } from '../../shared/source';
 import { parseWslSize, SYSTEMINFORMATION_SOURCE } from '../collect/desktop';
 import { GiB, MiB, formatBytes } from '../../shared/format';
 import { option } from './disk';
+import { internalDomains } from './network-helpers';
+import { judgeDesktopBypass } from './proxy';
 import { docs } from './references';
 import { info, need, pass, skipped, warn } from './result';
 
@@ -293,23 +295,19 @@ export const desktopResources: Check = {
   },
 };
 
-function excludes(list: string): string[] {
-  return list.split(/[,;\s]+/).map((e) => e.trim().toLowerCase()).filter(Boolean);
-}
-
 export const desktopProxyExclusions: Check = {
   id: 'desktop.proxy-exclusions',
-  title: "Docker Desktop's manual proxy bypasses localhost",
+  title: "Docker Desktop's manual proxy bypasses this machine and the internal domains",
   category: 'wsl-desktop',
   severity: 'medium',
   rationale:
-    'With a manual proxy and no exclusions, requests meant for this machine (a registry on localhost:5000, a service on 127.0.0.1, host.docker.internal) are sent to the corporate proxy, which cannot reach them: pulls and health checks fail with proxy errors that point nowhere near the cause.',
-  remediation: 'Docker Desktop → Settings → Resources → Proxies → "Bypass proxy settings for these hosts & domains": add localhost,127.0.0.1,host.docker.internal and your internal domains; Apply & restart.',
+    "With a manual proxy, every request whose host the bypass list does not match goes to the corporate proxy: a registry on localhost:5000, a service on 127.0.0.1 or host.docker.internal, a registry or service under an internal domain. The proxy cannot reach them (or should not see them): pulls and health checks fail with proxy errors that point nowhere near the cause. The list is judged like the daemon's NO_PROXY (proxy.no-proxy), against the same internal domains (--internal-domain), with the matching most tools in containers use (a name covers its subdomains, CIDRs only for some).",
+  remediation: 'Docker Desktop → Settings → Resources → Proxies → "Bypass proxy settings for these hosts & domains": add localhost,127.0.0.1,host.docker.internal and your internal domains (corp.example covers its subdomains); Apply & restart.',
   references: [docs('Docker Desktop proxy settings', 'https://docs.docker.com/desktop/settings-and-maintenance/settings/#proxies')],
   cis: null,
   platforms: ['darwin', 'win32', 'linux'],
   fixId: 'desktop.settings',
-  evaluate(facts) {
+  evaluate(facts, context) {
     const desktop = need(facts.desktop, 'Docker Desktop settings');
     const source = settingsSource(desktop);
     const { mode, http, https, exclude } = desktop.proxy;
@@ -321,14 +319,9 @@ export const desktopProxyExclusions: Check = {
     ];
     if (mode !== 'manual') return pass(`Docker Desktop ${mode === 'system' ? 'follows the system proxy settings' : mode ? `uses proxy mode "${mode}"` : 'has no manual proxy'}.`, { evidence });
     if (!http && !https) return warn('Docker Desktop is set to a manual proxy but names no proxy server.', { evidence });
-    const list = excludes(exclude ?? '');
-    const loopback = ['localhost', '127.0.0.1', '127.0.0.0/8', '::1'].filter((h) => list.includes(h));
-    if (loopback.length > 0) return pass(`Docker Desktop's manual proxy is bypassed for ${loopback.join(', ')}.`, { evidence });
-    const wanted = ['localhost', '127.0.0.1', 'host.docker.internal', ...list];
-    return warn(`Docker Desktop's manual proxy has ${list.length ? 'no exclusion for localhost' : 'no exclusions at all'}: requests to this machine go to the proxy.`, {
-      evidence,
-      fix: { id: 'desktop.settings', params: { file: desktop.settingsPath, key: 'overrideProxyExclude', value: wanted.join(',') } },
-    });
+    const judged = judgeDesktopBypass(desktop, internalDomains(context))!;
+    // The settings are shown above; from the judgement, what must bypass the proxy and the list to write.
+    return { ...judged, target: null, evidence: [...evidence, ...judged.evidence.filter((e) => e.source.kind === 'default')] };
   },
 };
 

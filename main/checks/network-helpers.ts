@@ -1,8 +1,12 @@
 import { daemonElsewhere } from '../../shared/endpoint';
+import type { CheckContext } from '../../shared/check';
 import type { Facts } from '../../shared/facts';
+import type { DnsFact } from '../../shared/facts/network';
+import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { isDesktop, isRootless } from './applicability';
-import { daemonView } from './daemon-view';
+import { daemonView, settingBoolean } from './daemon-view';
+import { docs } from './references';
 import { INFO } from './result';
 
 export const BRIDGE_API: Source = { kind: 'api', call: 'GET /networks/bridge' };
@@ -88,5 +92,50 @@ export function noDefaultBridge(facts: Facts): string | null {
   if (!bridge.ok && (bridge.error.code === 'not-found' || /\b404\b|network bridge not found|no such network/i.test(bridge.error.message))) {
     return 'the running daemon has no default bridge network (GET /networks/bridge: not found), so no container is attached to one';
   }
+  return null;
+}
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * DNS: what containers get from the host
+ * ---------------------------------------------------------------------------------------------------------------- */
+
+export type ResolvConf = DnsFact['resolvConf'];
+
+/**
+ * The file dockerd copies into containers on the default bridge (libnetwork resolvconf.Path): systemd-resolved's
+ * upstream list when /etc/resolv.conf names only the 127.0.0.53 stub, else /etc/resolv.conf.
+ */
+export function fileDockerReads(dns: DnsFact): { conf: ResolvConf | null; path: string; why: string } {
+  const ns = dns.resolvConf.nameservers;
+  if (ns.length === 1 && ns[0]!.address === '127.0.0.53') {
+    return { conf: dns.upstream, path: RESOLVED_UPSTREAM, why: `the only nameserver in ${dns.resolvConf.path} is systemd-resolved's stub 127.0.0.53, so dockerd reads ${RESOLVED_UPSTREAM} instead` };
+  }
+  return { conf: dns.resolvConf, path: dns.resolvConf.path, why: `dockerd copies ${dns.resolvConf.path} into containers on the default bridge` };
+}
+
+export function nameserverEvidence(conf: ResolvConf): Evidence[] {
+  return conf.nameservers.map((n) => ({ label: `nameserver (${conf.path})`, value: n.address, source: { kind: 'file', path: conf.path, line: n.line } as Source }));
+}
+
+/** The --internal-domain values, lower case, without a leading dot or "*.": names that only the network's own DNS and direct routes reach. */
+export function internalDomains(context: CheckContext): string[] {
+  const raw = context.options.internalDomains;
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .filter((d): d is string => typeof d === 'string')
+    .map((d) => d.trim().toLowerCase().replace(/^\*?\./, ''))
+    .filter((d) => d !== '');
+}
+
+export const DNS_REFERENCES = [
+  docs('Networking overview: DNS services', 'https://docs.docker.com/engine/network/#dns-services'),
+  docs('dockerd reference: daemon configuration file', 'https://docs.docker.com/reference/cli/dockerd/#daemon-configuration-file'),
+];
+
+/** Why Docker's iptables rules are not for Dockhand to judge here (not this host's network, or "iptables": false). */
+export function dockerFirewallDoesNotApply(facts: Facts, consequence: string): string | null {
+  const host = hostNetworkDoesNotApply(facts);
+  if (host) return host;
+  if (settingBoolean(daemonView(facts).setting('iptables')) === false) return `Docker does not manage iptables ("iptables": false): ${consequence}`;
   return null;
 }

@@ -14,6 +14,7 @@ import { parseProcNetRoute } from '../collect/host-network';
 import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
 import { dnsHostResolvers, networkAddressPools, networkForwardPolicy, networkMtu } from './network';
+import { desktopProxyExclusions } from './desktop';
 import { goBypassesProxy, proxyConsistent, proxyNoProxy } from './proxy';
 import { evaluateChecks } from './runner';
 
@@ -217,11 +218,16 @@ describe('Docker Desktop proxy settings', () => {
     assert.ok(!current.some((f) => f.result.target === 'running-vs-configured'), JSON.stringify(current.map((f) => f.id)));
   });
 
-  test('Desktop\'s exclude list must cover host.docker.internal for containers', () => {
-    const findings = evaluateChecks([proxyNoProxy], desktopFacts({ http: 'http://proxy.internal:3128', exclude: 'localhost,127.0.0.1' }));
-    const desktop = byTarget(findings, 'desktop');
-    assert.equal(desktop.result.status, 'fail');
-    assert.match(desktop.result.message, /does not cover host\.docker\.internal/);
+  test('Desktop\'s bypass list must cover host.docker.internal and the internal domains: judged once, by desktop.proxy-exclusions', () => {
+    const facts = desktopFacts({ http: 'http://proxy.internal:3128', exclude: 'localhost,127.0.0.1' });
+    const [desktop, ...rest] = evaluateChecks([desktopProxyExclusions], facts, { options: { internalDomains: ['corp.example'] } });
+    assert.equal(rest.length, 0);
+    assert.equal(desktop!.result.status, 'fail');
+    assert.match(desktop!.result.message, /does not cover host\.docker\.internal, names under corp\.example/);
+    assert.deepEqual(desktop!.result.fix, { id: 'desktop.settings', params: { file: '/root/.docker/desktop/settings-store.json', key: 'overrideProxyExclude', value: 'localhost,127.0.0.1,host.docker.internal,corp.example' } });
+    assert.ok(!evaluateChecks([proxyNoProxy], facts, { options: { internalDomains: ['corp.example'] } }).some((f) => f.result.target === 'desktop'), 'proxy.no-proxy does not repeat it');
+    const covered = evaluateChecks([desktopProxyExclusions], desktopFacts({ http: 'http://proxy.internal:3128', exclude: 'localhost;127.0.0.1; host.docker.internal,.corp.example' }), { options: { internalDomains: ['corp.example'] } });
+    assert.equal(covered[0]!.result.status, 'pass', covered[0]!.result.message);
   });
 });
 
@@ -371,7 +377,9 @@ describe('network.forward-policy', () => {
     assert.ok(plainFacts.iptables.ok, JSON.stringify(plainFacts.iptables));
     const [f] = evaluateChecks([networkForwardPolicy], plainFacts);
     assert.equal(f!.result.status, 'pass', f!.result.message);
-    assert.deepEqual(f!.result.evidence[0]!.source, { kind: 'command', command: 'iptables -S FORWARD' });
+    // The daemon runs in a network namespace of its own: its rules are read there.
+    assert.ok(plainFacts.daemonProcess.ok);
+    assert.deepEqual(f!.result.evidence[0]!.source, { kind: 'command', command: `nsenter --net=/proc/${plainFacts.daemonProcess.value.pid}/ns/net -- iptables-save` });
   });
 
   test('ACCEPT: pass', () => {

@@ -1,41 +1,25 @@
 import { isIP } from 'node:net';
 import type { Check } from '../../shared/check';
 import type { Facts } from '../../shared/facts';
-import type { DnsFact, HostNetworkFact } from '../../shared/facts/network';
+import type { HostNetworkFact } from '../../shared/facts/network';
 import type { CheckResult, Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { daemonView, type SettingValue, settingBoolean, settingEvidence, settingStrings } from './daemon-view';
 import { docs } from './references';
 import { errored, fail, info, need, pass, skipped, warn } from './result';
-import { type Cidr, parseCidr, overlaps, isLoopback, hostNetworkDoesNotApply, dockerBridgeNames, noDefaultBridge, BRIDGE_API, RESOLVED_UPSTREAM } from './network-helpers';
+import { type Cidr, parseCidr, overlaps, isLoopback, hostNetworkDoesNotApply, dockerBridgeNames, noDefaultBridge, BRIDGE_API, fileDockerReads, nameserverEvidence, DNS_REFERENCES, dockerFirewallDoesNotApply } from './network-helpers';
+import { dnsPublicForInternal } from './dns-public';
+import { networkDockerChains } from './docker-chains';
 import { proxyConsistent, proxyNoProxy } from './proxy';
 
 /* ------------------------------------------------------------------------------------------------------------------
  * DNS
  * ---------------------------------------------------------------------------------------------------------------- */
 
-type ResolvConf = DnsFact['resolvConf'];
-
-/**
- * The file dockerd copies into containers on the default bridge (libnetwork resolvconf.Path): systemd-resolved's
- * upstream list when /etc/resolv.conf names only the 127.0.0.53 stub, else /etc/resolv.conf.
- */
-function fileDockerReads(dns: DnsFact): { conf: ResolvConf | null; path: string; why: string } {
-  const ns = dns.resolvConf.nameservers;
-  if (ns.length === 1 && ns[0]!.address === '127.0.0.53') {
-    return { conf: dns.upstream, path: RESOLVED_UPSTREAM, why: `the only nameserver in ${dns.resolvConf.path} is systemd-resolved's stub 127.0.0.53, so dockerd reads ${RESOLVED_UPSTREAM} instead` };
-  }
-  return { conf: dns.resolvConf, path: dns.resolvConf.path, why: `dockerd copies ${dns.resolvConf.path} into containers on the default bridge` };
-}
-
 /** A nameserver that survives dockerd's filter for the default bridge: valid, not loopback, IPv6 only with IPv6 on. */
 function survives(address: string, ipv6: boolean): boolean {
   const family = isIP(address);
   return family !== 0 && !isLoopback(address) && (family === 4 || ipv6);
-}
-
-function nameserverEvidence(conf: ResolvConf): Evidence[] {
-  return conf.nameservers.map((n) => ({ label: `nameserver (${conf.path})`, value: n.address, source: { kind: 'file', path: conf.path, line: n.line } as Source }));
 }
 
 export const dnsHostResolvers: Check = {
@@ -47,10 +31,7 @@ export const dnsHostResolvers: Check = {
     "Containers on the default bridge network, and RUN steps of `docker build`, get a copy of the host's resolv.conf without its loopback nameservers (127.0.0.1 inside a container is the container itself). When no nameserver is left, dockerd writes Google's public resolvers 8.8.8.8 and 8.8.4.4 instead. On corporate networks these are usually blocked and never know internal names: apt-get, pip and pulls of internal dependencies fail inside containers while they work on the host. Containers on user-defined networks are not affected: Docker's embedded DNS forwards to the host's loopback resolver from the host's namespace. On systemd-resolved hosts whose /etc/resolv.conf lists only the 127.0.0.53 stub, dockerd reads systemd-resolved's upstream list instead.",
   remediation:
     'Set "dns" in daemon.json to your network\'s resolvers (the upstream servers systemd-resolved uses are in /run/systemd/resolve/resolv.conf) and restart the daemon; containers then use them directly, bypassing the local stub\'s per-interface routing (VPN split DNS). To keep the local resolver instead, make it also listen on docker0\'s address (e.g. DNSStubListenerExtra=172.17.0.1 for systemd-resolved) and set "dns" to that address.',
-  references: [
-    docs('Networking overview: DNS services', 'https://docs.docker.com/engine/network/#dns-services'),
-    docs('dockerd reference: daemon configuration file', 'https://docs.docker.com/reference/cli/dockerd/#daemon-configuration-file'),
-  ],
+  references: DNS_REFERENCES,
   cis: null,
   platforms: ['linux'],
   fixId: 'daemon.dns',
@@ -177,19 +158,16 @@ export const networkForwardPolicy: Check = {
   cis: null,
   platforms: ['linux'],
   fixId: null,
-  applies(facts) {
-    const host = hostNetworkDoesNotApply(facts);
-    if (host) return host;
-    if (settingBoolean(daemonView(facts).setting('iptables')) === false) return 'Docker does not manage iptables ("iptables": false): the FORWARD policy is the host\'s own choice';
-    return null;
-  },
+  applies: (facts) => dockerFirewallDoesNotApply(facts, "the FORWARD policy is the host's own choice"),
   evaluate(facts) {
     const fw = need(facts.iptables, 'the iptables FORWARD policy');
+    // No FORWARD chain at all (no filter table loaded, or a flushed nft ruleset): nothing filters forwarded packets.
+    const policy = fw.forwardPolicy ?? 'ACCEPT (no FORWARD chain)';
     const evidence: Evidence[] = [
-      { label: 'FORWARD policy', value: fw.forwardPolicy, source: { kind: 'command', command: fw.command } },
+      { label: 'FORWARD policy', value: policy, source: { kind: 'command', command: fw.command } },
       settingEvidence('iptables', daemonView(facts).setting('iptables'), { value: true, detail: 'Docker manages iptables unless "iptables": false' }),
     ];
-    if (fw.forwardPolicy !== 'DROP') return pass(`The FORWARD policy is ${fw.forwardPolicy}: no DROP policy stands in the way of traffic this host forwards for others.`, { evidence });
+    if (fw.forwardPolicy !== 'DROP') return pass(`The FORWARD policy is ${policy}: no DROP policy stands in the way of traffic this host forwards for others.`, { evidence });
     if (!facts.hostNetwork.ok) {
       return info(`The FORWARD policy is DROP; the interfaces could not be listed (${facts.hostNetwork.error.message}) to tell whether anything besides Docker forwards through this host.`, { evidence });
     }
@@ -319,4 +297,4 @@ export const networkAddressPools: Check = {
   },
 };
 
-export const NETWORK_CHECKS: readonly Check[] = [proxyConsistent, proxyNoProxy, dnsHostResolvers, networkMtu, networkForwardPolicy, networkAddressPools];
+export const NETWORK_CHECKS: readonly Check[] = [proxyConsistent, proxyNoProxy, dnsHostResolvers, dnsPublicForInternal, networkMtu, networkForwardPolicy, networkDockerChains, networkAddressPools];

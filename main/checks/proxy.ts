@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
-import type { Check, CheckContext } from '../../shared/check';
+import type { Check } from '../../shared/check';
 import type { Facts } from '../../shared/facts';
+import type { DesktopFact } from '../../shared/facts/desktop';
 import type { CheckResult, Evidence, FixRef } from '../../shared/finding';
 import { maskSecretsInText } from '../../shared/mask';
 import type { Source } from '../../shared/source';
@@ -10,7 +11,7 @@ import { isDesktop } from './applicability';
 import { daemonView } from './daemon-view';
 import { docs } from './references';
 import { INFO, fail, info, need, pass, warn } from './result';
-import { parseCidr, overlaps, isLoopback, remoteDaemon } from './network-helpers';
+import { parseCidr, overlaps, isLoopback, remoteDaemon, internalDomains } from './network-helpers';
 
 /* ------------------------------------------------------------------------------------------------------------------
  * Proxy: every place a proxy can be set, what dockerd ends up with, and what disagrees
@@ -294,6 +295,17 @@ function effectiveEvidence(p: ProxyPicture): Evidence[] {
 const differing = (a: ProxySettings, b: ProxySettings, only: (v: ProxyVar) => boolean = () => true) =>
   PROXY_VARS.filter((v) => only(v) && !sameProxyValue(v, a[v]?.value, b[v]?.value));
 
+/**
+ * The variables two consumers' settings differ in, when they differ in a proxy: containers, the CLI and the daemon
+ * need different NO_PROXY lists (containers must bypass localhost and host.docker.internal, Go never proxies loopback),
+ * so NO_PROXY alone differing is not "a different proxy" — proxy.no-proxy judges each consumer's list against its needs.
+ * When the proxies differ too, NO_PROXY's difference is shown beside them.
+ */
+function proxyDifferences(a: ProxySettings, b: ProxySettings): ProxyVar[] {
+  const vars = differing(a, b);
+  return vars.some((v) => v !== 'no') ? vars : [];
+}
+
 /** Both sides' values of each differing variable ("not set" where a side has none), for evidence. */
 function pairEvidence(vars: ProxyVar[], a: { settings: ProxySettings; where: string; unset: Source }, b: { settings: ProxySettings; where: string; unset: Source }): Evidence[] {
   const side = (v: ProxyVar, s: typeof a): Evidence =>
@@ -342,7 +354,7 @@ function clientVsDaemon(facts: Facts, p: ProxyPicture): CheckResult | null {
   if (!p.client) return null;
   const clientHas = hasProxy(p.client.settings);
   const daemonHas = hasProxy(p.effective);
-  const vars = differing(p.client.settings, p.effective);
+  const vars = proxyDifferences(p.client.settings, p.effective);
   if ((!clientHas && !daemonHas) || vars.length === 0) return null;
   const client = { settings: p.client.settings, where: `~/.docker/config.json "${p.client.entry}"`, unset: { kind: 'file', path: clientConfigPath(facts) } as Source };
   const options = { target: 'client-vs-daemon', evidence: pairEvidence(vars, daemonSide(p), client) };
@@ -353,7 +365,7 @@ function clientVsDaemon(facts: Facts, p: ProxyPicture): CheckResult | null {
 
 function environmentVsDaemon(p: ProxyPicture): CheckResult | null {
   if (!p.env || !hasProxy(p.env)) return null;
-  const vars = differing(p.env, p.effective);
+  const vars = proxyDifferences(p.env, p.effective);
   if (vars.length === 0) return null;
   return info("Dockhand's own environment (the shell the docker CLI runs in) sets a proxy that differs from the daemon's: the CLI uses it to reach tcp:// daemons, the daemon never sees it.", {
     target: 'environment-vs-daemon',
@@ -465,15 +477,6 @@ function commonBypass(noProxy: string, host: string): 'yes' | 'cidr-only' | 'no'
   return cidrOnly ? 'cidr-only' : 'no';
 }
 
-function internalDomains(context: CheckContext): string[] {
-  const raw = context.options.internalDomains;
-  if (!Array.isArray(raw)) return [];
-  return raw
-    .filter((d): d is string => typeof d === 'string')
-    .map((d) => d.trim().toLowerCase().replace(/^\*?\./, ''))
-    .filter((d) => d !== '');
-}
-
 interface NoProxyScope {
   target: 'daemon' | 'containers' | 'desktop' | 'cli';
   /** Short, for evidence labels. */
@@ -488,21 +491,37 @@ interface NoProxyScope {
   writeTo: string;
 }
 
+const internalHosts = (domains: string[]) => domains.map((d) => ({ host: `registry.${d}`, shown: `names under ${d}` }));
+/** What every container tool should reach directly: this machine, by each of its names. */
+const LOCAL_HOSTS = [
+  { host: 'localhost', shown: 'localhost' },
+  { host: '127.0.0.1', shown: '127.0.0.1' },
+  { host: 'host.docker.internal', shown: 'host.docker.internal' },
+];
+
+/**
+ * Docker Desktop's manual proxy bypass list, judged like the daemon's NO_PROXY: it must cover this machine's names and
+ * the internal domains. Desktop's own check (desktop.proxy-exclusions) reports it, proxy.no-proxy does not repeat it.
+ */
+export function judgeDesktopBypass(desktop: DesktopFact, domains: string[]): CheckResult | null {
+  const { proxy, settingsPath } = desktop;
+  const source: Source = { kind: 'file', path: settingsPath };
+  const settings: ProxySettings = {};
+  if (proxy.http) settings.http = { name: 'proxyHttp', value: proxy.http, source };
+  if (proxy.https) settings.https = { name: 'proxyHttps', value: proxy.https, source };
+  // Desktop's field takes commas; older Windows builds also accepted semicolons and spaces.
+  const entries = (proxy.exclude ?? '').split(/[,;\s]+/).filter(Boolean);
+  if (entries.length > 0) settings.no = { name: 'proxyExclude', value: entries.join(','), source };
+  return evaluateNoProxyScope({ target: 'desktop', label: 'Docker Desktop', who: 'Docker Desktop (its proxy bypass list)', settings, required: [...LOCAL_HOSTS, ...internalHosts(domains)], semantics: 'common', writeTo: settingsPath });
+}
+
 function noProxyScopes(facts: Facts, p: ProxyPicture, domains: string[]): NoProxyScope[] {
-  const internal = domains.map((d) => ({ host: `registry.${d}`, shown: `names under ${d}` }));
-  const local = [
-    { host: 'localhost', shown: 'localhost' },
-    { host: '127.0.0.1', shown: '127.0.0.1' },
-    { host: 'host.docker.internal', shown: 'host.docker.internal' },
-  ];
+  const internal = internalHosts(domains);
   const scopes: NoProxyScope[] = [];
   const daemonNoProxySource = p.configured.no?.source ?? p.effective.no?.source;
   const daemonWrite = daemonNoProxySource?.kind === 'file' ? daemonNoProxySource.path : 'a docker.service drop-in (or daemon.json "proxies" on 23.0+)';
   scopes.push({ target: 'daemon', label: 'daemon', who: "the daemon's pulls and pushes", settings: p.effective, required: internal, semantics: 'go', writeTo: daemonWrite });
-  if (p.client) scopes.push({ target: 'containers', label: 'containers and builds', who: 'containers and builds (~/.docker/config.json)', settings: p.client.settings, required: [...local, ...internal], semantics: 'common', writeTo: clientConfigPath(facts) });
-  if (p.desktop?.mode === 'manual') {
-    scopes.push({ target: 'desktop', label: 'Docker Desktop', who: 'Docker Desktop', settings: p.desktop.settings, required: [...local, ...internal], semantics: 'common', writeTo: facts.desktop.ok ? facts.desktop.value.settingsPath : 'Docker Desktop settings' });
-  }
+  if (p.client) scopes.push({ target: 'containers', label: 'containers and builds', who: 'containers and builds (~/.docker/config.json)', settings: p.client.settings, required: [...LOCAL_HOSTS, ...internal], semantics: 'common', writeTo: clientConfigPath(facts) });
   const endpoint = facts.endpoint.ok ? facts.endpoint.value : null;
   if (p.env && endpoint?.transport === 'tcp') {
     try {

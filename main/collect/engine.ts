@@ -189,6 +189,7 @@ export function parseContainer(c: Raw): ContainerFact {
       devices: arr(hc.Devices).map((d) => `${str(obj(d).PathOnHost)}:${str(obj(d).PathInContainer)}`),
       portBindings,
       logConfig: { type: str(logConfig.Type), config: stringMap(logConfig.Config) },
+      dns: strings(hc.Dns),
     },
     mounts: arr(c.Mounts).map((m) => {
       const mount = obj(m);

@@ -222,13 +222,23 @@ describe('resolv.conf', () => {
   });
 });
 
-describe('iptables -S FORWARD', () => {
-  test('this machine (root): the policy agrees with iptables -L', async () => {
-    const fact = await collectIptables(ctxFor(new LocalHost()));
-    assert.ok(fact.ok, JSON.stringify(fact));
-    const listed = /Chain FORWARD \(policy (\w+)/.exec((await run('iptables', ['-L', 'FORWARD', '-n'])).stdout)?.[1];
-    assert.equal(fact.value.forwardPolicy, listed);
-    assert.equal(fact.value.command, 'iptables -S FORWARD');
+describe('the firewall rules (iptables-save, nft list ruleset)', () => {
+  test('a live network namespace with a DROP policy and a jump into a user chain: read with the real iptables-save', async () => {
+    const setup = ['iptables -P FORWARD DROP', 'iptables -N DOCKER-USER', 'iptables -A FORWARD -j DOCKER-USER', 'iptables -t nat -N DOCKER', 'iptables -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER'].join(' && ');
+    const code = `
+      const { collectIptables } = await import(${JSON.stringify(path.join(import.meta.dirname, 'host-network.ts'))});
+      const { LocalHost } = await import(${JSON.stringify(path.join(import.meta.dirname, '../host/local-host.ts'))});
+      const get = (key) => Promise.resolve({ ok: false, error: { code: 'unsupported', message: key + ' not collected here' }, sources: [] });
+      process.stdout.write(JSON.stringify(await collectIptables({ host: new LocalHost(), get })));`;
+    const { stdout } = await run('unshare', ['-n', 'sh', '-c', `${setup} && exec "$0" --import tsx --input-type=module -e "$1"`, process.execPath, code]);
+    const fact = JSON.parse(stdout);
+    assert.ok(fact.ok, stdout);
+    assert.equal(fact.value.forwardPolicy, 'DROP');
+    assert.equal(fact.value.command, 'iptables-save');
+    assert.equal(fact.value.format, 'iptables-save');
+    assert.equal(fact.value.netns, null, 'no daemon process known: the rules of this process\'s namespace');
+    assert.deepEqual(fact.value.tables.filter.find((c: { name: string }) => c.name === 'FORWARD'), { name: 'FORWARD', policy: 'DROP', targets: ['DOCKER-USER'] });
+    assert.deepEqual(fact.value.tables.nat.find((c: { name: string }) => c.name === 'PREROUTING').targets, ['DOCKER']);
   });
 
   test('without root the real iptables refuses: a permission-denied fact error', async () => {
@@ -236,14 +246,19 @@ describe('iptables -S FORWARD', () => {
     const fact = await collectIptables(ctxFor(host));
     assert.ok(!fact.ok);
     assert.equal(fact.error.code, 'permission-denied');
-    assert.match(fact.error.message, /iptables -S FORWARD needs root.*Permission denied/);
+    assert.match(fact.error.message, /iptables-save needs root.*Permission denied/);
   });
 
-  test('a missing iptables is a not-found fact error', async () => {
+  test('neither iptables-save nor nft installed: a not-found fact error; iptables-save missing: nft is read instead', async () => {
     const fact = await collectIptables(ctxFor(new RedirectingHost((_c, a) => [path.join(tmp, 'no-such-dir', 'iptables'), a])));
     assert.ok(!fact.ok);
     assert.equal(fact.error.code, 'not-found');
-    assert.match(fact.error.message, /not installed or not on PATH/);
+    assert.match(fact.error.message, /neither iptables-save nor nft is installed or on PATH/);
+    const nftOnly = await collectIptables(ctxFor(new RedirectingHost((c, a) => (c === 'nft' ? ['cat', [path.join(FIXTURES, 'nft-ruleset-28.5.txt')]] : [path.join(tmp, 'no-such-dir', c), a]))));
+    assert.ok(nftOnly.ok, JSON.stringify(nftOnly));
+    assert.equal(nftOnly.value.format, 'nft');
+    assert.equal(nftOnly.value.command, 'nft list ruleset');
+    assert.equal(nftOnly.value.forwardPolicy, 'DROP');
   });
 
   test('an iptables that hangs is stopped and reported as a timeout', async () => {
@@ -258,7 +273,7 @@ describe('iptables -S FORWARD', () => {
   test('dockerd told not to manage iptables (flag or daemon.json): iptables is not run at all', async () => {
     const marker = path.join(tmp, 'iptables-ran');
     const script = path.join(tmp, 'marking-iptables');
-    await fs.writeFile(script, `#!/bin/sh\ntouch ${marker}\necho '-P FORWARD ACCEPT'\n`, { mode: 0o755 });
+    await fs.writeFile(script, `#!/bin/sh\ntouch ${marker}\nprintf '*filter\\n:FORWARD ACCEPT [0:0]\\nCOMMIT\\n'\n`, { mode: 0o755 });
     const host = new RedirectingHost((_c, a) => [script, a]);
     const byFlag = await collectIptables(ctxFor(host, { daemonFlags: { ok: true, value: { args: ['-H', 'unix:///run/x.sock', '--iptables=false'], from: 'process' }, sources: [] } }));
     assert.ok(!byFlag.ok);
@@ -272,6 +287,24 @@ describe('iptables -S FORWARD', () => {
     const managed = await collectIptables(ctxFor(host, { daemonConfig: { ok: true, value: { path: '/etc/docker/daemon.json', text: '{"iptables": true}' }, sources: [] } }));
     assert.ok(managed.ok, JSON.stringify(managed));
     assert.equal(await fs.stat(marker).then(() => true, () => false), true);
+  });
+
+  test('the daemon in this process\'s own namespace is read without nsenter; a daemon whose namespace cannot be read is an error, never another namespace\'s rules', async () => {
+    const daemonProcess = (pid: number) => ({ daemonProcess: { ok: true, value: { pid, argv: ['dockerd'], matchedBy: 'test' }, sources: [] } });
+    const seen: string[][] = [];
+    const host = new RedirectingHost((c, a) => {
+      seen.push([c, ...a]);
+      return ['cat', [path.join(FIXTURES, 'iptables-save-28.5.txt')]];
+    });
+    const same = await collectIptables(ctxFor(host, daemonProcess(process.pid)));
+    assert.ok(same.ok, JSON.stringify(same));
+    assert.deepEqual(seen, [['iptables-save']]);
+    assert.equal(same.value.netns?.daemonNetns, same.value.netns?.ownNetns);
+    const gone = await collectIptables(ctxFor(host, daemonProcess(2 ** 22 + 7)));
+    assert.ok(!gone.ok);
+    assert.equal(gone.error.code, 'not-found');
+    assert.match(gone.error.message, /the daemon's network namespace \(\/proc\/4194311\/ns\/net\) cannot be read/);
+    assert.equal(seen.length, 1, 'nothing was run for a namespace that could not be proven');
   });
 
   test('on an offline root nothing can run: unsupported', async () => {

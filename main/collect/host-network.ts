@@ -5,6 +5,7 @@ import type { Source } from '../../shared/source';
 import { type Host, HostError, toHostError } from '../host/host';
 import { type CollectContext, failure } from './context';
 import { flagValue } from './daemon-config';
+import { parseIptablesSave, parseNftRuleset } from './firewall-rules';
 
 const ROUTE_FILE = '/proc/net/route';
 const SYS_NET = '/sys/class/net';
@@ -195,8 +196,6 @@ export async function collectDns(ctx: CollectContext): Promise<Fact<DnsFact>> {
   }
 }
 
-const IPTABLES_COMMAND = 'iptables -S FORWARD';
-
 /** Where dockerd is told not to manage iptables (--iptables=false, "iptables": false), or null. */
 async function dockerIptablesOff(ctx: CollectContext): Promise<string | null> {
   const [flags, config] = await Promise.all([ctx.get('daemonFlags'), ctx.get('daemonConfig')]);
@@ -216,38 +215,77 @@ function firstLine(text: string): string {
   return text.trim().split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
 }
 
+/** What may be known of the daemon's network namespace before reading its rules. */
+type Namespace = { netns: IptablesFact['netns']; prefix: string[] };
+
+/**
+ * The network namespace the daemon runs in, as the kernel proves it: /proc/PID/ns/net of the daemon's process (found
+ * and proven by the daemonProcess collector) against /proc/self/ns/net. In another namespace (a daemon started with
+ * `unshare -n`, in a container, under ip netns), the rules are read there with nsenter, which needs root like iptables.
+ */
+async function daemonNamespace(ctx: CollectContext): Promise<Namespace> {
+  const daemon = await ctx.get('daemonProcess');
+  if (!daemon.ok || ctx.host.kind !== 'local') return { netns: null, prefix: [] };
+  const pid = daemon.value.pid;
+  const link = `/proc/${pid}/ns/net`;
+  const [own, theirs] = await Promise.all([ctx.host.stat('/proc/self/ns/net'), ctx.host.stat(link)]).catch((error: unknown) => {
+    // Reading the rules of some other namespace than the daemon's would judge the wrong firewall: say why instead.
+    const err = toHostError(error, link);
+    throw new HostError(err.code, `the daemon's network namespace (${link}) cannot be read: ${err.message}${err.code === 'permission-denied' ? ' (it needs root, like iptables)' : ''}`);
+  });
+  if (own.ino === undefined || theirs.ino === undefined) return { netns: null, prefix: [] };
+  const netns = { daemonPid: pid, daemonNetns: theirs.ino, ownNetns: own.ino };
+  return { netns, prefix: own.ino === theirs.ino ? [] : ['nsenter', `--net=/proc/${pid}/ns/net`, '--'] };
+}
+
+const RULES_MAX_BYTES = 32 * 1024 * 1024;
+
+/** Runs one rules dump; a missing program is null (the caller tries the other), every other failure a HostError. */
+async function dump(host: Host, argv: string[]): Promise<string | null> {
+  const shown = argv.join(' ');
+  const result = await host.run(argv[0]!, argv.slice(1), { timeoutMs: IPTABLES_TIMEOUT_MS, maxBytes: RULES_MAX_BYTES });
+  const complaint = firstLine(`${result.stderr}\n${result.stdout}`);
+  if (result.timedOut) throw new HostError('timeout', `${shown} did not finish within ${IPTABLES_TIMEOUT_MS / 1000} s`);
+  if (result.code === null) {
+    if (/ENOENT/.test(result.stderr)) return null;
+    throw new HostError('failed', `${shown} could not be started: ${complaint}`);
+  }
+  // nsenter reports a missing program as "failed to execute iptables-save: No such file or directory" (exit 127).
+  if (result.code === 127 && /No such file or directory/i.test(complaint)) return null;
+  if (result.code !== 0) {
+    const denied = /permission denied|you must be root|operation not permitted/i.test(complaint);
+    throw new HostError(denied ? 'permission-denied' : 'failed', denied ? `${shown} needs root (CAP_NET_ADMIN): ${complaint}` : `${shown} exited with ${result.code}: ${complaint}`);
+  }
+  if (result.truncated) throw new HostError('too-large', `${shown} printed more than ${RULES_MAX_BYTES / 1024 / 1024} MiB: the rules were not judged from part of them`);
+  return result.stdout;
+}
+
 export async function collectIptables(ctx: CollectContext): Promise<Fact<IptablesFact>> {
   const { host } = ctx;
-  const sources: Source[] = [{ kind: 'command', command: IPTABLES_COMMAND }];
+  const sources: Source[] = [{ kind: 'command', command: 'iptables-save' }];
   if (host.platform !== 'linux') {
     return failure(new HostError('unsupported', `iptables exists on Linux only (this is ${host.platform})`), sources);
   }
   const off = await dockerIptablesOff(ctx);
-  if (off) return failure(new HostError('unsupported', `not run: dockerd does not manage iptables (${off}), so the FORWARD policy is not Docker's`), sources);
+  if (off) return failure(new HostError('unsupported', `not run: dockerd does not manage iptables (${off}), so the firewall rules are not Docker's`), sources);
   try {
-    const result = await host.run('iptables', ['-S', 'FORWARD'], { timeoutMs: IPTABLES_TIMEOUT_MS });
-    const complaint = firstLine(`${result.stderr}\n${result.stdout}`);
-    if (result.timedOut) {
-      return failure(new HostError('timeout', `${IPTABLES_COMMAND} did not finish within ${IPTABLES_TIMEOUT_MS / 1000} s`), sources);
+    const { netns, prefix } = await daemonNamespace(ctx);
+    // iptables-save is what dockerd's own iptables prints (either backend); nft sees only iptables-nft's rules.
+    const formats = [
+      { format: 'iptables-save' as const, argv: [...prefix, 'iptables-save'], parse: parseIptablesSave },
+      { format: 'nft' as const, argv: [...prefix, 'nft', 'list', 'ruleset'], parse: parseNftRuleset },
+    ];
+    for (const { format, argv, parse } of formats) {
+      const command = argv.join(' ');
+      sources[0] = { kind: 'command', command };
+      const text = await dump(host, argv);
+      if (text === null) continue;
+      const tables = parse(text, command);
+      const forwardPolicy = tables.filter.find((c) => c.name === 'FORWARD')?.policy ?? null;
+      return { ok: true, value: { forwardPolicy, command, format, tables, netns }, sources };
     }
-    if (result.code === null) {
-      const missing = /ENOENT/.test(result.stderr);
-      return failure(
-        new HostError(missing ? 'not-found' : 'failed', missing ? `${IPTABLES_COMMAND}: the iptables command is not installed or not on PATH` : `${IPTABLES_COMMAND} could not be started: ${complaint}`),
-        sources,
-      );
-    }
-    if (result.code !== 0) {
-      const denied = /permission denied|you must be root|operation not permitted/i.test(complaint);
-      return failure(
-        new HostError(denied ? 'permission-denied' : 'failed', denied ? `${IPTABLES_COMMAND} needs root (CAP_NET_ADMIN): ${complaint}` : `${IPTABLES_COMMAND} exited with ${result.code}: ${complaint}`),
-        sources,
-      );
-    }
-    const policy = /^-P FORWARD (\S+)/m.exec(result.stdout);
-    if (!policy) return failure(new HostError('malformed', `${IPTABLES_COMMAND} printed no "-P FORWARD <policy>" line: ${JSON.stringify(result.stdout.slice(0, 200))}`), sources);
-    return { ok: true, value: { forwardPolicy: policy[1]!, command: IPTABLES_COMMAND }, sources };
+    return failure(new HostError('not-found', 'neither iptables-save nor nft is installed or on PATH'), sources);
   } catch (error) {
-    return failure(toHostError(error, IPTABLES_COMMAND), sources);
+    return failure(toHostError(error, sources[0]!.kind === 'command' ? sources[0]!.command : 'iptables-save'), sources);
   }
 }

@@ -23,6 +23,12 @@ test('dns takes IP addresses (a list or a comma-separated string) and nothing el
   assert.throws(() => build('daemon.dns', {}), /--set servers=/);
 });
 
+test('restart only: nothing is edited, the daemon is restarted (it recreates its iptables chains only when it starts)', () => {
+  const draft = build('daemon.restart', {});
+  assert.deepEqual(draft.operations, [{ op: 'daemon.restart' }]);
+  assert.deepEqual(draft.verification, { kind: 'finding', checkId: 'x.y', target: null });
+});
+
 test('mtu must be a sane whole number; log rotation values are validated and written as strings', () => {
   assert.deepEqual(build('daemon.mtu', { mtu: 1400 }).operations[0], { op: 'daemon-json.set', file: FILE, path: ['mtu'], value: 1400 });
   assert.throws(() => build('daemon.mtu', { mtu: 100 }), /between 576 and 65535/);

@@ -76,6 +76,11 @@ function booleanKey(key: string, wanted: boolean, title: string): Builder {
   };
 }
 
+/** A fix that edits nothing: restarting the daemon is what applies it, and the finding verifies it. */
+function restartOnly(title: (input: BuildInput) => string, note: string): Builder {
+  return (input) => ({ title: title(input), operations: [{ op: 'daemon.restart' }], verification: verifyFinding(input), notes: [note] });
+}
+
 const BUILDERS: Record<string, Builder> = {
   'daemon.live-restore': booleanKey('live-restore', true, 'Keep containers running while dockerd restarts'),
   'daemon.icc': booleanKey('icc', false, 'Stop containers on the default bridge from talking to each other'),
@@ -151,6 +156,9 @@ const BUILDERS: Record<string, Builder> = {
     };
   },
 
+  // Nothing to edit: dockerd recreates its iptables chains and jumps only when it starts.
+  'daemon.restart': restartOnly(() => 'Restart the daemon so it recreates its firewall rules', 'A reload (SIGHUP) does not recreate the rules; only a restart does.'),
+
   'daemon.log-level': (input) => {
     refuseIfFlag(input.facts, 'log-level');
     const level = str(input.params, 'log-level');
@@ -225,12 +233,10 @@ BUILDERS['docker-group.add-user'] = (input) => {
 BUILDERS['daemon.proxy'] = (input) => buildDaemonProxy(input);
 
 /** daemon.json already says what is wanted: the fix is the restart that makes the running daemon read it. */
-BUILDERS['daemon.apply-config'] = (input) => ({
-  title: `Restart dockerd so that it runs with ${daemonJsonPath(input.facts)} as it is now`,
-  operations: [{ op: 'daemon.restart' }],
-  verification: verifyFinding(input),
-  notes: ['The restart applies every pending key (those a reload would apply too). The plan is refused if dockerd would not start with the file as it is.'],
-});
+BUILDERS['daemon.apply-config'] = restartOnly(
+  (input) => `Restart dockerd so that it runs with ${daemonJsonPath(input.facts)} as it is now`,
+  'The restart applies every pending key (those a reload would apply too). The plan is refused if dockerd would not start with the file as it is.',
+);
 
 BUILDERS['cleanup.schedule'] = (input) => {
   if (!input.dockhand) throw new FixUnavailableError('the path of this dockhand is not known: run the fix from an installed dockhand');

@@ -9,6 +9,8 @@ export interface FileStat {
   isDirectory: boolean;
   isSocket: boolean;
   mtimeMs: number;
+  /** The inode number where the host can tell (a /proc/PID/ns/* link stats as its namespace's inode). */
+  ino?: number;
 }
 
 /** Space and inodes of the filesystem holding a path (statfs(2)). */

@@ -30,6 +30,7 @@ export async function statPath(path: string, shownAs: string): Promise<FileStat>
       isDirectory: s.isDirectory(),
       isSocket: s.isSocket(),
       mtimeMs: s.mtimeMs,
+      ino: s.ino,
     };
   } catch (error) {
     throw toHostError(error, shownAs);

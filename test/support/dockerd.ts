@@ -102,6 +102,11 @@ export interface StartOptions {
   flags?: string[];
   /** Run in a private network namespace (default), so parallel daemons do not share docker0 or iptables. */
   netns?: boolean;
+  /**
+   * Run in the network namespace of this process instead of a new one (nsenter --net=/proc/PID/ns/net): a daemon
+   * restarted where the one before it ran, finding what that one left in the firewall.
+   */
+  netnsOf?: number;
   /** How long to wait for /_ping before declaring it hung. */
   timeoutMs?: number;
   /** Reuse this directory (restart with the same data). */
@@ -237,7 +242,7 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
   const useNetns = options.netns ?? true;
   const env = { ...process.env };
   if (options.privilegedWrapper) env.PATH = `${await writeRuncWrapper(dir)}:${process.env.PATH ?? ''}`;
-  const command = useNetns ? ['unshare', '-n', binaries.dockerd, ...args] : [binaries.dockerd, ...args];
+  const command = options.netnsOf ? ['nsenter', `--net=/proc/${options.netnsOf}/ns/net`, '--', binaries.dockerd, ...args] : useNetns ? ['unshare', '-n', binaries.dockerd, ...args] : [binaries.dockerd, ...args];
   pidfiles.add(pidfile);
   const child: ChildProcess = spawn(command[0]!, command.slice(1), {
     stdio: ['ignore', log.fd, log.fd],
