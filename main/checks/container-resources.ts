@@ -182,9 +182,8 @@ export const containerRestartLoop: Check = {
         results.push(fail(`Container ${c.name} is in a restart loop: restarted ${c.restartCount} times, ${exitDetail(c)}.`, { target: c.name, evidence }));
       } else if (c.state.running && c.restartCount >= LOOP_RESTARTS) {
         results.push(warn(`Container ${c.name} has crashed and been restarted ${c.restartCount} times since it was started.`, { target: c.name, evidence }));
-      } else if (!c.state.running && c.restartCount > 0 && c.state.exitCode !== 0) {
-        results.push(warn(`Container ${c.name} gave up after ${c.restartCount} restarts (${exitDetail(c)}).`, { target: c.name, evidence }));
       }
+      // One that gave up and stays down is no longer looping: container.exited-nonzero and container.oom-killed report it.
     }
     if (results.length > 0) return results;
     return pass(`None of the ${containers.length} containers is restarting repeatedly.`, { evidence: [{ label: 'containers inspected', value: containers.length, source: LIST }] });

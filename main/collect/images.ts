@@ -46,6 +46,9 @@ export function parseImage(summary: Raw, inspect: Raw): ImageFact {
     // ["NONE"] is what `HEALTHCHECK NONE` stores: it disables an inherited check, so the image has none.
     hasHealthcheck: test.length > 0 && test[0] !== 'NONE',
     labels: Object.keys(stringMap(config.Labels)).length > 0 ? stringMap(config.Labels) : stringMap(summary.Labels),
+    os: str(inspect.Os),
+    architecture: str(inspect.Architecture),
+    variant: str(inspect.Variant),
   };
 }
 

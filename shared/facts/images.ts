@@ -12,5 +12,9 @@ export const ImageFactSchema = z.object({
   /** Config.Healthcheck.Test present and not ["NONE"]. */
   hasHealthcheck: z.boolean(),
   labels: z.record(z.string(), z.string()),
+  /** The platform the image was built for (Os, Architecture, Variant, e.g. linux/arm64/v8); "" when it does not say, or in older snapshots. */
+  os: z.string().default(''),
+  architecture: z.string().default(''),
+  variant: z.string().default(''),
 });
 export type ImageFact = z.infer<typeof ImageFactSchema>;
