@@ -4,6 +4,7 @@ import type { Evidence } from '../../shared/finding';
 import { formatBytes } from '../../shared/format';
 import { ALL_PLATFORMS, inspected, now, perContainer } from './container-helpers';
 import { maxSizeOf } from './daemon';
+import { READABLE_DRIVERS } from './daemon-hardening';
 import { daemonView, settingEvidence } from './daemon-view';
 import { docs } from './references';
 import { INFO } from './result';
@@ -40,31 +41,42 @@ function daemonLogDefault(facts: Facts): DaemonLogDefault {
 
 const logConfigEvidence = (c: ContainerFact): Evidence => inspected(c, 'HostConfig.LogConfig', { type: c.hostConfig.logConfig.type, ...c.hostConfig.logConfig.config });
 
+/** Why `docker logs` shows nothing of this container: log driver none, or a remote driver with its local cache turned off. */
+function unreadableLog(c: ContainerFact): string | null {
+  const { type, config } = c.hostConfig.logConfig;
+  if (type === 'none') return 'log driver none';
+  if (type && !READABLE_DRIVERS.has(type) && config['cache-disabled'] === 'true') return `the ${type} driver with its dual-logging cache disabled`;
+  return null;
+}
+
 export const containerLogsDiscarded: Check = {
   id: 'container.logs-discarded',
   title: 'No container discards its logs against the daemon default',
   category: 'logging',
   severity: 'low',
   rationale:
-    'A container run with --log-driver none keeps nothing it prints: when it fails, `docker logs` has nothing to show and the cause of the failure is lost. The daemon logs every other container; this one was opted out when it was created.',
+    'A container run with --log-driver none keeps nothing it prints, and one sending its logs to a remote driver with --log-opt cache-disabled=true keeps no local copy: when it fails, `docker logs` has nothing to show and the cause is lost (or sits in a system someone has to go and search). The daemon gives other containers a readable log; this one was opted out when it was created.',
   remediation:
-    "The log driver cannot be changed on an existing container: re-create it without --log-driver (it then takes the daemon's default), or with `--log-driver local`, which rotates by itself. In Compose, remove `logging: driver: none` and run `docker compose up -d`.",
-  references: [LOGGING_DOCS],
+    "Log settings cannot be changed on an existing container: re-create it without --log-driver and --log-opt cache-disabled (it then takes the daemon's default), or with `--log-driver local`, which rotates by itself. In Compose, remove `logging: driver: none` and run `docker compose up -d`.",
+  references: [LOGGING_DOCS, docs('Use docker logs with remote logging drivers', 'https://docs.docker.com/engine/logging/dual-logging/')],
   cis: null,
   platforms: ALL_PLATFORMS,
   fixId: null,
   applies(facts) {
-    return daemonLogDefault(facts).driver === 'none' ? "the daemon's own default log driver is none: every container discards its logs by the host's choice" : null;
+    return daemonLogDefault(facts).driver === 'none' ? "the daemon's own default log driver is none, so every container discards its logs: logging.docker-logs-readable reports it" : null;
   },
   evaluate(facts) {
     const daemon = daemonLogDefault(facts);
     return perContainer(
       facts,
-      (c) => (c.hostConfig.logConfig.type === 'none' ? { level: 'low' as const, evidence: [logConfigEvidence(c), ...daemon.evidence] } : null),
+      (c) => {
+        const why = unreadableLog(c);
+        return why ? { why, level: 'low' as const, evidence: [logConfigEvidence(c), ...daemon.evidence] } : null;
+      },
       {
-        running: (c) => `Container ${c.name} discards everything it prints (log driver none, the daemon's default is ${daemon.driver}): its failures will leave no log.`,
-        stopped: (c) => `Container ${c.name} discards everything it prints (log driver none, the daemon's default is ${daemon.driver}) ${now(c)}.`,
-        none: (n) => `None of the ${n} containers opts out of logging.`,
+        running: (c, hit) => `Container ${c.name} keeps nothing \`docker logs\` can show (${hit.why}; the daemon's default is ${daemon.driver}): its failures will leave no log.`,
+        stopped: (c, hit) => `Container ${c.name} keeps nothing \`docker logs\` can show (${hit.why}; the daemon's default is ${daemon.driver}) ${now(c)}.`,
+        none: (n) => `All ${n} containers keep a log \`docker logs\` can show.`,
       },
     );
   },
