@@ -7,7 +7,7 @@ import { maxSizeOf } from './daemon';
 import { READABLE_DRIVERS } from './daemon-hardening';
 import { daemonView, settingEvidence } from './daemon-view';
 import { docs } from './references';
-import { INFO } from './result';
+import { INFO, need } from './result';
 
 /**
  * Per-container log settings that override the daemon's: dockerd copies its default log driver and options into a
@@ -19,13 +19,23 @@ const LOGGING_DOCS = docs('Configure logging drivers', 'https://docs.docker.com/
 
 interface DaemonLogDefault {
   driver: string;
-  /** Whether what the daemon gives new containers is bounded: any driver but json-file, or json-file with max-size. */
-  bounded: boolean;
+  /**
+   * Whether what the daemon gives new containers is bounded: any driver but json-file, or json-file with max-size;
+   * null when its log-opts cannot be read (daemon.json unreadable, or on another machine), and why.
+   */
+  bounded: boolean | null;
+  unknownBecause: string | null;
   evidence: Evidence[];
 }
 
-/** The log driver and rotation new containers get: the running daemon's driver (else the configured one), and log-opts from the configuration. */
+/**
+ * The log driver and rotation new containers get: the running daemon's driver (else the configured one), and log-opts
+ * from the configuration (/info does not report them). With neither the daemon nor its configuration there is
+ * nothing to judge containers against: the check errors or is skipped with that fact's reason.
+ */
 function daemonLogDefault(facts: Facts): DaemonLogDefault {
+  need(facts.containers, 'the container list');
+  if (!facts.info.ok && !facts.daemonConfig.ok) need(facts.info, "the daemon's default log driver");
   const view = daemonView(facts);
   const configured = view.setting('log-driver');
   const running = facts.info.ok ? facts.info.value.loggingDriver : '';
@@ -35,8 +45,16 @@ function daemonLogDefault(facts: Facts): DaemonLogDefault {
   const evidence: Evidence[] = [
     running ? { label: 'daemon default log driver', value: running, source: INFO } : settingEvidence('daemon default log driver', configured, { value: 'json-file', detail: "dockerd's default log driver" }),
   ];
-  if (driver === 'json-file') evidence.push(settingEvidence('daemon log-opts', logOpts, { value: null, detail: 'no log-opts: json-file keeps logs without limit' }));
-  return { driver, bounded: driver !== 'json-file' || maxSize !== null, evidence };
+  if (driver !== 'json-file' || maxSize !== null) {
+    if (driver === 'json-file') evidence.push(settingEvidence('daemon log-opts', logOpts, { value: null, detail: '' }));
+    return { driver, bounded: true, unknownBecause: null, evidence };
+  }
+  if (view.file === null && !logOpts) {
+    const why = facts.daemonConfig.ok ? `${facts.daemonConfig.value.path} could not be parsed` : facts.daemonConfig.error.message;
+    return { driver, bounded: null, unknownBecause: `the daemon's log-opts cannot be read (${why})`, evidence };
+  }
+  evidence.push(settingEvidence('daemon log-opts', logOpts, { value: null, detail: 'no log-opts: json-file keeps logs without limit' }));
+  return { driver, bounded: false, unknownBecause: null, evidence };
 }
 
 const logConfigEvidence = (c: ContainerFact): Evidence => inspected(c, 'HostConfig.LogConfig', { type: c.hostConfig.logConfig.type, ...c.hostConfig.logConfig.config });
@@ -96,7 +114,9 @@ export const containerLogRotation: Check = {
   platforms: ALL_PLATFORMS,
   fixId: null,
   applies(facts) {
-    return daemonLogDefault(facts).bounded
+    const daemon = daemonLogDefault(facts);
+    if (daemon.bounded === null) return `${daemon.unknownBecause}, so whether a container departs from the daemon's rotation cannot be told`;
+    return daemon.bounded
       ? null
       : "the daemon's own default (json-file without max-size) does not rotate either: daemon.log-rotation reports it, and containers are judged here once the daemon rotates";
   },

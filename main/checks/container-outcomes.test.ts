@@ -324,6 +324,13 @@ describe('container.logs-discarded and container.log-rotation: per-container set
     assert.match(findings[0]!.result.reason ?? '', /daemon.log-rotation reports it/);
   });
 
+  test("a daemon on another machine: its log-opts cannot be read, so containers are not judged against them", () => {
+    const remote = { ...factsOf({ containers: [unbounded] }), daemonConfig: { ok: false as const, error: { code: 'unsupported' as const, message: 'the daemon runs on another machine' }, sources: [] } };
+    const findings = run(containerLogRotation, remote);
+    assert.equal(findings[0]!.result.status, 'skipped');
+    assert.match(findings[0]!.result.reason ?? '', /the daemon's log-opts cannot be read \(the daemon runs on another machine\)/);
+  });
+
   test('healthy twin: every json-file log has max-size, or another driver', () => {
     passes(run(containerLogRotation, factsOf({ containers: [bounded, local, nolog], daemonJson: ROTATES })));
   });
