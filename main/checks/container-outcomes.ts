@@ -1,13 +1,13 @@
 import type { Check } from '../../shared/check';
 import { outcomeOf } from '../../shared/container-exit';
 import type { ContainerFact, Facts } from '../../shared/facts';
-import type { CheckResult, Evidence } from '../../shared/finding';
+import type { Evidence } from '../../shared/finding';
 import { formatBytes, formatSpan } from '../../shared/format';
 import type { Source } from '../../shared/source';
 import { LOG_TAIL_LINES } from '../collect/exit-logs';
-import { ALL_PLATFORMS, LIST, inspected } from './container-helpers';
+import { ALL_PLATFORMS, eachContainer, inspected } from './container-helpers';
 import { docs } from './references';
-import { fail, info, need, pass, warn } from './result';
+import { fail, info, warn } from './result';
 
 /**
  * How containers actually ended: the ones that failed and stay down, and the ones the kernel killed for memory, with
@@ -98,11 +98,9 @@ export const containerExitedNonzero: Check = {
   platforms: ALL_PLATFORMS,
   fixId: null,
   evaluate(facts) {
-    const containers = need(facts.containers, 'the container list');
-    const results: CheckResult[] = [];
-    for (const c of containers) {
+    return eachContainer(facts, (c) => {
       const outcome = outcomeOf(c);
-      if (outcome.kind !== 'failed') continue;
+      if (outcome.kind !== 'failed') return null;
       const verdict = restartVerdict(c);
       const { evidence: end, ranFor } = endEvidence(facts, c, verdict);
       const log = logOf(facts, c);
@@ -114,14 +112,10 @@ export const containerExitedNonzero: Check = {
         ...log.evidence,
       ];
       const how = c.state.status === 'created' ? `could not be started (exit code ${c.state.exitCode})` : `exited with code ${c.state.exitCode}${ranFor ? ` ${ranFor} after it started` : ''}`;
-      if (verdict.byHand) {
-        results.push(info(`Container ${c.name} ${how}, but was stopped by hand: ${verdict.text.replace(/^no: /, '')}.`, { target: c.name, evidence }));
-      } else {
-        results.push(fail(`Container ${c.name} ${how} and stays down (${verdict.text.replace(/^no: /, '')}).${lastLine(log.last)}`, { target: c.name, evidence }));
-      }
-    }
-    if (results.some((r) => r.status === 'fail')) return results;
-    return [pass(`None of the ${containers.length} containers failed and stays down.`, { evidence: [{ label: 'containers inspected', value: containers.length, source: LIST }] }), ...results];
+      const verdictText = verdict.text.replace(/^no: /, '');
+      if (verdict.byHand) return info(`Container ${c.name} ${how}, but was stopped by hand: ${verdictText}.`, { target: c.name, evidence });
+      return fail(`Container ${c.name} ${how} and stays down (${verdictText}).${lastLine(log.last)}`, { target: c.name, evidence });
+    }, (n) => `None of the ${n} containers failed and stays down.`);
   },
 };
 
@@ -139,10 +133,8 @@ export const containerOomKilled: Check = {
   platforms: ALL_PLATFORMS,
   fixId: null,
   evaluate(facts) {
-    const containers = need(facts.containers, 'the container list');
-    const results: CheckResult[] = [];
-    for (const c of containers) {
-      if (!c.state.oomKilled) continue;
+    return eachContainer(facts, (c) => {
+      if (!c.state.oomKilled) return null;
       const memory = c.hostConfig.memory;
       const limit = memory > 0 ? `its ${formatBytes(memory)} limit` : 'no limit: the host (or the cgroup Docker runs in) ran out of memory';
       const evidence: Evidence[] = [
@@ -152,20 +144,14 @@ export const containerOomKilled: Check = {
         inspected(c, 'state', c.state.status),
       ];
       if (c.state.running || c.state.restarting) {
-        results.push(warn(`Container ${c.name} was killed for lack of memory (${limit}) and restarted ${c.restartCount} times since.`, { target: c.name, evidence: [...evidence, inspected(c, 'RestartCount', c.restartCount)] }));
-        continue;
+        return warn(`Container ${c.name} was killed for lack of memory (${limit}) and restarted ${c.restartCount} times since.`, { target: c.name, evidence: [...evidence, inspected(c, 'RestartCount', c.restartCount)] });
       }
       const verdict = restartVerdict(c);
       const { evidence: end, ranFor } = endEvidence(facts, c, verdict);
-      const log = logOf(facts, c);
-      results.push(
-        fail(`Container ${c.name} was killed for lack of memory (${limit})${ranFor ? ` ${ranFor} after it started` : ''} and is down (will Docker start it again? ${verdict.text}).`, {
-          target: c.name,
-          evidence: [...evidence, ...end, ...log.evidence],
-        }),
-      );
-    }
-    if (results.length > 0) return results;
-    return pass(`None of the ${containers.length} containers was killed for lack of memory.`, { evidence: [{ label: 'containers inspected', value: containers.length, source: LIST }] });
+      return fail(`Container ${c.name} was killed for lack of memory (${limit})${ranFor ? ` ${ranFor} after it started` : ''} and is down (will Docker start it again? ${verdict.text}).`, {
+        target: c.name,
+        evidence: [...evidence, ...end, ...logOf(facts, c).evidence],
+      });
+    }, (n) => `None of the ${n} containers was killed for lack of memory.`);
   },
 };
