@@ -19,6 +19,8 @@ export const LOG_CALL = `GET /containers/{id}/logs?stdout=1&stderr=1&tail=${LOG_
 /**
  * The end of the log of each container that failed or was OOM-killed and is down (shared/container-exit.ts), so a
  * host whose containers are fine makes no call here. A log that cannot be read is a value saying why, per container.
+ * Bounded twice: tail=N asks the daemon for N entries (it splits long lines into entries of 16 KiB, 1 MB for the local
+ * driver), and LogTail keeps N lines of a few hundred characters whatever arrives.
  */
 export async function collectExitLogs(ctx: CollectContext): Promise<Fact<ExitLogFact[]>> {
   const containers = await ctx.get('containers');
