@@ -3,6 +3,7 @@
 // flag are the Engine's, so those run on every engine; log settings need a daemon restart and run on the default one.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,13 +40,43 @@ function aarch64Executable(): Buffer {
   return b;
 }
 
+const tarOf = async (dir: string) => (await run('tar', ['-C', dir, '-c', '.'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 })).stdout as unknown as Buffer;
+const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+
 /** A root filesystem holding only /app, an arm64 executable. */
-async function arm64AppTar(): Promise<Buffer> {
+async function arm64AppRootfs(): Promise<Buffer> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-arm64-'));
   await fs.writeFile(path.join(dir, 'app'), aarch64Executable(), { mode: 0o755 });
-  const { stdout } = await run('tar', ['-C', dir, '-c', '.'], { encoding: 'buffer' });
+  const tar = await tarOf(dir);
   await fs.rm(dir, { recursive: true, force: true });
-  return stdout as unknown as Buffer;
+  return tar;
+}
+
+/**
+ * An image archive in `docker save`'s format (manifest.json, the image config, one layer) for `docker load`, with the
+ * platform written into its config. `docker import --platform` is not enough: Engine 20.10 records its own
+ * architecture whatever the flag says.
+ */
+async function imageArchive(tag: string, rootfs: Buffer, config: object): Promise<Buffer> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-load-'));
+  const layerId = sha256(rootfs);
+  const imageConfig = JSON.stringify({
+    architecture: 'arm64',
+    variant: 'v8',
+    os: 'linux',
+    created: '2026-01-01T00:00:00Z',
+    config,
+    rootfs: { type: 'layers', diff_ids: [`sha256:${layerId}`] },
+    history: [{ created: '2026-01-01T00:00:00Z', created_by: 'dockhand test: built on an arm64 laptop' }],
+  });
+  const configFile = `${sha256(imageConfig)}.json`;
+  await fs.mkdir(path.join(dir, layerId));
+  await fs.writeFile(path.join(dir, layerId, 'layer.tar'), rootfs);
+  await fs.writeFile(path.join(dir, configFile), imageConfig);
+  await fs.writeFile(path.join(dir, 'manifest.json'), JSON.stringify([{ Config: configFile, RepoTags: [tag], Layers: [`${layerId}/layer.tar`] }]));
+  const archive = await tarOf(dir);
+  await fs.rm(dir, { recursive: true, force: true });
+  return archive;
 }
 
 const collect = (daemon: PrivateDockerd) => collectFacts({ host: new LocalHost(), endpoint: { host: daemon.host } });
@@ -87,12 +118,14 @@ forEachEngine('container outcomes on a real dockerd', (engine, test) => {
     daemon = await runningDockerd({ engine, daemonJson: {} });
     const image = await importBusybox(daemon);
     const tar = await busyboxRootfsTar();
-    await daemon.docker(['import', '--platform', 'linux/arm64', '--change', 'ENTRYPOINT ["/app"]', '-', 'dockhand-test/arm64-app:1'], await arm64AppTar());
+    await daemon.docker(['load'], await imageArchive('dockhand-test/arm64-app:1', await arm64AppRootfs(), { Entrypoint: ['/app'] }));
     // The busybox here is x86_64; the image says arm64: a mislabelled image, which runs.
-    await daemon.docker(['import', '--platform', 'linux/arm64', '--change', 'CMD ["/bin/sleep","3600"]', '-', 'dockhand-test/arm64-label:1'], tar);
+    await daemon.docker(['load'], await imageArchive('dockhand-test/arm64-label:1', tar, { Cmd: ['/bin/sleep', '3600'] }));
     const sh = (script: string) => ['sh', '-c', script];
     const detached: [string, string[], string[]][] = [
-      ['boom', [], sh(`echo starting; echo "connecting to postgres://app:${SECRET}@db:5432/app"; echo boom >&2; exit 3`)],
+      // One stream: the daemon copies stdout and stderr on their own, so their order in the log is not fixed.
+      ['boom', [], sh(`echo starting; echo "connecting to postgres://app:${SECRET}@db:5432/app"; echo boom; exit 3`)],
+      ['twostreams', [], sh('echo out; echo err >&2; exit 7')],
       ['ttyboom', ['-t'], sh('echo tty boom; exit 5')],
       ['longline', [], sh('s=x; i=0; while [ $i -lt 17 ]; do s=$s$s; i=$((i+1)); done; echo "$s"; echo done; exit 1')],
       ['nolog', ['--log-driver', 'none'], sh('echo gone; exit 6')],
@@ -110,7 +143,7 @@ forEachEngine('container outcomes on a real dockerd', (engine, test) => {
     await daemon.docker(['run', '-d', '--name', 'armapp', 'dockhand-test/arm64-app:1']).catch(() => undefined);
     await daemon.docker(['stop', '-t', '1', 'stopped']);
     const down = (c: { State: { Status: string } }) => c.State.Status === 'exited' || c.State.Status === 'created';
-    for (const name of ['boom', 'ttyboom', 'longline', 'nolog', 'hog', 'completed', 'stopped', 'nocmd', 'armapp']) {
+    for (const name of ['boom', 'twostreams', 'ttyboom', 'longline', 'nolog', 'hog', 'completed', 'stopped', 'nocmd', 'armapp']) {
       exitCodes[name] = (await waitForContainer(daemon, name, down)).State.ExitCode;
     }
     exitCodes.gaveup = (await waitForContainer(daemon, 'gaveup', (c) => c.State.Status === 'exited' && c.RestartCount === 2)).State.ExitCode;
@@ -131,8 +164,9 @@ forEachEngine('container outcomes on a real dockerd', (engine, test) => {
   test('container.exited-nonzero: the crash, its restarts, the end of its log (masked), and that it stays down', () => {
     const boom = byId(findings, 'container.exited-nonzero:boom');
     assert.equal(boom.result.status, 'fail');
-    assert.match(boom.result.message, /^Container boom exited with code 3 [\d.]+ s after it started and stays down \(it has no restart policy, so it stays down until someone starts it\)\. Its log ends with: "boom"\.$/);
-    assert.deepEqual(evidence(boom, 'last 20 log lines'), ['stdout: starting', 'stdout: connecting to postgres://****@db:5432/app', 'stderr: boom']);
+    assert.match(boom.result.message, /^Container boom exited with code 3 [\d.]+ m?s after it started and stays down \(it has no restart policy, so it stays down until someone starts it\)\. Its log ends with: "boom"\.$/);
+    assert.deepEqual(evidence(boom, 'last 20 log lines'), ['stdout: starting', 'stdout: connecting to postgres://****@db:5432/app', 'stdout: boom']);
+    assert.deepEqual([...(evidence(byId(findings, 'container.exited-nonzero:twostreams'), 'last 20 log lines') as string[])].sort(), ['stderr: err', 'stdout: out']);
     assert.ok(!JSON.stringify(facts).includes(SECRET), 'the credential a container printed is masked in the facts snapshot');
     assert.match(byId(findings, 'container.exited-nonzero:gaveup').result.message, /stays down \(on-failure:2 gave up after 2 restarts\)/);
     assert.equal(evidence(byId(findings, 'container.exited-nonzero:gaveup'), 'RestartCount'), 2);
@@ -171,7 +205,7 @@ forEachEngine('container outcomes on a real dockerd', (engine, test) => {
   test('container.platform-mismatch: the arm64 program fails with exec format error; the mislabelled one runs and is flagged', () => {
     const armapp = byId(findings, 'container.platform-mismatch:armapp');
     assert.equal(armapp.result.status, 'fail');
-    assert.match(armapp.result.message, /built for linux\/arm64, on this linux\/amd64 host, and no emulator is registered for arm64: its programs fail with "exec format error"/);
+    assert.match(armapp.result.message, /built for linux\/arm64\/v8, on this linux\/amd64 host, and no emulator is registered for arm64: its programs fail with "exec format error"/);
     assert.equal(evidence(armapp, 'host platform'), 'linux/amd64 (the daemon reports x86_64)');
     // What the daemon itself said when it ran the program: the exec format error, in its log or its start error.
     const failed = byId(findings, 'container.exited-nonzero:armapp');

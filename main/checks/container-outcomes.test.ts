@@ -122,10 +122,10 @@ describe('container.exited-nonzero', () => {
     const f = only(run(containerExitedNonzero, factsOf({ containers: [inspect('boom', { ExitCode: 3 })], exitLogs: [boomLog('boom')] })), 'boom');
     assert.equal(f.result.status, 'fail');
     assert.equal(f.id, 'container.exited-nonzero:boom');
-    assert.equal(f.result.message, 'Container boom exited with code 3 0.4 s after it started and stays down (it has no restart policy, so it stays down until someone starts it). Its log ends with: "boom".');
+    assert.equal(f.result.message, 'Container boom exited with code 3 400 ms after it started and stays down (it has no restart policy, so it stays down until someone starts it). Its log ends with: "boom".');
     assert.equal(evidence(f, 'State.ExitCode'), 3);
     assert.equal(evidence(f, 'State.FinishedAt'), '2026-12-02T10:00:00.400000000Z');
-    assert.equal(evidence(f, 'ran for'), '0.4 s');
+    assert.equal(evidence(f, 'ran for'), '400 ms');
     assert.equal(evidence(f, 'down for'), '5 min');
     assert.equal(evidence(f, 'RestartCount'), 0);
     assert.deepEqual(evidence(f, 'last 20 log lines'), ['stdout: starting', 'stderr: boom']);
@@ -198,7 +198,7 @@ describe('container.oom-killed', () => {
     );
     const hog = only(findings, 'hog');
     assert.equal(hog.result.status, 'fail');
-    assert.equal(hog.result.message, 'Container hog was killed for lack of memory (its 8.0 MiB limit) 0.4 s after it started and is down (will Docker start it again? no: it has no restart policy, so it stays down until someone starts it).');
+    assert.equal(hog.result.message, 'Container hog was killed for lack of memory (its 8.0 MiB limit) 400 ms after it started and is down (will Docker start it again? no: it has no restart policy, so it stays down until someone starts it).');
     assert.equal(evidence(hog, 'HostConfig.Memory'), '8.0 MiB (8388608 bytes)');
     const nolimit = only(findings, 'hog-nolimit');
     assert.equal(evidence(nolimit, 'HostConfig.Memory'), 'no limit: the host ran out of memory');
