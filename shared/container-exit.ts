@@ -27,7 +27,7 @@ const MEANINGS: Record<number, string> = {
   126: 'the command was found but could not be executed (permissions, or not an executable)',
   127: 'the command was not found (a wrong path, or a missing interpreter or library)',
   128: 'Docker could not start the command (State.Error says why)',
-  255: 'the command could not be run or exited with -1 (runc reports an exec error such as "exec format error" this way)',
+  255: 'the command exited with -1 (or a code out of range)',
 };
 const SIGNAL_MEANINGS: Record<string, string> = {
   SIGILL: 'killed by SIGILL: an illegal instruction (built for a newer CPU than this one?)',
