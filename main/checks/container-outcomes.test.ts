@@ -249,6 +249,7 @@ describe('container.platform-mismatch', () => {
     const remote: Facts['binfmt'] = { ok: false, error: { code: 'unsupported', message: 'the daemon runs on another machine' }, sources: [] };
     const f = only(run(containerPlatformMismatch, factsOf({ containers: [armExited], binfmt: remote })), 'armapp');
     assert.equal(f.result.status, 'warn');
+    assert.doesNotMatch(only(run(containerPlatformMismatch, factsOf({ containers: [armRunning], binfmt: remote })), 'armrun').result.message, /mislabelled/, 'running there may be emulation');
     assert.match(f.result.message, /unless an emulator is registered on the daemon's host, it fails with "exec format error"/);
     assert.equal(evidence(f, 'emulation'), 'unknown: the daemon runs on another machine');
     const desktop = only(run(containerPlatformMismatch, factsOf({ containers: [armExited], platformName: 'Docker Desktop 4.45.0 (203075)', binfmt: remote })), 'armapp');

@@ -32,14 +32,14 @@ function policyText(c: ContainerFact): string {
  * and `on-failure` only after its maximum: a container under one of them that is down anyway was stopped by hand
  * (`docker stop`), which is when Docker stops applying the policy.
  */
-function restartVerdict(c: ContainerFact): { staysDown: boolean; byHand: boolean; text: string } {
+function restartVerdict(c: ContainerFact): { byHand: boolean; text: string } {
   const { name, maximumRetryCount } = c.hostConfig.restartPolicy;
-  if (name === 'no' || name === '') return { staysDown: true, byHand: false, text: 'no: it has no restart policy, so it stays down until someone starts it' };
+  if (name === 'no' || name === '') return { byHand: false, text: 'no: it has no restart policy, so it stays down until someone starts it' };
   if (name === 'on-failure' && maximumRetryCount > 0 && c.restartCount >= maximumRetryCount) {
-    return { staysDown: true, byHand: false, text: `no: on-failure:${maximumRetryCount} gave up after ${c.restartCount} restarts` };
+    return { byHand: false, text: `no: on-failure:${maximumRetryCount} gave up after ${c.restartCount} restarts` };
   }
-  if (name === 'always') return { staysDown: false, byHand: true, text: 'only when the daemon restarts: "always" ignores a container stopped by hand until then' };
-  return { staysDown: false, byHand: true, text: `no: it was stopped by hand, and ${policyText(c)} does not apply to a container stopped by hand` };
+  if (name === 'always') return { byHand: true, text: 'only when the daemon restarts: "always" ignores a container stopped by hand until then' };
+  return { byHand: true, text: `no: it was stopped by hand, and ${policyText(c)} does not apply to a container stopped by hand` };
 }
 
 const logSource = (c: ContainerFact): Source => ({ kind: 'api', call: `GET /containers/${c.id.slice(0, 12)}/logs?stdout=1&stderr=1&tail=${LOG_TAIL_LINES}` });

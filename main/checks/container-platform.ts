@@ -131,10 +131,10 @@ function mismatch(facts: Facts, c: ContainerFact, image: ImageFact, host: { os: 
   const emu = emulation(facts, goArch(image.architecture));
   evidence.push(emu.evidence, ...tail);
   if (emu.usable) return warn(`${what}: it runs under emulation, many times slower than native and without some system calls.`, { ...target, evidence });
+  if (!emu.known) return warn(`${what}: unless an emulator is registered on the daemon's host, it fails with "exec format error".`, { ...target, evidence });
   if (c.state.running) {
     // It runs, yet nothing here can run that architecture: its programs are not what the image says.
     return warn(`${what}, yet it runs without an emulator: the image's platform is mislabelled, and it will be chosen wrongly on other hosts.`, { ...target, evidence });
   }
-  if (!emu.known) return warn(`${what}: unless an emulator is registered on the daemon's host, it fails with "exec format error".`, { ...target, evidence });
   return fail(`${what}, and no emulator is registered for ${goArch(image.architecture)}: its programs fail with "exec format error".`, { ...target, evidence });
 }
