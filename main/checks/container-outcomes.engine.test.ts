@@ -243,6 +243,11 @@ describe(`per-container log settings against the daemon's (engine ${DEFAULT_ENGI
     if (dir) await removeDir(dir);
   });
 
+  test('a host whose containers are all fine pays nothing for logs: no log is read', () => {
+    assert.deepEqual(after_.exitLogs, { ok: true, value: [], sources: [{ kind: 'api', call: 'GET /containers/{id}/logs?stdout=1&stderr=1&tail=20' }] });
+    assert.equal(after_.collectors.find((c) => c.name === 'exitLogs')?.status, 'ok');
+  });
+
   test('dockerd copies its default log options into a container when it creates it', () => {
     assert.ok(after_.containers.ok, 'containers collected');
     const config = (name: string) => after_.containers.ok && after_.containers.value.find((c) => c.name === name)?.hostConfig.logConfig;

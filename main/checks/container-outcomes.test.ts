@@ -149,6 +149,11 @@ describe('container.exited-nonzero', () => {
     assert.equal(evidence(nocmd, 'ran for'), 'never started');
   });
 
+  test('an exit stamped a few ms before the start (a process that exits at once, as Engine 20.10 records it) ran for 0 ms', () => {
+    const f = only(run(containerExitedNonzero, factsOf({ containers: [inspect('quick', { ExitCode: 3, StartedAt: '2026-12-02T10:00:00.020Z', FinishedAt: '2026-12-02T10:00:00.012Z' })] })), 'quick');
+    assert.match(f.result.message, /exited with code 3 0 ms after it started/);
+  });
+
   test('stopped by hand is not a crash: 137/143 with no OOM are not reported; a non-zero exit under a policy that had not given up is only noted', () => {
     const findings = run(
       containerExitedNonzero,

@@ -66,7 +66,8 @@ function logOf(facts: Facts, c: ContainerFact): { evidence: Evidence[]; last: st
 function endEvidence(facts: Facts, c: ContainerFact, verdict: ReturnType<typeof restartVerdict>): { evidence: Evidence[]; ranFor: string | null } {
   const started = time(c.state.startedAt);
   const finished = time(c.state.finishedAt);
-  const ranFor = started !== null && finished !== null && finished >= started ? formatSpan(finished - started) : null;
+  // A process that exits at once can be stamped finished a few ms before the daemon stamps it started (seen on 20.10).
+  const ranFor = started !== null && finished !== null ? formatSpan(Math.max(0, finished - started)) : null;
   const audited = time(facts.collectedAt);
   const evidence: Evidence[] = [
     inspected(c, 'State.FinishedAt', c.state.finishedAt),
