@@ -12,6 +12,7 @@ import { DesktopFactSchema, WslFactSchema } from './facts/desktop';
 import { AccountsFactSchema, AuditRulesFactSchema, ClientConfigFactSchema, FileStatFactSchema, ProcessEnvFactSchema, SubIdsFactSchema } from './facts/host-files';
 import { ImageFactSchema } from './facts/images';
 import { EnvSecretsSchema } from './facts/secrets';
+import { BinfmtFactSchema, ExitLogFactSchema } from './facts/container-outcomes';
 import { DaemonHostFactSchema } from './facts/daemon-host';
 import { DnsFactSchema, HostNetworkFactSchema, IptablesFactSchema } from './facts/network';
 import { ServiceDropInsFactSchema, ServiceUnitStateFactSchema } from './facts/systemd';
@@ -168,6 +169,8 @@ export const ContainerFactSchema = z.object({
   labels: z.record(z.string(), z.string()),
   user: z.string(),
   hasHealthcheck: z.boolean(),
+  /** Config.Tty: its log is one raw stream rather than stdout and stderr frames. Absent from older snapshots. */
+  tty: z.boolean().default(false),
   restartCount: z.number().int(),
   /** The json-file/local log on the host (empty for other drivers). */
   logPath: z.string(),
@@ -305,6 +308,9 @@ export const FactsSchema = z.object({
   iptables: factSchema(IptablesFactSchema),
   dataRootFs: factSchema(DataRootFsFactSchema),
   containerLogs: factSchema(z.array(ContainerLogFactSchema)),
+  /** Optional, as daemonHostFacts: the end of the log of each container that failed and stays down. */
+  exitLogs: factSchema(z.array(ExitLogFactSchema)).optional(),
+  binfmt: factSchema(BinfmtFactSchema).optional(),
   scheduledCleanup: factSchema(ScheduledCleanupFactSchema),
   desktop: factSchema(DesktopFactSchema),
   wsl: factSchema(WslFactSchema),

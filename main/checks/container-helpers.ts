@@ -54,6 +54,17 @@ export function perContainer<H extends Hit>(
   return pass(messages.none(containers.length), { evidence: [{ label: 'containers inspected', value: containers.length, source: LIST }, ...passEvidence] });
 }
 
+/**
+ * Each container's own result (null: nothing to say about it). When none fails or warns, one pass naming how many
+ * containers were looked at comes first, followed by the notes (info) about single containers.
+ */
+export function eachContainer(facts: Facts, judge: (c: ContainerFact) => CheckResult | null, none: (count: number) => string): CheckResult[] {
+  const containers = need(facts.containers, 'the container list');
+  const results = containers.map(judge).filter((r): r is CheckResult => r !== null);
+  if (results.some((r) => r.status === 'fail' || r.status === 'warn')) return results;
+  return [pass(none(containers.length), { evidence: [{ label: 'containers inspected', value: containers.length, source: LIST }] }), ...results];
+}
+
 /** "… (it is exited now)", for containers that are not running. */
 export const now = (c: ContainerFact) => `(it is ${c.state.status || 'not running'} now)`;
 

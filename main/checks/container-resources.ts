@@ -1,10 +1,10 @@
 import type { Check } from '../../shared/check';
 import type { ContainerFact } from '../../shared/facts';
-import type { CheckResult, Evidence } from '../../shared/finding';
+import type { Evidence } from '../../shared/finding';
 import { maskSecretsInText } from '../../shared/mask';
 import { cis, docs } from './references';
-import { fail, need, pass, warn } from './result';
-import { ALL_PLATFORMS, LIST, inspected, Level, perContainer, now, limitsEnforceable } from './container-helpers';
+import { fail, warn } from './result';
+import { ALL_PLATFORMS, inspected, Level, perContainer, now, limitsEnforceable, eachContainer } from './container-helpers';
 
 // --- resource limits ---------------------------------------------------------------------------------------------
 
@@ -174,20 +174,17 @@ export const containerRestartLoop: Check = {
   platforms: ALL_PLATFORMS,
   fixId: null,
   evaluate(facts) {
-    const containers = need(facts.containers, 'the container list');
-    const results: CheckResult[] = [];
-    for (const c of containers) {
-      const evidence = restartEvidence(c);
-      if (c.state.restarting) {
-        results.push(fail(`Container ${c.name} is in a restart loop: restarted ${c.restartCount} times, ${exitDetail(c)}.`, { target: c.name, evidence }));
-      } else if (c.state.running && c.restartCount >= LOOP_RESTARTS) {
-        results.push(warn(`Container ${c.name} has crashed and been restarted ${c.restartCount} times since it was started.`, { target: c.name, evidence }));
-      } else if (!c.state.running && c.restartCount > 0 && c.state.exitCode !== 0) {
-        results.push(warn(`Container ${c.name} gave up after ${c.restartCount} restarts (${exitDetail(c)}).`, { target: c.name, evidence }));
-      }
-    }
-    if (results.length > 0) return results;
-    return pass(`None of the ${containers.length} containers is restarting repeatedly.`, { evidence: [{ label: 'containers inspected', value: containers.length, source: LIST }] });
+    return eachContainer(
+      facts,
+      (c) => {
+        const evidence = restartEvidence(c);
+        if (c.state.restarting) return fail(`Container ${c.name} is in a restart loop: restarted ${c.restartCount} times, ${exitDetail(c)}.`, { target: c.name, evidence });
+        if (c.state.running && c.restartCount >= LOOP_RESTARTS) return warn(`Container ${c.name} has crashed and been restarted ${c.restartCount} times since it was started.`, { target: c.name, evidence });
+        // One that gave up and stays down is no longer looping: container.exited-nonzero and container.oom-killed report it.
+        return null;
+      },
+      (n) => `None of the ${n} containers is restarting repeatedly.`,
+    );
   },
 };
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Facts } from '../../shared/facts';
 import type { Finding, Status } from '../../shared/finding';
-import { importBusybox, type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
+import { type ContainerInspect, importBusybox, type PrivateDockerd, runningDockerd, waitForContainer } from '../../test/support/dockerd';
 import { collectFacts } from '../collect/collect';
 import { LocalHost } from '../host/local-host';
 import { CONTAINER_CHECKS, imagePin, isRootUser } from './containers';
@@ -59,22 +59,6 @@ const CONTAINERS: Record<string, { args: string[]; command?: string[]; create?: 
   gaveup: { args: ['--restart', 'on-failure:2'], command: ['sh', '-c', 'exit 4'] },
 };
 
-interface Inspect {
-  RestartCount: number;
-  State: { Status: string; Health?: { Status: string } };
-}
-
-/** Polls inspect until the container reaches a state; bounded by a count so a wrong expectation fails, never hangs. */
-async function waitFor(name: string, reached: (c: Inspect) => boolean): Promise<void> {
-  let last: Inspect | undefined;
-  for (let i = 0; i < 600; i++) {
-    last = (JSON.parse(await daemon.docker(['inspect', name])) as Inspect[])[0]!;
-    if (reached(last)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`container ${name} never reached the expected state; last: ${JSON.stringify(last)}`);
-}
-
 function imageFor(kind: 'latest' | 'untagged' | 'id' | undefined): string {
   if (kind === 'latest') return 'dockhand-test/busybox:latest';
   if (kind === 'untagged') return 'dockhand-test/busybox';
@@ -95,6 +79,7 @@ before(async () => {
     const args = spec.args.map((a) => a.replace('GATEWAY', gateway));
     await daemon.docker([spec.create ? 'create' : 'run', ...(spec.create ? [] : ['-d']), '--name', name, ...args, imageFor(spec.image), ...(spec.command ?? [])]);
   }
+  const waitFor = (name: string, reached: (c: ContainerInspect) => boolean) => waitForContainer(daemon, name, reached);
   await waitFor('unhealthy', (c) => c.State.Health?.Status === 'unhealthy');
   await waitFor('loop', (c) => c.RestartCount >= 3);
   await waitFor('gaveup', (c) => c.State.Status === 'exited' && c.RestartCount === 2);
@@ -347,13 +332,14 @@ describe('restart behaviour, health and image pinning', () => {
     assertPasses('container.restart-policy', ['hardened', 'plain']);
   });
 
-  test('container.restart-loop: a crash-looping container and one that gave up', () => {
+  test('container.restart-loop: a crash-looping container; one that gave up is container.exited-nonzero\'s', () => {
     const loop = findingOf(findings, 'container.restart-loop:loop');
     assert.ok(loop.result.status === 'fail' || loop.result.status === 'warn', loop.result.message);
     assert.ok(loop.result.evidence.some((e) => e.label === 'RestartCount' && typeof e.value === 'number' && e.value >= 3), JSON.stringify(loop.result.evidence));
-    const gaveUp = findingOf(findings, 'container.restart-loop:gaveup');
-    assert.equal(gaveUp.result.status, 'warn');
-    assert.match(gaveUp.result.message, /gave up after 2 restarts \(last exit code 4\)/);
+    assertNotReported('container.restart-loop', 'gaveup');
+    const gaveUp = findingOf(findings, 'container.exited-nonzero:gaveup');
+    assert.equal(gaveUp.result.status, 'fail');
+    assert.match(gaveUp.result.message, /exited with code 4 .* stays down \(on-failure:2 gave up after 2 restarts\)/);
     assertNotReported('container.restart-loop', 'always');
     assertPasses('container.restart-loop', ['hardened', 'always']);
   });

@@ -3,11 +3,17 @@ import { containerHostNetwork, containerHostPid, containerHostIpc, containerHost
 import { containerMemoryLimit, containerCpuLimit, containerPidsLimit, containerRestartPolicy, containerRestartLoop, containerHealthcheck, containerUnhealthy } from './container-resources';
 import { containerRunsAsRoot, containerReadonlyRootfs, containerSensitiveMounts, containerPrivileged, containerDockerSocketMount, containerHostDevices } from './container-filesystem';
 import { containerMutableTag, containerPortsAllInterfaces, containerPrivilegedPorts, containerDefaultBridge } from './container-network';
+import { containerExitedNonzero, containerOomKilled } from './container-outcomes';
+import { containerPlatformMismatch } from './container-platform';
+import { containerLogRotation, containerLogsDiscarded } from './container-logging';
 
 export * from './container-isolation';
 export * from './container-resources';
 export * from './container-filesystem';
 export * from './container-network';
+export * from './container-outcomes';
+export * from './container-platform';
+export * from './container-logging';
 
 /**
  * Container runtime checks (CIS Docker Benchmark section 5, plus health and restart loops): pure functions of the one
@@ -40,7 +46,12 @@ export const CONTAINER_CHECKS: readonly Check[] = [
   containerDefaultBridge,
   containerRestartPolicy,
   containerRestartLoop,
+  containerExitedNonzero,
+  containerOomKilled,
+  containerPlatformMismatch,
   containerHealthcheck,
   containerUnhealthy,
   containerMutableTag,
+  containerLogsDiscarded,
+  containerLogRotation,
 ];

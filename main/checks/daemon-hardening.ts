@@ -446,7 +446,7 @@ export const daemonDataRootFilesystem: Check = {
 
 
 /** Drivers that keep a local copy `docker logs` can read without dual logging. */
-const READABLE_DRIVERS = new Set(['json-file', 'local', 'journald']);
+export const READABLE_DRIVERS = new Set(['json-file', 'local', 'journald']);
 
 export const daemonDockerLogsReadable: Check = {
   id: 'logging.docker-logs-readable',

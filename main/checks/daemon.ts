@@ -111,7 +111,7 @@ export const daemonLogRotation: Check = {
 };
 
 /** max-size from a log-opts object (daemon.json) or from --log-opt key=value flags. */
-function maxSizeOf(setting: SettingValue | null): string | null {
+export function maxSizeOf(setting: SettingValue | null): string | null {
   if (!setting) return null;
   if (setting.origin === 'file') {
     const opts = setting.value;

@@ -13,11 +13,13 @@ import { collectDaemonHostFacts } from './daemon-host-facts';
 import { collectDaemonProcess } from './daemon-process';
 import { type EngineApi, EngineApiError, createEngineApi } from './engine-api';
 import { collectBridgeNetwork, collectContainers, collectDiskUsage, collectEngineInfo, collectEngineVersion } from './engine';
+import { collectBinfmt } from './binfmt';
 import { collectDesktop, collectWsl } from './desktop';
 import { collectContainerLogs, collectDataRootFs, collectScheduledCleanup } from './disk';
 import { collectHost } from './host-facts';
 import { collectAccounts, collectAuditRules, collectClientConfig, collectFiles, collectProcessEnv, collectSubIds } from './host-files';
 import { collectDns, collectHostNetwork, collectIptables } from './host-network';
+import { collectExitLogs } from './exit-logs';
 import { collectImages } from './images';
 import { onDaemonHost } from './on-daemon-host';
 import { collectServiceDropIns, collectServiceUnitState } from './systemd-drop-ins';
@@ -87,6 +89,8 @@ const COLLECTORS: Collectors = {
   iptables: onDaemonHost(collectIptables),
   dataRootFs: onDaemonHost(collectDataRootFs),
   containerLogs: onDaemonHost(collectContainerLogs),
+  exitLogs: collectExitLogs,
+  binfmt: onDaemonHost(collectBinfmt),
   scheduledCleanup: onDaemonHost(collectScheduledCleanup),
   desktop: collectDesktop,
   wsl: collectWsl,

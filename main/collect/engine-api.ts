@@ -15,8 +15,9 @@ export type { EngineApi, RemovableKind, RequestPath } from '../engine/types';
 /**
  * How one GET reaches the daemon: a status code and the raw body, or a transport error with a Node error code. The
  * query is passed apart from the path (each reader encodes it its own way). Rejects with TimeoutError after timeoutMs.
+ * With `consume`, a 200 body is handed to it as it arrives (and not returned): bodies that are not JSON.
  */
-export type Reader = (resource: string, query: Record<string, string>, timeoutMs: number, what: string) => Promise<ReadResponse>;
+export type Reader = (resource: string, query: Record<string, string>, timeoutMs: number, what: string, consume?: (chunk: Buffer) => void) => Promise<ReadResponse>;
 
 /** A status and the raw body, or (docker-modem parses JSON itself) the value already parsed. */
 export type ReadResponse = { status: number; body: Buffer } | { status: number; value: unknown };
@@ -81,14 +82,18 @@ export function engineApiOver(endpoint: Endpoint, reader: ReadHandle, docker: ()
   const statusError = (call: string, status: number, detail: string): EngineApiError =>
     new EngineApiError('failed', `${call} on ${where} returned HTTP ${status}${detail ? `: ${detail}` : ''}`, status);
 
-  const get = async <T>(resource: string, query: Record<string, string> = {}, timeoutMs = defaultTimeoutMs): Promise<T> => {
+  const read = async (resource: string, query: Record<string, string>, timeoutMs: number, consume?: (chunk: Buffer) => void): Promise<ReadResponse> => {
     const call = `GET ${resource}`;
-    let response: ReadResponse;
     try {
-      response = await reader.read(resource, query, timeoutMs, `the Docker daemon at ${where} (${call})`);
+      return await reader.read(resource, query, timeoutMs, `the Docker daemon at ${where} (${call})`, consume);
     } catch (error) {
       throw transportError(error, call, reader.tls);
     }
+  };
+
+  const get = async <T>(resource: string, query: Record<string, string> = {}, timeoutMs = defaultTimeoutMs): Promise<T> => {
+    const call = `GET ${resource}`;
+    const response = await read(resource, query, timeoutMs);
     if ('value' in response && response.status === 200 && resource !== '/_ping') {
       answered = true;
       return response.value as T;
@@ -131,6 +136,13 @@ export function engineApiOver(endpoint: Endpoint, reader: ReadHandle, docker: ()
     endpoint,
     requestPath: reader.requestPath,
     get,
+    async getRaw(resource, query, consume, timeoutMs = defaultTimeoutMs) {
+      const response = await read(resource, query, timeoutMs, consume);
+      if (response.status !== 200) {
+        throw statusError(`GET ${resource}`, response.status, engineMessage('value' in response ? response.value : response.body));
+      }
+      answered = true;
+    },
     close,
     async remove(kind: RemovableKind, id: string, timeoutMs = defaultTimeoutMs) {
       // Names are passed encoded, as they go on the wire (dockerode puts them into the path as given).
@@ -203,8 +215,17 @@ function dial<T>(modem: Modem, options: ModemDial): Promise<T> {
 
 /** GETs through docker-modem (dockerode's HTTP layer); exported for the tests of its query handling. */
 export function modemReader(modem: Modem): Reader {
-  return (resource, query, timeoutMs, what) =>
+  return (resource, query, timeoutMs, what, consume) =>
     withTimeout(what, timeoutMs, (signal) => new Promise((resolve, reject) => {
+      if (consume) {
+        // The modem would parse the body as JSON when it can (a log line `42` would come back as a number): the stream, as it comes.
+        modem.dial({ ...modemDialOptions(resource, query, 'GET', signal), isStream: true }, (err, data) => {
+          if (err?.statusCode) resolve({ status: err.statusCode, value: { message: err.message } });
+          else if (err) reject(err);
+          else streamInto(data as NodeJS.ReadableStream, consume, signal).then(() => resolve({ status: 200, body: Buffer.alloc(0) }), reject);
+        });
+        return;
+      }
       modem.dial(modemDialOptions(resource, query, 'GET', signal), (err, data) => {
         if (err?.statusCode) resolve({ status: err.statusCode, value: err.json });
         else if (err) reject(err);
@@ -212,4 +233,18 @@ export function modemReader(modem: Modem): Reader {
         else resolve(Buffer.isBuffer(data) ? { status: 200, body: data } : { status: 200, value: data });
       });
     }));
+}
+
+/** Hands a response stream's chunks to `consume` until it ends; an abort (the time limit) or a broken connection rejects. */
+function streamInto(stream: NodeJS.ReadableStream, consume: (chunk: Buffer) => void, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const destroy = () => (stream as NodeJS.ReadableStream & { destroy(error?: Error): void }).destroy();
+    if (signal.aborted) destroy();
+    signal.addEventListener('abort', destroy, { once: true });
+    stream.on('data', (chunk: Buffer | string) => consume(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)));
+    stream.once('end', () => resolve());
+    stream.once('error', reject);
+    // Closed without 'end': the connection broke, or the abort above destroyed it.
+    stream.once('close', () => reject(new Error('the connection closed before the response was complete')));
+  });
 }

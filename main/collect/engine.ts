@@ -147,6 +147,7 @@ export function parseContainer(c: Raw): ContainerFact {
     labels: stringMap(config.Labels),
     user: str(config.User),
     hasHealthcheck: strings(obj(config.Healthcheck).Test).length > 0 && strings(obj(config.Healthcheck).Test)[0] !== 'NONE',
+    tty: bool(config.Tty),
     restartCount: num(c.RestartCount),
     logPath: str(c.LogPath),
     networks: Object.keys(obj(obj(c.NetworkSettings).Networks)).sort(),

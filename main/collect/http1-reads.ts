@@ -45,9 +45,13 @@ export async function http1Reads(host: Host, endpoint: Endpoint, connections: nu
     requestPath: 'http1-reads',
     tls: encrypted,
     close: () => pool.close(),
-    async read(resource, query, timeoutMs, what) {
+    async read(resource, query, timeoutMs, what, consume) {
       const qs = new URLSearchParams(query).toString();
       const { status, body } = await pool.get(qs ? `${resource}?${qs}` : resource, { timeoutMs, what });
+      if (consume && status === 200) {
+        consume(body);
+        return { status, body: Buffer.alloc(0) };
+      }
       return { status, body };
     },
   };

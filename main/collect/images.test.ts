@@ -49,6 +49,8 @@ forEachEngine('collectImages against a real dockerd', (engine, test) => {
     assert.ok(good.size > 0, String(good.size));
     assert.deepEqual(good.repoDigests, []);
     const base = byTag('dockhand-test/busybox:1');
+    // Imported without --platform: the daemon's own platform (this machine is x86_64).
+    assert.deepEqual([base.os, base.architecture, base.variant], ['linux', 'amd64', '']);
     assert.equal(base.user, '');
     assert.equal(base.hasHealthcheck, false);
   });
@@ -87,7 +89,7 @@ describe('parseImage', () => {
       { Id: 'sha256:abc', RepoTags: ['<none>:<none>'], RepoDigests: ['<none>@<none>'], Created: 0, Size: 42, Labels: { a: 'b', n: 1 } },
       { Config: 'not an object', Created: 17 },
     );
-    assert.deepEqual(image, { id: 'sha256:abc', repoTags: [], repoDigests: [], created: '1970-01-01T00:00:00.000Z', size: 42, user: '', hasHealthcheck: false, labels: { a: 'b' }, envSecrets: [] });
+    assert.deepEqual(image, { id: 'sha256:abc', repoTags: [], repoDigests: [], created: '1970-01-01T00:00:00.000Z', size: 42, user: '', hasHealthcheck: false, labels: { a: 'b' }, envSecrets: [], os: '', architecture: '', variant: '' });
   });
 
   test('an empty Test list is no health check; CMD-SHELL is one', () => {

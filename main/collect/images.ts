@@ -48,6 +48,9 @@ export function parseImage(summary: Raw, inspect: Raw): ImageFact {
     hasHealthcheck: test.length > 0 && test[0] !== 'NONE',
     labels: Object.keys(stringMap(config.Labels)).length > 0 ? stringMap(config.Labels) : stringMap(summary.Labels),
     envSecrets: classifyEnv(strings(config.Env)),
+    os: str(inspect.Os),
+    architecture: str(inspect.Architecture),
+    variant: str(inspect.Variant),
   };
 }
 

@@ -19,7 +19,7 @@ import { matchDaemon } from './daemon-process';
 /** Every collector that reads the daemon's host rather than its API or this machine's client side. */
 const DAEMON_HOST: readonly FactKey[] = [
   'daemonProcess', 'serviceUnit', 'daemonFlags', 'daemonConfig', 'daemonHostFacts', 'files', 'accounts', 'subIds',
-  'auditRules', 'hostNetwork', 'dns', 'iptables', 'dataRootFs', 'containerLogs', 'scheduledCleanup',
+  'auditRules', 'hostNetwork', 'dns', 'iptables', 'dataRootFs', 'containerLogs', 'scheduledCleanup', 'binfmt',
 ];
 
 let dir: string;

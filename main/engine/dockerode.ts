@@ -25,6 +25,8 @@ export interface ModemDial {
   options: { _query: Record<string, string>; _body: Record<string, never> };
   abortSignal: AbortSignal;
   statusCodes: Record<number, true>;
+  /** Hand back the response stream instead of the parsed body (for bodies that are not JSON). */
+  isStream?: boolean;
 }
 
 export interface DockerHandle {

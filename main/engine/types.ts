@@ -22,6 +22,11 @@ export interface EngineApi {
   /** GET a JSON resource, e.g. "/info". Rejects with EngineApiError (a 4xx/5xx keeps its status and the Engine's message). */
   get<T = unknown>(resource: string, query?: Record<string, string>, timeoutMs?: number): Promise<T>;
   /**
+   * GET a resource that is not JSON (a container's log), handing the body to `consume` as it arrives: in one piece
+   * over the pipelining client (which has it whole), in chunks over dockerode. Rejects like get.
+   */
+  getRaw(resource: string, query: Record<string, string>, consume: (chunk: Buffer) => void, timeoutMs?: number): Promise<void>;
+  /**
    * Removes one object through dockerode's object API, never forced. Not retried. Rejects with EngineApiError; a 4xx
    * keeps its status code so callers can tell "gone" (404) from "in use" (409).
    */

@@ -51,6 +51,9 @@ function engine(failAt: (method: string, resource: string) => boolean): EngineAp
       guard('DELETE', resource);
       deleted.push(resource);
     },
+    async getRaw(resource: string) {
+      throw new Error(`a prune never reads a log (asked for ${resource})`);
+    },
     async start(id: string) {
       throw new Error(`a prune never starts a container (asked to start ${id})`);
     },

@@ -56,6 +56,9 @@ function engine(requestPath: RequestPath, transport: Endpoint['transport'], live
     async remove(kind: string, id: string) {
       calls.push(`DELETE ${kind} ${id}`);
     },
+    async getRaw(resource: string) {
+      throw new Error(`a prune never reads a log (asked for ${resource})`);
+    },
     async start(id: string) {
       throw new Error(`a prune never starts a container (asked to start ${id})`);
     },

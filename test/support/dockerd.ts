@@ -406,3 +406,20 @@ export async function importBusybox(daemon: PrivateDockerd, tag = 'dockhand-test
   await daemon.docker(['import', '--change', 'CMD ["/bin/sleep","3600"]', '-', tag], await busyboxRootfsTar());
   return tag;
 }
+
+/** The part of `docker inspect` tests wait on. */
+export interface ContainerInspect {
+  RestartCount: number;
+  State: { Status: string; ExitCode: number; OOMKilled: boolean; Health?: { Status: string } };
+}
+
+/** Polls inspect until the container reaches a state; bounded by a count so a wrong expectation fails, never hangs. */
+export async function waitForContainer(daemon: PrivateDockerd, name: string, reached: (c: ContainerInspect) => boolean): Promise<ContainerInspect> {
+  let last: ContainerInspect | undefined;
+  for (let i = 0; i < 600; i++) {
+    last = (JSON.parse(await daemon.docker(['inspect', name])) as ContainerInspect[])[0]!;
+    if (reached(last)) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`container ${name} never reached the expected state; last: ${JSON.stringify(last)}`);
+}

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import type { Endpoint } from '../../shared/endpoint';
 import { createEngineApi, type EngineApi, EngineApiError, type RequestPath } from '../../main/collect/engine-api';
+import { LogTail } from '../../main/collect/log-tail';
 import { LocalHost } from '../../main/host/local-host';
 import { type EngineTest, forEachEngine, importBusybox } from '../support/dockerd';
 import { startTestSshd, type TestSshd } from '../support/sshd';
@@ -39,6 +40,9 @@ async function fixture(e: EngineEndpoints): Promise<Fixture> {
   await d.docker(['commit', 'layer', 'child:1']);
   await d.docker(['rm', 'layer']);
   await d.docker(['rmi', 'parent:1']);
+  // Logs: stdout and stderr frames, and a TTY's raw stream whose only line (42) would parse as JSON.
+  await d.docker(['run', '--network', 'none', '--name', 'talker', 'base:1', 'sh', '-c', 'echo hello; echo oops >&2']);
+  await d.docker(['run', '-t', '--network', 'none', '--name', 'answer', 'base:1', 'sh', '-c', 'echo 42']);
   const parentId = await d.docker(['image', 'inspect', '--format', '{{.Parent}}', 'child:1']);
   assert.match(parentId, /^sha256:/, 'the committed image has an untagged parent');
   return { createdId, childRef: 'child:1', parentId, bigLabel };
@@ -97,6 +101,22 @@ function contract(test: EngineTest, label: string, f: () => Fixture, client: () 
     await rejectsWith(client().get(`/images/${encodeURIComponent(f().childRef)}/json`), (e) => assert.equal(e.statusCode, 404));
     const parent = await client().get<{ Id: string }>(`/images/${encodeURIComponent(f().parentId)}/json`);
     assert.equal(parent.Id, f().parentId);
+  });
+
+  test(`${label}: a log arrives as the Engine's bytes: frames without a TTY, raw with one (never parsed as JSON), 404 with the message`, async () => {
+    const read = async (name: string, framed: boolean) => {
+      const tail = new LogTail(framed, 20, 300);
+      await client().getRaw(`/containers/${name}/logs`, { stdout: '1', stderr: '1', tail: '20' }, (chunk) => tail.push(chunk));
+      return tail.end();
+    };
+    // The daemon copies stdout and stderr apart: their order in the log is not fixed.
+    const talker = await read('talker', true);
+    assert.deepEqual({ ...talker, lines: talker.lines.sort((a, b) => a.stream.localeCompare(b.stream)) }, { lines: [{ stream: 'stderr', text: 'oops' }, { stream: 'stdout', text: 'hello' }], cutLines: 0, streamProblem: null });
+    assert.deepEqual((await read('answer', false)).lines, [{ stream: 'tty', text: '42' }]);
+    await rejectsWith(client().getRaw('/containers/no-such-container/logs', { stdout: '1' }, () => undefined), (e) => {
+      assert.equal(e.statusCode, 404);
+      assert.match(e.message, /GET \/containers\/no-such-container\/logs on .* returned HTTP 404: .*no such container/i);
+    });
   });
 
   test(`${label}: many reads at once all arrive, each matched to its answer`, async () => {

@@ -69,6 +69,8 @@ const COLLECTOR_LABEL: Record<string, string> = {
   iptables: 'Firewall rules',
   dataRootFs: 'Data root file system',
   containerLogs: 'Container logs',
+  exitLogs: 'Logs of failed containers',
+  binfmt: 'Emulators (binfmt_misc)',
   scheduledCleanup: 'Scheduled cleanup',
   desktop: 'Docker Desktop',
   wsl: 'WSL 2',
