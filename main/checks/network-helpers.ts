@@ -1,4 +1,4 @@
-import { daemonElsewhere } from '../../shared/endpoint';
+import { daemonElsewhere } from '../../shared/endpoint-place';
 import type { Facts } from '../../shared/facts';
 import type { Source } from '../../shared/source';
 import { isDesktop, isRootless } from './applicability';

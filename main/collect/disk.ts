@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parse as parseShell } from 'shell-quote';
-import { daemonElsewhere } from '../../shared/endpoint';
+import { daemonElsewhere } from '../../shared/endpoint-place';
 import type { Fact } from '../../shared/fact';
 import type { ContainerLogFact, DataRootFsFact, ScheduledCleanupFact } from '../../shared/facts/disk';
 import type { Source } from '../../shared/source';
