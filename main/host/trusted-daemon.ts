@@ -140,7 +140,8 @@ async function holdsSocket(proc: string, pid: number, wanted: ReadonlySet<number
 
 interface CandidateScan {
   unreadable: number;
-  impostors: { pid: number; exe: string }[];
+  /** Processes whose executable is not dockerd: asked for their own name only if no daemon is proven (a refusal names impostors). */
+  others: { pid: number; exe: string }[];
 }
 
 /** Pids read from /proc per batch: dockerd usually started before its containers, so the first batches hold it. */
@@ -165,14 +166,21 @@ async function* dockerdCandidates(proc: string, scan: CandidateScan, pids?: read
           return null;
         }
         if (path.basename(exeLink.replace(/ \(deleted\)$/, '')) === 'dockerd') return { pid, exeLink };
-        // Named dockerd by itself but not by the kernel: worth naming in a refusal.
-        const comm = await fs.readFile(`${proc}/${pid}/comm`, 'utf8').catch(() => '');
-        if (comm.trim() === 'dockerd') scan.impostors.push({ pid, exe: exeLink });
+        scan.others.push({ pid, exe: exeLink });
         return null;
       }),
     );
     for (const candidate of batch) if (candidate) yield candidate;
   }
+}
+
+/**
+ * Processes named dockerd by themselves but not by the kernel: worth naming in a refusal. Read only when no daemon was
+ * proven, so a host with thousands of container processes does not read each one's name on every audit.
+ */
+async function impostors(proc: string, others: readonly { pid: number; exe: string }[]): Promise<{ pid: number; exe: string }[]> {
+  const named = await Promise.all(others.map(async (o) => ((await fs.readFile(`${proc}/${o.pid}/comm`, 'utf8').catch(() => '')).trim() === 'dockerd' ? o : null)));
+  return named.filter((o): o is { pid: number; exe: string } => o !== null);
 }
 
 /** Why `pid` (whose exe link reads `exeLink`) is not a trusted dockerd serving `socket` (whose file is `socketStat`), or the daemon. */
@@ -265,7 +273,7 @@ export async function proveDaemon(endpoint: string, options: ProveOptions = {}):
     }
     return null;
   };
-  const hinted: CandidateScan = { unreadable: 0, impostors: [] };
+  const hinted: CandidateScan = { unreadable: 0, others: [] };
   for await (const candidate of dockerdCandidates(proc, hinted, options.candidates ?? [])) {
     const daemon = await prove(candidate);
     if (daemon) return { ok: true, daemon };
@@ -273,12 +281,12 @@ export async function proveDaemon(endpoint: string, options: ProveOptions = {}):
   // Reasons about a hinted pid that is not the daemon would only confuse the refusal: the scan below names it again.
   reasons.length = 0;
   tried.clear();
-  const scan: CandidateScan = { unreadable: 0, impostors: [] };
+  const scan: CandidateScan = { unreadable: 0, others: [] };
   for await (const candidate of dockerdCandidates(proc, scan)) {
     const daemon = await prove(candidate);
     if (daemon) return { ok: true, daemon };
   }
-  for (const { pid, exe } of scan.impostors) reasons.push(`pid ${pid} calls itself dockerd but runs ${exe}`);
+  reasons.push(...(await impostors(proc, scan.others)).map(({ pid, exe }) => `pid ${pid} calls itself dockerd but runs ${exe}`));
   if (tried.size === 0 && scan.unreadable > 0) reasons.push(`${scan.unreadable} process(es) of other users cannot be inspected from this account`);
   return { ok: false, why: `no process is proven to be the dockerd serving ${socket}${reasons.length ? `: ${reasons.join('; ')}` : ': no dockerd is running'}` };
 }
