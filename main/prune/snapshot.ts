@@ -86,13 +86,15 @@ export async function takeSnapshot(api: EngineApi, host: Host, endpoint: Endpoin
     api.get<Raw>('/version'),
     api.get<Raw>('/info'),
     api.get<Raw>('/system/df', {}, timeoutMs * DF_TIMEOUT_FACTOR),
-    api.get<unknown[]>('/containers/json', { all: '1' }),
+    // Usage alone (`dockhand disk`) takes the containers from /system/df's own entries (the same summaries, with
+    // sizes): on a big host the list costs the daemon as much as /system/df itself. A plan lists them as always.
+    scope.layers ? api.get<unknown[]>('/containers/json', { all: '1' }) : null,
     api.get<unknown[]>('/networks'),
   ]);
   const df = parseDf(obj(dfRaw));
   const info = parseInfo(obj(infoRaw));
   const sizeRw = new Map(df.containers.map((c) => [c.id, c.sizeRw]));
-  const containers = arr(list).map((c) => parseListedContainer(obj(c), sizeRw));
+  const containers = arr(list ?? obj(dfRaw).Containers).map((c) => parseListedContainer(obj(c), sizeRw));
   const [images, logs] = await Promise.all([
     scope.layers ? imagesWithLayers(api, df.images, scope.layerCache) : df.images.map((i) => ({ ...i, layers: { chain: [], sizes: [], ambiguousBytes: 0 } })),
     measureLogs(host, endpoint, info, scope.logs === 'all' ? containers : containers.filter((c) => !c.active), timeoutMs),
