@@ -1,4 +1,4 @@
-import { type FileData, writeFile } from '../util/write-file';
+import { writeFile } from '../util/write-file';
 import { writeStdout } from './closed-output';
 import { CliError } from './exit-codes';
 
@@ -14,7 +14,7 @@ export async function emit(text: string | Iterable<string>, output: string | und
     return;
   }
   try {
-    await writeFile(output, text satisfies FileData);
+    await writeFile(output, text);
   } catch (error) {
     const message = (error as Error).message;
     throw new CliError(message.startsWith('cannot write') ? message : `cannot write ${output}: ${message}`);
