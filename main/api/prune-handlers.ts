@@ -4,6 +4,7 @@ import type { EngineApi } from '../collect/engine-api';
 import type { Endpoint } from '../../shared/endpoint';
 import { connectEngine } from '../prune/connect';
 import { applyPlan } from '../prune/apply';
+import { ImageLayerCache } from '../prune/layer-cache';
 import { pictureSnapshot, planFromSnapshot } from '../prune/measure';
 import { checkPlan } from '../prune/plan-file';
 import { defaultPruneOptions } from '../prune/plan';
@@ -30,6 +31,15 @@ async function withEngine<T>(ctx: ApiContext, work: (api: EngineApi, endpoint: E
   }
 }
 
+/** One per app session: the picture after every audit inspects only the images new since the last one. */
+const layerCaches = new WeakMap<ApiContext, ImageLayerCache>();
+
+function layerCacheOf(ctx: ApiContext): ImageLayerCache {
+  let cache = layerCaches.get(ctx);
+  if (!cache) layerCaches.set(ctx, (cache = new ImageLayerCache()));
+  return cache;
+}
+
 /** Every screen shows the newest picture: kept with the last audit (the app opens on it) and sent to every window. */
 export async function publishDisk(ctx: ApiContext, picture: DiskSummary): Promise<DiskSummary> {
   await ctx.lastAudit.saveDisk(picture);
@@ -40,7 +50,7 @@ export async function publishDisk(ctx: ApiContext, picture: DiskSummary): Promis
 /** The disk picture now, from a fresh snapshot, published. */
 export function measureDiskPicture(ctx: ApiContext): Promise<DiskSummary> {
   return withEngine(ctx, async (api, endpoint, s) => {
-    const { snapshot, dataRoot } = await pictureSnapshot(api, endpoint, ctx.host, s.timeoutMs);
+    const { snapshot, dataRoot } = await pictureSnapshot(api, endpoint, ctx.host, s.timeoutMs, layerCacheOf(ctx));
     return publishDisk(ctx, diskPicture(snapshot, dataRoot, new Date()));
   });
 }
@@ -53,7 +63,7 @@ export function createPruneHandlers(ctx: ApiContext, exclusive: Exclusive): Pick
   const afterPrune = async (api: EngineApi, endpoint: Endpoint, timeoutMs: number, plan: PrunePlan, result: PruneResult): Promise<PruneResult> => {
     if (!result.complete) return result;
     try {
-      const { snapshot, dataRoot } = await pictureSnapshot(api, endpoint, ctx.host, timeoutMs);
+      const { snapshot, dataRoot } = await pictureSnapshot(api, endpoint, ctx.host, timeoutMs, layerCacheOf(ctx));
       await publishDisk(ctx, diskPicture(snapshot, dataRoot, new Date()));
       return await withNowReclaimable(result, plan, async (options) => planFromSnapshot(snapshot, options));
     } catch {
@@ -68,7 +78,7 @@ export function createPruneHandlers(ctx: ApiContext, exclusive: Exclusive): Pick
     'prune.plan': ({ options }) =>
       explained('plan the prune', () =>
         withEngine(ctx, async (api, endpoint, s) => {
-          const { snapshot, dataRoot } = await pictureSnapshot(api, endpoint, ctx.host, s.timeoutMs);
+          const { snapshot, dataRoot } = await pictureSnapshot(api, endpoint, ctx.host, s.timeoutMs, layerCacheOf(ctx));
           const plan = planFromSnapshot(snapshot, pruneOptionsFromForm(options));
           await publishDisk(ctx, diskPicture(snapshot, dataRoot, new Date()));
           return signPlan(plan, await planKey(ctx.fixStateDir));

@@ -47,7 +47,9 @@ export function perContainer<H extends Hit>(
   for (const c of containers) {
     const hit = offending(c);
     if (!hit) continue;
-    const evidence = [...hit.evidence, inspected(c, 'state', c.state.status)];
+    // A running container's state is why it fails rather than warns: evidence. A stopped one's message says its state
+    // already, and on a host of thousands of stopped containers the repeat was a fifth of the report.
+    const evidence = c.state.running ? [...hit.evidence, inspected(c, 'state', c.state.status)] : hit.evidence;
     results.push(resultFor(c, hit.level ?? 'high', c.state.running ? messages.running(c, hit) : messages.stopped(c, hit), evidence));
   }
   if (results.length > 0) return results;

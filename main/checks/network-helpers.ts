@@ -1,4 +1,4 @@
-import { daemonElsewhere } from '../../shared/endpoint';
+import { daemonElsewhere } from '../../shared/endpoint-place';
 import type { CheckContext } from '../../shared/check';
 import type { Facts } from '../../shared/facts';
 import type { DnsFact } from '../../shared/facts/network';

@@ -1,7 +1,6 @@
 // `dockhand fix plan|apply|history|undo|helper`: one-click fixes from the command line. Everything here is wiring and
 // words; the work is in main/fix.
 import path from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { FixPlan, FixRecord, FixStep, HelperMessage } from '../../shared/fix';
 import type { JsonValue } from '../../shared/json';
@@ -142,6 +141,7 @@ function exitFor(record: FixRecord): number {
 
 async function confirm(question: string): Promise<boolean> {
   if (!process.stdin.isTTY) return false;
+  const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());

@@ -6,9 +6,11 @@ import { CliError } from './exit-codes';
  * Writes to --output through the project's one writer (a file replaced atomically, so a CI job never reads half a
  * report; a FIFO or a device written straight through; a symlink's target written); else to stdout.
  */
-export async function emit(text: string, output: string | undefined): Promise<void> {
+export async function emit(text: string | Iterable<string>, output: string | undefined): Promise<void> {
   if (!output) {
-    await writeStdout(text);
+    if (typeof text === 'string') await writeStdout(text);
+    // Piece by piece as it is made: a big report is never one string in memory.
+    else for (const piece of text) await writeStdout(piece);
     return;
   }
   try {
@@ -29,6 +31,10 @@ export function useColor(stream: NodeJS.WriteStream, output: string | undefined,
  * a report over 1,000 containers is ~40% smaller and serialises twice as fast without indentation.
  */
 export function jsonText(value: unknown, output: string | undefined, pretty: boolean | undefined): string {
-  const indent = pretty || (!output && process.stdout.isTTY) ? 2 : undefined;
-  return `${JSON.stringify(value, null, indent)}\n`;
+  return `${JSON.stringify(value, null, indented(output, pretty) ? 2 : undefined)}\n`;
+}
+
+/** Whether JSON is indented: for a terminal or when --pretty asks (see jsonText). */
+export function indented(output: string | undefined, pretty: boolean | undefined): boolean {
+  return Boolean(pretty || (!output && process.stdout.isTTY));
 }

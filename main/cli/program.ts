@@ -17,10 +17,10 @@ import { VERSION } from '../version';
 import { registerDiskCommand } from './disk';
 import { registerPruneCommands } from './prune';
 import { checkDaemonConfig, preflightJson, renderPreflightText, splitFlags } from './daemon-config-check';
-import { exitCodeAfterOutput, watchOutput, writeStdout } from './closed-output';
-import { jsonChunks } from '../report/json-stream';
+import { exitCodeAfterOutput, watchOutput } from './closed-output';
+import { jsonLines } from '../report/json-stream';
 import { CliError, EXIT } from './exit-codes';
-import { emit, jsonText, useColor } from './output';
+import { emit, indented, jsonText, useColor } from './output';
 import { registerFixCommands } from './fix-command';
 import { MAX_REPORT_BYTES, readJsonFile } from '../util/bounded-read';
 
@@ -159,12 +159,11 @@ export function buildProgram(): Command {
       const report = evaluateFacts(facts, { context: { options: checkOptions(opts) }, policy, baseline });
       report.durationMs = Math.round(performance.now() - t0);
       if (opts.factsOut) await emit(`${JSON.stringify(maskSecrets(facts as unknown as JsonValue), null, 2)}\n`, opts.factsOut);
-      if (opts.format === 'json' && !opts.output && !opts.pretty && !process.stdout.isTTY) {
-        // Written as it is serialised: a report over thousands of containers is never one string in memory.
-        for (const chunk of jsonChunks(report)) await writeStdout(chunk);
-        await writeStdout('\n');
+      if (opts.format === 'json' && !indented(opts.output, opts.pretty)) {
+        // Written as it is serialised, to stdout or the file: a report over thousands of containers is never one string in memory.
+        await emit(jsonLines(report), opts.output);
       } else {
-        const text = renderReport(report, opts.format, {
+        const text = await renderReport(report, opts.format, {
           json: (value) => jsonText(value, opts.output, opts.pretty),
           color: useColor(process.stdout, opts.output, opts.color),
           verbose: opts.verbose,

@@ -5,7 +5,6 @@ import { parseLabelFilter } from '../prune/filters';
 import { planPrune } from '../prune/measure';
 import { withNowReclaimable } from '../prune/now-reclaimable';
 import { DEFAULT_PROTECT_LABEL, defaultPruneOptions } from '../prune/plan';
-import { planKey, signPlan } from '../prune/plan-signature';
 import { renderPlanText, renderProgressLine, renderResultText } from '../prune/render';
 import { cronFile, CRON_FILE, defaultScheduleOptions, SERVICE_NAME, systemdService, systemdTimer, TIMER_NAME } from '../prune/schedule';
 import { cliSelf } from '../util/self-command';
@@ -24,6 +23,9 @@ interface PlanFlags {
   filter?: string[];
   protectLabel?: string;
 }
+
+/** Loaded when a plan is signed or read: it brings the fix journal's zod schemas, which no other command's start-up needs. */
+const signing = () => import('../prune/plan-signature');
 
 const repeat = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -84,6 +86,7 @@ export function registerPruneCommands(program: Command): void {
     .option('-v, --verbose', 'list every kept object')
     .action(async (opts) => {
       const options = wrapInput(() => pruneOptionsFromFlags(opts));
+      const { planKey, signPlan } = await signing();
       const plan = await withEngine(opts, 'plan the prune', async (api, endpoint, host) => signPlan(await planPrune(api, endpoint, host, options, opts.timeout), await planKey()));
       // A plan saved to a file is for `prune apply --plan`: JSON whatever the format, so it can be validated.
       const text = opts.format === 'json' || opts.output ? jsonText(plan, opts.output, opts.pretty) : renderPlanText(plan, { verbose: opts.verbose });
@@ -102,7 +105,7 @@ export function registerPruneCommands(program: Command): void {
       if (!opts.plan === !opts.yes) throw new CliError(opts.plan ? '--plan and --yes do not go together: --plan applies a saved plan, --yes plans and applies now' : 'give --plan FILE (a saved plan), or --yes to plan and apply now');
       const planFlags: (keyof PlanFlags)[] = ['containers', 'images', 'volumes', 'volume', 'buildCache', 'networks', 'until', 'filter'];
       if (opts.plan && planFlags.some((k) => opts[k] !== undefined)) throw new CliError('planning options (--images, --until, ...) go with --yes; a saved plan already says what to remove');
-      const saved = opts.plan ? await wrapInput(async () => (await import('../prune/plan-file')).readPlanFile(opts.plan, await planKey())) : null;
+      const saved = opts.plan ? await wrapInput(async () => (await import('../prune/plan-file')).readPlanFile(opts.plan, await (await signing()).planKey())) : null;
       const options = saved ? null : wrapInput(() => pruneOptionsFromFlags(opts));
       const result = await withEngine(opts, 'prune', async (api, endpoint, host) => {
         const plan = saved ?? (await planPrune(api, endpoint, host, options!, opts.timeout));

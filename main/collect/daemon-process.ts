@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { daemonElsewhere, type Endpoint } from '../../shared/endpoint';
+import type { Endpoint } from '../../shared/endpoint';
+import { daemonElsewhere } from '../../shared/endpoint-place';
 import type { Fact } from '../../shared/fact';
 import type { DaemonProcess } from '../../shared/facts';
 import type { Host } from '../host/host';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parse as parseShell } from 'shell-quote';
-import { daemonElsewhere } from '../../shared/endpoint';
+import { daemonElsewhere } from '../../shared/endpoint-place';
 import type { Fact } from '../../shared/fact';
 import type { ContainerLogFact, DataRootFsFact, PruneScope, ScheduledCleanupFact } from '../../shared/facts/disk';
 import type { Source } from '../../shared/source';
@@ -286,11 +286,15 @@ export async function collectLogsByDirectory(ctx: CollectContext, dataRoot: stri
       STAT_CONCURRENCY,
       async (id): Promise<ContainerLogFact | null> => {
         const dir = path.posix.join(dataRoot, 'containers', id);
-        const jsonLog = path.posix.join(dir, `${id}-json.log`);
-        const localLog = path.posix.join(dir, 'local-logs', 'container.log');
-        const [json, local] = await Promise.all([logBytes(host, jsonLog), logBytes(host, localLog)]);
+        // One listing per container says which log files exist: a created container has none, and asking for each
+        // file by name costs two failed lookups per container on a host of thousands.
+        const names = await listOrNone(host, dir);
+        if (names === null) return null;
+        const json = await rotatedBytes(host, dir, `${id}-json.log`, names);
+        const localDir = path.posix.join(dir, 'local-logs');
+        const local = names.includes('local-logs') ? await rotatedBytes(host, localDir, 'container.log', (await listOrNone(host, localDir)) ?? []) : null;
         if (json === null && local === null) return null;
-        return { container: id, path: host.displayPath(json !== null ? jsonLog : localLog), bytes: (json ?? 0) + (local ?? 0) };
+        return { container: id, path: host.displayPath(json !== null ? path.posix.join(dir, `${id}-json.log`) : path.posix.join(localDir, 'container.log')), bytes: (json ?? 0) + (local ?? 0) };
       },
     );
     return { ok: true, value: sizes.filter((s): s is ContainerLogFact => s !== null), sources };
@@ -299,6 +303,41 @@ export async function collectLogsByDirectory(ctx: CollectContext, dataRoot: stri
   }
 }
 
+/** A log file and its rotated siblings (NAME.1, NAME.2.gz…), given the directory's listing; null when there is no log. */
+async function rotatedBytes(host: Host, dir: string, base: string, names: readonly string[]): Promise<number | null> {
+  if (!names.includes(base)) return null;
+  let bytes: number;
+  try {
+    bytes = (await host.stat(path.posix.join(dir, base))).size;
+  } catch (error) {
+    // Removed since the listing (the container went away): nothing to count.
+    if (error instanceof HostError && error.code === 'not-found') return null;
+    throw error;
+  }
+  return bytes + (await siblingBytes(host, dir, base, names));
+}
+
+/** The rotated files of the log `base` among a directory's entries. */
+async function siblingBytes(host: Host, dir: string, base: string, names: readonly string[]): Promise<number> {
+  let bytes = 0;
+  for (const name of names) {
+    if (!/^\.\d+(\.gz)?$/.test(name.slice(base.length)) || !name.startsWith(base)) continue;
+    bytes += await host.stat(path.posix.join(dir, name)).then((s) => s.size, () => 0);
+  }
+  return bytes;
+}
+
+/** A directory's entries; null when it does not exist (the container was removed meanwhile). */
+async function listOrNone(host: Host, dir: string): Promise<string[] | null> {
+  try {
+    return await host.readDir(dir);
+  } catch (error) {
+    if (error instanceof HostError && error.code === 'not-found') return null;
+    throw error;
+  }
+}
+
+/** A log path the daemon named: the file itself first (an unreadable one fails with its own path), then its siblings. */
 async function logBytes(host: Host, logPath: string): Promise<number | null> {
   let bytes: number;
   try {
@@ -308,13 +347,7 @@ async function logBytes(host: Host, logPath: string): Promise<number | null> {
     throw error;
   }
   const dir = path.posix.dirname(logPath);
-  const base = path.posix.basename(logPath);
-  const siblings = await host.readDir(dir).catch(() => [] as string[]);
-  for (const name of siblings) {
-    if (!/^\.\d+(\.gz)?$/.test(name.slice(base.length)) || !name.startsWith(base)) continue;
-    bytes += await host.stat(path.posix.join(dir, name)).then((s) => s.size, () => 0);
-  }
-  return bytes;
+  return bytes + (await siblingBytes(host, dir, path.posix.basename(logPath), await host.readDir(dir).catch(() => [] as string[])));
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 // thousand inspects and for start-up (dockerode brings ssh2 and gRPC); see createEngineApi.
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import tls from 'node:tls';
 import type { Endpoint } from '../../shared/endpoint';
 import type { Host } from '../host/host';
 import { readTlsMaterial } from '../engine/dockerode';
@@ -31,6 +30,8 @@ export async function http1Reads(host: Host, endpoint: Endpoint, connections: nu
     if (tlsConfig) {
       encrypted = true;
       const material = tlsConfig.certPath ? await readTlsMaterial(host, tlsConfig.certPath) : {};
+      // Loaded here: only a TLS endpoint needs it, and every other run's start-up would pay for it.
+      const tls = await import('node:tls');
       // Without verification (a context's SkipTLSVerify), the connection is encrypted but the server is not authenticated.
       const servername = net.isIP(hostname) ? undefined : hostname;
       connect = () => tls.connect({ ...material, host: hostname, port, servername, rejectUnauthorized: tlsConfig.verify });

@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { daemonElsewhere } from '../../shared/endpoint';
+import { daemonElsewhere } from '../../shared/endpoint-place';
 import type { Fact } from '../../shared/fact';
 import { evaluateFacts } from '../audit';
 import { LocalHost } from '../host/local-host';

@@ -1,4 +1,4 @@
-import { daemonElsewhere } from '../../shared/endpoint';
+import { daemonElsewhere } from '../../shared/endpoint-place';
 import type { Fact } from '../../shared/fact';
 import { HostError } from '../host/host';
 import { type CollectContext, failure } from './context';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LocalHost } from '../host/local-host';
-import { daemonElsewhere } from '../../shared/endpoint';
+import { daemonElsewhere } from '../../shared/endpoint-place';
 import { discoverEndpoint } from './endpoint';
 
 let home: string;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { daemonElsewhere, type Endpoint } from '../../shared/endpoint';
+import type { Endpoint } from '../../shared/endpoint';
+import { daemonElsewhere } from '../../shared/endpoint-place';
 import type { Fact } from '../../shared/fact';
 import type { Source } from '../../shared/source';
 import type { Host } from '../host/host';

@@ -1,7 +1,6 @@
 // dockerode, set up for the endpoint Dockhand resolved (main/discover/endpoint.ts): unix socket, named pipe, tcp with or
 // without TLS, or ssh through the system's ssh (ssh-dialer.ts).
 import http from 'node:http';
-import https from 'node:https';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
@@ -129,6 +128,8 @@ export async function dockerFor(host: Host, endpoint: Endpoint, connections: num
       const material = config.certPath ? await readTlsMaterial(host, config.certPath) : {};
       // Without verification (a context's SkipTLSVerify, DOCKER_TLS without _VERIFY) the connection is encrypted but
       // the server is not authenticated, as with the docker CLI. Never plain HTTP once TLS is asked for.
+      // Loaded here: only a TLS endpoint needs it, and every other run's start-up would pay for it.
+      const https = await import('node:https');
       agent = new https.Agent({ keepAlive: true, maxSockets: connections, ...material, rejectUnauthorized: config.verify, servername: net.isIP(hostname) ? undefined : hostname });
     } else {
       agent = new http.Agent({ keepAlive: true, maxSockets: connections });

@@ -117,20 +117,31 @@ export function listeningSockets(table: string): { inode: number; path: string }
   return bound.filter((s) => seen.get(s.inode) === 1);
 }
 
-/** The socket inodes among a process's open file descriptors. */
-async function socketFds(proc: string, pid: number): Promise<Set<number>> {
-  const out = new Set<number>();
-  for (const fd of await fs.readdir(`${proc}/${pid}/fd`)) {
-    const target = await fs.readlink(`${proc}/${pid}/fd/${fd}`).catch(() => '');
-    const m = /^socket:\[(\d+)\]$/.exec(target);
-    if (m) out.add(Number(m[1]));
+/** fds read at once while looking for a socket: dockerd holds several per running container (pipes, logs, shims). */
+const FD_BATCH = 64;
+
+/**
+ * Whether one of a process's open file descriptors is one of the socket inodes `wanted`. Read in ascending fd order
+ * and stopped at the first hit: dockerd opens its listening sockets at start, so with thousands of descriptors of
+ * running containers after them only the first batch is read.
+ */
+async function holdsSocket(proc: string, pid: number, wanted: ReadonlySet<number>): Promise<boolean> {
+  if (wanted.size === 0) return false;
+  const fds = (await fs.readdir(`${proc}/${pid}/fd`)).map(Number).filter(Number.isInteger).sort((a, b) => a - b);
+  for (let start = 0; start < fds.length; start += FD_BATCH) {
+    const targets = await Promise.all(fds.slice(start, start + FD_BATCH).map((fd) => fs.readlink(`${proc}/${pid}/fd/${fd}`).catch(() => '')));
+    for (const target of targets) {
+      const m = /^socket:\[(\d+)\]$/.exec(target);
+      if (m && wanted.has(Number(m[1]))) return true;
+    }
   }
-  return out;
+  return false;
 }
 
 interface CandidateScan {
   unreadable: number;
-  impostors: { pid: number; exe: string }[];
+  /** Processes whose executable is not dockerd: asked for their own name only if no daemon is proven (a refusal names impostors). */
+  others: { pid: number; exe: string }[];
 }
 
 /** Pids read from /proc per batch: dockerd usually started before its containers, so the first batches hold it. */
@@ -155,14 +166,21 @@ async function* dockerdCandidates(proc: string, scan: CandidateScan, pids?: read
           return null;
         }
         if (path.basename(exeLink.replace(/ \(deleted\)$/, '')) === 'dockerd') return { pid, exeLink };
-        // Named dockerd by itself but not by the kernel: worth naming in a refusal.
-        const comm = await fs.readFile(`${proc}/${pid}/comm`, 'utf8').catch(() => '');
-        if (comm.trim() === 'dockerd') scan.impostors.push({ pid, exe: exeLink });
+        scan.others.push({ pid, exe: exeLink });
         return null;
       }),
     );
     for (const candidate of batch) if (candidate) yield candidate;
   }
+}
+
+/**
+ * Processes named dockerd by themselves but not by the kernel: worth naming in a refusal. Read only when no daemon was
+ * proven, so a host with thousands of container processes does not read each one's name on every audit.
+ */
+async function impostors(proc: string, others: readonly { pid: number; exe: string }[]): Promise<{ pid: number; exe: string }[]> {
+  const named = await Promise.all(others.map(async (o) => ((await fs.readFile(`${proc}/${o.pid}/comm`, 'utf8').catch(() => '')).trim() === 'dockerd' ? o : null)));
+  return named.filter((o): o is { pid: number; exe: string } => o !== null);
 }
 
 /** Why `pid` (whose exe link reads `exeLink`) is not a trusted dockerd serving `socket` (whose file is `socketStat`), or the daemon. */
@@ -183,15 +201,16 @@ async function proveCandidate(proc: string, pid: number, exeLink: string, socket
   const exeProblem = await untrustedFile(exeReal, uid === 0 ? [0] : [0, uid], root);
   if (exeProblem) return `pid ${pid}: its executable is not a trusted dockerd: ${exeProblem}`;
   // The listening socket must be one of its own descriptors, bound to the very file the endpoint names (compared by
-  // device and inode: the bound path may go through /var/run where the endpoint says /run).
-  const fds = await socketFds(proc, pid);
-  const own = listeningSockets(await fs.readFile(`${proc}/${pid}/net/unix`, 'utf8')).filter((s) => fds.has(s.inode));
-  let serves = false;
-  for (const s of own) {
+  // device and inode: the bound path may go through /var/run where the endpoint says /run). Only sockets bound under
+  // the endpoint's file name are looked at: the table also lists every container shim's socket.
+  const name = path.basename(socket);
+  const bound = new Set<number>();
+  for (const s of listeningSockets(await fs.readFile(`${proc}/${pid}/net/unix`, 'utf8'))) {
+    if (path.basename(s.path) !== name) continue;
     const st = await fs.lstat(root + s.path).catch(() => null);
-    if (st && st.dev === socketStat.dev && st.ino === socketStat.ino) serves = true;
+    if (st && st.dev === socketStat.dev && st.ino === socketStat.ino) bound.add(s.inode);
   }
-  if (!serves) return `pid ${pid} (${exeReal}) holds no socket listening on ${socket}`;
+  if (!(await holdsSocket(proc, pid, bound))) return `pid ${pid} (${exeReal}) holds no socket listening on ${socket}`;
   const argv = (await fs.readFile(`${proc}/${pid}/cmdline`)).toString('utf8').split('\0');
   if (argv.at(-1) === '') argv.pop();
   return {
@@ -254,7 +273,7 @@ export async function proveDaemon(endpoint: string, options: ProveOptions = {}):
     }
     return null;
   };
-  const hinted: CandidateScan = { unreadable: 0, impostors: [] };
+  const hinted: CandidateScan = { unreadable: 0, others: [] };
   for await (const candidate of dockerdCandidates(proc, hinted, options.candidates ?? [])) {
     const daemon = await prove(candidate);
     if (daemon) return { ok: true, daemon };
@@ -262,12 +281,12 @@ export async function proveDaemon(endpoint: string, options: ProveOptions = {}):
   // Reasons about a hinted pid that is not the daemon would only confuse the refusal: the scan below names it again.
   reasons.length = 0;
   tried.clear();
-  const scan: CandidateScan = { unreadable: 0, impostors: [] };
+  const scan: CandidateScan = { unreadable: 0, others: [] };
   for await (const candidate of dockerdCandidates(proc, scan)) {
     const daemon = await prove(candidate);
     if (daemon) return { ok: true, daemon };
   }
-  for (const { pid, exe } of scan.impostors) reasons.push(`pid ${pid} calls itself dockerd but runs ${exe}`);
+  reasons.push(...(await impostors(proc, scan.others)).map(({ pid, exe }) => `pid ${pid} calls itself dockerd but runs ${exe}`));
   if (tried.size === 0 && scan.unreadable > 0) reasons.push(`${scan.unreadable} process(es) of other users cannot be inspected from this account`);
   return { ok: false, why: `no process is proven to be the dockerd serving ${socket}${reasons.length ? `: ${reasons.join('; ')}` : ': no dockerd is running'}` };
 }

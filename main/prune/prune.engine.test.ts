@@ -11,6 +11,7 @@ import { LocalHost } from '../host/local-host';
 import { applyPlan } from './apply';
 import { connectEngine } from './connect';
 import { buildPlan, defaultPruneOptions } from './plan';
+import { ImageLayerCache } from './layer-cache';
 import { takeSnapshot } from './snapshot';
 
 /**
@@ -105,6 +106,31 @@ forEachEngine('prune against a real dockerd', (engine, test) => {
       }
     }
     assert.ok(layers >= 12);
+  });
+
+  test('with a layer cache, a second snapshot inspects no image and aligns the same layers; gone images are forgotten', async () => {
+    const endpoint = { host: daemon.host, transport: 'unix' as const, tls: null, context: null, reason: 'test', flavour: 'unknown' as const };
+    const cache = new ImageLayerCache();
+    const calls: string[] = [];
+    const counting: EngineApi = {
+      ...api,
+      get: <T>(resource: string, query?: Record<string, string>, timeoutMs?: number) => {
+        calls.push(resource);
+        return api.get<T>(resource, query, timeoutMs);
+      },
+    };
+    const scope = { logs: 'all' as const, layers: true, layerCache: cache };
+    const first = await takeSnapshot(counting, new LocalHost(), endpoint, 10_000, scope);
+    const imageCalls = calls.filter((c) => c.startsWith('/images/')).length;
+    assert.equal(imageCalls, first.images.length * 2, 'one inspect and one history per image, the first time');
+    assert.equal(cache.size, first.images.length);
+    calls.length = 0;
+    const second = await takeSnapshot(counting, new LocalHost(), endpoint, 10_000, scope);
+    assert.deepEqual(calls.filter((c) => c.startsWith('/images/')), [], 'nothing asked again');
+    assert.deepEqual(second.images.map((i) => [i.id, i.layers]), first.images.map((i) => [i.id, i.layers]));
+    cache.set('sha256:gone', { diffIds: [], history: [] });
+    await takeSnapshot(counting, new LocalHost(), endpoint, 10_000, scope);
+    assert.equal(cache.get('sha256:gone'), undefined, 'an image the daemon no longer has is forgotten');
   });
 
   test('plan, apply: exact lists, protections hold, late objects untouched, a started container skipped, bytes as predicted', async () => {

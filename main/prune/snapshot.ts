@@ -10,6 +10,7 @@ import { arr, num, obj, type Raw, str, stringMap, strings } from '../collect/raw
 import { HostError, type Host } from '../host/host';
 import { mapLimit } from '../util/timeout';
 import { type EngineDf, type DfImage, parseDf } from './engine-df';
+import type { ImageLayerCache } from './layer-cache';
 import { type AlignedLayers, alignImages, type HistoryStep } from './layers';
 
 /**
@@ -76,6 +77,8 @@ export interface SnapshotScope {
   logs: 'stopped' | 'all';
   /** Per-layer image sizes (one inspect and one history call per image): planning needs them, usage totals do not. */
   layers: boolean;
+  /** Layer inputs already known from an earlier snapshot: only images not in it are inspected (see ImageLayerCache). */
+  layerCache?: ImageLayerCache;
 }
 
 export async function takeSnapshot(api: EngineApi, host: Host, endpoint: Endpoint, timeoutMs: number, scope: SnapshotScope = { logs: 'stopped', layers: true }): Promise<PruneSnapshot> {
@@ -83,15 +86,17 @@ export async function takeSnapshot(api: EngineApi, host: Host, endpoint: Endpoin
     api.get<Raw>('/version'),
     api.get<Raw>('/info'),
     api.get<Raw>('/system/df', {}, timeoutMs * DF_TIMEOUT_FACTOR),
-    api.get<unknown[]>('/containers/json', { all: '1' }),
+    // Usage alone (`dockhand disk`) takes the containers from /system/df's own entries (the same summaries, with
+    // sizes): on a big host the list costs the daemon as much as /system/df itself. A plan lists them as always.
+    scope.layers ? api.get<unknown[]>('/containers/json', { all: '1' }) : null,
     api.get<unknown[]>('/networks'),
   ]);
   const df = parseDf(obj(dfRaw));
   const info = parseInfo(obj(infoRaw));
   const sizeRw = new Map(df.containers.map((c) => [c.id, c.sizeRw]));
-  const containers = arr(list).map((c) => parseListedContainer(obj(c), sizeRw));
+  const containers = arr(list ?? obj(dfRaw).Containers).map((c) => parseListedContainer(obj(c), sizeRw));
   const [images, logs] = await Promise.all([
-    scope.layers ? imagesWithLayers(api, df.images) : df.images.map((i) => ({ ...i, layers: { chain: [], sizes: [], ambiguousBytes: 0 } })),
+    scope.layers ? imagesWithLayers(api, df.images, scope.layerCache) : df.images.map((i) => ({ ...i, layers: { chain: [], sizes: [], ambiguousBytes: 0 } })),
     measureLogs(host, endpoint, info, scope.logs === 'all' ? containers : containers.filter((c) => !c.active), timeoutMs),
   ]);
   for (const c of containers) c.logBytes = logs.bytes.get(c.id) ?? null;
@@ -136,14 +141,18 @@ export function parseNetwork(n: Raw): SnapshotNetwork {
   return { id: str(n.Id), name: str(n.Name), driver: str(n.Driver), scope: str(n.Scope), created: str(n.Created) || null, labels: stringMap(n.Labels) };
 }
 
-async function imagesWithLayers(api: EngineApi, images: readonly DfImage[]): Promise<SnapshotImage[]> {
+async function imagesWithLayers(api: EngineApi, images: readonly DfImage[], cache?: ImageLayerCache): Promise<SnapshotImage[]> {
   const inputs = await mapLimit(images, INSPECT_CONCURRENCY, async (image) => {
+    const known = cache?.get(image.id);
+    if (known) return { image, ...known };
     try {
       const [inspect, history] = await Promise.all([
         api.get<Raw>(`/images/${encodeURIComponent(image.id)}/json`),
         api.get<unknown[]>(`/images/${encodeURIComponent(image.id)}/history`),
       ]);
-      return { image, diffIds: strings(obj(obj(inspect).RootFS).Layers), history: historySteps(history) };
+      const input = { diffIds: strings(obj(obj(inspect).RootFS).Layers), history: historySteps(history) };
+      cache?.set(image.id, input);
+      return { image, ...input };
     } catch (error) {
       // Removed between /system/df and now: it no longer takes space, so it has nothing to plan.
       if (error instanceof EngineApiError && error.statusCode === 404) return null;
@@ -151,6 +160,7 @@ async function imagesWithLayers(api: EngineApi, images: readonly DfImage[]): Pro
     }
   });
   const present = inputs.filter((i): i is NonNullable<typeof i> => i !== null);
+  cache?.keepOnly(present.map((p) => p.image.id));
   const aligned = alignImages(present.map((p) => ({ id: p.image.id, diffIds: p.diffIds, history: p.history })));
   return present.map((p) => ({ ...p.image, layers: aligned.get(p.image.id)! }));
 }

@@ -45,3 +45,9 @@ function* pieces(value: unknown): Generator<string> {
   }
   yield JSON.stringify(value) ?? 'null';
 }
+
+/** A JSON document as the CLI writes it: jsonChunks(value) and the closing newline. */
+export function* jsonLines(value: unknown): Generator<string> {
+  yield* jsonChunks(value);
+  yield '\n';
+}

@@ -1,9 +1,4 @@
 import type { Report } from '../../shared/report';
-import { renderHtml } from './html';
-import { renderJunit } from './junit';
-import { renderMarkdown } from './markdown';
-import { renderSarif } from './sarif';
-import { renderText } from './text';
 
 /** Every output format of `dockhand audit`; each is derived from the one JSON Report. */
 export const REPORT_FORMATS = ['text', 'json', 'sarif', 'junit', 'html', 'markdown'] as const;
@@ -18,19 +13,20 @@ export interface RenderOptions {
   attention?: boolean;
 }
 
-export function renderReport(report: Report, format: ReportFormat, options: RenderOptions): string {
+/** Each format's module is loaded when it is asked for: an audit loads only the one it writes. */
+export async function renderReport(report: Report, format: ReportFormat, options: RenderOptions): Promise<string> {
   switch (format) {
     case 'json':
       return options.json(report);
     case 'sarif':
-      return options.json(renderSarif(report));
+      return options.json((await import('./sarif')).renderSarif(report));
     case 'junit':
-      return renderJunit(report);
+      return (await import('./junit')).renderJunit(report);
     case 'html':
-      return renderHtml(report);
+      return (await import('./html')).renderHtml(report);
     case 'markdown':
-      return renderMarkdown(report);
+      return (await import('./markdown')).renderMarkdown(report);
     case 'text':
-      return renderText(report, { color: options.color, verbose: options.verbose, attention: options.attention });
+      return (await import('./text')).renderText(report, { color: options.color, verbose: options.verbose, attention: options.attention });
   }
 }

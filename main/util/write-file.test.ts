@@ -117,6 +117,22 @@ describe('writeFile: the one writer', () => {
     assert.deepEqual(await leftovers(), []);
   });
 
+  test('pieces are written in order, as one file replaced atomically or through a FIFO', async () => {
+    const pieces = function* (): Generator<string> {
+      for (let i = 0; i < 1000; i++) yield `{"n":${i},"é":"${'x'.repeat(i % 97)}"}\n`;
+    };
+    const whole = [...pieces()].join('');
+    const file = path.join(dir, 'pieces.json');
+    await fs.writeFile(file, 'old');
+    await writeFile(file, pieces());
+    assert.equal(await fs.readFile(file, 'utf8'), whole);
+    const fifo = path.join(dir, 'pieces-pipe');
+    const { read } = await fifoWithReader(fifo);
+    await writeFile(fifo, pieces());
+    assert.equal(await read, whole);
+    assert.deepEqual(await leftovers(), []);
+  });
+
   test('a character device is written through and stays that device (a private null device, c 1 3)', { skip: !isRoot && 'mknod needs root' }, async () => {
     const dev = path.join(dir, 'null');
     await run('mknod', ['-m', '0666', dev, 'c', '1', '3']);

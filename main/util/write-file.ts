@@ -131,20 +131,32 @@ async function fsyncDirectory(dir: string): Promise<void> {
   }
 }
 
+/** What a file is written from: all of it at once, or pieces in order (a big report, never one string in memory). */
+export type FileData = Buffer | string | Uint8Array | Iterable<string>;
+
+async function writeData(handle: fs.FileHandle, data: Buffer | string | Iterable<string>): Promise<void> {
+  if (typeof data === 'string' || Buffer.isBuffer(data)) {
+    await handle.writeFile(data);
+    return;
+  }
+  // writeFile on a handle writes from the current position, all of it: the pieces follow each other.
+  for (const piece of data) await handle.writeFile(piece);
+}
+
 /** Writes into a FIFO or a device as it is; no temporary file, no rename, no fsync (neither has anything to sync). */
-async function writeThrough(target: WriteTarget & { kind: 'stream' }, data: Buffer | string): Promise<void> {
+async function writeThrough(target: WriteTarget & { kind: 'stream' }, data: Buffer | string | Iterable<string>): Promise<void> {
   const handle = await fs.open(target.path, constants.O_WRONLY | (constants.O_NOCTTY ?? 0) | (constants.O_NOFOLLOW ?? 0));
   try {
     // Checked on the open descriptor: what was opened is what was looked at, not something swapped in since.
     const opened = await handle.stat();
     if (opened.dev !== target.stat.dev || opened.ino !== target.stat.ino) throw new WriteTargetError(`${target.path} changed while it was being opened: not written`);
-    await handle.writeFile(data);
+    await writeData(handle, data);
   } finally {
     await handle.close();
   }
 }
 
-async function replaceAtomically(target: WriteTarget & { kind: 'replace' }, data: Buffer | string, options: WriteOptions): Promise<void> {
+async function replaceAtomically(target: WriteTarget & { kind: 'replace' }, data: Buffer | string | Iterable<string>, options: WriteOptions): Promise<void> {
   const dir = path.dirname(target.path);
   const tmp = path.join(dir, `.${path.basename(target.path)}.dockhand-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   const mode = options.mode ?? (target.stat ? target.stat.mode & 0o7777 : 0o644);
@@ -155,7 +167,7 @@ async function replaceAtomically(target: WriteTarget & { kind: 'replace' }, data
     try {
       // The directory was resolved to its real path; one swapped for a symlink since would redirect the rename.
       if ((await fs.realpath(dir)) !== dir) throw new WriteTargetError(`${dir} changed while ${target.path} was being written: not written`);
-      await handle.writeFile(data);
+      await writeData(handle, data);
       // Ownership first, mode second: chown clears setuid bits, and the mode must be the one asked for.
       if (uid !== null && gid !== null && process.getuid?.() === 0) await handle.chown(uid, gid);
       await handle.chmod(mode);
@@ -191,8 +203,8 @@ async function removeStaleTemporaries(dir: string, base: string): Promise<void> 
 }
 
 /** Writes `data` to `file` by the rules at the top of this module. */
-export async function writeFile(file: string, data: Buffer | string | Uint8Array, options: WriteOptions = {}): Promise<void> {
-  const bytes = typeof data === 'string' || Buffer.isBuffer(data) ? data : Buffer.from(data);
+export async function writeFile(file: string, data: FileData, options: WriteOptions = {}): Promise<void> {
+  const bytes = typeof data === 'string' || Buffer.isBuffer(data) ? data : data instanceof Uint8Array ? Buffer.from(data) : data;
   if (options.mkdirMode !== undefined) {
     const there = await fs.lstat(file).catch(() => null);
     if (!there) await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true, mode: options.mkdirMode });
