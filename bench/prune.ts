@@ -38,7 +38,7 @@ async function timed<T>(work: () => Promise<T> | T): Promise<{ ms: number; value
 }
 
 export async function runPruneBench(): Promise<void> {
-  const daemon = await runningDockerd({ daemonJson: {} });
+  const daemon = await runningDockerd({ daemonJson: {}, pidfileBesideSocket: true });
   try {
     const base = await importBusybox(daemon, 'bench/base:1');
     const sources: string[] = [];

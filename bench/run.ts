@@ -84,7 +84,7 @@ async function auditShape(bin: string, host: string): Promise<{ rssKiB: number; 
 }
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
-const daemon = await runningDockerd({ daemonJson: { 'log-opts': { 'max-size': '10m' } } });
+const daemon = await runningDockerd({ daemonJson: { 'log-opts': { 'max-size': '10m' } }, pidfileBesideSocket: true });
 try {
   const image = await importBusybox(daemon);
   const dockerEnv = { ...process.env, DOCKER_HOST: daemon.host, DOCKER_CONFIG: path.join(TMP, 'docker-config') };

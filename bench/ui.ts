@@ -17,7 +17,7 @@ const FINDINGS = Number(process.env.BENCH_UI_FINDINGS ?? 10_000);
 const ALL_STATUSES = 'fail,error,warn,info,pass,skipped';
 const describeLongTasks = (tasks: number[]) => (tasks.length ? `${tasks.map((d) => d.toFixed(0)).join(', ')} ms` : 'none');
 
-const daemon = await runningDockerd({ daemonJson: { 'log-opts': { 'max-size': '10m' } } });
+const daemon = await runningDockerd({ daemonJson: { 'log-opts': { 'max-size': '10m' } }, pidfileBesideSocket: true });
 const browser = await launchChromium();
 const served = await startServe(['-H', daemon.host]);
 try {

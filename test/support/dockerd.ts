@@ -118,6 +118,11 @@ export interface StartOptions {
    * containers can start in this sandbox (whose bounding set lacks that capability). Inspect still shows Privileged.
    */
   privilegedWrapper?: boolean;
+  /**
+   * The pidfile where a host's dockerd has it, `docker.pid` beside the socket, so Dockhand finds the daemon without
+   * scanning /proc (benchmarks measure a real host's path). Tests keep a name of their own, which exercises the scan.
+   */
+  pidfileBesideSocket?: boolean;
 }
 
 /** Writes the runc wrapper: edits the bundle's config.json with node, then execs the real runc (keeping every fd). */
@@ -214,7 +219,7 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
   const dir = options.dir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-')));
   const socket = path.join(dir, 'sock');
   const configPath = options.configPath ?? path.join(dir, 'daemon.json');
-  const pidfile = path.join(dir, 'pid');
+  const pidfile = path.join(dir, options.pidfileBesideSocket ? 'docker.pid' : 'pid');
   const logPath = path.join(dir, 'dockerd.log');
   if (options.daemonJson !== undefined) {
     await fs.writeFile(configPath, typeof options.daemonJson === 'string' || Buffer.isBuffer(options.daemonJson) ? options.daemonJson : JSON.stringify(options.daemonJson, null, 2));
