@@ -2,9 +2,10 @@
 // next to the API floor measured in the same run; then `dockhand disk` next to `docker system df -v`. Prints medians,
 // ratios, the audit's peak RSS and report size. Not a test: no assertions.
 //
-// Two floors: the API calls alone inside this (warm) process, and the same calls as a fresh `node` process, timed
-// wall-clock like the audit. The second is the like-for-like one: any tool a user runs pays process start-up and a
-// cold JIT; the first shows what Dockhand adds on top of the raw calls.
+// Three floors, each timed wall-clock like the audit: the reads with the docker CLI (the issue's definition: `docker ps`,
+// `docker inspect` of every container, `docker system df`, `docker info`); the same API calls as a fresh `node`
+// process (process start-up and a cold JIT, as any Node tool pays); and the calls alone inside this warm process (what
+// Dockhand adds on top of the raw calls).
 //
 // BENCH_SIZES=0,100,1000 (default), BENCH_RUNS=5, BENCH_RUNNING=1 starts the containers (busybox sleep) instead of
 // only creating them, BENCH_BIN=a.cjs,b.cjs times these builds of bin/dockhand.cjs side by side on the same daemon (e.g.
@@ -65,6 +66,12 @@ await fs.writeFile(RSS_PRELOAD, "process.once('exit', () => require('node:fs').w
 const auditArgs = (bin: string, host: string) => [bin, 'audit', '--format', 'json', '--host', host];
 const timeAudit = (bin: string, host: string) => timed(process.execPath, auditArgs(bin, host));
 const timeFloorProcess = (socket: string) => timed(process.execPath, [FLOOR_BUNDLE, socket]);
+/**
+ * The issue's own floor: the same reads with the docker CLI (list and inspect every container, /system/df, /info), as a
+ * user would script them. `echo` keeps stdout non-empty at 0 containers, which `timed` checks.
+ */
+const CLI_FLOOR = `ids=$(${DOCKER} ps -aq --no-trunc); if [ -n "$ids" ]; then ${DOCKER} inspect $ids; fi; ${DOCKER} system df >/dev/null; ${DOCKER} info >/dev/null; echo done`;
+const timeCliFloor = (env: NodeJS.ProcessEnv) => timed('/bin/sh', ['-c', CLI_FLOOR], env);
 
 /** One more audit with the RSS probe: peak RSS, report bytes, exit code, collectors that did not finish. */
 async function auditShape(bin: string, host: string): Promise<{ rssKiB: number; bytes: number; code: number | null; unfinished: string[]; findings: number }> {
@@ -111,10 +118,12 @@ try {
     const diskRuns = BINS.map(() => [] as number[]);
     const floors: number[] = [];
     const processFloors: number[] = [];
+    const cliFloors: number[] = [];
     const dfRuns: number[] = [];
     for (let r = 0; r < RUNS; r++) {
       floors.push(await apiFloor(daemon.socket));
       processFloors.push(await timeFloorProcess(daemon.socket));
+      cliFloors.push(await timeCliFloor(dockerEnv));
       dfRuns.push(await timed(DOCKER, ['system', 'df', '-v'], dockerEnv));
       for (const [b, bin] of BINS.entries()) {
         audits[b]!.push(await timeAudit(bin, daemon.host));
@@ -123,11 +132,12 @@ try {
     }
     const f = median(floors);
     const pf = median(processFloors);
+    const cf = median(cliFloors);
     const df = median(dfRuns);
     for (const [b, bin] of BINS.entries()) {
       const name = BINS.length > 1 ? ` ${bin}` : '';
       const a = median(audits[b]!);
-      rows.push(`${pad(size, 10)} | ${pad(a.toFixed(0), 10)} | ${pad(pf.toFixed(0), 19)} | ${pad((a / pf).toFixed(2), 5)} | ${pad(f.toFixed(0), 21)} | ${pad((a / f).toFixed(2), 5)}${name}`);
+      rows.push(`${pad(size, 10)} | ${pad(a.toFixed(0), 10)} | ${pad(cf.toFixed(0), 20)} | ${pad((a / cf).toFixed(2), 5)} | ${pad(pf.toFixed(0), 19)} | ${pad((a / pf).toFixed(2), 5)} | ${pad(f.toFixed(0), 21)} | ${pad((a / f).toFixed(2), 5)}${name}`);
       const shape = await auditShape(bin, daemon.host);
       const perContainer = size > 0 ? ` | ${pad((shape.rssKiB / size).toFixed(1), 9)} | ${pad((shape.bytes / size).toFixed(0), 7)}` : ` | ${pad('-', 9)} | ${pad('-', 7)}`;
       shapes.push(`${pad(size, 10)} | ${pad((shape.rssKiB / 1024).toFixed(0), 9)} | ${pad((shape.bytes / 1e6).toFixed(2), 9)}${perContainer} | ${pad(shape.findings, 8)} | ${pad(String(shape.code), 4)} | ${shape.unfinished.join(', ') || 'none'}${name}`);
@@ -136,7 +146,7 @@ try {
     }
     console.log(`  ${size} containers measured`);
   }
-  console.log('containers | audit (ms) | floor, process (ms) | ratio | floor, in-process (ms) | ratio');
+  console.log('containers | audit (ms) | floor, docker CLI (ms) | ratio | floor, process (ms) | ratio | floor, in-process (ms) | ratio');
   for (const row of rows) console.log(row);
   console.log('\naudit shape (one extra run with an RSS probe): peak RSS, JSON report size, per container (KiB of RSS, bytes of JSON)');
   console.log('containers | RSS (MiB) | JSON (MB) | KiB/cont. | B/cont. | findings | exit | collectors not finished');
