@@ -1,7 +1,8 @@
 import type { Check } from '../../shared/check';
 import type { ContainerFact, Facts } from '../../shared/facts';
 import type { ImageFact } from '../../shared/facts/images';
-import { type EnvSecret, type EnvSecretKind, isValueShaped } from '../../shared/facts/secrets';
+// Types only: the schemas' module would load zod into every audit's start-up.
+import type { EnvSecret, EnvSecretKind } from '../../shared/facts/secrets';
 import type { CheckResult, Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { ALL_PLATFORMS, inspected, LIST } from './container-helpers';
@@ -55,7 +56,8 @@ function named(secrets: EnvSecret[]): string {
 }
 
 /** Value-shaped credentials fail, name-only ones warn, whether the container runs or not: inspect shows them either way. */
-const verdict = (secrets: EnvSecret[]) => (secrets.some((s) => isValueShaped(s.kind)) ? fail : warn);
+/** A value of a recognised shape is a credential for certain (fail); a name alone may hold a placeholder (warn). */
+const verdict = (secrets: EnvSecret[]) => (secrets.some((s) => s.kind !== 'name') ? fail : warn);
 
 /** An older snapshot has no classification at all; one without containers or images has nothing to classify. */
 const unclassified = (items: { envSecrets?: EnvSecret[] }[]) => items.length > 0 && items.every((i) => i.envSecrets === undefined);

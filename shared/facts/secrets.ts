@@ -43,6 +43,3 @@ export type EnvSecret = z.infer<typeof EnvSecretSchema>;
  * before it was collected have none, and checks then say so instead of passing.
  */
 export const EnvSecretsSchema = z.array(EnvSecretSchema);
-
-/** A value of a recognised shape is a credential for certain; a name alone may hold a placeholder. */
-export const isValueShaped = (kind: EnvSecretKind): boolean => kind !== 'name';
