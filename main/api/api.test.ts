@@ -137,7 +137,7 @@ test('the saved settings reach the audit: endpoint, time limit, internal domains
   });
   await api.dispatch('settings.set', { endpoint: { host: NO_DAEMON, context: null }, internalDomains: ['corp.example'], trustedUsers: ['alice'], server: true, timeoutMs: 3000 });
   assert.ok((await api.dispatch('audit.run', {})).ok);
-  assert.deepEqual(seen?.endpoint, { host: NO_DAEMON, context: undefined });
+  assert.deepEqual(seen?.endpoint, { host: NO_DAEMON, context: undefined, origin: 'set in Settings' });
   assert.equal(seen?.timeoutMs, 3000);
   assert.deepEqual(seen?.context?.options, { internalDomains: ['corp.example'], trustedDockerUsers: ['alice'], server: true });
 
@@ -146,7 +146,7 @@ test('the saved settings reach the audit: endpoint, time limit, internal domains
     return runAudit({ ...options, endpoint: { host: NO_DAEMON }, timeoutMs: 1000 });
   } });
   await pinned.dispatch('audit.run', {});
-  assert.deepEqual(seen?.endpoint, { host: undefined, context: 'ci' }, 'dockhand serve -c wins over the settings');
+  assert.deepEqual(seen?.endpoint, { host: undefined, context: 'ci', origin: 'chosen when this Dockhand session was started' }, 'dockhand serve -c wins over the settings');
 });
 
 test('app.info names the transport, the config paths and a command-line endpoint', async () => {
