@@ -59,7 +59,19 @@ async function timeCliFloor(hostArg: string, env: NodeJS.ProcessEnv): Promise<nu
   return performance.now() - t0;
 }
 
+/** The whole audit over one endpoint, as a user runs it (the built CLI, a cold process). */
+const CLI = path.join(import.meta.dirname, '..', 'bin', 'dockhand.cjs');
+async function timeAudit(hostArg: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const t0 = performance.now();
+  await run(process.execPath, [CLI, 'audit', '--format', 'json', '--host', hostArg, '-o', '/dev/null'], env).catch((error: Error) => {
+    // Exit 1 (findings failed) is an audit that ran to the end; anything else is not a figure.
+    if (!/exited 1:/.test(error.message)) throw error;
+  });
+  return performance.now() - t0;
+}
+
 const e = await startEndpoints(ENGINE);
+const audits: string[] = [];
 try {
   const image = await importBusybox(e.daemon);
   const config = { DOCKER_CONFIG: path.join(e.daemon.dir, 'client') };
@@ -96,12 +108,19 @@ try {
         }
       }
       const f = median(floor);
+      await timeAudit(p.host, p.env);
+      const audit: number[] = [];
+      for (let r = 0; r < RUNS; r++) audit.push(await timeAudit(p.host, p.env));
+      audits.push(`${String(size).padStart(10)} | ${p.name.padEnd(8)} | ${median(audit).toFixed(0).padStart(10)} | ${f.toFixed(0).padStart(14)} | ${(median(audit) / f).toFixed(2).padStart(12)}`);
       for (const [reads, t] of results) {
         const w = median(t.wall);
         console.log(`${String(size).padStart(10)} | ${p.name.padEnd(8)} | ${reads.padEnd(11)} | ${w.toFixed(0).padStart(9)} | ${median(t.cpu).toFixed(0).padStart(8)} | ${f.toFixed(0).padStart(14)} | ${(w / f).toFixed(2).padStart(12)}`);
       }
     }
   }
+  console.log(`\nThe whole audit (dockhand audit --format json), cold process, vs the same docker CLI floor`);
+  console.log('containers | endpoint | audit (ms) | CLI floor (ms) | audit / floor');
+  for (const row of audits) console.log(row);
 } finally {
   await e.stop();
   await fs.rm(bundle, { force: true });
