@@ -64,7 +64,12 @@ await build({ entryPoints: [path.join(import.meta.dirname, 'floor-process.ts')],
 const RSS_PRELOAD = path.join(TMP, 'rss.cjs');
 await fs.writeFile(RSS_PRELOAD, "process.once('exit', () => require('node:fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
 const auditArgs = (bin: string, host: string) => [bin, 'audit', '--format', 'json', '--host', host];
-const timeAudit = (bin: string, host: string) => timed(process.execPath, auditArgs(bin, host));
+/**
+ * Each build its own compile cache, as each installation has: bin/dockhand.cjs keeps one cache file and deletes those
+ * of other builds, so two builds timed side by side in one cache would each start cold every time.
+ */
+const binEnv = (bin: string): NodeJS.ProcessEnv => ({ ...process.env, XDG_CACHE_HOME: path.join(TMP, `cache-${BINS.indexOf(bin)}`) });
+const timeAudit = (bin: string, host: string) => timed(process.execPath, auditArgs(bin, host), binEnv(bin));
 const timeFloorProcess = (socket: string) => timed(process.execPath, [FLOOR_BUNDLE, socket]);
 /**
  * The issue's own floor: the same reads with the docker CLI (list and inspect every container, /system/df, /info), as a
@@ -76,7 +81,7 @@ const timeCliFloor = (env: NodeJS.ProcessEnv) => timed('/bin/sh', ['-c', CLI_FLO
 /** One more audit with the RSS probe: peak RSS, report bytes, exit code, collectors that did not finish. */
 async function auditShape(bin: string, host: string): Promise<{ rssKiB: number; bytes: number; code: number | null; unfinished: string[]; findings: number }> {
   const rssFile = path.join(TMP, 'rss');
-  const r = await run(process.execPath, ['-r', RSS_PRELOAD, ...auditArgs(bin, host)], { ...process.env, BENCH_RSS_FILE: rssFile });
+  const r = await run(process.execPath, ['-r', RSS_PRELOAD, ...auditArgs(bin, host)], { ...binEnv(bin), BENCH_RSS_FILE: rssFile });
   const rssKiB = Number(await fs.readFile(rssFile, 'utf8'));
   let unfinished: string[] = [];
   let findings = 0;
@@ -127,7 +132,7 @@ try {
       dfRuns.push(await timed(DOCKER, ['system', 'df', '-v'], dockerEnv));
       for (const [b, bin] of BINS.entries()) {
         audits[b]!.push(await timeAudit(bin, daemon.host));
-        diskRuns[b]!.push(await timed(process.execPath, [bin, 'disk', '--format', 'json', '--host', daemon.host]));
+        diskRuns[b]!.push(await timed(process.execPath, [bin, 'disk', '--format', 'json', '--host', daemon.host], binEnv(bin)));
       }
     }
     const f = median(floors);
