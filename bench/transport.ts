@@ -63,9 +63,9 @@ async function timeCliFloor(hostArg: string, env: NodeJS.ProcessEnv): Promise<nu
 const CLI = path.join(import.meta.dirname, '..', 'bin', 'dockhand.cjs');
 async function timeAudit(hostArg: string, env: NodeJS.ProcessEnv): Promise<number> {
   const t0 = performance.now();
-  await run(process.execPath, [CLI, 'audit', '--format', 'json', '--host', hostArg, '-o', '/dev/null'], env).catch((error: Error) => {
+  await run(process.execPath, [CLI, 'audit', '--format', 'json', '--timeout', '60000', '--host', hostArg], env).catch((error: Error) => {
     // Exit 1 (findings failed) is an audit that ran to the end; anything else is not a figure.
-    if (!/exited 1:/.test(error.message)) throw error;
+    if (!/exited 1:/.test(error.message)) throw new Error(`the audit over ${hostArg} did not complete: ${error.message}`);
   });
   return performance.now() - t0;
 }

@@ -116,3 +116,10 @@ test('packed for Linux (electron-builder, a stand-in Electron): the archive hold
     await fs.rm(dir, { recursive: true, force: true });
   }
 });
+
+test('the CLI bundle makes no dynamic import(): it runs from V8\'s code cache through vm.Script, which has no loader for one', () => {
+  const bundle = readFileSync(path.join('dist', 'cli.cjs'), 'utf8');
+  // Calls only: `await import("x")` or `import("x")` as an expression, not the word in a comment.
+  const calls = bundle.split('\n').filter((line) => /(^|[^\w.$])import\(\s*["'`]/.test(line) && !/^\s*(\/\/|\*)/.test(line));
+  assert.deepEqual(calls, [], 'load lazily with main/util/builtin-later.ts (a require) instead');
+});

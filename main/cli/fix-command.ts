@@ -9,6 +9,7 @@ import type { ContainersAfter, RestartImpact } from '../../shared/restart-impact
 import { containersAfterSummary, FATE_TEXT, HOW_TEXT, impactSummary, mayStayDown, policyText } from '../../shared/restart-impact-words';
 import type { FixRoute } from '../fix/dispatch';
 import type { FixSession, FixSessionOptions } from '../fix/session';
+import { readlineModule } from '../util/builtin-later';
 import { cliSelf } from '../util/self-command';
 import { CliError, EXIT } from './exit-codes';
 import { emit, jsonText } from './output';
@@ -141,7 +142,7 @@ function exitFor(record: FixRecord): number {
 
 async function confirm(question: string): Promise<boolean> {
   if (!process.stdin.isTTY) return false;
-  const { createInterface } = await import('node:readline/promises');
+  const { createInterface } = readlineModule();
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());

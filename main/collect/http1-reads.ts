@@ -7,6 +7,7 @@ import type { Endpoint } from '../../shared/endpoint';
 import type { Host } from '../host/host';
 import { readTlsMaterial } from '../engine/dockerode';
 import type { ReadHandle } from './engine-api';
+import { tlsModule } from '../util/builtin-later';
 import { Http1Pool } from './http1-pool';
 
 /** Pipelining depth per connection: with 8 connections, up to 64 GETs in flight, answered in parallel by the daemon. */
@@ -30,8 +31,7 @@ export async function http1Reads(host: Host, endpoint: Endpoint, connections: nu
     if (tlsConfig) {
       encrypted = true;
       const material = tlsConfig.certPath ? await readTlsMaterial(host, tlsConfig.certPath) : {};
-      // Loaded here: only a TLS endpoint needs it, and every other run's start-up would pay for it.
-      const tls = await import('node:tls');
+      const tls = tlsModule();
       // Without verification (a context's SkipTLSVerify), the connection is encrypted but the server is not authenticated.
       const servername = net.isIP(hostname) ? undefined : hostname;
       connect = () => tls.connect({ ...material, host: hostname, port, servername, rejectUnauthorized: tlsConfig.verify });

@@ -9,6 +9,7 @@ import type Dockerode from 'dockerode';
 import type { Endpoint } from '../../shared/endpoint';
 import type { Host } from '../host/host';
 import { HostError } from '../host/host';
+import { httpsModule } from '../util/builtin-later';
 import { parseSshUrl, sshAgent } from './ssh-dialer';
 
 /** The part of docker-modem's Modem the reads use: one request, its JSON (or raw) answer or an error. */
@@ -128,8 +129,7 @@ export async function dockerFor(host: Host, endpoint: Endpoint, connections: num
       const material = config.certPath ? await readTlsMaterial(host, config.certPath) : {};
       // Without verification (a context's SkipTLSVerify, DOCKER_TLS without _VERIFY) the connection is encrypted but
       // the server is not authenticated, as with the docker CLI. Never plain HTTP once TLS is asked for.
-      // Loaded here: only a TLS endpoint needs it, and every other run's start-up would pay for it.
-      const https = await import('node:https');
+      const https = httpsModule();
       agent = new https.Agent({ keepAlive: true, maxSockets: connections, ...material, rejectUnauthorized: config.verify, servername: net.isIP(hostname) ? undefined : hostname });
     } else {
       agent = new http.Agent({ keepAlive: true, maxSockets: connections });
