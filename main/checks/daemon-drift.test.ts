@@ -92,6 +92,18 @@ forEachEngine('daemon.restart-pending against a real dockerd whose daemon.json i
     assert.equal(f.result.evidence.find((e) => e.label === 'log-driver (running daemon)')?.value, 'json-file');
   });
 
+  test('a cgroup driver given twice is compared as this engine resolves it (the first before 28.0, the last from 28.0): no drift', async () => {
+    const own = await runningDockerd({ engine, daemonJson: { 'exec-opts': ['native.cgroupdriver=cgroupfs', 'native.cgroupdriver=systemd'] } });
+    try {
+      const facts = await collectFacts({ host: new LocalHost(), endpoint: { host: own.host } });
+      assert.equal(facts.info.ok && facts.info.value.cgroupDriver, engine === '28.5' ? 'systemd' : 'cgroupfs');
+      const f = drift(facts);
+      assert.equal(f.result.status, 'pass', f.result.message);
+    } finally {
+      await own.stop();
+    }
+  });
+
   test('an unreachable daemon is never reported as drift', async () => {
     const facts = await collectFacts({ host: new LocalHost(), endpoint: { host: `unix://${daemon.dir}/no-such.sock` } });
     assert.ok(!facts.info.ok);

@@ -3,6 +3,7 @@ import type { EngineInfo, Facts } from '../../shared/facts';
 import type { Evidence } from '../../shared/finding';
 import { desktopReason, usesUserns } from './applicability';
 import { daemonView, type SettingValue } from './daemon-view';
+import { cgroupDriverIn } from '../preflight/start-rules';
 import { DAEMON_JSON_DOCS, docs } from './references';
 import { fail, INFO, need, pass, skipped, warn } from './result';
 
@@ -18,7 +19,8 @@ interface Compared {
   name?: string;
   reload: boolean;
   running(info: EngineInfo, facts: Facts): Normal | undefined;
-  configured(value: unknown): Normal | undefined;
+  /** `engineVersion` (major.minor): engines resolve some values differently (a cgroup driver given twice). */
+  configured(value: unknown, engineVersion: string): Normal | undefined;
   fallback?: Normal;
   /** The first engine (major.minor) that has the key; older ones refuse it (daemon.config.valid says so). */
   since?: [number, number];
@@ -72,10 +74,10 @@ function proxyKey(key: 'http-proxy' | 'https-proxy' | 'no-proxy', field: 'httpPr
   };
 }
 
-function cgroupDriverOf(execOpts: unknown): Normal | undefined {
-  const opts = Array.isArray(execOpts) ? execOpts : [execOpts];
-  const last = opts.filter((o): o is string => typeof o === 'string').map((o) => /^native\.cgroupdriver\s*=\s*(\S+)$/.exec(o.trim())?.[1]).filter(Boolean).at(-1);
-  return last ?? undefined;
+/** The pre-flight's resolution: the key in any case, the first of two drivers before 28.0 and the last from 28.0. */
+function cgroupDriverOf(execOpts: unknown, engineVersion: string): Normal | undefined {
+  const opts = (Array.isArray(execOpts) ? execOpts : [execOpts]).filter((o): o is string => typeof o === 'string');
+  return cgroupDriverIn(opts, engineVersion);
 }
 
 export const COMPARED: readonly Compared[] = [
@@ -158,7 +160,7 @@ export function configDrift(facts: Facts): Drift[] {
     if (setting?.origin === 'flag') continue;
     const running = c.running(facts.info.value, facts);
     if (running === undefined) continue;
-    const configured = setting ? c.configured(setting.value) : c.fallback;
+    const configured = setting ? c.configured(setting.value, view.engineVersion) : c.fallback;
     // A value of the wrong type is daemon.config.valid's finding; a proxy key not set falls back to the environment.
     if (configured === undefined || (sub && setting === null)) continue;
     if (!same(configured, running)) out.push({ key: c.name ?? c.key, reload: c.reload, configured, running, setting });

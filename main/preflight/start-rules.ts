@@ -65,12 +65,17 @@ const field = (o: Record<string, unknown>, name: string): unknown => {
  * wins before 28.0 and the last one from 28.0 (seen on 20.10, 26.1 and 28.5).
  */
 export function cgroupDriver(c: RuleContext): string {
+  return cgroupDriverIn(c.strings('exec-opts'), c.version) ?? 'cgroupfs';
+}
+
+/** The native.cgroupdriver that exec-opts choose on `version`, as in cgroupDriver; undefined when they choose none. */
+export function cgroupDriverIn(execOpts: readonly string[], version: string): string | undefined {
   const drivers: string[] = [];
-  for (const opt of c.strings('exec-opts')) {
+  for (const opt of execOpts) {
     const [k, v] = opt.split('=', 2).map((s) => s.trim());
     if (k?.toLowerCase() === 'native.cgroupdriver' && v !== undefined) drivers.push(v);
   }
-  return (compareMinor(c.version, '28.0') < 0 ? drivers[0] : drivers.at(-1)) ?? 'cgroupfs';
+  return compareMinor(version, '28.0') < 0 ? drivers[0] : drivers.at(-1);
 }
 
 /** The built-in log drivers of Debian's docker.io builds (daemon/logdrivers_linux.go). */
