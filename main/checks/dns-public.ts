@@ -2,7 +2,7 @@ import { BlockList, isIP } from 'node:net';
 import type { Check, CheckContext } from '../../shared/check';
 import type { Facts } from '../../shared/facts';
 import type { CheckResult, Evidence, FixRef } from '../../shared/finding';
-import type { Source } from '../../shared/source';
+import { inspected } from './container-helpers';
 import { daemonView, settingEvidence, settingStrings } from './daemon-view';
 import { DNS_REFERENCES, fileDockerReads, hostNetworkDoesNotApply, internalDomains, isLoopback, nameserverEvidence } from './network-helpers';
 import { need, pass, warn, fail } from './result';
@@ -69,8 +69,7 @@ function configuredServers(facts: Facts, internalServers: string[]): Configured[
   for (const c of facts.containers.ok ? facts.containers.value : []) {
     const servers = c.hostConfig.dns ?? [];
     if (servers.length === 0) continue;
-    const source: Source = { kind: 'api', call: `GET /containers/${c.id.slice(0, 12)}/json` };
-    list.push({ target: `container:${c.name}`, who: `container ${c.name} (--dns)`, servers, evidence: { label: `HostConfig.Dns (${c.name})`, value: servers, source }, fix: null });
+    list.push({ target: `container:${c.name}`, who: `container ${c.name} (--dns)`, servers, evidence: inspected(c, `HostConfig.Dns (${c.name})`, servers), fix: null });
   }
   return list;
 }
