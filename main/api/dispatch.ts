@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type ChannelName, type ChannelOutput, CHANNELS, type Envelope, isChannelName } from '../../shared/api';
 import { ApiError } from './errors';
-import type { Handlers } from './handlers';
+import type { Handlers } from './context';
 
 /** Any transport's entry point: a channel name and an untrusted input in, an envelope out. Never throws. */
 export interface Dispatch {

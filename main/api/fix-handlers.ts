@@ -6,7 +6,7 @@ import { listRecords, stateDir } from '../fix/journal';
 import { type FixSessionOptions, openFixSession } from '../fix/session';
 import { maskSecretsInText } from '../../shared/mask';
 import { ApiError } from './errors';
-import { type ApiContext, checkOptionsFromSettings, type Handlers } from './handlers';
+import { type ApiContext, checkOptionsFromSettings, type Handlers } from './context';
 import type { Exclusive } from './exclusive';
 import { chosenEndpoint } from './endpoint-choice';
 import { explained } from './host-errors';

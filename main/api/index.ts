@@ -5,7 +5,8 @@ import type { Host } from '../host/host';
 import { configDir as defaultConfigDir, LAST_AUDIT_FILE, SETTINGS_FILE } from './config-dir';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { EventHub } from './events';
-import { type ApiContext, createHandlers, type Handlers } from './handlers';
+import { type ApiContext, type Handlers } from './context';
+import { createHandlers } from './handlers';
 import { LastAuditStore } from './last-audit-store';
 import { SettingsStore } from './settings-store';
 

@@ -11,7 +11,7 @@ import { defaultPruneOptions } from '../prune/plan';
 import { planKey, signPlan } from '../prune/plan-signature';
 import { diskPicture } from './disk-summary';
 import type { Exclusive } from './exclusive';
-import type { ApiContext, Handlers } from './handlers';
+import type { ApiContext, Handlers } from './context';
 import { chosenEndpoint } from './endpoint-choice';
 import { explained } from './host-errors';
 import { withNowReclaimable } from '../prune/now-reclaimable';
