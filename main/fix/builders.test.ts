@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Facts } from '../../shared/facts';
-import { buildFix, FixUnavailableError } from './builders';
+import { buildFix } from './builders';
+import { FixUnavailableError } from './draft';
 
 const FILE = '/etc/docker/daemon.json';
 /** Just enough facts for daemon.json builders: the file, no flags, a 20.10 engine. */

@@ -6,31 +6,9 @@ import type { JsonValue } from '../../shared/json';
 import { describeSource } from '../../shared/describe-source';
 import { checkFixParam, fixParams } from '../../shared/fix-params';
 import { daemonView } from '../checks/daemon-view';
+import { type BuildInput, type FixDraft, FixUnavailableError } from './draft';
 import { buildDaemonProxy } from './proxy-fix';
 import { remapNames } from './subid-policy';
-
-export interface FixDraft {
-  title: string;
-  operations: FixOperation[];
-  verification: Verification;
-  notes: string[];
-}
-
-export interface BuildInput {
-  facts: Facts;
-  params: Record<string, JsonValue>;
-  checkId: string;
-  target: string | null;
-  /** This dockhand's absolute path, for fixes that install something that runs it. */
-  dockhand?: string | null;
-}
-
-export class FixUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FixUnavailableError';
-  }
-}
 
 type Builder = (input: BuildInput) => FixDraft;
 

@@ -6,8 +6,7 @@ import type { JsonValue } from '../../shared/json';
 import { proxyValueProblem } from '../../shared/proxy-grammar';
 import { isRootless } from '../checks/applicability';
 import { proxyPicture, type ProxyVar } from '../checks/proxy';
-import type { BuildInput, FixDraft } from './builders';
-import { FixUnavailableError } from './builders';
+import { type BuildInput, type FixDraft, FixUnavailableError } from './draft';
 import { environmentLine } from './proxy-dropin';
 
 /** Sorts after every usual drop-in name ("http-proxy.conf", "override.conf"), so its Environment= lines win. */
