@@ -202,7 +202,7 @@ export function buildProgram(): Command {
     .option('--no-open', 'do not open a browser, only print the link')
     .option('--config-dir <dir>', 'where settings and the last report are kept (default: the per-user config directory)')
     .action(async (opts) => {
-      const { serveCommand } = await import('../serve/command');
+      const { serveCommand } = await import('./serve-command');
       await serveCommand(opts);
     });
 

@@ -1,5 +1,5 @@
-import { contentSecurityPolicy, SECURITY_HEADERS } from '../serve/csp';
-import { contentType, readStaticFile } from '../serve/static-files';
+import { contentSecurityPolicy, SECURITY_HEADERS } from '../ui-assets/csp';
+import { contentType, readStaticFile } from '../ui-assets/static-files';
 import { APP_HOST } from './policy';
 
 /**

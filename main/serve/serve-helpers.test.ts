@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { contentSecurityPolicy } from './csp';
+import { contentSecurityPolicy } from '../ui-assets/csp';
 import { openerCommand, redirectPage } from './open-browser';
 import { findRendererDir } from './renderer-dir';
 

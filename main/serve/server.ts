@@ -4,9 +4,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Envelope } from '../../shared/api';
 import type { Api } from '../api/index';
-import { contentSecurityPolicy, SECURITY_HEADERS } from './csp';
+import { contentSecurityPolicy, SECURITY_HEADERS } from '../ui-assets/csp';
 import { isAllowedHost, isSameOrigin, Sessions } from './security';
-import { contentType, readStaticFile } from './static-files';
+import { contentType, readStaticFile } from '../ui-assets/static-files';
 
 export interface ServeOptions {
   api: Api;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { isAllowedHost, isSameOrigin, parseCookies, Sessions } from './security';
-import { readStaticFile, resolveStaticPath } from './static-files';
+import { readStaticFile, resolveStaticPath } from '../ui-assets/static-files';
 
 test('static paths: "/" is index.html; dot segments, encoded or not, backslashes and NUL are refused', () => {
   const root = '/srv/ui';

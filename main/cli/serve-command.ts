@@ -1,10 +1,10 @@
 import { createApi } from '../api/index';
 import { cliSelf } from '../util/self-command';
 import { LocalHost } from '../host/local-host';
-import { CliError, EXIT } from '../cli/exit-codes';
-import { openBrowser } from './open-browser';
-import { findRendererDir } from './renderer-dir';
-import { startServer } from './server';
+import { CliError, EXIT } from './exit-codes';
+import { openBrowser } from '../serve/open-browser';
+import { findRendererDir } from '../serve/renderer-dir';
+import { startServer } from '../serve/server';
 
 export interface ServeCommandOptions {
   host?: string;
