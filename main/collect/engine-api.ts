@@ -5,30 +5,12 @@ import type { Endpoint } from '../../shared/endpoint';
 import type { Host } from '../host/host';
 import { type DockerHandle, dockerFor, type Modem, type ModemDial, type ModemError } from '../engine/dockerode';
 import { classifyTransportError, EngineApiError } from '../engine/errors';
-import type { BuildPruneAnswer, EngineApi, RemovableKind, RequestPath } from '../engine/types';
+import type { BuildPruneAnswer, EngineApi, ReadHandle, Reader, ReadResponse, RemovableKind, RequestPath } from '../engine/types';
 import { TimeoutError, withTimeout } from '../util/timeout';
 import { http1Reads } from './http1-reads';
 
 export { EngineApiError } from '../engine/errors';
 export type { EngineApi, RemovableKind, RequestPath } from '../engine/types';
-
-/**
- * How one GET reaches the daemon: a status code and the raw body, or a transport error with a Node error code. The
- * query is passed apart from the path (each reader encodes it its own way). Rejects with TimeoutError after timeoutMs.
- * With `consume`, a 200 body is handed to it as it arrives (and not returned): bodies that are not JSON.
- */
-export type Reader = (resource: string, query: Record<string, string>, timeoutMs: number, what: string, consume?: (chunk: Buffer) => void) => Promise<ReadResponse>;
-
-/** A status and the raw body, or (docker-modem parses JSON itself) the value already parsed. */
-export type ReadResponse = { status: number; body: Buffer } | { status: number; value: unknown };
-
-export interface ReadHandle {
-  read: Reader;
-  requestPath: RequestPath;
-  /** Whether the reads are encrypted: a reset before any answer is then a refused TLS handshake. */
-  tls: boolean;
-  close(): void;
-}
 
 /** Connections (or ssh logins) open at once to one daemon. */
 const CONNECTIONS = 8;

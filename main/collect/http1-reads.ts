@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { Endpoint } from '../../shared/endpoint';
 import type { Host } from '../host/host';
 import { readTlsMaterial } from '../engine/dockerode';
-import type { ReadHandle } from './engine-api';
+import type { ReadHandle } from '../engine/types';
 import { tlsModule } from '../util/builtin-later';
 import { Http1Pool } from './http1-pool';
 

@@ -40,3 +40,21 @@ export interface EngineApi {
   /** Releases pooled connections (and ssh processes). */
   close(): void;
 }
+
+/**
+ * How one GET reaches the daemon: a status code and the raw body, or a transport error with a Node error code. The
+ * query is passed apart from the path (each reader encodes it its own way). Rejects with TimeoutError after timeoutMs.
+ * With `consume`, a 200 body is handed to it as it arrives (and not returned): bodies that are not JSON.
+ */
+export type Reader = (resource: string, query: Record<string, string>, timeoutMs: number, what: string, consume?: (chunk: Buffer) => void) => Promise<ReadResponse>;
+
+/** A status and the raw body, or (docker-modem parses JSON itself) the value already parsed. */
+export type ReadResponse = { status: number; body: Buffer } | { status: number; value: unknown };
+
+export interface ReadHandle {
+  read: Reader;
+  requestPath: RequestPath;
+  /** Whether the reads are encrypted: a reset before any answer is then a refused TLS handshake. */
+  tls: boolean;
+  close(): void;
+}
