@@ -3,10 +3,10 @@ import type { Facts } from '../../shared/facts';
 import type { AccountsFact, FileStatFact, SubIdsFact } from '../../shared/facts/host-files';
 import type { CheckResult, Evidence } from '../../shared/finding';
 import { FILE_ROLES, type FileRole } from '../collect/host-files';
-import { isRootless } from './applicability';
-import { daemonView } from './daemon-view';
+import { isRootless } from '../check-kit/applicability';
+import { daemonView } from '../check-kit/daemon-view';
 import { cis, docs } from './references';
-import { INFO, errored, fail, info, need, pass, skipped, warn } from './result';
+import { INFO, errored, fail, info, need, pass, skipped, warn } from '../check-kit/result';
 import { desktopOnly, desktopOrRootless, fileSource, octal, ownerText, statEvidence, filesWithRole, dockerGroupName, looked } from './file-evidence';
 import { FILE_CHECKS } from './files';
 

@@ -2,8 +2,8 @@ import type { Check } from '../../shared/check';
 import type { ContainerFact, Facts } from '../../shared/facts';
 import type { CheckResult, Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
-import { hasSecurityOption, isDesktop } from './applicability';
-import { INFO, fail, info, need, pass, warn } from './result';
+import { hasSecurityOption, isDesktop } from '../check-kit/applicability';
+import { INFO, fail, info, need, pass, warn } from '../check-kit/result';
 
 /**
  * Shared by the container checks (container-*.ts): one result per offending container with target = container name,

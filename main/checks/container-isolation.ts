@@ -1,10 +1,10 @@
 import type { Check } from '../../shared/check';
 import type { ContainerFact } from '../../shared/facts';
 import type { Evidence } from '../../shared/finding';
-import { daemonView } from './daemon-view';
+import { daemonView } from '../check-kit/daemon-view';
 import { cis, docs } from './references';
-import { hasSecurityOption } from './applicability';
-import { INFO, info, need } from './result';
+import { hasSecurityOption } from '../check-kit/applicability';
+import { INFO, info, need } from '../check-kit/result';
 import { ALL_PLATFORMS, inspected, Level, perContainer, now, securityOptions, userNamespaceOf, isRootlessDaemon, desktopNote, linuxContainersOnly } from './container-helpers';
 
 // --- host namespaces ---------------------------------------------------------------------------------------------

@@ -5,9 +5,9 @@ import { formatBytes } from '../../shared/format';
 import { ALL_PLATFORMS, inspected, now, perContainer } from './container-helpers';
 import { maxSizeOf } from './daemon';
 import { READABLE_DRIVERS } from './daemon-hardening';
-import { daemonView, settingEvidence } from './daemon-view';
+import { daemonView, settingEvidence } from '../check-kit/daemon-view';
 import { docs } from './references';
-import { INFO, need } from './result';
+import { INFO, need } from '../check-kit/result';
 
 /**
  * Per-container log settings that override the daemon's: dockerd copies its default log driver and options into a

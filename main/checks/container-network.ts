@@ -1,7 +1,7 @@
 import type { Check } from '../../shared/check';
 import type { ContainerFact, Facts } from '../../shared/facts';
 import type { Evidence } from '../../shared/finding';
-import { daemonView } from './daemon-view';
+import { daemonView } from '../check-kit/daemon-view';
 import { cis, docs } from './references';
 import { ALL_PLATFORMS, inspected, Level, perContainer, now, linuxContainersOnly } from './container-helpers';
 

@@ -7,7 +7,7 @@ import type { Source } from '../../shared/source';
 import { LOG_TAIL_LINES } from '../collect/exit-logs';
 import { ALL_PLATFORMS, eachContainer, inspected } from './container-helpers';
 import { docs } from './references';
-import { fail, info, warn } from './result';
+import { fail, info, warn } from '../check-kit/result';
 
 /**
  * How containers actually ended: the ones that failed and stay down, and the ones the kernel killed for memory, with

@@ -5,10 +5,10 @@ import type { ImageFact } from '../../shared/facts/images';
 import type { CheckResult, Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { BINFMT_DIR } from '../collect/binfmt';
-import { isDesktop } from './applicability';
+import { isDesktop } from '../check-kit/applicability';
 import { ALL_PLATFORMS, LIST, inspected } from './container-helpers';
 import { docs } from './references';
-import { INFO, fail, need, pass, skipped, warn } from './result';
+import { INFO, fail, need, pass, skipped, warn } from '../check-kit/result';
 
 /**
  * Containers whose image was built for another platform than the daemon's host: the kernel refuses its programs

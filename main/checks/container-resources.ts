@@ -3,7 +3,7 @@ import type { ContainerFact } from '../../shared/facts';
 import type { Evidence } from '../../shared/finding';
 import { maskSecretsInText } from '../../shared/mask';
 import { cis, docs } from './references';
-import { fail, warn } from './result';
+import { fail, warn } from '../check-kit/result';
 import { ALL_PLATFORMS, inspected, Level, perContainer, now, limitsEnforceable, eachContainer } from './container-helpers';
 
 // --- resource limits ---------------------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 import type { Check } from '../../shared/check';
 import type { EngineInfo, Facts } from '../../shared/facts';
 import type { Evidence } from '../../shared/finding';
-import { desktopReason, usesUserns } from './applicability';
-import { daemonView, type SettingValue } from './daemon-view';
+import { desktopReason, usesUserns } from '../check-kit/applicability';
+import { daemonView, type SettingValue } from '../check-kit/daemon-view';
 import { cgroupDriverIn } from '../preflight/start-rules';
 import { DAEMON_JSON_DOCS, docs } from './references';
-import { fail, INFO, need, pass, skipped, warn } from './result';
+import { fail, INFO, need, pass, skipped, warn } from '../check-kit/result';
 
 /**
  * One daemon.json key the running daemon reports back in /info, and how to compare the two.

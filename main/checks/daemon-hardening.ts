@@ -2,11 +2,11 @@ import type { Check } from '../../shared/check';
 import type { Facts } from '../../shared/facts';
 import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
-import { desktopReason, isRootless, usesUserns } from './applicability';
-import { daemonView, settingBoolean, settingEvidence, settingStrings } from './daemon-view';
+import { desktopReason, isRootless, usesUserns } from '../check-kit/applicability';
+import { daemonView, settingBoolean, settingEvidence, settingStrings } from '../check-kit/daemon-view';
 import { compareMinor } from '../preflight/engine-version';
 import { cis, docs } from './references';
-import { INFO, fail, info, need, pass, warn } from './result';
+import { INFO, fail, info, need, pass, warn } from '../check-kit/result';
 
 /**
  * Daemon hardening beyond the first five daemon checks: the CIS Docker Benchmark section 2 settings, the storage

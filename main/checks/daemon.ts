@@ -4,9 +4,9 @@ import type { Facts } from '../../shared/facts';
 import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { HOST_CHECKED } from '../preflight/rule-context';
-import { daemonView, type SettingValue, settingBoolean, settingEvidence } from './daemon-view';
+import { daemonView, type SettingValue, settingBoolean, settingEvidence } from '../check-kit/daemon-view';
 import { cis, DAEMON_JSON_DOCS, docs } from './references';
-import { INFO, fail, need, pass, warn } from './result';
+import { INFO, fail, need, pass, warn } from '../check-kit/result';
 
 const LINUX_AND_DESKTOP = ['linux', 'darwin', 'win32'] as const;
 

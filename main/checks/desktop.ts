@@ -9,7 +9,7 @@ import { option } from './disk';
 import { internalDomains } from './network-helpers';
 import { judgeDesktopBypass } from './proxy';
 import { docs } from './references';
-import { info, need, pass, skipped, warn } from './result';
+import { info, need, pass, skipped, warn } from '../check-kit/result';
 
 
 const WSL_CONFIG_DOCS = docs('Advanced settings configuration in WSL (.wslconfig)', 'https://learn.microsoft.com/windows/wsl/wsl-config');

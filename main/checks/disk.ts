@@ -5,7 +5,7 @@ import type { CheckResult, Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { GiB, MiB, formatBytes, groupDigits } from '../../shared/format';
 import { cis, docs } from './references';
-import { fail, info, need, pass, skipped, warn } from './result';
+import { fail, info, need, pass, skipped, warn } from '../check-kit/result';
 
 
 interface Threshold {

@@ -3,9 +3,9 @@ import type { Check, CheckContext } from '../../shared/check';
 import type { Facts } from '../../shared/facts';
 import type { CheckResult, Evidence, FixRef } from '../../shared/finding';
 import { inspected } from './container-helpers';
-import { daemonView, settingEvidence, settingStrings } from './daemon-view';
+import { daemonView, settingEvidence, settingStrings } from '../check-kit/daemon-view';
 import { DNS_REFERENCES, fileDockerReads, hostNetworkDoesNotApply, internalDomains, isLoopback, nameserverEvidence } from './network-helpers';
-import { need, pass, warn, fail } from './result';
+import { need, pass, warn, fail } from '../check-kit/result';
 
 /**
  * Addresses that are not on the public internet: RFC 1918, carrier-grade NAT (100.64.0.0/10, where Tailscale's

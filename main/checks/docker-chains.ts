@@ -3,10 +3,10 @@ import type { FirewallChain, IptablesFact } from '../../shared/facts/network';
 import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { compareMinor } from '../preflight/engine-version';
-import { daemonView, settingBoolean } from './daemon-view';
+import { daemonView, settingBoolean } from '../check-kit/daemon-view';
 import { dockerFirewallDoesNotApply } from './network-helpers';
 import { docs } from './references';
-import { fail, need, pass, skipped } from './result';
+import { fail, need, pass, skipped } from '../check-kit/result';
 
 /** A chain Docker creates and the chains that must jump to it, per table, for one range of engine versions. */
 interface ExpectedChain {

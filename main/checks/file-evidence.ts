@@ -3,8 +3,8 @@ import type { FileStatFact } from '../../shared/facts/host-files';
 import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { FILE_ROLES, type FileRole } from '../collect/host-files';
-import { isDesktop, isRootless } from './applicability';
-import { daemonView } from './daemon-view';
+import { isDesktop, isRootless } from '../check-kit/applicability';
+import { daemonView } from '../check-kit/daemon-view';
 
 // ---------------------------------------------------------------------------------------------------------------
 // evidence and applicability shared by the file checks (files.ts) and the access checks (access.ts)

@@ -3,9 +3,9 @@ import type { Facts } from '../../shared/facts';
 import type { FileStatFact } from '../../shared/facts/host-files';
 import type { CheckResult, Severity } from '../../shared/finding';
 import { FILE_ROLES, type FileRole } from '../collect/host-files';
-import { isRootless } from './applicability';
+import { isRootless } from '../check-kit/applicability';
 import { cis, docs } from './references';
-import { errored, fail, need, pass, skipped, warn } from './result';
+import { errored, fail, need, pass, skipped, warn } from '../check-kit/result';
 import { desktopOnly, desktopOrRootless, octal, describeBits, capitalised, ownerText, statEvidence, filesWithRole, dockerGroupName, looked } from './file-evidence';
 
 // ---------------------------------------------------------------------------------------------------------------

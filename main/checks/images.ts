@@ -5,8 +5,8 @@ import type { CheckResult, Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
 import { isRootUser } from './containers';
 import { cis, docs } from './references';
-import { hasSecurityOption } from './applicability';
-import { INFO, fail, info, need, pass, warn } from './result';
+import { hasSecurityOption } from '../check-kit/applicability';
+import { INFO, fail, info, need, pass, warn } from '../check-kit/result';
 
 /**
  * Image checks (CIS Docker Benchmark section 4) over facts.images, judged by how the images are used: an image a

@@ -4,10 +4,10 @@ import type { Facts } from '../../shared/facts';
 import type { DnsFact } from '../../shared/facts/network';
 import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
-import { isDesktop, isRootless } from './applicability';
-import { daemonView, settingBoolean } from './daemon-view';
+import { isDesktop, isRootless } from '../check-kit/applicability';
+import { daemonView, settingBoolean } from '../check-kit/daemon-view';
 import { docs } from './references';
-import { INFO } from './result';
+import { INFO } from '../check-kit/result';
 
 export const BRIDGE_API: Source = { kind: 'api', call: 'GET /networks/bridge' };
 export const RESOLVED_UPSTREAM = '/run/systemd/resolve/resolv.conf';

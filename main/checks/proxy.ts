@@ -7,10 +7,10 @@ import { maskSecretsInText } from '../../shared/mask';
 import type { Source } from '../../shared/source';
 import { compareMinor } from '../preflight/engine-version';
 import { parseJsonDocument } from '../preflight/json-document';
-import { isDesktop } from './applicability';
-import { daemonView } from './daemon-view';
+import { isDesktop } from '../check-kit/applicability';
+import { daemonView } from '../check-kit/daemon-view';
 import { docs } from './references';
-import { INFO, fail, info, need, pass, warn } from './result';
+import { INFO, fail, info, need, pass, warn } from '../check-kit/result';
 import { parseCidr, overlaps, isLoopback, remoteDaemon, internalDomains } from './network-helpers';
 
 /* ------------------------------------------------------------------------------------------------------------------

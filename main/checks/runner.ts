@@ -1,7 +1,7 @@
 import type { Check, CheckContext } from '../../shared/check';
 import type { Facts } from '../../shared/facts';
 import type { CheckMeta, CheckResult, Finding, Platform } from '../../shared/finding';
-import { errored, skipped, Unavailable } from './result';
+import { errored, skipped, Unavailable } from '../check-kit/result';
 
 function platformOf(facts: Facts): Platform | null {
   if (facts.host.ok && facts.host.value.platform !== 'other') return facts.host.value.platform;

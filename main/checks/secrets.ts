@@ -8,7 +8,7 @@ import type { Source } from '../../shared/source';
 import { ALL_PLATFORMS, inspected, LIST } from './container-helpers';
 import { imageName } from './images';
 import { cis, docs } from './references';
-import { fail, need, pass, skipped, warn } from './result';
+import { fail, need, pass, skipped, warn } from '../check-kit/result';
 
 /**
  * Credentials in plain sight: container environment variables and image ENV that look like credentials, as the

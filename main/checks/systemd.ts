@@ -3,9 +3,9 @@ import type { Facts } from '../../shared/facts';
 import type { IgnoredDropIn } from '../../shared/facts/systemd';
 import type { CheckResult, Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
-import { desktopReason } from './applicability';
+import { desktopReason } from '../check-kit/applicability';
 import { docs } from './references';
-import { fail, need, pass, skipped } from './result';
+import { fail, need, pass, skipped } from '../check-kit/result';
 
 const UNIT_DOCS = docs('systemd.unit(5): drop-in directories', 'https://www.freedesktop.org/software/systemd/man/latest/systemd.unit.html');
 const DOCKER_SYSTEMD_DOCS = docs('Configure the daemon with systemd', 'https://docs.docker.com/engine/daemon/proxy/#systemd-unit-file');

@@ -5,7 +5,7 @@ import type { FixOperation, Verification } from '../../shared/fix';
 import type { JsonValue } from '../../shared/json';
 import { describeSource } from '../../shared/describe-source';
 import { checkFixParam, fixParams } from '../../shared/fix-params';
-import { daemonView } from '../checks/daemon-view';
+import { daemonView } from '../check-kit/daemon-view';
 import { type BuildInput, type FixDraft, FixUnavailableError } from './draft';
 import { buildDaemonProxy } from './proxy-fix';
 import { remapNames } from './subid-policy';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { DaemonControllerKind } from '../../shared/fix';
 import type { Facts } from '../../shared/facts';
-import { isDesktop, isRootless } from '../checks/applicability';
+import { isDesktop, isRootless } from '../check-kit/applicability';
 import { type DaemonProof, type TrustedDaemon, untrustedFile } from '../host/trusted-daemon';
 import { processAlive, waitForExit } from '../util/process';
 

@@ -9,7 +9,7 @@ import type { Facts } from '../../shared/facts';
 import { FIX_PLAN_SCHEMA_VERSION, type FileChange, type FixOperation, type FixPlan } from '../../shared/fix';
 import type { JsonValue } from '../../shared/json';
 import type { Report } from '../../shared/report';
-import { daemonView } from '../checks/daemon-view';
+import { daemonView } from '../check-kit/daemon-view';
 import { type HostFacts, localHostFacts } from '../preflight/host-facts';
 import { preflight } from '../preflight/preflight';
 import { TIMER_NAME } from '../prune/schedule';

@@ -4,7 +4,7 @@ import type { Facts } from '../../shared/facts';
 import type { FixOperation } from '../../shared/fix';
 import type { JsonValue } from '../../shared/json';
 import { proxyValueProblem } from '../../shared/proxy-grammar';
-import { isRootless } from '../checks/applicability';
+import { isRootless } from '../check-kit/applicability';
 import { proxyPicture, type ProxyVar } from '../checks/proxy';
 import { type BuildInput, type FixDraft, FixUnavailableError } from './draft';
 import { environmentLine } from './proxy-dropin';

@@ -4,9 +4,9 @@ import type { CheckResult, Evidence } from '../../shared/finding';
 import type { JsonValue } from '../../shared/json';
 import type { RequiredValue } from '../../shared/policy';
 import type { Source } from '../../shared/source';
-import { daemonView } from '../checks/daemon-view';
+import { daemonView } from '../check-kit/daemon-view';
 import { goBypassesProxy, proxyPicture } from '../checks/proxy';
-import { fail, INFO, need, pass, Unavailable } from '../checks/result';
+import { fail, INFO, need, pass, Unavailable } from '../check-kit/result';
 import type { LoadedPolicy } from './load';
 import { REQUIRED_VALUE } from './meta';
 

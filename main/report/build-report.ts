@@ -6,7 +6,7 @@ import type { JsonValue } from '../../shared/json';
 import { maskSecrets } from '../../shared/mask';
 import type { BaselineSummary, PolicySummary, Report } from '../../shared/report';
 import { incompleteness } from '../../shared/report-completeness';
-import { isDesktop, isRootless, isWsl } from '../checks/applicability';
+import { isDesktop, isRootless, isWsl } from '../check-kit/applicability';
 import { VERSION } from '../version';
 
 /** How much a check weighs in the score: a critical problem costs ten times a low one; info checks do not count. */
