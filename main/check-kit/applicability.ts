@@ -1,3 +1,4 @@
+import { daemonElsewhere } from '../../shared/endpoint-place';
 import type { Facts } from '../../shared/facts';
 
 /** Facts about what kind of daemon this is, for checks' `applies()`: rootless, Desktop, userns-remapped, offline. */
@@ -41,4 +42,9 @@ export function isOffline(facts: Facts): boolean {
 /** The reason a host-level daemon setting does not apply to Docker Desktop (its engine runs in a VM Dockhand does not audit). */
 export function desktopReason(facts: Facts): string | null {
   return isDesktop(facts) ? 'Docker Desktop runs the engine in its own VM, configured from Desktop settings' : null;
+}
+
+/** The endpoint's host when the daemon runs on another machine (any ssh://, tcp:// to a host that is not loopback). */
+export function remoteDaemon(facts: Facts): string | null {
+  return facts.endpoint.ok && daemonElsewhere(facts.endpoint.value) ? facts.endpoint.value.host : null;
 }

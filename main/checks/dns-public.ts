@@ -4,7 +4,8 @@ import type { Facts } from '../../shared/facts';
 import type { CheckResult, Evidence, FixRef } from '../../shared/finding';
 import { inspected } from './container-helpers';
 import { daemonView, settingEvidence, settingStrings } from '../check-kit/daemon-view';
-import { DNS_REFERENCES, fileDockerReads, hostNetworkDoesNotApply, internalDomains, isLoopback, nameserverEvidence } from './network-helpers';
+import { isLoopback } from '../util/ipv4';
+import { DNS_REFERENCES, fileDockerReads, hostNetworkDoesNotApply, internalDomains, nameserverEvidence } from './network-helpers';
 import { need, pass, warn, fail } from '../check-kit/result';
 
 /**

@@ -1,10 +1,9 @@
-import { daemonElsewhere } from '../../shared/endpoint-place';
 import type { CheckContext } from '../../shared/check';
 import type { Facts } from '../../shared/facts';
 import type { DnsFact } from '../../shared/facts/network';
 import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
-import { isDesktop, isRootless } from '../check-kit/applicability';
+import { isDesktop, isRootless, remoteDaemon } from '../check-kit/applicability';
 import { daemonView, settingBoolean } from '../check-kit/daemon-view';
 import { docs } from './references';
 import { INFO } from '../check-kit/result';
@@ -13,53 +12,8 @@ export const BRIDGE_API: Source = { kind: 'api', call: 'GET /networks/bridge' };
 export const RESOLVED_UPSTREAM = '/run/systemd/resolve/resolv.conf';
 
 /* ------------------------------------------------------------------------------------------------------------------
- * Small helpers: IPv4 arithmetic, settings, applicability
+ * Small helpers: settings, applicability
  * ---------------------------------------------------------------------------------------------------------------- */
-
-export interface Cidr {
-  base: number;
-  prefix: number;
-  text: string;
-}
-
-export function parseIPv4(text: string): number | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text.trim());
-  if (!m) return null;
-  const octets = m.slice(1).map(Number);
-  if (octets.some((o) => o > 255)) return null;
-  return octets.reduce((n, o) => n * 256 + o, 0);
-}
-
-export const maskOf = (prefix: number) => (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
-export const formatIPv4 = (n: number) => [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join('.');
-
-/** "172.26.0.1/16" → the network 172.26.0.0/16 (bip names the gateway address, not the network). */
-export function parseCidr(text: string): Cidr | null {
-  const [ip = '', len = '32', extra] = text.trim().split('/');
-  const addr = parseIPv4(ip);
-  const prefix = Number(len);
-  if (addr === null || extra !== undefined || !/^\d{1,2}$/.test(len) || prefix > 32) return null;
-  const base = (addr & maskOf(prefix)) >>> 0;
-  return { base, prefix, text: `${formatIPv4(base)}/${prefix}` };
-}
-
-export function overlaps(a: Cidr, b: Cidr): boolean {
-  const mask = maskOf(Math.min(a.prefix, b.prefix));
-  return (a.base & mask) >>> 0 === (b.base & mask) >>> 0;
-}
-
-/** Loopback as Go's netip sees it: 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
-export function isLoopback(address: string): boolean {
-  const a = address.trim().toLowerCase();
-  const v4 = parseIPv4(a.replace(/^::ffff:/, ''));
-  if (v4 !== null) return v4 >>> 24 === 127;
-  return a === '::1' || a === '0:0:0:0:0:0:0:1';
-}
-
-/** The endpoint's host when the daemon runs on another machine (any ssh://, tcp:// to a host that is not loopback). */
-export function remoteDaemon(facts: Facts): string | null {
-  return facts.endpoint.ok && daemonElsewhere(facts.endpoint.value) ? facts.endpoint.value.host : null;
-}
 
 /** Why the host's own network facts (interfaces, routes, resolv.conf, iptables) say nothing about this daemon's. */
 export function hostNetworkDoesNotApply(facts: Facts): string | null {

@@ -15,7 +15,8 @@ import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
 import { dnsHostResolvers, networkAddressPools, networkForwardPolicy, networkMtu } from './network';
 import { desktopProxyExclusions } from './desktop';
-import { goBypassesProxy, proxyConsistent, proxyNoProxy } from './proxy';
+import { goBypassesProxy } from '../check-kit/no-proxy';
+import { proxyConsistent, proxyNoProxy } from './proxy';
 import { evaluateChecks } from './runner';
 
 const run = promisify(execFile);

@@ -5,7 +5,7 @@ import type { FixOperation } from '../../shared/fix';
 import type { JsonValue } from '../../shared/json';
 import { proxyValueProblem } from '../../shared/proxy-grammar';
 import { isRootless } from '../check-kit/applicability';
-import { proxyPicture, type ProxyVar } from '../checks/proxy';
+import { proxyPicture, type ProxyVar } from '../check-kit/proxy';
 import { type BuildInput, type FixDraft, FixUnavailableError } from './draft';
 import { environmentLine } from './proxy-dropin';
 
