@@ -2,7 +2,7 @@ import type { Facts } from '../../shared/facts';
 import type { FileStatFact } from '../../shared/facts/host-files';
 import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
-import { FILE_ROLES, type FileRole } from '../collect/host-files';
+import { FILE_ROLES, type FileRole } from '../../shared/facts/file-roles';
 import { isDesktop, isRootless } from '../check-kit/applicability';
 import { daemonView } from '../check-kit/daemon-view';
 

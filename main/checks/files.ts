@@ -2,7 +2,7 @@ import type { Check } from '../../shared/check';
 import type { Facts } from '../../shared/facts';
 import type { FileStatFact } from '../../shared/facts/host-files';
 import type { CheckResult, Severity } from '../../shared/finding';
-import { FILE_ROLES, type FileRole } from '../collect/host-files';
+import { FILE_ROLES, type FileRole } from '../../shared/facts/file-roles';
 import { isRootless } from '../check-kit/applicability';
 import { cis, docs } from './references';
 import { errored, fail, need, pass, skipped, warn } from '../check-kit/result';

@@ -9,7 +9,11 @@ import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
 import { collectFacts } from './collect';
 import type { CollectContext } from './context';
-import { collectProcessEnv, FILE_ROLES, parseAuditRules, parseGroup, parsePasswd, parseSubIds } from './host-files';
+import { FILE_ROLES } from '../../shared/facts/file-roles';
+import { parseGroup, parsePasswd } from '../util/account-files';
+import { parseAuditRules } from './audit-rules';
+import { collectProcessEnv } from './process-env';
+import { parseSubIds } from './sub-ids';
 
 const SECRET = 'dXNlcjpodW50ZXIy'; // base64("user:hunter2")
 
