@@ -214,8 +214,7 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
     if (verification.kind === 'none') return finish('applied', `applied; ${verification.why}`);
     if (verification.kind === 'group-member') {
       const groups = await fs.readFile(hostPath(deps.env, '/etc/group'), 'utf8').catch(() => '');
-      const line = groups.split('\n').find((l) => l.split(':')[0] === verification.group);
-      const member = line?.split(':')[3]?.split(',').includes(verification.user) ?? false;
+      const member = isGroupMember(groups, verification.group, verification.user);
       await journal.step('verify', member, member ? `${verification.user} is listed in the ${verification.group} group` : `${verification.user} is not listed in the ${verification.group} group`);
       return member ? finish('applied', `applied and verified: ${verification.user} is in the ${verification.group} group (from the next login)`) : finish('unverified', `${verification.user} is still not listed in the ${verification.group} group`);
     }

@@ -2,6 +2,7 @@
 // /etc/gshadow in step and takes the shadow lock, which an edit of /etc/group by hand does neither of. Offline roots
 // (a mounted image) keep the file edit: their tools are not ours to run.
 import type { FixOperation, FixPlan } from '../../shared/fix';
+import { parseGroup } from '../util/account-files';
 
 type GroupOp = Extract<FixOperation, { op: 'group.add-user' }>;
 export type RunCommand = (argv: string[], timeoutMs: number) => Promise<void>;
@@ -10,8 +11,7 @@ export const GROUP_FILE = '/etc/group';
 
 /** Whether `user` is listed as a member of `group` in a group file's text. */
 export function isGroupMember(text: string, group: string, user: string): boolean {
-  const line = text.split('\n').find((l) => l.split(':')[0] === group);
-  return line?.split(':')[3]?.split(',').includes(user) ?? false;
+  return parseGroup(text).some((g) => g.name === group && g.members.includes(user));
 }
 
 /** The group.add-user operation a plan applies with the tools on this host (live root only), or null. */
