@@ -6,7 +6,7 @@ import { planPrune } from '../prune/measure';
 import { withNowReclaimable } from '../prune/now-reclaimable';
 import { DEFAULT_PROTECT_LABEL, defaultPruneOptions } from '../prune/plan';
 import { renderPlanText, renderProgressLine, renderResultText } from '../prune/render';
-import { cronFile, CRON_FILE, defaultScheduleOptions, SERVICE_NAME, systemdService, systemdTimer, TIMER_NAME } from '../prune/schedule';
+import { cronFile, CRON_FILE, defaultScheduleOptions, SERVICE_NAME, systemdService, systemdTimer, TIMER_NAME } from '../fix/prune-schedule';
 import { cliSelf } from '../util/self-command';
 import { CliError, EXIT } from './exit-codes';
 import { emit, jsonText } from './output';

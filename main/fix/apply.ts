@@ -8,7 +8,7 @@ import { readFileState, removeFile, writeFile } from '../util/write-file';
 import type { DaemonController } from './controllers';
 import { Journal, JournalError, latestUndoable, listRecords } from './journal';
 import { acquireFixLock } from './lock';
-import { TIMER_NAME } from '../prune/schedule';
+import { TIMER_NAME } from './prune-schedule';
 import { runCommand } from './controllers';
 import { type FixEnv, hostPath, scheduleCommands, unifiedDiff } from './plan';
 import { GROUP_FILE, isGroupMember, joinGroup, leaveGroup, liveGroupOperation, type RunCommand } from './group-membership';

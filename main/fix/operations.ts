@@ -3,7 +3,7 @@
 // about to write are exactly that operation applied to the file as it is now.
 import path from 'node:path';
 import type { FixOperation } from '../../shared/fix';
-import { CRON_FILE, cronFile, defaultScheduleOptions, SERVICE_NAME, systemdService, systemdTimer, TIMER_NAME } from '../prune/schedule';
+import { CRON_FILE, cronFile, defaultScheduleOptions, SERVICE_NAME, systemdService, systemdTimer, TIMER_NAME } from './prune-schedule';
 import { setJsonKey, unsetJsonKey } from './json-edit';
 import { type SubIdPolicy, subIdProblem } from './subid-policy';
 

@@ -12,7 +12,7 @@ import type { Report } from '../../shared/report';
 import { daemonView } from '../check-kit/daemon-view';
 import { type HostFacts, localHostFacts } from '../preflight/host-facts';
 import { preflight } from '../preflight/preflight';
-import { TIMER_NAME } from '../prune/schedule';
+import { TIMER_NAME } from './prune-schedule';
 import { sha256 } from '../util/write-file';
 import { buildFix } from './builders';
 import { FixUnavailableError } from './draft';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { findPrune, findPruneCommand } from '../collect/disk';
-import { cronFile, cronLine, defaultScheduleOptions, scheduledArgv, systemdService, systemdTimer } from './schedule';
+import { cronFile, cronLine, defaultScheduleOptions, scheduledArgv, systemdService, systemdTimer } from './prune-schedule';
 
 describe('scheduled prune (unit texts)', () => {
   const o = defaultScheduleOptions({ dockhand: '/usr/local/bin/dockhand' });

@@ -1,6 +1,6 @@
 import { quote as shellQuote } from 'shell-quote';
-import { PruneInputError, parseGoDuration } from './filters';
-import { DEFAULT_PROTECT_LABEL } from './plan';
+import { PruneInputError, parseGoDuration } from '../prune/filters';
+import { DEFAULT_PROTECT_LABEL } from '../prune/plan';
 
 /**
  * The scheduled cleanup that replaces a nightly `docker system prune -af --filter until=168h`: the same objects, minus
