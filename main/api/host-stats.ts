@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { DiskSummary, HostStats } from '../../shared/api';
-import { longestMount } from '../collect/disk';
+import { longestMount } from '../collect/mount-table';
 
 /**
  * The host's CPU, memory, load and the data root's filesystem, from systeminformation: loaded on the first call only,

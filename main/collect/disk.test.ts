@@ -10,7 +10,9 @@ import { forEachEngine, importBusybox, type PrivateDockerd, runningDockerd } fro
 import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
 import { collectFacts } from './collect';
-import { filesystemOf, findPrune, findPruneCommand, longestMount, measureDataRootFs, parseMountInfo } from './disk';
+import { measureDataRootFs } from './disk';
+import { filesystemOf, longestMount, parseMountInfo } from './mount-table';
+import { findPrune, findPruneCommand } from './scheduled-cleanup';
 
 const run = promisify(execFile);
 const NOBODY = 65534;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { findPrune, findPruneCommand } from '../collect/disk';
+import { findPrune, findPruneCommand } from '../collect/scheduled-cleanup';
 import { cronFile, cronLine, defaultScheduleOptions, scheduledArgv, systemdService, systemdTimer } from './prune-schedule';
 
 describe('scheduled prune (unit texts)', () => {
