@@ -13,7 +13,7 @@ import type { Facts } from '../../shared/facts';
 import type { Finding } from '../../shared/finding';
 import { busyboxRootfsTar, DEFAULT_ENGINE, forEachEngine, importBusybox, type PrivateDockerd, removeDir, runningDockerd, waitForContainer } from '../../test/support/dockerd';
 import { collectFacts } from '../collect/collect';
-import { LOG_LINE_CHARS } from '../collect/exit-logs';
+import { LOG_LINE_CHARS } from '../../shared/facts/container-outcomes';
 import { LocalHost } from '../host/local-host';
 import { CONTAINER_CHECKS } from './containers';
 import { evaluateChecks } from './runner';

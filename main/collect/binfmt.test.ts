@@ -6,7 +6,8 @@ import { FixtureHost } from '../host/fixture-host';
 import type { Host } from '../host/host';
 import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
-import { BINFMT_DIR, collectBinfmt, parseBinfmtEntry } from './binfmt';
+import { BINFMT_DIR } from '../../shared/facts/container-outcomes';
+import { collectBinfmt, parseBinfmtEntry } from './binfmt';
 import type { CollectContext } from './context';
 
 /** Recorded /proc/sys/fs/binfmt_misc trees, in the kernel's format (Documentation/admin-guide/binfmt-misc.rst). */

@@ -3,8 +3,8 @@ import type { BinfmtFact, BinfmtHandler } from '../../shared/facts/container-out
 import type { Source } from '../../shared/source';
 import { HostError } from '../host/host';
 import { type CollectContext, failure } from './context';
+import { BINFMT_DIR } from '../../shared/facts/container-outcomes';
 
-export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
 /** A handler entry is a few lines; anything larger is not one. */
 const ENTRY_BYTES = 4096;
 

@@ -7,6 +7,7 @@ import type { Host } from '../host/host';
 import { HostError } from '../host/host';
 import { decodeConfigBytes } from '../preflight/decode';
 import { type CollectContext, failure } from './context';
+import { SYSTEMINFORMATION_SOURCE } from '../../shared/facts/desktop';
 
 const MAX_SETTINGS_BYTES = 4 * 1024 * 1024;
 const COMMAND_TIMEOUT_MS = 5_000;
@@ -128,8 +129,6 @@ async function run(host: Host, command: string, args: string[], encoding: 'utf8'
 
 const MIB = 1024 * 1024;
 
-/** Names the host's figures in a fact's sources when systeminformation measured them (checks show it as evidence). */
-export const SYSTEMINFORMATION_SOURCE = 'systeminformation cpu().cores and mem().total';
 
 /**
  * The machine's CPUs and memory, to hold Desktop's limits against: on this machine, systeminformation's (loaded only
@@ -290,13 +289,6 @@ export function parseWslDefaultVersion(text: string): number | null {
   return candidates.length === 1 ? Number(candidates[0]![1]) : null;
 }
 
-/** Sizes in .wslconfig are like "8GB", "4096MB", "1TB" (WSL also accepts K/M/G/T without B). */
-export function parseWslSize(value: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)B?\s*$/i.exec(value);
-  if (!m) return null;
-  const power = ['', 'K', 'M', 'G', 'T'].indexOf(m[2]!.toUpperCase());
-  return Math.round(Number(m[1]) * 1024 ** power);
-}
 
 interface IniValue {
   value: string;

@@ -8,10 +8,8 @@ import { type CollectContext, propagate } from './context';
 import { fromApi } from './engine';
 import { type EngineApi, EngineApiError } from './engine-api';
 import { cleanText, LogTail } from './log-tail';
+import { LOG_LINE_CHARS, LOG_TAIL_LINES } from '../../shared/facts/container-outcomes';
 
-/** How much of a failed container's log is kept: enough to show the error, little enough for a report. */
-export const LOG_TAIL_LINES = 20;
-export const LOG_LINE_CHARS = 300;
 /** Log reads in flight at once: a journald read can be slow, and a few are plenty for the handful of failed containers. */
 const LOG_CONCURRENCY = 4;
 export const LOG_CALL = `GET /containers/{id}/logs?stdout=1&stderr=1&tail=${LOG_TAIL_LINES}`;
