@@ -60,7 +60,7 @@ const openFixSession = async (options: FixSessionOptions) => (await engine()).op
 
 /** Applies and undoes here or through the root helper, whose prompts and errors reach the terminal. */
 async function cliRoute(session: FixRoute['session']): Promise<FixRoute> {
-  const { stateDir } = await import('../fix/journal');
+  const { stateDir } = await import('../util/state-dir');
   return { self: cliSelf(), stateDir: stateDir(), session, stderr: 'inherit' };
 }
 const dispatch = () => import('../fix/dispatch');
@@ -254,7 +254,8 @@ export function registerFixCommands(program: Command): void {
 
   withCommon(fix.command('history').description('Applied fixes, newest first'))
     .action(async (opts: CommonOptions) => {
-      const { listRecords, stateDir } = await import('../fix/journal');
+      const { listRecords } = await import('../fix/journal');
+      const { stateDir } = await import('../util/state-dir');
       const { records, damaged } = await listRecords(stateDir());
       if (opts.format === 'json') await emit(jsonText({ records, damaged }, undefined, undefined), undefined);
       else {

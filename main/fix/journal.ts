@@ -2,7 +2,6 @@
 // and each step as it happened. Written before any change, so a crash mid-apply still leaves what is needed to restore.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { type Backup, type FixPlan, type FixRecord, FixRecordSchema, type FixStep } from '../../shared/fix';
 import { type FileState, sha256, writeFile } from '../util/write-file';
@@ -13,13 +12,6 @@ export class JournalError extends Error {
     super(message);
     this.name = 'JournalError';
   }
-}
-
-/** Where fixes are journaled: system-wide for root (it changes system files), per user otherwise. */
-export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.DOCKHAND_STATE_DIR) return env.DOCKHAND_STATE_DIR;
-  if (process.getuid?.() === 0) return '/var/lib/dockhand';
-  return path.join(env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state'), 'dockhand');
 }
 
 const journalDir = (state: string) => path.join(state, 'fixes');

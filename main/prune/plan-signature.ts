@@ -5,7 +5,7 @@ import { constants, promises as fs } from 'node:fs';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { PrunePlan } from '../../shared/prune';
-import { stateDir } from '../fix/journal';
+import { stateDir } from '../util/state-dir';
 import { PruneInputError } from './filters';
 import { canonicalJson } from './plan-digest';
 
