@@ -1,6 +1,6 @@
 // `npm test`: makes sure what the tests need is installed (dockerd, busybox-static, Chromium for the UI's end-to-end
-// tests), then type-checks (every tsconfig), builds (CLI, renderer, desktop shell) and runs every test with node's test
-// runner. Tests start their own private dockerd; nothing is skipped when a part is missing.
+// tests), then checks the import layers, type-checks (every tsconfig), builds (CLI, renderer, desktop shell) and runs
+// every test with node's test runner. Tests start their own private dockerd; nothing is skipped when a part is missing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -66,6 +66,8 @@ if (process.getuid?.() !== 0) {
   console.error('The tests start private dockerd instances and must run as root.');
   process.exit(1);
 }
+// The layers and no import cycles (.dependency-cruiser.cjs) before the type-check: a moved module fails here first.
+run('npm', ['run', '--silent', 'lint:deps']);
 for (const project of ['.', 'renderer', 'e2e']) run('npx', ['tsc', '-p', project]);
 run('node', ['scripts/build.mjs']);
 const filter = process.argv.slice(2);
