@@ -37,7 +37,7 @@ export type ApiErrorShape = z.infer<typeof ApiErrorSchema>;
 
 export type Envelope<T> = { ok: true; result: T } | { ok: false; error: ApiErrorShape };
 
-export function envelopeSchema<T extends z.ZodType>(result: T) {
+function envelopeSchema<T extends z.ZodType>(result: T) {
   return z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), result }), z.object({ ok: z.literal(false), error: ApiErrorSchema })]);
 }
 
@@ -159,7 +159,7 @@ export const ReportHeadSchema = ReportSchema.omit({ findings: true }).extend({ f
 export type ReportHead = z.infer<typeof ReportHeadSchema>;
 
 /** Findings per report.findings call at most: about 600 kB of JSON per thousand. */
-export const FINDINGS_PAGE_MAX = 5000;
+const FINDINGS_PAGE_MAX = 5000;
 
 export const FindingsPageSchema = z.object({
   /** The report the page is from: when it differs from the head's, a newer audit replaced it meanwhile. */
@@ -182,7 +182,7 @@ export const FixPlanInputSchema = z
   })
   .strict();
 
-export { UndoResultSchema, type UndoResult } from './fix';
+export { type UndoResult } from './fix';
 
 const FixRecordIdSchema = z.string().regex(/^[0-9A-Za-z-]{1,80}$/);
 
@@ -223,7 +223,6 @@ export const PruneFormSchema = z
   })
   .strict();
 export type PruneForm = z.infer<typeof PruneFormSchema>;
-
 
 // ---------------------------------------------------------------------------------------------------------------
 // Channels
@@ -353,7 +352,6 @@ export const EVENTS = {
 export type Events = typeof EVENTS;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
-export const EVENT_NAMES: readonly EventName[] = EVENT_NAME_LIST;
 
 // The name lists the preload uses must be exactly the maps' keys: adding a channel without its name fails to compile.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -362,7 +360,7 @@ const eventNamesMatch: Same<(typeof EVENT_NAME_LIST)[number], EventName> = true;
 void channelNamesMatch;
 void eventNamesMatch;
 
-export function isEventName(name: unknown): name is EventName {
+function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && Object.hasOwn(EVENTS, name);
 }
 
@@ -391,4 +389,4 @@ export interface DockhandTransport {
   subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
-export { IPC_EVENT_CHANNEL, IPC_PREFIX, PRELOAD_GLOBAL } from './api-names';
+export { IPC_EVENT_CHANNEL, IPC_PREFIX } from './api-names';

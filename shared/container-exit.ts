@@ -39,7 +39,7 @@ const SIGNAL_MEANINGS: Record<string, string> = {
   SIGHUP: 'killed by SIGHUP',
 };
 
-export function signalOf(exitCode: number): string | null {
+function signalOf(exitCode: number): string | null {
   return exitCode > 128 && exitCode < 160 ? (SIGNALS[exitCode - 128] ?? `signal ${exitCode - 128}`) : null;
 }
 

@@ -5,7 +5,6 @@ import { SourceSchema } from './source';
 
 export const SeveritySchema = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof SeveritySchema>;
-export const SEVERITY_ORDER: readonly Severity[] = SEVERITIES;
 
 export const StatusSchema = z.enum(STATUSES);
 export type Status = z.infer<typeof StatusSchema>;

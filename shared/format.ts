@@ -1,7 +1,7 @@
 // Number formatting for messages and evidence. Hand-rolled on purpose: the first toLocaleString/Intl call loads ICU
 // data (~8 ms), paid on every CLI run; output must also not depend on the user's locale.
 
-export const KiB = 1024;
+const KiB = 1024;
 export const MiB = 1024 * KiB;
 export const GiB = 1024 * MiB;
 const UNITS: [number, string][] = [[GiB * 1024, 'TiB'], [GiB, 'GiB'], [MiB, 'MiB'], [KiB, 'KiB']];

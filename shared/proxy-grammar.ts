@@ -4,8 +4,8 @@
 // made only of the characters the grammar names cannot become a second line, a second word or a specifier anywhere.
 // Plain functions without Node imports, so the Fix dialog checks the same rules as the builder and the root helper.
 
-export const PROXY_URL_MAX = 2048;
-export const NO_PROXY_MAX = 8192;
+const PROXY_URL_MAX = 2048;
+const NO_PROXY_MAX = 8192;
 const NO_PROXY_ENTRIES_MAX = 512;
 
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
@@ -13,18 +13,18 @@ const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const USERINFO_PART = /^(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*$/;
 
 /** A DNS host name: dot-separated labels of letters, digits and inner hyphens, at most 253 characters. */
-export function isHostName(s: string): boolean {
+function isHostName(s: string): boolean {
   if (s.length === 0 || s.length > 253) return false;
   return s.split('.').every((label) => LABEL.test(label));
 }
 
-export function isIPv4(s: string): boolean {
+function isIPv4(s: string): boolean {
   const parts = s.split('.');
   return parts.length === 4 && parts.every((p) => /^(?:0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
 }
 
 /** RFC 4291 text form: eight hex groups, one "::" standing for one or more zero groups, an IPv4 tail allowed. */
-export function isIPv6(s: string): boolean {
+function isIPv6(s: string): boolean {
   if (s.length < 2 || s.length > 45 || !/^[0-9A-Fa-f:.]+$/.test(s)) return false;
   const halves = s.split('::');
   if (halves.length > 2) return false;

@@ -4,7 +4,7 @@ import type { KeepReason } from './prune';
  * The prune plan's reasons name the options as the CLI spells them (`--images unused`); the app's Disk form has its
  * own names for the same options. One table of both, so a reason shown in the app names what the user can change there.
  */
-export const OPTION_WORDS: readonly { cli: string; form: string }[] = [
+const OPTION_WORDS: readonly { cli: string; form: string }[] = [
   { cli: '--images unused', form: 'Images: "All unused images"' },
   { cli: '--volumes anonymous', form: 'Volumes: "Unused anonymous volumes"' },
   { cli: '--volumes all', form: 'Volumes: "All unused volumes (named too)"' },

@@ -6,7 +6,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 export const policyText = (policy: string) => (policy === '' ? 'no' : policy);
 
 /** The running containers by fate. */
-export function impactGroups(impact: RestartImpact): Record<ContainerFate, ImpactedContainer[]> {
+function impactGroups(impact: RestartImpact): Record<ContainerFate, ImpactedContainer[]> {
   const groups: Record<ContainerFate, ImpactedContainer[]> = { 'keeps-running': [], 'restarts-by-policy': [], 'restarts-if-failed': [], 'stays-down': [] };
   for (const c of impact.running) groups[c.fate].push(c);
   return groups;

@@ -10,7 +10,7 @@ export interface Dispatch {
 }
 
 /** The schema's complaints in one readable line: "endpoint.host: a Docker endpoint such as …; theme: …". */
-export function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`)

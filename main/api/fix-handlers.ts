@@ -15,7 +15,7 @@ import { maskedHistory, maskedImpact, maskedPlan, maskedRecord, maskedStep, mask
 import { KEPT_PLANS, PlanStore } from './plan-store';
 
 /** The fix session the CLI would open, for the endpoint and check options the settings choose. */
-export async function fixSessionOptions(ctx: ApiContext): Promise<FixSessionOptions> {
+async function fixSessionOptions(ctx: ApiContext): Promise<FixSessionOptions> {
   const settings = await ctx.settings.get();
   return {
     endpoint: chosenEndpoint(settings, ctx.endpointOverride),

@@ -12,7 +12,7 @@ import { createPruneHandlers, measureDiskPicture, publishDisk } from './prune-ha
 import { unmeasuredPicture } from './disk-summary';
 import { chosenEndpoint } from './endpoint-choice';
 
-export function auditOptions(host: Host, settings: Settings, override: ApiContext['endpointOverride']): AuditOptions {
+function auditOptions(host: Host, settings: Settings, override: ApiContext['endpointOverride']): AuditOptions {
   return {
     host,
     endpoint: chosenEndpoint(settings, override),

@@ -17,7 +17,7 @@ import { explained } from './host-errors';
 import { withNowReclaimable } from '../prune/now-reclaimable';
 
 /** The Disk screen's form as the engine's options: the same as `dockhand prune plan` with the equivalent flags. */
-export function pruneOptionsFromForm(form: PruneForm): PruneOptions {
+function pruneOptionsFromForm(form: PruneForm): PruneOptions {
   return defaultPruneOptions(form);
 }
 

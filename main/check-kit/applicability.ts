@@ -35,10 +35,6 @@ export function usesUserns(facts: Facts): boolean {
   return hasSecurityOption(facts, 'userns');
 }
 
-export function isOffline(facts: Facts): boolean {
-  return facts.mode === 'offline-root';
-}
-
 /** The reason a host-level daemon setting does not apply to Docker Desktop (its engine runs in a VM Dockhand does not audit). */
 export function desktopReason(facts: Facts): string | null {
   return isDesktop(facts) ? 'Docker Desktop runs the engine in its own VM, configured from Desktop settings' : null;

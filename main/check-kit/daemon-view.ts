@@ -38,7 +38,6 @@ export interface DaemonView {
 
 const cache = new WeakMap<Facts, DaemonView>();
 
-export { engineVersionOf };
 
 /** Why the pre-flight had no host answers to judge host-dependent values by; null when it had them. */
 function hostFactsMissing(facts: Facts): string | null {

@@ -27,7 +27,7 @@ export interface Hit {
   level?: Level;
 }
 
-export function resultFor(c: ContainerFact, level: Level, message: string, evidence: Evidence[]): CheckResult {
+function resultFor(c: ContainerFact, level: Level, message: string, evidence: Evidence[]): CheckResult {
   const make = level === 'note' ? info : level === 'low' ? (c.state.running ? warn : info) : c.state.running ? fail : warn;
   return make(message, { target: c.name, evidence });
 }

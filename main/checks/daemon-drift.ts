@@ -80,7 +80,7 @@ function cgroupDriverOf(execOpts: unknown, engineVersion: string): Normal | unde
   return cgroupDriverIn(opts, engineVersion);
 }
 
-export const COMPARED: readonly Compared[] = [
+const COMPARED: readonly Compared[] = [
   { key: 'live-restore', reload: true, running: (i) => String(i.liveRestoreEnabled), configured: text, fallback: 'false' },
   { key: 'debug', reload: true, running: (i) => (i.debug === undefined ? undefined : String(i.debug)), configured: text, fallback: 'false' },
   { key: 'labels', reload: true, running: (i) => [...i.labels].sort(), configured: list, fallback: [] },
@@ -147,7 +147,7 @@ const same = (a: Normal, b: Normal): boolean => (Array.isArray(a) && Array.isArr
  * The keys whose daemon.json value differs from what the running daemon reports. Only daemon.json is compared: a value
  * set by a flag of the running process is in effect by definition, and dockerd refuses a key set both ways.
  */
-export function configDrift(facts: Facts): Drift[] {
+function configDrift(facts: Facts): Drift[] {
   if (!facts.info.ok) return [];
   const view = daemonView(facts);
   const out: Drift[] = [];

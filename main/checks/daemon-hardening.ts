@@ -21,7 +21,7 @@ function requireConfig(facts: Facts): void {
   if (!facts.daemonConfig.ok) need(facts.daemonConfig, 'daemon.json');
 }
 
-export const daemonStorageDriver: Check = {
+const daemonStorageDriver: Check = {
   id: 'daemon.storage-driver',
   title: 'The storage driver is overlay2 (or another supported copy-on-write driver)',
   category: 'daemon-config',
@@ -59,7 +59,7 @@ export const daemonStorageDriver: Check = {
   },
 };
 
-export const daemonTcpWithoutTls: Check = {
+const daemonTcpWithoutTls: Check = {
   id: 'daemon.tcp-without-tls',
   title: 'The daemon does not listen on TCP without TLS client verification',
   category: 'access',
@@ -89,7 +89,7 @@ export const daemonTcpWithoutTls: Check = {
   },
 };
 
-export const daemonUserlandProxy: Check = {
+const daemonUserlandProxy: Check = {
   id: 'daemon.userland-proxy',
   title: 'The userland proxy is disabled',
   category: 'network',
@@ -111,7 +111,7 @@ export const daemonUserlandProxy: Check = {
   },
 };
 
-export const daemonNoNewPrivileges: Check = {
+const daemonNoNewPrivileges: Check = {
   id: 'daemon.no-new-privileges',
   title: 'Containers cannot gain new privileges by default',
   category: 'isolation',
@@ -132,7 +132,7 @@ export const daemonNoNewPrivileges: Check = {
   },
 };
 
-export const daemonDefaultUlimits: Check = {
+const daemonDefaultUlimits: Check = {
   id: 'daemon.default-ulimits',
   title: 'Default ulimits for containers are set deliberately',
   category: 'daemon-config',
@@ -161,7 +161,7 @@ export const daemonDefaultUlimits: Check = {
  */
 const ENGINE_SECCOMP_PROFILE_NAMES = new Set(['default', 'builtin']);
 
-export const daemonSeccomp: Check = {
+const daemonSeccomp: Check = {
   id: 'daemon.seccomp',
   title: 'Seccomp confines containers by default',
   category: 'isolation',
@@ -192,7 +192,7 @@ export const daemonSeccomp: Check = {
   },
 };
 
-export const daemonMandatoryAccessControl: Check = {
+const daemonMandatoryAccessControl: Check = {
   id: 'daemon.mac-profile',
   title: 'AppArmor or SELinux confines containers',
   category: 'isolation',
@@ -215,7 +215,7 @@ export const daemonMandatoryAccessControl: Check = {
   },
 };
 
-export const daemonExperimental: Check = {
+const daemonExperimental: Check = {
   id: 'daemon.experimental',
   title: 'Experimental features are off',
   category: 'daemon-config',
@@ -243,7 +243,7 @@ export const daemonExperimental: Check = {
   },
 };
 
-export const daemonLogLevel: Check = {
+const daemonLogLevel: Check = {
   id: 'daemon.log-level',
   title: 'The daemon logs at level info',
   category: 'logging',
@@ -270,7 +270,7 @@ export const daemonLogLevel: Check = {
   },
 };
 
-export const daemonIptables: Check = {
+const daemonIptables: Check = {
   id: 'daemon.iptables',
   title: 'Docker manages iptables',
   category: 'network',
@@ -292,7 +292,7 @@ export const daemonIptables: Check = {
   },
 };
 
-export const daemonAuthorizationPlugins: Check = {
+const daemonAuthorizationPlugins: Check = {
   id: 'daemon.authorization-plugins',
   title: 'An authorization plugin controls access to the API',
   category: 'access',
@@ -316,7 +316,7 @@ export const daemonAuthorizationPlugins: Check = {
 
 const REMOTE_DRIVERS = new Set(['syslog', 'journald', 'gelf', 'fluentd', 'awslogs', 'splunk', 'etwlogs', 'gcplogs', 'logentries']);
 
-export const daemonRemoteLogging: Check = {
+const daemonRemoteLogging: Check = {
   id: 'daemon.remote-logging',
   title: 'Container logs are shipped off the container',
   category: 'logging',
@@ -345,7 +345,7 @@ export const daemonRemoteLogging: Check = {
   },
 };
 
-export const daemonCgroupParent: Check = {
+const daemonCgroupParent: Check = {
   id: 'daemon.cgroup-parent',
   title: 'Containers use the default cgroup parent',
   category: 'daemon-config',
@@ -366,7 +366,7 @@ export const daemonCgroupParent: Check = {
   },
 };
 
-export const daemonRootless: Check = {
+const daemonRootless: Check = {
   id: 'daemon.rootless',
   title: 'The daemon runs without root where it can',
   category: 'isolation',
@@ -388,7 +388,7 @@ export const daemonRootless: Check = {
   },
 };
 
-export const daemonSwarm: Check = {
+const daemonSwarm: Check = {
   id: 'daemon.swarm',
   title: 'Swarm mode is off unless it is used',
   category: 'daemon-config',
@@ -417,7 +417,7 @@ const UNSAFE_FS = new Map([
   ['smb3', 'a CIFS/SMB share: not supported as a data root'],
 ]);
 
-export const daemonDataRootFilesystem: Check = {
+const daemonDataRootFilesystem: Check = {
   id: 'daemon.data-root-filesystem',
   title: "Docker's data root is on a local persistent filesystem",
   category: 'disk',
@@ -448,7 +448,7 @@ export const daemonDataRootFilesystem: Check = {
 /** Drivers that keep a local copy `docker logs` can read without dual logging. */
 export const READABLE_DRIVERS = new Set(['json-file', 'local', 'journald']);
 
-export const daemonDockerLogsReadable: Check = {
+const daemonDockerLogsReadable: Check = {
   id: 'logging.docker-logs-readable',
   title: '`docker logs` shows container output',
   category: 'logging',

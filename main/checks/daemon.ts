@@ -76,7 +76,7 @@ export const daemonConfigValid: Check = {
 };
 
 /** json-file keeps every byte a container writes unless max-size is set; local rotates by default. */
-export const daemonLogRotation: Check = {
+const daemonLogRotation: Check = {
   id: 'daemon.log-rotation',
   title: 'Container logs are rotated',
   category: 'logging',
@@ -123,7 +123,7 @@ export function maxSizeOf(setting: SettingValue | null): string | null {
   return found ? found.slice('max-size='.length) : null;
 }
 
-export const daemonLiveRestore: Check = {
+const daemonLiveRestore: Check = {
   id: 'daemon.live-restore',
   title: 'Live restore is enabled',
   category: 'daemon-config',
@@ -160,7 +160,7 @@ export const daemonLiveRestore: Check = {
 /** Docker always treats 127.0.0.0/8 as insecure; it is not something a user configured. */
 const BUILTIN_INSECURE = new Set(['127.0.0.0/8', '::1/128']);
 
-export const daemonInsecureRegistries: Check = {
+const daemonInsecureRegistries: Check = {
   id: 'daemon.insecure-registries',
   title: 'No insecure registries are configured',
   category: 'registry',
@@ -198,7 +198,7 @@ export const daemonInsecureRegistries: Check = {
   },
 };
 
-export const daemonIcc: Check = {
+const daemonIcc: Check = {
   id: 'daemon.icc',
   title: 'Containers on the default bridge cannot talk to each other',
   category: 'network',

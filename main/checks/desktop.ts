@@ -38,7 +38,7 @@ function hostOf(facts: Facts): { cpus: number | null; memoryMiB: number | null; 
 }
 
 /** Everything Docker keeps in the VM's disk: layers, containers' writable layers, volumes, build cache not shared with images. */
-export function dockerBytes(du: DiskUsage): number {
+function dockerBytes(du: DiskUsage): number {
   return (
     du.layersSize +
     du.containers.reduce((a, c) => a + Math.max(0, c.sizeRw), 0) +

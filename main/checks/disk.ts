@@ -83,7 +83,7 @@ export interface SpaceLevel {
 }
 
 /** Where the data root's free space stands against the warning and critical floors: one judgement for every disk check. */
-export function spaceLevel(fs: DataRootFsFact, context: CheckContext): SpaceLevel {
+function spaceLevel(fs: DataRootFsFact, context: CheckContext): SpaceLevel {
   const { warnAt, criticalAt } = levels(context);
   const free = fs.availableBytes;
   const percent = fs.totalBytes > 0 ? (free / fs.totalBytes) * 100 : 0;
@@ -209,14 +209,14 @@ export function reclaimableImages(du: DiskUsage): Reclaimable {
 const ACTIVE_STATES = new Set(['running', 'paused', 'restarting']);
 
 /** Stopped containers' writable layers: exact (SizeRw is theirs alone). Their log files go with them too. */
-export function reclaimableContainers(du: DiskUsage): Reclaimable {
+function reclaimableContainers(du: DiskUsage): Reclaimable {
   const stopped = du.containers.filter((c) => !ACTIVE_STATES.has(c.state));
   const bytes = stopped.reduce((a, c) => a + Math.max(0, c.sizeRw), 0);
   return { type: 'containers', count: stopped.length, lower: bytes, upper: bytes, command: 'docker container prune', notes: stopped.length ? ['their log files are removed with them, on top of this figure'] : [] };
 }
 
 /** Volumes no container references (RefCount 0): exact, but they hold data, so Dockhand never prunes them unasked. */
-export function reclaimableVolumes(du: DiskUsage): Reclaimable {
+function reclaimableVolumes(du: DiskUsage): Reclaimable {
   const orphans = du.volumes.filter((v) => v.refCount === 0);
   const bytes = orphans.reduce((a, v) => a + v.size, 0);
   const anonymous = orphans.filter((v) => v.labels['com.docker.volume.anonymous'] !== undefined || /^[0-9a-f]{64}$/.test(v.name)).length;
@@ -230,7 +230,7 @@ export function reclaimableVolumes(du: DiskUsage): Reclaimable {
  * Build cache records not in use. A record marked Shared holds data also referenced elsewhere (an image's layer):
  * pruning it frees nothing while that holder lives, so it counts only towards the upper figure.
  */
-export function reclaimableBuildCache(du: DiskUsage): Reclaimable {
+function reclaimableBuildCache(du: DiskUsage): Reclaimable {
   const idle = du.buildCache.filter((b) => !b.inUse);
   const lower = idle.filter((b) => !b.shared).reduce((a, b) => a + b.size, 0);
   const upper = idle.reduce((a, b) => a + b.size, 0);
@@ -238,7 +238,7 @@ export function reclaimableBuildCache(du: DiskUsage): Reclaimable {
   return { type: 'build-cache', count: idle.length, lower, upper, command: 'docker builder prune', notes: shared ? [`${shared} idle record(s) share their data with images: freed only once those go`] : [] };
 }
 
-export function allReclaimable(du: DiskUsage): Reclaimable[] {
+function allReclaimable(du: DiskUsage): Reclaimable[] {
   return [reclaimableImages(du), reclaimableContainers(du), reclaimableVolumes(du), reclaimableBuildCache(du)];
 }
 

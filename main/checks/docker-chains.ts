@@ -23,7 +23,7 @@ interface ExpectedChain {
  * DOCKER-USER and DOCKER-ISOLATION-STAGE-1 (and to DOCKER per bridge); from 28.0, FORWARD jumps to DOCKER-USER and
  * DOCKER-FORWARD, which dispatches to DOCKER-CT (established connections), DOCKER-ISOLATION-STAGE-1 and DOCKER-BRIDGE.
  */
-export function expectedChains(engineVersion: string): ExpectedChain[] {
+function expectedChains(engineVersion: string): ExpectedChain[] {
   let since28 = true;
   try {
     since28 = compareMinor(engineVersion, '28.0') >= 0;
@@ -47,7 +47,7 @@ export interface ChainGaps {
 }
 
 /** What of Docker's expected chains and jumps the tables lack, each as "table/CHAIN" or "table/FROM -> CHAIN". */
-export function chainGaps(tables: NonNullable<IptablesFact['tables']>, expected: ExpectedChain[]): ChainGaps {
+function chainGaps(tables: NonNullable<IptablesFact['tables']>, expected: ExpectedChain[]): ChainGaps {
   const find = (table: 'filter' | 'nat', name: string): FirewallChain | undefined => tables[table].find((c) => c.name === name);
   const missingChains: string[] = [];
   const missingJumps: string[] = [];

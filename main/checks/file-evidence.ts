@@ -9,8 +9,8 @@ import { daemonView } from '../check-kit/daemon-view';
 // ---------------------------------------------------------------------------------------------------------------
 // evidence and applicability shared by the file checks (files.ts) and the access checks (access.ts)
 
-export const DESKTOP_REASON = "Docker Desktop runs the engine in its own VM: this host's files are not the engine's";
-export const ROOTLESS_SOCKET_REASON = 'the daemon is rootless: its socket belongs to the user who runs it, in $XDG_RUNTIME_DIR, which only that user can enter';
+const DESKTOP_REASON = "Docker Desktop runs the engine in its own VM: this host's files are not the engine's";
+const ROOTLESS_SOCKET_REASON = 'the daemon is rootless: its socket belongs to the user who runs it, in $XDG_RUNTIME_DIR, which only that user can enter';
 
 export function desktopOnly(facts: Facts): string | null {
   return isDesktop(facts) ? DESKTOP_REASON : null;
@@ -26,7 +26,7 @@ export function octal(mode: number): string {
   return mode.toString(8).padStart(4, '0');
 }
 
-export const BIT_NAMES: readonly [number, string][] = [
+const BIT_NAMES: readonly [number, string][] = [
   [0o4000, 'setuid'],
   [0o2000, 'setgid'],
   [0o1000, 'sticky'],

@@ -98,7 +98,7 @@ function userNamespaceNote(facts: Facts): Evidence | null {
   return null;
 }
 
-export const imageUser: Check = {
+const imageUser: Check = {
   id: 'image.user',
   title: 'Images in use set a non-root USER',
   category: 'images',
@@ -127,7 +127,7 @@ export const imageUser: Check = {
   },
 };
 
-export const imageHealthcheck: Check = {
+const imageHealthcheck: Check = {
   id: 'image.healthcheck',
   title: 'Images in use define a HEALTHCHECK',
   category: 'images',

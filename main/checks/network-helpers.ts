@@ -9,7 +9,7 @@ import { docs } from './references';
 import { INFO } from '../check-kit/result';
 
 export const BRIDGE_API: Source = { kind: 'api', call: 'GET /networks/bridge' };
-export const RESOLVED_UPSTREAM = '/run/systemd/resolve/resolv.conf';
+const RESOLVED_UPSTREAM = '/run/systemd/resolve/resolv.conf';
 
 /* ------------------------------------------------------------------------------------------------------------------
  * Small helpers: settings, applicability

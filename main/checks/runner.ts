@@ -9,7 +9,7 @@ function platformOf(facts: Facts): Platform | null {
 }
 
 /** Evaluates one check; never throws. */
-export function evaluateCheck(check: Check, facts: Facts, context: CheckContext): CheckResult[] {
+function evaluateCheck(check: Check, facts: Facts, context: CheckContext): CheckResult[] {
   const platform = platformOf(facts);
   if (platform && !check.platforms.includes(platform)) return [skipped(`not applicable on ${platform}`)];
   try {

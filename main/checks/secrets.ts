@@ -92,7 +92,7 @@ function containerResult(facts: Facts, c: ContainerFact): CheckResult | null {
   return verdict(own)(message, { target: c.name, evidence });
 }
 
-export const containerEnvSecrets: Check = {
+const containerEnvSecrets: Check = {
   id: 'container.env-secrets',
   title: "Containers' environment variables hold no credentials",
   category: 'container-runtime',
@@ -131,7 +131,7 @@ function imageResult(image: ImageFact, containers: ContainerFact[] | null): Chec
   return verdict(secrets)(message, { target: name, evidence });
 }
 
-export const imageEnvSecrets: Check = {
+const imageEnvSecrets: Check = {
   id: 'image.env-secrets',
   title: "Images' ENV holds no credentials",
   category: 'images',

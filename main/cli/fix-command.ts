@@ -81,7 +81,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** The plan in words; `impact`: what its restart does to the containers (the plan's own, or one looked at since). */
-export function renderPlan(plan: FixPlan, restartContainers = true, impact: RestartImpact | null = plan.restartImpact ?? null): string {
+function renderPlan(plan: FixPlan, restartContainers = true, impact: RestartImpact | null = plan.restartImpact ?? null): string {
   const out = [`Fix ${plan.fixId}: ${plan.title}`, `Plan ${plan.id} for ${plan.findingId ?? plan.checkId}`, ''];
   for (const f of plan.files) out.push(f.after === null ? `Removes ${f.path}` : f.existed ? `Changes ${f.path}` : `Creates ${f.path}`, maskSecretsInText(f.diff).trimEnd(), '');
   if (plan.commands.length > 0) {
@@ -104,7 +104,7 @@ function table(rows: string[][]): string[] {
 }
 
 /** What the restart does to the running containers, before it happens, and what Dockhand does about it. */
-export function renderImpact(impact: RestartImpact, restartContainers: boolean): string {
+function renderImpact(impact: RestartImpact, restartContainers: boolean): string {
   const out = [`Containers: ${impactSummary(impact)}`];
   if (impact.running.length > 0) out.push(...table([['NAME', 'RESTART POLICY', 'WHEN THE DAEMON RESTARTS'], ...impact.running.map((c) => [c.name, policyText(c.restartPolicy), FATE_TEXT[c.fate]])]));
   if (mayStayDown(impact) || impact.error) {
@@ -114,13 +114,13 @@ export function renderImpact(impact: RestartImpact, restartContainers: boolean):
   return `${out.join('\n')}\n`;
 }
 
-export function renderContainersAfter(after: ContainersAfter): string {
+function renderContainersAfter(after: ContainersAfter): string {
   const out = [`Containers after the restart: ${containersAfterSummary(after)}`];
   if (after.containers.length > 0) out.push(...table([['NAME', 'STATE', ''], ...after.containers.map((c) => [c.name, c.state, `${HOW_TEXT[c.how]}${c.error ? `: ${c.error}` : ''}`])]));
   return `${out.join('\n')}\n`;
 }
 
-export function renderRecord(record: FixRecord): string {
+function renderRecord(record: FixRecord): string {
   const out = [`${record.id}  ${record.outcome.toUpperCase()}  ${record.plan.fixId}: ${record.plan.title}`, `  ${record.message}`];
   for (const s of record.steps) out.push(`  ${s.ok ? '✓' : '✗'} ${s.step.padEnd(8)} ${s.message.split('\n').join('\n             ')}`);
   return `${out.join('\n')}\n${record.containers ? renderContainersAfter(record.containers) : ''}`;

@@ -101,7 +101,7 @@ async function readFactsFile(file: string): Promise<Facts> {
   return parsed.data;
 }
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command('dockhand')
     .description('Audit and harden a Docker host, and clean its disk.')
     .version(VERSION)

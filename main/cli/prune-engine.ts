@@ -10,7 +10,7 @@ import { CliError, EXIT } from './exit-codes';
 
 /** What the disk and prune commands share: which daemon (as the audit chooses it), time limit, error policy. */
 
-export function positiveMs(value: string): number {
+function positiveMs(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new CliError('--timeout: expected a positive whole number of milliseconds');
   return n;

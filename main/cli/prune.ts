@@ -50,7 +50,7 @@ function defaultDockhand(): string {
   return self.ok ? self.path : '/usr/local/bin/dockhand';
 }
 
-export function pruneOptionsFromFlags(flags: PlanFlags): PruneOptions {
+function pruneOptionsFromFlags(flags: PlanFlags): PruneOptions {
   const chosen = flags.containers || flags.images || flags.volumes || (flags.volume?.length ?? 0) > 0 || flags.buildCache || flags.networks;
   const common = {
     volumeNames: flags.volume ?? [],

@@ -29,7 +29,7 @@ function stringRecord(node: Node | undefined, mask: boolean): Record<string, str
 }
 
 /** Reads config.json keeping positions, and keeps only what checks need: never a credential, only whether one is there. */
-export function parseClientConfig(text: string, file: string): Omit<ClientConfigFact, 'path' | 'exists'> {
+function parseClientConfig(text: string, file: string): Omit<ClientConfigFact, 'path' | 'exists'> {
   const doc = parseJsonDocument(text);
   if (!doc.ok) {
     throw new HostError('malformed', `${file}:${doc.error.position.line}:${doc.error.position.column}: ${doc.error.message}`, file);

@@ -34,7 +34,7 @@ export function failure<T>(error: unknown, sources: Source[] = []): Fact<T> {
   return { ok: false, error: toFactError(error), sources };
 }
 
-export function toFactError(error: unknown): FactError {
+function toFactError(error: unknown): FactError {
   if (error instanceof HostError || error instanceof EngineApiError) return { code: error.code, message: error.message };
   return { code: 'failed', message: error instanceof Error ? error.message : String(error) };
 }

@@ -84,7 +84,7 @@ export async function pidfileCandidates(host: Host, endpoint: Endpoint | null): 
  * Lists local dockerd processes from /proc (Linux), for the report: by the kernel's /proc/PID/exe where this account
  * may read it, else by name (another user's process). Nothing privileged trusts this list: see proveDaemon.
  */
-export async function listDockerdProcesses(host: Host, pids?: readonly number[]): Promise<ProcessEntry[]> {
+async function listDockerdProcesses(host: Host, pids?: readonly number[]): Promise<ProcessEntry[]> {
   const entries = pids ? pids.map(String) : await host.readDir('/proc');
   const out: ProcessEntry[] = [];
   await Promise.all(

@@ -26,7 +26,7 @@ function pathApi(host: Host): PathApi {
  * Where Docker Desktop keeps its settings, newest format first: settings-store.json since 4.35 (PascalCase keys),
  * settings.json before (camelCase keys). docs.docker.com/desktop/settings-and-maintenance/settings/
  */
-export function desktopSettingsCandidates(host: Host): string[] {
+function desktopSettingsCandidates(host: Host): string[] {
   const home = host.user().home;
   const p = pathApi(host);
   let dir: string;

@@ -25,7 +25,7 @@ export interface EngineApiOptions {
  * Which client carries the GETs of each endpoint kind. Measured by bench/transport.ts (see its notes): over ssh only
  * dockerode (through the system's ssh) exists.
  */
-export function defaultReads(endpoint: Endpoint): RequestPath {
+function defaultReads(endpoint: Endpoint): RequestPath {
   return endpoint.transport === 'ssh' ? 'dockerode' : 'http1-reads';
 }
 
@@ -50,7 +50,7 @@ export async function createEngineApi(host: Host, endpoint: Endpoint, defaultTim
 }
 
 /** The Engine API over one reader and dockerode: status and error classification, JSON parsing, the same for every endpoint. */
-export function engineApiOver(endpoint: Endpoint, reader: ReadHandle, docker: () => Promise<DockerHandle>, defaultTimeoutMs: number, close: () => void): EngineApi {
+function engineApiOver(endpoint: Endpoint, reader: ReadHandle, docker: () => Promise<DockerHandle>, defaultTimeoutMs: number, close: () => void): EngineApi {
   const where = endpoint.host;
   /** Whether a Docker Engine has answered here: after that, a connection closed mid-call is the daemon going away. */
   let answered = false;
@@ -180,7 +180,7 @@ function engineMessage(body: unknown): string {
  * `?all=`, `noprune=1` became `noprune=`). So the query travels only as `_query`, and the path ends at `?`. `_body` is
  * empty so a POST sends no JSON body (the modem would otherwise send the query parameters as one).
  */
-export function modemDialOptions(resource: string, query: Record<string, string>, method: ModemDial['method'], abortSignal: AbortSignal): ModemDial {
+function modemDialOptions(resource: string, query: Record<string, string>, method: ModemDial['method'], abortSignal: AbortSignal): ModemDial {
   const hasQuery = Object.keys(query).length > 0;
   return {
     path: hasQuery ? `${resource}?` : resource,
@@ -196,7 +196,7 @@ function dial<T>(modem: Modem, options: ModemDial): Promise<T> {
 }
 
 /** GETs through docker-modem (dockerode's HTTP layer); exported for the tests of its query handling. */
-export function modemReader(modem: Modem): Reader {
+function modemReader(modem: Modem): Reader {
   return (resource, query, timeoutMs, what, consume) =>
     withTimeout(what, timeoutMs, (signal) => new Promise((resolve, reject) => {
       if (consume) {

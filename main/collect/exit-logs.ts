@@ -12,7 +12,7 @@ import { LOG_LINE_CHARS, LOG_TAIL_LINES } from '../../shared/facts/container-out
 
 /** Log reads in flight at once: a journald read can be slow, and a few are plenty for the handful of failed containers. */
 const LOG_CONCURRENCY = 4;
-export const LOG_CALL = `GET /containers/{id}/logs?stdout=1&stderr=1&tail=${LOG_TAIL_LINES}`;
+const LOG_CALL = `GET /containers/{id}/logs?stdout=1&stderr=1&tail=${LOG_TAIL_LINES}`;
 
 /**
  * The end of the log of each container that failed or was OOM-killed and is down (shared/container-exit.ts), so a

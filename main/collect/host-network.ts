@@ -151,7 +151,7 @@ type ResolvConf = DnsFact['resolvConf'];
  * resolv.conf(5) as glibc and dockerd read it: comment lines start with # or ;, "search" and its obsolete alias
  * "domain" replace each other (the last one wins), "options" accumulate. Unknown directives are ignored.
  */
-export function parseResolvConf(text: string, path: string): ResolvConf {
+function parseResolvConf(text: string, path: string): ResolvConf {
   const conf: ResolvConf = { path, nameservers: [], search: [], options: [] };
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();

@@ -3,7 +3,7 @@ import type { Host } from '../host/host';
 import { HostError } from '../host/host';
 
 export const MAX_ACCOUNT_BYTES = 8 * 1024 * 1024;
-export const MAX_SMALL_FILE_BYTES = 1024 * 1024;
+const MAX_SMALL_FILE_BYTES = 1024 * 1024;
 
 export function linuxOnly(host: Host, what: string): HostError | null {
   return host.platform === 'linux' ? null : new HostError('unsupported', `${what} are read on Linux hosts only (this is ${host.platform})`);

@@ -6,7 +6,7 @@ import { HostError } from '../host/host';
 import { type CollectContext, failure } from './context';
 
 /** What the docker CLI (and Dockhand's endpoint discovery) read from the environment. */
-export const CLIENT_ENV_VARS = [
+const CLIENT_ENV_VARS = [
   'DOCKER_HOST',
   'DOCKER_TLS_VERIFY',
   'DOCKER_TLS',

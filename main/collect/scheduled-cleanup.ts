@@ -134,7 +134,7 @@ function dockhandPruneScope(args: readonly string[]): PruneScope {
 }
 
 /** The command of a crontab line: after the five time fields (or an @keyword), and the user in system tables. */
-export function cronCommand(line: string, hasUser: boolean): string | null {
+function cronCommand(line: string, hasUser: boolean): string | null {
   const m = /^(?:@\w+|(?:\S+\s+){4}\S+)\s+(.*)$/.exec(line);
   if (!m) return null;
   if (!hasUser) return m[1]!;

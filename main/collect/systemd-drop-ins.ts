@@ -143,7 +143,7 @@ export async function collectServiceDropIns(host: Host, unit = 'docker.service')
 }
 
 /** `systemctl show` prints one Property=value per line (systemctl(1)); DropInPaths is space-separated. */
-export function parseSystemctlShow(output: string): Map<string, string> {
+function parseSystemctlShow(output: string): Map<string, string> {
   const props = new Map<string, string>();
   for (const line of output.split('\n')) {
     const eq = line.indexOf('=');

@@ -120,7 +120,7 @@ async function fromContext(host: Host, name: string, why: string, sources: Sourc
   return endpoint;
 }
 
-export function parseHostString(value: string): { transport: Endpoint['transport']; host: string } {
+function parseHostString(value: string): { transport: Endpoint['transport']; host: string } {
   const trimmed = value.trim();
   const match = /^([a-z]+):\/\/(.*)$/i.exec(trimmed);
   if (!match) {

@@ -3,7 +3,7 @@ import { CHANNEL_NAMES, type Envelope, IPC_EVENT_CHANNEL, IPC_PREFIX } from '../
 import type { Api } from '../api/index';
 import { type SenderInfo, senderProblem } from './policy';
 
-export function senderOf(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 'sender'>): SenderInfo {
+function senderOf(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 'sender'>): SenderInfo {
   const frame = event.senderFrame;
   return { frameUrl: frame?.url ?? null, isMainFrame: frame !== null && frame === event.sender.mainFrame, webContentsId: event.sender.id };
 }

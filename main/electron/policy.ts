@@ -4,7 +4,7 @@
  */
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'dockhand';
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
 
 export function isAppUrl(url: string | undefined | null): boolean {

@@ -19,7 +19,7 @@ export interface Rect {
 }
 
 export const DEFAULT_WINDOW_STATE: WindowState = { width: 1280, height: 800, maximized: false };
-export const MIN_SIZE = { width: 800, height: 560 } as const;
+const MIN_SIZE = { width: 800, height: 560 } as const;
 
 export function parseWindowState(raw: unknown): WindowState {
   const parsed = WindowStateSchema.safeParse(raw);

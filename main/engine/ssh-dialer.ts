@@ -28,7 +28,7 @@ export function parseSshUrl(address: string): SshTarget {
 }
 
 /** The docker CLI's command line (cli/connhelper): ConnectTimeout=30, no tty, then `-l user -p port -- host docker …`. */
-export function sshArgs(target: SshTarget): string[] {
+function sshArgs(target: SshTarget): string[] {
   return [
     '-o', 'ConnectTimeout=30',
     '-T',

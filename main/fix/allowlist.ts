@@ -17,7 +17,7 @@ export class PlanRejectedError extends Error {
 }
 
 /** The daemon.json the proven daemon reads: its own (last) --config-file, else the default for its kind; null when relative. */
-export function daemonJsonOf(daemon: TrustedDaemon, home: string): string | null {
+function daemonJsonOf(daemon: TrustedDaemon, home: string): string | null {
   let file: string | null = null;
   for (let i = 1; i < daemon.argv.length; i++) {
     const a = daemon.argv[i]!;
@@ -46,7 +46,7 @@ export function allowedDaemonJsonPaths(daemon: TrustedDaemon | null, home = os.h
  * daemon.json keys a fix may set. A key such as "hosts" (an open TCP socket) or "runtimes" (a binary dockerd runs as
  * root) would turn the elevated helper into a way to become root, so the helper accepts only the keys fixes use.
  */
-export const FIXABLE_DAEMON_KEYS: ReadonlySet<string> = new Set([
+const FIXABLE_DAEMON_KEYS: ReadonlySet<string> = new Set([
   'live-restore', 'icc', 'userland-proxy', 'no-new-privileges', 'experimental', 'iptables', 'log-opts', 'log-level', 'debug',
   'insecure-registries', 'dns', 'mtu', 'userns-remap', 'proxies', 'storage-driver',
 ]);

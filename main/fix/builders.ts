@@ -242,7 +242,7 @@ export function fixIds(): string[] {
 }
 
 /** The parameters a fix id declares, checked and with their defaults (shared/fix-params.ts); others pass through. */
-export function checkedParams(fixId: string, params: Record<string, JsonValue>): Record<string, JsonValue> {
+function checkedParams(fixId: string, params: Record<string, JsonValue>): Record<string, JsonValue> {
   const out = { ...params };
   for (const param of fixParams(fixId)) {
     const checked = checkFixParam(param, params[param.key]);

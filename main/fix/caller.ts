@@ -9,19 +9,10 @@ export interface Caller {
 }
 
 /** The user named by uid in a passwd file's text; null when there is none. */
-export function userByUid(passwd: string, uid: number): string | null {
+function userByUid(passwd: string, uid: number): string | null {
   for (const line of passwd.split('\n')) {
     const fields = line.split(':');
     if (fields.length >= 7 && fields[2] === String(uid) && fields[0]) return fields[0];
-  }
-  return null;
-}
-
-/** The uid of a user name in a passwd file's text; null when there is none. */
-export function uidOfUser(passwd: string, name: string): number | null {
-  for (const line of passwd.split('\n')) {
-    const fields = line.split(':');
-    if (fields.length >= 7 && fields[0] === name && /^\d+$/.test(fields[2]!)) return Number(fields[2]);
   }
   return null;
 }

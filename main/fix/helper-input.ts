@@ -1,10 +1,10 @@
 // What the root helper reads on stdin, bounded before anything parses it: a plan is a few kilobytes, so more than
 // MAX_BYTES, or JSON nested deeper than MAX_DEPTH, is refused with a message instead of being held in memory or
 // handed to a recursive parser by whoever can start the helper.
-export const HELPER_INPUT_MAX_BYTES = 1024 * 1024;
-export const HELPER_INPUT_MAX_DEPTH = 32;
+const HELPER_INPUT_MAX_BYTES = 1024 * 1024;
+const HELPER_INPUT_MAX_DEPTH = 32;
 
-export class HelperInputError extends Error {
+class HelperInputError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'HelperInputError';
@@ -12,7 +12,7 @@ export class HelperInputError extends Error {
 }
 
 /** Reads `stream` to its end, or stops reading (and refuses) as soon as it holds more than `maxBytes`. */
-export async function readBounded(stream: NodeJS.ReadableStream & { destroy?(): void }, maxBytes = HELPER_INPUT_MAX_BYTES): Promise<Buffer> {
+async function readBounded(stream: NodeJS.ReadableStream & { destroy?(): void }, maxBytes = HELPER_INPUT_MAX_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
@@ -28,7 +28,7 @@ export async function readBounded(stream: NodeJS.ReadableStream & { destroy?(): 
 }
 
 /** The deepest nesting of arrays and objects in JSON text, counted without parsing; stops counting past `limit`. */
-export function jsonDepth(text: string, limit = HELPER_INPUT_MAX_DEPTH): number {
+function jsonDepth(text: string, limit = HELPER_INPUT_MAX_DEPTH): number {
   let depth = 0;
   let deepest = 0;
   let inString = false;

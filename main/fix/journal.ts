@@ -18,7 +18,7 @@ const journalDir = (state: string) => path.join(state, 'fixes');
 /** What newRecordId makes; anything else never becomes a path in the journal. */
 const RECORD_ID = /^[0-9TZ]+-[0-9a-f]+$/;
 
-export function newRecordId(now = new Date()): string {
+function newRecordId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }

@@ -44,11 +44,11 @@ export function targetOf(op: FileOperation, env: OperationEnv): string {
   }
 }
 
-export function dropInDir(scope: 'system' | 'user', env: OperationEnv): string {
+function dropInDir(scope: 'system' | 'user', env: OperationEnv): string {
   return scope === 'system' ? '/etc/systemd/system/docker.service.d' : path.posix.join(env.home, '.config/systemd/user/docker.service.d');
 }
 
-export class OperationError extends Error {
+class OperationError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'OperationError';
@@ -101,7 +101,7 @@ export function addSubIdRange(text: string, user: string, start: number, count: 
 }
 
 /** Adds `user` to the member list of `group` in /etc/group, keeping the line's other fields and every other line. */
-export function addGroupMember(text: string | null, group: string, user: string): string {
+function addGroupMember(text: string | null, group: string, user: string): string {
   if (text === null) throw new OperationError('/etc/group does not exist');
   const lines = text.split('\n');
   const index = lines.findIndex((l) => l.split(':')[0] === group);

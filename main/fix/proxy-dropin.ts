@@ -14,7 +14,7 @@ export interface ProxyAssignment {
   value: string;
 }
 
-export class ProxyValueError extends Error {
+class ProxyValueError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ProxyValueError';

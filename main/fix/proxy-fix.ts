@@ -15,7 +15,7 @@ export const PROXY_DROPIN = 'zz-dockhand-proxy.conf';
 const ENV: Record<ProxyVar, string> = { http: 'HTTP_PROXY', https: 'HTTPS_PROXY', no: 'NO_PROXY' };
 const KEYS: Record<ProxyVar, string> = { http: 'http-proxy', https: 'https-proxy', no: 'no-proxy' };
 
-export function dropInContent(values: Partial<Record<ProxyVar, string>>, why: string): string {
+function dropInContent(values: Partial<Record<ProxyVar, string>>, why: string): string {
   const lines = (Object.keys(ENV) as ProxyVar[]).filter((v) => values[v]).map((v) => environmentLine(ENV[v], values[v]!));
   return `[Service]\n# Written by Dockhand: ${why}\n${lines.join('\n')}\n`;
 }

@@ -81,7 +81,7 @@ interface Range {
   count: number;
 }
 
-export function parseSubIdRanges(text: string): Range[] {
+function parseSubIdRanges(text: string): Range[] {
   return text.split('\n').flatMap((line) => {
     const m = /^([^:\s]+):(\d+):(\d+)\s*$/.exec(line);
     return m ? [{ user: m[1]!, start: Number(m[2]), count: Number(m[3]) }] : [];

@@ -103,7 +103,7 @@ function zodProblems(error: z.ZodError, doc: Document, counter: LineCounter): Po
 }
 
 /** Check ids a policy may name: the registry's and the policy's own. */
-export function knownCheckIds(): string[] {
+function knownCheckIds(): string[] {
   return [...CHECKS.map((c) => c.id), ...POLICY_CHECKS.map((c) => c.id)];
 }
 

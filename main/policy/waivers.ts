@@ -8,7 +8,7 @@ import type { LoadedPolicy } from './load';
 import { WAIVER_EXPIRED, WAIVER_STALE } from './meta';
 
 /** A waiver covers a day in full: it stops applying once its expiry date has passed everywhere (UTC). */
-export function isExpired(expires: string, at: Date): boolean {
+function isExpired(expires: string, at: Date): boolean {
   return at.getTime() > Date.parse(`${expires}T23:59:59.999Z`);
 }
 

@@ -79,7 +79,6 @@ export type Platform = 'linux' | 'windows';
  */
 export type RuleStage = 'parse' | 'unknown-key' | 'conflict' | 'decode' | 'validate' | 'startup';
 
-
 export interface DaemonOption {
   key: string; // top-level daemon.json key, e.g. "log-driver"
   type: OptionType;
@@ -113,13 +112,6 @@ export interface DaemonOption {
   /** for lists of objects: the typed fields of each object (encoding/json matches them case-insensitively) */
   fields?: Readonly<Record<string, 'string' | 'integer'>>;
 }
-
-/** Versions the data was checked against (last patch release read for each minor line). */
-export const SUPPORTED_VERSIONS: readonly string[] = [
-  '20.10', '23.0', '24.0', '25.0', '26.0', '26.1',
-  '27.0', '27.1', '27.2', '27.3', '27.4', '27.5',
-  '28.0', '28.1', '28.2', '28.3', '28.4', '28.5',
-];
 
 const LX: Platform[] = ['linux'];
 const ALL: Platform[] = ['linux', 'windows'];
@@ -1101,12 +1093,6 @@ export const FLAT_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   '20.10': ['cluster-store-opts', 'log-opts', 'runtimes', 'default-ulimits', 'features', 'builder'],
   '23.0': ['cluster-store-opts', 'log-opts', 'runtimes', 'default-ulimits', 'features', 'builder'],
   '24.0+': ['cluster-store-opts', 'default-network-opts', 'log-opts', 'runtimes', 'default-ulimits', 'features', 'builder'],
-};
-
-/** Keys exempt from the unknown-key check (config.go skipValidateOptions). */
-export const SKIP_VALIDATE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  '20.10..28.0': ['features', 'builder', 'deprecated-key-path'],
-  '28.1+': ['features', 'builder', 'deprecated-key-path', 'allow-nondistributable-artifacts'],
 };
 
 /** Keys exempt from flag/file conflict detection (config.go skipDuplicates), all versions. */

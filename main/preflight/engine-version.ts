@@ -4,7 +4,6 @@ export interface MinorVersion {
   minor: number;
 }
 
-export const OLDEST_SUPPORTED = '20.10';
 export const NEWEST_KNOWN = '28.5';
 
 /** "20.10.24+dfsg1" → {20, 10}; "v28.2.2" → {28, 2}; null when it is not a version. */

@@ -25,7 +25,7 @@ export type ParsedDocument =
     };
 
 /** Maps offsets to 1-based line/column, counting columns in characters as editors do. */
-export function positionMapper(text: string): (offset: number) => Position {
+function positionMapper(text: string): (offset: number) => Position {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
   return (offset) => {

@@ -23,7 +23,7 @@ export interface OracleRecording {
 }
 
 /** The recorder's own flags, as dockerd saw them (paths do not matter to the pre-flight, only which flags are set). */
-export const RECORDER_FLAGS = ['--data-root', '/d', '--exec-root', '/e', '--pidfile', '/p', '-H', 'unix:///s', '--config-file', '/c'];
+const RECORDER_FLAGS = ['--data-root', '/d', '--exec-root', '/e', '--pidfile', '/p', '-H', 'unix:///s', '--config-file', '/c'];
 
 /** The pre-flight's verdict on a variant for an engine version ("26.1.5"), with the given host facts. */
 export function preflightVariant(variant: OracleVariant, engineVersion: string, host: HostFacts): PreflightResult {

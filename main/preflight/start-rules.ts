@@ -64,7 +64,7 @@ const field = (o: Record<string, unknown>, name: string): unknown => {
  * native.cgroupdriver as dockerd resolves it from exec-opts; "cgroupfs" when none is given. Given twice, the first one
  * wins before 28.0 and the last one from 28.0 (seen on 20.10, 26.1 and 28.5).
  */
-export function cgroupDriver(c: RuleContext): string {
+function cgroupDriver(c: RuleContext): string {
   return cgroupDriverIn(c.strings('exec-opts'), c.version) ?? 'cgroupfs';
 }
 
@@ -158,7 +158,7 @@ const nonEmpty = (v: unknown) => v !== undefined && v !== null && v !== '' && !(
  * recorded oracle, oracle-recording.json). Type and presence rules are not here: the option table's types,
  * since/until, enum/min/max and the unknown-key and flag/file conflict checks of preflight.ts carry them.
  */
-export const START_RULES: readonly StartRule[] = [
+const START_RULES: readonly StartRule[] = [
   {
     key: 'allow-nondistributable-artifacts',
     until: '28.1',

@@ -43,7 +43,7 @@ export function chainIds(diffIds: readonly string[]): string[] {
  */
 const CONFIG_ONLY = /^(?:\/bin\/sh -c #\(nop\)\s+)?(?:ENV|CMD|LABEL|EXPOSE|ENTRYPOINT|USER|VOLUME|STOPSIGNAL|HEALTHCHECK|SHELL|ARG|ONBUILD|MAINTAINER)\b/;
 
-export function isConfigOnlyStep(step: HistoryStep): boolean {
+function isConfigOnlyStep(step: HistoryStep): boolean {
   return step.size === 0 && CONFIG_ONLY.test(step.createdBy.trim());
 }
 

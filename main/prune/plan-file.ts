@@ -1,10 +1,10 @@
 import { type PrunePlan, PrunePlanSchema } from '../../shared/prune';
 import { PruneInputError } from './filters';
-import { canonicalJson, planDigest } from './plan-digest';
+import { planDigest } from './plan-digest';
 import { type PlanKey, verifyPlanSignature } from './plan-signature';
 import { checkNesting, MAX_PLAN_BYTES, readRegularFile } from '../util/bounded-read';
 
-export { canonicalJson, planDigest };
+export { planDigest };
 
 /** Validates a plan file at the boundary: readable, JSON, the plan schema, its digest and signature. Throws PruneInputError. */
 export async function readPlanFile(file: string, key: PlanKey): Promise<PrunePlan> {

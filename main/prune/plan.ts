@@ -282,12 +282,12 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
  * assumed from the version. Only a layer record can have a parent (source.local records never do), so a list with no
  * layer record says nothing either way.
  */
-export function buildCacheRelations(records: readonly DfBuildRecord[]): 'known' | 'unknown' | 'none' {
+function buildCacheRelations(records: readonly DfBuildRecord[]): 'known' | 'unknown' | 'none' {
   if (records.some((r) => r.parents.length > 0)) return 'known';
   return records.some((r) => r.type === 'regular') ? 'unknown' : 'none';
 }
 
-export function imageName(image: Pick<SnapshotImage, 'tags' | 'digests' | 'id'>): string {
+function imageName(image: Pick<SnapshotImage, 'tags' | 'digests' | 'id'>): string {
   return image.tags[0] ?? image.digests[0] ?? `<none> ${image.id.replace(/^sha256:/, '').slice(0, 12)}`;
 }
 
@@ -310,7 +310,7 @@ function byCreatedSeconds(a: { created: number; id: string }, b: { created: numb
 }
 
 /** Items under each key `keys` gives them (an item under several keys is in each list). */
-export function groupBy<T>(items: readonly T[], keys: (t: T) => readonly string[]): Map<string, T[]> {
+function groupBy<T>(items: readonly T[], keys: (t: T) => readonly string[]): Map<string, T[]> {
   const map = new Map<string, T[]>();
   for (const t of items) {
     for (const key of keys(t)) {

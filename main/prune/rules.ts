@@ -20,7 +20,7 @@ export function protectionLabels(protectLabel: string): string[] {
 }
 
 /** The label that protects these labels' object, or null. */
-export function protectingLabel(labels: Readonly<Record<string, string>>, protectLabel: string): string | null {
+function protectingLabel(labels: Readonly<Record<string, string>>, protectLabel: string): string | null {
   return protectionLabels(protectLabel).find((label) => isProtected(labels, label)) ?? null;
 }
 

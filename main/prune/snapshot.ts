@@ -138,7 +138,7 @@ export function parseListedContainer(c: Raw, sizeRw: ReadonlyMap<string, number>
   };
 }
 
-export function parseNetwork(n: Raw): SnapshotNetwork {
+function parseNetwork(n: Raw): SnapshotNetwork {
   return { id: str(n.Id), name: str(n.Name), driver: str(n.Driver), scope: str(n.Scope), created: str(n.Created) || null, labels: stringMap(n.Labels) };
 }
 
@@ -167,7 +167,7 @@ async function imagesWithLayers(api: EngineApi, images: readonly DfImage[], cach
 }
 
 /** The history endpoint lists the newest step first; alignment wants the oldest first. */
-export function historySteps(history: unknown): HistoryStep[] {
+function historySteps(history: unknown): HistoryStep[] {
   return arr(history)
     .map(obj)
     .map((h) => ({ size: Math.max(0, num(h.Size)), createdBy: str(h.CreatedBy), comment: str(h.Comment) }))

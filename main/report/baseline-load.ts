@@ -22,7 +22,7 @@ const BaselineReportSchema = z.object({
 });
 export type BaselineReport = z.infer<typeof BaselineReportSchema> & { path: string };
 
-export class BaselineError extends Error {
+class BaselineError extends Error {
   override name = 'BaselineError';
 }
 

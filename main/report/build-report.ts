@@ -10,13 +10,13 @@ import { isDesktop, isRootless, isWsl } from '../check-kit/applicability';
 import { VERSION } from '../version';
 
 /** How much a check weighs in the score: a critical problem costs ten times a low one; info checks do not count. */
-export const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 10, high: 5, medium: 3, low: 1, info: 0 };
+const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 10, high: 5, medium: 3, low: 1, info: 0 };
 
 /**
  * 0–100: the severity-weighted share of evaluated checks that pass. A check counts once however many targets it has
  * (its worst result counts); a warn counts half; skipped, error and info results do not count.
  */
-export function score(findings: readonly Finding[]): number {
+function score(findings: readonly Finding[]): number {
   const worst = new Map<string, { weight: number; credit: number }>();
   for (const f of findings) {
     const credit = f.result.status === 'pass' ? 1 : f.result.status === 'warn' ? 0.5 : f.result.status === 'fail' ? 0 : null;
@@ -34,7 +34,7 @@ export function score(findings: readonly Finding[]): number {
   return total === 0 ? 100 : Math.round((100 * earned) / total);
 }
 
-export function counts(findings: readonly Finding[]): Report['summary']['byStatus'] extends infer S ? { byStatus: S; bySeverity: Record<Severity, number> } : never {
+function counts(findings: readonly Finding[]): Report['summary']['byStatus'] extends infer S ? { byStatus: S; bySeverity: Record<Severity, number> } : never {
   const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   const bySeverity = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) {

@@ -6,7 +6,7 @@ import { reportCompleteness } from '../../shared/report-completeness';
 import { checkIndex, fixText, isProblem, metaOf, referenceTexts, valueText } from './view';
 
 /** The official schema of the OASIS standard (errata 01), which the output is tested against. */
-export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
 /** Where host files are: the root of the host (live) or of the offline root filesystem, which SARIF readers map themselves. */
 const ROOT_BASE = 'ROOTFS';

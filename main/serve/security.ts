@@ -30,13 +30,13 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 }
 
 /** Constant-time comparison of secrets of any length (hashing first evens the lengths). */
-export function secretEquals(given: string, expected: string): boolean {
+function secretEquals(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
 }
 
-export const newSecret = (): string => randomBytes(32).toString('base64url');
+const newSecret = (): string => randomBytes(32).toString('base64url');
 
 /**
  * The server's secrets: the token printed in the URL (good for the life of the server, like Jupyter's, so the same

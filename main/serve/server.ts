@@ -27,8 +27,8 @@ export interface RunningServer {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
-export const API_PREFIX = '/api/';
-export const WS_PATH = '/ws';
+const API_PREFIX = '/api/';
+const WS_PATH = '/ws';
 
 const UNAUTHORIZED_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Dockhand: sign-in link needed</title></head>
 <body><h1>Open the link dockhand serve printed</h1><p>This Dockhand server only answers to the URL with the token it printed

@@ -20,7 +20,7 @@ export class InputRefused extends Error {
 }
 
 /** Deeper than any file Dockhand reads needs (a report or facts snapshot is under 20), far below a parser's stack. */
-export const MAX_NESTING = 128;
+const MAX_NESTING = 128;
 
 function kindOf(s: Stats): string | null {
   if (s.isFile()) return null;

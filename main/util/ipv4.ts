@@ -5,7 +5,7 @@ export interface Cidr {
   text: string;
 }
 
-export function parseIPv4(text: string): number | null {
+function parseIPv4(text: string): number | null {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text.trim());
   if (!m) return null;
   const octets = m.slice(1).map(Number);
@@ -13,8 +13,8 @@ export function parseIPv4(text: string): number | null {
   return octets.reduce((n, o) => n * 256 + o, 0);
 }
 
-export const maskOf = (prefix: number) => (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
-export const formatIPv4 = (n: number) => [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join('.');
+const maskOf = (prefix: number) => (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
+const formatIPv4 = (n: number) => [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join('.');
 
 /** "172.26.0.1/16" → the network 172.26.0.0/16 (bip names the gateway address, not the network). */
 export function parseCidr(text: string): Cidr | null {

@@ -10,7 +10,7 @@ import path from 'node:path';
 export type SelfCommand = { ok: true; argv: string[]; path: string } | { ok: false; why: string };
 
 /** This dockhand as a scheduled job or the elevated helper would run it: the bin it was started as (a symlink on PATH stays one). */
-export function selfPath(argv: readonly string[] = process.argv): string | null {
+function selfPath(argv: readonly string[] = process.argv): string | null {
   const bin = argv[1];
   return bin && /dockhand(\.c?js)?$/.test(bin) ? path.resolve(bin) : null;
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * (DB_PASSWORD, API_TOKEN) with a value of no known shape; every other kind is a value of a recognised shape, whatever
  * the variable is called.
  */
-export const ENV_SECRET_KINDS = [
+const ENV_SECRET_KINDS = [
   'private-key',
   'gcp-service-account',
   'aws-access-key-id',

@@ -29,7 +29,7 @@ export type Row =
  * What needs attention first: the one order of shared/finding-order.ts, which the report (and so the CLI's text
  * report) is sorted by, so the list and every format agree (a critical warning above a medium failure).
  */
-export const rankOf = (f: Finding): number => attentionRank(f);
+const rankOf = (f: Finding): number => attentionRank(f);
 
 const indexes = new WeakMap<Report, IndexedFinding[]>();
 

@@ -102,7 +102,7 @@ export function apiErrorGuidance(error: ApiErrorShape, transport: 'electron' | '
  * A fix, undo or prune call that failed: a daemon that stopped answering says what to do (start it, then try again);
  * a refusal (a plan for another daemon, another change still running) is shown as the engine worded it.
  */
-export function actionGuidance(error: ApiErrorShape, what: string, transport: 'electron' | 'serve'): Guidance {
+function actionGuidance(error: ApiErrorShape, what: string, transport: 'electron' | 'serve'): Guidance {
   if (error.code !== 'failed') return apiErrorGuidance(error, transport);
   if (/could not be used|not running|connection refused|ENOENT|ECONNREFUSED|did not answer|timed? ?out|stopped answering/i.test(error.message)) {
     return {

@@ -29,7 +29,7 @@ export interface PruneDraftErrors {
 export const DEFAULT_DRAFT: PruneDraft = { ...DEFAULT_PRUNE_OPTIONS, until: '', volumeNames: '', labelFilters: [], protectLabel: DEFAULT_PRUNE_OPTIONS.protectLabel };
 
 /** Volume names as typed: separated by commas or spaces, each once. */
-export const splitNames = (text: string): string[] => [...new Set(text.split(/[\s,]+/).filter(Boolean))];
+const splitNames = (text: string): string[] => [...new Set(text.split(/[\s,]+/).filter(Boolean))];
 
 /**
  * The form the API takes, or null while something typed is not valid yet, with what is wrong with each field in

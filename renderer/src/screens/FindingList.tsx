@@ -11,7 +11,7 @@ const GROUP_HEIGHT = 40;
 // A first guess: each finding row is measured once drawn, so a long title wraps instead of being cut off.
 const FINDING_HEIGHT = 80;
 
-export const rowId = (index: number) => `finding-row-${index}`;
+const rowId = (index: number) => `finding-row-${index}`;
 
 interface FindingListProps {
   rows: Row[];

@@ -4,7 +4,7 @@ import type { Report } from '../../../shared/report';
 import type { ApiClient } from '../api/client';
 
 /** Findings per call: ~600 kB of JSON, decoded in ~10 ms, where the whole report at once was one 100 ms task. */
-export const FINDINGS_PAGE = 1000;
+const FINDINGS_PAGE = 1000;
 
 /** A report replaced mid-read is read again; audits finishing back to back this often are not worth chasing further. */
 const ATTEMPTS = 3;
