@@ -44,7 +44,7 @@ export const FixOperationSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('subid.add'), file: z.enum(['/etc/subuid', '/etc/subgid']), user: UserName, start: z.number().int().min(1), count: z.number().int().min(1) }),
   z.object({ op: z.literal('group.add-user'), group: z.literal('docker'), user: UserName }),
   z.object({ op: z.literal('desktop-settings.set'), file: AbsolutePath, key: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/), value: JsonValueSchema }),
-  /** The scheduled prune's unit files or cron entry, generated from these parameters (main/prune/schedule.ts). */
+  /** The scheduled prune's unit files or cron entry, generated from these parameters (main/fix/prune-schedule.ts). */
   z.object({
     op: z.literal('cleanup-schedule.write'),
     file: z.enum(['service', 'timer', 'cron']),
