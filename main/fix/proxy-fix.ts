@@ -5,18 +5,18 @@ import type { FixOperation } from '../../shared/fix';
 import type { JsonValue } from '../../shared/json';
 import { proxyValueProblem } from '../../shared/proxy-grammar';
 import { isRootless } from '../check-kit/applicability';
-import { proxyPicture, type ProxyVar } from '../check-kit/proxy';
+import { DAEMON_KEYS, ENV_NAMES, PROXY_VARS, proxyPicture, type ProxyVar } from '../check-kit/proxy';
 import { type BuildInput, type FixDraft, FixUnavailableError } from './draft';
 import { environmentLine } from './proxy-dropin';
 
 /** Sorts after every usual drop-in name ("http-proxy.conf", "override.conf"), so its Environment= lines win. */
 export const PROXY_DROPIN = 'zz-dockhand-proxy.conf';
 
-const ENV: Record<ProxyVar, string> = { http: 'HTTP_PROXY', https: 'HTTPS_PROXY', no: 'NO_PROXY' };
-const KEYS: Record<ProxyVar, string> = { http: 'http-proxy', https: 'https-proxy', no: 'no-proxy' };
+/** The variable's name in an Environment= line and in messages: the upper-case one, which Go reads first. */
+const ENV = (v: ProxyVar) => ENV_NAMES[v][0];
 
 function dropInContent(values: Partial<Record<ProxyVar, string>>, why: string): string {
-  const lines = (Object.keys(ENV) as ProxyVar[]).filter((v) => values[v]).map((v) => environmentLine(ENV[v], values[v]!));
+  const lines = PROXY_VARS.filter((v) => values[v]).map((v) => environmentLine(ENV(v), values[v]!));
   return `[Service]\n# Written by Dockhand: ${why}\n${lines.join('\n')}\n`;
 }
 
@@ -34,12 +34,12 @@ export function buildDaemonProxy(input: BuildInput): FixDraft {
   const { facts, params } = input;
   const picture = proxyPicture(facts);
   const values: Partial<Record<ProxyVar, string>> = {};
-  for (const v of Object.keys(ENV) as ProxyVar[]) {
+  for (const v of PROXY_VARS) {
     const given = param(params, v);
     const kept = given ?? usable(picture.configured[v]?.value) ?? usable(picture.effective[v]?.value);
     // Given values passed the grammar with the parameters; one kept from the host is checked here, in the same words.
     const problem = kept === undefined ? null : proxyValueProblem(v, kept);
-    if (problem) throw new FixUnavailableError(`${given === undefined ? `the ${ENV[v]} configured now cannot be written back` : ENV[v]}: ${problem}; give it with --set ${v}=...`);
+    if (problem) throw new FixUnavailableError(`${given === undefined ? `the ${ENV(v)} configured now cannot be written back` : ENV(v)}: ${problem}; give it with --set ${v}=...`);
     values[v] = kept;
   }
   if (!values.http && !values.https) throw new FixUnavailableError('no daemon proxy is configured to keep: give it with --set http=http://proxy:3128 --set https=...');
@@ -48,7 +48,7 @@ export function buildDaemonProxy(input: BuildInput): FixDraft {
   if (Object.values(values).some((v) => v && /\/\/[^/@\s]+:[^/@\s]+@/.test(v))) notes.push('The proxy URL holds a password: the file that stores it is readable by root only when Dockhand creates it.');
   let operations: FixOperation[];
   if (where.kind === 'daemon-json') {
-    const proxies = Object.fromEntries((Object.keys(KEYS) as ProxyVar[]).filter((v) => values[v]).map((v) => [KEYS[v], values[v]!]));
+    const proxies = Object.fromEntries(PROXY_VARS.filter((v) => values[v]).map((v) => [DAEMON_KEYS[v], values[v]!]));
     operations = [{ op: 'daemon-json.set', file: where.file, path: ['proxies'], value: proxies }, { op: 'daemon.restart' }];
   } else {
     const content = dropInContent(values, `the daemon's proxy (fix ${input.checkId}); earlier drop-ins setting these variables are overridden`);
