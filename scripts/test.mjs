@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { installEngines } from './install-engines.mjs';
+import { enough, notEnough } from './node-version.mjs';
 import { findTests } from './test-tiers.ts';
 
 const APT_PACKAGES = {
@@ -50,6 +51,10 @@ function run(cmd, args) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+if (!enough()) {
+  console.error(notEnough());
+  process.exit(1);
+}
 ensurePrerequisites();
 // Engines 26.1 and 28.5 beside the system's 20.10 (cached under /opt/dockhand-engines): a failure here fails the run.
 for (const [name, dockerd] of Object.entries(installEngines())) console.log(`engine ${name}: ${dockerd}`);
