@@ -1,7 +1,8 @@
 // A node:test reporter beside spec: at the end of the run, how long each test file took, slowest first, and the total.
-// With --test the runner reports each file it ran as a top-level test named by its path (test:complete), timed from
-// the start of the file's process to its end: a file's time includes loading it, not only its tests. Plain JavaScript:
-// node 20 loads reporters without the --import hooks, so tsx cannot load it (types: test-durations.d.mts).
+// With --test the runner reports each file it ran as a top-level test named by its path (test:complete: absolute on
+// node 20, as given on the command line on 22), timed from the start of the file's process to its end: a file's time
+// includes loading it, not only its tests. Plain JavaScript: node 20 loads reporters without the --import hooks, so
+// tsx cannot load it there (types: test-durations.d.mts).
 import path from 'node:path';
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`.padStart(9);
@@ -22,7 +23,7 @@ export function durationTable(times, wallMs, cwd = process.cwd()) {
 export function fileTime(event) {
   if (event.type !== 'test:complete') return undefined;
   const { data } = event;
-  if (data.nesting !== 0 || !data.file || data.name !== data.file) return undefined;
+  if (data.nesting !== 0 || !data.file || path.resolve(data.name) !== data.file) return undefined;
   return { file: data.file, ms: data.details.duration_ms, passed: data.details.passed };
 }
 
