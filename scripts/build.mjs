@@ -19,7 +19,7 @@ const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
-  target: 'node20',
+  target: 'node22',
   // ESM builds first: jsonc-parser's UMD build resolves its modules with a dynamic require esbuild cannot follow.
   mainFields: ['module', 'main'],
   sourcemap: true,

@@ -1,3 +1,4 @@
+// test-needs: build — packs dist/ with electron-builder
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';

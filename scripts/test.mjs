@@ -1,10 +1,12 @@
 // `npm test`: makes sure what the tests need is installed (dockerd, busybox-static, Chromium for the UI's end-to-end
-// tests), then checks the import layers, type-checks (every tsconfig), builds (CLI, renderer, desktop shell) and runs
-// every test with node's test runner. Tests start their own private dockerd; nothing is skipped when a part is missing.
+// tests), then checks the import layers, type-checks (every tsconfig), builds (CLI, renderer, desktop shell), runs every
+// test with node's test runner and says how long each file took. Tests start their own private dockerd; nothing is
+// skipped when a part is missing. It runs under tsx (package.json) for scripts/test-tiers.ts, which finds the test files.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { statSync } from 'node:fs';
 import { installEngines } from './install-engines.mjs';
+import { enough, notEnough } from './node-version.mjs';
+import { findTests } from './test-tiers.ts';
 
 const APT_PACKAGES = {
   dockerd: 'docker.io',
@@ -44,21 +46,15 @@ function ensurePrerequisites() {
   execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
-function findTests(dir, out = []) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.') || entry.name === 'dist') continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) findTests(full, out);
-    else if (/\.test\.ts$/.test(entry.name)) out.push(full);
-  }
-  return out;
-}
-
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+if (!enough()) {
+  console.error(notEnough());
+  process.exit(1);
+}
 ensurePrerequisites();
 // Engines 26.1 and 28.5 beside the system's 20.10 (cached under /opt/dockhand-engines): a failure here fails the run.
 for (const [name, dockerd] of Object.entries(installEngines())) console.log(`engine ${name}: ${dockerd}`);
@@ -70,10 +66,11 @@ if (process.getuid?.() !== 0) {
 run('npm', ['run', '--silent', 'lint:deps']);
 for (const project of ['.', 'renderer', 'e2e']) run('npx', ['tsc', '-p', project]);
 run('node', ['scripts/build.mjs']);
-const filter = process.argv.slice(2);
-const files = ['main', 'shared', 'test', 'scripts', 'renderer/src', 'e2e'].flatMap((d) => findTests(d)).filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)));
+const files = findTests('.', process.argv.slice(2));
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-run('node', ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files]);
+// spec for the run, then each file's time (scripts/test-durations.mjs), both on stdout.
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/test-durations.mjs', '--test-reporter-destination=stdout'];
+run('node', ['--import', 'tsx', '--test', ...reporters, '--test-concurrency=2', ...files]);

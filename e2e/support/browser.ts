@@ -1,3 +1,4 @@
+// test-needs: chromium — Debian's Chromium
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 

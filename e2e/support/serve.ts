@@ -1,3 +1,4 @@
+// test-needs: build — bin/dockhand.cjs runs dist/cli.cjs
 import { type ChildProcess, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';

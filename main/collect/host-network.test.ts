@@ -1,3 +1,4 @@
+// test-needs: root — network namespaces made with unshare
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';

@@ -1,3 +1,4 @@
+// test-needs: root — a process record counts only when root writes it
 // How each kind of daemon is reloaded and restarted. systemd and SysV init cannot run on these machines (systemd is not
 // PID 1), so `systemctl` and `service` are stand-ins first on PATH that record their arguments and answer as the real
 // tools do; the process controller is exercised against a real dockerd in fix-apply.test.ts.

@@ -1,3 +1,4 @@
+// test-needs: root — gpasswd and usermod on this host, as a throwaway user
 // Joining the docker group on this live host with shadow-utils, as a throwaway user: gpasswd first; where gpasswd is
 // missing (a runner that cannot find it), usermod -aG; leaving goes through gpasswd -d. /etc/gshadow follows each time.
 import assert from 'node:assert/strict';

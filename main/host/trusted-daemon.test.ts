@@ -1,3 +1,4 @@
+// test-needs: root — files owned by other users (chown)
 // The pieces of the daemon proof that read kernel text and owners; the proof against real and fake daemons is in
 // test/security/untrusted-daemon.test.ts.
 import assert from 'node:assert/strict';

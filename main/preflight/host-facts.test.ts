@@ -1,3 +1,4 @@
+// test-needs: root — asks as root and as nobody (setpriv)
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';

@@ -1,3 +1,4 @@
+// test-needs: build — runs bin/dockhand.cjs
 // A reader that stops early: the real CLI piped into the real `head -c 10` by bash, as a user types it. Each output is
 // larger than a pipe's buffer (64 KiB), so the CLI is certainly still writing when head exits and closes the pipe.
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// test-needs: chromium — Debian's Chromium
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';

@@ -1,3 +1,4 @@
+// test-needs: build — bin/dockhand.cjs runs dist/cli.cjs
 import { spawn, type SpawnOptions } from 'node:child_process';
 import path from 'node:path';
 

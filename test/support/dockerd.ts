@@ -1,3 +1,4 @@
+// test-needs: root, dockerd — private dockerd instances, started as root in their own network namespaces
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import http from 'node:http';

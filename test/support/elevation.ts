@@ -1,3 +1,4 @@
+// test-needs: root — a setuid-root stand-in sudo; processes started as nobody
 // A stand-in `sudo` for tests that run Dockhand as nobody: it really becomes root (a setuid-root copy of setpriv in
 // the test's own directory; nothing system-wide changes) and resets the environment as sudo's env_reset does, keeping
 // only what the test names, then sets SUDO_UID/SUDO_GID/SUDO_USER as sudo does. It appends each argv it is given to

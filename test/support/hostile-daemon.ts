@@ -1,3 +1,4 @@
+// test-needs: root — started as nobody from files chowned to nobody
 // An attacker's "dockerd": a real process an unprivileged user (nobody) starts from a directory of their own. Its
 // executable is a copy of node named dockerd (so /proc/PID/comm says dockerd), its command line names whatever the
 // attacker likes (--config-file VICTIM, --pidfile, -H the real daemon's socket), and it serves a fake Engine API on a

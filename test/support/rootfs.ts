@@ -1,3 +1,4 @@
+// test-needs: root — files owned by other users (chown)
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';

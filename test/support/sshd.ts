@@ -1,3 +1,4 @@
+// test-needs: sshd — a real OpenSSH server
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
