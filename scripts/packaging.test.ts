@@ -25,6 +25,8 @@ interface BuilderConfig {
   win: { target: string[]; icon: string };
 }
 const config = parse(readFileSync('electron-builder.yml', 'utf8')) as BuilderConfig;
+/** The libraries the CLI bundle requires from dist/vendor (scripts/build.mjs), by package name. */
+const vendored = () => readdirSync(path.join('dist', 'vendor')).filter((f) => f.endsWith('.cjs')).map((f) => f.slice(0, -'.cjs'.length));
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 test('electron-builder.yml: app id, targets for Linux, macOS and Windows, and the files the app runs from', () => {
@@ -33,11 +35,12 @@ test('electron-builder.yml: app id, targets for Linux, macOS and Windows, and th
   assert.deepEqual(config.linux.target, ['deb', 'rpm', 'AppImage']);
   assert.deepEqual(config.mac.target, ['dmg']);
   assert.deepEqual(config.win.target, ['nsis']);
-  assert.deepEqual(config.files, ['dist/electron/**/*', 'dist/renderer/**/*', 'dist/cli.cjs', 'bin/dockhand.cjs', 'package.json', '!**/*.map']);
+  assert.deepEqual(config.files, ['dist/electron/**/*', 'dist/renderer/**/*', 'dist/cli.cjs', 'dist/vendor/*.cjs', 'bin/dockhand.cjs', 'package.json', '!**/*.map']);
   assert.equal(config.directories.buildResources, 'build');
   assert.equal(config.asar, true);
   // The command line (the root helper, a scheduled prune) runs from real files, through the launcher.
-  assert.deepEqual(config.asarUnpack, ['dist/cli.cjs', 'bin/dockhand.cjs']);
+  // The CLI's lazily required libraries (scripts/build.mjs) are unpacked beside it.
+  assert.deepEqual(config.asarUnpack, ['dist/cli.cjs', 'dist/vendor/*.cjs', 'bin/dockhand.cjs']);
   assert.deepEqual(config.extraResources, [{ from: 'build/bin/dockhand', to: 'bin/dockhand' }]);
 });
 
@@ -101,7 +104,7 @@ test('packed for Linux (electron-builder, a stand-in Electron): the archive hold
     const archived = new Set(listPackage(path.join(resources, 'app.asar'), { isPack: false }).map((f) => f.replaceAll('\\', '/')));
     for (const file of ['/package.json', '/dist/electron/main.cjs', '/dist/electron/preload.cjs', '/dist/renderer/index.html', '/dist/electron/tray/ok.png', '/node_modules/dockerode/package.json']) assert.ok(archived.has(file), file);
     assert.ok(![...archived].some((f) => f.endsWith('.map')), 'no source maps');
-    for (const file of ['app.asar.unpacked/dist/cli.cjs', 'app.asar.unpacked/bin/dockhand.cjs']) assert.ok(existsSync(path.join(resources, file)), file);
+    for (const file of ['app.asar.unpacked/dist/cli.cjs', 'app.asar.unpacked/bin/dockhand.cjs', ...vendored().map((name) => `app.asar.unpacked/dist/vendor/${name}.cjs`)]) assert.ok(existsSync(path.join(resources, file)), file);
     const launcher = path.join(resources, 'bin', 'dockhand');
     assert.equal((await fs.stat(launcher)).mode & 0o111, 0o111, 'the launcher is executable');
 
@@ -112,6 +115,10 @@ test('packed for Linux (electron-builder, a stand-in Electron): the archive hold
     // What a scheduled prune (and the root helper) runs is the launcher, not the script inside the app.
     const units = (await run(link, ['prune', 'schedule'])).stdout;
     assert.match(units, new RegExp(`ExecStart=${launcher.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} prune apply --until 168h --yes`));
+    // A policy file is read with yaml and checked with zod, which the unpacked CLI requires from its vendor directory.
+    const policy = path.join(dir, 'policy.yaml');
+    await fs.writeFile(policy, 'version: 1\nwaivers: [\n');
+    await assert.rejects(run(link, ['audit', '--host', `unix://${path.join(dir, 'no-daemon.sock')}`, '--policy', policy]), (error: { code?: number; stderr?: string }) => error.code === 2 && /policy\.yaml:3: YAML: /.test(error.stderr ?? ''));
     await assert.rejects(run(path.join(app, 'dockhand-desktop'), ['--version']), /no display here/, 'the stand-in is Node only through the launcher');
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
@@ -123,4 +130,13 @@ test('the CLI bundle makes no dynamic import(): it runs from V8\'s code cache th
   // Calls only: `await import("x")` or `import("x")` as an expression, not the word in a comment.
   const calls = bundle.split('\n').filter((line) => /(^|[^\w.$])import\(\s*["'`]/.test(line) && !/^\s*(\/\/|\*)/.test(line));
   assert.deepEqual(calls, [], 'load lazily with main/util/builtin-later.ts (a require) instead');
+});
+
+test('the CLI bundle leaves the libraries an audit never runs to dist/vendor, required only where they are used', () => {
+  const bundle = readFileSync(path.join('dist', 'cli.cjs'), 'utf8');
+  assert.deepEqual(vendored().sort(), ['diff', 'systeminformation', 'ws', 'yaml', 'zod']);
+  for (const name of vendored()) {
+    assert.ok(bundle.includes(`require("./vendor/${name}.cjs")`), `${name} is required from dist/vendor`);
+    assert.ok(!bundle.includes(`node_modules/${name}/`), `${name}'s own code is not in the bundle every run reads`);
+  }
 });

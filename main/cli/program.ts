@@ -7,8 +7,6 @@ import type { Severity } from '../../shared/finding';
 import type { JsonValue } from '../../shared/json';
 import { maskSecrets } from '../../shared/mask';
 import type { Report } from '../../shared/report';
-import { evaluateFacts } from '../audit';
-import { CHECKS } from '../checks/registry';
 import { collectFacts, DEFAULT_TIMEOUT_MS } from '../collect/collect';
 import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
@@ -141,6 +139,8 @@ function buildProgram(): Command {
       const t0 = performance.now();
       // The other formats are contracts other tools read: a subset of the findings would read as a clean host.
       if (opts.attention && opts.format !== 'text') throw new CliError(`--attention applies to the text report, not --format ${opts.format}`, EXIT.usage);
+      // The checks are loaded by the commands that run them, not by every command's start-up (`disk`, `prune`).
+      const evaluation = import('../audit');
       // Inputs first: a bad policy or baseline is a usage error (exit 2) before anything is collected.
       const [policy, baseline] = await Promise.all([
         opts.policy ? import('../policy/load').then((m) => m.loadPolicy(opts.policy)).catch(usageError) : null,
@@ -156,7 +156,7 @@ function buildProgram(): Command {
             flags: opts.flags !== undefined ? splitFlags(opts.flags) : undefined,
             timeoutMs: opts.timeout,
           });
-      const report = evaluateFacts(facts, { context: { options: checkOptions(opts) }, policy, baseline });
+      const report = (await evaluation).evaluateFacts(facts, { context: { options: checkOptions(opts) }, policy, baseline });
       report.durationMs = Math.round(performance.now() - t0);
       if (opts.factsOut) await emit(`${JSON.stringify(maskSecrets(facts as unknown as JsonValue), null, 2)}\n`, opts.factsOut);
       if (opts.format === 'json' && !indented(opts.output, opts.pretty)) {
@@ -211,6 +211,7 @@ function buildProgram(): Command {
     .description('List every check Dockhand runs')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (opts) => {
+      const { CHECKS } = await import('../checks/registry');
       const rows = CHECKS.map(({ evaluate: _e, applies: _a, ...meta }) => meta);
       const line = (id: string, severity: string, cis: string, title: string) => `${id.padEnd(36)} ${severity.padEnd(8)} ${cis.padEnd(6)} ${title}`;
       const text =

@@ -1,6 +1,6 @@
 // dockerode, set up for the endpoint Dockhand resolved (main/discover/endpoint.ts): unix socket, named pipe, tcp with or
 // without TLS, or ssh through the system's ssh (ssh-dialer.ts).
-import http from 'node:http';
+import type http from 'node:http';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import type Dockerode from 'dockerode';
 import type { Endpoint } from '../../shared/endpoint';
 import type { Host } from '../host/host';
 import { HostError } from '../host/host';
-import { httpsModule } from '../util/builtin-later';
+import { httpModule, httpsModule } from '../util/builtin-later';
 import { parseSshUrl, sshAgent } from './ssh-dialer';
 
 /** The part of docker-modem's Modem the reads use: one request, its JSON (or raw) answer or an error. */
@@ -121,7 +121,7 @@ export async function dockerFor(host: Host, endpoint: Endpoint, connections: num
   let agent: http.Agent;
   let tls = false;
   if (endpoint.transport === 'unix' || endpoint.transport === 'npipe') {
-    agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+    agent = new (httpModule().Agent)({ keepAlive: true, maxSockets: connections });
     options = { socketPath: endpoint.host.replace(/^(unix|npipe):\/\//, ''), host: undefined, protocol: 'http' };
   } else if (endpoint.transport === 'ssh') {
     const target = parseSshUrl(endpoint.host);
@@ -143,7 +143,7 @@ export async function dockerFor(host: Host, endpoint: Endpoint, connections: num
       const https = httpsModule();
       agent = new https.Agent({ keepAlive: true, maxSockets: connections, ...material, rejectUnauthorized: config.verify, servername: net.isIP(hostname) ? undefined : hostname });
     } else {
-      agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+      agent = new (httpModule().Agent)({ keepAlive: true, maxSockets: connections });
     }
     options = { socketPath: undefined, host: hostname, port, protocol: tls ? 'https' : 'http', ca: undefined, cert: undefined, key: undefined };
   }

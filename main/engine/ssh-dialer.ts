@@ -2,8 +2,9 @@
 // identity files and agent all apply) runs `docker system dial-stdio` on the far side, and HTTP travels over its stdio.
 // dockerode's own ssh mode uses ssh2, which reads no ssh config, checks no host key and logs in again for every request.
 import { type ChildProcess, spawn } from 'node:child_process';
-import http from 'node:http';
+import type http from 'node:http';
 import { Duplex } from 'node:stream';
+import { httpModule } from '../util/builtin-later';
 
 /** What the ssh URL names: ssh://[user@]host[:port][/path-of-the-remote-socket]. */
 export interface SshTarget {
@@ -99,7 +100,7 @@ class SshStdio extends Duplex {
  * requests, up to `connections` logins at once (an sshd's MaxStartups refuses bursts of new ones).
  */
 export function sshAgent(target: SshTarget, env: NodeJS.ProcessEnv, connections: number): http.Agent {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
+  const agent = new (httpModule().Agent)({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
   const args = sshArgs(target);
   (agent as unknown as { createConnection: () => Duplex }).createConnection = () =>
     new SshStdio(spawn('ssh', args, { env, stdio: ['pipe', 'pipe', 'pipe'] }));
