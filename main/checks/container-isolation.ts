@@ -4,7 +4,7 @@ import type { Evidence } from '../../shared/finding';
 import { daemonView } from './daemon-view';
 import { cis, docs } from './references';
 import { hasSecurityOption } from './applicability';
-import { INFO, info, need } from './result';
+import { INFO, need } from './result';
 import { ALL_PLATFORMS, inspected, Level, perContainer, now, securityOptions, userNamespaceOf, isRootlessDaemon, desktopNote, linuxContainersOnly } from './container-helpers';
 
 // --- host namespaces ---------------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ import type { Source } from '../../shared/source';
 import { isDesktop, isRootless } from './applicability';
 import { daemonView, settingBoolean } from './daemon-view';
 import { docs } from './references';
-import { INFO } from './result';
 
 export const BRIDGE_API: Source = { kind: 'api', call: 'GET /networks/bridge' };
 export const RESOLVED_UPSTREAM = '/run/systemd/resolve/resolv.conf';
