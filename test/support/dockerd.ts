@@ -86,7 +86,7 @@ export function forEachEngine(title: string, body: (engine: EngineName, test: En
   describe(title, { concurrency: options.oneAtATime ? 1 : engineConcurrency(engines.length) }, () => {
     for (const engine of engines) {
       // One engine's tests run in order (they share its daemons); a suite inherits its parent's concurrency otherwise.
-      describe(`${title} [engine ${engine}]`, { concurrency: 1 }, () => body(engine, (name, fn, options) => nodeTest(`${name} [engine ${engine}]`, options ?? {}, fn)));
+      describe(`${title} [engine ${engine}]`, { concurrency: 1 }, () => body(engine, (name, fn, options) => void nodeTest(`${name} [engine ${engine}]`, options ?? {}, fn)));
     }
   });
 }
@@ -140,7 +140,7 @@ for a in "$@"; do
   prev="$a"
 done
 if [ -n "$bundle" ] && [ -f "$bundle/config.json" ]; then
-  ${JSON.stringify(process.execPath)} -e ${JSON.stringify(edit).replace(/\$/g, '\$')} "$bundle/config.json" || exit 1
+  ${JSON.stringify(process.execPath)} -e ${JSON.stringify(edit).replace(/\$/g, '\\$')} "$bundle/config.json" || exit 1
 fi
 exec ${realRunc} "$@"
 `;
