@@ -116,7 +116,10 @@ export function nameserverEvidence(conf: ResolvConf): Evidence[] {
   return conf.nameservers.map((n) => ({ label: `nameserver (${conf.path})`, value: n.address, source: { kind: 'file', path: conf.path, line: n.line } as Source }));
 }
 
-/** The --internal-domain values, lower case, without a leading dot or "*.": names that only the network's own DNS and direct routes reach. */
+/**
+ * The --internal-domain values, lower case, without a leading dot or "*.": names that only the network's own DNS and
+ * direct routes reach.
+ */
 export function internalDomains(context: CheckContext): string[] {
   const raw = context.options.internalDomains;
   if (!Array.isArray(raw)) return [];

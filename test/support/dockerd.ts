@@ -342,8 +342,8 @@ async function killAndWait(child: ChildProcess): Promise<void> {
 /** Removes a daemon's directory, unmounting whatever dockerd left mounted under it first. */
 /**
  * What a stopped daemon leaves running: with live-restore on (or after a SIGKILL) its containers outlive it, held by
- * containerd shims whose command line names the daemon's directory (or its containerd, after a SIGKILL). Each of those is killed with its descendants
- * (the containers' processes), deepest first, so no test leaves a process tree behind.
+ * containerd shims whose command line names the daemon's directory (or its containerd, after a SIGKILL). Each of those
+ * is killed with its descendants (the containers' processes), deepest first, so no test leaves a process tree behind.
  */
 export async function killLeftovers(dir: string): Promise<void> {
   const table = new Map<number, { ppid: number; cmdline: string }>();
