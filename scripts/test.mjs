@@ -66,6 +66,9 @@ if (process.getuid?.() !== 0) {
   console.error('The tests start private dockerd instances and must run as root.');
   process.exit(1);
 }
+// Style first, then lint (its type-aware rules read the same three projects the type-check does).
+run('npm', ['run', '--silent', 'format:check']);
+run('npm', ['run', '--silent', 'lint']);
 for (const project of ['.', 'renderer', 'e2e']) run('npx', ['tsc', '-p', project]);
 run('node', ['scripts/build.mjs']);
 const filter = process.argv.slice(2);
