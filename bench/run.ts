@@ -83,7 +83,7 @@ async function auditShape(bin: string, host: string): Promise<{ rssKiB: number; 
   const rssFile = path.join(TMP, 'rss');
   const r = await run(process.execPath, ['-r', RSS_PRELOAD, ...auditArgs(bin, host)], { ...binEnv(bin), BENCH_RSS_FILE: rssFile });
   const rssKiB = Number(await fs.readFile(rssFile, 'utf8'));
-  let unfinished: string[] = [];
+  let unfinished: string[];
   let findings = 0;
   try {
     const report = JSON.parse(r.stdout.toString('utf8')) as { timings: { name: string; status: string }[]; findings: unknown[] };

@@ -1,8 +1,8 @@
 // The Node.js this project needs is written once: package.json's engines.node, as ">=MAJOR.MINOR.PATCH" (Electron's
-// tooling sets the floor: @electron/get, @electron/rebuild and electron itself ask for 22.12). `npm test` and .ci/run
+// tooling sets the floor: @electron/get, @electron/rebuild and electron itself ask for 22.12, ESLint 10 for 22.13). `npm test` and .ci/run
 // read it from here. Plain JavaScript: .ci/run runs it before anything is installed, on whatever Node the machine has.
 //   node scripts/node-version.mjs          exit 0 when this Node is enough, else 1 with the reason on stderr
-//   node scripts/node-version.mjs major    the major to install when it is not (22 for ">=22.12.0")
+//   node scripts/node-version.mjs major    the major to install when it is not (22 for ">=22.13.0")
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

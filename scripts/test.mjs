@@ -62,7 +62,10 @@ if (process.getuid?.() !== 0) {
   console.error('The tests start private dockerd instances and must run as root.');
   process.exit(1);
 }
-// The layers and no import cycles (.dependency-cruiser.cjs) before the type-check: a moved module fails here first.
+// Style, lint (its type-aware rules read the same three projects the type-check does), then the layers and no import
+// cycles (.dependency-cruiser.cjs): a moved module fails there before the type-check.
+run('npm', ['run', '--silent', 'format:check']);
+run('npm', ['run', '--silent', 'lint']);
 run('npm', ['run', '--silent', 'lint:deps']);
 for (const project of ['.', 'renderer', 'e2e']) run('npx', ['tsc', '-p', project]);
 run('node', ['scripts/build.mjs']);

@@ -69,6 +69,7 @@ export function shownValue(value: string): string {
 
 /** The first character no proxy value may hold at all (controls, whitespace, quotes, backslash), or null. */
 function forbiddenCharacter(value: string): string | null {
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for.
   const m = /[\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"'`\\]/.exec(value);
   if (!m) return null;
   const c = m[0];

@@ -22,7 +22,10 @@ const ARTIFACTS = path.resolve(import.meta.dirname, '../test-results/golden-imag
 const PROXY_PASSWORD = 's3cr3tPass';
 const REGISTRY_TOKEN = Buffer.from('ci-bot:Tok3nSecret').toString('base64');
 
-/** A server image as platform teams get it wrong: TCP without TLS in a drop-in, json-file logs, Google DNS, a proxy password, a plaintext registry login. */
+/**
+ * A server image as platform teams get it wrong: TCP without TLS in a drop-in, json-file logs, Google DNS, a proxy
+ * password, a plaintext registry login.
+ */
 const WEAK: Record<string, string> = {
   '/etc/docker/daemon.json': `{
   "log-driver": "json-file",

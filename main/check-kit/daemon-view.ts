@@ -106,7 +106,10 @@ export function settingEvidence(label: string, setting: SettingValue | null, fal
   return { label: `${label} (not configured)`, value: fallback.value, source: { kind: 'default', detail: fallback.detail } };
 }
 
-/** A boolean setting, from JSON or a flag's text ("true"/"false"); a repeated flag counts by its last value. Null when unset or not a boolean. */
+/**
+ * A boolean setting, from JSON or a flag's text ("true"/"false"); a repeated flag counts by its last value. Null when
+ * unset or not a boolean.
+ */
 export function settingBoolean(setting: SettingValue | null): boolean | null {
   const v = Array.isArray(setting?.value) ? setting.value.at(-1) : setting?.value;
   if (v === true || v === 'true') return true;

@@ -4,7 +4,7 @@ import type { Evidence } from '../../shared/finding';
 import { daemonView } from '../check-kit/daemon-view';
 import { cis, docs } from './references';
 import { hasSecurityOption } from '../check-kit/applicability';
-import { INFO, info, need } from '../check-kit/result';
+import { INFO, need } from '../check-kit/result';
 import { ALL_PLATFORMS, inspected, Level, perContainer, now, securityOptions, userNamespaceOf, isRootlessDaemon, desktopNote, linuxContainersOnly } from './container-helpers';
 
 // --- host namespaces ---------------------------------------------------------------------------------------------

@@ -111,7 +111,10 @@ function findingOf(list: Finding[], id: string): Finding {
   return found;
 }
 
-/** No result of the check is about this container. (Every assert.ok here has a message: without one, node re-reads the source to describe the failure, which hangs under tsx.) */
+/**
+ * No result of the check is about this container. (Every assert.ok here has a message: without one, node re-reads the
+ * source to describe the failure, which hangs under tsx.)
+ */
 function assertNotReported(checkId: string, name: string, list: Finding[] = findings): void {
   assert.ok(!targets(checkId, list).includes(name), `${checkId} reports ${name}`);
 }

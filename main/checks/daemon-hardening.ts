@@ -1,7 +1,6 @@
 import type { Check } from '../../shared/check';
 import type { Facts } from '../../shared/facts';
 import type { Evidence } from '../../shared/finding';
-import type { Source } from '../../shared/source';
 import { desktopReason, isRootless, usesUserns } from '../check-kit/applicability';
 import { daemonView, settingBoolean, settingEvidence, settingStrings } from '../check-kit/daemon-view';
 import { compareMinor } from '../preflight/engine-version';

@@ -92,7 +92,6 @@ function evaluateImages(facts: Facts, rule: ImageRule): CheckResult[] {
 
 function userNamespaceNote(facts: Facts): Evidence | null {
   if (!facts.info.ok) return null;
-  const options = facts.info.value.securityOptions;
   if (hasSecurityOption(facts, 'rootless')) return { label: 'rootless daemon', value: "root in these containers is the daemon's unprivileged user on this host; the image still runs as root elsewhere", source: INFO };
   if (hasSecurityOption(facts, 'userns')) return { label: 'userns-remap', value: 'root in these containers is remapped to an unprivileged uid on this host; the image still runs as root elsewhere', source: INFO };
   return null;

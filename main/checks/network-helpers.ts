@@ -6,7 +6,6 @@ import type { Source } from '../../shared/source';
 import { isDesktop, isRootless, remoteDaemon } from '../check-kit/applicability';
 import { daemonView, settingBoolean } from '../check-kit/daemon-view';
 import { docs } from './references';
-import { INFO } from '../check-kit/result';
 
 export const BRIDGE_API: Source = { kind: 'api', call: 'GET /networks/bridge' };
 const RESOLVED_UPSTREAM = '/run/systemd/resolve/resolv.conf';
@@ -71,7 +70,10 @@ export function nameserverEvidence(conf: ResolvConf): Evidence[] {
   return conf.nameservers.map((n) => ({ label: `nameserver (${conf.path})`, value: n.address, source: { kind: 'file', path: conf.path, line: n.line } as Source }));
 }
 
-/** The --internal-domain values, lower case, without a leading dot or "*.": names that only the network's own DNS and direct routes reach. */
+/**
+ * The --internal-domain values, lower case, without a leading dot or "*.": names that only the network's own DNS and
+ * direct routes reach.
+ */
 export function internalDomains(context: CheckContext): string[] {
   const raw = context.options.internalDomains;
   if (!Array.isArray(raw)) return [];

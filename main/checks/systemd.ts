@@ -1,5 +1,4 @@
 import type { Check } from '../../shared/check';
-import type { Facts } from '../../shared/facts';
 import type { IgnoredDropIn } from '../../shared/facts/systemd';
 import type { CheckResult, Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';

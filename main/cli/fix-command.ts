@@ -1,6 +1,5 @@
 // `dockhand fix plan|apply|history|undo|helper`: one-click fixes from the command line. Everything here is wiring and
 // words; the work is in main/fix.
-import path from 'node:path';
 import type { Command } from 'commander';
 import type { FixPlan, FixRecord, FixStep, HelperMessage } from '../../shared/fix';
 import type { JsonValue } from '../../shared/json';

@@ -117,7 +117,10 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 /** A daemon that does not answer /_ping in this time is reported as hung; every API fact then fails at once. */
 const PING_TIMEOUT_MS = 5_000;
 
-/** Runs every collector in parallel, each under a time limit that follows the daemon's size; a failure is a fact with an error, never a throw. */
+/**
+ * Runs every collector in parallel, each under a time limit that follows the daemon's size; a failure is a fact with an
+ * error, never a throw.
+ */
 export async function collectFacts(options: CollectOptions): Promise<Facts> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   /** Containers and images the daemon reported in /info: how much work the per-object collectors have. */

@@ -154,7 +154,6 @@ class Connection {
     this.parts = [];
     this.bodyBytes = 0;
     if ((headers.get('connection') ?? '').toLowerCase() === 'close') this.closing = true;
-    const request = this.inFlight[0];
     if (status === 204 || status === 304) {
       this.complete();
       return rest;

@@ -138,6 +138,7 @@ export class LogTail {
  * bidirectional overrides (which reorder what is read) written out as escapes, credentials masked.
  */
 export function cleanText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it replaces.
   const visible = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => {
     const code = c.codePointAt(0)!;
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;

@@ -39,6 +39,7 @@ async function start(): Promise<void> {
     host: new LocalHost(),
     configDir,
     runtime: { electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
+    // eslint-disable-next-line no-console -- the desktop shell's own log: stderr, where Electron's is.
     log: (m) => console.error(`dockhand: ${m}`),
     self: electronSelf({
       platform: process.platform,

@@ -259,7 +259,7 @@ async function recordController(file: string, daemon: DaemonProof | undefined, e
   const programProblem = await untrustedFile(program, owners);
   if (programProblem) throw refuse(`the program it runs is not ${who}'s own: ${programProblem}`);
   // The program is the proven dockerd, or a wrapper of this user's (unshare -n, a test's gate script) that is handed it.
-  const resolved = await Promise.all(record.argv.map((a) => (a.startsWith('-') ? null : resolveProgram(a))));
+  const resolved = await Promise.all(record.argv.map(async (a) => (a.startsWith('-') ? null : resolveProgram(a))));
   if (!resolved.includes(proven.exe)) throw refuse(`it does not start ${proven.exe}, the executable of the daemon serving ${proven.socket}`);
   // At restart: only a pid named by a pidfile that is still this user's own.
   const stopPid = async () => ((await pidfileProblem()) ? null : readPid(record.pidfile));

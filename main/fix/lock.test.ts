@@ -91,7 +91,7 @@ describe('the fix lock', () => {
     const holder = contender(state, 'holder', { ...process.env, HOLD: '1' });
     await new Promise<void>((resolve, reject) => {
       holder.child.stdout.on('data', (c: Buffer) => c.toString().includes('held') && resolve());
-      holder.exited.then((r) => reject(new Error(`the holder exited: ${r.stderr}`)));
+      holder.exited.then((r) => reject(new Error(`the holder exited: ${r.stderr}`)), reject);
     });
     await assert.rejects(acquireFixLock(state, 'second', 300), (e: Error) => e instanceof LockBusyError && new RegExp(`contender holder, pid ${holder.child.pid}`).test(e.message));
     holder.child.kill('SIGKILL');

@@ -91,7 +91,10 @@ function planHost(facts: Facts): HostFacts | null {
   return facts.daemonHostFacts?.ok ? localHostFacts({ pid: facts.daemonHostFacts.value.pid }) : null;
 }
 
-/** The pre-flight over every daemon.json the plan writes, with the running daemon's flags (`daemon`: the proven one's) and engine version. */
+/**
+ * The pre-flight over every daemon.json the plan writes, with the running daemon's flags (`daemon`: the proven one's)
+ * and engine version.
+ */
 export function preflightChanges(facts: Facts, operations: readonly FixOperation[], files: readonly FileChange[], daemon?: { flags: string[] }): void {
   const daemonFiles = new Set(operations.flatMap((op) => (op.op === 'daemon-json.set' || op.op === 'daemon-json.unset' ? [op.file] : [])));
   const view = daemonView(facts);

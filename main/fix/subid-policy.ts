@@ -96,7 +96,8 @@ export function subIdProblem(op: SubIdOp, text: string, policy: SubIdPolicy): st
   const owner = uid ? policy.remap.user : policy.remap.group;
   if (op.user !== owner) return `a subordinate ${kind} range may go to ${owner} only (the ${uid ? 'user' : 'group'} userns-remap names), not ${op.user}`;
   const ranges = parseSubIdRanges(text);
-  if (ranges.some((r) => r.user === op.user && r.start === op.start && r.count === op.count)) return null; // already there: nothing is written
+  // Already there: nothing is written.
+  if (ranges.some((r) => r.user === op.user && r.start === op.start && r.count === op.count)) return null;
   const min = uid ? policy.limits.SUB_UID_MIN : policy.limits.SUB_GID_MIN;
   const max = uid ? policy.limits.SUB_UID_MAX : policy.limits.SUB_GID_MAX;
   const name = uid ? 'SUB_UID' : 'SUB_GID';

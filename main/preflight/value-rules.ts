@@ -47,7 +47,10 @@ export function typeMismatch(option: DaemonOption, node: Node, text: string): st
   }
 }
 
-/** The typed fields of each object in a list (e.g. default-address-pools' base and size), matched case-insensitively as encoding/json does. */
+/**
+ * The typed fields of each object in a list (e.g. default-address-pools' base and size), matched case-insensitively as
+ * encoding/json does.
+ */
 function fieldsMismatch(key: string, fields: Readonly<Record<string, 'string' | 'integer'>>, node: Node, text: string): string | null {
   for (const prop of node.children ?? []) {
     const [k, v] = prop.children as [Node, Node];

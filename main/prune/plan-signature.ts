@@ -30,10 +30,11 @@ export interface PlanKey {
 const keyId = (key: Buffer) => createHash('sha256').update('dockhand prune plan key\0').update(key).digest('hex').slice(0, 16);
 
 /**
- * This user's plan key in their state directory (where fixes are journaled), created on first use: 32 random bytes, hex, in a file of mode 0600 in a directory
- * of mode 0700. Created whole or not at all (written to a private temporary name, then linked into place, which fails
- * if another process got there first: then that one's key is used). Read without following a symlink, and used only
- * when the kernel says it is a regular file owned by this user that nobody else can read or write.
+ * This user's plan key in their state directory (where fixes are journaled), created on first use: 32 random bytes,
+ * hex, in a file of mode 0600 in a directory of mode 0700. Created whole or not at all (written to a private temporary
+ * name, then linked into place, which fails if another process got there first: then that one's key is used). Read
+ * without following a symlink, and used only when the kernel says it is a regular file owned by this user that nobody
+ * else can read or write.
  */
 export async function planKey(dir: string = stateDir()): Promise<PlanKey> {
   const file = path.join(dir, PLAN_KEY_FILE);

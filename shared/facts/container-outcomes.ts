@@ -28,7 +28,10 @@ export const BinfmtHandlerSchema = z.object({
   name: z.string(),
   enabled: z.boolean(),
   interpreter: z.string(),
-  /** Its flags; F (fix binary) is what lets containers use it: the interpreter is opened when registered, not looked up in the container. */
+  /**
+   * Its flags; F (fix binary) is what lets containers use it: the interpreter is opened when registered, not looked up
+   * in the container.
+   */
   flags: z.string(),
   /** The architecture (Go's name, as images spell it) whose ELF binaries the handler's magic matches; null for any other format. */
   arch: z.string().nullable(),

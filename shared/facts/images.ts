@@ -15,7 +15,10 @@ export const ImageFactSchema = z.object({
   labels: z.record(z.string(), z.string()),
   /** Config.Env (the image's ENV) entries that look like credentials, masked; absent in older snapshots. */
   envSecrets: EnvSecretsSchema.optional(),
-  /** The platform the image was built for (Os, Architecture, Variant, e.g. linux/arm64/v8); "" when it does not say, or in older snapshots. */
+  /**
+   * The platform the image was built for (Os, Architecture, Variant, e.g. linux/arm64/v8); "" when it does not say, or
+   * in older snapshots.
+   */
   os: z.string().default(''),
   architecture: z.string().default(''),
   variant: z.string().default(''),

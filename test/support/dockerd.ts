@@ -87,7 +87,7 @@ export function forEachEngine(title: string, body: (engine: EngineName, test: En
   describe(title, { concurrency: options.oneAtATime ? 1 : engineConcurrency(engines.length) }, () => {
     for (const engine of engines) {
       // One engine's tests run in order (they share its daemons); a suite inherits its parent's concurrency otherwise.
-      describe(`${title} [engine ${engine}]`, { concurrency: 1 }, () => body(engine, (name, fn, options) => nodeTest(`${name} [engine ${engine}]`, options ?? {}, fn)));
+      describe(`${title} [engine ${engine}]`, { concurrency: 1 }, () => body(engine, (name, fn, options) => void nodeTest(`${name} [engine ${engine}]`, options ?? {}, fn)));
     }
   });
 }
@@ -141,7 +141,7 @@ for a in "$@"; do
   prev="$a"
 done
 if [ -n "$bundle" ] && [ -f "$bundle/config.json" ]; then
-  ${JSON.stringify(process.execPath)} -e ${JSON.stringify(edit).replace(/\$/g, '\$')} "$bundle/config.json" || exit 1
+  ${JSON.stringify(process.execPath)} -e ${JSON.stringify(edit).replace(/\$/g, '\\$')} "$bundle/config.json" || exit 1
 fi
 exec ${realRunc} "$@"
 `;
@@ -343,8 +343,8 @@ async function killAndWait(child: ChildProcess): Promise<void> {
 /** Removes a daemon's directory, unmounting whatever dockerd left mounted under it first. */
 /**
  * What a stopped daemon leaves running: with live-restore on (or after a SIGKILL) its containers outlive it, held by
- * containerd shims whose command line names the daemon's directory (or its containerd, after a SIGKILL). Each of those is killed with its descendants
- * (the containers' processes), deepest first, so no test leaves a process tree behind.
+ * containerd shims whose command line names the daemon's directory (or its containerd, after a SIGKILL). Each of those
+ * is killed with its descendants (the containers' processes), deepest first, so no test leaves a process tree behind.
  */
 export async function killLeftovers(dir: string): Promise<void> {
   const table = new Map<number, { ppid: number; cmdline: string }>();

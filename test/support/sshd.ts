@@ -149,7 +149,7 @@ export async function startTestSshd(dockerHost: string): Promise<TestSshd> {
   } catch (error) {
     const text = await logs();
     await stop();
-    throw new Error(`test sshd did not start: ${(error as Error).message}\n${text.slice(-2000)}`);
+    throw new Error(`test sshd did not start: ${(error as Error).message}\n${text.slice(-2000)}`, { cause: error });
   }
   return { host: `ssh://root@127.0.0.1:${port}`, port, agentSocket, clientBin, clientEnv, dir, logs, stop };
 }

@@ -17,7 +17,8 @@ export const plainProse = (text: string): string => proseParts(text).map((p) => 
 
 /**
  * A long value (a path, a URL, a JSON list) cut after its separators, where a line may break without splitting a
- * word: /etc/docker/ | daemon.json, not /etc/doc | ker/daemon.json (not after a dot: docker. | sock reads badly). Joined, the pieces are the text unchanged.
+ * word: /etc/docker/ | daemon.json, not /etc/doc | ker/daemon.json (not after a dot: docker. | sock reads badly).
+ * Joined, the pieces are the text unchanged.
  */
 export function breakPieces(text: string): string[] {
   return text.split(/(?<=[/\\,;:=&?@_-])(?=[^\s/\\,;:=&?@_-])/);

@@ -91,7 +91,7 @@ export function DiskScreen() {
     if (!form) return;
     const timer = setTimeout(() => void plan(form, true), REPLAN_DELAY_MS);
     return () => clearTimeout(timer);
-    // formKey stands for form.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- formKey stands for form (a new object each render).
   }, [formKey, stage.kind, plan]);
 
   /** A second preview for what the prune left unused: the form shows the options it adds, so the preview is of the form. */

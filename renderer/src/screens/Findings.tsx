@@ -83,6 +83,7 @@ export function Findings({ params }: { params: URLSearchParams }) {
     }
     setBase(next);
     // Only when the link changes: a new report under the same link keeps the user's own filter changes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- index is read, not watched (see above).
   }, [paramKey]);
 
   const filter: FindingFilter = useMemo(() => ({ ...base, query: deferredQuery }), [base, deferredQuery]);
