@@ -17,12 +17,15 @@ export interface UntilOptions {
  * answer. A condition that throws fails the wait at once: that is how it says the wait is hopeless (the process that
  * would answer has exited); an answer that is merely not there yet is a falsy one.
  */
-export async function until<T>(condition: () => T | Promise<T>, options: UntilOptions): Promise<NonNullable<T>> {
+/** What a truthy answer can be: the condition's type without its falsy values. */
+export type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
+
+export async function until<T>(condition: () => T | Promise<T>, options: UntilOptions): Promise<Truthy<T>> {
   const { what, timeoutMs = 60_000, intervalMs = 50 } = options;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const answer = await condition();
-    if (answer) return answer as NonNullable<T>;
+    if (answer) return answer as Truthy<T>;
     if (Date.now() >= deadline) throw new Error(`waited ${Math.round(timeoutMs / 1000)} s for ${what}; the last answer: ${JSON.stringify(answer)}`);
     await delay(intervalMs);
   }
