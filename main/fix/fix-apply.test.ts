@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
@@ -338,7 +339,7 @@ describe('fix faults: the host is never left worse', () => {
   });
 
   test('a read-only filesystem, and a full disk during the write: clear error, original intact, daemon untouched', async () => {
-    const mnt = await fs.mkdtemp('/tmp/dkh-mnt-');
+    const mnt = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-mnt-'));
     await run('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]);
     const configPath = path.join(mnt, 'daemon.json');
     await fs.writeFile(configPath, ORIGINAL);

@@ -18,7 +18,7 @@ const isRoot = process.getuid?.() === 0;
 describe('writeFile: the one writer', () => {
   let dir: string;
   before(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dockhand-write-'));
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-write-'));
     await fs.chmod(dir, 0o755); // an unprivileged user's directory goes below it
   });
   after(async () => fs.rm(dir, { recursive: true, force: true }));
