@@ -9,14 +9,12 @@ export type HookPoint =
   /** The temporary copy is written and synced, not yet renamed over the file: a kill here leaves it behind. */
   'write-file:before-rename';
 
-/** The line a stopped process writes on stderr: the point, what it concerns, and its pid (the one to kill). */
-export const hookLine = (point: HookPoint, detail: string, pid: number): string => `dockhand-test-hook: ${point}=${detail} pid ${pid}\n`;
-
 export function testHook(point: HookPoint, detail: string): void {
   const wanted = process.env.DOCKHAND_TEST_HOOK;
   if (!wanted || (wanted !== point && wanted !== `${point}=${detail}`)) return;
   try {
-    writeSync(2, hookLine(point, detail, process.pid));
+    // The point, what it concerns, and the pid to kill.
+    writeSync(2, `dockhand-test-hook: ${point}=${detail} pid ${process.pid}\n`);
   } catch {
     // No stderr to tell: still stop, the test finds the process stopped.
   }

@@ -7,7 +7,7 @@ import { describe, test as nodeTest, type TestContext, type TestOptions } from '
 import { promisify } from 'node:util';
 import { processAlive, waitForExit } from '../../main/util/process';
 import { installEngines } from '../../scripts/install-engines.mjs';
-import { anyAlive, daemonTree, killTreeNow, mountsUnder, removeDirNow, SUITE_PREFIX } from './leftovers';
+import { anyAlive, daemonTree, killTreeNow, mountsUnder, removeDirNow, signal, SUITE_PREFIX } from './leftovers';
 import { until } from './poll';
 
 const run = promisify(execFile);
@@ -363,16 +363,6 @@ export async function killLeftovers(dir: string): Promise<void> {
   const rest = [...new Set([...doomed, ...daemonTree(dir)])];
   signal(rest, 'SIGKILL');
   await until(() => !anyAlive(rest), { what: `the processes of ${dir} to go on SIGKILL`, timeoutMs: 30_000 });
-}
-
-function signal(pids: readonly number[], sig: NodeJS.Signals): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, sig);
-    } catch {
-      // already gone
-    }
-  }
 }
 
 /** Removes a daemon's directory, unmounting whatever dockerd left mounted under it first. */

@@ -68,7 +68,8 @@ export function daemonTree(dir: string, table = processTable()): number[] {
   return withDescendants(table, roots);
 }
 
-function signal(pids: readonly number[], sig: NodeJS.Signals): void {
+/** Sends `sig` to each of `pids` that is still there. */
+export function signal(pids: readonly number[], sig: NodeJS.Signals): void {
   for (const pid of pids) {
     try {
       process.kill(pid, sig);
