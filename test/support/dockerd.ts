@@ -7,7 +7,7 @@ import { describe, test as nodeTest, type TestContext, type TestOptions } from '
 import { promisify } from 'node:util';
 import { processAlive, waitForExit } from '../../main/util/process';
 import { installEngines } from '../../scripts/install-engines.mjs';
-import { anyAlive, daemonTree, killTreeNow, mountsUnder, removeDirNow, signal, SUITE_PREFIX } from './leftovers';
+import { anyAlive, daemonTree, killTreeNow, mountsUnder, removeDirNow, signalAll, SUITE_PREFIX } from './leftovers';
 import { until } from './poll';
 
 const run = promisify(execFile);
@@ -356,19 +356,19 @@ async function killAndWait(child: ChildProcess): Promise<void> {
 export async function killLeftovers(dir: string): Promise<void> {
   const doomed = daemonTree(dir);
   if (doomed.length === 0) return;
-  signal(doomed, 'SIGTERM');
-  const stopped = await until(() => !anyAlive(doomed), { what: `the processes of ${dir} to stop on SIGTERM`, timeoutMs: 5_000 }).catch(() => false);
+  signalAll(doomed, 'SIGTERM');
+  const stopped = await until(() => !anyAlive(doomed), { what: `the processes of ${dir} to stop on SIGTERM`, timeoutMs: 3_000 }).catch(() => false);
   if (stopped) return;
   // Whatever the shims started since (a restart policy) is part of the tree now.
   const rest = [...new Set([...doomed, ...daemonTree(dir)])];
-  signal(rest, 'SIGKILL');
+  signalAll(rest, 'SIGKILL');
   await until(() => !anyAlive(rest), { what: `the processes of ${dir} to go on SIGKILL`, timeoutMs: 30_000 });
 }
 
 /** Removes a daemon's directory, unmounting whatever dockerd left mounted under it first. */
 export async function removeDir(dir: string): Promise<void> {
   for (const m of mountsUnder(dir)) await run('umount', ['-l', m]).catch(() => undefined);
-  await fs.rm(dir, { recursive: true, force: true });
+  await fs.rm(dir, { recursive: true, force: true, maxRetries: 3 });
 }
 
 let rootfsTar: Promise<Buffer> | undefined;

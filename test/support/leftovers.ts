@@ -69,7 +69,7 @@ export function daemonTree(dir: string, table = processTable()): number[] {
 }
 
 /** Sends `sig` to each of `pids` that is still there. */
-export function signal(pids: readonly number[], sig: NodeJS.Signals): void {
+export function signalAll(pids: readonly number[], sig: NodeJS.Signals): void {
   for (const pid of pids) {
     try {
       process.kill(pid, sig);
@@ -93,7 +93,7 @@ export const anyAlive = (pids: readonly number[]): boolean => pids.some(alive);
 
 /** SIGKILL at once, without waiting: for a process that is exiting and cannot wait any more. */
 export function killTreeNow(dir: string): void {
-  signal(daemonTree(dir), 'SIGKILL');
+  signalAll(daemonTree(dir), 'SIGKILL');
 }
 
 /** Mount points under `dir`, the deepest first (/proc/self/mountinfo; spaces and the like octal-escaped there). */
@@ -132,15 +132,20 @@ export interface SuiteLeftovers {
 }
 
 /**
- * What the suite left, made since `since` (ms since the epoch; the processes with a second's slack, as the kernel's
- * boot time is whole seconds): processes of the programs the tests start (daemons, shims, sshd, Chromium) whose
+ * How far before `since` a leftover may seem made: the kernel's boot time is whole seconds (a process's start), and a
+ * file's times come from a clock that lags the one Date.now() reads by a tick.
+ */
+const SLACK_MS = 1000;
+
+/**
+ * What the suite left, made since `since` (ms since the epoch, less SLACK_MS): processes of the programs the tests start (daemons, shims, sshd, Chromium) whose
  * arguments name a suite directory, with what runs below them; mounts under a suite directory; suite directories.
  */
 export function suiteLeftovers(since = 0, tmp = os.tmpdir()): SuiteLeftovers {
   const prefix = path.join(tmp, SUITE_PREFIX);
   const table = processTable();
   const programs = /^(dockerd|containerd|containerd-shim\S*|docker-proxy|sshd|chromium|chrome|headless_shell|node)$/;
-  const roots = table.filter((p) => p.pid !== process.pid && programs.test(p.program) && p.argv.some((a) => a.includes(prefix)) && (startedAt(p.pid) ?? Infinity) >= since - 1000);
+  const roots = table.filter((p) => p.pid !== process.pid && programs.test(p.program) && p.argv.some((a) => a.includes(prefix)) && (startedAt(p.pid) ?? Infinity) >= since - SLACK_MS);
   const byPid = new Map(table.map((p) => [p.pid, p]));
   const processes = withDescendants(table, roots.map((p) => p.pid)).map((pid) => `${pid} ${byPid.get(pid)?.argv.join(' ').slice(0, 300) ?? ''}`);
   const dirs: string[] = [];
@@ -149,7 +154,7 @@ export function suiteLeftovers(since = 0, tmp = os.tmpdir()): SuiteLeftovers {
     try {
       const stat = statSync(path.join(tmp, name));
       const made = stat.birthtimeMs > 0 ? stat.birthtimeMs : stat.ctimeMs;
-      if (made >= since) dirs.push(path.join(tmp, name));
+      if (made >= since - SLACK_MS) dirs.push(path.join(tmp, name));
     } catch {
       // removed while being looked at
     }
