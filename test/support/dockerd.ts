@@ -258,7 +258,8 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
   ];
   const log = await fs.open(logPath, 'a');
   const useNetns = options.netns ?? true;
-  const env = { ...process.env };
+  // containerd writes what it dumps (its stacks on SIGUSR1) to its TMPDIR: the daemon's directory, removed with it.
+  const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: dir };
   if (options.privilegedWrapper) env.PATH = `${await writeRuncWrapper(dir)}:${process.env.PATH ?? ''}`;
   const command = options.netnsOf ? ['nsenter', `--net=/proc/${options.netnsOf}/ns/net`, '--', binaries.dockerd, ...args] : useNetns ? ['unshare', '-n', binaries.dockerd, ...args] : [binaries.dockerd, ...args];
   pidfiles.add(pidfile);
