@@ -17,20 +17,10 @@ import { openApp, openFixDialog } from './support/app-page';
 import { type EventStream, openEvents } from './support/events';
 import { listedRemovals } from './support/prune-grid';
 import { type Served, startServe } from './support/serve';
+import { until } from '../test/support/poll';
 
 /** No log rotation: daemon.log-rotation fails, and its fix edits this file and restarts the daemon. */
 const ORIGINAL = '{\n    "debug": false,\n    "insecure-registries": ["10.0.0.5:5000"]\n}\n';
-
-/** Polls `probe` until it returns a value (not null/false), or fails saying what never happened. */
-async function until<T>(what: string, probe: () => Promise<T | null | false> | T | null | false, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 forEachEngine('the daemon fails mid-fix and mid-prune, in the app, against a real dockerd', (engine, test) => {
   let daemon: PrivateDockerd;
@@ -84,7 +74,7 @@ forEachEngine('the daemon fails mid-fix and mid-prune, in the app, against a rea
     const out = openSync(record.log, 'a');
     spawn(record.argv[0]!, record.argv.slice(1), { detached: true, stdio: ['ignore', out, out] }).unref();
     closeSync(out);
-    await until('the daemon started by hand answers', () => ping(daemon.socket), 90_000);
+    await until(() => ping(daemon.socket), { what: 'the daemon started by hand answers', timeoutMs: 90_000 });
   }
 
   /** The Fix dialog of daemon.log-rotation, at its preview. */
@@ -113,7 +103,7 @@ forEachEngine('the daemon fails mid-fix and mid-prune, in the app, against a rea
   async function rerunAudit(button: Locator): Promise<void> {
     const before = (await lastReport(page)).generatedAt;
     await button.click();
-    await until('a new report', async () => (await lastReport(page)).generatedAt !== before, 120_000);
+    await until(async () => (await lastReport(page)).generatedAt !== before, { what: 'a new report', timeoutMs: 120_000 });
   }
 
   test('fix: the restarted daemon is killed while Dockhand waits for it: rolled back with why, original bytes, in History; Re-run shows the finding still failing', async () => {
@@ -125,7 +115,7 @@ forEachEngine('the daemon fails mid-fix and mid-prune, in the app, against a rea
       await dialog.getByRole('button', { name: 'Apply fix' }).click();
       await restarted;
       // The old daemon is gone and the new one is held at the gate: Dockhand is waiting for it to answer. Kill it there.
-      const pid = await until('the restarted daemon is launched', () => pidIn(launchPid));
+      const pid = await until(() => pidIn(launchPid), { what: 'the restarted daemon is launched' });
       await dialog.getByTestId('fix-progress').locator('[data-phase="restart"][data-status="done"]').waitFor();
       await screenshot(page, `fault-fix-waiting-${engine}`);
       process.kill(pid, 'SIGKILL');
@@ -323,7 +313,7 @@ forEachEngine('the daemon fails mid-fix and mid-prune, in the app, against a rea
 
       process.kill(stopped!, 'SIGCONT');
       stopped = null;
-      await until('the daemon answers after SIGCONT', () => ping(daemon.socket));
+      await until(() => ping(daemon.socket), { what: 'the daemon answers after SIGCONT' });
       await assertFates(removed, kept);
       console.log(`mid-prune hang: removed ${removed.length} of ${rows.length}, in flight ${maybe.length}, still there ${kept.length}`);
       await assertReplan('hung', removed);

@@ -13,19 +13,10 @@ import { type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
 import { screenshot } from './support/artifacts';
 import { launchChromium } from './support/browser';
 import { createElectronStandIn, loadWithElectron, type MenuItem, preloadInitScript, type StandInState, type StandInWindow } from './support/electron-standin';
+import { until } from '../test/support/poll';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const PAGE_ORIGIN = 'http://dockhand.test';
-
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const findItem = (items: MenuItem[], label: string): MenuItem | undefined => {
   for (const item of items) {
@@ -57,7 +48,7 @@ describe('the desktop shell: main process, preload and renderer bundles together
     const standIn = createElectronStandIn({ isPackaged: true, appPath: ROOT });
     state = standIn.state;
     loadWithElectron(path.join(ROOT, 'dist/electron/main.cjs'), standIn.electron);
-    win = await until('the app window to load its page', () => state.windows.find((w) => w.url));
+    win = await until(() => state.windows.find((w) => w.url), { what: 'the app window to load its page', timeoutMs: 30_000 });
 
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
@@ -127,7 +118,7 @@ describe('the desktop shell: main process, preload and renderer bundles together
     await page.getByRole('heading', { name: 'History', level: 1 }).waitFor();
     findItem(state.applicationMenu!, 'Disk')!.click!();
     await page.getByRole('heading', { name: 'Disk', level: 1 }).waitFor();
-    const tray = await until('the tray to show the audit', () => state.tray && /score \d+\/100/.test(state.tray.tooltip) && state.tray);
+    const tray = await until(() => state.tray && /score \d+\/100/.test(state.tray.tooltip) && state.tray, { what: 'the tray to show the audit', timeoutMs: 30_000 });
     assert.match(tray.tooltip, /^Dockhand: score \d+\/100/);
     assert.ok(existsSync(tray.image.path), `the tray icon exists: ${tray.image.path}`);
     assert.equal(findItem(tray.menu, 'Re-run Audit')?.enabled, true);
@@ -156,7 +147,7 @@ describe('the desktop shell: main process, preload and renderer bundles together
     await page.getByLabel('Dark').check();
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Saved.').waitFor();
-    await until('nativeTheme to follow', () => state.nativeTheme.themeSource === 'dark');
+    await until(() => state.nativeTheme.themeSource === 'dark', { what: 'nativeTheme to follow', timeoutMs: 30_000 });
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
   });
 });

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { busyboxRootfsTar, dockerCli, killLeftovers, ping, removeDir } from '../test/support/dockerd';
+import { until } from '../test/support/poll';
 import { mapLimit } from '../main/util/timeout';
 import { ORACLE_VARIANTS, type OracleVariant } from '../main/preflight/oracle-variants';
 import { engineVersionOf, type OracleRecording, preflightVariant, type RecordedOutcome, RECORDING_PATH, variantDigest } from '../main/preflight/oracle-recording';
@@ -71,17 +72,8 @@ async function attempt(dockerd: string, variant: OracleVariant): Promise<Recorde
   child.on('exit', (code) => (exitCode = code));
   child.on('error', () => (exitCode = -1));
   const readLog = () => fs.readFile(logPath, 'utf8').catch(() => '');
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  let up = false;
   try {
-    while (Date.now() < deadline) {
-      if (exitCode !== undefined) break;
-      if (await ping(socket, 1000)) {
-        up = true;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 150));
-    }
+    const up = await until(async () => exitCode !== undefined || (await ping(socket, 1000)), { what: 'dockerd to answer', timeoutMs: START_TIMEOUT_MS, intervalMs: 150 }).then(() => exitCode === undefined, () => false);
     if (!up) {
       if (exitCode === undefined) return { started: 'timeout', detail: refusal(await readLog()) };
       return { started: false, exitCode, detail: refusal(await readLog()) };

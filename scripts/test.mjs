@@ -76,4 +76,8 @@ if (files.length === 0) {
 }
 // spec for the run, then each file's time (scripts/test-durations.mjs), both on stdout.
 const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/test-durations.mjs', '--test-reporter-destination=stdout'];
-run('node', ['--import', 'tsx', '--test', ...reporters, '--test-concurrency=2', ...files]);
+const since = String(Date.now());
+const suite = spawnSync('node', ['--import', 'tsx', '--test', ...reporters, '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// Last, whatever the tests' outcome: nothing of this run may be left running, mounted or on disk.
+const leftovers = spawnSync('node', ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/suite-leftovers.ts'], { stdio: 'inherit', env: { ...process.env, DOCKHAND_SUITE_SINCE: since } });
+if (suite.status !== 0 || leftovers.status !== 0) process.exit(suite.status || leftovers.status || 1);

@@ -15,6 +15,7 @@ import { parseNftRuleset } from '../collect/firewall-rules';
 import { LocalHost } from '../host/local-host';
 import { networkDockerChains } from './docker-chains';
 import { evaluateChecks } from './runner';
+import { until } from '../../test/support/poll';
 
 const run = promisify(execFile);
 
@@ -106,10 +107,7 @@ forEachEngine("network.docker-chains-missing: a real dockerd's own network names
     const logLength = (await daemon.logs()).length;
     process.kill(daemon.pid, 'SIGHUP');
     // The reload is done when dockerd says so ("Reloaded configuration" on every engine).
-    for (const deadline = Date.now() + 30_000; !/Reloaded configuration/.test((await daemon.logs()).slice(logLength)); ) {
-      assert.ok(Date.now() < deadline, `dockerd never said it reloaded: ${(await daemon.logs()).slice(logLength)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await until(async () => /Reloaded configuration/.test((await daemon.logs()).slice(logLength)), { what: 'dockerd to say it reloaded', timeoutMs: 30_000 });
     const reloaded = verdict(await collect(daemon));
     assert.equal(reloaded.result.status, 'fail', 'a reload leaves the rules as they are');
     assert.deepEqual(evidence(reloaded, 'missing jump'), jumps);
@@ -124,7 +122,7 @@ forEachEngine("network.docker-chains-missing: a real dockerd's own network names
 
     // The namespace outlives the daemon while something is in it: a process that only waits.
     holder = spawn('nsenter', [`--net=/proc/${daemon.pid}/ns/net`, '--', 'sleep', '3600'], { stdio: 'ignore' });
-    while (!holder.pid || (await fs.stat(`/proc/${holder.pid}/ns/net`).then((s) => s.ino, () => 0)) !== netns) await new Promise((r) => setTimeout(r, 50));
+    await until(async () => holder?.pid && (await fs.stat(`/proc/${holder.pid}/ns/net`).then((s) => s.ino, () => 0)) === netns, { what: 'the holder to be in the daemon\'s network namespace' });
     await daemon.stop();
     daemon = await runningDockerd({ engine, dir, netnsOf: holder.pid });
     assert.equal(netnsInode(daemon.pid), netns, 'the restarted daemon runs in the namespace whose rules were flushed');
@@ -139,7 +137,7 @@ describe('network.docker-chains-missing fixed by `dockhand fix apply`: the daemo
   before(async () => {
     // The namespace belongs to a process that only waits, as a host's does to the machine: dockerd comes and goes in it.
     holder = spawn('unshare', ['-n', 'sleep', '3600'], { stdio: 'ignore' });
-    while (!holder.pid || (await fs.stat(`/proc/${holder.pid}/ns/net`).then((s) => s.ino, () => 0)) === statSync('/proc/self/ns/net').ino) await new Promise((r) => setTimeout(r, 50));
+    await until(async () => holder.pid && ![0, statSync('/proc/self/ns/net').ino].includes(await fs.stat(`/proc/${holder.pid}/ns/net`).then((s) => s.ino, () => 0)), { what: 'the holder to be in a network namespace of its own' });
     daemon = await runningDockerd({ engine: DEFAULT_ENGINE, daemonJson: {}, netnsOf: holder.pid });
   });
   after(async () => {

@@ -7,6 +7,7 @@ import { LocalHost } from '../host/local-host';
 import { inRange } from '../preflight/engine-version';
 import { collectFacts } from './collect';
 import type { Raw } from './raw';
+import { until } from '../../test/support/poll';
 
 /** A raw Engine API answer, unversioned as Dockhand asks it (the daemon answers in its own API version). */
 function apiGet(socket: string, path: string): Promise<unknown> {
@@ -64,11 +65,7 @@ forEachEngine('the containers, /info and /system/df collectors against a real do
       '-p', '8080:80', '-v', 'data:/data', image,
     ]);
     await daemon.docker(['create', '--name', 'idle', image]);
-    // Bounded by a count: a wrong expectation fails, never hangs.
-    for (let i = 0; (await daemon.docker(['inspect', '--format', '{{.State.Health.Status}}', 'web'])) !== 'healthy'; i++) {
-      assert.ok(i < 600, 'web never became healthy');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await until(async () => (await daemon.docker(['inspect', '--format', '{{.State.Health.Status}}', 'web'])) === 'healthy', { what: 'web to be healthy', timeoutMs: 120_000 });
     facts = await collectFacts({ host: new LocalHost(), endpoint: { host: daemon.host } });
     const list = (await apiGet(daemon.socket, '/containers/json')) as Raw[];
     Object.assign(raw, {

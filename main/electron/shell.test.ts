@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, mock, test } from 'node:test';
 import { CHANNEL_NAMES } from '../../shared/api';
 import { CHANNEL_NAME_LIST } from '../../shared/api-names';
 import { createApi } from '../api/index';
@@ -17,7 +17,13 @@ import { APP_ENTRY, externalUrl, isAllowedRequest, isAppUrl, senderProblem } fro
 import { trayState } from './tray-state';
 import { DEFAULT_WINDOW_STATE, fitToDisplays, loadWindowState, parseWindowState, WindowStateSaver } from './window-state';
 
-const tempDir = () => fs.mkdtemp(path.join(os.tmpdir(), 'dkh-shell-'));
+const made: string[] = [];
+const tempDir = async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-shell-'));
+  made.push(dir);
+  return dir;
+};
+after(async () => Promise.all(made.map((dir) => fs.rm(dir, { recursive: true, force: true }))));
 const good = { frameUrl: APP_ENTRY, isMainFrame: true, webContentsId: 1 };
 
 test('IPC: only the main frame of an app window showing app://dockhand may call; everything else is refused', () => {
@@ -86,12 +92,21 @@ test('window state: saved bounds come back, fitted to the screens there are now'
 
   const file = path.join(await tempDir(), 'window-state.json');
   assert.deepEqual(await loadWindowState(file), DEFAULT_WINDOW_STATE);
-  const saver = new WindowStateSaver(file, 20);
-  saver.update({ width: 1000, height: 700, x: 5, y: 6, maximized: false });
-  saver.update({ width: 1100, height: 720, x: 5, y: 6, maximized: true });
-  // The debounced write lands once its timer fires: wait for the file rather than for a guessed time.
-  const deadline = Date.now() + 10_000;
-  while ((await fs.stat(file).catch(() => null)) === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  // The debounce's timer runs on a clock the test moves: written() then says when the write it started has landed.
+  mock.timers.enable({ apis: ['setTimeout'] });
+  const saver = new WindowStateSaver(file, 500);
+  try {
+    saver.update({ width: 1000, height: 700, x: 5, y: 6, maximized: false });
+    mock.timers.tick(499);
+    saver.update({ width: 1100, height: 720, x: 5, y: 6, maximized: true });
+    mock.timers.tick(499);
+    await saver.written();
+    assert.equal(await fs.stat(file).catch(() => null), null, 'nothing written while the bounds keep changing');
+    mock.timers.tick(1);
+    await saver.written();
+  } finally {
+    mock.timers.reset();
+  }
   assert.deepEqual(await loadWindowState(file), { width: 1100, height: 720, x: 5, y: 6, maximized: true }, 'debounced: the last bounds win');
   saver.update({ width: 1200, height: 760, maximized: false });
   await saver.flush();

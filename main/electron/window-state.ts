@@ -60,6 +60,7 @@ export async function loadWindowState(file: string): Promise<WindowState> {
 export class WindowStateSaver {
   private timer: NodeJS.Timeout | null = null;
   private pending: WindowState | null = null;
+  private lastWrite: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly file: string,
@@ -77,6 +78,12 @@ export class WindowStateSaver {
     this.timer = null;
     const state = this.pending;
     this.pending = null;
-    if (state) await writeJsonFile(this.file, WindowStateSchema.parse(state)).catch(() => undefined);
+    if (state) this.lastWrite = writeJsonFile(this.file, WindowStateSchema.parse(state)).catch(() => undefined);
+    await this.lastWrite;
+  }
+
+  /** Settles once the last write begun (by the debounce timer or a flush) has landed: what a test waits on. */
+  written(): Promise<void> {
+    return this.lastWrite;
   }
 }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
@@ -12,6 +13,7 @@ import { forEachEngine, pidIn, ping, type PrivateDockerd, runningDockerd, type S
 import { installRootSudo, NOBODY } from '../../test/support/elevation';
 import { waitForExit } from '../util/process';
 import { computeFileChanges } from './plan';
+import { until } from '../../test/support/poll';
 
 const run = promisify(execFile);
 const ORIGINAL = '{\n    "debug": false,\n    "insecure-registries": ["10.0.0.5:5000"]\n}\n';
@@ -40,9 +42,7 @@ async function restartWithRecord(daemon: PrivateDockerd): Promise<void> {
     assert.ok(await waitForExit(old, 60_000), `the daemon (pid ${old}) stopped`);
   }
   spawn(rec.argv[0]!, rec.argv.slice(1), { detached: true, stdio: 'ignore' }).unref();
-  const deadline = Date.now() + 60_000;
-  while (!(await ping(daemon.socket)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  assert.ok(await ping(daemon.socket), 'the daemon answers again with its original configuration');
+  await until(() => ping(daemon.socket), { what: 'the daemon to answer again with its original configuration' });
 }
 
 async function planJson(d: Daemon, args: string[]): Promise<FixPlan> {
@@ -339,7 +339,7 @@ describe('fix faults: the host is never left worse', () => {
   });
 
   test('a read-only filesystem, and a full disk during the write: clear error, original intact, daemon untouched', async () => {
-    const mnt = await fs.mkdtemp('/tmp/dkh-mnt-');
+    const mnt = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-mnt-'));
     await run('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]);
     const configPath = path.join(mnt, 'daemon.json');
     await fs.writeFile(configPath, ORIGINAL);
@@ -420,9 +420,16 @@ describe('fix faults: the host is never left worse', () => {
     try {
       const plan = await planJson(d, ['daemon.icc']);
       const planned = plan.files[0]!.after!;
-      // Where each kill lands: the apply's own progress lines on stderr (the plan shown; each step as it is journaled),
-      // so the kills cover planning, backing up, writing and restarting whatever the machine's speed.
-      const moments = ['Fix daemon.', 'backup:', 'write:', 'restart:'];
+      // Where each kill lands, known rather than guessed: the apply's own progress lines on stderr (the plan shown;
+      // each step as it is journaled), and the test hook that stops the writer with the temporary copy written but
+      // not yet renamed over daemon.json (the one moment a SIGKILL can leave a temporary file).
+      const beforeRename = `write-file:before-rename=${d.daemon.configPath}`;
+      const moments = [
+        { name: 'the plan shown', line: 'Fix daemon.', bytes: ORIGINAL, temporary: false },
+        { name: 'before the rename', line: `dockhand-test-hook: ${beforeRename} `, hook: beforeRename, bytes: ORIGINAL, temporary: true },
+        { name: 'written', line: 'write:', bytes: planned, temporary: false },
+        { name: 'restarting', line: 'restart:', bytes: planned, temporary: false },
+      ];
       const runs = moments.length * 3;
       let sawNew = 0;
       let sawOld = 0;
@@ -430,46 +437,42 @@ describe('fix faults: the host is never left worse', () => {
       for (let i = 0; i < runs; i++) {
         const moment = moments[i % moments.length]!;
         const pidBefore = pidIn(d.daemon.pidfile);
-        const child = spawn(process.execPath, [path.resolve('bin/dockhand.cjs'), 'fix', 'apply', 'daemon.icc', '--host', d.daemon.host, '--yes'], { env: d.env, stdio: ['ignore', 'ignore', 'pipe'] });
+        const env = moment.hook ? { ...d.env, DOCKHAND_TEST_HOOK: moment.hook } : d.env;
+        const child = spawn(process.execPath, [path.resolve('bin/dockhand.cjs'), 'fix', 'apply', 'daemon.icc', '--host', d.daemon.host, '--yes'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
         const closed = new Promise((r) => child.once('close', r));
         let seen = '';
         const reached = await new Promise<boolean>((resolve) => {
           child.stderr!.on('data', (chunk: Buffer) => {
             seen += chunk.toString('utf8');
-            if (seen.includes(moment)) resolve(true);
+            if (seen.includes(moment.line)) resolve(true);
           });
           child.once('close', () => resolve(false));
         });
-        assert.ok(reached, `run ${i}: the apply ended before "${moment}":\n${seen}`);
+        assert.ok(reached, `run ${i}: the apply ended before "${moment.name}":\n${seen}`);
         child.kill('SIGKILL');
         await closed;
         const text = await fs.readFile(d.daemon.configPath, 'utf8');
-        assert.ok(text === ORIGINAL || text === planned, `run ${i} (killed at "${moment}"): a partial file:\n${text}`);
+        assert.equal(text, moment.bytes, `run ${i}: killed ${moment.name}, daemon.json holds the ${moment.bytes === ORIGINAL ? 'old' : 'new'} bytes`);
         if (text === planned) sawNew++;
         else sawOld++;
-        // A kill once the restart was journaled comes after the write: the new bytes are in place.
-        if (moment === 'restart:') assert.equal(text, planned, `run ${i}: killed after the restart step, the file holds the new bytes`);
-        if (moment === 'Fix daemon.') assert.equal(text, ORIGINAL, `run ${i}: killed while the plan was shown, nothing was written`);
-        // Only a kill between the temporary file's creation and its rename can leave one (SIGKILL cannot be caught).
+        // Only a kill between the temporary file's creation and its rename leaves one (SIGKILL cannot be caught), and
+        // the next write of the file removes it (the run after the hook's writes daemon.json).
         const leftovers = (await fs.readdir(d.daemon.dir)).filter((n) => n.includes('.tmp'));
-        if (moment === 'Fix daemon.' || moment === 'restart:') assert.deepEqual(leftovers, [], `run ${i}: no temporary file left when killed at "${moment}"`);
+        if (moment.temporary) assert.match(leftovers.join(' '), new RegExp(`^\\.daemon\\.json\\.dockhand-${child.pid}-\\d+-[0-9a-f]{8}\\.tmp$`), `run ${i}: the killed writer's temporary file`);
+        else assert.deepEqual(leftovers, [], `run ${i}: no temporary file left when killed ${moment.name}`);
         // Put the host back for the next run: original file, daemon up.
         await fs.writeFile(d.daemon.configPath, ORIGINAL);
         // A restart under way finishes on its own (the stop and start run detached from the killed apply).
-        const settle = Date.now() + 60_000;
-        while (!(await ping(d.daemon.socket)) && Date.now() < settle) await new Promise((r) => setTimeout(r, 100));
-        if (!(await ping(d.daemon.socket))) leftDown++;
+        if (!(await until(() => ping(d.daemon.socket), { what: 'the daemon to answer after the kill' }).catch(() => false))) leftDown++;
         // A daemon restarted by the killed apply runs the new configuration: start it again with the original.
         if (pidIn(d.daemon.pidfile) !== pidBefore) await restartWithRecord(d.daemon);
         // A killed apply's fix lock went with it: the kernel released it when the process died.
       }
-      // For the record (the closing note's fault table): where the kills landed.
-      // The next write of the file removes what a killed writer left behind.
       const finished = await applyJson(d, ['daemon.icc']);
       assert.equal(finished.record?.outcome, 'applied', finished.stderr);
-      assert.deepEqual((await fs.readdir(d.daemon.dir)).filter((n) => n.includes('.tmp')), [], 'a complete apply leaves no temporary file, its own or a killed one\'s');
+      assert.deepEqual((await fs.readdir(d.daemon.dir)).filter((n) => n.includes('.tmp')), [], 'a complete apply leaves no temporary file');
+      // For the record (the closing note's fault table): where the kills landed.
       console.log(`kill-mid-apply: ${runs} kills, old bytes ${sawOld}, new bytes ${sawNew}, partial 0, daemon left stopped ${leftDown}`);
-      assert.ok(sawOld > 0 && sawNew > 0, `kills landed both before and after the write (old ${sawOld}, new ${sawNew})`);
       assert.equal(leftDown, 0, 'a kill never leaves the daemon stopped');
     } finally {
       await d.daemon.stop();

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { build } from 'esbuild';
 import { acquireFixLock, LockBusyError } from './lock';
+import { until } from '../../test/support/poll';
 
 /**
  * A contender: takes the lock, logs `enter ID`, does a read-modify-write of a shared counter with awaits in between
@@ -17,12 +18,13 @@ import { acquireFixLock, LockBusyError } from './lock';
 const WORKER = `
 import { promises as fs } from 'node:fs';
 import { acquireFixLock } from './lock';
+import { until } from '../../test/support/poll';
 const [state, log, counter, id] = process.argv.slice(2);
 (async () => {
   // Started, then all at once: each says it is ready and waits for the test's go (so they contend, not queue up).
   if (process.env.BARRIER) {
     await fs.writeFile(process.env.BARRIER + '/ready-' + id, '');
-    while (!(await fs.stat(process.env.BARRIER + '/go').catch(() => null))) await new Promise((r) => setTimeout(r, 2));
+    await until(() => fs.stat(process.env.BARRIER + '/go').catch(() => null), { what: 'the go', timeoutMs: 120000, intervalMs: 2 });
   }
   const release = await acquireFixLock(state, 'contender ' + id, 120000);
   if (process.env.HOLD) { process.stdout.write('held\\n'); setInterval(() => undefined, 1 << 30); return; }
@@ -67,11 +69,7 @@ describe('the fix lock', () => {
     const barrier = path.join(dir, 'barrier');
     await fs.mkdir(barrier);
     const running = ids.map((id) => contender(state, id, { ...process.env, BARRIER: barrier }).exited);
-    const deadline = Date.now() + 120_000;
-    while ((await fs.readdir(barrier)).length < ids.length) {
-      assert.ok(Date.now() < deadline, 'every contender started');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await until(async () => (await fs.readdir(barrier)).length === ids.length, { what: 'every contender to start', timeoutMs: 120_000 });
     await fs.writeFile(path.join(barrier, 'go'), '');
     const results = await Promise.all(running);
     for (const r of results) assert.equal(r.code, 0, r.stderr);

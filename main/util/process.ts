@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** Whether a process exists. EPERM means it does, owned by someone else (signal 0 only checks). */
 export function processAlive(pid: number): boolean {
   try {
@@ -16,4 +18,18 @@ export async function waitForExit(pid: number, ms: number): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 50));
   }
   return !processAlive(pid);
+}
+
+/**
+ * When a process started, in clock ticks since boot (/proc/PID/stat, field 22), as the kernel gives it: with the pid,
+ * an identity a later process that reuses the pid does not share. Null where there is no such process or no /proc.
+ */
+export function processStartTicks(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: the fields after it start past the last ")".
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
 }

@@ -1,7 +1,7 @@
 // The one writer against every kind of thing that can sit at a path: real FIFOs, a private character device made with
 // mknod (c 1 3, a null device; never the host's /dev/null), sockets, directories, symlink chains and dangling links.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { fifoWithReader } from '../../test/support/fifo';
+import { processStartTicks } from './process';
 import { readFileState, removeFile, writeFile, WriteTargetError } from './write-file';
 
 const run = promisify(execFile);
@@ -17,7 +18,7 @@ const isRoot = process.getuid?.() === 0;
 describe('writeFile: the one writer', () => {
   let dir: string;
   before(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dockhand-write-'));
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-write-'));
     await fs.chmod(dir, 0o755); // an unprivileged user's directory goes below it
   });
   after(async () => fs.rm(dir, { recursive: true, force: true }));
@@ -170,6 +171,36 @@ describe('writeFile: the one writer', () => {
     }
     assert.deepEqual(await leftovers(), []);
     assert.deepEqual(await fs.readdir(sub), []);
+  });
+
+  test('a killed writer\'s temporary file goes with the next write; a live writer\'s, another user\'s and another file\'s stay', async () => {
+    const work = path.join(dir, 'leftovers');
+    await fs.mkdir(work);
+    const file = path.join(work, 'daemon.json');
+    const live = spawn('sleep', ['3600'], { stdio: 'ignore' });
+    const dead = spawn('true', [], { stdio: 'ignore' });
+    await Promise.all([new Promise((resolve) => live.once('spawn', resolve)), new Promise((resolve) => dead.once('exit', resolve))]);
+    try {
+      const liveStart = processStartTicks(live.pid!);
+      assert.ok(liveStart, 'the start time of a live process is readable');
+      const names = {
+        liveWriter: `.daemon.json.dockhand-${live.pid}-${liveStart}-aaaaaaaa.tmp`,
+        // The pid is alive, but the process that has it started at another time: its writer is gone.
+        reusedPid: `.daemon.json.dockhand-${live.pid}-${Number(liveStart) + 1}-bbbbbbbb.tmp`,
+        // An older writer's name carries no start time: a live pid keeps it.
+        noStartTime: `.daemon.json.dockhand-${live.pid}-cccccccc.tmp`,
+        deadWriter: `.daemon.json.dockhand-${dead.pid}-1-dddddddd.tmp`,
+        otherFile: `.other.json.dockhand-${dead.pid}-1-eeeeeeee.tmp`,
+        othersOwn: `.daemon.json.dockhand-${dead.pid}-1-ffffffff.tmp`,
+      };
+      for (const name of Object.values(names)) await fs.writeFile(path.join(work, name), 'partial');
+      if (isRoot) await fs.chown(path.join(work, names.othersOwn), 65534, 65534);
+      await writeFile(file, '{}');
+      const kept = [names.liveWriter, names.noStartTime, names.otherFile, ...(isRoot ? [names.othersOwn] : [])];
+      assert.deepEqual((await fs.readdir(work)).filter((n) => n.endsWith('.tmp')).sort(), kept.sort());
+    } finally {
+      live.kill('SIGKILL');
+    }
   });
 
   test('removeFile through a symlink removes the target and keeps the link (the shape before the target was made)', async () => {

@@ -10,7 +10,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
-import { processAlive } from './process';
+import { processAlive, processStartTicks } from './process';
+import { testHook } from './test-hook';
 
 export const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 
@@ -158,7 +159,8 @@ async function writeThrough(target: WriteTarget & { kind: 'stream' }, data: Buff
 
 async function replaceAtomically(target: WriteTarget & { kind: 'replace' }, data: Buffer | string | Iterable<string>, options: WriteOptions): Promise<void> {
   const dir = path.dirname(target.path);
-  const tmp = path.join(dir, `.${path.basename(target.path)}.dockhand-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  // The writer's pid and start time name it: a leftover is provably a dead writer's even once its pid is reused.
+  const tmp = path.join(dir, `.${path.basename(target.path)}.dockhand-${process.pid}-${ownStart()}-${randomBytes(4).toString('hex')}.tmp`);
   const mode = options.mode ?? (target.stat ? target.stat.mode & 0o7777 : 0o644);
   const uid = options.uid ?? target.stat?.uid ?? null;
   const gid = options.gid ?? target.stat?.gid ?? null;
@@ -175,6 +177,7 @@ async function replaceAtomically(target: WriteTarget & { kind: 'replace' }, data
     } finally {
       await handle.close();
     }
+    testHook('write-file:before-rename', target.path);
     await fs.rename(tmp, target.path);
   } catch (error) {
     await fs.rm(tmp, { force: true }).catch(() => undefined);
@@ -184,22 +187,35 @@ async function replaceAtomically(target: WriteTarget & { kind: 'replace' }, data
   await fsyncDirectory(dir);
 }
 
+/** This process's start time, in the leftovers' names ("0" where there is no /proc to read it from). */
+let ownStartTicks: string | undefined;
+const ownStart = () => (ownStartTicks ??= processStartTicks(process.pid) ?? '0');
+
 /**
  * A writer killed (SIGKILL, a power cut) between creating its temporary file and renaming it leaves that file behind:
  * nothing can prevent it. The next write of the same file removes such leftovers: ours by name, made by a process that
- * no longer exists, and owned by this user (never anyone else's file, even as root).
+ * no longer runs (no process has that pid, or the one that has it started at another time: the pid was reused), and
+ * owned by this user (never anyone else's file, even as root).
  */
 async function removeStaleTemporaries(dir: string, base: string): Promise<void> {
   const prefix = `.${base}.dockhand-`;
   const names = await fs.readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
-    const pid = /^(\d+)-[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length))?.[1];
-    if (!pid || Number(pid) === process.pid || processAlive(Number(pid))) continue;
+    const writer = /^(\d+)(?:-(\d+))?-[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
+    if (!writer || writerRuns(Number(writer[1]), writer[2])) continue;
     const file = path.join(dir, name);
     const stat = await fs.lstat(file).catch(() => null);
     if (stat?.isFile() && stat.uid === process.geteuid?.()) await fs.rm(file, { force: true }).catch(() => undefined);
   }
+}
+
+/** Whether the writer of a temporary file may still be at work; unsure (no start time to compare) counts as yes. */
+function writerRuns(pid: number, startTicks: string | undefined): boolean {
+  if (pid !== process.pid && !processAlive(pid)) return false;
+  if (startTicks === undefined || startTicks === '0') return true;
+  const now = pid === process.pid ? ownStart() : processStartTicks(pid);
+  return now === null || now === startTicks;
 }
 
 /** Writes `data` to `file` by the rules at the top of this module. */

@@ -8,6 +8,8 @@ import { describe, test as nodeTest, type TestContext, type TestOptions } from '
 import { promisify } from 'node:util';
 import { processAlive, waitForExit } from '../../main/util/process';
 import { installEngines } from '../../scripts/install-engines.mjs';
+import { anyAlive, daemonTree, killTreeNow, mountsUnder, removeDirNow, signalAll, SUITE_PREFIX } from './leftovers';
+import { until } from './poll';
 
 const run = promisify(execFile);
 
@@ -151,6 +153,8 @@ exec ${realRunc} "$@"
 
 /** Daemons this process started and has not stopped: killed if the test process exits without stopping them. */
 const running = new Set<ChildProcess>();
+/** Their directories (made here, removed at stop), whose whole process tree goes when the test process exits. */
+const ownDirs = new Set<string>();
 /** Pidfiles of daemons that may have been restarted by someone else (the fix engine): killed the same way. */
 const pidfiles = new Set<string>();
 function pidIn(pidfile: string): number | null {
@@ -163,6 +167,11 @@ function pidIn(pidfile: string): number | null {
 }
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
+  // What the daemons started (containerd, shims, the containers' processes) outlives a SIGKILLed dockerd: gone too.
+  for (const dir of ownDirs) {
+    killTreeNow(dir);
+    removeDirNow(dir);
+  }
   for (const file of pidfiles) {
     const pid = pidIn(file);
     if (pid) {
@@ -174,6 +183,9 @@ process.on('exit', () => {
     }
   }
 });
+
+// A test process stopped by a signal (the runner cancelled, ^C) runs no exit handler unless the signal is handled.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(sig === 'SIGINT' ? 130 : 143));
 
 /** Stops whatever dockerd now holds the pidfile (a restarted daemon is not our child), waiting for it to exit. */
 async function killPidfile(pidfile: string): Promise<void> {
@@ -217,7 +229,8 @@ export async function runningDockerd(options: StartOptions = {}): Promise<Privat
 /** Starts a dockerd that touches nothing of the system's: its own data-root, exec-root, pidfile, socket and config. */
 export async function startDockerd(options: StartOptions = {}): Promise<StartOutcome> {
   // Unix socket paths are limited to 108 bytes: keep the directory short.
-  const dir = options.dir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-')));
+  const dir = options.dir ?? (await fs.mkdtemp(path.join(os.tmpdir(), SUITE_PREFIX)));
+  if (!options.dir) ownDirs.add(dir);
   const socket = path.join(dir, 'sock');
   const configPath = options.configPath ?? path.join(dir, 'daemon.json');
   const pidfile = path.join(dir, options.pidfileBesideSocket ? 'docker.pid' : 'pid');
@@ -246,7 +259,8 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
   ];
   const log = await fs.open(logPath, 'a');
   const useNetns = options.netns ?? true;
-  const env = { ...process.env };
+  // containerd writes what it dumps (its stacks on SIGUSR1) to its TMPDIR: the daemon's directory, removed with it.
+  const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: dir };
   if (options.privilegedWrapper) env.PATH = `${await writeRuncWrapper(dir)}:${process.env.PATH ?? ''}`;
   const command = options.netnsOf ? ['nsenter', `--net=/proc/${options.netnsOf}/ns/net`, '--', binaries.dockerd, ...args] : useNetns ? ['unshare', '-n', binaries.dockerd, ...args] : [binaries.dockerd, ...args];
   pidfiles.add(pidfile);
@@ -264,24 +278,17 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
     running.delete(child);
   });
   child.on('error', () => (exited = -1));
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   const readLog = () => fs.readFile(logPath, 'utf8').catch(() => '');
-  while (Date.now() < deadline) {
-    if (exited !== undefined) {
-      await log.close();
-      const text = await readLog();
-      if (!options.dir) await removeDir(dir);
-      return { started: false, exitCode: exited, log: signal ? `dockerd was killed by ${signal}\n${text}` : text };
-    }
-    if (await ping(socket, 500)) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const outcome = await until(async () => (exited !== undefined ? 'exited' : (await ping(socket, 500)) && 'answers'), { what: 'dockerd to answer', timeoutMs: options.timeoutMs ?? 60_000 }).catch(() => 'late' as const);
   await log.close();
-  if (exited === undefined && !(await ping(socket, 500))) {
+  if (outcome !== 'answers') {
     await killAndWait(child);
+    // What it started before it gave up (its containerd) goes with it.
+    await killLeftovers(dir);
     const text = await readLog();
     if (!options.dir) await removeDir(dir);
-    return { started: false, exitCode: null, log: `dockerd did not answer within the time limit\n${text}` };
+    if (outcome === 'late') return { started: false, exitCode: null, log: `dockerd did not answer within the time limit\n${text}` };
+    return { started: false, exitCode: exited ?? null, log: signal ? `dockerd was killed by ${signal}\n${text}` : text };
   }
   const cliEnv = { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: path.join(dir, 'client') };
   const daemon: PrivateDockerd = {
@@ -308,6 +315,7 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
       pidfiles.delete(pidfile);
       await killLeftovers(dir);
       if (!options.dir) await removeDir(dir);
+      ownDirs.delete(dir);
     },
   };
   return { started: true, daemon };
@@ -340,55 +348,29 @@ async function killAndWait(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Removes a daemon's directory, unmounting whatever dockerd left mounted under it first. */
 /**
  * What a stopped daemon leaves running: with live-restore on (or after a SIGKILL) its containers outlive it, held by
- * containerd shims whose command line names the daemon's directory (or its containerd, after a SIGKILL). Each of those
- * is killed with its descendants (the containers' processes), deepest first, so no test leaves a process tree behind.
+ * containerd shims whose arguments name the daemon's directory (the containerd socket under its exec-root), and a
+ * daemon restarted outside the harness may hold it too. Each of those programs (proven by /proc/PID/exe, never by the
+ * name a process gives itself) is stopped with everything below it (the containers' processes, some of which ignore
+ * SIGTERM): SIGTERM, a bounded wait, then SIGKILL, until none is left.
  */
 export async function killLeftovers(dir: string): Promise<void> {
-  const table = new Map<number, { ppid: number; cmdline: string }>();
-  for (const entry of await fs.readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const cmdline = (await fs.readFile(`/proc/${entry}/cmdline`, 'utf8')).replaceAll('\0', ' ');
-      table.set(Number(entry), { ppid, cmdline });
-    } catch {
-      // gone while being read
-    }
-  }
-  // Only containerd and its shims: other processes may name the directory too (a `dockhand serve --host` on its socket).
-  const roots = [...table].filter(([, p]) => /^\S*containerd(-shim\S*)? /.test(p.cmdline) && p.cmdline.includes(`${dir}/`)).map(([pid]) => pid);
-  const doomed: number[] = [];
-  const visit = (pid: number) => {
-    for (const [child, p] of table) if (p.ppid === pid) visit(child);
-    doomed.push(pid);
-  };
-  for (const pid of roots) visit(pid);
-  for (const pid of doomed) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  for (const pid of doomed) await waitForExit(pid, 10_000);
+  const doomed = daemonTree(dir);
+  if (doomed.length === 0) return;
+  signalAll(doomed, 'SIGTERM');
+  const stopped = await until(() => !anyAlive(doomed), { what: `the processes of ${dir} to stop on SIGTERM`, timeoutMs: 3_000 }).catch(() => false);
+  if (stopped) return;
+  // Whatever the shims started since (a restart policy) is part of the tree now.
+  const rest = [...new Set([...doomed, ...daemonTree(dir)])];
+  signalAll(rest, 'SIGKILL');
+  await until(() => !anyAlive(rest), { what: `the processes of ${dir} to go on SIGKILL`, timeoutMs: 30_000 });
 }
 
+/** Removes a daemon's directory, unmounting whatever dockerd left mounted under it first. */
 export async function removeDir(dir: string): Promise<void> {
-  try {
-    const mounts = (await fs.readFile('/proc/self/mounts', 'utf8'))
-      .split('\n')
-      .map((l) => l.split(' ')[1] ?? '')
-      .filter((m) => m.startsWith(dir + '/'))
-      .sort((a, b) => b.length - a.length);
-    for (const m of mounts) await run('umount', ['-l', m]).catch(() => undefined);
-  } catch {
-    // best effort: a leftover temp directory is not worth failing a test for
-  }
-  await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  for (const m of mountsUnder(dir)) await run('umount', ['-l', m]).catch(() => undefined);
+  await fs.rm(dir, { recursive: true, force: true, maxRetries: 3 });
 }
 
 let rootfsTar: Promise<Buffer> | undefined;
@@ -419,13 +401,16 @@ export interface ContainerInspect {
   State: { Status: string; ExitCode: number; OOMKilled: boolean; Health?: { Status: string } };
 }
 
-/** Polls inspect until the container reaches a state; bounded by a count so a wrong expectation fails, never hangs. */
+/** Polls inspect until the container reaches a state; bounded in time so a wrong expectation fails, never hangs. */
 export async function waitForContainer(daemon: PrivateDockerd, name: string, reached: (c: ContainerInspect) => boolean): Promise<ContainerInspect> {
   let last: ContainerInspect | undefined;
-  for (let i = 0; i < 600; i++) {
-    last = (JSON.parse(await daemon.docker(['inspect', name])) as ContainerInspect[])[0]!;
-    if (reached(last)) return last;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`container ${name} never reached the expected state; last: ${JSON.stringify(last)}`);
+  return until(
+    async () => {
+      last = (JSON.parse(await daemon.docker(['inspect', name])) as ContainerInspect[])[0]!;
+      return reached(last) ? last : null;
+    },
+    { what: `container ${name} to reach the expected state`, timeoutMs: 120_000, intervalMs: 200 },
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; last: ${JSON.stringify(last)}`);
+  });
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { processAlive } from '../../main/util/process';
 import { ping } from './dockerd';
 import { NOBODY } from './elevation';
+import { until } from './poll';
 
 export interface HostileDaemon {
   dir: string;
@@ -68,11 +69,13 @@ export async function startHostileDaemon(claims: (self: { socket: string; pidfil
   const child: ChildProcess = spawn(exe, [script, ...claims({ socket, pidfile })], { ...NOBODY, cwd: dir, detached: true, stdio: 'ignore' });
   let exited = false;
   child.once('exit', () => (exited = true));
-  const deadline = Date.now() + 30_000;
-  while (!(await fs.stat(pidfile).then(() => true, () => false)) || !(await ping(socket, 500))) {
-    if (exited || Date.now() > deadline) throw new Error('the hostile dockerd did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await until(
+    async () => {
+      if (exited) throw new Error('the hostile dockerd exited before it answered');
+      return (await fs.stat(pidfile).then(() => true, () => false)) && ping(socket, 500);
+    },
+    { what: 'the hostile dockerd to start', timeoutMs: 30_000 },
+  );
   const pid = child.pid!;
   return {
     dir,

@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { until } from './poll';
 
 const run = promisify(execFile);
 
@@ -49,10 +50,8 @@ export function freePort(): Promise<number> {
 
 /** Resolves once something on the port sends an SSH identification line, or rejects at the deadline. */
 async function waitForBanner(port: number, alive: () => boolean, deadlineMs: number): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
-    if (!alive()) throw new Error('sshd exited');
-    const ok = await new Promise<boolean>((resolve) => {
+  const banner = () =>
+    new Promise<boolean>((resolve) => {
       const socket = net.connect({ host: '127.0.0.1', port });
       socket.setTimeout(1000);
       socket.once('data', (d) => {
@@ -65,20 +64,23 @@ async function waitForBanner(port: number, alive: () => boolean, deadlineMs: num
         resolve(false);
       });
     });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`sshd did not answer on port ${port} in ${deadlineMs} ms`);
+  await until(
+    () => {
+      if (!alive()) throw new Error('sshd exited');
+      return banner();
+    },
+    { what: `sshd to answer on port ${port}`, timeoutMs: deadlineMs },
+  );
 }
 
 async function waitForFile(file: string, alive: () => boolean, deadlineMs: number): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
-    if (!alive()) throw new Error(`the process that should create ${file} exited`);
-    if (await fs.stat(file).then(() => true, () => false)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${file} did not appear in ${deadlineMs} ms`);
+  await until(
+    () => {
+      if (!alive()) throw new Error(`the process that should create ${file} exited`);
+      return fs.stat(file).then(() => true, () => false);
+    },
+    { what: `${file} to appear`, timeoutMs: deadlineMs },
+  );
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ping } from '../support/dockerd';
 import type { CertDir } from '../support/tls';
+import { until } from '../support/poll';
 
 const SCRIPT = String.raw`
 const fs = require('fs');
@@ -94,11 +95,13 @@ export async function startHostileEngine(tlsServer?: CertDir, port?: number): Pr
   const child: ChildProcess = spawn(process.execPath, [script, socket, statsSocket, port ? String(port) : '', tlsServer?.dir ?? ''], { stdio: 'ignore' });
   let exited = false;
   child.once('exit', () => (exited = true));
-  const deadline = Date.now() + 30_000;
-  while (!(await ping(socket, 500))) {
-    if (exited || Date.now() > deadline) throw new Error('the hostile engine did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await until(
+    async () => {
+      if (exited) throw new Error('the hostile engine exited before it answered');
+      return ping(socket, 500);
+    },
+    { what: 'the hostile engine to start', timeoutMs: 30_000 },
+  );
   return {
     host: `unix://${socket}`,
     socket,
