@@ -31,13 +31,39 @@ const LAYERS = {
   'main/report': ['shared', 'main/util', 'main/check-kit', 'main/version'],
   'main/audit': ['shared', 'main/util', 'main/collect', 'main/checks', 'main/policy', 'main/report'],
   // The fix installs the scheduled prune, so it reads prune's vocabulary (filters, the protect label).
-  'main/fix': ['shared', 'main/util', 'main/host', 'main/preflight', 'main/discover', 'main/collect', 'main/check-kit', 'main/audit', 'main/prune'],
+  'main/fix': [
+    'shared',
+    'main/util',
+    'main/host',
+    'main/preflight',
+    'main/discover',
+    'main/collect',
+    'main/check-kit',
+    'main/audit',
+    'main/prune',
+  ],
   'main/prune': ['shared', 'main/util', 'main/host', 'main/discover', 'main/collect', 'main/version'],
   // The top: nothing below imports these, and they do not import each other (serve is a command of the CLI).
   'main/api': ['shared', 'main/util', 'main/host', 'main/discover', 'main/collect', 'main/audit', 'main/fix', 'main/prune', 'main/version'],
   'main/serve': ['shared', 'main/util', 'main/api', 'main/ui-assets'],
   'main/electron': ['shared', 'main/util', 'main/host', 'main/api', 'main/ui-assets', 'main/version'],
-  'main/cli': ['shared', 'main/util', 'main/host', 'main/preflight', 'main/discover', 'main/collect', 'main/checks', 'main/policy', 'main/report', 'main/audit', 'main/fix', 'main/prune', 'main/api', 'main/serve', 'main/version'],
+  'main/cli': [
+    'shared',
+    'main/util',
+    'main/host',
+    'main/preflight',
+    'main/discover',
+    'main/collect',
+    'main/checks',
+    'main/policy',
+    'main/report',
+    'main/audit',
+    'main/fix',
+    'main/prune',
+    'main/api',
+    'main/serve',
+    'main/version',
+  ],
 };
 
 /** A layer's modules: a folder, or (main/version, main/audit) one file. */
@@ -51,7 +77,10 @@ module.exports = {
       name: 'no-orphans',
       severity: 'error',
       comment: 'A module nothing imports is dead code (entry points and tests excepted).',
-      from: { orphan: true, pathNot: [TESTS, '\\.d\\.ts$', '^main/cli/index\\.ts$', '^main/electron/(main|preload)\\.ts$', '^renderer/src/main\\.tsx$'] },
+      from: {
+        orphan: true,
+        pathNot: [TESTS, '\\.d\\.ts$', '^main/cli/index\\.ts$', '^main/electron/(main|preload)\\.ts$', '^renderer/src/main\\.tsx$'],
+      },
       to: {},
     },
     {

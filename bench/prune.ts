@@ -21,13 +21,16 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SOURCES = 10;
 const BIN = path.resolve(import.meta.dirname, '../bin/dockhand.cjs');
 
-
 function timeCli(args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 || code === 1 || code === 4 ? resolve(performance.now() - t0) : reject(new Error(`dockhand ${args.join(' ')} exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 || code === 1 || code === 4
+        ? resolve(performance.now() - t0)
+        : reject(new Error(`dockhand ${args.join(' ')} exited ${code}`)),
+    );
   });
 }
 
@@ -43,23 +46,41 @@ export async function runPruneBench(): Promise<void> {
     const base = await importBusybox(daemon, 'bench/base:1');
     const sources: string[] = [];
     for (let s = 0; s < SOURCES; s++) {
-      const created = await post(daemon.socket, `/containers/create?name=source-${s}`, { Image: base, Cmd: ['/bin/sh', '-c', `head -c ${(s + 1) * 10_000} /dev/urandom > /layer-${s}`] });
+      const created = await post(daemon.socket, `/containers/create?name=source-${s}`, {
+        Image: base,
+        Cmd: ['/bin/sh', '-c', `head -c ${(s + 1) * 10_000} /dev/urandom > /layer-${s}`],
+      });
       const id = (created.json as { Id: string }).Id;
       await post(daemon.socket, `/containers/${id}/start`, {});
       await post(daemon.socket, `/containers/${id}/wait`, {});
       sources.push(id);
     }
     const t0 = performance.now();
-    const images = await mapLimit(Array.from({ length: IMAGES }, (_, i) => i), 4, async (i) => {
-      const res = await post(daemon.socket, `/commit?container=${sources[i % SOURCES]}&repo=bench/img&tag=${i}`, { Labels: { n: String(i) } });
-      if (res.status !== 201) throw new Error(`commit failed: ${JSON.stringify(res.json)}`);
-      return `bench/img:${i}`;
-    });
-    await mapLimit(Array.from({ length: CONTAINERS }, (_, i) => i), 8, async (i) => {
-      const res = await post(daemon.socket, `/containers/create?name=idle-${i}`, { Image: images[i % Math.max(1, Math.floor(IMAGES / 2))], Cmd: ['/bin/sleep', '1'] });
-      if (res.status !== 201) throw new Error(`create failed: ${JSON.stringify(res.json)}`);
-    });
-    console.log(`\nprune planning: ${IMAGES} images (over ${SOURCES} distinct top layers), ${CONTAINERS} stopped containers (set up in ${((performance.now() - t0) / 1000).toFixed(0)} s); ${RUNS} runs, medians`);
+    const images = await mapLimit(
+      Array.from({ length: IMAGES }, (_, i) => i),
+      4,
+      async (i) => {
+        const res = await post(daemon.socket, `/commit?container=${sources[i % SOURCES]}&repo=bench/img&tag=${i}`, {
+          Labels: { n: String(i) },
+        });
+        if (res.status !== 201) throw new Error(`commit failed: ${JSON.stringify(res.json)}`);
+        return `bench/img:${i}`;
+      },
+    );
+    await mapLimit(
+      Array.from({ length: CONTAINERS }, (_, i) => i),
+      8,
+      async (i) => {
+        const res = await post(daemon.socket, `/containers/create?name=idle-${i}`, {
+          Image: images[i % Math.max(1, Math.floor(IMAGES / 2))],
+          Cmd: ['/bin/sleep', '1'],
+        });
+        if (res.status !== 201) throw new Error(`create failed: ${JSON.stringify(res.json)}`);
+      },
+    );
+    console.log(
+      `\nprune planning: ${IMAGES} images (over ${SOURCES} distinct top layers), ${CONTAINERS} stopped containers (set up in ${((performance.now() - t0) / 1000).toFixed(0)} s); ${RUNS} runs, medians`,
+    );
 
     const { api, endpoint } = await connectEngine(new LocalHost(), { host: daemon.host }, 60_000);
     const snapshots: number[] = [];
@@ -68,7 +89,9 @@ export async function runPruneBench(): Promise<void> {
     try {
       for (let r = 0; r < RUNS + 1; r++) {
         const snap = await timed(() => takeSnapshot(api, new LocalHost(), endpoint, 60_000));
-        const planned = await timed(() => buildPlan(snap.value, defaultPruneOptions(), { now: new Date(), planId: randomUUID(), toolVersion: 'bench' }));
+        const planned = await timed(() =>
+          buildPlan(snap.value, defaultPruneOptions(), { now: new Date(), planId: randomUUID(), toolVersion: 'bench' }),
+        );
         removals = planned.value.remove.length;
         if (r === 0) continue; // warm-up
         snapshots.push(snap.ms);

@@ -53,16 +53,27 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
 
 async function timed(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<number> {
   const r = await run(command, args, env);
-  if (!((r.code === 0 || r.code === 4 || r.code === 1) && r.stdout.length > 0)) throw new Error(`${command} ${args.join(' ')} exited ${r.code}`);
+  if (!((r.code === 0 || r.code === 4 || r.code === 1) && r.stdout.length > 0))
+    throw new Error(`${command} ${args.join(' ')} exited ${r.code}`);
   return r.ms;
 }
 
 const TMP = await fs.mkdtemp(path.join(os.tmpdir(), 'dockhand-bench-'));
 const FLOOR_BUNDLE = path.join(TMP, 'floor.cjs');
-await build({ entryPoints: [path.join(import.meta.dirname, 'floor-process.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: FLOOR_BUNDLE, logLevel: 'error' });
+await build({
+  entryPoints: [path.join(import.meta.dirname, 'floor-process.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  outfile: FLOOR_BUNDLE,
+  logLevel: 'error',
+});
 /** Preloaded into one extra audit per size: writes the process's peak RSS (KiB) where the environment says. */
 const RSS_PRELOAD = path.join(TMP, 'rss.cjs');
-await fs.writeFile(RSS_PRELOAD, "process.once('exit', () => require('node:fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
+await fs.writeFile(
+  RSS_PRELOAD,
+  "process.once('exit', () => require('node:fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n",
+);
 const auditArgs = (bin: string, host: string) => [bin, 'audit', '--format', 'json', '--host', host];
 /**
  * Each build its own compile cache, as each installation has: bin/dockhand.cjs keeps one cache file and deletes those
@@ -79,7 +90,10 @@ const CLI_FLOOR = `ids=$(${DOCKER} ps -aq --no-trunc); if [ -n "$ids" ]; then ${
 const timeCliFloor = (env: NodeJS.ProcessEnv) => timed('/bin/sh', ['-c', CLI_FLOOR], env);
 
 /** One more audit with the RSS probe: peak RSS, report bytes, exit code, collectors that did not finish. */
-async function auditShape(bin: string, host: string): Promise<{ rssKiB: number; bytes: number; code: number | null; unfinished: string[]; findings: number }> {
+async function auditShape(
+  bin: string,
+  host: string,
+): Promise<{ rssKiB: number; bytes: number; code: number | null; unfinished: string[]; findings: number }> {
   const rssFile = path.join(TMP, 'rss');
   const r = await run(process.execPath, ['-r', RSS_PRELOAD, ...auditArgs(bin, host)], { ...binEnv(bin), BENCH_RSS_FILE: rssFile });
   const rssKiB = Number(await fs.readFile(rssFile, 'utf8'));
@@ -108,7 +122,11 @@ try {
   for (const size of SIZES) {
     const toCreate = Array.from({ length: Math.max(0, size - created) }, (_, i) => created + i);
     await mapLimit(toCreate, 8, async (i) => {
-      const res = await post(daemon.socket, `/containers/create?name=idle-${i}`, { Image: image, Cmd: ['/bin/sleep', '86400'], Labels: { bench: 'dockhand' } });
+      const res = await post(daemon.socket, `/containers/create?name=idle-${i}`, {
+        Image: image,
+        Cmd: ['/bin/sleep', '86400'],
+        Labels: { bench: 'dockhand' },
+      });
       if (res.status !== 201) throw new Error(`create failed: ${JSON.stringify(res.json)}`);
       if (RUNNING) {
         const started = await post(daemon.socket, `/containers/${(res.json as { Id: string }).Id}/start`, {});
@@ -142,10 +160,17 @@ try {
     for (const [b, bin] of BINS.entries()) {
       const name = BINS.length > 1 ? ` ${bin}` : '';
       const a = median(audits[b]!);
-      rows.push(`${pad(size, 10)} | ${pad(a.toFixed(0), 10)} | ${pad(cf.toFixed(0), 20)} | ${pad((a / cf).toFixed(2), 5)} | ${pad(pf.toFixed(0), 19)} | ${pad((a / pf).toFixed(2), 5)} | ${pad(f.toFixed(0), 21)} | ${pad((a / f).toFixed(2), 5)}${name}`);
+      rows.push(
+        `${pad(size, 10)} | ${pad(a.toFixed(0), 10)} | ${pad(cf.toFixed(0), 20)} | ${pad((a / cf).toFixed(2), 5)} | ${pad(pf.toFixed(0), 19)} | ${pad((a / pf).toFixed(2), 5)} | ${pad(f.toFixed(0), 21)} | ${pad((a / f).toFixed(2), 5)}${name}`,
+      );
       const shape = await auditShape(bin, daemon.host);
-      const perContainer = size > 0 ? ` | ${pad((shape.rssKiB / size).toFixed(1), 9)} | ${pad((shape.bytes / size).toFixed(0), 7)}` : ` | ${pad('-', 9)} | ${pad('-', 7)}`;
-      shapes.push(`${pad(size, 10)} | ${pad((shape.rssKiB / 1024).toFixed(0), 9)} | ${pad((shape.bytes / 1e6).toFixed(2), 9)}${perContainer} | ${pad(shape.findings, 8)} | ${pad(String(shape.code), 4)} | ${shape.unfinished.join(', ') || 'none'}${name}`);
+      const perContainer =
+        size > 0
+          ? ` | ${pad((shape.rssKiB / size).toFixed(1), 9)} | ${pad((shape.bytes / size).toFixed(0), 7)}`
+          : ` | ${pad('-', 9)} | ${pad('-', 7)}`;
+      shapes.push(
+        `${pad(size, 10)} | ${pad((shape.rssKiB / 1024).toFixed(0), 9)} | ${pad((shape.bytes / 1e6).toFixed(2), 9)}${perContainer} | ${pad(shape.findings, 8)} | ${pad(String(shape.code), 4)} | ${shape.unfinished.join(', ') || 'none'}${name}`,
+      );
       const d = median(diskRuns[b]!);
       disks.push(`${pad(size, 10)} | ${pad(d.toFixed(0), 9)} | ${pad(df.toFixed(0), 24)} | ${pad((d / df).toFixed(2), 5)}${name}`);
     }

@@ -20,7 +20,18 @@ const ENGINE = (process.env.BENCH_ENGINE ?? '28.5') as '28.5';
 
 const BUNDLE = path.join(os.tmpdir(), `dockhand-transport-client-${process.pid}.cjs`);
 // The client bundled as the CLI is (dockerode stays external, loaded from node_modules when used).
-await build({ entryPoints: [path.join(import.meta.dirname, 'transport-client.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: BUNDLE, logLevel: 'error', external: ['dockerode'], define: { 'import.meta.dirname': '__dirname' }, mainFields: ['module', 'main'] });
+await build({
+  entryPoints: [path.join(import.meta.dirname, 'transport-client.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outfile: BUNDLE,
+  logLevel: 'error',
+  external: ['dockerode'],
+  define: { 'import.meta.dirname': '__dirname' },
+  mainFields: ['module', 'main'],
+});
 // The bundle resolves dockerode from its own directory: put it next to node_modules.
 const bundle = path.join(path.resolve(import.meta.dirname, '..'), 'dist', path.basename(BUNDLE));
 await fs.mkdir(path.dirname(bundle), { recursive: true });
@@ -34,7 +45,9 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<strin
     child.stdout.on('data', (c: Buffer) => (out += c));
     child.stderr.on('data', (c: Buffer) => (err += c));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.slice(0, 3).join(' ')} exited ${code}: ${err.slice(-500)}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.slice(0, 3).join(' ')} exited ${code}: ${err.slice(-500)}`)),
+    );
   });
 }
 
@@ -83,12 +96,18 @@ try {
     { name: 'ssh', endpoint: e.ssh, host: e.ssh.host, reads: ['dockerode'], env: plain },
   ];
   let created = 0;
-  console.log(`\nEngine client bulk reads, cold process, vs the docker CLI floor (engine ${ENGINE}, ${RUNS} runs, medians; containers ${RUNNING ? 'running' : 'created'})`);
+  console.log(
+    `\nEngine client bulk reads, cold process, vs the docker CLI floor (engine ${ENGINE}, ${RUNS} runs, medians; containers ${RUNNING ? 'running' : 'created'})`,
+  );
   console.log('containers | endpoint | client      | wall (ms) | cpu (ms) | CLI floor (ms) | wall / floor');
   for (const size of SIZES) {
     const toCreate = Array.from({ length: Math.max(0, size - created) }, (_, i) => created + i);
     await mapLimit(toCreate, 8, async (i) => {
-      const res = await post(e.daemon.socket, `/containers/create?name=idle-${i}`, { Image: image, Cmd: ['/bin/sleep', '86400'], HostConfig: { NetworkMode: 'none' } });
+      const res = await post(e.daemon.socket, `/containers/create?name=idle-${i}`, {
+        Image: image,
+        Cmd: ['/bin/sleep', '86400'],
+        HostConfig: { NetworkMode: 'none' },
+      });
       if (res.status !== 201) throw new Error(`create failed: ${JSON.stringify(res.json)}`);
       if (RUNNING) await post(e.daemon.socket, `/containers/${(res.json as { Id: string }).Id}/start`, {});
     });
@@ -111,10 +130,14 @@ try {
       await timeAudit(p.host, p.env);
       const audit: number[] = [];
       for (let r = 0; r < RUNS; r++) audit.push(await timeAudit(p.host, p.env));
-      audits.push(`${String(size).padStart(10)} | ${p.name.padEnd(8)} | ${median(audit).toFixed(0).padStart(10)} | ${f.toFixed(0).padStart(14)} | ${(median(audit) / f).toFixed(2).padStart(12)}`);
+      audits.push(
+        `${String(size).padStart(10)} | ${p.name.padEnd(8)} | ${median(audit).toFixed(0).padStart(10)} | ${f.toFixed(0).padStart(14)} | ${(median(audit) / f).toFixed(2).padStart(12)}`,
+      );
       for (const [reads, t] of results) {
         const w = median(t.wall);
-        console.log(`${String(size).padStart(10)} | ${p.name.padEnd(8)} | ${reads.padEnd(11)} | ${w.toFixed(0).padStart(9)} | ${median(t.cpu).toFixed(0).padStart(8)} | ${f.toFixed(0).padStart(14)} | ${(w / f).toFixed(2).padStart(12)}`);
+        console.log(
+          `${String(size).padStart(10)} | ${p.name.padEnd(8)} | ${reads.padEnd(11)} | ${w.toFixed(0).padStart(9)} | ${median(t.cpu).toFixed(0).padStart(8)} | ${f.toFixed(0).padStart(14)} | ${(w / f).toFixed(2).padStart(12)}`,
+        );
       }
     }
   }

@@ -28,7 +28,11 @@ try {
       Array.from({ length: Math.max(0, count - created) }, (_, i) => created + i),
       8,
       async (i) => {
-        const res = await post(daemon.socket, `/containers/create?name=idle-${i}`, { Image: image, Cmd: ['/bin/sleep', '86400'], Labels: { bench: 'dockhand' } });
+        const res = await post(daemon.socket, `/containers/create?name=idle-${i}`, {
+          Image: image,
+          Cmd: ['/bin/sleep', '86400'],
+          Labels: { bench: 'dockhand' },
+        });
         if (res.status !== 201) throw new Error(`create failed: ${JSON.stringify(res.json)}`);
         created = Math.max(created, i + 1);
       },
@@ -50,7 +54,9 @@ try {
   await page.goto(`${served.url}#/findings?status=${ALL_STATUSES}`);
   await firstFinding.waitFor({ timeout: 300_000 });
   const fresh = performance.now() - t0;
-  const total = await page.evaluate(() => /of ([\d,]+) findings/.exec(document.querySelector('.result-count')?.textContent ?? '')?.[1] ?? '?');
+  const total = await page.evaluate(
+    () => /of ([\d,]+) findings/.exec(document.querySelector('.result-count')?.textContent ?? '')?.[1] ?? '?',
+  );
 
   // 2. Opening the UI again: the last report is there.
   const reopened = await context.newPage();
@@ -120,9 +126,13 @@ try {
   console.log(`\nDockhand UI over dockhand serve, Chromium ${browser.version()}`);
   console.log(`${CONTAINERS} containers (created, not started), ${total} findings:`);
   console.log(`  open → findings shown, first visit (audit included): ${fresh.toFixed(0)} ms`);
-  console.log(`  open → findings shown, last report kept:             ${kept.toFixed(0)} ms   (long tasks while loading: ${describeLongTasks(loadLongTasks)})`);
+  console.log(
+    `  open → findings shown, last report kept:             ${kept.toFixed(0)} ms   (long tasks while loading: ${describeLongTasks(loadLongTasks)})`,
+  );
   console.log(`${created} containers, ${findings.toLocaleString('en')} findings:`);
-  console.log(`  open → findings shown, last report kept:             ${keptLarge.toFixed(0)} ms   (long tasks while loading: ${describeLongTasks(largeLongTasks)})`);
+  console.log(
+    `  open → findings shown, last report kept:             ${keptLarge.toFixed(0)} ms   (long tasks while loading: ${describeLongTasks(largeLongTasks)})`,
+  );
   console.log(
     `  scroll all ${findings.toLocaleString('en')} findings (${scroll.heightPx} px, ${scroll.frames} frames, one screen per frame) in ${scroll.ms.toFixed(0)} ms: frame p50 ${scroll.p50.toFixed(1)} ms, p95 ${scroll.p95.toFixed(1)} ms, max ${scroll.max.toFixed(1)} ms; long tasks > 50 ms: ${scroll.longTasks.length}${scroll.longTasks.length ? ` (max ${Math.max(...scroll.longTasks).toFixed(0)} ms)` : ''}`,
   );

@@ -19,7 +19,8 @@ function cacheDir() {
   if (process.env.DOCKHAND_NO_COMPILE_CACHE) return null;
   try {
     const os = require('node:os');
-    const base = process.env.XDG_CACHE_HOME || (process.platform === 'win32' ? process.env.LOCALAPPDATA : null) || path.join(os.homedir(), '.cache');
+    const base =
+      process.env.XDG_CACHE_HOME || (process.platform === 'win32' ? process.env.LOCALAPPDATA : null) || path.join(os.homedir(), '.cache');
     const dir = path.join(base, 'dockhand', 'compile-cache');
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (process.platform !== 'win32') {
@@ -56,7 +57,8 @@ function runCached(dir) {
         fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         fs.renameSync(tmp, file);
         // Caches of earlier builds are dead weight: each rebuild has a new size or mtime.
-        for (const name of fs.readdirSync(dir)) if (name.endsWith('.bin') && path.join(dir, name) !== file) fs.rmSync(path.join(dir, name), { force: true });
+        for (const name of fs.readdirSync(dir))
+          if (name.endsWith('.bin') && path.join(dir, name) !== file) fs.rmSync(path.join(dir, name), { force: true });
       } catch {
         // A cache that cannot be written only costs the next run its start-up time.
       }

@@ -20,7 +20,6 @@ async function start(dir: string): Promise<PrivateDockerd> {
   return runningDockerd({ dir, daemonJson: WEAK_CONFIG, privilegedWrapper: true });
 }
 
-
 describe('the app over dockhand serve, against a real dockerd', () => {
   let dir: string;
   let daemon: PrivateDockerd;
@@ -85,7 +84,10 @@ describe('the app over dockhand serve, against a real dockerd', () => {
     assert.match(await host.innerText(), /WSL 2\s+no/);
     assert.ok((await host.innerText()).includes(daemon.host), 'the endpoint');
     assert.ok((await host.innerText()).includes(daemon.configPath), 'the daemon.json in use');
-    assert.equal(await page.getByRole('img', { name: /^Score \d+ out of 100$/ }).getAttribute('aria-label'), `Score ${report.summary.score} out of 100`);
+    assert.equal(
+      await page.getByRole('img', { name: /^Score \d+ out of 100$/ }).getAttribute('aria-label'),
+      `Score ${report.summary.score} out of 100`,
+    );
     for (const sev of ['critical', 'high', 'medium', 'low'] as const) {
       const tile = page.locator(`.tile.severity-${sev} .tile-count`);
       assert.equal(await tile.innerText(), String(report.summary.bySeverity[sev]), sev);
@@ -101,7 +103,13 @@ describe('the app over dockhand serve, against a real dockerd', () => {
     await page.getByRole('link', { name: 'Findings', exact: true }).click();
     const tree = page.getByRole('tree', { name: 'Findings by category' });
     await tree.waitFor();
-    for (const id of ['container.docker-socket-mount:sock', 'container.privileged:priv-running', 'daemon.insecure-registries:reg.local:5000', 'daemon.log-rotation', 'daemon.live-restore']) {
+    for (const id of [
+      'container.docker-socket-mount:sock',
+      'container.privileged:priv-running',
+      'daemon.insecure-registries:reg.local:5000',
+      'daemon.log-rotation',
+      'daemon.live-restore',
+    ]) {
       // The list is virtualized: search brings a finding into view.
       await page.getByLabel('Search findings').fill(id);
       const row = findingRow(page, id);
@@ -128,12 +136,18 @@ describe('the app over dockhand serve, against a real dockerd', () => {
     await page.getByRole('button', { name: /^Passed/ }).click();
     assert.equal(await shown(), problems);
 
-    await page.getByRole('group', { name: 'Severity' }).getByRole('button', { name: /^Critical/ }).click();
+    await page
+      .getByRole('group', { name: 'Severity' })
+      .getByRole('button', { name: /^Critical/ })
+      .click();
     const withoutCritical = await shown();
     assert.ok(withoutCritical < problems, 'critical findings hidden');
     await page.getByLabel('Search findings').fill('sock');
     assert.equal(await findingRow(page, 'container.docker-socket-mount:sock').count(), 0, 'the critical socket mount is filtered out');
-    await page.getByRole('group', { name: 'Severity' }).getByRole('button', { name: /^Critical/ }).click();
+    await page
+      .getByRole('group', { name: 'Severity' })
+      .getByRole('button', { name: /^Critical/ })
+      .click();
     await findingRow(page, 'container.docker-socket-mount:sock').waitFor();
 
     await page.getByLabel('Search findings').fill('privileged priv-running');
@@ -141,9 +155,16 @@ describe('the app over dockhand serve, against a real dockerd', () => {
     assert.equal(await page.locator('[role="treeitem"][aria-level="2"]').count(), 1, await count());
     await page.getByLabel('Search findings').fill('');
 
-    await page.getByLabel('Category', { exact: true }).selectOption((await page.locator('#category-filter option', { hasText: 'Registries' }).getAttribute('value'))!);
-    const ids = await page.locator('[role="treeitem"][aria-level="2"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-finding-id')));
-    assert.ok(ids.length > 0 && ids.every((id) => id?.startsWith('daemon.insecure-registries') || id?.startsWith('registry')), ids.join(', '));
+    await page
+      .getByLabel('Category', { exact: true })
+      .selectOption((await page.locator('#category-filter option', { hasText: 'Registries' }).getAttribute('value'))!);
+    const ids = await page
+      .locator('[role="treeitem"][aria-level="2"]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-finding-id')));
+    assert.ok(
+      ids.length > 0 && ids.every((id) => id?.startsWith('daemon.insecure-registries') || id?.startsWith('registry')),
+      ids.join(', '),
+    );
     await page.getByLabel('Category', { exact: true }).selectOption('');
 
     await page.getByLabel('Search findings').fill('no finding has this text');
@@ -153,7 +174,10 @@ describe('the app over dockhand serve, against a real dockerd', () => {
   });
 
   test('findings: the detail pane shows the message, rationale, evidence with its source, CIS reference and the fix', async () => {
-    await page.getByRole('group', { name: 'Status' }).getByRole('button', { name: /^Passed/ }).click();
+    await page
+      .getByRole('group', { name: 'Status' })
+      .getByRole('button', { name: /^Passed/ })
+      .click();
     await page.getByLabel('Search findings').fill('reg.local');
     await findingRow(page, 'daemon.insecure-registries:reg.local:5000').click();
     const detail = page.getByTestId('finding-detail');
@@ -163,13 +187,26 @@ describe('the app over dockhand serve, against a real dockerd', () => {
     assert.match(text, /WHY IT MATTERS|Why it matters/i);
     const evidence = detail.locator('.evidence-table');
     const sources = await evidence.locator('.source').allInnerTexts();
-    assert.ok(sources.some((s) => s.includes('File') && s.includes(`${daemon.configPath}:`)), `a file:line source: ${sources.join(' | ')}`);
-    assert.ok(sources.some((s) => s.includes('Engine API') && s.includes('GET /info')), `an API source: ${sources.join(' | ')}`);
+    assert.ok(
+      sources.some((s) => s.includes('File') && s.includes(`${daemon.configPath}:`)),
+      `a file:line source: ${sources.join(' | ')}`,
+    );
+    assert.ok(
+      sources.some((s) => s.includes('Engine API') && s.includes('GET /info')),
+      `an API source: ${sources.join(' | ')}`,
+    );
     assert.match(text, /CIS Docker Benchmark/);
-    assert.match(await detail.locator('.fix-box').innerText(), /Registry to stop trusting[\s\S]*reg\.local:5000/, 'the fix values by their form labels, not internal names');
+    assert.match(
+      await detail.locator('.fix-box').innerText(),
+      /Registry to stop trusting[\s\S]*reg\.local:5000/,
+      'the fix values by their form labels, not internal names',
+    );
     await screenshot(page, 'findings-detail-light');
     await page.getByLabel('Search findings').fill('');
-    await page.getByRole('group', { name: 'Status' }).getByRole('button', { name: /^Passed/ }).click();
+    await page
+      .getByRole('group', { name: 'Status' })
+      .getByRole('button', { name: /^Passed/ })
+      .click();
   });
 
   test('findings: keyboard only — / to search, arrows through the tree, Left to the category, Enter to fold', async () => {
@@ -280,7 +317,10 @@ describe('the app over dockhand serve, against a real dockerd', () => {
     const down = await lastReport(page);
     const incomplete = down.summary.incomplete;
     assert.ok(incomplete && incomplete.checks.length > 0, 'the report marks the score incomplete, with the checks that could not run');
-    assert.match(scoreCard, new RegExp(`covers only what Dockhand could read without the daemon: ${incomplete.checks.length} checks could not run`));
+    assert.match(
+      scoreCard,
+      new RegExp(`covers only what Dockhand could read without the daemon: ${incomplete.checks.length} checks could not run`),
+    );
     // Greyed: the ring says incomplete and is not drawn in the colour of a healthy host.
     const ring = page.locator('.score-card svg.score-ring');
     assert.equal(await ring.getAttribute('aria-label'), `Score ${down.summary.score} out of 100, incomplete`);

@@ -12,7 +12,14 @@ import { CHANNEL_NAME_LIST, IPC_PREFIX } from '../shared/api-names';
 import { type PrivateDockerd, runningDockerd } from '../test/support/dockerd';
 import { screenshot } from './support/artifacts';
 import { launchChromium } from './support/browser';
-import { createElectronStandIn, loadWithElectron, type MenuItem, preloadInitScript, type StandInState, type StandInWindow } from './support/electron-standin';
+import {
+  createElectronStandIn,
+  loadWithElectron,
+  type MenuItem,
+  preloadInitScript,
+  type StandInState,
+  type StandInWindow,
+} from './support/electron-standin';
 import { until } from '../test/support/poll';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -60,7 +67,11 @@ describe('the desktop shell: main process, preload and renderer bundles together
       const url = new URL(route.request().url());
       if (url.pathname.startsWith('/api/')) apiRequests.push(url.pathname);
       const response = await handler(new Request(`app://dockhand${url.pathname}`));
-      await route.fulfill({ status: response.status, headers: Object.fromEntries(response.headers), body: Buffer.from(await response.arrayBuffer()) });
+      await route.fulfill({
+        status: response.status,
+        headers: Object.fromEntries(response.headers),
+        body: Buffer.from(await response.arrayBuffer()),
+      });
     });
     // The page's IPC goes to the handlers main.cjs registered, as from the main frame of its window.
     await page.exposeFunction('__standInInvoke', (channel: string, input: unknown) => {
@@ -68,7 +79,13 @@ describe('the desktop shell: main process, preload and renderer bundles together
       if (!h) throw new Error(`no handler for ${channel}`);
       return h({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, input);
     });
-    state.onSend = (channel, message) => void page.evaluate(([c, m]) => (window as unknown as { __standInEmit(c: string, m: unknown): void }).__standInEmit(c, m), [channel, message] as const).catch(() => undefined);
+    state.onSend = (channel, message) =>
+      void page
+        .evaluate(([c, m]) => (window as unknown as { __standInEmit(c: string, m: unknown): void }).__standInEmit(c, m), [
+          channel,
+          message,
+        ] as const)
+        .catch(() => undefined);
     await page.addInitScript(preloadInitScript(await fs.readFile(path.join(ROOT, 'dist/electron/preload.cjs'), 'utf8')));
     await page.goto(`${PAGE_ORIGIN}/index.html`);
   });
@@ -84,7 +101,14 @@ describe('the desktop shell: main process, preload and renderer bundles together
     assert.equal(win.url, 'app://dockhand/index.html');
     const prefs = win.options.webPreferences;
     assert.deepEqual(
-      { contextIsolation: prefs.contextIsolation, sandbox: prefs.sandbox, nodeIntegration: prefs.nodeIntegration, webSecurity: prefs.webSecurity, webviewTag: prefs.webviewTag, devTools: prefs.devTools },
+      {
+        contextIsolation: prefs.contextIsolation,
+        sandbox: prefs.sandbox,
+        nodeIntegration: prefs.nodeIntegration,
+        webSecurity: prefs.webSecurity,
+        webviewTag: prefs.webviewTag,
+        devTools: prefs.devTools,
+      },
       { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, devTools: false },
     );
     assert.equal(prefs.preload, path.join(ROOT, 'dist/electron/preload.cjs'));
@@ -106,29 +130,48 @@ describe('the desktop shell: main process, preload and renderer bundles together
 
   test('IPC: a call from another frame or another webContents is refused before its input is read', async () => {
     const handler = state.ipcHandlers.get(`${IPC_PREFIX}settings.get`)!;
-    const foreign = (await handler({ sender: win.webContents, senderFrame: { url: 'https://evil.example/' } }, {})) as { ok: boolean; error?: { code: string } };
+    const foreign = (await handler({ sender: win.webContents, senderFrame: { url: 'https://evil.example/' } }, {})) as {
+      ok: boolean;
+      error?: { code: string };
+    };
     assert.deepEqual([foreign.ok, foreign.error?.code], [false, 'forbidden']);
     const other = new (win.webContents.constructor as new (id: number, send: () => void) => typeof win.webContents)(999, () => undefined);
-    const stranger = (await handler({ sender: other, senderFrame: { url: 'app://dockhand/index.html' } }, {})) as { ok: boolean; error?: { code: string } };
+    const stranger = (await handler({ sender: other, senderFrame: { url: 'app://dockhand/index.html' } }, {})) as {
+      ok: boolean;
+      error?: { code: string };
+    };
     assert.deepEqual([stranger.ok, stranger.error?.code], [false, 'forbidden']);
   });
 
-  test('the native menu opens History and Disk in the page; the tray shows the last audit\'s state', async () => {
+  test("the native menu opens History and Disk in the page; the tray shows the last audit's state", async () => {
     findItem(state.applicationMenu!, 'History')!.click!();
     await page.getByRole('heading', { name: 'History', level: 1 }).waitFor();
     findItem(state.applicationMenu!, 'Disk')!.click!();
     await page.getByRole('heading', { name: 'Disk', level: 1 }).waitFor();
-    const tray = await until(() => state.tray && /score \d+\/100/.test(state.tray.tooltip) && state.tray, { what: 'the tray to show the audit', timeoutMs: 30_000 });
+    const tray = await until(() => state.tray && /score \d+\/100/.test(state.tray.tooltip) && state.tray, {
+      what: 'the tray to show the audit',
+      timeoutMs: 30_000,
+    });
     assert.match(tray.tooltip, /^Dockhand: score \d+\/100/);
     assert.ok(existsSync(tray.image.path), `the tray icon exists: ${tray.image.path}`);
     assert.equal(findItem(tray.menu, 'Re-run Audit')?.enabled, true);
   });
 
   test('navigation away, new windows, remote requests and permissions are refused; https links open in the system browser', async () => {
-    const navigation = { prevented: false, preventDefault() { this.prevented = true; } };
+    const navigation = {
+      prevented: false,
+      preventDefault() {
+        this.prevented = true;
+      },
+    };
     win.webContents.emit('will-navigate', navigation, 'https://evil.example/');
     assert.equal(navigation.prevented, true);
-    const inApp = { prevented: false, preventDefault() { this.prevented = true; } };
+    const inApp = {
+      prevented: false,
+      preventDefault() {
+        this.prevented = true;
+      },
+    };
     win.webContents.emit('will-navigate', inApp, 'app://dockhand/index.html#/findings');
     assert.equal(inApp.prevented, false);
     assert.deepEqual(win.webContents.windowOpenHandler!({ url: 'https://docs.docker.com/engine/' }), { action: 'deny' });

@@ -71,7 +71,11 @@ describe('layout and findings over dockhand serve, against a real dockerd', () =
     // The first bytes already hold the frame: the response itself, before the page runs a script.
     const response = await page.goto(served.url, { waitUntil: 'commit' });
     const html = await response!.text();
-    assert.match(html, /<nav class="sidebar"[^]*Dockhand[^]*role="status"[^]*Starting Dockhand/, 'index.html carries the shell and a progress line');
+    assert.match(
+      html,
+      /<nav class="sidebar"[^]*Dockhand[^]*role="status"[^]*Starting Dockhand/,
+      'index.html carries the shell and a progress line',
+    );
     await page.locator('nav.sidebar').waitFor();
     await page.getByRole('heading', { name: 'Score' }).waitFor({ timeout: 90_000 });
     report = await lastReport(page);
@@ -129,7 +133,10 @@ describe('layout and findings over dockhand serve, against a real dockerd', () =
     await page.getByLabel('Search findings').fill(longest.f.id);
     const title = findingRow(page, longest.f.id).locator('.finding-title');
     await title.waitFor();
-    const fits = await title.evaluate((el) => ({ clipped: el.scrollHeight > el.clientHeight + 1, lines: Math.round(el.clientHeight / parseFloat(getComputedStyle(el).lineHeight)) }));
+    const fits = await title.evaluate((el) => ({
+      clipped: el.scrollHeight > el.clientHeight + 1,
+      lines: Math.round(el.clientHeight / parseFloat(getComputedStyle(el).lineHeight)),
+    }));
     assert.ok(!fits.clipped, `"${longest.title}" is not cut off (${fits.lines} lines)`);
     await page.getByLabel('Search findings').fill('');
   });
@@ -146,7 +153,10 @@ describe('layout and findings over dockhand serve, against a real dockerd', () =
     const detail = page.getByTestId('finding-detail');
     const fix = detail.getByTestId('detail-fix');
     const evidence = detail.getByRole('heading', { name: 'Evidence' });
-    assert.ok((await fix.boundingBox())!.y < (await detail.getByRole('heading', { level: 2 }).boundingBox())!.y, 'Fix is above the title, at the top of the pane');
+    assert.ok(
+      (await fix.boundingBox())!.y < (await detail.getByRole('heading', { level: 2 }).boundingBox())!.y,
+      'Fix is above the title, at the top of the pane',
+    );
     assert.ok((await fix.boundingBox())!.y < (await evidence.boundingBox())!.y);
     await page.getByLabel('Search findings').fill(notFixable.id);
     await findingRow(page, notFixable.id).waitFor();
@@ -156,22 +166,39 @@ describe('layout and findings over dockhand serve, against a real dockerd', () =
     await page.goto(`${served.origin}/#/overview`);
     const items = page.locator('.top-list .top-item');
     await items.first().waitFor();
-    const hrefs = await items.evaluateAll((els) => els.map((a) => ({ id: new URLSearchParams(a.getAttribute('href')!.split('?')[1]).get('focus'), marked: a.querySelector('[data-testid="fixable-mark"]') !== null })));
+    const hrefs = await items.evaluateAll((els) =>
+      els.map((a) => ({
+        id: new URLSearchParams(a.getAttribute('href')!.split('?')[1]).get('focus'),
+        marked: a.querySelector('[data-testid="fixable-mark"]') !== null,
+      })),
+    );
     for (const { id, marked } of hrefs) {
       const f = report.findings.find((x) => x.id === id)!;
       assert.equal(marked, f.result.fix !== null, `top problem ${id}: marked fixable exactly when it is`);
     }
-    assert.ok(hrefs.some((h) => h.marked), 'at least one top problem is fixable');
+    assert.ok(
+      hrefs.some((h) => h.marked),
+      'at least one top problem is fixable',
+    );
   });
 
   test('findings: sorted by what matters, one "Info" chip, a finding the search excludes leaves the detail, a hit in a folded group shows', async () => {
     await page.goto(`${served.origin}/#/findings`);
     const tree = page.getByRole('tree', { name: 'Findings by category' });
     await tree.waitFor();
-    assert.equal(await page.locator('.filters button').filter({ hasText: /^Info\b/ }).count(), 1, 'one Info chip: the status; the severity reads Note');
+    assert.equal(
+      await page
+        .locator('.filters button')
+        .filter({ hasText: /^Info\b/ })
+        .count(),
+      1,
+      'one Info chip: the status; the severity reads Note',
+    );
 
     // Within each category, the shown findings are in attention order (a critical warning above a medium failure).
-    const ids = await page.locator('[role="treeitem"]').evaluateAll((rows) => rows.map((r) => (r.getAttribute('aria-level') === '1' ? '#' : r.getAttribute('data-finding-id')!)));
+    const ids = await page
+      .locator('[role="treeitem"]')
+      .evaluateAll((rows) => rows.map((r) => (r.getAttribute('aria-level') === '1' ? '#' : r.getAttribute('data-finding-id')!)));
     const byId = new Map(report.findings.map((f) => [f.id, f]));
     let last = -Infinity;
     for (const id of ids) {

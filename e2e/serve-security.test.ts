@@ -13,14 +13,20 @@ interface Reply {
   body: string;
 }
 
-function request(port: number, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<Reply> {
+function request(
+  port: number,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -83,7 +89,13 @@ describe('dockhand serve: transport security', () => {
   });
 
   test('API: no token, a wrong token, a forged session → 401', async () => {
-    for (const headers of <Record<string, string>[]>[{}, { Authorization: 'Bearer wrong-token' }, { Authorization: `Bearer ${served.token}x` }, { Cookie: `dockhand-${served.port}=forged` }, { Cookie: `dockhand-1=${cookie.split('=')[1]}` }]) {
+    for (const headers of <Record<string, string>[]>[
+      {},
+      { Authorization: 'Bearer wrong-token' },
+      { Authorization: `Bearer ${served.token}x` },
+      { Cookie: `dockhand-${served.port}=forged` },
+      { Cookie: `dockhand-1=${cookie.split('=')[1]}` },
+    ]) {
       const res = await api('app.info', { Host: host, Origin: origin, ...headers });
       assert.equal(res.status, 401, JSON.stringify(headers));
       assert.deepEqual(JSON.parse(res.body).error.code, 'unauthorized');
@@ -100,25 +112,43 @@ describe('dockhand serve: transport security', () => {
   });
 
   test('API and static files: a wrong Host (DNS rebinding) → 403, even with the token', async () => {
-    for (const h of ['evil.example', `evil.example:${served.port}`, `127.0.0.1:${served.port + 1}`, `0.0.0.0:${served.port}`, `[::1]:${served.port}`]) {
+    for (const h of [
+      'evil.example',
+      `evil.example:${served.port}`,
+      `127.0.0.1:${served.port + 1}`,
+      `0.0.0.0:${served.port}`,
+      `[::1]:${served.port}`,
+    ]) {
       const res = await api('app.info', { Host: h, Origin: `http://${h}`, Authorization: `Bearer ${served.token}` });
       assert.equal(res.status, 403, `API with Host ${h}`);
       const page = await request(served.port, { path: `/?token=${served.token}`, headers: { Host: h } });
       assert.equal(page.status, 403, `page with Host ${h}`);
       assert.equal(page.headers['set-cookie'], undefined);
     }
-    const localhost = await api('app.info', { Host: `localhost:${served.port}`, Origin: `http://localhost:${served.port}`, Authorization: `Bearer ${served.token}` });
+    const localhost = await api('app.info', {
+      Host: `localhost:${served.port}`,
+      Origin: `http://localhost:${served.port}`,
+      Authorization: `Bearer ${served.token}`,
+    });
     assert.equal(localhost.status, 200, 'localhost:PORT is this server too');
   });
 
   test('API: only POST with JSON; bad input is refused by the contract', async () => {
     const get = await request(served.port, { path: '/api/app.info', headers: { Host: host, Origin: origin, Cookie: cookie } });
     assert.equal(get.status, 405);
-    const form = await api('settings.set', { Host: host, Origin: origin, Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' }, 'theme=dark');
+    const form = await api(
+      'settings.set',
+      { Host: host, Origin: origin, Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+      'theme=dark',
+    );
     assert.equal(form.status, 415, 'a cross-site form post cannot even be parsed');
     const notJson = await api('settings.set', { Host: host, Origin: origin, Cookie: cookie }, '{');
     assert.equal(notJson.status, 400);
-    const invalid = await api('settings.set', { Host: host, Origin: origin, Cookie: cookie }, '{"endpoint":{"host":"http://evil","context":null}}');
+    const invalid = await api(
+      'settings.set',
+      { Host: host, Origin: origin, Cookie: cookie },
+      '{"endpoint":{"host":"http://evil","context":null}}',
+    );
     assert.equal(JSON.parse(invalid.body).error.code, 'invalid-input');
     const unknown = await api('..%2F..%2Fetc%2Fpasswd', { Host: host, Origin: origin, Cookie: cookie });
     assert.equal(JSON.parse(unknown.body).error.code, 'unknown-channel');
@@ -133,7 +163,11 @@ describe('dockhand serve: transport security', () => {
     assert.equal(await connectWs(served.port, { Host: host, Origin: origin, Authorization: 'Bearer nope' }), 401, 'wrong token');
     assert.equal(await connectWs(served.port, { Host: host, Origin: 'http://evil.example', Cookie: cookie }), 403, 'wrong Origin');
     assert.equal(await connectWs(served.port, { Host: host, Cookie: cookie }), 403, 'no Origin');
-    assert.equal(await connectWs(served.port, { Host: `evil.example:${served.port}`, Origin: `http://evil.example:${served.port}`, Cookie: cookie }), 403, 'wrong Host');
+    assert.equal(
+      await connectWs(served.port, { Host: `evil.example:${served.port}`, Origin: `http://evil.example:${served.port}`, Cookie: cookie }),
+      403,
+      'wrong Host',
+    );
     assert.equal(await connectWs(served.port, { Host: host, Origin: origin, Cookie: cookie }, '/other'), 404);
   });
 

@@ -56,7 +56,9 @@ forEachEngine('audit against a real dockerd', (engine, test) => {
     }
     const hostFacts = weakFacts.daemonHostFacts;
     assert.ok(hostFacts?.ok, JSON.stringify(hostFacts));
-    const proxy = weakFacts.daemonFlags.ok ? weakFacts.daemonFlags.value.args[weakFacts.daemonFlags.value.args.indexOf('--userland-proxy-path') + 1] : undefined;
+    const proxy = weakFacts.daemonFlags.ok
+      ? weakFacts.daemonFlags.value.args[weakFacts.daemonFlags.value.args.indexOf('--userland-proxy-path') + 1]
+      : undefined;
     // dockerd checks the path from 25.0 only (the rule's range), so 20.10's pre-flight never asks.
     assert.deepEqual(hostFacts.value.answers.isExecutable, engine === '20.10' ? {} : { [proxy!]: true });
     assert.equal(hostFacts.value.pid, weakFacts.daemonProcess.ok ? weakFacts.daemonProcess.value.pid : null);
@@ -136,6 +138,9 @@ forEachEngine('audit against a real dockerd', (engine, test) => {
     assert.equal(facts.containers.ok && facts.containers.value.length, 5);
     // systemd's own record of docker.service exists only where systemd is PID 1 (not on the test machines).
     const notHere = ['desktop', 'wsl', ...(existsSync('/run/systemd/system') ? [] : ['serviceUnitState'])];
-    assert.ok(facts.collectors.every((c) => c.status === 'ok' || (c.status === 'skipped' && notHere.includes(c.name))), JSON.stringify(facts.collectors));
+    assert.ok(
+      facts.collectors.every((c) => c.status === 'ok' || (c.status === 'skipped' && notHere.includes(c.name))),
+      JSON.stringify(facts.collectors),
+    );
   });
 });

@@ -53,7 +53,13 @@ export function evaluateFacts(facts: Facts, options: EvaluateOptions & { duratio
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const t0 = performance.now();
   const facts = await collectFacts(options);
-  const report = evaluateFacts(facts, { checks: options.checks, context: options.context, policy: options.policy, baseline: options.baseline, durationMs: 0 });
+  const report = evaluateFacts(facts, {
+    checks: options.checks,
+    context: options.context,
+    policy: options.policy,
+    baseline: options.baseline,
+    durationMs: 0,
+  });
   report.durationMs = Math.round(performance.now() - t0);
   return { facts, report };
 }

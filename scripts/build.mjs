@@ -46,7 +46,10 @@ const vendorShims = {
   name: 'vendor-shims',
   setup(b) {
     b.onResolve({ filter: VENDOR_FILTER }, (args) => ({ path: args.path, namespace: 'vendor-shim' }));
-    b.onLoad({ filter: /.*/, namespace: 'vendor-shim' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(`./vendor/${args.path}.cjs`)});`, loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'vendor-shim' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(`./vendor/${args.path}.cjs`)});`,
+      loader: 'js',
+    }));
     b.onResolve({ filter: /^\.\/vendor\//, namespace: 'vendor-shim' }, (args) => ({ path: args.path, external: true }));
   },
 };
@@ -72,8 +75,15 @@ async function buildCli() {
         {
           name: 'vendor-entries',
           setup(b) {
-            b.onResolve({ filter: /^vendor-entry:/ }, (args) => ({ path: args.path.slice('vendor-entry:'.length), namespace: 'vendor-entry' }));
-            b.onLoad({ filter: /.*/, namespace: 'vendor-entry' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js', resolveDir: process.cwd() }));
+            b.onResolve({ filter: /^vendor-entry:/ }, (args) => ({
+              path: args.path.slice('vendor-entry:'.length),
+              namespace: 'vendor-entry',
+            }));
+            b.onLoad({ filter: /.*/, namespace: 'vendor-entry' }, (args) => ({
+              contents: `module.exports = require(${JSON.stringify(args.path)});`,
+              loader: 'js',
+              resolveDir: process.cwd(),
+            }));
           },
         },
       ],

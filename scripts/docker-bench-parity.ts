@@ -40,7 +40,8 @@ function dockhandVerdict(report: Report, cisId: string): { verdict: string; chec
   const findings = report.findings.filter((f) => ids.has(f.checkId));
   if (findings.length === 0) return null;
   const statuses = new Set(findings.map((f) => f.result.status));
-  const verdict = statuses.has('fail') || statuses.has('warn') ? 'WARN' : statuses.has('pass') ? 'PASS' : statuses.has('info') ? 'INFO' : 'SKIP';
+  const verdict =
+    statuses.has('fail') || statuses.has('warn') ? 'WARN' : statuses.has('pass') ? 'PASS' : statuses.has('info') ? 'INFO' : 'SKIP';
   return { verdict, checks: [...new Set(findings.map((f) => f.checkId))] };
 }
 
@@ -61,7 +62,23 @@ try {
     ['--name', 'etc', '-v', '/etc:/host-etc:ro'],
     ['--name', 'caps', '--cap-add', 'NET_ADMIN'],
     ['--name', 'ports', '-p', '0.0.0.0:18080:80'],
-    ['--name', 'limited', '--memory', '64m', '--cpu-shares', '512', '--pids-limit', '100', '--read-only', '--user', '1000', '--security-opt', 'no-new-privileges', '--restart', 'on-failure:3'],
+    [
+      '--name',
+      'limited',
+      '--memory',
+      '64m',
+      '--cpu-shares',
+      '512',
+      '--pids-limit',
+      '100',
+      '--read-only',
+      '--user',
+      '1000',
+      '--security-opt',
+      'no-new-privileges',
+      '--restart',
+      'on-failure:3',
+    ],
   ];
   for (const args of containers) await daemon.docker(['run', '-d', ...args, image]);
   const env = { ...process.env, DOCKER_HOST: daemon.host };
@@ -80,7 +97,9 @@ try {
     compared++;
     const agree = ours.verdict === result.result || (ours.verdict === 'INFO' && result.result === 'NOTE');
     if (agree) same++;
-    rows.push(`| ${cisId} | ${result.desc.replace(/\|/g, '/')} | ${result.result} | ${ours.verdict} | ${ours.checks.join(', ')} | ${agree ? 'same' : 'DIFFERENT'} |`);
+    rows.push(
+      `| ${cisId} | ${result.desc.replace(/\|/g, '/')} | ${result.result} | ${ours.verdict} | ${ours.checks.join(', ')} | ${agree ? 'same' : 'DIFFERENT'} |`,
+    );
   }
   console.log(`docker-bench-security vs Dockhand on the same private dockerd: ${same}/${compared} CIS ids agree\n`);
   console.log('| CIS | docker-bench title | docker-bench | Dockhand | Dockhand checks | |');

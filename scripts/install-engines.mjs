@@ -7,7 +7,18 @@
 //
 // Run as root: `node scripts/install-engines.mjs` prints the engines, one `name version dockerd` line each.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 export const ENGINES_DIR = '/opt/dockhand-engines';
 
 /** The suites whose docker.io is unpacked, by the engine name the tests use. */
-export const UNPACKED = { '26.1': 'trixie', '28.5': 'sid' };
+export const UNPACKED = { 26.1: 'trixie', 28.5: 'sid' };
 
 const sourceFile = (suite) => `/etc/apt/sources.list.d/dockhand-${suite}.sources`;
 const pinFile = (suite) => `/etc/apt/preferences.d/dockhand-${suite}`;
@@ -37,7 +48,10 @@ export function unpackedEngine(name) {
 }
 
 function addSuite(suite) {
-  writeFileSync(sourceFile(suite), `Types: deb\nURIs: http://deb.debian.org/debian\nSuites: ${suite}\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n`);
+  writeFileSync(
+    sourceFile(suite),
+    `Types: deb\nURIs: http://deb.debian.org/debian\nSuites: ${suite}\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n`,
+  );
   // Pinned below bookworm's 500: nothing is ever upgraded from these suites unless asked for by -t.
   writeFileSync(pinFile(suite), `Package: *\nPin: release n=${suite}\nPin-Priority: 100\n`);
 }
@@ -71,7 +85,10 @@ function install(name) {
 export function installEngines() {
   const missing = Object.keys(UNPACKED).filter((name) => !unpackedEngine(name));
   if (missing.length > 0) {
-    if (process.getuid?.() !== 0) throw new Error(`Engines ${missing.join(', ')} are not installed under ${ENGINES_DIR}: run \`sudo node scripts/install-engines.mjs\``);
+    if (process.getuid?.() !== 0)
+      throw new Error(
+        `Engines ${missing.join(', ')} are not installed under ${ENGINES_DIR}: run \`sudo node scripts/install-engines.mjs\``,
+      );
     mkdirSync(ENGINES_DIR, { recursive: true, mode: 0o755 });
     for (const name of missing) addSuite(UNPACKED[name]);
     sh('apt-get', ['update', '-q'], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -16,12 +16,19 @@ after(() => Promise.all(made.map((dir) => fs.rm(dir, { recursive: true, force: t
 async function cruise(files: Record<string, string>): Promise<{ status: number | null; output: string }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-layers-'));
   made.push(dir);
-  await fs.writeFile(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'ESNext', moduleResolution: 'bundler', strict: true } }));
+  await fs.writeFile(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { module: 'ESNext', moduleResolution: 'bundler', strict: true } }),
+  );
   for (const [name, text] of Object.entries(files)) {
     await fs.mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await fs.writeFile(path.join(dir, name), text);
   }
-  const r = spawnSync(process.execPath, [depcruise, '--config', path.join(repo, '.dependency-cruiser.cjs'), '--output-type', 'err', 'main', 'shared', 'renderer'], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [depcruise, '--config', path.join(repo, '.dependency-cruiser.cjs'), '--output-type', 'err', 'main', 'shared', 'renderer'],
+    { cwd: dir, encoding: 'utf8' },
+  );
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
@@ -30,7 +37,8 @@ const HEALTHY = {
   'shared/facts.ts': 'export interface Facts { ok: boolean }\n',
   'main/collect/collect.ts': "import type { Facts } from '../../shared/facts';\nexport const collect = (): Facts => ({ ok: true });\n",
   'main/checks/check.ts': "import type { Facts } from '../../shared/facts';\nexport const check = (f: Facts) => f.ok;\n",
-  'main/audit.ts': "import { collect } from './collect/collect';\nimport { check } from './checks/check';\nexport const audit = () => check(collect());\n",
+  'main/audit.ts':
+    "import { collect } from './collect/collect';\nimport { check } from './checks/check';\nexport const audit = () => check(collect());\n",
   'main/cli/index.ts': "import { audit } from '../audit';\naudit();\n",
   'renderer/src/main.tsx': "import type { Facts } from '../../shared/facts';\nexport const shown: Facts | null = null;\n",
 };
@@ -42,7 +50,10 @@ test('a tree that keeps the layers passes', async () => {
 });
 
 test('a check that imports a collector fails: checks are pure functions of the facts', async () => {
-  const { status, output } = await cruise({ ...HEALTHY, 'main/checks/check.ts': "import { collect } from '../collect/collect';\nexport const check = () => collect().ok;\n" });
+  const { status, output } = await cruise({
+    ...HEALTHY,
+    'main/checks/check.ts': "import { collect } from '../collect/collect';\nexport const check = () => collect().ok;\n",
+  });
   assert.notEqual(status, 0);
   assert.match(output, /not-in-allowed: main\/checks\/check\.ts → main\/collect\/collect\.ts/);
 });
@@ -51,7 +62,8 @@ test('the renderer importing main, or shared importing anything outside shared, 
   const { status, output } = await cruise({
     ...HEALTHY,
     'renderer/src/main.tsx': "import { audit } from '../../main/audit';\nexport const run = audit;\n",
-    'shared/facts.ts': "import { collect } from '../main/collect/collect';\nexport interface Facts { ok: boolean }\nexport const again = collect;\n",
+    'shared/facts.ts':
+      "import { collect } from '../main/collect/collect';\nexport interface Facts { ok: boolean }\nexport const again = collect;\n",
   });
   assert.notEqual(status, 0);
   assert.match(output, /not-in-allowed: renderer\/src\/main\.tsx → main\/audit\.ts/);
@@ -61,7 +73,8 @@ test('the renderer importing main, or shared importing anything outside shared, 
 test('an import cycle fails, even inside one layer and through types only', async () => {
   const { status, output } = await cruise({
     ...HEALTHY,
-    'main/checks/check.ts': "import type { Facts } from '../../shared/facts';\nimport type { Helper } from './helper';\nexport const check = (f: Facts): Helper => f.ok;\nexport type Checked = boolean;\n",
+    'main/checks/check.ts':
+      "import type { Facts } from '../../shared/facts';\nimport type { Helper } from './helper';\nexport const check = (f: Facts): Helper => f.ok;\nexport type Checked = boolean;\n",
     'main/checks/helper.ts': "import type { Checked } from './check';\nexport type Helper = Checked;\n",
   });
   assert.notEqual(status, 0);
@@ -75,7 +88,11 @@ test('a module that nothing imports and that imports nothing fails as dead code'
 });
 
 test('an import that does not resolve (a module moved without its importers) fails', async () => {
-  const { status, output } = await cruise({ ...HEALTHY, 'main/audit.ts': "import { collect } from './collect/gone';\nimport { check } from './checks/check';\nexport const audit = () => check(collect());\n" });
+  const { status, output } = await cruise({
+    ...HEALTHY,
+    'main/audit.ts':
+      "import { collect } from './collect/gone';\nimport { check } from './checks/check';\nexport const audit = () => check(collect());\n",
+  });
   assert.notEqual(status, 0);
   assert.match(output, /no-unresolvable: main\/audit\.ts → \.\/collect\/gone/);
 });

@@ -18,9 +18,15 @@ import { busyboxRootfsTar, dockerCli, killLeftovers, ping, removeDir } from '../
 import { until } from '../test/support/poll';
 import { mapLimit } from '../main/util/timeout';
 import { ORACLE_VARIANTS, type OracleVariant } from '../main/preflight/oracle-variants';
-import { engineVersionOf, type OracleRecording, preflightVariant, type RecordedOutcome, RECORDING_PATH, variantDigest } from '../main/preflight/oracle-recording';
+import {
+  engineVersionOf,
+  type OracleRecording,
+  preflightVariant,
+  type RecordedOutcome,
+  RECORDING_PATH,
+  variantDigest,
+} from '../main/preflight/oracle-recording';
 import { localHostFacts, recordingHostFacts } from '../main/preflight/host-facts';
-
 
 function argValues(name: string): string[] {
   const out: string[] = [];
@@ -52,7 +58,10 @@ async function stopDaemon(child: ChildProcess, dir: string): Promise<void> {
 /** The line dockerd gave when it refused (its last "failed to start"/"unable to" line), without the temp paths. */
 function refusal(log: string): string {
   const lines = log.split('\n').filter((l) => l.trim() !== '');
-  const line = [...lines].reverse().find((l) => /failed to start daemon|unable to configure|unable to|invalid|panic|error/i.test(l)) ?? lines.at(-1) ?? '';
+  const line =
+    [...lines].reverse().find((l) => /failed to start daemon|unable to configure|unable to|invalid|panic|error/i.test(l)) ??
+    lines.at(-1) ??
+    '';
   return line.replace(/\/tmp\/dkh-oracle-\w+\//g, '…/').slice(0, 400);
 }
 
@@ -62,7 +71,19 @@ async function attempt(dockerd: string, variant: OracleVariant): Promise<Recorde
   const configPath = path.join(dir, 'daemon.json');
   const logPath = path.join(dir, 'dockerd.log');
   await fs.writeFile(configPath, variant.text);
-  const args = ['--data-root', path.join(dir, 'data'), '--exec-root', path.join(dir, 'exec'), '--pidfile', path.join(dir, 'pid'), '-H', `unix://${socket}`, '--config-file', configPath, ...(variant.flags ?? [])];
+  const args = [
+    '--data-root',
+    path.join(dir, 'data'),
+    '--exec-root',
+    path.join(dir, 'exec'),
+    '--pidfile',
+    path.join(dir, 'pid'),
+    '-H',
+    `unix://${socket}`,
+    '--config-file',
+    configPath,
+    ...(variant.flags ?? []),
+  ];
   const log = await fs.open(logPath, 'a');
   // The engine's own docker-proxy and docker-init come first, as its package installs them.
   const engineDir = path.dirname(path.dirname(path.dirname(dockerd)));
@@ -73,7 +94,14 @@ async function attempt(dockerd: string, variant: OracleVariant): Promise<Recorde
   child.on('error', () => (exitCode = -1));
   const readLog = () => fs.readFile(logPath, 'utf8').catch(() => '');
   try {
-    const up = await until(async () => exitCode !== undefined || (await ping(socket, 1000)), { what: 'dockerd to answer', timeoutMs: START_TIMEOUT_MS, intervalMs: 150 }).then(() => exitCode === undefined, () => false);
+    const up = await until(async () => exitCode !== undefined || (await ping(socket, 1000)), {
+      what: 'dockerd to answer',
+      timeoutMs: START_TIMEOUT_MS,
+      intervalMs: 150,
+    }).then(
+      () => exitCode === undefined,
+      () => false,
+    );
     if (!up) {
       if (exitCode === undefined) return { started: 'timeout', detail: refusal(await readLog()) };
       return { started: false, exitCode, detail: refusal(await readLog()) };
@@ -84,7 +112,13 @@ async function attempt(dockerd: string, variant: OracleVariant): Promise<Recorde
       await withDeadline(dockerCli(['run', '--rm', IMAGE, '/bin/true'], cliEnv));
       return { started: true, containerRuns: true };
     } catch (error) {
-      return { started: true, containerRuns: false, detail: String((error as Error).message).replace(/\/tmp\/dkh-oracle-\w+\//g, '…/').slice(0, 400) };
+      return {
+        started: true,
+        containerRuns: false,
+        detail: String((error as Error).message)
+          .replace(/\/tmp\/dkh-oracle-\w+\//g, '…/')
+          .slice(0, 400),
+      };
     }
   } finally {
     await log.close();
@@ -94,7 +128,12 @@ async function attempt(dockerd: string, variant: OracleVariant): Promise<Recorde
 
 function withDeadline<T>(work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${RUN_TIMEOUT_MS / 1000} s`)), RUN_TIMEOUT_MS)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    work,
+    new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${RUN_TIMEOUT_MS / 1000} s`)), RUN_TIMEOUT_MS)),
+    ),
+  ]).finally(() => clearTimeout(timer));
 }
 
 async function main(): Promise<void> {
@@ -106,7 +145,9 @@ async function main(): Promise<void> {
   const chosen = argValues('--engine');
   const jobs = Number(argValues('--jobs')[0] ?? 4);
   const names = chosen.length > 0 ? chosen : Object.keys(engines);
-  const recording: OracleRecording = existsSync(RECORDING_PATH) ? (JSON.parse(readFileSync(RECORDING_PATH, 'utf8')) as OracleRecording) : { engines: {} };
+  const recording: OracleRecording = existsSync(RECORDING_PATH)
+    ? (JSON.parse(readFileSync(RECORDING_PATH, 'utf8')) as OracleRecording)
+    : { engines: {} };
   if (process.argv.includes('--facts-only')) {
     keepHostFacts(recording);
     writeFileSync(RECORDING_PATH, `${JSON.stringify(recording, null, 2)}\n`);
@@ -148,7 +189,9 @@ async function main(): Promise<void> {
     for (const v of ORACLE_VARIANTS) if (results[name]![v.name]) ordered[v.name] = results[name]![v.name]!;
     recording.engines[name]!.results = ordered;
     const values = Object.values(ordered);
-    process.stderr.write(`${name} (${recording.engines[name]!.version}): ${values.filter((r) => r.started === true).length} started, ${values.filter((r) => r.started === false).length} refused, ${values.filter((r) => r.started === 'timeout').length} timed out\n`);
+    process.stderr.write(
+      `${name} (${recording.engines[name]!.version}): ${values.filter((r) => r.started === true).length} started, ${values.filter((r) => r.started === false).length} refused, ${values.filter((r) => r.started === 'timeout').length} timed out\n`,
+    );
   }
   keepHostFacts(recording);
   save();
@@ -160,7 +203,8 @@ async function main(): Promise<void> {
  */
 function keepHostFacts(recording: OracleRecording): void {
   const { facts, snapshot } = recordingHostFacts(localHostFacts());
-  for (const engine of Object.values(recording.engines)) for (const variant of ORACLE_VARIANTS) preflightVariant(variant, engineVersionOf(engine.version), facts);
+  for (const engine of Object.values(recording.engines))
+    for (const variant of ORACLE_VARIANTS) preflightVariant(variant, engineVersionOf(engine.version), facts);
   recording.host = snapshot;
 }
 

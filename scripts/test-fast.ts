@@ -15,5 +15,7 @@ if (files.length === 0) {
   console.error(all.length === 0 ? 'no test files found' : `none of ${all.length} test files is in the fast tier: ${all.join(', ')}`);
   process.exit(1);
 }
-console.log(`fast tier: ${files.length} of ${all.length} test files (the others need root, dockerd, Chromium, sshd or a build; \`node --import tsx scripts/test-tiers.ts\` says which)`);
+console.log(
+  `fast tier: ${files.length} of ${all.length} test files (the others need root, dockerd, Chromium, sshd or a build; \`node --import tsx scripts/test-tiers.ts\` says which)`,
+);
 for (const file of files) describe(file, () => import(pathToFileURL(path.join(root, file)).href));

@@ -27,7 +27,17 @@ describe('the tiers of this repository', () => {
   });
 
   test('the pure checks, policy, report formats, pre-flight and planners are in the fast tier', () => {
-    const pure = ['main/report/formats.test.ts', 'main/policy/load.test.ts', 'main/preflight/preflight.test.ts', 'main/preflight/preflight.oracle.test.ts', 'main/prune/plan.test.ts', 'main/fix/builders.test.ts', 'main/checks/registry.test.ts', 'shared/schemas.test.ts', 'scripts/test-tiers.test.ts'];
+    const pure = [
+      'main/report/formats.test.ts',
+      'main/policy/load.test.ts',
+      'main/preflight/preflight.test.ts',
+      'main/preflight/preflight.oracle.test.ts',
+      'main/prune/plan.test.ts',
+      'main/fix/builders.test.ts',
+      'main/checks/registry.test.ts',
+      'shared/schemas.test.ts',
+      'scripts/test-tiers.test.ts',
+    ];
     for (const file of pure) assert.deepEqual(needsIn(of(file)), [], file);
     const fast = fastTests(findTests(repo), repo);
     for (const file of pure) assert.ok(fast.includes(file), file);
@@ -47,7 +57,10 @@ describe('classifying a tree', () => {
     await write('test/support/browser.ts', '/* a browser */\n// test-needs: chromium\nexport const launch = () => 1;\n');
     await write('test/support/both.ts', "export * from './daemon';\n");
     await write('main/pure.ts', "import { z } from 'zod';\nexport const pure = z.string();\n");
-    await write('main/pure.test.ts', "import { test } from 'node:test';\nimport { pure } from './pure';\n// a test-needs: root comment in prose is no marker\ntest('x', () => pure);\n");
+    await write(
+      'main/pure.test.ts',
+      "import { test } from 'node:test';\nimport { pure } from './pure';\n// a test-needs: root comment in prose is no marker\ntest('x', () => pure);\n",
+    );
     await write('main/through-reexport.test.ts', "import { start } from '../test/support/both.js';\nstart();\n");
     await write('main/dynamic.test.ts', "const { launch } = await import('../test/support/browser');\nlaunch();\n");
     await write('main/type-only.test.ts', "import type { start } from '../test/support/daemon';\nexport type S = typeof start;\n");
@@ -73,7 +86,12 @@ describe('classifying a tree', () => {
   });
 
   test('findTests: test files only, without node_modules and dist, narrowed by words', () => {
-    assert.deepEqual(findTests(root), ['main/dynamic.test.ts', 'main/pure.test.ts', 'main/through-reexport.test.ts', 'main/type-only.test.ts']);
+    assert.deepEqual(findTests(root), [
+      'main/dynamic.test.ts',
+      'main/pure.test.ts',
+      'main/through-reexport.test.ts',
+      'main/type-only.test.ts',
+    ]);
     assert.deepEqual(findTests(root, ['pure', 'dynamic']), ['main/dynamic.test.ts', 'main/pure.test.ts']);
   });
 });

@@ -35,15 +35,26 @@ function has(tool) {
 }
 
 function ensurePrerequisites() {
-  const missing = [...new Set(Object.entries(APT_PACKAGES).filter(([tool]) => !has(tool)).map(([, pkg]) => pkg))];
+  const missing = [
+    ...new Set(
+      Object.entries(APT_PACKAGES)
+        .filter(([tool]) => !has(tool))
+        .map(([, pkg]) => pkg),
+    ),
+  ];
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
-    console.error(`The tests need ${missing.join(', ')} (Debian packages) and root to run a private dockerd. Install them: sudo apt-get install -y ${missing.join(' ')}`);
+    console.error(
+      `The tests need ${missing.join(', ')} (Debian packages) and root to run a private dockerd. Install them: sudo apt-get install -y ${missing.join(' ')}`,
+    );
     process.exit(1);
   }
   console.log(`Installing ${missing.join(', ')} ...`);
   execFileSync('apt-get', ['update', '-q'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 }
 
 function run(cmd, args) {
@@ -75,9 +86,17 @@ if (files.length === 0) {
   process.exit(1);
 }
 // spec for the run, then each file's time (scripts/test-durations.mjs), both on stdout.
-const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/test-durations.mjs', '--test-reporter-destination=stdout'];
+const reporters = [
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=./scripts/test-durations.mjs',
+  '--test-reporter-destination=stdout',
+];
 const since = String(Date.now());
 const suite = spawnSync('node', ['--import', 'tsx', '--test', ...reporters, '--test-concurrency=2', ...files], { stdio: 'inherit' });
 // Last, whatever the tests' outcome: nothing of this run may be left running, mounted or on disk.
-const leftovers = spawnSync('node', ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/suite-leftovers.ts'], { stdio: 'inherit', env: { ...process.env, DOCKHAND_SUITE_SINCE: since } });
+const leftovers = spawnSync('node', ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/suite-leftovers.ts'], {
+  stdio: 'inherit',
+  env: { ...process.env, DOCKHAND_SUITE_SINCE: since },
+});
 if (suite.status !== 0 || leftovers.status !== 0) process.exit(suite.status || leftovers.status || 1);

@@ -54,7 +54,11 @@ const DockerHostSchema = z
   .max(1024)
   .regex(/^(unix|tcp|ssh|npipe):\/\/\S+$/, 'a Docker endpoint such as unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host');
 /** docker context names: the CLI's own rule. */
-const ContextNameSchema = z.string().trim().max(256).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/, 'a docker context name');
+const ContextNameSchema = z
+  .string()
+  .trim()
+  .max(256)
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/, 'a docker context name');
 /** A domain NO_PROXY must cover: "corp.example", ".corp.example" or "*.corp.example". */
 const DomainSchema = z
   .string()
@@ -63,7 +67,11 @@ const DomainSchema = z
   .max(253)
   .regex(/^(\*\.|\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'a domain such as corp.example');
 /** A POSIX user name (useradd's NAME_REGEX, with a trailing $ for machine accounts). */
-const UserNameSchema = z.string().trim().max(64).regex(/^[a-z_][a-z0-9_.-]*\$?$/i, 'a user name such as alice');
+const UserNameSchema = z
+  .string()
+  .trim()
+  .max(64)
+  .regex(/^[a-z_][a-z0-9_.-]*\$?$/i, 'a user name such as alice');
 
 export const ThemeSchema = z.enum(['system', 'light', 'dark']);
 export type Theme = z.infer<typeof ThemeSchema>;
@@ -121,7 +129,9 @@ export const DiskSummarySchema = z.object({
   totalBytes: z.number(),
   reclaimableBytes: z.number(),
   /** The filesystem holding Docker's data root, when it could be read. */
-  dataRoot: z.object({ path: z.string(), totalBytes: z.number(), availableBytes: z.number(), mountPoint: z.string().nullable() }).nullable(),
+  dataRoot: z
+    .object({ path: z.string(), totalBytes: z.number(), availableBytes: z.number(), mountPoint: z.string().nullable() })
+    .nullable(),
   /** Why object sizes are missing (daemon down, /system/df failed), when they are. */
   error: z.string().nullable(),
   /** The endpoint and Engine measured. */
@@ -174,7 +184,12 @@ export type FindingsPage = z.infer<typeof FindingsPageSchema>;
 
 export const FixPlanInputSchema = z
   .object({
-    checkId: z.string().trim().min(1).max(200).regex(/^[a-z0-9][a-z0-9.-]*$/, 'a check id such as daemon.log-rotation'),
+    checkId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .regex(/^[a-z0-9][a-z0-9.-]*$/, 'a check id such as daemon.log-rotation'),
     /** Which finding when the check has several (a container, a registry). */
     target: z.string().max(500).optional(),
     /** Overrides of the fix's parameters (the CLI's --set key=value). */
@@ -230,13 +245,25 @@ export type PruneForm = z.infer<typeof PruneFormSchema>;
 /** Every channel takes an object, so inputs can grow without breaking callers. */
 /** This machine's size and load now (systeminformation), shown next to Docker's usage. */
 export const HostStatsSchema = z.object({
-  cpu: z.object({ model: z.string(), cores: z.number().int().min(0), physicalCores: z.number().int().min(0), busyPercent: z.number().min(0).max(100).nullable() }),
+  cpu: z.object({
+    model: z.string(),
+    cores: z.number().int().min(0),
+    physicalCores: z.number().int().min(0),
+    busyPercent: z.number().min(0).max(100).nullable(),
+  }),
   memory: z.object({ totalBytes: z.number().min(0), availableBytes: z.number().min(0) }),
   /** 1, 5 and 15 minute load averages; null where the OS has none (Windows). */
   load: z.object({ one: z.number(), five: z.number(), fifteen: z.number() }).nullable(),
   /** The filesystem holding Docker's data root (from the last audit), when it is this machine's. */
   dataRootFs: z
-    .object({ dataRoot: z.string(), mountPoint: z.string(), fsType: z.string(), totalBytes: z.number().min(0), usedBytes: z.number().min(0), availableBytes: z.number().min(0) })
+    .object({
+      dataRoot: z.string(),
+      mountPoint: z.string(),
+      fsType: z.string(),
+      totalBytes: z.number().min(0),
+      usedBytes: z.number().min(0),
+      availableBytes: z.number().min(0),
+    })
     .nullable(),
   /** Why dataRootFs is null. */
   dataRootNote: z.string().nullable(),
@@ -264,13 +291,21 @@ export const CHANNELS = {
     'Audit the Docker host now (joins an audit already running); progress arrives as audit.progress events',
   ),
   'report.last': channel(NoInputSchema, ReportSchema.nullable(), 'The last audit report, kept across restarts; null before the first'),
-  'report.head': channel(NoInputSchema, ReportHeadSchema.nullable(), 'The last audit report without its findings, and how many there are; null before the first'),
+  'report.head': channel(
+    NoInputSchema,
+    ReportHeadSchema.nullable(),
+    'The last audit report without its findings, and how many there are; null before the first',
+  ),
   'report.findings': channel(
     z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(FINDINGS_PAGE_MAX) }).strict(),
     FindingsPageSchema.nullable(),
     "A page of the last report's findings, in the report's order; null before the first audit",
   ),
-  'disk.summary': channel(NoInputSchema, DiskSummarySchema.nullable(), "Docker's disk usage as last measured (after an audit, a preview or a prune); null before the first"),
+  'disk.summary': channel(
+    NoInputSchema,
+    DiskSummarySchema.nullable(),
+    "Docker's disk usage as last measured (after an audit, a preview or a prune); null before the first",
+  ),
   'settings.get': channel(NoInputSchema, SettingsSchema, 'The saved settings (defaults where none are saved)'),
   'settings.set': channel(SettingsPatchSchema, SettingsSchema, 'Change some settings, save them atomically, return them all'),
   'fix.plan': channel(
@@ -295,8 +330,16 @@ export const CHANNELS = {
     'What undoing a fix would do to the running containers (impact null: the undo does not restart the daemon); null when there is no such fix',
   ),
   'fix.history': channel(NoInputSchema, FixHistorySchema, 'Applied fixes, newest first'),
-  'disk.usage': channel(NoInputSchema, DiskSummarySchema, "Docker's disk usage now, by type, each byte once, and what the default cleanup would free; also sent as disk.changed"),
-  'prune.plan': channel(z.object({ options: PruneFormSchema }).strict(), PrunePlanSchema, 'The exact objects a prune would remove and keep, and the bytes; removes nothing'),
+  'disk.usage': channel(
+    NoInputSchema,
+    DiskSummarySchema,
+    "Docker's disk usage now, by type, each byte once, and what the default cleanup would free; also sent as disk.changed",
+  ),
+  'prune.plan': channel(
+    z.object({ options: PruneFormSchema }).strict(),
+    PrunePlanSchema,
+    'The exact objects a prune would remove and keep, and the bytes; removes nothing',
+  ),
   'prune.apply': channel(
     z.object({ plan: PrunePlanSchema }).strict(),
     PruneResultSchema,

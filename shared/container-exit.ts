@@ -19,7 +19,18 @@ export type ContainerOutcome =
   | { kind: 'failed'; meaning: string | null };
 
 /** Signals an exit code 128+N names, for the ones a person can act on. */
-const SIGNALS: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 4: 'SIGILL', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM' };
+const SIGNALS: Record<number, string> = {
+  1: 'SIGHUP',
+  2: 'SIGINT',
+  4: 'SIGILL',
+  6: 'SIGABRT',
+  7: 'SIGBUS',
+  8: 'SIGFPE',
+  9: 'SIGKILL',
+  11: 'SIGSEGV',
+  13: 'SIGPIPE',
+  15: 'SIGTERM',
+};
 const STOP_SIGNALS = new Set([2, 9, 15]);
 
 /** What an exit code usually means, where it says more than "the program reported an error". */
@@ -48,7 +59,8 @@ export function outcomeOf(c: ContainerFact): ContainerOutcome {
   if (state.running || state.restarting) return { kind: 'up' };
   if (state.oomKilled) return { kind: 'oom-killed' };
   const code = state.exitCode;
-  if (code === 0) return state.error ? { kind: 'failed', meaning: null } : { kind: state.status === 'created' ? 'not-started' : 'completed' };
+  if (code === 0)
+    return state.error ? { kind: 'failed', meaning: null } : { kind: state.status === 'created' ? 'not-started' : 'completed' };
   const signal = signalOf(code);
   if (signal && STOP_SIGNALS.has(code - 128)) return { kind: 'stopped', signal };
   return { kind: 'failed', meaning: MEANINGS[code] ?? (signal ? (SIGNAL_MEANINGS[signal] ?? `killed by ${signal}`) : null) };

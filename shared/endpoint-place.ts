@@ -10,7 +10,12 @@ function loopbackTcp(address: string): boolean {
   } catch {
     return false;
   }
-  return hostname === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(hostname);
+  return (
+    hostname === 'localhost' ||
+    /^127\.\d+\.\d+\.\d+$/.test(hostname) ||
+    hostname === '[::1]' ||
+    /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(hostname)
+  );
 }
 
 /**
@@ -22,6 +27,7 @@ function loopbackTcp(address: string): boolean {
 export function daemonElsewhere(endpoint: Pick<Endpoint, 'transport' | 'host'>): string | null {
   const notHere = 'its files are not readable from here; run dockhand on that host';
   if (endpoint.transport === 'ssh') return `the daemon runs on another machine reached over ssh (${endpoint.host}): ${notHere}`;
-  if (endpoint.transport === 'tcp' && !loopbackTcp(endpoint.host)) return `the daemon runs on another machine reached over tcp (${endpoint.host}): ${notHere}`;
+  if (endpoint.transport === 'tcp' && !loopbackTcp(endpoint.host))
+    return `the daemon runs on another machine reached over tcp (${endpoint.host}): ${notHere}`;
   return null;
 }

@@ -9,7 +9,14 @@ import { CollectorRunSchema, DaemonConfigFoundBySchema } from './audit-run';
 export { CollectorRunSchema, DaemonConfigFoundBySchema, type CollectorRun } from './audit-run';
 import { ContainerLogFactSchema, DataRootFsFactSchema, ScheduledCleanupFactSchema } from './facts/disk';
 import { DesktopFactSchema, WslFactSchema } from './facts/desktop';
-import { AccountsFactSchema, AuditRulesFactSchema, ClientConfigFactSchema, FileStatFactSchema, ProcessEnvFactSchema, SubIdsFactSchema } from './facts/host-files';
+import {
+  AccountsFactSchema,
+  AuditRulesFactSchema,
+  ClientConfigFactSchema,
+  FileStatFactSchema,
+  ProcessEnvFactSchema,
+  SubIdsFactSchema,
+} from './facts/host-files';
 import { ImageFactSchema } from './facts/images';
 import { EnvSecretsSchema } from './facts/secrets';
 import { BinfmtFactSchema, ExitLogFactSchema } from './facts/container-outcomes';
@@ -107,9 +114,7 @@ export const ServiceUnitSchema = z.object({
   fragmentPath: z.string(),
   dropIns: z.array(z.string()),
   /** The effective ExecStart argv after drop-ins (systemd's reset-by-empty-assignment applied), or null when none. */
-  execStart: z
-    .object({ argv: z.array(z.string()), path: z.string(), line: z.number().int().positive() })
-    .nullable(),
+  execStart: z.object({ argv: z.array(z.string()), path: z.string(), line: z.number().int().positive() }).nullable(),
   environment: z.array(UnitEnvironmentSchema),
   environmentFiles: z.array(z.string()),
 });
@@ -121,7 +126,6 @@ export const DaemonFlagsSchema = z.object({
   from: z.enum(['process', 'service-unit', 'user']),
 });
 export type DaemonFlags = z.infer<typeof DaemonFlagsSchema>;
-
 
 export const DaemonConfigFileSchema = z.object({
   path: z.string(),
@@ -271,7 +275,6 @@ export const NetworkFactSchema = z.object({
   subnets: z.array(z.string()),
 });
 export type NetworkFact = z.infer<typeof NetworkFactSchema>;
-
 
 export const FactsSchema = z.object({
   schemaVersion: z.literal(FACTS_SCHEMA_VERSION),

@@ -31,7 +31,10 @@ test('values as a form or --set gives them (text) are read as the fix takes them
   const [servers] = FIX_PARAMS['daemon.dns']!;
   assert.deepEqual(checkFixParam(servers!, '10.0.0.2, 10.0.0.3'), { ok: true, value: ['10.0.0.2', '10.0.0.3'] });
   assert.deepEqual(checkFixParam(servers!, ['dns.corp']), { ok: false, message: 'servers takes IP addresses only, not dns.corp' });
-  assert.deepEqual(checkFixParam(servers!, ''), { ok: false, message: 'servers is needed and nothing gives it: --set servers=10.0.0.2,10.0.0.3' });
+  assert.deepEqual(checkFixParam(servers!, ''), {
+    ok: false,
+    message: 'servers is needed and nothing gives it: --set servers=10.0.0.2,10.0.0.3',
+  });
   const [value] = FIX_PARAMS['daemon.live-restore']!;
   assert.deepEqual(checkFixParam(value!, 'false'), { ok: true, value: false });
   assert.deepEqual(checkFixParam(value!, 'yes'), { ok: false, message: 'value must be true or false, not yes' });
@@ -40,10 +43,16 @@ test('values as a form or --set gives them (text) are read as the fix takes them
   assert.deepEqual(checkFixParam(kind, 'at'), { ok: false, message: 'kind must be one of systemd, cron, not at' });
 });
 
-test('proxy parameters: the grammar\'s words reach the Fix dialog and --set, a smuggled control character never passes', () => {
+test("proxy parameters: the grammar's words reach the Fix dialog and --set, a smuggled control character never passes", () => {
   const [http, , no] = fixParams('daemon.proxy');
   assert.deepEqual(checkFixParam(http!, 'http://bob:p%40ss@proxy:3128'), { ok: true, value: 'http://bob:p%40ss@proxy:3128' });
-  assert.deepEqual(checkFixParam(http!, 'http://p:3128\u0000x'), { ok: false, message: 'http: a proxy URL cannot hold the character U+0000: "http://p:3128\\u0000x"' });
-  assert.match((checkFixParam(no!, 'localhost,\u2028.corp') as { message: string }).message, /^no: a NO_PROXY list cannot hold the character U\+2028/);
+  assert.deepEqual(checkFixParam(http!, 'http://p:3128\u0000x'), {
+    ok: false,
+    message: 'http: a proxy URL cannot hold the character U+0000: "http://p:3128\\u0000x"',
+  });
+  assert.match(
+    (checkFixParam(no!, 'localhost,\u2028.corp') as { message: string }).message,
+    /^no: a NO_PROXY list cannot hold the character U\+2028/,
+  );
   assert.match((checkFixParam(no!, 'localhost;rm') as { message: string }).message, /^no: a NO_PROXY entry is a host name/);
 });

@@ -26,7 +26,10 @@ export const FixParamSchema = z
   .strict()
   .refine((p) => (p.kind === 'choice') === (p.choices !== undefined), 'choices go with kind choice, and only with it');
 
-const AbsolutePath = z.string().min(2).refine((p) => p.startsWith('/') || /^[A-Za-z]:\\/.test(p), 'an absolute path');
+const AbsolutePath = z
+  .string()
+  .min(2)
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:\\/.test(p), 'an absolute path');
 /** A key path inside daemon.json, e.g. ["log-opts", "max-size"]; shallow on purpose: daemon.json is two levels deep. */
 const KeyPath = z.array(z.string().min(1).max(100)).min(1).max(3);
 const DropInName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*\.conf$/, 'a drop-in file name ending in .conf');
@@ -39,11 +42,33 @@ const UserName = z.string().regex(/^[a-z_][a-z0-9_.-]*\$?$/i, 'a user name');
 export const FixOperationSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('daemon-json.set'), file: AbsolutePath, path: KeyPath, value: JsonValueSchema }),
   z.object({ op: z.literal('daemon-json.unset'), file: AbsolutePath, path: KeyPath }),
-  z.object({ op: z.literal('systemd-dropin.write'), scope: z.enum(['system', 'user']), unit: z.literal('docker.service'), name: DropInName, content: z.string().max(64 * 1024) }),
-  z.object({ op: z.literal('systemd-dropin.remove'), scope: z.enum(['system', 'user']), unit: z.literal('docker.service'), name: DropInName }),
-  z.object({ op: z.literal('subid.add'), file: z.enum(['/etc/subuid', '/etc/subgid']), user: UserName, start: z.number().int().min(1), count: z.number().int().min(1) }),
+  z.object({
+    op: z.literal('systemd-dropin.write'),
+    scope: z.enum(['system', 'user']),
+    unit: z.literal('docker.service'),
+    name: DropInName,
+    content: z.string().max(64 * 1024),
+  }),
+  z.object({
+    op: z.literal('systemd-dropin.remove'),
+    scope: z.enum(['system', 'user']),
+    unit: z.literal('docker.service'),
+    name: DropInName,
+  }),
+  z.object({
+    op: z.literal('subid.add'),
+    file: z.enum(['/etc/subuid', '/etc/subgid']),
+    user: UserName,
+    start: z.number().int().min(1),
+    count: z.number().int().min(1),
+  }),
   z.object({ op: z.literal('group.add-user'), group: z.literal('docker'), user: UserName }),
-  z.object({ op: z.literal('desktop-settings.set'), file: AbsolutePath, key: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/), value: JsonValueSchema }),
+  z.object({
+    op: z.literal('desktop-settings.set'),
+    file: AbsolutePath,
+    key: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/),
+    value: JsonValueSchema,
+  }),
   /** The scheduled prune's unit files or cron entry, generated from these parameters (main/fix/prune-schedule.ts). */
   z.object({
     op: z.literal('cleanup-schedule.write'),
@@ -51,7 +76,10 @@ export const FixOperationSchema = z.discriminatedUnion('op', [
     dockhand: AbsolutePath,
     until: z.string().regex(SCHEDULE_UNTIL),
     protectLabel: z.string().regex(SCHEDULE_LABEL),
-    endpoint: z.string().regex(/^(unix|tcp|ssh|npipe):\/\/\S+$/).nullable(),
+    endpoint: z
+      .string()
+      .regex(/^(unix|tcp|ssh|npipe):\/\/\S+$/)
+      .nullable(),
   }),
   /** systemctl daemon-reload, then enable --now the scheduled prune's timer (disable --now on undo). */
   z.object({ op: z.literal('cleanup-schedule.enable') }),
@@ -67,7 +95,10 @@ export const FileChangeSchema = z.object({
   /** false: the file does not exist yet and will be created. */
   existed: z.boolean(),
   /** sha256 of the bytes planned against; apply refuses if the file changed since. */
-  beforeSha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  beforeSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
   /** The exact content to write (UTF-8); null: the file is removed. */
   after: z.string().nullable(),
   /** Unified diff, before → after. */

@@ -4,7 +4,12 @@
 const KiB = 1024;
 export const MiB = 1024 * KiB;
 export const GiB = 1024 * MiB;
-const UNITS: [number, string][] = [[GiB * 1024, 'TiB'], [GiB, 'GiB'], [MiB, 'MiB'], [KiB, 'KiB']];
+const UNITS: [number, string][] = [
+  [GiB * 1024, 'TiB'],
+  [GiB, 'GiB'],
+  [MiB, 'MiB'],
+  [KiB, 'KiB'],
+];
 
 /** Binary units, as `docker system df` and `df -h` print them. */
 export function formatBytes(bytes: number): string {

@@ -10,7 +10,8 @@ test('every credential spelling in the table is masked, and the text around it i
     for (const secret of s.secrets) assert.ok(!masked.includes(secret), `${s.name}: ${secret} in ${masked}`);
     // Quoted as a message quotes it (JSON.stringify escapes the quotes inside), and inside a sentence.
     const quoted = maskSecretsInText(`invalid mirror: ${JSON.stringify(s.value)} must be an http:// or https:// URL`);
-    for (const secret of s.secrets) assert.ok(!quoted.includes(secret) && !quoted.includes(JSON.stringify(secret).slice(1, -1)), `${s.name} quoted: ${quoted}`);
+    for (const secret of s.secrets)
+      assert.ok(!quoted.includes(secret) && !quoted.includes(JSON.stringify(secret).slice(1, -1)), `${s.name} quoted: ${quoted}`);
     assert.equal(maskSecretsInText(masked), masked, `${s.name}: masking is idempotent`);
   }
 });
@@ -38,7 +39,10 @@ test('a long line of separators and colons is scanned quickly (bounded quantifie
 });
 
 test('values under secret keys are masked at any depth', () => {
-  const masked = maskSecrets({ auths: { 'registry.example.com': { auth: 'Ym9iOmh1bnRlcjI=', email: 'bob@example.com' } }, list: ['http://a:b@c'] });
+  const masked = maskSecrets({
+    auths: { 'registry.example.com': { auth: 'Ym9iOmh1bnRlcjI=', email: 'bob@example.com' } },
+    list: ['http://a:b@c'],
+  });
   assert.deepEqual(masked, { auths: { 'registry.example.com': { auth: '****', email: 'bob@example.com' } }, list: ['http://****@c'] });
 });
 

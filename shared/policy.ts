@@ -46,14 +46,25 @@ export const IsoDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
   // Only what the pattern let through is checked as a date, so one mistake gives one message.
-  .refine((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || (!Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d)), 'not a calendar date');
+  .refine(
+    (d) =>
+      !/^\d{4}-\d{2}-\d{2}$/.test(d) ||
+      (!Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d)),
+    'not a calendar date',
+  );
 
 export const WaiverSchema = z.strictObject({
   check: CheckIdSchema.describe('the check whose findings are waived'),
-  target: z.string().min(1).optional().describe('only findings whose target matches this pattern (* and ? wildcards), e.g. a container name'),
+  target: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('only findings whose target matches this pattern (* and ? wildcards), e.g. a container name'),
   reason: z.string().min(1).describe('why the risk is accepted'),
   owner: z.string().min(1).describe('who accepted it and answers for it'),
-  expires: IsoDateSchema.describe('last day the waiver applies (inclusive, UTC); after it the findings count again and the waiver is reported'),
+  expires: IsoDateSchema.describe(
+    'last day the waiver applies (inclusive, UTC); after it the findings count again and the waiver is reported',
+  ),
 });
 export type Waiver = z.infer<typeof WaiverSchema>;
 
@@ -80,8 +91,14 @@ export const PolicySchema = z.strictObject({
   severity: z.record(CheckIdSchema, SeveritySchema).optional().describe('severity overrides: check id → severity'),
   require: z
     .strictObject({
-      daemon: z.record(z.string(), RequiredValueSchema).optional().describe('daemon.json keys (or the same dockerd flag) and what they must hold'),
-      'no-proxy': z.array(z.string().min(1)).optional().describe("domains the daemon's NO_PROXY must cover (the domain and its subdomains; a leading dot: subdomains only)"),
+      daemon: z
+        .record(z.string(), RequiredValueSchema)
+        .optional()
+        .describe('daemon.json keys (or the same dockerd flag) and what they must hold'),
+      'no-proxy': z
+        .array(z.string().min(1))
+        .optional()
+        .describe("domains the daemon's NO_PROXY must cover (the domain and its subdomains; a leading dot: subdomains only)"),
     })
     .optional(),
   thresholds: ThresholdsSchema.optional(),

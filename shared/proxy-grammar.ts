@@ -64,7 +64,10 @@ function splitHostPort(s: string): { host: string; bracketed: boolean; port: str
 /** Shows a rejected value safely: control and separator characters as escapes, long values cut. */
 export function shownValue(value: string): string {
   const cut = value.length > 80 ? `${value.slice(0, 80)}…` : value;
-  return JSON.stringify(cut).replace(/[\u0080-\u009f\u2028\u2029\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(cut).replace(
+    /[\u0080-\u009f\u2028\u2029\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** The first character no proxy value may hold at all (controls, whitespace, quotes, backslash), or null. */
@@ -73,7 +76,13 @@ function forbiddenCharacter(value: string): string | null {
   const m = /[\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"'`\\]/.exec(value);
   if (!m) return null;
   const c = m[0];
-  return c === ' ' ? 'a space' : c === '"' || c === "'" || c === '`' ? `a quote (${c})` : c === '\\' ? 'a backslash' : `the character U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return c === ' '
+    ? 'a space'
+    : c === '"' || c === "'" || c === '`'
+      ? `a quote (${c})`
+      : c === '\\'
+        ? 'a backslash'
+        : `the character U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /**
@@ -96,7 +105,7 @@ export function proxyUrlProblem(value: string): string | null {
     const colon = userinfo.indexOf(':');
     const [user, password] = colon < 0 ? [userinfo, ''] : [userinfo.slice(0, colon), userinfo.slice(colon + 1)];
     if (!USERINFO_PART.test(user) || !USERINFO_PART.test(password)) {
-      return 'a proxy URL\'s user name and password may hold letters, digits and -._~ only; percent-encode anything else (%40 for @, %3A for :, %25 for %)';
+      return "a proxy URL's user name and password may hold letters, digits and -._~ only; percent-encode anything else (%40 for @, %3A for :, %25 for %)";
     }
     rest = rest.slice(at + 1);
   }
@@ -141,7 +150,8 @@ export function noProxyProblem(value: string): string | null {
   if (entries.length > NO_PROXY_ENTRIES_MAX) return `a NO_PROXY list holds at most ${NO_PROXY_ENTRIES_MAX} entries`;
   for (const entry of entries) {
     if (entry === '') return 'a NO_PROXY list has no empty entries (two commas in a row, or one at an end)';
-    if (!noProxyEntryOk(entry)) return `a NO_PROXY entry is a host name, .domain, *.domain, *, an IP address or a CIDR (with an optional :port), not ${shownValue(entry)}`;
+    if (!noProxyEntryOk(entry))
+      return `a NO_PROXY entry is a host name, .domain, *.domain, *, an IP address or a CIDR (with an optional :port), not ${shownValue(entry)}`;
   }
   return null;
 }

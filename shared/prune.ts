@@ -203,7 +203,13 @@ export const PruneResultSchema = z.object({
   complete: z.boolean(),
   error: z.string().nullable(),
   outcomes: z.array(PruneOutcomeSchema),
-  counts: z.object({ removed: z.number().int(), skipped: z.number().int(), failed: z.number().int(), unconfirmed: z.number().int(), notAttempted: z.number().int() }),
+  counts: z.object({
+    removed: z.number().int(),
+    skipped: z.number().int(),
+    failed: z.number().int(),
+    unconfirmed: z.number().int(),
+    notAttempted: z.number().int(),
+  }),
   /** What the plan predicted for the objects actually removed, and for the whole plan. */
   predicted: z.object({ removed: z.number(), plan: z.number() }),
   freed: z.object({

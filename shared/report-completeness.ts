@@ -6,7 +6,9 @@ import type { Incomplete, Report } from './report';
  * Engine's own error (every fact read from the Engine API fails with it). Checks of files and the host still ran.
  */
 export function blockedByDaemon(engineError: string | null, finding: Finding): boolean {
-  return engineError !== null && finding.result.status === 'error' && (finding.result.reason ?? finding.result.message).includes(engineError);
+  return (
+    engineError !== null && finding.result.status === 'error' && (finding.result.reason ?? finding.result.message).includes(engineError)
+  );
 }
 
 /** Why the score does not cover every check, from the findings: null when nothing was blocked by the daemon. */

@@ -7,7 +7,6 @@ import { CollectorRunSchema, DaemonConfigFoundBySchema } from './audit-run';
 import { CheckMetaSchema, FindingSchema, SeveritySchema, StatusSchema } from './finding';
 import { SourceSchema } from './source';
 
-
 export const HostSummarySchema = z.object({
   hostname: z.string().nullable(),
   platform: z.string().nullable(),
@@ -105,9 +104,7 @@ export const ReportSchema = z.object({
   endpointError: z.string().nullable(),
   /** Why the Docker daemon could not be asked (down, hung, permission denied, not Docker), when it could not. */
   engineError: z.string().nullable(),
-  daemonConfig: z
-    .object({ path: z.string(), foundBy: DaemonConfigFoundBySchema, reason: z.string(), exists: z.boolean() })
-    .nullable(),
+  daemonConfig: z.object({ path: z.string(), foundBy: DaemonConfigFoundBySchema, reason: z.string(), exists: z.boolean() }).nullable(),
   timings: z.array(CollectorRunSchema),
   /** Every check that ran, once: the metadata findings refer to by checkId. */
   checks: z.array(CheckMetaSchema),

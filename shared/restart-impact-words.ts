@@ -7,7 +7,12 @@ export const policyText = (policy: string) => (policy === '' ? 'no' : policy);
 
 /** The running containers by fate. */
 function impactGroups(impact: RestartImpact): Record<ContainerFate, ImpactedContainer[]> {
-  const groups: Record<ContainerFate, ImpactedContainer[]> = { 'keeps-running': [], 'restarts-by-policy': [], 'restarts-if-failed': [], 'stays-down': [] };
+  const groups: Record<ContainerFate, ImpactedContainer[]> = {
+    'keeps-running': [],
+    'restarts-by-policy': [],
+    'restarts-if-failed': [],
+    'stays-down': [],
+  };
   for (const c of impact.running) groups[c.fate].push(c);
   return groups;
 }
@@ -17,12 +22,17 @@ export function impactSummary(impact: RestartImpact): string {
   if (impact.error) return `The running containers could not be listed (${impact.error}): any of them may stop.`;
   const n = impact.running.length;
   if (n === 0) return 'No container is running: none stops.';
-  if (impact.liveRestore.now && impact.liveRestore.after) return `With live-restore on, ${n === 1 ? 'the running container keeps' : `the ${n} running containers keep`} running: none stops.`;
+  if (impact.liveRestore.now && impact.liveRestore.after)
+    return `With live-restore on, ${n === 1 ? 'the running container keeps' : `the ${n} running containers keep`} running: none stops.`;
   const g = impactGroups(impact);
   const why = impact.liveRestore.now ? 'With live-restore off in the configuration the daemon restarts with' : 'With live-restore off';
   const parts = [
-    g['restarts-by-policy'].length > 0 ? `${g['restarts-by-policy'].length} ${g['restarts-by-policy'].length === 1 ? 'comes back by itself' : 'come back by themselves'} (restart policy always or unless-stopped)` : null,
-    g['restarts-if-failed'].length > 0 ? `${g['restarts-if-failed'].length} ${g['restarts-if-failed'].length === 1 ? 'comes back' : 'come back'} only if stopping ${g['restarts-if-failed'].length === 1 ? 'it makes it' : 'them makes them'} exit with an error (restart policy on-failure)` : null,
+    g['restarts-by-policy'].length > 0
+      ? `${g['restarts-by-policy'].length} ${g['restarts-by-policy'].length === 1 ? 'comes back by itself' : 'come back by themselves'} (restart policy always or unless-stopped)`
+      : null,
+    g['restarts-if-failed'].length > 0
+      ? `${g['restarts-if-failed'].length} ${g['restarts-if-failed'].length === 1 ? 'comes back' : 'come back'} only if stopping ${g['restarts-if-failed'].length === 1 ? 'it makes it' : 'them makes them'} exit with an error (restart policy on-failure)`
+      : null,
     g['stays-down'].length > 0 ? `${plural(g['stays-down'].length, 'stays', 'stay')} down unless started again` : null,
   ].filter(Boolean);
   return `${why}, ${n === 1 ? 'the running container stops' : `all ${n} running containers stop`} when the daemon restarts: ${parts.join(', ')}.`;
@@ -46,7 +56,8 @@ export const HOW_TEXT: Record<ContainerAfterHow, string> = {
 };
 
 /** Whether any container may be left down by the restart: what "start them again" is for. */
-export const mayStayDown = (impact: RestartImpact) => impact.running.some((c) => c.fate === 'stays-down' || c.fate === 'restarts-if-failed');
+export const mayStayDown = (impact: RestartImpact) =>
+  impact.running.some((c) => c.fate === 'stays-down' || c.fate === 'restarts-if-failed');
 
 /** Containers that ran before and do not run now. */
 export const stillDown = (after: ContainersAfter) => after.containers.filter((c) => c.state !== 'running');
@@ -57,7 +68,8 @@ export function containersAfterSummary(after: ContainersAfter): string {
   const n = after.containers.length;
   if (n === 0) return 'No container was running before the restart.';
   const down = stillDown(after);
-  if (down.length === 0) return n === 1 ? 'The container that was running before runs again.' : `All ${n} containers that were running before run again.`;
+  if (down.length === 0)
+    return n === 1 ? 'The container that was running before runs again.' : `All ${n} containers that were running before run again.`;
   const names = down.map((c) => c.name).join(', ');
   return `${plural(down.length, 'container')} that ${down.length === 1 ? 'was' : 'were'} running before ${down.length === 1 ? 'is' : 'are'} down now: ${names}${after.startAgain ? '' : ' (not started again, as chosen)'}.`;
 }

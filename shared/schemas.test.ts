@@ -18,7 +18,11 @@ test('the published JSON Schemas are generated from shared/ and up to date (npm 
 test('real reports, facts and pre-flight results validate against the published schemas', async () => {
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   const schemas = publishedSchemas();
-  const { facts, report } = await runAudit({ host: new LocalHost(), endpoint: { host: 'unix:///nonexistent/docker.sock' }, timeoutMs: 2000 });
+  const { facts, report } = await runAudit({
+    host: new LocalHost(),
+    endpoint: { host: 'unix:///nonexistent/docker.sock' },
+    timeoutMs: 2000,
+  });
   const validate = (name: string, value: unknown) => {
     const ok = ajv.validate(schemas[name]!, JSON.parse(JSON.stringify(value)));
     assert.ok(ok, `${name}: ${ajv.errorsText()}`);
@@ -28,11 +32,18 @@ test('real reports, facts and pre-flight results validate against the published 
     'version: 1\nrequire:\n  daemon:\n    log-driver: journald\nwaivers:\n  - check: daemon.experimental\n    reason: r\n    owner: o\n    expires: 2000-01-01\n',
     'policy.yaml',
   );
-  const baseline = { path: 'old.json', schemaVersion: '1.0.0', findings: [{ id: 'gone.check', checkId: 'gone.check', severity: 'low' as const, result: { status: 'fail' as const, message: 'x' } }] };
+  const baseline = {
+    path: 'old.json',
+    schemaVersion: '1.0.0',
+    findings: [{ id: 'gone.check', checkId: 'gone.check', severity: 'low' as const, result: { status: 'fail' as const, message: 'x' } }],
+  };
   const withPolicy = evaluateFacts(facts, { policy, baseline });
   assert.ok(withPolicy.policy && withPolicy.baseline && withPolicy.summary.waived !== undefined);
   validate('report.schema.json', withPolicy);
   validate('facts.schema.json', facts);
-  validate('preflight.schema.json', preflight({ text: '{"debug": 1}', path: 'x', explicit: true, flags: null, engineVersion: '27.0', platform: 'linux' }));
+  validate(
+    'preflight.schema.json',
+    preflight({ text: '{"debug": 1}', path: 'x', explicit: true, flags: null, engineVersion: '27.0', platform: 'linux' }),
+  );
   assert.equal(ajv.validate(schemas['report.schema.json']!, { ...report, schemaVersion: '0.9' }), false, 'a wrong version is refused');
 });

@@ -15,15 +15,18 @@ test('stop() leaves nothing of a live-restore daemon whose container ignores SIG
   const image = await importBusybox(daemon);
   await daemon.docker(['run', '-d', '--name', 'stubborn', image, 'sh', '-c', "trap '' TERM; while :; do sleep 1; done"]);
   const tree = daemonTree(daemon.dir);
-  assert.ok(tree.some((pid) => pid !== daemon.pid), `the daemon runs containerd, a shim and the container (${tree.join(' ')})`);
-  assert.ok(mountsUnder(daemon.dir).length > 0, 'the container\'s root filesystem is mounted under the daemon\'s directory');
+  assert.ok(
+    tree.some((pid) => pid !== daemon.pid),
+    `the daemon runs containerd, a shim and the container (${tree.join(' ')})`,
+  );
+  assert.ok(mountsUnder(daemon.dir).length > 0, "the container's root filesystem is mounted under the daemon's directory");
   await daemon.stop();
   assert.deepEqual(daemonTree(daemon.dir), [], 'nothing of the daemon runs');
   assert.deepEqual(mountsUnder(daemon.dir), [], 'nothing of it is mounted');
   assert.equal(existsSync(daemon.dir), false, 'its directory is gone');
 });
 
-test('the suite\'s last check finds a process and a directory a test left, and not once they are gone', async () => {
+test("the suite's last check finds a process and a directory a test left, and not once they are gone", async () => {
   const since = Date.now();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `${SUITE_PREFIX}left-`));
   // A stand-in for a forgotten daemon: a program the check knows (node), started on a path of the suite.

@@ -37,8 +37,10 @@ const WEAK: Record<string, string> = {
   }
 }
 `,
-  '/lib/systemd/system/docker.service': '[Unit]\nDescription=Docker Application Container Engine\n\n[Service]\nExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n',
-  '/etc/systemd/system/docker.service.d/10-remote.conf': '[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://0.0.0.0:2375\n',
+  '/lib/systemd/system/docker.service':
+    '[Unit]\nDescription=Docker Application Container Engine\n\n[Service]\nExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n',
+  '/etc/systemd/system/docker.service.d/10-remote.conf':
+    '[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://0.0.0.0:2375\n',
   '/etc/passwd': 'root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\nbob:x:1001:1001::/home/bob:/bin/sh\n',
   '/etc/group': 'root:x:0:\ndocker:x:999:alice,bob\nalice:x:1000:\nbob:x:1001:\n',
   '/root/.docker/config.json': JSON.stringify({ auths: { 'registry.corp.example.com': { auth: REGISTRY_TOKEN } } }, null, 2),
@@ -63,7 +65,8 @@ const HARDENED: Record<string, string> = {
     null,
     2,
   )}\n`,
-  '/lib/systemd/system/docker.service': '[Unit]\nDescription=Docker Application Container Engine\n\n[Service]\nExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n',
+  '/lib/systemd/system/docker.service':
+    '[Unit]\nDescription=Docker Application Container Engine\n\n[Service]\nExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n',
   '/etc/passwd': 'root:x:0:0:root:/root:/bin/sh\ndockremap:x:999:999::/nonexistent:/usr/sbin/nologin\n',
   '/etc/group': 'root:x:0:\ndocker:x:998:\ndockremap:x:999:\n',
   '/etc/subuid': 'dockremap:100000:65536\n',
@@ -150,19 +153,34 @@ describe('golden image: a real image, exported and unpacked, audited offline wit
     assert.equal(report.mode, 'offline-root');
     const tcp = finding(report, 'daemon.tcp-without-tls');
     assert.equal(tcp.result.status, 'fail');
-    assert.deepEqual(tcp.result.evidence[0]!.source, { kind: 'file', path: '/etc/systemd/system/docker.service.d/10-remote.conf', line: 3 });
+    assert.deepEqual(tcp.result.evidence[0]!.source, {
+      kind: 'file',
+      path: '/etc/systemd/system/docker.service.d/10-remote.conf',
+      line: 3,
+    });
     const logDriver = finding(report, 'policy.required-value:log-driver');
     assert.equal(logDriver.result.status, 'fail');
     assert.deepEqual(logDriver.result.evidence[0]!.source, { kind: 'file', path: '/etc/docker/daemon.json', line: 2, column: 3 });
-    for (const key of ['dns', 'storage-driver', 'userns-remap', 'no-proxy']) assert.equal(finding(report, `policy.required-value:${key}`).result.status, 'fail', key);
-    assert.deepEqual(findingsOf(report, 'access.docker-group').map((f) => f.id), ['access.docker-group:alice', 'access.docker-group:bob'], "the docker group's members, from the image's /etc/group");
+    for (const key of ['dns', 'storage-driver', 'userns-remap', 'no-proxy'])
+      assert.equal(finding(report, `policy.required-value:${key}`).result.status, 'fail', key);
+    assert.deepEqual(
+      findingsOf(report, 'access.docker-group').map((f) => f.id),
+      ['access.docker-group:alice', 'access.docker-group:bob'],
+      "the docker group's members, from the image's /etc/group",
+    );
     // Waivers: one applies, one expired (its finding counts again), one matches nothing.
     const insecure = finding(report, 'daemon.insecure-registries:10.0.0.5:5000');
     assert.equal(insecure.result.status, 'fail');
     assert.equal(insecure.waiver?.owner, 'platform-team');
     const credentials = findingsOf(report, 'client.plaintext-credentials');
-    assert.ok(credentials.some((f) => f.result.status === 'fail' && !f.waiver), 'the expired waiver no longer covers the plaintext login');
-    assert.match(finding(report, 'policy.waiver-expired:client.plaintext-credentials').result.message, /expired on 2021-03-31: its 1 finding counts again/);
+    assert.ok(
+      credentials.some((f) => f.result.status === 'fail' && !f.waiver),
+      'the expired waiver no longer covers the plaintext login',
+    );
+    assert.match(
+      finding(report, 'policy.waiver-expired:client.plaintext-credentials').result.message,
+      /expired on 2021-03-31: its 1 finding counts again/,
+    );
     finding(report, 'policy.waiver-stale:daemon.experimental');
     assert.deepEqual(
       report.policy?.waivers.map((w) => w.state),
@@ -174,7 +192,8 @@ describe('golden image: a real image, exported and unpacked, audited offline wit
     assert.match(privileged.result.reason!, /auditing an offline root filesystem: there is no daemon to talk to/);
     // Every evidence path into the image is the path inside the image (the policy file is named as it was given).
     for (const f of report.findings) {
-      for (const e of f.result.evidence) if (e.source.kind === 'file' && e.source.path !== policy) assert.ok(!e.source.path.includes(weak), `${f.id}: ${e.source.path}`);
+      for (const e of f.result.evidence)
+        if (e.source.kind === 'file' && e.source.path !== policy) assert.ok(!e.source.path.includes(weak), `${f.id}: ${e.source.path}`);
     }
     assert.equal(report.findings.filter((f) => f.result.status === 'error').length, 0, 'nothing is left unevaluated on a complete image');
   });
@@ -185,7 +204,8 @@ describe('golden image: a real image, exported and unpacked, audited offline wit
     const open = report.findings.filter((f) => f.result.status === 'fail' && !f.waiver).map((f) => `${f.id} ${f.severity}`);
     assert.equal(hardenedRun.code, 0, `still failing: ${open.join(', ')}\n${hardenedRun.stderr}`);
     assert.equal(finding(report, 'daemon.insecure-registries:10.0.0.5:5000').waiver?.reason, 'lab mirror until its certificate lands');
-    for (const key of ['log-driver', 'storage-driver', 'dns', 'userns-remap', 'no-proxy']) assert.equal(finding(report, `policy.required-value:${key}`).result.status, 'pass', key);
+    for (const key of ['log-driver', 'storage-driver', 'dns', 'userns-remap', 'no-proxy'])
+      assert.equal(finding(report, `policy.required-value:${key}`).result.status, 'pass', key);
 
     const unwaived = out('unwaived.yaml');
     await fs.writeFile(unwaived, POLICY.replace('expires: 2099-12-31\n  - check: client', 'expires: 2024-01-31\n  - check: client'));
@@ -193,7 +213,10 @@ describe('golden image: a real image, exported and unpacked, audited offline wit
     assert.equal(withoutWaiver.code, 1, 'the insecure registry (high) counts once its waiver expired');
 
     const broken = out('broken.yaml');
-    await fs.writeFile(broken, 'version: 1\nwaivers:\n  - check: daemon.insecure-registries\n    reason: r\n    owner: o\n    expires: someday\n');
+    await fs.writeFile(
+      broken,
+      'version: 1\nwaivers:\n  - check: daemon.insecure-registries\n    reason: r\n    owner: o\n    expires: someday\n',
+    );
     const bad = await dockhand(['audit', '--root', hardened, '--policy', broken]);
     assert.equal(bad.code, 2);
     assert.equal(bad.stderr, `dockhand: ${broken}:6: waivers[0].expires: expected a date as YYYY-MM-DD\n`);
@@ -225,12 +248,21 @@ describe('golden image: a real image, exported and unpacked, audited offline wit
     const logDriver = run.results!.find((x) => x.partialFingerprints?.['dockhandFindingId/v1'] === 'policy.required-value:log-driver')!;
     assert.deepEqual(logDriver.locations![0]!.physicalLocation?.artifactLocation, { uri: 'etc/docker/daemon.json', uriBaseId: 'ROOTFS' });
     assert.deepEqual(logDriver.locations![0]!.physicalLocation?.region, { startLine: 2, startColumn: 3 });
-    assert.ok(logDriver.relatedLocations?.some((l) => l.physicalLocation?.artifactLocation?.uri === `file://${policy}` && l.physicalLocation.region?.startLine === 9), 'the policy line is a related location');
+    assert.ok(
+      logDriver.relatedLocations?.some(
+        (l) => l.physicalLocation?.artifactLocation?.uri === `file://${policy}` && l.physicalLocation.region?.startLine === 9,
+      ),
+      'the policy line is a related location',
+    );
     const insecure = run.results!.find((x) => x.ruleId === 'daemon.insecure-registries')!;
     assert.equal(insecure.suppressions?.[0]?.status, 'accepted');
-    assert.match(insecure.suppressions![0]!.justification!, /lab mirror until its certificate lands \(owner platform-team, until 2099-12-31\)/);
+    assert.match(
+      insecure.suppressions![0]!.justification!,
+      /lab mirror until its certificate lands \(owner platform-team, until 2099-12-31\)/,
+    );
     for (const result of run.results!) {
-      for (const l of [...(result.locations ?? []), ...(result.relatedLocations ?? [])]) assert.ok(!l.physicalLocation?.artifactLocation?.uri?.includes(weak.slice(1)), 'paths are relative to the root');
+      for (const l of [...(result.locations ?? []), ...(result.relatedLocations ?? [])])
+        assert.ok(!l.physicalLocation?.artifactLocation?.uri?.includes(weak.slice(1)), 'paths are relative to the root');
     }
   });
 
@@ -239,8 +271,13 @@ describe('golden image: a real image, exported and unpacked, audited offline wit
     assert.equal(r.code, 0, r.stderr);
     const doc = parseValidJunit(await fs.readFile(out('weak.xml'), 'utf8'));
     try {
-      const suites = doc.find('/testsuites/testsuite').map((n) => (n as unknown as { attr(name: string): { value: string } | null }).attr('name')!.value);
-      assert.ok(suites.includes('dockhand.access') && suites.includes('dockhand.policy') && suites.includes('dockhand.container-runtime'), suites.join(', '));
+      const suites = doc
+        .find('/testsuites/testsuite')
+        .map((n) => (n as unknown as { attr(name: string): { value: string } | null }).attr('name')!.value);
+      assert.ok(
+        suites.includes('dockhand.access') && suites.includes('dockhand.policy') && suites.includes('dockhand.container-runtime'),
+        suites.join(', '),
+      );
       assert.equal(new Set(suites).size, suites.length, 'one suite per category');
       const text = (xpath: string) => doc.get(xpath)?.content ?? '';
       const tcpFailure = "//testcase[starts-with(@name, 'daemon.tcp-without-tls:')]/failure";
@@ -249,7 +286,10 @@ describe('golden image: a real image, exported and unpacked, audited offline wit
       assert.match(text(`${tcpFailure}/@message`), /listens on tcp:\/\/0\.0\.0\.0:2375 without TLS/);
       assert.match(text(`${tcpFailure}/@type`), /^critical fail$/);
       assert.match(text("//testcase[starts-with(@name, 'container.privileged:')]/skipped/@message"), /auditing an offline root filesystem/);
-      assert.match(text("//testcase[starts-with(@name, 'daemon.insecure-registries:')]/skipped/@message"), /^waived: daemon\.insecure-registries:10\.0\.0\.5:5000 \(waived until 2099-12-31 by platform-team/);
+      assert.match(
+        text("//testcase[starts-with(@name, 'daemon.insecure-registries:')]/skipped/@message"),
+        /^waived: daemon\.insecure-registries:10\.0\.0\.5:5000 \(waived until 2099-12-31 by platform-team/,
+      );
       assert.equal(doc.find("//testcase[starts-with(@name, 'daemon.tcp-without-tls:')]").length, 1, 'one case per check');
     } finally {
       doc.dispose();
@@ -280,11 +320,18 @@ describe('golden image: a real image, exported and unpacked, audited offline wit
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.stdout.length < 10_000, `${r.stdout.length} characters`);
     const rows = r.stdout.split('\n').filter((l) => /^\| (\*\*FAIL\*\*|WARN) /.test(l));
-    assert.match(rows[0]!, /^\| \*\*FAIL\*\* \| critical \| `daemon\.tcp-without-tls` \|.*`\/etc\/systemd\/system\/docker\.service\.d\/10-remote\.conf:3` \|$/);
+    assert.match(
+      rows[0]!,
+      /^\| \*\*FAIL\*\* \| critical \| `daemon\.tcp-without-tls` \|.*`\/etc\/systemd\/system\/docker\.service\.d\/10-remote\.conf:3` \|$/,
+    );
     const severities = rows.filter((l) => !/waived until/.test(l)).map((l) => l.split(' | ')[1]!);
     const order = ['critical', 'high', 'medium', 'low', 'info'];
     const fails = rows.filter((l) => l.startsWith('| **FAIL**') && !/waived until/.test(l)).map((l) => order.indexOf(l.split(' | ')[1]!));
-    assert.deepEqual(fails, [...fails].sort((a, b) => a - b), `failures by severity: ${severities.join(', ')}`);
+    assert.deepEqual(
+      fails,
+      [...fails].sort((a, b) => a - b),
+      `failures by severity: ${severities.join(', ')}`,
+    );
     assert.match(rows.at(-1)!, /waived until 2099-12-31/, 'waived findings come last');
   });
 
@@ -304,17 +351,40 @@ describe('golden image: a real image, exported and unpacked, audited offline wit
   test('--facts-out then --facts-in gives the same findings, offline and from a live daemon', async () => {
     const first = await audit(weak, ['--format', 'json', '--output', out('a.json'), '--facts-out', out('facts.json')]);
     assert.equal(first.code, 0, first.stderr);
-    const again = await dockhand(['audit', '--facts-in', out('facts.json'), '--policy', policy, '--format', 'json', '--output', out('b.json')]);
+    const again = await dockhand([
+      'audit',
+      '--facts-in',
+      out('facts.json'),
+      '--policy',
+      policy,
+      '--format',
+      'json',
+      '--output',
+      out('b.json'),
+    ]);
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual((await jsonReport(out('b.json'))).findings, (await jsonReport(out('a.json'))).findings);
 
     await daemon.docker(['create', '--name', 'build-1', '--privileged', 'dockhand-test/busybox:1']);
-    const live = await dockhand(['audit', '--host', daemon.host, '--format', 'json', '--output', out('live.json'), '--facts-out', out('live-facts.json')]);
+    const live = await dockhand([
+      'audit',
+      '--host',
+      daemon.host,
+      '--format',
+      'json',
+      '--output',
+      out('live.json'),
+      '--facts-out',
+      out('live-facts.json'),
+    ]);
     assert.ok([0, 4].includes(live.code!), live.stderr);
     const replay = await dockhand(['audit', '--facts-in', out('live-facts.json'), '--format', 'json', '--output', out('replay.json')]);
     assert.equal(replay.code, live.code);
     assert.deepEqual((await jsonReport(out('replay.json'))).findings, (await jsonReport(out('live.json'))).findings);
-    assert.ok((await jsonReport(out('replay.json'))).findings.some((f) => f.result.target === 'build-1'), 'the container is in the replayed snapshot');
+    assert.ok(
+      (await jsonReport(out('replay.json'))).findings.some((f) => f.result.target === 'build-1'),
+      'the container is in the replayed snapshot',
+    );
 
     await fs.writeFile(out('not-facts.json'), '{"schemaVersion": 1}');
     const wrong = await dockhand(['audit', '--facts-in', out('not-facts.json')]);
@@ -331,7 +401,10 @@ describe('golden image: a real image, exported and unpacked, audited offline wit
     assert.equal(finding(report, 'policy.required-value:log-driver').baseline, 'fixed');
     assert.equal(finding(report, 'daemon.insecure-registries:10.0.0.5:5000').baseline, 'unchanged');
     assert.ok(report.baseline!.fixed >= 5);
-    assert.ok(report.baseline!.gone.some((g) => g.id === 'policy.waiver-expired:client.plaintext-credentials') || report.findings.some((f) => f.id === 'policy.waiver-expired:client.plaintext-credentials'));
+    assert.ok(
+      report.baseline!.gone.some((g) => g.id === 'policy.waiver-expired:client.plaintext-credentials') ||
+        report.findings.some((f) => f.id === 'policy.waiver-expired:client.plaintext-credentials'),
+    );
     const md = await audit(hardened, ['--format', 'markdown', '--baseline', out('baseline.json')]);
     assert.match(md.stdout, /Since the baseline: \*\*\d+ new\*\* · \d+ unchanged · \d+ fixed/);
     const bad = await audit(hardened, ['--baseline', out('weak.xml')]);

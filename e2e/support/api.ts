@@ -6,7 +6,11 @@ import type { Report } from '../../shared/report';
 export async function callApi<T>(page: Page, channel: ChannelName, input: unknown = {}): Promise<T> {
   const envelope = await page.evaluate(
     async ([name, body]) => {
-      const res = await fetch(`/api/${name}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`/api/${name}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return (await res.json()) as { ok: boolean; result?: unknown; error?: { message: string } };
     },
     [channel, input] as const,

@@ -94,7 +94,10 @@ export class StandInTray extends EventEmitter {
   }
 }
 
-export function createElectronStandIn(options: { isPackaged: boolean; appPath: string }): { electron: Record<string, unknown>; state: StandInState } {
+export function createElectronStandIn(options: { isPackaged: boolean; appPath: string }): {
+  electron: Record<string, unknown>;
+  state: StandInState;
+} {
   const state: StandInState = {
     privilegedSchemes: [],
     ipcHandlers: new Map(),
@@ -152,7 +155,9 @@ export function createElectronStandIn(options: { isPackaged: boolean; appPath: s
         setPermissionCheckHandler: (handler: StandInState['permissionCheck']) => (state.permissionCheck = handler),
         setDevicePermissionHandler: () => undefined,
         webRequest: { onBeforeRequest: (handler: StandInState['beforeRequest']) => (state.beforeRequest = handler) },
-        protocol: { handle: (scheme: string, handler: (request: Request) => Promise<Response>) => state.protocolHandlers.set(scheme, handler) },
+        protocol: {
+          handle: (scheme: string, handler: (request: Request) => Promise<Response>) => state.protocolHandlers.set(scheme, handler),
+        },
       },
     },
     shell: {

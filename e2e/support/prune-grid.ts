@@ -11,7 +11,10 @@ export async function listedRemovals(page: Page): Promise<{ id: string; name: st
     for (;;) {
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
       for (const row of grid.querySelectorAll<HTMLElement>('[role="row"][data-object-id]')) {
-        seen.set(Number(row.getAttribute('aria-rowindex')), { id: row.dataset.objectId!, name: row.querySelector('[role="rowheader"]')?.textContent ?? '' });
+        seen.set(Number(row.getAttribute('aria-rowindex')), {
+          id: row.dataset.objectId!,
+          name: row.querySelector('[role="rowheader"]')?.textContent ?? '',
+        });
       }
       if (grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 1) break;
       grid.scrollTop += grid.clientHeight / 2;

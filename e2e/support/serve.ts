@@ -18,7 +18,10 @@ export interface Served {
 }
 
 /** Starts the built `dockhand serve` as a user would, with its own config dir, and reads the link it prints. */
-export async function startServe(args: string[], options: { configDir?: string; env?: NodeJS.ProcessEnv; user?: { uid: number; gid: number } } = {}): Promise<Served> {
+export async function startServe(
+  args: string[],
+  options: { configDir?: string; env?: NodeJS.ProcessEnv; user?: { uid: number; gid: number } } = {},
+): Promise<Served> {
   const configDir = options.configDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-serve-')));
   const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--no-open', '--port', '0', '--config-dir', configDir, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],

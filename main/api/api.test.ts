@@ -46,8 +46,14 @@ test('audit.run: real audit, progress per collector, joined when already running
   assert.equal(progress.filter((p) => p.phase === 'started').length, 1, 'one audit ran');
   const collectors = progress.filter((p) => p.phase === 'collector');
   assert.equal(collectors.length, COLLECTOR_NAMES.length);
-  assert.deepEqual(collectors.map((p) => p.phase === 'collector' && p.done), COLLECTOR_NAMES.map((_, i) => i + 1));
-  assert.deepEqual(progress.slice(-2).map((p) => p.phase), ['evaluating', 'finished']);
+  assert.deepEqual(
+    collectors.map((p) => p.phase === 'collector' && p.done),
+    COLLECTOR_NAMES.map((_, i) => i + 1),
+  );
+  assert.deepEqual(
+    progress.slice(-2).map((p) => p.phase),
+    ['evaluating', 'finished'],
+  );
   assert.ok(events.some((e) => e.event === 'settings.changed'));
 
   const disk = await api.dispatch('disk.summary', {});
@@ -81,8 +87,14 @@ test('audit.run: real audit, progress per collector, joined when already running
 
 test('dispatch: unknown channels and invalid inputs are refused with a readable reason, before any handler runs', async () => {
   const api = createApi({ transport: 'serve', host: new LocalHost(), configDir: await tempDir() });
-  assert.deepEqual(await api.dispatch('fs.readFile', {}), { ok: false, error: { code: 'unknown-channel', message: 'No such channel: fs.readFile' } });
-  assert.deepEqual(await api.dispatch('__proto__', {}), { ok: false, error: { code: 'unknown-channel', message: 'No such channel: __proto__' } });
+  assert.deepEqual(await api.dispatch('fs.readFile', {}), {
+    ok: false,
+    error: { code: 'unknown-channel', message: 'No such channel: fs.readFile' },
+  });
+  assert.deepEqual(await api.dispatch('__proto__', {}), {
+    ok: false,
+    error: { code: 'unknown-channel', message: 'No such channel: __proto__' },
+  });
   const extra = await api.dispatch('audit.run', { host: 'tcp://evil:2375' });
   assert.equal(!extra.ok && extra.error.code, 'invalid-input');
   const badHost = await api.dispatch('settings.set', { endpoint: { host: 'http://x', context: null } });
@@ -107,7 +119,11 @@ test('an audit that breaks gives a failed event and an error envelope; a handler
   broken.events.subscribe((m) => events.push(m));
   const out = await broken.dispatch('audit.run', {});
   assert.deepEqual(out, { ok: false, error: { code: 'failed', message: 'The audit could not run: collector table is empty' } });
-  assert.deepEqual(events.at(-1)?.payload, { phase: 'failed', runId: (events.at(-1)?.payload as { runId: string }).runId, error: out.ok ? null : out.error });
+  assert.deepEqual(events.at(-1)?.payload, {
+    phase: 'failed',
+    runId: (events.at(-1)?.payload as { runId: string }).runId,
+    error: out.ok ? null : out.error,
+  });
 
   const lying = createApi({
     transport: 'serve',
@@ -135,18 +151,34 @@ test('the saved settings reach the audit: endpoint, time limit, internal domains
       return runAudit({ ...options, timeoutMs: 1000 });
     },
   });
-  await api.dispatch('settings.set', { endpoint: { host: NO_DAEMON, context: null }, internalDomains: ['corp.example'], trustedUsers: ['alice'], server: true, timeoutMs: 3000 });
+  await api.dispatch('settings.set', {
+    endpoint: { host: NO_DAEMON, context: null },
+    internalDomains: ['corp.example'],
+    trustedUsers: ['alice'],
+    server: true,
+    timeoutMs: 3000,
+  });
   assert.ok((await api.dispatch('audit.run', {})).ok);
   assert.deepEqual(seen?.endpoint, { host: NO_DAEMON, context: undefined, origin: 'set in Settings' });
   assert.equal(seen?.timeoutMs, 3000);
   assert.deepEqual(seen?.context?.options, { internalDomains: ['corp.example'], trustedDockerUsers: ['alice'], server: true });
 
-  const pinned = createApi({ transport: 'serve', host: new LocalHost(), configDir: await tempDir(), endpointOverride: { host: null, context: 'ci' }, audit: async (options) => {
-    seen = options;
-    return runAudit({ ...options, endpoint: { host: NO_DAEMON }, timeoutMs: 1000 });
-  } });
+  const pinned = createApi({
+    transport: 'serve',
+    host: new LocalHost(),
+    configDir: await tempDir(),
+    endpointOverride: { host: null, context: 'ci' },
+    audit: async (options) => {
+      seen = options;
+      return runAudit({ ...options, endpoint: { host: NO_DAEMON }, timeoutMs: 1000 });
+    },
+  });
   await pinned.dispatch('audit.run', {});
-  assert.deepEqual(seen?.endpoint, { host: undefined, context: 'ci', origin: 'chosen when this Dockhand session was started' }, 'dockhand serve -c wins over the settings');
+  assert.deepEqual(
+    seen?.endpoint,
+    { host: undefined, context: 'ci', origin: 'chosen when this Dockhand session was started' },
+    'dockhand serve -c wins over the settings',
+  );
 });
 
 test('app.info names the transport, the config paths and a command-line endpoint', async () => {
@@ -162,20 +194,38 @@ test('app.info names the transport, the config paths and a command-line endpoint
 
 test('fix and disk channels: inputs validated, an empty journal, a daemon that is down as a failed envelope that says what could not be done', async () => {
   const state = await tempDir();
-  const api = createApi({ transport: 'serve', host: new LocalHost(), configDir: await tempDir(), fixStateDir: state, endpointOverride: { host: NO_DAEMON, context: null } });
+  const api = createApi({
+    transport: 'serve',
+    host: new LocalHost(),
+    configDir: await tempDir(),
+    fixStateDir: state,
+    endpointOverride: { host: NO_DAEMON, context: null },
+  });
   assert.deepEqual(await api.dispatch('fix.history', {}), { ok: true, result: { records: [], damaged: [] } });
   const disk = await api.dispatch('disk.usage', {});
   assert.ok(!disk.ok);
   assert.equal(disk.error.code, 'failed');
   assert.match(disk.error.message, /^Cannot measure disk usage: the Docker daemon could not be used \(.*nonexistent/);
-  const week = await api.dispatch('prune.plan', { options: { until: 'a week', containers: true, images: 'unused', volumes: 'none', buildCache: true, networks: true } });
-  assert.ok(!week.ok && week.error.code === 'invalid-input' && /options\.until: a duration such as 168h/.test(week.error.message), JSON.stringify(week));
+  const week = await api.dispatch('prune.plan', {
+    options: { until: 'a week', containers: true, images: 'unused', volumes: 'none', buildCache: true, networks: true },
+  });
+  assert.ok(
+    !week.ok && week.error.code === 'invalid-input' && /options\.until: a duration such as 168h/.test(week.error.message),
+    JSON.stringify(week),
+  );
   const forged = await api.dispatch('fix.apply', { plan: { fixId: 'rm -rf /' } });
-  assert.ok(!forged.ok && forged.error.code === 'invalid-input', 'a plan from the caller never reaches the fix engine: only an id of one the API made');
+  assert.ok(
+    !forged.ok && forged.error.code === 'invalid-input',
+    'a plan from the caller never reaches the fix engine: only an id of one the API made',
+  );
   const unknown = await api.dispatch('fix.apply', { planId: randomUUID() });
   assert.deepEqual(unknown, {
     ok: false,
-    error: { code: 'failed', message: 'Cannot apply the fix: this plan is no longer kept (Dockhand keeps the last 32 plans it made, until it restarts). Plan the fix again, then apply the new plan.' },
+    error: {
+      code: 'failed',
+      message:
+        'Cannot apply the fix: this plan is no longer kept (Dockhand keeps the last 32 plans it made, until it restarts). Plan the fix again, then apply the new plan.',
+    },
   });
   const undo = await api.dispatch('fix.undo', { force: false });
   assert.ok(!undo.ok);
@@ -187,7 +237,10 @@ test('one change at a time: a second fix or prune while one runs is refused with
   const slot = new Exclusive();
   let release!: () => void;
   const first = slot.run('apply a fix', () => new Promise<string>((r) => (release = () => r('done'))));
-  await assert.rejects(slot.run('prune', async () => 'never'), { message: 'Cannot prune now: apply a fix is still running. Wait for it to finish, then try again.' });
+  await assert.rejects(
+    slot.run('prune', async () => 'never'),
+    { message: 'Cannot prune now: apply a fix is still running. Wait for it to finish, then try again.' },
+  );
   release();
   assert.equal(await first, 'done');
   assert.equal(await slot.run('prune', async () => 'ran'), 'ran', 'free again once the first finished');

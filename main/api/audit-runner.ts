@@ -48,7 +48,12 @@ export class AuditRunner {
         },
       });
       await this.onResult(result);
-      this.events.emit('audit.progress', { phase: 'finished', runId, durationMs: result.report.durationMs, score: result.report.summary.score });
+      this.events.emit('audit.progress', {
+        phase: 'finished',
+        runId,
+        durationMs: result.report.durationMs,
+        score: result.report.summary.score,
+      });
       return result.report;
     } catch (error) {
       // The audit turns a daemon that is down into findings; reaching here means the audit itself broke.

@@ -39,7 +39,10 @@ test('the disk picture is `dockhand disk` usage with the default plan’s reclai
   const usage = diskReport(snapshot, dataRoot, now);
   const predicted = buildPlan(snapshot, defaultPruneOptions(), { now, planId: 'test', toolVersion: 'test' }).predicted.byType;
 
-  assert.deepEqual(picture.categories.map((c) => [c.kind, c.count, c.bytes]), usage.rows.map((r) => [r.type, r.count, r.bytes ?? 0]));
+  assert.deepEqual(
+    picture.categories.map((c) => [c.kind, c.count, c.bytes]),
+    usage.rows.map((r) => [r.type, r.count, r.bytes ?? 0]),
+  );
   assert.equal(picture.totalBytes, usage.total);
   const byKind = Object.fromEntries(picture.categories.map((c) => [c.kind, c]));
   assert.deepEqual(
@@ -52,7 +55,10 @@ test('the disk picture is `dockhand disk` usage with the default plan’s reclai
   assert.equal(byKind.containers!.reclaimableBytes, predicted.containers);
   assert.ok(byKind.containers!.reclaimableBytes >= 100_000, 'the stopped container wrote 100 kB');
   assert.equal(byKind.volumes!.reclaimableBytes, 0, 'the default cleanup never removes volumes');
-  assert.equal(picture.reclaimableBytes, picture.categories.reduce((a, c) => a + c.reclaimableBytes, 0));
+  assert.equal(
+    picture.reclaimableBytes,
+    picture.categories.reduce((a, c) => a + c.reclaimableBytes, 0),
+  );
   for (const c of picture.categories) assert.ok(c.reclaimableBytes <= c.bytes, `${c.kind}: never more than the row holds`);
   assert.equal(picture.dataRoot?.path, snapshot.info.dockerRootDir);
   assert.equal(picture.error, null);

@@ -63,5 +63,14 @@ export function diskPicture(snapshot: PruneSnapshot, dataRoot: Fact<DataRootFsFa
 
 /** The picture when the daemon could not be asked: no figures, and why. */
 export function unmeasuredPicture(why: string, now: Date, endpoint: string | null): DiskSummary {
-  return { collectedAt: now.toISOString(), categories: [], totalBytes: 0, reclaimableBytes: 0, dataRoot: null, error: `Docker's disk usage could not be read: ${why}`, endpoint, engineVersion: null };
+  return {
+    collectedAt: now.toISOString(),
+    categories: [],
+    totalBytes: 0,
+    reclaimableBytes: 0,
+    dataRoot: null,
+    error: `Docker's disk usage could not be read: ${why}`,
+    endpoint,
+    engineVersion: null,
+  };
 }

@@ -24,7 +24,8 @@ export function createDispatcher(handlers: Handlers, log: (message: string) => v
    */
   const checkedOutputs = new Map<string, WeakMap<object, unknown>>();
   return (async (channel: unknown, input: unknown): Promise<Envelope<unknown>> => {
-    if (!isChannelName(channel)) return { ok: false, error: { code: 'unknown-channel', message: `No such channel: ${String(channel).slice(0, 100)}` } };
+    if (!isChannelName(channel))
+      return { ok: false, error: { code: 'unknown-channel', message: `No such channel: ${String(channel).slice(0, 100)}` } };
     const def = CHANNELS[channel];
     const parsed = def.input.safeParse(input ?? {});
     if (!parsed.success) return { ok: false, error: { code: 'invalid-input', message: `${channel}: ${describeIssues(parsed.error)}` } };
@@ -42,7 +43,13 @@ export function createDispatcher(handlers: Handlers, log: (message: string) => v
     const checked = def.output.safeParse(result);
     if (!checked.success) {
       log(`${channel} answered outside its contract: ${describeIssues(checked.error)}`);
-      return { ok: false, error: { code: 'invalid-output', message: `${channel} gave an answer outside the contract (a Dockhand bug): ${describeIssues(checked.error)}` } };
+      return {
+        ok: false,
+        error: {
+          code: 'invalid-output',
+          message: `${channel} gave an answer outside the contract (a Dockhand bug): ${describeIssues(checked.error)}`,
+        },
+      };
     }
     if (key) cache.set(key, checked.data);
     return { ok: true, result: checked.data };

@@ -13,7 +13,8 @@ export class Exclusive {
   }
 
   async run<T>(what: string, work: () => Promise<T>): Promise<T> {
-    if (this.busy) throw new ApiError('failed', `Cannot ${what} now: ${this.busy} is still running. Wait for it to finish, then try again.`);
+    if (this.busy)
+      throw new ApiError('failed', `Cannot ${what} now: ${this.busy} is still running. Wait for it to finish, then try again.`);
     this.busy = what;
     try {
       return await work();

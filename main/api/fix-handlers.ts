@@ -70,21 +70,39 @@ export function createFixHandlers(ctx: ApiContext, exclusive: Exclusive): Pick<H
         shown('apply the fix', async () => {
           const plan = plans.get(planId);
           if (!plan) {
-            throw new ApiError('failed', `Cannot apply the fix: this plan is no longer kept (Dockhand keeps the last ${KEPT_PLANS} plans it made, until it restarts). Plan the fix again, then apply the new plan.`);
+            throw new ApiError(
+              'failed',
+              `Cannot apply the fix: this plan is no longer kept (Dockhand keeps the last ${KEPT_PLANS} plans it made, until it restarts). Plan the fix again, then apply the new plan.`,
+            );
           }
           const onStep = (step: FixStep) => progress(plan.id, step);
           if (needsHelper(plan)) {
-            onStep({ at: new Date().toISOString(), step: 'note', ok: true, message: `Asking for root through ${findLauncher() ?? 'pkexec or sudo'} (${plan.elevation.why}): the system will ask for your password` });
+            onStep({
+              at: new Date().toISOString(),
+              step: 'note',
+              ok: true,
+              message: `Asking for root through ${findLauncher() ?? 'pkexec or sudo'} (${plan.elevation.why}): the system will ask for your password`,
+            });
           }
           return maskedRecord(await applyFix(plan, await fixRoute(ctx), onStep, { restartContainers }));
         }),
       ),
     'fix.undo': ({ id, force, restartContainers }) =>
-      exclusive.run('undo a fix', () => shown('undo the fix', async () => maskedUndo(await undoAppliedFix(id, force, await fixRoute(ctx), (step, planId) => progress(planId, step), { restartContainers })))),
+      exclusive.run('undo a fix', () =>
+        shown('undo the fix', async () =>
+          maskedUndo(await undoAppliedFix(id, force, await fixRoute(ctx), (step, planId) => progress(planId, step), { restartContainers })),
+        ),
+      ),
     'fix.undo-impact': ({ id }) =>
       shown('look at what the undo restarts', async () => {
         const found = await undoImpact(id, await fixRoute(ctx));
-        return found && { id: found.record.id, title: maskSecretsInText(found.record.plan.title), impact: found.impact && maskedImpact(found.impact) };
+        return (
+          found && {
+            id: found.record.id,
+            title: maskSecretsInText(found.record.plan.title),
+            impact: found.impact && maskedImpact(found.impact),
+          }
+        );
       }),
     'fix.history': () => shown('read the fix history', async () => maskedHistory(await listRecords(ctx.fixStateDir ?? stateDir()))),
   };

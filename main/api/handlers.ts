@@ -26,7 +26,8 @@ export function createHandlers(ctx: ApiContext): Handlers {
     await ctx.lastAudit.saveReport(report);
     // The disk picture is measured again after every audit, apart from it (per-layer sizes take a call per image, and
     // the report need not wait for them); it reaches every screen as disk.changed. A daemon that is down: no figures.
-    if (report.engineError !== null) await publishDisk(ctx, unmeasuredPicture(report.engineError, new Date(), report.endpoint?.host ?? null));
+    if (report.engineError !== null)
+      await publishDisk(ctx, unmeasuredPicture(report.engineError, new Date(), report.endpoint?.host ?? null));
     else void measureDiskPicture(ctx).catch(() => undefined);
   });
   // Fixes, undos and prunes change the host: one at a time, across every window.
@@ -48,7 +49,10 @@ export function createHandlers(ctx: ApiContext): Handlers {
       };
     },
     'audit.run': () =>
-      runner.run(async () => ({ ...auditOptions(ctx.host, await ctx.settings.get(), ctx.endpointOverride), lastSeenConfig: await ctx.lastAudit.lastSeenConfig() })),
+      runner.run(async () => ({
+        ...auditOptions(ctx.host, await ctx.settings.get(), ctx.endpointOverride),
+        lastSeenConfig: await ctx.lastAudit.lastSeenConfig(),
+      })),
     'report.last': async () => (await ctx.lastAudit.get())?.report ?? null,
     'report.head': async () => {
       const report = (await ctx.lastAudit.get())?.report;
@@ -58,7 +62,9 @@ export function createHandlers(ctx: ApiContext): Handlers {
     },
     'report.findings': async ({ offset, limit }) => {
       const report = (await ctx.lastAudit.get())?.report;
-      return report ? { generatedAt: report.generatedAt, total: report.findings.length, findings: report.findings.slice(offset, offset + limit) } : null;
+      return report
+        ? { generatedAt: report.generatedAt, total: report.findings.length, findings: report.findings.slice(offset, offset + limit) }
+        : null;
     },
     'disk.summary': async () => (await ctx.lastAudit.get())?.disk ?? null,
     'host.stats': async () => (await import('./host-stats')).hostStats((await ctx.lastAudit.get())?.disk ?? null),

@@ -10,7 +10,16 @@ import { PruneInputError } from '../prune/filters';
 import { ApiError } from './errors';
 
 /** Errors the fix and prune engines mean a person to read (refusals, a daemon that is down): their message, in context. */
-const EXPLAINED = [PlanRefusedError, PlanRejectedError, ElevationError, JournalError, LockBusyError, ControllerError, PruneInputError, PlanMismatchError];
+const EXPLAINED = [
+  PlanRefusedError,
+  PlanRejectedError,
+  ElevationError,
+  JournalError,
+  LockBusyError,
+  ControllerError,
+  PruneInputError,
+  PlanMismatchError,
+];
 
 /**
  * Runs `work`, turning the engines' explained errors into an ApiError whose message says what could not be done and
@@ -21,8 +30,10 @@ export async function explained<T>(what: string, work: () => Promise<T>): Promis
     return await work();
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    if (error instanceof EngineApiError) throw new ApiError('failed', `Cannot ${what}: the Docker daemon could not be used (${error.message})`, { cause: error });
-    if (EXPLAINED.some((E) => error instanceof E)) throw new ApiError('failed', `Cannot ${what}: ${(error as Error).message}`, { cause: error });
+    if (error instanceof EngineApiError)
+      throw new ApiError('failed', `Cannot ${what}: the Docker daemon could not be used (${error.message})`, { cause: error });
+    if (EXPLAINED.some((E) => error instanceof E))
+      throw new ApiError('failed', `Cannot ${what}: ${(error as Error).message}`, { cause: error });
     throw error;
   }
 }

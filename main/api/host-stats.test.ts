@@ -7,7 +7,16 @@ import { hostStats } from './host-stats';
 
 test("this machine's CPU, memory and load agree with the kernel's; the data root's filesystem with statfs", async () => {
   const dataRoot = os.tmpdir();
-  const stats = HostStatsSchema.parse(await hostStats({ collectedAt: new Date().toISOString(), categories: [], totalBytes: 0, reclaimableBytes: 0, dataRoot: { path: dataRoot, totalBytes: 1, availableBytes: 1, mountPoint: null }, error: null }));
+  const stats = HostStatsSchema.parse(
+    await hostStats({
+      collectedAt: new Date().toISOString(),
+      categories: [],
+      totalBytes: 0,
+      reclaimableBytes: 0,
+      dataRoot: { path: dataRoot, totalBytes: 1, availableBytes: 1, mountPoint: null },
+      error: null,
+    }),
+  );
   assert.equal(stats.cpu.cores, os.cpus().length);
   const memTotalKiB = Number(/^MemTotal:\s+(\d+) kB/m.exec(await fs.readFile('/proc/meminfo', 'utf8'))![1]);
   assert.equal(stats.memory.totalBytes, memTotalKiB * 1024);

@@ -62,7 +62,10 @@ export class LastAuditStore {
     return (endpoint) => {
       const s = Object.hasOwn(seen, endpoint) ? seen[endpoint] : undefined;
       if (!s) return null;
-      return { path: s.path, reason: `the daemon is not running: it was last seen started with --config-file ${s.path} (audit of ${s.seenAt})` };
+      return {
+        path: s.path,
+        reason: `the daemon is not running: it was last seen started with --config-file ${s.path} (audit of ${s.seenAt})`,
+      };
     };
   }
 
@@ -77,7 +80,10 @@ export class LastAuditStore {
 }
 
 /** The endpoint's entry after this report: set from a running daemon's --config-file, dropped when it runs without one. */
-export function rememberConfig(seen: Record<string, SeenConfig>, report: Pick<Report, 'endpoint' | 'daemonConfig' | 'engineError' | 'generatedAt'>): Record<string, SeenConfig> {
+export function rememberConfig(
+  seen: Record<string, SeenConfig>,
+  report: Pick<Report, 'endpoint' | 'daemonConfig' | 'engineError' | 'generatedAt'>,
+): Record<string, SeenConfig> {
   const endpoint = report.endpoint?.host;
   const config = report.daemonConfig;
   if (!endpoint || !config || report.engineError !== null) return seen;

@@ -10,7 +10,11 @@ test('the store keeps the last plans made, by id, and lets the oldest go first',
   const store = new PlanStore();
   const made = Array.from({ length: KEPT_PLANS + 3 }, plan);
   for (const p of made) store.keep(p);
-  assert.deepEqual(made.slice(0, 3).map((p) => store.get(p.id)), [undefined, undefined, undefined], 'the three oldest went');
+  assert.deepEqual(
+    made.slice(0, 3).map((p) => store.get(p.id)),
+    [undefined, undefined, undefined],
+    'the three oldest went',
+  );
   for (const p of made.slice(3)) assert.equal(store.get(p.id), p, 'the exact plan object, not a copy');
   assert.equal(store.get(randomUUID()), undefined, 'an id it never made');
 });

@@ -60,7 +60,13 @@ type DiskChannels = 'disk.usage' | Extract<ChannelName, `prune.${string}`>;
 /** disk.usage and prune.plan / apply: main/prune behind the API; an apply takes the host's one change slot. */
 export function createPruneHandlers(ctx: ApiContext, exclusive: Exclusive): Pick<Handlers, DiskChannels> {
   /** After a prune: the picture again, and what the prune left unused, from the same snapshot. */
-  const afterPrune = async (api: EngineApi, endpoint: Endpoint, timeoutMs: number, plan: PrunePlan, result: PruneResult): Promise<PruneResult> => {
+  const afterPrune = async (
+    api: EngineApi,
+    endpoint: Endpoint,
+    timeoutMs: number,
+    plan: PrunePlan,
+    result: PruneResult,
+  ): Promise<PruneResult> => {
     if (!result.complete) return result;
     try {
       const { snapshot, dataRoot } = await pictureSnapshot(api, endpoint, ctx.host, timeoutMs, layerCacheOf(ctx));
@@ -90,7 +96,10 @@ export function createPruneHandlers(ctx: ApiContext, exclusive: Exclusive): Pick
           // The plan comes back from the page: it must be exactly the one the engine made and signed, nothing edited.
           const checked = checkPlan(plan, 'the plan', await planKey(ctx.fixStateDir));
           return withEngine(ctx, async (api, endpoint, s) => {
-            const result = await applyPlan(api, checked, { timeoutMs: s.timeoutMs, onProgress: (e) => ctx.events.emit('prune.progress', e) });
+            const result = await applyPlan(api, checked, {
+              timeoutMs: s.timeoutMs,
+              onProgress: (e) => ctx.events.emit('prune.progress', e),
+            });
             return afterPrune(api, endpoint, s.timeoutMs, checked, result);
           });
         }),

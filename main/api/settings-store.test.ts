@@ -14,7 +14,11 @@ test('settings: defaults when no file, then saved atomically with mode 0600 and 
   const file = path.join(dir, 'nested', 'settings.json');
   const store = new SettingsStore(file);
   assert.deepEqual(await store.get(), DEFAULT_SETTINGS);
-  const saved = await store.set({ theme: 'dark', internalDomains: ['Corp.Example', '.lan'], endpoint: { host: 'unix:///tmp/d.sock', context: null } });
+  const saved = await store.set({
+    theme: 'dark',
+    internalDomains: ['Corp.Example', '.lan'],
+    endpoint: { host: 'unix:///tmp/d.sock', context: null },
+  });
   assert.equal(saved.theme, 'dark');
   assert.deepEqual(saved.internalDomains, ['corp.example', '.lan'], 'domains are normalised to lower case');
   assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
@@ -35,7 +39,10 @@ test('settings: concurrent writes are serialised; the last call wins on disk', a
 });
 
 test('settings: a bad field falls back to its default, the rest is kept; a file that is not JSON is moved aside', async () => {
-  assert.deepEqual(settingsFromJson({ theme: 'purple', trustedUsers: ['alice'], timeoutMs: 'x' }), { ...DEFAULT_SETTINGS, trustedUsers: ['alice'] });
+  assert.deepEqual(settingsFromJson({ theme: 'purple', trustedUsers: ['alice'], timeoutMs: 'x' }), {
+    ...DEFAULT_SETTINGS,
+    trustedUsers: ['alice'],
+  });
   assert.deepEqual(settingsFromJson([1, 2]), DEFAULT_SETTINGS);
   const dir = await tempDir();
   const file = path.join(dir, 'settings.json');
@@ -50,15 +57,25 @@ test('settings: a directory that cannot be written gives an error naming the fil
   const blocker = path.join(dir, 'blocker');
   await fs.writeFile(blocker, '');
   const store = new SettingsStore(path.join(blocker, 'settings.json'));
-  await assert.rejects(store.set({ theme: 'dark' }), (e: Error) => e.message.includes('Settings were not saved') && e.message.includes(blocker));
+  await assert.rejects(
+    store.set({ theme: 'dark' }),
+    (e: Error) => e.message.includes('Settings were not saved') && e.message.includes(blocker),
+  );
   await fs.rm(dir, { recursive: true });
 });
 
 test('config dir follows each platform and XDG, and DOCKHAND_CONFIG_DIR wins', () => {
   assert.equal(configDir('linux', {}, '/home/a'), '/home/a/.config/dockhand');
   assert.equal(configDir('linux', { XDG_CONFIG_HOME: '/x' }, '/home/a'), '/x/dockhand');
-  assert.equal(configDir('linux', { XDG_CONFIG_HOME: 'relative' }, '/home/a'), '/home/a/.config/dockhand', 'a relative XDG_CONFIG_HOME is ignored');
+  assert.equal(
+    configDir('linux', { XDG_CONFIG_HOME: 'relative' }, '/home/a'),
+    '/home/a/.config/dockhand',
+    'a relative XDG_CONFIG_HOME is ignored',
+  );
   assert.equal(configDir('darwin', {}, '/Users/a'), '/Users/a/Library/Application Support/Dockhand');
-  assert.equal(configDir('win32', { APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'C:\\Users\\a'), 'C:\\Users\\a\\AppData\\Roaming\\Dockhand');
+  assert.equal(
+    configDir('win32', { APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'C:\\Users\\a'),
+    'C:\\Users\\a\\AppData\\Roaming\\Dockhand',
+  );
   assert.equal(configDir('linux', { DOCKHAND_CONFIG_DIR: '/opt/dh' }, '/home/a'), '/opt/dh');
 });

@@ -25,7 +25,8 @@ export function isDesktop(facts: Facts): boolean {
  */
 export function isWsl(facts: Facts): boolean | null {
   const wslKernel = (kernel: string) => /microsoft/i.test(kernel);
-  if (facts.info.ok) return wslKernel(facts.info.value.kernelVersion) || (facts.desktop.ok && facts.desktop.value.wslEngineEnabled === true);
+  if (facts.info.ok)
+    return wslKernel(facts.info.value.kernelVersion) || (facts.desktop.ok && facts.desktop.value.wslEngineEnabled === true);
   if (facts.desktop.ok && facts.desktop.value.wslEngineEnabled !== null) return facts.desktop.value.wslEngineEnabled;
   if (facts.host.ok) return facts.host.value.platform === 'linux' ? wslKernel(facts.host.value.kernel) : null;
   return null;

@@ -38,7 +38,6 @@ export interface DaemonView {
 
 const cache = new WeakMap<Facts, DaemonView>();
 
-
 /** Why the pre-flight had no host answers to judge host-dependent values by; null when it had them. */
 function hostFactsMissing(facts: Facts): string | null {
   const fact = facts.daemonHostFacts;
@@ -59,7 +58,8 @@ export function daemonView(facts: Facts): DaemonView {
     const doc = parseJsonDocument(config.text.replace(/^\uFEFF/, ''));
     if (doc.ok) {
       file = new Map();
-      for (const p of doc.properties) file.set(p.key, { value: getNodeValue(p.value) as unknown, line: p.keyPosition.line, column: p.keyPosition.column });
+      for (const p of doc.properties)
+        file.set(p.key, { value: getNodeValue(p.value) as unknown, line: p.keyPosition.line, column: p.keyPosition.column });
     }
   } else if (config && !config.exists) {
     file = new Map();
@@ -92,7 +92,12 @@ export function daemonView(facts: Facts): DaemonView {
         return { value: fromFlag.length === 1 ? fromFlag[0] : fromFlag, source: flagsSource, origin: 'flag' };
       }
       const fromFile = file?.get(key);
-      if (fromFile && config) return { value: fromFile.value, source: { kind: 'file', path: config.path, line: fromFile.line, column: fromFile.column }, origin: 'file' };
+      if (fromFile && config)
+        return {
+          value: fromFile.value,
+          source: { kind: 'file', path: config.path, line: fromFile.line, column: fromFile.column },
+          origin: 'file',
+        };
       return null;
     },
   };
@@ -101,8 +106,17 @@ export function daemonView(facts: Facts): DaemonView {
 }
 
 /** Evidence for a configured setting (flag or daemon.json, with its position), or the default that applies when unset. */
-export function settingEvidence(label: string, setting: SettingValue | null, fallback: { value: Evidence['value']; detail: string }): Evidence {
-  if (setting) return { label: `${label} (${setting.origin === 'flag' ? 'dockerd flag' : 'daemon.json'})`, value: setting.value as Evidence['value'], source: setting.source };
+export function settingEvidence(
+  label: string,
+  setting: SettingValue | null,
+  fallback: { value: Evidence['value']; detail: string },
+): Evidence {
+  if (setting)
+    return {
+      label: `${label} (${setting.origin === 'flag' ? 'dockerd flag' : 'daemon.json'})`,
+      value: setting.value as Evidence['value'],
+      source: setting.source,
+    };
   return { label: `${label} (not configured)`, value: fallback.value, source: { kind: 'default', detail: fallback.detail } };
 }
 

@@ -50,7 +50,10 @@ export function sameProxyValue(v: ProxyVar, a: string | undefined, b: string | u
 }
 
 /** Environment variables resolved as Go resolves them (upper case wins); both cases set differently is reported. */
-function fromEnvironment(vars: { name: string; value: string; source: Source }[]): { settings: ProxySettings; caseConflicts: { v: ProxyVar; upper: ProxyValue; lower: ProxyValue }[] } {
+function fromEnvironment(vars: { name: string; value: string; source: Source }[]): {
+  settings: ProxySettings;
+  caseConflicts: { v: ProxyVar; upper: ProxyValue; lower: ProxyValue }[];
+} {
   const last = new Map<string, { name: string; value: string; source: Source }>();
   for (const e of vars) last.set(e.name, e);
   const settings: ProxySettings = {};
@@ -77,14 +80,20 @@ export interface UnitProxies {
 function unitProxies(facts: Facts): UnitProxies | null {
   if (!facts.serviceUnit.ok) return null;
   const unit = facts.serviceUnit.value;
-  const env = fromEnvironment(unit.environment.map((e) => ({ name: e.name, value: e.value, source: { kind: 'file', path: e.path, line: e.line } as Source })));
+  const env = fromEnvironment(
+    unit.environment.map((e) => ({ name: e.name, value: e.value, source: { kind: 'file', path: e.path, line: e.line } as Source })),
+  );
   const exec = unit.execStart;
   if (facts.daemonProcess.ok) {
     const proc = facts.daemonProcess.value;
     const same = exec !== null && exec.argv.slice(1).join('\0') === proc.argv.slice(1).join('\0');
     return same
       ? { ...env, applies: true, why: `the running dockerd (pid ${proc.pid}) has docker.service's command line` }
-      : { ...env, applies: false, why: `the running dockerd (pid ${proc.pid}) was not started by docker.service: its command line differs from the unit's ExecStart, so the unit's environment is not its environment` };
+      : {
+          ...env,
+          applies: false,
+          why: `the running dockerd (pid ${proc.pid}) was not started by docker.service: its command line differs from the unit's ExecStart, so the unit's environment is not its environment`,
+        };
   }
   const remote = remoteDaemon(facts);
   if (remote) return { ...env, applies: false, why: `the daemon at ${remote} runs on another machine` };
@@ -130,7 +139,11 @@ function daemonConfigProxies(facts: Facts): DaemonConfigProxies {
       const value = (proxies.value as Record<string, unknown>)[DAEMON_KEYS[v]];
       if (typeof value !== 'string' || value === '' || settings[v]) continue;
       const at = positions.get(DAEMON_KEYS[v]) ?? { line: proxies.line, column: proxies.column };
-      settings[v] = { name: `proxies.${DAEMON_KEYS[v]}`, value, source: { kind: 'file', path: config.path, line: at.line, column: at.column } };
+      settings[v] = {
+        name: `proxies.${DAEMON_KEYS[v]}`,
+        value,
+        source: { kind: 'file', path: config.path, line: at.line, column: at.column },
+      };
     }
   }
   let supported = true;
@@ -207,17 +220,32 @@ export interface ProxyPicture {
  * docker.service's environment (when that unit starts this daemon), overridden per variable by daemon.json "proxies"
  * or --http-proxy flags (23.0+, dockerd's configureProxyEnv).
  */
-function configuredProxies(facts: Facts, unit: UnitProxies | null, daemonConfig: DaemonConfigProxies, desktop: ProxyPicture['desktop'], notes: Evidence[]) {
+function configuredProxies(
+  facts: Facts,
+  unit: UnitProxies | null,
+  daemonConfig: DaemonConfigProxies,
+  desktop: ProxyPicture['desktop'],
+  notes: Evidence[],
+) {
   const settings: ProxySettings = {};
   const known: Record<ProxyVar, boolean> = { http: false, https: false, no: false };
   if (desktop) {
     Object.assign(settings, desktop.settings);
     for (const v of PROXY_VARS) known[v] = desktop.mode === 'manual';
-    if (desktop.mode === 'system') notes.push({ label: 'Docker Desktop proxy mode', value: 'system: the OS proxy settings, which Dockhand does not read', source: { kind: 'file', path: facts.desktop.ok ? facts.desktop.value.settingsPath : '' } });
+    if (desktop.mode === 'system')
+      notes.push({
+        label: 'Docker Desktop proxy mode',
+        value: 'system: the OS proxy settings, which Dockhand does not read',
+        source: { kind: 'file', path: facts.desktop.ok ? facts.desktop.value.settingsPath : '' },
+      });
     return { settings, known };
   }
   if (unit) {
-    notes.push({ label: 'docker.service environment applies', value: `${unit.applies ? 'yes' : 'no'}: ${unit.why}`, source: { kind: 'file', path: facts.serviceUnit.ok ? facts.serviceUnit.value.fragmentPath : '' } });
+    notes.push({
+      label: 'docker.service environment applies',
+      value: `${unit.applies ? 'yes' : 'no'}: ${unit.why}`,
+      source: { kind: 'file', path: facts.serviceUnit.ok ? facts.serviceUnit.value.fragmentPath : '' },
+    });
     if (unit.applies) {
       Object.assign(settings, unit.settings);
       for (const v of PROXY_VARS) known[v] = true;
@@ -225,7 +253,11 @@ function configuredProxies(facts: Facts, unit: UnitProxies | null, daemonConfig:
   }
   const fromConfig = PROXY_VARS.filter((v) => daemonConfig.settings[v]);
   if (!daemonConfig.supported && fromConfig.length > 0) {
-    notes.push({ label: 'daemon.json "proxies"', value: `ignored: Engine ${daemonConfig.engineVersion} predates 23.0, which introduced it (dockerd refuses to start with it)`, source: daemonConfig.settings[fromConfig[0]!]!.source });
+    notes.push({
+      label: 'daemon.json "proxies"',
+      value: `ignored: Engine ${daemonConfig.engineVersion} predates 23.0, which introduced it (dockerd refuses to start with it)`,
+      source: daemonConfig.settings[fromConfig[0]!]!.source,
+    });
   } else {
     for (const v of fromConfig) {
       settings[v] = daemonConfig.settings[v];
@@ -245,7 +277,12 @@ export function proxyPicture(facts: Facts): ProxyPicture {
   const desktop = desktopProxies(facts);
   const notes: Evidence[] = [];
   const configured = configuredProxies(facts, unit, daemonConfig, desktop, notes);
-  if (!running) notes.push({ label: 'running daemon', value: `unavailable: ${facts.info.ok ? '' : facts.info.error.message}; judged from the configuration`, source: facts.info.sources[0] ?? INFO });
+  if (!running)
+    notes.push({
+      label: 'running daemon',
+      value: `unavailable: ${facts.info.ok ? '' : facts.info.error.message}; judged from the configuration`,
+      source: facts.info.sources[0] ?? INFO,
+    });
   return {
     running,
     unit,

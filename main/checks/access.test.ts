@@ -54,16 +54,28 @@ const PASSWD = [
   '',
 ].join('\n');
 
-const UNIT = '[Unit]\nDescription=Docker Application Container Engine\n\n[Service]\nType=notify\nExecStart=/usr/sbin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n';
+const UNIT =
+  '[Unit]\nDescription=Docker Application Container Engine\n\n[Service]\nType=notify\nExecStart=/usr/sbin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n';
 const SOCKET_UNIT = '[Socket]\nListenStream=/run/docker.sock\nSocketMode=0660\nSocketUser=root\nSocketGroup=docker\n';
-const TLS_CONFIG = { tlsverify: true, tlscacert: '/etc/docker/tls/ca.pem', tlscert: '/etc/docker/tls/server-cert.pem', tlskey: '/etc/docker/tls/server-key.pem' };
+const TLS_CONFIG = {
+  tlsverify: true,
+  tlscacert: '/etc/docker/tls/ca.pem',
+  tlscert: '/etc/docker/tls/server-cert.pem',
+  tlskey: '/etc/docker/tls/server-key.pem',
+};
 const CERTS = '/etc/docker/certs.d/registry.example.com:5000';
 
 /** A host where every file is wrong in some way, each chosen to exercise one verdict. */
 async function weakRoot(): Promise<string> {
   const r = await newRoot();
   await put(r, '/etc/passwd', PASSWD);
-  await put(r, '/etc/group', ['root:x:0:', 'daemon:x:1:', 'nogroup:x:65534:', 'alice:x:1000:', 'bob:x:1001:', 'docker:x:998:alice,bob', 'dockremap:x:997:', ''].join('\n'));
+  await put(
+    r,
+    '/etc/group',
+    ['root:x:0:', 'daemon:x:1:', 'nogroup:x:65534:', 'alice:x:1000:', 'bob:x:1001:', 'docker:x:998:alice,bob', 'dockremap:x:997:', ''].join(
+      '\n',
+    ),
+  );
   // dockremap: too short a subuid range; its subgid range (by uid) overlaps alice's.
   await put(r, '/etc/subuid', 'alice:100000:65536\ndockremap:165536:1000\ngarbage\n');
   await put(r, '/etc/subgid', 'alice:100000:65536\n999:150000:65536\n');
@@ -85,15 +97,31 @@ async function weakRoot(): Promise<string> {
   await socket(r, '/run/docker.sock', 0o666, 0, DOCKER_GID);
   await socket(r, '/run/containerd/containerd.sock', 0o666, ALICE, ALICE);
   await binaries(r);
-  await put(r, '/root/.docker/config.json', JSON.stringify({ auths: { 'registry.example.com': { auth: SECRET }, 'ghcr.io': { auth: 'Z2g6b2xkLXRva2Vu' } }, credHelpers: { 'ghcr.io': 'ghcr-login' } }, null, 2));
+  await put(
+    r,
+    '/root/.docker/config.json',
+    JSON.stringify(
+      {
+        auths: { 'registry.example.com': { auth: SECRET }, 'ghcr.io': { auth: 'Z2g6b2xkLXRva2Vu' } },
+        credHelpers: { 'ghcr.io': 'ghcr-login' },
+      },
+      null,
+      2,
+    ),
+  );
   // A rule for dockerd-rootless.sh is not a rule for dockerd (docker-bench greps substrings).
   await put(r, '/etc/audit/audit.rules', '-D\n-b 8192\n-w /usr/bin/dockerd-rootless.sh -k docker\n');
-  await put(r, '/etc/audit/rules.d/docker.rules', '-w /etc/docker -p wa -k docker\n-a always,exit -F path=/usr/bin/containerd -F perm=x -k docker\n');
+  await put(
+    r,
+    '/etc/audit/rules.d/docker.rules',
+    '-w /etc/docker -p wa -k docker\n-a always,exit -F path=/usr/bin/containerd -F perm=x -k docker\n',
+  );
   return r;
 }
 
 async function binaries(r: string): Promise<void> {
-  for (const b of ['/usr/sbin/dockerd', '/usr/bin/containerd', '/usr/bin/containerd-shim-runc-v2', '/usr/sbin/runc']) await put(r, b, '#!/bin/sh\n', 0o755);
+  for (const b of ['/usr/sbin/dockerd', '/usr/bin/containerd', '/usr/bin/containerd-shim-runc-v2', '/usr/sbin/runc'])
+    await put(r, b, '#!/bin/sh\n', 0o755);
   await dir(r, '/var/lib/docker', 0o710);
 }
 
@@ -101,7 +129,21 @@ async function binaries(r: string): Promise<void> {
 async function goodRoot(): Promise<string> {
   const r = await newRoot();
   await put(r, '/etc/passwd', PASSWD.replace('carol:x:1002:998:', 'carol:x:1002:1002:'));
-  await put(r, '/etc/group', ['root:x:0:', 'daemon:x:1:', 'nogroup:x:65534:', 'alice:x:1000:', 'bob:x:1001:', 'carol:x:1002:', 'docker:x:998:', 'dockremap:x:997:', ''].join('\n'));
+  await put(
+    r,
+    '/etc/group',
+    [
+      'root:x:0:',
+      'daemon:x:1:',
+      'nogroup:x:65534:',
+      'alice:x:1000:',
+      'bob:x:1001:',
+      'carol:x:1002:',
+      'docker:x:998:',
+      'dockremap:x:997:',
+      '',
+    ].join('\n'),
+  );
   await put(r, '/etc/subuid', 'alice:100000:65536\ndockremap:165536:65536\n');
   await put(r, '/etc/subgid', 'alice:100000:65536\ndockremap:165536:65536\n');
   await put(r, '/lib/systemd/system/docker.service', UNIT);
@@ -122,7 +164,19 @@ async function goodRoot(): Promise<string> {
   await socket(r, '/run/containerd/containerd.sock', 0o660, 0, 0);
   await binaries(r);
   await put(r, '/root/.docker/config.json', JSON.stringify({ auths: { 'registry.example.com': {} }, credsStore: 'pass' }, null, 2));
-  const watched = ['/usr/sbin/dockerd', '/run/containerd', '/var/lib/docker', '/etc/docker', '/lib/systemd/system/docker.service', '/lib/systemd/system/docker.socket', '/etc/default/docker', '/etc/sysconfig/docker', '/usr/bin/containerd', '/usr/bin/containerd-shim-runc-v2', '/usr/sbin/runc'];
+  const watched = [
+    '/usr/sbin/dockerd',
+    '/run/containerd',
+    '/var/lib/docker',
+    '/etc/docker',
+    '/lib/systemd/system/docker.service',
+    '/lib/systemd/system/docker.socket',
+    '/etc/default/docker',
+    '/etc/sysconfig/docker',
+    '/usr/bin/containerd',
+    '/usr/bin/containerd-shim-runc-v2',
+    '/usr/sbin/runc',
+  ];
   await put(r, '/etc/audit/rules.d/docker.rules', watched.map((w) => `-w ${w} -p rwxa -k docker`).join('\n'));
   return r;
 }
@@ -137,7 +191,8 @@ async function bareRoot(): Promise<string> {
 
 const byId = (findings: Finding[]) => Object.fromEntries(findings.map((f) => [f.id, f]));
 const statuses = (findings: Finding[]) => Object.fromEntries(findings.map((f) => [f.id, f.result.status]));
-const evaluate = (checks: readonly Check[], facts: Facts, options: Record<string, unknown> = {}) => evaluateChecks(checks, facts, { options });
+const evaluate = (checks: readonly Check[], facts: Facts, options: Record<string, unknown> = {}) =>
+  evaluateChecks(checks, facts, { options });
 
 /** The snapshot as a login session of `user` would see it: same files, a live host, that user's process groups. */
 function asSession(facts: Facts, user: { username: string; uid: number; gid: number; processGroups: number[] }): Facts {
@@ -148,7 +203,18 @@ function asSession(facts: Facts, user: { username: string; uid: number; gid: num
 function asRootless(facts: Facts): Facts {
   return {
     ...facts,
-    endpoint: { ok: true, value: { host: 'unix:///run/user/1000/docker.sock', transport: 'unix', tls: null, context: null, reason: 'test', flavour: 'rootless' }, sources: [] },
+    endpoint: {
+      ok: true,
+      value: {
+        host: 'unix:///run/user/1000/docker.sock',
+        transport: 'unix',
+        tls: null,
+        context: null,
+        reason: 'test',
+        flavour: 'rootless',
+      },
+      sources: [],
+    },
   };
 }
 
@@ -208,7 +274,10 @@ describe('file ownership and permissions (CIS 3.x)', () => {
 
   test('every file check passes on the hardened host', () => {
     const findings = evaluate(FILE_CHECKS, good);
-    assert.deepEqual(findings.filter((f) => f.result.status !== 'pass').map((f) => `${f.id}=${f.result.status}: ${f.result.message}`), []);
+    assert.deepEqual(
+      findings.filter((f) => f.result.status !== 'pass').map((f) => `${f.id}=${f.result.status}: ${f.result.message}`),
+      [],
+    );
     // One finding per file, so each can be waived on its own.
     assert.equal(findings.filter((f) => f.checkId === 'files.registry-certs.mode').length, 3);
     assert.equal(new Set(FILE_CHECKS.map((c) => c.cis)).size, 24);
@@ -218,17 +287,26 @@ describe('file ownership and permissions (CIS 3.x)', () => {
     const f = byId(evaluate(FILE_CHECKS, weak))['files.daemon-json.mode:/etc/docker/daemon.json']!;
     assert.match(f.result.message, /mode 0606: others write is more than 0644 allows/);
     assert.deepEqual(f.result.fix, { id: 'files.chmod', params: { path: '/etc/docker/daemon.json', mode: '0604' } });
-    assert.deepEqual(f.result.evidence.find((e) => e.label === 'mode'), { label: 'mode', value: '0606', source: { kind: 'file', path: '/etc/docker/daemon.json' } });
+    assert.deepEqual(
+      f.result.evidence.find((e) => e.label === 'mode'),
+      { label: 'mode', value: '0606', source: { kind: 'file', path: '/etc/docker/daemon.json' } },
+    );
   });
 
   test('bits only the owner (root) has give a warning; a non-root owner or a writing group fails', () => {
     const found = byId(evaluate(FILE_CHECKS, weak));
-    assert.match(found[`files.registry-certs.mode:${CERTS}/ca.crt`]!.result.message, /owner write is more than 0444 allows \(no other user gains access/);
+    assert.match(
+      found[`files.registry-certs.mode:${CERTS}/ca.crt`]!.result.message,
+      /owner write is more than 0444 allows \(no other user gains access/,
+    );
     assert.match(found[`files.registry-certs.owner:${CERTS}/ca.crt`]!.result.message, /belongs to group alice \(the group cannot write it/);
     assert.match(found['files.etc-docker.owner:/etc/docker']!.result.message, /group alice, which can write it/);
     const owner = found['files.docker-service.owner:/lib/systemd/system/docker.service']!;
     assert.match(owner.result.message, /owned by alice, not root/);
-    assert.deepEqual(owner.result.fix, { id: 'files.chown', params: { path: '/lib/systemd/system/docker.service', owner: 'root', group: 'root' } });
+    assert.deepEqual(owner.result.fix, {
+      id: 'files.chown',
+      params: { path: '/lib/systemd/system/docker.service', owner: 'root', group: 'root' },
+    });
   });
 
   test('sockets: root:docker is right, execute bits are ignored, and no chmod fix is offered (the service re-creates them)', () => {
@@ -240,7 +318,10 @@ describe('file ownership and permissions (CIS 3.x)', () => {
 
   test('missing files are skipped with the reason, never failed', () => {
     const results = evaluate(FILE_CHECKS, bare);
-    assert.ok(results.every((f) => f.result.status === 'skipped'), JSON.stringify(statuses(results)));
+    assert.ok(
+      results.every((f) => f.result.status === 'skipped'),
+      JSON.stringify(statuses(results)),
+    );
     const why = (id: string) => byId(results)[id]!.result.reason;
     assert.match(why('files.docker-service.owner')!, /docker\.service is not installed/);
     assert.match(why('files.tls-key.mode')!, /not configured for TLS/);
@@ -262,7 +343,10 @@ describe('access.socket-world', () => {
     assert.equal(f!.id, 'access.socket-world:/run/docker.sock');
     assert.equal(f!.result.status, 'fail');
     assert.equal(f!.severity, 'critical');
-    assert.deepEqual(f!.result.evidence.slice(1).map((e) => e.value), ['root:docker (uid 0, gid 998)', '0666']);
+    assert.deepEqual(
+      f!.result.evidence.slice(1).map((e) => e.value),
+      ['root:docker (uid 0, gid 998)', '0666'],
+    );
   });
   test('0660 passes', () => {
     assert.equal(evaluate([accessSocketWorld], good)[0]!.result.status, 'pass');
@@ -272,13 +356,25 @@ describe('access.socket-world', () => {
 describe('access.docker-group', () => {
   test('lists every member, from /etc/group and primary groups in /etc/passwd, with the /etc/group line', () => {
     const findings = evaluate([accessDockerGroup], weak);
-    assert.deepEqual(statuses(findings), { 'access.docker-group:alice': 'info', 'access.docker-group:bob': 'info', 'access.docker-group:carol': 'info' });
-    assert.deepEqual(findings[0]!.result.evidence[1], { label: 'group docker in /etc/group', value: 'docker:x:998:alice,bob', source: { kind: 'file', path: '/etc/group', line: 6 } });
+    assert.deepEqual(statuses(findings), {
+      'access.docker-group:alice': 'info',
+      'access.docker-group:bob': 'info',
+      'access.docker-group:carol': 'info',
+    });
+    assert.deepEqual(findings[0]!.result.evidence[1], {
+      label: 'group docker in /etc/group',
+      value: 'docker:x:998:alice,bob',
+      source: { kind: 'file', path: '/etc/group', line: 6 },
+    });
     assert.match(byId(findings)['access.docker-group:carol']!.result.message, /has docker as primary group/);
   });
   test('with a trusted list, untrusted members fail (exact names, not substrings)', () => {
     const findings = evaluate([accessDockerGroup], weak, { trustedDockerUsers: ['alice', 'bo'] });
-    assert.deepEqual(statuses(findings), { 'access.docker-group:alice': 'pass', 'access.docker-group:bob': 'fail', 'access.docker-group:carol': 'fail' });
+    assert.deepEqual(statuses(findings), {
+      'access.docker-group:alice': 'pass',
+      'access.docker-group:bob': 'fail',
+      'access.docker-group:carol': 'fail',
+    });
   });
   test('an empty docker group passes', () => {
     assert.deepEqual(statuses(evaluate([accessDockerGroup], good)), { 'access.docker-group': 'pass' });
@@ -287,13 +383,19 @@ describe('access.docker-group', () => {
 
 describe('access.docker-group-session', () => {
   test('in the docker group in /etc/group but not in this session: log out and back in, or newgrp', () => {
-    const [f] = evaluate([accessDockerGroupSession], asSession(weak, { username: 'alice', uid: ALICE, gid: ALICE, processGroups: [ALICE] }));
+    const [f] = evaluate(
+      [accessDockerGroupSession],
+      asSession(weak, { username: 'alice', uid: ALICE, gid: ALICE, processGroups: [ALICE] }),
+    );
     assert.equal(f!.result.status, 'fail');
     assert.match(f!.result.message, /log out and back in, or run `newgrp docker`/);
     assert.deepEqual(f!.result.evidence[1]!.source, { kind: 'command', command: 'id -G' });
   });
   test('passes once the session has the group', () => {
-    const [f] = evaluate([accessDockerGroupSession], asSession(weak, { username: 'alice', uid: ALICE, gid: ALICE, processGroups: [ALICE, DOCKER_GID] }));
+    const [f] = evaluate(
+      [accessDockerGroupSession],
+      asSession(weak, { username: 'alice', uid: ALICE, gid: ALICE, processGroups: [ALICE, DOCKER_GID] }),
+    );
     assert.equal(f!.result.status, 'pass');
   });
   test('an offline root has no session', () => {
@@ -304,30 +406,59 @@ describe('access.docker-group-session', () => {
 describe('access.docker-socket-denied', () => {
   const denied = (facts: Facts): Facts => ({
     ...facts,
-    engine: { ok: false, error: { code: 'permission-denied', message: 'permission denied on unix:///run/docker.sock: run as a member of the docker group' }, sources: [{ kind: 'api', call: 'GET /version' }] },
+    engine: {
+      ok: false,
+      error: { code: 'permission-denied', message: 'permission denied on unix:///run/docker.sock: run as a member of the docker group' },
+      sources: [{ kind: 'api', call: 'GET /version' }],
+    },
   });
   test('permission denied and not in the docker group: fails, with the fix that adds this user', () => {
-    const [f] = evaluate([accessDockerSocketDenied], denied(asSession(good, { username: 'carol', uid: 1002, gid: 1002, processGroups: [1002] })));
+    const [f] = evaluate(
+      [accessDockerSocketDenied],
+      denied(asSession(good, { username: 'carol', uid: 1002, gid: 1002, processGroups: [1002] })),
+    );
     assert.equal(f!.result.status, 'fail');
     assert.match(f!.result.message, /carol cannot reach the Docker socket \(permission denied\): it is not in the docker group/);
     assert.deepEqual(f!.result.fix, { id: 'docker-group.add-user', params: { user: 'carol', group: 'docker' } });
   });
   test('already in the group in /etc/group: points at the session instead of adding it again', () => {
-    const [f] = evaluate([accessDockerSocketDenied], denied(asSession(weak, { username: 'alice', uid: ALICE, gid: ALICE, processGroups: [ALICE] })));
+    const [f] = evaluate(
+      [accessDockerSocketDenied],
+      denied(asSession(weak, { username: 'alice', uid: ALICE, gid: ALICE, processGroups: [ALICE] })),
+    );
     assert.equal(f!.result.status, 'info');
     assert.match(f!.result.message, /newgrp docker/);
     assert.equal(f!.result.fix, null);
   });
   test('passes when the daemon answers; root and offline roots are not judged', () => {
-    const reachable: Facts = { ...asSession(good, { username: 'carol', uid: 1002, gid: 1002, processGroups: [1002] }), engine: { ok: true, value: { version: '20.10.24', apiVersion: '1.41', minApiVersion: '1.12', os: 'linux', arch: 'amd64', kernelVersion: 'x', platformName: null }, sources: [] } };
+    const reachable: Facts = {
+      ...asSession(good, { username: 'carol', uid: 1002, gid: 1002, processGroups: [1002] }),
+      engine: {
+        ok: true,
+        value: {
+          version: '20.10.24',
+          apiVersion: '1.41',
+          minApiVersion: '1.12',
+          os: 'linux',
+          arch: 'amd64',
+          kernelVersion: 'x',
+          platformName: null,
+        },
+        sources: [],
+      },
+    };
     assert.equal(evaluate([accessDockerSocketDenied], reachable)[0]!.result.status, 'pass');
-    assert.match(evaluate([accessDockerSocketDenied], denied(asSession(good, { username: 'root', uid: 0, gid: 0, processGroups: [0] })))[0]!.result.reason!, /runs as root/);
+    assert.match(
+      evaluate([accessDockerSocketDenied], denied(asSession(good, { username: 'root', uid: 0, gid: 0, processGroups: [0] })))[0]!.result
+        .reason!,
+      /runs as root/,
+    );
     assert.match(evaluate([accessDockerSocketDenied], good)[0]!.result.reason!, /offline root/);
   });
 });
 
 describe('isolation.userns-remap (CIS 2.9)', () => {
-  test('fails when the remap user\'s ranges are too short or overlap another user\'s', () => {
+  test("fails when the remap user's ranges are too short or overlap another user's", () => {
     const [f] = evaluate([isolationUsernsRemap], weak);
     assert.equal(f!.result.status, 'fail');
     assert.match(f!.result.message, /subuid ranges hold 1000 ids, fewer than 65536/);
@@ -354,9 +485,19 @@ describe('isolation.userns-remap (CIS 2.9)', () => {
 describe('client.plaintext-credentials', () => {
   test('names each registry with an inline credential, never the secret', () => {
     const findings = evaluate([clientPlaintextCredentials], weak);
-    assert.deepEqual(statuses(findings), { 'client.plaintext-credentials:registry.example.com': 'fail', 'client.plaintext-credentials:ghcr.io': 'warn' });
-    assert.deepEqual(findings[0]!.result.evidence[0], { label: 'auths entry with an inline credential', value: 'registry.example.com', source: { kind: 'file', path: '/root/.docker/config.json', line: 3 } });
-    assert.match(byId(findings)['client.plaintext-credentials:ghcr.io']!.result.message, /"ghcr-login" helper, but an old plaintext credential/);
+    assert.deepEqual(statuses(findings), {
+      'client.plaintext-credentials:registry.example.com': 'fail',
+      'client.plaintext-credentials:ghcr.io': 'warn',
+    });
+    assert.deepEqual(findings[0]!.result.evidence[0], {
+      label: 'auths entry with an inline credential',
+      value: 'registry.example.com',
+      source: { kind: 'file', path: '/root/.docker/config.json', line: 3 },
+    });
+    assert.match(
+      byId(findings)['client.plaintext-credentials:ghcr.io']!.result.message,
+      /"ghcr-login" helper, but an old plaintext credential/,
+    );
     assert.ok(!JSON.stringify(findings).includes(SECRET));
   });
   test('a credential store and no inline auth passes', () => {
@@ -391,9 +532,14 @@ describe('host.auditd-docker (CIS 1.1.3-1.1.18)', () => {
   });
   test('every existing path watched passes, with the rule as evidence', () => {
     const findings = evaluate([hostAuditd], good);
-    assert.deepEqual(findings.filter((f) => !['pass', 'skipped'].includes(f.result.status)).map((f) => f.id), []);
+    assert.deepEqual(
+      findings.filter((f) => !['pass', 'skipped'].includes(f.result.status)).map((f) => f.id),
+      [],
+    );
     assert.deepEqual(byId(findings)['host.auditd-docker:/usr/sbin/runc']!.result.evidence[0], {
-      label: 'audit watch', value: '-w /usr/sbin/runc', source: { kind: 'file', path: '/etc/audit/rules.d/docker.rules', line: 11 },
+      label: 'audit watch',
+      value: '-w /usr/sbin/runc',
+      source: { kind: 'file', path: '/etc/audit/rules.d/docker.rules', line: 11 },
     });
   });
 });
@@ -401,8 +547,16 @@ describe('host.auditd-docker (CIS 1.1.3-1.1.18)', () => {
 test('metadata is valid, ids are unique, and every CIS id is one docker-bench prints', () => {
   validateRegistry(ACCESS_CHECKS);
   const cisIds = ACCESS_CHECKS.flatMap((c) => (c.cis ? [c.cis] : []));
-  assert.deepEqual(cisIds.filter((id) => !/^(1\.1\.\d+(-1\.1\.\d+)?|2\.9|3\.\d+|4\.5)$/.test(id)), []);
-  for (const c of ACCESS_CHECKS) if (c.cis && !c.cis.includes('-')) assert.ok(c.references.some((r) => r.id === c.cis), `${c.id} cites CIS ${c.cis}`);
+  assert.deepEqual(
+    cisIds.filter((id) => !/^(1\.1\.\d+(-1\.1\.\d+)?|2\.9|3\.\d+|4\.5)$/.test(id)),
+    [],
+  );
+  for (const c of ACCESS_CHECKS)
+    if (c.cis && !c.cis.includes('-'))
+      assert.ok(
+        c.references.some((r) => r.id === c.cis),
+        `${c.id} cites CIS ${c.cis}`,
+      );
 });
 
 describe('checks with no facts', () => {
@@ -410,10 +564,21 @@ describe('checks with no facts', () => {
     const failed = { ok: false as const, error: { code, message: `${code} for the test` }, sources: [] };
     const meta = ['schemaVersion', 'toolVersion', 'collectedAt', 'mode', 'root', 'collectors'];
     const keys = Object.keys(FactsSchema.shape).filter((k) => !meta.includes(k));
-    return { schemaVersion: 1, toolVersion: 'test', collectedAt: new Date(0).toISOString(), mode: code === 'unsupported' ? 'offline-root' : 'live', root: null, ...Object.fromEntries(keys.map((k) => [k, failed])), collectors: [] } as unknown as Facts;
+    return {
+      schemaVersion: 1,
+      toolVersion: 'test',
+      collectedAt: new Date(0).toISOString(),
+      mode: code === 'unsupported' ? 'offline-root' : 'live',
+      root: null,
+      ...Object.fromEntries(keys.map((k) => [k, failed])),
+      collectors: [],
+    } as unknown as Facts;
   }
   test('are errors (unreachable) or skipped (unsupported), one finding each, naming why', () => {
-    for (const [code, status] of [['unreachable', 'error'], ['unsupported', 'skipped']] as const) {
+    for (const [code, status] of [
+      ['unreachable', 'error'],
+      ['unsupported', 'skipped'],
+    ] as const) {
       const findings = evaluate(ACCESS_CHECKS, nothingCollected(code));
       assert.equal(findings.length, ACCESS_CHECKS.length);
       for (const f of findings) {
@@ -432,7 +597,8 @@ describe('against a real private dockerd (userns-remap, socket, client environme
   let dockerGid: number;
   const cleanEnv = () => {
     const env = { ...process.env };
-    for (const k of ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH', 'DOCKER_CONTEXT', 'DOCKER_CONTENT_TRUST']) delete env[k];
+    for (const k of ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH', 'DOCKER_CONTEXT', 'DOCKER_CONTENT_TRUST'])
+      delete env[k];
     return env;
   };
   const collect = (env: NodeJS.ProcessEnv = cleanEnv()) => collectFacts({ host: new LocalHost(env), endpoint: { host: daemon.host } });
@@ -450,7 +616,10 @@ describe('against a real private dockerd (userns-remap, socket, client environme
   after(async () => {
     await daemon?.stop();
     await run('userdel', [REMAP_USER]).catch(() => undefined);
-    const mounts = (await fs.readFile('/proc/self/mounts', 'utf8')).split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${dockerDir}/`));
+    const mounts = (await fs.readFile('/proc/self/mounts', 'utf8'))
+      .split('\n')
+      .map((l) => l.split(' ')[1] ?? '')
+      .filter((m) => m.startsWith(`${dockerDir}/`));
     for (const m of mounts.sort((a, b) => b.length - a.length)) await run('umount', ['-l', m]).catch(() => undefined);
     await fs.rm(dockerDir, { recursive: true, force: true });
   });
@@ -459,12 +628,15 @@ describe('against a real private dockerd (userns-remap, socket, client environme
     const facts = await collect();
     const [f] = evaluate([isolationUsernsRemap], facts);
     assert.equal(f!.result.status, 'pass', f!.result.message);
-    assert.ok(f!.result.evidence.some((e) => e.label === 'security options (running daemon)' && JSON.stringify(e.value).includes('name=userns')));
+    assert.ok(
+      f!.result.evidence.some((e) => e.label === 'security options (running daemon)' && JSON.stringify(e.value).includes('name=userns')),
+    );
     assert.ok(f!.result.evidence.some((e) => e.label === 'subuid range' && e.value === `${REMAP_USER}:400000:65536`));
   });
 
   test('the Docker socket: root:docker 0660 passes; chmod 666 fails; a non-root owner fails', async () => {
-    const socketFindings = (facts: Facts) => byId(evaluate([accessSocketWorld, ...FILE_CHECKS.filter((c) => c.id.startsWith('files.docker-sock.'))], facts));
+    const socketFindings = (facts: Facts) =>
+      byId(evaluate([accessSocketWorld, ...FILE_CHECKS.filter((c) => c.id.startsWith('files.docker-sock.'))], facts));
     const key = (id: string) => `${id}:${daemon.socket}`;
     let found = socketFindings(await collect());
     assert.equal(found[key('files.docker-sock.owner')]!.result.status, 'pass', found[key('files.docker-sock.owner')]!.result.message);
@@ -487,9 +659,20 @@ describe('against a real private dockerd (userns-remap, socket, client environme
 
   test('DOCKER_HOST over plain TCP fails and content trust off warns; TLS verification and DOCKER_CONTENT_TRUST=1 pass', async () => {
     const insecure = await collect({ ...cleanEnv(), DOCKER_HOST: 'tcp://203.0.113.7:2375' });
-    assert.deepEqual(statuses(evaluate([clientDockerHostInsecure, clientContentTrust], insecure)), { 'client.docker-host-insecure': 'fail', 'client.content-trust': 'warn' });
-    const secure = await collect({ ...cleanEnv(), DOCKER_HOST: 'tcp://203.0.113.7:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CONTENT_TRUST: '1' });
-    assert.deepEqual(statuses(evaluate([clientDockerHostInsecure, clientContentTrust], secure)), { 'client.docker-host-insecure': 'pass', 'client.content-trust': 'pass' });
+    assert.deepEqual(statuses(evaluate([clientDockerHostInsecure, clientContentTrust], insecure)), {
+      'client.docker-host-insecure': 'fail',
+      'client.content-trust': 'warn',
+    });
+    const secure = await collect({
+      ...cleanEnv(),
+      DOCKER_HOST: 'tcp://203.0.113.7:2376',
+      DOCKER_TLS_VERIFY: '1',
+      DOCKER_CONTENT_TRUST: '1',
+    });
+    assert.deepEqual(statuses(evaluate([clientDockerHostInsecure, clientContentTrust], secure)), {
+      'client.docker-host-insecure': 'pass',
+      'client.content-trust': 'pass',
+    });
   });
 
   test('auditd: a live host without audit rules is skipped with the reason, unless it is declared a server', async () => {

@@ -7,16 +7,33 @@ import { isRootless } from '../check-kit/applicability';
 import { daemonView } from '../check-kit/daemon-view';
 import { cis, docs } from './references';
 import { INFO, errored, fail, info, need, pass, skipped, warn } from '../check-kit/result';
-import { desktopOnly, desktopOrRootless, fileSource, octal, ownerText, statEvidence, filesWithRole, dockerGroupName, looked } from './file-evidence';
+import {
+  desktopOnly,
+  desktopOrRootless,
+  fileSource,
+  octal,
+  ownerText,
+  statEvidence,
+  filesWithRole,
+  dockerGroupName,
+  looked,
+} from './file-evidence';
 import { FILE_CHECKS } from './files';
 
 // ---------------------------------------------------------------------------------------------------------------
 // the Docker socket and the docker group
 
-const DOCKER_GROUP_DOCS = docs('Docker Engine security: Docker daemon attack surface', 'https://docs.docker.com/engine/security/#docker-daemon-attack-surface');
+const DOCKER_GROUP_DOCS = docs(
+  'Docker Engine security: Docker daemon attack surface',
+  'https://docs.docker.com/engine/security/#docker-daemon-attack-surface',
+);
 
 function groupEvidence(group: AccountsFact['groups'][number]): Evidence {
-  return { label: `group ${group.name} in /etc/group`, value: `${group.name}:x:${group.gid}:${group.members.join(',')}`, source: fileSource('/etc/group', group.line) };
+  return {
+    label: `group ${group.name} in /etc/group`,
+    value: `${group.name}:x:${group.gid}:${group.members.join(',')}`,
+    source: fileSource('/etc/group', group.line),
+  };
 }
 
 /** Members of a group: listed in /etc/group, or having it as primary group in /etc/passwd (which /etc/group omits). */
@@ -41,7 +58,9 @@ export const accessDockerGroup: Check = {
   cis: '1.1.2',
   platforms: ['linux'],
   fixId: null,
-  applies: (facts) => desktopOnly(facts) ?? (isRootless(facts) ? 'the daemon is rootless: its socket is reachable only by the user who runs it, not through a group' : null),
+  applies: (facts) =>
+    desktopOnly(facts) ??
+    (isRootless(facts) ? 'the daemon is rootless: its socket is reachable only by the user who runs it, not through a group' : null),
   evaluate(facts, context) {
     const accounts = need(facts.accounts, '/etc/passwd and /etc/group');
     const { name, source } = dockerGroupName(facts);
@@ -49,14 +68,22 @@ export const accessDockerGroup: Check = {
     const groupSource: Evidence = { label: 'group that grants the Docker socket', value: name, source };
     if (!group) return pass(`There is no ${name} group: only root can use the Docker socket.`, { evidence: [groupSource] });
     const members = groupMembers(accounts, group);
-    if (members.length === 0) return pass(`The ${name} group has no members: only root can use the Docker socket.`, { evidence: [groupSource, groupEvidence(group)] });
+    if (members.length === 0)
+      return pass(`The ${name} group has no members: only root can use the Docker socket.`, {
+        evidence: [groupSource, groupEvidence(group)],
+      });
     const trustedOption = context.options.trustedDockerUsers;
     const trusted = Array.isArray(trustedOption) ? new Set(trustedOption.map(String)) : null;
     return members.map((m) => {
       const evidence: Evidence[] = [groupSource, groupEvidence(group)];
-      if (m.primary) evidence.push({ label: 'primary group in /etc/passwd', value: `${m.name}: gid ${group.gid}`, source: fileSource('/etc/passwd') });
+      if (m.primary)
+        evidence.push({ label: 'primary group in /etc/passwd', value: `${m.name}: gid ${group.gid}`, source: fileSource('/etc/passwd') });
       const how = m.primary ? `has ${name} as primary group` : `is in the ${name} group`;
-      if (!trusted) return info(`${m.name} ${how}, which is root-equivalent: make sure ${m.name} is trusted like an administrator.`, { target: m.name, evidence });
+      if (!trusted)
+        return info(`${m.name} ${how}, which is root-equivalent: make sure ${m.name} is trusted like an administrator.`, {
+          target: m.name,
+          evidence,
+        });
       if (trusted.has(m.name)) return pass(`${m.name} ${how} and is in the trusted users list.`, { target: m.name, evidence });
       return fail(`${m.name} ${how} (root-equivalent) but is not in the trusted users list.`, { target: m.name, evidence });
     });
@@ -75,13 +102,15 @@ export const accessDockerGroupSession: Check = {
   cis: null,
   platforms: ['linux'],
   fixId: null,
-  applies: (facts) => desktopOnly(facts) ?? (isRootless(facts) ? 'the daemon is rootless: its socket belongs to its user, no group is involved' : null),
+  applies: (facts) =>
+    desktopOnly(facts) ?? (isRootless(facts) ? 'the daemon is rootless: its socket belongs to its user, no group is involved' : null),
   evaluate(facts) {
     const host = need(facts.host, 'the current user');
     const accounts = need(facts.accounts, '/etc/passwd and /etc/group');
     if (facts.mode === 'offline-root') return skipped('an offline root filesystem has no login session');
     const user = host.user;
-    if (user.uid === 0) return skipped('Dockhand runs as root, which needs no group to use the socket; run it as your own user to check your session');
+    if (user.uid === 0)
+      return skipped('Dockhand runs as root, which needs no group to use the socket; run it as your own user to check your session');
     const { name, source } = dockerGroupName(facts);
     const group = accounts.groups.find((g) => g.name === name);
     const sessionEvidence: Evidence = {
@@ -90,17 +119,30 @@ export const accessDockerGroupSession: Check = {
       // What the kernel enforces for this session, as `id -G` shows it (not /etc/group).
       source: { kind: 'command', command: 'id -G' },
     };
-    if (!group) return pass(`There is no ${name} group: no group membership is pending.`, { evidence: [{ label: 'group that grants the Docker socket', value: name, source }] });
+    if (!group)
+      return pass(`There is no ${name} group: no group membership is pending.`, {
+        evidence: [{ label: 'group that grants the Docker socket', value: name, source }],
+      });
     const primary = accounts.users.find((u) => u.name === user.username)?.gid === group.gid;
     const listed = group.members.includes(user.username) || primary;
     const active = user.processGroups.includes(group.gid) || user.gid === group.gid;
     const evidence = [groupEvidence(group), sessionEvidence];
     if (listed && !active) {
-      return fail(`${user.username} is in the ${name} group in /etc/group, but this session started before: log out and back in, or run \`newgrp ${name}\`.`, { target: user.username, evidence });
+      return fail(
+        `${user.username} is in the ${name} group in /etc/group, but this session started before: log out and back in, or run \`newgrp ${name}\`.`,
+        { target: user.username, evidence },
+      );
     }
     if (listed) return pass(`${user.username} is in the ${name} group and this session has it.`, { target: user.username, evidence });
-    if (active) return info(`This session still has the ${name} group, which /etc/group no longer gives ${user.username}: access ends at logout.`, { target: user.username, evidence });
-    return pass(`${user.username} is not in the ${name} group: nothing is pending (use sudo, or rootless Docker, to run docker).`, { target: user.username, evidence });
+    if (active)
+      return info(`This session still has the ${name} group, which /etc/group no longer gives ${user.username}: access ends at logout.`, {
+        target: user.username,
+        evidence,
+      });
+    return pass(`${user.username} is not in the ${name} group: nothing is pending (use sudo, or rootless Docker, to run docker).`, {
+      target: user.username,
+      evidence,
+    });
   },
 };
 
@@ -113,19 +155,29 @@ export const accessDockerSocketDenied: Check = {
     'The Docker socket is owned by root and the docker group, mode 660. A user who is in neither gets "permission denied while trying to connect to the Docker daemon socket" and ends up prefixing every command with sudo, or worse, making the socket world-writable. Joining the docker group fixes it but is root-equivalent: whoever is in it can start a privileged container and own the host. Rootless Docker avoids that trade.',
   remediation:
     'Either run Docker rootless for this user (dockerd-rootless-setuptool.sh install), or add the user to the docker group (`usermod -aG docker USER`, then log out and back in) knowing it grants root. Never chmod the socket.',
-  references: [docs('Linux post-installation steps for Docker Engine', 'https://docs.docker.com/engine/install/linux-postinstall/'), docs('Rootless mode', 'https://docs.docker.com/engine/security/rootless/')],
+  references: [
+    docs('Linux post-installation steps for Docker Engine', 'https://docs.docker.com/engine/install/linux-postinstall/'),
+    docs('Rootless mode', 'https://docs.docker.com/engine/security/rootless/'),
+  ],
   cis: null,
   platforms: ['linux'],
   fixId: 'docker-group.add-user',
-  applies: (facts) => desktopOnly(facts) ?? (isRootless(facts) ? 'the daemon is rootless: its socket belongs to its user, no group is involved' : null),
+  applies: (facts) =>
+    desktopOnly(facts) ?? (isRootless(facts) ? 'the daemon is rootless: its socket belongs to its user, no group is involved' : null),
   evaluate(facts) {
     const host = need(facts.host, 'the current user');
     if (facts.mode === 'offline-root') return skipped('an offline root filesystem has no socket to reach');
-    if (host.user.uid === 0) return skipped('Dockhand runs as root, which reaches the socket without a group; run it as your own user to check');
+    if (host.user.uid === 0)
+      return skipped('Dockhand runs as root, which reaches the socket without a group; run it as your own user to check');
     const engine = facts.engine;
-    const endpointEvidence: Evidence = { label: 'endpoint', value: facts.endpoint.ok ? facts.endpoint.value.host : null, source: facts.engine.sources[0] ?? { kind: 'api', call: 'GET /version' } };
+    const endpointEvidence: Evidence = {
+      label: 'endpoint',
+      value: facts.endpoint.ok ? facts.endpoint.value.host : null,
+      source: facts.engine.sources[0] ?? { kind: 'api', call: 'GET /version' },
+    };
     if (engine.ok) return pass(`${host.user.username} reaches the Docker daemon.`, { evidence: [endpointEvidence] });
-    if (engine.error.code !== 'permission-denied') return skipped(`the daemon cannot be reached for another reason (${engine.error.code}): see the other findings`);
+    if (engine.error.code !== 'permission-denied')
+      return skipped(`the daemon cannot be reached for another reason (${engine.error.code}): see the other findings`);
     const accounts = need(facts.accounts, '/etc/group');
     const { name, source } = dockerGroupName(facts);
     const group = accounts.groups.find((g) => g.name === name);
@@ -134,9 +186,16 @@ export const accessDockerSocketDenied: Check = {
       group ? groupEvidence(group) : { label: 'group that grants the Docker socket', value: `${name} (no such group)`, source },
     ];
     if (group?.members.includes(host.user.username)) {
-      return info(`${host.user.username} is in the ${name} group but this session is not: see access.docker-group-session (log out and back in, or newgrp ${name}).`, { target: host.user.username, evidence });
+      return info(
+        `${host.user.username} is in the ${name} group but this session is not: see access.docker-group-session (log out and back in, or newgrp ${name}).`,
+        { target: host.user.username, evidence },
+      );
     }
-    if (!group) return fail(`${host.user.username} cannot reach the Docker socket, and there is no ${name} group to join: use sudo or rootless Docker.`, { target: host.user.username, evidence });
+    if (!group)
+      return fail(
+        `${host.user.username} cannot reach the Docker socket, and there is no ${name} group to join: use sudo or rootless Docker.`,
+        { target: host.user.username, evidence },
+      );
     return fail(`${host.user.username} cannot reach the Docker socket (permission denied): it is not in the ${name} group.`, {
       target: host.user.username,
       evidence,
@@ -163,12 +222,21 @@ export const accessSocketWorld: Check = {
     const files = need(facts.files, 'the Docker socket');
     const candidates = filesWithRole(files, [FILE_ROLES.dockerSocket]);
     const present = candidates.filter((f) => f.exists);
-    if (present.length === 0) return skipped(`there is no Docker socket at ${looked(candidates)} (the daemon is not running here, or listens elsewhere)`);
+    if (present.length === 0)
+      return skipped(`there is no Docker socket at ${looked(candidates)} (the daemon is not running here, or listens elsewhere)`);
     return present.map((f) => {
       if (f.error !== null || f.mode === null) return errored(`cannot stat ${f.path}: ${f.error ?? 'no mode'}`, f.path);
       const evidence = statEvidence(f);
-      if (f.mode & 0o002) return fail(`${f.path} is writable by every user (mode ${octal(f.mode)}): anyone on this host can control Docker, and so become root.`, { target: f.path, evidence });
-      if (f.mode & 0o004) return warn(`${f.path} is readable by others (mode ${octal(f.mode)}); connecting needs write, so this grants nothing yet, but it is not the 0660 Docker sets.`, { target: f.path, evidence });
+      if (f.mode & 0o002)
+        return fail(
+          `${f.path} is writable by every user (mode ${octal(f.mode)}): anyone on this host can control Docker, and so become root.`,
+          { target: f.path, evidence },
+        );
+      if (f.mode & 0o004)
+        return warn(
+          `${f.path} is readable by others (mode ${octal(f.mode)}); connecting needs write, so this grants nothing yet, but it is not the 0660 Docker sets.`,
+          { target: f.path, evidence },
+        );
       return pass(`${f.path} is not open to other users (mode ${octal(f.mode)}, ${ownerText(f)}).`, { target: f.path, evidence });
     });
   },
@@ -190,19 +258,37 @@ function rangeText(r: Range): string {
 }
 
 /** Problems with one user's ranges in one file: missing, too short, overlapping each other, other users' ranges, or real ids. */
-function rangeProblems(kind: 'subuid' | 'subgid', mine: Range[], all: Range[], isMine: (r: Range) => boolean, realIds: { id: number; name: string }[]): string[] {
+function rangeProblems(
+  kind: 'subuid' | 'subgid',
+  mine: Range[],
+  all: Range[],
+  isMine: (r: Range) => boolean,
+  realIds: { id: number; name: string }[],
+): string[] {
   const file = `/etc/${kind}`;
   if (mine.length === 0) return [`no ${kind} range in ${file}: dockerd will refuse to start ("no ${kind} ranges found")`];
   const problems: string[] = [];
   const total = mine.reduce((n, r) => n + r.count, 0);
-  if (total < MIN_RANGE) problems.push(`the ${kind} ranges hold ${total} ids, fewer than ${MIN_RANGE}: images with users above ${total - 1} (nobody is 65534) cannot be used`);
+  if (total < MIN_RANGE)
+    problems.push(
+      `the ${kind} ranges hold ${total} ids, fewer than ${MIN_RANGE}: images with users above ${total - 1} (nobody is 65534) cannot be used`,
+    );
   mine.forEach((a, i) => {
     for (const b of mine.slice(i + 1)) if (overlaps(a, b)) problems.push(`${file}:${a.line} and line ${b.line} overlap`);
-    for (const b of all) if (!isMine(b) && overlaps(a, b)) problems.push(`${file}:${a.line} (${rangeText(a)}) overlaps ${b.user}'s range at line ${b.line} (${rangeText(b)}): containers share ids with that user's namespaces`);
+    for (const b of all)
+      if (!isMine(b) && overlaps(a, b))
+        problems.push(
+          `${file}:${a.line} (${rangeText(a)}) overlaps ${b.user}'s range at line ${b.line} (${rangeText(b)}): containers share ids with that user's namespaces`,
+        );
     const real = realIds.filter((r) => r.id >= a.start && r.id < a.start + a.count);
     if (real.length > 0) {
-      const names = real.slice(0, 3).map((r) => `${r.name} (${r.id})`).join(', ');
-      problems.push(`${file}:${a.line} (${rangeText(a)}) covers real ${kind === 'subuid' ? 'uids' : 'gids'} of this host: ${names}${real.length > 3 ? ', ...' : ''}: container ids map onto them`);
+      const names = real
+        .slice(0, 3)
+        .map((r) => `${r.name} (${r.id})`)
+        .join(', ');
+      problems.push(
+        `${file}:${a.line} (${rangeText(a)}) covers real ${kind === 'subuid' ? 'uids' : 'gids'} of this host: ${names}${real.length > 3 ? ', ...' : ''}: container ids map onto them`,
+      );
     }
   });
   return problems;
@@ -236,29 +322,57 @@ export const isolationUsernsRemap: Check = {
     const value = typeof configured?.value === 'string' ? configured.value.trim() : '';
     const running = facts.info.ok ? facts.info.value.securityOptions.some((o) => o.split(',').includes('name=userns')) : null;
     const evidence: Evidence[] = [];
-    if (configured) evidence.push({ label: `userns-remap (${configured.origin === 'flag' ? 'dockerd flag' : 'daemon.json'})`, value: configured.value as string, source: configured.source });
-    if (running !== null) evidence.push({ label: 'security options (running daemon)', value: facts.info.ok ? facts.info.value.securityOptions : [], source: INFO });
+    if (configured)
+      evidence.push({
+        label: `userns-remap (${configured.origin === 'flag' ? 'dockerd flag' : 'daemon.json'})`,
+        value: configured.value as string,
+        source: configured.source,
+      });
+    if (running !== null)
+      evidence.push({
+        label: 'security options (running daemon)',
+        value: facts.info.ok ? facts.info.value.securityOptions : [],
+        source: INFO,
+      });
     if (value === '') {
       if (running) return pass('User namespace remapping is active (the running daemon reports name=userns).', { evidence });
       return warn('User namespace remapping is not enabled: root in a container is root on the host.', {
-        evidence: evidence.length > 0 ? evidence : [{ label: 'userns-remap', value: null, source: { kind: 'default', detail: 'not set: dockerd runs containers without user namespaces' } }],
+        evidence:
+          evidence.length > 0
+            ? evidence
+            : [
+                {
+                  label: 'userns-remap',
+                  value: null,
+                  source: { kind: 'default', detail: 'not set: dockerd runs containers without user namespaces' },
+                },
+              ],
         fix: { id: 'daemon.userns-remap', params: { value: 'default' } },
       });
     }
     const { user, isDefault } = userRef(value);
-    if (user === 'root' || user === '0') return warn(`userns-remap is "${value}": dockerd cannot remap root onto itself and turns user namespaces off.`, { evidence });
+    if (user === 'root' || user === '0')
+      return warn(`userns-remap is "${value}": dockerd cannot remap root onto itself and turns user namespaces off.`, { evidence });
     return judgeRanges(facts, { value, user, isDefault, running, evidence });
   },
 };
 
-function judgeRanges(facts: Facts, c: { value: string; user: string; isDefault: boolean; running: boolean | null; evidence: Evidence[] }): CheckResult {
+function judgeRanges(
+  facts: Facts,
+  c: { value: string; user: string; isDefault: boolean; running: boolean | null; evidence: Evidence[] },
+): CheckResult {
   const accounts = need(facts.accounts, '/etc/passwd');
   const subIds = need(facts.subIds, '/etc/subuid and /etc/subgid');
-  const account = /^\d+$/.test(c.user) ? accounts.users.find((u) => u.uid === Number(c.user)) : accounts.users.find((u) => u.name === c.user);
+  const account = /^\d+$/.test(c.user)
+    ? accounts.users.find((u) => u.uid === Number(c.user))
+    : accounts.users.find((u) => u.name === c.user);
   const evidence = [...c.evidence];
   if (!account) {
     if (c.isDefault) {
-      return warn('userns-remap is "default" but there is no dockremap user yet: dockerd creates it and its ranges at start (this needs useradd and usermod --add-subuids from shadow-utils).', { evidence });
+      return warn(
+        'userns-remap is "default" but there is no dockremap user yet: dockerd creates it and its ranges at start (this needs useradd and usermod --add-subuids from shadow-utils).',
+        { evidence },
+      );
     }
     return fail(`userns-remap names "${c.user}", which is not in /etc/passwd: dockerd will refuse to start.`, { evidence });
   }
@@ -277,14 +391,23 @@ function judgeRanges(facts: Facts, c: { value: string; user: string; isDefault: 
   ];
   if (problems.length > 0) {
     if (c.isDefault && mineUid.length === 0 && mineGid.length === 0 && !c.running) {
-      return warn(`dockremap exists but has no subuid/subgid ranges yet: dockerd adds them at start (with usermod --add-subuids); check /etc/subuid after it starts.`, { evidence });
+      return warn(
+        `dockremap exists but has no subuid/subgid ranges yet: dockerd adds them at start (with usermod --add-subuids); check /etc/subuid after it starts.`,
+        { evidence },
+      );
     }
     return fail(`userns-remap uses ${account.name}, whose id ranges are not sound: ${problems.join('; ')}.`, { evidence });
   }
   if (c.running === false) {
-    return warn(`userns-remap is set to "${c.value}" and ${account.name}'s ranges are sound, but the running daemon does not use user namespaces: restart it to apply.`, { evidence });
+    return warn(
+      `userns-remap is set to "${c.value}" and ${account.name}'s ranges are sound, but the running daemon does not use user namespaces: restart it to apply.`,
+      { evidence },
+    );
   }
-  return pass(`Containers run in user namespaces mapped onto ${account.name}'s ranges (${mineUid.map(rangeText).join(', ')} / ${mineGid.map(rangeText).join(', ')}).`, { evidence });
+  return pass(
+    `Containers run in user namespaces mapped onto ${account.name}'s ranges (${mineUid.map(rangeText).join(', ')} / ${mineGid.map(rangeText).join(', ')}).`,
+    { evidence },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -310,19 +433,31 @@ export const clientPlaintextCredentials: Check = {
   evaluate(facts) {
     const config = need(facts.clientConfig, 'the docker client configuration');
     const file = fileSource(config.path);
-    if (!config.exists) return pass(`There is no ${config.path}: no registry credentials are stored.`, { evidence: [{ label: 'client config', value: null, source: file }] });
+    if (!config.exists)
+      return pass(`There is no ${config.path}: no registry credentials are stored.`, {
+        evidence: [{ label: 'client config', value: null, source: file }],
+      });
     const inline = config.auths.filter((a) => a.hasInlineAuth);
     const storeEvidence: Evidence = { label: 'credsStore', value: config.credsStore, source: file };
     if (inline.length === 0) {
-      return pass(`No registry credential is stored in plain text in ${config.path}${config.credsStore ? ` (credentials go to the "${config.credsStore}" store)` : ''}.`, { evidence: [storeEvidence] });
+      return pass(
+        `No registry credential is stored in plain text in ${config.path}${config.credsStore ? ` (credentials go to the "${config.credsStore}" store)` : ''}.`,
+        { evidence: [storeEvidence] },
+      );
     }
     return inline.map((a) => {
       const helper = config.credHelpers[a.registry] ?? config.credHelpers[hostOfRegistry(a.registry)] ?? null;
-      const evidence: Evidence[] = [{ label: 'auths entry with an inline credential', value: a.registry, source: fileSource(config.path, a.line ?? undefined) }, storeEvidence];
+      const evidence: Evidence[] = [
+        { label: 'auths entry with an inline credential', value: a.registry, source: fileSource(config.path, a.line ?? undefined) },
+        storeEvidence,
+      ];
       if (helper) evidence.push({ label: `credHelpers["${a.registry}"]`, value: helper, source: file });
       const store = helper ?? config.credsStore;
       if (store) {
-        return warn(`${a.registry}: the CLI uses the "${store}" helper, but an old plaintext credential for it is still in ${config.path}; log out and in again to remove it.`, { target: a.registry, evidence });
+        return warn(
+          `${a.registry}: the CLI uses the "${store}" helper, but an old plaintext credential for it is still in ${config.path}; log out and in again to remove it.`,
+          { target: a.registry, evidence },
+        );
       }
       return fail(`The credential for ${a.registry} is stored in plain text (base64) in ${config.path}.`, { target: a.registry, evidence });
     });
@@ -352,7 +487,10 @@ export const clientDockerHostInsecure: Check = {
   evaluate(facts) {
     const env = need(facts.processEnv, "Dockhand's environment");
     const host = envVar(env.vars, 'DOCKER_HOST');
-    if (!host) return pass('DOCKER_HOST is not set.', { evidence: [{ label: 'DOCKER_HOST', value: null, source: { kind: 'env', name: 'DOCKER_HOST' } }] });
+    if (!host)
+      return pass('DOCKER_HOST is not set.', {
+        evidence: [{ label: 'DOCKER_HOST', value: null, source: { kind: 'env', name: 'DOCKER_HOST' } }],
+      });
     const evidence: Evidence[] = [{ label: 'DOCKER_HOST', value: host, source: { kind: 'env', name: 'DOCKER_HOST' } }];
     const m = /^(tcp|http):\/\/([^/]*)/i.exec(host.trim());
     if (!m) return pass(`DOCKER_HOST (${host}) does not use TCP.`, { evidence });
@@ -365,14 +503,22 @@ export const clientDockerHostInsecure: Check = {
     }
     if (tls) {
       evidence.push({ label: 'DOCKER_TLS', value: tls, source: { kind: 'env', name: 'DOCKER_TLS' } });
-      return warn(`DOCKER_HOST uses TLS without verifying the daemon's certificate (DOCKER_TLS without DOCKER_TLS_VERIFY): the traffic is encrypted, but anyone can pose as the daemon.`, { evidence });
+      return warn(
+        `DOCKER_HOST uses TLS without verifying the daemon's certificate (DOCKER_TLS without DOCKER_TLS_VERIFY): the traffic is encrypted, but anyone can pose as the daemon.`,
+        { evidence },
+      );
     }
     evidence.push({ label: 'DOCKER_TLS_VERIFY', value: null, source: { kind: 'env', name: 'DOCKER_TLS_VERIFY' } });
     const address = m[2]!.replace(/^.*@/, '');
     if (LOOPBACK.test(address)) {
-      return warn(`DOCKER_HOST points at plain TCP on loopback (${address}): the traffic stays on this host, but every local user and process can reach that daemon port without credentials.`, { evidence });
+      return warn(
+        `DOCKER_HOST points at plain TCP on loopback (${address}): the traffic stays on this host, but every local user and process can reach that daemon port without credentials.`,
+        { evidence },
+      );
     }
-    return fail(`DOCKER_HOST points at ${address} over plain TCP: no encryption, and no check that the daemon is the one you mean.`, { evidence });
+    return fail(`DOCKER_HOST points at ${address} over plain TCP: no encryption, and no check that the daemon is the one you mean.`, {
+      evidence,
+    });
   },
 };
 
@@ -389,7 +535,7 @@ export const clientContentTrust: Check = {
   category: 'client',
   severity: 'low',
   rationale:
-    'With DOCKER_CONTENT_TRUST=1 the docker CLI pulls, runs and builds only from images whose tags are signed (Docker Content Trust, Notary v1) and signs what it pushes. Without it, a tag can silently point at whatever the registry, or someone who controls it, serves. Only Dockhand\'s own environment is visible here: set it where docker actually runs (shell profile, CI job).',
+    "With DOCKER_CONTENT_TRUST=1 the docker CLI pulls, runs and builds only from images whose tags are signed (Docker Content Trust, Notary v1) and signs what it pushes. Without it, a tag can silently point at whatever the registry, or someone who controls it, serves. Only Dockhand's own environment is visible here: set it where docker actually runs (shell profile, CI job).",
   remediation:
     'export DOCKER_CONTENT_TRUST=1 in the profiles of users and CI jobs that pull and run images, after checking that the registries you use publish trust data (unsigned images then fail to pull). Where they do not, verify images another way (cosign, Notation, digests pinned with @sha256:).',
   references: [cis('4.5'), docs('Content trust in Docker', 'https://docs.docker.com/engine/security/trust/')],
@@ -401,7 +547,10 @@ export const clientContentTrust: Check = {
     const value = envVar(env.vars, 'DOCKER_CONTENT_TRUST');
     const evidence: Evidence[] = [{ label: 'DOCKER_CONTENT_TRUST', value, source: { kind: 'env', name: 'DOCKER_CONTENT_TRUST' } }];
     if (contentTrustEnabled(value)) return pass(`Content trust for Docker is enabled (DOCKER_CONTENT_TRUST=${value}).`, { evidence });
-    return warn(`Content trust for Docker is not enabled in this environment (DOCKER_CONTENT_TRUST is ${value === null ? 'not set' : `"${value}"`}).`, { evidence });
+    return warn(
+      `Content trust for Docker is not enabled in this environment (DOCKER_CONTENT_TRUST is ${value === null ? 'not set' : `"${value}"`}).`,
+      { evidence },
+    );
   },
 };
 
@@ -440,7 +589,7 @@ export const hostAuditd: Check = {
   category: 'host',
   severity: 'low',
   rationale:
-    "An audit trail of who changed or ran Docker's binaries, configuration and data is what lets you answer \"who started that privileged container?\" or \"who edited daemon.json?\" after an incident: the Docker daemon runs as root and does not log who asked. CIS 1.1.3-1.1.18 ask for an auditd watch on each. This applies to servers that keep an audit trail: a host without auditd rules is judged only when it is an offline root (a golden image) or when the server option is set.",
+    'An audit trail of who changed or ran Docker\'s binaries, configuration and data is what lets you answer "who started that privileged container?" or "who edited daemon.json?" after an incident: the Docker daemon runs as root and does not log who asked. CIS 1.1.3-1.1.18 ask for an auditd watch on each. This applies to servers that keep an audit trail: a host without auditd rules is judged only when it is an offline root (a golden image) or when the server option is set.',
   remediation:
     'Add a watch for each path listed, e.g. in /etc/audit/rules.d/docker.rules: `-w /usr/bin/dockerd -k docker` (one line per path), then `sudo augenrules --load`.',
   references: [...AUDIT_TARGETS.map((t) => cis(t.cis)), docs('auditctl(8)', 'https://man7.org/linux/man-pages/man8/auditctl.8.html')],
@@ -456,16 +605,28 @@ export const hostAuditd: Check = {
         'auditd is not set up on this host (no /etc/audit/audit.rules or /etc/audit/rules.d/*.rules): CIS 1.1.3-1.1.18 concern servers that keep an audit trail; set the server option to judge this host anyway',
       );
     }
-    const ruleFiles: Evidence = { label: 'audit rule files read', value: rules.files, source: { kind: 'file', path: rules.files[0] ?? '/etc/audit/audit.rules' } };
+    const ruleFiles: Evidence = {
+      label: 'audit rule files read',
+      value: rules.files,
+      source: { kind: 'file', path: rules.files[0] ?? '/etc/audit/audit.rules' },
+    };
     return AUDIT_TARGETS.flatMap((t) => filesWithRole(files, [t.role]).map((f) => auditResult(rules.watches, t.cis, f, ruleFiles)));
   },
 };
 
-function auditResult(watches: { path: string; file: string; line: number }[], cisId: string, f: FileStatFact, ruleFiles: Evidence): CheckResult {
+function auditResult(
+  watches: { path: string; file: string; line: number }[],
+  cisId: string,
+  f: FileStatFact,
+  ruleFiles: Evidence,
+): CheckResult {
   if (!f.exists) return skipped(`${f.path} does not exist here (CIS ${cisId})`, f.path);
   const watch = watches.find((w) => watchCovers(w.path, f.path));
   if (watch) {
-    return pass(`${f.path} is audited (CIS ${cisId}).`, { target: f.path, evidence: [{ label: 'audit watch', value: `-w ${watch.path}`, source: fileSource(watch.file, watch.line) }] });
+    return pass(`${f.path} is audited (CIS ${cisId}).`, {
+      target: f.path,
+      evidence: [{ label: 'audit watch', value: `-w ${watch.path}`, source: fileSource(watch.file, watch.line) }],
+    });
   }
   return fail(`${f.path} (${f.role}) is not watched by auditd (CIS ${cisId}).`, {
     target: f.path,

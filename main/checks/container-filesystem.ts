@@ -1,6 +1,16 @@
 import type { Check } from '../../shared/check';
 import { cis, docs } from './references';
-import { ALL_PLATFORMS, inspectSource, inspected, Level, perContainer, now, userNamespaceOf, desktopNote, linuxContainersOnly } from './container-helpers';
+import {
+  ALL_PLATFORMS,
+  inspectSource,
+  inspected,
+  Level,
+  perContainer,
+  now,
+  userNamespaceOf,
+  desktopNote,
+  linuxContainersOnly,
+} from './container-helpers';
 
 // --- user, filesystem and mounts ---------------------------------------------------------------------------------
 
@@ -16,9 +26,13 @@ export const containerRunsAsRoot: Check = {
   category: 'isolation',
   severity: 'medium',
   rationale:
-    "A process running as root in a container is root on the host, held back only by namespaces, capabilities and seccomp: any escape (a kernel bug, a mounted host path, an added capability) lands as host root. A non-root user turns most of those escapes into an unprivileged foothold. Under userns-remap or rootless Docker, container root is already an unprivileged host uid, so it is only noted. (CIS 4.1 asks for a USER in the image; this checks what actually runs.)",
-  remediation: 'Set a non-root USER in the image (see image.user), or re-create the container with --user 1000:1000 (any uid that owns what the process needs).',
-  references: [docs('Dockerfile reference: USER', 'https://docs.docker.com/reference/dockerfile/#user'), docs('Isolate containers with a user namespace', 'https://docs.docker.com/engine/security/userns-remap/')],
+    'A process running as root in a container is root on the host, held back only by namespaces, capabilities and seccomp: any escape (a kernel bug, a mounted host path, an added capability) lands as host root. A non-root user turns most of those escapes into an unprivileged foothold. Under userns-remap or rootless Docker, container root is already an unprivileged host uid, so it is only noted. (CIS 4.1 asks for a USER in the image; this checks what actually runs.)',
+  remediation:
+    'Set a non-root USER in the image (see image.user), or re-create the container with --user 1000:1000 (any uid that owns what the process needs).',
+  references: [
+    docs('Dockerfile reference: USER', 'https://docs.docker.com/reference/dockerfile/#user'),
+    docs('Isolate containers with a user namespace', 'https://docs.docker.com/engine/security/userns-remap/'),
+  ],
   cis: null,
   platforms: ALL_PLATFORMS,
   fixId: null,
@@ -29,7 +43,11 @@ export const containerRunsAsRoot: Check = {
       (c) => {
         if (!isRootUser(c.user)) return null;
         const userns = userNamespaceOf(facts, c);
-        return { evidence: [inspected(c, 'Config.User', c.user === '' ? '(not set: root)' : c.user), ...userns.evidence], level: (userns.kind === 'host' ? 'high' : 'note') as Level, userns };
+        return {
+          evidence: [inspected(c, 'Config.User', c.user === '' ? '(not set: root)' : c.user), ...userns.evidence],
+          level: (userns.kind === 'host' ? 'high' : 'note') as Level,
+          userns,
+        };
       },
       {
         running: (c, hit) =>
@@ -57,19 +75,52 @@ export const containerReadonlyRootfs: Check = {
   fixId: null,
   applies: linuxContainersOnly,
   evaluate(facts) {
-    return perContainer(facts, (c) => (c.hostConfig.readonlyRootfs ? null : { level: 'low' as Level, evidence: [inspected(c, 'HostConfig.ReadonlyRootfs', false)] }), {
-      running: (c) => `Container ${c.name} has a writable root filesystem.`,
-      stopped: (c) => `Container ${c.name} has a writable root filesystem ${now(c)}.`,
-      none: (n) => `All ${n} containers have a read-only root filesystem.`,
-    });
+    return perContainer(
+      facts,
+      (c) => (c.hostConfig.readonlyRootfs ? null : { level: 'low' as Level, evidence: [inspected(c, 'HostConfig.ReadonlyRootfs', false)] }),
+      {
+        running: (c) => `Container ${c.name} has a writable root filesystem.`,
+        stopped: (c) => `Container ${c.name} has a writable root filesystem ${now(c)}.`,
+        none: (n) => `All ${n} containers have a read-only root filesystem.`,
+      },
+    );
   },
 };
 
 /** Host directories whose contents (or anything under them) control or reveal the host. "/" matches only itself. */
-const SENSITIVE_TREES = ['/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/sys', '/usr', '/bin', '/sbin', '/root', '/var/lib/docker', '/var/lib/containerd'];
+const SENSITIVE_TREES = [
+  '/boot',
+  '/dev',
+  '/etc',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/proc',
+  '/sys',
+  '/usr',
+  '/bin',
+  '/sbin',
+  '/root',
+  '/var/lib/docker',
+  '/var/lib/containerd',
+];
 
 /** Public, read-only files often shared for time zone, name resolution or CA trust: harmless when mounted read-only. */
-const HARMLESS_READ_ONLY = ['/etc/localtime', '/etc/timezone', '/usr/share/zoneinfo', '/etc/ssl/certs', '/etc/ca-certificates', '/etc/pki/ca-trust/extracted', '/etc/machine-id', '/etc/os-release', '/usr/lib/os-release', '/etc/hostname', '/etc/hosts', '/etc/resolv.conf'];
+const HARMLESS_READ_ONLY = [
+  '/etc/localtime',
+  '/etc/timezone',
+  '/usr/share/zoneinfo',
+  '/etc/ssl/certs',
+  '/etc/ca-certificates',
+  '/etc/pki/ca-trust/extracted',
+  '/etc/machine-id',
+  '/etc/os-release',
+  '/usr/lib/os-release',
+  '/etc/hostname',
+  '/etc/hosts',
+  '/etc/resolv.conf',
+];
 
 const within = (p: string, tree: string) => p === tree || p.startsWith(`${tree}/`);
 
@@ -91,7 +142,8 @@ export const containerSensitiveMounts: Check = {
   severity: 'high',
   rationale:
     "A bind mount of /, /etc, /boot, /usr, /lib, /proc, /sys, /dev or a file under them (/etc/shadow, /etc/sudoers) puts the host's configuration in the container: written to, it is a host takeover (a new root user, a cron job, a changed binary); read-only, it still leaks password hashes, keys and credentials. Time-zone, CA and resolver files mounted read-only are not reported.",
-  remediation: 'Re-create the container without the mount; mount only the specific, non-sensitive files it needs, read-only (-v /etc/localtime:/etc/localtime:ro).',
+  remediation:
+    'Re-create the container without the mount; mount only the specific, non-sensitive files it needs, read-only (-v /etc/localtime:/etc/localtime:ro).',
   references: [cis('5.6')],
   cis: '5.6',
   platforms: ALL_PLATFORMS,
@@ -105,7 +157,11 @@ export const containerSensitiveMounts: Check = {
         if (mounts.length === 0) return null;
         const writable = mounts.some((m) => m.rw);
         const userns = userNamespaceOf(facts, c);
-        const evidence = [...mounts.map((m) => inspected(c, m.rw ? 'bind mount (read-write)' : 'bind mount (read-only)', `${m.source}:${m.destination}`)), ...userns.evidence, ...desktopNote(facts)];
+        const evidence = [
+          ...mounts.map((m) => inspected(c, m.rw ? 'bind mount (read-write)' : 'bind mount (read-only)', `${m.source}:${m.destination}`)),
+          ...userns.evidence,
+          ...desktopNote(facts),
+        ];
         // A remapped root writes host files only where "others" may: the exposure drops to what any local user can do.
         const level: Level = userns.kind !== 'host' ? (writable ? 'low' : 'note') : writable ? 'high' : 'low';
         return { evidence, level, writable, paths: mounts.map((m) => m.source) };
@@ -115,7 +171,8 @@ export const containerSensitiveMounts: Check = {
           hit.writable
             ? `Container ${c.name} can write to sensitive host paths: ${hit.paths.join(', ')}.`
             : `Container ${c.name} can read sensitive host paths (read-only): ${hit.paths.join(', ')}.`,
-        stopped: (c, hit) => `Container ${c.name} mounts sensitive host paths ${hit.paths.join(', ')}${hit.writable ? ' read-write' : ' read-only'} ${now(c)}.`,
+        stopped: (c, hit) =>
+          `Container ${c.name} mounts sensitive host paths ${hit.paths.join(', ')}${hit.writable ? ' read-write' : ' read-only'} ${now(c)}.`,
         none: (n) => `None of the ${n} containers mounts a sensitive host directory.`,
       },
     );
@@ -169,17 +226,25 @@ export const containerDockerSocketMount: Check = {
   platforms: ['linux', 'darwin', 'win32'],
   fixId: null,
   evaluate(facts) {
-    const endpoint = facts.endpoint.ok && facts.endpoint.value.transport === 'unix' ? facts.endpoint.value.host.slice('unix://'.length) : null;
+    const endpoint =
+      facts.endpoint.ok && facts.endpoint.value.transport === 'unix' ? facts.endpoint.value.host.slice('unix://'.length) : null;
     return perContainer(
       facts,
       (c) => {
         const mounts = c.mounts.filter((m) => m.type === 'bind' && exposesDockerSocket(m.source, endpoint));
         if (mounts.length === 0) return null;
-        return { evidence: mounts.map((m) => ({ label: `bind mount${m.rw ? '' : ' (read-only, still full API access)'}`, value: `${m.source}:${m.destination}`, source: inspectSource(c) })) };
+        return {
+          evidence: mounts.map((m) => ({
+            label: `bind mount${m.rw ? '' : ' (read-only, still full API access)'}`,
+            value: `${m.source}:${m.destination}`,
+            source: inspectSource(c),
+          })),
+        };
       },
       {
         running: (c) => `Container ${c.name} has the Docker socket mounted: it can take over the host.`,
-        stopped: (c) => `Container ${c.name} mounts the Docker socket and can take over the host when started (it is ${c.state.status} now).`,
+        stopped: (c) =>
+          `Container ${c.name} mounts the Docker socket and can take over the host when started (it is ${c.state.status} now).`,
         none: (n) => `None of the ${n} containers mounts the Docker socket.`,
       },
     );
@@ -187,7 +252,8 @@ export const containerDockerSocketMount: Check = {
 };
 
 /** Host device paths that give raw access to disks, memory or the kernel. */
-const SENSITIVE_DEVICE = /^\/dev\/(sd[a-z]|hd[a-z]|vd[a-z]|xvd[a-z]|nvme\d|mmcblk\d|dm-\d|md\d|loop\d|sr\d|mapper\/|disk\/|mem$|kmem$|port$|kmsg$|cpu\/|snapshot$)/;
+const SENSITIVE_DEVICE =
+  /^\/dev\/(sd[a-z]|hd[a-z]|vd[a-z]|xvd[a-z]|nvme\d|mmcblk\d|dm-\d|md\d|loop\d|sr\d|mapper\/|disk\/|mem$|kmem$|port$|kmsg$|cpu\/|snapshot$)/;
 
 export const containerHostDevices: Check = {
   id: 'container.host-devices',
@@ -196,7 +262,8 @@ export const containerHostDevices: Check = {
   severity: 'medium',
   rationale:
     'A device passed with --device is usable (read, write, mknod by default) from inside the container: a disk or loop device gives its filesystem raw, bypassing every permission; /dev/mem, /dev/kmsg or /dev/cpu/* reach the kernel. Other devices (GPUs, /dev/fuse, /dev/net/tun) are listed for review.',
-  remediation: 'Re-create the container without the --device, or with the narrowest permissions (--device /dev/x:/dev/x:r). Prefer a volume or a host-side service to handing over a disk.',
+  remediation:
+    'Re-create the container without the --device, or with the narrowest permissions (--device /dev/x:/dev/x:r). Prefer a volume or a host-side service to handing over a disk.',
   references: [cis('5.18')],
   cis: '5.18',
   platforms: ALL_PLATFORMS,
@@ -211,7 +278,11 @@ export const containerHostDevices: Check = {
         const userns = userNamespaceOf(facts, c);
         // Device nodes keep their host owner: a remapped root is "others" to them, so raw disks stay out of reach.
         const level: Level = sensitive.length > 0 ? (userns.kind === 'host' ? 'high' : 'low') : userns.kind === 'host' ? 'low' : 'note';
-        const evidence = [inspected(c, 'HostConfig.Devices (host:container)', c.hostConfig.devices), ...(sensitive.length > 0 ? [inspected(c, 'raw disk, memory or kernel devices', sensitive)] : []), ...userns.evidence];
+        const evidence = [
+          inspected(c, 'HostConfig.Devices (host:container)', c.hostConfig.devices),
+          ...(sensitive.length > 0 ? [inspected(c, 'raw disk, memory or kernel devices', sensitive)] : []),
+          ...userns.evidence,
+        ];
         return { evidence, level, sensitive, devices: c.hostConfig.devices.map((d) => d.split(':')[0] ?? d) };
       },
       {

@@ -15,7 +15,11 @@ export const ALL_PLATFORMS: Check['platforms'] = ['linux', 'darwin', 'win32'];
 export const LIST: Source = { kind: 'api', call: 'GET /containers/json?all=1' };
 
 export const inspectSource = (c: ContainerFact): Source => ({ kind: 'api', call: `GET /containers/${c.id.slice(0, 12)}/json` });
-export const inspected = (c: ContainerFact, label: string, value: Evidence['value']): Evidence => ({ label, value, source: inspectSource(c) });
+export const inspected = (c: ContainerFact, label: string, value: Evidence['value']): Evidence => ({
+  label,
+  value,
+  source: inspectSource(c),
+});
 
 /**
  * How much a finding matters for one container. `high`: a running container fails, a stopped one warns (it will be
@@ -39,7 +43,11 @@ function resultFor(c: ContainerFact, level: Level, message: string, evidence: Ev
 export function perContainer<H extends Hit>(
   facts: Facts,
   offending: (c: ContainerFact) => H | null,
-  messages: { running: (c: ContainerFact, hit: H) => string; stopped: (c: ContainerFact, hit: H) => string; none: (count: number) => string },
+  messages: {
+    running: (c: ContainerFact, hit: H) => string;
+    stopped: (c: ContainerFact, hit: H) => string;
+    none: (count: number) => string;
+  },
   passEvidence: Evidence[] = [],
 ): CheckResult | CheckResult[] {
   const containers = need(facts.containers, 'the container list');
@@ -53,18 +61,27 @@ export function perContainer<H extends Hit>(
     results.push(resultFor(c, hit.level ?? 'high', c.state.running ? messages.running(c, hit) : messages.stopped(c, hit), evidence));
   }
   if (results.length > 0) return results;
-  return pass(messages.none(containers.length), { evidence: [{ label: 'containers inspected', value: containers.length, source: LIST }, ...passEvidence] });
+  return pass(messages.none(containers.length), {
+    evidence: [{ label: 'containers inspected', value: containers.length, source: LIST }, ...passEvidence],
+  });
 }
 
 /**
  * Each container's own result (null: nothing to say about it). When none fails or warns, one pass naming how many
  * containers were looked at comes first, followed by the notes (info) about single containers.
  */
-export function eachContainer(facts: Facts, judge: (c: ContainerFact) => CheckResult | null, none: (count: number) => string): CheckResult[] {
+export function eachContainer(
+  facts: Facts,
+  judge: (c: ContainerFact) => CheckResult | null,
+  none: (count: number) => string,
+): CheckResult[] {
   const containers = need(facts.containers, 'the container list');
   const results = containers.map(judge).filter((r): r is CheckResult => r !== null);
   if (results.some((r) => r.status === 'fail' || r.status === 'warn')) return results;
-  return [pass(none(containers.length), { evidence: [{ label: 'containers inspected', value: containers.length, source: LIST }] }), ...results];
+  return [
+    pass(none(containers.length), { evidence: [{ label: 'containers inspected', value: containers.length, source: LIST }] }),
+    ...results,
+  ];
 }
 
 /** "… (it is exited now)", for containers that are not running. */
@@ -88,13 +105,39 @@ export function securityOptions(facts: Facts): string[] | null {
 
 export function userNamespaceOf(facts: Facts, c: ContainerFact): UserNamespace {
   const options = securityOptions(facts);
-  if (!options) return { kind: 'host', evidence: [{ label: 'daemon security options', value: `unavailable: assuming no user namespace`, source: facts.info.sources[0] ?? INFO }] };
+  if (!options)
+    return {
+      kind: 'host',
+      evidence: [
+        { label: 'daemon security options', value: `unavailable: assuming no user namespace`, source: facts.info.sources[0] ?? INFO },
+      ],
+    };
   const daemon: Evidence = { label: 'daemon security options', value: options, source: INFO };
   if (hasSecurityOption(facts, 'rootless')) {
-    return { kind: 'rootless', evidence: [daemon, { label: 'user namespace', value: "rootless daemon: uid 0 in the container is the daemon's unprivileged user on the host", source: INFO }] };
+    return {
+      kind: 'rootless',
+      evidence: [
+        daemon,
+        {
+          label: 'user namespace',
+          value: "rootless daemon: uid 0 in the container is the daemon's unprivileged user on the host",
+          source: INFO,
+        },
+      ],
+    };
   }
   if (hasSecurityOption(facts, 'userns') && c.hostConfig.usernsMode !== 'host') {
-    return { kind: 'remapped', evidence: [daemon, { label: 'user namespace', value: 'userns-remap: uid 0 in the container is an unprivileged subordinate uid on the host', source: INFO }] };
+    return {
+      kind: 'remapped',
+      evidence: [
+        daemon,
+        {
+          label: 'user namespace',
+          value: 'userns-remap: uid 0 in the container is an unprivileged subordinate uid on the host',
+          source: INFO,
+        },
+      ],
+    };
   }
   return { kind: 'host', evidence: [] };
 }
@@ -103,12 +146,22 @@ export const isRootlessDaemon = (facts: Facts) => hasSecurityOption(facts, 'root
 
 /** On Docker Desktop the "host" a container reaches is Desktop's Linux VM; evidence says so rather than hiding the finding. */
 export function desktopNote(facts: Facts): Evidence[] {
-  return isDesktop(facts) ? [{ label: 'Docker Desktop', value: "the host shared here is Desktop's Linux VM, which runs every container and holds every image", source: INFO }] : [];
+  return isDesktop(facts)
+    ? [
+        {
+          label: 'Docker Desktop',
+          value: "the host shared here is Desktop's Linux VM, which runs every container and holds every image",
+          source: INFO,
+        },
+      ]
+    : [];
 }
 
 /** Namespaces, capabilities, seccomp and AppArmor are Linux notions: Windows containers have none of them. */
 export function linuxContainersOnly(facts: Facts): string | null {
-  return facts.engine.ok && facts.engine.value.os === 'windows' ? 'the daemon runs Windows containers, which have no Linux namespaces, capabilities or seccomp' : null;
+  return facts.engine.ok && facts.engine.value.os === 'windows'
+    ? 'the daemon runs Windows containers, which have no Linux namespaces, capabilities or seccomp'
+    : null;
 }
 
 /** A rootless daemon on cgroup v1 cannot apply any resource limit (it needs cgroup v2 with systemd delegation). */

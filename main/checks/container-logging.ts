@@ -43,7 +43,9 @@ function daemonLogDefault(facts: Facts): DaemonLogDefault {
   const logOpts = view.setting('log-opts');
   const maxSize = maxSizeOf(logOpts);
   const evidence: Evidence[] = [
-    running ? { label: 'daemon default log driver', value: running, source: INFO } : settingEvidence('daemon default log driver', configured, { value: 'json-file', detail: "dockerd's default log driver" }),
+    running
+      ? { label: 'daemon default log driver', value: running, source: INFO }
+      : settingEvidence('daemon default log driver', configured, { value: 'json-file', detail: "dockerd's default log driver" }),
   ];
   if (driver !== 'json-file' || maxSize !== null) {
     if (driver === 'json-file') evidence.push(settingEvidence('daemon log-opts', logOpts, { value: null, detail: '' }));
@@ -57,13 +59,15 @@ function daemonLogDefault(facts: Facts): DaemonLogDefault {
   return { driver, bounded: false, unknownBecause: null, evidence };
 }
 
-const logConfigEvidence = (c: ContainerFact): Evidence => inspected(c, 'HostConfig.LogConfig', { type: c.hostConfig.logConfig.type, ...c.hostConfig.logConfig.config });
+const logConfigEvidence = (c: ContainerFact): Evidence =>
+  inspected(c, 'HostConfig.LogConfig', { type: c.hostConfig.logConfig.type, ...c.hostConfig.logConfig.config });
 
 /** Why `docker logs` shows nothing of this container: log driver none, or a remote driver with its local cache turned off. */
 function unreadableLog(c: ContainerFact): string | null {
   const { type, config } = c.hostConfig.logConfig;
   if (type === 'none') return 'log driver none';
-  if (type && !READABLE_DRIVERS.has(type) && config['cache-disabled'] === 'true') return `the ${type} driver with its dual-logging cache disabled`;
+  if (type && !READABLE_DRIVERS.has(type) && config['cache-disabled'] === 'true')
+    return `the ${type} driver with its dual-logging cache disabled`;
   return null;
 }
 
@@ -81,7 +85,9 @@ export const containerLogsDiscarded: Check = {
   platforms: ALL_PLATFORMS,
   fixId: null,
   applies(facts) {
-    return daemonLogDefault(facts).driver === 'none' ? "the daemon's own default log driver is none, so every container discards its logs: logging.docker-logs-readable reports it" : null;
+    return daemonLogDefault(facts).driver === 'none'
+      ? "the daemon's own default log driver is none, so every container discards its logs: logging.docker-logs-readable reports it"
+      : null;
   },
   evaluate(facts) {
     const daemon = daemonLogDefault(facts);
@@ -92,8 +98,10 @@ export const containerLogsDiscarded: Check = {
         return why ? { why, level: 'low' as const, evidence: [logConfigEvidence(c), ...daemon.evidence] } : null;
       },
       {
-        running: (c, hit) => `Container ${c.name} keeps nothing \`docker logs\` can show (${hit.why}; the daemon's default is ${daemon.driver}): its failures will leave no log.`,
-        stopped: (c, hit) => `Container ${c.name} keeps nothing \`docker logs\` can show (${hit.why}; the daemon's default is ${daemon.driver}) ${now(c)}.`,
+        running: (c, hit) =>
+          `Container ${c.name} keeps nothing \`docker logs\` can show (${hit.why}; the daemon's default is ${daemon.driver}): its failures will leave no log.`,
+        stopped: (c, hit) =>
+          `Container ${c.name} keeps nothing \`docker logs\` can show (${hit.why}; the daemon's default is ${daemon.driver}) ${now(c)}.`,
         none: (n) => `All ${n} containers keep a log \`docker logs\` can show.`,
       },
     );
@@ -115,7 +123,8 @@ export const containerLogRotation: Check = {
   fixId: null,
   applies(facts) {
     const daemon = daemonLogDefault(facts);
-    if (daemon.bounded === null) return `${daemon.unknownBecause}, so whether a container departs from the daemon's rotation cannot be told`;
+    if (daemon.bounded === null)
+      return `${daemon.unknownBecause}, so whether a container departs from the daemon's rotation cannot be told`;
     return daemon.bounded
       ? null
       : "the daemon's own default (json-file without max-size) does not rotate either: daemon.log-rotation reports it, and containers are judged here once the daemon rotates";
@@ -129,12 +138,16 @@ export const containerLogRotation: Check = {
         const { type, config } = c.hostConfig.logConfig;
         if (type !== 'json-file' || config['max-size']) return null;
         const size = sizes.get(c.name);
-        const sizeEvidence: Evidence[] = size ? [{ label: 'log size now (with rotated files)', value: formatBytes(size.bytes), source: { kind: 'file', path: size.path } }] : [];
+        const sizeEvidence: Evidence[] = size
+          ? [{ label: 'log size now (with rotated files)', value: formatBytes(size.bytes), source: { kind: 'file', path: size.path } }]
+          : [];
         return { evidence: [logConfigEvidence(c), ...sizeEvidence, ...daemon.evidence] };
       },
       {
-        running: (c) => `Container ${c.name} writes a json-file log without max-size, which grows without limit, although the daemon's default (${daemon.driver}) is bounded: it was created before, or with its own --log-driver.`,
-        stopped: (c) => `Container ${c.name} has a json-file log without max-size, unlike the daemon's default (${daemon.driver}) ${now(c)}.`,
+        running: (c) =>
+          `Container ${c.name} writes a json-file log without max-size, which grows without limit, although the daemon's default (${daemon.driver}) is bounded: it was created before, or with its own --log-driver.`,
+        stopped: (c) =>
+          `Container ${c.name} has a json-file log without max-size, unlike the daemon's default (${daemon.driver}) ${now(c)}.`,
         none: (n) => `All ${n} containers' logs are bounded like the daemon's default, or go elsewhere than json-file.`,
       },
     );

@@ -26,8 +26,14 @@ export const containerMutableTag: Check = {
   severity: 'low',
   rationale:
     'A container created from :latest (or from a name with no tag, which means :latest) cannot be reproduced: re-creating it later, or on another host, silently pulls whatever latest is then, including a breaking or compromised release. A version tag is better; a digest (@sha256:…) is immutable.',
-  remediation: 'Re-create the container from a version tag or a digest, e.g. nginx:1.27.2 or nginx@sha256:<digest> (docker inspect --format "{{index .RepoDigests 0}}" IMAGE shows the digest in use).',
-  references: [docs('docker image pull: pull an image by digest', 'https://docs.docker.com/reference/cli/docker/image/pull/#pull-an-image-by-digest-immutable-identifier')],
+  remediation:
+    'Re-create the container from a version tag or a digest, e.g. nginx:1.27.2 or nginx@sha256:<digest> (docker inspect --format "{{index .RepoDigests 0}}" IMAGE shows the digest in use).',
+  references: [
+    docs(
+      'docker image pull: pull an image by digest',
+      'https://docs.docker.com/reference/cli/docker/image/pull/#pull-an-image-by-digest-immutable-identifier',
+    ),
+  ],
   cis: null,
   platforms: ALL_PLATFORMS,
   fixId: null,
@@ -37,10 +43,15 @@ export const containerMutableTag: Check = {
       (c) => {
         const pin = imagePin(c.image);
         if (pin.kind !== 'latest' && pin.kind !== 'untagged') return null;
-        return { level: 'low' as Level, pin, evidence: [inspected(c, 'Config.Image', c.image), inspected(c, 'image id in use', c.imageId)] };
+        return {
+          level: 'low' as Level,
+          pin,
+          evidence: [inspected(c, 'Config.Image', c.image), inspected(c, 'image id in use', c.imageId)],
+        };
       },
       {
-        running: (c, hit) => `Container ${c.name} runs ${c.image}${hit.pin.kind === 'untagged' ? ' (no tag: :latest)' : ''}, a tag that moves: it cannot be re-created identically.`,
+        running: (c, hit) =>
+          `Container ${c.name} runs ${c.image}${hit.pin.kind === 'untagged' ? ' (no tag: :latest)' : ''}, a tag that moves: it cannot be re-created identically.`,
         stopped: (c) => `Container ${c.name} was created from the moving tag ${c.image} ${now(c)}.`,
         none: (n) => `All ${n} containers run an image pinned by a version tag, digest or id.`,
       },
@@ -55,12 +66,27 @@ function defaultBindAddress(facts: Facts): { address: string; evidence: Evidence
   const setting = daemonView(facts).setting('ip');
   const value = Array.isArray(setting?.value) ? setting.value.at(-1) : setting?.value;
   if (setting && typeof value === 'string' && value !== '') {
-    return { address: value, evidence: { label: `default bind address (${setting.origin === 'flag' ? 'dockerd --ip' : 'daemon.json "ip"'})`, value, source: setting.source } };
+    return {
+      address: value,
+      evidence: {
+        label: `default bind address (${setting.origin === 'flag' ? 'dockerd --ip' : 'daemon.json "ip"'})`,
+        value,
+        source: setting.source,
+      },
+    };
   }
-  return { address: '0.0.0.0', evidence: { label: 'default bind address', value: '0.0.0.0', source: { kind: 'default', detail: 'dockerd binds published ports to every interface unless "ip" is set' } } };
+  return {
+    address: '0.0.0.0',
+    evidence: {
+      label: 'default bind address',
+      value: '0.0.0.0',
+      source: { kind: 'default', detail: 'dockerd binds published ports to every interface unless "ip" is set' },
+    },
+  };
 }
 
-const describeBinding = (b: ContainerFact['hostConfig']['portBindings'][number], address: string) => `${address.includes(':') && !address.startsWith('[') ? `[${address}]` : address}:${b.hostPort || '(random)'}->${b.containerPort}`;
+const describeBinding = (b: ContainerFact['hostConfig']['portBindings'][number], address: string) =>
+  `${address.includes(':') && !address.startsWith('[') ? `[${address}]` : address}:${b.hostPort || '(random)'}->${b.containerPort}`;
 
 export const containerPortsAllInterfaces: Check = {
   id: 'container.ports-all-interfaces',
@@ -69,7 +95,8 @@ export const containerPortsAllInterfaces: Check = {
   severity: 'medium',
   rationale:
     'A port published as -p 8080:80 listens on every interface of the host, IPv4 and IPv6, and Docker inserts its own iptables rules ahead of host firewalls such as ufw: an admin panel or database meant for localhost is reachable from the network.',
-  remediation: 'Publish on the address that should be reachable, e.g. -p 127.0.0.1:8080:80 for local access, or set "ip": "127.0.0.1" in daemon.json to change the default for new containers.',
+  remediation:
+    'Publish on the address that should be reachable, e.g. -p 127.0.0.1:8080:80 for local access, or set "ip": "127.0.0.1" in daemon.json to change the default for new containers.',
   references: [cis('5.14'), docs('Port publishing and mapping', 'https://docs.docker.com/engine/network/port-publishing/')],
   cis: '5.14',
   platforms: ALL_PLATFORMS,
@@ -86,7 +113,14 @@ export const containerPortsAllInterfaces: Check = {
         const usesDefault = open.some(({ binding }) => binding.hostIp === '');
         return {
           ports: open.map(({ binding, address }) => describeBinding(binding, address)),
-          evidence: [inspected(c, 'published on every interface', open.map(({ binding, address }) => describeBinding(binding, address))), ...(usesDefault ? [fallback.evidence] : [])],
+          evidence: [
+            inspected(
+              c,
+              'published on every interface',
+              open.map(({ binding, address }) => describeBinding(binding, address)),
+            ),
+            ...(usesDefault ? [fallback.evidence] : []),
+          ],
         };
       },
       {
@@ -130,7 +164,8 @@ export const containerPrivilegedPorts: Check = {
         return { ports, evidence: [inspected(c, 'privileged host ports', ports)] };
       },
       {
-        running: (c, hit) => `Container ${c.name} publishes privileged host port${hit.ports.length > 1 ? 's' : ''} ${hit.ports.join(', ')}.`,
+        running: (c, hit) =>
+          `Container ${c.name} publishes privileged host port${hit.ports.length > 1 ? 's' : ''} ${hit.ports.join(', ')}.`,
         stopped: (c, hit) => `Container ${c.name} will publish privileged host ports ${hit.ports.join(', ')} when started ${now(c)}.`,
         none: (n) => `None of the ${n} containers publishes a host port below 1024.`,
       },
@@ -140,12 +175,13 @@ export const containerPrivilegedPorts: Check = {
 
 export const containerDefaultBridge: Check = {
   id: 'container.default-bridge',
-  title: "Containers use a user-defined network, not the default bridge (docker0)",
+  title: 'Containers use a user-defined network, not the default bridge (docker0)',
   category: 'network',
   severity: 'low',
   rationale:
     'Every container on the default bridge shares one flat network: unless icc is off, each can reach every port of every other, and they have no DNS for each other. A user-defined network per application isolates unrelated containers and gives them name resolution.',
-  remediation: 'Create a network per application (docker network create app) and re-create its containers with --network app (compose does this by default).',
+  remediation:
+    'Create a network per application (docker network create app) and re-create its containers with --network app (compose does this by default).',
   references: [cis('5.30'), docs('Bridge network driver', 'https://docs.docker.com/engine/network/drivers/bridge/')],
   cis: '5.30',
   platforms: ALL_PLATFORMS,
@@ -155,8 +191,16 @@ export const containerDefaultBridge: Check = {
     const bridge = facts.bridgeNetwork.ok ? facts.bridgeNetwork.value : null;
     const bridgeEvidence: Evidence[] = bridge
       ? [
-          { label: 'default bridge interface', value: bridge.options['com.docker.network.bridge.name'] ?? 'docker0', source: { kind: 'api', call: 'GET /networks/bridge' } },
-          { label: 'inter-container traffic on it (icc)', value: bridge.options['com.docker.network.bridge.enable_icc'] !== 'false', source: { kind: 'api', call: 'GET /networks/bridge' } },
+          {
+            label: 'default bridge interface',
+            value: bridge.options['com.docker.network.bridge.name'] ?? 'docker0',
+            source: { kind: 'api', call: 'GET /networks/bridge' },
+          },
+          {
+            label: 'inter-container traffic on it (icc)',
+            value: bridge.options['com.docker.network.bridge.enable_icc'] !== 'false',
+            source: { kind: 'api', call: 'GET /networks/bridge' },
+          },
         ]
       : [];
     return perContainer(
@@ -166,7 +210,10 @@ export const containerDefaultBridge: Check = {
         // "default" is how 20.10 stores the default network, "bridge" how 26.1 and 28.5 do (main/collect/engine.test.ts).
         // Also a container put on a user-defined network and later connected to "bridge" with `docker network connect`.
         if (mode !== 'default' && mode !== 'bridge' && !c.networks.includes('bridge')) return null;
-        return { level: 'low' as Level, evidence: [inspected(c, 'HostConfig.NetworkMode', mode), inspected(c, 'NetworkSettings.Networks', c.networks), ...bridgeEvidence] };
+        return {
+          level: 'low' as Level,
+          evidence: [inspected(c, 'HostConfig.NetworkMode', mode), inspected(c, 'NetworkSettings.Networks', c.networks), ...bridgeEvidence],
+        };
       },
       {
         running: (c) => `Container ${c.name} is on the default bridge network.`,

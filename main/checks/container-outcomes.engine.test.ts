@@ -11,7 +11,16 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { Facts } from '../../shared/facts';
 import type { Finding } from '../../shared/finding';
-import { busyboxRootfsTar, DEFAULT_ENGINE, forEachEngine, importBusybox, type PrivateDockerd, removeDir, runningDockerd, waitForContainer } from '../../test/support/dockerd';
+import {
+  busyboxRootfsTar,
+  DEFAULT_ENGINE,
+  forEachEngine,
+  importBusybox,
+  type PrivateDockerd,
+  removeDir,
+  runningDockerd,
+  waitForContainer,
+} from '../../test/support/dockerd';
 import { collectFacts } from '../collect/collect';
 import { LOG_LINE_CHARS } from '../../shared/facts/container-outcomes';
 import { LocalHost } from '../host/local-host';
@@ -40,7 +49,8 @@ function aarch64Executable(): Buffer {
   return b;
 }
 
-const tarOf = async (dir: string) => (await run('tar', ['-C', dir, '-c', '.'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 })).stdout as unknown as Buffer;
+const tarOf = async (dir: string) =>
+  (await run('tar', ['-C', dir, '-c', '.'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 })).stdout as unknown as Buffer;
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
 /** A root filesystem holding only /app, an arm64 executable. */
@@ -73,7 +83,10 @@ async function imageArchive(tag: string, rootfs: Buffer, config: object): Promis
   await fs.mkdir(path.join(dir, layerId));
   await fs.writeFile(path.join(dir, layerId, 'layer.tar'), rootfs);
   await fs.writeFile(path.join(dir, configFile), imageConfig);
-  await fs.writeFile(path.join(dir, 'manifest.json'), JSON.stringify([{ Config: configFile, RepoTags: [tag], Layers: [`${layerId}/layer.tar`] }]));
+  await fs.writeFile(
+    path.join(dir, 'manifest.json'),
+    JSON.stringify([{ Config: configFile, RepoTags: [tag], Layers: [`${layerId}/layer.tar`] }]),
+  );
   const archive = await tarOf(dir);
   await fs.rm(dir, { recursive: true, force: true });
   return archive;
@@ -83,10 +96,20 @@ const collect = (daemon: PrivateDockerd) => collectFacts({ host: new LocalHost()
 
 const byId = (findings: Finding[], id: string): Finding => {
   const found = findings.find((f) => f.id === id);
-  assert.ok(found, `no finding ${id}; have: ${findings.filter((f) => f.result.status !== 'pass').map((f) => `${f.id}=${f.result.status}`).join(', ')}`);
+  assert.ok(
+    found,
+    `no finding ${id}; have: ${findings
+      .filter((f) => f.result.status !== 'pass')
+      .map((f) => `${f.id}=${f.result.status}`)
+      .join(', ')}`,
+  );
   return found;
 };
-const targets = (findings: Finding[], checkId: string) => findings.filter((f) => f.checkId === checkId && f.result.target).map((f) => f.result.target!).sort();
+const targets = (findings: Finding[], checkId: string) =>
+  findings
+    .filter((f) => f.checkId === checkId && f.result.target)
+    .map((f) => f.result.target!)
+    .sort();
 const evidence = (f: Finding, label: string) => f.result.evidence.find((e) => e.label === label)?.value;
 
 /** The snapshot reduced to some containers: what a host running only those would give. */
@@ -102,7 +125,10 @@ const check = (id: string) => {
 function assertPasses(id: string, facts: Facts, names: string[]): void {
   const findings = evaluateChecks([check(id)], only(facts, names));
   assert.equal(findings[0]?.result.status, 'pass', JSON.stringify(findings.map((f) => f.result.message)));
-  assert.ok(findings.every((f) => f.result.status === 'pass' || f.result.status === 'info'), JSON.stringify(findings.map((f) => f.result.message)));
+  assert.ok(
+    findings.every((f) => f.result.status === 'pass' || f.result.status === 'info'),
+    JSON.stringify(findings.map((f) => f.result.message)),
+  );
 }
 
 const SECRET = 's3cr3t-db-pw';
@@ -137,7 +163,8 @@ forEachEngine('container outcomes on a real dockerd', (engine, test) => {
       ['limited', ['--memory', '64m'], []],
       ['armlabel', [], []],
     ];
-    for (const [name, args, command] of detached) await daemon.docker(['run', '-d', '--name', name, ...args, name === 'armlabel' ? 'dockhand-test/arm64-label:1' : image, ...command]);
+    for (const [name, args, command] of detached)
+      await daemon.docker(['run', '-d', '--name', name, ...args, name === 'armlabel' ? 'dockhand-test/arm64-label:1' : image, ...command]);
     // A start that fails (no such command), and an arm64 program: docker run reports the start error, the container stays.
     await daemon.docker(['run', '-d', '--name', 'nocmd', image, '/bin/nope']).catch(() => undefined);
     await daemon.docker(['run', '-d', '--name', 'armapp', 'dockhand-test/arm64-app:1']).catch(() => undefined);
@@ -146,7 +173,9 @@ forEachEngine('container outcomes on a real dockerd', (engine, test) => {
     for (const name of ['boom', 'twostreams', 'ttyboom', 'longline', 'nolog', 'hog', 'completed', 'stopped', 'nocmd', 'armapp']) {
       exitCodes[name] = (await waitForContainer(daemon, name, down)).State.ExitCode;
     }
-    exitCodes.gaveup = (await waitForContainer(daemon, 'gaveup', (c) => c.State.Status === 'exited' && c.RestartCount === 2)).State.ExitCode;
+    exitCodes.gaveup = (
+      await waitForContainer(daemon, 'gaveup', (c) => c.State.Status === 'exited' && c.RestartCount === 2)
+    ).State.ExitCode;
     await waitForContainer(daemon, 'armlabel', (c) => c.State.Status === 'running');
     facts = await collect(daemon);
     assert.ok(facts.containers.ok && facts.exitLogs?.ok, JSON.stringify(facts.exitLogs));
@@ -156,7 +185,15 @@ forEachEngine('container outcomes on a real dockerd', (engine, test) => {
 
   test('the daemon ended them as the scenarios say', () => {
     assert.deepEqual(
-      { boom: exitCodes.boom, ttyboom: exitCodes.ttyboom, nolog: exitCodes.nolog, gaveup: exitCodes.gaveup, completed: exitCodes.completed, stopped: exitCodes.stopped, hog: exitCodes.hog },
+      {
+        boom: exitCodes.boom,
+        ttyboom: exitCodes.ttyboom,
+        nolog: exitCodes.nolog,
+        gaveup: exitCodes.gaveup,
+        completed: exitCodes.completed,
+        stopped: exitCodes.stopped,
+        hog: exitCodes.hog,
+      },
       { boom: 3, ttyboom: 5, nolog: 6, gaveup: 4, completed: 0, stopped: 137, hog: 137 },
     );
   });
@@ -164,9 +201,19 @@ forEachEngine('container outcomes on a real dockerd', (engine, test) => {
   test('container.exited-nonzero: the crash, its restarts, the end of its log (masked), and that it stays down', () => {
     const boom = byId(findings, 'container.exited-nonzero:boom');
     assert.equal(boom.result.status, 'fail');
-    assert.match(boom.result.message, /^Container boom exited with code 3 [\d.]+ m?s after it started and stays down \(it has no restart policy, so it stays down until someone starts it\)\. Its log ends with: "boom"\.$/);
-    assert.deepEqual(evidence(boom, 'last 20 log lines'), ['stdout: starting', 'stdout: connecting to postgres://****@db:5432/app', 'stdout: boom']);
-    assert.deepEqual([...(evidence(byId(findings, 'container.exited-nonzero:twostreams'), 'last 20 log lines') as string[])].sort(), ['stderr: err', 'stdout: out']);
+    assert.match(
+      boom.result.message,
+      /^Container boom exited with code 3 [\d.]+ m?s after it started and stays down \(it has no restart policy, so it stays down until someone starts it\)\. Its log ends with: "boom"\.$/,
+    );
+    assert.deepEqual(evidence(boom, 'last 20 log lines'), [
+      'stdout: starting',
+      'stdout: connecting to postgres://****@db:5432/app',
+      'stdout: boom',
+    ]);
+    assert.deepEqual([...(evidence(byId(findings, 'container.exited-nonzero:twostreams'), 'last 20 log lines') as string[])].sort(), [
+      'stderr: err',
+      'stdout: out',
+    ]);
     assert.ok(!JSON.stringify(facts).includes(SECRET), 'the credential a container printed is masked in the facts snapshot');
     assert.match(byId(findings, 'container.exited-nonzero:gaveup').result.message, /stays down \(on-failure:2 gave up after 2 restarts\)/);
     assert.equal(evidence(byId(findings, 'container.exited-nonzero:gaveup'), 'RestartCount'), 2);
@@ -189,7 +236,8 @@ forEachEngine('container outcomes on a real dockerd', (engine, test) => {
   });
 
   test('container.exited-nonzero healthy twin: the completed, stopped (137 after docker stop) and running ones are not reported', () => {
-    for (const name of ['completed', 'stopped', 'limited', 'armlabel', 'hog']) assert.ok(!targets(findings, 'container.exited-nonzero').includes(name), name);
+    for (const name of ['completed', 'stopped', 'limited', 'armlabel', 'hog'])
+      assert.ok(!targets(findings, 'container.exited-nonzero').includes(name), name);
     assertPasses('container.exited-nonzero', facts, ['completed', 'stopped', 'limited', 'armlabel', 'hog']);
   });
 
@@ -205,7 +253,10 @@ forEachEngine('container outcomes on a real dockerd', (engine, test) => {
   test('container.platform-mismatch: the arm64 program fails with exec format error; the mislabelled one runs and is flagged', () => {
     const armapp = byId(findings, 'container.platform-mismatch:armapp');
     assert.equal(armapp.result.status, 'fail');
-    assert.match(armapp.result.message, /built for linux\/arm64\/v8, on this linux\/amd64 host, and no emulator is registered for arm64: its programs fail with "exec format error"/);
+    assert.match(
+      armapp.result.message,
+      /built for linux\/arm64\/v8, on this linux\/amd64 host, and no emulator is registered for arm64: its programs fail with "exec format error"/,
+    );
     assert.equal(evidence(armapp, 'host platform'), 'linux/amd64 (the daemon reports x86_64)');
     // What the daemon itself said when it ran the program: the exec format error, in its log or its start error.
     const failed = byId(findings, 'container.exited-nonzero:armapp');
@@ -244,7 +295,11 @@ describe(`per-container log settings against the daemon's (engine ${DEFAULT_ENGI
   });
 
   test('a host whose containers are all fine pays nothing for logs: no log is read', () => {
-    assert.deepEqual(after_.exitLogs, { ok: true, value: [], sources: [{ kind: 'api', call: 'GET /containers/{id}/logs?stdout=1&stderr=1&tail=20' }] });
+    assert.deepEqual(after_.exitLogs, {
+      ok: true,
+      value: [],
+      sources: [{ kind: 'api', call: 'GET /containers/{id}/logs?stdout=1&stderr=1&tail=20' }],
+    });
     assert.equal(after_.collectors.find((c) => c.name === 'exitLogs')?.status, 'ok');
   });
 

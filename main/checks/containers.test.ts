@@ -25,10 +25,34 @@ let imageId: string;
 const CONTAINERS: Record<string, { args: string[]; command?: string[]; create?: boolean; image?: 'latest' | 'untagged' | 'id' }> = {
   hardened: {
     args: [
-      '--read-only', '--memory', '64m', '--pids-limit', '100', '--cpus', '0.5', '--user', '1000',
-      '--security-opt', 'no-new-privileges', '--restart', 'on-failure:3', '--health-cmd', 'true', '--health-interval', '1s',
+      '--read-only',
+      '--memory',
+      '64m',
+      '--pids-limit',
+      '100',
+      '--cpus',
+      '0.5',
+      '--user',
+      '1000',
+      '--security-opt',
+      'no-new-privileges',
+      '--restart',
+      'on-failure:3',
+      '--health-cmd',
+      'true',
+      '--health-interval',
+      '1s',
       // A specific address: the private daemon's network namespace has no loopback up, so appnet's gateway.
-      '--network', 'appnet', '-p', 'GATEWAY:8081:80', '-v', '/etc/localtime:/etc/localtime:ro', '--cap-drop', 'ALL', '--cap-add', 'CHOWN',
+      '--network',
+      'appnet',
+      '-p',
+      'GATEWAY:8081:80',
+      '-v',
+      '/etc/localtime:/etc/localtime:ro',
+      '--cap-drop',
+      'ALL',
+      '--cap-add',
+      'CHOWN',
     ],
   },
   plain: { args: [] },
@@ -77,7 +101,15 @@ before(async () => {
   assert.match(gateway, /^\d+\.\d+\.\d+\.\d+$/, 'appnet has an IPv4 gateway');
   for (const [name, spec] of Object.entries(CONTAINERS)) {
     const args = spec.args.map((a) => a.replace('GATEWAY', gateway));
-    await daemon.docker([spec.create ? 'create' : 'run', ...(spec.create ? [] : ['-d']), '--name', name, ...args, imageFor(spec.image), ...(spec.command ?? [])]);
+    await daemon.docker([
+      spec.create ? 'create' : 'run',
+      ...(spec.create ? [] : ['-d']),
+      '--name',
+      name,
+      ...args,
+      imageFor(spec.image),
+      ...(spec.command ?? []),
+    ]);
   }
   const waitFor = (name: string, reached: (c: ContainerInspect) => boolean) => waitForContainer(daemon, name, reached);
   await waitFor('unhealthy', (c) => c.State.Health?.Status === 'unhealthy');
@@ -130,14 +162,21 @@ function only(names: string[], snapshot: Facts = facts): Facts {
 /** The snapshot as a daemon with other /info security options (and cgroup version) would report it. */
 function asDaemon(change: { securityOptions: string[]; cgroupVersion?: string }, snapshot: Facts = facts): Facts {
   assert.ok(snapshot.info.ok, 'info collected');
-  const value = { ...snapshot.info.value, securityOptions: change.securityOptions, cgroupVersion: change.cgroupVersion ?? snapshot.info.value.cgroupVersion };
+  const value = {
+    ...snapshot.info.value,
+    securityOptions: change.securityOptions,
+    cgroupVersion: change.cgroupVersion ?? snapshot.info.value.cgroupVersion,
+  };
   return { ...snapshot, info: { ...snapshot.info, value } };
 }
 
 /** The snapshot with another daemon.json text, as if the file said so. */
 function withDaemonJson(json: object, snapshot: Facts = facts): Facts {
   assert.ok(snapshot.daemonConfig.ok, 'daemon.json collected');
-  return { ...snapshot, daemonConfig: { ...snapshot.daemonConfig, value: { ...snapshot.daemonConfig.value, exists: true, text: JSON.stringify(json) } } };
+  return {
+    ...snapshot,
+    daemonConfig: { ...snapshot.daemonConfig, value: { ...snapshot.daemonConfig.value, exists: true, text: JSON.stringify(json) } },
+  };
 }
 
 const USERNS = ['name=seccomp,profile=default', 'name=userns'];
@@ -167,7 +206,10 @@ describe('host namespaces', () => {
     assert.deepEqual(targets('container.host-pid'), ['hostpid']);
     const remapped = findingOf(run('container.host-pid', asDaemon({ securityOptions: USERNS })), 'container.host-pid:hostpid');
     assert.equal(remapped.result.status, 'warn');
-    assert.ok(remapped.result.evidence.some((e) => e.label === 'user namespace'), JSON.stringify(remapped.result.evidence));
+    assert.ok(
+      remapped.result.evidence.some((e) => e.label === 'user namespace'),
+      JSON.stringify(remapped.result.evidence),
+    );
     assertPasses('container.host-pid', ['hardened', 'plain']);
   });
 
@@ -205,7 +247,10 @@ describe('capabilities, devices and mounts', () => {
     assert.match(f.result.message, /NET_ADMIN/);
     assert.match(f.result.message, /SYS_ADMIN/);
     assert.deepEqual(targets('container.capabilities.dangerous').sort(), ['sysadmin', 'utsadmin']);
-    assert.equal(statusOf(run('container.capabilities.dangerous', asDaemon({ securityOptions: USERNS })), 'container.capabilities.dangerous:sysadmin'), 'warn');
+    assert.equal(
+      statusOf(run('container.capabilities.dangerous', asDaemon({ securityOptions: USERNS })), 'container.capabilities.dangerous:sysadmin'),
+      'warn',
+    );
     assertPasses('container.capabilities.dangerous', ['hardened', 'plain', 'nice']);
   });
 
@@ -224,7 +269,10 @@ describe('capabilities, devices and mounts', () => {
     assert.equal(ro.result.status, 'warn');
     assert.match(ro.result.message, /read-only/);
     assert.deepEqual(targets('container.sensitive-mounts').sort(), ['etcro', 'usrrw']);
-    assert.equal(statusOf(run('container.sensitive-mounts', asDaemon({ securityOptions: USERNS })), 'container.sensitive-mounts:usrrw'), 'warn');
+    assert.equal(
+      statusOf(run('container.sensitive-mounts', asDaemon({ securityOptions: USERNS })), 'container.sensitive-mounts:usrrw'),
+      'warn',
+    );
     assertPasses('container.sensitive-mounts', ['hardened', 'plain']);
   });
 
@@ -297,8 +345,15 @@ describe('ports and networks', () => {
   test('container.ports-all-interfaces: 0.0.0.0, :: and the default address; a specific address passes', () => {
     const f = findingOf(findings, 'container.ports-all-interfaces:ports');
     assert.equal(f.result.status, 'fail');
-    assert.deepEqual([...(f.result.evidence[0]!.value as string[])].sort(), ['0.0.0.0:80->80/tcp', '0.0.0.0:8082->80/tcp', '[::]:8080->8080/tcp']);
-    assert.ok(f.result.evidence.some((e) => e.label === 'default bind address' && e.source.kind === 'default'), JSON.stringify(f.result.evidence));
+    assert.deepEqual([...(f.result.evidence[0]!.value as string[])].sort(), [
+      '0.0.0.0:80->80/tcp',
+      '0.0.0.0:8082->80/tcp',
+      '[::]:8080->8080/tcp',
+    ]);
+    assert.ok(
+      f.result.evidence.some((e) => e.label === 'default bind address' && e.source.kind === 'default'),
+      JSON.stringify(f.result.evidence),
+    );
     assertNotReported('container.ports-all-interfaces', 'hardened');
     assertPasses('container.ports-all-interfaces', ['hardened', 'plain']);
   });
@@ -319,7 +374,10 @@ describe('ports and networks', () => {
   test('container.default-bridge: the default network warns, a user-defined one passes', () => {
     const f = findingOf(findings, 'container.default-bridge:plain');
     assert.equal(f.result.status, 'warn');
-    assert.ok(f.result.evidence.some((e) => e.label === 'default bridge interface' && e.value === 'docker0'), JSON.stringify(f.result.evidence));
+    assert.ok(
+      f.result.evidence.some((e) => e.label === 'default bridge interface' && e.value === 'docker0'),
+      JSON.stringify(f.result.evidence),
+    );
     assertNotReported('container.default-bridge', 'hardened');
     assertNotReported('container.default-bridge', 'hostnet');
     assertPasses('container.default-bridge', ['hardened', 'hostnet']);
@@ -335,10 +393,13 @@ describe('restart behaviour, health and image pinning', () => {
     assertPasses('container.restart-policy', ['hardened', 'plain']);
   });
 
-  test('container.restart-loop: a crash-looping container; one that gave up is container.exited-nonzero\'s', () => {
+  test("container.restart-loop: a crash-looping container; one that gave up is container.exited-nonzero's", () => {
     const loop = findingOf(findings, 'container.restart-loop:loop');
     assert.ok(loop.result.status === 'fail' || loop.result.status === 'warn', loop.result.message);
-    assert.ok(loop.result.evidence.some((e) => e.label === 'RestartCount' && typeof e.value === 'number' && e.value >= 3), JSON.stringify(loop.result.evidence));
+    assert.ok(
+      loop.result.evidence.some((e) => e.label === 'RestartCount' && typeof e.value === 'number' && e.value >= 3),
+      JSON.stringify(loop.result.evidence),
+    );
     assertNotReported('container.restart-loop', 'gaveup');
     const gaveUp = findingOf(findings, 'container.exited-nonzero:gaveup');
     assert.equal(gaveUp.result.status, 'fail');
@@ -387,7 +448,10 @@ describe('the whole catalogue over one snapshot', () => {
   });
 
   test('without the container list every check errors with the reason', () => {
-    const broken: Facts = { ...facts, containers: { ok: false, error: { code: 'timeout', message: 'GET /containers/json did not answer' }, sources: [] } };
+    const broken: Facts = {
+      ...facts,
+      containers: { ok: false, error: { code: 'timeout', message: 'GET /containers/json did not answer' }, sources: [] },
+    };
     for (const f of evaluateChecks(CONTAINER_CHECKS, broken)) {
       if (f.result.status === 'skipped') continue; // not applicable here (AppArmor, userns) before any container is looked at
       assert.equal(f.result.status, 'error', f.id);

@@ -1,7 +1,34 @@
 import type { Check } from '../../shared/check';
-import { containerHostNetwork, containerHostPid, containerHostIpc, containerHostUts, containerHostUserns, containerDangerousCapabilities, containerAddedCapabilities, containerSeccompUnconfined, containerAppArmorUnconfined, containerNoNewPrivileges, containerMountPropagation } from './container-isolation';
-import { containerMemoryLimit, containerCpuLimit, containerPidsLimit, containerRestartPolicy, containerRestartLoop, containerHealthcheck, containerUnhealthy } from './container-resources';
-import { containerRunsAsRoot, containerReadonlyRootfs, containerSensitiveMounts, containerPrivileged, containerDockerSocketMount, containerHostDevices } from './container-filesystem';
+import {
+  containerHostNetwork,
+  containerHostPid,
+  containerHostIpc,
+  containerHostUts,
+  containerHostUserns,
+  containerDangerousCapabilities,
+  containerAddedCapabilities,
+  containerSeccompUnconfined,
+  containerAppArmorUnconfined,
+  containerNoNewPrivileges,
+  containerMountPropagation,
+} from './container-isolation';
+import {
+  containerMemoryLimit,
+  containerCpuLimit,
+  containerPidsLimit,
+  containerRestartPolicy,
+  containerRestartLoop,
+  containerHealthcheck,
+  containerUnhealthy,
+} from './container-resources';
+import {
+  containerRunsAsRoot,
+  containerReadonlyRootfs,
+  containerSensitiveMounts,
+  containerPrivileged,
+  containerDockerSocketMount,
+  containerHostDevices,
+} from './container-filesystem';
 import { containerMutableTag, containerPortsAllInterfaces, containerPrivilegedPorts, containerDefaultBridge } from './container-network';
 import { containerExitedNonzero, containerOomKilled } from './container-outcomes';
 import { containerPlatformMismatch } from './container-platform';

@@ -29,14 +29,16 @@ interface Compared {
 /** A comparable form: scalars as text, lists sorted, so `true` and "true", or one list in two orders, agree. */
 type Normal = string | string[];
 
-const text = (v: unknown): Normal | undefined => (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number' ? String(v) : undefined);
+const text = (v: unknown): Normal | undefined =>
+  typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number' ? String(v) : undefined;
 const list = (v: unknown): Normal | undefined => {
   const items = Array.isArray(v) ? v : typeof v === 'string' ? [v] : null;
   return items?.every((x) => typeof x === 'string') ? [...(items as string[])].map((s) => s.trim()).sort() : undefined;
 };
 
 /** dockerd stores mirrors with one trailing slash ("https://m.example/"); the file may have none. */
-const noTrailingSlash = (values: Normal | undefined): Normal | undefined => (Array.isArray(values) ? values.map((v) => v.replace(/\/+$/, '')).sort() : values);
+const noTrailingSlash = (values: Normal | undefined): Normal | undefined =>
+  Array.isArray(values) ? values.map((v) => v.replace(/\/+$/, '')).sort() : values;
 
 /** Docker always treats loopback as insecure; it is not something a user configured. */
 const BUILTIN_INSECURE = new Set(['127.0.0.0/8', '::1/128']);
@@ -82,7 +84,13 @@ function cgroupDriverOf(execOpts: unknown, engineVersion: string): Normal | unde
 
 const COMPARED: readonly Compared[] = [
   { key: 'live-restore', reload: true, running: (i) => String(i.liveRestoreEnabled), configured: text, fallback: 'false' },
-  { key: 'debug', reload: true, running: (i) => (i.debug === undefined ? undefined : String(i.debug)), configured: text, fallback: 'false' },
+  {
+    key: 'debug',
+    reload: true,
+    running: (i) => (i.debug === undefined ? undefined : String(i.debug)),
+    configured: text,
+    fallback: 'false',
+  },
   { key: 'labels', reload: true, running: (i) => [...i.labels].sort(), configured: list, fallback: [] },
   {
     key: 'insecure-registries',
@@ -90,17 +98,33 @@ const COMPARED: readonly Compared[] = [
     running: (i) => i.insecureRegistries.filter((r) => !BUILTIN_INSECURE.has(r)).sort(),
     configured: (v) => {
       const values = list(v);
-      return Array.isArray(values) ? values.map(networkOf).filter((r) => !BUILTIN_INSECURE.has(r)).sort() : undefined;
+      return Array.isArray(values)
+        ? values
+            .map(networkOf)
+            .filter((r) => !BUILTIN_INSECURE.has(r))
+            .sort()
+        : undefined;
     },
     fallback: [],
   },
-  { key: 'registry-mirrors', reload: true, running: (i) => noTrailingSlash(i.registryMirrors), configured: (v) => noTrailingSlash(list(v)), fallback: [] },
+  {
+    key: 'registry-mirrors',
+    reload: true,
+    running: (i) => noTrailingSlash(i.registryMirrors),
+    configured: (v) => noTrailingSlash(list(v)),
+    fallback: [],
+  },
   { key: 'default-runtime', reload: true, running: (i) => i.defaultRuntime ?? undefined, configured: text, fallback: 'runc' },
   {
     key: 'runtimes',
     reload: true,
     running: (i) => i.runtimes.filter((r) => !BUILTIN_RUNTIMES.has(r)).sort(),
-    configured: (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.keys(v).filter((r) => !BUILTIN_RUNTIMES.has(r)).sort() : undefined),
+    configured: (v) =>
+      typeof v === 'object' && v !== null && !Array.isArray(v)
+        ? Object.keys(v)
+            .filter((r) => !BUILTIN_RUNTIMES.has(r))
+            .sort()
+        : undefined,
     fallback: [],
   },
   { key: 'log-driver', reload: false, running: (i) => i.loggingDriver || undefined, configured: text, fallback: 'json-file' },
@@ -109,7 +133,8 @@ const COMPARED: readonly Compared[] = [
     key: 'storage-driver',
     reload: false,
     // With the containerd image store the daemon reports the snapshotter ("overlayfs"), not the graph driver's name.
-    running: (i) => (i.driverStatus.some(([k, v]) => k === 'driver-type' && v.startsWith('io.containerd.snapshotter')) ? undefined : i.driver || undefined),
+    running: (i) =>
+      i.driverStatus.some(([k, v]) => k === 'driver-type' && v.startsWith('io.containerd.snapshotter')) ? undefined : i.driver || undefined,
     configured: text,
   },
   {
@@ -141,7 +166,8 @@ export interface Drift {
   setting: SettingValue | null;
 }
 
-const same = (a: Normal, b: Normal): boolean => (Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((x, i) => x === b[i]) : a === b);
+const same = (a: Normal, b: Normal): boolean =>
+  Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((x, i) => x === b[i]) : a === b;
 
 /**
  * The keys whose daemon.json value differs from what the running daemon reports. Only daemon.json is compared: a value
@@ -179,14 +205,18 @@ export const daemonRestartPending: Check = {
     'dockerd reads daemon.json when it starts, and some keys again on a reload (SIGHUP). An edit that was never applied is a trap: the file says one thing, the daemon does another, and the change takes effect at the next reboot or upgrade, when nobody connects it to the edit (a log driver, a storage driver or a data root that switches then loses logs, images and volumes from view). Only what /info reports is compared: live-restore, debug, labels, insecure-registries, registry-mirrors, default-runtime and runtimes (applied by a reload), and log-driver, experimental, storage-driver, data-root, the cgroup driver of exec-opts and proxies (applied by a restart only). Proxy credentials are masked by the daemon, so only scheme, host and port are compared. A restart pending fails; a reload pending only warns, since applying it stops nothing.',
   remediation:
     '`dockhand fix apply daemon.restart-pending` restarts dockerd with the file as it is (refused when dockerd would not start with it). By hand, if the file is what you want: `systemctl reload docker` (or `kill -HUP $(pidof dockerd)`) when only reloadable keys differ, `systemctl restart docker` otherwise (check the file first with `dockhand daemon-config check /etc/docker/daemon.json`; without live-restore a restart stops every container). If the running daemon is right, put its values back in daemon.json.',
-  references: [DAEMON_JSON_DOCS, docs('Configuration reload behavior', 'https://docs.docker.com/reference/cli/dockerd/#configuration-reload-behavior')],
+  references: [
+    DAEMON_JSON_DOCS,
+    docs('Configuration reload behavior', 'https://docs.docker.com/reference/cli/dockerd/#configuration-reload-behavior'),
+  ],
   cis: null,
   platforms: ['linux'],
   fixId: 'daemon.apply-config',
   applies(facts) {
     const desktop = desktopReason(facts);
     if (desktop) return desktop;
-    if (facts.daemonConfig.ok && facts.daemonConfig.value.foundBy === 'user') return 'the daemon.json audited was given on the command line: it is not the file the running daemon read';
+    if (facts.daemonConfig.ok && facts.daemonConfig.value.foundBy === 'user')
+      return 'the daemon.json audited was given on the command line: it is not the file the running daemon read';
     return null;
   },
   evaluate(facts) {
@@ -195,7 +225,10 @@ export const daemonRestartPending: Check = {
     const config = need(facts.daemonConfig, 'daemon.json');
     // A value set by a flag nobody could read would look like a change.
     const flags = need(facts.daemonFlags, "dockerd's flags");
-    if (flags.from !== 'process') return skipped(`the running dockerd's own command line is not known (flags from the ${flags.from === 'user' ? 'command line' : 'service unit'}): what it was started with cannot be told from what will apply next`);
+    if (flags.from !== 'process')
+      return skipped(
+        `the running dockerd's own command line is not known (flags from the ${flags.from === 'user' ? 'command line' : 'service unit'}): what it was started with cannot be told from what will apply next`,
+      );
     const view = daemonView(facts);
     if (view.file === null) return skipped(`${config.path} cannot be parsed (see daemon.config.valid): dockerd would not load it`);
     const file = { kind: 'file' as const, path: config.path };
@@ -209,19 +242,34 @@ export const daemonRestartPending: Check = {
       evidence.push(
         d.setting
           ? { label: `${d.key} (daemon.json)`, value: d.configured, source: d.setting.source }
-          : { label: `${d.key} (not in daemon.json: dockerd's default)`, value: d.configured, source: { kind: 'default', detail: `"${d.key}" is not set in ${file.path}` } },
+          : {
+              label: `${d.key} (not in daemon.json: dockerd's default)`,
+              value: d.configured,
+              source: { kind: 'default', detail: `"${d.key}" is not set in ${file.path}` },
+            },
         { label: `${d.key} (running daemon)`, value: d.running, source: INFO },
       );
     }
     const keys = drift.map((d) => d.key).join(', ');
     const pid = facts.daemonProcess.ok ? facts.daemonProcess.value.pid : null;
-    const invalid = (view.preflight?.problems ?? []).some((p) => p.severity === 'error') ? ' First correct the problems daemon.config.valid reports: dockerd will refuse the file as it is.' : '';
+    const invalid = (view.preflight?.problems ?? []).some((p) => p.severity === 'error')
+      ? ' First correct the problems daemon.config.valid reports: dockerd will refuse the file as it is.'
+      : '';
     if (drift.every((d) => d.reload)) {
       const how = `\`systemctl reload docker\`${pid ? ` or \`kill -HUP ${pid}\`` : ''}`;
-      return warn(`A reload is pending: the running daemon does not use ${file.path} for ${keys}. dockerd applies these on a reload: ${how}.${invalid}`, { evidence, fix: FIX });
+      return warn(
+        `A reload is pending: the running daemon does not use ${file.path} for ${keys}. dockerd applies these on a reload: ${how}.${invalid}`,
+        { evidence, fix: FIX },
+      );
     }
-    const restartOnly = drift.filter((d) => !d.reload).map((d) => d.key).join(', ');
-    return fail(`A restart is pending: the running daemon does not use ${file.path} for ${keys} (${restartOnly} only on a restart: \`systemctl restart docker\`).${invalid}`, { evidence, fix: FIX });
+    const restartOnly = drift
+      .filter((d) => !d.reload)
+      .map((d) => d.key)
+      .join(', ');
+    return fail(
+      `A restart is pending: the running daemon does not use ${file.path} for ${keys} (${restartOnly} only on a restart: \`systemctl restart docker\`).${invalid}`,
+      { evidence, fix: FIX },
+    );
   },
 };
 

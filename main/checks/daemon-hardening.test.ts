@@ -29,9 +29,19 @@ forEachEngine('daemon hardening checks against a real dockerd', (engine, test) =
   let hardenedFacts: Facts;
   before(async () => {
     // One after the other, so a daemon that fails to start does not leave the other one running.
-    weak = await start({ experimental: true, 'log-level': 'debug', iptables: false, 'cgroup-parent': '/dockhand-test', 'storage-driver': 'vfs' }, ['-H', 'tcp://127.0.0.1:2375']);
-    hardened = await start({ 'no-new-privileges': true, 'userland-proxy': false, 'default-ulimits': { nofile: { Name: 'nofile', Soft: 65536, Hard: 65536 } }, 'log-level': 'info', 'log-driver': 'journald' });
-    const findingsOf = async (d: PrivateDockerd) => evaluateChecks(DAEMON_HARDENING_CHECKS, await collectFacts({ host: new LocalHost(), endpoint: { host: d.host } }));
+    weak = await start(
+      { experimental: true, 'log-level': 'debug', iptables: false, 'cgroup-parent': '/dockhand-test', 'storage-driver': 'vfs' },
+      ['-H', 'tcp://127.0.0.1:2375'],
+    );
+    hardened = await start({
+      'no-new-privileges': true,
+      'userland-proxy': false,
+      'default-ulimits': { nofile: { Name: 'nofile', Soft: 65536, Hard: 65536 } },
+      'log-level': 'info',
+      'log-driver': 'journald',
+    });
+    const findingsOf = async (d: PrivateDockerd) =>
+      evaluateChecks(DAEMON_HARDENING_CHECKS, await collectFacts({ host: new LocalHost(), endpoint: { host: d.host } }));
     weakFindings = await findingsOf(weak);
     hardenedFacts = await collectFacts({ host: new LocalHost(), endpoint: { host: hardened.host } });
     hardenedFindings = evaluateChecks(DAEMON_HARDENING_CHECKS, hardenedFacts);
@@ -84,7 +94,10 @@ forEachEngine('daemon hardening checks against a real dockerd', (engine, test) =
     const mac = hardenedFindings.find((f) => f.id === 'daemon.mac-profile')!;
     assert.equal(mac.result.status, 'warn');
     // The newer engines also list the daemon-wide no-new-privileges the hardened daemon.json sets.
-    assert.deepEqual(mac.result.evidence[0]!.value, engine === '20.10' ? ['name=seccomp,profile=default'] : ['name=seccomp,profile=builtin', 'name=no-new-privileges']);
+    assert.deepEqual(
+      mac.result.evidence[0]!.value,
+      engine === '20.10' ? ['name=seccomp,profile=default'] : ['name=seccomp,profile=builtin', 'name=no-new-privileges'],
+    );
     assert.equal(statusOf(hardenedFindings, 'daemon.swarm'), 'pass');
     assert.equal(statusOf(hardenedFindings, 'daemon.rootless'), 'info');
   });
@@ -99,24 +112,50 @@ forEachEngine('daemon hardening checks against a real dockerd', (engine, test) =
    * snapshot with only the values these checks read changed, in the formats the Engine reports them.
    */
   test('what the checks say on daemons this sandbox cannot run', () => {
-    const withInfo = (patch: object): Facts => ({ ...hardenedFacts, info: { ...hardenedFacts.info, value: { ...(hardenedFacts.info.ok ? hardenedFacts.info.value : ({} as never)), ...patch } } as Facts['info'] });
-    const apparmor = evaluateChecks(DAEMON_HARDENING_CHECKS, withInfo({ securityOptions: ['name=apparmor', 'name=seccomp,profile=builtin', 'name=cgroupns'] }));
+    const withInfo = (patch: object): Facts => ({
+      ...hardenedFacts,
+      info: {
+        ...hardenedFacts.info,
+        value: { ...(hardenedFacts.info.ok ? hardenedFacts.info.value : ({} as never)), ...patch },
+      } as Facts['info'],
+    });
+    const apparmor = evaluateChecks(
+      DAEMON_HARDENING_CHECKS,
+      withInfo({ securityOptions: ['name=apparmor', 'name=seccomp,profile=builtin', 'name=cgroupns'] }),
+    );
     assert.equal(statusOf(apparmor, 'daemon.mac-profile'), 'pass');
     assert.equal(statusOf(apparmor, 'daemon.seccomp'), 'pass');
-    const rootless = evaluateChecks(DAEMON_HARDENING_CHECKS, withInfo({ securityOptions: ['name=seccomp,profile=builtin', 'name=rootless', 'name=cgroupns'] }));
+    const rootless = evaluateChecks(
+      DAEMON_HARDENING_CHECKS,
+      withInfo({ securityOptions: ['name=seccomp,profile=builtin', 'name=rootless', 'name=cgroupns'] }),
+    );
     assert.equal(statusOf(rootless, 'daemon.rootless'), 'pass');
     for (const id of ['daemon.mac-profile', 'daemon.userland-proxy']) assert.equal(statusOf(rootless, id), 'skipped', id);
-    const remapped = evaluateChecks(DAEMON_HARDENING_CHECKS, withInfo({ securityOptions: ['name=seccomp,profile=default', 'name=userns'] }));
+    const remapped = evaluateChecks(
+      DAEMON_HARDENING_CHECKS,
+      withInfo({ securityOptions: ['name=seccomp,profile=default', 'name=userns'] }),
+    );
     assert.equal(statusOf(remapped, 'daemon.rootless'), 'pass');
     const swarm = evaluateChecks(DAEMON_HARDENING_CHECKS, withInfo({ swarmState: 'active' }));
     assert.equal(statusOf(swarm, 'daemon.swarm'), 'warn');
     const noSeccomp = evaluateChecks(DAEMON_HARDENING_CHECKS, withInfo({ securityOptions: [] }));
     assert.equal(statusOf(noSeccomp, 'daemon.seccomp'), 'fail');
-    const overlayNoDtype = evaluateChecks(DAEMON_HARDENING_CHECKS, withInfo({ driverStatus: [['Backing Filesystem', 'xfs'], ['Supports d_type', 'false']] }));
+    const overlayNoDtype = evaluateChecks(
+      DAEMON_HARDENING_CHECKS,
+      withInfo({
+        driverStatus: [
+          ['Backing Filesystem', 'xfs'],
+          ['Supports d_type', 'false'],
+        ],
+      }),
+    );
     assert.equal(statusOf(overlayNoDtype, 'daemon.storage-driver'), 'fail');
     const fs = hardenedFacts.dataRootFs;
     assert.ok(fs.ok, 'dataRootFs collected');
-    const tmpfs = evaluateChecks(DAEMON_HARDENING_CHECKS, { ...hardenedFacts, dataRootFs: { ...fs, value: { ...fs.value, fsType: 'tmpfs', mountPoint: '/var/lib/docker' } } });
+    const tmpfs = evaluateChecks(DAEMON_HARDENING_CHECKS, {
+      ...hardenedFacts,
+      dataRootFs: { ...fs, value: { ...fs.value, fsType: 'tmpfs', mountPoint: '/var/lib/docker' } },
+    });
     const finding = tmpfs.find((f) => f.id === 'daemon.data-root-filesystem')!;
     assert.equal(finding.result.status, 'fail');
     assert.match(finding.result.message, /lost at reboot/);
@@ -134,7 +173,10 @@ describe('daemon hardening checks on an offline root filesystem', () => {
   const audit = async () => evaluateChecks(DAEMON_HARDENING_CHECKS, await collectFacts({ host: new RootfsHost(root) }));
   before(async () => {
     root = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-harden-'));
-    await write('/lib/systemd/system/docker.service', '[Service]\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://0.0.0.0:2376 --tlsverify --tlscacert=/etc/docker/ca.pem\n');
+    await write(
+      '/lib/systemd/system/docker.service',
+      '[Service]\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://0.0.0.0:2376 --tlsverify --tlscacert=/etc/docker/ca.pem\n',
+    );
   });
   after(() => fs.rm(root, { recursive: true, force: true }));
 
@@ -176,7 +218,10 @@ describe('daemon hardening checks on an offline root filesystem', () => {
     const hostFacts = (f: Facts) => {
       const [valid] = evaluateChecks([daemonConfigValid], f);
       assert.equal(valid!.result.status, 'warn', valid!.result.message);
-      assert.match(JSON.stringify(valid!.result.evidence), /the seccomp profile \\"\/etc\/docker\/seccomp.json\\" must be a readable JSON file \(dockerd checks this on the host/);
+      assert.match(
+        JSON.stringify(valid!.result.evidence),
+        /the seccomp profile \\"\/etc\/docker\/seccomp.json\\" must be a readable JSON file \(dockerd checks this on the host/,
+      );
       return valid!.result.evidence.find((e) => e.label === 'host facts')?.value;
     };
     assert.match(String(hostFacts(facts)), /^not collected: an offline root: the machine its dockerd will start on is not this one/);
@@ -192,7 +237,10 @@ describe('daemon hardening checks on an offline root filesystem', () => {
     const facts = await collectFacts({ host: new RootfsHost(root), root });
     const [valid] = evaluateChecks([daemonConfigValid], facts);
     assert.equal(valid!.result.status, 'pass');
-    assert.equal(valid!.result.message, `dockerd 28.5 (assumed: an offline root (${root}) has no running daemon to ask: Engine 28.5, the newest whose rules Dockhand knows, is assumed) will start with /etc/docker/daemon.json.`);
+    assert.equal(
+      valid!.result.message,
+      `dockerd 28.5 (assumed: an offline root (${root}) has no running daemon to ask: Engine 28.5, the newest whose rules Dockhand knows, is assumed) will start with /etc/docker/daemon.json.`,
+    );
     const assumed = valid!.result.evidence.find((e) => e.label === 'engine version (assumed)');
     assert.equal(assumed?.value, '28.5');
   });

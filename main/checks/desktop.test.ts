@@ -62,7 +62,10 @@ describe('WSL 2 and Docker Desktop checks on recorded machines', () => {
 
   test('wsl.distro-version: a WSL 1 distro warns, with the conversion fix; all on WSL 2 passes', () => {
     const bad = run(wslDistroVersion, machine('windows-wsl'));
-    assert.deepEqual(bad.map((f) => [f.id, f.result.status]), [['wsl.distro-version:Legacy-Debian', 'warn']]);
+    assert.deepEqual(
+      bad.map((f) => [f.id, f.result.status]),
+      [['wsl.distro-version:Legacy-Debian', 'warn']],
+    );
     assert.deepEqual(bad[0]!.result.fix, { id: 'wsl.set-version', params: { distro: 'Legacy-Debian', version: 2 } });
     assert.deepEqual(bad[0]!.result.evidence[0]!.source, { kind: 'command', command: 'wsl.exe -l -v' });
     assert.equal(one(wslDistroVersion, machine('windows-legacy')).result.status, 'pass');
@@ -83,7 +86,7 @@ describe('WSL 2 and Docker Desktop checks on recorded machines', () => {
     assert.equal(one(wslDockerDesktopDistro, machine('windows-hyperv')).result.status, 'skipped');
   });
 
-  test(".wslconfig: limits beyond the machine warn with the values to set; limits that fit pass", () => {
+  test('.wslconfig: limits beyond the machine warn with the values to set; limits that fit pass', () => {
     const bad = one(wslConfigLimits, machine('windows-wsl'));
     assert.equal(bad.result.status, 'warn');
     assert.match(bad.result.message, /memory=64GB is more than the machine's 32\.0 GiB; processors=16 is more than the machine's 12 CPUs/);
@@ -102,7 +105,10 @@ describe('WSL 2 and Docker Desktop checks on recorded machines', () => {
   test('desktop.wsl-engine: the Hyper-V backend warns; the WSL 2 engine passes; not judged on a Mac', () => {
     const bad = one(desktopWslEngine, machine('windows-hyperv'));
     assert.equal(bad.result.status, 'warn');
-    assert.deepEqual(bad.result.fix, { id: 'desktop.settings', params: { file: 'C:\\Users\\ada\\AppData\\Roaming\\Docker\\settings.json', key: 'wslEngineEnabled', value: true } });
+    assert.deepEqual(bad.result.fix, {
+      id: 'desktop.settings',
+      params: { file: 'C:\\Users\\ada\\AppData\\Roaming\\Docker\\settings.json', key: 'wslEngineEnabled', value: true },
+    });
     assert.equal(one(desktopWslEngine, machine('windows-wsl')).result.status, 'pass');
     assert.equal(one(desktopWslEngine, machine('macos')).result.status, 'skipped');
   });
@@ -119,7 +125,11 @@ describe('WSL 2 and Docker Desktop checks on recorded machines', () => {
     const bad = one(desktopResources, machine('macos'));
     assert.equal(bad.result.status, 'warn');
     assert.match(bad.result.message, /12 CPUs on a machine with 10; 30\.0 GiB of memory leaves the machine 2\.0 GiB/);
-    assert.deepEqual(bad.result.fix?.params, { file: '/Users/ada/Library/Group Containers/group.com.docker/settings-store.json', cpus: 10, memoryMiB: 16384 });
+    assert.deepEqual(bad.result.fix?.params, {
+      file: '/Users/ada/Library/Group Containers/group.com.docker/settings-store.json',
+      cpus: 10,
+      memoryMiB: 16384,
+    });
     assert.equal(one(desktopResources, machine('macos-legacy')).result.status, 'pass');
     assert.equal(one(desktopResources, machine('windows-hyperv')).result.status, 'pass');
     const wsl = one(desktopResources, machine('windows-wsl'));
@@ -132,7 +142,11 @@ describe('WSL 2 and Docker Desktop checks on recorded machines', () => {
     assert.equal(bad.result.status, 'fail');
     assert.match(bad.result.message, /does not cover localhost, 127\.0\.0\.1, host\.docker\.internal/);
     assert.equal(bad.result.evidence.find((e) => e.label === 'HTTP proxy')!.value, 'http://****@proxy.corp.example:3128');
-    assert.deepEqual(bad.result.fix?.params, { file: 'C:\\Users\\ada\\AppData\\Roaming\\Docker\\settings-store.json', key: 'overrideProxyExclude', value: 'localhost,127.0.0.1,host.docker.internal' });
+    assert.deepEqual(bad.result.fix?.params, {
+      file: 'C:\\Users\\ada\\AppData\\Roaming\\Docker\\settings-store.json',
+      key: 'overrideProxyExclude',
+      value: 'localhost,127.0.0.1,host.docker.internal',
+    });
     // The Mac's list (localhost,127.0.0.1,.corp.example) covers the internal domain, not host.docker.internal.
     const mac = one(desktopProxyExclusions, machine('macos'), { internalDomains: ['corp.example'] });
     assert.equal(mac.result.status, 'fail');
@@ -147,9 +161,15 @@ describe('WSL 2 and Docker Desktop checks on recorded machines', () => {
     assert.equal(bad.result.status, 'warn', bad.result.message);
     assert.match(bad.result.message, /prune does not give the space back; compact the disk image/);
     assert.match(bad.result.message, /wsl --shutdown/);
-    assert.match(bad.result.message, /Optimize-VHD -Path "C:\\Users\\ada\\AppData\\Local\\Docker\\wsl\\disk\\docker_data\.vhdx" -Mode Full/);
+    assert.match(
+      bad.result.message,
+      /Optimize-VHD -Path "C:\\Users\\ada\\AppData\\Local\\Docker\\wsl\\disk\\docker_data\.vhdx" -Mode Full/,
+    );
     assert.match(bad.result.message, /compact vdisk/);
-    assert.deepEqual(bad.result.fix, { id: 'desktop.compact-disk', params: { path: 'C:\\Users\\ada\\AppData\\Local\\Docker\\wsl\\disk\\docker_data.vhdx', platform: 'win32' } });
+    assert.deepEqual(bad.result.fix, {
+      id: 'desktop.compact-disk',
+      params: { path: 'C:\\Users\\ada\\AppData\\Local\\Docker\\wsl\\disk\\docker_data.vhdx', platform: 'win32' },
+    });
     assert.equal(one(desktopDiskImageSize, withRealUsage('windows-legacy')).result.status, 'pass');
     const mac = one(desktopDiskImageSize, withRealUsage('macos'));
     assert.equal(mac.result.status, 'skipped');

@@ -11,11 +11,13 @@ import { judgeDesktopBypass } from './proxy';
 import { docs } from './references';
 import { info, need, pass, skipped, warn } from '../check-kit/result';
 
-
 const WSL_CONFIG_DOCS = docs('Advanced settings configuration in WSL (.wslconfig)', 'https://learn.microsoft.com/windows/wsl/wsl-config');
 const WSL_DISK_DOCS = docs('How to manage WSL disk space', 'https://learn.microsoft.com/windows/wsl/disk-space');
 const DESKTOP_WSL_DOCS = docs('Docker Desktop WSL 2 backend on Windows', 'https://docs.docker.com/desktop/features/wsl/');
-const DESKTOP_SETTINGS_DOCS = docs('Change your Docker Desktop settings', 'https://docs.docker.com/desktop/settings-and-maintenance/settings/');
+const DESKTOP_SETTINGS_DOCS = docs(
+  'Change your Docker Desktop settings',
+  'https://docs.docker.com/desktop/settings-and-maintenance/settings/',
+);
 
 const WSL_LIST: Source = { kind: 'command', command: 'wsl.exe -l -v' };
 const WSL_STATUS: Source = { kind: 'command', command: 'wsl.exe --status' };
@@ -33,7 +35,10 @@ function wslconfigSource(w: WslFact): Source {
 function hostOf(facts: Facts): { cpus: number | null; memoryMiB: number | null; source: Source } {
   if (!facts.desktop.ok) return { cpus: null, memoryMiB: null, source: { kind: 'default', detail: 'host size unknown' } };
   const d = facts.desktop.value;
-  const source = facts.desktop.sources.find((s) => s.kind === 'command' || s.kind === 'env' || (s.kind === 'default' && s.detail === SYSTEMINFORMATION_SOURCE)) ?? settingsSource(d);
+  const source =
+    facts.desktop.sources.find(
+      (s) => s.kind === 'command' || s.kind === 'env' || (s.kind === 'default' && s.detail === SYSTEMINFORMATION_SOURCE),
+    ) ?? settingsSource(d);
   return { cpus: d.hostCpus, memoryMiB: d.hostMemoryMiB, source };
 }
 
@@ -86,7 +91,8 @@ export const wslDefaultVersion: Check = {
   title: 'New WSL distributions get WSL 2',
   category: 'wsl-desktop',
   severity: 'low',
-  rationale: 'With the default version at 1, every distribution installed from now on runs on WSL 1, where Docker Desktop cannot integrate with it.',
+  rationale:
+    'With the default version at 1, every distribution installed from now on runs on WSL 1, where Docker Desktop cannot integrate with it.',
   remediation: 'Run `wsl --set-default-version 2`.',
   references: [DESKTOP_WSL_DOCS],
   cis: null,
@@ -94,10 +100,14 @@ export const wslDefaultVersion: Check = {
   fixId: 'wsl.set-default-version',
   evaluate(facts) {
     const wsl = need(facts.wsl, 'WSL status');
-    if (wsl.defaultVersion === null) return skipped('`wsl.exe --status` did not say the default version (an older WSL, or output not understood)');
+    if (wsl.defaultVersion === null)
+      return skipped('`wsl.exe --status` did not say the default version (an older WSL, or output not understood)');
     const evidence: Evidence[] = [{ label: 'default version', value: wsl.defaultVersion, source: WSL_STATUS }];
     if (wsl.defaultVersion >= 2) return pass('New WSL distributions are created on WSL 2.', { evidence });
-    return warn(`The WSL default version is ${wsl.defaultVersion}: new distributions will not work with Docker Desktop.`, { evidence, fix: { id: 'wsl.set-default-version', params: { version: 2 } } });
+    return warn(`The WSL default version is ${wsl.defaultVersion}: new distributions will not work with Docker Desktop.`, {
+      evidence,
+      fix: { id: 'wsl.set-default-version', params: { version: 2 } },
+    });
   },
 };
 
@@ -111,7 +121,7 @@ export const wslDockerDesktopDistro: Check = {
   category: 'wsl-desktop',
   severity: 'medium',
   rationale:
-    "With the WSL 2 engine, Docker Desktop's engine lives in the docker-desktop distribution. When it is stopped or missing, every docker command fails with \"cannot connect\", although the Desktop window may look fine.",
+    'With the WSL 2 engine, Docker Desktop\'s engine lives in the docker-desktop distribution. When it is stopped or missing, every docker command fails with "cannot connect", although the Desktop window may look fine.',
   remediation:
     'Start Docker Desktop (or restart it from its menu). If the distribution is missing or keeps stopping: `wsl --shutdown`, then start Docker Desktop again; as a last resort, Troubleshoot → Reset to factory defaults.',
   references: [DESKTOP_WSL_DOCS],
@@ -125,11 +135,21 @@ export const wslDockerDesktopDistro: Check = {
     const distro = wsl.distros.find((d) => d.name === 'docker-desktop');
     const engineUp = facts.engine.ok;
     const evidence: Evidence[] = [{ label: 'WSL 2 engine', value: desktop.wslEngineEnabled, source: settingsSource(desktop) }];
-    if (!distro) return warn('The docker-desktop WSL distribution is not installed: Docker Desktop has not set up its WSL 2 engine.', { evidence: [...evidence, { label: 'distributions', value: wsl.distros.map((d) => d.name), source: WSL_LIST }] });
+    if (!distro)
+      return warn('The docker-desktop WSL distribution is not installed: Docker Desktop has not set up its WSL 2 engine.', {
+        evidence: [...evidence, { label: 'distributions', value: wsl.distros.map((d) => d.name), source: WSL_LIST }],
+      });
     evidence.push({ label: 'docker-desktop', value: `${distro.state}, WSL ${distro.version}`, source: WSL_LIST });
     if (RUNNING.test(distro.state)) return pass("Docker Desktop's engine distribution (docker-desktop) is running.", { evidence });
-    evidence.push({ label: 'engine', value: engineUp ? 'answers' : `does not answer: ${facts.engine.ok ? '' : facts.engine.error.message}`, source: { kind: 'api', call: 'GET /version' } });
-    if (STOPPED.test(distro.state) && !engineUp) return warn("The docker-desktop distribution is stopped: Docker Desktop's engine is not running, so docker commands fail.", { evidence });
+    evidence.push({
+      label: 'engine',
+      value: engineUp ? 'answers' : `does not answer: ${facts.engine.ok ? '' : facts.engine.error.message}`,
+      source: { kind: 'api', call: 'GET /version' },
+    });
+    if (STOPPED.test(distro.state) && !engineUp)
+      return warn("The docker-desktop distribution is stopped: Docker Desktop's engine is not running, so docker commands fail.", {
+        evidence,
+      });
     return info(`The docker-desktop distribution is ${distro.state}.`, { evidence });
   },
 };
@@ -140,8 +160,9 @@ export const wslConfigLimits: Check = {
   category: 'wsl-desktop',
   severity: 'medium',
   rationale:
-    'With the WSL 2 engine, Docker Desktop\'s own CPU and memory sliders do nothing: the WSL VM\'s limits come from %USERPROFILE%\\.wslconfig. A value WSL cannot use (more memory or processors than the machine has, or a size it cannot parse) is ignored with a warning nobody sees, so the limit you think you set is not the one in force.',
-  remediation: 'Edit %USERPROFILE%\\.wslconfig, [wsl2] section: memory=<at most the machine\'s RAM minus what Windows needs, e.g. half>, processors=<at most the CPU count>; then `wsl --shutdown` and start Docker Desktop again.',
+    "With the WSL 2 engine, Docker Desktop's own CPU and memory sliders do nothing: the WSL VM's limits come from %USERPROFILE%\\.wslconfig. A value WSL cannot use (more memory or processors than the machine has, or a size it cannot parse) is ignored with a warning nobody sees, so the limit you think you set is not the one in force.",
+  remediation:
+    "Edit %USERPROFILE%\\.wslconfig, [wsl2] section: memory=<at most the machine's RAM minus what Windows needs, e.g. half>, processors=<at most the CPU count>; then `wsl --shutdown` and start Docker Desktop again.",
   references: [WSL_CONFIG_DOCS],
   cis: null,
   platforms: ['win32'],
@@ -150,18 +171,26 @@ export const wslConfigLimits: Check = {
     const wsl = need(facts.wsl, '.wslconfig');
     const config = wsl.wslconfig;
     const source = wslconfigSource(wsl);
-    if (!config) return pass('No .wslconfig: WSL 2 uses its defaults (half the memory, all processors, swap a quarter of the memory).', { evidence: [{ label: '.wslconfig', value: null, source }] });
+    if (!config)
+      return pass('No .wslconfig: WSL 2 uses its defaults (half the memory, all processors, swap a quarter of the memory).', {
+        evidence: [{ label: '.wslconfig', value: null, source }],
+      });
     const host = hostOf(facts);
     const evidence: Evidence[] = [
       { label: '[wsl2] memory', value: config.memory, source },
       { label: '[wsl2] processors', value: config.processors, source },
       { label: '[wsl2] swap', value: config.swap, source },
-      { label: 'machine', value: `${host.cpus ?? '?'} CPUs, ${host.memoryMiB !== null ? formatBytes(host.memoryMiB * MiB) : '? memory'}`, source: host.source },
+      {
+        label: 'machine',
+        value: `${host.cpus ?? '?'} CPUs, ${host.memoryMiB !== null ? formatBytes(host.memoryMiB * MiB) : '? memory'}`,
+        source: host.source,
+      },
     ];
     const problems: string[] = [];
     const params: Record<string, string | number> = {};
     const memory = config.memory === null ? null : parseWslSize(config.memory);
-    if (config.memory !== null && memory === null) problems.push(`memory=${config.memory} is not a size WSL understands (e.g. 8GB), so it is ignored`);
+    if (config.memory !== null && memory === null)
+      problems.push(`memory=${config.memory} is not a size WSL understands (e.g. 8GB), so it is ignored`);
     if (memory !== null && host.memoryMiB !== null && memory > host.memoryMiB * MiB) {
       problems.push(`memory=${config.memory} is more than the machine's ${formatBytes(host.memoryMiB * MiB)}`);
       params.memory = `${Math.max(1, Math.floor(host.memoryMiB / 2 / 1024))}GB`;
@@ -171,10 +200,14 @@ export const wslConfigLimits: Check = {
       params.processors = host.cpus;
     }
     if (problems.length === 0) {
-      const unknown = host.memoryMiB === null || host.cpus === null ? " (the machine's size is unknown, so only the syntax was checked)" : '';
+      const unknown =
+        host.memoryMiB === null || host.cpus === null ? " (the machine's size is unknown, so only the syntax was checked)" : '';
       return pass(`.wslconfig's limits fit the machine${unknown}.`, { evidence });
     }
-    return warn(`.wslconfig does not do what it says: ${problems.join('; ')}.`, { evidence, fix: Object.keys(params).length ? { id: 'wsl.config', params: { section: 'wsl2', ...params } } : null });
+    return warn(`.wslconfig does not do what it says: ${problems.join('; ')}.`, {
+      evidence,
+      fix: Object.keys(params).length ? { id: 'wsl.config', params: { section: 'wsl2', ...params } } : null,
+    });
   },
 };
 
@@ -184,7 +217,7 @@ export const wslSparseVhd: Check = {
   category: 'wsl-desktop',
   severity: 'low',
   rationale:
-    "A WSL 2 virtual disk (VHDX) grows as data is written and, unless it is sparse, never shrinks: after `docker system prune` frees 30 GB inside the VM, the .vhdx file on C: stays as big as it ever was. sparseVhd makes new VHDX files sparse, so freed blocks return to Windows.",
+    'A WSL 2 virtual disk (VHDX) grows as data is written and, unless it is sparse, never shrinks: after `docker system prune` frees 30 GB inside the VM, the .vhdx file on C: stays as big as it ever was. sparseVhd makes new VHDX files sparse, so freed blocks return to Windows.',
   remediation:
     'Add to %USERPROFILE%\\.wslconfig:\n[experimental]\nsparseVhd=true\nIt applies to virtual disks created from then on; for an existing distribution run `wsl --manage <distro> --set-sparse true` after `wsl --shutdown`. To shrink a disk that has already grown, compact it (see desktop.disk-image-size).',
   references: [WSL_CONFIG_DOCS, WSL_DISK_DOCS],
@@ -197,7 +230,10 @@ export const wslSparseVhd: Check = {
     const value = wsl.wslconfig?.sparseVhd ?? null;
     const evidence: Evidence[] = [{ label: 'sparseVhd', value, source }];
     if (value === true) return pass('sparseVhd is on: new WSL virtual disks give freed space back to Windows.', { evidence });
-    return warn(`sparseVhd is ${value === false ? 'off' : 'not set (off by default)'}: WSL virtual disks grow and never shrink after a prune.`, { evidence, fix: { id: 'wsl.config', params: { section: 'experimental', sparseVhd: true } } });
+    return warn(
+      `sparseVhd is ${value === false ? 'off' : 'not set (off by default)'}: WSL virtual disks grow and never shrink after a prune.`,
+      { evidence, fix: { id: 'wsl.config', params: { section: 'experimental', sparseVhd: true } } },
+    );
   },
 };
 
@@ -212,7 +248,8 @@ export const desktopWslEngine: Check = {
   severity: 'low',
   rationale:
     'The legacy Hyper-V backend gives the VM a fixed amount of memory taken from Windows whether used or not, starts more slowly, and shares files with Windows through a slower path. The WSL 2 engine is what Docker develops and tests first, and the only one on Windows Home.',
-  remediation: 'Docker Desktop → Settings → General → "Use the WSL 2 based engine", then Apply & restart. Images and volumes of the Hyper-V VM are not carried over: push or export what you need first.',
+  remediation:
+    'Docker Desktop → Settings → General → "Use the WSL 2 based engine", then Apply & restart. Images and volumes of the Hyper-V VM are not carried over: push or export what you need first.',
   references: [DESKTOP_WSL_DOCS],
   cis: null,
   platforms: ['win32'],
@@ -222,7 +259,10 @@ export const desktopWslEngine: Check = {
     if (desktop.wslEngineEnabled === null) return skipped(`${desktop.settingsPath} does not say which engine is used`);
     const evidence: Evidence[] = [{ label: 'wslEngineEnabled', value: desktop.wslEngineEnabled, source: settingsSource(desktop) }];
     if (desktop.wslEngineEnabled) return pass('Docker Desktop uses the WSL 2 engine.', { evidence });
-    return warn('Docker Desktop runs on the legacy Hyper-V backend.', { evidence, fix: { id: 'desktop.settings', params: { file: desktop.settingsPath, key: 'wslEngineEnabled', value: true } } });
+    return warn('Docker Desktop runs on the legacy Hyper-V backend.', {
+      evidence,
+      fix: { id: 'desktop.settings', params: { file: desktop.settingsPath, key: 'wslEngineEnabled', value: true } },
+    });
   },
 };
 
@@ -233,7 +273,8 @@ export const desktopFileSharing: Check = {
   severity: 'low',
   rationale:
     'Bind mounts from the Mac go through the file-sharing implementation. VirtioFS is several times faster than gRPC FUSE for the metadata-heavy work of builds and package managers (npm install, composer), and osxfs is legacy and no longer maintained.',
-  remediation: 'Docker Desktop → Settings → General → "Choose file sharing implementation for your containers" → VirtioFS (needs macOS 12.5 or later), then Apply & restart.',
+  remediation:
+    'Docker Desktop → Settings → General → "Choose file sharing implementation for your containers" → VirtioFS (needs macOS 12.5 or later), then Apply & restart.',
   references: [DESKTOP_SETTINGS_DOCS],
   cis: null,
   platforms: ['darwin'],
@@ -244,10 +285,13 @@ export const desktopFileSharing: Check = {
     if (impl === null) return skipped(`${desktop.settingsPath} does not record the file sharing implementation`);
     const evidence: Evidence[] = [{ label: 'file sharing', value: impl, source: settingsSource(desktop) }];
     if (impl === 'virtiofs') return pass('Docker Desktop shares files with VirtioFS.', { evidence });
-    return warn(`Docker Desktop shares files with ${impl === 'osxfs' ? 'the legacy osxfs' : 'gRPC FUSE'}: bind mounts are several times slower than with VirtioFS.`, {
-      evidence,
-      fix: { id: 'desktop.settings', params: { file: desktop.settingsPath, key: 'useVirtualizationFrameworkVirtioFS', value: true } },
-    });
+    return warn(
+      `Docker Desktop shares files with ${impl === 'osxfs' ? 'the legacy osxfs' : 'gRPC FUSE'}: bind mounts are several times slower than with VirtioFS.`,
+      {
+        evidence,
+        fix: { id: 'desktop.settings', params: { file: desktop.settingsPath, key: 'useVirtualizationFrameworkVirtioFS', value: true } },
+      },
+    );
   },
 };
 
@@ -258,21 +302,27 @@ export const desktopResources: Check = {
   severity: 'medium',
   rationale:
     "Docker Desktop's VM takes the memory it is given from the host. Giving it nearly all of the machine's memory makes the host swap (everything slows down), more CPUs than exist buys nothing, and too little memory makes builds and databases die with out-of-memory kills that look like random crashes.",
-  remediation: 'Docker Desktop → Settings → Resources → Advanced: CPUs at most the machine\'s count; memory at least 2 GB and at most about 75% of the machine\'s; then Apply & restart.',
+  remediation:
+    "Docker Desktop → Settings → Resources → Advanced: CPUs at most the machine's count; memory at least 2 GB and at most about 75% of the machine's; then Apply & restart.",
   references: [DESKTOP_SETTINGS_DOCS],
   cis: null,
   platforms: ['darwin', 'win32', 'linux'],
   fixId: 'desktop.settings',
   evaluate(facts, context) {
     const desktop = need(facts.desktop, 'Docker Desktop settings');
-    if (desktop.wslEngineEnabled === true) return skipped("with the WSL 2 engine the VM's limits come from .wslconfig (see wsl.config-limits), not from Desktop's settings");
-    const share = option(context, 'desktopMemoryMaxPercent', 75, 'warn above 75% of the machine\'s memory');
+    if (desktop.wslEngineEnabled === true)
+      return skipped("with the WSL 2 engine the VM's limits come from .wslconfig (see wsl.config-limits), not from Desktop's settings");
+    const share = option(context, 'desktopMemoryMaxPercent', 75, "warn above 75% of the machine's memory");
     const source = settingsSource(desktop);
     const host = hostOf(facts);
     const evidence: Evidence[] = [
       { label: 'CPUs', value: desktop.cpus, source },
       { label: 'memory (MiB)', value: desktop.memoryMiB, source },
-      { label: 'machine', value: `${desktop.hostCpus ?? '?'} CPUs, ${desktop.hostMemoryMiB !== null ? formatBytes(desktop.hostMemoryMiB * MiB) : '? memory'}`, source: host.source },
+      {
+        label: 'machine',
+        value: `${desktop.hostCpus ?? '?'} CPUs, ${desktop.hostMemoryMiB !== null ? formatBytes(desktop.hostMemoryMiB * MiB) : '? memory'}`,
+        source: host.source,
+      },
       { label: 'memory ceiling', value: `${share.value}% of the machine`, source: share.source },
     ];
     const problems: string[] = [];
@@ -282,8 +332,10 @@ export const desktopResources: Check = {
       params.cpus = desktop.hostCpus;
     }
     if (desktop.memoryMiB !== null && desktop.hostMemoryMiB !== null && desktop.memoryMiB > (desktop.hostMemoryMiB * share.value) / 100) {
-      problems.push(`${formatBytes(desktop.memoryMiB * MiB)} of memory leaves the machine ${formatBytes(Math.max(0, desktop.hostMemoryMiB - desktop.memoryMiB) * MiB)}`);
-      params.memoryMiB = Math.floor((desktop.hostMemoryMiB / 2 / 1024)) * 1024;
+      problems.push(
+        `${formatBytes(desktop.memoryMiB * MiB)} of memory leaves the machine ${formatBytes(Math.max(0, desktop.hostMemoryMiB - desktop.memoryMiB) * MiB)}`,
+      );
+      params.memoryMiB = Math.floor(desktop.hostMemoryMiB / 2 / 1024) * 1024;
     }
     if (desktop.memoryMiB !== null && desktop.memoryMiB < 2048) {
       problems.push(`${desktop.memoryMiB} MiB of memory is too little for builds and most databases`);
@@ -291,7 +343,10 @@ export const desktopResources: Check = {
     }
     if (desktop.cpus === null && desktop.memoryMiB === null) return skipped(`${desktop.settingsPath} records no CPU or memory limit`);
     if (problems.length === 0) return pass("Docker Desktop's CPU and memory limits fit the machine.", { evidence });
-    return warn(`Docker Desktop's limits do not fit the machine: ${problems.join('; ')}.`, { evidence, fix: { id: 'desktop.settings', params: { file: desktop.settingsPath, ...params } } });
+    return warn(`Docker Desktop's limits do not fit the machine: ${problems.join('; ')}.`, {
+      evidence,
+      fix: { id: 'desktop.settings', params: { file: desktop.settingsPath, ...params } },
+    });
   },
 };
 
@@ -302,7 +357,8 @@ export const desktopProxyExclusions: Check = {
   severity: 'medium',
   rationale:
     "With a manual proxy, every request whose host the bypass list does not match goes to the corporate proxy: a registry on localhost:5000, a service on 127.0.0.1 or host.docker.internal, a registry or service under an internal domain. The proxy cannot reach them (or should not see them): pulls and health checks fail with proxy errors that point nowhere near the cause. The list is judged like the daemon's NO_PROXY (proxy.no-proxy), against the same internal domains (--internal-domain), with the matching most tools in containers use (a name covers its subdomains, CIDRs only for some).",
-  remediation: 'Docker Desktop → Settings → Resources → Proxies → "Bypass proxy settings for these hosts & domains": add localhost,127.0.0.1,host.docker.internal and your internal domains (corp.example covers its subdomains); Apply & restart.',
+  remediation:
+    'Docker Desktop → Settings → Resources → Proxies → "Bypass proxy settings for these hosts & domains": add localhost,127.0.0.1,host.docker.internal and your internal domains (corp.example covers its subdomains); Apply & restart.',
   references: [docs('Docker Desktop proxy settings', 'https://docs.docker.com/desktop/settings-and-maintenance/settings/#proxies')],
   cis: null,
   platforms: ['darwin', 'win32', 'linux'],
@@ -317,7 +373,11 @@ export const desktopProxyExclusions: Check = {
       { label: 'HTTPS proxy', value: https, source },
       { label: 'bypass list', value: exclude, source },
     ];
-    if (mode !== 'manual') return pass(`Docker Desktop ${mode === 'system' ? 'follows the system proxy settings' : mode ? `uses proxy mode "${mode}"` : 'has no manual proxy'}.`, { evidence });
+    if (mode !== 'manual')
+      return pass(
+        `Docker Desktop ${mode === 'system' ? 'follows the system proxy settings' : mode ? `uses proxy mode "${mode}"` : 'has no manual proxy'}.`,
+        { evidence },
+      );
     if (!http && !https) return warn('Docker Desktop is set to a manual proxy but names no proxy server.', { evidence });
     const judged = judgeDesktopBypass(desktop, internalDomains(context))!;
     // The settings are shown above; from the judgement, what must bypass the proxy and the list to write.
@@ -348,7 +408,7 @@ export const desktopDiskImageSize: Check = {
   category: 'wsl-desktop',
   severity: 'medium',
   rationale:
-    "Docker Desktop keeps images, containers and volumes inside a virtual disk file (docker_data.vhdx, ext4.vhdx, DockerDesktop.vhdx or Docker.qcow2). That file grows as data is written and does not shrink when data is deleted: `docker system prune` frees space inside the VM, not on your disk. A file many gigabytes larger than what Docker uses is space you can get back only by compacting it.",
+    'Docker Desktop keeps images, containers and volumes inside a virtual disk file (docker_data.vhdx, ext4.vhdx, DockerDesktop.vhdx or Docker.qcow2). That file grows as data is written and does not shrink when data is deleted: `docker system prune` frees space inside the VM, not on your disk. A file many gigabytes larger than what Docker uses is space you can get back only by compacting it.',
   remediation:
     'Prune first if you want (`docker system prune`), then compact the disk image. Windows: quit Docker Desktop, `wsl --shutdown`, then `Optimize-VHD -Path <the .vhdx> -Mode Full` in an elevated PowerShell (Hyper-V module), or diskpart: `select vdisk file="<the .vhdx>"`, `attach vdisk readonly`, `compact vdisk`, `detach vdisk`. To stop it growing back, enable sparse VHDs (wsl.sparse-vhd). macOS: Docker.raw gives space back by itself; an old Docker.qcow2 never does — upgrade Docker Desktop.',
   references: [WSL_DISK_DOCS, DESKTOP_SETTINGS_DOCS],
@@ -360,12 +420,19 @@ export const desktopDiskImageSize: Check = {
     const image = desktop.diskImage;
     if (!image) return skipped("Docker Desktop's disk image was not found where Desktop keeps it");
     if (/\.raw$/i.test(image.path)) {
-      return skipped(`${image.path} is a sparse file: its apparent size (${formatBytes(image.bytes)}) is the disk limit, not the space it takes, and Docker Desktop gives freed blocks back by itself`);
+      return skipped(
+        `${image.path} is a sparse file: its apparent size (${formatBytes(image.bytes)}) is the disk limit, not the space it takes, and Docker Desktop gives freed blocks back by itself`,
+      );
     }
     const du = need(facts.diskUsage, "Docker's disk usage inside the VM");
     const used = dockerBytes(du);
     const slack = Math.max(0, image.bytes - used);
-    const threshold = option(context, 'desktopDiskSlackBytes', 20 * GiB, 'warn when the image is 20 GiB or more larger than what Docker stores, and more than twice it');
+    const threshold = option(
+      context,
+      'desktopDiskSlackBytes',
+      20 * GiB,
+      'warn when the image is 20 GiB or more larger than what Docker stores, and more than twice it',
+    );
     const platform = facts.host.ok ? facts.host.value.platform : null;
     const evidence: Evidence[] = [
       { label: 'disk image', value: `${image.path}: ${formatBytes(image.bytes)}`, source: { kind: 'file', path: image.path } },
@@ -373,12 +440,17 @@ export const desktopDiskImageSize: Check = {
       { label: 'threshold', value: formatBytes(threshold.value), source: threshold.source },
     ];
     if (slack >= threshold.value && slack >= used) {
-      return warn(`${image.path} takes ${formatBytes(image.bytes)} but Docker stores only ${formatBytes(used)} in it: prune does not give the space back; compact the disk image to recover ${formatBytes(slack)}.\n${compactionSteps(platform, image.path)}`, {
-        evidence,
-        fix: { id: 'desktop.compact-disk', params: { path: image.path, platform: platform ?? 'unknown' } },
-      });
+      return warn(
+        `${image.path} takes ${formatBytes(image.bytes)} but Docker stores only ${formatBytes(used)} in it: prune does not give the space back; compact the disk image to recover ${formatBytes(slack)}.\n${compactionSteps(platform, image.path)}`,
+        {
+          evidence,
+          fix: { id: 'desktop.compact-disk', params: { path: image.path, platform: platform ?? 'unknown' } },
+        },
+      );
     }
-    return pass(`${image.path} (${formatBytes(image.bytes)}) is in line with what Docker stores in it (${formatBytes(used)}).`, { evidence });
+    return pass(`${image.path} (${formatBytes(image.bytes)}) is in line with what Docker stores in it (${formatBytes(used)}).`, {
+      evidence,
+    });
   },
 };
 
@@ -387,8 +459,10 @@ export const desktopDiskLimit: Check = {
   title: "Docker Desktop's virtual disk has room left",
   category: 'wsl-desktop',
   severity: 'medium',
-  rationale: "Docker Desktop's VM disk has a fixed maximum size. When what Docker stores approaches it, pulls and builds fail with \"no space left on device\" even though the Mac or PC has plenty of free space.",
-  remediation: 'Prune what is not needed (`docker system df`, then `docker image prune -a`, `docker builder prune`), or raise the limit: Docker Desktop → Settings → Resources → Advanced → Virtual disk limit.',
+  rationale:
+    'Docker Desktop\'s VM disk has a fixed maximum size. When what Docker stores approaches it, pulls and builds fail with "no space left on device" even though the Mac or PC has plenty of free space.',
+  remediation:
+    'Prune what is not needed (`docker system df`, then `docker image prune -a`, `docker builder prune`), or raise the limit: Docker Desktop → Settings → Resources → Advanced → Virtual disk limit.',
   references: [DESKTOP_SETTINGS_DOCS],
   cis: null,
   platforms: ['win32', 'darwin', 'linux'],
@@ -406,7 +480,11 @@ export const desktopDiskLimit: Check = {
       { label: 'threshold', value: `${share.value}%`, source: share.source },
     ];
     const percent = (used / limit) * 100;
-    if (percent >= share.value) return warn(`Docker stores ${formatBytes(used)} in a virtual disk limited to ${formatBytes(limit)} (${percent.toFixed(0)}%): it is nearly full.`, { evidence, fix: { id: 'disk.prune', params: {} } });
+    if (percent >= share.value)
+      return warn(
+        `Docker stores ${formatBytes(used)} in a virtual disk limited to ${formatBytes(limit)} (${percent.toFixed(0)}%): it is nearly full.`,
+        { evidence, fix: { id: 'disk.prune', params: {} } },
+      );
     return pass(`Docker uses ${percent.toFixed(0)}% of Docker Desktop's ${formatBytes(limit)} virtual disk.`, { evidence });
   },
 };

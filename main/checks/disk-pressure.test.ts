@@ -19,7 +19,11 @@ import { evaluateChecks } from './runner';
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
 
-function findings(facts: Facts, check: Parameters<typeof evaluateChecks>[0][number], options: CheckContext['options'] = {}): Map<string | null, Finding> {
+function findings(
+  facts: Facts,
+  check: Parameters<typeof evaluateChecks>[0][number],
+  options: CheckContext['options'] = {},
+): Map<string | null, Finding> {
   return new Map(evaluateChecks([check], facts, { options }).map((f) => [f.result.target, f]));
 }
 
@@ -28,7 +32,7 @@ async function writeAt(root: string, p: string, text: string, mode = 0o644): Pro
   await fs.writeFile(path.join(root, p), text, { mode });
 }
 
-describe('disk.reclaimable follows the data root\'s free space (a real dockerd whose data root is a 128 MiB tmpfs)', () => {
+describe("disk.reclaimable follows the data root's free space (a real dockerd whose data root is a 128 MiB tmpfs)", () => {
   let dir: string;
   let daemon: PrivateDockerd;
   const dataRoot = () => path.join(dir, 'data');
@@ -37,7 +41,10 @@ describe('disk.reclaimable follows the data root\'s free space (a real dockerd w
   /** Grows or shrinks a file outside Docker's own directories until the tmpfs has `free` bytes left. */
   async function leaveFree(free: number): Promise<void> {
     const now = (await fs.statfs(dataRoot())).bavail * (await fs.statfs(dataRoot())).bsize;
-    const size = await fs.stat(filler()).then((s) => s.size, () => 0);
+    const size = await fs.stat(filler()).then(
+      (s) => s.size,
+      () => 0,
+    );
     await fs.writeFile(filler(), Buffer.alloc(Math.max(0, size + now - free)));
   }
 
@@ -56,7 +63,7 @@ describe('disk.reclaimable follows the data root\'s free space (a real dockerd w
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  test('97%-full: the stopped container\'s 72 MiB fails, as the data root\'s space does', async () => {
+  test("97%-full: the stopped container's 72 MiB fails, as the data root's space does", async () => {
     await leaveFree(3 * MiB);
     const facts = await audit();
     assert.ok(facts.dataRootFs.ok && facts.dataRootFs.value.path === dataRoot(), JSON.stringify(facts.dataRootFs));
@@ -64,8 +71,13 @@ describe('disk.reclaimable follows the data root\'s free space (a real dockerd w
     assert.equal(space.result.status, 'fail', space.result.message);
     const containers = findings(facts, diskReclaimable).get('containers')!;
     assert.equal(containers.result.status, 'fail', containers.result.message);
-    assert.match(containers.result.message, /^1 stopped container: 72\.\d MiB can be freed \(docker container prune\); the data root's filesystem is below its critical floor \([\d.]+ MiB free\)/);
-    assert.ok(containers.result.evidence.some((e) => e.label === "data root's filesystem" && /below the critical floor/.test(String(e.value))));
+    assert.match(
+      containers.result.message,
+      /^1 stopped container: 72\.\d MiB can be freed \(docker container prune\); the data root's filesystem is below its critical floor \([\d.]+ MiB free\)/,
+    );
+    assert.ok(
+      containers.result.evidence.some((e) => e.label === "data root's filesystem" && /below the critical floor/.test(String(e.value))),
+    );
   });
 
   test('below the warning floor only: it warns', async () => {
@@ -83,7 +95,9 @@ describe('disk.reclaimable follows the data root\'s free space (a real dockerd w
     assert.equal(evaluateChecks([diskDataRootSpace], facts)[0]!.result.status, 'pass');
     const containers = findings(facts, diskReclaimable).get('containers')!;
     assert.equal(containers.result.status, 'info', containers.result.message);
-    assert.ok(containers.result.evidence.some((e) => e.label === "data root's filesystem" && /above the warning floor/.test(String(e.value))));
+    assert.ok(
+      containers.result.evidence.some((e) => e.label === "data root's filesystem" && /above the warning floor/.test(String(e.value))),
+    );
     // A threshold the user gives overrides the judgement by free space.
     const scaled = findings(facts, diskReclaimable, { reclaimableWarnBytes: 64 * MiB }).get('containers')!;
     assert.equal(scaled.result.status, 'warn', 'a threshold the user gives is applied as it is');
@@ -96,7 +110,11 @@ describe('disk.reclaimable follows the data root\'s free space (a real dockerd w
     const GB = 1e9;
     const on = (total: number, available: number): Facts => ({
       ...facts,
-      diskUsage: { ...facts.diskUsage, ok: true, value: { ...du, containers: du.containers.map((c) => ({ ...c, sizeRw: 12 * 1024 * MiB })) } },
+      diskUsage: {
+        ...facts.diskUsage,
+        ok: true,
+        value: { ...du, containers: du.containers.map((c) => ({ ...c, sizeRw: 12 * 1024 * MiB })) },
+      },
       dataRootFs: { ...measured, value: { ...measured.value, totalBytes: total, availableBytes: available } },
     });
     assert.equal(findings(on(2000 * GB, 1990 * GB), diskReclaimable).get('containers')!.result.status, 'info');
@@ -115,9 +133,17 @@ describe('scheduled cleanups in real cron and systemd formats', () => {
     await fs.chmod(root, 0o755);
     await writeAt(root, '/etc/debian_version', '12.7\n');
     // The three ways of scheduling a prune, each destructive in its own way.
-    await writeAt(root, '/etc/crontab', 'SHELL=/bin/sh\n# m h dom mon dow user\tcommand\n30 2 * * 0 root docker system prune -af --volumes\n');
+    await writeAt(
+      root,
+      '/etc/crontab',
+      'SHELL=/bin/sh\n# m h dom mon dow user\tcommand\n30 2 * * 0 root docker system prune -af --volumes\n',
+    );
     await writeAt(root, '/etc/cron.d/ci-cache', 'MAILTO=""\n15 4 * * * root /usr/bin/docker builder prune --all --force >/dev/null 2>&1\n');
-    await writeAt(root, '/etc/systemd/system/volume-gc.timer', '[Unit]\nDescription=Remove unused volumes\n\n[Timer]\nOnCalendar=weekly\n\n[Install]\nWantedBy=timers.target\n');
+    await writeAt(
+      root,
+      '/etc/systemd/system/volume-gc.timer',
+      '[Unit]\nDescription=Remove unused volumes\n\n[Timer]\nOnCalendar=weekly\n\n[Install]\nWantedBy=timers.target\n',
+    );
     await writeAt(root, '/etc/systemd/system/volume-gc.service', '[Service]\nType=oneshot\nExecStart=/usr/bin/docker volume prune -f\n');
     await fs.mkdir(path.join(root, '/etc/systemd/system/timers.target.wants'));
     await fs.symlink('../volume-gc.timer', path.join(root, '/etc/systemd/system/timers.target.wants/volume-gc.timer'));
@@ -128,7 +154,12 @@ describe('scheduled cleanups in real cron and systemd formats', () => {
     await fs.mkdir(context);
     await fs.writeFile(path.join(context, 'Dockerfile'), 'FROM scratch\nCOPY payload /payload\n');
     await fs.writeFile(path.join(context, 'payload'), Buffer.alloc(256 * 1024, 7));
-    await dockerCli(['build', '-q', '-t', 'dockhand-test/cached:1', context], { ...process.env, DOCKER_HOST: daemon.host, DOCKER_BUILDKIT: '1', DOCKER_CONFIG: path.join(daemon.dir, 'client') });
+    await dockerCli(['build', '-q', '-t', 'dockhand-test/cached:1', context], {
+      ...process.env,
+      DOCKER_HOST: daemon.host,
+      DOCKER_BUILDKIT: '1',
+      DOCKER_CONFIG: path.join(daemon.dir, 'client'),
+    });
     live = await collectFacts({ host: new LocalHost(), endpoint: { host: daemon.host } });
     assert.ok(live.diskUsage.ok && live.diskUsage.value.buildCache.length > 0, 'the build left build cache');
   });
@@ -150,18 +181,30 @@ describe('scheduled cleanups in real cron and systemd formats', () => {
     assert.match(cache.result.message, /this host builds \([\d.]+ [KM]iB of build cache\)/);
     // The same schedule on a host that holds no build cache loses nothing yet.
     const du = (live.diskUsage as Extract<Facts['diskUsage'], { ok: true }>).value;
-    const noCache: Facts = { ...live, scheduledCleanup: scheduled, diskUsage: { ok: true, value: { ...du, buildCache: [] }, sources: live.diskUsage.sources } };
+    const noCache: Facts = {
+      ...live,
+      scheduledCleanup: scheduled,
+      diskUsage: { ok: true, value: { ...du, buildCache: [] }, sources: live.diskUsage.sources },
+    };
     assert.equal(findings(noCache, diskDestructiveCleanup).get('/etc/cron.d/ci-cache:2')!.result.status, 'info');
   });
 
   test('healthy twin: an age-bounded prune without volumes is a safe schedule', async () => {
     const safe = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-sched-'));
     try {
-      await writeAt(safe, '/etc/cron.d/docker-prune', '0 3 * * * root docker system prune -af --filter "until=168h"\n15 3 * * * root docker builder prune -a -f --keep-storage 20gb\n');
+      await writeAt(
+        safe,
+        '/etc/cron.d/docker-prune',
+        '0 3 * * * root docker system prune -af --filter "until=168h"\n15 3 * * * root docker builder prune -a -f --keep-storage 20gb\n',
+      );
       const scheduled = (await collectFacts({ host: new RootfsHost(safe) })).scheduledCleanup;
       const [destructive] = evaluateChecks([diskDestructiveCleanup], { ...live, scheduledCleanup: scheduled });
       assert.equal(destructive!.result.status, 'pass', destructive!.result.message);
-      const [schedule] = evaluateChecks([diskScheduledCleanup], { ...live, scheduledCleanup: scheduled }, { options: checkOptions({ server: true }) });
+      const [schedule] = evaluateChecks(
+        [diskScheduledCleanup],
+        { ...live, scheduledCleanup: scheduled },
+        { options: checkOptions({ server: true }) },
+      );
       assert.equal(schedule!.result.status, 'pass', schedule!.result.message);
     } finally {
       await fs.rm(safe, { recursive: true, force: true });
@@ -180,7 +223,10 @@ describe('scheduled cleanups in real cron and systemd formats', () => {
       const server = evaluateChecks([diskScheduledCleanup], facts, { options: checkOptions({ server: true }) })[0]!;
       assert.equal(server.result.status, 'warn', server.result.message);
       assert.match(server.result.message, /on this server/);
-      assert.deepEqual(server.result.evidence.find((e) => e.label === 'judged as')?.source, { kind: 'user', detail: 'option server (--server)' });
+      assert.deepEqual(server.result.evidence.find((e) => e.label === 'judged as')?.source, {
+        kind: 'user',
+        detail: 'option server (--server)',
+      });
     } finally {
       await fs.rm(onlyVolumes, { recursive: true, force: true });
     }

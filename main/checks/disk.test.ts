@@ -77,7 +77,15 @@ describe('disk checks against a real dockerd', () => {
     await d(['volume', 'create', 'orphan']);
     await d(['run', '--rm', '-v', 'orphan:/data', base, 'sh', '-c', '/bin/busybox dd if=/dev/zero of=/data/blob bs=1024 count=1024']);
     // A chatty container: about 300 kB in its json-file log.
-    await d(['run', '--name', 'chatty', base, 'sh', '-c', 'i=0; while [ $i -lt 6000 ]; do echo "log line $i, padded out to about fifty bytes"; i=$((i+1)); done']);
+    await d([
+      'run',
+      '--name',
+      'chatty',
+      base,
+      'sh',
+      '-c',
+      'i=0; while [ $i -lt 6000 ]; do echo "log line $i, padded out to about fifty bytes"; i=$((i+1)); done',
+    ]);
     facts = await collectFacts({ host: new LocalHost(), endpoint: { host: daemon.host } });
     assert.ok(facts.diskUsage.ok && facts.dataRootFs.ok && facts.containerLogs.ok, 'facts collected');
   });
@@ -96,7 +104,12 @@ describe('disk checks against a real dockerd', () => {
   }
 
   async function withDataRootAt(dir: string): Promise<Facts> {
-    return { ...facts, dataRootFs: await measureDataRootFs(new LocalHost(), dir, [{ kind: 'default', detail: 'test: a tmpfs standing in for the data root' }]) };
+    return {
+      ...facts,
+      dataRootFs: await measureDataRootFs(new LocalHost(), dir, [
+        { kind: 'default', detail: 'test: a tmpfs standing in for the data root' },
+      ]),
+    };
   }
 
   test('disk.data-root-space: plenty free passes, low warns, nearly full fails (an 8 MiB tmpfs)', async () => {
@@ -106,7 +119,9 @@ describe('disk checks against a real dockerd', () => {
     const low = one(diskDataRootSpace, await withDataRootAt(dir));
     assert.equal(low.result.status, 'warn', low.result.message);
     assert.deepEqual(low.result.fix, { id: 'disk.prune', params: { dataRoot: dir } });
-    assert.ok(low.result.evidence.some((e) => e.label === 'warning threshold' && /15% or 10\.0 GiB, whichever is smaller/.test(String(e.value))));
+    assert.ok(
+      low.result.evidence.some((e) => e.label === 'warning threshold' && /15% or 10\.0 GiB, whichever is smaller/.test(String(e.value))),
+    );
     await fs.appendFile(path.join(dir, 'fill'), Buffer.alloc(820 * 1024));
     const full = one(diskDataRootSpace, await withDataRootAt(dir));
     assert.equal(full.result.status, 'fail', full.result.message);
@@ -162,15 +177,35 @@ describe('disk checks against a real dockerd', () => {
 
   test('disk.reclaimable: an unused image made only of layers in use frees nothing', () => {
     const du = (facts.diskUsage as { value: DiskUsage }).value;
-    const onlyShared: DiskUsage = { ...du, images: du.images.filter((i) => i.repoTags.includes('dockhand-test/busybox:1') || i.repoTags.includes('dockhand-test/busybox:copy')) };
-    const figure = reclaimableImages({ ...onlyShared, layersSize: onlyShared.images.find((i) => i.repoTags.includes('dockhand-test/busybox:1'))!.size });
+    const onlyShared: DiskUsage = {
+      ...du,
+      images: du.images.filter((i) => i.repoTags.includes('dockhand-test/busybox:1') || i.repoTags.includes('dockhand-test/busybox:copy')),
+    };
+    const figure = reclaimableImages({
+      ...onlyShared,
+      layersSize: onlyShared.images.find((i) => i.repoTags.includes('dockhand-test/busybox:1'))!.size,
+    });
     assert.deepEqual([figure.count, figure.lower, figure.upper], [1, 0, 0]);
   });
 
   test('disk.reclaimable: the figure is a range when kept images share different layers with an unused one', () => {
     // Layers: L0 10, L1 20, L2 30, L3 40. Kept X = L0+L1, Y = L0+L2; unused Z = L0+L1+L2+L3.
-    const image = (id: string, size: number, sharedSize: number, containers: number) => ({ id, repoTags: [`${id}:1`], size, sharedSize, containers, created: 0, labels: {} });
-    const du: DiskUsage = { layersSize: 100, images: [image('x', 30, 30, 1), image('y', 40, 40, 1), image('z', 100, 60, 0)], containers: [], volumes: [], buildCache: [] };
+    const image = (id: string, size: number, sharedSize: number, containers: number) => ({
+      id,
+      repoTags: [`${id}:1`],
+      size,
+      sharedSize,
+      containers,
+      created: 0,
+      labels: {},
+    });
+    const du: DiskUsage = {
+      layersSize: 100,
+      images: [image('x', 30, 30, 1), image('y', 40, 40, 1), image('z', 100, 60, 0)],
+      containers: [],
+      volumes: [],
+      buildCache: [],
+    };
     const figure = reclaimableImages(du);
     assert.equal(figure.lower, 40, 'L3, certainly');
     assert.equal(figure.upper, 60, 'at most L3 and the smaller of L1, L2');
@@ -200,7 +235,11 @@ describe('disk checks against a real dockerd', () => {
     assert.deepEqual(bad.result.evidence[1]!.source, { kind: 'file', path: '/etc/fstab', line: 1 });
 
     const separate = await fs.mkdtemp(path.join(tmp, 'img-'));
-    await writeAt(separate, '/etc/fstab', 'UUID=1111 / ext4 errors=remount-ro 0 1\n/dev/mapper/vg-docker /var/lib/docker xfs defaults 0 2\n');
+    await writeAt(
+      separate,
+      '/etc/fstab',
+      'UUID=1111 / ext4 errors=remount-ro 0 1\n/dev/mapper/vg-docker /var/lib/docker xfs defaults 0 2\n',
+    );
     assert.equal(one(diskDataRootPartition, await collectFacts({ host: new RootfsHost(separate) })).result.status, 'pass');
 
     const dir = await tmpfs('partition', 'size=1m');
@@ -215,7 +254,11 @@ describe('disk checks against a real dockerd', () => {
   test('disk.scheduled-cleanup: a timer passes; none with data piling up warns; none otherwise is info', async () => {
     const withTimer = await fs.mkdtemp(path.join(tmp, 'img-'));
     await writeAt(withTimer, '/etc/systemd/system/docker-prune.timer', '[Timer]\nOnCalendar=daily\n\n[Install]\nWantedBy=timers.target\n');
-    await writeAt(withTimer, '/etc/systemd/system/docker-prune.service', '[Service]\nType=oneshot\nExecStart=/usr/bin/docker system prune -f\n');
+    await writeAt(
+      withTimer,
+      '/etc/systemd/system/docker-prune.service',
+      '[Service]\nType=oneshot\nExecStart=/usr/bin/docker system prune -f\n',
+    );
     await fs.mkdir(path.join(withTimer, '/etc/systemd/system/timers.target.wants'));
     await fs.symlink('../docker-prune.timer', path.join(withTimer, '/etc/systemd/system/timers.target.wants/docker-prune.timer'));
     const scheduled = (await collectFacts({ host: new RootfsHost(withTimer) })).scheduledCleanup;

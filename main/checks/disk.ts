@@ -7,7 +7,6 @@ import { GiB, MiB, formatBytes, groupDigits } from '../../shared/format';
 import { cis, docs } from './references';
 import { fail, info, need, pass, skipped, warn } from '../check-kit/result';
 
-
 interface Threshold {
   value: number;
   source: Source;
@@ -16,7 +15,8 @@ interface Threshold {
 /** A user-tunable threshold (context.options), with where its value came from for the evidence. */
 export function option(context: CheckContext, key: string, fallback: number, why: string): Threshold {
   const given = context.options[key];
-  if (typeof given === 'number' && Number.isFinite(given) && given >= 0) return { value: given, source: { kind: 'user', detail: `option ${key}` } };
+  if (typeof given === 'number' && Number.isFinite(given) && given >= 0)
+    return { value: given, source: { kind: 'user', detail: `option ${key}` } };
   return { value: fallback, source: { kind: 'default', detail: `${key} not set: ${why}` } };
 }
 
@@ -32,7 +32,11 @@ function fsEvidence(facts: Facts, fs: DataRootFsFact): Evidence[] {
   const source = fsSource(facts);
   return [
     { label: 'data root', value: fs.path, source },
-    { label: 'filesystem', value: fs.mountPoint ? `${fs.mountPoint} (${fs.fsType ?? 'unknown type'})` : 'mount point unknown', source: facts.dataRootFs.sources.find((s) => s.kind === 'file') ?? source },
+    {
+      label: 'filesystem',
+      value: fs.mountPoint ? `${fs.mountPoint} (${fs.fsType ?? 'unknown type'})` : 'mount point unknown',
+      source: facts.dataRootFs.sources.find((s) => s.kind === 'file') ?? source,
+    },
   ];
 }
 
@@ -71,7 +75,11 @@ function levels(context: CheckContext): { warnAt: Level; criticalAt: Level } {
 function levelEvidence(name: string, level: Level, total: number, unit: (n: number) => string): Evidence {
   const floor = floorOf(level, total);
   const detail = level.bytes ? `${level.percent.value}% or ${unit(level.bytes.value)}, whichever is smaller` : `${level.percent.value}%`;
-  return { label: `${name} threshold`, value: `${unit(Math.round(floor))} (${detail})`, source: level.bytes?.source.kind === 'user' ? level.bytes.source : level.percent.source };
+  return {
+    label: `${name} threshold`,
+    value: `${unit(Math.round(floor))} (${detail})`,
+    source: level.bytes?.source.kind === 'user' ? level.bytes.source : level.percent.source,
+  };
 }
 
 export interface SpaceLevel {
@@ -93,7 +101,11 @@ function spaceLevel(fs: DataRootFsFact, context: CheckContext): SpaceLevel {
 
 function spaceEvidence(facts: Facts, fs: DataRootFsFact, space: SpaceLevel): Evidence[] {
   return [
-    { label: 'available to dockerd', value: `${formatBytes(space.free)} of ${formatBytes(fs.totalBytes)} (${space.percent.toFixed(1)}%)`, source: fsSource(facts) },
+    {
+      label: 'available to dockerd',
+      value: `${formatBytes(space.free)} of ${formatBytes(fs.totalBytes)} (${space.percent.toFixed(1)}%)`,
+      source: fsSource(facts),
+    },
     levelEvidence('warning', space.warnAt, fs.totalBytes, formatBytes),
     levelEvidence('critical', space.criticalAt, fs.totalBytes, formatBytes),
   ];
@@ -119,7 +131,11 @@ export const diskDataRootSpace: Check = {
     const evidence: Evidence[] = [...fsEvidence(facts, fs), ...spaceEvidence(facts, fs, space)];
     const fix = { id: 'disk.prune', params: { dataRoot: fs.path } };
     const free = `${formatBytes(space.free)} (${space.percent.toFixed(1)}%)`;
-    if (space.state === 'critical') return fail(`Only ${free} is free on the filesystem holding ${fs.path}: pulls, builds and container writes are about to fail.`, { evidence, fix });
+    if (space.state === 'critical')
+      return fail(`Only ${free} is free on the filesystem holding ${fs.path}: pulls, builds and container writes are about to fail.`, {
+        evidence,
+        fix,
+      });
     if (space.state === 'low') return warn(`${free} is free on the filesystem holding ${fs.path}: it is running low.`, { evidence, fix });
     return pass(`${free} is free on the filesystem holding ${fs.path}.`, { evidence });
   },
@@ -142,20 +158,30 @@ export const diskDataRootInodes: Check = {
     const fs = need(facts.dataRootFs, "the data root's filesystem");
     const evidence: Evidence[] = [...fsEvidence(facts, fs)];
     if (fs.totalInodes <= 0) {
-      return pass(`The filesystem holding ${fs.path} has no fixed inode table (${fs.fsType ?? 'e.g. btrfs'}): it cannot run out of inodes before space.`, { evidence });
+      return pass(
+        `The filesystem holding ${fs.path} has no fixed inode table (${fs.fsType ?? 'e.g. btrfs'}): it cannot run out of inodes before space.`,
+        { evidence },
+      );
     }
     const { warnAt, criticalAt } = levels(context);
     const percentOnly = (l: Level): Level => ({ percent: l.percent, bytes: null });
     const count = (n: number) => `${groupDigits(n)} inodes`;
     const percent = (fs.freeInodes / fs.totalInodes) * 100;
     evidence.push(
-      { label: 'free inodes', value: `${count(fs.freeInodes)} of ${groupDigits(fs.totalInodes)} (${percent.toFixed(1)}%)`, source: fsSource(facts) },
+      {
+        label: 'free inodes',
+        value: `${count(fs.freeInodes)} of ${groupDigits(fs.totalInodes)} (${percent.toFixed(1)}%)`,
+        source: fsSource(facts),
+      },
       levelEvidence('warning', percentOnly(warnAt), fs.totalInodes, count),
       levelEvidence('critical', percentOnly(criticalAt), fs.totalInodes, count),
     );
     const fix = { id: 'disk.prune', params: { dataRoot: fs.path } };
     if (fs.freeInodes < floorOf(percentOnly(criticalAt), fs.totalInodes)) {
-      return fail(`Only ${percent.toFixed(1)}% of the inodes are free on the filesystem holding ${fs.path}: file creation is about to fail.`, { evidence, fix });
+      return fail(
+        `Only ${percent.toFixed(1)}% of the inodes are free on the filesystem holding ${fs.path}: file creation is about to fail.`,
+        { evidence, fix },
+      );
     }
     if (fs.freeInodes < floorOf(percentOnly(warnAt), fs.totalInodes)) {
       return warn(`${percent.toFixed(1)}% of the inodes are free on the filesystem holding ${fs.path}: running low.`, { evidence, fix });
@@ -201,8 +227,13 @@ export function reclaimableImages(du: DiskUsage): Reclaimable {
   const upper = Math.max(0, Math.min(sum(unused.map((i) => i.size)), du.layersSize - keptCertain));
   const lower = Math.min(upper, Math.max(0, sum(unused.map(unique)), du.layersSize - sum(kept.map((i) => i.size))));
   const dangling = unused.filter((i) => i.repoTags.length === 0).length;
-  const notes = [`${unused.length} image(s) used by no container, ${dangling} of them dangling (untagged): \`docker image prune\` removes only those, \`-a\` all unused ones`];
-  if (lower !== upper) notes.push('layers shared between kept and unused images make the exact figure unknowable from /system/df: the true figure lies in this range');
+  const notes = [
+    `${unused.length} image(s) used by no container, ${dangling} of them dangling (untagged): \`docker image prune\` removes only those, \`-a\` all unused ones`,
+  ];
+  if (lower !== upper)
+    notes.push(
+      'layers shared between kept and unused images make the exact figure unknowable from /system/df: the true figure lies in this range',
+    );
   return { type: 'images', count: unused.length, lower, upper, command: 'docker image prune -a', notes };
 }
 
@@ -212,7 +243,14 @@ const ACTIVE_STATES = new Set(['running', 'paused', 'restarting']);
 function reclaimableContainers(du: DiskUsage): Reclaimable {
   const stopped = du.containers.filter((c) => !ACTIVE_STATES.has(c.state));
   const bytes = stopped.reduce((a, c) => a + Math.max(0, c.sizeRw), 0);
-  return { type: 'containers', count: stopped.length, lower: bytes, upper: bytes, command: 'docker container prune', notes: stopped.length ? ['their log files are removed with them, on top of this figure'] : [] };
+  return {
+    type: 'containers',
+    count: stopped.length,
+    lower: bytes,
+    upper: bytes,
+    command: 'docker container prune',
+    notes: stopped.length ? ['their log files are removed with them, on top of this figure'] : [],
+  };
 }
 
 /** Volumes no container references (RefCount 0): exact, but they hold data, so Dockhand never prunes them unasked. */
@@ -221,7 +259,9 @@ function reclaimableVolumes(du: DiskUsage): Reclaimable {
   const bytes = orphans.reduce((a, v) => a + v.size, 0);
   const anonymous = orphans.filter((v) => v.labels['com.docker.volume.anonymous'] !== undefined || /^[0-9a-f]{64}$/.test(v.name)).length;
   const notes = orphans.length
-    ? [`volumes hold data: look before removing. \`docker volume prune\` removes only the ${anonymous} anonymous one(s) since Engine 23; \`-a\` also named ones`]
+    ? [
+        `volumes hold data: look before removing. \`docker volume prune\` removes only the ${anonymous} anonymous one(s) since Engine 23; \`-a\` also named ones`,
+      ]
     : [];
   return { type: 'volumes', count: orphans.length, lower: bytes, upper: bytes, command: 'docker volume prune', notes };
 }
@@ -235,7 +275,14 @@ function reclaimableBuildCache(du: DiskUsage): Reclaimable {
   const lower = idle.filter((b) => !b.shared).reduce((a, b) => a + b.size, 0);
   const upper = idle.reduce((a, b) => a + b.size, 0);
   const shared = idle.filter((b) => b.shared).length;
-  return { type: 'build-cache', count: idle.length, lower, upper, command: 'docker builder prune', notes: shared ? [`${shared} idle record(s) share their data with images: freed only once those go`] : [] };
+  return {
+    type: 'build-cache',
+    count: idle.length,
+    lower,
+    upper,
+    command: 'docker builder prune',
+    notes: shared ? [`${shared} idle record(s) share their data with images: freed only once those go`] : [],
+  };
 }
 
 function allReclaimable(du: DiskUsage): Reclaimable[] {
@@ -246,25 +293,46 @@ function range(r: Reclaimable): string {
   return r.lower === r.upper ? formatBytes(r.lower) : `between ${formatBytes(r.lower)} and ${formatBytes(r.upper)}`;
 }
 
-const NOUN: Record<Reclaimable['type'], string> = { images: 'unused image', containers: 'stopped container', volumes: 'unreferenced volume', 'build-cache': 'idle build cache record' };
+const NOUN: Record<Reclaimable['type'], string> = {
+  images: 'unused image',
+  containers: 'stopped container',
+  volumes: 'unreferenced volume',
+  'build-cache': 'idle build cache record',
+};
 
 /** On a data root with room, one type's reclaimable space matters when it is this share of what is still free. */
 const SHARE_OF_FREE = 0.25;
 
 /** How much reclaimable space matters, from the data root's free space (disk.data-root-space's floors) and the options. */
-function reclaimableVerdict(r: Reclaimable, space: SpaceLevel | null, threshold: Threshold, lowDisk: Threshold): { status: 'fail' | 'warn' | 'info'; why: string } {
+function reclaimableVerdict(
+  r: Reclaimable,
+  space: SpaceLevel | null,
+  threshold: Threshold,
+  lowDisk: Threshold,
+): { status: 'fail' | 'warn' | 'info'; why: string } {
   if (space && space.state !== 'ok' && r.lower >= lowDisk.value) {
     const floor = space.state === 'critical' ? 'critical' : 'warning';
     // Volumes hold data: worth looking at, never a reason to fail on their own.
-    return { status: space.state === 'critical' && r.type !== 'volumes' ? 'fail' : 'warn', why: `the data root's filesystem is below its ${floor} floor (${formatBytes(space.free)} free): this is space a prune gives back` };
+    return {
+      status: space.state === 'critical' && r.type !== 'volumes' ? 'fail' : 'warn',
+      why: `the data root's filesystem is below its ${floor} floor (${formatBytes(space.free)} free): this is space a prune gives back`,
+    };
   }
   if (threshold.source.kind === 'user' || !space) {
-    return r.lower >= threshold.value ? { status: 'warn', why: `at or above the ${formatBytes(threshold.value)} warning threshold${threshold.source.kind === 'user' ? ' you set' : ''}` } : { status: 'info', why: '' };
+    return r.lower >= threshold.value
+      ? {
+          status: 'warn',
+          why: `at or above the ${formatBytes(threshold.value)} warning threshold${threshold.source.kind === 'user' ? ' you set' : ''}`,
+        }
+      : { status: 'info', why: '' };
   }
   if (r.lower >= threshold.value && r.lower >= SHARE_OF_FREE * space.free) {
     return { status: 'warn', why: `more than ${formatBytes(threshold.value)} and a quarter of the ${formatBytes(space.free)} still free` };
   }
-  return { status: 'info', why: space.state === 'ok' && r.lower >= threshold.value ? `the data root's filesystem has room (${formatBytes(space.free)} free)` : '' };
+  return {
+    status: 'info',
+    why: space.state === 'ok' && r.lower >= threshold.value ? `the data root's filesystem has room (${formatBytes(space.free)} free)` : '',
+  };
 }
 
 export const diskReclaimable: Check = {
@@ -275,20 +343,39 @@ export const diskReclaimable: Check = {
   rationale:
     "Images nobody runs, stopped containers, volumes no container references and idle build cache keep their space until someone prunes them. On a busy build host they are most of the disk. The figures here are what pruning would actually free (layers still shared with images in use are not counted), not the optimistic RECLAIMABLE column of `docker system df`. How much that matters depends on the disk, judged with disk.data-root-space's floors: on a data root below its critical floor, a type that would free 64 MiB or more (reclaimableLowDiskBytes) fails, below the warning floor it warns; on a disk with room it warns only when one type holds 10 GiB or more (reclaimableWarnBytes) and that is a quarter of the space still free, so 10 GiB on an empty 2 TB disk is information while a few hundred MiB on a 97%-full one is not. Volumes hold data: they never fail. A reclaimableWarnBytes given by the user is applied as it is.",
   remediation:
-    'Review, then prune by type: `docker image prune -a`, `docker container prune`, `docker builder prune`; volumes hold data, so list them first (`docker volume ls -f dangling=true`) and remove only what you recognise. Dockhand\'s prune plan shows the exact objects and bytes before removing anything.',
+    "Review, then prune by type: `docker image prune -a`, `docker container prune`, `docker builder prune`; volumes hold data, so list them first (`docker volume ls -f dangling=true`) and remove only what you recognise. Dockhand's prune plan shows the exact objects and bytes before removing anything.",
   references: [PRUNE_DOCS, DF_DOCS],
   cis: null,
   platforms: ['linux', 'darwin', 'win32'],
   fixId: 'disk.prune',
   evaluate(facts, context) {
     const du = need(facts.diskUsage, 'Docker disk usage');
-    const threshold = option(context, 'reclaimableWarnBytes', 10 * GiB, 'on a disk with room, warn when one type holds 10 GiB and a quarter of the free space');
-    const lowDisk = option(context, 'reclaimableLowDiskBytes', 64 * MiB, "on a data root below disk.data-root-space's floors, 64 MiB of one type is worth pruning");
+    const threshold = option(
+      context,
+      'reclaimableWarnBytes',
+      10 * GiB,
+      'on a disk with room, warn when one type holds 10 GiB and a quarter of the free space',
+    );
+    const lowDisk = option(
+      context,
+      'reclaimableLowDiskBytes',
+      64 * MiB,
+      "on a data root below disk.data-root-space's floors, 64 MiB of one type is worth pruning",
+    );
     const fs = facts.dataRootFs.ok && facts.dataRootFs.value.totalBytes > 0 ? facts.dataRootFs.value : null;
     const space = fs ? spaceLevel(fs, context) : null;
-    const disk: Evidence = fs && space
-      ? { label: "data root's filesystem", value: `${formatBytes(space.free)} free of ${formatBytes(fs.totalBytes)} (${space.percent.toFixed(1)}%): ${space.state === 'ok' ? 'above the warning floor' : `below the ${space.state === 'critical' ? 'critical' : 'warning'} floor`}`, source: fsSource(facts) }
-      : { label: "data root's filesystem", value: `not measured: ${facts.dataRootFs.ok ? 'no size reported' : facts.dataRootFs.error.message}`, source: fsSource(facts) };
+    const disk: Evidence =
+      fs && space
+        ? {
+            label: "data root's filesystem",
+            value: `${formatBytes(space.free)} free of ${formatBytes(fs.totalBytes)} (${space.percent.toFixed(1)}%): ${space.state === 'ok' ? 'above the warning floor' : `below the ${space.state === 'critical' ? 'critical' : 'warning'} floor`}`,
+            source: fsSource(facts),
+          }
+        : {
+            label: "data root's filesystem",
+            value: `not measured: ${facts.dataRootFs.ok ? 'no size reported' : facts.dataRootFs.error.message}`,
+            source: fsSource(facts),
+          };
     return allReclaimable(du).map((r): CheckResult => {
       const evidence: Evidence[] = [
         { label: `${r.type}: reclaimable`, value: r.lower === r.upper ? r.lower : { lower: r.lower, upper: r.upper }, source: DF },
@@ -296,9 +383,14 @@ export const diskReclaimable: Check = {
         ...r.notes.map((n) => ({ label: 'note', value: n, source: DF })),
       ];
       if (r.count === 0) return pass(`No ${NOUN[r.type]} holds space.`, { target: r.type, evidence: evidence.slice(0, 2) });
-      if (r.upper === 0) return pass(`${r.count} ${NOUN[r.type]}${r.count > 1 ? 's' : ''} hold no space of their own: removing them would free nothing.`, { target: r.type, evidence });
+      if (r.upper === 0)
+        return pass(`${r.count} ${NOUN[r.type]}${r.count > 1 ? 's' : ''} hold no space of their own: removing them would free nothing.`, {
+          target: r.type,
+          evidence,
+        });
       evidence.push(disk, { label: 'warning threshold', value: formatBytes(threshold.value), source: threshold.source });
-      if (space && space.state !== 'ok') evidence.push({ label: 'low-disk threshold', value: formatBytes(lowDisk.value), source: lowDisk.source });
+      if (space && space.state !== 'ok')
+        evidence.push({ label: 'low-disk threshold', value: formatBytes(lowDisk.value), source: lowDisk.source });
       const verdict = reclaimableVerdict(r, space, threshold, lowDisk);
       const message = `${r.count} ${NOUN[r.type]}${r.count > 1 ? 's' : ''}: ${range(r)} can be freed (${r.command})${verdict.why ? `; ${verdict.why}` : ''}.`;
       const fix = { id: 'disk.prune', params: { type: r.type } };
@@ -333,11 +425,24 @@ export const diskContainerLogs: Check = {
     const largest = [...logs].sort((a, b) => b.bytes - a.bytes);
     const big = largest.filter((l) => l.bytes >= threshold.value);
     const byName = new Map((facts.containers.ok ? facts.containers.value : []).map((c) => [c.name, c]));
-    const totalEvidence: Evidence = { label: 'all container logs (with rotated files)', value: `${formatBytes(total)} in ${logs.length} container(s)`, source: facts.containerLogs.sources[0] ?? DF };
+    const totalEvidence: Evidence = {
+      label: 'all container logs (with rotated files)',
+      value: `${formatBytes(total)} in ${logs.length} container(s)`,
+      source: facts.containerLogs.sources[0] ?? DF,
+    };
     if (big.length === 0) {
-      return pass(logs.length ? `No container log reaches ${formatBytes(threshold.value)}; all ${logs.length} together take ${formatBytes(total)}.` : 'No container writes a json-file log here.', {
-        evidence: [totalEvidence, ...largest.slice(0, 3).map((l) => ({ label: `log of ${l.container}`, value: formatBytes(l.bytes), source: source(l.path) })), { label: 'threshold', value: formatBytes(threshold.value), source: threshold.source }],
-      });
+      return pass(
+        logs.length
+          ? `No container log reaches ${formatBytes(threshold.value)}; all ${logs.length} together take ${formatBytes(total)}.`
+          : 'No container writes a json-file log here.',
+        {
+          evidence: [
+            totalEvidence,
+            ...largest.slice(0, 3).map((l) => ({ label: `log of ${l.container}`, value: formatBytes(l.bytes), source: source(l.path) })),
+            { label: 'threshold', value: formatBytes(threshold.value), source: threshold.source },
+          ],
+        },
+      );
     }
     return big.map((l) => {
       const config = byName.get(l.container)?.hostConfig.logConfig;
@@ -346,13 +451,21 @@ export const diskContainerLogs: Check = {
         { label: 'threshold', value: formatBytes(threshold.value), source: threshold.source },
         totalEvidence,
       ];
-      if (config) evidence.push({ label: 'log config of the container', value: { type: config.type, ...config.config }, source: { kind: 'api', call: `GET /containers/${l.container}/json` } });
+      if (config)
+        evidence.push({
+          label: 'log config of the container',
+          value: { type: config.type, ...config.config },
+          source: { kind: 'api', call: `GET /containers/${l.container}/json` },
+        });
       const maxSize = config?.config['max-size'];
-      return warn(`The log of container ${l.container} takes ${formatBytes(l.bytes)}${maxSize ? ` (max-size is ${maxSize}, times max-file)` : ': it is not rotated'}.`, {
-        target: l.container,
-        evidence,
-        fix: { id: 'daemon.log-rotation', params: { 'max-size': '10m', 'max-file': '3', recreate: l.container } },
-      });
+      return warn(
+        `The log of container ${l.container} takes ${formatBytes(l.bytes)}${maxSize ? ` (max-size is ${maxSize}, times max-file)` : ': it is not rotated'}.`,
+        {
+          target: l.container,
+          evidence,
+          fix: { id: 'daemon.log-rotation', params: { 'max-size': '10m', 'max-file': '3', recreate: l.container } },
+        },
+      );
     });
   },
 };
@@ -378,7 +491,7 @@ export const diskScheduledCleanup: Check = {
   category: 'disk',
   severity: 'low',
   rationale:
-    'Docker never removes unused images, stopped containers or build cache by itself. On a server that pulls new versions or builds regularly, that data grows until the disk is full — usually found out when a deploy fails. A workstation can be pruned by hand; a server needs a schedule. Whether this is a server cannot be read off the machine reliably: with the server option (`dockhand audit --server`) a missing schedule warns; without it, it warns only once unused data has piled up (cleanupWarnBytes, 10 GiB), and is information otherwise. A schedule that only prunes volumes cleans none of this (and is disk.destructive-cleanup\'s finding).',
+    "Docker never removes unused images, stopped containers or build cache by itself. On a server that pulls new versions or builds regularly, that data grows until the disk is full — usually found out when a deploy fails. A workstation can be pruned by hand; a server needs a schedule. Whether this is a server cannot be read off the machine reliably: with the server option (`dockhand audit --server`) a missing schedule warns; without it, it warns only once unused data has piled up (cleanupWarnBytes, 10 GiB), and is information otherwise. A schedule that only prunes volumes cleans none of this (and is disk.destructive-cleanup's finding).",
   remediation:
     '`dockhand fix apply disk.scheduled-cleanup` installs a daily systemd timer (or a cron entry) running `dockhand prune apply --until 168h --yes`: an exact prune that keeps running and in-use objects, protected ones and every volume, and logs what it freed. By hand: a timer running `docker system prune -f --filter "until=168h"`; do not add --volumes unless the host holds no data you want to keep.',
   references: [PRUNE_DOCS],
@@ -396,23 +509,39 @@ export const diskScheduledCleanup: Check = {
       });
     }
     const evidence: Evidence[] = [
-      { label: 'looked in', value: cleanup.looked, source: facts.scheduledCleanup.sources[0] ?? { kind: 'default', detail: 'cron and systemd timer files' } },
+      {
+        label: 'looked in',
+        value: cleanup.looked,
+        source: facts.scheduledCleanup.sources[0] ?? { kind: 'default', detail: 'cron and systemd timer files' },
+      },
       ...cleanup.entries.map((e) => ({ label: `${e.kind} (prunes only volumes)`, value: e.command, source: entrySource(e) })),
     ];
     if (judgedAsServer(context)) {
       evidence.push({ label: 'judged as', value: 'a server', source: { kind: 'user', detail: 'option server (--server)' } });
-      return warn('Nothing prunes Docker data on a schedule on this server: unused images, stopped containers and build cache grow until the disk is full.', { evidence, fix });
+      return warn(
+        'Nothing prunes Docker data on a schedule on this server: unused images, stopped containers and build cache grow until the disk is full.',
+        { evidence, fix },
+      );
     }
     const threshold = option(context, 'cleanupWarnBytes', 10 * GiB, 'warn when nothing prunes and 10 GiB is already reclaimable');
     if (facts.diskUsage.ok) {
       const piled = allReclaimable(facts.diskUsage.value).filter((r) => r.type !== 'volumes');
       const bytes = piled.reduce((a, r) => a + r.lower, 0);
-      evidence.push({ label: 'reclaimable now (images, stopped containers, build cache)', value: formatBytes(bytes), source: DF }, { label: 'threshold', value: formatBytes(threshold.value), source: threshold.source });
+      evidence.push(
+        { label: 'reclaimable now (images, stopped containers, build cache)', value: formatBytes(bytes), source: DF },
+        { label: 'threshold', value: formatBytes(threshold.value), source: threshold.source },
+      );
       if (bytes >= threshold.value) {
-        return warn(`Nothing prunes Docker data on a schedule, and ${formatBytes(bytes)} of unused data has already piled up.`, { evidence, fix });
+        return warn(`Nothing prunes Docker data on a schedule, and ${formatBytes(bytes)} of unused data has already piled up.`, {
+          evidence,
+          fix,
+        });
       }
     }
-    return info('Nothing prunes Docker data on a schedule: fine on a workstation you prune by hand; on a server (audit with --server to judge it as one), add a timer.', { evidence, fix });
+    return info(
+      'Nothing prunes Docker data on a schedule: fine on a workstation you prune by hand; on a server (audit with --server to judge it as one), add a timer.',
+      { evidence, fix },
+    );
   },
 };
 
@@ -425,8 +554,7 @@ export const diskDestructiveCleanup: Check = {
   severity: 'high',
   rationale:
     "A prune that runs unattended removes whatever qualifies at that moment. With volumes (`docker volume prune`, `docker system prune --volumes`) that includes the volume of a database whose container happens to be stopped or re-created during the run: data, gone without a prompt. `-a`/`--all` on the build cache (`docker builder prune -a`, `docker system prune -a`) with no `--filter until=…` or `--keep-storage` throws away every layer a build server reuses, so each night's run makes the next builds start cold; that warns when this host holds build cache (it builds), and is information when it holds none. Volume prunes fail whatever the host.",
-  remediation:
-    `Take volumes out of the schedule (remove --volumes, or the \`docker volume prune\` entry); prune them by hand after looking (\`docker volume ls -f dangling=true\`). Bound build-cache pruning by age or size: \`docker builder prune -af --filter until=168h\` or \`docker builder prune -af --keep-storage 20GB\`. A safe schedule: ${SAFE_SCHEDULE}.`,
+  remediation: `Take volumes out of the schedule (remove --volumes, or the \`docker volume prune\` entry); prune them by hand after looking (\`docker volume ls -f dangling=true\`). Bound build-cache pruning by age or size: \`docker builder prune -af --filter until=168h\` or \`docker builder prune -af --keep-storage 20GB\`. A safe schedule: ${SAFE_SCHEDULE}.`,
   references: [PRUNE_DOCS, docs('docker builder prune', 'https://docs.docker.com/reference/cli/docker/builder/prune/')],
   cis: null,
   platforms: ['linux'],
@@ -435,9 +563,14 @@ export const diskDestructiveCleanup: Check = {
     const cleanup = need(facts.scheduledCleanup, 'cron entries and systemd timers');
     const risky = cleanup.entries.filter((e) => e.scope?.volumes || e.scope?.wholeBuildCache);
     if (risky.length === 0) {
-      return pass(cleanup.entries.length ? `No scheduled prune removes volumes or the whole build cache (${cleanup.entries.length} looked at).` : 'Nothing is pruned on a schedule.', {
-        evidence: cleanup.entries.map((e) => ({ label: e.kind, value: e.command, source: entrySource(e) })),
-      });
+      return pass(
+        cleanup.entries.length
+          ? `No scheduled prune removes volumes or the whole build cache (${cleanup.entries.length} looked at).`
+          : 'Nothing is pruned on a schedule.',
+        {
+          evidence: cleanup.entries.map((e) => ({ label: e.kind, value: e.command, source: entrySource(e) })),
+        },
+      );
     }
     const cache = facts.diskUsage.ok ? facts.diskUsage.value.buildCache : null;
     const cacheBytes = cache?.reduce((a, b) => a + b.size, 0) ?? 0;
@@ -445,7 +578,10 @@ export const diskDestructiveCleanup: Check = {
       const target = `${e.path}:${e.line ?? 0}`;
       const evidence: Evidence[] = [{ label: `${e.kind} entry`, value: e.command, source: entrySource(e) }];
       if (e.scope?.volumes) {
-        return fail(`A scheduled prune removes volumes (${e.path}${e.line ? `:${e.line}` : ''}): any volume no container uses at that moment — a stopped database's included — is deleted without a prompt. Use ${SAFE_SCHEDULE}.`, { target, evidence });
+        return fail(
+          `A scheduled prune removes volumes (${e.path}${e.line ? `:${e.line}` : ''}): any volume no container uses at that moment — a stopped database's included — is deleted without a prompt. Use ${SAFE_SCHEDULE}.`,
+          { target, evidence },
+        );
       }
       evidence.push(
         cache
@@ -453,7 +589,11 @@ export const diskDestructiveCleanup: Check = {
           : { label: 'build cache on this host', value: `unknown: ${facts.diskUsage.ok ? '' : facts.diskUsage.error.message}`, source: DF },
       );
       const message = `A scheduled prune throws away the whole build cache (${e.path}${e.line ? `:${e.line}` : ''}), with no \`--filter until=…\` or \`--keep-storage\` to keep recent layers`;
-      if (cache && cache.length > 0) return warn(`${message}: this host builds (${formatBytes(cacheBytes)} of build cache), and every build after the run starts cold. Bound it: \`docker builder prune -af --filter until=168h\`.`, { target, evidence });
+      if (cache && cache.length > 0)
+        return warn(
+          `${message}: this host builds (${formatBytes(cacheBytes)} of build cache), and every build after the run starts cold. Bound it: \`docker builder prune -af --filter until=168h\`.`,
+          { target, evidence },
+        );
       return info(`${message}; this host holds no build cache now, so nothing is lost yet.`, { target, evidence });
     });
   },
@@ -488,4 +628,12 @@ export const diskDataRootPartition: Check = {
   },
 };
 
-export const DISK_CHECKS: readonly Check[] = [diskDataRootSpace, diskDataRootInodes, diskReclaimable, diskContainerLogs, diskScheduledCleanup, diskDestructiveCleanup, diskDataRootPartition];
+export const DISK_CHECKS: readonly Check[] = [
+  diskDataRootSpace,
+  diskDataRootInodes,
+  diskReclaimable,
+  diskContainerLogs,
+  diskScheduledCleanup,
+  diskDestructiveCleanup,
+  diskDataRootPartition,
+];

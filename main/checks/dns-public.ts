@@ -15,8 +15,21 @@ import { need, pass, warn, fail } from '../check-kit/result';
  */
 const NOT_PUBLIC = (() => {
   const list = new BlockList();
-  for (const [net, prefix] of [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['100.64.0.0', 10], ['169.254.0.0', 16], ['127.0.0.0', 8]] as const) list.addSubnet(net, prefix, 'ipv4');
-  for (const [net, prefix] of [['fc00::', 7], ['fe80::', 10], ['::1', 128]] as const) list.addSubnet(net, prefix, 'ipv6');
+  for (const [net, prefix] of [
+    ['10.0.0.0', 8],
+    ['172.16.0.0', 12],
+    ['192.168.0.0', 16],
+    ['100.64.0.0', 10],
+    ['169.254.0.0', 16],
+    ['127.0.0.0', 8],
+  ] as const)
+    list.addSubnet(net, prefix, 'ipv4');
+  for (const [net, prefix] of [
+    ['fc00::', 7],
+    ['fe80::', 10],
+    ['::1', 128],
+  ] as const)
+    list.addSubnet(net, prefix, 'ipv6');
   return list;
 })();
 
@@ -65,12 +78,24 @@ function configuredServers(facts: Facts, internalServers: string[]): Configured[
   const daemonServers = settingStrings(setting);
   if (setting && daemonServers.length > 0) {
     const fix = internalServers.length > 0 ? { id: 'daemon.dns', params: { servers: internalServers } } : null;
-    list.push({ target: 'daemon', who: 'the daemon\'s "dns" (every container that sets none of its own)', servers: daemonServers, evidence: settingEvidence('dns', setting, { value: null, detail: '' }), fix });
+    list.push({
+      target: 'daemon',
+      who: 'the daemon\'s "dns" (every container that sets none of its own)',
+      servers: daemonServers,
+      evidence: settingEvidence('dns', setting, { value: null, detail: '' }),
+      fix,
+    });
   }
   for (const c of facts.containers.ok ? facts.containers.value : []) {
     const servers = c.hostConfig.dns ?? [];
     if (servers.length === 0) continue;
-    list.push({ target: `container:${c.name}`, who: `container ${c.name} (--dns)`, servers, evidence: inspected(c, `HostConfig.Dns (${c.name})`, servers), fix: null });
+    list.push({
+      target: `container:${c.name}`,
+      who: `container ${c.name} (--dns)`,
+      servers,
+      evidence: inspected(c, `HostConfig.Dns (${c.name})`, servers),
+      fix: null,
+    });
   }
   return list;
 }
@@ -95,23 +120,37 @@ export const dnsPublicForInternal: Check = {
     const publicOnes = configured.filter((c) => c.servers.some(isPublicAddress));
     if (publicOnes.length === 0) {
       const shown = configured.map((c) => `${c.who}: ${c.servers.join(', ')}`);
-      return pass(configured.length === 0 ? "No DNS server is configured for containers: they use the host's resolvers." : `No public DNS server is configured for containers (${shown.join('; ')}).`, {
-        evidence: [...configured.map((c) => c.evidence), ...internal.evidence],
-      });
+      return pass(
+        configured.length === 0
+          ? "No DNS server is configured for containers: they use the host's resolvers."
+          : `No public DNS server is configured for containers (${shown.join('; ')}).`,
+        {
+          evidence: [...configured.map((c) => c.evidence), ...internal.evidence],
+        },
+      );
     }
     if (internal.why.length === 0) {
-      return pass(`Containers use public DNS (${publicOnes.map((c) => c.servers.join(', ')).join('; ')}), and so does the host: no internal resolver, search domain or --internal-domain says this network has names of its own.`, {
-        evidence: [...publicOnes.map((c) => c.evidence), ...nameserverEvidence(need(facts.dns, 'the host resolv.conf').resolvConf)],
-      });
+      return pass(
+        `Containers use public DNS (${publicOnes.map((c) => c.servers.join(', ')).join('; ')}), and so does the host: no internal resolver, search domain or --internal-domain says this network has names of its own.`,
+        {
+          evidence: [...publicOnes.map((c) => c.evidence), ...nameserverEvidence(need(facts.dns, 'the host resolv.conf').resolvConf)],
+        },
+      );
     }
     const because = internal.why.join('; ');
     return publicOnes.map((c): CheckResult => {
       const publicServers = c.servers.filter(isPublicAddress);
       const evidence = [c.evidence, ...internal.evidence];
       if (publicServers.length === c.servers.length) {
-        return fail(`${capitalize(c.who)} sends every lookup to public DNS (${publicServers.join(', ')}), but ${because}: internal names do not resolve in those containers.`, { target: c.target, evidence, fix: c.fix });
+        return fail(
+          `${capitalize(c.who)} sends every lookup to public DNS (${publicServers.join(', ')}), but ${because}: internal names do not resolve in those containers.`,
+          { target: c.target, evidence, fix: c.fix },
+        );
       }
-      return warn(`${capitalize(c.who)} lists public DNS (${publicServers.join(', ')}) besides internal servers, and ${because}: lookups that reach the public server fail for internal names.`, { target: c.target, evidence, fix: c.fix });
+      return warn(
+        `${capitalize(c.who)} lists public DNS (${publicServers.join(', ')}) besides internal servers, and ${because}: lookups that reach the public server fail for internal names.`,
+        { target: c.target, evidence, fix: c.fix },
+      );
     });
   },
 };

@@ -32,9 +32,20 @@ function expectedChains(engineVersion: string): ExpectedChain[] {
   }
   const filter = (chain: string, from: string[] = []): ExpectedChain => ({ table: 'filter', chain, from });
   const perVersion = since28
-    ? [filter('DOCKER-FORWARD', ['FORWARD']), filter('DOCKER'), filter('DOCKER-BRIDGE'), filter('DOCKER-CT'), filter('DOCKER-ISOLATION-STAGE-1')]
+    ? [
+        filter('DOCKER-FORWARD', ['FORWARD']),
+        filter('DOCKER'),
+        filter('DOCKER-BRIDGE'),
+        filter('DOCKER-CT'),
+        filter('DOCKER-ISOLATION-STAGE-1'),
+      ]
     : [filter('DOCKER'), filter('DOCKER-ISOLATION-STAGE-1', ['FORWARD'])];
-  return [filter('DOCKER-USER', ['FORWARD']), ...perVersion, filter('DOCKER-ISOLATION-STAGE-2'), { table: 'nat', chain: 'DOCKER', from: ['PREROUTING', 'OUTPUT'] }];
+  return [
+    filter('DOCKER-USER', ['FORWARD']),
+    ...perVersion,
+    filter('DOCKER-ISOLATION-STAGE-2'),
+    { table: 'nat', chain: 'DOCKER', from: ['PREROUTING', 'OUTPUT'] },
+  ];
 }
 
 function rulesSource(fw: IptablesFact): Source {
@@ -89,7 +100,16 @@ export const networkDockerChains: Check = {
     const evidence: Evidence[] = [
       { label: 'engine', value: view.engineVersion, source: { kind: 'api', call: 'GET /version' } },
       ...(fw.netns
-        ? [{ label: 'network namespace read', value: fw.netns.daemonNetns === fw.netns.ownNetns ? `net:[${fw.netns.daemonNetns}], the daemon's and Dockhand's` : `net:[${fw.netns.daemonNetns}], dockerd's (pid ${fw.netns.daemonPid}); Dockhand runs in net:[${fw.netns.ownNetns}]`, source: { kind: 'file', path: `/proc/${fw.netns.daemonPid}/ns/net` } as Source }]
+        ? [
+            {
+              label: 'network namespace read',
+              value:
+                fw.netns.daemonNetns === fw.netns.ownNetns
+                  ? `net:[${fw.netns.daemonNetns}], the daemon's and Dockhand's`
+                  : `net:[${fw.netns.daemonNetns}], dockerd's (pid ${fw.netns.daemonPid}); Dockhand runs in net:[${fw.netns.ownNetns}]`,
+              source: { kind: 'file', path: `/proc/${fw.netns.daemonPid}/ns/net` } as Source,
+            },
+          ]
         : []),
       { label: 'FORWARD policy', value: fw.forwardPolicy ?? 'no FORWARD chain (nothing filters forwarded packets)', source },
       { label: 'filter chains', value: fw.tables.filter.map((c) => c.name), source },
@@ -97,15 +117,25 @@ export const networkDockerChains: Check = {
       { label: 'nat chains', value: fw.tables.nat.map((c) => c.name), source },
     ];
     if (missingChains.length === 0 && missingJumps.length === 0) {
-      return pass(`Every chain Engine ${view.engineVersion} creates is in place, with the jumps into it (${expected.map((e) => `${e.table}/${e.chain}`).join(', ')}).`, { evidence });
+      return pass(
+        `Every chain Engine ${view.engineVersion} creates is in place, with the jumps into it (${expected.map((e) => `${e.table}/${e.chain}`).join(', ')}).`,
+        { evidence },
+      );
     }
     // With the nat table flushed too, containers' outgoing packets leave with their private source address.
-    const masqueradeLost = settingBoolean(view.setting('ip-masq')) !== false && !fw.tables.nat.find((c) => c.name === 'POSTROUTING')?.targets.includes('MASQUERADE');
+    const masqueradeLost =
+      settingBoolean(view.setting('ip-masq')) !== false &&
+      !fw.tables.nat.find((c) => c.name === 'POSTROUTING')?.targets.includes('MASQUERADE');
     const cut =
       fw.forwardPolicy === 'DROP'
         ? 'the FORWARD policy is DROP, so containers have no network at all'
         : `${masqueradeLost ? "containers' outgoing connections are no longer masqueraded (they reach nothing beyond this host), " : ''}published ports do not answer and networks are not isolated from each other`;
-    const what = [missingChains.length > 0 ? `chains ${missingChains.join(', ')}` : '', missingJumps.length > 0 ? `jumps ${missingJumps.join(', ')}` : ''].filter(Boolean).join(' and the ');
+    const what = [
+      missingChains.length > 0 ? `chains ${missingChains.join(', ')}` : '',
+      missingJumps.length > 0 ? `jumps ${missingJumps.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' and the ');
     return fail(`Docker's firewall rules are gone (missing: the ${what}), as after a firewall reload: ${cut} until the daemon restarts.`, {
       evidence: [
         ...evidence,

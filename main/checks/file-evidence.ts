@@ -10,7 +10,8 @@ import { daemonView } from '../check-kit/daemon-view';
 // evidence and applicability shared by the file checks (files.ts) and the access checks (access.ts)
 
 const DESKTOP_REASON = "Docker Desktop runs the engine in its own VM: this host's files are not the engine's";
-const ROOTLESS_SOCKET_REASON = 'the daemon is rootless: its socket belongs to the user who runs it, in $XDG_RUNTIME_DIR, which only that user can enter';
+const ROOTLESS_SOCKET_REASON =
+  'the daemon is rootless: its socket belongs to the user who runs it, in $XDG_RUNTIME_DIR, which only that user can enter';
 
 export function desktopOnly(facts: Facts): string | null {
   return isDesktop(facts) ? DESKTOP_REASON : null;
@@ -70,7 +71,9 @@ export function filesWithRole(files: readonly FileStatFact[], roles: readonly Fi
 
 /** The group that grants use of the Docker socket: the socket's own group, else dockerd's --group, else "docker". */
 export function dockerGroupName(facts: Facts): { name: string; source: Source } {
-  const socket = facts.files.ok ? facts.files.value.find((f) => f.role === FILE_ROLES.dockerSocket && f.exists && f.gid !== null && f.gid !== 0) : undefined;
+  const socket = facts.files.ok
+    ? facts.files.value.find((f) => f.role === FILE_ROLES.dockerSocket && f.exists && f.gid !== null && f.gid !== 0)
+    : undefined;
   if (socket?.group) return { name: socket.group, source: fileSource(socket.path) };
   const configured = daemonView(facts).setting('group');
   if (typeof configured?.value === 'string' && configured.value !== '') return { name: configured.value, source: configured.source };

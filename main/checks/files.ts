@@ -6,7 +6,18 @@ import { FILE_ROLES, type FileRole } from '../../shared/facts/file-roles';
 import { isRootless } from '../check-kit/applicability';
 import { cis, docs } from './references';
 import { errored, fail, need, pass, skipped, warn } from '../check-kit/result';
-import { desktopOnly, desktopOrRootless, octal, describeBits, capitalised, ownerText, statEvidence, filesWithRole, dockerGroupName, looked } from './file-evidence';
+import {
+  desktopOnly,
+  desktopOrRootless,
+  octal,
+  describeBits,
+  capitalised,
+  ownerText,
+  statEvidence,
+  filesWithRole,
+  dockerGroupName,
+  looked,
+} from './file-evidence';
 
 // ---------------------------------------------------------------------------------------------------------------
 // CIS 3.x: ownership and permissions of Docker's files
@@ -100,7 +111,10 @@ const FILE_RULES: readonly FileRule[] = [
     ownerSeverity: 'medium',
     modeSeverity: 'medium',
     risk: 'swap the CA, so that client certificates they issue themselves are accepted by the daemon: full control of Docker over TCP',
-    missing: (c) => (c.length === 0 ? 'dockerd is not configured for TLS client verification (no --tlscacert / "tlscacert", no --tlsverify)' : `the TLS CA certificate dockerd is configured with does not exist (${looked(c)})`),
+    missing: (c) =>
+      c.length === 0
+        ? 'dockerd is not configured for TLS client verification (no --tlscacert / "tlscacert", no --tlsverify)'
+        : `the TLS CA certificate dockerd is configured with does not exist (${looked(c)})`,
   },
   {
     key: 'tls-cert',
@@ -112,7 +126,10 @@ const FILE_RULES: readonly FileRule[] = [
     ownerSeverity: 'medium',
     modeSeverity: 'medium',
     risk: "replace the daemon's certificate, breaking or hijacking the identity clients verify",
-    missing: (c) => (c.length === 0 ? 'dockerd is not configured for TLS (no --tlscert / "tlscert", no --tls or --tlsverify)' : `the TLS certificate dockerd is configured with does not exist (${looked(c)})`),
+    missing: (c) =>
+      c.length === 0
+        ? 'dockerd is not configured for TLS (no --tlscert / "tlscert", no --tls or --tlsverify)'
+        : `the TLS certificate dockerd is configured with does not exist (${looked(c)})`,
   },
   {
     key: 'tls-key',
@@ -124,7 +141,10 @@ const FILE_RULES: readonly FileRule[] = [
     ownerSeverity: 'high',
     modeSeverity: 'high',
     risk: 'read the private key and impersonate the Docker daemon to every client that trusts it',
-    missing: (c) => (c.length === 0 ? 'dockerd is not configured for TLS (no --tlskey / "tlskey", no --tls or --tlsverify)' : `the TLS key dockerd is configured with does not exist (${looked(c)})`),
+    missing: (c) =>
+      c.length === 0
+        ? 'dockerd is not configured for TLS (no --tlskey / "tlskey", no --tls or --tlsverify)'
+        : `the TLS key dockerd is configured with does not exist (${looked(c)})`,
   },
   {
     key: 'docker-sock',
@@ -153,7 +173,8 @@ const FILE_RULES: readonly FileRule[] = [
     modeSeverity: 'high',
     risk: 'change how dockerd runs at its next start: add an insecure registry, a runtime of their own, or turn off isolation',
     missing: (c) => `there is no daemon.json at ${looked(c)} (dockerd runs with its defaults)`,
-    ownerApplies: (facts) => desktopOnly(facts) ?? (isRootless(facts) ? 'the daemon is rootless: its daemon.json belongs to the user who runs it' : null),
+    ownerApplies: (facts) =>
+      desktopOnly(facts) ?? (isRootless(facts) ? 'the daemon is rootless: its daemon.json belongs to the user who runs it' : null),
   },
   {
     key: 'default-docker',
@@ -209,13 +230,22 @@ function judgeOwner(facts: Facts, rule: FileRule, f: FileStatFact): CheckResult 
   const expected = groupName ? `root:${groupName} (or root:root)` : 'root:root';
   const fix = rule.sockets ? null : { id: 'files.chown', params: { path: f.path, owner: 'root', group: 'root' } };
   if (f.uid !== 0) {
-    return fail(`${f.path} is owned by ${f.owner ?? `uid ${f.uid}`}, not root: that user can ${rule.risk}.`, { target: f.path, evidence, fix });
+    return fail(`${f.path} is owned by ${f.owner ?? `uid ${f.uid}`}, not root: that user can ${rule.risk}.`, {
+      target: f.path,
+      evidence,
+      fix,
+    });
   }
   const groupOk = f.gid === 0 || (groupName !== null && f.group === groupName);
-  if (groupOk) return pass(`${f.path} is owned by ${ownerText(f)}, as CIS ${rule.cisOwner} asks (${expected}).`, { target: f.path, evidence });
+  if (groupOk)
+    return pass(`${f.path} is owned by ${ownerText(f)}, as CIS ${rule.cisOwner} asks (${expected}).`, { target: f.path, evidence });
   const group = f.group ?? `gid ${f.gid}`;
   if ((f.mode ?? 0) & 0o020) {
-    return fail(`${f.path} belongs to group ${group}, which can write it: its members can ${rule.risk}.`, { target: f.path, evidence, fix });
+    return fail(`${f.path} belongs to group ${group}, which can write it: its members can ${rule.risk}.`, {
+      target: f.path,
+      evidence,
+      fix,
+    });
   }
   return warn(`${f.path} belongs to group ${group} (the group cannot write it, but CIS ${rule.cisOwner} asks for ${expected}).`, {
     target: f.path,
@@ -235,13 +265,20 @@ function judgeMode(rule: FileRule, f: FileStatFact): CheckResult {
   const bits = describeBits(excess);
   // Bits beyond the owner's (or setuid/setgid/sticky) open the file to other users: that is the real finding.
   if (excess & 0o077) {
-    return fail(`${f.path} has mode ${octal(f.mode!)}: ${bits} more than ${wanted} allows, so other users can ${rule.risk}.`, { target: f.path, evidence, fix });
+    return fail(`${f.path} has mode ${octal(f.mode!)}: ${bits} more than ${wanted} allows, so other users can ${rule.risk}.`, {
+      target: f.path,
+      evidence,
+      fix,
+    });
   }
-  return warn(`${f.path} has mode ${octal(f.mode!)}: ${bits} more than ${wanted} allows (no other user gains access from it, but CIS ${rule.cisMode} asks for ${wanted} or stricter).`, {
-    target: f.path,
-    evidence,
-    fix,
-  });
+  return warn(
+    `${f.path} has mode ${octal(f.mode!)}: ${bits} more than ${wanted} allows (no other user gains access from it, but CIS ${rule.cisMode} asks for ${wanted} or stricter).`,
+    {
+      target: f.path,
+      evidence,
+      fix,
+    },
+  );
 }
 
 const STAT_DOC = docs('CIS Docker Benchmark section 3: Docker daemon configuration files', 'https://www.cisecurity.org/benchmark/docker');

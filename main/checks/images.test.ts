@@ -40,7 +40,12 @@ before(async () => {
   // The classic builder, as a Dockerfile would: a USER, and HEALTHCHECK NONE (which disables a check, so none).
   buildDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-build-'));
   await fs.writeFile(path.join(buildDir, 'Dockerfile'), `FROM ${base}\nUSER 1000:1000\nHEALTHCHECK NONE\n`);
-  await dockerCli(['build', '-q', '-t', 'dockhand-test/built:1', buildDir], { ...process.env, DOCKER_HOST: daemon.host, DOCKER_BUILDKIT: '0', DOCKER_CONFIG: path.join(daemon.dir, 'client') });
+  await dockerCli(['build', '-q', '-t', 'dockhand-test/built:1', buildDir], {
+    ...process.env,
+    DOCKER_HOST: daemon.host,
+    DOCKER_BUILDKIT: '0',
+    DOCKER_CONFIG: path.join(daemon.dir, 'client'),
+  });
 
   await daemon.docker(['run', '-d', '--name', 'rootapp', base]);
   await daemon.docker(['run', '-d', '--name', 'goodapp', 'dockhand-test/good:1']);
@@ -72,21 +77,36 @@ describe('image.user (CIS 4.1)', () => {
     const root = findingOf(findings, 'image.user:dockhand-test/busybox:1');
     assert.match(root.result.message, /running container rootapp runs it as root/);
     assert.deepEqual(root.result.evidence.find((e) => e.label === 'used by running containers')!.value, ['rootapp']);
-    assert.match(findingOf(findings, 'image.user:dockhand-test/covered:1').result.message, /every container using it sets a non-root --user/);
+    assert.match(
+      findingOf(findings, 'image.user:dockhand-test/covered:1').result.message,
+      /every container using it sets a non-root --user/,
+    );
   });
 
   test('passes when the images in use set USER (unused root images are still noted)', () => {
-    const list = evaluateChecks([IMAGE_CHECKS[0]!], only(['dockhand-test/good:1', 'dockhand-test/built:1', 'dockhand-test/unused:1'], ['goodapp', 'builtapp']));
-    assert.deepEqual(list.map((f) => `${f.id}=${f.result.status}`), ['image.user=pass', 'image.user:dockhand-test/unused:1=info']);
+    const list = evaluateChecks(
+      [IMAGE_CHECKS[0]!],
+      only(['dockhand-test/good:1', 'dockhand-test/built:1', 'dockhand-test/unused:1'], ['goodapp', 'builtapp']),
+    );
+    assert.deepEqual(
+      list.map((f) => `${f.id}=${f.result.status}`),
+      ['image.user=pass', 'image.user:dockhand-test/unused:1=info'],
+    );
     assert.match(list[0]!.result.message, /All 2 images in use/);
   });
 
   test('under userns-remap a root image in use warns instead of failing, and says why', () => {
     assert.ok(facts.info.ok, 'info collected');
-    const remapped: Facts = { ...facts, info: { ...facts.info, value: { ...facts.info.value, securityOptions: ['name=seccomp,profile=default', 'name=userns'] } } };
+    const remapped: Facts = {
+      ...facts,
+      info: { ...facts.info, value: { ...facts.info.value, securityOptions: ['name=seccomp,profile=default', 'name=userns'] } },
+    };
     const f = findingOf(evaluateChecks([IMAGE_CHECKS[0]!], remapped), 'image.user:dockhand-test/busybox:1');
     assert.equal(f.result.status, 'warn');
-    assert.ok(f.result.evidence.some((e) => e.label === 'userns-remap'), JSON.stringify(f.result.evidence));
+    assert.ok(
+      f.result.evidence.some((e) => e.label === 'userns-remap'),
+      JSON.stringify(f.result.evidence),
+    );
   });
 });
 
@@ -99,17 +119,26 @@ describe('image.healthcheck (CIS 4.6)', () => {
       'image.healthcheck:dockhand-test/stopped:1=warn',
       'image.healthcheck:dockhand-test/unused:1=info',
     ]);
-    assert.match(findingOf(findings, 'image.healthcheck:dockhand-test/built:1').result.message, /running container builtapp adds none at run time/);
+    assert.match(
+      findingOf(findings, 'image.healthcheck:dockhand-test/built:1').result.message,
+      /running container builtapp adds none at run time/,
+    );
   });
 
   test('passes when the images in use define a HEALTHCHECK', () => {
     const list = evaluateChecks([IMAGE_CHECKS[1]!], only(['dockhand-test/good:1'], ['goodapp']));
-    assert.deepEqual(list.map((f) => `${f.id}=${f.result.status}`), ['image.healthcheck=pass']);
+    assert.deepEqual(
+      list.map((f) => `${f.id}=${f.result.status}`),
+      ['image.healthcheck=pass'],
+    );
   });
 });
 
 test('without the image list both checks error with the reason', () => {
-  const broken: Facts = { ...facts, images: { ok: false, error: { code: 'timeout', message: 'GET /images/json did not answer' }, sources: [] } };
+  const broken: Facts = {
+    ...facts,
+    images: { ok: false, error: { code: 'timeout', message: 'GET /images/json did not answer' }, sources: [] },
+  };
   for (const f of evaluateChecks(IMAGE_CHECKS, broken)) {
     assert.equal(f.result.status, 'error', f.id);
     assert.match(f.result.reason ?? '', /image list unavailable: GET \/images\/json did not answer/);

@@ -32,7 +32,8 @@ after(async () => {
 });
 
 test('container.mount-propagation: rprivate passes, rshared fails with the mount as evidence', async () => {
-  const evaluate = async () => evaluateChecks([containerMountPropagation], await collectFacts({ host: new LocalHost(), endpoint: { host: daemon.host } }));
+  const evaluate = async () =>
+    evaluateChecks([containerMountPropagation], await collectFacts({ host: new LocalHost(), endpoint: { host: daemon.host } }));
   const clean = await evaluate();
   assert.equal(clean.length, 1);
   assert.equal(clean[0]!.result.status, 'pass', clean[0]!.result.message);

@@ -17,7 +17,8 @@ const RESOLVED_UPSTREAM = '/run/systemd/resolve/resolv.conf';
 /** Why the host's own network facts (interfaces, routes, resolv.conf, iptables) say nothing about this daemon's. */
 export function hostNetworkDoesNotApply(facts: Facts): string | null {
   if (isDesktop(facts)) return "Docker Desktop runs the engine in its own VM, with that VM's network, DNS and firewall";
-  if (isRootless(facts)) return "a rootless daemon's containers sit behind its own user-mode network (RootlessKit), not the host's bridge and firewall";
+  if (isRootless(facts))
+    return "a rootless daemon's containers sit behind its own user-mode network (RootlessKit), not the host's bridge and firewall";
   const remote = remoteDaemon(facts);
   if (remote) return `the daemon at ${remote} runs on another machine: this machine's network is not its network`;
   return null;
@@ -25,7 +26,8 @@ export function hostNetworkDoesNotApply(facts: Facts): string | null {
 
 /** Docker's bridges: the default one (docker0 unless renamed) and user-defined ones (br- and 12 hex digits). */
 export function dockerBridgeNames(facts: Facts): (name: string) => boolean {
-  const defaultName = (facts.bridgeNetwork.ok ? facts.bridgeNetwork.value.options['com.docker.network.bridge.name'] : undefined) ?? 'docker0';
+  const defaultName =
+    (facts.bridgeNetwork.ok ? facts.bridgeNetwork.value.options['com.docker.network.bridge.name'] : undefined) ?? 'docker0';
   return (name) => name === defaultName || name === 'docker0' || /^br-[0-9a-f]{12}$/.test(name);
 }
 
@@ -61,13 +63,25 @@ export type ResolvConf = DnsFact['resolvConf'];
 export function fileDockerReads(dns: DnsFact): { conf: ResolvConf | null; path: string; why: string } {
   const ns = dns.resolvConf.nameservers;
   if (ns.length === 1 && ns[0]!.address === '127.0.0.53') {
-    return { conf: dns.upstream, path: RESOLVED_UPSTREAM, why: `the only nameserver in ${dns.resolvConf.path} is systemd-resolved's stub 127.0.0.53, so dockerd reads ${RESOLVED_UPSTREAM} instead` };
+    return {
+      conf: dns.upstream,
+      path: RESOLVED_UPSTREAM,
+      why: `the only nameserver in ${dns.resolvConf.path} is systemd-resolved's stub 127.0.0.53, so dockerd reads ${RESOLVED_UPSTREAM} instead`,
+    };
   }
-  return { conf: dns.resolvConf, path: dns.resolvConf.path, why: `dockerd copies ${dns.resolvConf.path} into containers on the default bridge` };
+  return {
+    conf: dns.resolvConf,
+    path: dns.resolvConf.path,
+    why: `dockerd copies ${dns.resolvConf.path} into containers on the default bridge`,
+  };
 }
 
 export function nameserverEvidence(conf: ResolvConf): Evidence[] {
-  return conf.nameservers.map((n) => ({ label: `nameserver (${conf.path})`, value: n.address, source: { kind: 'file', path: conf.path, line: n.line } as Source }));
+  return conf.nameservers.map((n) => ({
+    label: `nameserver (${conf.path})`,
+    value: n.address,
+    source: { kind: 'file', path: conf.path, line: n.line } as Source,
+  }));
 }
 
 /**
@@ -79,7 +93,12 @@ export function internalDomains(context: CheckContext): string[] {
   if (!Array.isArray(raw)) return [];
   return raw
     .filter((d): d is string => typeof d === 'string')
-    .map((d) => d.trim().toLowerCase().replace(/^\*?\./, ''))
+    .map((d) =>
+      d
+        .trim()
+        .toLowerCase()
+        .replace(/^\*?\./, ''),
+    )
     .filter((d) => d !== '');
 }
 
@@ -92,6 +111,7 @@ export const DNS_REFERENCES = [
 export function dockerFirewallDoesNotApply(facts: Facts, consequence: string): string | null {
   const host = hostNetworkDoesNotApply(facts);
   if (host) return host;
-  if (settingBoolean(daemonView(facts).setting('iptables')) === false) return `Docker does not manage iptables ("iptables": false): ${consequence}`;
+  if (settingBoolean(daemonView(facts).setting('iptables')) === false)
+    return `Docker does not manage iptables ("iptables": false): ${consequence}`;
   return null;
 }

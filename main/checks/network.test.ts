@@ -82,14 +82,26 @@ async function rootfsFacts(files: Record<string, string | { symlink: string }>):
 }
 
 function clientConfig(proxies: ClientConfigFact['proxies']): Facts['clientConfig'] {
-  const value: ClientConfigFact = { path: '/root/.docker/config.json', exists: true, auths: [], credsStore: null, credHelpers: {}, proxies, currentContext: null };
+  const value: ClientConfigFact = {
+    path: '/root/.docker/config.json',
+    exists: true,
+    auths: [],
+    credsStore: null,
+    credHelpers: {},
+    proxies,
+    currentContext: null,
+  };
   return { ok: true, value, sources: [{ kind: 'file', path: value.path }] };
 }
 
 /** Host routes and interfaces recorded on another machine, parsed by Dockhand's own parser. */
 async function recordedNetwork(routeFile: string, interfaces: string[]): Promise<Facts['hostNetwork']> {
   const parsed = parseProcNetRoute(await fixture(routeFile), '/proc/net/route', true);
-  return { ok: true, value: { ...parsed, interfaces: interfaces.map((name) => ({ name, mtu: 1500, addresses: [] })) }, sources: [{ kind: 'file', path: '/proc/net/route' }] };
+  return {
+    ok: true,
+    value: { ...parsed, interfaces: interfaces.map((name) => ({ name, mtu: 1500, addresses: [] })) },
+    sources: [{ kind: 'file', path: '/proc/net/route' }],
+  };
 }
 
 function withDaemonJson(facts: Facts, text: string): Facts {
@@ -125,8 +137,13 @@ after(async () => {
 });
 
 describe('proxy.consistent', () => {
-  test('the running daemon\'s proxy, the same in the client config: pass, with the credentials masked', () => {
-    const facts = { ...proxiedFacts, clientConfig: clientConfig({ default: { httpProxy: 'http://dkh-user:****@proxy.internal:3128', noProxy: 'localhost,.corp.example' } }) };
+  test("the running daemon's proxy, the same in the client config: pass, with the credentials masked", () => {
+    const facts = {
+      ...proxiedFacts,
+      clientConfig: clientConfig({
+        default: { httpProxy: 'http://dkh-user:****@proxy.internal:3128', noProxy: 'localhost,.corp.example' },
+      }),
+    };
     const findings = evaluateChecks([proxyConsistent], facts);
     assert.equal(findings.length, 1, JSON.stringify(findings));
     const [f] = findings;
@@ -147,10 +164,15 @@ describe('proxy.consistent', () => {
   test('docker.service gives another proxy than the running daemon uses: a pending restart, both values as evidence', async () => {
     const unitFacts = await rootfsFacts({
       '/lib/systemd/system/docker.service': DEBIAN_UNIT,
-      '/etc/systemd/system/docker.service.d/http-proxy.conf': '[Service]\nEnvironment="HTTP_PROXY=http://dkh-user:unit-secret@proxy.corp.example:3128"\n',
+      '/etc/systemd/system/docker.service.d/http-proxy.conf':
+        '[Service]\nEnvironment="HTTP_PROXY=http://dkh-user:unit-secret@proxy.corp.example:3128"\n',
     });
     // The unit is what starts the daemon: no other dockerd process to compare its command line with.
-    const facts: Facts = { ...proxiedFacts, serviceUnit: unitFacts.serviceUnit, daemonProcess: { ok: false, error: { code: 'not-found', message: 'no dockerd process' }, sources: [] } };
+    const facts: Facts = {
+      ...proxiedFacts,
+      serviceUnit: unitFacts.serviceUnit,
+      daemonProcess: { ok: false, error: { code: 'not-found', message: 'no dockerd process' }, sources: [] },
+    };
     const findings = evaluateChecks([proxyConsistent], facts);
     const pending = byTarget(findings, 'running-vs-configured');
     assert.equal(pending.result.status, 'warn');
@@ -168,7 +190,8 @@ describe('proxy.consistent', () => {
       '/lib/systemd/system/docker.service': DEBIAN_UNIT,
       '/etc/systemd/system/docker.service.d/http-proxy.conf':
         '[Service]\nEnvironment="HTTP_PROXY=http://dkh-user:unit-secret@proxy.corp.example:3128"\nEnvironment="http_proxy=http://old-proxy.corp.example:8080"\nEnvironment="NO_PROXY=localhost,127.0.0.1,.corp.example"\n',
-      '/etc/docker/daemon.json': '{\n  "proxies": {\n    "http-proxy": "http://dkh-admin:json-secret@proxy2.corp.example:3128",\n    "no-proxy": "localhost,127.0.0.1,.corp.example"\n  }\n}\n',
+      '/etc/docker/daemon.json':
+        '{\n  "proxies": {\n    "http-proxy": "http://dkh-admin:json-secret@proxy2.corp.example:3128",\n    "no-proxy": "localhost,127.0.0.1,.corp.example"\n  }\n}\n',
     });
     const findings = evaluateChecks([proxyConsistent], facts);
     const summary = byTarget(findings, null);
@@ -203,31 +226,64 @@ describe('Docker Desktop proxy settings', () => {
       engine: { ...proxiedFacts.engine, value: { ...proxiedFacts.engine.value, platformName: 'Docker Desktop 4.30.0 (149282)' } },
       desktop: {
         ok: true,
-        value: { settingsPath: '/root/.docker/desktop/settings-store.json', version: '4.30.0', wslEngineEnabled: null, fileSharingImplementation: null, cpus: null, memoryMiB: null, swapMiB: null, diskSizeMiB: null, proxy: { mode: 'manual', https: null, ...proxy }, diskImage: null, hostCpus: null, hostMemoryMiB: null },
+        value: {
+          settingsPath: '/root/.docker/desktop/settings-store.json',
+          version: '4.30.0',
+          wslEngineEnabled: null,
+          fileSharingImplementation: null,
+          cpus: null,
+          memoryMiB: null,
+          swapMiB: null,
+          diskSizeMiB: null,
+          proxy: { mode: 'manual', https: null, ...proxy },
+          diskImage: null,
+          hostCpus: null,
+          hostMemoryMiB: null,
+        },
         sources: [],
       },
     };
   };
 
   test('settings that differ from what the engine reports: a warning to apply and restart; the same: pass', () => {
-    const stale = evaluateChecks([proxyConsistent], desktopFacts({ http: 'http://new-proxy.internal:3128', exclude: 'localhost,.corp.example' }));
+    const stale = evaluateChecks(
+      [proxyConsistent],
+      desktopFacts({ http: 'http://new-proxy.internal:3128', exclude: 'localhost,.corp.example' }),
+    );
     const pending = byTarget(stale, 'running-vs-configured');
     assert.equal(pending.result.status, 'warn');
     assert.match(pending.result.message, /Apply & restart in Docker Desktop/);
     assert.ok(pending.result.evidence.some((e) => e.value === 'http://new-proxy.internal:3128' && e.source.kind === 'file'));
-    const current = evaluateChecks([proxyConsistent], { ...desktopFacts({ http: 'http://proxy.internal:3128', exclude: 'localhost,.corp.example' }), clientConfig: clientConfig({}) });
+    const current = evaluateChecks([proxyConsistent], {
+      ...desktopFacts({ http: 'http://proxy.internal:3128', exclude: 'localhost,.corp.example' }),
+      clientConfig: clientConfig({}),
+    });
     assert.ok(!current.some((f) => f.result.target === 'running-vs-configured'), JSON.stringify(current.map((f) => f.id)));
   });
 
-  test('Desktop\'s bypass list must cover host.docker.internal and the internal domains: judged once, by desktop.proxy-exclusions', () => {
+  test("Desktop's bypass list must cover host.docker.internal and the internal domains: judged once, by desktop.proxy-exclusions", () => {
     const facts = desktopFacts({ http: 'http://proxy.internal:3128', exclude: 'localhost,127.0.0.1' });
     const [desktop, ...rest] = evaluateChecks([desktopProxyExclusions], facts, { options: { internalDomains: ['corp.example'] } });
     assert.equal(rest.length, 0);
     assert.equal(desktop!.result.status, 'fail');
     assert.match(desktop!.result.message, /does not cover host\.docker\.internal, names under corp\.example/);
-    assert.deepEqual(desktop!.result.fix, { id: 'desktop.settings', params: { file: '/root/.docker/desktop/settings-store.json', key: 'overrideProxyExclude', value: 'localhost,127.0.0.1,host.docker.internal,corp.example' } });
-    assert.ok(!evaluateChecks([proxyNoProxy], facts, { options: { internalDomains: ['corp.example'] } }).some((f) => f.result.target === 'desktop'), 'proxy.no-proxy does not repeat it');
-    const covered = evaluateChecks([desktopProxyExclusions], desktopFacts({ http: 'http://proxy.internal:3128', exclude: 'localhost;127.0.0.1; host.docker.internal,.corp.example' }), { options: { internalDomains: ['corp.example'] } });
+    assert.deepEqual(desktop!.result.fix, {
+      id: 'desktop.settings',
+      params: {
+        file: '/root/.docker/desktop/settings-store.json',
+        key: 'overrideProxyExclude',
+        value: 'localhost,127.0.0.1,host.docker.internal,corp.example',
+      },
+    });
+    assert.ok(
+      !evaluateChecks([proxyNoProxy], facts, { options: { internalDomains: ['corp.example'] } }).some((f) => f.result.target === 'desktop'),
+      'proxy.no-proxy does not repeat it',
+    );
+    const covered = evaluateChecks(
+      [desktopProxyExclusions],
+      desktopFacts({ http: 'http://proxy.internal:3128', exclude: 'localhost;127.0.0.1; host.docker.internal,.corp.example' }),
+      { options: { internalDomains: ['corp.example'] } },
+    );
     assert.equal(covered[0]!.result.status, 'pass', covered[0]!.result.message);
   });
 });
@@ -247,25 +303,38 @@ describe('proxy.no-proxy', () => {
     assert.ok(goBypassesProxy(' Registry.Corp.Example:5000 ', 'registry.corp.example'));
   });
 
-  test('the daemon\'s NO_PROXY covers the internal domain given: pass', () => {
-    const findings = evaluateChecks([proxyNoProxy], { ...proxiedFacts, clientConfig: clientConfig({}) }, { options: { internalDomains: ['corp.example'] } });
+  test("the daemon's NO_PROXY covers the internal domain given: pass", () => {
+    const findings = evaluateChecks(
+      [proxyNoProxy],
+      { ...proxiedFacts, clientConfig: clientConfig({}) },
+      { options: { internalDomains: ['corp.example'] } },
+    );
     const daemon = byTarget(findings, 'daemon');
     assert.equal(daemon.result.status, 'pass', daemon.result.message);
     assert.match(daemon.result.message, /covers names under corp\.example/);
   });
 
-  test('an internal domain missing from the daemon\'s NO_PROXY fails, with the value to write', () => {
+  test("an internal domain missing from the daemon's NO_PROXY fails, with the value to write", () => {
     const findings = evaluateChecks([proxyNoProxy], proxiedFacts, { options: { internalDomains: ['corp.internal', '.corp.example'] } });
     const daemon = byTarget(findings, 'daemon');
     assert.equal(daemon.result.status, 'fail');
     assert.match(daemon.result.message, /does not cover names under corp\.internal/);
-    assert.deepEqual(daemon.result.fix, { id: 'daemon.proxy', params: { no: 'localhost,.corp.example,corp.internal', add: ['corp.internal'] } });
+    assert.deepEqual(daemon.result.fix, {
+      id: 'daemon.proxy',
+      params: { no: 'localhost,.corp.example,corp.internal', add: ['corp.internal'] },
+    });
     assert.ok(!JSON.stringify(findings).includes(PROXY_PASSWORD));
   });
 
   test('containers: localhost alone is not enough; a CIDR is only partial cover; "*" disables the proxy', () => {
     const check = (noProxy: string) =>
-      byTarget(evaluateChecks([proxyNoProxy], { ...plainFacts, clientConfig: clientConfig({ default: { httpsProxy: 'http://proxy.internal:3128', noProxy } }) }), 'containers').result;
+      byTarget(
+        evaluateChecks([proxyNoProxy], {
+          ...plainFacts,
+          clientConfig: clientConfig({ default: { httpsProxy: 'http://proxy.internal:3128', noProxy } }),
+        }),
+        'containers',
+      ).result;
     const missing = check('localhost');
     assert.equal(missing.status, 'fail');
     assert.match(missing.message, /does not cover 127\.0\.0\.1, host\.docker\.internal/);
@@ -280,12 +349,27 @@ describe('proxy.no-proxy', () => {
     assert.ok(plainFacts.endpoint.ok);
     const facts: Facts = {
       ...plainFacts,
-      endpoint: { ...plainFacts.endpoint, value: { ...plainFacts.endpoint.value, host: 'tcp://build-box.corp.example:2375', transport: 'tcp', flavour: 'remote' } },
-      processEnv: { ok: true, value: { vars: [{ name: 'HTTP_PROXY', value: 'http://proxy.internal:3128' }, { name: 'NO_PROXY', value: 'localhost' }] }, sources: [{ kind: 'env', name: 'HTTP_PROXY' }] },
+      endpoint: {
+        ...plainFacts.endpoint,
+        value: { ...plainFacts.endpoint.value, host: 'tcp://build-box.corp.example:2375', transport: 'tcp', flavour: 'remote' },
+      },
+      processEnv: {
+        ok: true,
+        value: {
+          vars: [
+            { name: 'HTTP_PROXY', value: 'http://proxy.internal:3128' },
+            { name: 'NO_PROXY', value: 'localhost' },
+          ],
+        },
+        sources: [{ kind: 'env', name: 'HTTP_PROXY' }],
+      },
     };
     const cli = byTarget(evaluateChecks([proxyNoProxy], facts), 'cli');
     assert.equal(cli.result.status, 'fail');
-    assert.match(cli.result.message, /the docker CLI reaching tcp:\/\/build-box\.corp\.example:2375 does not cover build-box\.corp\.example/);
+    assert.match(
+      cli.result.message,
+      /the docker CLI reaching tcp:\/\/build-box\.corp\.example:2375 does not cover build-box\.corp\.example/,
+    );
     assert.deepEqual(cli.result.evidence[0]!.source, { kind: 'env', name: 'HTTP_PROXY' });
   });
 
@@ -320,14 +404,22 @@ describe('dns.host-resolvers', () => {
   });
 
   test('the same host with "dns" in daemon.json: pass', async () => {
-    const facts = await rootfsFacts({ ...(await resolved()), '/etc/resolv.conf': await fixture('networkmanager-dnsmasq.conf'), '/etc/docker/daemon.json': '{"dns": ["10.20.0.2"]}\n' });
+    const facts = await rootfsFacts({
+      ...(await resolved()),
+      '/etc/resolv.conf': await fixture('networkmanager-dnsmasq.conf'),
+      '/etc/docker/daemon.json': '{"dns": ["10.20.0.2"]}\n',
+    });
     const [f] = evaluateChecks([dnsHostResolvers], facts);
     assert.equal(f!.result.status, 'pass');
     assert.deepEqual(f!.result.evidence[0]!.source, { kind: 'file', path: '/etc/docker/daemon.json', line: 1, column: 2 });
   });
 
   test('"dns" pointing at the loopback stub fails', async () => {
-    const facts = await rootfsFacts({ ...(await resolved()), '/etc/resolv.conf': { symlink: '../run/systemd/resolve/stub-resolv.conf' }, '/etc/docker/daemon.json': '{"dns": ["127.0.0.53"]}\n' });
+    const facts = await rootfsFacts({
+      ...(await resolved()),
+      '/etc/resolv.conf': { symlink: '../run/systemd/resolve/stub-resolv.conf' },
+      '/etc/docker/daemon.json': '{"dns": ["127.0.0.53"]}\n',
+    });
     const [f] = evaluateChecks([dnsHostResolvers], facts);
     assert.equal(f!.result.status, 'fail');
     assert.match(f!.result.message, /only loopback addresses/);
@@ -357,30 +449,48 @@ describe('network.mtu', () => {
   });
 
   test('no default route: skipped, not guessed', async () => {
-    const [f] = evaluateChecks([networkMtu], { ...plainFacts, hostNetwork: await recordedNetwork('route-no-default.txt', ['eth0', 'docker0', 'lo']) });
+    const [f] = evaluateChecks([networkMtu], {
+      ...plainFacts,
+      hostNetwork: await recordedNetwork('route-no-default.txt', ['eth0', 'docker0', 'lo']),
+    });
     assert.equal(f!.result.status, 'skipped');
     assert.match(f!.result.reason ?? '', /no IPv4 default route/);
   });
 });
 
 describe('network.forward-policy', () => {
-  const policy = (facts: Facts, forwardPolicy: string): Facts => ({ ...facts, iptables: { ok: true, value: { forwardPolicy, command: 'iptables -S FORWARD' }, sources: [] } });
+  const policy = (facts: Facts, forwardPolicy: string): Facts => ({
+    ...facts,
+    iptables: { ok: true, value: { forwardPolicy, command: 'iptables -S FORWARD' }, sources: [] },
+  });
 
-  test('DROP on a host with VM and LXD bridges: a warning naming them (not Docker\'s own bridges)', async () => {
-    const net = await recordedNetwork('route-vpn-laptop.txt', ['docker0', 'br-0123456789ab', 'virbr0', 'br0', 'lxdbr0', 'tun0', 'wlp2s0', 'lo']);
+  test("DROP on a host with VM and LXD bridges: a warning naming them (not Docker's own bridges)", async () => {
+    const net = await recordedNetwork('route-vpn-laptop.txt', [
+      'docker0',
+      'br-0123456789ab',
+      'virbr0',
+      'br0',
+      'lxdbr0',
+      'tun0',
+      'wlp2s0',
+      'lo',
+    ]);
     const [f] = evaluateChecks([networkForwardPolicy], policy({ ...plainFacts, hostNetwork: net }, 'DROP'));
     assert.equal(f!.result.status, 'warn');
     assert.match(f!.result.message, /forwards for virbr0, br0, lxdbr0:/);
     assert.ok(!/docker0|br-0123456789ab|tun0/.test(f!.result.message));
   });
 
-  test('this machine\'s real policy and interfaces: pass (nothing but Docker forwards here)', () => {
+  test("this machine's real policy and interfaces: pass (nothing but Docker forwards here)", () => {
     assert.ok(plainFacts.iptables.ok, JSON.stringify(plainFacts.iptables));
     const [f] = evaluateChecks([networkForwardPolicy], plainFacts);
     assert.equal(f!.result.status, 'pass', f!.result.message);
     // The daemon runs in a network namespace of its own: its rules are read there.
     assert.ok(plainFacts.daemonProcess.ok);
-    assert.deepEqual(f!.result.evidence[0]!.source, { kind: 'command', command: `nsenter --net=/proc/${plainFacts.daemonProcess.value.pid}/ns/net -- iptables-save` });
+    assert.deepEqual(f!.result.evidence[0]!.source, {
+      kind: 'command',
+      command: `nsenter --net=/proc/${plainFacts.daemonProcess.value.pid}/ns/net -- iptables-save`,
+    });
   });
 
   test('ACCEPT: pass', () => {
@@ -399,8 +509,14 @@ describe('network.address-pools', () => {
     const findings = evaluateChecks([networkAddressPools], proxiedFacts);
     const f = byTarget(findings, `${hostNet.destination}:${hostNet.destination}`);
     assert.equal(f.result.status, 'fail');
-    assert.match(f.result.message, new RegExp(`overlaps the host route to ${hostNet.destination.replace(/\./g, '\\.')} via ${uplink.iface}`));
-    assert.deepEqual(f.result.evidence.map((e) => e.label), ['default bridge subnet', 'bip (daemon.json)', `host route via ${uplink.iface} (on-link)`]);
+    assert.match(
+      f.result.message,
+      new RegExp(`overlaps the host route to ${hostNet.destination.replace(/\./g, '\\.')} via ${uplink.iface}`),
+    );
+    assert.deepEqual(
+      f.result.evidence.map((e) => e.label),
+      ['default bridge subnet', 'bip (daemon.json)', `host route via ${uplink.iface} (on-link)`],
+    );
     const [net, prefix] = hostNet.destination.split('/');
     const withFixedCidr = withDaemonJson(proxiedFacts, JSON.stringify({ bip: hostNet.bip, 'fixed-cidr': `${net}/${Number(prefix) + 1}` }));
     const merged = evaluateChecks([networkAddressPools], withFixedCidr);
@@ -422,14 +538,26 @@ describe('network.address-pools', () => {
     const net = await recordedNetwork('route-vpn-laptop.txt', ['docker0', 'br-0123456789ab', 'virbr0', 'tun0', 'wlp2s0', 'lo']);
     const facts = withDaemonJson({ ...plainFacts, hostNetwork: net }, '{"default-address-pools": [{"base": "10.200.0.0/16", "size": 24}]}');
     const findings = evaluateChecks([networkAddressPools], facts);
-    assert.deepEqual(findings.map((f) => [f.result.target, f.result.status]), [[`${bridge}:10.0.0.0/8`, 'fail'], ['10.200.0.0/16:10.0.0.0/8', 'warn']]);
-    assert.match(byTarget(findings, '10.200.0.0/16:10.0.0.0/8').result.message, /through gateway 10\.8\.0\.1 \(tun0\): dockerd avoids only on-link routes/);
+    assert.deepEqual(
+      findings.map((f) => [f.result.target, f.result.status]),
+      [
+        [`${bridge}:10.0.0.0/8`, 'fail'],
+        ['10.200.0.0/16:10.0.0.0/8', 'warn'],
+      ],
+    );
+    assert.match(
+      byTarget(findings, '10.200.0.0/16:10.0.0.0/8').result.message,
+      /through gateway 10\.8\.0\.1 \(tun0\): dockerd avoids only on-link routes/,
+    );
   });
 
-  test('judged from the configuration alone, Docker\'s default pools over on-link LAN routes pass: dockerd skips those subnets', async () => {
+  test("judged from the configuration alone, Docker's default pools over on-link LAN routes pass: dockerd skips those subnets", async () => {
     const net = await recordedNetwork('route-vpn-laptop.txt', ['docker0', 'br-0123456789ab', 'virbr0', 'tun0', 'wlp2s0', 'lo']);
     const down: Facts['bridgeNetwork'] = { ok: false, error: { code: 'unreachable', message: 'the daemon is down' }, sources: [] };
-    const [f, ...rest] = evaluateChecks([networkAddressPools], withDaemonJson({ ...plainFacts, bridgeNetwork: down, hostNetwork: net }, '{}'));
+    const [f, ...rest] = evaluateChecks(
+      [networkAddressPools],
+      withDaemonJson({ ...plainFacts, bridgeNetwork: down, hostNetwork: net }, '{}'),
+    );
     assert.equal(rest.length, 0);
     assert.equal(f!.result.status, 'pass', f!.result.message);
     assert.ok(f!.result.evidence.some((e) => /pool 192\.168\.0\.0\/16 overlaps on-link route 192\.168\.1\.0\/24/.test(e.label)));

@@ -9,7 +9,17 @@ import { docs } from './references';
 import { INFO, fail, info, pass, warn } from '../check-kit/result';
 import { internalDomains } from './network-helpers';
 import { commonBypass, goBypassesProxy, noProxyEntries } from '../check-kit/no-proxy';
-import { DAEMON_KEYS, ENV_NAMES, PROXY_VARS, proxyPicture, type ProxyPicture, type ProxySettings, type ProxyValue, type ProxyVar, sameProxyValue } from '../check-kit/proxy';
+import {
+  DAEMON_KEYS,
+  ENV_NAMES,
+  PROXY_VARS,
+  proxyPicture,
+  type ProxyPicture,
+  type ProxySettings,
+  type ProxyValue,
+  type ProxyVar,
+  sameProxyValue,
+} from '../check-kit/proxy';
 
 /* ------------------------------------------------------------------------------------------------------------------
  * Proxy: every place a proxy can be set, what dockerd ends up with, and what disagrees
@@ -29,7 +39,16 @@ const hasProxy = (s: ProxySettings) => Boolean(s.http || s.https);
 function effectiveEvidence(p: ProxyPicture): Evidence[] {
   const where = p.running ? 'running daemon' : 'configured';
   const shown = PROXY_VARS.filter((v) => p.effective[v]).map((v) => proxyEvidence(p.effective[v]!, where));
-  const evidence = shown.length > 0 ? shown : [{ label: `daemon proxy (${where})`, value: 'none', source: p.running ? INFO : ({ kind: 'default', detail: 'no proxy is set for the daemon' } as Source) }];
+  const evidence =
+    shown.length > 0
+      ? shown
+      : [
+          {
+            label: `daemon proxy (${where})`,
+            value: 'none',
+            source: p.running ? INFO : ({ kind: 'default', detail: 'no proxy is set for the daemon' } as Source),
+          },
+        ];
   return [...evidence, ...p.notes];
 }
 
@@ -48,14 +67,24 @@ function proxyDifferences(a: ProxySettings, b: ProxySettings): ProxyVar[] {
 }
 
 /** Both sides' values of each differing variable ("not set" where a side has none), for evidence. */
-function pairEvidence(vars: ProxyVar[], a: { settings: ProxySettings; where: string; unset: Source }, b: { settings: ProxySettings; where: string; unset: Source }): Evidence[] {
+function pairEvidence(
+  vars: ProxyVar[],
+  a: { settings: ProxySettings; where: string; unset: Source },
+  b: { settings: ProxySettings; where: string; unset: Source },
+): Evidence[] {
   const side = (v: ProxyVar, s: typeof a): Evidence =>
-    s.settings[v] ? proxyEvidence(s.settings[v]!, s.where) : { label: `${ENV_NAMES[v][0]} (${s.where})`, value: 'not set', source: s.unset };
+    s.settings[v]
+      ? proxyEvidence(s.settings[v]!, s.where)
+      : { label: `${ENV_NAMES[v][0]} (${s.where})`, value: 'not set', source: s.unset };
   return vars.flatMap((v) => [side(v, a), side(v, b)]);
 }
 
 function daemonSide(p: ProxyPicture, where = 'daemon') {
-  return { settings: p.effective, where, unset: p.running ? INFO : ({ kind: 'default', detail: "not set in the daemon's configuration" } as Source) };
+  return {
+    settings: p.effective,
+    where,
+    unset: p.running ? INFO : ({ kind: 'default', detail: "not set in the daemon's configuration" } as Source),
+  };
 }
 
 function runningVsConfigured(facts: Facts, p: ProxyPicture): CheckResult | null {
@@ -63,30 +92,47 @@ function runningVsConfigured(facts: Facts, p: ProxyPicture): CheckResult | null 
   const vars = differing(p.running, p.configured, (v) => p.configuredKnown[v]);
   if (vars.length === 0) return null;
   const names = vars.map((v) => ENV_NAMES[v][0]).join(', ');
-  const apply = isDesktop(facts) ? 'Apply & restart in Docker Desktop' : 'a daemon restart (`systemctl daemon-reload && systemctl restart docker`)';
-  return warn(`The running daemon's ${names} differ from what its configuration gives it: the change waits for ${apply}, or the value comes from a place Dockhand did not read.`, {
-    target: 'running-vs-configured',
-    evidence: pairEvidence(vars, daemonSide(p, 'running daemon'), { settings: p.configured, where: 'configured', unset: { kind: 'default', detail: 'not set where the daemon is configured' } }),
-  });
+  const apply = isDesktop(facts)
+    ? 'Apply & restart in Docker Desktop'
+    : 'a daemon restart (`systemctl daemon-reload && systemctl restart docker`)';
+  return warn(
+    `The running daemon's ${names} differ from what its configuration gives it: the change waits for ${apply}, or the value comes from a place Dockhand did not read.`,
+    {
+      target: 'running-vs-configured',
+      evidence: pairEvidence(vars, daemonSide(p, 'running daemon'), {
+        settings: p.configured,
+        where: 'configured',
+        unset: { kind: 'default', detail: 'not set where the daemon is configured' },
+      }),
+    },
+  );
 }
 
 function daemonJsonVsUnit(p: ProxyPicture): CheckResult | null {
   const unit = p.unit?.settings ?? {};
   const file = p.daemonConfig.settings;
-  const vars = PROXY_VARS.filter((v) => p.daemonConfig.supported && unit[v] && file[v] && !sameProxyValue(v, unit[v]!.value, file[v]!.value));
+  const vars = PROXY_VARS.filter(
+    (v) => p.daemonConfig.supported && unit[v] && file[v] && !sameProxyValue(v, unit[v]!.value, file[v]!.value),
+  );
   if (vars.length === 0) return null;
   return warn(
     `daemon.json sets ${vars.map((v) => DAEMON_KEYS[v]).join(', ')} differently from docker.service's environment: since Engine 23.0 dockerd uses daemon.json and overrides the environment, so the unit's values are dead configuration that misleads whoever reads it.`,
-    { target: 'daemon-json-vs-service-unit', evidence: vars.flatMap((v) => [proxyEvidence(file[v]!, 'daemon.json, used'), proxyEvidence(unit[v]!, 'docker.service, overridden')]) },
+    {
+      target: 'daemon-json-vs-service-unit',
+      evidence: vars.flatMap((v) => [proxyEvidence(file[v]!, 'daemon.json, used'), proxyEvidence(unit[v]!, 'docker.service, overridden')]),
+    },
   );
 }
 
 function unitCaseConflicts(p: ProxyPicture): CheckResult[] {
   return (p.unit?.caseConflicts ?? []).map((c) =>
-    warn(`docker.service sets both ${c.upper.name} and ${c.lower.name}, to different values: dockerd (Go) uses ${c.upper.name}, while tools that read only the lower-case name (curl, wget, apt) use the other.`, {
-      target: `service-unit-case:${ENV_NAMES[c.v][0]}`,
-      evidence: [proxyEvidence(c.upper, 'docker.service, used by dockerd'), proxyEvidence(c.lower, 'docker.service')],
-    }),
+    warn(
+      `docker.service sets both ${c.upper.name} and ${c.lower.name}, to different values: dockerd (Go) uses ${c.upper.name}, while tools that read only the lower-case name (curl, wget, apt) use the other.`,
+      {
+        target: `service-unit-case:${ENV_NAMES[c.v][0]}`,
+        evidence: [proxyEvidence(c.upper, 'docker.service, used by dockerd'), proxyEvidence(c.lower, 'docker.service')],
+      },
+    ),
   );
 }
 
@@ -97,10 +143,22 @@ function clientVsDaemon(facts: Facts, p: ProxyPicture): CheckResult | null {
   const daemonHas = hasProxy(p.effective);
   const vars = proxyDifferences(p.client.settings, p.effective);
   if ((!clientHas && !daemonHas) || vars.length === 0) return null;
-  const client = { settings: p.client.settings, where: `~/.docker/config.json "${p.client.entry}"`, unset: { kind: 'file', path: clientConfigPath(facts) } as Source };
+  const client = {
+    settings: p.client.settings,
+    where: `~/.docker/config.json "${p.client.entry}"`,
+    unset: { kind: 'file', path: clientConfigPath(facts) } as Source,
+  };
   const options = { target: 'client-vs-daemon', evidence: pairEvidence(vars, daemonSide(p), client) };
-  if (clientHas && daemonHas) return warn("Containers and builds get a different proxy (from the client's config.json) than the daemon uses for pulls: one of the two is probably out of date.", options);
-  if (daemonHas) return info('The daemon pulls through a proxy, but containers and builds get none (no "proxies" in the client\'s config.json): a RUN step that downloads will fail if the proxy is the only way out.', options);
+  if (clientHas && daemonHas)
+    return warn(
+      "Containers and builds get a different proxy (from the client's config.json) than the daemon uses for pulls: one of the two is probably out of date.",
+      options,
+    );
+  if (daemonHas)
+    return info(
+      'The daemon pulls through a proxy, but containers and builds get none (no "proxies" in the client\'s config.json): a RUN step that downloads will fail if the proxy is the only way out.',
+      options,
+    );
   return info("Containers and builds get a proxy from the client's config.json, but the daemon itself uses none for pulls.", options);
 }
 
@@ -108,15 +166,28 @@ function environmentVsDaemon(p: ProxyPicture): CheckResult | null {
   if (!p.env || !hasProxy(p.env)) return null;
   const vars = proxyDifferences(p.env, p.effective);
   if (vars.length === 0) return null;
-  return info("Dockhand's own environment (the shell the docker CLI runs in) sets a proxy that differs from the daemon's: the CLI uses it to reach tcp:// daemons, the daemon never sees it.", {
-    target: 'environment-vs-daemon',
-    evidence: pairEvidence(vars, daemonSide(p), { settings: p.env, where: 'environment', unset: { kind: 'default', detail: 'not set in the environment' } }),
-  });
+  return info(
+    "Dockhand's own environment (the shell the docker CLI runs in) sets a proxy that differs from the daemon's: the CLI uses it to reach tcp:// daemons, the daemon never sees it.",
+    {
+      target: 'environment-vs-daemon',
+      evidence: pairEvidence(vars, daemonSide(p), {
+        settings: p.env,
+        where: 'environment',
+        unset: { kind: 'default', detail: 'not set in the environment' },
+      }),
+    },
+  );
 }
 
 /** Each pair of sources that disagree, as one result with both values as evidence. */
 function proxyDisagreements(facts: Facts, p: ProxyPicture): CheckResult[] {
-  return [runningVsConfigured(facts, p), daemonJsonVsUnit(p), ...unitCaseConflicts(p), clientVsDaemon(facts, p), environmentVsDaemon(p)].filter((r): r is CheckResult => r !== null);
+  return [
+    runningVsConfigured(facts, p),
+    daemonJsonVsUnit(p),
+    ...unitCaseConflicts(p),
+    clientVsDaemon(facts, p),
+    environmentVsDaemon(p),
+  ].filter((r): r is CheckResult => r !== null);
 }
 
 function clientConfigPath(facts: Facts): string {
@@ -135,7 +206,7 @@ export const proxyConsistent: Check = {
   category: 'proxy',
   severity: 'medium',
   rationale:
-    "A Docker proxy can be set in six places: docker.service's environment (drop-ins, EnvironmentFile), daemon.json \"proxies\" or --http-proxy flags (Engine 23.0+, which override the environment), what the running daemon actually loaded, the client's ~/.docker/config.json \"proxies\" (given to containers and builds), the shell environment of the docker CLI, and Docker Desktop's settings. When they disagree, pulls work and builds fail (or the reverse), a restart suddenly changes behaviour, or an edited file has no effect because another place wins.",
+    'A Docker proxy can be set in six places: docker.service\'s environment (drop-ins, EnvironmentFile), daemon.json "proxies" or --http-proxy flags (Engine 23.0+, which override the environment), what the running daemon actually loaded, the client\'s ~/.docker/config.json "proxies" (given to containers and builds), the shell environment of the docker CLI, and Docker Desktop\'s settings. When they disagree, pulls work and builds fail (or the reverse), a restart suddenly changes behaviour, or an edited file has no effect because another place wins.',
   remediation:
     'Keep one source of truth per consumer: the daemon\'s proxy in daemon.json "proxies" (23.0+) or a docker.service drop-in (not both), restart the daemon after changing it (`systemctl daemon-reload && systemctl restart docker`), and the same proxy in ~/.docker/config.json "proxies" for containers and builds. Set HTTP_PROXY and http_proxy to the same value, or only one of them.',
   references: PROXY_REFERENCES,
@@ -146,7 +217,11 @@ export const proxyConsistent: Check = {
     const picture = proxyPicture(facts);
     const evidence = effectiveEvidence(picture);
     const problems = proxyDisagreements(facts, picture);
-    const anything = hasProxy(picture.effective) || Boolean(picture.effective.no) || problems.length > 0 || (picture.client && hasProxy(picture.client.settings));
+    const anything =
+      hasProxy(picture.effective) ||
+      Boolean(picture.effective.no) ||
+      problems.length > 0 ||
+      (picture.client && hasProxy(picture.client.settings));
     const summary = anything
       ? `The daemon uses ${describeSettings(picture.effective)} (${picture.effectiveFrom}).`
       : 'No proxy is set for the daemon, its containers or the client.';
@@ -194,22 +269,56 @@ export function judgeDesktopBypass(desktop: DesktopFact, domains: string[]): Che
   // Desktop's field takes commas; older Windows builds also accepted semicolons and spaces.
   const entries = (proxy.exclude ?? '').split(/[,;\s]+/).filter(Boolean);
   if (entries.length > 0) settings.no = { name: 'proxyExclude', value: entries.join(','), source };
-  return evaluateNoProxyScope({ target: 'desktop', label: 'Docker Desktop', who: 'Docker Desktop (its proxy bypass list)', settings, required: [...LOCAL_HOSTS, ...internalHosts(domains)], semantics: 'common', writeTo: settingsPath });
+  return evaluateNoProxyScope({
+    target: 'desktop',
+    label: 'Docker Desktop',
+    who: 'Docker Desktop (its proxy bypass list)',
+    settings,
+    required: [...LOCAL_HOSTS, ...internalHosts(domains)],
+    semantics: 'common',
+    writeTo: settingsPath,
+  });
 }
 
 function noProxyScopes(facts: Facts, p: ProxyPicture, domains: string[]): NoProxyScope[] {
   const internal = internalHosts(domains);
   const scopes: NoProxyScope[] = [];
   const daemonNoProxySource = p.configured.no?.source ?? p.effective.no?.source;
-  const daemonWrite = daemonNoProxySource?.kind === 'file' ? daemonNoProxySource.path : 'a docker.service drop-in (or daemon.json "proxies" on 23.0+)';
-  scopes.push({ target: 'daemon', label: 'daemon', who: "the daemon's pulls and pushes", settings: p.effective, required: internal, semantics: 'go', writeTo: daemonWrite });
-  if (p.client) scopes.push({ target: 'containers', label: 'containers and builds', who: 'containers and builds (~/.docker/config.json)', settings: p.client.settings, required: [...LOCAL_HOSTS, ...internal], semantics: 'common', writeTo: clientConfigPath(facts) });
+  const daemonWrite =
+    daemonNoProxySource?.kind === 'file' ? daemonNoProxySource.path : 'a docker.service drop-in (or daemon.json "proxies" on 23.0+)';
+  scopes.push({
+    target: 'daemon',
+    label: 'daemon',
+    who: "the daemon's pulls and pushes",
+    settings: p.effective,
+    required: internal,
+    semantics: 'go',
+    writeTo: daemonWrite,
+  });
+  if (p.client)
+    scopes.push({
+      target: 'containers',
+      label: 'containers and builds',
+      who: 'containers and builds (~/.docker/config.json)',
+      settings: p.client.settings,
+      required: [...LOCAL_HOSTS, ...internal],
+      semantics: 'common',
+      writeTo: clientConfigPath(facts),
+    });
   const endpoint = facts.endpoint.ok ? facts.endpoint.value : null;
   if (p.env && endpoint?.transport === 'tcp') {
     try {
       const daemonHost = new URL(endpoint.host).hostname.replace(/^\[|\]$/g, '');
       const settings: ProxySettings = { ...(endpoint.tls ? { https: p.env.https } : { http: p.env.http }), no: p.env.no };
-      scopes.push({ target: 'cli', label: 'docker CLI', who: `the docker CLI reaching ${endpoint.host}`, settings, required: [{ host: daemonHost, shown: daemonHost }], semantics: 'go', writeTo: 'the NO_PROXY environment variable' });
+      scopes.push({
+        target: 'cli',
+        label: 'docker CLI',
+        who: `the docker CLI reaching ${endpoint.host}`,
+        settings,
+        required: [{ host: daemonHost, shown: daemonHost }],
+        semantics: 'go',
+        writeTo: 'the NO_PROXY environment variable',
+      });
     } catch {
       // An endpoint that is not a URL has no host to check.
     }
@@ -232,10 +341,21 @@ function evaluateNoProxyScope(scope: NoProxyScope): CheckResult | null {
   const noProxy = scope.settings.no?.value ?? '';
   const evidence: Evidence[] = [
     ...PROXY_VARS.filter((v) => scope.settings[v]).map((v) => proxyEvidence(scope.settings[v]!, scope.label)),
-    ...(scope.settings.no ? [] : [{ label: `NO_PROXY (${scope.label})`, value: 'not set', source: { kind: 'default', detail: 'nothing bypasses the proxy' } as Source }]),
+    ...(scope.settings.no
+      ? []
+      : [
+          {
+            label: `NO_PROXY (${scope.label})`,
+            value: 'not set',
+            source: { kind: 'default', detail: 'nothing bypasses the proxy' } as Source,
+          },
+        ]),
   ];
   if (noProxyEntries(noProxy).includes('*')) {
-    return pass(`NO_PROXY is "*" for ${scope.who}: the proxy is bypassed for every host, so the proxy setting has no effect.`, { target: scope.target, evidence });
+    return pass(`NO_PROXY is "*" for ${scope.who}: the proxy is bypassed for every host, so the proxy setting has no effect.`, {
+      target: scope.target,
+      evidence,
+    });
   }
   const missing: string[] = [];
   const cidrOnly: string[] = [];
@@ -244,23 +364,46 @@ function evaluateNoProxyScope(scope: NoProxyScope): CheckResult | null {
     if (verdict === 'no') missing.push(r.shown);
     if (verdict === 'cidr-only') cidrOnly.push(r.shown);
   }
-  evidence.push({ label: 'must bypass the proxy', value: scope.required.map((r) => r.shown), source: { kind: 'default', detail: scope.semantics === 'go' ? 'internal domains given to Dockhand; Go never proxies localhost or loopback addresses' : 'local names every container tool should reach directly, and the internal domains given to Dockhand' } });
+  evidence.push({
+    label: 'must bypass the proxy',
+    value: scope.required.map((r) => r.shown),
+    source: {
+      kind: 'default',
+      detail:
+        scope.semantics === 'go'
+          ? 'internal domains given to Dockhand; Go never proxies localhost or loopback addresses'
+          : 'local names every container tool should reach directly, and the internal domains given to Dockhand',
+    },
+  });
   if (missing.length > 0) {
     // "corp.example" rather than ".corp.example": it covers the domain and its subdomains in every client.
     const add = missing.map((m) => m.replace(/^names under /, ''));
     const value = [...noProxyEntries(noProxy), ...add].join(',');
-    evidence.push({ label: `NO_PROXY to write (${scope.writeTo})`, value, source: { kind: 'default', detail: 'the current entries, then the missing ones' } });
-    return fail(`NO_PROXY for ${scope.who} does not cover ${missing.join(', ')}: those requests go to the proxy, which usually cannot reach them (or should not see them).`, {
-      target: scope.target,
-      evidence,
-      fix: fixFor(scope, add, value),
+    evidence.push({
+      label: `NO_PROXY to write (${scope.writeTo})`,
+      value,
+      source: { kind: 'default', detail: 'the current entries, then the missing ones' },
     });
+    return fail(
+      `NO_PROXY for ${scope.who} does not cover ${missing.join(', ')}: those requests go to the proxy, which usually cannot reach them (or should not see them).`,
+      {
+        target: scope.target,
+        evidence,
+        fix: fixFor(scope, add, value),
+      },
+    );
   }
   if (cidrOnly.length > 0) {
-    return warn(`NO_PROXY for ${scope.who} covers ${cidrOnly.join(', ')} only through a CIDR, which Go, Python and curl 7.86+ understand but wget, busybox and older curl ignore.`, { target: scope.target, evidence });
+    return warn(
+      `NO_PROXY for ${scope.who} covers ${cidrOnly.join(', ')} only through a CIDR, which Go, Python and curl 7.86+ understand but wget, busybox and older curl ignore.`,
+      { target: scope.target, evidence },
+    );
   }
   if (scope.required.length === 0) {
-    return pass(`Nothing to check in NO_PROXY for ${scope.who}: Go never proxies localhost or loopback addresses, and no internal domains were given to Dockhand.`, { target: scope.target, evidence });
+    return pass(
+      `Nothing to check in NO_PROXY for ${scope.who}: Go never proxies localhost or loopback addresses, and no internal domains were given to Dockhand.`,
+      { target: scope.target, evidence },
+    );
   }
   return pass(`NO_PROXY for ${scope.who} covers ${scope.required.map((r) => r.shown).join(', ')}.`, { target: scope.target, evidence });
 }
@@ -285,6 +428,8 @@ export const proxyNoProxy: Check = {
       .map(evaluateNoProxyScope)
       .filter((r): r is CheckResult => r !== null);
     if (results.length > 0) return results;
-    return pass('No HTTP or HTTPS proxy is set for the daemon, containers or the CLI: there is nothing for NO_PROXY to bypass.', { evidence: effectiveEvidence(picture) });
+    return pass('No HTTP or HTTPS proxy is set for the daemon, containers or the CLI: there is nothing for NO_PROXY to bypass.', {
+      evidence: effectiveEvidence(picture),
+    });
   },
 };

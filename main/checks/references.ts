@@ -9,4 +9,7 @@ export function docs(title: string, url: string): Reference {
   return { title, url };
 }
 
-export const DAEMON_JSON_DOCS = docs('dockerd reference: daemon configuration file', 'https://docs.docker.com/reference/cli/dockerd/#daemon-configuration-file');
+export const DAEMON_JSON_DOCS = docs(
+  'dockerd reference: daemon configuration file',
+  'https://docs.docker.com/reference/cli/dockerd/#daemon-configuration-file',
+);

@@ -14,12 +14,24 @@ test('every check has valid metadata and a unique id', () => {
 });
 
 test('docs/checks.md is generated from the registry and current (npm run generate)', () => {
-  assert.equal(readFileSync('docs/checks.md', 'utf8'), renderCatalogue(CHECKS, new Set(fixIds())), 'docs/checks.md is stale: run npm run generate');
+  assert.equal(
+    readFileSync('docs/checks.md', 'utf8'),
+    renderCatalogue(CHECKS, new Set(fixIds())),
+    'docs/checks.md is stale: run npm run generate',
+  );
 });
 
 test('the ids the audit-pipeline issue names exist', () => {
   const ids = CHECKS.map((c) => c.id);
-  for (const id of ['daemon.config.valid', 'daemon.log-rotation', 'daemon.live-restore', 'daemon.insecure-registries', 'daemon.icc', 'container.privileged', 'container.docker-socket-mount']) {
+  for (const id of [
+    'daemon.config.valid',
+    'daemon.log-rotation',
+    'daemon.live-restore',
+    'daemon.insecure-registries',
+    'daemon.icc',
+    'container.privileged',
+    'container.docker-socket-mount',
+  ]) {
     assert.ok(ids.includes(id), id);
   }
 });
@@ -41,7 +53,10 @@ function nothingCollected(code: 'unreachable' | 'unsupported'): Facts {
 }
 
 test('with no facts at all, checks are errors (daemon unreachable) or skipped (not available here), never a throw', () => {
-  for (const [code, status] of [['unreachable', 'error'], ['unsupported', 'skipped']] as const) {
+  for (const [code, status] of [
+    ['unreachable', 'error'],
+    ['unsupported', 'skipped'],
+  ] as const) {
     const findings = evaluateChecks(CHECKS, nothingCollected(code));
     assert.equal(findings.length, CHECKS.length);
     for (const f of findings) {
@@ -52,7 +67,12 @@ test('with no facts at all, checks are errors (daemon unreachable) or skipped (n
 });
 
 test('a check that throws becomes an error finding naming the failure', () => {
-  const broken = { ...CHECKS[0]!, evaluate: () => { throw new Error('boom'); } };
+  const broken = {
+    ...CHECKS[0]!,
+    evaluate: () => {
+      throw new Error('boom');
+    },
+  };
   const [finding] = evaluateChecks([broken], nothingCollected('unreachable'));
   assert.equal(finding!.result.status, 'error');
   assert.match(finding!.result.reason ?? '', /boom/);

@@ -25,4 +25,3 @@ export const CHECKS: readonly Check[] = [
   ...DISK_CHECKS,
   ...DESKTOP_CHECKS,
 ];
-

@@ -50,13 +50,42 @@ before(async () => {
   await importWith('dockhand-test/tokened:1', [`API_TOKEN=${RAW.imageToken}`, `APP_SECRET=${RAW.imageDefault}`]);
   await importWith('dockhand-test/hooked:1', [`NOTIFY_HOOK=https://hooks.slack.com/services/T0000/B0000/${RAW.webhook}`]);
   // The practice the checks recommend, and image variables that only look alike.
-  await importWith('dockhand-test/clean:1', ['DB_PASSWORD_FILE=/run/secrets/db', 'GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D', 'MYSQL_ALLOW_EMPTY_PASSWORD=yes', 'PASSWORD_MIN_LENGTH=8']);
+  await importWith('dockhand-test/clean:1', [
+    'DB_PASSWORD_FILE=/run/secrets/db',
+    'GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D',
+    'MYSQL_ALLOW_EMPTY_PASSWORD=yes',
+    'PASSWORD_MIN_LENGTH=8',
+  ]);
 
-  await daemon.docker(['run', '-d', '--name', 'leaky', '-e', `DB_PASSWORD=${RAW.password}`, '-e', `AWS_ACCESS_KEY_ID=${RAW.awsKeyId}`, '-e', 'AWS_REGION=eu-west-1', base]);
+  await daemon.docker([
+    'run',
+    '-d',
+    '--name',
+    'leaky',
+    '-e',
+    `DB_PASSWORD=${RAW.password}`,
+    '-e',
+    `AWS_ACCESS_KEY_ID=${RAW.awsKeyId}`,
+    '-e',
+    'AWS_REGION=eu-west-1',
+    base,
+  ]);
   await daemon.docker(['create', '--name', 'named-only', '-e', `SMTP_PASS=${RAW.smtp}`, base]);
   await daemon.docker(['run', '-d', '--name', 'inherits', 'dockhand-test/tokened:1']);
   await daemon.docker(['run', '-d', '--name', 'overrides', '-e', `APP_SECRET=${RAW.containerOwn}`, 'dockhand-test/tokened:1']);
-  await daemon.docker(['run', '-d', '--name', 'healthy', '-e', 'DB_PASSWORD_FILE=/run/secrets/db', '-v', `${secretFile}:/run/secrets/db:ro`, '-e', 'DB_PASSWORD=', 'dockhand-test/clean:1']);
+  await daemon.docker([
+    'run',
+    '-d',
+    '--name',
+    'healthy',
+    '-e',
+    'DB_PASSWORD_FILE=/run/secrets/db',
+    '-v',
+    `${secretFile}:/run/secrets/db:ro`,
+    '-e',
+    'DB_PASSWORD=',
+    'dockhand-test/clean:1',
+  ]);
   facts = await collectFacts({ host: new LocalHost(), endpoint: { host: daemon.host } });
   assert.ok(facts.containers.ok && facts.images.ok, JSON.stringify([facts.containers, facts.images]));
   findings = evaluateChecks(SECRET_CHECKS, facts);
@@ -82,21 +111,34 @@ test('the facts hold the credentials masked, and no raw value', () => {
   for (const [what, raw] of Object.entries(RAW)) assert.ok(!text.includes(raw), `${what} (${raw}) is in the facts`);
   assert.ok(facts.containers.ok);
   const leaky = facts.containers.value.find((c) => c.name === 'leaky')!;
-  assert.deepEqual(leaky.envSecrets?.map(({ name, kind, masked }) => ({ name, kind, masked })), [
-    { name: 'DB_PASSWORD', kind: 'name', masked: '****' },
-    { name: 'AWS_ACCESS_KEY_ID', kind: 'aws-access-key-id', masked: 'AKIA****' },
-  ]);
+  assert.deepEqual(
+    leaky.envSecrets?.map(({ name, kind, masked }) => ({ name, kind, masked })),
+    [
+      { name: 'DB_PASSWORD', kind: 'name', masked: '****' },
+      { name: 'AWS_ACCESS_KEY_ID', kind: 'aws-access-key-id', masked: 'AKIA****' },
+    ],
+  );
   // The saved snapshot validates, and keeps the classification.
   assert.deepEqual(FactsSchema.parse(JSON.parse(text)), JSON.parse(text));
 });
 
 describe('container.env-secrets', () => {
   test('value-shaped credentials fail, a name alone warns (stopped too); inherited ones are left to the image', () => {
-    assert.deepEqual(ids('container.env-secrets'), ['container.env-secrets:leaky=fail', 'container.env-secrets:named-only=warn', 'container.env-secrets:overrides=warn']);
+    assert.deepEqual(ids('container.env-secrets'), [
+      'container.env-secrets:leaky=fail',
+      'container.env-secrets:named-only=warn',
+      'container.env-secrets:overrides=warn',
+    ]);
     const leaky = findingOf(findings, 'container.env-secrets:leaky');
     assert.equal(leaky.severity, 'high');
-    assert.equal(leaky.result.message, 'Container leaky holds credentials in its environment, readable by anyone who can inspect it: DB_PASSWORD (a credential by its name), AWS_ACCESS_KEY_ID (an AWS access key id).');
-    assert.deepEqual(evidence(leaky, 'Config.Env'), ['DB_PASSWORD=**** (a credential by its name)', 'AWS_ACCESS_KEY_ID=AKIA**** (an AWS access key id)']);
+    assert.equal(
+      leaky.result.message,
+      'Container leaky holds credentials in its environment, readable by anyone who can inspect it: DB_PASSWORD (a credential by its name), AWS_ACCESS_KEY_ID (an AWS access key id).',
+    );
+    assert.deepEqual(evidence(leaky, 'Config.Env'), [
+      'DB_PASSWORD=**** (a credential by its name)',
+      'AWS_ACCESS_KEY_ID=AKIA**** (an AWS access key id)',
+    ]);
     assert.equal(evidence(findingOf(findings, 'container.env-secrets:named-only'), 'state'), 'created');
   });
 
@@ -108,12 +150,18 @@ describe('container.env-secrets', () => {
 
   test('passes for a secrets file named by DB_PASSWORD_FILE, and for a container that only inherits', () => {
     const list = evaluateChecks([SECRET_CHECKS[0]!], only(['dockhand-test/clean:1', 'dockhand-test/tokened:1'], ['healthy', 'inherits']));
-    assert.deepEqual(list.map((f) => `${f.id}=${f.result.status}`), ['container.env-secrets=pass']);
+    assert.deepEqual(
+      list.map((f) => `${f.id}=${f.result.status}`),
+      ['container.env-secrets=pass'],
+    );
     assert.equal(list[0]!.result.message, 'None of the 2 containers sets a credential in its own environment.');
   });
 
   test("without the image list, a container's inherited credentials are reported, saying they could not be told apart", () => {
-    const noImages: Facts = { ...facts, images: { ok: false, error: { code: 'timeout', message: 'GET /images/json did not answer' }, sources: [] } };
+    const noImages: Facts = {
+      ...facts,
+      images: { ok: false, error: { code: 'timeout', message: 'GET /images/json did not answer' }, sources: [] },
+    };
     const f = findingOf(evaluateChecks([SECRET_CHECKS[0]!], noImages), 'container.env-secrets:inherits');
     assert.equal(f.result.status, 'warn');
     assert.match(String(evidence(f, 'image ENV')), /^not compared: the image list is unavailable \(GET \/images\/json did not answer\)/);
@@ -122,21 +170,35 @@ describe('container.env-secrets', () => {
 
 describe('image.env-secrets (CIS 4.10)', () => {
   test('reported once on the image, used or not: a webhook URL fails, names alone warn', () => {
-    assert.deepEqual(ids('image.env-secrets'), ['image.env-secrets:dockhand-test/hooked:1=fail', 'image.env-secrets:dockhand-test/tokened:1=warn']);
+    assert.deepEqual(ids('image.env-secrets'), [
+      'image.env-secrets:dockhand-test/hooked:1=fail',
+      'image.env-secrets:dockhand-test/tokened:1=warn',
+    ]);
     const tokened = findingOf(findings, 'image.env-secrets:dockhand-test/tokened:1');
-    assert.deepEqual(evidence(tokened, 'Config.Env'), ['API_TOKEN=**** (a credential by its name)', 'APP_SECRET=**** (a credential by its name)']);
+    assert.deepEqual(evidence(tokened, 'Config.Env'), [
+      'API_TOKEN=**** (a credential by its name)',
+      'APP_SECRET=**** (a credential by its name)',
+    ]);
     assert.deepEqual((evidence(tokened, 'containers from it, which inherit these') as string[]).sort(), ['inherits', 'overrides']);
-    assert.deepEqual(evidence(findingOf(findings, 'image.env-secrets:dockhand-test/hooked:1'), 'Config.Env'), ['NOTIFY_HOOK=https://hooks.slack.com/services/**** (a Slack webhook URL)']);
+    assert.deepEqual(evidence(findingOf(findings, 'image.env-secrets:dockhand-test/hooked:1'), 'Config.Env'), [
+      'NOTIFY_HOOK=https://hooks.slack.com/services/**** (a Slack webhook URL)',
+    ]);
   });
 
   test('passes for images whose ENV only looks alike (DB_PASSWORD_FILE, GPG_KEY, switches)', () => {
     const list = evaluateChecks([SECRET_CHECKS[1]!], only(['dockhand-test/clean:1', 'dockhand-test/busybox:1'], ['healthy']));
-    assert.deepEqual(list.map((f) => `${f.id}=${f.result.status}`), ['image.env-secrets=pass']);
+    assert.deepEqual(
+      list.map((f) => `${f.id}=${f.result.status}`),
+      ['image.env-secrets=pass'],
+    );
   });
 });
 
 test('a snapshot saved before the classification is skipped with the reason, not passed', () => {
-  const old = JSON.parse(JSON.stringify(facts)) as { containers: { value: Record<string, unknown>[] }; images: { value: Record<string, unknown>[] } };
+  const old = JSON.parse(JSON.stringify(facts)) as {
+    containers: { value: Record<string, unknown>[] };
+    images: { value: Record<string, unknown>[] };
+  };
   for (const item of [...old.containers.value, ...old.images.value]) delete item.envSecrets;
   for (const f of evaluateChecks(SECRET_CHECKS, FactsSchema.parse(old))) {
     assert.equal(f.result.status, 'skipped', f.id);

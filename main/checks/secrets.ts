@@ -62,7 +62,10 @@ const verdict = (secrets: EnvSecret[]) => (secrets.some((s) => s.kind !== 'name'
 /** An older snapshot has no classification at all; one without containers or images has nothing to classify. */
 const unclassified = (items: { envSecrets?: EnvSecret[] }[]) => items.length > 0 && items.every((i) => i.envSecrets === undefined);
 
-const imageSource = (image: ImageFact): Source => ({ kind: 'api', call: `GET /images/${image.id.replace(/^sha256:/, '').slice(0, 12)}/json` });
+const imageSource = (image: ImageFact): Source => ({
+  kind: 'api',
+  call: `GET /images/${image.id.replace(/^sha256:/, '').slice(0, 12)}/json`,
+});
 
 /** The container's image as collected, when its ENV was classified: what the container inherited from it. */
 function imageOf(facts: Facts, c: ContainerFact): ImageFact | null {
@@ -83,9 +86,18 @@ function containerResult(facts: Facts, c: ContainerFact): CheckResult | null {
     inspected(c, 'state', c.state.status),
   ];
   const fromImage = all.filter((s) => inherited.has(s.fingerprint));
-  if (fromImage.length > 0) evidence.push(inspected(c, 'inherited from the image (reported by image.env-secrets)', fromImage.map((s) => s.name)));
+  if (fromImage.length > 0)
+    evidence.push(
+      inspected(
+        c,
+        'inherited from the image (reported by image.env-secrets)',
+        fromImage.map((s) => s.name),
+      ),
+    );
   if (!image) {
-    const why = facts.images.ok ? `image ${c.imageId.slice(0, 19)} is not in the image list` : `the image list is unavailable (${facts.images.error.message})`;
+    const why = facts.images.ok
+      ? `image ${c.imageId.slice(0, 19)} is not in the image list`
+      : `the image list is unavailable (${facts.images.error.message})`;
     evidence.push({ label: 'image ENV', value: `not compared: ${why}; variables the image sets may be listed here too`, source: LIST });
   }
   const message = `Container ${c.name} holds credentials in its environment, readable by anyone who can inspect it: ${named(own)}.`;
@@ -125,7 +137,9 @@ function imageResult(image: ImageFact, containers: ContainerFact[] | null): Chec
   const evidence: Evidence[] = [
     { label: 'Config.Env', value: listed(secrets.map((s) => entryOf(s))), source: imageSource(image) },
     { label: 'image id', value: image.id, source: imageSource(image) },
-    users ? { label: 'containers from it, which inherit these', value: users, source: LIST } : { label: 'containers from it', value: 'unknown: the container list is unavailable', source: LIST },
+    users
+      ? { label: 'containers from it, which inherit these', value: users, source: LIST }
+      : { label: 'containers from it', value: 'unknown: the container list is unavailable', source: LIST },
   ];
   const message = `Image ${name} has credentials in its ENV, readable by anyone who can pull or inspect it and inherited by every container from it: ${named(secrets)}.`;
   return verdict(secrets)(message, { target: name, evidence });

@@ -33,18 +33,42 @@ describe('systemd.ignored-drop-ins on real unit files in an offline root', () =>
     healthy = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-units-'));
     for (const root of [broken, healthy]) {
       await writeAt(root, '/lib/systemd/system/docker.service', DEBIAN_UNIT);
-      await writeAt(root, '/lib/systemd/system/docker.socket', '[Unit]\nDescription=Docker Socket for the API\n\n[Socket]\nListenStream=/run/docker.sock\nSocketMode=0660\nSocketUser=root\nSocketGroup=docker\n\n[Install]\nWantedBy=sockets.target\n');
-      await writeAt(root, '/etc/systemd/system/docker.service.d/http-proxy.conf', '[Service]\nEnvironment="HTTP_PROXY=http://proxy.corp.example:3128"\n');
+      await writeAt(
+        root,
+        '/lib/systemd/system/docker.socket',
+        '[Unit]\nDescription=Docker Socket for the API\n\n[Socket]\nListenStream=/run/docker.sock\nSocketMode=0660\nSocketUser=root\nSocketGroup=docker\n\n[Install]\nWantedBy=sockets.target\n',
+      );
+      await writeAt(
+        root,
+        '/etc/systemd/system/docker.service.d/http-proxy.conf',
+        '[Service]\nEnvironment="HTTP_PROXY=http://proxy.corp.example:3128"\n',
+      );
       // Meant to be ignored: a backup, and a drop-in for the socket unit.
-      await writeAt(root, '/etc/systemd/system/docker.service.d/http-proxy.conf.bak', '[Service]\nEnvironment="HTTP_PROXY=http://old-proxy:3128"\n');
+      await writeAt(
+        root,
+        '/etc/systemd/system/docker.service.d/http-proxy.conf.bak',
+        '[Service]\nEnvironment="HTTP_PROXY=http://old-proxy:3128"\n',
+      );
       await writeAt(root, '/etc/systemd/system/docker.socket.d/group.conf', '[Socket]\nSocketGroup=docker-users\n');
     }
     // The ways a drop-in is silently skipped, each as an admin writes it.
-    await writeAt(broken, '/etc/systemd/system/docker.service.d/no-proxy.conf', '# exceptions for the proxy\nEnvironment="NO_PROXY=localhost,127.0.0.1,.corp.example"\n');
+    await writeAt(
+      broken,
+      '/etc/systemd/system/docker.service.d/no-proxy.conf',
+      '# exceptions for the proxy\nEnvironment="NO_PROXY=localhost,127.0.0.1,.corp.example"\n',
+    );
     await writeAt(broken, '/etc/systemd/system/docker.service.d/limits.conf', '[service]\nLimitNOFILE=1048576\n');
-    await writeAt(broken, '/etc/systemd/system/docker.service.d/override', '[Service]\nExecStart=\nExecStart=/usr/sbin/dockerd -H fd:// --debug\n');
+    await writeAt(
+      broken,
+      '/etc/systemd/system/docker.service.d/override',
+      '[Service]\nExecStart=\nExecStart=/usr/sbin/dockerd -H fd:// --debug\n',
+    );
     await writeAt(broken, '/etc/systemd/system/dockerd.service.d/mtu.conf', '[Service]\nEnvironment="DOCKER_OPTS=--mtu 1400"\n');
-    await writeAt(broken, '/etc/docker/docker.service.d/https-proxy.conf', '[Service]\nEnvironment="HTTPS_PROXY=http://user:secret@proxy.corp.example:3128"\n');
+    await writeAt(
+      broken,
+      '/etc/docker/docker.service.d/https-proxy.conf',
+      '[Service]\nEnvironment="HTTPS_PROXY=http://user:secret@proxy.corp.example:3128"\n',
+    );
   });
   after(async () => {
     await fs.rm(broken, { recursive: true, force: true });
@@ -66,11 +90,20 @@ describe('systemd.ignored-drop-ins on real unit files in an offline root', () =>
       found.get('/etc/systemd/system/docker.service.d/no-proxy.conf:2')!.result.message,
       'systemd ignores /etc/systemd/system/docker.service.d/no-proxy.conf from line 2: its settings come before any section header, so Environment (NO_PROXY) never reaches docker.service. Fix: put `[Service]` on the line before line 2 of /etc/systemd/system/docker.service.d/no-proxy.conf, then `systemctl daemon-reload && systemctl restart docker`.',
     );
-    assert.match(found.get('/etc/systemd/system/docker.service.d/limits.conf:2')!.result.message, /\[service\] is not a section|a section a service does not have/);
-    assert.match(found.get('/etc/systemd/system/docker.service.d/override')!.result.message, /does not end in "\.conf", so ExecStart, ExecStart never reach docker\.service\. Fix: `mv \/etc\/systemd\/system\/docker\.service\.d\/override \/etc\/systemd\/system\/docker\.service\.d\/override\.conf`/);
+    assert.match(
+      found.get('/etc/systemd/system/docker.service.d/limits.conf:2')!.result.message,
+      /\[service\] is not a section|a section a service does not have/,
+    );
+    assert.match(
+      found.get('/etc/systemd/system/docker.service.d/override')!.result.message,
+      /does not end in "\.conf", so ExecStart, ExecStart never reach docker\.service\. Fix: `mv \/etc\/systemd\/system\/docker\.service\.d\/override \/etc\/systemd\/system\/docker\.service\.d\/override\.conf`/,
+    );
     assert.match(found.get('/etc/systemd/system/dockerd.service.d/mtu.conf')!.result.message, /in a directory systemd does not read/);
     const outside = found.get('/etc/docker/docker.service.d/https-proxy.conf')!;
-    assert.match(outside.result.evidence.find((e) => e.label === 'why systemd ignores it')!.value as string, /not in systemd's unit search path/);
+    assert.match(
+      outside.result.evidence.find((e) => e.label === 'why systemd ignores it')!.value as string,
+      /not in systemd's unit search path/,
+    );
     assert.doesNotMatch(JSON.stringify(facts.serviceDropIns), /secret/, 'settings are named, never read out');
     // What the existing unit collector merges agrees: the ignored settings are not in the effective environment.
     const unit = await collectServiceUnit(new RootfsHost(broken));
@@ -91,7 +124,7 @@ describe('systemd.ignored-drop-ins on real unit files in an offline root', () =>
   });
 });
 
-describe('systemd.daemon-reload-pending from systemd\'s own record (recorded systemctl show)', () => {
+describe("systemd.daemon-reload-pending from systemd's own record (recorded systemctl show)", () => {
   function systemdHost(recording: string): FixtureHost {
     const manifest: FixtureManifest = {
       platform: 'linux',
@@ -99,7 +132,14 @@ describe('systemd.daemon-reload-pending from systemd\'s own record (recorded sys
       user: { username: 'root', uid: 0, gid: 0, home: '/root', processGroups: [0] },
       env: {},
       stats: { '/run/systemd/system': { size: 0, isFile: false, isDirectory: true, mode: 0o40755 } },
-      commands: [{ command: 'systemctl', args: ['show', 'docker.service', '--property=LoadState,NeedDaemonReload,FragmentPath,DropInPaths'], stdout: recording, code: 0 }],
+      commands: [
+        {
+          command: 'systemctl',
+          args: ['show', 'docker.service', '--property=LoadState,NeedDaemonReload,FragmentPath,DropInPaths'],
+          stdout: recording,
+          code: 0,
+        },
+      ],
     };
     return new FixtureHost(manifest, FIXTURES);
   }
@@ -115,9 +155,17 @@ describe('systemd.daemon-reload-pending from systemd\'s own record (recorded sys
   test('NeedDaemonReload=yes fails with the commands to run; its twin after daemon-reload passes', async () => {
     const pending = await judge(systemdHost('show-docker-need-reload.txt'));
     assert.equal(pending.result.status, 'fail', pending.result.message);
-    assert.match(pending.result.message, /changed on disk since systemd loaded it.*`systemctl daemon-reload`, then `systemctl restart docker`/);
-    assert.deepEqual(pending.result.evidence.find((e) => e.label === 'drop-ins loaded (systemd)')?.value, ['/etc/systemd/system/docker.service.d/http-proxy.conf']);
-    assert.deepEqual(pending.result.evidence[0]!.source, { kind: 'command', command: 'systemctl show docker.service --property=LoadState,NeedDaemonReload,FragmentPath,DropInPaths' });
+    assert.match(
+      pending.result.message,
+      /changed on disk since systemd loaded it.*`systemctl daemon-reload`, then `systemctl restart docker`/,
+    );
+    assert.deepEqual(pending.result.evidence.find((e) => e.label === 'drop-ins loaded (systemd)')?.value, [
+      '/etc/systemd/system/docker.service.d/http-proxy.conf',
+    ]);
+    assert.deepEqual(pending.result.evidence[0]!.source, {
+      kind: 'command',
+      command: 'systemctl show docker.service --property=LoadState,NeedDaemonReload,FragmentPath,DropInPaths',
+    });
     const loaded = await judge(systemdHost('show-docker-loaded.txt'));
     assert.equal(loaded.result.status, 'pass', loaded.result.message);
   });
@@ -127,7 +175,10 @@ describe('systemd.daemon-reload-pending from systemd\'s own record (recorded sys
     assert.equal(none.result.status, 'skipped');
     assert.match(none.result.reason!, /systemd has no docker\.service unit/);
     const here = await judge(new LocalHost());
-    const booted = await fs.stat('/run/systemd/system').then(() => true, () => false);
+    const booted = await fs.stat('/run/systemd/system').then(
+      () => true,
+      () => false,
+    );
     if (booted) assert.notEqual(here.result.status, 'error', here.result.message);
     else assert.match(here.result.reason ?? '', /systemd is not the init system here/, here.result.message);
     const offline = await judge(new RootfsHost(os.tmpdir()));

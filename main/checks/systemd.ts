@@ -43,7 +43,7 @@ export const systemdIgnoredDropIns: Check = {
   category: 'daemon-config',
   severity: 'medium',
   rationale:
-    "A drop-in is how docker.service gets its proxy, its flags or its limits. systemd applies only files ending in \".conf\" in a directory named after the unit (docker.service.d) in its unit search path, and in them only settings under a section it knows ([Service]). Anything else is skipped with one line in the journal at load time, and the setting silently never reaches dockerd: the proxy that \"is configured\" but never used, the flag that \"is set\". Each ignored file fails, with its settings by name (values are not read out: they may hold proxy passwords). Editor and package backups (~, .bak, .dpkg-old…) are ignored on purpose and not reported.",
+    'A drop-in is how docker.service gets its proxy, its flags or its limits. systemd applies only files ending in ".conf" in a directory named after the unit (docker.service.d) in its unit search path, and in them only settings under a section it knows ([Service]). Anything else is skipped with one line in the journal at load time, and the setting silently never reaches dockerd: the proxy that "is configured" but never used, the flag that "is set". Each ignored file fails, with its settings by name (values are not read out: they may hold proxy passwords). Editor and package backups (~, .bak, .dpkg-old…) are ignored on purpose and not reported.',
   remediation:
     'Move or rename the file into /etc/systemd/system/docker.service.d/NAME.conf with its settings under [Service], then `systemctl daemon-reload && systemctl restart docker`; `systemctl show docker.service -p DropInPaths` lists what systemd applies.',
   references: [UNIT_DOCS, DOCKER_SYSTEMD_DOCS],
@@ -58,19 +58,27 @@ export const systemdIgnoredDropIns: Check = {
     const scanned: Source = fact.sources[0] ?? { kind: 'default', detail: 'drop-in directories' };
     if (scan.ignored.length === 0) {
       const evidence: Evidence[] = [{ label: 'drop-ins applied', value: scan.applied, source: scanned }];
-      return pass(scan.applied.length ? `systemd applies all ${scan.applied.length} drop-in(s) of ${scan.unit}; none is ignored.` : `No drop-in of ${scan.unit} is ignored (none found).`, { evidence });
+      return pass(
+        scan.applied.length
+          ? `systemd applies all ${scan.applied.length} drop-in(s) of ${scan.unit}; none is ignored.`
+          : `No drop-in of ${scan.unit} is ignored (none found).`,
+        { evidence },
+      );
     }
     return scan.ignored.map((i) => {
       const source: Source = { kind: 'file', path: i.path, line: i.line ?? undefined };
-      return fail(`systemd ignores ${i.path}${i.line ? ` from line ${i.line}` : ''}: ${WHAT[i.reason]}, so ${i.settings.join(', ')} never reach${i.settings.length > 1 ? '' : 'es'} ${scan.unit}. Fix: ${remedy(i, scan.unit)}.`, {
-        target: i.line ? `${i.path}:${i.line}` : i.path,
-        evidence: [
-          { label: 'ignored drop-in', value: i.path, source },
-          { label: 'why systemd ignores it', value: i.detail, source },
-          { label: 'settings not applied', value: i.settings, source },
-          { label: 'drop-ins applied', value: scan.applied, source: scanned },
-        ],
-      });
+      return fail(
+        `systemd ignores ${i.path}${i.line ? ` from line ${i.line}` : ''}: ${WHAT[i.reason]}, so ${i.settings.join(', ')} never reach${i.settings.length > 1 ? '' : 'es'} ${scan.unit}. Fix: ${remedy(i, scan.unit)}.`,
+        {
+          target: i.line ? `${i.path}:${i.line}` : i.path,
+          evidence: [
+            { label: 'ignored drop-in', value: i.path, source },
+            { label: 'why systemd ignores it', value: i.detail, source },
+            { label: 'settings not applied', value: i.settings, source },
+            { label: 'drop-ins applied', value: scan.applied, source: scanned },
+          ],
+        },
+      );
     });
   },
 };
@@ -83,7 +91,10 @@ export const systemdDaemonReloadPending: Check = {
   rationale:
     "systemd reads unit files and drop-ins only at boot and on `systemctl daemon-reload`. After an edit without one, systemd keeps running docker.service as it was, and `systemctl restart docker` restarts it with the old settings (systemd says so in a warning that is easy to miss); the change lands at the next reboot instead. systemd's own NeedDaemonReload property says when the files on disk changed since it loaded them. Only a host where systemd is PID 1 can be asked: elsewhere (an offline image, a container, WSL without systemd) the check is skipped.",
   remediation: 'Run `systemctl daemon-reload`, then `systemctl restart docker` to apply the changed unit to dockerd.',
-  references: [docs('systemctl(1): daemon-reload', 'https://www.freedesktop.org/software/systemd/man/latest/systemctl.html#daemon-reload'), UNIT_DOCS],
+  references: [
+    docs('systemctl(1): daemon-reload', 'https://www.freedesktop.org/software/systemd/man/latest/systemctl.html#daemon-reload'),
+    UNIT_DOCS,
+  ],
   cis: null,
   platforms: ['linux'],
   fixId: null,
@@ -100,7 +111,10 @@ export const systemdDaemonReloadPending: Check = {
       { label: 'drop-ins loaded (systemd)', value: state.dropInPaths, source },
     ];
     if (!state.needDaemonReload) return pass(`systemd runs ${state.unit} from its current files.`, { evidence });
-    return fail(`${state.unit} changed on disk since systemd loaded it: a restart now would still use the old unit. Run \`systemctl daemon-reload\`, then \`systemctl restart docker\`.`, { evidence });
+    return fail(
+      `${state.unit} changed on disk since systemd loaded it: a restart now would still use the old unit. Run \`systemctl daemon-reload\`, then \`systemctl restart docker\`.`,
+      { evidence },
+    );
   },
 };
 

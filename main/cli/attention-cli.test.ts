@@ -31,7 +31,12 @@ describe('dockhand audit on a daemon without a default bridge (--bridge=none)', 
       assert.match(f.result.reason ?? '', /--bridge=none[^]*no default bridge network/, id);
       assert.doesNotMatch(JSON.stringify(f.result), /containers on the default bridge (use|get)/i, id);
     }
-    assert.ok(!report.findings.some((f) => f.result.status === 'fail' && f.result.evidence.some((e) => /bridge[^"]*not found/i.test(JSON.stringify(e.value)))), 'no failure whose own evidence says the bridge was not found');
+    assert.ok(
+      !report.findings.some(
+        (f) => f.result.status === 'fail' && f.result.evidence.some((e) => /bridge[^"]*not found/i.test(JSON.stringify(e.value))),
+      ),
+      'no failure whose own evidence says the bridge was not found',
+    );
   });
 
   test('one check on many containers is one group: the why and the fix printed once, each container under them', async () => {
@@ -52,7 +57,10 @@ describe('dockhand audit on a daemon without a default bridge (--bridge=none)', 
     assert.ok(r.code === 0 || r.code === 1 || r.code === 3, r.stderr);
     const body = r.stdout.split('\n').filter((l) => /^(FAIL|WARN|ERROR|INFO|PASS|SKIPPED|SKIP) /.test(l));
     assert.ok(body.length > 0);
-    assert.ok(body.every((l) => /^(FAIL|WARN) /.test(l)), body.join('\n'));
+    assert.ok(
+      body.every((l) => /^(FAIL|WARN) /.test(l)),
+      body.join('\n'),
+    );
     const hidden = all.findings.filter((f) => f.result.status !== 'fail' && f.result.status !== 'warn').length;
     assert.match(r.stdout, new RegExp(`${hidden} more findings .* not shown`));
     const json = await dockhand(['audit', '--host', daemon.host, '--attention', '--format', 'json']);

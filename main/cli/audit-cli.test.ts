@@ -20,7 +20,10 @@ describe('dockhand audit (the command)', () => {
     assert.equal(r.code, 0, r.stderr);
     const out = r.stdout;
     assert.match(out, new RegExp(`Endpoint: +${daemon.host}  \\(given with --host\\)`));
-    assert.match(out, new RegExp(`daemon.json: ${daemon.configPath}  \\(the running dockerd \\(pid \\d+\\) was started with --config-file`));
+    assert.match(
+      out,
+      new RegExp(`daemon.json: ${daemon.configPath}  \\(the running dockerd \\(pid \\d+\\) was started with --config-file`),
+    );
     assert.match(out, /FAIL  CRITICAL container\.docker-socket-mount:agent/);
     assert.match(out, /Why: Whoever can talk to the Docker socket/);
     assert.match(out, /- insecure registry: 10\.0\.0\.5:5000  \(Engine API GET \/info\)/);
@@ -74,13 +77,26 @@ describe('dockhand audit (the command)', () => {
 describe('options that checks are told', () => {
   test('--internal-domain, --trusted-user, --server and --option reach the checks', async () => {
     const { checkOptions } = await import('./program');
-    assert.deepEqual(checkOptions({ internalDomain: ['corp.example', '.svc'], trustedUser: ['alice'], server: true, option: { diskWarnPercent: 20 } }), {
-      diskWarnPercent: 20,
-      internalDomains: ['corp.example', '.svc'],
-      trustedDockerUsers: ['alice'],
-      server: true,
-    });
-    const r = await dockhand(['audit', '--host', 'unix:///nonexistent.sock', '--format', 'json', '--internal-domain', 'corp.example,intra.example', '--option', 'diskWarnPercent=20']);
+    assert.deepEqual(
+      checkOptions({ internalDomain: ['corp.example', '.svc'], trustedUser: ['alice'], server: true, option: { diskWarnPercent: 20 } }),
+      {
+        diskWarnPercent: 20,
+        internalDomains: ['corp.example', '.svc'],
+        trustedDockerUsers: ['alice'],
+        server: true,
+      },
+    );
+    const r = await dockhand([
+      'audit',
+      '--host',
+      'unix:///nonexistent.sock',
+      '--format',
+      'json',
+      '--internal-domain',
+      'corp.example,intra.example',
+      '--option',
+      'diskWarnPercent=20',
+    ]);
     assert.equal(r.code, 4, r.stderr);
     assert.equal((await dockhand(['audit', '--option', 'novalue'])).code, 2);
   });

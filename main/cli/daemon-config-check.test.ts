@@ -39,7 +39,10 @@ describe('dockhand daemon-config check', () => {
     assert.equal(out.willStart, false);
     const byKey = Object.fromEntries(out.problems.map((p: { key: string }) => [p.key, p]));
     assert.deepEqual(Object.keys(byKey).sort(), ['debug', 'live-restore', 'log-driverr']);
-    assert.deepEqual({ ...byKey['log-driverr'], message: undefined, kind: undefined }, { line: 2, column: 3, key: 'log-driverr', severity: 'error', message: undefined, kind: undefined });
+    assert.deepEqual(
+      { ...byKey['log-driverr'], message: undefined, kind: undefined },
+      { line: 2, column: 3, key: 'log-driverr', severity: 'error', message: undefined, kind: undefined },
+    );
     assert.match(byKey['log-driverr'].message, /did you mean 'log-driver'/);
     assert.equal(byKey['live-restore'].line, 3);
     assert.equal(byKey['live-restore'].column, 19);
@@ -47,7 +50,10 @@ describe('dockhand daemon-config check', () => {
   });
   test('without --flags it reads docker.service and its drop-ins', async () => {
     const root = path.join(dir, 'root');
-    await file('root/lib/systemd/system/docker.service', '[Service]\nExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n');
+    await file(
+      'root/lib/systemd/system/docker.service',
+      '[Service]\nExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n',
+    );
     const f = await file('hosts.json', '{"hosts": ["tcp://0.0.0.0:2376"]}');
     const r = await dockhand(['daemon-config', 'check', f, '--root', root, '--engine-version', '24.0']);
     assert.equal(r.code, 3);
@@ -64,7 +70,7 @@ describe('dockhand daemon-config check', () => {
     assert.equal(out.willStart, false);
     assert.match(out.problems[0].message, /needs Docker Engine 23\.0/);
   });
-  test('--root: the engine version is the dockerd package installed in the root, not this machine\'s', async () => {
+  test("--root: the engine version is the dockerd package installed in the root, not this machine's", async () => {
     const root = path.join(dir, 'root-dpkg');
     const status = (pkg: string, version: string) =>
       `Package: tini\nStatus: install ok installed\nVersion: 0.19.0-1\n\nPackage: ${pkg}\nStatus: install ok installed\nArchitecture: amd64\nVersion: ${version}\n\nPackage: docker-ce-cli\nStatus: install ok installed\nVersion: 5:20.10.0-1\n`;
@@ -86,7 +92,10 @@ describe('dockhand daemon-config check', () => {
     const f = await file('plain-root.json', '{"debug": true}');
     const json = JSON.parse((await dockhand(['daemon-config', 'check', f, '--root', root, '--format', 'json'])).stdout);
     assert.equal(json.engineVersion, '28.5');
-    assert.match(json.engineVersionFrom, /^assumed Engine 28\.5, the newest whose rules Dockhand knows \(give --engine-version to choose\): the root has no running daemon to ask and no dockerd package/);
+    assert.match(
+      json.engineVersionFrom,
+      /^assumed Engine 28\.5, the newest whose rules Dockhand knows \(give --engine-version to choose\): the root has no running daemon to ask and no dockerd package/,
+    );
     const text = (await dockhand(['daemon-config', 'check', f, '--root', root])).stdout;
     assert.match(text, /engine rules from: assumed Engine 28\.5/);
   });
@@ -97,27 +106,53 @@ describe('dockhand daemon-config check', () => {
   });
 });
 
-describe('dockhand daemon-config check --root judges host-dependent values by the root\'s files', () => {
+describe("dockhand daemon-config check --root judges host-dependent values by the root's files", () => {
   test('TLS material present in the root passes, missing is refused; kernel questions stay warnings', async () => {
     const root = path.join(dir, 'root-tls');
     await file('root-tls/etc/docker/cert.pem', 'cert');
     await file('root-tls/etc/docker/key.pem', 'key');
-    const tls = (key: string) => `{"tls": true, "tlscert": "/etc/docker/cert.pem", "tlskey": "${key}", "exec-opts": ["native.cgroupdriver=systemd"]}`;
-    const ok = await dockhand(['daemon-config', 'check', await file('tls-ok.json', tls('/etc/docker/key.pem')), '--root', root, '--flags', '', '--engine-version', '28.5', '--format', 'json']);
+    const tls = (key: string) =>
+      `{"tls": true, "tlscert": "/etc/docker/cert.pem", "tlskey": "${key}", "exec-opts": ["native.cgroupdriver=systemd"]}`;
+    const ok = await dockhand([
+      'daemon-config',
+      'check',
+      await file('tls-ok.json', tls('/etc/docker/key.pem')),
+      '--root',
+      root,
+      '--flags',
+      '',
+      '--engine-version',
+      '28.5',
+      '--format',
+      'json',
+    ]);
     assert.equal(ok.code, 0, ok.stdout);
     const out = JSON.parse(ok.stdout);
     assert.match(out.hostFrom, /^the files in .*root-tls \(what only its kernel knows is not judged\)$/);
     // systemd as PID 1 is the booted machine's to know: what dockerd will check, not a verdict.
-    assert.deepEqual(out.problems.map((p: { message: string }) => p.message), [
-      'the systemd cgroup driver needs systemd as PID 1, or every container fails to start (dockerd checks this on the host when it starts; otherwise containers will fail to start)',
+    assert.deepEqual(
+      out.problems.map((p: { message: string }) => p.message),
+      [
+        'the systemd cgroup driver needs systemd as PID 1, or every container fails to start (dockerd checks this on the host when it starts; otherwise containers will fail to start)',
+      ],
+    );
+    const missing = await dockhand([
+      'daemon-config',
+      'check',
+      await file('tls-missing.json', tls('/etc/docker/nokey.pem')),
+      '--root',
+      root,
+      '--flags',
+      '',
+      '--engine-version',
+      '28.5',
     ]);
-    const missing = await dockhand(['daemon-config', 'check', await file('tls-missing.json', tls('/etc/docker/nokey.pem')), '--root', root, '--flags', '', '--engine-version', '28.5']);
     assert.equal(missing.code, 3, missing.stdout);
     assert.match(missing.stdout, /TLS is on but \/etc\/docker\/nokey\.pem cannot be read: dockerd will refuse to start/);
   });
 });
 
-forEachEngine('dockhand daemon-config check asks the running daemon its version and judges with this host\'s facts', (engine, test) => {
+forEachEngine("dockhand daemon-config check asks the running daemon its version and judges with this host's facts", (engine, test) => {
   let daemon: PrivateDockerd;
   before(async () => {
     daemon = await runningDockerd({ engine, daemonJson: {} });
@@ -141,7 +176,10 @@ forEachEngine('dockhand daemon-config check asks the running daemon its version 
     };
     const missing = await check(path.join(dir, 'no-such-profile.json'));
     assert.equal(missing.code, 3);
-    assert.match(missing.out.problems[0]!.message, /the seccomp profile ".*no-such-profile\.json" cannot be read: dockerd will refuse to start/);
+    assert.match(
+      missing.out.problems[0]!.message,
+      /the seccomp profile ".*no-such-profile\.json" cannot be read: dockerd will refuse to start/,
+    );
     assert.match(missing.out.hostFrom, /^this machine \(dockerd pid \d+\)$/);
     const notJson = await check(await file('profile.txt', 'not json'));
     assert.equal(notJson.out.willStart, true);

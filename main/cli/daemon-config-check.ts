@@ -56,22 +56,32 @@ const ASSUMED = `assumed Engine ${NEWEST_KNOWN}, the newest whose rules Dockhand
  */
 type Discovered = Awaited<ReturnType<typeof discoverEndpoint>> | null;
 
-async function resolveEngineVersion(host: Host, options: DaemonConfigCheckOptions, endpoint: Discovered): Promise<{ version: string; from: string }> {
+async function resolveEngineVersion(
+  host: Host,
+  options: DaemonConfigCheckOptions,
+  endpoint: Discovered,
+): Promise<{ version: string; from: string }> {
   if (options.engineVersion) {
-    if (!parseMinor(options.engineVersion)) throw new CliError(`--engine-version ${options.engineVersion}: expected a version like 27.3 or 20.10.24`);
+    if (!parseMinor(options.engineVersion))
+      throw new CliError(`--engine-version ${options.engineVersion}: expected a version like 27.3 or 20.10.24`);
     return { version: options.engineVersion, from: '--engine-version' };
   }
   if (options.unitHost) {
     const installed = await installedEngine(options.unitHost);
-    if (installed) return { version: installed.version, from: `the ${installed.package} package installed in the root (${installed.path})` };
-    return { version: NEWEST_KNOWN, from: `${ASSUMED}: the root has no running daemon to ask and no dockerd package recorded in /var/lib/dpkg/status` };
+    if (installed)
+      return { version: installed.version, from: `the ${installed.package} package installed in the root (${installed.path})` };
+    return {
+      version: NEWEST_KNOWN,
+      from: `${ASSUMED}: the root has no running daemon to ask and no dockerd package recorded in /var/lib/dpkg/status`,
+    };
   }
   let daemonError = 'no Docker endpoint found';
   if (endpoint?.ok) {
     try {
       const api = await createEngineApi(host, endpoint.value, 2000);
       const v = (await api.get<{ Version?: unknown }>('/version').finally(() => api.close())) ?? {};
-      if (typeof v.Version === 'string' && parseMinor(v.Version)) return { version: v.Version, from: `the daemon at ${endpoint.value.host}` };
+      if (typeof v.Version === 'string' && parseMinor(v.Version))
+        return { version: v.Version, from: `the daemon at ${endpoint.value.host}` };
       daemonError = `the daemon at ${endpoint.value.host} gave no version`;
     } catch (error) {
       daemonError = `the daemon at ${endpoint.value.host} did not answer (${error instanceof Error ? error.message : String(error)})`;
@@ -89,15 +99,26 @@ async function resolveEngineVersion(host: Host, options: DaemonConfigCheckOption
  * endpoint is local (with the limits of the dockerd serving it, when one runs); none for a remote endpoint, whose
  * machine is not this one.
  */
-async function hostFor(host: Host, options: DaemonConfigCheckOptions, endpoint: Discovered): Promise<{ facts: HostFacts | null; from: string }> {
-  if (options.root) return { facts: localHostFacts({ root: options.root }), from: `the files in ${options.root} (what only its kernel knows is not judged)` };
+async function hostFor(
+  host: Host,
+  options: DaemonConfigCheckOptions,
+  endpoint: Discovered,
+): Promise<{ facts: HostFacts | null; from: string }> {
+  if (options.root)
+    return {
+      facts: localHostFacts({ root: options.root }),
+      from: `the files in ${options.root} (what only its kernel knows is not judged)`,
+    };
   const endpointHere: Endpoint | null = endpoint?.ok ? endpoint.value : null;
   const daemon = endpointHere ? await collectDaemonProcess(host, endpointHere) : null;
   if (daemon?.ok) return { facts: localHostFacts({ pid: daemon.value.pid }), from: `this machine (dockerd pid ${daemon.value.pid})` };
   if (endpointHere && (endpointHere.transport !== 'unix' || endpointHere.flavour === 'desktop')) {
-    return { facts: null, from: `none: the daemon at ${endpointHere.host} does not run on this machine, so host-dependent values are not judged` };
+    return {
+      facts: null,
+      from: `none: the daemon at ${endpointHere.host} does not run on this machine, so host-dependent values are not judged`,
+    };
   }
-  return { facts: localHostFacts({ pid: null }), from: "this machine (no running dockerd, so its limits are not judged)" };
+  return { facts: localHostFacts({ pid: null }), from: 'this machine (no running dockerd, so its limits are not judged)' };
 }
 
 export async function checkDaemonConfig(host: Host, file: string, options: DaemonConfigCheckOptions): Promise<DaemonConfigCheckOutcome> {
@@ -151,7 +172,14 @@ export function preflightJson(outcome: DaemonConfigCheckOutcome): string {
   return `${JSON.stringify(
     {
       willStart: result.willStart,
-      problems: result.problems.map((p) => ({ line: p.line, column: p.column, key: p.key, severity: p.severity, message: p.message, kind: p.kind })),
+      problems: result.problems.map((p) => ({
+        line: p.line,
+        column: p.column,
+        key: p.key,
+        severity: p.severity,
+        message: p.message,
+        kind: p.kind,
+      })),
       engineVersion: result.engineVersion,
       engineVersionFrom: outcome.engineVersionFrom,
       platform: result.platform,

@@ -5,7 +5,11 @@ import { emit, jsonText } from './output';
 import { addEndpointOptions, withEngine } from './prune-engine';
 
 export function registerDiskCommand(program: Command): void {
-  addEndpointOptions(program.command('disk').description('Docker disk usage by type (images, containers, volumes, build cache, container logs), each byte once'))
+  addEndpointOptions(
+    program
+      .command('disk')
+      .description('Docker disk usage by type (images, containers, volumes, build cache, container logs), each byte once'),
+  )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--pretty', 'indent JSON output')

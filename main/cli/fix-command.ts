@@ -49,7 +49,7 @@ function withCommon(cmd: Command): Command {
   return cmd
     .option('-H, --host <address>', 'Docker endpoint; default: like the docker CLI')
     .option('-c, --context <name>', 'docker context to use')
-    .option('--config-file <path>', "the daemon.json to edit instead of the one the daemon uses")
+    .option('--config-file <path>', 'the daemon.json to edit instead of the one the daemon uses')
     .option('-f, --format <format>', 'text or json', 'text');
 }
 
@@ -73,7 +73,8 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (!(error instanceof Error)) throw error;
-    if (error.name === 'PlanRefusedError') throw new CliError(error.message, /would not start/.test(error.message) ? EXIT.willNotStart : EXIT.usage);
+    if (error.name === 'PlanRefusedError')
+      throw new CliError(error.message, /would not start/.test(error.message) ? EXIT.willNotStart : EXIT.usage);
     if (REFUSALS.has(error.name)) throw new CliError(error.message);
     throw error;
   }
@@ -82,7 +83,12 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 /** The plan in words; `impact`: what its restart does to the containers (the plan's own, or one looked at since). */
 function renderPlan(plan: FixPlan, restartContainers = true, impact: RestartImpact | null = plan.restartImpact ?? null): string {
   const out = [`Fix ${plan.fixId}: ${plan.title}`, `Plan ${plan.id} for ${plan.findingId ?? plan.checkId}`, ''];
-  for (const f of plan.files) out.push(f.after === null ? `Removes ${f.path}` : f.existed ? `Changes ${f.path}` : `Creates ${f.path}`, maskSecretsInText(f.diff).trimEnd(), '');
+  for (const f of plan.files)
+    out.push(
+      f.after === null ? `Removes ${f.path}` : f.existed ? `Changes ${f.path}` : `Creates ${f.path}`,
+      maskSecretsInText(f.diff).trimEnd(),
+      '',
+    );
   if (plan.commands.length > 0) {
     out.push('Runs:');
     for (const c of plan.commands) out.push(`  ${c.argv.join(' ')}    # ${c.why}`);
@@ -91,7 +97,9 @@ function renderPlan(plan: FixPlan, restartContainers = true, impact: RestartImpa
   out.push(`Daemon: ${plan.controller.detail}`);
   out.push(`Elevation: ${plan.elevation.needed ? `needed (${plan.elevation.why}); Dockhand asks through pkexec or sudo` : 'not needed'}`);
   const v = plan.verification;
-  out.push(`Verification: ${v.kind === 'finding' ? `audit again; ${v.checkId}${v.target ? ` (${v.target})` : ''} must pass` : v.kind === 'group-member' ? `${v.user} must be listed in the ${v.group} group` : v.why}`);
+  out.push(
+    `Verification: ${v.kind === 'finding' ? `audit again; ${v.checkId}${v.target ? ` (${v.target})` : ''} must pass` : v.kind === 'group-member' ? `${v.user} must be listed in the ${v.group} group` : v.why}`,
+  );
   if (plan.notes.length > 0) out.push('Notes:', ...plan.notes.map((n) => `  - ${n}`));
   return `${out.join('\n')}\n${impact ? renderImpact(impact, restartContainers) : ''}`;
 }
@@ -105,9 +113,19 @@ function table(rows: string[][]): string[] {
 /** What the restart does to the running containers, before it happens, and what Dockhand does about it. */
 function renderImpact(impact: RestartImpact, restartContainers: boolean): string {
   const out = [`Containers: ${impactSummary(impact)}`];
-  if (impact.running.length > 0) out.push(...table([['NAME', 'RESTART POLICY', 'WHEN THE DAEMON RESTARTS'], ...impact.running.map((c) => [c.name, policyText(c.restartPolicy), FATE_TEXT[c.fate]])]));
+  if (impact.running.length > 0)
+    out.push(
+      ...table([
+        ['NAME', 'RESTART POLICY', 'WHEN THE DAEMON RESTARTS'],
+        ...impact.running.map((c) => [c.name, policyText(c.restartPolicy), FATE_TEXT[c.fate]]),
+      ]),
+    );
   if (mayStayDown(impact) || impact.error) {
-    out.push(restartContainers ? 'Dockhand starts the ones that stay down again once the daemon is back (--no-restart-containers: leave them down).' : 'They stay down: --no-restart-containers was given.');
+    out.push(
+      restartContainers
+        ? 'Dockhand starts the ones that stay down again once the daemon is back (--no-restart-containers: leave them down).'
+        : 'They stay down: --no-restart-containers was given.',
+    );
   }
   out.push(`Daemon: ${impact.daemon.endpoint}${impact.daemon.pid ? ` (pid ${impact.daemon.pid})` : ''}`);
   return `${out.join('\n')}\n`;
@@ -115,7 +133,13 @@ function renderImpact(impact: RestartImpact, restartContainers: boolean): string
 
 function renderContainersAfter(after: ContainersAfter): string {
   const out = [`Containers after the restart: ${containersAfterSummary(after)}`];
-  if (after.containers.length > 0) out.push(...table([['NAME', 'STATE', ''], ...after.containers.map((c) => [c.name, c.state, `${HOW_TEXT[c.how]}${c.error ? `: ${c.error}` : ''}`])]));
+  if (after.containers.length > 0)
+    out.push(
+      ...table([
+        ['NAME', 'STATE', ''],
+        ...after.containers.map((c) => [c.name, c.state, `${HOW_TEXT[c.how]}${c.error ? `: ${c.error}` : ''}`]),
+      ]),
+    );
   return `${out.join('\n')}\n`;
 }
 
@@ -152,7 +176,11 @@ async function confirm(question: string): Promise<boolean> {
 
 const showStep = (step: FixStep) => process.stderr.write(`  ${step.ok ? '✓' : '✗'} ${step.step}: ${step.message.split('\n')[0]}\n`);
 
-async function loadPlanArgument(arg: string, session: () => Promise<FixSession>, opts: { set?: Record<string, JsonValue>; target?: string }): Promise<unknown> {
+async function loadPlanArgument(
+  arg: string,
+  session: () => Promise<FixSession>,
+  opts: { set?: Record<string, JsonValue>; target?: string },
+): Promise<unknown> {
   if (arg.endsWith('.json') || arg.includes('/')) {
     const text = await readRegularFile(arg, MAX_PLAN_BYTES)
       .then((bytes) => {
@@ -181,13 +209,19 @@ export function registerFixCommands(program: Command): void {
     .option('--set <key=value>', 'override a fix parameter (repeatable)', setValue)
     .option('-o, --output <file>', 'write the plan to a file (JSON) for `fix apply FILE`')
     .action(async (checkId: string, opts: CommonOptions & { target?: string; set?: Record<string, JsonValue>; output?: string }) => {
-      const plan = await guarded(async () => (await openFixSession(await sessionOptions(opts))).plan({ checkId, target: opts.target, set: opts.set }));
+      const plan = await guarded(async () =>
+        (await openFixSession(await sessionOptions(opts))).plan({ checkId, target: opts.target, set: opts.set }),
+      );
       if (opts.output) await emit(`${JSON.stringify(plan, null, 2)}\n`, opts.output);
       if (opts.format === 'json') await emit(jsonText(plan, undefined, undefined), undefined);
       else await emit(renderPlan(plan), undefined);
     });
 
-  withCommon(fix.command('apply').description('Apply a fix (a check id, or a plan file from `fix plan -o`), verify it, roll back if the daemon breaks'))
+  withCommon(
+    fix
+      .command('apply')
+      .description('Apply a fix (a check id, or a plan file from `fix plan -o`), verify it, roll back if the daemon breaks'),
+  )
     .argument('<check-id-or-plan-file>')
     .option('--target <name>', 'which finding when the check has several')
     .option('--set <key=value>', 'override a fix parameter (repeatable)', setValue)
@@ -196,23 +230,41 @@ export function registerFixCommands(program: Command): void {
     .option('--up-timeout <ms>', 'how long to wait for the daemon to answer after a restart', Number)
     .option('--restart-containers', 'start the containers the daemon restart stops again once it is back (the default)')
     .option('--no-restart-containers', 'leave the containers the daemon restart stops down')
-    .action(async (arg: string, opts: CommonOptions & { target?: string; set?: Record<string, JsonValue>; yes?: boolean; restartTimeout?: number; upTimeout?: number; restartContainers: boolean }) => {
-      const session = await guarded(async () => openFixSession(await sessionOptions(opts)));
-      const plan = (await guarded(() => loadPlanArgument(arg, async () => session, opts))) as FixPlan;
-      // A plan file may be old: what the restart stops is looked at now.
-      const { FixPlanSchema } = await import('../../shared/fix');
-      const impact = FixPlanSchema.safeParse(plan).success ? session.impact(plan, 'apply') : null;
-      if (opts.format === 'text') process.stderr.write(renderPlan(plan, opts.restartContainers, impact));
-      if (!opts.yes && !(await confirm('Apply this fix?'))) throw new CliError('not applied: confirm on a terminal, or pass --yes');
-      const route = await cliRoute(async () => session);
-      const record = await guarded(async () => (await dispatch()).applyFix(plan, route, opts.format === 'text' ? showStep : undefined, { restartContainers: opts.restartContainers }));
-      await emit(opts.format === 'json' ? jsonText(record, undefined, undefined) : renderRecord(record), undefined);
-      process.exitCode = exitFor(record);
-    });
+    .action(
+      async (
+        arg: string,
+        opts: CommonOptions & {
+          target?: string;
+          set?: Record<string, JsonValue>;
+          yes?: boolean;
+          restartTimeout?: number;
+          upTimeout?: number;
+          restartContainers: boolean;
+        },
+      ) => {
+        const session = await guarded(async () => openFixSession(await sessionOptions(opts)));
+        const plan = (await guarded(() => loadPlanArgument(arg, async () => session, opts))) as FixPlan;
+        // A plan file may be old: what the restart stops is looked at now.
+        const { FixPlanSchema } = await import('../../shared/fix');
+        const impact = FixPlanSchema.safeParse(plan).success ? session.impact(plan, 'apply') : null;
+        if (opts.format === 'text') process.stderr.write(renderPlan(plan, opts.restartContainers, impact));
+        if (!opts.yes && !(await confirm('Apply this fix?'))) throw new CliError('not applied: confirm on a terminal, or pass --yes');
+        const route = await cliRoute(async () => session);
+        const record = await guarded(async () =>
+          (await dispatch()).applyFix(plan, route, opts.format === 'text' ? showStep : undefined, {
+            restartContainers: opts.restartContainers,
+          }),
+        );
+        await emit(opts.format === 'json' ? jsonText(record, undefined, undefined) : renderRecord(record), undefined);
+        process.exitCode = exitFor(record);
+      },
+    );
 
   fix
     .command('helper', { hidden: true })
-    .description('The elevated part of `fix apply` and `fix undo`: reads one plan on stdin, re-validates it against the allowlist and applies it (or undoes a fix from root\'s journal); writes each step, then the result, as JSON lines')
+    .description(
+      "The elevated part of `fix apply` and `fix undo`: reads one plan on stdin, re-validates it against the allowlist and applies it (or undoes a fix from root's journal); writes each step, then the result, as JSON lines",
+    )
     .option('--undo <id>', 'undo this fix instead of applying a plan')
     .option('--force', 'with --undo: undo even over hand edits')
     .action(async (opts: { undo?: string; force?: boolean }) => {
@@ -221,7 +273,10 @@ export function registerFixCommands(program: Command): void {
       if (process.env.DOCKHAND_STATE_DIR) {
         const { untrustedDirectory } = await import('../host/trusted-daemon');
         const problem = await untrustedDirectory(process.env.DOCKHAND_STATE_DIR, [0]);
-        if (problem) throw new CliError(`refused DOCKHAND_STATE_DIR=${process.env.DOCKHAND_STATE_DIR}: root's journal must be in directories only root can change, but ${problem}`);
+        if (problem)
+          throw new CliError(
+            `refused DOCKHAND_STATE_DIR=${process.env.DOCKHAND_STATE_DIR}: root's journal must be in directories only root can change, but ${problem}`,
+          );
       }
       const send = (message: HelperMessage) => emit(`${JSON.stringify(message)}\n`, undefined);
       const onStep = (step: FixStep) => void send({ type: 'step', step });
@@ -245,26 +300,31 @@ export function registerFixCommands(program: Command): void {
         const proof = await proveDaemon(endpoint);
         if (!proof.ok) throw new CliError(`refused: ${proof.why}`);
       }
-      const session = await guarded(() => openFixSession({ endpoint: { host: typeof endpoint === 'string' ? endpoint : undefined }, self: cliSelf(), helper: true }));
+      const session = await guarded(() =>
+        openFixSession({ endpoint: { host: typeof endpoint === 'string' ? endpoint : undefined }, self: cliSelf(), helper: true }),
+      );
       const record = await guarded(() => session.apply(input, onStep));
       await send({ type: 'record', record });
       process.exitCode = exitFor(record);
     });
 
-  withCommon(fix.command('history').description('Applied fixes, newest first'))
-    .action(async (opts: CommonOptions) => {
-      const { listRecords } = await import('../fix/journal');
-      const { stateDir } = await import('../util/state-dir');
-      const { records, damaged } = await listRecords(stateDir());
-      if (opts.format === 'json') await emit(jsonText({ records, damaged }, undefined, undefined), undefined);
-      else {
-        const lines = records.map((r) => `${r.id}  ${r.outcome.padEnd(11)} ${r.plan.fixId.padEnd(28)} ${r.startedAt}  ${r.message.split('\n')[0]}`);
-        if (damaged.length) lines.push(`Damaged journal entries (not shown): ${damaged.join(', ')}`);
-        await emit(`${lines.join('\n') || 'No fixes applied yet.'}\n`, undefined);
-      }
-    });
+  withCommon(fix.command('history').description('Applied fixes, newest first')).action(async (opts: CommonOptions) => {
+    const { listRecords } = await import('../fix/journal');
+    const { stateDir } = await import('../util/state-dir');
+    const { records, damaged } = await listRecords(stateDir());
+    if (opts.format === 'json') await emit(jsonText({ records, damaged }, undefined, undefined), undefined);
+    else {
+      const lines = records.map(
+        (r) => `${r.id}  ${r.outcome.padEnd(11)} ${r.plan.fixId.padEnd(28)} ${r.startedAt}  ${r.message.split('\n')[0]}`,
+      );
+      if (damaged.length) lines.push(`Damaged journal entries (not shown): ${damaged.join(', ')}`);
+      await emit(`${lines.join('\n') || 'No fixes applied yet.'}\n`, undefined);
+    }
+  });
 
-  withCommon(fix.command('undo').description('Restore the files of an applied fix (default: the latest) and restart the daemon where it did'))
+  withCommon(
+    fix.command('undo').description('Restore the files of an applied fix (default: the latest) and restart the daemon where it did'),
+  )
     .argument('[id]', 'the fix id from `fix history`')
     .option('--force', 'undo even when the files were edited by hand since the fix')
     .option('--up-timeout <ms>', 'how long to wait for the daemon after the restart', Number)
@@ -274,16 +334,26 @@ export function registerFixCommands(program: Command): void {
       const options = await sessionOptions(opts);
       const chosen = opts.host !== undefined || opts.context !== undefined;
       // Without --host or --context: the daemon the fix was applied to.
-      const route = await cliRoute((applied) => openFixSession(chosen || applied === undefined ? options : { ...options, endpoint: { host: applied ?? undefined } }));
+      const route = await cliRoute((applied) =>
+        openFixSession(chosen || applied === undefined ? options : { ...options, endpoint: { host: applied ?? undefined } }),
+      );
       if (opts.format === 'text') {
         const found = await guarded(async () => (await dispatch()).undoImpact(id, route));
-        if (found?.impact) process.stderr.write(`Undo ${found.record.id}: ${found.record.plan.title}\n${renderImpact(found.impact, opts.restartContainers)}`);
+        if (found?.impact)
+          process.stderr.write(
+            `Undo ${found.record.id}: ${found.record.plan.title}\n${renderImpact(found.impact, opts.restartContainers)}`,
+          );
       }
-      const result = await guarded(async () => (await dispatch()).undoAppliedFix(id, opts.force ?? false, route, opts.format === 'text' ? showStep : undefined, { restartContainers: opts.restartContainers }));
+      const result = await guarded(async () =>
+        (await dispatch()).undoAppliedFix(id, opts.force ?? false, route, opts.format === 'text' ? showStep : undefined, {
+          restartContainers: opts.restartContainers,
+        }),
+      );
       if (opts.format === 'json') await emit(jsonText(result, undefined, undefined), undefined);
       else {
         const out = [result.message];
-        for (const c of result.conflicts) out.push('', `${c.path}: what the fix changed`, c.fixDiff.trimEnd(), '', `${c.path}: what changed since`, c.sinceDiff.trimEnd());
+        for (const c of result.conflicts)
+          out.push('', `${c.path}: what the fix changed`, c.fixDiff.trimEnd(), '', `${c.path}: what changed since`, c.sinceDiff.trimEnd());
         await emit(`${out.join('\n')}\n${result.containers ? renderContainersAfter(result.containers) : ''}`, undefined);
       }
       process.exitCode = result.undone ? EXIT.ok : result.conflicts.length > 0 ? EXIT.findings : EXIT.usage;

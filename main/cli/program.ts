@@ -23,7 +23,13 @@ import { registerFixCommands } from './fix-command';
 import { MAX_REPORT_BYTES, readJsonFile } from '../util/bounded-read';
 
 function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
 }
 
 /** --option key=value: numbers become numbers, true/false booleans (thresholds such as diskWarnPercent=20). */
@@ -36,7 +42,12 @@ function keyValue(value: string, previous: Record<string, unknown> = {}): Record
 }
 
 /** What checks may be told beyond the facts (CheckContext.options), from the audit's options. */
-export function checkOptions(opts: { internalDomain?: string[]; trustedUser?: string[]; server?: boolean; option?: Record<string, unknown> }): Record<string, unknown> {
+export function checkOptions(opts: {
+  internalDomain?: string[];
+  trustedUser?: string[];
+  server?: boolean;
+  option?: Record<string, unknown>;
+}): Record<string, unknown> {
   return {
     ...opts.option,
     ...(opts.internalDomain && { internalDomains: opts.internalDomain }),
@@ -71,7 +82,8 @@ export function auditExitCode(report: Report, failOn: Severity | 'never'): numbe
 /** A policy or baseline that cannot be used is bad input: exit 2 with every problem, "FILE:LINE: reason" for a policy. */
 function usageError(error: unknown): never {
   // By name: the classes live in modules loaded only when --policy or --baseline is given.
-  if (error instanceof Error && (error.name === 'PolicyError' || error.name === 'BaselineError')) throw new CliError(error.message, EXIT.usage);
+  if (error instanceof Error && (error.name === 'PolicyError' || error.name === 'BaselineError'))
+    throw new CliError(error.message, EXIT.usage);
   throw error;
 }
 
@@ -118,15 +130,40 @@ function buildProgram(): Command {
     .option('-c, --context <name>', 'docker context to use')
     .option('--config-file <path>', 'daemon.json to audit instead of the one the daemon uses')
     .option('--flags <args>', 'dockerd flags to assume instead of the running process/unit ones')
-    .addOption(new Option('--root <dir>', 'audit an offline root filesystem (an unpacked image, a mounted VM disk) instead of a live host').conflicts(['host', 'context']))
-    .addOption(new Option('--facts-in <file>', 'evaluate a saved facts snapshot (from --facts-out) instead of collecting').conflicts(['host', 'context', 'root', 'configFile', 'flags']))
-    .option('--policy <file>', 'policy file (YAML; schema: docs/schema/policy.schema.json): checks, severities, required values, thresholds, waivers')
+    .addOption(
+      new Option(
+        '--root <dir>',
+        'audit an offline root filesystem (an unpacked image, a mounted VM disk) instead of a live host',
+      ).conflicts(['host', 'context']),
+    )
+    .addOption(
+      new Option('--facts-in <file>', 'evaluate a saved facts snapshot (from --facts-out) instead of collecting').conflicts([
+        'host',
+        'context',
+        'root',
+        'configFile',
+        'flags',
+      ]),
+    )
+    .option(
+      '--policy <file>',
+      'policy file (YAML; schema: docs/schema/policy.schema.json): checks, severities, required values, thresholds, waivers',
+    )
     .option('--baseline <file>', 'an earlier JSON report: mark each finding new, unchanged or fixed')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--facts-out <file>', 'also save the collected facts snapshot (secrets masked)')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a failing finding no policy waiver covers has this severity or higher').choices([...SEVERITY_ORDER, 'never']).default('never'))
-    .option('--timeout <ms>', 'time limit per Engine API request and base limit per collector, in milliseconds (collectors get 20 ms more per container and image)', positiveInt, DEFAULT_TIMEOUT_MS)
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a failing finding no policy waiver covers has this severity or higher')
+        .choices([...SEVERITY_ORDER, 'never'])
+        .default('never'),
+    )
+    .option(
+      '--timeout <ms>',
+      'time limit per Engine API request and base limit per collector, in milliseconds (collectors get 20 ms more per container and image)',
+      positiveInt,
+      DEFAULT_TIMEOUT_MS,
+    )
     .option('--internal-domain <domain>', 'a domain NO_PROXY must cover (repeatable, or comma-separated)', collect)
     .option('--trusted-user <user>', 'a user allowed in the docker group (repeatable, or comma-separated)', collect)
     .option('--server', 'judge this host as a server (audit rules, scheduled cleanup)')
@@ -138,7 +175,8 @@ function buildProgram(): Command {
     .action(async (opts) => {
       const t0 = performance.now();
       // The other formats are contracts other tools read: a subset of the findings would read as a clean host.
-      if (opts.attention && opts.format !== 'text') throw new CliError(`--attention applies to the text report, not --format ${opts.format}`, EXIT.usage);
+      if (opts.attention && opts.format !== 'text')
+        throw new CliError(`--attention applies to the text report, not --format ${opts.format}`, EXIT.usage);
       // The checks are loaded by the commands that run them, not by every command's start-up (`disk`, `prune`).
       const evaluation = import('../audit');
       // Inputs first: a bad policy or baseline is a usage error (exit 2) before anything is collected.
@@ -182,13 +220,19 @@ function buildProgram(): Command {
     .description('Will dockerd start with this daemon.json? Exit 0 if it will, 3 if it will not')
     .argument('<file>', 'the daemon.json to check')
     .option('--flags <args>', 'dockerd flags (default: from docker.service and its drop-ins)')
-    .option('--engine-version <version>', 'apply the rules of this Docker Engine version (default: the local daemon, else `dockerd --version`)')
+    .option(
+      '--engine-version <version>',
+      'apply the rules of this Docker Engine version (default: the local daemon, else `dockerd --version`)',
+    )
     .addOption(new Option('--platform <platform>', 'daemon platform').choices(['linux', 'windows']))
     .option('-H, --host <address>', 'Docker endpoint to ask for the engine version')
     .option('--root <dir>', "read docker.service's flags from this root filesystem (an unpacked image) instead of /")
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (file: string, opts) => {
-      const outcome = await checkDaemonConfig(new LocalHost(), file, { ...opts, unitHost: opts.root ? new RootfsHost(opts.root) : undefined });
+      const outcome = await checkDaemonConfig(new LocalHost(), file, {
+        ...opts,
+        unitHost: opts.root ? new RootfsHost(opts.root) : undefined,
+      });
       await emit(opts.format === 'json' ? preflightJson(outcome) : renderPreflightText(outcome), undefined);
       process.exitCode = outcome.result.willStart ? EXIT.ok : EXIT.willNotStart;
     });
@@ -213,9 +257,12 @@ function buildProgram(): Command {
     .action(async (opts) => {
       const { CHECKS } = await import('../checks/registry');
       const rows = CHECKS.map(({ evaluate: _e, applies: _a, ...meta }) => meta);
-      const line = (id: string, severity: string, cis: string, title: string) => `${id.padEnd(36)} ${severity.padEnd(8)} ${cis.padEnd(6)} ${title}`;
+      const line = (id: string, severity: string, cis: string, title: string) =>
+        `${id.padEnd(36)} ${severity.padEnd(8)} ${cis.padEnd(6)} ${title}`;
       const text =
-        opts.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : `${[line('CHECK', 'SEVERITY', 'CIS', 'TITLE'), ...rows.map((c) => line(c.id, c.severity, c.cis ?? '-', c.title))].join('\n')}\n`;
+        opts.format === 'json'
+          ? `${JSON.stringify(rows, null, 2)}\n`
+          : `${[line('CHECK', 'SEVERITY', 'CIS', 'TITLE'), ...rows.map((c) => line(c.id, c.severity, c.cis ?? '-', c.title))].join('\n')}\n`;
       await emit(text, undefined);
     });
 
@@ -238,7 +285,8 @@ export async function main(argv: string[]): Promise<void> {
     const e = error as { code?: string; exitCode?: number; message?: string };
     if (e.code?.startsWith('commander.')) {
       // commander has printed its message already; help and version are not errors.
-      process.exitCode = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+      process.exitCode =
+        e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
       return;
     }
     if (error instanceof CliError) {

@@ -25,7 +25,15 @@ describe('dockhand disk and prune (the commands)', () => {
     daemon = await runningDockerd({ daemonJson: {} });
     await importBusybox(daemon, 'base:1');
     await daemon.docker(['run', '-d', '--name', 'up', 'base:1']);
-    await daemon.docker(['run', '--name', 'chatty', 'base:1', 'sh', '-c', 'i=0; while [ $i -lt 2000 ]; do echo "line $i"; i=$((i+1)); done']);
+    await daemon.docker([
+      'run',
+      '--name',
+      'chatty',
+      'base:1',
+      'sh',
+      '-c',
+      'i=0; while [ $i -lt 2000 ]; do echo "line $i"; i=$((i+1)); done',
+    ]);
     await daemon.docker(['volume', 'create', 'data']);
   });
   after(async () => {
@@ -44,7 +52,10 @@ describe('dockhand disk and prune (the commands)', () => {
     valid('disk.schema.json', report);
     const logs = report.rows.find((r) => r.type === 'container-logs')!;
     assert.ok(logs.bytes! > 2000 * 10, 'the chatty container logged 2,000 lines');
-    assert.equal(report.total, report.rows.reduce((a, r) => a + (r.bytes ?? 0), 0));
+    assert.equal(
+      report.total,
+      report.rows.reduce((a, r) => a + (r.bytes ?? 0), 0),
+    );
   });
 
   test('prune plan: text for a person, JSON for a file; apply --plan: progress on stderr, result on stdout', async () => {
@@ -61,7 +72,10 @@ describe('dockhand disk and prune (the commands)', () => {
     assert.match(saved.stdout, /Containers: remove 1/, 'the plan is also shown');
     const plan = PrunePlanSchema.parse(JSON.parse(await fs.readFile(file, 'utf8')));
     valid('prune-plan.schema.json', plan);
-    assert.deepEqual(plan.remove.map((r) => r.name), ['chatty']);
+    assert.deepEqual(
+      plan.remove.map((r) => r.name),
+      ['chatty'],
+    );
 
     const applied = await run(['prune', 'apply', '--host', daemon.host, '--plan', file, '--format', 'json']);
     assert.equal(applied.code, 0, applied.stderr);
@@ -92,10 +106,17 @@ describe('dockhand disk and prune (the commands)', () => {
     const r = await run(['prune', 'apply', '--yes', '--host', daemon.host, '--containers', '--quiet']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^ {2}- [0-9a-f]{12} {2}gone /m);
-    assert.match(r.stdout, /^Now reclaimable because of this prune: 1 object, \S+ \S*B; to remove it, run the same command again with --images unused$/m);
+    assert.match(
+      r.stdout,
+      /^Now reclaimable because of this prune: 1 object, \S+ \S*B; to remove it, run the same command again with --images unused$/m,
+    );
     assert.match(r.stdout, /^ {2}image leftover:1 \(\S+ \S*B\): image no container uses.*; kept before: not selected$/m);
     const json = await run(['prune', 'plan', '--host', daemon.host, '--containers', '--images', 'unused', '--format', 'json']);
-    assert.deepEqual(PrunePlanSchema.parse(JSON.parse(json.stdout)).remove.map((x) => x.name), ['leftover:1'], 'the second run removes what the first left unused');
+    assert.deepEqual(
+      PrunePlanSchema.parse(JSON.parse(json.stdout)).remove.map((x) => x.name),
+      ['leftover:1'],
+      'the second run removes what the first left unused',
+    );
   });
 
   test('a malformed, changed or foreign plan file is refused with exit 2, before anything is removed', async () => {
@@ -110,21 +131,27 @@ describe('dockhand disk and prune (the commands)', () => {
     const cases: [string, RegExp][] = [
       [await write('garbage.json', '{"remove": ['), /is not JSON/],
       [await write('other.json', '{"kind": "dockhand.report"}'), /is not a Dockhand prune plan: kind/],
-      [await write('tampered.json', JSON.stringify({ ...plan, remove: plan.remove.map((r) => ({ ...r, id: 'up' })) })), /was changed after it was planned/],
+      [
+        await write('tampered.json', JSON.stringify({ ...plan, remove: plan.remove.map((r) => ({ ...r, id: 'up' })) })),
+        /was changed after it was planned/,
+      ],
       [path.join(daemon.dir, 'missing.json'), /cannot read the plan/],
     ];
     const { digest: _d, signature: _s, ...body } = plan;
     const foreign = { ...body, engine: { ...body.engine, id: 'SOME:OTHER:DAEMON' } };
     // Signed with this user's key, as a plan made against another daemon would be: refused for the daemon it names.
     const signedForeign = signPlan({ ...foreign, digest: planDigest(foreign) }, await planKey(stateDir));
-    cases.push([await write('foreign.json', JSON.stringify(signedForeign)), /the plan was made for the daemon .* \(ID SOME:OTHER:DAEMON\)/]);
+    cases.push([
+      await write('foreign.json', JSON.stringify(signedForeign)),
+      /the plan was made for the daemon .* \(ID SOME:OTHER:DAEMON\)/,
+    ]);
     for (const [p, message] of cases) {
       const r = await run(['prune', 'apply', '--host', daemon.host, '--plan', p]);
       assert.equal(r.code, 2, `${p}: ${r.stderr}`);
       assert.match(r.stderr, message);
       assert.doesNotMatch(r.stderr, /internal error|at .*\.ts/);
     }
-    assert.equal((await daemon.docker(['volume', 'inspect', '--format', '{{.Name}}', 'data'])), 'data', 'nothing was removed');
+    assert.equal(await daemon.docker(['volume', 'inspect', '--format', '{{.Name}}', 'data']), 'data', 'nothing was removed');
   });
 
   test('bad options exit 2; a daemon that is down or hung exits 4 with the reason', async () => {
@@ -155,7 +182,10 @@ describe('dockhand disk and prune (the commands)', () => {
     try {
       const hung = await run(['prune', 'apply', '--yes', '--host', `unix://${socket}`, '--timeout', '1000']);
       assert.equal(hung.code, 4);
-      assert.match(hung.stderr, /^dockhand: cannot prune: the Docker daemon at unix:\/\/.*hung\.sock \(GET \/_ping\) did not answer within 1 s/);
+      assert.match(
+        hung.stderr,
+        /^dockhand: cannot prune: the Docker daemon at unix:\/\/.*hung\.sock \(GET \/_ping\) did not answer within 1 s/,
+      );
     } finally {
       for (const c of held) c.destroy();
       server.close();
@@ -169,7 +199,10 @@ describe('dockhand disk and prune (the commands)', () => {
     assert.match(systemd.stdout, /^ExecStart=\/usr\/bin\/dockhand prune apply --until 168h --yes$/m);
     assert.match(systemd.stdout, /^# \/etc\/systemd\/system\/dockhand-prune\.timer$/m);
     const cron = await run(['prune', 'schedule', '--kind', 'cron', '--dockhand', '/usr/bin/dockhand', '--until', '72h']);
-    assert.match(cron.stdout, /^17 3 \* \* \* root flock -n \/run\/dockhand-prune\.lock \/usr\/bin\/dockhand prune apply --until 72h --yes >> \/var\/log\/dockhand-prune\.log 2>&1$/m);
+    assert.match(
+      cron.stdout,
+      /^17 3 \* \* \* root flock -n \/run\/dockhand-prune\.lock \/usr\/bin\/dockhand prune apply --until 72h --yes >> \/var\/log\/dockhand-prune\.log 2>&1$/m,
+    );
     assert.equal((await run(['prune', 'schedule', '--dockhand', 'relative/dockhand'])).code, 2);
   });
 });

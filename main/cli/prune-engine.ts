@@ -20,14 +20,23 @@ export function addEndpointOptions(command: Command): Command {
   return command
     .option('-H, --host <address>', 'Docker endpoint (unix://, tcp://, ssh://, npipe://); default: like the docker CLI')
     .option('-c, --context <name>', 'docker context to use')
-    .option('--timeout <ms>', 'time limit per Engine API call, in milliseconds (removals and /system/df get 3x)', positiveMs, DEFAULT_TIMEOUT_MS);
+    .option(
+      '--timeout <ms>',
+      'time limit per Engine API call, in milliseconds (removals and /system/df get 3x)',
+      positiveMs,
+      DEFAULT_TIMEOUT_MS,
+    );
 }
 
 /**
  * Runs `work` with a connected Engine API, closing it after. Failures become one clear line and an exit code: 2 for
  * bad input (options, a plan file, a plan for another daemon), 4 when the daemon cannot be used (down, hung, denied).
  */
-export async function withEngine<T>(opts: { host?: string; context?: string; timeout: number }, what: string, work: (api: EngineApi, endpoint: Endpoint, host: LocalHost) => Promise<T>): Promise<T> {
+export async function withEngine<T>(
+  opts: { host?: string; context?: string; timeout: number },
+  what: string,
+  work: (api: EngineApi, endpoint: Endpoint, host: LocalHost) => Promise<T>,
+): Promise<T> {
   const host = new LocalHost();
   let connection: { api: EngineApi; endpoint: Endpoint } | undefined;
   try {

@@ -32,14 +32,25 @@ const repeat = (value: string, previous: string[] = []) => [...previous, value];
 function addPlanOptions(command: Command): Command {
   return command
     .option('--containers', 'stopped containers')
-    .addOption(new Option('--images <which>', 'images no container uses: dangling (untagged) or unused (all of them)').choices(['dangling', 'unused']))
-    .addOption(new Option('--volumes <which>', 'volumes no container uses: anonymous, or all (named ones too)').choices(['anonymous', 'all']))
+    .addOption(
+      new Option('--images <which>', 'images no container uses: dangling (untagged) or unused (all of them)').choices([
+        'dangling',
+        'unused',
+      ]),
+    )
+    .addOption(
+      new Option('--volumes <which>', 'volumes no container uses: anonymous, or all (named ones too)').choices(['anonymous', 'all']),
+    )
     .option('--volume <name>', 'a named volume to remove (repeatable)', repeat)
     .option('--build-cache', 'build cache records not in use')
     .option('--networks', 'networks no container is attached to')
     .option('--until <duration>', 'keep what was created (build cache: last used) more recently than this, e.g. 168h')
     .option('--filter <label=...>', 'label=KEY[=VALUE] or label!=KEY[=VALUE] (repeatable; all must hold)', repeat)
-    .option('--protect-label <name>', `objects with this label set to "true" are never removed (nor those with ${DEFAULT_PROTECT_LABEL}=true)`, DEFAULT_PROTECT_LABEL);
+    .option(
+      '--protect-label <name>',
+      `objects with this label set to "true" are never removed (nor those with ${DEFAULT_PROTECT_LABEL}=true)`,
+      DEFAULT_PROTECT_LABEL,
+    );
 }
 
 /** The options a plan records. No type chosen: what `docker system prune -a` covers (never volumes). */
@@ -79,7 +90,11 @@ function progressPrinter(quiet: boolean | undefined): ((e: PruneProgress) => voi
 export function registerPruneCommands(program: Command): void {
   const prune = program.command('prune').description('Clean the Docker disk: an exact plan first, then a safe apply');
 
-  addPlanOptions(addEndpointOptions(prune.command('plan').description('List exactly what a prune would remove and keep, and the bytes it would free (removes nothing)')))
+  addPlanOptions(
+    addEndpointOptions(
+      prune.command('plan').description('List exactly what a prune would remove and keep, and the bytes it would free (removes nothing)'),
+    ),
+  )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-o, --output <file>', 'write the plan to a file (apply it later with prune apply --plan FILE)')
     .option('--pretty', 'indent JSON output')
@@ -87,14 +102,21 @@ export function registerPruneCommands(program: Command): void {
     .action(async (opts) => {
       const options = wrapInput(() => pruneOptionsFromFlags(opts));
       const { planKey, signPlan } = await signing();
-      const plan = await withEngine(opts, 'plan the prune', async (api, endpoint, host) => signPlan(await planPrune(api, endpoint, host, options, opts.timeout), await planKey()));
+      const plan = await withEngine(opts, 'plan the prune', async (api, endpoint, host) =>
+        signPlan(await planPrune(api, endpoint, host, options, opts.timeout), await planKey()),
+      );
       // A plan saved to a file is for `prune apply --plan`: JSON whatever the format, so it can be validated.
-      const text = opts.format === 'json' || opts.output ? jsonText(plan, opts.output, opts.pretty) : renderPlanText(plan, { verbose: opts.verbose });
+      const text =
+        opts.format === 'json' || opts.output ? jsonText(plan, opts.output, opts.pretty) : renderPlanText(plan, { verbose: opts.verbose });
       await emit(text, opts.output);
       if (opts.output && opts.format !== 'json') process.stdout.write(renderPlanText(plan, { verbose: opts.verbose }));
     });
 
-  addPlanOptions(addEndpointOptions(prune.command('apply').description('Remove exactly the planned objects, one by one, with progress, and report the bytes freed')))
+  addPlanOptions(
+    addEndpointOptions(
+      prune.command('apply').description('Remove exactly the planned objects, one by one, with progress, and report the bytes freed'),
+    ),
+  )
     .option('--plan <file>', 'the plan to apply (from prune plan -o FILE)')
     .option('-y, --yes', 'plan and apply now, without a saved plan (the scheduled cleanup runs this)')
     .addOption(new Option('-f, --format <format>', 'output format of the result').choices(['text', 'json']).default('text'))
@@ -102,10 +124,18 @@ export function registerPruneCommands(program: Command): void {
     .option('--pretty', 'indent JSON output')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (opts) => {
-      if (!opts.plan === !opts.yes) throw new CliError(opts.plan ? '--plan and --yes do not go together: --plan applies a saved plan, --yes plans and applies now' : 'give --plan FILE (a saved plan), or --yes to plan and apply now');
+      if (!opts.plan === !opts.yes)
+        throw new CliError(
+          opts.plan
+            ? '--plan and --yes do not go together: --plan applies a saved plan, --yes plans and applies now'
+            : 'give --plan FILE (a saved plan), or --yes to plan and apply now',
+        );
       const planFlags: (keyof PlanFlags)[] = ['containers', 'images', 'volumes', 'volume', 'buildCache', 'networks', 'until', 'filter'];
-      if (opts.plan && planFlags.some((k) => opts[k] !== undefined)) throw new CliError('planning options (--images, --until, ...) go with --yes; a saved plan already says what to remove');
-      const saved = opts.plan ? await wrapInput(async () => (await import('../prune/plan-file')).readPlanFile(opts.plan, await (await signing()).planKey())) : null;
+      if (opts.plan && planFlags.some((k) => opts[k] !== undefined))
+        throw new CliError('planning options (--images, --until, ...) go with --yes; a saved plan already says what to remove');
+      const saved = opts.plan
+        ? await wrapInput(async () => (await import('../prune/plan-file')).readPlanFile(opts.plan, await (await signing()).planKey()))
+        : null;
       const options = saved ? null : wrapInput(() => pruneOptionsFromFlags(opts));
       const result = await withEngine(opts, 'prune', async (api, endpoint, host) => {
         const plan = saved ?? (await planPrune(api, endpoint, host, options!, opts.timeout));
@@ -113,7 +143,10 @@ export function registerPruneCommands(program: Command): void {
         const applied = await applyPlan(api, plan, { timeoutMs: opts.timeout, onProgress: progressPrinter(opts.quiet) });
         return withNowReclaimable(applied, plan, (options) => planPrune(api, endpoint, host, options, opts.timeout));
       });
-      await emit(opts.format === 'json' ? jsonText(result, opts.output, opts.pretty) : renderResultText(result, saved ? 'plan' : 'command'), opts.output);
+      await emit(
+        opts.format === 'json' ? jsonText(result, opts.output, opts.pretty) : renderResultText(result, saved ? 'plan' : 'command'),
+        opts.output,
+      );
       process.exitCode = result.complete && result.counts.failed === 0 && result.counts.unconfirmed === 0 ? EXIT.ok : EXIT.incomplete;
     });
 

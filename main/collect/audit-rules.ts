@@ -35,7 +35,9 @@ export async function collectAuditRules(ctx: CollectContext): Promise<Fact<Audit
   try {
     let ruleFiles = ['/etc/audit/audit.rules'];
     try {
-      ruleFiles.push(...(await host.readDir('/etc/audit/rules.d')).filter((f) => f.endsWith('.rules')).map((f) => `/etc/audit/rules.d/${f}`));
+      ruleFiles.push(
+        ...(await host.readDir('/etc/audit/rules.d')).filter((f) => f.endsWith('.rules')).map((f) => `/etc/audit/rules.d/${f}`),
+      );
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }

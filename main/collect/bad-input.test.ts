@@ -23,7 +23,10 @@ after(async () => {
 const API_CHECKS = ['container.privileged', 'container.docker-socket-mount'];
 
 async function auditJson(args: string[], env: NodeJS.ProcessEnv = {}, uid?: number) {
-  const result = await dockhand(['audit', '--format', 'json', ...args], { env: { ...process.env, ...env }, ...(uid !== undefined ? { uid, gid: uid } : {}) });
+  const result = await dockhand(['audit', '--format', 'json', ...args], {
+    env: { ...process.env, ...env },
+    ...(uid !== undefined ? { uid, gid: uid } : {}),
+  });
   assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
   return { ...result, report: result.stdout ? (JSON.parse(result.stdout) as Report) : null };
 }
@@ -99,7 +102,10 @@ describe('a daemon that is missing, down, hung or not Docker', () => {
     const socket = path.join(tmp, 'dead.sock');
     // A server killed with SIGKILL leaves its socket file behind, like a crashed dockerd.
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(socket)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    const child = spawn(process.execPath, [
+      '-e',
+      `require('net').createServer().listen(${JSON.stringify(socket)}, () => process.kill(process.pid, 'SIGKILL'))`,
+    ]);
     await new Promise((r) => child.on('exit', r));
     const { report } = await auditJson(['--host', `unix://${socket}`]);
     assertApiErrors(report!, /connection refused/);

@@ -49,7 +49,13 @@ export function parseBinfmtEntry(name: string, text: string): BinfmtHandler {
     const match = /^([a-z]+):?\s+(.*)$/.exec(line);
     if (match) fields.set(match[1]!, match[2]!);
   }
-  return { name, enabled: lines[0] === 'enabled', interpreter: fields.get('interpreter') ?? '', flags: fields.get('flags') ?? '', arch: magicArch(fields.get('offset'), fields.get('magic')) };
+  return {
+    name,
+    enabled: lines[0] === 'enabled',
+    interpreter: fields.get('interpreter') ?? '',
+    flags: fields.get('flags') ?? '',
+    arch: magicArch(fields.get('offset'), fields.get('magic')),
+  };
 }
 
 function magicArch(offset: string | undefined, magic: string | undefined): string | null {
@@ -64,9 +70,17 @@ function magicArch(offset: string | undefined, magic: string | undefined): strin
 /** The daemon host's binfmt_misc handlers: whether images of another architecture can run there under emulation. */
 export async function collectBinfmt(ctx: CollectContext): Promise<Fact<BinfmtFact>> {
   const { host } = ctx;
-  if (host.kind === 'rootfs') return failure(new HostError('unsupported', 'auditing an offline root filesystem: binfmt_misc handlers exist only in a running kernel'));
+  if (host.kind === 'rootfs')
+    return failure(
+      new HostError('unsupported', 'auditing an offline root filesystem: binfmt_misc handlers exist only in a running kernel'),
+    );
   if (host.platform !== 'linux') {
-    return failure(new HostError('unsupported', `binfmt_misc is a Linux kernel feature (this is ${host.platform}; Docker Desktop registers its emulators inside its VM)`));
+    return failure(
+      new HostError(
+        'unsupported',
+        `binfmt_misc is a Linux kernel feature (this is ${host.platform}; Docker Desktop registers its emulators inside its VM)`,
+      ),
+    );
   }
   const sources: Source[] = [{ kind: 'file', path: BINFMT_DIR }];
   try {
@@ -75,7 +89,8 @@ export async function collectBinfmt(ctx: CollectContext): Promise<Fact<BinfmtFac
       status = (await host.readFile(`${BINFMT_DIR}/status`, 64)).toString('utf8').trim();
     } catch (error) {
       // The directory exists as a mount point either way; the status file only once binfmt_misc is mounted.
-      if (error instanceof HostError && error.code === 'not-found') return { ok: true, value: { status: 'not-mounted', handlers: [] }, sources };
+      if (error instanceof HostError && error.code === 'not-found')
+        return { ok: true, value: { status: 'not-mounted', handlers: [] }, sources };
       throw error;
     }
     const names = (await host.readDir(BINFMT_DIR)).filter((n) => n !== 'status' && n !== 'register').sort();

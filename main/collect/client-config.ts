@@ -75,7 +75,12 @@ export async function collectClientConfig(ctx: CollectContext): Promise<Fact<Cli
   const sources: Source[] = [{ kind: 'file', path: shown }];
   try {
     const text = await readOptional(host, file);
-    if (text === null) return { ok: true, value: { path: shown, exists: false, auths: [], credsStore: null, credHelpers: {}, proxies: {}, currentContext: null }, sources };
+    if (text === null)
+      return {
+        ok: true,
+        value: { path: shown, exists: false, auths: [], credsStore: null, credHelpers: {}, proxies: {}, currentContext: null },
+        sources,
+      };
     return { ok: true, value: { path: shown, exists: true, ...parseClientConfig(text, shown) }, sources };
   } catch (error) {
     return failure(error, sources);

@@ -57,7 +57,9 @@ export interface CollectOptions {
 }
 
 function onLinux<T>(ctx: CollectContext, collect: () => Promise<Fact<T>>): Promise<Fact<T>> {
-  return ctx.host.platform === 'linux' ? collect() : Promise.resolve(failure(new HostError('unsupported', 'systemd units exist only on Linux')));
+  return ctx.host.platform === 'linux'
+    ? collect()
+    : Promise.resolve(failure(new HostError('unsupported', 'systemd units exist only on Linux')));
 }
 
 type Collectors = { [K in FactKey]: (ctx: CollectContext) => Promise<Facts[K]> };
@@ -104,7 +106,16 @@ const COLLECTORS: Collectors = {
   daemonConfig: onDaemonHost(
     async (ctx) => {
       const [process, unit, endpoint] = await Promise.all([ctx.get('daemonProcess'), ctx.get('serviceUnit'), ctx.endpoint()]);
-      return readDaemonConfig(ctx.host, locateDaemonConfig(ctx.host, { configFile: ctx.request.configFile, endpoint, process, unit, lastSeen: endpoint ? (ctx.request.lastSeenConfig?.(endpoint.host) ?? null) : null }));
+      return readDaemonConfig(
+        ctx.host,
+        locateDaemonConfig(ctx.host, {
+          configFile: ctx.request.configFile,
+          endpoint,
+          process,
+          unit,
+          lastSeen: endpoint ? (ctx.request.lastSeenConfig?.(endpoint.host) ?? null) : null,
+        }),
+      );
     },
     (ctx) => ctx.request.configFile !== undefined,
   ),
@@ -173,7 +184,13 @@ export async function collectFacts(options: CollectOptions): Promise<Facts> {
     } catch (error) {
       fact = failure(error instanceof TimeoutError ? new EngineApiError('timeout', error.message) : error);
     }
-    const status: CollectorRun['status'] = fact.ok ? 'ok' : fact.error.code === 'timeout' ? 'timeout' : fact.error.code === 'unsupported' ? 'skipped' : 'error';
+    const status: CollectorRun['status'] = fact.ok
+      ? 'ok'
+      : fact.error.code === 'timeout'
+        ? 'timeout'
+        : fact.error.code === 'unsupported'
+          ? 'skipped'
+          : 'error';
     const run = { name: key, ms: Math.round((performance.now() - t0) * 10) / 10, status };
     runs.push(run);
     options.onCollector?.(run);
@@ -182,7 +199,10 @@ export async function collectFacts(options: CollectOptions): Promise<Facts> {
 
   const keys = Object.keys(COLLECTORS) as FactKey[];
   const values = await Promise.all(keys.map((k) => ctx.get(k)));
-  apiPromise?.then((api) => api.close(), () => undefined);
+  apiPromise?.then(
+    (api) => api.close(),
+    () => undefined,
+  );
   const facts = Object.fromEntries(keys.map((k, i) => [k, values[i]])) as { [K in FactKey]: Facts[K] };
   return {
     schemaVersion: FACTS_SCHEMA_VERSION,

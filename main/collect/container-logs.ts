@@ -44,7 +44,11 @@ const CONTAINER_ID = /^[0-9a-f]{64}$/;
  * siblings). `dockhand disk` measures every container this way; a container with neither has no log file to count.
  * The result names each container by id.
  */
-export async function collectLogsByDirectory(ctx: CollectContext, dataRoot: string, ids: readonly string[]): Promise<Fact<ContainerLogFact[]>> {
+export async function collectLogsByDirectory(
+  ctx: CollectContext,
+  dataRoot: string,
+  ids: readonly string[],
+): Promise<Fact<ContainerLogFact[]>> {
   const here = await daemonFilesystemHere(ctx);
   const sources: Source[] = [{ kind: 'file', path: ctx.host.displayPath(path.posix.join(dataRoot, 'containers')) }];
   if (!here.local) return failure(new HostError('unsupported', `container log files cannot be measured from here: ${here.why}`), sources);
@@ -61,9 +65,15 @@ export async function collectLogsByDirectory(ctx: CollectContext, dataRoot: stri
         if (names === null) return null;
         const json = await rotatedBytes(host, dir, `${id}-json.log`, names);
         const localDir = path.posix.join(dir, 'local-logs');
-        const local = names.includes('local-logs') ? await rotatedBytes(host, localDir, 'container.log', (await listOrNone(host, localDir)) ?? []) : null;
+        const local = names.includes('local-logs')
+          ? await rotatedBytes(host, localDir, 'container.log', (await listOrNone(host, localDir)) ?? [])
+          : null;
         if (json === null && local === null) return null;
-        return { container: id, path: host.displayPath(json !== null ? path.posix.join(dir, `${id}-json.log`) : path.posix.join(localDir, 'container.log')), bytes: (json ?? 0) + (local ?? 0) };
+        return {
+          container: id,
+          path: host.displayPath(json !== null ? path.posix.join(dir, `${id}-json.log`) : path.posix.join(localDir, 'container.log')),
+          bytes: (json ?? 0) + (local ?? 0),
+        };
       },
     );
     return { ok: true, value: sizes.filter((s): s is ContainerLogFact => s !== null), sources };
@@ -91,7 +101,10 @@ async function siblingBytes(host: Host, dir: string, base: string, names: readon
   let bytes = 0;
   for (const name of names) {
     if (!/^\.\d+(\.gz)?$/.test(name.slice(base.length)) || !name.startsWith(base)) continue;
-    bytes += await host.stat(path.posix.join(dir, name)).then((s) => s.size, () => 0);
+    bytes += await host.stat(path.posix.join(dir, name)).then(
+      (s) => s.size,
+      () => 0,
+    );
   }
   return bytes;
 }

@@ -16,10 +16,22 @@ const unsupported = (why: string) => failure<DaemonHostFact>(new HostError('unsu
  * Docker Desktop's VM) or an offline root would be judged by the wrong host.
  */
 export async function collectDaemonHostFacts(ctx: CollectContext): Promise<Fact<DaemonHostFact>> {
-  if (ctx.host.kind === 'rootfs') return unsupported('an offline root: the machine its dockerd will start on is not this one, so its kernel, limits and files as dockerd will see them cannot be asked');
+  if (ctx.host.kind === 'rootfs')
+    return unsupported(
+      'an offline root: the machine its dockerd will start on is not this one, so its kernel, limits and files as dockerd will see them cannot be asked',
+    );
   if (ctx.host.kind !== 'local') return unsupported('the host facts are asked of the local machine only');
-  const [daemonProcess, daemonConfig, daemonFlags, engine, info] = await Promise.all([ctx.get('daemonProcess'), ctx.get('daemonConfig'), ctx.get('daemonFlags'), ctx.get('engine'), ctx.get('info')]);
-  if (!daemonProcess.ok) return unsupported(`no dockerd on this machine serves the endpoint (${daemonProcess.error.message}), so the host it runs on cannot be asked`);
+  const [daemonProcess, daemonConfig, daemonFlags, engine, info] = await Promise.all([
+    ctx.get('daemonProcess'),
+    ctx.get('daemonConfig'),
+    ctx.get('daemonFlags'),
+    ctx.get('engine'),
+    ctx.get('info'),
+  ]);
+  if (!daemonProcess.ok)
+    return unsupported(
+      `no dockerd on this machine serves the endpoint (${daemonProcess.error.message}), so the host it runs on cannot be asked`,
+    );
   const pid = daemonProcess.value.pid;
   const { facts: host, snapshot } = recordingHostFacts(localHostFacts({ pid }));
   const input = daemonPreflightInput({ engine, info, daemonConfig, daemonFlags, mode: 'live', root: null }, host);

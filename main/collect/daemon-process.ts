@@ -45,7 +45,9 @@ export function matchDaemon(processes: ProcessEntry[], endpoint: Endpoint | null
     if (target === '/run/docker.sock') {
       const implicit = withHosts.find((p) => p.hosts.length === 0 || p.hosts.includes('fd://'));
       if (implicit) {
-        const how = implicit.hosts.includes('fd://') ? 'it listens on fd:// (systemd socket activation of /run/docker.sock)' : 'it has no -H flag, so it listens on the default socket';
+        const how = implicit.hosts.includes('fd://')
+          ? 'it listens on fd:// (systemd socket activation of /run/docker.sock)'
+          : 'it has no -H flag, so it listens on the default socket';
         return { pid: implicit.pid, argv: implicit.argv, matchedBy: how };
       }
     }
@@ -55,7 +57,9 @@ export function matchDaemon(processes: ProcessEntry[], endpoint: Endpoint | null
     if (daemonElsewhere(endpoint)) return null;
     const url = new URL(endpoint.host.replace(/^tcp:/, 'http:'));
     const port = url.port || (endpoint.tls ? '2376' : '2375');
-    const match = withHosts.find((p) => p.hosts.some((h) => h.startsWith('tcp://') && (h.endsWith(`:${port}`) || (!/:\d+$/.test(h) && port === '2375'))));
+    const match = withHosts.find((p) =>
+      p.hosts.some((h) => h.startsWith('tcp://') && (h.endsWith(`:${port}`) || (!/:\d+$/.test(h) && port === '2375'))),
+    );
     return match ? { pid: match.pid, argv: match.argv, matchedBy: `its -H flag listens on tcp port ${port}` } : null;
   }
   return null;
@@ -73,7 +77,10 @@ export async function pidfileCandidates(host: Host, endpoint: Endpoint | null): 
   if (runtime) files.add(path.posix.join(runtime, 'docker.pid'));
   const pids = await Promise.all(
     [...files].map(async (file) => {
-      const text = await host.readFile(file, 64).then((b) => b.toString('utf8').trim(), () => '');
+      const text = await host.readFile(file, 64).then(
+        (b) => b.toString('utf8').trim(),
+        () => '',
+      );
       return /^[1-9]\d{0,9}$/.test(text) ? Number(text) : null;
     }),
   );
@@ -121,7 +128,11 @@ export async function collectDaemonProcess(host: Host, endpoint: Endpoint | null
       const proof = await proveDaemon(endpoint.host, { user: uid === 0 ? null : uid, candidates: hints });
       if (proof.ok) {
         const { pid, argv, proof: how } = proof.daemon;
-        return { ok: true, value: { pid, argv, matchedBy: how }, sources: [{ kind: 'process', pid, detail: `/proc/${pid}/exe, /proc/${pid}/fd, /proc/${pid}/cmdline` }] };
+        return {
+          ok: true,
+          value: { pid, argv, matchedBy: how },
+          sources: [{ kind: 'process', pid, detail: `/proc/${pid}/exe, /proc/${pid}/fd, /proc/${pid}/cmdline` }],
+        };
       }
     }
     // Not provable from this account (another user's daemon): matched by its flags, the pidfiles' processes first.
@@ -130,7 +141,10 @@ export async function collectDaemonProcess(host: Host, endpoint: Endpoint | null
     const processes = await listDockerdProcesses(host);
     const match = matchDaemon(processes, endpoint);
     if (!match) {
-      const why = processes.length === 0 ? 'no dockerd process is visible on this host' : `none of the ${processes.length} dockerd process(es) serves ${endpoint?.host ?? 'the endpoint'}`;
+      const why =
+        processes.length === 0
+          ? 'no dockerd process is visible on this host'
+          : `none of the ${processes.length} dockerd process(es) serves ${endpoint?.host ?? 'the endpoint'}`;
       return failure(new HostError('not-found', why), [{ kind: 'file', path: '/proc' }]);
     }
     return { ok: true, value: match, sources: [{ kind: 'process', pid: match.pid, detail: `/proc/${match.pid}/cmdline` }] };

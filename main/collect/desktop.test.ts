@@ -27,7 +27,10 @@ function contextFor(host: Host, engine: Fact<EngineVersion> = noEngine): Collect
     host,
     request: {},
     timeoutMs: 10_000,
-    get: (async (key: string) => (key === 'engine' ? engine : { ok: false, error: { code: 'failed', message: `${key} not needed` }, sources: [] })) as CollectContext['get'],
+    get: (async (key: string) =>
+      key === 'engine'
+        ? engine
+        : { ok: false, error: { code: 'failed', message: `${key} not needed` }, sources: [] }) as CollectContext['get'],
     api: () => Promise.reject(new Error('no daemon in this test')),
     endpoint: async () => null,
   };
@@ -90,7 +93,13 @@ describe('WSL 2 from wsl.exe and .wslconfig', () => {
       { name: 'docker-desktop', state: 'Stopped', version: 2, isDefault: false },
     ]);
     assert.equal(fact.value.defaultVersion, 1);
-    assert.deepEqual(fact.value.wslconfig, { path: 'C:\\Users\\ada\\.wslconfig', memory: '64GB', processors: 16, swap: '8GB', sparseVhd: false });
+    assert.deepEqual(fact.value.wslconfig, {
+      path: 'C:\\Users\\ada\\.wslconfig',
+      memory: '64GB',
+      processors: 16,
+      swap: '8GB',
+      sparseVhd: false,
+    });
     assert.deepEqual(fact.sources, [
       { kind: 'command', command: 'wsl.exe -l -v' },
       { kind: 'command', command: 'wsl.exe --status' },
@@ -100,15 +109,26 @@ describe('WSL 2 from wsl.exe and .wslconfig', () => {
   test('German: localised states and status labels; a .wslconfig saved as UTF-16 by PowerShell', async () => {
     const fact = await collectWsl(contextFor(await load('windows-legacy')));
     assert.ok(fact.ok, JSON.stringify(fact));
-    assert.deepEqual(fact.value.distros.map((d) => [d.name, d.state, d.version, d.isDefault]), [
-      ['Ubuntu-24.04', 'Wird ausgeführt', 2, true],
-      ['docker-desktop', 'Wird ausgeführt', 2, false],
-    ]);
+    assert.deepEqual(
+      fact.value.distros.map((d) => [d.name, d.state, d.version, d.isDefault]),
+      [
+        ['Ubuntu-24.04', 'Wird ausgeführt', 2, true],
+        ['docker-desktop', 'Wird ausgeführt', 2, false],
+      ],
+    );
     assert.equal(fact.value.defaultVersion, 2);
-    assert.deepEqual(fact.value.wslconfig, { path: 'C:\\Users\\ada\\.wslconfig', memory: '8GB', processors: 4, swap: '2GB', sparseVhd: true });
+    assert.deepEqual(fact.value.wslconfig, {
+      path: 'C:\\Users\\ada\\.wslconfig',
+      memory: '8GB',
+      processors: 4,
+      swap: '2GB',
+      sparseVhd: true,
+    });
   });
   test('no distributions installed is an empty list; no wsl.exe is unsupported; unexpected output is malformed; WSL_UTF8', async () => {
-    const none = await collectWsl(contextFor(await windowsWithWslOutput(await fs.readFile(path.join(FIXTURES, 'wsl/no-distributions.en.utf16le'), 'utf16le'), -1)));
+    const none = await collectWsl(
+      contextFor(await windowsWithWslOutput(await fs.readFile(path.join(FIXTURES, 'wsl/no-distributions.en.utf16le'), 'utf16le'), -1)),
+    );
     assert.ok(none.ok, JSON.stringify(none));
     assert.deepEqual(none.value.distros, []);
 
@@ -117,21 +137,35 @@ describe('WSL 2 from wsl.exe and .wslconfig', () => {
     assert.equal(missing.error.code, 'unsupported');
     assert.match(missing.error.message, /wsl\.exe was not found/);
 
-    const usage = await collectWsl(contextFor(await windowsWithWslOutput('Copyright (c) Microsoft Corporation. All rights reserved.\r\n\r\nUsage: wsl.exe [Argument] [Options...] [CommandLine]\r\n', -1)));
+    const usage = await collectWsl(
+      contextFor(
+        await windowsWithWslOutput(
+          'Copyright (c) Microsoft Corporation. All rights reserved.\r\n\r\nUsage: wsl.exe [Argument] [Options...] [CommandLine]\r\n',
+          -1,
+        ),
+      ),
+    );
     assert.ok(!usage.ok);
     assert.equal(usage.error.code, 'malformed');
     assert.match(usage.error.message, /wsl\.exe -l -v: unexpected output: Copyright/);
 
-    const utf8 = await collectWsl(contextFor(await windowsWithWslOutput('  NAME      STATE      VERSION\r\n* Ubuntu    Running    2\r\n', 0, { WSL_UTF8: '1' })));
+    const utf8 = await collectWsl(
+      contextFor(await windowsWithWslOutput('  NAME      STATE      VERSION\r\n* Ubuntu    Running    2\r\n', 0, { WSL_UTF8: '1' })),
+    );
     assert.ok(utf8.ok, JSON.stringify(utf8));
-    assert.deepEqual(utf8.value.distros, [{ name: 'Ubuntu', state: 'Running', version: 2, isDefault: true }], 'WSL_UTF8=1 switches wsl.exe to UTF-8');
+    assert.deepEqual(
+      utf8.value.distros,
+      [{ name: 'Ubuntu', state: 'Running', version: 2, isDefault: true }],
+      'WSL_UTF8=1 switches wsl.exe to UTF-8',
+    );
 
     const linux = await collectWsl(contextFor(await load('macos')));
     assert.ok(!linux.ok);
     assert.equal(linux.error.code, 'unsupported');
   });
   test('table rows are cut at the header columns: names and states with blanks, accented headers', () => {
-    const text = '  NOM                      ÉTAT                     VERSION\r\n* Ubuntu Dev Box           En cours d’exécution     2\r\n  docker-desktop           Arrêté                   2\r\n';
+    const text =
+      '  NOM                      ÉTAT                     VERSION\r\n* Ubuntu Dev Box           En cours d’exécution     2\r\n  docker-desktop           Arrêté                   2\r\n';
     assert.deepEqual(parseWslList(text), [
       { name: 'Ubuntu Dev Box', state: 'En cours d’exécution', version: 2, isDefault: true },
       { name: 'docker-desktop', state: 'Arrêté', version: 2, isDefault: false },
@@ -154,7 +188,12 @@ describe('Docker Desktop settings', () => {
     assert.equal(v.settingsPath, 'C:\\Users\\ada\\AppData\\Roaming\\Docker\\settings-store.json');
     assert.equal(v.wslEngineEnabled, true);
     assert.deepEqual([v.cpus, v.memoryMiB, v.swapMiB, v.diskSizeMiB], [8, 8092, 1024, 1048576]);
-    assert.deepEqual(v.proxy, { mode: 'manual', http: 'http://****@proxy.corp.example:3128', https: 'http://****@proxy.corp.example:3128', exclude: '' });
+    assert.deepEqual(v.proxy, {
+      mode: 'manual',
+      http: 'http://****@proxy.corp.example:3128',
+      https: 'http://****@proxy.corp.example:3128',
+      exclude: '',
+    });
     assert.deepEqual(v.diskImage, { path: 'C:\\Users\\ada\\AppData\\Local\\Docker\\wsl\\disk\\docker_data.vhdx', bytes: 96 * 1024 ** 3 });
     assert.deepEqual([v.hostCpus, v.hostMemoryMiB], [12, 32768]);
     assert.equal(v.fileSharingImplementation, null);
@@ -164,7 +203,10 @@ describe('Docker Desktop settings', () => {
     const legacy = await collectDesktop(contextFor(await load('windows-legacy')));
     assert.ok(legacy.ok, JSON.stringify(legacy));
     assert.equal(legacy.value.settingsPath, 'C:\\Users\\ada\\AppData\\Roaming\\Docker\\settings.json');
-    assert.deepEqual([legacy.value.wslEngineEnabled, legacy.value.cpus, legacy.value.memoryMiB, legacy.value.proxy.mode], [true, 2, 2048, 'system']);
+    assert.deepEqual(
+      [legacy.value.wslEngineEnabled, legacy.value.cpus, legacy.value.memoryMiB, legacy.value.proxy.mode],
+      [true, 2, 2048, 'system'],
+    );
     assert.equal(legacy.value.diskImage?.path, 'C:\\Users\\ada\\AppData\\Local\\Docker\\wsl\\data\\ext4.vhdx');
     const hyperv = await collectDesktop(contextFor(await load('windows-hyperv')));
     assert.ok(hyperv.ok, JSON.stringify(hyperv));
@@ -172,9 +214,26 @@ describe('Docker Desktop settings', () => {
     assert.equal(hyperv.value.diskImage?.path, 'D:\\DockerDesktop\\vm-data\\DockerDesktop.vhdx');
   });
   test('macOS: file sharing from the two switches, Docker.raw, sysctl; the version from the engine or the app bundle', async () => {
-    const store = await collectDesktop(contextFor(await load('macos'), { ok: true, value: { version: '27.4.0', apiVersion: '1.47', minApiVersion: '1.24', os: 'linux', arch: 'arm64', kernelVersion: '6.10.14-linuxkit', platformName: 'Docker Desktop 4.37.1 (178610)' }, sources: [] }));
+    const store = await collectDesktop(
+      contextFor(await load('macos'), {
+        ok: true,
+        value: {
+          version: '27.4.0',
+          apiVersion: '1.47',
+          minApiVersion: '1.24',
+          os: 'linux',
+          arch: 'arm64',
+          kernelVersion: '6.10.14-linuxkit',
+          platformName: 'Docker Desktop 4.37.1 (178610)',
+        },
+        sources: [],
+      }),
+    );
     assert.ok(store.ok, JSON.stringify(store));
-    assert.deepEqual([store.value.version, store.value.fileSharingImplementation, store.value.cpus, store.value.memoryMiB], ['4.37.1', 'grpcfuse', 12, 30720]);
+    assert.deepEqual(
+      [store.value.version, store.value.fileSharingImplementation, store.value.cpus, store.value.memoryMiB],
+      ['4.37.1', 'grpcfuse', 12, 30720],
+    );
     assert.deepEqual([store.value.hostCpus, store.value.hostMemoryMiB], [10, 32768]);
     assert.equal(store.value.diskImage?.path, '/Users/ada/Library/Containers/com.docker.docker/Data/vms/0/data/Docker.raw');
     assert.equal(store.value.wslEngineEnabled, null, 'no WSL on a Mac, whatever the file says');
@@ -187,10 +246,16 @@ describe('Docker Desktop settings', () => {
     // Desktop for Linux cannot run here: its recorded settings file in a scratch HOME, the rest of the host real.
     const home = await fs.mkdtemp(path.join(scratch, 'home-'));
     await fs.mkdir(path.join(home, '.docker', 'desktop'), { recursive: true });
-    const recorded = JSON.parse(await fs.readFile(path.join(FIXTURES, 'desktop', 'linux', 'settings-store.json'), 'utf8')) as Record<string, unknown>;
+    const recorded = JSON.parse(await fs.readFile(path.join(FIXTURES, 'desktop', 'linux', 'settings-store.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     const memTotalMiB = Math.round(Number(/^MemTotal:\s+(\d+) kB/m.exec(await fs.readFile('/proc/meminfo', 'utf8'))![1]) / 1024);
     const judge = async (cpus: number, memoryMiB: number) => {
-      await fs.writeFile(path.join(home, '.docker', 'desktop', 'settings-store.json'), JSON.stringify({ ...recorded, Cpus: cpus, MemoryMiB: memoryMiB }));
+      await fs.writeFile(
+        path.join(home, '.docker', 'desktop', 'settings-store.json'),
+        JSON.stringify({ ...recorded, Cpus: cpus, MemoryMiB: memoryMiB }),
+      );
       const fact = await collectDesktop(contextFor(new LocalHost({ ...process.env, HOME: home })));
       assert.ok(fact.ok, JSON.stringify(fact));
       return { fact, outcome: desktopResources.evaluate({ desktop: fact } as Facts, { options: {} }) as CheckResult };
@@ -199,7 +264,10 @@ describe('Docker Desktop settings', () => {
     assert.deepEqual([starving.fact.value.hostCpus, starving.fact.value.hostMemoryMiB], [os.cpus().length, memTotalMiB]);
     assert.ok(starving.fact.sources.some((s) => s.kind === 'default' && s.detail === SYSTEMINFORMATION_SOURCE));
     assert.equal(starving.outcome.status, 'warn');
-    assert.match(starving.outcome.message, new RegExp(`${os.cpus().length + 2} CPUs on a machine with ${os.cpus().length};.*of memory leaves the machine`));
+    assert.match(
+      starving.outcome.message,
+      new RegExp(`${os.cpus().length + 2} CPUs on a machine with ${os.cpus().length};.*of memory leaves the machine`),
+    );
     const tooSmall = await judge(1, 1024);
     assert.equal(tooSmall.outcome.status, 'warn');
     assert.match(tooSmall.outcome.message, /1024 MiB of memory is too little for builds/);
@@ -210,7 +278,13 @@ describe('Docker Desktop settings', () => {
     const broken = path.join(scratch, 'broken.json');
     await fs.writeFile(broken, '{\n  "MemoryMiB": 4096,\n');
     const host = new FixtureHost(
-      { platform: 'darwin', hostname: 'mac', user: { username: 'ada', uid: 501, gid: 20, home: '/Users/ada', processGroups: [] }, env: {}, files: { '/Users/ada/Library/Group Containers/group.com.docker/settings-store.json': broken } },
+      {
+        platform: 'darwin',
+        hostname: 'mac',
+        user: { username: 'ada', uid: 501, gid: 20, home: '/Users/ada', processGroups: [] },
+        env: {},
+        files: { '/Users/ada/Library/Group Containers/group.com.docker/settings-store.json': broken },
+      },
       scratch,
     );
     const fact = await collectDesktop(contextFor(host));
@@ -222,6 +296,9 @@ describe('Docker Desktop settings', () => {
     const linux = await collectDesktop(contextFor(new RootfsHost(root)));
     assert.ok(!linux.ok);
     assert.equal(linux.error.code, 'unsupported');
-    assert.match(linux.error.message, /not a Docker Desktop host: no Desktop settings file \(looked for \/root\/\.docker\/desktop\/settings-store\.json, \/root\/\.docker\/desktop\/settings\.json\)/);
+    assert.match(
+      linux.error.message,
+      /not a Docker Desktop host: no Desktop settings file \(looked for \/root\/\.docker\/desktop\/settings-store\.json, \/root\/\.docker\/desktop\/settings\.json\)/,
+    );
   });
 });

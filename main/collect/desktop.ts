@@ -77,7 +77,8 @@ async function readSettings(host: Host): Promise<{ path: string; settings: Setti
     } catch (error) {
       throw new HostError('malformed', `${host.displayPath(file)} is not valid JSON: ${(error as Error).message}`, file);
     }
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new HostError('malformed', `${host.displayPath(file)}: expected a JSON object`, file);
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+      throw new HostError('malformed', `${host.displayPath(file)}: expected a JSON object`, file);
     return { path: file, settings: new Settings(raw as Record<string, unknown>) };
   }
   return { looked: candidates.map((c) => host.displayPath(c)) };
@@ -129,7 +130,6 @@ async function run(host: Host, command: string, args: string[], encoding: 'utf8'
 
 const MIB = 1024 * 1024;
 
-
 /**
  * The machine's CPUs and memory, to hold Desktop's limits against: on this machine, systeminformation's (loaded only
  * here, on a Desktop host); on a recorded machine, the recorded answers of the commands that tell them.
@@ -145,7 +145,10 @@ async function hostResources(host: Host, sources: Source[]): Promise<{ cpus: num
     const out = await run(host, 'sysctl', ['-n', 'hw.ncpu', 'hw.memsize']);
     const [cpus, mem] = (out ?? '').trim().split(/\s+/).map(Number);
     if (out) sources.push({ kind: 'command', command: 'sysctl -n hw.ncpu hw.memsize' });
-    return { cpus: Number.isFinite(cpus) && cpus! > 0 ? cpus! : null, memoryMiB: Number.isFinite(mem) && mem! > 0 ? Math.round(mem! / MIB) : null };
+    return {
+      cpus: Number.isFinite(cpus) && cpus! > 0 ? cpus! : null,
+      memoryMiB: Number.isFinite(mem) && mem! > 0 ? Math.round(mem! / MIB) : null,
+    };
   }
   if (host.platform === 'win32') {
     const cpus = Number(host.env('NUMBER_OF_PROCESSORS'));
@@ -156,8 +159,14 @@ async function hostResources(host: Host, sources: Source[]): Promise<{ cpus: num
     if (mem > 0) sources.push({ kind: 'command', command: `powershell.exe -Command "${script}"` });
     return { cpus: cpus > 0 ? cpus : null, memoryMiB: mem > 0 ? Math.round(mem / MIB) : null };
   }
-  const meminfo = await host.readFile('/proc/meminfo', 1024 * 1024).then((b) => b.toString('utf8'), () => '');
-  const cpuinfo = await host.readFile('/proc/cpuinfo', 4 * 1024 * 1024).then((b) => b.toString('utf8'), () => '');
+  const meminfo = await host.readFile('/proc/meminfo', 1024 * 1024).then(
+    (b) => b.toString('utf8'),
+    () => '',
+  );
+  const cpuinfo = await host.readFile('/proc/cpuinfo', 4 * 1024 * 1024).then(
+    (b) => b.toString('utf8'),
+    () => '',
+  );
   const kib = Number(/^MemTotal:\s+(\d+)\s*kB/m.exec(meminfo)?.[1]);
   const cpus = (cpuinfo.match(/^processor\s*:/gm) ?? []).length;
   if (kib > 0) sources.push({ kind: 'file', path: '/proc/meminfo' });
@@ -175,7 +184,10 @@ async function desktopVersion(ctx: CollectContext, s: Settings, sources: Source[
   }
   if (ctx.host.platform !== 'darwin') return null;
   const plist = path.posix.join(s.str('dockerAppLaunchPath') ?? '/Applications/Docker.app', 'Contents', 'Info.plist');
-  const text = await ctx.host.readFile(plist, 1024 * 1024).then((b) => b.toString('utf8'), () => '');
+  const text = await ctx.host.readFile(plist, 1024 * 1024).then(
+    (b) => b.toString('utf8'),
+    () => '',
+  );
   const version = /<key>CFBundleShortVersionString<\/key>\s*<string>([^<]+)<\/string>/.exec(text)?.[1] ?? null;
   if (version) sources.push({ kind: 'file', path: plist });
   return version;
@@ -187,10 +199,15 @@ export async function collectDesktop(ctx: CollectContext): Promise<Fact<DesktopF
   try {
     found = await readSettings(host);
   } catch (error) {
-    return failure(error, desktopSettingsCandidates(host).map((p) => ({ kind: 'file' as const, path: host.displayPath(p) })));
+    return failure(
+      error,
+      desktopSettingsCandidates(host).map((p) => ({ kind: 'file' as const, path: host.displayPath(p) })),
+    );
   }
   if ('looked' in found) {
-    return failure(new HostError('unsupported', `not a Docker Desktop host: no Desktop settings file (looked for ${found.looked.join(', ')})`));
+    return failure(
+      new HostError('unsupported', `not a Docker Desktop host: no Desktop settings file (looked for ${found.looked.join(', ')})`),
+    );
   }
   const s = found.settings;
   const sources: Source[] = [{ kind: 'file', path: host.displayPath(found.path) }];
@@ -252,7 +269,11 @@ function columnStarts(header: string): number[] {
  * survive; a row that does not line up falls back to "name, state, trailing version number".
  */
 export function parseWslList(text: string): WslDistro[] | null {
-  const lines = text.replace(/\0/g, '').replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = text
+    .replace(/\0/g, '')
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   const header = lines[0];
   if (!header) return null;
   const starts = columnStarts(header);
@@ -267,7 +288,12 @@ export function parseWslList(text: string): WslDistro[] | null {
       version: row.slice(versionAt).trim(),
     };
     if (/^\d+$/.test(byColumn.version) && byColumn.name && byColumn.state && !/\S/.test(byColumn.marker.replace('*', ''))) {
-      distros.push({ name: byColumn.name, state: byColumn.state, version: Number(byColumn.version), isDefault: byColumn.marker.includes('*') });
+      distros.push({
+        name: byColumn.name,
+        state: byColumn.state,
+        version: Number(byColumn.version),
+        isDefault: byColumn.marker.includes('*'),
+      });
       continue;
     }
     const loose = /^\s*(\*)?\s*(.+?)\s{2,}(.+?)\s+(\d+)\s*$/.exec(row);
@@ -282,13 +308,15 @@ export function parseWslList(text: string): WslDistro[] | null {
  * ("Standardversion: 2", "Version par défaut : 2"), so otherwise the one line whose whole value is 1 or 2.
  */
 export function parseWslDefaultVersion(text: string): number | null {
-  const lines = text.replace(/\0/g, '').replace(/^\uFEFF/, '').split(/\r?\n/);
+  const lines = text
+    .replace(/\0/g, '')
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/);
   const english = lines.map((l) => /^\s*Default Version\s*:\s*(\d+)\s*$/i.exec(l)).find(Boolean);
   if (english) return Number(english[1]);
   const candidates = lines.map((l) => /^[^:]+:\s*([12])\s*$/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
   return candidates.length === 1 ? Number(candidates[0]![1]) : null;
 }
-
 
 interface IniValue {
   value: string;
@@ -299,20 +327,26 @@ interface IniValue {
 export function parseIni(text: string): Map<string, IniValue> {
   const out = new Map<string, IniValue>();
   let section = '';
-  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.replace(/\s[#;].*$/, '').trim();
-    if (!line || line.startsWith('#') || line.startsWith(';')) return;
-    const header = /^\[([^\]]+)\]$/.exec(line);
-    if (header) {
-      section = header[1]!.trim().toLowerCase();
-      return;
-    }
-    const eq = line.indexOf('=');
-    if (eq <= 0) return;
-    const key = line.slice(0, eq).trim().toLowerCase();
-    const value = line.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
-    out.set(`${section}.${key}`, { value, line: index + 1 });
-  });
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((raw, index) => {
+      const line = raw.replace(/\s[#;].*$/, '').trim();
+      if (!line || line.startsWith('#') || line.startsWith(';')) return;
+      const header = /^\[([^\]]+)\]$/.exec(line);
+      if (header) {
+        section = header[1]!.trim().toLowerCase();
+        return;
+      }
+      const eq = line.indexOf('=');
+      if (eq <= 0) return;
+      const key = line.slice(0, eq).trim().toLowerCase();
+      const value = line
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"(.*)"$/, '$1');
+      out.set(`${section}.${key}`, { value, line: index + 1 });
+    });
   return out;
 }
 
@@ -355,7 +389,8 @@ export async function collectWsl(ctx: CollectContext): Promise<Fact<WslFact>> {
     if (list.code === null && !list.timedOut && /ENOENT/.test(list.stderr)) {
       return failure(new HostError('unsupported', 'wsl.exe was not found: WSL is not installed'), sources);
     }
-    if (list.timedOut) return failure(new HostError('timeout', `${listCommand} did not answer within ${COMMAND_TIMEOUT_MS / 1000} s`), sources);
+    if (list.timedOut)
+      return failure(new HostError('timeout', `${listCommand} did not answer within ${COMMAND_TIMEOUT_MS / 1000} s`), sources);
     let distros = parseWslList(list.stdout);
     if (distros === null) {
       if (!NO_DISTROS.test(list.stdout)) {

@@ -23,16 +23,25 @@ const MAX_TABLE_BYTES = 4 * 1024 * 1024;
 export async function daemonFilesystemHere(ctx: CollectContext): Promise<{ local: boolean; why: string }> {
   const host = ctx.host;
   if (host.kind === 'rootfs') return { local: true, why: 'offline root filesystem' };
-  if (host.platform !== 'linux') return { local: false, why: `on ${host.platform} the engine runs in a Linux VM (Docker Desktop); its data root is inside the VM's disk image` };
+  if (host.platform !== 'linux')
+    return {
+      local: false,
+      why: `on ${host.platform} the engine runs in a Linux VM (Docker Desktop); its data root is inside the VM's disk image`,
+    };
   const endpoint = await ctx.endpoint();
   const elsewhere = endpoint ? daemonElsewhere(endpoint) : null;
   if (elsewhere) return { local: false, why: elsewhere };
   // tcp to a loopback address may be a port forwarded from another machine: only a local socket is taken as this one.
-  if (endpoint && endpoint.transport !== 'unix') return { local: false, why: `the endpoint ${endpoint.host} is not a local socket: the daemon's files may be on another machine` };
-  if (endpoint?.flavour === 'desktop') return { local: false, why: "the endpoint is Docker Desktop's: the engine and its data root are inside Desktop's VM" };
+  if (endpoint && endpoint.transport !== 'unix')
+    return { local: false, why: `the endpoint ${endpoint.host} is not a local socket: the daemon's files may be on another machine` };
+  if (endpoint?.flavour === 'desktop')
+    return { local: false, why: "the endpoint is Docker Desktop's: the engine and its data root are inside Desktop's VM" };
   const info = await ctx.get('info');
   if (info.ok && info.value.name && info.value.name.toLowerCase() !== host.hostname().toLowerCase()) {
-    return { local: false, why: `the daemon runs on host "${info.value.name}", not on this one ("${host.hostname()}"): a VM or a forwarded socket` };
+    return {
+      local: false,
+      why: `the daemon runs on host "${info.value.name}", not on this one ("${host.hostname()}"): a VM or a forwarded socket`,
+    };
   }
   return { local: true, why: 'local socket' };
 }
@@ -54,19 +63,33 @@ async function locateDataRoot(ctx: CollectContext): Promise<DataRoot> {
   const flags = await ctx.get('daemonFlags');
   if (flags.ok) {
     const fromFlag = flagValue(flags.value.args, 'data-root') ?? flagValue(flags.value.args, 'graph');
-    if (fromFlag) return { path: fromFlag, sources: [...flags.sources, { kind: 'default', detail: `${why}; --data-root from dockerd's flags` }] };
+    if (fromFlag)
+      return { path: fromFlag, sources: [...flags.sources, { kind: 'default', detail: `${why}; --data-root from dockerd's flags` }] };
   }
   const config = await ctx.get('daemonConfig');
   if (config.ok && config.value.text) {
     const fromFile = dataRootFromJson(config.value.text);
-    if (fromFile) return { path: fromFile, sources: [{ kind: 'file', path: config.value.path }, { kind: 'default', detail: `${why}; "data-root" from ${config.value.path}` }] };
+    if (fromFile)
+      return {
+        path: fromFile,
+        sources: [
+          { kind: 'file', path: config.value.path },
+          { kind: 'default', detail: `${why}; "data-root" from ${config.value.path}` },
+        ],
+      };
   }
   const endpoint = await ctx.endpoint();
   if (endpoint?.flavour === 'rootless') {
     const dataHome = ctx.host.env('XDG_DATA_HOME') || path.posix.join(ctx.host.user().home, '.local', 'share');
-    return { path: path.posix.join(dataHome, 'docker'), sources: [{ kind: 'default', detail: `${why}; rootless dockerd's default data root` }] };
+    return {
+      path: path.posix.join(dataHome, 'docker'),
+      sources: [{ kind: 'default', detail: `${why}; rootless dockerd's default data root` }],
+    };
   }
-  return { path: DEFAULT_DATA_ROOT, sources: [{ kind: 'default', detail: `${why}; no --data-root flag or "data-root" in daemon.json: dockerd's default` }] };
+  return {
+    path: DEFAULT_DATA_ROOT,
+    sources: [{ kind: 'default', detail: `${why}; no --data-root flag or "data-root" in daemon.json: dockerd's default` }],
+  };
 }
 
 function dataRootFromJson(text: string): string | null {
@@ -114,16 +137,30 @@ export async function measureDataRootFs(host: Host, dataRoot: string, sources: S
   } catch (error) {
     return failure(error, out);
   }
-  if (measured !== dataRoot) out.push({ kind: 'default', detail: `${dataRoot} does not exist yet; measured ${measured}, where dockerd will create it` });
+  if (measured !== dataRoot)
+    out.push({ kind: 'default', detail: `${dataRoot} does not exist yet; measured ${measured}, where dockerd will create it` });
   const mount = await mountOf(host, dataRoot, fs, out);
   return {
     ok: true,
     sources: out,
-    value: { path: dataRoot, totalBytes: fs.totalBytes, availableBytes: fs.availableBytes, totalInodes: fs.totalInodes, freeInodes: fs.freeInodes, mountPoint: mount?.mountPoint ?? null, fsType: mount?.fsType ?? null },
+    value: {
+      path: dataRoot,
+      totalBytes: fs.totalBytes,
+      availableBytes: fs.availableBytes,
+      totalInodes: fs.totalInodes,
+      freeInodes: fs.freeInodes,
+      mountPoint: mount?.mountPoint ?? null,
+      fsType: mount?.fsType ?? null,
+    },
   };
 }
 
-async function mountOf(host: Host, dataRoot: string, fs: FsStat, sources: Source[]): Promise<{ mountPoint: string; fsType: string } | null> {
+async function mountOf(
+  host: Host,
+  dataRoot: string,
+  fs: FsStat,
+  sources: Source[],
+): Promise<{ mountPoint: string; fsType: string } | null> {
   if (host.platform !== 'linux') return null;
   const table = host.kind === 'rootfs' ? '/etc/fstab' : '/proc/self/mountinfo';
   let entries: MountEntry[];
@@ -141,14 +178,20 @@ async function mountOf(host: Host, dataRoot: string, fs: FsStat, sources: Source
   }
   if (host.kind !== 'rootfs' && !(await sameFilesystem(host, found.mountPoint, fs))) {
     // A symlinked path: its prefix says nothing about where the bytes live.
-    sources.push({ kind: 'default', detail: `mount point unknown: ${dataRoot} is not on the filesystem mounted at ${found.mountPoint} (a symlink?)` });
+    sources.push({
+      kind: 'default',
+      detail: `mount point unknown: ${dataRoot} is not on the filesystem mounted at ${found.mountPoint} (a symlink?)`,
+    });
     return null;
   }
   const owner = filesystemOf(entries, found);
   sources.push({ kind: 'file', path: table, line: found.line });
   if (owner.mountPoint !== found.mountPoint) {
     sources.push({ kind: 'file', path: table, line: owner.line });
-    sources.push({ kind: 'default', detail: `${found.mountPoint} is a bind mount or subvolume of the filesystem mounted at ${owner.mountPoint} (same device ${found.device})` });
+    sources.push({
+      kind: 'default',
+      detail: `${found.mountPoint} is a bind mount or subvolume of the filesystem mounted at ${owner.mountPoint} (same device ${found.device})`,
+    });
   }
   return { mountPoint: owner.mountPoint, fsType: owner.fsType };
 }
@@ -161,4 +204,3 @@ async function sameFilesystem(host: Host, mountPoint: string, fs: FsStat): Promi
     return false;
   }
 }
-

@@ -27,7 +27,14 @@ async function listen(name: string, docker: boolean): Promise<{ endpoint: Endpoi
     });
   });
   await new Promise<void>((resolve) => srv.listen(socketPath, resolve));
-  const endpoint = { host: `unix://${socketPath}`, transport: 'unix', tls: null, context: null, reason: 'test', flavour: 'unknown' } as unknown as Endpoint;
+  const endpoint = {
+    host: `unix://${socketPath}`,
+    transport: 'unix',
+    tls: null,
+    context: null,
+    reason: 'test',
+    flavour: 'unknown',
+  } as unknown as Endpoint;
   return { endpoint, close: () => new Promise((resolve) => srv.close(() => resolve())) };
 }
 
@@ -36,10 +43,16 @@ test('after the Engine answered, a closed connection is the daemon stopping or c
   const api = await createEngineApi(new LocalHost(), s.endpoint, 2000);
   try {
     await api.ping();
-    const error = await api.remove('container', 'abc').then(() => null, (e: unknown) => e);
+    const error = await api.remove('container', 'abc').then(
+      () => null,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof EngineApiError);
     assert.equal(error.code, 'unreachable');
-    assert.match(error.message, /^the Docker daemon at unix:\/\/.*docker\.sock closed the connection during DELETE \/containers\/abc: it stopped or crashed$/);
+    assert.match(
+      error.message,
+      /^the Docker daemon at unix:\/\/.*docker\.sock closed the connection during DELETE \/containers\/abc: it stopped or crashed$/,
+    );
   } finally {
     api.close();
     await s.close();
@@ -50,7 +63,10 @@ test('before anything answered, a closed connection still asks whether it is a D
   const s = await listen('other.sock', false);
   const api = await createEngineApi(new LocalHost(), s.endpoint, 2000);
   try {
-    const error = await api.ping().then(() => null, (e: unknown) => e);
+    const error = await api.ping().then(
+      () => null,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof EngineApiError);
     assert.equal(error.code, 'malformed');
     assert.match(error.message, /was closed during GET \/_ping: is it a Docker Engine\?/);

@@ -29,7 +29,12 @@ function defaultReads(endpoint: Endpoint): RequestPath {
   return endpoint.transport === 'ssh' ? 'dockerode' : 'http1-reads';
 }
 
-export async function createEngineApi(host: Host, endpoint: Endpoint, defaultTimeoutMs: number, options: EngineApiOptions = {}): Promise<EngineApi> {
+export async function createEngineApi(
+  host: Host,
+  endpoint: Endpoint,
+  defaultTimeoutMs: number,
+  options: EngineApiOptions = {},
+): Promise<EngineApi> {
   const connections = endpoint.transport === 'ssh' ? SSH_CONNECTIONS : CONNECTIONS;
   // dockerode is loaded (and its agent set up) only when something needs it: a local audit reads through the fast
   // path and never pays its start-up.
@@ -45,12 +50,21 @@ export async function createEngineApi(host: Host, endpoint: Endpoint, defaultTim
   }
   return engineApiOver(endpoint, reader, getDocker, defaultTimeoutMs, () => {
     reader.close();
-    void docker?.then((d) => d.close(), () => undefined);
+    void docker?.then(
+      (d) => d.close(),
+      () => undefined,
+    );
   });
 }
 
 /** The Engine API over one reader and dockerode: status and error classification, JSON parsing, the same for every endpoint. */
-function engineApiOver(endpoint: Endpoint, reader: ReadHandle, docker: () => Promise<DockerHandle>, defaultTimeoutMs: number, close: () => void): EngineApi {
+function engineApiOver(
+  endpoint: Endpoint,
+  reader: ReadHandle,
+  docker: () => Promise<DockerHandle>,
+  defaultTimeoutMs: number,
+  close: () => void,
+): EngineApi {
   const where = endpoint.host;
   /** Whether a Docker Engine has answered here: after that, a connection closed mid-call is the daemon going away. */
   let answered = false;
@@ -58,13 +72,19 @@ function engineApiOver(endpoint: Endpoint, reader: ReadHandle, docker: () => Pro
   const transportError = (error: unknown, call: string, tls: boolean): EngineApiError => {
     if (error instanceof EngineApiError) return error;
     if (error instanceof TimeoutError) return new EngineApiError('timeout', error.message);
-    if (error instanceof Error && error.name === 'HostError') return new EngineApiError('failed', `cannot connect to ${where}: ${error.message}`);
+    if (error instanceof Error && error.name === 'HostError')
+      return new EngineApiError('failed', `cannot connect to ${where}: ${error.message}`);
     return classifyTransportError(error as NodeJS.ErrnoException, where, call, answered, tls);
   };
   const statusError = (call: string, status: number, detail: string): EngineApiError =>
     new EngineApiError('failed', `${call} on ${where} returned HTTP ${status}${detail ? `: ${detail}` : ''}`, status);
 
-  const read = async (resource: string, query: Record<string, string>, timeoutMs: number, consume?: (chunk: Buffer) => void): Promise<ReadResponse> => {
+  const read = async (
+    resource: string,
+    query: Record<string, string>,
+    timeoutMs: number,
+    consume?: (chunk: Buffer) => void,
+  ): Promise<ReadResponse> => {
     const call = `GET ${resource}`;
     try {
       return await reader.read(resource, query, timeoutMs, `the Docker daemon at ${where} (${call})`, consume);
@@ -80,10 +100,19 @@ function engineApiOver(endpoint: Endpoint, reader: ReadHandle, docker: () => Pro
       answered = true;
       return response.value as T;
     }
-    const text = 'value' in response ? (Buffer.isBuffer(response.value) ? response.value.toString('utf8') : JSON.stringify(response.value ?? '')) : response.body.toString('utf8');
+    const text =
+      'value' in response
+        ? Buffer.isBuffer(response.value)
+          ? response.value.toString('utf8')
+          : JSON.stringify(response.value ?? '')
+        : response.body.toString('utf8');
     if (response.status !== 200) {
       if (resource === '/_ping') {
-        throw new EngineApiError('malformed', `something answers at ${where}, but not as a Docker Engine (GET /_ping returned HTTP ${response.status})`, response.status);
+        throw new EngineApiError(
+          'malformed',
+          `something answers at ${where}, but not as a Docker Engine (GET /_ping returned HTTP ${response.status})`,
+          response.status,
+        );
       }
       throw statusError(call, response.status, engineMessage(text));
     }
@@ -131,9 +160,13 @@ function engineApiOver(endpoint: Endpoint, reader: ReadHandle, docker: () => Pro
       const name = encodeURIComponent(id);
       switch (kind) {
         case 'container':
-          return void (await write(`DELETE /containers/${name}`, timeoutMs, (d, abortSignal) => d.getContainer(name).remove({ v: false, force: false, abortSignal })));
+          return void (await write(`DELETE /containers/${name}`, timeoutMs, (d, abortSignal) =>
+            d.getContainer(name).remove({ v: false, force: false, abortSignal }),
+          ));
         case 'image':
-          return void (await write(`DELETE /images/${name}`, timeoutMs, (d, abortSignal) => d.getImage(name).remove({ noprune: true, abortSignal })));
+          return void (await write(`DELETE /images/${name}`, timeoutMs, (d, abortSignal) =>
+            d.getImage(name).remove({ noprune: true, abortSignal }),
+          ));
         case 'volume':
           return void (await write(`DELETE /volumes/${name}`, timeoutMs, (d, abortSignal) => d.getVolume(name).remove({ abortSignal })));
         case 'network':
@@ -142,18 +175,26 @@ function engineApiOver(endpoint: Endpoint, reader: ReadHandle, docker: () => Pro
     },
     async start(containerId: string, timeoutMs = defaultTimeoutMs) {
       const name = encodeURIComponent(containerId);
-      return void (await write(`POST /containers/${name}/start`, timeoutMs, (d, abortSignal) => d.getContainer(name).start({ abortSignal })));
+      return void (await write(`POST /containers/${name}/start`, timeoutMs, (d, abortSignal) =>
+        d.getContainer(name).start({ abortSignal }),
+      ));
     },
     async pruneBuildCache(filters: Record<string, string[]>, timeoutMs = defaultTimeoutMs) {
       // dockerode's pruneBuilder() sends no query: the filters would be dropped and every unused record pruned.
       return write('POST /build/prune', timeoutMs, (d, signal) =>
-        dial<BuildPruneAnswer | null>((d as unknown as { modem: Modem }).modem, modemDialOptions('/build/prune', { all: '1', filters: JSON.stringify(filters) }, 'POST', signal)),
+        dial<BuildPruneAnswer | null>(
+          (d as unknown as { modem: Modem }).modem,
+          modemDialOptions('/build/prune', { all: '1', filters: JSON.stringify(filters) }, 'POST', signal),
+        ),
       );
     },
     async ping(timeoutMs = defaultTimeoutMs) {
       const body = await get<string>('/_ping', {}, timeoutMs);
       if (body.trim() !== 'OK') {
-        throw new EngineApiError('malformed', `something answers at ${where}, but not as a Docker Engine (GET /_ping returned ${JSON.stringify(body.slice(0, 80))})`);
+        throw new EngineApiError(
+          'malformed',
+          `something answers at ${where}, but not as a Docker Engine (GET /_ping returned ${JSON.stringify(body.slice(0, 80))})`,
+        );
       }
       answered = true;
     },
@@ -180,7 +221,12 @@ function engineMessage(body: unknown): string {
  * `?all=`, `noprune=1` became `noprune=`). So the query travels only as `_query`, and the path ends at `?`. `_body` is
  * empty so a POST sends no JSON body (the modem would otherwise send the query parameters as one).
  */
-function modemDialOptions(resource: string, query: Record<string, string>, method: ModemDial['method'], abortSignal: AbortSignal): ModemDial {
+function modemDialOptions(
+  resource: string,
+  query: Record<string, string>,
+  method: ModemDial['method'],
+  abortSignal: AbortSignal,
+): ModemDial {
   const hasQuery = Object.keys(query).length > 0;
   return {
     path: hasQuery ? `${resource}?` : resource,
@@ -198,23 +244,32 @@ function dial<T>(modem: Modem, options: ModemDial): Promise<T> {
 /** GETs through docker-modem (dockerode's HTTP layer); exported for the tests of its query handling. */
 function modemReader(modem: Modem): Reader {
   return (resource, query, timeoutMs, what, consume) =>
-    withTimeout(what, timeoutMs, (signal) => new Promise((resolve, reject) => {
-      if (consume) {
-        // The modem would parse the body as JSON when it can (a log line `42` would come back as a number): the stream, as it comes.
-        modem.dial({ ...modemDialOptions(resource, query, 'GET', signal), isStream: true }, (err, data) => {
-          if (err?.statusCode) resolve({ status: err.statusCode, value: { message: err.message } });
-          else if (err) reject(err);
-          else streamInto(data as NodeJS.ReadableStream, consume, signal).then(() => resolve({ status: 200, body: Buffer.alloc(0) }), reject);
-        });
-        return;
-      }
-      modem.dial(modemDialOptions(resource, query, 'GET', signal), (err, data) => {
-        if (err?.statusCode) resolve({ status: err.statusCode, value: err.json });
-        else if (err) reject(err);
-        // The modem hands back parsed JSON, or the raw bytes when the body is not JSON (/_ping's "OK").
-        else resolve(Buffer.isBuffer(data) ? { status: 200, body: data } : { status: 200, value: data });
-      });
-    }));
+    withTimeout(
+      what,
+      timeoutMs,
+      (signal) =>
+        new Promise((resolve, reject) => {
+          if (consume) {
+            // The modem would parse the body as JSON when it can (a log line `42` would come back as a number): the stream, as it comes.
+            modem.dial({ ...modemDialOptions(resource, query, 'GET', signal), isStream: true }, (err, data) => {
+              if (err?.statusCode) resolve({ status: err.statusCode, value: { message: err.message } });
+              else if (err) reject(err);
+              else
+                streamInto(data as NodeJS.ReadableStream, consume, signal).then(
+                  () => resolve({ status: 200, body: Buffer.alloc(0) }),
+                  reject,
+                );
+            });
+            return;
+          }
+          modem.dial(modemDialOptions(resource, query, 'GET', signal), (err, data) => {
+            if (err?.statusCode) resolve({ status: err.statusCode, value: err.json });
+            else if (err) reject(err);
+            // The modem hands back parsed JSON, or the raw bytes when the body is not JSON (/_ping's "OK").
+            else resolve(Buffer.isBuffer(data) ? { status: 200, body: data } : { status: 200, value: data });
+          });
+        }),
+    );
 }
 
 /** Hands a response stream's chunks to `consume` until it ends; an abort (the time limit) or a broken connection rejects. */

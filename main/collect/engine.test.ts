@@ -17,7 +17,9 @@ function apiGet(socket: string, path: string): Promise<unknown> {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body) as unknown) : reject(new Error(`GET ${path}: ${res.statusCode} ${body}`))));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(JSON.parse(body) as unknown) : reject(new Error(`GET ${path}: ${res.statusCode} ${body}`)),
+        );
       })
       .on('error', reject);
   });
@@ -38,7 +40,13 @@ function has(value: unknown, path: string[]): boolean {
  * none of them, so their facts have the same shape on every engine; this table proves the ranges on each engine, so a
  * collector that starts to read one knows where it is missing.
  */
-const VERSIONED_FIELDS: { call: 'list' | 'inspect' | 'info' | 'df' | 'images'; path: string[]; since?: string; until?: string; why: string }[] = [
+const VERSIONED_FIELDS: {
+  call: 'list' | 'inspect' | 'info' | 'df' | 'images';
+  path: string[];
+  since?: string;
+  until?: string;
+  why: string;
+}[] = [
   { call: 'inspect', path: ['HostConfig', 'KernelMemory'], until: '23.0', why: 'kernel memory limits were removed in 23.0 (API 1.42)' },
   { call: 'inspect', path: ['NetworkSettings', 'Networks', 'bridge', 'DNSNames'], since: '25.0', why: 'added in 25.0 (API 1.44)' },
   { call: 'list', path: ['NetworkSettings', 'Networks', 'bridge', 'DNSNames'], since: '25.0', why: 'added in 25.0 (API 1.44)' },
@@ -60,12 +68,40 @@ forEachEngine('the containers, /info and /system/df collectors against a real do
     const image = await importBusybox(daemon);
     await daemon.docker(['volume', 'create', 'data']);
     await daemon.docker([
-      'run', '-d', '--name', 'web', '--label', 'team=infra', '--user', '1000', '--read-only', '--memory', '64m', '--pids-limit', '50',
-      '--restart', 'on-failure:3', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--health-cmd', 'true', '--health-interval', '1s',
-      '-p', '8080:80', '-v', 'data:/data', image,
+      'run',
+      '-d',
+      '--name',
+      'web',
+      '--label',
+      'team=infra',
+      '--user',
+      '1000',
+      '--read-only',
+      '--memory',
+      '64m',
+      '--pids-limit',
+      '50',
+      '--restart',
+      'on-failure:3',
+      '--cap-drop',
+      'ALL',
+      '--security-opt',
+      'no-new-privileges',
+      '--health-cmd',
+      'true',
+      '--health-interval',
+      '1s',
+      '-p',
+      '8080:80',
+      '-v',
+      'data:/data',
+      image,
     ]);
     await daemon.docker(['create', '--name', 'idle', image]);
-    await until(async () => (await daemon.docker(['inspect', '--format', '{{.State.Health.Status}}', 'web'])) === 'healthy', { what: 'web to be healthy', timeoutMs: 120_000 });
+    await until(async () => (await daemon.docker(['inspect', '--format', '{{.State.Health.Status}}', 'web'])) === 'healthy', {
+      what: 'web to be healthy',
+      timeoutMs: 120_000,
+    });
     facts = await collectFacts({ host: new LocalHost(), endpoint: { host: daemon.host } });
     const list = (await apiGet(daemon.socket, '/containers/json')) as Raw[];
     Object.assign(raw, {
@@ -89,22 +125,53 @@ forEachEngine('the containers, /info and /system/df collectors against a real do
     assert.equal(web.user, '1000');
     assert.equal(web.hasHealthcheck, true);
     assert.deepEqual(web.networks, ['bridge']);
-    assert.deepEqual({ status: web.state.status, running: web.state.running, health: web.state.health?.status, streak: web.state.health?.failingStreak }, { status: 'running', running: true, health: 'healthy', streak: 0 });
+    assert.deepEqual(
+      { status: web.state.status, running: web.state.running, health: web.state.health?.status, streak: web.state.health?.failingStreak },
+      { status: 'running', running: true, health: 'healthy', streak: 0 },
+    );
     const hc = web.hostConfig;
     assert.deepEqual(
-      { memory: hc.memory, pids: hc.pidsLimit, ro: hc.readonlyRootfs, restart: hc.restartPolicy, capDrop: hc.capDrop, secopt: hc.securityOpt, ports: hc.portBindings, log: hc.logConfig.type, net: hc.networkMode },
       {
-        memory: 64 * 1024 * 1024, pids: 50, ro: true, restart: { name: 'on-failure', maximumRetryCount: 3 }, capDrop: ['ALL'], secopt: ['no-new-privileges'],
-        ports: [{ containerPort: '80/tcp', hostIp: '', hostPort: '8080' }], log: 'json-file',
+        memory: hc.memory,
+        pids: hc.pidsLimit,
+        ro: hc.readonlyRootfs,
+        restart: hc.restartPolicy,
+        capDrop: hc.capDrop,
+        secopt: hc.securityOpt,
+        ports: hc.portBindings,
+        log: hc.logConfig.type,
+        net: hc.networkMode,
+      },
+      {
+        memory: 64 * 1024 * 1024,
+        pids: 50,
+        ro: true,
+        restart: { name: 'on-failure', maximumRetryCount: 3 },
+        capDrop: ['ALL'],
+        secopt: ['no-new-privileges'],
+        ports: [{ containerPort: '80/tcp', hostIp: '', hostPort: '8080' }],
+        log: 'json-file',
         // The default network is stored as "default" by 20.10 and by its name, "bridge", by 26.1 and 28.5 (23.0 to 26.0
         // were not recorded); the default-bridge check takes both.
         net: inRange(engine, '20.10', '26.1') ? 'default' : 'bridge',
       },
     );
-    assert.deepEqual(web.mounts.map((m) => ({ type: m.type, name: m.name, destination: m.destination, rw: m.rw })), [{ type: 'volume', name: 'data', destination: '/data', rw: true }]);
+    assert.deepEqual(
+      web.mounts.map((m) => ({ type: m.type, name: m.name, destination: m.destination, rw: m.rw })),
+      [{ type: 'volume', name: 'data', destination: '/data', rw: true }],
+    );
     const idle = byName.get('idle')!;
     // No --pids-limit: null on every engine here (API 1.41 to 1.51), which the pids check reads as unlimited.
-    assert.deepEqual({ status: idle.state.status, running: idle.state.running, health: idle.state.health, pids: idle.hostConfig.pidsLimit, restart: idle.hostConfig.restartPolicy.name }, { status: 'created', running: false, health: null, pids: null, restart: 'no' });
+    assert.deepEqual(
+      {
+        status: idle.state.status,
+        running: idle.state.running,
+        health: idle.state.health,
+        pids: idle.hostConfig.pidsLimit,
+        restart: idle.hostConfig.restartPolicy.name,
+      },
+      { status: 'created', running: false, health: null, pids: null, restart: 'no' },
+    );
   });
 
   for (const field of VERSIONED_FIELDS) {
@@ -118,9 +185,17 @@ forEachEngine('the containers, /info and /system/df collectors against a real do
     assert.ok(facts.info.ok, JSON.stringify(facts.info));
     const info = facts.info.value;
     assert.ok(info.serverVersion.startsWith(`${engine}.`), info.serverVersion);
-    assert.deepEqual(info.runtimes, inRange(engine, '20.10', '23.0') ? ['io.containerd.runc.v2', 'io.containerd.runtime.v1.linux', 'runc'] : ['io.containerd.runc.v2', 'runc']);
+    assert.deepEqual(
+      info.runtimes,
+      inRange(engine, '20.10', '23.0')
+        ? ['io.containerd.runc.v2', 'io.containerd.runtime.v1.linux', 'runc']
+        : ['io.containerd.runc.v2', 'runc'],
+    );
     assert.equal(info.defaultRuntime, 'runc');
-    assert.ok(info.securityOptions.includes(`name=seccomp,profile=${inRange(engine, '23.0') ? 'builtin' : 'default'}`), JSON.stringify(info.securityOptions));
+    assert.ok(
+      info.securityOptions.includes(`name=seccomp,profile=${inRange(engine, '23.0') ? 'builtin' : 'default'}`),
+      JSON.stringify(info.securityOptions),
+    );
     assert.deepEqual([info.containers, info.containersRunning, info.images], [2, 1, 1]);
     assert.equal(info.dockerRootDir, `${daemon.dir}/data`);
   });
@@ -129,9 +204,15 @@ forEachEngine('the containers, /info and /system/df collectors against a real do
     assert.ok(facts.diskUsage.ok, JSON.stringify(facts.diskUsage));
     const df = facts.diskUsage.value;
     assert.ok(df.layersSize > 0, String(df.layersSize));
-    assert.deepEqual(df.images.map((i) => ({ tags: i.repoTags, containers: i.containers, sized: i.size > 0 })), [{ tags: ['dockhand-test/busybox:1'], containers: 2, sized: true }]);
+    assert.deepEqual(
+      df.images.map((i) => ({ tags: i.repoTags, containers: i.containers, sized: i.size > 0 })),
+      [{ tags: ['dockhand-test/busybox:1'], containers: 2, sized: true }],
+    );
     assert.deepEqual(df.containers.map((c) => `${c.names.join(',')}:${c.state}`).sort(), ['idle:created', 'web:running']);
-    assert.deepEqual(df.volumes.map((v) => ({ name: v.name, refCount: v.refCount })), [{ name: 'data', refCount: 1 }]);
+    assert.deepEqual(
+      df.volumes.map((v) => ({ name: v.name, refCount: v.refCount })),
+      [{ name: 'data', refCount: 1 }],
+    );
     assert.deepEqual(df.buildCache, []);
   });
 });

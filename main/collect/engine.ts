@@ -227,12 +227,24 @@ export function collectDiskUsage(ctx: CollectContext): Promise<Fact<DiskUsage>> 
       }),
       containers: arr(df.Containers).map((raw) => {
         const c = obj(raw);
-        return { id: str(c.Id), names: strings(c.Names).map((n) => n.replace(/^\//, '')), image: str(c.Image), sizeRw: num(c.SizeRw), state: str(c.State), created: num(c.Created) };
+        return {
+          id: str(c.Id),
+          names: strings(c.Names).map((n) => n.replace(/^\//, '')),
+          image: str(c.Image),
+          sizeRw: num(c.SizeRw),
+          state: str(c.State),
+          created: num(c.Created),
+        };
       }),
       volumes: arr(df.Volumes).map((raw) => {
         const v = obj(raw);
         const usage = obj(v.UsageData);
-        return { name: str(v.Name), size: Math.max(0, num(usage.Size)), refCount: Math.max(0, num(usage.RefCount)), labels: stringMap(v.Labels) };
+        return {
+          name: str(v.Name),
+          size: Math.max(0, num(usage.Size)),
+          refCount: Math.max(0, num(usage.RefCount)),
+          labels: stringMap(v.Labels),
+        };
       }),
       buildCache: arr(df.BuildCache).map((raw) => {
         const b = obj(raw);

@@ -17,7 +17,11 @@ describe('classifyEntry: what looks like a credential', () => {
   test('more value shapes, whatever the variable is called', () => {
     const cases: [string, string, string][] = [
       ['X=ASIAABCDEFGHIJKLMNOP', 'aws-access-key-id', 'ASIA****'],
-      ['X=-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----', 'private-key', '-----BEGIN OPENSSH PRIVATE KEY-----****'],
+      [
+        'X=-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----',
+        'private-key',
+        '-----BEGIN OPENSSH PRIVATE KEY-----****',
+      ],
       ['X=-----BEGIN PGP PRIVATE KEY BLOCK-----', 'private-key', '-----BEGIN PGP PRIVATE KEY BLOCK-----****'],
       ['X=-----BEGIN ENCRYPTED PRIVATE KEY-----', 'private-key', '-----BEGIN ENCRYPTED PRIVATE KEY-----****'],
       ['X={"type": "service_account", "private_key": "trunc', 'gcp-service-account', 'service_account ****'],
@@ -38,11 +42,41 @@ describe('classifyEntry: what looks like a credential', () => {
   });
 
   test('names alone: credential words at the end of the name, as a word where the word is short', () => {
-    for (const name of ['SMTP_PASS', 'PASS', 'PGPASSWORD', 'client_secret', 'OPENAI_API_KEY', 'APIKEY', 'my-api-key', 'SECRET_KEY_BASE', 'AWS_SESSION_TOKEN', 'app.secret', 'GPG_PASSPHRASE', 'DB_ENCRYPTION_KEY', 'MYSQL_ROOT_PASSWORD']) {
+    for (const name of [
+      'SMTP_PASS',
+      'PASS',
+      'PGPASSWORD',
+      'client_secret',
+      'OPENAI_API_KEY',
+      'APIKEY',
+      'my-api-key',
+      'SECRET_KEY_BASE',
+      'AWS_SESSION_TOKEN',
+      'app.secret',
+      'GPG_PASSPHRASE',
+      'DB_ENCRYPTION_KEY',
+      'MYSQL_ROOT_PASSWORD',
+    ]) {
       assert.ok(isCredentialName(name), name);
       assert.equal(classifyEntry(`${name}=s3cr3t-Value`)?.kind, 'name', name);
     }
-    for (const name of ['BYPASS', 'GIT_ASKPASS', 'DB_PASSWORD_FILE', 'API_TOKEN_FILE', 'PASSWORD_MIN_LENGTH', 'GPG_KEY', 'KEY', 'PUBLIC_KEY', 'TOKEN_URL', 'MAX_TOKENS', 'PWD', 'OLDPWD', 'SSH_AUTH_SOCK', 'AWS_ACCESS_KEY_ID', 'COMPASS']) {
+    for (const name of [
+      'BYPASS',
+      'GIT_ASKPASS',
+      'DB_PASSWORD_FILE',
+      'API_TOKEN_FILE',
+      'PASSWORD_MIN_LENGTH',
+      'GPG_KEY',
+      'KEY',
+      'PUBLIC_KEY',
+      'TOKEN_URL',
+      'MAX_TOKENS',
+      'PWD',
+      'OLDPWD',
+      'SSH_AUTH_SOCK',
+      'AWS_ACCESS_KEY_ID',
+      'COMPASS',
+    ]) {
       assert.ok(!isCredentialName(name), name);
       assert.equal(classifyEntry(`${name}=s3cr3t-Value`), null, name);
     }
@@ -91,7 +125,8 @@ describe('classifyEntry: what is not a credential', () => {
 
   test('entries without = or without a name, and odd characters, are not credentials and do not throw', () => {
     // A NUL after the credential word: the name no longer ends in it.
-    for (const entry of ['DB_PASSWORD', '', '=', '=C:=C:\\', '=hunter2', 'DB_PASSWORD\u0000=x\u0000y', '\uFFFF=\uD800']) assert.equal(classifyEntry(entry), null, JSON.stringify(entry));
+    for (const entry of ['DB_PASSWORD', '', '=', '=C:=C:\\', '=hunter2', 'DB_PASSWORD\u0000=x\u0000y', '\uFFFF=\uD800'])
+      assert.equal(classifyEntry(entry), null, JSON.stringify(entry));
     // A name with spaces or lower case is still judged by its end.
     assert.equal(classifyEntry('my password=x1y2z3')?.kind, 'name');
   });
@@ -115,7 +150,10 @@ describe('huge entries', () => {
     const env = Array.from({ length: 10_000 }, (_, i) => (i % 1000 === 0 ? `K${i}_TOKEN=t${i}x` : `V${i}=${i}`));
     const found = classifyEnv(env);
     assert.equal(found.length, 10);
-    assert.deepEqual(found.slice(0, 2).map((s) => s.name), ['K0_TOKEN', 'K1000_TOKEN']);
+    assert.deepEqual(
+      found.slice(0, 2).map((s) => s.name),
+      ['K0_TOKEN', 'K1000_TOKEN'],
+    );
   });
 });
 
@@ -143,11 +181,18 @@ describe('collected facts hold no raw value', () => {
     const container = parseContainer({ Id: 'c1', Name: '/c', Config: { Env: env } });
     const image = parseImage({ Id: 'sha256:i1' }, { Config: { Env: env } });
     for (const fact of [container.envSecrets, image.envSecrets]) {
-      assert.deepEqual(fact?.map((s) => s.name), ENV_SECRET_SPELLINGS.map((s) => s.entry.slice(0, s.entry.indexOf('='))));
+      assert.deepEqual(
+        fact?.map((s) => s.name),
+        ENV_SECRET_SPELLINGS.map((s) => s.entry.slice(0, s.entry.indexOf('='))),
+      );
       const text = JSON.stringify(fact);
       for (const s of ENV_SECRET_SPELLINGS) for (const secret of s.secrets) assert.ok(!text.includes(secret), `${s.name}: ${secret}`);
     }
-    assert.deepEqual(container.envSecrets?.map((s) => s.fingerprint), image.envSecrets?.map((s) => s.fingerprint), 'same entries, same fingerprints');
+    assert.deepEqual(
+      container.envSecrets?.map((s) => s.fingerprint),
+      image.envSecrets?.map((s) => s.fingerprint),
+      'same entries, same fingerprints',
+    );
   });
 
   test('a missing or malformed Config.Env is no credentials, not an error', () => {

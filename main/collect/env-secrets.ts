@@ -47,7 +47,13 @@ const SHAPES: readonly Shape[] = [
   {
     kind: 'aws-secret-access-key',
     match: (value, name) =>
-      /SECRET|AWS/i.test(name) && /^[A-Za-z0-9/+]{40}$/.test(value.trim()) && /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9]/.test(value) ? MASK : null,
+      /SECRET|AWS/i.test(name) &&
+      /^[A-Za-z0-9/+]{40}$/.test(value.trim()) &&
+      /[A-Z]/.test(value) &&
+      /[a-z]/.test(value) &&
+      /[0-9]/.test(value)
+        ? MASK
+        : null,
   },
   prefixed('github-token', /(?<![A-Za-z0-9_])(gh[pousr]_)[A-Za-z0-9]{36,251}(?![A-Za-z0-9_])/),
   prefixed('github-token', /(?<![A-Za-z0-9_])(github_pat_)[A-Za-z0-9_]{22,251}/),
@@ -104,7 +110,14 @@ const CREDENTIAL_NAME =
   /(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|APIKEY|(?:^|[_.-])PASS|(?:^|[_.-])(?:API|ACCESS|PRIVATE|SECRET|ENCRYPTION|SIGNING|MASTER)[_.-]?KEY|(?:^|[_.-])SECRET[_.-]KEY[_.-]BASE)$/;
 
 /** Values a credential-named variable holds when it is not a credential (see the module comment). */
-const NOT_A_CREDENTIAL = [/^\s*$/, /^(?:true|false|yes|no|on|off|y|n|0|1)$/i, /^\/\S*$/, /^[A-Za-z]:\\\S*$/, /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/, /^\*+$/];
+const NOT_A_CREDENTIAL = [
+  /^\s*$/,
+  /^(?:true|false|yes|no|on|off|y|n|0|1)$/i,
+  /^\/\S*$/,
+  /^[A-Za-z]:\\\S*$/,
+  /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/,
+  /^\*+$/,
+];
 
 export function isCredentialName(name: string): boolean {
   // Only the end of a name decides; a very long name is not scanned whole.

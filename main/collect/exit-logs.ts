@@ -35,9 +35,14 @@ async function readTail(api: EngineApi, c: ContainerFact): Promise<ExitLogFact> 
   if (driver === 'none') return { ...empty, unreadable: 'its log driver is none: Docker kept nothing to read' };
   const tail = new LogTail(!c.tty, LOG_TAIL_LINES, LOG_LINE_CHARS);
   try {
-    await api.getRaw(`/containers/${encodeURIComponent(c.id)}/logs`, { stdout: '1', stderr: '1', tail: String(LOG_TAIL_LINES) }, (chunk) => tail.push(chunk));
+    await api.getRaw(`/containers/${encodeURIComponent(c.id)}/logs`, { stdout: '1', stderr: '1', tail: String(LOG_TAIL_LINES) }, (chunk) =>
+      tail.push(chunk),
+    );
   } catch (error) {
-    const why = error instanceof EngineApiError && error.statusCode === 404 ? 'the container was removed before its log was read' : `the daemon did not return its ${driver || 'default-driver'} log: ${error instanceof Error ? error.message : String(error)}`;
+    const why =
+      error instanceof EngineApiError && error.statusCode === 404
+        ? 'the container was removed before its log was read'
+        : `the daemon did not return its ${driver || 'default-driver'} log: ${error instanceof Error ? error.message : String(error)}`;
     // Lines that arrived before a broken connection or the time limit are still shown.
     return { ...empty, ...tail.end(), unreadable: cleanText(why) };
   }

@@ -73,7 +73,12 @@ async function unitFiles(host: Host, name: string, role: FileRole, dropInRole: F
   let fragment: string | null = null;
   for (const dir of SYSTEM_UNIT_DIRS) {
     const candidate = path.posix.join(dir, name);
-    if (await host.stat(candidate).then(() => true, () => false)) {
+    if (
+      await host.stat(candidate).then(
+        () => true,
+        () => false,
+      )
+    ) {
       fragment = candidate;
       break;
     }
@@ -115,7 +120,10 @@ async function certsDirEntries(host: Host, dir: string): Promise<Wanted[]> {
 async function configuredSockets(host: Host, settings: DaemonSettings, socketUnit: Wanted): Promise<string[]> {
   const hosts = settings.get('hosts');
   const list = (Array.isArray(hosts) ? hosts : hosts ? [hosts] : []).map(String);
-  const sockets = list.filter((h) => h.startsWith('unix://')).map((h) => h.slice('unix://'.length)).filter(Boolean);
+  const sockets = list
+    .filter((h) => h.startsWith('unix://'))
+    .map((h) => h.slice('unix://'.length))
+    .filter(Boolean);
   const activated = list.length === 0 || list.some((h) => h.startsWith('fd://'));
   if (activated) {
     const text = await readOptional(host, socketUnit.path).catch(() => null);
@@ -147,7 +155,13 @@ function tlsFiles(settings: DaemonSettings, certDir: string): Wanted[] {
 async function findBinary(host: Host, name: string): Promise<string> {
   for (const dir of BINARY_DIRS) {
     const candidate = path.posix.join(dir, name);
-    if (await host.stat(candidate).then((s) => s.isFile, () => false)) return candidate;
+    if (
+      await host.stat(candidate).then(
+        (s) => s.isFile,
+        () => false,
+      )
+    )
+      return candidate;
   }
   return path.posix.join('/usr/bin', name);
 }
@@ -162,7 +176,12 @@ async function dockerdBinary(ctx: CollectContext): Promise<string> {
 
 async function wantedFiles(ctx: CollectContext): Promise<Wanted[]> {
   const { host } = ctx;
-  const [flags, config, unit, endpoint] = await Promise.all([ctx.get('daemonFlags'), ctx.get('daemonConfig'), ctx.get('serviceUnit'), ctx.get('endpoint')]);
+  const [flags, config, unit, endpoint] = await Promise.all([
+    ctx.get('daemonFlags'),
+    ctx.get('daemonConfig'),
+    ctx.get('serviceUnit'),
+    ctx.get('endpoint'),
+  ]);
   const settings = daemonSettings(flags, config);
   const service = await unitFiles(host, 'docker.service', FILE_ROLES.serviceUnit, FILE_ROLES.serviceDropIn);
   const socket = await unitFiles(host, 'docker.socket', FILE_ROLES.socketUnit, FILE_ROLES.socketDropIn);
@@ -170,7 +189,8 @@ async function wantedFiles(ctx: CollectContext): Promise<Wanted[]> {
 
   // A live endpoint names the socket actually in use; otherwise (offline root, no daemon) judge the configured one.
   if (endpoint.ok && host.kind !== 'rootfs') {
-    if (endpoint.value.transport === 'unix') wanted.push({ path: endpoint.value.host.slice('unix://'.length), role: FILE_ROLES.dockerSocket });
+    if (endpoint.value.transport === 'unix')
+      wanted.push({ path: endpoint.value.host.slice('unix://'.length), role: FILE_ROLES.dockerSocket });
   } else {
     for (const s of await configuredSockets(host, settings, socket[0]!)) wanted.push({ path: s, role: FILE_ROLES.dockerSocket });
   }
@@ -181,10 +201,16 @@ async function wantedFiles(ctx: CollectContext): Promise<Wanted[]> {
   wanted.push(...tlsFiles(settings, certEnv || '/root/.docker'));
   wanted.push({ path: '/etc/default/docker', role: FILE_ROLES.defaultDocker });
   wanted.push({ path: '/etc/sysconfig/docker', role: FILE_ROLES.sysconfigDocker });
-  wanted.push({ path: absolute(stringSetting(settings, 'containerd') ?? '/run/containerd/containerd.sock'), role: FILE_ROLES.containerdSocket });
+  wanted.push({
+    path: absolute(stringSetting(settings, 'containerd') ?? '/run/containerd/containerd.sock'),
+    role: FILE_ROLES.containerdSocket,
+  });
 
   wanted.push({ path: await dockerdBinary(ctx), role: FILE_ROLES.dockerdBinary });
-  wanted.push({ path: absolute(stringSetting(settings, 'data-root') ?? stringSetting(settings, 'graph') ?? '/var/lib/docker'), role: FILE_ROLES.dataRoot });
+  wanted.push({
+    path: absolute(stringSetting(settings, 'data-root') ?? stringSetting(settings, 'graph') ?? '/var/lib/docker'),
+    role: FILE_ROLES.dataRoot,
+  });
   wanted.push({ path: '/run/containerd', role: FILE_ROLES.containerdRunDir });
   wanted.push({ path: '/etc/containerd/config.toml', role: FILE_ROLES.containerdConfig });
   const binaries: [string, FileRole][] = [
@@ -198,12 +224,26 @@ async function wantedFiles(ctx: CollectContext): Promise<Wanted[]> {
   return wanted;
 }
 
-async function statOne(host: Host, want: Wanted, names: { users: Map<number, string>; groups: Map<number, string> }): Promise<FileStatFact> {
+async function statOne(
+  host: Host,
+  want: Wanted,
+  names: { users: Map<number, string>; groups: Map<number, string> },
+): Promise<FileStatFact> {
   const base = { path: host.displayPath(want.path), role: want.role };
   try {
     const st = await host.stat(want.path);
     const kind = st.isSocket ? 'socket' : st.isDirectory ? 'directory' : st.isFile ? 'file' : 'other';
-    return { ...base, exists: true, kind, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, owner: names.users.get(st.uid) ?? null, group: names.groups.get(st.gid) ?? null, error: null };
+    return {
+      ...base,
+      exists: true,
+      kind,
+      mode: st.mode & 0o7777,
+      uid: st.uid,
+      gid: st.gid,
+      owner: names.users.get(st.uid) ?? null,
+      group: names.groups.get(st.gid) ?? null,
+      error: null,
+    };
   } catch (error) {
     const empty = { kind: null, mode: null, uid: null, gid: null, owner: null, group: null };
     if (isNotFound(error)) return { ...base, exists: false, ...empty, error: null };

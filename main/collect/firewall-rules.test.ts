@@ -46,7 +46,10 @@ describe('iptables-save and nft list ruleset of a real dockerd', () => {
   }
 
   test('after `iptables -F`: the chains are still declared, FORWARD jumps nowhere', async () => {
-    for (const parsed of [parseIptablesSave(await fixture('iptables-save-28.5-flushed.txt')), parseNftRuleset(await fixture('nft-ruleset-28.5-flushed.txt'))]) {
+    for (const parsed of [
+      parseIptablesSave(await fixture('iptables-save-28.5-flushed.txt')),
+      parseNftRuleset(await fixture('nft-ruleset-28.5-flushed.txt')),
+    ]) {
       assert.ok(names(parsed, 'filter').includes('DOCKER-USER'));
       assert.deepEqual(chain(parsed, 'filter', 'FORWARD'), { name: 'FORWARD', policy: 'DROP', targets: [] });
       assert.deepEqual(chain(parsed, 'nat', 'PREROUTING')!.targets, ['DOCKER'], '-F flushes the filter table only');
@@ -59,7 +62,9 @@ describe('iptables-save and nft list ruleset of a real dockerd', () => {
   });
 
   test('other tables and families are left out: ip6, inet, mangle, raw', () => {
-    const nft = parseNftRuleset('table ip6 filter {\n\tchain DOCKER {\n\t}\n}\ntable inet firewalld {\n\tset s {\n\t\ttype ipv4_addr\n\t}\n\tchain filter_FORWARD {\n\t\ttype filter hook forward priority filter + 10; policy accept;\n\t\tjump filter_FORWARD_POLICIES\n\t}\n}\n');
+    const nft = parseNftRuleset(
+      'table ip6 filter {\n\tchain DOCKER {\n\t}\n}\ntable inet firewalld {\n\tset s {\n\t\ttype ipv4_addr\n\t}\n\tchain filter_FORWARD {\n\t\ttype filter hook forward priority filter + 10; policy accept;\n\t\tjump filter_FORWARD_POLICIES\n\t}\n}\n',
+    );
     assert.deepEqual(nft, { filter: [], nat: [] });
     const save = parseIptablesSave('*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j MARK --set-mark 1\nCOMMIT\n');
     assert.deepEqual(save, { filter: [], nat: [] });
@@ -68,7 +73,10 @@ describe('iptables-save and nft list ruleset of a real dockerd', () => {
   test('malformed input is a malformed error with the line, never a crash', () => {
     const throwsMalformed = (fn: () => unknown, message: RegExp) =>
       assert.throws(fn, (e: unknown) => e instanceof HostError && e.code === 'malformed' && message.test(e.message));
-    throwsMalformed(() => parseIptablesSave('*filter\n:FORWARD DROP [0:0]\nhello world\nCOMMIT\n'), /line 3: not iptables-save output: "hello world"/);
+    throwsMalformed(
+      () => parseIptablesSave('*filter\n:FORWARD DROP [0:0]\nhello world\nCOMMIT\n'),
+      /line 3: not iptables-save output: "hello world"/,
+    );
     throwsMalformed(() => parseIptablesSave('-A FORWARD -j DOCKER-USER\n'), /line 1: not iptables-save output/);
     throwsMalformed(() => parseNftRuleset('table ip filter {\n\tchain FORWARD {\n'), /ends inside a block \(2 not closed\): truncated/);
     throwsMalformed(() => parseNftRuleset('}\n'), /line 1: a "}" closes nothing/);

@@ -42,7 +42,8 @@ export function parseIptablesSave(text: string, shownAs = 'iptables-save'): Fire
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
-    const bad = () => new HostError('malformed', `${shownAs} line ${i + 1}: not iptables-save output: ${JSON.stringify(line.slice(0, 120))}`);
+    const bad = () =>
+      new HostError('malformed', `${shownAs} line ${i + 1}: not iptables-save output: ${JSON.stringify(line.slice(0, 120))}`);
     if (line.startsWith('*')) {
       const name = line.slice(1);
       table = isTable(name) ? tables[name] : null;
@@ -112,14 +113,18 @@ export function parseNftRuleset(text: string, shownAs = 'nft list ruleset'): Fir
         chain = table ? chainIn(table, unquote(c[1]!)) : null;
         stack.push('chain');
       } else if (stack.length === 0) {
-        throw new HostError('malformed', `${shownAs} line ${i + 1}: expected "table <family> <name> {", got ${JSON.stringify(line.slice(0, 120))}`);
+        throw new HostError(
+          'malformed',
+          `${shownAs} line ${i + 1}: expected "table <family> <name> {", got ${JSON.stringify(line.slice(0, 120))}`,
+        );
       } else {
         // Sets, maps, flowtables and other blocks: nothing Docker's chains depend on.
         stack.push('other');
       }
       return;
     }
-    if (stack.length === 0) throw new HostError('malformed', `${shownAs} line ${i + 1}: a statement outside any table: ${JSON.stringify(line.slice(0, 120))}`);
+    if (stack.length === 0)
+      throw new HostError('malformed', `${shownAs} line ${i + 1}: a statement outside any table: ${JSON.stringify(line.slice(0, 120))}`);
     if (!chain || stack[stack.length - 1] !== 'chain') return;
     const policy = /\bpolicy\s+(\w+)\s*;/.exec(head);
     if (/^type\s/.test(head)) {
@@ -130,6 +135,7 @@ export function parseNftRuleset(text: string, shownAs = 'nft list ruleset'): Fir
     if (verdict) addTarget(chain, unquote(verdict[1]!));
     else if (/\bmasquerade\b/.test(head)) addTarget(chain, 'MASQUERADE');
   });
-  if (stack.length > 0) throw new HostError('malformed', `${shownAs}: the output ends inside a block (${stack.length} not closed): truncated?`);
+  if (stack.length > 0)
+    throw new HostError('malformed', `${shownAs}: the output ends inside a block (${stack.length} not closed): truncated?`);
   return finish(tables);
 }

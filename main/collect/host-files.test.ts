@@ -22,21 +22,42 @@ let broken: string;
 
 before(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-hf-'));
-  await put(root, '/etc/passwd', [
-    'root:x:0:0:root:/root:/bin/bash',
-    'daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin',
-    '+@nisusers::::::',
-    'alice:x:1000:1000:Alice,,,:/home/alice:/bin/bash',
-    'dockremap:x:999:997::/home/dockremap:/bin/false',
-    '',
-  ].join('\n'));
-  await put(root, '/etc/group', ['root:x:0:', 'daemon:x:1:', 'alice:x:1000:', 'docker:x:998:alice, bob', 'dockremap:x:997:', ''].join('\n'));
-  await put(root, '/etc/subuid', ['# ranges for userns-remap', 'alice:100000:65536', 'dockremap:165536:65536', 'broken-line', ''].join('\n'));
+  await put(
+    root,
+    '/etc/passwd',
+    [
+      'root:x:0:0:root:/root:/bin/bash',
+      'daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin',
+      '+@nisusers::::::',
+      'alice:x:1000:1000:Alice,,,:/home/alice:/bin/bash',
+      'dockremap:x:999:997::/home/dockremap:/bin/false',
+      '',
+    ].join('\n'),
+  );
+  await put(
+    root,
+    '/etc/group',
+    ['root:x:0:', 'daemon:x:1:', 'alice:x:1000:', 'docker:x:998:alice, bob', 'dockremap:x:997:', ''].join('\n'),
+  );
+  await put(
+    root,
+    '/etc/subuid',
+    ['# ranges for userns-remap', 'alice:100000:65536', 'dockremap:165536:65536', 'broken-line', ''].join('\n'),
+  );
   await put(root, '/etc/subgid', ['alice:100000:65536', '999:165536:65536', 'dockremap:x:65536', ''].join('\n'));
-  await put(root, '/lib/systemd/system/docker.service', '[Service]\nExecStart=/usr/sbin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n');
+  await put(
+    root,
+    '/lib/systemd/system/docker.service',
+    '[Service]\nExecStart=/usr/sbin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n',
+  );
   await put(root, '/etc/systemd/system/docker.service.d/10-opts.conf', '[Service]\nEnvironment=DOCKER_CERT_PATH=/etc/docker/tls\n', 0o600);
   await put(root, '/lib/systemd/system/docker.socket', '[Socket]\nListenStream=/run/docker.sock\nSocketMode=0660\nSocketGroup=docker\n');
-  await put(root, '/etc/docker/daemon.json', JSON.stringify({ 'userns-remap': 'default', tlsverify: true, tlskey: '/etc/docker/tls/server-key.pem' }, null, 2), 0o640);
+  await put(
+    root,
+    '/etc/docker/daemon.json',
+    JSON.stringify({ 'userns-remap': 'default', tlsverify: true, tlskey: '/etc/docker/tls/server-key.pem' }, null, 2),
+    0o640,
+  );
   await put(root, '/etc/docker/tls/ca.pem', 'ca', 0o444);
   await put(root, '/etc/docker/tls/cert.pem', 'cert', 0o444);
   await put(root, '/etc/docker/tls/server-key.pem', 'key', 0o400);
@@ -46,20 +67,28 @@ before(async () => {
   await put(root, '/usr/sbin/dockerd', '', 0o755);
   await put(root, '/usr/bin/containerd', '', 0o755);
   await socket(root, '/run/docker.sock', 0o660, 0, 998);
-  await put(root, '/root/.docker/config.json', [
-    '{',
-    '  "auths": {',
-    `    "registry.example.com": { "auth": "${SECRET}" },`,
-    '    "ghcr.io": { "identitytoken": "secret-token" },',
-    '    "https://index.docker.io/v1/": {}',
-    '  },',
-    '  "credHelpers": { "ghcr.io": "ghcr" },',
-    '  "proxies": { "default": { "httpProxy": "http://proxyuser:proxypass@proxy.corp:3128", "noProxy": "localhost" } },',
-    '  "currentContext": "default"',
-    '}',
-  ].join('\n'));
+  await put(
+    root,
+    '/root/.docker/config.json',
+    [
+      '{',
+      '  "auths": {',
+      `    "registry.example.com": { "auth": "${SECRET}" },`,
+      '    "ghcr.io": { "identitytoken": "secret-token" },',
+      '    "https://index.docker.io/v1/": {}',
+      '  },',
+      '  "credHelpers": { "ghcr.io": "ghcr" },',
+      '  "proxies": { "default": { "httpProxy": "http://proxyuser:proxypass@proxy.corp:3128", "noProxy": "localhost" } },',
+      '  "currentContext": "default"',
+      '}',
+    ].join('\n'),
+  );
   await put(root, '/etc/audit/audit.rules', '-D\n-b 8192\n-w /usr/bin/dockerd-rootless.sh -k docker\n');
-  await put(root, '/etc/audit/rules.d/docker.rules', '# Docker\n-w /etc/docker -p wa -k docker\n-a always,exit -F path=/usr/bin/containerd -F perm=x -k docker\n-w /var/lib/docker/ -k docker # trailing comment\n');
+  await put(
+    root,
+    '/etc/audit/rules.d/docker.rules',
+    '# Docker\n-w /etc/docker -p wa -k docker\n-a always,exit -F path=/usr/bin/containerd -F perm=x -k docker\n-w /var/lib/docker/ -k docker # trailing comment\n',
+  );
   await put(root, '/etc/audit/rules.d/README', 'not a rules file\n');
 
   broken = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-hf-broken-'));
@@ -81,9 +110,15 @@ describe('host files collectors on an offline root', () => {
 
   test('accounts: passwd and group parsed, NIS entries skipped, group line numbers kept', () => {
     assert.ok(facts.accounts.ok, JSON.stringify(facts.accounts));
-    assert.deepEqual(facts.accounts.value.users.map((u) => u.name), ['root', 'daemon', 'alice', 'dockremap']);
+    assert.deepEqual(
+      facts.accounts.value.users.map((u) => u.name),
+      ['root', 'daemon', 'alice', 'dockremap'],
+    );
     assert.deepEqual(facts.accounts.value.users[2], { name: 'alice', uid: 1000, gid: 1000, home: '/home/alice', shell: '/bin/bash' });
-    assert.deepEqual(facts.accounts.value.groups.find((g) => g.name === 'docker'), { name: 'docker', gid: 998, members: ['alice', 'bob'], line: 4 });
+    assert.deepEqual(
+      facts.accounts.value.groups.find((g) => g.name === 'docker'),
+      { name: 'docker', gid: 998, members: ['alice', 'bob'], line: 4 },
+    );
   });
 
   test('subIds: ranges by name or uid, malformed lines with file and line', () => {
@@ -104,7 +139,16 @@ describe('host files collectors on an offline root', () => {
     const files = facts.files.value;
     const byPath = (p: string) => files.find((f) => f.path === p);
     assert.deepEqual(byPath('/lib/systemd/system/docker.service'), {
-      path: '/lib/systemd/system/docker.service', role: FILE_ROLES.serviceUnit, exists: true, kind: 'file', mode: 0o644, uid: 0, gid: 0, owner: 'root', group: 'root', error: null,
+      path: '/lib/systemd/system/docker.service',
+      role: FILE_ROLES.serviceUnit,
+      exists: true,
+      kind: 'file',
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      owner: 'root',
+      group: 'root',
+      error: null,
     });
     assert.equal(byPath('/etc/systemd/system/docker.service.d/10-opts.conf')?.role, FILE_ROLES.serviceDropIn);
     assert.equal(byPath('/etc/systemd/system/docker.service.d/10-opts.conf')?.mode, 0o600);
@@ -120,7 +164,16 @@ describe('host files collectors on an offline root', () => {
     assert.deepEqual([ca.role, ca.owner, ca.group, ca.mode], [FILE_ROLES.registryCert, 'alice', 'alice', 0o644]);
     assert.equal(byPath('/etc/docker/certs.d/registry.example.com:5000')?.role, FILE_ROLES.certsDir);
     assert.deepEqual(byPath('/etc/sysconfig/docker'), {
-      path: '/etc/sysconfig/docker', role: FILE_ROLES.sysconfigDocker, exists: false, kind: null, mode: null, uid: null, gid: null, owner: null, group: null, error: null,
+      path: '/etc/sysconfig/docker',
+      role: FILE_ROLES.sysconfigDocker,
+      exists: false,
+      kind: null,
+      mode: null,
+      uid: null,
+      gid: null,
+      owner: null,
+      group: null,
+      error: null,
     });
     assert.equal(byPath('/run/containerd/containerd.sock')?.exists, false);
     assert.equal(byPath('/usr/sbin/dockerd')?.role, FILE_ROLES.dockerdBinary);
@@ -157,7 +210,8 @@ describe('host files collectors on an offline root', () => {
   });
 
   test('every fact of this area matches its schema (snapshots round-trip)', () => {
-    for (const key of ['files', 'accounts', 'subIds', 'clientConfig', 'processEnv', 'auditRules'] as const) FactsSchema.shape[key].parse(facts[key]);
+    for (const key of ['files', 'accounts', 'subIds', 'clientConfig', 'processEnv', 'auditRules'] as const)
+      FactsSchema.shape[key].parse(facts[key]);
   });
 
   test('processEnv: an offline root has no environment, and says so', () => {
@@ -185,20 +239,31 @@ describe('bad input becomes fact errors, not throws', () => {
     assert.deepEqual(facts.subIds, { ok: true, value: { subuid: [], subgid: [], malformed: [] }, sources: [] });
     assert.deepEqual(facts.auditRules, { ok: true, value: { files: [], watches: [] }, sources: [] });
     assert.ok(facts.files.ok);
-    assert.ok(facts.files.value.every((f) => !f.exists && f.owner === null), 'nothing exists in this root');
+    assert.ok(
+      facts.files.value.every((f) => !f.exists && f.owner === null),
+      'nothing exists in this root',
+    );
     assert.ok(facts.files.value.some((f) => f.role === FILE_ROLES.dockerSocket && f.path === '/var/run/docker.sock'));
   });
 });
 
 describe('parsers', () => {
   test('passwd and group lines that are not accounts are skipped', () => {
-    assert.deepEqual(parsePasswd('# comment\nbad:line\nu:x:notanumber:1::/:/bin/sh\nok:x:5:6:g:/h:/bin/sh:extra\n'), [{ name: 'ok', uid: 5, gid: 6, home: '/h', shell: '/bin/sh:extra' }]);
-    assert.deepEqual(parseGroup('g:x:10:\n-nis\ng2:x:11:a,,b\n'), [{ name: 'g', gid: 10, members: [], line: 1 }, { name: 'g2', gid: 11, members: ['a', 'b'], line: 3 }]);
+    assert.deepEqual(parsePasswd('# comment\nbad:line\nu:x:notanumber:1::/:/bin/sh\nok:x:5:6:g:/h:/bin/sh:extra\n'), [
+      { name: 'ok', uid: 5, gid: 6, home: '/h', shell: '/bin/sh:extra' },
+    ]);
+    assert.deepEqual(parseGroup('g:x:10:\n-nis\ng2:x:11:a,,b\n'), [
+      { name: 'g', gid: 10, members: [], line: 1 },
+      { name: 'g2', gid: 11, members: ['a', 'b'], line: 3 },
+    ]);
   });
   test('subuid needs exactly user:start:count with integers', () => {
     const parsed = parseSubIds('a:1:2\na:1\n:1:2\na:-1:2\na:1:2:3\n', '/etc/subuid');
     assert.deepEqual(parsed.ranges, [{ user: 'a', start: 1, count: 2, line: 1 }]);
-    assert.deepEqual(parsed.malformed.map((m) => m.line), [2, 3, 4, 5]);
+    assert.deepEqual(
+      parsed.malformed.map((m) => m.line),
+      [2, 3, 4, 5],
+    );
   });
   test('audit rules: -W removals and unrelated fields are not watches', () => {
     assert.deepEqual(parseAuditRules('-W /etc/docker\n-a always,exit -F arch=b64 -F dir=/etc/docker/ -k d\n-w/usr/bin/runc\n', 'f'), [
@@ -211,7 +276,9 @@ describe('parsers', () => {
 describe('processEnv on a live host', () => {
   const ctx = (env: NodeJS.ProcessEnv) => ({ host: new LocalHost(env) }) as unknown as CollectContext;
   test('Docker and proxy variables, with credentials in URLs masked', async () => {
-    const fact = await collectProcessEnv(ctx({ DOCKER_HOST: 'tcp://10.0.0.5:2375', HTTPS_PROXY: 'http://u:s3cret@proxy:3128', DOCKER_CONTENT_TRUST: '1', PATH: '/bin' }));
+    const fact = await collectProcessEnv(
+      ctx({ DOCKER_HOST: 'tcp://10.0.0.5:2375', HTTPS_PROXY: 'http://u:s3cret@proxy:3128', DOCKER_CONTENT_TRUST: '1', PATH: '/bin' }),
+    );
     assert.ok(fact.ok);
     assert.deepEqual(fact.value.vars, [
       { name: 'DOCKER_HOST', value: 'tcp://10.0.0.5:2375' },

@@ -23,7 +23,8 @@ function ctxFor(host: Host, facts: Record<string, unknown> = {}): CollectContext
   const unused = () => {
     throw new Error('not used by the host-network collectors');
   };
-  const get = (key: string) => Promise.resolve(facts[key] ?? { ok: false, error: { code: 'unsupported', message: `${key} not collected here` }, sources: [] });
+  const get = (key: string) =>
+    Promise.resolve(facts[key] ?? { ok: false, error: { code: 'unsupported', message: `${key} not collected here` }, sources: [] });
   return { host, request: {}, timeoutMs: 10_000, get, api: unused, endpoint: unused } as unknown as CollectContext;
 }
 
@@ -75,7 +76,7 @@ after(async () => {
 });
 
 describe('/proc/net/route', () => {
-  test('addresses are the kernel\'s host-order hex: little-endian here', () => {
+  test("addresses are the kernel's host-order hex: little-endian here", () => {
     assert.equal(decodeProcAddress('000011AC', true), '172.17.0.0');
     assert.equal(decodeProcAddress('0101A8C0', true), '192.168.1.1');
     assert.equal(decodeProcAddress('AC110000', false), '172.17.0.0');
@@ -115,13 +116,20 @@ describe('/proc/net/route', () => {
     assert.deepEqual(fact.value.defaultRoute, { iface: 'tun0', gateway: '10.8.0.1' });
     assert.deepEqual(
       fact.value.interfaces.map((i) => [i.name, i.mtu]),
-      [['docker0', 1500], ['lo', 65536], ['tun0', 1380], ['wlp2s0', 1500]],
+      [
+        ['docker0', 1500],
+        ['lo', 65536],
+        ['tun0', 1380],
+        ['wlp2s0', 1500],
+      ],
     );
     assert.equal(fact.value.routes.length, 8);
 
     const broken = routes.split('\n');
     broken[4] = 'tun0\t0000080A\tnot-hex\t0001\t0\t0\t50\t0000FFFF\t0\t0\t0';
-    const malformed = await collectHostNetwork(ctxFor(fixtureHost(await makeRoot({ '/proc/net/route': broken.join('\n'), '/sys/class/net/lo/mtu': '65536\n' }))));
+    const malformed = await collectHostNetwork(
+      ctxFor(fixtureHost(await makeRoot({ '/proc/net/route': broken.join('\n'), '/sys/class/net/lo/mtu': '65536\n' }))),
+    );
     assert.ok(!malformed.ok);
     assert.equal(malformed.error.code, 'malformed');
     assert.match(malformed.error.message, /\/proc\/net\/route line 5: not a route entry/);
@@ -133,7 +141,9 @@ describe('/proc/net/route', () => {
   });
 
   test('on an offline root there are no interfaces to read: unsupported', async () => {
-    const fact = await collectHostNetwork(ctxFor(new RootfsHost(await makeRoot({ '/proc/net/route': await fixture('route-vpn-laptop.txt') }))));
+    const fact = await collectHostNetwork(
+      ctxFor(new RootfsHost(await makeRoot({ '/proc/net/route': await fixture('route-vpn-laptop.txt') }))),
+    );
     assert.ok(!fact.ok);
     assert.equal(fact.error.code, 'unsupported');
   });
@@ -170,7 +180,15 @@ describe('a live network namespace set up for the test', () => {
       const { collectHostNetwork } = await import(${JSON.stringify(path.join(import.meta.dirname, 'host-network.ts'))});
       const { LocalHost } = await import(${JSON.stringify(path.join(import.meta.dirname, '../host/local-host.ts'))});
       process.stdout.write(JSON.stringify(await collectHostNetwork({ host: new LocalHost() })));`;
-    const { stdout } = await run('unshare', ['-n', '-m', 'sh', '-c', `${setup} && exec "$0" --import tsx --input-type=module -e "$1"`, process.execPath, code]);
+    const { stdout } = await run('unshare', [
+      '-n',
+      '-m',
+      'sh',
+      '-c',
+      `${setup} && exec "$0" --import tsx --input-type=module -e "$1"`,
+      process.execPath,
+      code,
+    ]);
     const fact = JSON.parse(stdout);
     assert.ok(fact.ok, stdout);
     assert.deepEqual(fact.value.defaultRoute, { iface: 'up0', gateway: '10.77.0.1' });
@@ -196,15 +214,29 @@ describe('resolv.conf', () => {
     });
     const fact = await collectDns(ctxFor(new RootfsHost(root)));
     assert.ok(fact.ok, JSON.stringify(fact));
-    assert.deepEqual(fact.value.resolvConf, { path: '/etc/resolv.conf', nameservers: [{ address: '127.0.0.53', line: 21 }], search: ['corp.example'], options: ['edns0', 'trust-ad'] });
-    assert.deepEqual(fact.value.upstream?.nameservers, [{ address: '10.20.0.2', line: 17 }, { address: '10.20.0.3', line: 18 }]);
-    assert.deepEqual(fact.sources.map((s) => (s.kind === 'file' ? s.path : s.kind)), ['/etc/resolv.conf', '/run/systemd/resolve/resolv.conf']);
+    assert.deepEqual(fact.value.resolvConf, {
+      path: '/etc/resolv.conf',
+      nameservers: [{ address: '127.0.0.53', line: 21 }],
+      search: ['corp.example'],
+      options: ['edns0', 'trust-ad'],
+    });
+    assert.deepEqual(fact.value.upstream?.nameservers, [
+      { address: '10.20.0.2', line: 17 },
+      { address: '10.20.0.3', line: 18 },
+    ]);
+    assert.deepEqual(
+      fact.sources.map((s) => (s.kind === 'file' ? s.path : s.kind)),
+      ['/etc/resolv.conf', '/run/systemd/resolve/resolv.conf'],
+    );
   });
 
   test('; comments, domain then search (the last wins), options accumulate, an empty nameserver line is ignored', async () => {
     const fact = await collectDns(ctxFor(new RootfsHost(await makeRoot({ '/etc/resolv.conf': await fixture('legacy.conf') }))));
     assert.ok(fact.ok, JSON.stringify(fact));
-    assert.deepEqual(fact.value.resolvConf.nameservers, [{ address: '192.0.2.53', line: 3 }, { address: 'fd00::53', line: 4 }]);
+    assert.deepEqual(fact.value.resolvConf.nameservers, [
+      { address: '192.0.2.53', line: 3 },
+      { address: 'fd00::53', line: 4 },
+    ]);
     assert.deepEqual(fact.value.resolvConf.search, ['corp.example', 'lab.corp.example']);
     assert.deepEqual(fact.value.resolvConf.options, ['ndots:2', 'timeout:1', 'rotate']);
     assert.equal(fact.value.upstream, null);
@@ -225,20 +257,36 @@ describe('resolv.conf', () => {
 
 describe('the firewall rules (iptables-save, nft list ruleset)', () => {
   test('a live network namespace with a DROP policy and a jump into a user chain: read with the real iptables-save', async () => {
-    const setup = ['iptables -P FORWARD DROP', 'iptables -N DOCKER-USER', 'iptables -A FORWARD -j DOCKER-USER', 'iptables -t nat -N DOCKER', 'iptables -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER'].join(' && ');
+    const setup = [
+      'iptables -P FORWARD DROP',
+      'iptables -N DOCKER-USER',
+      'iptables -A FORWARD -j DOCKER-USER',
+      'iptables -t nat -N DOCKER',
+      'iptables -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER',
+    ].join(' && ');
     const code = `
       const { collectIptables } = await import(${JSON.stringify(path.join(import.meta.dirname, 'host-network.ts'))});
       const { LocalHost } = await import(${JSON.stringify(path.join(import.meta.dirname, '../host/local-host.ts'))});
       const get = (key) => Promise.resolve({ ok: false, error: { code: 'unsupported', message: key + ' not collected here' }, sources: [] });
       process.stdout.write(JSON.stringify(await collectIptables({ host: new LocalHost(), get })));`;
-    const { stdout } = await run('unshare', ['-n', 'sh', '-c', `${setup} && exec "$0" --import tsx --input-type=module -e "$1"`, process.execPath, code]);
+    const { stdout } = await run('unshare', [
+      '-n',
+      'sh',
+      '-c',
+      `${setup} && exec "$0" --import tsx --input-type=module -e "$1"`,
+      process.execPath,
+      code,
+    ]);
     const fact = JSON.parse(stdout);
     assert.ok(fact.ok, stdout);
     assert.equal(fact.value.forwardPolicy, 'DROP');
     assert.equal(fact.value.command, 'iptables-save');
     assert.equal(fact.value.format, 'iptables-save');
-    assert.equal(fact.value.netns, null, 'no daemon process known: the rules of this process\'s namespace');
-    assert.deepEqual(fact.value.tables.filter.find((c: { name: string }) => c.name === 'FORWARD'), { name: 'FORWARD', policy: 'DROP', targets: ['DOCKER-USER'] });
+    assert.equal(fact.value.netns, null, "no daemon process known: the rules of this process's namespace");
+    assert.deepEqual(
+      fact.value.tables.filter.find((c: { name: string }) => c.name === 'FORWARD'),
+      { name: 'FORWARD', policy: 'DROP', targets: ['DOCKER-USER'] },
+    );
     assert.deepEqual(fact.value.tables.nat.find((c: { name: string }) => c.name === 'PREROUTING').targets, ['DOCKER']);
   });
 
@@ -255,7 +303,13 @@ describe('the firewall rules (iptables-save, nft list ruleset)', () => {
     assert.ok(!fact.ok);
     assert.equal(fact.error.code, 'not-found');
     assert.match(fact.error.message, /neither iptables-save nor nft is installed or on PATH/);
-    const nftOnly = await collectIptables(ctxFor(new RedirectingHost((c, a) => (c === 'nft' ? ['cat', [path.join(FIXTURES, 'nft-ruleset-28.5.txt')]] : [path.join(tmp, 'no-such-dir', c), a]))));
+    const nftOnly = await collectIptables(
+      ctxFor(
+        new RedirectingHost((c, a) =>
+          c === 'nft' ? ['cat', [path.join(FIXTURES, 'nft-ruleset-28.5.txt')]] : [path.join(tmp, 'no-such-dir', c), a],
+        ),
+      ),
+    );
     assert.ok(nftOnly.ok, JSON.stringify(nftOnly));
     assert.equal(nftOnly.value.format, 'nft');
     assert.equal(nftOnly.value.command, 'nft list ruleset');
@@ -276,22 +330,45 @@ describe('the firewall rules (iptables-save, nft list ruleset)', () => {
     const script = path.join(tmp, 'marking-iptables');
     await fs.writeFile(script, `#!/bin/sh\ntouch ${marker}\nprintf '*filter\\n:FORWARD ACCEPT [0:0]\\nCOMMIT\\n'\n`, { mode: 0o755 });
     const host = new RedirectingHost((_c, a) => [script, a]);
-    const byFlag = await collectIptables(ctxFor(host, { daemonFlags: { ok: true, value: { args: ['-H', 'unix:///run/x.sock', '--iptables=false'], from: 'process' }, sources: [] } }));
+    const byFlag = await collectIptables(
+      ctxFor(host, {
+        daemonFlags: { ok: true, value: { args: ['-H', 'unix:///run/x.sock', '--iptables=false'], from: 'process' }, sources: [] },
+      }),
+    );
     assert.ok(!byFlag.ok);
     assert.equal(byFlag.error.code, 'unsupported');
     assert.match(byFlag.error.message, /does not manage iptables \(--iptables=false\)/);
-    const byFile = await collectIptables(ctxFor(host, { daemonConfig: { ok: true, value: { path: '/etc/docker/daemon.json', text: '{"iptables": false}' }, sources: [] } }));
+    const byFile = await collectIptables(
+      ctxFor(host, { daemonConfig: { ok: true, value: { path: '/etc/docker/daemon.json', text: '{"iptables": false}' }, sources: [] } }),
+    );
     assert.ok(!byFile.ok);
     assert.match(byFile.error.message, /"iptables": false in \/etc\/docker\/daemon.json/);
-    assert.equal(await fs.stat(marker).then(() => true, () => false), false, 'iptables was run');
+    assert.equal(
+      await fs.stat(marker).then(
+        () => true,
+        () => false,
+      ),
+      false,
+      'iptables was run',
+    );
     // Managed (the default): the same command is run.
-    const managed = await collectIptables(ctxFor(host, { daemonConfig: { ok: true, value: { path: '/etc/docker/daemon.json', text: '{"iptables": true}' }, sources: [] } }));
+    const managed = await collectIptables(
+      ctxFor(host, { daemonConfig: { ok: true, value: { path: '/etc/docker/daemon.json', text: '{"iptables": true}' }, sources: [] } }),
+    );
     assert.ok(managed.ok, JSON.stringify(managed));
-    assert.equal(await fs.stat(marker).then(() => true, () => false), true);
+    assert.equal(
+      await fs.stat(marker).then(
+        () => true,
+        () => false,
+      ),
+      true,
+    );
   });
 
-  test('the daemon in this process\'s own namespace is read without nsenter; a daemon whose namespace cannot be read is an error, never another namespace\'s rules', async () => {
-    const daemonProcess = (pid: number) => ({ daemonProcess: { ok: true, value: { pid, argv: ['dockerd'], matchedBy: 'test' }, sources: [] } });
+  test("the daemon in this process's own namespace is read without nsenter; a daemon whose namespace cannot be read is an error, never another namespace's rules", async () => {
+    const daemonProcess = (pid: number) => ({
+      daemonProcess: { ok: true, value: { pid, argv: ['dockerd'], matchedBy: 'test' }, sources: [] },
+    });
     const seen: string[][] = [];
     const host = new RedirectingHost((c, a) => {
       seen.push([c, ...a]);

@@ -54,9 +54,20 @@ export function parseProcNetRoute(text: string, path = ROUTE_FILE, littleEndian 
   const lines = text.split('\n');
   const header = (lines[0] ?? '').trim().split(/\s+/);
   const col = (name: string) => header.indexOf(name);
-  const cols = { iface: col('Iface'), dest: col('Destination'), gw: col('Gateway'), flags: col('Flags'), metric: col('Metric'), mask: col('Mask') };
+  const cols = {
+    iface: col('Iface'),
+    dest: col('Destination'),
+    gw: col('Gateway'),
+    flags: col('Flags'),
+    metric: col('Metric'),
+    mask: col('Mask'),
+  };
   if (Object.values(cols).some((i) => i < 0)) {
-    throw new HostError('malformed', `${path} line 1: expected the header "Iface Destination Gateway Flags ... Metric Mask", got ${JSON.stringify(lines[0] ?? '')}`, path);
+    throw new HostError(
+      'malformed',
+      `${path} line 1: expected the header "Iface Destination Gateway Flags ... Metric Mask", got ${JSON.stringify(lines[0] ?? '')}`,
+      path,
+    );
   }
   const routes: Route[] = [];
   let best: { iface: string; gateway: string | null; metric: number } | null = null;
@@ -120,10 +131,17 @@ function interfaceAddresses(): Map<string, string[]> {
 export async function collectHostNetwork(ctx: CollectContext): Promise<Fact<HostNetworkFact>> {
   const { host } = ctx;
   if (host.kind === 'rootfs') {
-    return failure(new HostError('unsupported', "auditing an offline root filesystem: interfaces and routes exist only on a running machine"));
+    return failure(
+      new HostError('unsupported', 'auditing an offline root filesystem: interfaces and routes exist only on a running machine'),
+    );
   }
   if (host.platform !== 'linux') {
-    return failure(new HostError('unsupported', `host interfaces and routes are read on Linux only (this is ${host.platform}; Docker Desktop's engine has its own network in its VM)`));
+    return failure(
+      new HostError(
+        'unsupported',
+        `host interfaces and routes are read on Linux only (this is ${host.platform}; Docker Desktop's engine has its own network in its VM)`,
+      ),
+    );
   }
   const sources: Source[] = [
     { kind: 'file', path: ROUTE_FILE },
@@ -178,14 +196,26 @@ async function readResolvConf(host: Host, path: string): Promise<ResolvConf | nu
 export async function collectDns(ctx: CollectContext): Promise<Fact<DnsFact>> {
   const { host } = ctx;
   if (host.platform !== 'linux') {
-    return failure(new HostError('unsupported', `resolv.conf is read on Linux only (this is ${host.platform}; Docker Desktop's VM has its own resolver)`));
+    return failure(
+      new HostError(
+        'unsupported',
+        `resolv.conf is read on Linux only (this is ${host.platform}; Docker Desktop's VM has its own resolver)`,
+      ),
+    );
   }
   const sources: Source[] = [{ kind: 'file', path: RESOLV_CONF }];
   try {
     const resolvConf = await readResolvConf(host, RESOLV_CONF);
     if (!resolvConf && host.kind === 'rootfs') {
       // Usually a symlink into /run (systemd-resolved, NetworkManager), which exists only once the machine boots.
-      return failure(new HostError('unsupported', `${RESOLV_CONF} does not exist in this offline root (it is often a symlink into /run, which is empty until boot)`, RESOLV_CONF), sources);
+      return failure(
+        new HostError(
+          'unsupported',
+          `${RESOLV_CONF} does not exist in this offline root (it is often a symlink into /run, which is empty until boot)`,
+          RESOLV_CONF,
+        ),
+        sources,
+      );
     }
     if (!resolvConf) return failure(new HostError('not-found', `${RESOLV_CONF}: no such file or directory`, RESOLV_CONF), sources);
     const upstream = await readResolvConf(host, RESOLVED_UPSTREAM);
@@ -203,7 +233,9 @@ async function dockerIptablesOff(ctx: CollectContext): Promise<string | null> {
   if (!config.ok || !config.value.text) return null;
   try {
     const parsed = JSON.parse(config.value.text.replace(/^\uFEFF/, '')) as unknown;
-    return parsed !== null && typeof parsed === 'object' && (parsed as Record<string, unknown>).iptables === false ? `"iptables": false in ${config.value.path}` : null;
+    return parsed !== null && typeof parsed === 'object' && (parsed as Record<string, unknown>).iptables === false
+      ? `"iptables": false in ${config.value.path}`
+      : null;
   } catch {
     // A broken daemon.json is the pre-flight's finding; whether the rules matter is then for iptables to say.
     return null;
@@ -212,7 +244,13 @@ async function dockerIptablesOff(ctx: CollectContext): Promise<string | null> {
 
 /** The first line of a command's complaint, for an error message that fits on one line. */
 function firstLine(text: string): string {
-  return text.trim().split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  return (
+    text
+      .trim()
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? ''
+  );
 }
 
 /** What may be known of the daemon's network namespace before reading its rules. */
@@ -231,7 +269,10 @@ async function daemonNamespace(ctx: CollectContext): Promise<Namespace> {
   const [own, theirs] = await Promise.all([ctx.host.stat('/proc/self/ns/net'), ctx.host.stat(link)]).catch((error: unknown) => {
     // Reading the rules of some other namespace than the daemon's would judge the wrong firewall: say why instead.
     const err = toHostError(error, link);
-    throw new HostError(err.code, `the daemon's network namespace (${link}) cannot be read: ${err.message}${err.code === 'permission-denied' ? ' (it needs root, like iptables)' : ''}`);
+    throw new HostError(
+      err.code,
+      `the daemon's network namespace (${link}) cannot be read: ${err.message}${err.code === 'permission-denied' ? ' (it needs root, like iptables)' : ''}`,
+    );
   });
   if (own.ino === undefined || theirs.ino === undefined) return { netns: null, prefix: [] };
   const netns = { daemonPid: pid, daemonNetns: theirs.ino, ownNetns: own.ino };
@@ -254,9 +295,16 @@ async function dump(host: Host, argv: string[]): Promise<string | null> {
   if (result.code === 127 && /No such file or directory/i.test(complaint)) return null;
   if (result.code !== 0) {
     const denied = /permission denied|you must be root|operation not permitted/i.test(complaint);
-    throw new HostError(denied ? 'permission-denied' : 'failed', denied ? `${shown} needs root (CAP_NET_ADMIN): ${complaint}` : `${shown} exited with ${result.code}: ${complaint}`);
+    throw new HostError(
+      denied ? 'permission-denied' : 'failed',
+      denied ? `${shown} needs root (CAP_NET_ADMIN): ${complaint}` : `${shown} exited with ${result.code}: ${complaint}`,
+    );
   }
-  if (result.truncated) throw new HostError('too-large', `${shown} printed more than ${RULES_MAX_BYTES / 1024 / 1024} MiB: the rules were not judged from part of them`);
+  if (result.truncated)
+    throw new HostError(
+      'too-large',
+      `${shown} printed more than ${RULES_MAX_BYTES / 1024 / 1024} MiB: the rules were not judged from part of them`,
+    );
   return result.stdout;
 }
 
@@ -267,7 +315,11 @@ export async function collectIptables(ctx: CollectContext): Promise<Fact<Iptable
     return failure(new HostError('unsupported', `iptables exists on Linux only (this is ${host.platform})`), sources);
   }
   const off = await dockerIptablesOff(ctx);
-  if (off) return failure(new HostError('unsupported', `not run: dockerd does not manage iptables (${off}), so the firewall rules are not Docker's`), sources);
+  if (off)
+    return failure(
+      new HostError('unsupported', `not run: dockerd does not manage iptables (${off}), so the firewall rules are not Docker's`),
+      sources,
+    );
   try {
     const { netns, prefix } = await daemonNamespace(ctx);
     // iptables-save is what dockerd's own iptables prints (either backend); nft sees only iptables-nft's rules.

@@ -52,7 +52,14 @@ const pathOf = (request: string) => request.split(' ')[1]!;
 const ok = (body: string) => `HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 
 function pool(socketPath: string, extra: Partial<ConstructorParameters<typeof Http1Pool>[0]> = {}): Http1Pool {
-  return new Http1Pool({ connect: () => net.connect({ path: socketPath }), host: 'docker', connections: 2, depth: 4, maxBodyBytes: 1024 * 1024, ...extra });
+  return new Http1Pool({
+    connect: () => net.connect({ path: socketPath }),
+    host: 'docker',
+    connections: 2,
+    depth: 4,
+    maxBodyBytes: 1024 * 1024,
+    ...extra,
+  });
 }
 
 const get = (p: Http1Pool, resource: string, timeoutMs = 5000) => p.get(resource, { timeoutMs, what: `GET ${resource}` });
@@ -69,7 +76,10 @@ describe('Http1Pool', () => {
     const p = pool(s.path, { connections: 2, depth: 4 });
     const paths = Array.from({ length: 20 }, (_, i) => `/r/${i}`);
     const bodies = await Promise.all(paths.map((r) => get(p, r).then((res) => res.body.toString())));
-    assert.deepEqual(bodies, paths.map((r) => `you asked ${r}`));
+    assert.deepEqual(
+      bodies,
+      paths.map((r) => `you asked ${r}`),
+    );
     assert.ok(s.connections.length <= 2, `${s.connections.length} connections`);
     assert.equal(s.connections.flat().length, 20);
     assert.match(s.connections[0]![0]!, /^GET \/r\/0 HTTP\/1\.1\r\nHost: docker\r\n\r\n$/);
@@ -78,7 +88,8 @@ describe('Http1Pool', () => {
   });
 
   test('chunked bodies with extensions and trailers, and responses split at every byte', async () => {
-    const response = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-A: 1\r\n\r\n5;ext=1\r\nhello\r\n7\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n';
+    const response =
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-A: 1\r\n\r\n5;ext=1\r\nhello\r\n7\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n';
     const s = await server(dir, (_req, socket) => {
       // One byte per write, with a pause, so every parser state sees a partial buffer.
       let i = 0;
@@ -175,8 +186,15 @@ describe('Http1Pool', () => {
     for (const bad of ['/x HTTP/1.1\r\nHost: docker\r\n\r\nDELETE /containers/c1', '/a b', 'containers/json', '/x\ty']) {
       await assert.rejects(p.get(bad, { timeoutMs: 5000, what: 'GET' }), TypeError);
     }
-    assert.deepEqual(s.connections.flat().map((r) => r.split('\r\n')[0]), ['GET /x HTTP/1.1'], 'one request went out, a GET');
-    assert.ok(s.connections.flat().every((r) => !/content-length/i.test(r)), 'without a body');
+    assert.deepEqual(
+      s.connections.flat().map((r) => r.split('\r\n')[0]),
+      ['GET /x HTTP/1.1'],
+      'one request went out, a GET',
+    );
+    assert.ok(
+      s.connections.flat().every((r) => !/content-length/i.test(r)),
+      'without a body',
+    );
     p.close();
     await s.close();
   });

@@ -50,7 +50,6 @@ interface Pending {
   connection: Connection | null;
 }
 
-
 const MAX_HEAD_BYTES = 64 * 1024;
 const CRLF = Buffer.from('\r\n');
 const HEAD_END = Buffer.from('\r\n\r\n');
@@ -161,7 +160,8 @@ class Connection {
     if (/(^|,)\s*chunked\s*$/i.test(headers.get('transfer-encoding') ?? '')) this.body = { kind: 'chunk-size' };
     else if (headers.has('content-length')) {
       const length = Number(headers.get('content-length'));
-      if (!Number.isSafeInteger(length) || length < 0) throw new Http1ProtocolError(`an invalid Content-Length: ${headers.get('content-length')}`);
+      if (!Number.isSafeInteger(length) || length < 0)
+        throw new Http1ProtocolError(`an invalid Content-Length: ${headers.get('content-length')}`);
       this.checkSize(length);
       this.body = { kind: 'length', remaining: length };
       if (length === 0) {
@@ -203,7 +203,8 @@ class Connection {
           this.body = { kind: 'chunk-size' };
         } else if (body.kind === 'chunk-size') {
           const size = parseInt(line.text.split(';')[0]!.trim(), 16);
-          if (!Number.isSafeInteger(size) || size < 0) throw new Http1ProtocolError(`an invalid chunk size: ${JSON.stringify(line.text.slice(0, 40))}`);
+          if (!Number.isSafeInteger(size) || size < 0)
+            throw new Http1ProtocolError(`an invalid chunk size: ${JSON.stringify(line.text.slice(0, 40))}`);
           if (size === 0) this.body = { kind: 'trailer' };
           else {
             this.checkSize(this.bodyBytes + size);

@@ -17,7 +17,20 @@ forEachEngine('collectImages against a real dockerd', (engine, test) => {
     daemon = await runningDockerd({ engine, daemonJson: {} });
     await importBusybox(daemon);
     const tar = await busyboxRootfsTar();
-    await daemon.docker(['import', '--change', 'USER app:app', '--change', 'HEALTHCHECK CMD ["true"]', '--change', 'LABEL team=infra', '-', 'dockhand-test/good:1'], tar);
+    await daemon.docker(
+      [
+        'import',
+        '--change',
+        'USER app:app',
+        '--change',
+        'HEALTHCHECK CMD ["true"]',
+        '--change',
+        'LABEL team=infra',
+        '-',
+        'dockhand-test/good:1',
+      ],
+      tar,
+    );
     await daemon.docker(['import', '--change', 'HEALTHCHECK NONE', '-', 'dockhand-test/none:1'], tar);
     // Importing a tag again leaves the first image dangling: no tags at all.
     await daemon.docker(['import', '-', 'dockhand-test/dangling:1'], tar);
@@ -89,7 +102,20 @@ describe('parseImage', () => {
       { Id: 'sha256:abc', RepoTags: ['<none>:<none>'], RepoDigests: ['<none>@<none>'], Created: 0, Size: 42, Labels: { a: 'b', n: 1 } },
       { Config: 'not an object', Created: 17 },
     );
-    assert.deepEqual(image, { id: 'sha256:abc', repoTags: [], repoDigests: [], created: '1970-01-01T00:00:00.000Z', size: 42, user: '', hasHealthcheck: false, labels: { a: 'b' }, envSecrets: [], os: '', architecture: '', variant: '' });
+    assert.deepEqual(image, {
+      id: 'sha256:abc',
+      repoTags: [],
+      repoDigests: [],
+      created: '1970-01-01T00:00:00.000Z',
+      size: 42,
+      user: '',
+      hasHealthcheck: false,
+      labels: { a: 'b' },
+      envSecrets: [],
+      os: '',
+      architecture: '',
+      variant: '',
+    });
   });
 
   test('an empty Test list is no health check; CMD-SHELL is one', () => {

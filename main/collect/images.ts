@@ -40,7 +40,9 @@ export function parseImage(summary: Raw, inspect: Raw): ImageFact {
   return {
     id: str(inspect.Id) || str(summary.Id),
     repoTags: tags.filter((t) => t !== '<none>:<none>'),
-    repoDigests: (strings(inspect.RepoDigests).length > 0 ? strings(inspect.RepoDigests) : strings(summary.RepoDigests)).filter((d) => d !== '<none>@<none>'),
+    repoDigests: (strings(inspect.RepoDigests).length > 0 ? strings(inspect.RepoDigests) : strings(summary.RepoDigests)).filter(
+      (d) => d !== '<none>@<none>',
+    ),
     created: str(inspect.Created) || createdFromSeconds(summary.Created),
     size: num(inspect.Size, num(summary.Size)),
     user: str(config.User),

@@ -18,7 +18,10 @@ export interface InstalledEngine {
  * Null when no installed engine package is recorded (another package manager, a static binary).
  */
 export async function installedEngine(host: Host): Promise<InstalledEngine | null> {
-  const text = await host.readFile(DPKG_STATUS, MAX_STATUS_BYTES).then((b) => b.toString('utf8'), () => null);
+  const text = await host.readFile(DPKG_STATUS, MAX_STATUS_BYTES).then(
+    (b) => b.toString('utf8'),
+    () => null,
+  );
   if (text === null) return null;
   const found = new Map<string, string>();
   for (const stanza of text.split(/\n\s*\n/)) {

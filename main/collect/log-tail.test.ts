@@ -30,14 +30,22 @@ describe('LogTail: the multiplexed stream (containers without a TTY)', () => {
   });
 
   test('frames split anywhere across chunks (inside the header, inside the payload, inside a UTF-8 character) read the same', () => {
-    const whole = Buffer.concat([frame(1, 'héllo wörld\n'), frame(2, 'partial line '), frame(2, 'continued\n'), frame(1, 'no newline at the end')]);
+    const whole = Buffer.concat([
+      frame(1, 'héllo wörld\n'),
+      frame(2, 'partial line '),
+      frame(2, 'continued\n'),
+      frame(1, 'no newline at the end'),
+    ]);
     const expected = tail(true, [whole]);
     for (let size = 1; size <= 9; size++) {
       const chunks: Buffer[] = [];
       for (let i = 0; i < whole.length; i += size) chunks.push(whole.subarray(i, i + size));
       assert.deepEqual(tail(true, chunks), expected, `chunks of ${size} bytes`);
     }
-    assert.deepEqual(expected.lines.map((l) => l.text), ['héllo wörld', 'partial line continued', 'no newline at the end']);
+    assert.deepEqual(
+      expected.lines.map((l) => l.text),
+      ['héllo wörld', 'partial line continued', 'no newline at the end'],
+    );
   });
 
   test('only the last lines are kept, whatever the number sent', () => {
@@ -69,7 +77,10 @@ describe('LogTail: the multiplexed stream (containers without a TTY)', () => {
     assert.deepEqual(cutHeader.lines, [{ stream: 'stderr', text: 'boom' }]);
     assert.match(cutHeader.streamProblem ?? '', /ended inside a frame \(5 of its 8 header bytes\)/);
     const cutPayload = tail(true, [good, frame(1, 'half a line\n').subarray(0, 12)]);
-    assert.deepEqual(cutPayload.lines, [{ stream: 'stderr', text: 'boom' }, { stream: 'stdout', text: 'half' }]);
+    assert.deepEqual(cutPayload.lines, [
+      { stream: 'stderr', text: 'boom' },
+      { stream: 'stdout', text: 'half' },
+    ]);
     assert.match(cutPayload.streamProblem ?? '', /8 payload bytes missing/);
   });
 
@@ -94,7 +105,10 @@ describe('LogTail: the multiplexed stream (containers without a TTY)', () => {
 describe('LogTail: the raw stream (containers with a TTY)', () => {
   test('bytes are lines as they come; CRLF endings lose their CR', () => {
     const r = tail(false, [Buffer.from('\u0001not a frame\r\nsecond'), Buffer.from(' half\r\n')]);
-    assert.deepEqual(r.lines, [{ stream: 'tty', text: '\\x01not a frame' }, { stream: 'tty', text: 'second half' }]);
+    assert.deepEqual(r.lines, [
+      { stream: 'tty', text: '\\x01not a frame' },
+      { stream: 'tty', text: 'second half' },
+    ]);
     assert.equal(r.streamProblem, null);
   });
 

@@ -1,6 +1,5 @@
 // The mount table (/proc/self/mountinfo, else /proc/mounts) as the disk collectors and the host stats read it.
 
-
 export interface MountEntry {
   mountPoint: string;
   fsType: string;
@@ -36,7 +35,13 @@ export function parseMountInfo(text: string): MountEntry[] {
     const fields = raw.trim().split(' ');
     const dash = fields.indexOf('-');
     if (fields.length < 7 || dash < 6) return;
-    out.push({ device: fields[2]!, root: unescapeMount(fields[3]!), mountPoint: unescapeMount(fields[4]!), fsType: fields[dash + 1] ?? '', line: index + 1 });
+    out.push({
+      device: fields[2]!,
+      root: unescapeMount(fields[3]!),
+      mountPoint: unescapeMount(fields[4]!),
+      fsType: fields[dash + 1] ?? '',
+      line: index + 1,
+    });
   });
   return out;
 }

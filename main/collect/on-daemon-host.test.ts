@@ -18,8 +18,22 @@ import { matchDaemon } from './daemon-process';
 
 /** Every collector that reads the daemon's host rather than its API or this machine's client side. */
 const DAEMON_HOST: readonly FactKey[] = [
-  'daemonProcess', 'serviceUnit', 'daemonFlags', 'daemonConfig', 'daemonHostFacts', 'files', 'accounts', 'subIds',
-  'auditRules', 'hostNetwork', 'dns', 'iptables', 'dataRootFs', 'containerLogs', 'scheduledCleanup', 'binfmt',
+  'daemonProcess',
+  'serviceUnit',
+  'daemonFlags',
+  'daemonConfig',
+  'daemonHostFacts',
+  'files',
+  'accounts',
+  'subIds',
+  'auditRules',
+  'hostNetwork',
+  'dns',
+  'iptables',
+  'dataRootFs',
+  'containerLogs',
+  'scheduledCleanup',
+  'binfmt',
 ];
 
 let dir: string;
@@ -63,7 +77,13 @@ test('over ssh:// to 127.0.0.1 the daemon host is another machine: its collector
 test('over ssh:// a daemon.json and flags the user names are still judged: they are read from here as asked', async () => {
   const file = path.join(dir, 'daemon.json');
   await fs.writeFile(file, '{"icc": false}\n');
-  const facts = await collectFacts({ host: new LocalHost(), endpoint: { host: `ssh://nobody@127.0.0.1:${closedPort}` }, configFile: file, flags: ['--live-restore'], timeoutMs: 20_000 });
+  const facts = await collectFacts({
+    host: new LocalHost(),
+    endpoint: { host: `ssh://nobody@127.0.0.1:${closedPort}` },
+    configFile: file,
+    flags: ['--live-restore'],
+    timeoutMs: 20_000,
+  });
   assert.ok(facts.daemonConfig.ok && facts.daemonConfig.value.exists);
   assert.equal(facts.daemonConfig.value.path, file);
   assert.ok(facts.daemonFlags.ok);
@@ -84,7 +104,14 @@ test('tcp:// to a loopback address keeps the local proof: the host side is colle
 
 test('a tcp:// endpoint is matched to a local dockerd by its port only when the address is loopback', () => {
   const processes = [{ pid: 42, argv: ['/usr/sbin/dockerd', '-H', 'tcp://0.0.0.0:2376', '--tlsverify'] }];
-  const tcp = (host: string) => ({ host, transport: 'tcp' as const, tls: { verify: true, certPath: null }, context: null, reason: 'test', flavour: 'unknown' as const });
+  const tcp = (host: string) => ({
+    host,
+    transport: 'tcp' as const,
+    tls: { verify: true, certPath: null },
+    context: null,
+    reason: 'test',
+    flavour: 'unknown' as const,
+  });
   for (const host of ['tcp://127.0.0.1:2376', 'tcp://127.0.0.2:2376', 'tcp://localhost:2376', 'tcp://[::1]:2376']) {
     assert.equal(matchDaemon(processes, tcp(host))?.pid, 42, host);
   }

@@ -16,7 +16,18 @@ const CRON_TABLE_DIRS = ['/etc/cron.d', '/var/spool/cron/crontabs', '/var/spool/
 const CRON_SCRIPT_DIRS = ['/etc/cron.hourly', '/etc/cron.daily', '/etc/cron.weekly', '/etc/cron.monthly'];
 const PRUNE_SUBCOMMANDS = new Set(['system', 'image', 'container', 'builder', 'buildx', 'volume']);
 /** docker's global options that take a value (so the value is not mistaken for the subcommand). */
-const DOCKER_VALUE_OPTIONS = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
+const DOCKER_VALUE_OPTIONS = new Set([
+  '-H',
+  '--host',
+  '-c',
+  '--context',
+  '--config',
+  '-l',
+  '--log-level',
+  '--tlscacert',
+  '--tlscert',
+  '--tlskey',
+]);
 
 /** Programs that run the command after them (and their options that take a value). */
 const WRAPPERS: Record<string, { valueOptions: string[]; positional: number }> = {
@@ -75,7 +86,8 @@ function pruneInCommand(words: readonly string[], depth: number): FoundPrune | n
   while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!)) i++;
   for (let wrapper = WRAPPERS[path.posix.basename(words[i] ?? '')]; wrapper; wrapper = WRAPPERS[path.posix.basename(words[i] ?? '')]) {
     i++;
-    while (i < words.length && (words[i]!.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!))) i += wrapper.valueOptions.includes(words[i]!) ? 2 : 1;
+    while (i < words.length && (words[i]!.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!)))
+      i += wrapper.valueOptions.includes(words[i]!) ? 2 : 1;
     i += wrapper.positional;
   }
   const program = path.posix.basename(words[i] ?? '');
@@ -111,7 +123,10 @@ function filters(args: readonly string[]): string[] {
 
 /** `--filter until=…` or a size to keep (builder's --keep-storage, --reserved-space…): a prune that keeps recent cache. */
 function keepsSome(args: readonly string[]): boolean {
-  return args.some((a) => /^--(keep-storage|reserved-space|max-used-space|min-free-space)(=|$)/.test(a)) || filters(args).some((f) => f.startsWith('until='));
+  return (
+    args.some((a) => /^--(keep-storage|reserved-space|max-used-space|min-free-space)(=|$)/.test(a)) ||
+    filters(args).some((f) => f.startsWith('until='))
+  );
 }
 
 function dockerPruneScope(sub: string, args: readonly string[]): PruneScope {
@@ -191,7 +206,8 @@ async function scanFile(host: Host, file: string, kind: 'system' | 'user' | 'scr
     if (!line || line.startsWith('#') || (kind !== 'script' && /^[A-Za-z_][A-Za-z0-9_]*\s*=/.test(line))) return;
     const commandLine = kind === 'script' ? line : cronCommand(line, kind === 'system');
     const found = commandLine === null ? null : findPrune(commandLine);
-    if (found) scan.entries.push({ kind: 'cron', path: host.displayPath(file), line: index + 1, command: found.command, scope: found.scope });
+    if (found)
+      scan.entries.push({ kind: 'cron', path: host.displayPath(file), line: index + 1, command: found.command, scope: found.scope });
   });
 }
 
@@ -201,7 +217,8 @@ async function scanFile(host: Host, file: string, kind: 'system' | 'user' | 'scr
  */
 async function runPartsSkips(host: Host, file: string, debian: boolean): Promise<string | null> {
   const name = path.posix.basename(file);
-  if (debian && !/^[A-Za-z0-9_-]+$/.test(name)) return "Debian's run-parts ignores names with other characters than letters, digits, '_' and '-'";
+  if (debian && !/^[A-Za-z0-9_-]+$/.test(name))
+    return "Debian's run-parts ignores names with other characters than letters, digits, '_' and '-'";
   try {
     const st = await host.stat(file);
     if (!st.isFile) return 'not a regular file';
@@ -222,7 +239,10 @@ async function scanCron(host: Host, scan: Scan): Promise<void> {
       if (st?.isFile && !name.startsWith('.')) await scanFile(host, file, dir === '/etc/cron.d' ? 'system' : 'user', scan);
     }
   }
-  const debian = await host.stat('/etc/debian_version').then(() => true, () => false);
+  const debian = await host.stat('/etc/debian_version').then(
+    () => true,
+    () => false,
+  );
   for (const dir of CRON_SCRIPT_DIRS) {
     for (const name of await listDir(host, dir, scan)) {
       const file = path.posix.join(dir, name);
@@ -270,11 +290,15 @@ async function scanTimers(host: Host, scan: Scan): Promise<void> {
     const timerText = await readText(host, timerPath).catch(() => null);
     if (timerText === null) continue;
     scan.looked.push(host.displayPath(timerPath));
-    const unitName = parseUnitText(timerText, timerPath).find((a) => a.section === 'Timer' && a.key === 'Unit')?.value ?? timer.replace(/\.timer$/, '.service');
+    const unitName =
+      parseUnitText(timerText, timerPath).find((a) => a.section === 'Timer' && a.key === 'Unit')?.value ??
+      timer.replace(/\.timer$/, '.service');
     const servicePath = units.get(unitName);
     const serviceText = servicePath ? await readText(host, servicePath).catch(() => null) : null;
     if (!servicePath || serviceText === null) continue;
-    const execs = parseUnitText(serviceText, servicePath).filter((a) => a.section === 'Service' && (a.key === 'ExecStart' || a.key === 'ExecStartPre'));
+    const execs = parseUnitText(serviceText, servicePath).filter(
+      (a) => a.section === 'Service' && (a.key === 'ExecStart' || a.key === 'ExecStartPre'),
+    );
     for (const exec of execs) {
       const found = findPrune(exec.value.replace(/^[@\-:+!]+/, ''));
       if (!found) continue;
@@ -282,24 +306,43 @@ async function scanTimers(host: Host, scan: Scan): Promise<void> {
         scan.looked.push(`${host.displayPath(timerPath)} (runs a prune, but is not enabled: no *.wants link)`);
         continue;
       }
-      scan.entries.push({ kind: 'systemd-timer', path: host.displayPath(servicePath), line: exec.line, command: `${found.command} (timer ${timer})`, scope: found.scope });
+      scan.entries.push({
+        kind: 'systemd-timer',
+        path: host.displayPath(servicePath),
+        line: exec.line,
+        command: `${found.command} (timer ${timer})`,
+        scope: found.scope,
+      });
     }
   }
 }
 
 export async function collectScheduledCleanup(ctx: CollectContext): Promise<Fact<ScheduledCleanupFact>> {
   const host = ctx.host;
-  if (host.platform !== 'linux') return failure(new HostError('unsupported', `cron and systemd timers are looked for on Linux only (this host is ${host.platform})`));
+  if (host.platform !== 'linux')
+    return failure(new HostError('unsupported', `cron and systemd timers are looked for on Linux only (this host is ${host.platform})`));
   const scan: Scan = { entries: [], looked: [], unreadable: [] };
   try {
     await scanCron(host, scan);
     await scanTimers(host, scan);
   } catch (error) {
-    return failure(error, scan.looked.map((p) => ({ kind: 'file' as const, path: p })));
+    return failure(
+      error,
+      scan.looked.map((p) => ({ kind: 'file' as const, path: p })),
+    );
   }
-  const sources: Source[] = scan.entries.length > 0 ? scan.entries.map((e) => ({ kind: 'file', path: e.path, line: e.line ?? undefined })) : [{ kind: 'default', detail: `looked in ${scan.looked.length} cron files and timers` }];
+  const sources: Source[] =
+    scan.entries.length > 0
+      ? scan.entries.map((e) => ({ kind: 'file', path: e.path, line: e.line ?? undefined }))
+      : [{ kind: 'default', detail: `looked in ${scan.looked.length} cron files and timers` }];
   if (scan.entries.length === 0 && scan.unreadable.length > 0) {
-    return failure(new HostError('permission-denied', `no scheduled prune found, but ${scan.unreadable.length} place(s) could not be read: ${scan.unreadable.join('; ')}`), sources);
+    return failure(
+      new HostError(
+        'permission-denied',
+        `no scheduled prune found, but ${scan.unreadable.length} place(s) could not be read: ${scan.unreadable.join('; ')}`,
+      ),
+      sources,
+    );
   }
   return { ok: true, value: { entries: scan.entries, looked: scan.looked }, sources };
 }

@@ -29,7 +29,10 @@ export async function collectSubIds(ctx: CollectContext): Promise<Fact<SubIdsFac
   const sources: Source[] = [];
   const value: SubIdsFact = { subuid: [], subgid: [], malformed: [] };
   try {
-    for (const [file, key] of [['/etc/subuid', 'subuid'], ['/etc/subgid', 'subgid']] as const) {
+    for (const [file, key] of [
+      ['/etc/subuid', 'subuid'],
+      ['/etc/subgid', 'subgid'],
+    ] as const) {
       const text = await readOptional(host, file, MAX_ACCOUNT_BYTES);
       if (text === null) continue;
       sources.push({ kind: 'file', path: host.displayPath(file) });

@@ -44,7 +44,10 @@ async function text(host: Host, file: string): Promise<string | null> {
 /** A setting by name only: Environment= values (proxy URLs with passwords) never enter the facts. */
 function settingName(a: UnitAssignment): string {
   if (a.key !== 'Environment') return a.key;
-  const names = a.value.split(/\s+/).map((w) => w.replace(/^["']/, '').split('=')[0]).filter(Boolean);
+  const names = a.value
+    .split(/\s+/)
+    .map((w) => w.replace(/^["']/, '').split('=')[0])
+    .filter(Boolean);
   return `Environment (${names.join(', ')})`;
 }
 
@@ -84,7 +87,8 @@ export async function collectServiceDropIns(host: Host, unit = 'docker.service')
         const file = path.posix.join(dir, name);
         const content = await text(host, file);
         const settings = content === null ? [] : parseUnitText(content, file).map(settingName);
-        if (settings.length > 0) ignored.push({ path: host.displayPath(file), line: null, reason: 'unread-directory', detail: why, settings });
+        if (settings.length > 0)
+          ignored.push({ path: host.displayPath(file), line: null, reason: 'unread-directory', detail: why, settings });
       }
     };
     // Same-named drop-ins: the one in the higher-priority directory masks the others (systemd.unit(5)).
@@ -92,7 +96,8 @@ export async function collectServiceDropIns(host: Host, unit = 'docker.service')
     for (const { dir, name } of dropInDirs) {
       const full = path.posix.join(dir, name);
       if (name !== `${unit}.d`) {
-        if (meantFor(name, unit, units)) await unread(full, `systemd reads drop-ins for ${unit} only from ${unit}.d/; no unit is called ${name.slice(0, -2)}`);
+        if (meantFor(name, unit, units))
+          await unread(full, `systemd reads drop-ins for ${unit} only from ${unit}.d/; no unit is called ${name.slice(0, -2)}`);
         continue;
       }
       looked.push(host.displayPath(full));
@@ -101,7 +106,14 @@ export async function collectServiceDropIns(host: Host, unit = 'docker.service')
         if (!file.endsWith('.conf')) {
           const content = BACKUP.test(file) ? null : await text(host, filePath);
           const settings = content === null ? [] : parseUnitText(content, filePath).map(settingName);
-          if (settings.length > 0) ignored.push({ path: host.displayPath(filePath), line: null, reason: 'not-conf', detail: `systemd reads only files ending in ".conf" from ${unit}.d/`, settings });
+          if (settings.length > 0)
+            ignored.push({
+              path: host.displayPath(filePath),
+              line: null,
+              reason: 'not-conf',
+              detail: `systemd reads only files ending in ".conf" from ${unit}.d/`,
+              settings,
+            });
           continue;
         }
         if (seen.has(file)) continue;
@@ -114,7 +126,13 @@ export async function collectServiceDropIns(host: Host, unit = 'docker.service')
         const outside = assignments.filter((a) => a.section === '');
         const unknown = assignments.filter((a) => a.section !== '' && !SERVICE_SECTIONS.has(a.section) && !a.section.startsWith('X-'));
         if (outside.length > 0) {
-          ignored.push({ path: host.displayPath(filePath), line: outside[0]!.line, reason: 'outside-section', detail: 'settings before any [Section] header: systemd ignores them ("Assignment outside of section")', settings: outside.map(settingName) });
+          ignored.push({
+            path: host.displayPath(filePath),
+            line: outside[0]!.line,
+            reason: 'outside-section',
+            detail: 'settings before any [Section] header: systemd ignores them ("Assignment outside of section")',
+            settings: outside.map(settingName),
+          });
         }
         for (const section of new Set(unknown.map((a) => a.section))) {
           const inSection = unknown.filter((a) => a.section === section);
@@ -130,7 +148,8 @@ export async function collectServiceDropIns(host: Host, unit = 'docker.service')
     }
     for (const dir of NOT_SEARCHED) {
       for (const name of await entries(host, dir)) {
-        if (name === `${unit}.d` || meantFor(name, unit, units)) await unread(path.posix.join(dir, name), `${dir} is not in systemd's unit search path (${SYSTEM_UNIT_DIRS.join(', ')})`);
+        if (name === `${unit}.d` || meantFor(name, unit, units))
+          await unread(path.posix.join(dir, name), `${dir} is not in systemd's unit search path (${SYSTEM_UNIT_DIRS.join(', ')})`);
       }
     }
   } catch (error) {
@@ -138,7 +157,8 @@ export async function collectServiceDropIns(host: Host, unit = 'docker.service')
   }
   // With /lib a link to /usr/lib (merged /usr) one file is seen under both names: reported once.
   const unique = new Map(ignored.map((i) => [`${i.reason}|${i.path.split('/').slice(-2).join('/')}|${i.line}`, i]));
-  if (sources.length === 0) sources.push({ kind: 'default', detail: `looked for ${unit} drop-ins in ${[...SYSTEM_UNIT_DIRS, ...NOT_SEARCHED].join(', ')}` });
+  if (sources.length === 0)
+    sources.push({ kind: 'default', detail: `looked for ${unit} drop-ins in ${[...SYSTEM_UNIT_DIRS, ...NOT_SEARCHED].join(', ')}` });
   return { ok: true, value: { unit, applied, ignored: [...unique.values()], looked }, sources };
 }
 
@@ -157,11 +177,18 @@ export async function collectServiceUnitState(host: Host, unit = 'docker.service
   const args = ['show', unit, '--property=LoadState,NeedDaemonReload,FragmentPath,DropInPaths'];
   const sources: Source[] = [{ kind: 'command', command: `systemctl ${args.join(' ')}` }];
   if (host.kind === 'rootfs') return failure(new HostError('unsupported', 'an offline root has no running systemd to ask'), sources);
-  const booted = await host.stat('/run/systemd/system').then((s) => s.isDirectory, () => false);
+  const booted = await host.stat('/run/systemd/system').then(
+    (s) => s.isDirectory,
+    () => false,
+  );
   if (!booted) return failure(new HostError('unsupported', 'systemd is not the init system here (no /run/systemd/system)'), sources);
   try {
     const result = await host.run('systemctl', args, { timeoutMs: SYSTEMCTL_TIMEOUT_MS, maxBytes: 64 * 1024 });
-    if (result.code !== 0) throw new HostError(result.timedOut ? 'timeout' : 'failed', `systemctl show ${unit} failed: ${result.stderr.trim() || `exit ${result.code}`}`);
+    if (result.code !== 0)
+      throw new HostError(
+        result.timedOut ? 'timeout' : 'failed',
+        `systemctl show ${unit} failed: ${result.stderr.trim() || `exit ${result.code}`}`,
+      );
     const props = parseSystemctlShow(result.stdout);
     const need = props.get('NeedDaemonReload');
     if (need !== 'yes' && need !== 'no') throw new HostError('malformed', `systemctl show ${unit} gave no NeedDaemonReload=yes|no`);

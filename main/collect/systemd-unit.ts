@@ -7,7 +7,13 @@ import { HostError } from '../host/host';
 import { failure } from './context';
 
 /** systemd's system unit search path, highest priority first (systemd.unit(5)). */
-export const SYSTEM_UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
+export const SYSTEM_UNIT_DIRS = [
+  '/etc/systemd/system',
+  '/run/systemd/system',
+  '/usr/local/lib/systemd/system',
+  '/lib/systemd/system',
+  '/usr/lib/systemd/system',
+];
 
 const MAX_UNIT_BYTES = 256 * 1024;
 
@@ -123,7 +129,8 @@ export async function collectServiceUnit(host: Host, name = 'docker.service'): P
     for (const dir of SYSTEM_UNIT_DIRS) {
       const dropDir = path.posix.join(dir, `${name}.d`);
       const entries = await host.readDir(dropDir).catch(() => [] as string[]);
-      for (const entry of entries) if (entry.endsWith('.conf') && !dropInByName.has(entry)) dropInByName.set(entry, path.posix.join(dropDir, entry));
+      for (const entry of entries)
+        if (entry.endsWith('.conf') && !dropInByName.has(entry)) dropInByName.set(entry, path.posix.join(dropDir, entry));
     }
     const dropIns = [...dropInByName.keys()].sort().map((k) => dropInByName.get(k)!);
     const assignments = parseUnitText(fragmentText, fragmentPath);
@@ -144,7 +151,13 @@ export async function collectServiceUnit(host: Host, name = 'docker.service'): P
         for (const word of splitUnitWords(a.value)) {
           const eq = word.indexOf('=');
           // "%%" is a literal "%" in unit files (specifier escaping): URL-encoded proxy passwords are written that way.
-          if (eq > 0) environment.push({ name: word.slice(0, eq), value: word.slice(eq + 1).replace(/%%/g, '%'), path: host.displayPath(a.path), line: a.line });
+          if (eq > 0)
+            environment.push({
+              name: word.slice(0, eq),
+              value: word.slice(eq + 1).replace(/%%/g, '%'),
+              path: host.displayPath(a.path),
+              line: a.line,
+            });
         }
       } else if (a.key === 'EnvironmentFile') {
         if (a.value === '') environmentFiles.length = 0;
@@ -175,7 +188,11 @@ export async function collectServiceUnit(host: Host, name = 'docker.service'): P
         fragmentPath: host.displayPath(fragmentPath),
         dropIns: dropIns.map((d) => host.displayPath(d)),
         execStart: last
-          ? { argv: expandExecWords(splitUnitWords(last.value.replace(/^[@\-:+!]+/, '')), env), path: host.displayPath(last.path), line: last.line }
+          ? {
+              argv: expandExecWords(splitUnitWords(last.value.replace(/^[@\-:+!]+/, '')), env),
+              path: host.displayPath(last.path),
+              line: last.line,
+            }
           : null,
         environment,
         environmentFiles,

@@ -15,14 +15,25 @@ test('a limit that grew while the work ran is waited out; one that did not is en
   t.after(() => mock.timers.reset());
   let objects = 0;
   let finish!: (value: string) => void;
-  const grown = withWorkLimit('collector containers', () => workLimitMs(1_000, objects), () => new Promise<string>((resolve) => (finish = resolve)));
+  const grown = withWorkLimit(
+    'collector containers',
+    () => workLimitMs(1_000, objects),
+    () => new Promise<string>((resolve) => (finish = resolve)),
+  );
   objects = 500; // /info answered: 1 s + 500 objects
   mock.timers.tick(1_000); // the base limit ran out: it is asked again and has grown
   mock.timers.tick(5_000);
   finish('done');
   assert.equal(await grown, 'done');
 
-  const fixed = withWorkLimit('collector images', () => workLimitMs(1_000, 0), () => new Promise<string>(() => undefined));
+  const fixed = withWorkLimit(
+    'collector images',
+    () => workLimitMs(1_000, 0),
+    () => new Promise<string>(() => undefined),
+  );
   mock.timers.tick(1_000);
-  await assert.rejects(fixed, (error: unknown) => error instanceof TimeoutError && /collector images did not answer within 1 s/.test(error.message));
+  await assert.rejects(
+    fixed,
+    (error: unknown) => error instanceof TimeoutError && /collector images did not answer within 1 s/.test(error.message),
+  );
 });

@@ -24,11 +24,15 @@ async function writeContext(name: string, host: string, tls: false | true | read
   const digest = createHash('sha256').update(name).digest('hex');
   const meta = path.join(home, '.docker', 'contexts', 'meta', digest);
   await fs.mkdir(meta, { recursive: true });
-  await fs.writeFile(path.join(meta, 'meta.json'), JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }));
+  await fs.writeFile(
+    path.join(meta, 'meta.json'),
+    JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }),
+  );
   if (tls) {
     const dir = path.join(home, '.docker', 'contexts', 'tls', digest, 'docker');
     await fs.mkdir(dir, { recursive: true });
-    for (const file of tls === true ? ['ca.pem'] : tls) await fs.writeFile(path.join(dir, file), 'not real TLS material: only its presence matters here');
+    for (const file of tls === true ? ['ca.pem'] : tls)
+      await fs.writeFile(path.join(dir, file), 'not real TLS material: only its presence matters here');
   }
 }
 
@@ -46,9 +50,12 @@ describe('endpoint discovery, like the docker CLI', () => {
   test('--host wins, and says so', async () => {
     const r = await discover({ DOCKER_HOST: 'unix:///ignored.sock' }, { host: 'tcp://10.1.2.3:2375' });
     assert.ok(r.ok);
-    assert.deepEqual([r.value.host, r.value.transport, r.value.flavour, r.value.reason], ['tcp://10.1.2.3:2375', 'tcp', 'remote', 'given with --host']);
+    assert.deepEqual(
+      [r.value.host, r.value.transport, r.value.flavour, r.value.reason],
+      ['tcp://10.1.2.3:2375', 'tcp', 'remote', 'given with --host'],
+    );
   });
-  test('an endpoint chosen elsewhere (the app) says where in the asker\'s words, not with a flag it has not', async () => {
+  test("an endpoint chosen elsewhere (the app) says where in the asker's words, not with a flag it has not", async () => {
     const r = await discover({}, { host: 'tcp://10.1.2.3:2375', origin: 'set in Settings' });
     assert.ok(r.ok);
     assert.equal(r.value.reason, 'set in Settings');
@@ -129,7 +136,10 @@ describe('endpoint discovery, like the docker CLI', () => {
     assert.match(r.error.message, /either --host or --context/);
   });
   test('with nothing set: the rootless socket, then Docker Desktop, when the default socket is absent', async () => {
-    const defaultExists = await fs.stat('/var/run/docker.sock').then(() => true, () => false);
+    const defaultExists = await fs.stat('/var/run/docker.sock').then(
+      () => true,
+      () => false,
+    );
     if (defaultExists) {
       // A system daemon on this machine takes precedence, exactly as for the docker CLI.
       const r = await discover({ XDG_RUNTIME_DIR: path.join(home, 'run') });

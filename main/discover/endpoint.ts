@@ -34,7 +34,16 @@ export async function discoverEndpoint(host: Host, request: EndpointRequest = {}
     if (request.host && request.context) {
       throw new HostError('failed', 'conflicting options: give either --host or --context, not both');
     }
-    if (request.context) return ok(await fromContext(host, request.context, request.origin ? `context ${request.context}, ${request.origin}` : `--context ${request.context}`, sources), sources);
+    if (request.context)
+      return ok(
+        await fromContext(
+          host,
+          request.context,
+          request.origin ? `context ${request.context}, ${request.origin}` : `--context ${request.context}`,
+          sources,
+        ),
+        sources,
+      );
     if (request.host) return ok(fromHostString(host, request.host, request.origin ?? 'given with --host', null), sources);
     const envHost = host.env('DOCKER_HOST');
     if (envHost) {
@@ -48,9 +57,15 @@ export async function discoverEndpoint(host: Host, request: EndpointRequest = {}
     }
     const current = await currentContext(host, sources);
     if (current && current !== 'default') {
-      return ok(await fromContext(host, current, `current context '${current}' in ${path.join(dockerConfigDir(host), 'config.json')}`, sources), sources);
+      return ok(
+        await fromContext(host, current, `current context '${current}' in ${path.join(dockerConfigDir(host), 'config.json')}`, sources),
+        sources,
+      );
     }
-    return ok(await defaultSocket(host, sources, request.origin ? `no endpoint ${request.origin}, no DOCKER_HOST or context` : undefined), sources);
+    return ok(
+      await defaultSocket(host, sources, request.origin ? `no endpoint ${request.origin}, no DOCKER_HOST or context` : undefined),
+      sources,
+    );
   } catch (error) {
     const err = error instanceof HostError ? error : new HostError('failed', String((error as Error)?.message ?? error));
     return { ok: false, error: { code: err.code, message: err.message }, sources };
@@ -89,7 +104,9 @@ async function currentContext(host: Host, sources: Source[]): Promise<string | n
 async function fromContext(host: Host, name: string, why: string, sources: Source[]): Promise<Endpoint> {
   if (name === 'default') {
     const envHost = host.env('DOCKER_HOST');
-    return envHost ? fromHostString(host, envHost, `${why} (the default context uses DOCKER_HOST)`, 'default') : defaultSocket(host, sources, why);
+    return envHost
+      ? fromHostString(host, envHost, `${why} (the default context uses DOCKER_HOST)`, 'default')
+      : defaultSocket(host, sources, why);
   }
   const digest = createHash('sha256').update(name).digest('hex');
   const dir = path.join(dockerConfigDir(host), 'contexts');
@@ -113,9 +130,14 @@ async function fromContext(host: Host, name: string, why: string, sources: Sourc
     const tlsDir = path.join(dir, 'tls', digest, 'docker');
     // `docker context create --docker ca=…,cert=…,key=…` stores whichever it was given: a client certificate for a
     // server whose CA is a public one has no ca.pem.
-    const exists = (name: string) => host.stat(path.join(tlsDir, name)).then(() => true, () => false);
+    const exists = (name: string) =>
+      host.stat(path.join(tlsDir, name)).then(
+        () => true,
+        () => false,
+      );
     const hasTls = (await Promise.all(['ca.pem', 'cert.pem', 'key.pem'].map(exists))).some(Boolean);
-    endpoint.tls = hasTls || docker.SkipTLSVerify === true ? { verify: docker.SkipTLSVerify !== true, certPath: hasTls ? tlsDir : null } : null;
+    endpoint.tls =
+      hasTls || docker.SkipTLSVerify === true ? { verify: docker.SkipTLSVerify !== true, certPath: hasTls ? tlsDir : null } : null;
   }
   return endpoint;
 }
@@ -179,17 +201,28 @@ function flavourOf(host: Host, address: string, transport: Endpoint['transport']
 /** The default socket, then the rootless and Desktop sockets: the first that exists wins. */
 async function defaultSocket(host: Host, sources: Source[], why = 'no DOCKER_HOST, context or --host given'): Promise<Endpoint> {
   if (host.platform === 'win32') {
-    return { transport: 'npipe', host: 'npipe:////./pipe/docker_engine', tls: null, context: null, reason: `${why}: Windows default named pipe`, flavour: 'desktop' };
+    return {
+      transport: 'npipe',
+      host: 'npipe:////./pipe/docker_engine',
+      tls: null,
+      context: null,
+      reason: `${why}: Windows default named pipe`,
+      flavour: 'desktop',
+    };
   }
   const home = host.user().home;
   const uid = host.user().uid;
   const runtimeDir = host.env('XDG_RUNTIME_DIR') || (uid !== null ? `/run/user/${uid}` : null);
   const candidates: { socket: string; label: string }[] = [{ socket: '/var/run/docker.sock', label: 'the default socket' }];
   if (runtimeDir) candidates.push({ socket: path.join(runtimeDir, 'docker.sock'), label: 'the rootless socket' });
-  if (host.platform === 'darwin') candidates.push({ socket: path.join(home, '.docker', 'run', 'docker.sock'), label: "Docker Desktop's socket" });
+  if (host.platform === 'darwin')
+    candidates.push({ socket: path.join(home, '.docker', 'run', 'docker.sock'), label: "Docker Desktop's socket" });
   candidates.push({ socket: path.join(home, '.docker', 'desktop', 'docker.sock'), label: "Docker Desktop's socket" });
   for (const candidate of candidates) {
-    const exists = await host.stat(candidate.socket).then((s) => s.isSocket, () => false);
+    const exists = await host.stat(candidate.socket).then(
+      (s) => s.isSocket,
+      () => false,
+    );
     if (exists) {
       const address = `unix://${candidate.socket}`;
       const skipped = candidates.slice(0, candidates.indexOf(candidate)).map((c) => c.socket);

@@ -13,7 +13,13 @@ function senderOf(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 'sender'>): Se
  * against the channel map and the output on the way back. Always an envelope, never a rejected promise (Electron
  * would hand the renderer an error string with main-process details in it).
  */
-export async function handleInvoke(api: Pick<Api, 'dispatch'>, sender: SenderInfo, trusted: ReadonlySet<number>, channel: string, input: unknown): Promise<Envelope<unknown>> {
+export async function handleInvoke(
+  api: Pick<Api, 'dispatch'>,
+  sender: SenderInfo,
+  trusted: ReadonlySet<number>,
+  channel: string,
+  input: unknown,
+): Promise<Envelope<unknown>> {
   const problem = senderProblem(sender, trusted);
   if (problem) return { ok: false, error: { code: 'forbidden', message: `Refused a call to ${channel} from ${problem}.` } };
   return api.dispatch(channel, input);

@@ -158,7 +158,10 @@ async function start(): Promise<void> {
   const saver = new WindowStateSaver(stateFile);
 
   async function createWindowAsync(): Promise<void> {
-    const saved = fitToDisplays(await loadWindowState(stateFile), screen.getAllDisplays().map((d) => d.workArea));
+    const saved = fitToDisplays(
+      await loadWindowState(stateFile),
+      screen.getAllDisplays().map((d) => d.workArea),
+    );
     const win = new BrowserWindow({
       width: saved.width,
       height: saved.height,

@@ -12,12 +12,20 @@ export interface MenuActions {
 /** The native menu. On macOS the first menu is the app's own; elsewhere Quit lives under File. */
 export function menuTemplate(platform: NodeJS.Platform, actions: MenuActions, devtools: boolean): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
-  const screens = SCREENS.map(({ label, screen, shortcut }): MenuItemConstructorOptions => ({ label, accelerator: `CmdOrCtrl+${shortcut}`, click: () => actions.navigate(screen) }));
+  const screens = SCREENS.map(({ label, screen, shortcut }): MenuItemConstructorOptions => ({
+    label,
+    accelerator: `CmdOrCtrl+${shortcut}`,
+    click: () => actions.navigate(screen),
+  }));
   return [
     ...(mac ? [{ role: 'appMenu' as const }] : []),
     {
       label: '&File',
-      submenu: [{ label: 'Re-run Audit', accelerator: 'CmdOrCtrl+R', click: actions.rerun }, { type: 'separator' }, mac ? { role: 'close' } : { role: 'quit' }],
+      submenu: [
+        { label: 'Re-run Audit', accelerator: 'CmdOrCtrl+R', click: actions.rerun },
+        { type: 'separator' },
+        mac ? { role: 'close' } : { role: 'quit' },
+      ],
     },
     { role: 'editMenu' },
     {
@@ -36,7 +44,10 @@ export function menuTemplate(platform: NodeJS.Platform, actions: MenuActions, de
     { role: 'windowMenu' },
     {
       role: 'help',
-      submenu: [{ label: 'Open Settings Folder', click: actions.openConfigDir }, ...(mac ? [] : [{ label: 'About Dockhand', click: actions.about }])],
+      submenu: [
+        { label: 'Open Settings Folder', click: actions.openConfigDir },
+        ...(mac ? [] : [{ label: 'About Dockhand', click: actions.about }]),
+      ],
     },
   ];
 }

@@ -9,7 +9,11 @@ const events = new Set<string>(EVENT_NAME_LIST);
 
 const bridge = {
   invoke(channel: string, input: unknown): Promise<unknown> {
-    if (!channels.has(channel)) return Promise.resolve({ ok: false, error: { code: 'unknown-channel', message: `No such channel: ${String(channel).slice(0, 100)}` } });
+    if (!channels.has(channel))
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'unknown-channel', message: `No such channel: ${String(channel).slice(0, 100)}` },
+      });
     return ipcRenderer.invoke(`${IPC_PREFIX}${channel}`, input);
   },
   subscribe(event: string, listener: (payload: unknown) => void): () => void {

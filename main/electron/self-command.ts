@@ -19,11 +19,17 @@ export interface AppLayout {
 
 export function electronSelf(layout: AppLayout): SelfCommand {
   if (layout.platform !== 'linux') {
-    return { ok: false, why: 'the desktop app asks for root through pkexec or sudo on Linux only; on this system, use the dockhand command in a terminal as an administrator' };
+    return {
+      ok: false,
+      why: 'the desktop app asks for root through pkexec or sudo on Linux only; on this system, use the dockhand command in a terminal as an administrator',
+    };
   }
   if (layout.appImage) {
     // The AppImage's files live in a FUSE mount only its user can read: root cannot run anything from it.
-    return { ok: false, why: 'the AppImage cannot start its root helper (root cannot read the AppImage\'s private mount); install the .deb or .rpm package to apply such fixes from the app' };
+    return {
+      ok: false,
+      why: "the AppImage cannot start its root helper (root cannot read the AppImage's private mount); install the .deb or .rpm package to apply such fixes from the app",
+    };
   }
   if (layout.packaged) {
     // build/bin/dockhand, shipped as an extra resource: runs the unpacked CLI under this Electron as Node.

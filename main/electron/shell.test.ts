@@ -32,7 +32,17 @@ test('IPC: only the main frame of an app window showing app://dockhand may call;
   assert.equal(senderProblem({ ...good, frameUrl: 'app://dockhand/index.html#/findings' }, trusted), null);
   assert.match(senderProblem({ ...good, webContentsId: 2 }, trusted)!, /not one of Dockhand/);
   assert.match(senderProblem({ ...good, isMainFrame: false }, trusted)!, /sub-frame/);
-  for (const url of ['https://evil.example/', 'file:///etc/passwd', 'app://evil/index.html', 'app://dockhand:1/x', 'app://user@dockhand/x', 'devtools://devtools', null, undefined, '']) {
+  for (const url of [
+    'https://evil.example/',
+    'file:///etc/passwd',
+    'app://evil/index.html',
+    'app://dockhand:1/x',
+    'app://user@dockhand/x',
+    'devtools://devtools',
+    null,
+    undefined,
+    '',
+  ]) {
     assert.ok(senderProblem({ ...good, frameUrl: url }, trusted), String(url));
   }
 });
@@ -59,7 +69,15 @@ test('navigation: app:// only; https links go to the system browser; no other re
   assert.ok(!isAppUrl('app://dockhand.evil/index.html'));
   assert.ok(!isAppUrl('http://dockhand/index.html'));
   assert.equal(externalUrl('https://docs.docker.com/engine/'), 'https://docs.docker.com/engine/');
-  for (const url of ['http://example.com', 'file:///etc/passwd', 'javascript:alert(1)', 'app://dockhand/x', 'https://user:pw@example.com/', 'not a url']) assert.equal(externalUrl(url), null, url);
+  for (const url of [
+    'http://example.com',
+    'file:///etc/passwd',
+    'javascript:alert(1)',
+    'app://dockhand/x',
+    'https://user:pw@example.com/',
+    'not a url',
+  ])
+    assert.equal(externalUrl(url), null, url);
   assert.ok(isAllowedRequest('app://dockhand/assets/index.js', false));
   assert.ok(!isAllowedRequest('https://cdn.example/x.js', false));
   assert.ok(!isAllowedRequest('devtools://devtools/bundled/x', false));
@@ -83,10 +101,24 @@ test('app:// protocol: the renderer with the CSP, nothing outside it, nothing of
 
 test('window state: saved bounds come back, fitted to the screens there are now', async () => {
   const screen = { x: 0, y: 0, width: 1920, height: 1040 };
-  assert.deepEqual(fitToDisplays({ width: 1400, height: 900, x: 100, y: 50, maximized: false }, [screen]), { width: 1400, height: 900, x: 100, y: 50, maximized: false });
-  assert.deepEqual(fitToDisplays({ width: 1400, height: 900, x: 2500, y: 50, maximized: false }, [screen]), { width: 1400, height: 900, maximized: false }, 'a window on an unplugged monitor is centred');
+  assert.deepEqual(fitToDisplays({ width: 1400, height: 900, x: 100, y: 50, maximized: false }, [screen]), {
+    width: 1400,
+    height: 900,
+    x: 100,
+    y: 50,
+    maximized: false,
+  });
+  assert.deepEqual(
+    fitToDisplays({ width: 1400, height: 900, x: 2500, y: 50, maximized: false }, [screen]),
+    { width: 1400, height: 900, maximized: false },
+    'a window on an unplugged monitor is centred',
+  );
   assert.deepEqual(fitToDisplays({ width: 4000, height: 3000, maximized: true }, [screen]), { width: 1920, height: 1040, maximized: true });
-  assert.deepEqual(fitToDisplays({ width: 1400, height: 900, x: 2000, y: 0, maximized: false }, [screen, { x: 1920, y: 0, width: 1280, height: 1024 }]).x, 2000, 'the second screen is still there');
+  assert.deepEqual(
+    fitToDisplays({ width: 1400, height: 900, x: 2000, y: 0, maximized: false }, [screen, { x: 1920, y: 0, width: 1280, height: 1024 }]).x,
+    2000,
+    'the second screen is still there',
+  );
   assert.deepEqual(parseWindowState({ width: 'x' }), DEFAULT_WINDOW_STATE);
   assert.deepEqual(parseWindowState({ width: 10, height: 10, maximized: false }), DEFAULT_WINDOW_STATE, 'too small to be a real window');
 
@@ -107,7 +139,11 @@ test('window state: saved bounds come back, fitted to the screens there are now'
   } finally {
     mock.timers.reset();
   }
-  assert.deepEqual(await loadWindowState(file), { width: 1100, height: 720, x: 5, y: 6, maximized: true }, 'debounced: the last bounds win');
+  assert.deepEqual(
+    await loadWindowState(file),
+    { width: 1100, height: 720, x: 5, y: 6, maximized: true },
+    'debounced: the last bounds win',
+  );
   saver.update({ width: 1200, height: 760, maximized: false });
   await saver.flush();
   assert.deepEqual(await loadWindowState(file), { width: 1200, height: 760, maximized: false }, 'flushed at once on close');
@@ -131,9 +167,14 @@ test('tray: red for a critical or high failure, amber for other problems, grey w
   assert.equal(trayState(null, true).tooltip, 'Dockhand: auditing…');
 });
 
-test('menu: re-run and every screen have accelerators, the same keys as the page\'s; Quit is under File except on macOS', () => {
+test("menu: re-run and every screen have accelerators, the same keys as the page's; Quit is under File except on macOS", () => {
   const calls: string[] = [];
-  const actions = { rerun: () => calls.push('rerun'), navigate: (s: string) => calls.push(s), openConfigDir: () => calls.push('dir'), about: () => calls.push('about') };
+  const actions = {
+    rerun: () => calls.push('rerun'),
+    navigate: (s: string) => calls.push(s),
+    openConfigDir: () => calls.push('dir'),
+    about: () => calls.push('about'),
+  };
   const linux = menuTemplate('linux', actions, false);
   const file = linux.find((m) => m.label === '&File')!;
   const items = file.submenu as { label?: string; role?: string; accelerator?: string; click?: () => void }[];
@@ -145,15 +186,31 @@ test('menu: re-run and every screen have accelerators, the same keys as the page
   assert.deepEqual(calls, ['rerun', 'overview', 'findings', 'history', 'disk', 'settings']);
   assert.deepEqual(
     view.map((i) => [i.label, i.accelerator]),
-    [['Overview', 'CmdOrCtrl+1'], ['Findings', 'CmdOrCtrl+2'], ['History', 'CmdOrCtrl+3'], ['Disk', 'CmdOrCtrl+4'], ['Settings', 'CmdOrCtrl+5']],
+    [
+      ['Overview', 'CmdOrCtrl+1'],
+      ['Findings', 'CmdOrCtrl+2'],
+      ['History', 'CmdOrCtrl+3'],
+      ['Disk', 'CmdOrCtrl+4'],
+      ['Settings', 'CmdOrCtrl+5'],
+    ],
   );
   assert.ok(!JSON.stringify(linux).includes('toggleDevTools'), 'no devtools in a packaged app');
   assert.equal(menuTemplate('darwin', actions, false)[0]!.role, 'appMenu');
 });
 
 test('self command: the packaged app starts its helper through its launcher; a checkout through env(1); an AppImage and other systems refuse with why', () => {
-  const layout = { platform: 'linux' as const, packaged: true, resourcesPath: '/opt/Dockhand/resources', execPath: '/opt/Dockhand/dockhand-desktop', appPath: '/opt/Dockhand/resources/app.asar' };
-  assert.deepEqual(electronSelf(layout), { ok: true, argv: ['/opt/Dockhand/resources/bin/dockhand'], path: '/opt/Dockhand/resources/bin/dockhand' });
+  const layout = {
+    platform: 'linux' as const,
+    packaged: true,
+    resourcesPath: '/opt/Dockhand/resources',
+    execPath: '/opt/Dockhand/dockhand-desktop',
+    appPath: '/opt/Dockhand/resources/app.asar',
+  };
+  assert.deepEqual(electronSelf(layout), {
+    ok: true,
+    argv: ['/opt/Dockhand/resources/bin/dockhand'],
+    path: '/opt/Dockhand/resources/bin/dockhand',
+  });
   assert.deepEqual(electronSelf({ ...layout, packaged: false, execPath: '/src/node_modules/electron/dist/electron', appPath: '/src' }), {
     ok: true,
     argv: ['/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', '/src/node_modules/electron/dist/electron', '/src/bin/dockhand.cjs'],

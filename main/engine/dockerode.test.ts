@@ -13,7 +13,7 @@ test('the agent dockerode sends requests through inspects as its name, whatever 
   try {
     const agent = (handle.modem as unknown as { agent: unknown }).agent;
     assert.ok(agent, 'the modem holds our agent');
-    assert.equal(inspect({ agent }, { showHidden: true, depth: null }), "{ agent: [Agent] }");
+    assert.equal(inspect({ agent }, { showHidden: true, depth: null }), '{ agent: [Agent] }');
   } finally {
     handle.close();
   }

@@ -79,7 +79,10 @@ export async function readTlsMaterial(host: Host, dir: string): Promise<{ ca?: B
   };
   const [ca, cert, key] = await Promise.all([read('ca.pem'), read('cert.pem'), read('key.pem')]);
   if (Boolean(cert) !== Boolean(key)) {
-    throw new HostError('malformed', `${host.displayPath(dir)} has ${cert ? 'cert.pem but no key.pem' : 'key.pem but no cert.pem'}: a client certificate needs both`);
+    throw new HostError(
+      'malformed',
+      `${host.displayPath(dir)} has ${cert ? 'cert.pem but no key.pem' : 'key.pem but no cert.pem'}: a client certificate needs both`,
+    );
   }
   return { ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) };
 }
@@ -141,11 +144,25 @@ export async function dockerFor(host: Host, endpoint: Endpoint, connections: num
       // Without verification (a context's SkipTLSVerify, DOCKER_TLS without _VERIFY) the connection is encrypted but
       // the server is not authenticated, as with the docker CLI. Never plain HTTP once TLS is asked for.
       const https = httpsModule();
-      agent = new https.Agent({ keepAlive: true, maxSockets: connections, ...material, rejectUnauthorized: config.verify, servername: net.isIP(hostname) ? undefined : hostname });
+      agent = new https.Agent({
+        keepAlive: true,
+        maxSockets: connections,
+        ...material,
+        rejectUnauthorized: config.verify,
+        servername: net.isIP(hostname) ? undefined : hostname,
+      });
     } else {
       agent = new (httpModule().Agent)({ keepAlive: true, maxSockets: connections });
     }
-    options = { socketPath: undefined, host: hostname, port, protocol: tls ? 'https' : 'http', ca: undefined, cert: undefined, key: undefined };
+    options = {
+      socketPath: undefined,
+      host: hostname,
+      port,
+      protocol: tls ? 'https' : 'http',
+      ca: undefined,
+      cert: undefined,
+      key: undefined,
+    };
   }
   failRequestsOnClose(agent);
   cheapToInspect(agent);

@@ -43,23 +43,37 @@ function tlsReason(error: NodeJS.ErrnoException): string {
   const openssl = /SSL routines:[^:]*:([^:]+)/.exec(error.message)?.[1]?.trim();
   const reason = openssl ?? error.message.split('\n')[0]!.trim();
   if (/alert/i.test(reason)) return `the daemon refused this client's certificate (${reason})`;
-  if (error.code && /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_CERT_ALTNAME)/.test(error.code)) return `the daemon's certificate did not verify (${reason})`;
+  if (error.code && /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_CERT_ALTNAME)/.test(error.code))
+    return `the daemon's certificate did not verify (${reason})`;
   return reason;
 }
 
-export function classifyTransportError(error: NodeJS.ErrnoException, where: string, call: string, answeredBefore = false, tls = false): EngineApiError {
+export function classifyTransportError(
+  error: NodeJS.ErrnoException,
+  where: string,
+  call: string,
+  answeredBefore = false,
+  tls = false,
+): EngineApiError {
   const closed = error instanceof ConnectionClosedError || error.code === 'ECONNRESET' || error.code === 'EPIPE';
   if ((error.code && TLS_CODE.test(error.code)) || (tls && !answeredBefore && closed)) {
     // A handshake the daemon refused (an expired or unknown client certificate) can also read as a reset: with TLS and
     // nothing answered yet, that is what it means. Never retried without TLS.
-    return new EngineApiError('failed', `TLS to ${where} failed: ${tlsReason(error)}: check the CA, certificate and key (DOCKER_CERT_PATH or the context's TLS material) and their dates`);
+    return new EngineApiError(
+      'failed',
+      `TLS to ${where} failed: ${tlsReason(error)}: check the CA, certificate and key (DOCKER_CERT_PATH or the context's TLS material) and their dates`,
+    );
   }
-  if (error.code === 'ESSH') return new EngineApiError('unreachable', `cannot reach the Docker daemon at ${where} over ssh: ${error.message}`);
+  if (error.code === 'ESSH')
+    return new EngineApiError('unreachable', `cannot reach the Docker daemon at ${where} over ssh: ${error.message}`);
   if (closed && answeredBefore) {
     return new EngineApiError('unreachable', `the Docker daemon at ${where} closed the connection during ${call}: it stopped or crashed`);
   }
   if (error instanceof Http1ProtocolError) {
-    return new EngineApiError('malformed', `something answers at ${where}, but not as an HTTP/1.1 server (${error.message}): it is not a Docker Engine`);
+    return new EngineApiError(
+      'malformed',
+      `something answers at ${where}, but not as an HTTP/1.1 server (${error.message}): it is not a Docker Engine`,
+    );
   }
   if (error instanceof ConnectionClosedError) {
     return new EngineApiError('malformed', `the connection to ${where} was closed during ${call}: is it a Docker Engine?`);
@@ -71,7 +85,10 @@ export function classifyTransportError(error: NodeJS.ErrnoException, where: stri
       return new EngineApiError('unreachable', `connection refused at ${where}: the Docker daemon is not running (or not listening there)`);
     case 'EACCES':
     case 'EPERM':
-      return new EngineApiError('permission-denied', `permission denied on ${where}: run as a member of the docker group (or with sudo), or choose another endpoint`);
+      return new EngineApiError(
+        'permission-denied',
+        `permission denied on ${where}: run as a member of the docker group (or with sudo), or choose another endpoint`,
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new EngineApiError('unreachable', `cannot resolve the host of ${where}`);
@@ -86,9 +103,13 @@ export function classifyTransportError(error: NodeJS.ErrnoException, where: stri
       return new EngineApiError('malformed', `the connection to ${where} was closed during ${call}: is it a Docker Engine?`);
     default:
       if (error.code?.startsWith('HPE_')) {
-        return new EngineApiError('malformed', `something answers at ${where}, but not with HTTP (${error.code}): it is not a Docker Engine`);
+        return new EngineApiError(
+          'malformed',
+          `something answers at ${where}, but not with HTTP (${error.code}): it is not a Docker Engine`,
+        );
       }
-      if (/certificate|self.signed|TLS|SSL/i.test(error.message)) return new EngineApiError('failed', `TLS to ${where} failed: ${error.message}`);
+      if (/certificate|self.signed|TLS|SSL/i.test(error.message))
+        return new EngineApiError('failed', `TLS to ${where} failed: ${error.message}`);
       return new EngineApiError('failed', `${call} on ${where} failed: ${error.message}`);
   }
 }

@@ -31,7 +31,8 @@ export function parseSshUrl(address: string): SshTarget {
 /** The docker CLI's command line (cli/connhelper): ConnectTimeout=30, no tty, then `-l user -p port -- host docker …`. */
 function sshArgs(target: SshTarget): string[] {
   return [
-    '-o', 'ConnectTimeout=30',
+    '-o',
+    'ConnectTimeout=30',
     '-T',
     ...(target.user ? ['-l', target.user] : []),
     ...(target.port ? ['-p', String(target.port)] : []),
@@ -60,7 +61,8 @@ class SshStdio extends Duplex {
     child.once('close', (code, signal) => {
       if (this.destroyed) return;
       const why = this.stderr.trim().split('\n').filter(Boolean).slice(-2).join('; ');
-      if (code !== 0) this.destroy(Object.assign(new Error(`ssh exited (${signal ?? `code ${code}`})${why ? `: ${why}` : ''}`), { code: 'ESSH' }));
+      if (code !== 0)
+        this.destroy(Object.assign(new Error(`ssh exited (${signal ?? `code ${code}`})${why ? `: ${why}` : ''}`), { code: 'ESSH' }));
       else this.push(null);
     });
   }

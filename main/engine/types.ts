@@ -46,7 +46,13 @@ export interface EngineApi {
  * query is passed apart from the path (each reader encodes it its own way). Rejects with TimeoutError after timeoutMs.
  * With `consume`, a 200 body is handed to it as it arrives (and not returned): bodies that are not JSON.
  */
-export type Reader = (resource: string, query: Record<string, string>, timeoutMs: number, what: string, consume?: (chunk: Buffer) => void) => Promise<ReadResponse>;
+export type Reader = (
+  resource: string,
+  query: Record<string, string>,
+  timeoutMs: number,
+  what: string,
+  consume?: (chunk: Buffer) => void,
+) => Promise<ReadResponse>;
 
 /** A status and the raw body, or (docker-modem parses JSON itself) the value already parsed. */
 export type ReadResponse = { status: number; body: Buffer } | { status: number; value: unknown };

@@ -12,9 +12,24 @@ import { computeFileChanges } from './plan';
 async function planWith(operations: FixOperation[], root: string): Promise<FixPlan> {
   const env = { root, home: '/root' };
   return {
-    schemaVersion: FIX_PLAN_SCHEMA_VERSION, id: 'test-plan-0001', createdAt: new Date().toISOString(), fixId: 'x', checkId: 'x.y', findingId: null, title: 't', params: {},
-    endpoint: null, engineVersion: null, operations, files: await computeFileChanges(operations, env), commands: [], controller: { kind: 'none', detail: '' },
-    elevation: { needed: false, why: null }, restart: false, verification: { kind: 'none', why: 't' }, notes: [],
+    schemaVersion: FIX_PLAN_SCHEMA_VERSION,
+    id: 'test-plan-0001',
+    createdAt: new Date().toISOString(),
+    fixId: 'x',
+    checkId: 'x.y',
+    findingId: null,
+    title: 't',
+    params: {},
+    endpoint: null,
+    engineVersion: null,
+    operations,
+    files: await computeFileChanges(operations, env),
+    commands: [],
+    controller: { kind: 'none', detail: '' },
+    elevation: { needed: false, why: null },
+    restart: false,
+    verification: { kind: 'none', why: 't' },
+    notes: [],
   };
 }
 
@@ -23,15 +38,70 @@ test('daemon.json keys no fix uses, drop-ins setting anything but the proxy, and
   try {
     const env = { root, home: '/root' };
     const allowed = new Set(['/etc/docker/daemon.json']);
-    const refuse = async (ops: FixOperation[], why: RegExp) => assert.rejects(validatePlan(await planWith(ops, root), env, allowed, '/usr/bin/dockhand'), why);
-    await refuse([{ op: 'daemon-json.set', file: '/etc/docker/daemon.json', path: ['hosts'], value: ['tcp://0.0.0.0:2375'] }], /no fix sets the daemon.json key "hosts"/);
-    await refuse([{ op: 'daemon-json.set', file: '/etc/docker/daemon.json', path: ['runtimes'], value: { x: { path: '/tmp/evil' } } }], /"runtimes"/);
-    await refuse([{ op: 'systemd-dropin.write', scope: 'system', unit: 'docker.service', name: 'x.conf', content: '[Service]\nEnvironment="LD_PRELOAD=/tmp/evil.so"\n' }], /proxy variables only/);
-    await refuse([{ op: 'systemd-dropin.write', scope: 'system', unit: 'docker.service', name: 'x.conf', content: '[Service]\nExecStartPre=/tmp/evil\n' }], /one quoted Environment="NAME=value" per line only; line 2 is "ExecStartPre/);
-    await refuse([{ op: 'systemd-dropin.write', scope: 'system', unit: 'docker.service', name: 'x.conf', content: '[Unit]\nDescription=x\n' }], /must start with \[Service\]/);
-    await refuse([{ op: 'cleanup-schedule.write', file: 'cron', dockhand: '/tmp/evil', until: '168h', protectLabel: 'dockhand.protect', endpoint: null }], /may run this dockhand \(\/usr\/bin\/dockhand\) only/);
+    const refuse = async (ops: FixOperation[], why: RegExp) =>
+      assert.rejects(validatePlan(await planWith(ops, root), env, allowed, '/usr/bin/dockhand'), why);
+    await refuse(
+      [{ op: 'daemon-json.set', file: '/etc/docker/daemon.json', path: ['hosts'], value: ['tcp://0.0.0.0:2375'] }],
+      /no fix sets the daemon.json key "hosts"/,
+    );
+    await refuse(
+      [{ op: 'daemon-json.set', file: '/etc/docker/daemon.json', path: ['runtimes'], value: { x: { path: '/tmp/evil' } } }],
+      /"runtimes"/,
+    );
+    await refuse(
+      [
+        {
+          op: 'systemd-dropin.write',
+          scope: 'system',
+          unit: 'docker.service',
+          name: 'x.conf',
+          content: '[Service]\nEnvironment="LD_PRELOAD=/tmp/evil.so"\n',
+        },
+      ],
+      /proxy variables only/,
+    );
+    await refuse(
+      [
+        {
+          op: 'systemd-dropin.write',
+          scope: 'system',
+          unit: 'docker.service',
+          name: 'x.conf',
+          content: '[Service]\nExecStartPre=/tmp/evil\n',
+        },
+      ],
+      /one quoted Environment="NAME=value" per line only; line 2 is "ExecStartPre/,
+    );
+    await refuse(
+      [{ op: 'systemd-dropin.write', scope: 'system', unit: 'docker.service', name: 'x.conf', content: '[Unit]\nDescription=x\n' }],
+      /must start with \[Service\]/,
+    );
+    await refuse(
+      [
+        {
+          op: 'cleanup-schedule.write',
+          file: 'cron',
+          dockhand: '/tmp/evil',
+          until: '168h',
+          protectLabel: 'dockhand.protect',
+          endpoint: null,
+        },
+      ],
+      /may run this dockhand \(\/usr\/bin\/dockhand\) only/,
+    );
     // What fixes do write passes.
-    const ok = await planWith([{ op: 'systemd-dropin.write', scope: 'system', unit: 'docker.service', name: 'zz-dockhand-proxy.conf', content: '[Service]\n# why\nEnvironment="HTTP_PROXY=http://p:3128"\nEnvironment="NO_PROXY=localhost"\n' }], root);
+    const ok = await planWith(
+      [
+        {
+          op: 'systemd-dropin.write',
+          scope: 'system',
+          unit: 'docker.service',
+          name: 'zz-dockhand-proxy.conf',
+          content: '[Service]\n# why\nEnvironment="HTTP_PROXY=http://p:3128"\nEnvironment="NO_PROXY=localhost"\n',
+        },
+      ],
+      root,
+    );
     await validatePlan(ok, env, allowed, '/usr/bin/dockhand');
   } finally {
     await fs.rm(root, { recursive: true, force: true });
@@ -42,11 +112,20 @@ test('a drop-in is parsed, not scanned: control characters, separators, specifie
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-allow-'));
   try {
     const env = { root, home: '/root' };
-    const dropIn = (content: string): FixOperation[] => [{ op: 'systemd-dropin.write', scope: 'system', unit: 'docker.service', name: 'x.conf', content }];
-    const refuse = async (ops: FixOperation[], why: RegExp) => assert.rejects(validatePlan(await planWith(ops, root), env, new Set(['/etc/docker/daemon.json'])), why);
+    const dropIn = (content: string): FixOperation[] => [
+      { op: 'systemd-dropin.write', scope: 'system', unit: 'docker.service', name: 'x.conf', content },
+    ];
+    const refuse = async (ops: FixOperation[], why: RegExp) =>
+      assert.rejects(validatePlan(await planWith(ops, root), env, new Set(['/etc/docker/daemon.json'])), why);
     await refuse(dropIn('[Service]\nEnvironment="HTTP_PROXY=http://p:3128\u0000"\nExecStartPre=/tmp/evil\n'), /line 3 is "ExecStartPre/);
-    await refuse(dropIn('[Service]\nEnvironment="HTTP_PROXY=http://p:3128\u0000ExecStartPre=/tmp/evil"\n'), /cannot hold the character U\+0000/);
-    await refuse(dropIn('[Service]\nEnvironment="HTTP_PROXY=http://p:3128\rExecStartPre=/tmp/evil"\n'), /cannot hold the character U\+000D/);
+    await refuse(
+      dropIn('[Service]\nEnvironment="HTTP_PROXY=http://p:3128\u0000ExecStartPre=/tmp/evil"\n'),
+      /cannot hold the character U\+0000/,
+    );
+    await refuse(
+      dropIn('[Service]\nEnvironment="HTTP_PROXY=http://p:3128\rExecStartPre=/tmp/evil"\n'),
+      /cannot hold the character U\+000D/,
+    );
     await refuse(dropIn('[Service]\nEnvironment="HTTP_PROXY=http://p:3128\u2028ExecStartPre=/tmp/evil"\n'), /U\+2028/);
     await refuse(dropIn('[Service]\nEnvironment="HTTP_PROXY=http://p:3128 LD_PRELOAD=/tmp/x.so"\n'), /cannot hold a space/);
     await refuse(dropIn('[Service]\nEnvironment="HTTP_PROXY=http://%h:3128"\n'), /specifier/);
@@ -54,8 +133,14 @@ test('a drop-in is parsed, not scanned: control characters, separators, specifie
     await refuse(dropIn('[Service]\nEnvironment="NO_PROXY=localhost"\n[Unit]\nDescription=x\n'), /line 3 is "\[Unit\]"/);
     await refuse(dropIn('[Service]\n#\u0085comment\n'), /line 2 is/);
     await refuse(dropIn('[Service]\nEnvironment="NO_PROXY=a" \n'), /line 2 is/);
-    await refuse([{ op: 'daemon-json.set', file: '/etc/docker/daemon.json', path: ['proxies'], value: { 'http-proxy': 'http://p:3128\nx' } }], /"proxies"."http-proxy": a proxy URL cannot hold the character U\+000A/);
-    await refuse([{ op: 'daemon-json.set', file: '/etc/docker/daemon.json', path: ['proxies'], value: { 'ftp-proxy': 'http://p:3128' } }], /not "ftp-proxy"/);
+    await refuse(
+      [{ op: 'daemon-json.set', file: '/etc/docker/daemon.json', path: ['proxies'], value: { 'http-proxy': 'http://p:3128\nx' } }],
+      /"proxies"."http-proxy": a proxy URL cannot hold the character U\+000A/,
+    );
+    await refuse(
+      [{ op: 'daemon-json.set', file: '/etc/docker/daemon.json', path: ['proxies'], value: { 'ftp-proxy': 'http://p:3128' } }],
+      /not "ftp-proxy"/,
+    );
   } finally {
     await fs.rm(root, { recursive: true, force: true });
   }

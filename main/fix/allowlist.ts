@@ -47,15 +47,34 @@ export function allowedDaemonJsonPaths(daemon: TrustedDaemon | null, home = os.h
  * root) would turn the elevated helper into a way to become root, so the helper accepts only the keys fixes use.
  */
 const FIXABLE_DAEMON_KEYS: ReadonlySet<string> = new Set([
-  'live-restore', 'icc', 'userland-proxy', 'no-new-privileges', 'experimental', 'iptables', 'log-opts', 'log-level', 'debug',
-  'insecure-registries', 'dns', 'mtu', 'userns-remap', 'proxies', 'storage-driver',
+  'live-restore',
+  'icc',
+  'userland-proxy',
+  'no-new-privileges',
+  'experimental',
+  'iptables',
+  'log-opts',
+  'log-level',
+  'debug',
+  'insecure-registries',
+  'dns',
+  'mtu',
+  'userns-remap',
+  'proxies',
+  'storage-driver',
 ]);
 
 /**
  * Parses and checks a plan; returns it with the file changes recomputed from the host as it is now. `selfPath` is this
  * dockhand's own path: the only program a scheduled prune may run.
  */
-export async function validatePlan(input: unknown, env: FixEnv, allowedDaemonJson: Set<string>, selfPath: string | null = null, scope: PlanScope = { helper: false }): Promise<{ plan: FixPlan; files: FileChange[] }> {
+export async function validatePlan(
+  input: unknown,
+  env: FixEnv,
+  allowedDaemonJson: Set<string>,
+  selfPath: string | null = null,
+  scope: PlanScope = { helper: false },
+): Promise<{ plan: FixPlan; files: FileChange[] }> {
   const parsed = FixPlanSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -64,7 +83,9 @@ export async function validatePlan(input: unknown, env: FixEnv, allowedDaemonJso
   const plan = parsed.data;
   for (const op of plan.operations) {
     if ((op.op === 'daemon-json.set' || op.op === 'daemon-json.unset') && !allowedDaemonJson.has(op.file)) {
-      throw new PlanRejectedError(`refused: ${op.file} is not a daemon.json this host's Docker uses (allowed: ${[...allowedDaemonJson].join(', ') || 'none'})`);
+      throw new PlanRejectedError(
+        `refused: ${op.file} is not a daemon.json this host's Docker uses (allowed: ${[...allowedDaemonJson].join(', ') || 'none'})`,
+      );
     }
     if ((op.op === 'daemon-json.set' || op.op === 'daemon-json.unset') && !FIXABLE_DAEMON_KEYS.has(op.path[0]!)) {
       throw new PlanRejectedError(`refused: no fix sets the daemon.json key ${JSON.stringify(op.path[0])}`);
@@ -81,7 +102,9 @@ export async function validatePlan(input: unknown, env: FixEnv, allowedDaemonJso
   const files = await computeFileChanges(plan.operations, env, allowedDaemonJson);
   const planned = new Map(plan.files.map((f) => [f.path, f]));
   if (planned.size !== files.length || files.some((f) => !planned.has(f.path))) {
-    throw new PlanRejectedError(`refused: the plan's files (${[...planned.keys()].join(', ')}) are not the files its operations change (${files.map((f) => f.path).join(', ')})`);
+    throw new PlanRejectedError(
+      `refused: the plan's files (${[...planned.keys()].join(', ')}) are not the files its operations change (${files.map((f) => f.path).join(', ')})`,
+    );
   }
   for (const f of files) {
     const p = planned.get(f.path)!;

@@ -56,7 +56,18 @@ describe('fix apply: the daemon fails around the restart', () => {
     await put(root, '/etc/docker/daemon.json', DAEMON_JSON, 0o644);
     const facts = await collectFacts({ host: new RootfsHost(root), mode: 'offline-root', root, timeoutMs: 5000 });
     const daemon = scriptedDaemon(starts);
-    const plan = await planOperations(facts, { fixId: 'daemon.log-rotation', checkId: 'daemon.log-rotation', findingId: 'daemon.log-rotation', target: null, params: { 'max-size': '10m', 'max-file': '3' } }, daemon.controller, env);
+    const plan = await planOperations(
+      facts,
+      {
+        fixId: 'daemon.log-rotation',
+        checkId: 'daemon.log-rotation',
+        findingId: 'daemon.log-rotation',
+        target: null,
+        params: { 'max-size': '10m', 'max-file': '3' },
+      },
+      daemon.controller,
+      env,
+    );
     assert.equal(plan.restart, true);
     const { plan: valid, files } = await validatePlan(plan, env, new Set(['/etc/docker/daemon.json']));
     const seen: FixStep[] = [];
@@ -100,7 +111,17 @@ describe('fix apply: the daemon fails around the restart', () => {
     assert.equal(await fs.readFile(daemonJson(), 'utf8'), DAEMON_JSON, 'the original bytes');
     assert.deepEqual(
       record.steps.map((s) => `${s.step}:${s.ok}`),
-      ['backup:true', 'write:true', 'restart:true', 'wait:true', 'verify:false', 'rollback:true', 'restore:true', 'restart:true', 'wait:true'],
+      [
+        'backup:true',
+        'write:true',
+        'restart:true',
+        'wait:true',
+        'verify:false',
+        'rollback:true',
+        'restore:true',
+        'restart:true',
+        'wait:true',
+      ],
     );
     assert.equal(record.after, null, 'no verdict from an audit that could not ask the daemon');
   });
@@ -110,7 +131,10 @@ describe('fix apply: the daemon fails around the restart', () => {
     assert.equal(record.outcome, 'failed', record.message);
     assert.equal(daemon.state.restarts, 2);
     assert.equal(await fs.readFile(daemonJson(), 'utf8'), DAEMON_JSON, 'the original bytes, although the daemon is down');
-    assert.match(record.message, /did not come back with the change \(the daemon exited [\d.]+ s after it was started again\), nor with the original files/);
+    assert.match(
+      record.message,
+      /did not come back with the change \(the daemon exited [\d.]+ s after it was started again\), nor with the original files/,
+    );
     assert.match(record.message, /failed to start daemon: scripted/, 'why, from the daemon log');
     assert.match(record.message, /The original files are back in place, but the daemon is not running: start it/);
   });

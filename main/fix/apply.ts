@@ -98,7 +98,13 @@ async function restoreBackups(journal: Journal, env: FixEnv, run: RunCommand, on
 }
 
 /** Reload (when drop-ins changed) and restart, then wait for the daemon; a description of what went wrong, or null. */
-async function restartAndWait(plan: FixPlan, deps: ApplyDeps, journal: Journal, why: string, upMs = deps.timeouts.upMs): Promise<string | null> {
+async function restartAndWait(
+  plan: FixPlan,
+  deps: ApplyDeps,
+  journal: Journal,
+  why: string,
+  upMs = deps.timeouts.upMs,
+): Promise<string | null> {
   const { controller, timeouts } = deps;
   try {
     if (plan.operations.some((op) => op.op === 'daemon.reload')) {
@@ -106,7 +112,11 @@ async function restartAndWait(plan: FixPlan, deps: ApplyDeps, journal: Journal, 
       await journal.step('reload', true, `reloaded ${controller.detail}`);
     }
     await controller.restart(timeouts.restartMs);
-    await journal.step('restart', true, `restarted ${controller.detail} (${why}); waiting up to ${Math.round(upMs / 1000)} s for it to answer`);
+    await journal.step(
+      'restart',
+      true,
+      `restarted ${controller.detail} (${why}); waiting up to ${Math.round(upMs / 1000)} s for it to answer`,
+    );
   } catch (error) {
     await journal.step('restart', false, (error as Error).message);
     return (error as Error).message;
@@ -135,7 +145,15 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
       await journal.finish(outcome, message);
       return journal.record;
     };
-    journal.record.before = plan.verification.kind !== 'finding' ? null : deps.statusBefore ? deps.statusBefore(plan) : await deps.verify(plan).then((v) => v.status, () => null);
+    journal.record.before =
+      plan.verification.kind !== 'finding'
+        ? null
+        : deps.statusBefore
+          ? deps.statusBefore(plan)
+          : await deps.verify(plan).then(
+              (v) => v.status,
+              () => null,
+            );
 
     // 1. Back up every file, then write; a failure part-way restores what was already written.
     const written = new Set<string>();
@@ -155,19 +173,29 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
         } else {
           await writeChange(deps.env, change, backup);
           written.add(change.path);
-          await journal.step(change.after === null ? 'remove' : 'write', true, `${change.after === null ? 'removed' : 'wrote'} ${change.path}`);
+          await journal.step(
+            change.after === null ? 'remove' : 'write',
+            true,
+            `${change.after === null ? 'removed' : 'wrote'} ${change.path}`,
+          );
         }
       } catch (error) {
         const why = describeWriteError(error as NodeJS.ErrnoException, change.path);
         await journal.step('write', false, why);
         const problems = await restoreBackups(journal, deps.env, deps.runCommand ?? runCommand, written);
-        return finish('failed', `${why}${problems.length ? `; and restoring failed: ${problems.join('; ')}` : '; nothing was left changed'}`);
+        return finish(
+          'failed',
+          `${why}${problems.length ? `; and restoring failed: ${problems.join('; ')}` : '; nothing was left changed'}`,
+        );
       }
       const mismatch = await writtenProblem(plan, change, deps.env, groupOp !== null);
       if (mismatch) {
         await journal.step('rollback', false, `rolling back: ${mismatch}`);
         const problems = await restoreBackups(journal, deps.env, deps.runCommand ?? runCommand, written);
-        return finish('failed', `${mismatch}${problems.length ? `; and restoring failed: ${problems.join('; ')}` : '; the original files were restored'}`);
+        return finish(
+          'failed',
+          `${mismatch}${problems.length ? `; and restoring failed: ${problems.join('; ')}` : '; the original files were restored'}`,
+        );
       }
       if (groupOp) await journal.settled(backup, await readFileState(hostPath(deps.env, change.path)));
     }
@@ -180,7 +208,10 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
       } catch (error) {
         await journal.step('reload', false, (error as Error).message);
         const problems = await restoreBackups(journal, deps.env, deps.runCommand ?? runCommand, written);
-        return finish('failed', `${(error as Error).message}; ${problems.length ? `and restoring failed: ${problems.join('; ')}` : 'the files were restored'}`);
+        return finish(
+          'failed',
+          `${(error as Error).message}; ${problems.length ? `and restoring failed: ${problems.join('; ')}` : 'the files were restored'}`,
+        );
       }
     }
 
@@ -190,10 +221,19 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
       await journal.step('rollback', true, `rolling back: ${failure}${diagnosis ? `\n${diagnosis}` : ''}`);
       const problems = await restoreBackups(journal, deps.env, deps.runCommand ?? runCommand);
       if (problems.length > 0) {
-        return finish('failed', `the daemon did not come back with the change (${failure}) and the original files could not all be restored: ${problems.join('; ')}. The original bytes are in ${journal.dir}`);
+        return finish(
+          'failed',
+          `the daemon did not come back with the change (${failure}) and the original files could not all be restored: ${problems.join('; ')}. The original bytes are in ${journal.dir}`,
+        );
       }
       // The original configuration is known to start: give it at least the default wait, however short the fix's was.
-      const again = await restartAndWait(plan, deps, journal, 'with the original configuration', Math.max(deps.timeouts.upMs, ROLLBACK_UP_MS));
+      const again = await restartAndWait(
+        plan,
+        deps,
+        journal,
+        'with the original configuration',
+        Math.max(deps.timeouts.upMs, ROLLBACK_UP_MS),
+      );
       if (again) {
         // Not the fix's doing alone: the daemon cannot start with its old configuration either. Say what to do.
         const why = await deps.controller.diagnose?.().catch(() => null);
@@ -202,7 +242,10 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
           `the daemon did not come back with the change (${failure}), nor with the original files (${again}${why ? `: ${why.split('\n').slice(-1)[0]}` : ''}). The original files are back in place, but the daemon is not running: start it (sudo systemctl start docker, or however it is started here), check its log if it does not stay up, then audit again`,
         );
       }
-      return finish('rolled-back', `the daemon did not come back with the change (${failure})${diagnosis ? `: ${diagnosis.split('\n').slice(-1)[0]}` : ''}; the original files were restored and the daemon is up again`);
+      return finish(
+        'rolled-back',
+        `the daemon did not come back with the change (${failure})${diagnosis ? `: ${diagnosis.split('\n').slice(-1)[0]}` : ''}; the original files were restored and the daemon is up again`,
+      );
     };
     if (plan.restart) {
       const failure = await restartAndWait(plan, deps, journal, 'to apply the fix');
@@ -215,8 +258,16 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
     if (verification.kind === 'group-member') {
       const groups = await fs.readFile(hostPath(deps.env, '/etc/group'), 'utf8').catch(() => '');
       const member = isGroupMember(groups, verification.group, verification.user);
-      await journal.step('verify', member, member ? `${verification.user} is listed in the ${verification.group} group` : `${verification.user} is not listed in the ${verification.group} group`);
-      return member ? finish('applied', `applied and verified: ${verification.user} is in the ${verification.group} group (from the next login)`) : finish('unverified', `${verification.user} is still not listed in the ${verification.group} group`);
+      await journal.step(
+        'verify',
+        member,
+        member
+          ? `${verification.user} is listed in the ${verification.group} group`
+          : `${verification.user} is not listed in the ${verification.group} group`,
+      );
+      return member
+        ? finish('applied', `applied and verified: ${verification.user} is in the ${verification.group} group (from the next login)`)
+        : finish('unverified', `${verification.user} is still not listed in the ${verification.group} group`);
     }
     const verified = await deps.verify(plan).catch((error: Error): Verified => ({ status: null, daemonError: error.message }));
     // A daemon that answered once after the restart but not the audit that followed did not stay up with the change:
@@ -231,9 +282,16 @@ export async function applyPlan(plan: FixPlan, files: readonly FileChange[], dep
       await journal.step('verify', true, `${plan.checkId} is now ${after}`);
       return finish('applied', `applied and verified: ${plan.checkId} is now ${after}`);
     }
-    const restartHint = plan.restart ? '' : plan.operations.some((op) => op.op === 'daemon.restart') ? ' (restart the daemon, then audit again)' : '';
+    const restartHint = plan.restart
+      ? ''
+      : plan.operations.some((op) => op.op === 'daemon.restart')
+        ? ' (restart the daemon, then audit again)'
+        : '';
     await journal.step('verify', false, `${plan.checkId} is still ${after ?? 'not reported'}${restartHint}`);
-    return finish('unverified', `applied, but ${plan.checkId} is still ${after ?? 'not reported'}${restartHint}; \`dockhand fix undo ${journal.record.id}\` reverts it`);
+    return finish(
+      'unverified',
+      `applied, but ${plan.checkId} is still ${after ?? 'not reported'}${restartHint}; \`dockhand fix undo ${journal.record.id}\` reverts it`,
+    );
   } finally {
     await release();
   }
@@ -245,7 +303,9 @@ async function writtenProblem(plan: FixPlan, change: FileChange, env: FixEnv, by
   if (byCommand) {
     const op = liveGroupOperation(plan, env.root)!;
     const text = await fs.readFile(target, 'utf8').catch(() => '');
-    return isGroupMember(text, op.group, op.user) ? null : `${op.user} is not listed in the ${op.group} group after ${GROUP_FILE} was changed`;
+    return isGroupMember(text, op.group, op.user)
+      ? null
+      : `${op.user} is not listed in the ${op.group} group after ${GROUP_FILE} was changed`;
   }
   const ops = plan.operations.filter(isFileOperation).filter((op) => targetOf(op, env) === change.path);
   return readBackProblem(change, target, writtenKind(ops));
@@ -255,7 +315,8 @@ function describeWriteError(error: NodeJS.ErrnoException, file: string): string 
   switch (error.code) {
     case 'EACCES':
     case 'EPERM':
-      if (process.getuid?.() === 0) return `permission denied replacing ${file} even as root (${error.code}): is it immutable (lsattr shows "i") or on a protected mount?`;
+      if (process.getuid?.() === 0)
+        return `permission denied replacing ${file} even as root (${error.code}): is it immutable (lsattr shows "i") or on a protected mount?`;
       return `permission denied writing ${file}: run the fix as root (dockhand elevates with pkexec or sudo when needed)`;
     case 'EROFS':
       return `${file} is on a read-only filesystem`;
@@ -275,7 +336,8 @@ export async function undoFix(id: string | undefined, deps: ApplyDeps, force: bo
     const journal = await Journal.open(deps.stateDir, recordId, deps.onStep);
     const record = journal.record;
     if (record.outcome === 'undone') return { record, conflicts: [], undone: false, message: `${record.id} was already undone` };
-    if (record.outcome === 'rolled-back' || record.outcome === 'failed') return { record, conflicts: [], undone: false, message: `${record.id} was ${record.outcome}: nothing of it is in place to undo` };
+    if (record.outcome === 'rolled-back' || record.outcome === 'failed')
+      return { record, conflicts: [], undone: false, message: `${record.id} was ${record.outcome}: nothing of it is in place to undo` };
 
     const conflicts: UndoResult['conflicts'] = [];
     for (const backup of record.backups) {
@@ -283,10 +345,19 @@ export async function undoFix(id: string | undefined, deps: ApplyDeps, force: bo
       if (now.sha256 === backup.sha256After) continue;
       const original = (await journal.originalBytes(backup))?.toString('utf8') ?? null;
       const applied = record.plan.files.find((f) => f.path === backup.path)?.after ?? null;
-      conflicts.push({ path: backup.path, fixDiff: unifiedDiff(backup.path, original, applied), sinceDiff: unifiedDiff(backup.path, applied, now.bytes?.toString('utf8') ?? null) });
+      conflicts.push({
+        path: backup.path,
+        fixDiff: unifiedDiff(backup.path, original, applied),
+        sinceDiff: unifiedDiff(backup.path, applied, now.bytes?.toString('utf8') ?? null),
+      });
     }
     if (conflicts.length > 0 && !force) {
-      return { record, conflicts, undone: false, message: `${conflicts.map((c) => c.path).join(', ')} changed since the fix: undo would discard those edits (see the differences; --force to undo anyway)` };
+      return {
+        record,
+        conflicts,
+        undone: false,
+        message: `${conflicts.map((c) => c.path).join(', ')} changed since the fix: undo would discard those edits (see the differences; --force to undo anyway)`,
+      };
     }
     for (const c of conflicts) await journal.step('note', true, `undo overwrites hand edits to ${c.path} (--force)`);
     if (scheduleCommands(record.plan.operations).length > 0) {
@@ -300,7 +371,9 @@ export async function undoFix(id: string | undefined, deps: ApplyDeps, force: bo
     }
     const problems = await restoreBackups(journal, deps.env, deps.runCommand ?? runCommand);
     if (scheduleCommands(record.plan.operations).length > 0) {
-      await (deps.runCommand ?? runCommand)(['systemctl', 'daemon-reload'], deps.timeouts.restartMs).catch((error: Error) => journal.step('undo', false, error.message));
+      await (deps.runCommand ?? runCommand)(['systemctl', 'daemon-reload'], deps.timeouts.restartMs).catch((error: Error) =>
+        journal.step('undo', false, error.message),
+      );
     }
     if (problems.length > 0) {
       await journal.step('undo', false, problems.join('; '));
@@ -315,7 +388,12 @@ export async function undoFix(id: string | undefined, deps: ApplyDeps, force: bo
     }
     await journal.step('undo', true, 'the original files are back');
     await journal.finish('undone', 'undone: the original files are back');
-    return { record: journal.record, conflicts, undone: true, message: `undone: ${record.backups.map((b) => b.path).join(', ')} restored${record.plan.restart ? ' and the daemon restarted' : ''}` };
+    return {
+      record: journal.record,
+      conflicts,
+      undone: true,
+      message: `undone: ${record.backups.map((b) => b.path).join(', ')} restored${record.plan.restart ? ' and the daemon restarted' : ''}`,
+    };
   } finally {
     await release();
   }

@@ -14,7 +14,8 @@ type Builder = (input: BuildInput) => FixDraft;
 
 /** The daemon.json the running daemon reads: the file every daemon fix edits. */
 function daemonJsonPath(facts: Facts): string {
-  if (!facts.daemonConfig.ok) throw new FixUnavailableError(`the daemon's configuration file is not known: ${facts.daemonConfig.error.message}`);
+  if (!facts.daemonConfig.ok)
+    throw new FixUnavailableError(`the daemon's configuration file is not known: ${facts.daemonConfig.error.message}`);
   return facts.daemonConfig.value.path;
 }
 
@@ -22,7 +23,9 @@ function daemonJsonPath(facts: Facts): string {
 function refuseIfFlag(facts: Facts, key: string): void {
   const view = daemonView(facts);
   if (view.flags?.has(key)) {
-    throw new FixUnavailableError(`${key} is set by a dockerd flag (${view.flagsSource ? describeSource(view.flagsSource) : "dockerd's arguments"}): setting it in daemon.json as well would stop dockerd from starting; change the flag instead`);
+    throw new FixUnavailableError(
+      `${key} is set by a dockerd flag (${view.flagsSource ? describeSource(view.flagsSource) : "dockerd's arguments"}): setting it in daemon.json as well would stop dockerd from starting; change the flag instead`,
+    );
   }
 }
 
@@ -30,7 +33,8 @@ const verifyFinding = (input: BuildInput): Verification => ({ kind: 'finding', c
 
 function str(params: Record<string, JsonValue>, key: string, fallback?: string): string {
   const v = params[key] ?? fallback;
-  if (typeof v !== 'string' || v === '') throw new FixUnavailableError(`parameter ${key} must be a non-empty string (use --set ${key}=...)`);
+  if (typeof v !== 'string' || v === '')
+    throw new FixUnavailableError(`parameter ${key} must be a non-empty string (use --set ${key}=...)`);
   return v;
 }
 
@@ -71,7 +75,8 @@ const BUILDERS: Record<string, Builder> = {
     const file = daemonJsonPath(input.facts);
     refuseIfFlag(input.facts, 'log-opts');
     const driver = daemonView(input.facts).setting('log-driver')?.value ?? 'json-file';
-    if (driver !== 'json-file' && driver !== 'local') throw new FixUnavailableError(`the log driver is ${String(driver)}: max-size/max-file apply to json-file and local only`);
+    if (driver !== 'json-file' && driver !== 'local')
+      throw new FixUnavailableError(`the log driver is ${String(driver)}: max-size/max-file apply to json-file and local only`);
     // Checked against shared/fix-params.ts already; dockerd takes log-opts values as strings only: "3", not 3.
     const maxSize = String(input.params['max-size']);
     const maxFile = String(input.params['max-file']);
@@ -94,17 +99,24 @@ const BUILDERS: Record<string, Builder> = {
     const registry = str(input.params, 'remove');
     const view = daemonView(input.facts);
     if (view.flags?.get('insecure-registries')?.includes(registry)) {
-      throw new FixUnavailableError(`${registry} comes from a dockerd flag (${view.flagsSource ? describeSource(view.flagsSource) : "dockerd's arguments"}): remove --insecure-registry ${registry} from it`);
+      throw new FixUnavailableError(
+        `${registry} comes from a dockerd flag (${view.flagsSource ? describeSource(view.flagsSource) : "dockerd's arguments"}): remove --insecure-registry ${registry} from it`,
+      );
     }
     const inFile = view.file?.get('insecure-registries')?.value;
     const current = Array.isArray(inFile) ? (inFile as JsonValue[]) : [];
-    if (!current.includes(registry)) throw new FixUnavailableError(`${registry} is not in daemon.json's insecure-registries (it may come from the daemon's defaults or another file)`);
+    if (!current.includes(registry))
+      throw new FixUnavailableError(
+        `${registry} is not in daemon.json's insecure-registries (it may come from the daemon's defaults or another file)`,
+      );
     const rest = current.filter((r) => r !== registry);
     const file = daemonJsonPath(input.facts);
     return {
       title: `Stop trusting ${registry} without TLS`,
       operations: [
-        rest.length > 0 ? { op: 'daemon-json.set', file, path: ['insecure-registries'], value: rest } : { op: 'daemon-json.unset', file, path: ['insecure-registries'] },
+        rest.length > 0
+          ? { op: 'daemon-json.set', file, path: ['insecure-registries'], value: rest }
+          : { op: 'daemon-json.unset', file, path: ['insecure-registries'] },
         { op: 'daemon.restart' },
       ],
       verification: verifyFinding(input),
@@ -135,14 +147,22 @@ const BUILDERS: Record<string, Builder> = {
   },
 
   // Nothing to edit: dockerd recreates its iptables chains and jumps only when it starts.
-  'daemon.restart': restartOnly(() => 'Restart the daemon so it recreates its firewall rules', 'A reload (SIGHUP) does not recreate the rules; only a restart does.'),
+  'daemon.restart': restartOnly(
+    () => 'Restart the daemon so it recreates its firewall rules',
+    'A reload (SIGHUP) does not recreate the rules; only a restart does.',
+  ),
 
   'daemon.log-level': (input) => {
     refuseIfFlag(input.facts, 'log-level');
     const level = str(input.params, 'log-level');
     const ops: FixOperation[] = [{ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: ['log-level'], value: level }];
     if (input.params.debug === false) ops.push({ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: ['debug'], value: false });
-    return { title: `Log at level ${level}`, operations: [...ops, { op: 'daemon.restart' }], verification: verifyFinding(input), notes: [] };
+    return {
+      title: `Log at level ${level}`,
+      operations: [...ops, { op: 'daemon.restart' }],
+      verification: verifyFinding(input),
+      notes: [],
+    };
   },
 };
 
@@ -161,11 +181,15 @@ BUILDERS['daemon.userns-remap'] = (input) => {
   const names = remapNames(value);
   if (!names) throw new FixUnavailableError(`userns-remap ${JSON.stringify(value)} names no user`);
   const { user } = names;
-  if (!input.facts.subIds.ok) throw new FixUnavailableError(`/etc/subuid and /etc/subgid cannot be read: ${input.facts.subIds.error.message}`);
+  if (!input.facts.subIds.ok)
+    throw new FixUnavailableError(`/etc/subuid and /etc/subgid cannot be read: ${input.facts.subIds.error.message}`);
   const { subuid, subgid } = input.facts.subIds.value;
   const ops: FixOperation[] = [{ op: 'daemon-json.set', file: daemonJsonPath(input.facts), path: ['userns-remap'], value }];
   // dockerd reads the user's range from /etc/subuid and the group's from /etc/subgid.
-  for (const [file, ranges, owner] of [['/etc/subuid', subuid, names.user], ['/etc/subgid', subgid, names.group]] as const) {
+  for (const [file, ranges, owner] of [
+    ['/etc/subuid', subuid, names.user],
+    ['/etc/subgid', subgid, names.group],
+  ] as const) {
     if (ranges.some((r) => r.user === owner)) continue;
     ops.push({ op: 'subid.add', file, user: owner, start: nextFreeSubIdStart(ranges), count: SUBID_COUNT });
   }
@@ -190,7 +214,10 @@ BUILDERS['desktop.settings'] = (input) => {
     title: `Change Docker Desktop settings (${settings.map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')})`,
     operations: settings.map(([key, value]) => ({ op: 'desktop-settings.set' as const, file, key, value })),
     verification: { kind: 'none', why: 'Docker Desktop reads its settings file when it starts: restart Docker Desktop, then audit again' },
-    notes: ['Docker Desktop applies these settings when it restarts (Troubleshoot → Restart, or quit and start it): Dockhand cannot restart it silently.', 'Edit with Docker Desktop quit if you can: a running Desktop may write its own settings back over the change.'],
+    notes: [
+      'Docker Desktop applies these settings when it restarts (Troubleshoot → Restart, or quit and start it): Dockhand cannot restart it silently.',
+      'Edit with Docker Desktop quit if you can: a running Desktop may write its own settings back over the change.',
+    ],
   };
 };
 
@@ -224,14 +251,23 @@ BUILDERS['cleanup.schedule'] = (input) => {
   // The timer runs without the user's DOCKER_HOST or context: name any endpoint other than the default socket.
   const host = input.facts.endpoint.ok ? input.facts.endpoint.value.host : null;
   const endpoint = host && !['unix:///var/run/docker.sock', 'unix:///run/docker.sock'].includes(host) ? host : null;
-  const write = (file: 'service' | 'timer' | 'cron'): FixOperation => ({ op: 'cleanup-schedule.write', file, dockhand: input.dockhand!, until, protectLabel, endpoint });
+  const write = (file: 'service' | 'timer' | 'cron'): FixOperation => ({
+    op: 'cleanup-schedule.write',
+    file,
+    dockhand: input.dockhand!,
+    until,
+    protectLabel,
+    endpoint,
+  });
   return {
     title: `Prune unused Docker data every day with Dockhand (older than ${until}; ${kind === 'systemd' ? 'a systemd timer' : 'a cron entry'})`,
     operations: kind === 'systemd' ? [write('service'), write('timer'), { op: 'cleanup-schedule.enable' }] : [write('cron')],
     verification: { kind: 'finding', checkId: input.checkId, target: input.target },
     notes: [
       `Each run is \`dockhand prune apply --until ${until} --yes\`: an exact prune that keeps running and in-use objects, anything labelled ${protectLabel}=true, and every volume.`,
-      kind === 'systemd' ? 'What each run removed and freed goes to the journal: journalctl -u dockhand-prune' : 'What each run removed and freed is appended to /var/log/dockhand-prune.log.',
+      kind === 'systemd'
+        ? 'What each run removed and freed goes to the journal: journalctl -u dockhand-prune'
+        : 'What each run removed and freed is appended to /var/log/dockhand-prune.log.',
       'It runs this dockhand: keep it installed at the same path (or apply the fix again after moving it).',
     ],
   };

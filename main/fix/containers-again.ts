@@ -57,10 +57,19 @@ const inspect = (api: EngineApi, id: string) => api.get<Inspect>(`/containers/${
 /** The containers running now, with their restart policy and start time. */
 export async function runningContainers(api: EngineApi): Promise<RunningBefore[]> {
   const list = await api.get<{ Id: string }[]>('/containers/json');
-  const found = await inParallel(list, async (c) => inspect(api, c.Id).catch((error: unknown) => (error instanceof EngineApiError && error.statusCode === 404 ? null : Promise.reject(error))));
+  const found = await inParallel(list, async (c) =>
+    inspect(api, c.Id).catch((error: unknown) =>
+      error instanceof EngineApiError && error.statusCode === 404 ? null : Promise.reject(error),
+    ),
+  );
   return found
     .filter((c): c is Inspect => c !== null && c.State.Running)
-    .map((c) => ({ id: c.Id, name: c.Name.replace(/^\//, ''), restartPolicy: c.HostConfig.RestartPolicy?.Name ?? '', startedAt: c.State.StartedAt }));
+    .map((c) => ({
+      id: c.Id,
+      name: c.Name.replace(/^\//, ''),
+      restartPolicy: c.HostConfig.RestartPolicy?.Name ?? '',
+      startedAt: c.State.StartedAt,
+    }));
 }
 
 /** Where a container ran before the restart is now, started again first when asked and it is down. */
@@ -74,7 +83,12 @@ async function afterOne(api: EngineApi, before: RunningBefore, startAgain: boole
     return { ...base, state: 'unknown', how: 'unknown', error: (error as Error).message };
   }
   if (now.State.Running) {
-    return { ...base, state: now.State.Status, how: now.State.StartedAt === before.startedAt ? 'kept-running' : 'restarted-by-policy', error: null };
+    return {
+      ...base,
+      state: now.State.Status,
+      how: now.State.StartedAt === before.startedAt ? 'kept-running' : 'restarted-by-policy',
+      error: null,
+    };
   }
   if (!startAgain) return { ...base, state: now.State.Status, how: 'left-stopped', error: null };
   try {
@@ -82,12 +96,24 @@ async function afterOne(api: EngineApi, before: RunningBefore, startAgain: boole
   } catch (error) {
     // 304: the daemon started it meanwhile (its restart policy).
     if (!(error instanceof EngineApiError && error.statusCode === 304)) {
-      const state = await inspect(api, before.id).then((c) => c.State.Status, () => now.State.Status);
+      const state = await inspect(api, before.id).then(
+        (c) => c.State.Status,
+        () => now.State.Status,
+      );
       return { ...base, state, how: 'start-failed', error: (error as Error).message };
     }
   }
   const started = await inspect(api, before.id).catch(() => null);
-  return { ...base, state: started?.State.Status ?? 'unknown', how: started?.State.Running ? 'started-again' : 'start-failed', error: started?.State.Running ? null : started ? `it exited at once (${started.State.Status})` : 'it could not be inspected after the start' };
+  return {
+    ...base,
+    state: started?.State.Status ?? 'unknown',
+    how: started?.State.Running ? 'started-again' : 'start-failed',
+    error: started?.State.Running
+      ? null
+      : started
+        ? `it exited at once (${started.State.Status})`
+        : 'it could not be inspected after the start',
+  };
 }
 
 /** The containers that ran before, after the restart; those down are started again when `startAgain`. */

@@ -44,14 +44,24 @@ export function runCommand(argv: string[], timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(argv[0]!, argv.slice(1), { timeout: timeoutMs, maxBuffer: 1024 * 1024 }, (error, _stdout, stderr) => {
       if (!error) return resolve();
-      const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${argv[0]} is not installed` : error.killed ? `it did not finish within ${timeoutMs} ms` : (stderr.trim() || error.message).slice(0, 500);
+      const why =
+        (error as NodeJS.ErrnoException).code === 'ENOENT'
+          ? `${argv[0]} is not installed`
+          : error.killed
+            ? `it did not finish within ${timeoutMs} ms`
+            : (stderr.trim() || error.message).slice(0, 500);
       reject(new ControllerError(`${argv.join(' ')} failed: ${why}`));
     });
   });
 }
 
 /** A controller that runs fixed commands (systemd, systemd --user, service). */
-function commandController(kind: DaemonControllerKind, detail: string, restartArgv: string[], reloadArgv: string[] | null): DaemonController {
+function commandController(
+  kind: DaemonControllerKind,
+  detail: string,
+  restartArgv: string[],
+  reloadArgv: string[] | null,
+): DaemonController {
   return {
     kind,
     detail,
@@ -69,12 +79,20 @@ export const systemdController = (unit = 'docker.service'): DaemonController => 
   ...commandController('systemd', `systemd unit ${unit}`, ['systemctl', 'restart', unit], ['systemctl', 'daemon-reload']),
   diagnose: () =>
     new Promise((resolve) =>
-      execFile('journalctl', ['-u', unit, '-n', '5', '--no-pager', '-o', 'cat'], { timeout: 5000 }, (error, stdout) => resolve(error ? null : stdout.trim() || null)),
+      execFile('journalctl', ['-u', unit, '-n', '5', '--no-pager', '-o', 'cat'], { timeout: 5000 }, (error, stdout) =>
+        resolve(error ? null : stdout.trim() || null),
+      ),
     ),
 });
 export const systemdUserController = (unit = 'docker.service') =>
-  commandController('systemd-user', `systemd user unit ${unit} (rootless)`, ['systemctl', '--user', 'restart', unit], ['systemctl', '--user', 'daemon-reload']);
-export const sysvController = () => commandController('sysv', 'the init script /etc/init.d/docker (no systemd)', ['service', 'docker', 'restart'], null);
+  commandController(
+    'systemd-user',
+    `systemd user unit ${unit} (rootless)`,
+    ['systemctl', '--user', 'restart', unit],
+    ['systemctl', '--user', 'daemon-reload'],
+  );
+export const sysvController = () =>
+  commandController('sysv', 'the init script /etc/init.d/docker (no systemd)', ['service', 'docker', 'restart'], null);
 
 export const desktopController = (): DaemonController => ({
   kind: 'desktop',
@@ -83,7 +101,9 @@ export const desktopController = (): DaemonController => ({
   commands: () => [],
   reload: async () => undefined,
   restart: async () => {
-    throw new ControllerError('Docker Desktop cannot be restarted silently: restart it from its menu (Troubleshoot → Restart Docker Desktop)');
+    throw new ControllerError(
+      'Docker Desktop cannot be restarted silently: restart it from its menu (Troubleshoot → Restart Docker Desktop)',
+    );
   },
 });
 
@@ -138,7 +158,10 @@ export function processController(record: ProcessRecord, stopPid: () => Promise<
     async diagnose() {
       if (!record.log) return null;
       const text = await fs.readFile(record.log, 'utf8').catch(() => '');
-      const lines = text.trimEnd().split('\n').filter((l) => /level=(error|fatal)|failed to start|Error starting/i.test(l));
+      const lines = text
+        .trimEnd()
+        .split('\n')
+        .filter((l) => /level=(error|fatal)|failed to start|Error starting/i.test(l));
       return lines.slice(-3).join('\n') || null;
     },
     async restart(timeoutMs) {
@@ -151,7 +174,11 @@ export function processController(record: ProcessRecord, stopPid: () => Promise<
       const out = record.log ? openSync(record.log, 'a') : 'ignore';
       const started = { exited: false };
       latest = started;
-      const child = spawn('sh', ['-c', script, 'dockhand-restart', ...record.argv], { cwd: record.cwd, detached: true, stdio: ['ignore', out, out] });
+      const child = spawn('sh', ['-c', script, 'dockhand-restart', ...record.argv], {
+        cwd: record.cwd,
+        detached: true,
+        stdio: ['ignore', out, out],
+      });
       child.once('exit', () => (started.exited = true));
       try {
         await new Promise<void>((resolve, reject) => {
@@ -240,7 +267,9 @@ async function recordController(file: string, daemon: DaemonProof | undefined, e
     return {
       ...planned,
       restart: async () => {
-        throw new ControllerError(`cannot restart the daemon from this account: it is not proven here (${why}); the root helper restarts it once it has proven it`);
+        throw new ControllerError(
+          `cannot restart the daemon from this account: it is not proven here (${why}); the root helper restarts it once it has proven it`,
+        );
       },
     };
   }
@@ -253,14 +282,18 @@ async function recordController(file: string, daemon: DaemonProof | undefined, e
   const problem = await pidfileProblem();
   if (problem) throw refuse(`its pidfile is not ${who}'s own: ${problem}`);
   const named = await readPid(record.pidfile);
-  if (named !== proven.pid) throw refuse(`its pidfile ${record.pidfile} names pid ${named ?? 'nothing'}, but the daemon serving ${proven.socket} is pid ${proven.pid}`);
+  if (named !== proven.pid)
+    throw refuse(
+      `its pidfile ${record.pidfile} names pid ${named ?? 'nothing'}, but the daemon serving ${proven.socket} is pid ${proven.pid}`,
+    );
   const program = await resolveProgram(record.argv[0]!);
   if (!program) throw refuse(`${record.argv[0]} is not an executable on PATH`);
   const programProblem = await untrustedFile(program, owners);
   if (programProblem) throw refuse(`the program it runs is not ${who}'s own: ${programProblem}`);
   // The program is the proven dockerd, or a wrapper of this user's (unshare -n, a test's gate script) that is handed it.
   const resolved = await Promise.all(record.argv.map(async (a) => (a.startsWith('-') ? null : resolveProgram(a))));
-  if (!resolved.includes(proven.exe)) throw refuse(`it does not start ${proven.exe}, the executable of the daemon serving ${proven.socket}`);
+  if (!resolved.includes(proven.exe))
+    throw refuse(`it does not start ${proven.exe}, the executable of the daemon serving ${proven.socket}`);
   // At restart: only a pid named by a pidfile that is still this user's own.
   const stopPid = async () => ((await pidfileProblem()) ? null : readPid(record.pidfile));
   return processController({ ...record, argv: [program, ...record.argv.slice(1)] }, stopPid);
@@ -297,7 +330,8 @@ export async function detectController(facts: Facts, hints: ControllerHints = {}
   const euid = hints.euid ?? process.geteuid?.() ?? 0;
   if (hints.override) {
     const arg = /^process:(.+)$/.exec(hints.override)?.[1];
-    if (!arg) throw new ControllerError(`DOCKHAND_DAEMON_CONTROLLER must be process:/path/to/record.json, not ${JSON.stringify(hints.override)}`);
+    if (!arg)
+      throw new ControllerError(`DOCKHAND_DAEMON_CONTROLLER must be process:/path/to/record.json, not ${JSON.stringify(hints.override)}`);
     return recordController(arg, hints.daemon, euid);
   }
   if (isDesktop(facts)) return desktopController();
@@ -319,7 +353,9 @@ export async function detectController(facts: Facts, hints: ControllerHints = {}
     if (proven) {
       const main = await mainPid(unit, false);
       if (main === proven.pid) return systemdController(unit);
-      return noController(`the daemon serving ${proven.socket} (pid ${proven.pid}) is not ${unit}'s (its MainPID is ${main ?? 'unknown'}), so restarting ${unit} would restart another daemon. Restart it yourself: ${byHand(proven)}`);
+      return noController(
+        `the daemon serving ${proven.socket} (pid ${proven.pid}) is not ${unit}'s (its MainPID is ${main ?? 'unknown'}), so restarting ${unit} would restart another daemon. Restart it yourself: ${byHand(proven)}`,
+      );
     }
   } else if (existsSync('/etc/init.d/docker') && !systemdRuns) {
     if (unprovenHere) return sysvController();
@@ -329,7 +365,9 @@ export async function detectController(facts: Facts, hints: ControllerHints = {}
       const problem = real ? await untrustedFile(real, [0]) : `${pidfile} does not exist`;
       const named = await readPid(pidfile);
       if (!problem && named === proven.pid) return sysvController();
-      return noController(`the daemon serving ${proven.socket} (pid ${proven.pid}) is not the one /etc/init.d/docker manages (${problem ?? `${pidfile} names pid ${named ?? 'nothing'}`}). Restart it yourself: ${byHand(proven)}`);
+      return noController(
+        `the daemon serving ${proven.socket} (pid ${proven.pid}) is not the one /etc/init.d/docker manages (${problem ?? `${pidfile} names pid ${named ?? 'nothing'}`}). Restart it yourself: ${byHand(proven)}`,
+      );
     }
   }
   if (proven) {
@@ -341,7 +379,13 @@ export async function detectController(facts: Facts, hints: ControllerHints = {}
         return again?.ok && again.daemon.uid === euid ? again.daemon.pid : null;
       });
     }
-    return noController(`the daemon serving ${proven.socket} (pid ${proven.pid}) was started by hand, and Dockhand never starts a command line read from /proc as root. Restart it yourself: ${byHand(proven)}`);
+    return noController(
+      `the daemon serving ${proven.socket} (pid ${proven.pid}) was started by hand, and Dockhand never starts a command line read from /proc as root. Restart it yourself: ${byHand(proven)}`,
+    );
   }
-  return noController(proof && !proof.ok ? `no daemon is proven to serve this endpoint (${proof.why})` : 'no service manager or running dockerd was found for this endpoint');
+  return noController(
+    proof && !proof.ok
+      ? `no daemon is proven to serve this endpoint (${proof.why})`
+      : 'no service manager or running dockerd was found for this endpoint',
+  );
 }

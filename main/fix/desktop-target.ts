@@ -15,7 +15,8 @@ const SETTINGS_NAMES = new Set(['settings.json', 'settings-store.json']);
  * or null when it is one. `home` is the user's home on the host.
  */
 export async function desktopSettingsProblem(file: string, hostFile: string, home: string): Promise<string | null> {
-  if (!SETTINGS_NAMES.has(path.basename(hostFile))) return `${file} is not a Docker Desktop settings file (settings.json or settings-store.json)`;
+  if (!SETTINGS_NAMES.has(path.basename(hostFile)))
+    return `${file} is not a Docker Desktop settings file (settings.json or settings-store.json)`;
   let realParent: string;
   let realHome: string;
   try {
@@ -28,7 +29,8 @@ export async function desktopSettingsProblem(file: string, hostFile: string, hom
   const self = process.getuid?.() ?? uid;
   if (self !== 0 && self !== uid) return `${home} is not your home directory (it belongs to uid ${uid})`;
   const known = SETTINGS_DIRS.map((d) => path.join(realHome, d));
-  if (!known.includes(realParent)) return `${file} is not in one of Docker Desktop's settings directories under ${home} (it resolves to ${path.join(realParent, path.basename(hostFile))})`;
+  if (!known.includes(realParent))
+    return `${file} is not in one of Docker Desktop's settings directories under ${home} (it resolves to ${path.join(realParent, path.basename(hostFile))})`;
   const real = path.join(realParent, path.basename(hostFile));
   let st: Awaited<ReturnType<typeof fs.lstat>>;
   try {
@@ -39,6 +41,7 @@ export async function desktopSettingsProblem(file: string, hostFile: string, hom
   }
   if (st.isSymbolicLink()) return `${file} is a symbolic link: Dockhand edits Docker Desktop's own settings file only`;
   if (!st.isFile()) return `${file} is not a regular file`;
-  if (st.uid !== uid) return `${file} belongs to uid ${st.uid}, not to the owner of ${home} (uid ${uid}): Dockhand edits your own Docker Desktop settings only`;
+  if (st.uid !== uid)
+    return `${file} belongs to uid ${st.uid}, not to the owner of ${home} (uid ${uid}): Dockhand edits your own Docker Desktop settings only`;
   return null;
 }

@@ -45,10 +45,17 @@ async function containersBefore(plan: Pick<FixPlan, 'restart' | 'endpoint'>): Pr
  * After the work: if it restarted the daemon, how each container that ran before is now, started again first when
  * asked and it is down (after the daemon is back and the fix verified). Null when the daemon was not restarted.
  */
-async function containersSince(before: Before | null, steps: readonly FixStep[], plan: Pick<FixPlan, 'endpoint'>, startAgain: boolean): Promise<{ after: ContainersAfter; step: Omit<FixStep, 'at'> } | null> {
+async function containersSince(
+  before: Before | null,
+  steps: readonly FixStep[],
+  plan: Pick<FixPlan, 'endpoint'>,
+  startAgain: boolean,
+): Promise<{ after: ContainersAfter; step: Omit<FixStep, 'at'> } | null> {
   if (!before || !steps.some((s) => s.step === 'restart' && s.ok && s.at >= before.since)) return null;
   const after: ContainersAfter = Array.isArray(before.running)
-    ? await withEngine(plan.endpoint, (api) => containersAfter(api, before.running as RunningBefore[], startAgain)).catch((error: Error) => ({ startAgain, containers: [], error: error.message }))
+    ? await withEngine(plan.endpoint, (api) => containersAfter(api, before.running as RunningBefore[], startAgain)).catch(
+        (error: Error) => ({ startAgain, containers: [], error: error.message }),
+      )
     : { startAgain, containers: [], error: before.running.error };
   const ok = after.error === null && !after.containers.some((c) => c.how === 'start-failed' || c.how === 'unknown');
   return { after, step: { step: 'containers', ok, message: containersAfterSummary(after) } };
@@ -57,7 +64,13 @@ async function containersSince(before: Before | null, steps: readonly FixStep[],
 type Settled = NonNullable<Awaited<ReturnType<typeof containersSince>>>;
 
 /** Adds the containers' step (and, for an apply, their states) to a record this process keeps in its own journal. */
-async function noteInJournal(stateDir: string, record: FixRecord, settled: Settled, work: 'apply' | 'undo', onStep?: (step: FixStep) => void): Promise<FixRecord> {
+async function noteInJournal(
+  stateDir: string,
+  record: FixRecord,
+  settled: Settled,
+  work: 'apply' | 'undo',
+  onStep?: (step: FixStep) => void,
+): Promise<FixRecord> {
   const journal = await Journal.open(stateDir, record.id, onStep);
   if (work === 'apply') journal.record.containers = settled.after;
   await journal.step(settled.step.step, settled.step.ok, settled.step.message);
@@ -71,7 +84,12 @@ function noteInCopy(record: FixRecord, settled: Settled, work: 'apply' | 'undo',
   return { ...record, ...(work === 'apply' && { containers: settled.after }), steps: [...record.steps, step] };
 }
 
-export async function applyFix(input: unknown, route: FixRoute, onStep?: (step: FixStep) => void, choice: RestartChoice = {}): Promise<FixRecord> {
+export async function applyFix(
+  input: unknown,
+  route: FixRoute,
+  onStep?: (step: FixStep) => void,
+  choice: RestartChoice = {},
+): Promise<FixRecord> {
   const startAgain = choice.restartContainers ?? true;
   const parsed = FixPlanSchema.safeParse(input);
   if (parsed.success && needsHelper(parsed.data)) {
@@ -103,7 +121,13 @@ async function recordToUndo(stateDir: string, id: string | undefined): Promise<F
 }
 
 /** `onStep` also gets the id of the plan being undone, so the app can show the steps under that fix. */
-export async function undoAppliedFix(id: string | undefined, force: boolean, route: FixRoute, onUndoStep?: (step: FixStep, planId: string) => void, choice: RestartChoice = {}): Promise<UndoResult> {
+export async function undoAppliedFix(
+  id: string | undefined,
+  force: boolean,
+  route: FixRoute,
+  onUndoStep?: (step: FixStep, planId: string) => void,
+  choice: RestartChoice = {},
+): Promise<UndoResult> {
   const startAgain = choice.restartContainers ?? true;
   const record = await recordToUndo(route.stateDir, id);
   const onStep = onUndoStep && record ? (step: FixStep) => onUndoStep(step, record.plan.id) : undefined;
@@ -112,7 +136,9 @@ export async function undoAppliedFix(id: string | undefined, force: boolean, rou
     const before = record ? await containersBefore(record.plan) : null;
     const result = await session.undo(id, force, onStep);
     const settled = await containersSince(before, result.record.steps, result.record.plan, startAgain);
-    return settled ? { ...result, record: await noteInJournal(session.stateDir, result.record, settled, 'undo', onStep), containers: settled.after } : result;
+    return settled
+      ? { ...result, record: await noteInJournal(session.stateDir, result.record, settled, 'undo', onStep), containers: settled.after }
+      : result;
   }
   const before = await containersBefore(record.plan);
   const result = await undoElevated(record.id, force, route.self, { onStep, stderr: route.stderr });
@@ -123,7 +149,10 @@ export async function undoAppliedFix(id: string | undefined, force: boolean, rou
 }
 
 /** What undoing `id` (the latest undoable fix without one) would do to the running containers; null: no restart. */
-export async function undoImpact(id: string | undefined, route: FixRoute): Promise<{ record: FixRecord; impact: RestartImpact | null } | null> {
+export async function undoImpact(
+  id: string | undefined,
+  route: FixRoute,
+): Promise<{ record: FixRecord; impact: RestartImpact | null } | null> {
   const record = await recordToUndo(route.stateDir, id);
   if (!record) return null;
   if (!record.plan.restart) return { record, impact: null };

@@ -99,23 +99,38 @@ describe('elevated helper hand-off', () => {
       },
     });
     assert.equal(result.outcome, 'applied');
-    assert.deepEqual(steps.map((s) => s.message), ['wrote daemon.json']);
+    assert.deepEqual(
+      steps.map((s) => s.message),
+      ['wrote daemon.json'],
+    );
     assert.deepEqual(JSON.parse(await fs.readFile(path.join(dir, 'argv'), 'utf8')), ['fix', 'helper']);
     assert.equal(JSON.parse(await fs.readFile(path.join(dir, 'stdin'), 'utf8')).id, 'plan-0001', 'the plan went in on stdin');
   });
 
   test('undo asks the helper for that id (and --force), with nothing on stdin', async () => {
     await fs.writeFile(path.join(dir, 'go'), '');
-    process.env.FAKE_FINAL = JSON.stringify({ type: 'undo', result: { record: record('undone'), conflicts: [], undone: true, message: 'undone' } });
+    process.env.FAKE_FINAL = JSON.stringify({
+      type: 'undo',
+      result: { record: record('undone'), conflicts: [], undone: true, message: 'undone' },
+    });
     const result = await undoElevated('20261122T230000Z-abcdef', true, self(), { stderr: 'pipe' });
     assert.equal(result.undone, true);
-    assert.deepEqual(JSON.parse(await fs.readFile(path.join(dir, 'argv'), 'utf8')), ['fix', 'helper', '--undo', '20261122T230000Z-abcdef', '--force']);
+    assert.deepEqual(JSON.parse(await fs.readFile(path.join(dir, 'argv'), 'utf8')), [
+      'fix',
+      'helper',
+      '--undo',
+      '20261122T230000Z-abcdef',
+      '--force',
+    ]);
     assert.equal(await fs.readFile(path.join(dir, 'stdin'), 'utf8'), '');
   });
 
   test('an answer of the wrong kind is refused', async () => {
     await fs.writeFile(path.join(dir, 'go'), '');
-    process.env.FAKE_FINAL = JSON.stringify({ type: 'undo', result: { record: record('undone'), conflicts: [], undone: true, message: 'undone' } });
+    process.env.FAKE_FINAL = JSON.stringify({
+      type: 'undo',
+      result: { record: record('undone'), conflicts: [], undone: true, message: 'undone' },
+    });
     await assert.rejects(applyElevated(plan, self(), { stderr: 'pipe' }), /answered with undo, not the record of the apply/);
   });
 
@@ -123,21 +138,38 @@ describe('elevated helper hand-off', () => {
     process.env.FAKE_MODE = 'die';
     const error = await applyElevated(plan, self(), { stderr: 'pipe' }).catch((e: Error) => e);
     assert.ok(error instanceof ElevationError);
-    assert.match(error.message, /the elevated helper \(sudo\) ended with code 7 \(helper: the disk caught fire\) and no result; its last step: wrote daemon\.json/);
+    assert.match(
+      error.message,
+      /the elevated helper \(sudo\) ended with code 7 \(helper: the disk caught fire\) and no result; its last step: wrote daemon\.json/,
+    );
     process.env.FAKE_MODE = 'ok';
   });
 
   test('no way to start the helper: says why and what to run instead, and starts nothing', async () => {
     await fs.rm(path.join(dir, 'argv'), { force: true });
     const error = await applyElevated(plan, { ok: false, why: 'the AppImage cannot start its root helper' }).catch((e: Error) => e);
-    assert.equal((error as Error).message, 'this fix (daemon.json is not writable by you) needs root and the AppImage cannot start its root helper: run `dockhand fix apply daemon.live-restore` as root instead');
+    assert.equal(
+      (error as Error).message,
+      'this fix (daemon.json is not writable by you) needs root and the AppImage cannot start its root helper: run `dockhand fix apply daemon.live-restore` as root instead',
+    );
     assert.equal(existsSync(path.join(dir, 'argv')), false);
   });
 });
 
 test('cliSelf: this node and bin, or the desktop launcher that names itself', () => {
-  assert.deepEqual(cliSelf(['/usr/bin/node', '/opt/dockhand/bin/dockhand.cjs'], {}, '/usr/bin/node'), { ok: true, argv: ['/usr/bin/node', '/opt/dockhand/bin/dockhand.cjs'], path: '/opt/dockhand/bin/dockhand.cjs' });
-  assert.deepEqual(cliSelf(['/x/dockhand-desktop', '/x/resources/app.asar.unpacked/bin/dockhand.cjs'], { DOCKHAND_SELF: '/x/resources/bin/dockhand' }), { ok: true, argv: ['/x/resources/bin/dockhand'], path: '/x/resources/bin/dockhand' });
+  assert.deepEqual(cliSelf(['/usr/bin/node', '/opt/dockhand/bin/dockhand.cjs'], {}, '/usr/bin/node'), {
+    ok: true,
+    argv: ['/usr/bin/node', '/opt/dockhand/bin/dockhand.cjs'],
+    path: '/opt/dockhand/bin/dockhand.cjs',
+  });
+  assert.deepEqual(
+    cliSelf(['/x/dockhand-desktop', '/x/resources/app.asar.unpacked/bin/dockhand.cjs'], { DOCKHAND_SELF: '/x/resources/bin/dockhand' }),
+    { ok: true, argv: ['/x/resources/bin/dockhand'], path: '/x/resources/bin/dockhand' },
+  );
   assert.equal(cliSelf(['/usr/bin/node', '/tmp/something-else.js'], {}).ok, false);
-  assert.equal(cliSelf(['/usr/bin/node', '/opt/dockhand/bin/dockhand.cjs'], { DOCKHAND_SELF: 'relative/dockhand' }).ok, true, 'a relative DOCKHAND_SELF is ignored');
+  assert.equal(
+    cliSelf(['/usr/bin/node', '/opt/dockhand/bin/dockhand.cjs'], { DOCKHAND_SELF: 'relative/dockhand' }).ok,
+    true,
+    'a relative DOCKHAND_SELF is ignored',
+  );
 });

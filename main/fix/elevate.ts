@@ -38,7 +38,13 @@ export interface HelperOptions {
  * Starts `dockhand fix helper ARGS` as root, writes `input` to its stdin, passes each step on as it arrives and returns
  * the final message. Lines that are not the helper's protocol (a launcher's chatter) are ignored, never trusted.
  */
-async function runHelper(self: SelfCommand, args: string[], input: string, task: { action: string; asRoot: string }, options: HelperOptions): Promise<HelperMessage> {
+async function runHelper(
+  self: SelfCommand,
+  args: string[],
+  input: string,
+  task: { action: string; asRoot: string },
+  options: HelperOptions,
+): Promise<HelperMessage> {
   const { action, asRoot } = task;
   const launcher = findLauncher();
   if (!launcher) throw new ElevationError(`${action} needs root and neither pkexec nor sudo is installed: run \`${asRoot}\` as root`);
@@ -81,14 +87,26 @@ async function runHelper(self: SelfCommand, args: string[], input: string, task:
 /** Applies the plan through the helper; returns the journal record the helper kept (in root's journal). */
 export async function applyElevated(plan: FixPlan, self: SelfCommand, options: HelperOptions = {}): Promise<FixRecord> {
   if (!plan.elevation.needed) throw new ElevationError('this plan does not need root: apply it directly');
-  const message = await runHelper(self, [], JSON.stringify(plan), { action: `this fix (${plan.elevation.why})`, asRoot: `dockhand fix apply ${plan.checkId}` }, options);
+  const message = await runHelper(
+    self,
+    [],
+    JSON.stringify(plan),
+    { action: `this fix (${plan.elevation.why})`, asRoot: `dockhand fix apply ${plan.checkId}` },
+    options,
+  );
   if (message.type !== 'record') throw new ElevationError(`the elevated helper answered with ${message.type}, not the record of the apply`);
   return message.record;
 }
 
 /** Undoes a fix the helper applied, from root's journal. */
 export async function undoElevated(id: string, force: boolean, self: SelfCommand, options: HelperOptions = {}): Promise<UndoResult> {
-  const message = await runHelper(self, ['--undo', id, ...(force ? ['--force'] : [])], '', { action: `undoing ${id} (it was applied as root)`, asRoot: `dockhand fix undo ${id}` }, options);
+  const message = await runHelper(
+    self,
+    ['--undo', id, ...(force ? ['--force'] : [])],
+    '',
+    { action: `undoing ${id} (it was applied as root)`, asRoot: `dockhand fix undo ${id}` },
+    options,
+  );
   if (message.type !== 'undo') throw new ElevationError(`the elevated helper answered with ${message.type}, not the result of the undo`);
   return message.result;
 }

@@ -35,7 +35,14 @@ async function firstThatWorks(commands: string[][], run: RunCommand, timeoutMs: 
 }
 
 export function joinGroup(op: GroupOp, run: RunCommand, timeoutMs: number): Promise<string[]> {
-  return firstThatWorks([['gpasswd', '-a', op.user, op.group], ['usermod', '-aG', op.group, op.user]], run, timeoutMs);
+  return firstThatWorks(
+    [
+      ['gpasswd', '-a', op.user, op.group],
+      ['usermod', '-aG', op.group, op.user],
+    ],
+    run,
+    timeoutMs,
+  );
 }
 
 export function leaveGroup(op: GroupOp, run: RunCommand, timeoutMs: number): Promise<string[]> {

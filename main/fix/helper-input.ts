@@ -35,7 +35,8 @@ function jsonDepth(text: string, limit = HELPER_INPUT_MAX_DEPTH): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // a backslash escapes the next character
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -48,7 +49,11 @@ function jsonDepth(text: string, limit = HELPER_INPUT_MAX_DEPTH): number {
 }
 
 /** The helper's stdin as JSON, or a refusal that says why. */
-export async function readHelperInput(stream: NodeJS.ReadableStream, maxBytes = HELPER_INPUT_MAX_BYTES, maxDepth = HELPER_INPUT_MAX_DEPTH): Promise<unknown> {
+export async function readHelperInput(
+  stream: NodeJS.ReadableStream,
+  maxBytes = HELPER_INPUT_MAX_BYTES,
+  maxDepth = HELPER_INPUT_MAX_DEPTH,
+): Promise<unknown> {
   const bytes = await readBounded(stream, maxBytes);
   let text: string;
   try {
@@ -56,7 +61,8 @@ export async function readHelperInput(stream: NodeJS.ReadableStream, maxBytes = 
   } catch {
     throw new HelperInputError('refused: the plan on stdin is not UTF-8 text');
   }
-  if (jsonDepth(text, maxDepth) > maxDepth) throw new HelperInputError(`refused: the plan on stdin is nested more than ${maxDepth} levels deep (a fix plan is a few levels deep)`);
+  if (jsonDepth(text, maxDepth) > maxDepth)
+    throw new HelperInputError(`refused: the plan on stdin is nested more than ${maxDepth} levels deep (a fix plan is a few levels deep)`);
   try {
     return JSON.parse(text) as unknown;
   } catch {

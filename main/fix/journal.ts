@@ -19,7 +19,10 @@ const journalDir = (state: string) => path.join(state, 'fixes');
 const RECORD_ID = /^[0-9TZ]+-[0-9a-f]+$/;
 
 function newRecordId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -117,7 +120,11 @@ export class Journal {
 
 async function readRecord(dir: string): Promise<FixRecord> {
   const text = await fs.readFile(path.join(dir, 'record.json'), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new JournalError(error.code === 'ENOENT' ? `no applied fix ${path.basename(dir)} (see \`dockhand fix history\`)` : `cannot read the journal at ${dir}: ${error.message}`);
+    throw new JournalError(
+      error.code === 'ENOENT'
+        ? `no applied fix ${path.basename(dir)} (see \`dockhand fix history\`)`
+        : `cannot read the journal at ${dir}: ${error.message}`,
+    );
   });
   let json: unknown;
   try {
@@ -135,10 +142,14 @@ async function readRecord(dir: string): Promise<FixRecord> {
  * it, and undo knows to go back through the helper. The copy holds no backups; those stay with root.
  */
 export async function saveElevatedCopy(state: string, record: FixRecord): Promise<void> {
-  if (!RECORD_ID.test(record.id)) throw new JournalError(`the elevated helper returned a record with a bad id: ${JSON.stringify(record.id)}`);
+  if (!RECORD_ID.test(record.id))
+    throw new JournalError(`the elevated helper returned a record with a bad id: ${JSON.stringify(record.id)}`);
   const dir = path.join(journalDir(state), record.id);
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  await writeFile(path.join(dir, 'record.json'), `${JSON.stringify({ ...record, elevated: true }, null, 2)}\n`, { mode: 0o600, followLinks: false });
+  await writeFile(path.join(dir, 'record.json'), `${JSON.stringify({ ...record, elevated: true }, null, 2)}\n`, {
+    mode: 0o600,
+    followLinks: false,
+  });
 }
 
 /** The newest record whose changes may still be in place: what `undo` without an id means. */

@@ -4,9 +4,12 @@ import { JsonEditError, setJsonKey, unsetJsonKey } from './json-edit';
 
 const FILE = '{\n    "debug": false,\n    "insecure-registries": ["10.0.0.5:5000"],\n    "log-opts": {"max-size": "50m"}\n}\n';
 
-test('adding a key appends one line in the file\'s own indentation; every other byte stays', () => {
+test("adding a key appends one line in the file's own indentation; every other byte stays", () => {
   const out = setJsonKey(FILE, ['live-restore'], true);
-  assert.equal(out, '{\n    "debug": false,\n    "insecure-registries": ["10.0.0.5:5000"],\n    "log-opts": {"max-size": "50m"},\n    "live-restore": true\n}\n');
+  assert.equal(
+    out,
+    '{\n    "debug": false,\n    "insecure-registries": ["10.0.0.5:5000"],\n    "log-opts": {"max-size": "50m"},\n    "live-restore": true\n}\n',
+  );
 });
 
 test('changing a value replaces only the value, keeping key order and the formatting of the others', () => {
@@ -15,7 +18,10 @@ test('changing a value replaces only the value, keeping key order and the format
 });
 
 test('a key inside an inline object is added inline; a missing parent is created', () => {
-  assert.equal(setJsonKey(FILE, ['log-opts', 'max-file'], '3'), FILE.replace('{"max-size": "50m"}', '{"max-size": "50m", "max-file": "3"}'));
+  assert.equal(
+    setJsonKey(FILE, ['log-opts', 'max-file'], '3'),
+    FILE.replace('{"max-size": "50m"}', '{"max-size": "50m", "max-file": "3"}'),
+  );
   const tabs = '{\n\t"debug": true\n}';
   assert.equal(setJsonKey(tabs, ['log-opts', 'max-size'], '10m'), '{\n\t"debug": true,\n\t"log-opts": {\n\t\t"max-size": "10m"\n\t}\n}');
 });

@@ -36,7 +36,8 @@ function serialize(value: JsonValue, indent: string, style: Style): string {
 function rootObject(text: string): Node {
   const errors: { error: number }[] = [];
   const root = parseTree(text, errors as never, { allowTrailingComma: false, disallowComments: false });
-  if (!root || root.type !== 'object' || errors.length > 0) throw new JsonEditError('the file is not a valid JSON object: fix it by hand first (the pre-flight shows where)');
+  if (!root || root.type !== 'object' || errors.length > 0)
+    throw new JsonEditError('the file is not a valid JSON object: fix it by hand first (the pre-flight shows where)');
   return root;
 }
 
@@ -76,11 +77,21 @@ function insertProperty(text: string, object: Node, key: string, value: JsonValu
     const indent = lineIndent(text, last.offset);
     const sameLine = !text.slice(object.offset, last.offset).includes('\n');
     const separator = sameLine ? ' ' : `${style.eol}${indent}`;
-    return splice(text, last.offset + last.length, last.offset + last.length, `,${separator}${JSON.stringify(key)}: ${serialize(value, indent, style)}`);
+    return splice(
+      text,
+      last.offset + last.length,
+      last.offset + last.length,
+      `,${separator}${JSON.stringify(key)}: ${serialize(value, indent, style)}`,
+    );
   }
   const outer = lineIndent(text, object.offset);
   const inner = outer + style.unit;
-  return splice(text, object.offset + 1, object.offset + object.length - 1, `${style.eol}${inner}${JSON.stringify(key)}: ${serialize(value, inner, style)}${style.eol}${outer}`);
+  return splice(
+    text,
+    object.offset + 1,
+    object.offset + object.length - 1,
+    `${style.eol}${inner}${JSON.stringify(key)}: ${serialize(value, inner, style)}${style.eol}${outer}`,
+  );
 }
 
 /** Removes `path` (a no-op when absent), with its line and comma; a parent object left empty is removed too. */
@@ -108,7 +119,12 @@ function removeProperty(text: string, path: readonly string[]): string {
   const at = siblings.indexOf(property);
   if (siblings.length === 1) {
     const outer = lineIndent(text, parent.offset);
-    return splice(text, parent.offset + 1, parent.offset + parent.length - 1, text.slice(parent.offset, property.offset).includes('\n') ? `${styleOf(text).eol}${outer}` : '');
+    return splice(
+      text,
+      parent.offset + 1,
+      parent.offset + parent.length - 1,
+      text.slice(parent.offset, property.offset).includes('\n') ? `${styleOf(text).eol}${outer}` : '',
+    );
   }
   if (at > 0) {
     const previous = siblings[at - 1]!;

@@ -46,15 +46,27 @@ describe('the fix lock', () => {
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-lock-'));
     worker = path.join(dir, 'worker.cjs');
-    await build({ stdin: { contents: WORKER, resolveDir: import.meta.dirname, loader: 'ts' }, bundle: true, platform: 'node', format: 'cjs', outfile: worker, logLevel: 'warning' });
+    await build({
+      stdin: { contents: WORKER, resolveDir: import.meta.dirname, loader: 'ts' },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: worker,
+      logLevel: 'warning',
+    });
   });
   after(async () => fs.rm(dir, { recursive: true, force: true }));
 
   const contender = (state: string, id: string, env: NodeJS.ProcessEnv = process.env) => {
-    const child = spawn(process.execPath, [worker, state, path.join(state, 'log'), path.join(state, 'counter'), id], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [worker, state, path.join(state, 'log'), path.join(state, 'counter'), id], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
-    const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+    const exited = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+      child.on('close', (code) => resolve({ code, stderr })),
+    );
     return { child, exited };
   };
 
@@ -77,7 +89,11 @@ describe('the fix lock', () => {
     assert.equal(lines.length, ids.length * 2);
     for (let i = 0; i < lines.length; i += 2) {
       const [enter, exit] = [lines[i]!.split(' '), lines[i + 1]!.split(' ')];
-      assert.deepEqual([enter[0], exit[0], exit[1]], ['enter', 'exit', enter[1]], `overlap at line ${i}: ${lines.slice(i, i + 2).join(' | ')}`);
+      assert.deepEqual(
+        [enter[0], exit[0], exit[1]],
+        ['enter', 'exit', enter[1]],
+        `overlap at line ${i}: ${lines.slice(i, i + 2).join(' | ')}`,
+      );
     }
     assert.deepEqual(new Set(lines.map((l) => l.split(' ')[1])), new Set(ids));
     assert.equal(await fs.readFile(path.join(state, 'counter'), 'utf8'), String(ids.length));
@@ -91,7 +107,10 @@ describe('the fix lock', () => {
       holder.child.stdout.on('data', (c: Buffer) => c.toString().includes('held') && resolve());
       holder.exited.then((r) => reject(new Error(`the holder exited: ${r.stderr}`)), reject);
     });
-    await assert.rejects(acquireFixLock(state, 'second', 300), (e: Error) => e instanceof LockBusyError && new RegExp(`contender holder, pid ${holder.child.pid}`).test(e.message));
+    await assert.rejects(
+      acquireFixLock(state, 'second', 300),
+      (e: Error) => e instanceof LockBusyError && new RegExp(`contender holder, pid ${holder.child.pid}`).test(e.message),
+    );
     holder.child.kill('SIGKILL');
     await holder.exited;
     // No wait at all: the kernel released it when the holder died, there is nothing stale to take over.
@@ -102,7 +121,10 @@ describe('the fix lock', () => {
   test('a second holder in the same process waits, and gets the lock when the first releases', async () => {
     const state = path.join(dir, 'same-process');
     const release = await acquireFixLock(state, 'daemon.icc (plan 1)', 1000);
-    await assert.rejects(acquireFixLock(state, 'daemon.mtu (plan 2)', 300), (e: Error) => e instanceof LockBusyError && /daemon\.icc \(plan 1\), pid \d+/.test(e.message));
+    await assert.rejects(
+      acquireFixLock(state, 'daemon.mtu (plan 2)', 300),
+      (e: Error) => e instanceof LockBusyError && /daemon\.icc \(plan 1\), pid \d+/.test(e.message),
+    );
     let got = false;
     const waiting = acquireFixLock(state, 'daemon.mtu (plan 2)', 60000).then((r) => {
       got = true;
@@ -112,13 +134,17 @@ describe('the fix lock', () => {
     await new Promise((r) => setImmediate(r));
     assert.equal(got, false);
     await release();
-    await (await waiting)();
+    await (
+      await waiting
+    )();
   });
 
-  test('what an older Dockhand left in fix.lock (a dead pid) does not block: the lock is the kernel\'s, not the file', async () => {
+  test("what an older Dockhand left in fix.lock (a dead pid) does not block: the lock is the kernel's, not the file", async () => {
     const state = path.join(dir, 'old-file');
     await fs.mkdir(state);
     await fs.writeFile(path.join(state, 'fix.lock'), JSON.stringify({ pid: DEAD_PID, what: 'killed', since: new Date().toISOString() }));
-    await (await acquireFixLock(state, 'after a crash', 0))();
+    await (
+      await acquireFixLock(state, 'after a crash', 0)
+    )();
   });
 });

@@ -31,7 +31,9 @@ const FLOCK = ['/usr/bin/flock', '/bin/flock'].find((p) => existsSync(p)) ?? nul
 const CONFLICT = 75;
 
 const busy = (holder: Holder) =>
-  new LockBusyError(`another fix is being applied (${holder.what ?? 'unknown'}, pid ${holder.pid ?? '?'}, since ${holder.since ?? '?'}): wait for it to finish, then try again`);
+  new LockBusyError(
+    `another fix is being applied (${holder.what ?? 'unknown'}, pid ${holder.pid ?? '?'}, since ${holder.since ?? '?'}): wait for it to finish, then try again`,
+  );
 
 async function readHolder(file: string): Promise<Holder> {
   try {
@@ -90,7 +92,9 @@ async function acquireFileLock(file: string, what: string, waitMs: number): Prom
     const holder = await readHolder(file);
     if (typeof holder.pid === 'number' && !processAlive(holder.pid)) {
       // Taking it over would race another waiter doing the same; a person removing it does not.
-      throw new LockBusyError(`the fix lock ${file} was left by process ${holder.pid} (${holder.what ?? 'unknown'}), which no longer exists: check that no fix is running, remove the file, then try again`);
+      throw new LockBusyError(
+        `the fix lock ${file} was left by process ${holder.pid} (${holder.what ?? 'unknown'}), which no longer exists: check that no fix is running, remove the file, then try again`,
+      );
     }
     if (Date.now() >= deadline) throw busy(holder);
     await new Promise((resolve) => setTimeout(resolve, 100));

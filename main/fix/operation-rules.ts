@@ -18,7 +18,12 @@ const DAEMON_PROXY_KEYS: Readonly<Record<string, ProxyVariable>> = { 'http-proxy
 
 /** daemon.json "proxies": an object of the three keys, each value in the proxy grammar. */
 function daemonProxiesProblem(path: readonly string[], value: unknown): string | null {
-  const entries: [string, unknown][] = path.length === 1 ? (value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [['', value]]) : [[path[1]!, value]];
+  const entries: [string, unknown][] =
+    path.length === 1
+      ? value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.entries(value)
+        : [['', value]]
+      : [[path[1]!, value]];
   if (path.length > 2) return 'daemon.json "proxies" is one level deep';
   for (const [key, v] of entries) {
     const variable = Object.hasOwn(DAEMON_PROXY_KEYS, key) ? DAEMON_PROXY_KEYS[key]! : null;
@@ -45,7 +50,9 @@ export async function operationProblem(op: FixOperation, env: FixEnv, scope: Pla
       // Joining the docker group is root for that user: the helper adds the person who ran it, nobody the plan names.
       if (!scope.helper) return null;
       if (!scope.caller) return 'the helper cannot tell who ran it (no SUDO_UID or PKEXEC_UID): run the group change as root yourself';
-      return op.user === scope.caller.name ? null : `the helper adds the user who ran it (${scope.caller.name}) to the docker group, not ${op.user}: ${op.user} (or root) must ask for it`;
+      return op.user === scope.caller.name
+        ? null
+        : `the helper adds the user who ran it (${scope.caller.name}) to the docker group, not ${op.user}: ${op.user} (or root) must ask for it`;
     default:
       return null;
   }

@@ -13,10 +13,19 @@ export function isFileOperation(op: FixOperation): op is FileOperation {
   return op.op !== 'daemon.reload' && op.op !== 'daemon.restart' && op.op !== 'cleanup-schedule.enable';
 }
 
-const SCHEDULE_FILES = { service: `/etc/systemd/system/${SERVICE_NAME}`, timer: `/etc/systemd/system/${TIMER_NAME}`, cron: CRON_FILE } as const;
+const SCHEDULE_FILES = {
+  service: `/etc/systemd/system/${SERVICE_NAME}`,
+  timer: `/etc/systemd/system/${TIMER_NAME}`,
+  cron: CRON_FILE,
+} as const;
 
 function scheduleText(op: Extract<FixOperation, { op: 'cleanup-schedule.write' }>): string {
-  const options = defaultScheduleOptions({ dockhand: op.dockhand, until: op.until, protectLabel: op.protectLabel, endpointArgs: op.endpoint ? ['--host', op.endpoint] : [] });
+  const options = defaultScheduleOptions({
+    dockhand: op.dockhand,
+    until: op.until,
+    protectLabel: op.protectLabel,
+    endpointArgs: op.endpoint ? ['--host', op.endpoint] : [],
+  });
   return op.file === 'service' ? systemdService(options) : op.file === 'timer' ? systemdTimer(options) : cronFile(options);
 }
 
@@ -68,14 +77,16 @@ export function applyOperation(op: FileOperation, before: string | null, context
     case 'daemon-json.unset':
       return unsetJsonKey(before, op.path);
     case 'desktop-settings.set':
-      if (before === null) throw new OperationError(`${op.file} does not exist: start Docker Desktop once so it writes its settings, then plan again`);
+      if (before === null)
+        throw new OperationError(`${op.file} does not exist: start Docker Desktop once so it writes its settings, then plan again`);
       return setJsonKey(before, [op.key], op.value);
     case 'systemd-dropin.write':
       return op.content.endsWith('\n') ? op.content : `${op.content}\n`;
     case 'systemd-dropin.remove':
       return null;
     case 'subid.add': {
-      if (!context.subIds) throw new OperationError('a subordinate id range is judged against the host\'s users and login.defs, which were not read');
+      if (!context.subIds)
+        throw new OperationError("a subordinate id range is judged against the host's users and login.defs, which were not read");
       const problem = subIdProblem(op, before ?? '', context.subIds);
       if (problem) throw new OperationError(problem);
       return addSubIdRange(before ?? '', op.user, op.start, op.count);
@@ -105,7 +116,8 @@ function addGroupMember(text: string | null, group: string, user: string): strin
   if (text === null) throw new OperationError('/etc/group does not exist');
   const lines = text.split('\n');
   const index = lines.findIndex((l) => l.split(':')[0] === group);
-  if (index < 0) throw new OperationError(`the group ${group} does not exist: install Docker's package (it creates it) or run groupadd ${group}`);
+  if (index < 0)
+    throw new OperationError(`the group ${group} does not exist: install Docker's package (it creates it) or run groupadd ${group}`);
   const fields = lines[index]!.split(':');
   if (fields.length !== 4) throw new OperationError(`the ${group} line in /etc/group is malformed: ${JSON.stringify(lines[index])}`);
   const members = fields[3]!.split(',').filter(Boolean);

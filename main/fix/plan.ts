@@ -37,7 +37,15 @@ export class PlanRefusedError extends Error {
 }
 
 export function unifiedDiff(file: string, before: string | null, after: string | null): string {
-  return createTwoFilesPatch(before === null ? '/dev/null' : `a${file}`, after === null ? '/dev/null' : `b${file}`, before ?? '', after ?? '', undefined, undefined, { context: 3 });
+  return createTwoFilesPatch(
+    before === null ? '/dev/null' : `a${file}`,
+    after === null ? '/dev/null' : `b${file}`,
+    before ?? '',
+    after ?? '',
+    undefined,
+    undefined,
+    { context: 3 },
+  );
 }
 
 async function readText(env: FixEnv, file: string): Promise<string | null> {
@@ -53,7 +61,11 @@ async function readText(env: FixEnv, file: string): Promise<string | null> {
  * Applies the file operations in order, grouped by file: the exact before and after of every file touched.
  * `daemonJsonFiles`: where the daemon's current userns-remap is read when the plan does not set it (subid.add).
  */
-export async function computeFileChanges(operations: readonly FixOperation[], env: FixEnv, daemonJsonFiles: Iterable<string> = ['/etc/docker/daemon.json']): Promise<FileChange[]> {
+export async function computeFileChanges(
+  operations: readonly FixOperation[],
+  env: FixEnv,
+  daemonJsonFiles: Iterable<string> = ['/etc/docker/daemon.json'],
+): Promise<FileChange[]> {
   const byFile = new Map<string, { before: string | null; after: string | null }>();
   const context: OperationContext = operations.some((op) => op.op === 'subid.add')
     ? { subIds: await loadSubIdPolicy(operations, { read: (file) => readText(env, file), daemonJsonFiles: [...daemonJsonFiles] }) }
@@ -95,7 +107,12 @@ function planHost(facts: Facts): HostFacts | null {
  * The pre-flight over every daemon.json the plan writes, with the running daemon's flags (`daemon`: the proven one's)
  * and engine version.
  */
-export function preflightChanges(facts: Facts, operations: readonly FixOperation[], files: readonly FileChange[], daemon?: { flags: string[] }): void {
+export function preflightChanges(
+  facts: Facts,
+  operations: readonly FixOperation[],
+  files: readonly FileChange[],
+  daemon?: { flags: string[] },
+): void {
   const daemonFiles = new Set(operations.flatMap((op) => (op.op === 'daemon-json.set' || op.op === 'daemon-json.unset' ? [op.file] : [])));
   const view = daemonView(facts);
   const host = planHost(facts);
@@ -103,7 +120,9 @@ export function preflightChanges(facts: Facts, operations: readonly FixOperation
     const result = preflight({
       text: change.after,
       path: change.path,
-      explicit: daemon ? daemon.flags.some((f) => f === '--config-file' || f.startsWith('--config-file=')) : facts.daemonConfig.ok && facts.daemonConfig.value.explicit,
+      explicit: daemon
+        ? daemon.flags.some((f) => f === '--config-file' || f.startsWith('--config-file='))
+        : facts.daemonConfig.ok && facts.daemonConfig.value.explicit,
       flags: daemon ? daemon.flags : facts.daemonFlags.ok ? facts.daemonFlags.value.args : null,
       engineVersion: view.engineVersion,
       platform: facts.engine.ok && facts.engine.value.os === 'windows' ? 'windows' : 'linux',
@@ -112,8 +131,12 @@ export function preflightChanges(facts: Facts, operations: readonly FixOperation
     const errors = result.problems.filter((p) => p.severity === 'error');
     if (!result.willStart) {
       // An assumed version is named as such, so a refusal is never read as the running engine's word.
-      const dockerd = view.engineVersionAssumedBecause ? `${result.engineVersion} (assumed: ${view.engineVersionAssumedBecause})` : result.engineVersion;
-      throw new PlanRefusedError(`with this change dockerd ${dockerd} would not start: ${errors.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.message}`).join('; ')}`);
+      const dockerd = view.engineVersionAssumedBecause
+        ? `${result.engineVersion} (assumed: ${view.engineVersionAssumedBecause})`
+        : result.engineVersion;
+      throw new PlanRefusedError(
+        `with this change dockerd ${dockerd} would not start: ${errors.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.message}`).join('; ')}`,
+      );
     }
   }
 }
@@ -151,34 +174,54 @@ export interface PlanRequest {
 }
 
 /** Plans the fix for a failing finding of the report. */
-export async function planFix(facts: Facts, report: Report, request: PlanRequest, controller: DaemonController, env: FixEnv): Promise<FixPlan> {
-  const findings = report.findings.filter((f) => f.checkId === request.checkId && (request.target == null || f.result.target === request.target));
+export async function planFix(
+  facts: Facts,
+  report: Report,
+  request: PlanRequest,
+  controller: DaemonController,
+  env: FixEnv,
+): Promise<FixPlan> {
+  const findings = report.findings.filter(
+    (f) => f.checkId === request.checkId && (request.target == null || f.result.target === request.target),
+  );
   const meta = report.checks.find((c) => c.id === request.checkId);
   if (!meta) throw new PlanRefusedError(`no check ${request.checkId} (see \`dockhand checks\`)`);
   // An info finding with a fix (no scheduled cleanup on a workstation) is something the user may still choose to fix.
-  const failing = findings.filter((f) => (f.result.status === 'fail' || f.result.status === 'warn' || f.result.status === 'info') && f.result.fix);
+  const failing = findings.filter(
+    (f) => (f.result.status === 'fail' || f.result.status === 'warn' || f.result.status === 'info') && f.result.fix,
+  );
   if (failing.length === 0) {
     const first = findings[0];
-    if (!first) throw new PlanRefusedError(`${request.checkId} reported nothing${request.target ? ` for ${request.target}` : ''} on this host`);
+    if (!first)
+      throw new PlanRefusedError(`${request.checkId} reported nothing${request.target ? ` for ${request.target}` : ''} on this host`);
     if (first.result.status === 'error' || first.result.status === 'skipped') {
-      throw new PlanRefusedError(`${request.checkId} could not be judged here (${first.result.reason ?? first.result.message}): nothing to plan until it can`);
+      throw new PlanRefusedError(
+        `${request.checkId} could not be judged here (${first.result.reason ?? first.result.message}): nothing to plan until it can`,
+      );
     }
     if (first.result.status === 'pass') throw new PlanRefusedError(`${request.checkId} passes on this host: there is nothing to fix`);
     throw new PlanRefusedError(`${request.checkId} has no automatic fix: ${meta.remediation}`);
   }
   const targets = new Set(failing.map((f) => JSON.stringify(f.result.fix)));
   if (targets.size > 1) {
-    throw new PlanRefusedError(`${request.checkId} fails for several targets with different fixes: choose one with --target (${failing.map((f) => f.result.target).join(', ')})`);
+    throw new PlanRefusedError(
+      `${request.checkId} fails for several targets with different fixes: choose one with --target (${failing.map((f) => f.result.target).join(', ')})`,
+    );
   }
   const finding = failing[0]!;
   const fix = finding.result.fix!;
-  return planOperations(facts, {
-    fixId: fix.id,
-    checkId: request.checkId,
-    findingId: finding.id,
-    target: finding.result.target,
-    params: { ...fix.params, ...request.set },
-  }, controller, env);
+  return planOperations(
+    facts,
+    {
+      fixId: fix.id,
+      checkId: request.checkId,
+      findingId: finding.id,
+      target: finding.result.target,
+      params: { ...fix.params, ...request.set },
+    },
+    controller,
+    env,
+  );
 }
 
 export interface OperationsRequest {
@@ -190,10 +233,21 @@ export interface OperationsRequest {
 }
 
 /** Plans a fix id with explicit parameters (what planFix does once it has found the finding). */
-export async function planOperations(facts: Facts, request: OperationsRequest, controller: DaemonController, env: FixEnv): Promise<FixPlan> {
+export async function planOperations(
+  facts: Facts,
+  request: OperationsRequest,
+  controller: DaemonController,
+  env: FixEnv,
+): Promise<FixPlan> {
   let draft;
   try {
-    draft = buildFix(request.fixId, { facts, params: request.params, checkId: request.checkId, target: request.target, dockhand: env.dockhand ?? null });
+    draft = buildFix(request.fixId, {
+      facts,
+      params: request.params,
+      checkId: request.checkId,
+      target: request.target,
+      dockhand: env.dockhand ?? null,
+    });
   } catch (error) {
     if (error instanceof FixUnavailableError) throw new PlanRefusedError(error.message);
     throw error;
@@ -201,7 +255,8 @@ export async function planOperations(facts: Facts, request: OperationsRequest, c
   const files = await computeFileChanges(draft.operations, env);
   // A diff without a hunk changes nothing.
   const changed = files.filter((f) => f.diff.includes('\n@@'));
-  if (changed.length === 0 && files.length > 0) throw new PlanRefusedError('the files already hold what this fix would write: nothing to change');
+  if (changed.length === 0 && files.length > 0)
+    throw new PlanRefusedError('the files already hold what this fix would write: nothing to change');
   preflightChanges(facts, draft.operations, files);
   const restart = draft.operations.some((op) => op.op === 'daemon.restart');
   const reload = draft.operations.some((op) => op.op === 'daemon.reload');
@@ -214,7 +269,15 @@ export async function planOperations(facts: Facts, request: OperationsRequest, c
   const elevation = isRoot
     ? { needed: false, why: null }
     : unwritable.length > 0 || needsRoot
-      ? { needed: true, why: [unwritable.length > 0 ? `${unwritable.join(', ')} ${unwritable.length > 1 ? 'are' : 'is'} not writable by you` : null, needsRoot ? `restarting ${controller.detail} needs root` : null].filter(Boolean).join('; ') }
+      ? {
+          needed: true,
+          why: [
+            unwritable.length > 0 ? `${unwritable.join(', ')} ${unwritable.length > 1 ? 'are' : 'is'} not writable by you` : null,
+            needsRoot ? `restarting ${controller.detail} needs root` : null,
+          ]
+            .filter(Boolean)
+            .join('; '),
+        }
       : { needed: false, why: null };
   return {
     schemaVersion: FIX_PLAN_SCHEMA_VERSION,

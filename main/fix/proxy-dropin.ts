@@ -6,7 +6,12 @@ import { parseUnitText } from '../collect/systemd-unit';
 
 /** The variables a drop-in may set, and which grammar each follows (LD_PRELOAD and the like would run code as root). */
 const VARIABLES: Readonly<Record<string, ProxyVariable>> = {
-  HTTP_PROXY: 'http', http_proxy: 'http', HTTPS_PROXY: 'https', https_proxy: 'https', NO_PROXY: 'no', no_proxy: 'no',
+  HTTP_PROXY: 'http',
+  http_proxy: 'http',
+  HTTPS_PROXY: 'https',
+  https_proxy: 'https',
+  NO_PROXY: 'no',
+  no_proxy: 'no',
 };
 
 export interface ProxyAssignment {
@@ -47,17 +52,21 @@ export function parseProxyDropIn(content: string): { assignments: ProxyAssignmen
   if (lines[0] !== '[Service]') return { problem: 'a drop-in must start with [Service]' };
   for (const [index, line] of lines.entries()) {
     if (!LINE.test(line)) {
-      return { problem: `a drop-in may hold [Service], comments and one quoted Environment="NAME=value" per line only; line ${index + 1} is ${shownValue(line)}` };
+      return {
+        problem: `a drop-in may hold [Service], comments and one quoted Environment="NAME=value" per line only; line ${index + 1} is ${shownValue(line)}`,
+      };
     }
   }
   const assignments: ProxyAssignment[] = [];
   for (const a of parseUnitText(content, 'drop-in')) {
-    if (a.section !== 'Service' || a.key !== 'Environment') return { problem: `a drop-in may set Environment= in [Service] only, not ${a.section}.${a.key}` };
+    if (a.section !== 'Service' || a.key !== 'Environment')
+      return { problem: `a drop-in may set Environment= in [Service] only, not ${a.section}.${a.key}` };
     const m = /^"([A-Za-z_]+)=([^"\\]*)"$/.exec(a.value);
     if (!m) return { problem: `line ${a.line}: not one quoted assignment` };
     const [, name, raw] = m as unknown as [string, string, string];
     const variable = Object.hasOwn(VARIABLES, name) ? VARIABLES[name]! : null;
-    if (!variable) return { problem: `a drop-in may set the proxy variables only (${Object.keys(VARIABLES).join(', ')}), not ${shownValue(name)}` };
+    if (!variable)
+      return { problem: `a drop-in may set the proxy variables only (${Object.keys(VARIABLES).join(', ')}), not ${shownValue(name)}` };
     // "%%" is a literal "%"; any other "%" is a unit specifier systemd would expand.
     if (/%/.test(raw.replace(/%%/g, ''))) return { problem: `${name} holds a systemd specifier (a single %): ${shownValue(raw)}` };
     const value = raw.replace(/%%/g, '%');

@@ -37,14 +37,35 @@ TimeoutStartSec=1h
   });
 
   test('cron: one line with the same command, no overlap, appending what it freed to a log', () => {
-    assert.equal(cronLine(o), '17 3 * * * root flock -n /run/dockhand-prune.lock /usr/local/bin/dockhand prune apply --until 168h --yes >> /var/log/dockhand-prune.log 2>&1');
+    assert.equal(
+      cronLine(o),
+      '17 3 * * * root flock -n /run/dockhand-prune.lock /usr/local/bin/dockhand prune apply --until 168h --yes >> /var/log/dockhand-prune.log 2>&1',
+    );
     assert.match(cronFile(o), /^SHELL=\/bin\/sh\nPATH=.*\n17 3 \* \* \* root flock/m);
   });
 
   test('custom values are quoted for each format: % doubled for systemd, escaped for cron', () => {
-    const custom = defaultScheduleOptions({ dockhand: '/opt/dock hand/bin/dockhand', protectLabel: 'keep%me', endpointArgs: ['--host', 'unix:///run/user/1000/docker.sock'] });
-    assert.deepEqual(scheduledArgv(custom), ['/opt/dock hand/bin/dockhand', 'prune', 'apply', '--until', '168h', '--yes', '--protect-label', 'keep%me', '--host', 'unix:///run/user/1000/docker.sock']);
-    assert.match(systemdService(custom), /^ExecStart="\/opt\/dock hand\/bin\/dockhand" prune apply --until 168h --yes --protect-label keep%%me --host unix:\/\/\/run\/user\/1000\/docker\.sock$/m);
+    const custom = defaultScheduleOptions({
+      dockhand: '/opt/dock hand/bin/dockhand',
+      protectLabel: 'keep%me',
+      endpointArgs: ['--host', 'unix:///run/user/1000/docker.sock'],
+    });
+    assert.deepEqual(scheduledArgv(custom), [
+      '/opt/dock hand/bin/dockhand',
+      'prune',
+      'apply',
+      '--until',
+      '168h',
+      '--yes',
+      '--protect-label',
+      'keep%me',
+      '--host',
+      'unix:///run/user/1000/docker.sock',
+    ]);
+    assert.match(
+      systemdService(custom),
+      /^ExecStart="\/opt\/dock hand\/bin\/dockhand" prune apply --until 168h --yes --protect-label keep%%me --host unix:\/\/\/run\/user\/1000\/docker\.sock$/m,
+    );
     assert.match(cronLine(custom), / '\/opt\/dock hand\/bin\/dockhand' prune apply --until 168h --yes --protect-label keep\\%me --host/);
     assert.throws(() => scheduledArgv({ ...o, dockhand: 'dockhand' }), /absolute path/);
     assert.throws(() => scheduledArgv({ ...o, until: 'weekly' }), /duration such as 168h/);
@@ -53,6 +74,10 @@ TimeoutStartSec=1h
 
   test("the audit's scheduled-cleanup check recognises what it installs", () => {
     assert.equal(findPruneCommand(cronLine(o).split(' root ')[1]!), '/usr/local/bin/dockhand prune apply --until 168h --yes');
-    assert.deepEqual(findPrune(cronLine(o).split(' root ')[1]!)?.scope, { volumes: false, wholeBuildCache: false, cleans: true }, 'and judges it no destructive cleanup');
+    assert.deepEqual(
+      findPrune(cronLine(o).split(' root ')[1]!)?.scope,
+      { volumes: false, wholeBuildCache: false, cleans: true },
+      'and judges it no destructive cleanup',
+    );
   });
 });

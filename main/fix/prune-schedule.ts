@@ -43,14 +43,26 @@ export const CRON_FILE = '/etc/cron.d/dockhand-prune';
 /** The command the job runs, as argv: plan and apply in one go, with the protections of an interactive prune. */
 export function scheduledArgv(o: ScheduleOptions): string[] {
   validate(o);
-  return [o.dockhand, 'prune', 'apply', '--until', o.until, '--yes', ...(o.protectLabel !== DEFAULT_PROTECT_LABEL ? ['--protect-label', o.protectLabel] : []), ...o.endpointArgs];
+  return [
+    o.dockhand,
+    'prune',
+    'apply',
+    '--until',
+    o.until,
+    '--yes',
+    ...(o.protectLabel !== DEFAULT_PROTECT_LABEL ? ['--protect-label', o.protectLabel] : []),
+    ...o.endpointArgs,
+  ];
 }
 
 function validate(o: ScheduleOptions): void {
-  if (!o.dockhand.startsWith('/')) throw new PruneInputError(`the scheduled job needs an absolute path to dockhand, not ${JSON.stringify(o.dockhand)}`);
-  if (parseGoDuration(o.until) === null) throw new PruneInputError(`--until ${JSON.stringify(o.until)}: a scheduled prune takes a duration such as 168h`);
+  if (!o.dockhand.startsWith('/'))
+    throw new PruneInputError(`the scheduled job needs an absolute path to dockhand, not ${JSON.stringify(o.dockhand)}`);
+  if (parseGoDuration(o.until) === null)
+    throw new PruneInputError(`--until ${JSON.stringify(o.until)}: a scheduled prune takes a duration such as 168h`);
   if (!o.logFile.startsWith('/')) throw new PruneInputError(`the cron log file must be an absolute path, not ${JSON.stringify(o.logFile)}`);
-  if (!/^\S+(\s+\S+){4}$/.test(o.cronTime.trim())) throw new PruneInputError(`cron time ${JSON.stringify(o.cronTime)}: expected five fields, e.g. "17 3 * * *"`);
+  if (!/^\S+(\s+\S+){4}$/.test(o.cronTime.trim()))
+    throw new PruneInputError(`cron time ${JSON.stringify(o.cronTime)}: expected five fields, e.g. "17 3 * * *"`);
   const all = [o.dockhand, o.until, o.onCalendar, o.cronTime, o.logFile, o.protectLabel, ...o.endpointArgs];
   if (all.some((v) => /[\n\r\0]/.test(v))) throw new PruneInputError('schedule values cannot contain line breaks');
 }
@@ -83,7 +95,8 @@ TimeoutStartSec=1h
 
 export function systemdTimer(o: ScheduleOptions): string {
   validate(o);
-  if (!/^[\w*:,./~ -]+$/.test(o.onCalendar)) throw new PruneInputError(`OnCalendar ${JSON.stringify(o.onCalendar)} is not a calendar expression`);
+  if (!/^[\w*:,./~ -]+$/.test(o.onCalendar))
+    throw new PruneInputError(`OnCalendar ${JSON.stringify(o.onCalendar)} is not a calendar expression`);
   return `# ${TIMER_NAME}: written by Dockhand. Enable with: systemctl enable --now ${TIMER_NAME}
 [Unit]
 Description=Run Dockhand's Docker cleanup (${o.onCalendar}, removes what is older than ${o.until})

@@ -55,14 +55,33 @@ describe('read-back after a write', () => {
   async function applyWith(operations: FixOperation[], meddle: (step: FixStep) => void) {
     const files = await computeFileChanges(operations, env);
     const plan: FixPlan = {
-      schemaVersion: FIX_PLAN_SCHEMA_VERSION, id: 'readback-plan-01', createdAt: new Date().toISOString(), fixId: 'x', checkId: 'x.y', findingId: null, title: 't', params: {},
-      endpoint: null, engineVersion: null, operations, files, commands: [], controller: { kind: 'none', detail: '' },
-      elevation: { needed: false, why: null }, restart: false, verification: { kind: 'none', why: 't' }, notes: [],
+      schemaVersion: FIX_PLAN_SCHEMA_VERSION,
+      id: 'readback-plan-01',
+      createdAt: new Date().toISOString(),
+      fixId: 'x',
+      checkId: 'x.y',
+      findingId: null,
+      title: 't',
+      params: {},
+      endpoint: null,
+      engineVersion: null,
+      operations,
+      files,
+      commands: [],
+      controller: { kind: 'none', detail: '' },
+      elevation: { needed: false, why: null },
+      restart: false,
+      verification: { kind: 'none', why: 't' },
+      notes: [],
     };
     const { plan: valid, files: checked } = await validatePlan(plan, env, new Set(['/etc/docker/daemon.json']));
     const deps: ApplyDeps = {
-      env, stateDir: path.join(root, '.state'), controller: noController('a temporary root'), ping: async () => false,
-      verify: async () => ({ status: null, daemonError: null }), timeouts: { restartMs: 1000, upMs: 1000, lockWaitMs: 1000 },
+      env,
+      stateDir: path.join(root, '.state'),
+      controller: noController('a temporary root'),
+      ping: async () => false,
+      verify: async () => ({ status: null, daemonError: null }),
+      timeouts: { restartMs: 1000, upMs: 1000, lockWaitMs: 1000 },
       onStep: meddle,
     };
     return applyPlan(valid, checked, deps);
@@ -70,7 +89,13 @@ describe('read-back after a write', () => {
 
   test('a drop-in changed between the write and the read-back: the original is restored and the apply fails saying why', async () => {
     await put(root, DROPIN, '[Service]\nEnvironment="NO_PROXY=old"\n', 0o644);
-    const op: FixOperation = { op: 'systemd-dropin.write', scope: 'system', unit: 'docker.service', name: 'zz-dockhand-proxy.conf', content: CONTENT };
+    const op: FixOperation = {
+      op: 'systemd-dropin.write',
+      scope: 'system',
+      unit: 'docker.service',
+      name: 'zz-dockhand-proxy.conf',
+      content: CONTENT,
+    };
     const record = await applyWith([op], (step) => {
       if (step.step === 'write') appendFileSync(path.join(root, DROPIN), 'ExecStartPre=/tmp/evil\n');
     });
@@ -84,7 +109,8 @@ describe('read-back after a write', () => {
     await put(root, '/etc/docker/daemon.json', DAEMON_JSON, 0o644);
     const op: FixOperation = { op: 'daemon-json.set', file: '/etc/docker/daemon.json', path: ['debug'], value: true };
     const record = await applyWith([op], (step) => {
-      if (step.step === 'write') writeFileSync(path.join(root, 'etc/docker/daemon.json'), '{"debug":true,"hosts":["tcp://0.0.0.0:2375"]}\n');
+      if (step.step === 'write')
+        writeFileSync(path.join(root, 'etc/docker/daemon.json'), '{"debug":true,"hosts":["tcp://0.0.0.0:2375"]}\n');
     });
     assert.equal(record.outcome, 'failed', record.message);
     assert.match(record.message, /daemon\.json as written does not hold the planned configuration; the original files were restored/);

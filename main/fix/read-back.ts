@@ -27,7 +27,10 @@ function parseJson(text: string): { value: unknown } | { error: string } {
 /** Why the file at `hostFile` does not say what `change` planned, or null when it does. */
 export async function readBackProblem(change: FileChange, hostFile: string, kind: WrittenKind): Promise<string | null> {
   if (change.after === null) {
-    const gone = await fs.lstat(hostFile).then(() => false, (error: NodeJS.ErrnoException) => error.code === 'ENOENT');
+    const gone = await fs.lstat(hostFile).then(
+      () => false,
+      (error: NodeJS.ErrnoException) => error.code === 'ENOENT',
+    );
     return gone ? null : `${change.path} is still there after it was removed`;
   }
   let text: string;
@@ -42,7 +45,9 @@ export async function readBackProblem(change: FileChange, hostFile: string, kind
       if ('problem' in written) return `${change.path} as written is not a proxy drop-in: ${written.problem}`;
       const planned = parseProxyDropIn(change.after);
       if ('problem' in planned) return `the planned ${change.path} is not a proxy drop-in: ${planned.problem}`;
-      return isDeepStrictEqual(written.assignments, planned.assignments) ? null : `${change.path} as written sets ${describe(written.assignments)}, not the planned ${describe(planned.assignments)}`;
+      return isDeepStrictEqual(written.assignments, planned.assignments)
+        ? null
+        : `${change.path} as written sets ${describe(written.assignments)}, not the planned ${describe(planned.assignments)}`;
     }
     case 'daemon-json': {
       const written = parseJson(text);

@@ -25,8 +25,20 @@ const CONTAINERS: Record<string, string[]> = {
 };
 const COMMAND: Record<string, string[]> = { onfailclean: ['/bin/sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'] };
 /** What a daemon that stops its containers predicts for each, and what really becomes of each. */
-const STOPPING: Record<string, ContainerFate> = { always: 'restarts-by-policy', onfail: 'restarts-if-failed', onfailclean: 'restarts-if-failed', plain: 'stays-down', unless: 'restarts-by-policy' };
-const STOPPED: Record<string, ContainerAfterHow> = { always: 'restarted-by-policy', onfail: 'restarted-by-policy', onfailclean: 'left-stopped', plain: 'left-stopped', unless: 'restarted-by-policy' };
+const STOPPING: Record<string, ContainerFate> = {
+  always: 'restarts-by-policy',
+  onfail: 'restarts-if-failed',
+  onfailclean: 'restarts-if-failed',
+  plain: 'stays-down',
+  unless: 'restarts-by-policy',
+};
+const STOPPED: Record<string, ContainerAfterHow> = {
+  always: 'restarted-by-policy',
+  onfail: 'restarted-by-policy',
+  onfailclean: 'left-stopped',
+  plain: 'left-stopped',
+  unless: 'restarted-by-policy',
+};
 /** live-restore turned off by the restart: kept through the stop, shut down by the new daemon; unless-stopped stays down. */
 const SHUT: Record<string, ContainerFate> = { ...STOPPING, unless: 'stays-down' };
 const SHUT_HOW: Record<string, ContainerAfterHow> = { ...STOPPED, unless: 'left-stopped' };
@@ -78,7 +90,8 @@ forEachEngine('a daemon restart and the running containers, as the restart impac
     daemon = await runningDockerd({ engine, daemonJson: OFF });
     const image = await importBusybox(daemon);
     // The busybox sleep ignores SIGTERM as pid 1: a short stop timeout keeps each daemon stop to a second or two.
-    for (const [name, flags] of Object.entries(CONTAINERS)) await daemon.docker(['run', '-d', '--name', name, ...flags, image, ...(COMMAND[name] ?? [])]);
+    for (const [name, flags] of Object.entries(CONTAINERS))
+      await daemon.docker(['run', '-d', '--name', name, ...flags, image, ...(COMMAND[name] ?? [])]);
   });
   after(async () => {
     await daemon?.stop();

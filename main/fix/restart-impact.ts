@@ -60,7 +60,12 @@ export function textBefore(file: Pick<FixPlan['files'][number], 'after' | 'diff'
  * live-restore in the configuration the daemon restarts with: its flag wins, else the daemon.json the plan (or its
  * undo) leaves, else what it is now.
  */
-export function liveRestoreAfter(plan: Pick<FixPlan, 'operations' | 'files'>, direction: 'apply' | 'undo', now: boolean, flags: readonly string[] | null): boolean {
+export function liveRestoreAfter(
+  plan: Pick<FixPlan, 'operations' | 'files'>,
+  direction: 'apply' | 'undo',
+  now: boolean,
+  flags: readonly string[] | null,
+): boolean {
   const flag = flags ? liveRestoreFlag(flags) : null;
   if (flag !== null) return flag;
   const written = daemonJsonFiles(plan);
@@ -72,18 +77,33 @@ export function liveRestoreAfter(plan: Pick<FixPlan, 'operations' | 'files'>, di
 /** Who the daemon is, for the impact: its pid when the kernel proved it, else why it could not be. */
 export function daemonOf(endpoint: string, proof: DaemonProof | null): RestartImpact['daemon'] {
   if (proof?.ok) return { endpoint, pid: proof.daemon.pid, proof: proof.daemon.proof };
-  return { endpoint, pid: null, proof: proof ? `not proven from this account (${proof.why}); the root helper proves it before it restarts anything` : 'not proven' };
+  return {
+    endpoint,
+    pid: null,
+    proof: proof ? `not proven from this account (${proof.why}); the root helper proves it before it restarts anything` : 'not proven',
+  };
 }
 
 /** What restarting the daemon to apply (or undo) `plan` does to the containers the audit `facts` found running. */
-export function restartImpact(facts: Facts, plan: Pick<FixPlan, 'operations' | 'files'>, direction: 'apply' | 'undo', daemon: RestartImpact['daemon']): RestartImpact {
+export function restartImpact(
+  facts: Facts,
+  plan: Pick<FixPlan, 'operations' | 'files'>,
+  direction: 'apply' | 'undo',
+  daemon: RestartImpact['daemon'],
+): RestartImpact {
   const now = facts.info.ok ? facts.info.value.liveRestoreEnabled : false;
   const liveRestore = { now, after: liveRestoreAfter(plan, direction, now, facts.daemonFlags.ok ? facts.daemonFlags.value.args : null) };
   const at = facts.collectedAt;
   if (!facts.containers.ok) return { daemon, liveRestore, running: [], error: facts.containers.error.message, at };
   const running = facts.containers.value
     .filter((c) => c.state.running)
-    .map((c) => ({ id: c.id, name: c.name.replace(/^\//, ''), image: c.image, restartPolicy: c.hostConfig.restartPolicy.name, fate: fateOf(c.hostConfig.restartPolicy.name, liveRestore) }))
+    .map((c) => ({
+      id: c.id,
+      name: c.name.replace(/^\//, ''),
+      image: c.image,
+      restartPolicy: c.hostConfig.restartPolicy.name,
+      fate: fateOf(c.hostConfig.restartPolicy.name, liveRestore),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
   return { daemon, liveRestore, running, error: null, at };
 }

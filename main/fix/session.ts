@@ -56,21 +56,28 @@ export interface FixSession {
 
 /** Whether a plan writes the daemon's configuration or restarts it: what root does only to a proven daemon. */
 export function touchesDaemon(plan: Pick<FixPlan, 'operations'>): boolean {
-  return plan.operations.some((op) => ['daemon-json.set', 'daemon-json.unset', 'daemon.restart', 'daemon.reload', 'systemd-dropin.write', 'systemd-dropin.remove'].includes(op.op));
+  return plan.operations.some((op) =>
+    ['daemon-json.set', 'daemon-json.unset', 'daemon.restart', 'daemon.reload', 'systemd-dropin.write', 'systemd-dropin.remove'].includes(
+      op.op,
+    ),
+  );
 }
 
 /** The finding's status in a fresh audit: how a fix is verified. */
 export function findingStatus(report: Report, plan: FixPlan): Status | null {
   const verification = plan.verification;
   if (verification.kind !== 'finding') return null;
-  const found = report.findings.find((f) => f.checkId === verification.checkId && (verification.target === null || f.result.target === verification.target));
+  const found = report.findings.find(
+    (f) => f.checkId === verification.checkId && (verification.target === null || f.result.target === verification.target),
+  );
   // A per-target check that passes everywhere reports one untargeted pass.
   return found?.result.status ?? report.findings.find((f) => f.checkId === verification.checkId)?.result.status ?? null;
 }
 
 export async function openFixSession(options: FixSessionOptions = {}): Promise<FixSession> {
   const host = new LocalHost();
-  const audit = () => runAudit({ host, endpoint: options.endpoint, configFile: options.configFile, timeoutMs: options.timeoutMs, context: options.context });
+  const audit = () =>
+    runAudit({ host, endpoint: options.endpoint, configFile: options.configFile, timeoutMs: options.timeoutMs, context: options.context });
   const { facts, report } = await audit();
   const env: FixEnv = options.env ?? { root: '/', home: os.homedir(), dockhand: options.self?.ok ? options.self.path : null };
   const state = options.stateDir ?? stateDir();
@@ -83,7 +90,13 @@ export async function openFixSession(options: FixSessionOptions = {}): Promise<F
       : Promise.resolve({ ok: false, why: `${endpoint?.host ?? 'no endpoint'} is not a local unix socket` });
   const proof = await prove();
   const trusted = proof.ok ? proof.daemon : null;
-  const controller = await detectController(facts, { override: options.controller ?? process.env.DOCKHAND_DAEMON_CONTROLLER, home: env.home, daemon: proof, reprove: prove, euid });
+  const controller = await detectController(facts, {
+    override: options.controller ?? process.env.DOCKHAND_DAEMON_CONTROLLER,
+    home: env.home,
+    daemon: proof,
+    reprove: prove,
+    euid,
+  });
 
   const ping = async () => {
     if (!endpoint) return false;
@@ -110,7 +123,8 @@ export async function openFixSession(options: FixSessionOptions = {}): Promise<F
     onStep,
   });
 
-  const impact = (plan: FixPlan, direction: 'apply' | 'undo') => (plan.restart ? restartImpact(facts, plan, direction, daemonOf(endpoint?.host ?? plan.endpoint ?? 'no endpoint', proof)) : null);
+  const impact = (plan: FixPlan, direction: 'apply' | 'undo') =>
+    plan.restart ? restartImpact(facts, plan, direction, daemonOf(endpoint?.host ?? plan.endpoint ?? 'no endpoint', proof)) : null;
   return {
     facts,
     report,
@@ -125,14 +139,20 @@ export async function openFixSession(options: FixSessionOptions = {}): Promise<F
       const scope: PlanScope = options.helper ? { helper: true, caller: await invokingUser() } : { helper: false };
       const { plan, files } = await validatePlan(input, env, allowedDaemonJsonPaths(trusted, env.home, euid), env.dockhand ?? null, scope);
       const here = endpoint?.host ?? null;
-      if (plan.endpoint !== here) throw new PlanRejectedError(`the plan was made for the daemon at ${plan.endpoint ?? 'no endpoint'}, not ${here ?? 'no endpoint'}: plan again here`);
+      if (plan.endpoint !== here)
+        throw new PlanRejectedError(
+          `the plan was made for the daemon at ${plan.endpoint ?? 'no endpoint'}, not ${here ?? 'no endpoint'}: plan again here`,
+        );
       // Root acts on a daemon only once the kernel has said which process it is.
       if (euid === 0 && touchesDaemon(plan) && !proof.ok) throw new PlanRejectedError(`refused: ${proof.why}`);
       const live = facts.engine.ok ? facts.engine.value.version : null;
       if (plan.engineVersion !== null && live !== null && plan.engineVersion !== live) {
-        throw new PlanRejectedError(`refused: the plan was checked against dockerd ${plan.engineVersion}, but the daemon at ${here} runs ${live}: plan again here`);
+        throw new PlanRejectedError(
+          `refused: the plan was checked against dockerd ${plan.engineVersion}, but the daemon at ${here} runs ${live}: plan again here`,
+        );
       }
-      if (plan.restart && !controller.canRestart) throw new PlanRejectedError(`refused: the plan restarts the daemon, but ${controller.detail}`);
+      if (plan.restart && !controller.canRestart)
+        throw new PlanRejectedError(`refused: the plan restarts the daemon, but ${controller.detail}`);
       // The pre-flight judges the change with the proven daemon's own flags, not with what the audit matched by name.
       preflightChanges(facts, plan.operations, files, trusted ? { flags: trusted.argv.slice(1) } : undefined);
       return applyPlan(plan, files, deps(onStep));

@@ -92,9 +92,11 @@ function parseSubIdRanges(text: string): Range[] {
 export function subIdProblem(op: SubIdOp, text: string, policy: SubIdPolicy): string | null {
   const uid = op.file === '/etc/subuid';
   const kind = uid ? 'uid' : 'gid';
-  if (!policy.remap) return `a subordinate ${kind} range is for the user userns-remap names, and neither this plan nor the daemon's configuration sets userns-remap`;
+  if (!policy.remap)
+    return `a subordinate ${kind} range is for the user userns-remap names, and neither this plan nor the daemon's configuration sets userns-remap`;
   const owner = uid ? policy.remap.user : policy.remap.group;
-  if (op.user !== owner) return `a subordinate ${kind} range may go to ${owner} only (the ${uid ? 'user' : 'group'} userns-remap names), not ${op.user}`;
+  if (op.user !== owner)
+    return `a subordinate ${kind} range may go to ${owner} only (the ${uid ? 'user' : 'group'} userns-remap names), not ${op.user}`;
   const ranges = parseSubIdRanges(text);
   // Already there: nothing is written.
   if (ranges.some((r) => r.user === op.user && r.start === op.start && r.count === op.count)) return null;
@@ -102,12 +104,15 @@ export function subIdProblem(op: SubIdOp, text: string, policy: SubIdPolicy): st
   const max = uid ? policy.limits.SUB_UID_MAX : policy.limits.SUB_GID_MAX;
   const name = uid ? 'SUB_UID' : 'SUB_GID';
   const end = op.start + op.count; // exclusive
-  if (!Number.isSafeInteger(op.start) || !Number.isSafeInteger(op.count) || op.count < 1) return `a subordinate range needs a whole positive count, not ${op.count}`;
+  if (!Number.isSafeInteger(op.start) || !Number.isSafeInteger(op.count) || op.count < 1)
+    return `a subordinate range needs a whole positive count, not ${op.count}`;
   if (op.start < min) return `a subordinate ${kind} range starts at ${name}_MIN (${min}, from /etc/login.defs) or above, not ${op.start}`;
-  if (end - 1 > max) return `a subordinate ${kind} range ends at ${name}_MAX (${max}, from /etc/login.defs) or below; ${op.start}+${op.count} ends at ${end - 1}`;
+  if (end - 1 > max)
+    return `a subordinate ${kind} range ends at ${name}_MAX (${max}, from /etc/login.defs) or below; ${op.start}+${op.count} ends at ${end - 1}`;
   if (end > ID_LIMIT) return `a subordinate ${kind} range ends below ${ID_LIMIT} (the invalid id); ${op.start}+${op.count} does not`;
   const clash = ranges.find((r) => r.start < end && op.start < r.start + r.count);
-  if (clash) return `${op.start}-${end - 1} overlaps ${clash.user}'s subordinate ${kind} range ${clash.start}-${clash.start + clash.count - 1} in ${op.file}`;
+  if (clash)
+    return `${op.start}-${end - 1} overlaps ${clash.user}'s subordinate ${kind} range ${clash.start}-${clash.start + clash.count - 1} in ${op.file}`;
   const inUse = [...(uid ? policy.uidsInUse : policy.gidsInUse)].find((id) => id >= op.start && id < end);
   if (inUse !== undefined) return `${op.start}-${end - 1} holds ${kind} ${inUse}, which a real ${uid ? 'user' : 'group'} on this host has`;
   return null;

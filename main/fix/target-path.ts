@@ -48,14 +48,15 @@ interface Chased {
 async function chaseAsRoot(file: string): Promise<Chased> {
   let dir = '/';
   const rest = file.split('/').filter((c) => c !== '' && c !== '.');
-  for (let links = 0; rest.length > 0; ) {
+  for (let links = 0; rest.length > 0;) {
     const name = rest.shift()!;
     if (name === '..') {
       dir = path.dirname(dir);
       continue;
     }
     const dirStat = await fs.lstat(dir);
-    if (dirStat.uid !== 0) throw new TargetPathError(`${file}: ${dir} is owned by uid ${dirStat.uid}, not root: a write there as root could be redirected`);
+    if (dirStat.uid !== 0)
+      throw new TargetPathError(`${file}: ${dir} is owned by uid ${dirStat.uid}, not root: a write there as root could be redirected`);
     const open = writableByOthers(dirStat);
     const openMessage = `${file}: ${dir} is writable by others (mode ${(dirStat.mode & 0o7777).toString(8)}): a write there as root could be redirected`;
     const next = path.join(dir, name);
@@ -65,7 +66,8 @@ async function chaseAsRoot(file: string): Promise<Chased> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       if (open) throw new TargetPathError(openMessage);
-      if (links > 0 && rest.length > 0) throw new TargetPathError(`${file}: a symlink leads to ${path.join(next, ...rest)}, whose directory does not exist`);
+      if (links > 0 && rest.length > 0)
+        throw new TargetPathError(`${file}: a symlink leads to ${path.join(next, ...rest)}, whose directory does not exist`);
       if (rest.includes('..')) throw new TargetPathError(`${file}: a symlink leads through ${next}, which does not exist`);
       return { resolved: path.join(next, ...rest), stat: null };
     }
@@ -84,7 +86,13 @@ async function chaseAsRoot(file: string): Promise<Chased> {
     }
     if (rest.length > 0) throw new TargetPathError(`${file}: ${next} is not a directory`);
     if (entry.isFile()) return { resolved: next, stat: entry };
-    const what = entry.isFIFO() ? 'a FIFO' : entry.isCharacterDevice() || entry.isBlockDevice() ? 'a device' : entry.isSocket() ? 'a socket' : 'not a regular file';
+    const what = entry.isFIFO()
+      ? 'a FIFO'
+      : entry.isCharacterDevice() || entry.isBlockDevice()
+        ? 'a device'
+        : entry.isSocket()
+          ? 'a socket'
+          : 'not a regular file';
     throw new TargetPathError(`${file} resolves to ${next}, ${what}: a fix writes regular files only`);
   }
   throw new TargetPathError(`cannot write ${file}: it is a directory, not a file`);
@@ -99,7 +107,10 @@ async function resolveAsUser(file: string): Promise<Chased> {
     if (error instanceof WriteTargetError) throw new TargetPathError(error.message);
     throw new TargetPathError(`cannot resolve ${file}: ${(error as Error).message}`);
   }
-  if (target.kind === 'stream') throw new TargetPathError(`${file} resolves to ${target.path}, ${target.stat.isFIFO() ? 'a FIFO' : 'a device'}: a fix writes regular files only`);
+  if (target.kind === 'stream')
+    throw new TargetPathError(
+      `${file} resolves to ${target.path}, ${target.stat.isFIFO() ? 'a FIFO' : 'a device'}: a fix writes regular files only`,
+    );
   return { resolved: target.path, stat: target.stat };
 }
 
@@ -108,12 +119,14 @@ async function resolveAsUser(file: string): Promise<Chased> {
  * device, a FIFO), inside the fix's root, and, when this process is root, in a chain of directories only root controls.
  */
 export async function checkTargetPath(env: FixEnv, file: string): Promise<CheckedTarget> {
-  if (!path.isAbsolute(file) || (process.platform !== 'win32' && path.normalize(file) !== file)) throw new TargetPathError(`${JSON.stringify(file)} is not a plain absolute path`);
+  if (!path.isAbsolute(file) || (process.platform !== 'win32' && path.normalize(file) !== file))
+    throw new TargetPathError(`${JSON.stringify(file)} is not a plain absolute path`);
   const host = hostPath(env, file);
   const { resolved } = process.getuid?.() === 0 ? await chaseAsRoot(host) : await resolveAsUser(host);
   if (env.root !== '/') {
     const relative = path.relative(await fs.realpath(env.root), resolved);
-    if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) throw new TargetPathError(`${file} resolves to ${resolved}, outside ${env.root}`);
+    if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative))
+      throw new TargetPathError(`${file} resolves to ${resolved}, outside ${env.root}`);
   }
   return { path: file, resolved };
 }

@@ -54,7 +54,8 @@ export class FixtureHost implements Host {
     private readonly baseDir: string,
   ) {
     this.platform = manifest.platform;
-    for (const [p, file] of Object.entries(manifest.files ?? {})) this.addEntry(p, () => this.files.set(this.key(p), path.resolve(baseDir, file)));
+    for (const [p, file] of Object.entries(manifest.files ?? {}))
+      this.addEntry(p, () => this.files.set(this.key(p), path.resolve(baseDir, file)));
     for (const [p, st] of Object.entries(manifest.stats ?? {})) this.addEntry(p, () => this.stats.set(this.key(p), st));
     for (const [p, st] of Object.entries(manifest.statfs ?? {})) this.fsStats.set(this.key(p), st);
   }
@@ -117,12 +118,15 @@ export class FixtureHost implements Host {
   }
 
   run(command: string, args: string[], options: RunOptions): Promise<CommandResult> {
-    const recorded = (this.manifest.commands ?? []).find((c) => c.command === command && c.args.length === args.length && c.args.every((a, i) => a === args[i]));
+    const recorded = (this.manifest.commands ?? []).find(
+      (c) => c.command === command && c.args.length === args.length && c.args.every((a, i) => a === args[i]),
+    );
     if (!recorded) {
       // A test asking for something never recorded is a mistake in the test, not a machine without the program.
       return Promise.reject(new HostError('failed', `fixture host: no recording of ${[command, ...args].join(' ')}`));
     }
-    if (recorded.missing) return Promise.resolve({ code: null, stdout: '', stderr: `spawn ${command} ENOENT`, timedOut: false, truncated: false });
+    if (recorded.missing)
+      return Promise.resolve({ code: null, stdout: '', stderr: `spawn ${command} ENOENT`, timedOut: false, truncated: false });
     const stdoutFile = recorded.stdout ? path.resolve(this.baseDir, recorded.stdout) : '';
     return runCommand(process.execPath, ['-e', REPLAY, stdoutFile, recorded.stderr ?? '', String(recorded.code ?? 0)], options);
   }

@@ -3,7 +3,6 @@ import { type CommandResult, type FileStat, type FsStat, type Host, HostError, t
 import { resolveInRoot } from '../util/path-in-root';
 import { listDir, readFileCapped, statFs, statPath } from './local-host';
 
-
 /**
  * An offline root filesystem (an unpacked golden image, a mounted VM disk): paths are resolved inside the root,
  * absolute symlinks included, and nothing can run. Environment and user are those of the image's root user.

@@ -22,7 +22,10 @@ describe('the daemon proof', () => {
       '0000000000000000: 00000002 00000000 00010000 0001 01 1005 /tmp/x',
       '0000000000000000: 00000002 00000000 00010000 0001 01 1002 /run/docker.sock',
     ].join('\n');
-    assert.deepEqual(listeningSockets(table), [{ inode: 1001, path: '/run/docker.sock' }, { inode: 1005, path: '/tmp/x' }]);
+    assert.deepEqual(listeningSockets(table), [
+      { inode: 1001, path: '/run/docker.sock' },
+      { inode: 1005, path: '/tmp/x' },
+    ]);
   });
 
   test('owners and modes: a place only root (or the user) can change, a sticky /tmp, and what is not', async () => {
@@ -30,7 +33,7 @@ describe('the daemon proof', () => {
     try {
       const file = path.join(dir, 'f');
       await fs.writeFile(file, 'x', { mode: 0o644 });
-      assert.equal(await untrustedFile(file, [0]), null, '/tmp is sticky and the next component is root\'s');
+      assert.equal(await untrustedFile(file, [0]), null, "/tmp is sticky and the next component is root's");
       await fs.chmod(file, 0o664);
       assert.equal(await untrustedFile(file, [0]), `${file} is writable by others (mode 664)`);
       await fs.chmod(file, 0o644);
@@ -39,10 +42,14 @@ describe('the daemon proof', () => {
       await fs.chmod(dir, 0o755);
       await fs.chown(dir, 65534, 65534);
       assert.equal(await untrustedFile(file, [0]), `${dir} belongs to uid 65534`);
-      assert.equal(await untrustedChain(dir, [0, 65534]), null, 'the user\'s own directory, for the user');
+      assert.equal(await untrustedChain(dir, [0, 65534]), null, "the user's own directory, for the user");
       await fs.symlink(dir, `${dir}-link`);
       assert.equal(await untrustedChain(`${dir}-link`, [0, 65534]), `${dir}-link is a symbolic link (resolve it first)`);
-      assert.equal(await untrustedDirectory(path.join(dir, 'not', 'yet'), [0]), `${dir} belongs to uid 65534`, 'judged by its nearest existing ancestor');
+      assert.equal(
+        await untrustedDirectory(path.join(dir, 'not', 'yet'), [0]),
+        `${dir} belongs to uid 65534`,
+        'judged by its nearest existing ancestor',
+      );
     } finally {
       await fs.rm(`${dir}-link`, { force: true });
       await fs.rm(dir, { recursive: true, force: true });

@@ -60,7 +60,8 @@ export async function untrustedChain(dir: string, owners: Owners, root = ''): Pr
     if (st.isSymbolicLink()) return `${here} is a symbolic link (resolve it first)`;
     if (!st.isDirectory()) return `${here} is not a directory`;
     if (!owners.includes(st.uid)) return `${here} belongs to uid ${st.uid}`;
-    if ((st.mode & WRITABLE_BY_OTHERS) !== 0 && (st.mode & STICKY) === 0) return `${here} is writable by others (mode ${(st.mode & 0o7777).toString(8)})`;
+    if ((st.mode & WRITABLE_BY_OTHERS) !== 0 && (st.mode & STICKY) === 0)
+      return `${here} is writable by others (mode ${(st.mode & 0o7777).toString(8)})`;
   }
   return null;
 }
@@ -127,9 +128,14 @@ const FD_BATCH = 64;
  */
 async function holdsSocket(proc: string, pid: number, wanted: ReadonlySet<number>): Promise<boolean> {
   if (wanted.size === 0) return false;
-  const fds = (await fs.readdir(`${proc}/${pid}/fd`)).map(Number).filter(Number.isInteger).sort((a, b) => a - b);
+  const fds = (await fs.readdir(`${proc}/${pid}/fd`))
+    .map(Number)
+    .filter(Number.isInteger)
+    .sort((a, b) => a - b);
   for (let start = 0; start < fds.length; start += FD_BATCH) {
-    const targets = await Promise.all(fds.slice(start, start + FD_BATCH).map((fd) => fs.readlink(`${proc}/${pid}/fd/${fd}`).catch(() => '')));
+    const targets = await Promise.all(
+      fds.slice(start, start + FD_BATCH).map((fd) => fs.readlink(`${proc}/${pid}/fd/${fd}`).catch(() => '')),
+    );
     for (const target of targets) {
       const m = /^socket:\[(\d+)\]$/.exec(target);
       if (m && wanted.has(Number(m[1]))) return true;
@@ -152,8 +158,17 @@ const SCAN_BATCH = 128;
  * stops at the first it proves, so thousands of container processes started after dockerd are not read at all. The
  * ones this user may not inspect are counted.
  */
-async function* dockerdCandidates(proc: string, scan: CandidateScan, pids?: readonly number[]): AsyncGenerator<{ pid: number; exeLink: string }> {
-  const all = pids ?? (await fs.readdir(proc)).filter((e) => /^\d+$/.test(e)).map(Number).sort((a, b) => a - b);
+async function* dockerdCandidates(
+  proc: string,
+  scan: CandidateScan,
+  pids?: readonly number[],
+): AsyncGenerator<{ pid: number; exeLink: string }> {
+  const all =
+    pids ??
+    (await fs.readdir(proc))
+      .filter((e) => /^\d+$/.test(e))
+      .map(Number)
+      .sort((a, b) => a - b);
   for (let start = 0; start < all.length; start += SCAN_BATCH) {
     const batch = await Promise.all(
       all.slice(start, start + SCAN_BATCH).map(async (pid) => {
@@ -179,15 +194,26 @@ async function* dockerdCandidates(proc: string, scan: CandidateScan, pids?: read
  * proven, so a host with thousands of container processes does not read each one's name on every audit.
  */
 async function impostors(proc: string, others: readonly { pid: number; exe: string }[]): Promise<{ pid: number; exe: string }[]> {
-  const named = await Promise.all(others.map(async (o) => ((await fs.readFile(`${proc}/${o.pid}/comm`, 'utf8').catch(() => '')).trim() === 'dockerd' ? o : null)));
+  const named = await Promise.all(
+    others.map(async (o) => ((await fs.readFile(`${proc}/${o.pid}/comm`, 'utf8').catch(() => '')).trim() === 'dockerd' ? o : null)),
+  );
   return named.filter((o): o is { pid: number; exe: string } => o !== null);
 }
 
 /** Why `pid` (whose exe link reads `exeLink`) is not a trusted dockerd serving `socket` (whose file is `socketStat`), or the daemon. */
-async function proveCandidate(proc: string, pid: number, exeLink: string, socket: string, socketStat: Stats, owners: Owners): Promise<TrustedDaemon | string> {
-  if (exeLink.endsWith(' (deleted)')) return `pid ${pid}: its executable ${exeLink} was replaced on disk since it started (restart it first)`;
+async function proveCandidate(
+  proc: string,
+  pid: number,
+  exeLink: string,
+  socket: string,
+  socketStat: Stats,
+  owners: Owners,
+): Promise<TrustedDaemon | string> {
+  if (exeLink.endsWith(' (deleted)'))
+    return `pid ${pid}: its executable ${exeLink} was replaced on disk since it started (restart it first)`;
   const uids = await uidsOf(proc, pid);
-  if (uids[0] !== uids[1] || !owners.includes(uids[0]!)) return `pid ${pid} runs as uid ${uids[0]} (effective ${uids[1]}), not ${owners.map((o) => (o === 0 ? 'root' : `uid ${o}`)).join(' or ')}`;
+  if (uids[0] !== uids[1] || !owners.includes(uids[0]!))
+    return `pid ${pid} runs as uid ${uids[0]} (effective ${uids[1]}), not ${owners.map((o) => (o === 0 ? 'root' : `uid ${o}`)).join(' or ')}`;
   const uid = uids[0]!;
   // In another mount namespace (rootless dockerd runs inside rootlesskit's) its paths are read through its root.
   const [ours, theirs] = await Promise.all([fs.readlink(`${proc}/self/ns/mnt`), fs.readlink(`${proc}/${pid}/ns/mnt`)]);
@@ -251,8 +277,11 @@ export async function proveDaemon(endpoint: string, options: ProveOptions = {}):
   if (!socketStat) return { ok: false, why: `${socket} does not exist: no daemon listens there` };
   if (!socketStat.isSocket()) return { ok: false, why: `${socket} is not a socket` };
   if (!owners.includes(socketStat.uid)) {
-    const rootless = options.user == null ? ' (a rootless daemon\'s fixes never need root: run dockhand as that user, without sudo)' : '';
-    return { ok: false, why: `${socket} belongs to uid ${socketStat.uid}, not ${owners.length > 1 ? `root or uid ${owners[1]}` : 'root'}${rootless}` };
+    const rootless = options.user == null ? " (a rootless daemon's fixes never need root: run dockhand as that user, without sudo)" : '';
+    return {
+      ok: false,
+      why: `${socket} belongs to uid ${socketStat.uid}, not ${owners.length > 1 ? `root or uid ${owners[1]}` : 'root'}${rootless}`,
+    };
   }
   const chain = await untrustedChain(path.dirname(socket), owners);
   if (chain) return { ok: false, why: `${socket} is in a place others can change: ${chain}` };
@@ -287,6 +316,10 @@ export async function proveDaemon(endpoint: string, options: ProveOptions = {}):
     if (daemon) return { ok: true, daemon };
   }
   reasons.push(...(await impostors(proc, scan.others)).map(({ pid, exe }) => `pid ${pid} calls itself dockerd but runs ${exe}`));
-  if (tried.size === 0 && scan.unreadable > 0) reasons.push(`${scan.unreadable} process(es) of other users cannot be inspected from this account`);
-  return { ok: false, why: `no process is proven to be the dockerd serving ${socket}${reasons.length ? `: ${reasons.join('; ')}` : ': no dockerd is running'}` };
+  if (tried.size === 0 && scan.unreadable > 0)
+    reasons.push(`${scan.unreadable} process(es) of other users cannot be inspected from this account`);
+  return {
+    ok: false,
+    why: `no process is proven to be the dockerd serving ${socket}${reasons.length ? `: ${reasons.join('; ')}` : ': no dockerd is running'}`,
+  };
 }

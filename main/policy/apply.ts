@@ -16,7 +16,9 @@ export function selectChecks(all: readonly Check[], policy: LoadedPolicy): Check
   const excluded = exclude?.map((p) => globMatcher(p)) ?? [];
   const chooses = include !== undefined || categories !== undefined;
   const selected = all.filter(
-    (c) => (!chooses || included.some((r) => r.test(c.id)) || (categories?.includes(c.category) ?? false)) && !excluded.some((r) => r.test(c.id)),
+    (c) =>
+      (!chooses || included.some((r) => r.test(c.id)) || (categories?.includes(c.category) ?? false)) &&
+      !excluded.some((r) => r.test(c.id)),
   );
   const required = requiredValuesCheck(policy);
   return required ? [...selected, required] : selected;
@@ -52,7 +54,9 @@ export interface PolicyResult {
 export function applyPolicy(findings: readonly Finding[], policy: LoadedPolicy, at: Date, checksSelected: number): PolicyResult {
   const waived = applyWaivers(findings, policy, at);
   const overrides = policy.policy.severity ?? {};
-  const all = [...waived.findings, ...waived.bookkeeping].map((f) => (overrides[f.checkId] && overrides[f.checkId] !== f.severity ? { ...f, severity: overrides[f.checkId]! } : f));
+  const all = [...waived.findings, ...waived.bookkeeping].map((f) =>
+    overrides[f.checkId] && overrides[f.checkId] !== f.severity ? { ...f, severity: overrides[f.checkId]! } : f,
+  );
   const bookkept = new Set(waived.bookkeeping.map((f) => f.checkId));
   return {
     findings: all,

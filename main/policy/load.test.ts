@@ -71,13 +71,17 @@ describe('policy files', () => {
     assert.deepEqual(problems('version: 1\nwavers: []\n'), [
       "2: unknown key 'wavers' (did you mean 'waivers'?); expected one of: $schema, version, description, checks, severity, require, thresholds, waivers",
     ]);
-    const nested = problems('version: 1\nwaivers:\n  - check: daemon.icc\n    reason: r\n    owner: o\n    expires: 2030-01-01\n    expiry: 2030-01-01\n');
+    const nested = problems(
+      'version: 1\nwaivers:\n  - check: daemon.icc\n    reason: r\n    owner: o\n    expires: 2030-01-01\n    expiry: 2030-01-01\n',
+    );
     assert.equal(nested.length, 1);
     assert.match(nested[0]!, /^7: unknown key 'expiry' in waivers\[0\] \(did you mean 'expires'\?\)/);
   });
 
   test('wrong types and values: the line and the path of the value', () => {
-    assert.deepEqual(problems('version: 1\nthresholds:\n  disk-free-percent: lots\n'), ['3: thresholds.disk-free-percent: Invalid input: expected number, received string']);
+    assert.deepEqual(problems('version: 1\nthresholds:\n  disk-free-percent: lots\n'), [
+      '3: thresholds.disk-free-percent: Invalid input: expected number, received string',
+    ]);
     assert.deepEqual(problems('version: 1\nseverity:\n  daemon.icc: severe\n'), [
       '3: severity.daemon.icc: Invalid option: expected one of "critical"|"high"|"medium"|"low"|"info"',
     ]);
@@ -87,7 +91,9 @@ describe('policy files', () => {
     const missing = problems('version: 1\nwaivers:\n  - check: daemon.icc\n    reason: r\n    expires: 2030-01-01\n');
     assert.deepEqual(missing, ['3: waivers[0].owner: required, and missing (expected string)']);
     const matcher = problems('version: 1\nrequire:\n  daemon:\n    log-opts: { max-size: 10m }\n');
-    assert.deepEqual(matcher, ['4: require.daemon.log-opts: expected a value, a list, or one of {present: true}, {equals: …}, {includes: […]}, {oneOf: […]}']);
+    assert.deepEqual(matcher, [
+      '4: require.daemon.log-opts: expected a value, a list, or one of {present: true}, {equals: …}, {includes: […]}, {oneOf: […]}',
+    ]);
   });
 
   test('names that match nothing: unknown checks (with a suggestion), empty globs, daemon.json keys that do not exist', () => {

@@ -95,7 +95,8 @@ function zodProblems(error: z.ZodError, doc: Document, counter: LineCounter): Po
       continue;
     }
     const where = path.length ? `${pathText(path)}: ` : '';
-    const line = typeof path.at(-1) === 'string' ? lineOf(doc, counter, path.slice(0, -1), String(path.at(-1))) : lineOf(doc, counter, path);
+    const line =
+      typeof path.at(-1) === 'string' ? lineOf(doc, counter, path.slice(0, -1), String(path.at(-1))) : lineOf(doc, counter, path);
     const missing = /^Invalid input: expected (.+), received undefined$/.exec(issue.message);
     problems.push({ line, message: `${where}${missing ? `required, and missing (expected ${missing[1]})` : issue.message}` });
   }
@@ -113,21 +114,28 @@ function meaningProblems(policy: Policy, doc: Document, counter: LineCounter, ch
   const ids = new Set(checkIds);
   const checkId = (id: string, path: PathKey[], key?: string) => {
     if (ids.has(id)) return;
-    problems.push({ line: lineOf(doc, counter, path, key), message: `${pathText(key ? [...path, key] : path)}: unknown check '${id}'${suggest(id, checkIds)}` });
+    problems.push({
+      line: lineOf(doc, counter, path, key),
+      message: `${pathText(key ? [...path, key] : path)}: unknown check '${id}'${suggest(id, checkIds)}`,
+    });
   };
   for (const list of ['include', 'exclude'] as const) {
     policy.checks?.[list]?.forEach((pattern, i) => {
       const path = ['checks', list, i];
       const glob = globMatcher(pattern);
       if (!isGlob(pattern)) checkId(pattern, path);
-      else if (!checkIds.some((id) => glob.test(id))) problems.push({ line: lineOf(doc, counter, path), message: `${pathText(path)}: '${pattern}' matches no check` });
+      else if (!checkIds.some((id) => glob.test(id)))
+        problems.push({ line: lineOf(doc, counter, path), message: `${pathText(path)}: '${pattern}' matches no check` });
     });
   }
   for (const id of Object.keys(policy.severity ?? {})) checkId(id, ['severity'], id);
   const daemonKeys = [...new Set(DAEMON_OPTIONS.map((o) => o.key))];
   for (const key of Object.keys(policy.require?.daemon ?? {})) {
     if (!daemonKeys.includes(key)) {
-      problems.push({ line: lineOf(doc, counter, ['require', 'daemon'], key), message: `require.daemon: '${key}' is not a daemon.json key${suggest(key, daemonKeys)}` });
+      problems.push({
+        line: lineOf(doc, counter, ['require', 'daemon'], key),
+        message: `require.daemon: '${key}' is not a daemon.json key${suggest(key, daemonKeys)}`,
+      });
     }
   }
   const seen = new Map<string, number>();
@@ -136,7 +144,10 @@ function meaningProblems(policy: Policy, doc: Document, counter: LineCounter, ch
     const identity = `${w.check} ${w.target ?? ''}`;
     const first = seen.get(identity);
     if (first !== undefined) {
-      problems.push({ line: lineOf(doc, counter, ['waivers', i]), message: `waivers[${i}] waives the same check and target as waivers[${first}]: keep one` });
+      problems.push({
+        line: lineOf(doc, counter, ['waivers', i]),
+        message: `waivers[${i}] waives the same check and target as waivers[${first}]: keep one`,
+      });
     } else seen.set(identity, i);
   });
   return problems;
@@ -153,10 +164,18 @@ export function parsePolicy(text: string, path: string, checkIds: readonly strin
     );
   }
   const parsed = PolicySchema.safeParse(doc.toJS() ?? null);
-  if (!parsed.success) throw new PolicyError(path, zodProblems(parsed.error, doc, counter).sort((a, b) => a.line - b.line));
+  if (!parsed.success)
+    throw new PolicyError(
+      path,
+      zodProblems(parsed.error, doc, counter).sort((a, b) => a.line - b.line),
+    );
   const policy = parsed.data;
   const problems = meaningProblems(policy, doc, counter, checkIds);
-  if (problems.length > 0) throw new PolicyError(path, problems.sort((a, b) => a.line - b.line));
+  if (problems.length > 0)
+    throw new PolicyError(
+      path,
+      problems.sort((a, b) => a.line - b.line),
+    );
   const requireLines: Record<string, number> = {};
   for (const key of Object.keys(policy.require?.daemon ?? {})) requireLines[key] = lineOf(doc, counter, ['require', 'daemon'], key);
   if (policy.require?.['no-proxy']) requireLines['no-proxy'] = lineOf(doc, counter, ['require'], 'no-proxy');
@@ -170,7 +189,12 @@ export async function loadPolicy(path: string): Promise<LoadedPolicy> {
     text = (await readRegularFile(path, MAX_POLICY_BYTES)).toString('utf8');
     checkNesting(text, path, 'yaml');
   } catch (error) {
-    throw new PolicyError(path, [{ line: 1, message: `cannot read the policy: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}` }]);
+    throw new PolicyError(path, [
+      {
+        line: 1,
+        message: `cannot read the policy: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      },
+    ]);
   }
   return parsePolicy(text, path);
 }

@@ -38,10 +38,13 @@ describe('a policy over a facts snapshot', () => {
   });
   after(async () => fs.rm(root, { recursive: true, force: true }));
 
-  const evaluate = (yaml: string, extra: { baseline?: BaselineReport } = {}) => evaluateFacts(facts, { policy: parsePolicy(yaml, 'ci/policy.yaml'), ...extra });
+  const evaluate = (yaml: string, extra: { baseline?: BaselineReport } = {}) =>
+    evaluateFacts(facts, { policy: parsePolicy(yaml, 'ci/policy.yaml'), ...extra });
 
   test('checks: categories and include select, exclude removes; the required-value check joins when values are required', () => {
-    const report = evaluate('version: 1\nchecks:\n  categories: [registry]\n  include: ["files.etc-docker.*"]\n  exclude: [files.etc-docker.mode]\nrequire:\n  daemon:\n    log-driver: journald\n');
+    const report = evaluate(
+      'version: 1\nchecks:\n  categories: [registry]\n  include: ["files.etc-docker.*"]\n  exclude: [files.etc-docker.mode]\nrequire:\n  daemon:\n    log-driver: journald\n',
+    );
     const ids = report.checks.map((c) => c.id).sort();
     assert.ok(ids.includes('daemon.insecure-registries'));
     assert.ok(ids.includes('files.etc-docker.owner'));
@@ -72,16 +75,22 @@ describe('a policy over a facts snapshot', () => {
     assert.equal(logDriver.result.status, 'fail');
     assert.equal(logDriver.severity, 'high');
     assert.equal(logDriver.result.message, 'log-driver is json-file; the policy requires journald.');
-    assert.deepEqual(logDriver.result.evidence.map((e) => e.source), [
-      { kind: 'file', path: '/etc/docker/daemon.json', line: 2, column: 3 },
-      { kind: 'file', path: 'ci/policy.yaml', line: 5 },
-    ]);
+    assert.deepEqual(
+      logDriver.result.evidence.map((e) => e.source),
+      [
+        { kind: 'file', path: '/etc/docker/daemon.json', line: 2, column: 3 },
+        { kind: 'file', path: 'ci/policy.yaml', line: 5 },
+      ],
+    );
     assert.equal(finding(report, 'policy.required-value:dns').result.status, 'pass');
     const storage = finding(report, 'policy.required-value:storage-driver');
     assert.equal(storage.result.status, 'fail', 'the unit flag wins over daemon.json, as dockerd would');
     assert.equal(storage.result.evidence[0]!.label, 'storage-driver (dockerd flag)');
     assert.deepEqual(storage.result.evidence[0]!.source, { kind: 'file', path: '/lib/systemd/system/docker.service', line: 2 });
-    assert.equal(finding(report, 'policy.required-value:userns-remap').result.message, 'userns-remap is not set (not set); the policy requires set (any value).');
+    assert.equal(
+      finding(report, 'policy.required-value:userns-remap').result.message,
+      'userns-remap is not set (not set); the policy requires set (any value).',
+    );
     assert.equal(finding(report, 'policy.required-value:log-opts').result.status, 'pass');
     const liveRestore = finding(report, 'policy.required-value:live-restore');
     assert.equal(liveRestore.result.status, 'pass', "an unset key holds dockerd's default");
@@ -107,7 +116,9 @@ describe('a policy over a facts snapshot', () => {
   });
 
   test('severity overrides apply to findings (the check metadata keeps its default)', () => {
-    const report = evaluate('version: 1\nchecks: { include: [daemon.insecure-registries] }\nseverity:\n  daemon.insecure-registries: critical\n');
+    const report = evaluate(
+      'version: 1\nchecks: { include: [daemon.insecure-registries] }\nseverity:\n  daemon.insecure-registries: critical\n',
+    );
     assert.equal(finding(report, 'daemon.insecure-registries:10.0.0.5:5000').severity, 'critical');
     assert.equal(report.checks.find((c) => c.id === 'daemon.insecure-registries')?.severity, 'high');
     assert.deepEqual(report.policy?.severityOverrides, { 'daemon.insecure-registries': 'critical' });
@@ -145,10 +156,18 @@ waivers:
     const report = evaluate(WAIVERS);
     const insecure = finding(report, 'daemon.insecure-registries:10.0.0.5:5000');
     assert.equal(insecure.result.status, 'fail', 'a waiver accepts the problem; it does not hide it');
-    assert.deepEqual(insecure.waiver, { reason: 'lab mirror', owner: 'platform-team', expires: '2030-06-15', source: { kind: 'file', path: 'ci/policy.yaml', line: 4 } }, 'valid through its expiry day');
+    assert.deepEqual(
+      insecure.waiver,
+      { reason: 'lab mirror', owner: 'platform-team', expires: '2030-06-15', source: { kind: 'file', path: 'ci/policy.yaml', line: 4 } },
+      'valid through its expiry day',
+    );
     assert.equal(report.summary.waived, 1);
     assert.equal(auditExitCode(report, 'high'), 0, 'the only high failure is waived; the rest are below high');
-    assert.equal(auditExitCode(evaluate(WAIVERS.replace('expires: 2030-06-15', 'expires: 2030-06-14')), 'high'), 1, 'a day later it counts again');
+    assert.equal(
+      auditExitCode(evaluate(WAIVERS.replace('expires: 2030-06-15', 'expires: 2030-06-14')), 'high'),
+      1,
+      'a day later it counts again',
+    );
   });
 
   test('waivers: expired ones stop applying and are reported; stale ones are reported; unevaluated ones are neither', () => {
@@ -158,7 +177,10 @@ waivers:
     assert.equal(liveRestore.waiver, undefined, 'expired: it no longer applies');
     const expired = finding(report, 'policy.waiver-expired:daemon.live-restore');
     assert.equal(expired.result.status, 'warn');
-    assert.equal(expired.result.message, 'The waiver for daemon.live-restore (owner ci-team) expired on 2030-06-14: its 1 finding counts again.');
+    assert.equal(
+      expired.result.message,
+      'The waiver for daemon.live-restore (owner ci-team) expired on 2030-06-14: its 1 finding counts again.',
+    );
     assert.deepEqual(expired.result.evidence[0]!.source, { kind: 'file', path: 'ci/policy.yaml', line: 8 });
     assert.deepEqual(expired.result.evidence[1]!.value, ['daemon.live-restore']);
     const stale = finding(report, 'policy.waiver-stale:daemon.experimental');
@@ -173,14 +195,26 @@ waivers:
       'container.privileged:build-*': 'not-evaluated',
       'daemon.icc:nothing-*': 'stale',
     });
-    assert.deepEqual(report.checks.filter((c) => c.category === 'policy').map((c) => c.id).sort(), ['policy.waiver-expired', 'policy.waiver-stale']);
+    assert.deepEqual(
+      report.checks
+        .filter((c) => c.category === 'policy')
+        .map((c) => c.id)
+        .sort(),
+      ['policy.waiver-expired', 'policy.waiver-stale'],
+    );
   });
 
   test('thresholds reach the disk checks as their options', () => {
-    const report = evaluate('version: 1\nchecks: { include: [disk.data-root-space] }\nthresholds:\n  disk-free-percent: 100\n  disk-free-gib: 1000000\n');
+    const report = evaluate(
+      'version: 1\nchecks: { include: [disk.data-root-space] }\nthresholds:\n  disk-free-percent: 100\n  disk-free-gib: 1000000\n',
+    );
     const space = finding(report, 'disk.data-root-space');
     assert.equal(space.result.status, 'warn', 'nothing is 100% free');
-    assert.ok(space.result.evidence.some((e) => e.label === 'warning threshold' && e.source.kind === 'user' && e.source.detail.startsWith('option diskWarn')));
+    assert.ok(
+      space.result.evidence.some(
+        (e) => e.label === 'warning threshold' && e.source.kind === 'user' && e.source.detail.startsWith('option diskWarn'),
+      ),
+    );
   });
 
   test('a baseline: problems are new or unchanged, a former problem that passes is fixed, a vanished one is gone', () => {
@@ -192,7 +226,12 @@ waivers:
       findings: [
         { id: 'daemon.live-restore', checkId: 'daemon.live-restore', severity: 'low', result: { status: 'fail', message: 'off' } },
         { id: 'daemon.experimental', checkId: 'daemon.experimental', severity: 'low', result: { status: 'fail', message: 'on' } },
-        { id: 'container.privileged:old', checkId: 'container.privileged', severity: 'high', result: { status: 'fail', message: 'http://u:pw@x:1 old privileged' } },
+        {
+          id: 'container.privileged:old',
+          checkId: 'container.privileged',
+          severity: 'high',
+          result: { status: 'fail', message: 'http://u:pw@x:1 old privileged' },
+        },
       ],
     };
     const report = evaluate(policy, { baseline });
@@ -205,7 +244,9 @@ waivers:
       new: 1,
       unchanged: 1,
       fixed: 2,
-      gone: [{ id: 'container.privileged:old', checkId: 'container.privileged', severity: 'high', message: 'http://****@x:1 old privileged' }],
+      gone: [
+        { id: 'container.privileged:old', checkId: 'container.privileged', severity: 'high', message: 'http://****@x:1 old privileged' },
+      ],
     });
   });
 

@@ -52,11 +52,21 @@ function reported(facts: Facts, key: string): JsonValue | undefined {
 /** The value in effect: the configuration (flag, else daemon.json, with its line), else what the daemon reports, else the default. */
 function actualValue(facts: Facts, key: string): Actual {
   const setting = daemonView(facts).setting(key);
-  if (setting) return { value: setting.value as JsonValue, label: setting.origin === 'flag' ? 'dockerd flag' : 'daemon.json', source: setting.source };
+  if (setting)
+    return { value: setting.value as JsonValue, label: setting.origin === 'flag' ? 'dockerd flag' : 'daemon.json', source: setting.source };
   const running = reported(facts, key);
   if (running !== undefined) return { value: running, label: 'running daemon', source: INFO };
-  if (key in DOCKERD_DEFAULTS) return { value: DOCKERD_DEFAULTS[key], label: 'not set: dockerd default', source: { kind: 'default', detail: `"${key}" is not set; dockerd uses ${JSON.stringify(DOCKERD_DEFAULTS[key])}` } };
-  return { value: undefined, label: 'not set', source: { kind: 'default', detail: `"${key}" is not set in daemon.json or the dockerd flags` } };
+  if (key in DOCKERD_DEFAULTS)
+    return {
+      value: DOCKERD_DEFAULTS[key],
+      label: 'not set: dockerd default',
+      source: { kind: 'default', detail: `"${key}" is not set; dockerd uses ${JSON.stringify(DOCKERD_DEFAULTS[key])}` },
+    };
+  return {
+    value: undefined,
+    label: 'not set',
+    source: { kind: 'default', detail: `"${key}" is not set in daemon.json or the dockerd flags` },
+  };
 }
 
 /** Flags carry text ("true", "3"); JSON carries types. Scalars compare by their text so both forms of one value agree. */
@@ -83,10 +93,17 @@ function deepEqual(a: JsonValue | undefined, b: JsonValue): boolean {
 export function matches(actual: JsonValue | undefined, required: RequiredValue): { ok: boolean; wanted: string } {
   const show = (v: JsonValue) => (typeof v === 'string' ? v : JSON.stringify(v));
   if (Array.isArray(required)) return { ok: deepEqual(asList(actual), required), wanted: show(required) };
-  if (typeof required !== 'object') return { ok: sameScalar(Array.isArray(actual) && actual.length === 1 ? actual[0] : actual, required), wanted: show(required) };
-  if ('present' in required) return { ok: asList(actual).length > 0 && !(actual && typeof actual === 'object' && !Array.isArray(actual) && Object.keys(actual).length === 0), wanted: 'set (any value)' };
+  if (typeof required !== 'object')
+    return { ok: sameScalar(Array.isArray(actual) && actual.length === 1 ? actual[0] : actual, required), wanted: show(required) };
+  if ('present' in required)
+    return {
+      ok:
+        asList(actual).length > 0 && !(actual && typeof actual === 'object' && !Array.isArray(actual) && Object.keys(actual).length === 0),
+      wanted: 'set (any value)',
+    };
   if ('equals' in required) return { ok: deepEqual(actual, required.equals), wanted: show(required.equals) };
-  if ('oneOf' in required) return { ok: required.oneOf.some((v) => sameScalar(actual, v)), wanted: `one of ${required.oneOf.map(show).join(', ')}` };
+  if ('oneOf' in required)
+    return { ok: required.oneOf.some((v) => sameScalar(actual, v)), wanted: `one of ${required.oneOf.map(show).join(', ')}` };
   const wanted = required.includes;
   if (Array.isArray(wanted)) {
     const have = asList(actual);
@@ -111,7 +128,10 @@ function daemonRequirement(facts: Facts, policy: LoadedPolicy, key: string, requ
   ];
   return ok
     ? pass(`${key} is ${shown}, as the policy requires.`, { target: key, evidence })
-    : fail(`${key} is ${shown}${actual.label.startsWith('not set') ? ` (${actual.label})` : ''}; the policy requires ${wanted}.`, { target: key, evidence });
+    : fail(`${key} is ${shown}${actual.label.startsWith('not set') ? ` (${actual.label})` : ''}; the policy requires ${wanted}.`, {
+        target: key,
+        evidence,
+      });
 }
 
 /** NO_PROXY covers a domain when Go goes direct to its subdomains and, unless written with a leading dot, to itself. */
@@ -129,12 +149,20 @@ function noProxyRequirement(facts: Facts, policy: LoadedPolicy, domains: readonl
   const evidence: Evidence[] = [
     no
       ? { label: `NO_PROXY (${no.name})`, value: no.value, source: no.source }
-      : { label: 'NO_PROXY', value: null, source: picture.running ? INFO : { kind: 'default', detail: 'NO_PROXY is not set for the daemon' } },
+      : {
+          label: 'NO_PROXY',
+          value: null,
+          source: picture.running ? INFO : { kind: 'default', detail: 'NO_PROXY is not set for the daemon' },
+        },
     { label: 'domains the policy requires in NO_PROXY', value: [...domains], source: policySource(policy, 'no-proxy') },
   ];
-  if (missing.length === 0) return pass(`The daemon's NO_PROXY covers ${domains.join(', ')}, as the policy requires.`, { target: 'no-proxy', evidence });
+  if (missing.length === 0)
+    return pass(`The daemon's NO_PROXY covers ${domains.join(', ')}, as the policy requires.`, { target: 'no-proxy', evidence });
   const proxied = picture.effective.http || picture.effective.https ? '' : ' (no proxy is set either, but the policy requires the entries)';
-  return fail(`The daemon's NO_PROXY ${no ? `(${value}) does not cover` : 'is not set, so it does not cover'} ${missing.join(', ')}${proxied}.`, { target: 'no-proxy', evidence });
+  return fail(
+    `The daemon's NO_PROXY ${no ? `(${value}) does not cover` : 'is not set, so it does not cover'} ${missing.join(', ')}${proxied}.`,
+    { target: 'no-proxy', evidence },
+  );
 }
 
 /** The policy's `require` section as one check, one result per required key: a pure function of the facts, like every check. */

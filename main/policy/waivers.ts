@@ -43,18 +43,32 @@ export function applyWaivers(findings: readonly Finding[], policy: LoadedPolicy,
     const matched = findings.filter((f) => covers(w, f));
     const target = w.target ? `${w.check}:${w.target}` : w.check;
     const waiverEvidence = [
-      { label: 'waiver', value: { check: w.check, target: w.target ?? null, reason: w.reason, owner: w.owner, expires: w.expires }, source },
+      {
+        label: 'waiver',
+        value: { check: w.check, target: w.target ?? null, reason: w.reason, owner: w.owner, expires: w.expires },
+        source,
+      },
       ...(matched.length > 0 ? [{ label: 'findings it covers', value: matched.map((f) => f.id), source }] : []),
     ];
     let state: WaiverState['state'];
     if (isExpired(w.expires, at)) {
       state = 'expired';
-      const what = matched.length > 0 ? `its ${matched.length} finding${matched.length === 1 ? '' : 's'} count${matched.length === 1 ? 's' : ''} again` : 'it covered nothing in this audit';
+      const what =
+        matched.length > 0
+          ? `its ${matched.length} finding${matched.length === 1 ? '' : 's'} count${matched.length === 1 ? 's' : ''} again`
+          : 'it covered nothing in this audit';
       bookkeeping.push({
         id: findingId(WAIVER_EXPIRED.id, target),
         checkId: WAIVER_EXPIRED.id,
         severity: WAIVER_EXPIRED.severity,
-        result: { status: 'warn', message: `The waiver for ${describe(w)} (owner ${w.owner}) expired on ${w.expires}: ${what}.`, target, reason: null, evidence: waiverEvidence, fix: null },
+        result: {
+          status: 'warn',
+          message: `The waiver for ${describe(w)} (owner ${w.owner}) expired on ${w.expires}: ${what}.`,
+          target,
+          reason: null,
+          evidence: waiverEvidence,
+          fix: null,
+        },
       });
     } else if (matched.length > 0) {
       state = 'applied';
@@ -66,12 +80,28 @@ export function applyWaivers(findings: readonly Finding[], policy: LoadedPolicy,
         id: findingId(WAIVER_STALE.id, target),
         checkId: WAIVER_STALE.id,
         severity: WAIVER_STALE.severity,
-        result: { status: 'warn', message: `The waiver for ${describe(w)} (owner ${w.owner}) matches no failing or warning finding: it is stale.`, target, reason: null, evidence: waiverEvidence, fix: null },
+        result: {
+          status: 'warn',
+          message: `The waiver for ${describe(w)} (owner ${w.owner}) matches no failing or warning finding: it is stale.`,
+          target,
+          reason: null,
+          evidence: waiverEvidence,
+          fix: null,
+        },
       });
     } else {
       state = 'not-evaluated';
     }
-    states.push({ check: w.check, target: w.target ?? null, reason: w.reason, owner: w.owner, expires: w.expires, source, state, matches: matched.map((f) => f.id) });
+    states.push({
+      check: w.check,
+      target: w.target ?? null,
+      reason: w.reason,
+      owner: w.owner,
+      expires: w.expires,
+      source,
+      state,
+      matches: matched.map((f) => f.id),
+    });
   });
   return { findings: findings.map((f) => (marks.has(f) ? { ...f, waiver: marks.get(f)! } : f)), bookkeeping, states };
 }

@@ -7,14 +7,23 @@ import type { PreflightInput } from './preflight';
 export type DaemonFacts = Pick<Facts, 'engine' | 'info' | 'daemonConfig' | 'daemonFlags' | 'mode' | 'root'>;
 
 /** The running engine's version; when it cannot be asked, the newest known, with why it was assumed. */
-export function engineVersionOf(facts: Pick<Facts, 'engine' | 'info' | 'mode' | 'root'>): { version: string; known: boolean; assumedBecause: string | null } {
+export function engineVersionOf(facts: Pick<Facts, 'engine' | 'info' | 'mode' | 'root'>): {
+  version: string;
+  known: boolean;
+  assumedBecause: string | null;
+} {
   if (facts.engine.ok) return { version: facts.engine.value.version, known: true, assumedBecause: null };
-  if (facts.info.ok && facts.info.value.serverVersion) return { version: facts.info.value.serverVersion, known: true, assumedBecause: null };
+  if (facts.info.ok && facts.info.value.serverVersion)
+    return { version: facts.info.value.serverVersion, known: true, assumedBecause: null };
   const why =
     facts.mode === 'offline-root'
       ? `an offline root${facts.root ? ` (${facts.root})` : ''} has no running daemon to ask`
       : `the daemon could not be asked its version (${facts.engine.error.message})`;
-  return { version: NEWEST_KNOWN, known: false, assumedBecause: `${why}: Engine ${NEWEST_KNOWN}, the newest whose rules Dockhand knows, is assumed` };
+  return {
+    version: NEWEST_KNOWN,
+    known: false,
+    assumedBecause: `${why}: Engine ${NEWEST_KNOWN}, the newest whose rules Dockhand knows, is assumed`,
+  };
 }
 
 /**

@@ -53,16 +53,7 @@
  */
 
 export type OptionType =
-  | 'string'
-  | 'boolean'
-  | 'integer'
-  | 'number'
-  | 'string[]'
-  | 'map<string,string>'
-  | 'object'
-  | 'ulimit-map'
-  | 'array<object>'
-  | 'any';
+  'string' | 'boolean' | 'integer' | 'number' | 'string[]' | 'map<string,string>' | 'object' | 'ulimit-map' | 'array<object>' | 'any';
 
 export type Platform = 'linux' | 'windows';
 
@@ -133,10 +124,12 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     platforms: ALL,
     flag: 'allow-nondistributable-artifacts',
     flagIsList: true,
-    deprecated: '28.0: deprecated (pushing non-distributable artifacts is always allowed); 28.1+: accepted and ignored (skipValidateOptions)',
+    deprecated:
+      '28.0: deprecated (pushing non-distributable artifacts is always allowed); 28.1+: accepted and ignored (skipValidateOptions)',
     ignoredSince: '28.1',
     description: 'Allow push of nondistributable artifacts to registry',
-    source: 'moby v20.10.27..v28.0.4 registry/config.go ServiceOptions; v28.1.0+ daemon/config/config.go skipValidateOptions; cmd/dockerd/config.go',
+    source:
+      'moby v20.10.27..v28.0.4 registry/config.go ServiceOptions; v28.1.0+ daemon/config/config.go skipValidateOptions; cmd/dockerd/config.go',
   },
   {
     key: 'api-cors-header',
@@ -165,7 +158,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     platforms: LX,
     flag: 'bip',
     description: 'IPv4 address (CIDR) for the default bridge',
-    source: 'moby v28.5.2 daemon/config/config_linux.go DefaultBridgeConfig (v20.10.27 config_common_unix.go commonUnixBridgeConfig); cmd/dockerd/config_unix.go',
+    source:
+      'moby v28.5.2 daemon/config/config_linux.go DefaultBridgeConfig (v20.10.27 config_common_unix.go commonUnixBridgeConfig); cmd/dockerd/config_unix.go',
   },
   {
     key: 'bip6',
@@ -174,7 +168,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     platforms: LX,
     flag: 'bip6',
     description: 'IPv6 address (CIDR) for the default bridge',
-    source: 'moby v28.5.2 daemon/config/config_linux.go DefaultBridgeConfig; cmd/dockerd/config_unix.go; daemon/daemon_unix.go verifyDaemonSettings',
+    source:
+      'moby v28.5.2 daemon/config/config_linux.go DefaultBridgeConfig; cmd/dockerd/config_unix.go; daemon/daemon_unix.go verifyDaemonSettings',
   },
   {
     key: 'bridge',
@@ -202,7 +197,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'cdi-spec-dir',
     flagIsList: true,
     description: 'CDI specification directories to use (28.2+: CDI on by default; [""] disables it)',
-    source: 'moby v25.0.0..v28.5.2 daemon/config/config.go CommonConfig; cmd/dockerd/config.go; v28.5.2 cmd/dockerd/daemon.go loadDaemonCliConfig',
+    source:
+      'moby v25.0.0..v28.5.2 daemon/config/config.go CommonConfig; cmd/dockerd/config.go; v28.5.2 cmd/dockerd/daemon.go loadDaemonCliConfig',
   },
   {
     key: 'cgroup-parent',
@@ -245,7 +241,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flagIsList: true,
     deprecated: 'Swarm-classic / external k/v store: warning in 20.10, refused (non-empty) in 23.0, unknown key in 24.0+',
     description: 'Set cluster store options (legacy)',
-    source: 'moby v20.10.27, v23.0.18 daemon/config/config.go CommonConfig + flatOptions; v23.0.18 cmd/dockerd/daemon.go checkDeprecatedOptions',
+    source:
+      'moby v20.10.27, v23.0.18 daemon/config/config.go CommonConfig + flatOptions; v23.0.18 cmd/dockerd/daemon.go checkDeprecatedOptions',
   },
   {
     key: 'containerd',
@@ -272,7 +269,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     platforms: LX,
     flag: 'cpu-rt-period',
     description: 'Limit the CPU real-time period in microseconds for the parent cgroup for all containers (not supported with cgroups v2)',
-    source: 'moby v28.5.2 daemon/config/config_linux.go Config; cmd/dockerd/config_unix.go; cmd/dockerd/daemon_linux.go validateCPURealtimeOptions',
+    source:
+      'moby v28.5.2 daemon/config/config_linux.go Config; cmd/dockerd/config_unix.go; cmd/dockerd/daemon_linux.go validateCPURealtimeOptions',
   },
   {
     key: 'cpu-rt-runtime',
@@ -281,7 +279,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     platforms: LX,
     flag: 'cpu-rt-runtime',
     description: 'Limit the CPU real-time runtime in microseconds for the parent cgroup for all containers (not supported with cgroups v2)',
-    source: 'moby v28.5.2 daemon/config/config_linux.go Config; cmd/dockerd/config_unix.go; cmd/dockerd/daemon_linux.go validateCPURealtimeOptions',
+    source:
+      'moby v28.5.2 daemon/config/config_linux.go Config; cmd/dockerd/config_unix.go; cmd/dockerd/daemon_linux.go validateCPURealtimeOptions',
   },
   {
     key: 'cri-containerd',
@@ -320,7 +319,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'default-address-pool',
     flagIsList: true,
     description: 'Default address pools for node specific local networks: [{"base": "<CIDR>", "size": <prefix length>}]',
-    source: 'moby v28.5.2 daemon/config/config.go NetworkConfig (opts.PoolsOpt); opts/address_pools.go; libnetwork/ipamutils NetworkToSplit; cmd/dockerd/config_unix.go',
+    source:
+      'moby v28.5.2 daemon/config/config.go NetworkConfig (opts.PoolsOpt); opts/address_pools.go; libnetwork/ipamutils NetworkToSplit; cmd/dockerd/config_unix.go',
   },
   {
     key: 'default-cgroupns-mode',
@@ -368,7 +368,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'default-network-opt',
     flagIsList: true,
     description: 'Default network options per driver: {"<driver>": {"<opt>": "<string>"}}',
-    source: 'moby v24.0.9..v28.5.2 daemon/config/config.go NetworkConfig (map[string]map[string]string) + flatOptions; cmd/dockerd/config.go',
+    source:
+      'moby v24.0.9..v28.5.2 daemon/config/config.go NetworkConfig (map[string]map[string]string) + flatOptions; cmd/dockerd/config.go',
   },
   {
     key: 'default-runtime',
@@ -378,7 +379,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     platformSince: { linux: '20.10', windows: '23.0' },
     flag: 'default-runtime',
     description: 'Default OCI runtime for containers',
-    source: 'moby v20.10.27 daemon/config/config_common_unix.go CommonUnixConfig; v23.0.18+ daemon/config/config.go CommonConfig; cmd/dockerd/config_common_unix.go (20.10), config.go (23.0+)',
+    source:
+      'moby v20.10.27 daemon/config/config_common_unix.go CommonUnixConfig; v23.0.18+ daemon/config/config.go CommonConfig; cmd/dockerd/config_common_unix.go (20.10), config.go (23.0+)',
   },
   {
     key: 'default-shm-size',
@@ -387,7 +389,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     platforms: LX,
     flag: 'default-shm-size',
     description: 'Default shm size for containers (a size string such as "64M")',
-    source: 'moby v28.5.2 daemon/config/config_linux.go Config (opts.MemBytes); opts/opts.go MemBytes.UnmarshalJSON; cmd/dockerd/config_unix.go',
+    source:
+      'moby v28.5.2 daemon/config/config_linux.go Config (opts.MemBytes); opts/opts.go MemBytes.UnmarshalJSON; cmd/dockerd/config_unix.go',
   },
   {
     key: 'default-ulimits',
@@ -397,7 +400,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'default-ulimit',
     flagIsList: true,
     description: 'Default ulimits for containers: {"nofile": {"Name": "nofile", "Hard": 64000, "Soft": 64000}}',
-    source: 'moby v28.5.2 daemon/config/config_linux.go Config (map[string]*container.Ulimit, = go-units Ulimit); opts/ulimit.go; cmd/dockerd/config_unix.go',
+    source:
+      'moby v28.5.2 daemon/config/config_linux.go Config (map[string]*container.Ulimit, = go-units Ulimit); opts/ulimit.go; cmd/dockerd/config_unix.go',
   },
   {
     key: 'deprecated-key-path',
@@ -447,7 +451,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'exec-opt',
     flagIsList: true,
     description: 'Runtime execution options, "key=value" (Linux: native.cgroupdriver; Windows: isolation)',
-    source: 'moby v28.5.2 daemon/config/config.go parseExecOptions + config_linux.go/config_windows.go validatePlatformExecOpt; daemon/daemon_unix.go verifyCgroupDriver; daemon/daemon_windows.go setDefaultIsolation',
+    source:
+      'moby v28.5.2 daemon/config/config.go parseExecOptions + config_linux.go/config_windows.go validatePlatformExecOpt; daemon/daemon_unix.go verifyCgroupDriver; daemon/daemon_windows.go setDefaultIsolation',
   },
   {
     key: 'exec-root',
@@ -476,7 +481,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flagIsList: true,
     flagSince: '27.3',
     description: 'Feature toggles, {"<name>": true|false} (e.g. buildkit, containerd-snapshotter, cdi, windows-dns-proxy)',
-    source: 'moby v28.5.2 daemon/config/config.go CommonConfig (map[string]bool) + flatOptions + skipValidateOptions; v27.3.0+ cmd/dockerd/config.go --feature (internal/opts NamedSetOpts)',
+    source:
+      'moby v28.5.2 daemon/config/config.go CommonConfig (map[string]bool) + flatOptions + skipValidateOptions; v27.3.0+ cmd/dockerd/config.go --feature (internal/opts NamedSetOpts)',
   },
   {
     key: 'fixed-cidr',
@@ -494,7 +500,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     platforms: LX,
     flag: 'fixed-cidr-v6',
     description: 'IPv6 subnet for the default bridge network',
-    source: 'moby v28.5.2 daemon/config/config_linux.go DefaultBridgeConfig + validatePlatformConfig; libnetwork/drivers/bridge ValidateFixedCIDRV6',
+    source:
+      'moby v28.5.2 daemon/config/config_linux.go DefaultBridgeConfig + validatePlatformConfig; libnetwork/drivers/bridge ValidateFixedCIDRV6',
   },
   {
     key: 'graph',
@@ -696,7 +703,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     shorthand: 'l',
     enum: ['panic', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'],
     description: 'Set the logging level ("debug"|"info"|"warn"|"error"|"fatal")',
-    source: 'moby v25.0.0..v28.5.2 daemon/config/config.go Validate; v23.0/v24.0 Validate (logrus.ParseLevel); v20.10.27 cmd/dockerd/daemon.go configureDaemonLogs',
+    source:
+      'moby v25.0.0..v28.5.2 daemon/config/config.go Validate; v23.0/v24.0 Validate (logrus.ParseLevel); v20.10.27 cmd/dockerd/daemon.go configureDaemonLogs',
   },
   {
     key: 'log-opts',
@@ -706,7 +714,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'log-opt',
     flagIsList: true,
     description: 'Default log driver options for containers (all values must be JSON strings)',
-    source: 'moby v28.5.2 daemon/config/config.go LogConfig + flatOptions; daemon/logger/factory.go ValidateLogOpts; daemon/logger/jsonfilelog ValidateLogOpt',
+    source:
+      'moby v28.5.2 daemon/config/config.go LogConfig + flatOptions; daemon/logger/factory.go ValidateLogOpts; daemon/logger/jsonfilelog ValidateLogOpt',
   },
   {
     key: 'max-concurrent-downloads',
@@ -754,7 +763,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     platforms: ALL,
     flag: 'mtu',
     description: 'Set the MTU for the default "bridge" network (ignored on Windows; 25.0+ logs a warning there)',
-    source: 'moby v28.5.2 daemon/config/config_linux.go / config_windows.go DefaultBridgeConfig (CommonConfig.Mtu before 25.0) + Validate; cmd/dockerd/config.go',
+    source:
+      'moby v28.5.2 daemon/config/config_linux.go / config_windows.go DefaultBridgeConfig (CommonConfig.Mtu before 25.0) + Validate; cmd/dockerd/config.go',
   },
   {
     key: 'network-control-plane-mtu',
@@ -791,7 +801,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'node-generic-resource',
     flagIsList: true,
     description: 'Advertise user-defined resource ("NAME=VALUE")',
-    source: 'moby v28.5.2 daemon/config/config.go CommonConfig + Validate; daemon/config/opts.go ParseGenericResources (swarmkit genericresource.Parse)',
+    source:
+      'moby v28.5.2 daemon/config/config.go CommonConfig + Validate; daemon/config/opts.go ParseGenericResources (swarmkit genericresource.Parse)',
   },
   {
     key: 'oom-score-adjust',
@@ -820,7 +831,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     since: '23.0',
     platforms: ALL,
     description: 'Proxy settings for the daemon: {"http-proxy": string, "https-proxy": string, "no-proxy": string}',
-    source: 'moby v23.0.0..v28.5.2 daemon/config/config.go CommonConfig `json:"proxies"` (Proxies struct); children handled by configValuesSet flattening; flags in cmd/dockerd/config.go',
+    source:
+      'moby v23.0.0..v28.5.2 daemon/config/config.go CommonConfig `json:"proxies"` (Proxies struct); children handled by configValuesSet flattening; flags in cmd/dockerd/config.go',
   },
   {
     key: 'raw-logs',
@@ -857,8 +869,10 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     platforms: LX,
     flag: 'add-runtime',
     flagIsList: true,
-    description: 'Additional OCI runtimes: {"<name>": {"path": string, "runtimeArgs": string[]}} or (24.0+) {"<name>": {"runtimeType": string, "options": object}}',
-    source: 'moby v28.5.2 daemon/config/config_linux.go Config (map[string]system.Runtime) + flatOptions + skipDuplicates; daemon/runtime_unix.go setupRuntimes',
+    description:
+      'Additional OCI runtimes: {"<name>": {"path": string, "runtimeArgs": string[]}} or (24.0+) {"<name>": {"runtimeType": string, "options": object}}',
+    source:
+      'moby v28.5.2 daemon/config/config_linux.go Config (map[string]system.Runtime) + flatOptions + skipDuplicates; daemon/runtime_unix.go setupRuntimes',
   },
   {
     key: 'seccomp-profile',
@@ -895,7 +909,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: 'storage-driver',
     shorthand: 's',
     description: 'Storage driver to use (Linux only: the flag is not registered on Windows, so the key is rejected there)',
-    source: 'moby v28.5.2 daemon/config/config.go CommonConfig; cmd/dockerd/config_unix.go (v20.10.27 config.go, guarded by runtime.GOOS != "windows")',
+    source:
+      'moby v28.5.2 daemon/config/config.go CommonConfig; cmd/dockerd/config_unix.go (v20.10.27 config.go, guarded by runtime.GOOS != "windows")',
   },
   {
     key: 'storage-opts',
@@ -959,7 +974,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     platforms: ALL,
     flag: 'tlsverify',
     description: 'Use TLS and verify the remote (its mere presence in the file, even false, turns "tls" on)',
-    source: 'moby v28.5.2 daemon/config/config.go CommonConfig (*bool); cmd/dockerd/options.go; cmd/dockerd/daemon.go loadDaemonCliConfig (IsValueSet)',
+    source:
+      'moby v28.5.2 daemon/config/config.go CommonConfig (*bool); cmd/dockerd/options.go; cmd/dockerd/daemon.go loadDaemonCliConfig (IsValueSet)',
   },
   {
     key: 'userland-proxy',
@@ -986,7 +1002,8 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     platforms: LX,
     flag: 'userns-remap',
     description: 'User/Group setting for user namespaces ("default" or "user[:group]")',
-    source: 'moby v28.5.2 daemon/config/config_linux.go Config; cmd/dockerd/daemon_linux.go setPlatformOptions (loadCLIPlatformConfig in 26.x/27.x); daemon/daemon_unix.go setupRemappedRoot',
+    source:
+      'moby v28.5.2 daemon/config/config_linux.go Config; cmd/dockerd/daemon_linux.go setPlatformOptions (loadCLIPlatformConfig in 26.x/27.x); daemon/daemon_unix.go setupRemappedRoot',
   },
 ];
 
@@ -1011,49 +1028,155 @@ export interface NonOptionKey {
  */
 export const ACCEPTED_BUT_IGNORED_KEYS: readonly NonOptionKey[] = [
   { key: 'add-runtime', since: '20.10', platforms: LX, reason: 'flag name of "runtimes"', source: 'cmd/dockerd/config_unix.go' },
-  { key: 'allow-nondistributable-artifacts', since: '28.1', platforms: ALL, reason: 'skipValidateOptions + deprecated flag; struct field removed in 28.1', source: 'moby v28.1.0 daemon/config/config.go skipValidateOptions' },
-  { key: 'authorization-plugin', since: '20.10', platforms: ALL, reason: 'flag name of "authorization-plugins"', source: 'cmd/dockerd/config.go' },
+  {
+    key: 'allow-nondistributable-artifacts',
+    since: '28.1',
+    platforms: ALL,
+    reason: 'skipValidateOptions + deprecated flag; struct field removed in 28.1',
+    source: 'moby v28.1.0 daemon/config/config.go skipValidateOptions',
+  },
+  {
+    key: 'authorization-plugin',
+    since: '20.10',
+    platforms: ALL,
+    reason: 'flag name of "authorization-plugins"',
+    source: 'cmd/dockerd/config.go',
+  },
   { key: 'cdi-spec-dir', since: '25.0', platforms: ALL, reason: 'flag name of "cdi-spec-dirs"', source: 'cmd/dockerd/config.go' },
-  { key: 'cluster-store-opt', since: '20.10', until: '24.0', platforms: ALL, reason: 'flag name of "cluster-store-opts"', source: 'v23.0.18 cmd/dockerd/config.go' },
-  { key: 'config-file', since: '20.10', platforms: ALL, reason: 'flag only; also a conflict if --config-file is passed on the command line', source: 'cmd/dockerd/docker.go' },
+  {
+    key: 'cluster-store-opt',
+    since: '20.10',
+    until: '24.0',
+    platforms: ALL,
+    reason: 'flag name of "cluster-store-opts"',
+    source: 'v23.0.18 cmd/dockerd/config.go',
+  },
+  {
+    key: 'config-file',
+    since: '20.10',
+    platforms: ALL,
+    reason: 'flag only; also a conflict if --config-file is passed on the command line',
+    source: 'cmd/dockerd/docker.go',
+  },
   {
     key: 'containerd-plugins-namespace',
     since: '20.10',
     platforms: ALL,
-    reason: 'flag name; the struct tag is "containerd-plugin-namespace" (singular), which is rejected. The documented key is therefore silently ignored; use the flag instead',
+    reason:
+      'flag name; the struct tag is "containerd-plugin-namespace" (singular), which is rejected. The documented key is therefore silently ignored; use the flag instead',
     source: 'moby v28.5.2 cmd/dockerd/config.go vs daemon/config/config.go CommonConfig',
   },
-  { key: 'default-address-pool', since: '20.10', platforms: LX, reason: 'flag name of "default-address-pools"', source: 'cmd/dockerd/config_unix.go' },
-  { key: 'default-network-opt', since: '24.0', platforms: ALL, reason: 'flag name of "default-network-opts"', source: 'cmd/dockerd/config.go' },
+  {
+    key: 'default-address-pool',
+    since: '20.10',
+    platforms: LX,
+    reason: 'flag name of "default-address-pools"',
+    source: 'cmd/dockerd/config_unix.go',
+  },
+  {
+    key: 'default-network-opt',
+    since: '24.0',
+    platforms: ALL,
+    reason: 'flag name of "default-network-opts"',
+    source: 'cmd/dockerd/config.go',
+  },
   { key: 'default-ulimit', since: '20.10', platforms: LX, reason: 'flag name of "default-ulimits"', source: 'cmd/dockerd/config_unix.go' },
-  { key: 'deprecated-key-path', since: '24.0', platforms: ALL, reason: 'skipValidateOptions; struct field removed in 24.0', source: 'moby v24.0.0 daemon/config/config.go' },
+  {
+    key: 'deprecated-key-path',
+    since: '24.0',
+    platforms: ALL,
+    reason: 'skipValidateOptions; struct field removed in 24.0',
+    source: 'moby v24.0.0 daemon/config/config.go',
+  },
   { key: 'dns-opt', since: '20.10', platforms: ALL, reason: 'flag name of "dns-opts"', source: 'cmd/dockerd/config.go' },
   { key: 'exec-opt', since: '20.10', platforms: ALL, reason: 'flag name of "exec-opts"', source: 'cmd/dockerd/config.go' },
   { key: 'feature', since: '27.3', platforms: ALL, reason: 'flag name of "features"', source: 'v27.3.0 cmd/dockerd/config.go' },
-  { key: 'help', since: '20.10', platforms: ALL, reason: 'flag added by cobra before RunE; help has already been evaluated when the file is read, so it has no effect', source: 'moby v28.5.2 vendor/github.com/spf13/cobra/command.go execute/InitDefaultHelpFlag' },
+  {
+    key: 'help',
+    since: '20.10',
+    platforms: ALL,
+    reason: 'flag added by cobra before RunE; help has already been evaluated when the file is read, so it has no effect',
+    source: 'moby v28.5.2 vendor/github.com/spf13/cobra/command.go execute/InitDefaultHelpFlag',
+  },
   { key: 'host', since: '20.10', platforms: ALL, reason: 'flag name of "hosts"', source: 'cmd/dockerd/options.go' },
-  { key: 'http-proxy', since: '23.0', platforms: ALL, reason: 'flag name; only works as a child of "proxies"', source: 'cmd/dockerd/config.go; daemon/config/config.go Proxies' },
-  { key: 'https-proxy', since: '23.0', platforms: ALL, reason: 'flag name; only works as a child of "proxies"', source: 'cmd/dockerd/config.go; daemon/config/config.go Proxies' },
-  { key: 'insecure-registry', since: '20.10', platforms: ALL, reason: 'flag name of "insecure-registries"', source: 'cmd/dockerd/config.go' },
+  {
+    key: 'http-proxy',
+    since: '23.0',
+    platforms: ALL,
+    reason: 'flag name; only works as a child of "proxies"',
+    source: 'cmd/dockerd/config.go; daemon/config/config.go Proxies',
+  },
+  {
+    key: 'https-proxy',
+    since: '23.0',
+    platforms: ALL,
+    reason: 'flag name; only works as a child of "proxies"',
+    source: 'cmd/dockerd/config.go; daemon/config/config.go Proxies',
+  },
+  {
+    key: 'insecure-registry',
+    since: '20.10',
+    platforms: ALL,
+    reason: 'flag name of "insecure-registries"',
+    source: 'cmd/dockerd/config.go',
+  },
   { key: 'label', since: '20.10', platforms: ALL, reason: 'flag name of "labels"', source: 'cmd/dockerd/config.go' },
   { key: 'log-opt', since: '20.10', platforms: ALL, reason: 'flag name of "log-opts"', source: 'cmd/dockerd/config.go' },
-  { key: 'no-proxy', since: '23.0', platforms: ALL, reason: 'flag name; only works as a child of "proxies"', source: 'cmd/dockerd/config.go; daemon/config/config.go Proxies' },
-  { key: 'node-generic-resource', since: '20.10', platforms: ALL, reason: 'flag name of "node-generic-resources"', source: 'cmd/dockerd/config.go' },
-  { key: 'register-service', since: '20.10', platforms: ['windows'], reason: 'Windows service flag (read before the file is loaded)', source: 'cmd/dockerd/service_windows.go' },
+  {
+    key: 'no-proxy',
+    since: '23.0',
+    platforms: ALL,
+    reason: 'flag name; only works as a child of "proxies"',
+    source: 'cmd/dockerd/config.go; daemon/config/config.go Proxies',
+  },
+  {
+    key: 'node-generic-resource',
+    since: '20.10',
+    platforms: ALL,
+    reason: 'flag name of "node-generic-resources"',
+    source: 'cmd/dockerd/config.go',
+  },
+  {
+    key: 'register-service',
+    since: '20.10',
+    platforms: ['windows'],
+    reason: 'Windows service flag (read before the file is loaded)',
+    source: 'cmd/dockerd/service_windows.go',
+  },
   { key: 'registry-mirror', since: '20.10', platforms: ALL, reason: 'flag name of "registry-mirrors"', source: 'cmd/dockerd/config.go' },
   { key: 'restart', since: '20.10', platforms: ALL, reason: 'deprecated no-op flag', source: 'cmd/dockerd/config.go' },
-  { key: 'run-service', since: '20.10', platforms: ['windows'], reason: 'hidden Windows service flag', source: 'cmd/dockerd/service_windows.go' },
+  {
+    key: 'run-service',
+    since: '20.10',
+    platforms: ['windows'],
+    reason: 'hidden Windows service flag',
+    source: 'cmd/dockerd/service_windows.go',
+  },
   { key: 'service-name', since: '20.10', platforms: ['windows'], reason: 'Windows service flag', source: 'cmd/dockerd/service_windows.go' },
   { key: 'storage-opt', since: '20.10', platforms: ALL, reason: 'flag name of "storage-opts"', source: 'cmd/dockerd/config.go' },
-  { key: 'unregister-service', since: '20.10', platforms: ['windows'], reason: 'Windows service flag', source: 'cmd/dockerd/service_windows.go' },
+  {
+    key: 'unregister-service',
+    since: '20.10',
+    platforms: ['windows'],
+    reason: 'Windows service flag',
+    source: 'cmd/dockerd/service_windows.go',
+  },
   {
     key: 'validate',
     since: '23.0',
     platforms: ALL,
-    reason: 'flag name. CAUTION: `"validate": true` in the file flips the --validate flag (bool flags are Set() from the file), so dockerd prints "configuration OK" and EXITS 0 instead of starting',
-    source: 'moby v23.0.18..v28.5.2 daemon/config/config.go getConflictFreeConfiguration (boolValue Set); cmd/dockerd/options.go; cmd/dockerd/daemon.go / docker.go',
+    reason:
+      'flag name. CAUTION: `"validate": true` in the file flips the --validate flag (bool flags are Set() from the file), so dockerd prints "configuration OK" and EXITS 0 instead of starting',
+    source:
+      'moby v23.0.18..v28.5.2 daemon/config/config.go getConflictFreeConfiguration (boolValue Set); cmd/dockerd/options.go; cmd/dockerd/daemon.go / docker.go',
   },
-  { key: 'version', since: '20.10', platforms: ALL, reason: 'flag only (-v); evaluated by cobra before the file is read', source: 'cmd/dockerd/docker.go' },
+  {
+    key: 'version',
+    since: '20.10',
+    platforms: ALL,
+    reason: 'flag only (-v); evaluated by cobra before the file is read',
+    source: 'cmd/dockerd/docker.go',
+  },
 ];
 
 /**
@@ -1069,23 +1192,127 @@ export const REJECTED_KEYS: readonly NonOptionKey[] = [
     reason: 'struct tag with no matching flag (the flag is --containerd-plugins-namespace); always rejected',
     source: 'moby v28.5.2 daemon/config/config.go CommonConfig; docker/docs#19398 (25.0.3 error report)',
   },
-  { key: 'default-init', since: '20.10', platforms: LX, reason: 'struct tag (DefaultInitBinary) with no flag', source: 'moby v28.5.2 daemon/config/config_linux.go Config' },
-  { key: 'resolv-conf', since: '20.10', platforms: LX, reason: 'struct tag (ResolvConf) with no flag', source: 'moby v28.5.2 daemon/config/config_linux.go Config' },
-  { key: 'swarm-raft-heartbeat-tick', since: '20.10', platforms: ALL, reason: 'struct tag with no flag', source: 'moby v28.5.2 daemon/config/config.go CommonConfig' },
-  { key: 'swarm-raft-election-tick', since: '20.10', platforms: ALL, reason: 'struct tag with no flag', source: 'moby v28.5.2 daemon/config/config.go CommonConfig' },
-  { key: 'min-api-version', since: '20.10', platforms: ALL, reason: 'not a config key (MinAPIVersion is json:"-"; 25.0+ set via the DOCKER_MIN_API_VERSION environment variable)', source: 'moby v25.0.0+ daemon/config/config.go CommonConfig' },
-  { key: 'disable-legacy-registry', since: '20.10', platforms: ALL, reason: 'removed before 20.10 (no flag, no field)', source: 'moby v20.10.27 (absent)' },
-  { key: 'graph', since: '24.0', platforms: ALL, reason: 'flag and field removed in 24.0 (refused by Validate in 23.0)', source: 'moby v24.0.0 daemon/config/config.go' },
-  { key: 'cluster-store', since: '24.0', platforms: ALL, reason: 'removed in 24.0 (refused at start-up in 23.0)', source: 'moby v24.0.0 daemon/config/config.go' },
-  { key: 'cluster-advertise', since: '24.0', platforms: ALL, reason: 'removed in 24.0 (refused at start-up in 23.0)', source: 'moby v24.0.0 daemon/config/config.go' },
-  { key: 'cluster-store-opts', since: '24.0', platforms: ALL, reason: 'removed in 24.0 (refused at start-up in 23.0)', source: 'moby v24.0.0 daemon/config/config.go' },
-  { key: 'oom-score-adjust', since: '26.0', platforms: LX, reason: 'removed in 26.0 (non-zero refused in 25.0)', source: 'moby v26.0.0 daemon/config/config_linux.go' },
-  { key: 'runtimes', since: '20.10', platforms: ['windows'], reason: 'no --add-runtime flag on Windows', source: 'cmd/dockerd/config_windows.go' },
-  { key: 'default-address-pools', since: '20.10', platforms: ['windows'], reason: 'no --default-address-pool flag on Windows', source: 'cmd/dockerd/config_windows.go' },
-  { key: 'live-restore', since: '20.10', platforms: ['windows'], reason: 'field exists in CommonConfig but the flag is Linux-only', source: 'cmd/dockerd/config_unix.go' },
-  { key: 'storage-driver', since: '20.10', platforms: ['windows'], reason: 'field exists in CommonConfig but the flag is not registered on Windows', source: 'cmd/dockerd/config_unix.go (v20.10.27 config.go runtime.GOOS guard)' },
-  { key: 'default-runtime', since: '20.10', until: '23.0', platforms: ['windows'], reason: 'Linux-only flag/field in 20.10', source: 'moby v20.10.27 cmd/dockerd/config_common_unix.go' },
-  { key: 'proxies', since: '20.10', until: '23.0', platforms: ALL, reason: 'before 23.0 its children (http-proxy...) are not known, so they are reported as unknown', source: 'moby v20.10.27 cmd/dockerd/config.go (no proxy flags)' },
+  {
+    key: 'default-init',
+    since: '20.10',
+    platforms: LX,
+    reason: 'struct tag (DefaultInitBinary) with no flag',
+    source: 'moby v28.5.2 daemon/config/config_linux.go Config',
+  },
+  {
+    key: 'resolv-conf',
+    since: '20.10',
+    platforms: LX,
+    reason: 'struct tag (ResolvConf) with no flag',
+    source: 'moby v28.5.2 daemon/config/config_linux.go Config',
+  },
+  {
+    key: 'swarm-raft-heartbeat-tick',
+    since: '20.10',
+    platforms: ALL,
+    reason: 'struct tag with no flag',
+    source: 'moby v28.5.2 daemon/config/config.go CommonConfig',
+  },
+  {
+    key: 'swarm-raft-election-tick',
+    since: '20.10',
+    platforms: ALL,
+    reason: 'struct tag with no flag',
+    source: 'moby v28.5.2 daemon/config/config.go CommonConfig',
+  },
+  {
+    key: 'min-api-version',
+    since: '20.10',
+    platforms: ALL,
+    reason: 'not a config key (MinAPIVersion is json:"-"; 25.0+ set via the DOCKER_MIN_API_VERSION environment variable)',
+    source: 'moby v25.0.0+ daemon/config/config.go CommonConfig',
+  },
+  {
+    key: 'disable-legacy-registry',
+    since: '20.10',
+    platforms: ALL,
+    reason: 'removed before 20.10 (no flag, no field)',
+    source: 'moby v20.10.27 (absent)',
+  },
+  {
+    key: 'graph',
+    since: '24.0',
+    platforms: ALL,
+    reason: 'flag and field removed in 24.0 (refused by Validate in 23.0)',
+    source: 'moby v24.0.0 daemon/config/config.go',
+  },
+  {
+    key: 'cluster-store',
+    since: '24.0',
+    platforms: ALL,
+    reason: 'removed in 24.0 (refused at start-up in 23.0)',
+    source: 'moby v24.0.0 daemon/config/config.go',
+  },
+  {
+    key: 'cluster-advertise',
+    since: '24.0',
+    platforms: ALL,
+    reason: 'removed in 24.0 (refused at start-up in 23.0)',
+    source: 'moby v24.0.0 daemon/config/config.go',
+  },
+  {
+    key: 'cluster-store-opts',
+    since: '24.0',
+    platforms: ALL,
+    reason: 'removed in 24.0 (refused at start-up in 23.0)',
+    source: 'moby v24.0.0 daemon/config/config.go',
+  },
+  {
+    key: 'oom-score-adjust',
+    since: '26.0',
+    platforms: LX,
+    reason: 'removed in 26.0 (non-zero refused in 25.0)',
+    source: 'moby v26.0.0 daemon/config/config_linux.go',
+  },
+  {
+    key: 'runtimes',
+    since: '20.10',
+    platforms: ['windows'],
+    reason: 'no --add-runtime flag on Windows',
+    source: 'cmd/dockerd/config_windows.go',
+  },
+  {
+    key: 'default-address-pools',
+    since: '20.10',
+    platforms: ['windows'],
+    reason: 'no --default-address-pool flag on Windows',
+    source: 'cmd/dockerd/config_windows.go',
+  },
+  {
+    key: 'live-restore',
+    since: '20.10',
+    platforms: ['windows'],
+    reason: 'field exists in CommonConfig but the flag is Linux-only',
+    source: 'cmd/dockerd/config_unix.go',
+  },
+  {
+    key: 'storage-driver',
+    since: '20.10',
+    platforms: ['windows'],
+    reason: 'field exists in CommonConfig but the flag is not registered on Windows',
+    source: 'cmd/dockerd/config_unix.go (v20.10.27 config.go runtime.GOOS guard)',
+  },
+  {
+    key: 'default-runtime',
+    since: '20.10',
+    until: '23.0',
+    platforms: ['windows'],
+    reason: 'Linux-only flag/field in 20.10',
+    source: 'moby v20.10.27 cmd/dockerd/config_common_unix.go',
+  },
+  {
+    key: 'proxies',
+    since: '20.10',
+    until: '23.0',
+    platforms: ALL,
+    reason: 'before 23.0 its children (http-proxy...) are not known, so they are reported as unknown',
+    source: 'moby v20.10.27 cmd/dockerd/config.go (no proxy flags)',
+  },
 ];
 
 /** Keys whose object values are NOT flattened before the unknown-key check (config.go flatOptions). */

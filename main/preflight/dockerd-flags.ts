@@ -12,7 +12,14 @@ export interface ParsedFlags {
   problems: PreflightProblem[];
 }
 
-const flagProblem = (kind: PreflightProblem['kind'], message: string): PreflightProblem => ({ line: null, column: null, key: null, severity: 'error', kind, message });
+const flagProblem = (kind: PreflightProblem['kind'], message: string): PreflightProblem => ({
+  line: null,
+  column: null,
+  key: null,
+  severity: 'error',
+  kind,
+  message,
+});
 
 /** Parses a dockerd argv (without the program name) as pflag does: --name=value, --name value, -Xvalue, booleans. */
 export function parseDockerdFlags(args: readonly string[], index: OptionIndex): ParsedFlags {

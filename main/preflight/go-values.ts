@@ -58,5 +58,9 @@ export const isGoDuration = (text: string): boolean => text === '0' || /^[-+]?((
 export function isDnsSearchDomain(text: string): boolean {
   if (text === '.') return true;
   const domain = text.endsWith('.') ? text.slice(0, -1) : text;
-  return domain.length < 255 && /[a-zA-Z]/.test(domain) && domain.split('.').every((l) => /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/.test(l));
+  return (
+    domain.length < 255 &&
+    /[a-zA-Z]/.test(domain) &&
+    domain.split('.').every((l) => /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/.test(l))
+  );
 }

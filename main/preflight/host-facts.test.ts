@@ -26,12 +26,16 @@ function asNobody(questions: [string, string][]): unknown[] {
   const script = `import { localHostFacts } from ${JSON.stringify(path.resolve('main/preflight/host-facts.ts'))};
 const h = localHostFacts({ pid: null });
 process.stdout.write(JSON.stringify(${JSON.stringify(questions)}.map(([q, a]) => h[q](a))));`;
-  const out = execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: path.resolve('.') });
+  const out = execFileSync(
+    'setpriv',
+    ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script],
+    { encoding: 'utf8', cwd: path.resolve('.') },
+  );
   return JSON.parse(out) as unknown[];
 }
 
 describe('host facts: what dockerd (root) will find, asked as root and as another user', () => {
-  test('as nobody: root\'s 0600 key and 0700 program count for root; a path nobody may even stat is unknown, not missing', () => {
+  test("as nobody: root's 0600 key and 0700 program count for root; a path nobody may even stat is unknown, not missing", () => {
     const answers = asNobody([
       ['readable', path.join(dir, 'open/key.pem')],
       ['isExecutable', path.join(dir, 'open/proxy')],
@@ -64,15 +68,27 @@ describe('host facts: what dockerd (root) will find, asked as root and as anothe
     assert.equal(h.readable('/usr/sbin/escape'), false, "the link names the root's /etc/hostname, which it does not hold");
     assert.equal(h.readable('/../../../etc/hostname'), false);
     assert.equal(h.readable('/usr/sbin/loop'), false);
-    assert.deepEqual([h.systemd, h.journald, h.kernelFilesystems, h.canRaiseLimits, h.realtimeBudget, h.filesystemOf('/'), h.hardLimit('nofile')], [null, null, null, null, null, null, null]);
+    assert.deepEqual(
+      [h.systemd, h.journald, h.kernelFilesystems, h.canRaiseLimits, h.realtimeBudget, h.filesystemOf('/'), h.hardLimit('nofile')],
+      [null, null, null, null, null, null, null],
+    );
   });
 });
 
 describe('host facts kept in a snapshot', () => {
-  const tls = () => `{"tls": true, "tlscert": ${JSON.stringify(path.join(dir, 'open/key.pem'))}, "tlskey": ${JSON.stringify(path.join(dir, 'open/key.pem'))}, "seccomp-profile": ${JSON.stringify(path.join(dir, 'open/profile.json'))}}`;
-  const input = (host: ReturnType<typeof localHostFacts> | null) => ({ text: tls(), path: 'daemon.json', explicit: true, flags: null, engineVersion: '28.5.2', platform: 'linux' as const, host });
+  const tls = () =>
+    `{"tls": true, "tlscert": ${JSON.stringify(path.join(dir, 'open/key.pem'))}, "tlskey": ${JSON.stringify(path.join(dir, 'open/key.pem'))}, "seccomp-profile": ${JSON.stringify(path.join(dir, 'open/profile.json'))}}`;
+  const input = (host: ReturnType<typeof localHostFacts> | null) => ({
+    text: tls(),
+    path: 'daemon.json',
+    explicit: true,
+    flags: null,
+    engineVersion: '28.5.2',
+    platform: 'linux' as const,
+    host,
+  });
 
-  test('holds the answers to the questions the pre-flight asked, never a file\'s contents', () => {
+  test("holds the answers to the questions the pre-flight asked, never a file's contents", () => {
     const { facts, snapshot } = recordingHostFacts(localHostFacts());
     assert.equal(preflight(input(facts)).willStart, true);
     assert.deepEqual(snapshot.readable, { [path.join(dir, 'open/key.pem')]: true, [path.join(dir, 'open/profile.json')]: true });
@@ -83,6 +99,9 @@ describe('host facts kept in a snapshot', () => {
     const other = '{"userland-proxy-path": "/usr/sbin/docker-proxy"}';
     const loose = preflight({ ...input(replayHostFacts(snapshot, { strict: false })), text: other });
     assert.match(loose.problems[0]!.message, /must be an executable file \(dockerd checks this on the host when it starts/);
-    assert.throws(() => preflight({ ...input(replayHostFacts(snapshot)), text: other }), /do not say isExecutable\("\/usr\/sbin\/docker-proxy"\)/);
+    assert.throws(
+      () => preflight({ ...input(replayHostFacts(snapshot)), text: other }),
+      /do not say isExecutable\("\/usr\/sbin\/docker-proxy"\)/,
+    );
   });
 });

@@ -42,14 +42,33 @@ export interface HostFacts {
 
 /** ulimit names (go-units) to the rows of /proc/PID/limits. */
 const LIMIT_ROWS: Record<string, string> = {
-  core: 'Max core file size', cpu: 'Max cpu time', data: 'Max data size', fsize: 'Max file size', locks: 'Max file locks',
-  memlock: 'Max locked memory', msgqueue: 'Max msgqueue size', nice: 'Max nice priority', nofile: 'Max open files',
-  nproc: 'Max processes', rss: 'Max resident set', rtprio: 'Max realtime priority', rttime: 'Max realtime timeout',
-  sigpending: 'Max pending signals', stack: 'Max stack size',
+  core: 'Max core file size',
+  cpu: 'Max cpu time',
+  data: 'Max data size',
+  fsize: 'Max file size',
+  locks: 'Max file locks',
+  memlock: 'Max locked memory',
+  msgqueue: 'Max msgqueue size',
+  nice: 'Max nice priority',
+  nofile: 'Max open files',
+  nproc: 'Max processes',
+  rss: 'Max resident set',
+  rtprio: 'Max realtime priority',
+  rttime: 'Max realtime timeout',
+  sigpending: 'Max pending signals',
+  stack: 'Max stack size',
 };
 const SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
-const MAGIC: Record<number, string> = { 0xef53: 'ext4', 0x9123683e: 'btrfs', 0x2fc12fc1: 'zfs', 0x58465342: 'xfs', 0x794c7630: 'overlay', 0x01021994: 'tmpfs', 0x63677270: 'cgroup2' };
+const MAGIC: Record<number, string> = {
+  0xef53: 'ext4',
+  0x9123683e: 'btrfs',
+  0x2fc12fc1: 'zfs',
+  0x58465342: 'xfs',
+  0x794c7630: 'overlay',
+  0x01021994: 'tmpfs',
+  0x63677270: 'cgroup2',
+};
 /** A seccomp profile larger than this is not read to see whether it is JSON (dockerd's own are about 20 KiB). */
 const MAX_JSON_BYTES = 4 * 1024 * 1024;
 
@@ -140,7 +159,16 @@ export function localHostFacts(options: LocalHostOptions = {}): HostFacts {
     hasSubordinateIds: (user: string) => lines('/etc/subuid')?.some((l) => l.startsWith(`${user}:`)) ?? null,
   };
   if (root) {
-    return { ...common, systemd: null, journald: null, kernelFilesystems: null, realtimeBudget: null, canRaiseLimits: null, filesystemOf: () => null, hardLimit: () => null };
+    return {
+      ...common,
+      systemd: null,
+      journald: null,
+      kernelFilesystems: null,
+      realtimeBudget: null,
+      canRaiseLimits: null,
+      filesystemOf: () => null,
+      hardLimit: () => null,
+    };
   }
   const read = (file: string) => {
     const t = text(file);
@@ -172,12 +200,25 @@ export function localHostFacts(options: LocalHostOptions = {}): HostFacts {
         return null;
       }
     },
-    kernelFilesystems: read('/proc/filesystems')?.split('\n').map((l) => l.split('\t').at(-1)!.trim()).filter(Boolean) ?? null,
+    kernelFilesystems:
+      read('/proc/filesystems')
+        ?.split('\n')
+        .map((l) => l.split('\t').at(-1)!.trim())
+        .filter(Boolean) ?? null,
     realtimeBudget: budget === 'absent' ? 'none' : budget === null || !/^\d+\s*$/.test(budget) ? null : Number(budget),
   };
 }
 
-const QUESTIONS = ['readable', 'isExecutable', 'holdsJson', 'filesystemOf', 'hardLimit', 'hasCommand', 'groupExists', 'hasSubordinateIds'] as const;
+const QUESTIONS = [
+  'readable',
+  'isExecutable',
+  'holdsJson',
+  'filesystemOf',
+  'hardLimit',
+  'hasCommand',
+  'groupExists',
+  'hasSubordinateIds',
+] as const;
 type Question = (typeof QUESTIONS)[number];
 
 /** Wraps facts so that every question asked and its answer are kept in `snapshot`. */
@@ -216,7 +257,10 @@ export function replayHostFacts(snapshot: HostAnswers, { strict = true }: { stri
     const table = snapshot[question] as Record<string, unknown>;
     replay[question] = (arg: string) => {
       if (Object.hasOwn(table, arg)) return table[arg];
-      if (strict) throw new Error(`the recorded host facts do not say ${question}(${JSON.stringify(arg)}): re-record them (npm run oracle:record -- --facts-only)`);
+      if (strict)
+        throw new Error(
+          `the recorded host facts do not say ${question}(${JSON.stringify(arg)}): re-record them (npm run oracle:record -- --facts-only)`,
+        );
       return null;
     };
   }

@@ -56,7 +56,7 @@ function describeSyntaxError(text: string, error: ParseError): string {
       if (at === '') return 'unexpected end of file: the JSON is incomplete';
       return code === 'ValueExpected' ? 'a value was expected here' : 'a property name in double quotes was expected here';
     case 'InvalidSymbol':
-      if (/^'/.test(at)) return "strings must be in double quotes, not single quotes";
+      if (/^'/.test(at)) return 'strings must be in double quotes, not single quotes';
       if (/^(NaN|Infinity|undefined)/.test(at)) return `${/^\w+/.exec(at)![0]} is not a JSON value`;
       return `unexpected character ${JSON.stringify(at[0] ?? '')}`;
     case 'UnexpectedEndOfString':
@@ -88,16 +88,29 @@ export function parseJsonDocument(text: string): ParsedDocument {
   if (first) {
     const end = root ? root.offset + root.length : -1;
     const trailingFrom = root && root.type === 'object' && first.offset >= end ? end : undefined;
-    return { ok: false, error: { kind: 'syntax', message: describeSyntaxError(text, first), position: positionAt(first.offset), trailingFrom }, positionAt };
+    return {
+      ok: false,
+      error: { kind: 'syntax', message: describeSyntaxError(text, first), position: positionAt(first.offset), trailingFrom },
+      positionAt,
+    };
   }
   if (!root || root.type !== 'object') {
     const offset = root?.offset ?? 0;
     const what = root ? (root.type === 'null' ? 'null' : `a${root.type === 'array' ? 'n' : ''} ${root.type}`) : 'nothing';
-    return { ok: false, error: { kind: 'not-object', message: `the top level must be a JSON object, not ${what}`, position: positionAt(offset) }, positionAt };
+    return {
+      ok: false,
+      error: { kind: 'not-object', message: `the top level must be a JSON object, not ${what}`, position: positionAt(offset) },
+      positionAt,
+    };
   }
   const properties: JsonProperty[] = (root.children ?? []).map((prop) => {
     const [keyNode, valueNode] = prop.children as [Node, Node];
-    return { key: String(keyNode.value), keyPosition: positionAt(keyNode.offset), valuePosition: positionAt(valueNode.offset), value: valueNode };
+    return {
+      key: String(keyNode.value),
+      keyPosition: positionAt(keyNode.offset),
+      valuePosition: positionAt(valueNode.offset),
+      value: valueNode,
+    };
   });
   return { ok: true, root, properties, text, positionAt };
 }

@@ -1,4 +1,12 @@
-import { ACCEPTED_BUT_IGNORED_KEYS, DAEMON_OPTIONS, FLAT_OPTIONS, type DaemonOption, type NonOptionKey, REJECTED_KEYS, SKIP_DUPLICATES } from './daemon-options';
+import {
+  ACCEPTED_BUT_IGNORED_KEYS,
+  DAEMON_OPTIONS,
+  FLAT_OPTIONS,
+  type DaemonOption,
+  type NonOptionKey,
+  REJECTED_KEYS,
+  SKIP_DUPLICATES,
+} from './daemon-options';
 import { compareMinor, inRange } from './engine-version';
 
 export type DaemonPlatform = 'linux' | 'windows';
@@ -53,7 +61,11 @@ export class OptionIndex {
       if (platformSince && compareMinor(version, platformSince) < 0) continue;
       this.options.set(option.key, option);
       if (option.flag && (!option.flagSince || compareMinor(version, option.flagSince) >= 0)) {
-        this.flags.set(option.flag, { name: option.flag, key: SKIP_DUPLICATES.includes(option.key) ? null : option.key, boolean: option.type === 'boolean' });
+        this.flags.set(option.flag, {
+          name: option.flag,
+          key: SKIP_DUPLICATES.includes(option.key) ? null : option.key,
+          boolean: option.type === 'boolean',
+        });
         if (option.shorthand) this.shorthands.set(option.shorthand, option.flag);
       }
     }
@@ -62,13 +74,15 @@ export class OptionIndex {
       this.flags.set(flag.name, { name: flag.name, key: flag.name, boolean: flag.boolean });
       if (flag.short) this.shorthands.set(flag.short, flag.name);
     }
-    for (const entry of ACCEPTED_BUT_IGNORED_KEYS) if (applies(entry, version, platform) && !this.options.has(entry.key)) this.ignored.set(entry.key, entry);
-    for (const entry of REJECTED_KEYS) if (applies(entry, version, platform) && !this.options.has(entry.key)) this.rejected.set(entry.key, entry);
+    for (const entry of ACCEPTED_BUT_IGNORED_KEYS)
+      if (applies(entry, version, platform) && !this.options.has(entry.key)) this.ignored.set(entry.key, entry);
+    for (const entry of REJECTED_KEYS)
+      if (applies(entry, version, platform) && !this.options.has(entry.key)) this.rejected.set(entry.key, entry);
   }
 
   /** Options whose object value dockerd does not flatten before checking keys (config.go flatOptions). */
   isFlat(key: string): boolean {
-    const lists = compareMinor(this.version, '24.0') >= 0 ? FLAT_OPTIONS['24.0+'] : FLAT_OPTIONS[this.version] ?? FLAT_OPTIONS['20.10'];
+    const lists = compareMinor(this.version, '24.0') >= 0 ? FLAT_OPTIONS['24.0+'] : (FLAT_OPTIONS[this.version] ?? FLAT_OPTIONS['20.10']);
     return (lists ?? []).includes(key);
   }
 

@@ -28,7 +28,15 @@ const RECORDER_FLAGS = ['--data-root', '/d', '--exec-root', '/e', '--pidfile', '
 /** The pre-flight's verdict on a variant for an engine version ("26.1.5"), with the given host facts. */
 export function preflightVariant(variant: OracleVariant, engineVersion: string, host: HostFacts): PreflightResult {
   const decoded = decodeConfigBytes(Buffer.isBuffer(variant.text) ? variant.text : Buffer.from(variant.text, 'utf8'));
-  return preflight({ ...decoded, path: 'daemon.json', explicit: true, flags: [...RECORDER_FLAGS, ...(variant.flags ?? [])], engineVersion, platform: 'linux', host });
+  return preflight({
+    ...decoded,
+    path: 'daemon.json',
+    explicit: true,
+    flags: [...RECORDER_FLAGS, ...(variant.flags ?? [])],
+    engineVersion,
+    platform: 'linux',
+    host,
+  });
 }
 
 /** The x.y.z of a `dockerd --version` line. */
@@ -39,5 +47,9 @@ export const RECORDING_PATH = path.join(path.dirname(fileURLToPath(import.meta.u
 /** Identifies a variant's content, so a recording made for different bytes or flags is detected as stale. */
 export function variantDigest(variant: Pick<OracleVariant, 'text' | 'flags'>): string {
   const bytes = Buffer.isBuffer(variant.text) ? variant.text : Buffer.from(variant.text, 'utf8');
-  return createHash('sha256').update(bytes).update(JSON.stringify(variant.flags ?? [])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(bytes)
+    .update(JSON.stringify(variant.flags ?? []))
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -112,7 +112,12 @@ const VALID: Record<string, unknown> = {
 };
 
 /** Keys the recorder passes as flags: any value in the file is a flag/file conflict. */
-const SET_BY_RECORDER: Record<string, unknown> = { 'data-root': '/tmp/dockhand-oracle-data', 'exec-root': '/tmp/dockhand-oracle-exec', pidfile: '/tmp/dockhand-oracle.pid', hosts: ['unix:///tmp/dockhand-oracle.sock'] };
+const SET_BY_RECORDER: Record<string, unknown> = {
+  'data-root': '/tmp/dockhand-oracle-data',
+  'exec-root': '/tmp/dockhand-oracle-exec',
+  pidfile: '/tmp/dockhand-oracle.pid',
+  hosts: ['unix:///tmp/dockhand-oracle.sock'],
+};
 
 /** A value of the wrong JSON type for each Go type (what a user writes when they quote a number or forget the list). */
 const WRONG_TYPE: Record<OptionType, unknown> = {
@@ -131,7 +136,15 @@ const WRONG_TYPE: Record<OptionType, unknown> = {
 /** Values dockerd resolves or range-checks at start (per key): names, CIDRs, URLs, paths, sizes. */
 const VALUES: Record<string, unknown[]> = {
   'storage-driver': ['vfs', 'no-such-driver', 'aufs', 'devicemapper', 'overlay', 'btrfs', 'zfs', 'OVERLAY2', ''],
-  'exec-opts': [['native.cgroupdriver=systemd'], ['native.cgroupdriver=bogus'], ['native.cgroupdriver'], ['unknown.option=1'], ['isolation=hyperv'], ['native.cgroupdriver=cgroupfs', 'native.cgroupdriver=systemd'], [' Native.CgroupDriver = cgroupfs ']],
+  'exec-opts': [
+    ['native.cgroupdriver=systemd'],
+    ['native.cgroupdriver=bogus'],
+    ['native.cgroupdriver'],
+    ['unknown.option=1'],
+    ['isolation=hyperv'],
+    ['native.cgroupdriver=cgroupfs', 'native.cgroupdriver=systemd'],
+    [' Native.CgroupDriver = cgroupfs '],
+  ],
   'default-runtime': ['no-such-runtime', 'io.containerd.runc.v2', 'io.containerd.runtime.v1.linux', 'io.containerd.kata.v2', 'crun', ''],
   runtimes: [
     { runc: { path: 'runc' } },
@@ -157,7 +170,15 @@ const VALUES: Record<string, unknown[]> = {
   bip: ['172.31.0.1', 'not-a-cidr', '172.31.0.0/24', '172.31.0.1/33', '', 'fd00::1/64'],
   'fixed-cidr': ['not-a-cidr', '10.99.0.0/16'],
   'fixed-cidr-v6': ['not-a-cidr', 'fe80::/64', '10.0.0.0/24'],
-  'registry-mirrors': [['ftp://mirror.example.com'], ['https://mirror.example.com/path'], ['https://user:pw@mirror.example.com'], ['https://mirror.example.com?x=1'], ['http://mirror.example.com:5000'], ['mirror.example.com:5000'], ['']],
+  'registry-mirrors': [
+    ['ftp://mirror.example.com'],
+    ['https://mirror.example.com/path'],
+    ['https://user:pw@mirror.example.com'],
+    ['https://mirror.example.com?x=1'],
+    ['http://mirror.example.com:5000'],
+    ['mirror.example.com:5000'],
+    [''],
+  ],
   'insecure-registries': [['http://reg.local'], ['-bad-.example.com'], ['10.0.0.0/8'], ['reg.local:99999']],
   'seccomp-profile': ['unconfined', '/nonexistent/seccomp.json', '/etc/hostname', ''],
   'log-driver': ['no-such-driver', 'none', 'journald', 'fluentd', 'JSON-FILE'],
@@ -198,8 +219,18 @@ const VALUES: Record<string, unknown[]> = {
   'metrics-addr': ['not-an-address'],
   proxies: ['http://proxy.local:3128', { 'http-proxy': 1 }, { bogus: 'x' }, { 'no-proxy': 'localhost' }],
   features: [{ buildkit: 'true' }, { 'no-such-feature': true }, { 'windows-dns-proxy': true }, { 'containerd-snapshotter': true }, {}],
-  builder: [{ gc: { defaultKeepStorage: 'not-a-size' } }, { gc: { policy: [{ filter: ['unused-for'] }] } }, { history: { maxAge: '48h' } }, { history: { maxAge: 172800 } }, { gc: 'on' }],
-  'default-ulimits': [{ nofile: { Name: 'nofile', Hard: 10, Soft: 20 } }, { bogus: { Name: 'bogus', Hard: 1, Soft: 1 } }, { nofile: { Name: 'nofile', Hard: '10', Soft: 10 } }],
+  builder: [
+    { gc: { defaultKeepStorage: 'not-a-size' } },
+    { gc: { policy: [{ filter: ['unused-for'] }] } },
+    { history: { maxAge: '48h' } },
+    { history: { maxAge: 172800 } },
+    { gc: 'on' },
+  ],
+  'default-ulimits': [
+    { nofile: { Name: 'nofile', Hard: 10, Soft: 20 } },
+    { bogus: { Name: 'bogus', Hard: 1, Soft: 1 } },
+    { nofile: { Name: 'nofile', Hard: '10', Soft: 10 } },
+  ],
   'default-network-opts': [{ bridge: { 'com.docker.network.driver.mtu': 1400 } }, { bridge: 'mtu' }],
 };
 
@@ -214,17 +245,26 @@ const NUMBERS: Record<string, string[]> = {
   'cpu-rt-runtime': ['-1', '9223372036854775807'],
   'oom-score-adjust': ['-1001', '1e400'],
 };
-const CURATED: Omit<OracleVariant, "family">[] = [
+const CURATED: Omit<OracleVariant, 'family'>[] = [
   // valid
   { name: 'empty object', text: '{}' },
-  { name: 'rotation, live-restore, icc', text: '{\n  "log-driver": "json-file",\n  "log-opts": {"max-size": "10m", "max-file": "3"},\n  "live-restore": true,\n  "icc": false\n}\n' },
-  { name: 'registries and dns', text: '{"insecure-registries": ["reg.local:5000"], "dns": ["10.0.0.2", "1.1.1.1"], "registry-mirrors": ["https://mirror.example.com"]}' },
+  {
+    name: 'rotation, live-restore, icc',
+    text: '{\n  "log-driver": "json-file",\n  "log-opts": {"max-size": "10m", "max-file": "3"},\n  "live-restore": true,\n  "icc": false\n}\n',
+  },
+  {
+    name: 'registries and dns',
+    text: '{"insecure-registries": ["reg.local:5000"], "dns": ["10.0.0.2", "1.1.1.1"], "registry-mirrors": ["https://mirror.example.com"]}',
+  },
   { name: 'null value leaves the default', text: '{"debug": null}' },
   { name: 'duplicate key (last wins)', text: '{"debug": true, "debug": false}' },
   { name: 'flag name used as key is ignored', text: '{"insecure-registry": ["reg.local:5000"]}' },
   { name: 'null top level', text: 'null' },
   { name: 'local log driver', text: '{"log-driver": "local", "log-opts": {"max-size": "20m"}}' },
-  { name: 'labels and default-address-pools', text: '{"labels": ["env=ci"], "default-address-pools": [{"base": "10.99.0.0/16", "size": 24}]}' },
+  {
+    name: 'labels and default-address-pools',
+    text: '{"labels": ["env=ci"], "default-address-pools": [{"base": "10.99.0.0/16", "size": 24}]}',
+  },
   // malformed
   { name: 'empty file', text: '' },
   { name: 'whitespace only', text: '  \n\t\n' },
@@ -236,7 +276,10 @@ const CURATED: Omit<OracleVariant, "family">[] = [
   { name: 'string top level', text: '"debug"' },
   { name: 'unterminated object', text: '{"debug": true' },
   { name: 'trailing data after the object', text: '{"debug": false} trailing' },
-  { name: 'invalid UTF-8 byte in a value', text: Buffer.concat([Buffer.from('{"labels": ["owner=caf'), Buffer.from([0xe9]), Buffer.from('"]}')]) },
+  {
+    name: 'invalid UTF-8 byte in a value',
+    text: Buffer.concat([Buffer.from('{"labels": ["owner=caf'), Buffer.from([0xe9]), Buffer.from('"]}')]),
+  },
   { name: 'UTF-16 with BOM', text: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"debug": false}', 'utf16le')]) },
   { name: 'log-level WARNING (logrus, any case)', text: '{"log-level": "WARNING"}' },
   { name: 'max-download-attempts 0', text: '{"max-download-attempts": 0}' },
@@ -254,15 +297,15 @@ const CURATED: Omit<OracleVariant, "family">[] = [
   // invalid values
   { name: 'log-level verbose', text: '{"log-level": "verbose"}' },
   { name: 'dns not an IP', text: '{"dns": ["dns.example.com"]}' },
-  { name: "max-size not a size (checked at container create)", text: '{"log-opts": {"max-size": "10 parsecs"}}' },
+  { name: 'max-size not a size (checked at container create)', text: '{"log-opts": {"max-size": "10 parsecs"}}' },
   { name: 'negative downloads', text: '{"max-concurrent-downloads": -1}' },
   { name: 'label without =', text: '{"labels": ["nokeyvalue"]}' },
   { name: 'unknown log opt', text: '{"log-opts": {"max-sise": "10m"}}' },
   { name: 'seccomp-profile unconfined before 23.0', text: '{"seccomp-profile": "unconfined"}' },
   { name: 'mirror not a URL', text: '{"registry-mirrors": ["mirror.example.com"]}' },
-  { name: "validate key before 23.0", text: '{"validate": true}' },
-  { name: "unknown object key with known children is ignored", text: '{"tls-options": {"debug": true}}' },
-  { name: "windows service flag name on linux", text: '{"service-name": "docker"}' },
+  { name: 'validate key before 23.0', text: '{"validate": true}' },
+  { name: 'unknown object key with known children is ignored', text: '{"tls-options": {"debug": true}}' },
+  { name: 'windows service flag name on linux', text: '{"service-name": "docker"}' },
   // flag/file conflicts (the harness passes --data-root and -H)
   { name: 'data-root in file and flag', text: '{"data-root": "/tmp/elsewhere"}' },
   { name: 'hosts in file and -H', text: '{"hosts": ["unix:///tmp/other.sock"]}' },
@@ -295,7 +338,10 @@ const CONFLICTS: { name: string; json: Record<string, unknown>; flags?: string[]
   { name: 'ipv6 with fixed-cidr-v6', json: { ipv6: true, 'fixed-cidr-v6': 'fd00:4::/64' } },
   { name: 'default-runtime names a runtime of runtimes', json: { 'default-runtime': 'alt', runtimes: { alt: { path: 'runc' } } } },
   { name: 'runtimes with --add-runtime (merged)', json: { runtimes: { alt: { path: 'runc' } } }, flags: ['--add-runtime', 'other=runc'] },
-  { name: 'systemd cgroup driver with cgroup-parent not a slice', json: { 'exec-opts': ['native.cgroupdriver=systemd'], 'cgroup-parent': 'dockhand' } },
+  {
+    name: 'systemd cgroup driver with cgroup-parent not a slice',
+    json: { 'exec-opts': ['native.cgroupdriver=systemd'], 'cgroup-parent': 'dockhand' },
+  },
   { name: 'log-driver none with log-opts', json: { 'log-driver': 'none', 'log-opts': { 'max-size': '10m' } } },
   { name: 'log-driver local with json-file opts', json: { 'log-driver': 'local', 'log-opts': { labels: 'a' } } },
   { name: 'log-driver no-such with log-opts', json: { 'log-driver': 'no-such-driver', 'log-opts': { 'max-size': '10m' } } },
@@ -351,11 +397,16 @@ function generate(): OracleVariant[] {
     const wrong = WRONG_TYPE[option.type];
     if (wrong !== null) out.push({ name: `${key}: wrong type ${json(wrong)}`, family: 'wrong-type', text: file(key, wrong) });
     for (const value of VALUES[key] ?? []) {
-      out.push({ name: `${key}: ${json(value)}`, family: option.type === 'array<object>' || option.type === 'object' || option.type === 'ulimit-map' ? 'nested' : 'value', text: file(key, value) });
+      out.push({
+        name: `${key}: ${json(value)}`,
+        family: option.type === 'array<object>' || option.type === 'object' || option.type === 'ulimit-map' ? 'nested' : 'value',
+        text: file(key, value),
+      });
     }
     for (const raw of NUMBERS[key] ?? []) out.push({ name: `${key}: number ${raw}`, family: 'number', text: `{${json(key)}: ${raw}}` });
   }
-  for (const c of CONFLICTS) out.push({ name: `conflict: ${c.name}`, family: 'conflict', text: json(c.json), ...(c.flags ? { flags: c.flags } : {}) });
+  for (const c of CONFLICTS)
+    out.push({ name: `conflict: ${c.name}`, family: 'conflict', text: json(c.json), ...(c.flags ? { flags: c.flags } : {}) });
   for (const m of MALFORMED) out.push({ name: `malformed: ${m.name}`, family: 'malformed', text: m.text });
   const names = new Set<string>();
   for (const v of out) {

@@ -15,14 +15,15 @@ import { CONTAINERS_FAIL } from './preflight';
  */
 const recording = JSON.parse(readFileSync(RECORDING_PATH, 'utf8')) as OracleRecording;
 
-
 test('the recording covers every generated variant on every engine, for the same bytes', () => {
   assert.ok(ORACLE_VARIANTS.length >= 200, `only ${ORACLE_VARIANTS.length} variants`);
   assert.deepEqual(Object.keys(recording.engines).sort(), ['20.10', '26.1', '28.5']);
   for (const [name, engine] of Object.entries(recording.engines)) {
     const stale = ORACLE_VARIANTS.filter((v) => engine.results[v.name]?.digest !== variantDigest(v)).map((v) => v.name);
     assert.deepEqual(stale, [], `engine ${name}: variants not recorded for their current content (run npm run oracle:record)`);
-    const timedOut = Object.entries(engine.results).filter(([, r]) => r.started === 'timeout').map(([n]) => n);
+    const timedOut = Object.entries(engine.results)
+      .filter(([, r]) => r.started === 'timeout')
+      .map(([n]) => n);
     assert.deepEqual(timedOut, [], `engine ${name}: variants that never answered, even alone`);
   }
 });
@@ -30,7 +31,7 @@ test('the recording covers every generated variant on every engine, for the same
 for (const [name, engine] of Object.entries(recording.engines)) {
   test(`pre-flight agrees with the recorded engine ${name} (${engine.version}) on every variant`, () => {
     const version = engineVersionOf(engine.version);
-    assert.ok(recording.host, 'the recording keeps the recorder host\'s facts');
+    assert.ok(recording.host, "the recording keeps the recorder host's facts");
     const host = replayHostFacts(recording.host);
     const rows = ORACLE_VARIANTS.filter((v) => engine.results[v.name]).map((variant) => {
       const actual = engine.results[variant.name]!;

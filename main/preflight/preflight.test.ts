@@ -5,12 +5,31 @@ import { preflight, type PreflightInput } from './preflight';
 
 /** A host that answers nothing unless a test says so. */
 const EMPTY_FACTS: HostAnswers = {
-  systemd: true, journald: true, kernelFilesystems: [], canRaiseLimits: true, realtimeBudget: 'none',
-  readable: {}, isExecutable: {}, holdsJson: {}, filesystemOf: {}, hardLimit: {}, hasCommand: {}, groupExists: {}, hasSubordinateIds: {},
+  systemd: true,
+  journald: true,
+  kernelFilesystems: [],
+  canRaiseLimits: true,
+  realtimeBudget: 'none',
+  readable: {},
+  isExecutable: {},
+  holdsJson: {},
+  filesystemOf: {},
+  hardLimit: {},
+  hasCommand: {},
+  groupExists: {},
+  hasSubordinateIds: {},
 };
 
 const check = (text: string | null, extra: Partial<PreflightInput> = {}) =>
-  preflight({ text, path: '/etc/docker/daemon.json', explicit: false, flags: null, engineVersion: '20.10.24', platform: 'linux', ...extra });
+  preflight({
+    text,
+    path: '/etc/docker/daemon.json',
+    explicit: false,
+    flags: null,
+    engineVersion: '20.10.24',
+    platform: 'linux',
+    ...extra,
+  });
 
 describe('pre-flight: parsing', () => {
   test('an empty object starts', () => {
@@ -208,7 +227,10 @@ describe('pre-flight: start-up rules', () => {
     const opts = '{"exec-opts": ["native.cgroupdriver=cgroupfs", "native.cgroupdriver=systemd"]}';
     const host = { ...replayHostFacts(EMPTY_FACTS), systemd: false };
     assert.equal(check(opts, { engineVersion: '26.1.5', host }).problems.length, 0);
-    assert.match(check(opts, { engineVersion: '28.5.2', host }).problems[0]!.message, /containers will fail to start: the systemd cgroup driver/);
+    assert.match(
+      check(opts, { engineVersion: '28.5.2', host }).problems[0]!.message,
+      /containers will fail to start: the systemd cgroup driver/,
+    );
   });
   test('an option ignored from a version is not even type-checked there', () => {
     assert.equal(check('{"deprecated-key-path": 42}', { engineVersion: '20.10.24' }).willStart, false);

@@ -39,7 +39,13 @@ export { CONTAINERS_FAIL };
 
 type Problem = PreflightProblem;
 
-const at = (p: { line: number; column: number } | null, key: string | null, severity: Problem['severity'], kind: Problem['kind'], message: string): Problem => ({
+const at = (
+  p: { line: number; column: number } | null,
+  key: string | null,
+  severity: Problem['severity'],
+  kind: Problem['kind'],
+  message: string,
+): Problem => ({
   line: p?.line ?? null,
   column: p?.column ?? null,
   key,
@@ -62,14 +68,24 @@ export function preflight(input: PreflightInput): PreflightResult {
   if (flags && fileProblems.properties) problems.push(...conflicts(fileProblems.properties, flags.set));
   // The start-up rules run on what dockerd would decode: only when the file decodes (no error so far from the file).
   if (fileProblems.properties && !fileProblems.problems.some((p) => p.severity === 'error')) {
-    problems.push(...startRuleProblems(rulesFor(index.version, input.platform), fileProblems.properties, flags?.set ?? new Map(), index, input.host ?? null));
+    problems.push(
+      ...startRuleProblems(
+        rulesFor(index.version, input.platform),
+        fileProblems.properties,
+        flags?.set ?? new Map(),
+        index,
+        input.host ?? null,
+      ),
+    );
   }
   return {
     willStart: !problems.some((p) => p.severity === 'error'),
     engineVersion: index.version,
     platform: input.platform,
     // Messages quote daemon.json values and flags, which can hold proxy or mirror credentials.
-    problems: problems.map((p) => ({ ...p, message: maskSecretsInText(p.message) })).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)),
+    problems: problems
+      .map((p) => ({ ...p, message: maskSecretsInText(p.message) }))
+      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)),
   };
 }
 
@@ -77,27 +93,79 @@ function checkFile(input: PreflightInput, index: OptionIndex): { problems: Probl
   const rules = parsingRules(index.version);
   if (input.text === null) {
     if (!input.explicit) return { problems: [], properties: [] };
-    return { problems: [at(null, null, 'error', 'unreadable', `${input.path} does not exist, and dockerd refuses to start when --config-file names a missing file`)], properties: null };
+    return {
+      problems: [
+        at(
+          null,
+          null,
+          'error',
+          'unreadable',
+          `${input.path} does not exist, and dockerd refuses to start when --config-file names a missing file`,
+        ),
+      ],
+      properties: null,
+    };
   }
   const problems: Problem[] = [];
   const encoding = input.encoding ?? 'utf8';
   if (encoding === 'utf16' && !rules.readsUtf16) {
-    return { problems: [at({ line: 1, column: 1 }, null, 'error', 'syntax', `the file is UTF-16 encoded, which Docker Engine ${index.version} cannot read: save it as UTF-8`)], properties: null };
+    return {
+      problems: [
+        at(
+          { line: 1, column: 1 },
+          null,
+          'error',
+          'syntax',
+          `the file is UTF-16 encoded, which Docker Engine ${index.version} cannot read: save it as UTF-8`,
+        ),
+      ],
+      properties: null,
+    };
   }
   if (encoding === 'invalid-utf8') {
     if (rules.refusesInvalidUtf8) {
-      return { problems: [at({ line: 1, column: 1 }, null, 'error', 'syntax', 'the file contains bytes that are not UTF-8: save it as UTF-8')], properties: null };
+      return {
+        problems: [at({ line: 1, column: 1 }, null, 'error', 'syntax', 'the file contains bytes that are not UTF-8: save it as UTF-8')],
+        properties: null,
+      };
     }
-    problems.push(at({ line: 1, column: 1 }, null, 'warning', 'syntax', `the file contains bytes that are not UTF-8; Docker Engine ${index.version} replaces them, newer engines refuse the file`));
+    problems.push(
+      at(
+        { line: 1, column: 1 },
+        null,
+        'warning',
+        'syntax',
+        `the file contains bytes that are not UTF-8; Docker Engine ${index.version} replaces them, newer engines refuse the file`,
+      ),
+    );
   }
   let text = input.text;
   if (text.includes('\u0000')) {
-    return { problems: [at({ line: 1, column: 1 }, null, 'error', 'syntax', 'the file is not UTF-8 text (it looks UTF-16 encoded without a byte-order mark): save it as UTF-8')], properties: null };
+    return {
+      problems: [
+        at(
+          { line: 1, column: 1 },
+          null,
+          'error',
+          'syntax',
+          'the file is not UTF-8 text (it looks UTF-16 encoded without a byte-order mark): save it as UTF-8',
+        ),
+      ],
+      properties: null,
+    };
   }
   if (text.startsWith('\uFEFF')) {
     if (!rules.stripsBom) {
       return {
-        problems: [at({ line: 1, column: 1 }, null, 'error', 'syntax', `the file starts with a byte-order mark (BOM), which Docker Engine ${index.version} cannot read: save it as UTF-8 without BOM`)],
+        problems: [
+          at(
+            { line: 1, column: 1 },
+            null,
+            'error',
+            'syntax',
+            `the file starts with a byte-order mark (BOM), which Docker Engine ${index.version} cannot read: save it as UTF-8 without BOM`,
+          ),
+        ],
         properties: null,
       };
     }
@@ -106,11 +174,30 @@ function checkFile(input: PreflightInput, index: OptionIndex): { problems: Probl
   if (text.trim() === '') {
     return rules.acceptsEmpty
       ? { problems, properties: [] }
-      : { problems: [at({ line: 1, column: 1 }, null, 'error', 'syntax', `the file is empty, which Docker Engine ${index.version} refuses: write {} for no options`)], properties: null };
+      : {
+          problems: [
+            at(
+              { line: 1, column: 1 },
+              null,
+              'error',
+              'syntax',
+              `the file is empty, which Docker Engine ${index.version} refuses: write {} for no options`,
+            ),
+          ],
+          properties: null,
+        };
   }
   let doc = parseJsonDocument(text);
   if (!doc.ok && doc.error.kind === 'syntax' && doc.error.trailingFrom !== undefined && rules.ignoresTrailingData) {
-    problems.push(at(doc.error.position, null, 'warning', 'syntax', `content after the JSON object is ignored by Docker Engine ${index.version} (newer engines refuse the file): remove it`));
+    problems.push(
+      at(
+        doc.error.position,
+        null,
+        'warning',
+        'syntax',
+        `content after the JSON object is ignored by Docker Engine ${index.version} (newer engines refuse the file): remove it`,
+      ),
+    );
     text = text.slice(0, doc.error.trailingFrom);
     doc = parseJsonDocument(text);
   }
@@ -122,7 +209,15 @@ function checkFile(input: PreflightInput, index: OptionIndex): { problems: Probl
   for (const prop of doc.properties) {
     const earlier = seen.get(prop.key);
     if (earlier) {
-      problems.push(at(prop.keyPosition, prop.key, 'warning', 'duplicate-key', `'${prop.key}' is set twice (first at line ${earlier.keyPosition.line}): dockerd silently uses this last value`));
+      problems.push(
+        at(
+          prop.keyPosition,
+          prop.key,
+          'warning',
+          'duplicate-key',
+          `'${prop.key}' is set twice (first at line ${earlier.keyPosition.line}): dockerd silently uses this last value`,
+        ),
+      );
     }
     seen.set(prop.key, prop);
   }
@@ -130,7 +225,19 @@ function checkFile(input: PreflightInput, index: OptionIndex): { problems: Probl
   properties.push(...flattenedChildren(properties, index, doc.positionAt));
   const overflow = firstOverflow(doc.root, text);
   if (overflow) {
-    return { problems: [...problems, at(doc.positionAt(overflow.offset), null, 'error', 'wrong-type', `the number ${rawText(text, overflow)} is too large for dockerd, which reads every number of the file as a 64-bit float first: dockerd will refuse to start`)], properties: null };
+    return {
+      problems: [
+        ...problems,
+        at(
+          doc.positionAt(overflow.offset),
+          null,
+          'error',
+          'wrong-type',
+          `the number ${rawText(text, overflow)} is too large for dockerd, which reads every number of the file as a 64-bit float first: dockerd will refuse to start`,
+        ),
+      ],
+      properties: null,
+    };
   }
   for (const prop of properties) problems.push(...checkProperty(prop, index, text));
   return { problems, properties };
@@ -150,14 +257,24 @@ function firstOverflow(node: Node, text: string): Node | null {
  * dockerd flattens object values one level (except the flat options such as log-opts) before its unknown-key and
  * conflict checks: {"proxies": {"http-proxy": …}} is checked as the key http-proxy. Returns those children.
  */
-function flattenedChildren(properties: JsonProperty[], index: OptionIndex, positionAt: (offset: number) => { line: number; column: number }): JsonProperty[] {
+function flattenedChildren(
+  properties: JsonProperty[],
+  index: OptionIndex,
+  positionAt: (offset: number) => { line: number; column: number },
+): JsonProperty[] {
   const out: JsonProperty[] = [];
   for (const prop of properties) {
     const option = index.options.get(prop.key);
     if (!option || option.type !== 'object' || index.isFlat(prop.key) || prop.value.type !== 'object') continue;
     for (const child of prop.value.children ?? []) {
       const [keyNode, valueNode] = child.children as [Node, Node];
-      out.push({ key: String(keyNode.value), keyPosition: positionAt(keyNode.offset), valuePosition: positionAt(valueNode.offset), value: valueNode, parent: prop.key });
+      out.push({
+        key: String(keyNode.value),
+        keyPosition: positionAt(keyNode.offset),
+        valuePosition: positionAt(valueNode.offset),
+        value: valueNode,
+        parent: prop.key,
+      });
     }
   }
   return out;
@@ -167,18 +284,52 @@ function checkProperty(prop: JsonProperty, index: OptionIndex, text: string): Pr
   const { key } = prop;
   if (prop.parent) {
     if (index.flags.has(key)) {
-      return prop.value.type === 'string' || prop.value.type === 'null' ? [] : [at(prop.valuePosition, `${prop.parent}.${key}`, 'error', 'wrong-type', `'${prop.parent}.${key}' must be a string: dockerd will refuse to start`)];
+      return prop.value.type === 'string' || prop.value.type === 'null'
+        ? []
+        : [
+            at(
+              prop.valuePosition,
+              `${prop.parent}.${key}`,
+              'error',
+              'wrong-type',
+              `'${prop.parent}.${key}' must be a string: dockerd will refuse to start`,
+            ),
+          ];
     }
-    return [at(prop.keyPosition, `${prop.parent}.${key}`, 'error', 'unknown-key', `unknown key '${key}' in '${prop.parent}': dockerd refuses to start on directives that match no option`)];
+    return [
+      at(
+        prop.keyPosition,
+        `${prop.parent}.${key}`,
+        'error',
+        'unknown-key',
+        `unknown key '${key}' in '${prop.parent}': dockerd refuses to start on directives that match no option`,
+      ),
+    ];
   }
   if (key === 'validate' && index.flags.has('validate') && getNodeValue(prop.value) === true) {
-    return [at(prop.valuePosition, key, 'error', 'invalid-value', `"validate": true makes dockerd check the configuration and exit instead of starting`)];
+    return [
+      at(
+        prop.valuePosition,
+        key,
+        'error',
+        'invalid-value',
+        `"validate": true makes dockerd check the configuration and exit instead of starting`,
+      ),
+    ];
   }
   const option = index.options.get(key);
   if (!option) return [unknownKey(prop, index)];
   if (option.ignoredSince && compareMinor(index.version, option.ignoredSince) >= 0) {
     // No field decodes it any more, so not even its type is checked.
-    return [at(prop.keyPosition, key, 'warning', 'unknown-key', `'${key}' is accepted but ignored from Docker Engine ${option.ignoredSince}${option.deprecated ? ` (${option.deprecated})` : ''}`)];
+    return [
+      at(
+        prop.keyPosition,
+        key,
+        'warning',
+        'unknown-key',
+        `'${key}' is accepted but ignored from Docker Engine ${option.ignoredSince}${option.deprecated ? ` (${option.deprecated})` : ''}`,
+      ),
+    ];
   }
   const mismatch = typeMismatch(option, prop.value, text);
   if (mismatch) return [at(prop.valuePosition, key, 'error', 'wrong-type', `${mismatch}: dockerd will refuse to start`)];
@@ -186,7 +337,8 @@ function checkProperty(prop: JsonProperty, index: OptionIndex, text: string): Pr
   const invalid = enumProblem(option, value, index.version) ?? rangeProblem(option, value);
   const problems: Problem[] = [];
   if (invalid) problems.push(at(prop.valuePosition, key, 'error', 'invalid-value', `${invalid}: dockerd will refuse to start`));
-  if (option.deprecated) problems.push(at(prop.keyPosition, key, 'warning', 'unsupported-version', `'${key}' is deprecated: ${option.deprecated}`));
+  if (option.deprecated)
+    problems.push(at(prop.keyPosition, key, 'warning', 'unsupported-version', `'${key}' is deprecated: ${option.deprecated}`));
   return problems;
 }
 
@@ -207,19 +359,46 @@ function unknownKey(prop: JsonProperty, index: OptionIndex): Problem {
   const elsewhere = OptionIndex.anywhere(key);
   if (!rejected && allChildrenKnown(prop, index)) {
     // dockerd flattens an unknown object and checks its children as keys; if they all exist, the whole object is ignored.
-    return at(prop.keyPosition, key, 'warning', 'unknown-key', `'${key}' is not an option of Docker Engine ${index.version}: dockerd accepts it (its contents are known keys) but ignores it entirely`);
+    return at(
+      prop.keyPosition,
+      key,
+      'warning',
+      'unknown-key',
+      `'${key}' is not an option of Docker Engine ${index.version}: dockerd accepts it (its contents are known keys) but ignores it entirely`,
+    );
   }
   if (elsewhere.length > 0) {
     const onPlatform = elsewhere.filter((o) => o.platforms.includes(index.platform));
     if (onPlatform.length === 0) {
-      return at(prop.keyPosition, key, 'error', 'unknown-key', `'${key}' is a ${elsewhere[0]!.platforms.join('/')} option; dockerd on ${index.platform} does not know it and will refuse to start`);
+      return at(
+        prop.keyPosition,
+        key,
+        'error',
+        'unknown-key',
+        `'${key}' is a ${elsewhere[0]!.platforms.join('/')} option; dockerd on ${index.platform} does not know it and will refuse to start`,
+      );
     }
     const o = onPlatform[0]!;
-    const when = o.until && compareMinor(index.version, o.until) >= 0 ? `was removed in Docker Engine ${o.until}` : `needs Docker Engine ${o.platformSince?.[index.platform] ?? o.since} or newer`;
-    return at(prop.keyPosition, key, 'error', 'unsupported-version', `'${key}' ${when}; this engine is ${index.version}, whose dockerd will refuse to start with it`);
+    const when =
+      o.until && compareMinor(index.version, o.until) >= 0
+        ? `was removed in Docker Engine ${o.until}`
+        : `needs Docker Engine ${o.platformSince?.[index.platform] ?? o.since} or newer`;
+    return at(
+      prop.keyPosition,
+      key,
+      'error',
+      'unsupported-version',
+      `'${key}' ${when}; this engine is ${index.version}, whose dockerd will refuse to start with it`,
+    );
   }
   if (rejected) {
-    return at(prop.keyPosition, key, 'error', 'unknown-key', `'${key}' is not accepted in daemon.json (${rejected.reason}): dockerd will refuse to start`);
+    return at(
+      prop.keyPosition,
+      key,
+      'error',
+      'unknown-key',
+      `'${key}' is not accepted in daemon.json (${rejected.reason}): dockerd will refuse to start`,
+    );
   }
   const candidates = [...index.options.keys(), ...index.flags.keys()];
   const guess = candidates.length > 0 ? closest(key, candidates) : null;

@@ -22,7 +22,13 @@ function fromFlag(values: string[], type: string): unknown {
  * Runs the start-up rules on a file that decoded (top-level properties without type errors) and the flags: each rule
  * whose option is set in the file or by its flag. Rules about the host, without the host's facts, become warnings.
  */
-export function startRuleProblems(rules: readonly StartRule[], properties: readonly JsonProperty[], flags: ReadonlyMap<string, SetFlag>, index: OptionIndex, host: HostFacts | null): PreflightProblem[] {
+export function startRuleProblems(
+  rules: readonly StartRule[],
+  properties: readonly JsonProperty[],
+  flags: ReadonlyMap<string, SetFlag>,
+  index: OptionIndex,
+  host: HostFacts | null,
+): PreflightProblem[] {
   const file = new Map<string, JsonProperty>();
   for (const p of properties) if (!p.parent) file.set(p.key, p);
   const fileValue = (key: string): unknown => {
@@ -65,12 +71,27 @@ export function startRuleProblems(rules: readonly StartRule[], properties: reado
     const prop = file.get(trigger);
     const position = { line: prop?.valuePosition.line ?? null, column: prop?.valuePosition.column ?? null, key: trigger };
     if (typeof outcome !== 'string') {
-      const consequence = rule.effect === 'containers-fail' ? `otherwise ${CONTAINERS_FAIL}` : rule.effect === 'refuses' ? 'otherwise dockerd refuses to start' : 'otherwise dockerd warns';
-      problems.push({ ...position, severity: 'warning', kind: 'invalid-value', message: `${outcome.unknown} (${HOST_CHECKED}; ${consequence})` });
+      const consequence =
+        rule.effect === 'containers-fail'
+          ? `otherwise ${CONTAINERS_FAIL}`
+          : rule.effect === 'refuses'
+            ? 'otherwise dockerd refuses to start'
+            : 'otherwise dockerd warns';
+      problems.push({
+        ...position,
+        severity: 'warning',
+        kind: 'invalid-value',
+        message: `${outcome.unknown} (${HOST_CHECKED}; ${consequence})`,
+      });
     } else if (rule.effect === 'refuses') {
       problems.push({ ...position, severity: 'error', kind: 'invalid-value', message: `${outcome}: dockerd will refuse to start` });
     } else if (rule.effect === 'containers-fail') {
-      problems.push({ ...position, severity: 'warning', kind: 'invalid-value', message: `dockerd starts, but ${CONTAINERS_FAIL}: ${outcome}` });
+      problems.push({
+        ...position,
+        severity: 'warning',
+        kind: 'invalid-value',
+        message: `dockerd starts, but ${CONTAINERS_FAIL}: ${outcome}`,
+      });
     } else {
       problems.push({ ...position, severity: 'warning', kind: 'invalid-value', message: outcome });
     }

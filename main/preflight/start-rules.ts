@@ -52,7 +52,8 @@ export interface StartRule {
 const ask = <T>(c: RuleContext, question: (host: HostFacts) => T | null): T | null => (c.host ? question(c.host) : null);
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const obj = (v: unknown): Record<string, unknown> | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+const obj = (v: unknown): Record<string, unknown> | null =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 const q = (v: unknown) => JSON.stringify(v);
 /** encoding/json matches struct field names case-insensitively. */
 const field = (o: Record<string, unknown>, name: string): unknown => {
@@ -99,7 +100,8 @@ function registryHostProblem(entry: string, what: string): string | null {
   if (entry.includes('://')) return `${what} ${q(entry)} must not contain '://'`;
   if (entry.includes('/')) return parseGoCidr(entry) ? null : `${what} ${q(entry)} is not a valid CIDR`;
   const [host, port] = entry.split(/:(?=[^:]*$)/);
-  if (!host || host.startsWith('-') || host.endsWith('-')) return `${what} ${q(entry)} is not a valid index name (it cannot begin or end with a hyphen)`;
+  if (!host || host.startsWith('-') || host.endsWith('-'))
+    return `${what} ${q(entry)} is not a valid index name (it cannot begin or end with a hyphen)`;
   if (port !== undefined && !(/^\d+$/.test(port) && Number(port) <= 65535)) return `${what} ${q(entry)} has an invalid port`;
   return null;
 }
@@ -114,7 +116,8 @@ function mirrorProblem(raw: string, version: string): string | null {
   if (authority!.includes('@')) return `invalid mirror: username/password not allowed in ${q(mirror)}`;
   if (query || fragment) return `invalid mirror: query or fragment at the end of ${q(mirror)}`;
   // A path other than "/" became legal in 24.0.8 / 25.0.
-  if (pathPart && pathPart !== '/' && compareMinor(version, '25.0') < 0) return `invalid mirror: path at the end of ${q(mirror)} (allowed from Docker Engine 25.0)`;
+  if (pathPart && pathPart !== '/' && compareMinor(version, '25.0') < 0)
+    return `invalid mirror: path at the end of ${q(mirror)} (allowed from Docker Engine 25.0)`;
   return null;
 }
 
@@ -129,7 +132,8 @@ function poolProblem(pool: unknown, version: string): string | null {
   const bits = typeof size === 'number' ? size : 0;
   if (compareMinor(version, '27.0') < 0 && (bits <= 0 || bits > (cidr.family === 4 ? 32 : 128))) return `invalid pools size: ${bits}`;
   if (bits < cidr.bits) return `default-address-pools size /${bits} is smaller than its base's prefix /${cidr.bits}`;
-  if (compareMinor(version, '27.0') >= 0 && bits > (cidr.family === 4 ? 32 : 128)) return `default-address-pools size /${bits} is longer than an address`;
+  if (compareMinor(version, '27.0') >= 0 && bits > (cidr.family === 4 ? 32 : 128))
+    return `default-address-pools size /${bits} is longer than an address`;
   return null;
 }
 
@@ -150,7 +154,8 @@ function mtuTooLarge(c: RuleContext, what: string): string | null {
   return typeof v === 'number' && v > 65535 ? `mtu ${v} is above 65535, which the kernel refuses for ${what}` : null;
 }
 
-const nonEmpty = (v: unknown) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0) && !(obj(v) && Object.keys(v as object).length === 0);
+const nonEmpty = (v: unknown) =>
+  v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0) && !(obj(v) && Object.keys(v as object).length === 0);
 
 /**
  * The start-up rules of daemon-options.ts, each an executable predicate with its engine range (learned from moby's
@@ -165,7 +170,11 @@ const START_RULES: readonly StartRule[] = [
     stage: 'startup',
     effect: 'refuses',
     check: 'each entry is a CIDR or host[:port] without a scheme',
-    test: (c) => c.strings('allow-nondistributable-artifacts').map((e) => registryHostProblem(e, 'allow-nondistributable-artifacts registry')).find(Boolean) ?? null,
+    test: (c) =>
+      c
+        .strings('allow-nondistributable-artifacts')
+        .map((e) => registryHostProblem(e, 'allow-nondistributable-artifacts registry'))
+        .find(Boolean) ?? null,
   },
   {
     key: 'api-cors-header',
@@ -173,21 +182,32 @@ const START_RULES: readonly StartRule[] = [
     stage: 'validate',
     effect: 'refuses',
     check: 'empty: the option was removed in 28.0 (use a reverse proxy for CORS)',
-    test: (c) => (nonEmpty(c.value('api-cors-header')) ? `"api-cors-header" was removed in Docker Engine 28.0; use a reverse proxy if you need CORS headers` : null),
+    test: (c) =>
+      nonEmpty(c.value('api-cors-header'))
+        ? `"api-cors-header" was removed in Docker Engine 28.0; use a reverse proxy if you need CORS headers`
+        : null,
   },
   {
     key: 'authorization-plugins',
     stage: 'startup',
     effect: 'refuses',
     check: 'each plugin is installed (dockerd looks it up before it serves the API)',
-    test: (c) => (c.strings('authorization-plugins').length > 0 ? { unknown: `authorization plugins ${c.strings('authorization-plugins').join(', ')} must be installed, or dockerd refuses to start` } : null),
+    test: (c) =>
+      c.strings('authorization-plugins').length > 0
+        ? {
+            unknown: `authorization plugins ${c.strings('authorization-plugins').join(', ')} must be installed, or dockerd refuses to start`,
+          }
+        : null,
   },
   {
     key: 'bip',
     stage: 'startup',
     effect: 'refuses',
     check: 'not together with "bridge"',
-    test: (c) => (nonEmpty(c.value('bip')) && nonEmpty(c.value('bridge')) ? 'bip and bridge are mutually exclusive: dockerd configures either its own bridge (bip) or an existing one (bridge)' : null),
+    test: (c) =>
+      nonEmpty(c.value('bip')) && nonEmpty(c.value('bridge'))
+        ? 'bip and bridge are mutually exclusive: dockerd configures either its own bridge (bip) or an existing one (bridge)'
+        : null,
   },
   {
     key: 'bip',
@@ -200,7 +220,8 @@ const START_RULES: readonly StartRule[] = [
       const cidr = parseGoCidr(bip);
       if (!cidr) return `bip ${q(bip)} is not an address with a prefix length, e.g. "172.31.0.1/24"`;
       if (cidr.family !== 4) return `bip ${q(bip)} must be an IPv4 address (use bip6 for IPv6)`;
-      if (isNetworkAddress(cidr)) return `bip ${q(bip)} is the network address itself; the bridge needs a host address such as ${bip.replace(/\.0\//, '.1/')}`;
+      if (isNetworkAddress(cidr))
+        return `bip ${q(bip)} is the network address itself; the bridge needs a host address such as ${bip.replace(/\.0\//, '.1/')}`;
       return null;
     },
   },
@@ -237,8 +258,10 @@ const START_RULES: readonly StartRule[] = [
       const history = obj(field(builder, 'history'));
       const maxAge = history ? field(history, 'maxAge') : undefined;
       if (maxAge !== undefined && compareMinor(c.version, '24.0') >= 0) {
-        if (compareMinor(c.version, '25.0') < 0 && typeof maxAge !== 'number') return 'builder.history.maxAge must be a number of seconds in Docker Engine 24.0';
-        if (compareMinor(c.version, '25.0') >= 0 && (typeof maxAge !== 'string' || !isGoDuration(maxAge))) return `builder.history.maxAge must be a duration in quotes such as "48h" from Docker Engine 25.0, not ${q(maxAge)}`;
+        if (compareMinor(c.version, '25.0') < 0 && typeof maxAge !== 'number')
+          return 'builder.history.maxAge must be a number of seconds in Docker Engine 24.0';
+        if (compareMinor(c.version, '25.0') >= 0 && (typeof maxAge !== 'string' || !isGoDuration(maxAge)))
+          return `builder.history.maxAge must be a duration in quotes such as "48h" from Docker Engine 25.0, not ${q(maxAge)}`;
       }
       return null;
     },
@@ -273,7 +296,9 @@ const START_RULES: readonly StartRule[] = [
     check: 'gc sizes parse as sizes (28.0+ parses them when BuildKit starts; earlier engines ignore a bad one)',
     test: (c) => {
       const gc = obj(field(obj(c.value('builder')) ?? {}, 'gc'));
-      const bad = ['defaultKeepStorage', 'defaultReservedSpace', 'defaultMaxUsedSpace', 'defaultMinFreeSpace'].map((f) => (gc ? field(gc, f) : undefined)).find((v) => typeof v === 'string' && v !== '' && !isGoSize(v));
+      const bad = ['defaultKeepStorage', 'defaultReservedSpace', 'defaultMaxUsedSpace', 'defaultMinFreeSpace']
+        .map((f) => (gc ? field(gc, f) : undefined))
+        .find((v) => typeof v === 'string' && v !== '' && !isGoSize(v));
       return bad === undefined ? null : `builder.gc size ${q(bad)} is not a size such as "10GB"`;
     },
   },
@@ -298,7 +323,9 @@ const START_RULES: readonly StartRule[] = [
     test: (c) => {
       const parent = str(c.value('cgroup-parent'));
       if (!parent || cgroupDriver(c) !== 'systemd') return null;
-      return parent.length > 6 && parent.endsWith('.slice') ? null : `cgroup-parent ${q(parent)} must be a slice named like "docker.slice" with the systemd cgroup driver`;
+      return parent.length > 6 && parent.endsWith('.slice')
+        ? null
+        : `cgroup-parent ${q(parent)} must be a slice named like "docker.slice" with the systemd cgroup driver`;
     },
   },
   {
@@ -307,49 +334,58 @@ const START_RULES: readonly StartRule[] = [
     stage: 'startup',
     effect: 'refuses',
     check: 'only together with cluster-store',
-    test: (c) => (nonEmpty(c.value('cluster-advertise')) && !nonEmpty(c.value('cluster-store')) ? 'cluster-advertise must be accompanied by cluster-store' : null),
+    test: (c) =>
+      nonEmpty(c.value('cluster-advertise')) && !nonEmpty(c.value('cluster-store'))
+        ? 'cluster-advertise must be accompanied by cluster-store'
+        : null,
   },
   {
     key: 'cluster-store',
     until: '23.0',
     stage: 'startup',
     effect: 'refuses',
-    check: 'a key/value store backend the build registers (Debian\'s docker.io 20.10 registers none)',
-    test: (c) => (nonEmpty(c.value('cluster-store')) ? `no key/value store backend is built into this engine for cluster-store ${q(c.value('cluster-store'))} (Debian's docker.io 20.10 has none)` : null),
+    check: "a key/value store backend the build registers (Debian's docker.io 20.10 registers none)",
+    test: (c) =>
+      nonEmpty(c.value('cluster-store'))
+        ? `no key/value store backend is built into this engine for cluster-store ${q(c.value('cluster-store'))} (Debian's docker.io 20.10 has none)`
+        : null,
   },
-  ...(['cluster-advertise', 'cluster-store', 'cluster-store-opts'] as const).map(
-    (key): StartRule => ({
-      key,
-      until: '23.0',
-      stage: 'validate',
-      effect: 'warns',
-      check: 'deprecated (Swarm classic, external key/value stores)',
-      test: (c) => (nonEmpty(c.value(key)) ? `"${key}" is deprecated (external key/value stores); it is removed in Docker Engine 23.0` : null),
-    }),
-  ),
-  ...(['cluster-advertise', 'cluster-store', 'cluster-store-opts'] as const).map(
-    (key): StartRule => ({
-      key,
-      since: '23.0',
-      until: '24.0',
-      stage: 'validate',
-      effect: 'refuses',
-      check: 'empty: host discovery with external key/value stores was removed in 23.0',
-      test: (c) => (nonEmpty(c.value(key)) ? `"${key}" was removed in Docker Engine 23.0 (host discovery and overlay networks with external k/v stores)` : null),
-    }),
-  ),
+  ...(['cluster-advertise', 'cluster-store', 'cluster-store-opts'] as const).map((key): StartRule => ({
+    key,
+    until: '23.0',
+    stage: 'validate',
+    effect: 'warns',
+    check: 'deprecated (Swarm classic, external key/value stores)',
+    test: (c) =>
+      nonEmpty(c.value(key)) ? `"${key}" is deprecated (external key/value stores); it is removed in Docker Engine 23.0` : null,
+  })),
+  ...(['cluster-advertise', 'cluster-store', 'cluster-store-opts'] as const).map((key): StartRule => ({
+    key,
+    since: '23.0',
+    until: '24.0',
+    stage: 'validate',
+    effect: 'refuses',
+    check: 'empty: host discovery with external key/value stores was removed in 23.0',
+    test: (c) =>
+      nonEmpty(c.value(key))
+        ? `"${key}" was removed in Docker Engine 23.0 (host discovery and overlay networks with external k/v stores)`
+        : null,
+  })),
   {
     key: 'containerd-namespace',
     stage: 'startup',
     effect: 'refuses',
     check: 'differs from the plugins namespace ("plugins.moby")',
-    test: (c) => (c.value('containerd-namespace') === 'plugins.moby' ? 'containers namespace and plugins namespace cannot be the same ("plugins.moby")' : null),
+    test: (c) =>
+      c.value('containerd-namespace') === 'plugins.moby'
+        ? 'containers namespace and plugins namespace cannot be the same ("plugins.moby")'
+        : null,
   },
   {
     key: 'cpu-rt-runtime',
     stage: 'startup',
     effect: 'containers-fail',
-    check: 'the real-time budget fits the host\'s (cpu.rt_runtime_us of the root cgroup; written when the first container starts)',
+    check: "the real-time budget fits the host's (cpu.rt_runtime_us of the root cgroup; written when the first container starts)",
     test: (c) => {
       const v = c.value('cpu-rt-runtime');
       if (typeof v !== 'number' || v === 0) return null;
@@ -359,21 +395,19 @@ const START_RULES: readonly StartRule[] = [
       return typeof budget === 'number' && v > budget ? `cpu-rt-runtime ${v} exceeds the host's real-time budget of ${budget} µs` : null;
     },
   },
-  ...(['cpu-rt-period', 'cpu-rt-runtime'] as const).map(
-    (key): StartRule => ({
-      key,
-      stage: 'startup',
-      effect: 'refuses',
-      check: 'a daemon-wide real-time budget needs cgroup v1 with CPU real-time support',
-      test: (c) => {
-        const v = c.value(key);
-        if (typeof v !== 'number' || v === 0) return null;
-        const budget = ask(c, (h) => h.realtimeBudget);
-        if (budget === null) return { unknown: `${key} needs a kernel with CPU real-time group scheduling (cgroup v1)` };
-        return budget === 'none' ? `${key}: this kernel has no CPU real-time group scheduling (or runs cgroup v2)` : null;
-      },
-    }),
-  ),
+  ...(['cpu-rt-period', 'cpu-rt-runtime'] as const).map((key): StartRule => ({
+    key,
+    stage: 'startup',
+    effect: 'refuses',
+    check: 'a daemon-wide real-time budget needs cgroup v1 with CPU real-time support',
+    test: (c) => {
+      const v = c.value(key);
+      if (typeof v !== 'number' || v === 0) return null;
+      const budget = ask(c, (h) => h.realtimeBudget);
+      if (budget === null) return { unknown: `${key} needs a kernel with CPU real-time group scheduling (cgroup v1)` };
+      return budget === 'none' ? `${key}: this kernel has no CPU real-time group scheduling (or runs cgroup v2)` : null;
+    },
+  })),
   {
     key: 'data-root',
     until: '23.0',
@@ -381,7 +415,10 @@ const START_RULES: readonly StartRule[] = [
     effect: 'refuses',
     check: 'not together with "graph" in the file',
     // The file alone: "graph" in the file with --data-root on the command line starts (seen on 20.10).
-    test: (c) => (nonEmpty(c.fileValue('graph')) && nonEmpty(c.fileValue('data-root')) ? `cannot specify both "graph" and "data-root" in the file` : null),
+    test: (c) =>
+      nonEmpty(c.fileValue('graph')) && nonEmpty(c.fileValue('data-root'))
+        ? `cannot specify both "graph" and "data-root" in the file`
+        : null,
   },
   {
     key: 'graph',
@@ -401,18 +438,16 @@ const START_RULES: readonly StartRule[] = [
       return Array.isArray(pools) ? (pools.map((p) => poolProblem(p, c.version)).find(Boolean) ?? null) : null;
     },
   },
-  ...(['default-gateway', 'default-gateway-v6', 'ip', 'host-gateway-ip'] as const).map(
-    (key): StartRule => ({
-      key,
-      stage: 'decode',
-      effect: 'refuses',
-      check: '"" or an IP address',
-      test: (c) => {
-        const v = str(c.value(key));
-        return v && !isGoIP(v) ? `${key} ${q(v)} is not an IP address` : null;
-      },
-    }),
-  ),
+  ...(['default-gateway', 'default-gateway-v6', 'ip', 'host-gateway-ip'] as const).map((key): StartRule => ({
+    key,
+    stage: 'decode',
+    effect: 'refuses',
+    check: '"" or an IP address',
+    test: (c) => {
+      const v = str(c.value(key));
+      return v && !isGoIP(v) ? `${key} ${q(v)} is not an IP address` : null;
+    },
+  })),
   {
     key: 'default-gateway',
     stage: 'startup',
@@ -422,10 +457,12 @@ const START_RULES: readonly StartRule[] = [
       const gw = str(c.value('default-gateway'));
       if (!gw || !isGoIP(gw)) return null;
       const bip = parseGoCidr(str(c.value('bip')) ?? '172.17.0.1/16');
-      if (!bip || bip.family !== 4 || isGoIP(gw) && gw.includes(':')) return null;
+      if (!bip || bip.family !== 4 || (isGoIP(gw) && gw.includes(':'))) return null;
       const n = (ip: string) => ip.split('.').reduce((a, p) => a * 256 + Number(p), 0);
       const span = 2 ** (32 - bip.bits);
-      return Math.floor(n(gw) / span) === Math.floor(n(bip.ip) / span) ? null : `default-gateway ${gw} is outside the default bridge network`;
+      return Math.floor(n(gw) / span) === Math.floor(n(bip.ip) / span)
+        ? null
+        : `default-gateway ${gw} is outside the default bridge network`;
     },
   },
   {
@@ -436,7 +473,12 @@ const START_RULES: readonly StartRule[] = [
     test: (c) => {
       const name = str(c.value('default-runtime'));
       if (!name) return null;
-      const known = ['runc', 'io.containerd.runc.v2', ...Object.keys(obj(c.value('runtimes')) ?? {}), ...(c.flag('add-runtime') ?? []).map((r) => r.split('=')[0]!)];
+      const known = [
+        'runc',
+        'io.containerd.runc.v2',
+        ...Object.keys(obj(c.value('runtimes')) ?? {}),
+        ...(c.flag('add-runtime') ?? []).map((r) => r.split('=')[0]!),
+      ];
       if (compareMinor(c.version, '23.0') < 0) known.push('io.containerd.runtime.v1.linux');
       if (known.includes(name)) return null;
       if (compareMinor(c.version, '23.0') >= 0 && name.includes('.') && !name.includes('/')) return null;
@@ -498,7 +540,8 @@ const START_RULES: readonly StartRule[] = [
         if (!ULIMITS.includes(real)) return `default ulimit ${q(real)} is not a ulimit name`;
         const soft = field(o, 'Soft');
         const hard = field(o, 'Hard');
-        if (typeof soft === 'number' && typeof hard === 'number' && soft > hard) return `default ulimit ${real}: soft limit ${soft} is above the hard limit ${hard}`;
+        if (typeof soft === 'number' && typeof hard === 'number' && soft > hard)
+          return `default ulimit ${real}: soft limit ${soft} is above the hard limit ${hard}`;
         const ceiling = c.host?.hardLimit(real) ?? null;
         if (c.host && c.host.canRaiseLimits === false && ceiling !== null && typeof hard === 'number' && hard > ceiling) {
           return `default ulimit ${real}: hard limit ${hard} is above dockerd's own (${ceiling}), which it may not raise here (no CAP_SYS_RESOURCE)`;
@@ -574,7 +617,9 @@ const START_RULES: readonly StartRule[] = [
     check: 'native.cgroupdriver is cgroupfs or systemd',
     test: (c) => {
       const driver = cgroupDriver(c);
-      return ['cgroupfs', 'systemd'].includes(driver) ? null : `native.cgroupdriver option ${driver} not supported (use cgroupfs or systemd)`;
+      return ['cgroupfs', 'systemd'].includes(driver)
+        ? null
+        : `native.cgroupdriver option ${driver} not supported (use cgroupfs or systemd)`;
     },
   },
   {
@@ -599,7 +644,8 @@ const START_RULES: readonly StartRule[] = [
     test: (c) => {
       for (const opt of c.strings('exec-opts')) {
         const [k, v] = opt.split('=', 2).map((s) => s.trim());
-        if (k?.toLowerCase() === 'isolation' && !['default', 'process', 'hyperv'].includes((v ?? '').toLowerCase())) return `invalid exec-opt value for 'isolation': ${q(v)}`;
+        if (k?.toLowerCase() === 'isolation' && !['default', 'process', 'hyperv'].includes((v ?? '').toLowerCase()))
+          return `invalid exec-opt value for 'isolation': ${q(v)}`;
         if (k?.toLowerCase() !== 'isolation' && compareMinor(c.version, '28.0') < 0) return `unrecognised exec-opt ${q(k)}`;
       }
       return null;
@@ -623,7 +669,10 @@ const START_RULES: readonly StartRule[] = [
     stage: 'validate',
     effect: 'refuses',
     check: 'no "windows-dns-proxy" feature on Linux',
-    test: (c) => (obj(c.value('features')) && 'windows-dns-proxy' in obj(c.value('features'))! ? `feature option 'windows-dns-proxy' is only available on Windows` : null),
+    test: (c) =>
+      obj(c.value('features')) && 'windows-dns-proxy' in obj(c.value('features'))!
+        ? `feature option 'windows-dns-proxy' is only available on Windows`
+        : null,
   },
   {
     key: 'fixed-cidr',
@@ -642,14 +691,17 @@ const START_RULES: readonly StartRule[] = [
     since: '28.0',
     stage: 'startup',
     effect: 'containers-fail',
-    check: 'inside the network of an explicit bip (28.0+ allocates each container from fixed-cidr and fails outside it; 20.10 and 26.1 run containers)',
+    check:
+      'inside the network of an explicit bip (28.0+ allocates each container from fixed-cidr and fails outside it; 20.10 and 26.1 run containers)',
     test: (c) => {
       const fixed = parseGoCidr(str(c.value('fixed-cidr')) ?? '');
       const bip = parseGoCidr(str(c.value('bip')) ?? '');
       if (!fixed || !bip || fixed.family !== 4 || bip.family !== 4) return null;
       const n = (ip: string) => ip.split('.').reduce((a, p) => a * 256 + Number(p), 0);
       const span = 2 ** (32 - Math.min(bip.bits, fixed.bits));
-      return Math.floor(n(fixed.ip) / span) === Math.floor(n(bip.ip) / span) ? null : `fixed-cidr ${str(c.value('fixed-cidr'))} is not inside the bridge network of bip ${str(c.value('bip'))}, so no container gets an address`;
+      return Math.floor(n(fixed.ip) / span) === Math.floor(n(bip.ip) / span)
+        ? null
+        : `fixed-cidr ${str(c.value('fixed-cidr'))} is not inside the bridge network of bip ${str(c.value('bip'))}, so no container gets an address`;
     },
   },
   {
@@ -658,7 +710,10 @@ const START_RULES: readonly StartRule[] = [
     stage: 'startup',
     effect: 'refuses',
     check: 'IPv6 on the default bridge needs fixed-cidr-v6 (28.0+ picks a subnet itself; 27.x was not recorded)',
-    test: (c) => (c.bool('ipv6', false) && !nonEmpty(c.value('fixed-cidr-v6')) ? 'IPv6 is enabled for the default bridge, but no subnet is configured: set fixed-cidr-v6' : null),
+    test: (c) =>
+      c.bool('ipv6', false) && !nonEmpty(c.value('fixed-cidr-v6'))
+        ? 'IPv6 is enabled for the default bridge, but no subnet is configured: set fixed-cidr-v6'
+        : null,
   },
   {
     key: 'fixed-cidr-v6',
@@ -679,7 +734,10 @@ const START_RULES: readonly StartRule[] = [
     stage: 'conflict',
     effect: 'refuses',
     check: 'not together with "host-gateway-ips" in the file',
-    test: (c) => (nonEmpty(c.value('host-gateway-ip')) && nonEmpty(c.value('host-gateway-ips')) ? 'host-gateway-ip and host-gateway-ips must not both be specified' : null),
+    test: (c) =>
+      nonEmpty(c.value('host-gateway-ip')) && nonEmpty(c.value('host-gateway-ips'))
+        ? 'host-gateway-ip and host-gateway-ips must not both be specified'
+        : null,
   },
   {
     key: 'host-gateway-ips',
@@ -710,7 +768,8 @@ const START_RULES: readonly StartRule[] = [
     stage: 'startup',
     effect: 'refuses',
     check: 'icc=false needs iptables',
-    test: (c) => (!c.bool('icc', true) && !c.bool('iptables', true) ? 'icc=false uses iptables to function: set icc or iptables to true' : null),
+    test: (c) =>
+      !c.bool('icc', true) && !c.bool('iptables', true) ? 'icc=false uses iptables to function: set icc or iptables to true' : null,
   },
   {
     key: 'icc',
@@ -718,7 +777,10 @@ const START_RULES: readonly StartRule[] = [
     stage: 'startup',
     effect: 'refuses',
     check: 'icc=false with IPv6 needs ip6tables',
-    test: (c) => (!c.bool('icc', true) && c.bool('ipv6', false) && !c.bool('ip6tables', true) ? 'icc=false with ipv6 uses ip6tables to function: set icc or ip6tables to true' : null),
+    test: (c) =>
+      !c.bool('icc', true) && c.bool('ipv6', false) && !c.bool('ip6tables', true)
+        ? 'icc=false with ipv6 uses ip6tables to function: set icc or ip6tables to true'
+        : null,
   },
   {
     key: 'insecure-registries',
@@ -726,7 +788,11 @@ const START_RULES: readonly StartRule[] = [
     effect: 'refuses',
     check: 'each entry a CIDR or host[:port] without a scheme',
     // An http:// or https:// prefix is stripped first (seen on every engine): only other schemes are refused.
-    test: (c) => c.strings('insecure-registries').map((e) => registryHostProblem(e.replace(/^https?:\/\//, ''), 'insecure registry')).find(Boolean) ?? null,
+    test: (c) =>
+      c
+        .strings('insecure-registries')
+        .map((e) => registryHostProblem(e.replace(/^https?:\/\//, ''), 'insecure registry'))
+        .find(Boolean) ?? null,
   },
   {
     key: 'ip-masq',
@@ -741,7 +807,10 @@ const START_RULES: readonly StartRule[] = [
     stage: 'startup',
     effect: 'refuses',
     check: 'ip6tables needs experimental',
-    test: (c) => (c.bool('ip6tables', false) && !c.bool('experimental', false) ? 'ip6tables rules are only available if experimental features are enabled (before Docker Engine 27.0)' : null),
+    test: (c) =>
+      c.bool('ip6tables', false) && !c.bool('experimental', false)
+        ? 'ip6tables rules are only available if experimental features are enabled (before Docker Engine 27.0)'
+        : null,
   },
   {
     key: 'labels',
@@ -840,7 +909,8 @@ const START_RULES: readonly StartRule[] = [
       if (files !== null && !/^[-+]?\d+$/.test(files)) return `log-opts max-file ${q(files)} is not a whole number`;
       if (files !== null && Number(files) < 1) return 'log-opts max-file cannot be less than 1';
       const compress = str(opts.compress);
-      if (compress !== null && !['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'].includes(compress)) return `log-opts compress ${q(compress)} is not true or false`;
+      if (compress !== null && !['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'].includes(compress))
+        return `log-opts compress ${q(compress)} is not true or false`;
       return null;
     },
   },
@@ -880,7 +950,8 @@ const START_RULES: readonly StartRule[] = [
     since: '26.1',
     stage: 'startup',
     effect: 'refuses',
-    check: 'an MTU the kernel accepts for the default bridge (at most 65535; 26.1 and 28.5 set it when they create the bridge; 23.0–26.0 were not recorded)',
+    check:
+      'an MTU the kernel accepts for the default bridge (at most 65535; 26.1 and 28.5 set it when they create the bridge; 23.0–26.0 were not recorded)',
     test: (c) => mtuTooLarge(c, 'the default bridge'),
   },
   {
@@ -898,7 +969,10 @@ const START_RULES: readonly StartRule[] = [
     stage: 'validate',
     effect: 'warns',
     check: 'not configurable on Windows',
-    test: (c) => (typeof c.value('mtu') === 'number' && ![0, 1500].includes(c.value('mtu') as number) ? 'the MTU of the default network is not configurable on Windows and is ignored' : null),
+    test: (c) =>
+      typeof c.value('mtu') === 'number' && ![0, 1500].includes(c.value('mtu') as number)
+        ? 'the MTU of the default network is not configurable on Windows and is ignored'
+        : null,
   },
   {
     key: 'network-diagnostic-port',
@@ -908,7 +982,9 @@ const START_RULES: readonly StartRule[] = [
     check: 'between 0 and 65535',
     test: (c) => {
       const v = c.value('network-diagnostic-port');
-      return typeof v === 'number' && (v < 0 || v > 65535) ? `invalid network-diagnostic-port (${v}): value must be between 0 and 65535` : null;
+      return typeof v === 'number' && (v < 0 || v > 65535)
+        ? `invalid network-diagnostic-port (${v}): value must be between 0 and 65535`
+        : null;
     },
   },
   {
@@ -931,7 +1007,10 @@ const START_RULES: readonly StartRule[] = [
     stage: 'validate',
     effect: 'refuses',
     check: '0: the option was removed in 25.0',
-    test: (c) => (typeof c.value('oom-score-adjust') === 'number' && c.value('oom-score-adjust') !== 0 ? `"oom-score-adjust" was removed in Docker Engine 25.0` : null),
+    test: (c) =>
+      typeof c.value('oom-score-adjust') === 'number' && c.value('oom-score-adjust') !== 0
+        ? `"oom-score-adjust" was removed in Docker Engine 25.0`
+        : null,
   },
   {
     key: 'oom-score-adjust',
@@ -949,7 +1028,11 @@ const START_RULES: readonly StartRule[] = [
     stage: 'validate',
     effect: 'refuses',
     check: 'http:// or https:// URLs without credentials, query or fragment (a path only from 25.0)',
-    test: (c) => c.strings('registry-mirrors').map((m) => mirrorProblem(m, c.version)).find(Boolean) ?? null,
+    test: (c) =>
+      c
+        .strings('registry-mirrors')
+        .map((m) => mirrorProblem(m, c.version))
+        .find(Boolean) ?? null,
   },
   {
     key: 'runtimes',
@@ -1028,8 +1111,12 @@ const START_RULES: readonly StartRule[] = [
     test: (c) => {
       const v = str(c.value('storage-driver'));
       if (!v) return null;
-      if (!storageDrivers(c.version).includes(v)) return `Docker Engine ${c.version} has no storage driver ${q(v)} (it has ${storageDrivers(c.version).join(', ')})`;
-      if (!c.host) return v === 'vfs' || v === 'overlay2' ? null : { unknown: `the storage driver ${v} must be supported by the host's kernel and data-root filesystem` };
+      if (!storageDrivers(c.version).includes(v))
+        return `Docker Engine ${c.version} has no storage driver ${q(v)} (it has ${storageDrivers(c.version).join(', ')})`;
+      if (!c.host)
+        return v === 'vfs' || v === 'overlay2'
+          ? null
+          : { unknown: `the storage driver ${v} must be supported by the host's kernel and data-root filesystem` };
       const dataRoot = c.flag('data-root')?.at(-1) ?? str(c.value('data-root')) ?? '/var/lib/docker';
       const unknown = { unknown: `the storage driver ${v} must be supported by the host's kernel and data-root filesystem` };
       if (v === 'btrfs' || v === 'zfs') {
@@ -1056,7 +1143,10 @@ const START_RULES: readonly StartRule[] = [
     stage: 'startup',
     effect: 'refuses',
     check: 'options the storage driver knows',
-    test: (c) => (c.strings('storage-opts').length > 0 ? { unknown: 'storage-opts are checked by the storage driver against the host when dockerd starts' } : null),
+    test: (c) =>
+      c.strings('storage-opts').length > 0
+        ? { unknown: 'storage-opts are checked by the storage driver against the host when dockerd starts' }
+        : null,
   },
   {
     key: 'tls',
@@ -1069,7 +1159,11 @@ const START_RULES: readonly StartRule[] = [
       // "tlsverify" given at all turns TLS on, whatever its value (seen on 20.10, 26.1 and 28.5 with "tlsverify": false).
       if (!c.bool('tls', false) && c.value('tlsverify') === undefined) return null;
       const dir = '/root/.docker';
-      const files = [str(c.value('tlscert')) || `${dir}/cert.pem`, str(c.value('tlskey')) || `${dir}/key.pem`, ...(verify ? [str(c.value('tlscacert')) || `${dir}/ca.pem`] : [])];
+      const files = [
+        str(c.value('tlscert')) || `${dir}/cert.pem`,
+        str(c.value('tlskey')) || `${dir}/key.pem`,
+        ...(verify ? [str(c.value('tlscacert')) || `${dir}/ca.pem`] : []),
+      ];
       const answers = files.map((f) => ask(c, (h) => h.readable(f)));
       const missing = files.find((_, i) => answers[i] === false);
       if (missing) return `TLS is on but ${missing} cannot be read`;
@@ -1122,7 +1216,23 @@ const START_RULES: readonly StartRule[] = [
 ];
 
 /** Linux ulimit names dockerd knows (go-units ulimit.go). */
-const ULIMITS = ['core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile', 'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack'];
+const ULIMITS = [
+  'core',
+  'cpu',
+  'data',
+  'fsize',
+  'locks',
+  'memlock',
+  'msgqueue',
+  'nice',
+  'nofile',
+  'nproc',
+  'rss',
+  'rtprio',
+  'rttime',
+  'sigpending',
+  'stack',
+];
 
 /** The rules that apply to an engine version and platform. */
 export function rulesFor(version: string, platform: Platform): StartRule[] {

@@ -40,7 +40,9 @@ export function typeMismatch(option: DaemonOption, node: Node, text: string): st
       if (node.type !== 'array') return `'${option.key}' must be a list of objects, not ${got}`;
       const bad = (node.children ?? []).find((c) => c.type !== 'object' && c.type !== 'null');
       if (bad) return `'${option.key}' must list objects only; found ${describe(bad)}`;
-      return option.fields ? (node.children ?? []).map((c) => fieldsMismatch(option.key, option.fields!, c, text)).find(Boolean) ?? null : null;
+      return option.fields
+        ? ((node.children ?? []).map((c) => fieldsMismatch(option.key, option.fields!, c, text)).find(Boolean) ?? null)
+        : null;
     }
     case 'any':
       return null;
@@ -89,10 +91,14 @@ export function enumProblem(option: DaemonOption, value: unknown, version: strin
   if (option.key === 'log-level') {
     // Case-insensitive on every engine; "warning" only while logrus parsed it (before 25.0).
     const levels = compareMinor(version, '25.0') < 0 ? [...option.enum, 'warning'] : option.enum;
-    return value === '' || levels.includes(value.toLowerCase()) ? null : `'log-level' ${JSON.stringify(value)} is not a logging level (${levels.join(', ')})`;
+    return value === '' || levels.includes(value.toLowerCase())
+      ? null
+      : `'log-level' ${JSON.stringify(value)} is not a logging level (${levels.join(', ')})`;
   }
   // An empty string leaves dockerd's default.
-  return value === '' || option.enum.includes(value) ? null : `'${option.key}' must be one of ${option.enum.map((v) => JSON.stringify(v)).join(', ')}; got ${JSON.stringify(value)}`;
+  return value === '' || option.enum.includes(value)
+    ? null
+    : `'${option.key}' must be one of ${option.enum.map((v) => JSON.stringify(v)).join(', ')}; got ${JSON.stringify(value)}`;
 }
 
 export function rangeProblem(option: DaemonOption, value: unknown): string | null {

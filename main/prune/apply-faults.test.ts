@@ -8,10 +8,21 @@ import { type EngineApi, EngineApiError } from '../collect/engine-api';
 import { applyPlan } from './apply';
 
 const ENDPOINT = { host: 'unix:///run/test.sock', transport: 'unix', tls: null, source: 'default' } as unknown as EngineApi['endpoint'];
-const hung = (call: string) => new EngineApiError('timeout', `the Docker daemon at unix:///run/test.sock (${call}) did not answer within 6 s`);
+const hung = (call: string) =>
+  new EngineApiError('timeout', `the Docker daemon at unix:///run/test.sock (${call}) did not answer within 6 s`);
 
 function container(n: number): PlannedRemoval {
-  return { type: 'container', id: `c${n}`, name: `stopped-${n}`, tags: [], size: 10, reclaim: 10, created: null, lastUsed: null, why: 'exited container' };
+  return {
+    type: 'container',
+    id: `c${n}`,
+    name: `stopped-${n}`,
+    tags: [],
+    size: 10,
+    reclaim: 10,
+    created: null,
+    lastUsed: null,
+    why: 'exited container',
+  };
 }
 
 function plan(count: number): PrunePlan {
@@ -70,9 +81,15 @@ test('the daemon hangs on a removal it was asked for: that object may or may not
   const api = engine((method, resource) => method === 'DELETE' && resource === '/containers/c2');
   const result = await applyPlan(api, plan(5), { timeoutMs: 2000 });
   assert.equal(result.complete, false);
-  assert.deepEqual(result.outcomes.map((o) => o.status), ['removed', 'removed', 'unconfirmed', 'not-attempted', 'not-attempted']);
+  assert.deepEqual(
+    result.outcomes.map((o) => o.status),
+    ['removed', 'removed', 'unconfirmed', 'not-attempted', 'not-attempted'],
+  );
   assert.equal(result.counts.unconfirmed, 1);
-  assert.match(result.outcomes[2]!.reason!, /^the daemon stopped answering while removing it: it may or may not be gone \(preview again to see\) — .*DELETE \/containers\/c2.* did not answer within 6 s$/);
+  assert.match(
+    result.outcomes[2]!.reason!,
+    /^the daemon stopped answering while removing it: it may or may not be gone \(preview again to see\) — .*DELETE \/containers\/c2.* did not answer within 6 s$/,
+  );
   assert.match(result.outcomes[3]!.reason!, /^the daemon stopped answering: /);
   assert.match(result.error!, /did not answer within 6 s/);
   assert.equal(result.freed.engineBytes, null, 'not measured after: the daemon does not answer');
@@ -82,7 +99,10 @@ test('the daemon hangs on a removal it was asked for: that object may or may not
 test('the daemon hangs on the check before a removal: that object is still there', async () => {
   const api = engine((method, resource) => method === 'GET' && resource === '/containers/c1/json');
   const result = await applyPlan(api, plan(3), { timeoutMs: 2000 });
-  assert.deepEqual(result.outcomes.map((o) => o.status), ['removed', 'failed', 'not-attempted']);
+  assert.deepEqual(
+    result.outcomes.map((o) => o.status),
+    ['removed', 'failed', 'not-attempted'],
+  );
   assert.match(result.outcomes[1]!.reason!, /^the daemon stopped answering before it was removed: it is still there — /);
   assert.deepEqual(api.deleted, ['/containers/c0']);
 });

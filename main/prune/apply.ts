@@ -1,4 +1,11 @@
-import { type EngineDiskTotals, type PlannedRemoval, type PruneOutcome, type PruneProgress, type PrunePlan, type PruneResult } from '../../shared/prune';
+import {
+  type EngineDiskTotals,
+  type PlannedRemoval,
+  type PruneOutcome,
+  type PruneProgress,
+  type PrunePlan,
+  type PruneResult,
+} from '../../shared/prune';
 import { type EngineApi, EngineApiError } from '../collect/engine-api';
 import { arr, obj, type Raw, str, stringMap, strings } from '../collect/raw';
 import { apiVersionNumber } from './filters';
@@ -35,7 +42,11 @@ const HELD = Symbol('held');
 
 /** Transport-level failures mean the daemon itself is gone or hung: stop, and report the rest as not attempted. */
 function daemonFailed(error: unknown): error is EngineApiError {
-  return error instanceof EngineApiError && error.statusCode === undefined && ['unreachable', 'timeout', 'malformed', 'permission-denied'].includes(error.code);
+  return (
+    error instanceof EngineApiError &&
+    error.statusCode === undefined &&
+    ['unreachable', 'timeout', 'malformed', 'permission-denied'].includes(error.code)
+  );
 }
 
 export async function applyPlan(api: EngineApi, plan: PrunePlan, options: ApplyOptions): Promise<PruneResult> {
@@ -44,7 +55,9 @@ export async function applyPlan(api: EngineApi, plan: PrunePlan, options: ApplyO
   const slow = options.timeoutMs * DF_TIMEOUT_FACTOR;
   const info = obj(await api.get('/info'));
   if (str(info.ID) !== plan.engine.id) {
-    throw new PlanMismatchError(`the plan was made for the daemon ${plan.engine.name || '?'} (ID ${plan.engine.id}) at ${plan.engine.endpoint}; ${api.endpoint.host} is ${str(info.Name) || '?'} (ID ${str(info.ID) || '?'}): make a new plan for it`);
+    throw new PlanMismatchError(
+      `the plan was made for the daemon ${plan.engine.name || '?'} (ID ${plan.engine.id}) at ${plan.engine.endpoint}; ${api.endpoint.host} is ${str(info.Name) || '?'} (ID ${str(info.ID) || '?'}): make a new plan for it`,
+    );
   }
   const version = obj(await api.get('/version'));
   const apiVersion = apiVersionNumber(str(version.ApiVersion));
@@ -78,8 +91,16 @@ export async function applyPlan(api: EngineApi, plan: PrunePlan, options: ApplyO
       // A removal the daemon received but never answered may still have happened (a hung daemon may carry it out
       // once it runs again): say so rather than claim it is still there.
       return asked
-        ? { ...base(item), status: 'unconfirmed', reason: `the daemon stopped answering while removing it: it may or may not be gone (preview again to see) — ${error.message}` }
-        : { ...base(item), status: 'failed', reason: `the daemon stopped answering before it was removed: it is still there — ${error.message}` };
+        ? {
+            ...base(item),
+            status: 'unconfirmed',
+            reason: `the daemon stopped answering while removing it: it may or may not be gone (preview again to see) — ${error.message}`,
+          }
+        : {
+            ...base(item),
+            status: 'failed',
+            reason: `the daemon stopped answering before it was removed: it is still there — ${error.message}`,
+          };
     }
   };
   const settle = (item: PlannedRemoval, outcome: PruneOutcome) => {
@@ -106,7 +127,13 @@ export async function applyPlan(api: EngineApi, plan: PrunePlan, options: ApplyO
       else settle(next, outcome);
     }
     if (still.length === held.length) {
-      for (const next of still) settle(next, { ...base(next), status: 'skipped', reason: 'the Engine kept it: another record is still built on it (one the plan keeps, or made since the plan), or a build is using it' });
+      for (const next of still)
+        settle(next, {
+          ...base(next),
+          status: 'skipped',
+          reason:
+            'the Engine kept it: another record is still built on it (one the plan keeps, or made since the plan), or a build is using it',
+        });
       break;
     }
     held = still;
@@ -132,7 +159,13 @@ export async function applyPlan(api: EngineApi, plan: PrunePlan, options: ApplyO
     complete: fatal === null,
     error: fatal ? fatal.message : null,
     outcomes,
-    counts: { removed: count('removed'), skipped: count('skipped'), failed: count('failed'), unconfirmed: count('unconfirmed'), notAttempted: count('not-attempted') },
+    counts: {
+      removed: count('removed'),
+      skipped: count('skipped'),
+      failed: count('failed'),
+      unconfirmed: count('unconfirmed'),
+      notAttempted: count('not-attempted'),
+    },
     predicted: { removed: bytesSoFar, plan: plan.predicted.total - plan.predicted.byType.containerLogs },
     freed: {
       before,
@@ -163,7 +196,9 @@ async function currentBuildCache(api: EngineApi, apiVersion: number, timeoutMs: 
 function containerLogShare(plan: PrunePlan, removed: ReadonlySet<string>): number {
   const planned = plan.remove.filter((r) => r.type === 'container');
   if (planned.length === 0) return 0;
-  return planned.every((r) => removed.has(r.id)) ? plan.predicted.byType.containerLogs : Math.round((plan.predicted.byType.containerLogs * removed.size) / planned.length);
+  return planned.every((r) => removed.has(r.id))
+    ? plan.predicted.byType.containerLogs
+    : Math.round((plan.predicted.byType.containerLogs * removed.size) / planned.length);
 }
 
 const gone = (what: string) => ({ skip: `${what} no longer exists (removed by someone else since the plan)` });
@@ -187,14 +222,22 @@ async function usersNow(api: EngineApi, kind: UsedKind, item: PlannedRemoval): P
 }
 
 function usedSince(users: readonly string[], what: string): { skip: string } {
-  return { skip: `${what} since the plan by container ${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}` };
+  return {
+    skip: `${what} since the plan by container ${users.slice(0, 3).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}`,
+  };
 }
 
 /**
  * Is the object still what the plan saw: there, unused, stopped, unprotected, matching the filters, not newer than the
  * cutoff? Each rule is the planner's own function (rules.ts), applied to the object as the daemon shows it now.
  */
-async function recheck(api: EngineApi, plan: PrunePlan, item: PlannedRemoval, cutoff: Date | null, buildCache: Map<string, DfBuildRecord> | null): Promise<Check> {
+async function recheck(
+  api: EngineApi,
+  plan: PrunePlan,
+  item: PlannedRemoval,
+  cutoff: Date | null,
+  buildCache: Map<string, DfBuildRecord> | null,
+): Promise<Check> {
   const own = (labels: unknown, created: unknown): Check | null => {
     const v = ownVerdict({ labels: stringMap(labels), created: str(created) || null }, plan.options, cutoff, 'created');
     return v ? { skip: `${v.why} (checked again at apply)` } : null;
@@ -239,7 +282,8 @@ async function recheck(api: EngineApi, plan: PrunePlan, item: PlannedRemoval, cu
       const record = buildCache?.get(item.id);
       if (!record) return gone('the build cache record');
       if (record.inUse) return { skip: 'in use by a build since the plan' };
-      if (item.lastUsed !== record.lastUsedAt && record.lastUsedAt && cutoff !== null && Date.parse(record.lastUsedAt) > cutoff.getTime()) return { skip: `used by a build since the plan (${record.lastUsedAt})` };
+      if (item.lastUsed !== record.lastUsedAt && record.lastUsedAt && cutoff !== null && Date.parse(record.lastUsedAt) > cutoff.getTime())
+        return { skip: `used by a build since the plan (${record.lastUsedAt})` };
       return { ok: true, tags: [] };
     }
   }
@@ -249,7 +293,12 @@ async function recheck(api: EngineApi, plan: PrunePlan, item: PlannedRemoval, cu
  * Removes one object, never forced: the Engine's own refusal (409, in use) is a skip with its message. Returns true,
  * why it was not removed, or HELD for a build cache record the Engine kept.
  */
-async function removeOne(api: EngineApi, item: PlannedRemoval, refs: readonly string[], timeoutMs: number): Promise<true | string | typeof HELD> {
+async function removeOne(
+  api: EngineApi,
+  item: PlannedRemoval,
+  refs: readonly string[],
+  timeoutMs: number,
+): Promise<true | string | typeof HELD> {
   try {
     switch (item.type) {
       case 'container':
@@ -280,7 +329,8 @@ async function removeOne(api: EngineApi, item: PlannedRemoval, refs: readonly st
     }
   } catch (error) {
     if (error instanceof EngineApiError && error.statusCode === 404) return `no longer exists (removed by someone else since the plan)`;
-    if (error instanceof EngineApiError && error.statusCode === 409) return `the Engine refused: ${error.message.replace(/^.*returned HTTP 409: /, '')}`;
+    if (error instanceof EngineApiError && error.statusCode === 409)
+      return `the Engine refused: ${error.message.replace(/^.*returned HTTP 409: /, '')}`;
     throw error;
   }
 }

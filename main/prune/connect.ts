@@ -10,7 +10,11 @@ const PING_TIMEOUT_MS = 5_000;
  * The Engine API of the endpoint the user means (same discovery as the audit), after a /_ping: a daemon that is
  * down, hung or not Docker rejects here with an EngineApiError that says so, before any cleanup work starts.
  */
-export async function connectEngine(host: Host, request: EndpointRequest, timeoutMs: number): Promise<{ api: EngineApi; endpoint: Endpoint }> {
+export async function connectEngine(
+  host: Host,
+  request: EndpointRequest,
+  timeoutMs: number,
+): Promise<{ api: EngineApi; endpoint: Endpoint }> {
   const found = await discoverEndpoint(host, request);
   if (!found.ok) throw new EngineApiError(found.error.code, `no Docker endpoint: ${found.error.message}`);
   const api = await createEngineApi(host, found.value, timeoutMs);

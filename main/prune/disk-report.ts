@@ -20,10 +20,34 @@ export function diskReport(snapshot: PruneSnapshot, dataRoot: Fact<DataRootFsFac
   const running = snapshot.containers.filter((c) => c.active).length;
   const logBytes = snapshot.logsNote ? null : logs.reduce<number>((a, b) => a + (b ?? 0), 0);
   const rows: DiskReport['rows'] = [
-    { type: 'images', count: df.images.length, bytes: totals.images, unknown: 0, note: summed > totals.images ? `shared layers once (image sizes add up to ${formatBytes(summed)})` : null },
-    { type: 'containers', count: snapshot.containers.length, bytes: totals.containers, unknown: 0, note: `${running} running; writable layers` },
-    { type: 'volumes', count: df.volumes.length, bytes: totals.volumes, unknown: unknownVolumes, note: unknownVolumes ? `${unknownVolumes} of unknown size (a driver that does not report it)` : null },
-    { type: 'build-cache', count: df.buildCache.length, bytes: totals.buildCache, unknown: 0, note: sharedRecords ? `${sharedRecords} record(s) shared with image layers, counted there` : null },
+    {
+      type: 'images',
+      count: df.images.length,
+      bytes: totals.images,
+      unknown: 0,
+      note: summed > totals.images ? `shared layers once (image sizes add up to ${formatBytes(summed)})` : null,
+    },
+    {
+      type: 'containers',
+      count: snapshot.containers.length,
+      bytes: totals.containers,
+      unknown: 0,
+      note: `${running} running; writable layers`,
+    },
+    {
+      type: 'volumes',
+      count: df.volumes.length,
+      bytes: totals.volumes,
+      unknown: unknownVolumes,
+      note: unknownVolumes ? `${unknownVolumes} of unknown size (a driver that does not report it)` : null,
+    },
+    {
+      type: 'build-cache',
+      count: df.buildCache.length,
+      bytes: totals.buildCache,
+      unknown: 0,
+      note: sharedRecords ? `${sharedRecords} record(s) shared with image layers, counted there` : null,
+    },
     {
       type: 'container-logs',
       count: logs.filter((l) => l !== null).length,
@@ -39,7 +63,8 @@ export function diskReport(snapshot: PruneSnapshot, dataRoot: Fact<DataRootFsFac
     engineVersion: snapshot.engine.version,
     rows,
     total: totals.total + (logBytes ?? 0),
-    dataRoot: dataRoot?.ok ? { path: dataRoot.value.path, totalBytes: dataRoot.value.totalBytes, availableBytes: dataRoot.value.availableBytes } : null,
+    dataRoot: dataRoot?.ok
+      ? { path: dataRoot.value.path, totalBytes: dataRoot.value.totalBytes, availableBytes: dataRoot.value.availableBytes }
+      : null,
   };
 }
-

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { apiVersionNumber, engineMajor, failedLabelFilter, isAnonymousVolume, isProtected, parseGoDuration, parseLabelFilter, PruneInputError, untilCutoff } from './filters';
+import {
+  apiVersionNumber,
+  engineMajor,
+  failedLabelFilter,
+  isAnonymousVolume,
+  isProtected,
+  parseGoDuration,
+  parseLabelFilter,
+  PruneInputError,
+  untilCutoff,
+} from './filters';
 
 describe('prune filters (pure)', () => {
   test('--until takes Go durations and timestamps, and refuses anything else', () => {

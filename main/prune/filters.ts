@@ -32,13 +32,18 @@ export function untilCutoff(until: string, now: Date): Date {
     const at = new Date(until);
     if (!Number.isNaN(at.getTime())) return at;
   }
-  throw new PruneInputError(`--until ${JSON.stringify(until)}: expected a duration such as 168h or 30m, or a timestamp such as 2024-05-01T00:00:00Z`);
+  throw new PruneInputError(
+    `--until ${JSON.stringify(until)}: expected a duration such as 168h or 30m, or a timestamp such as 2024-05-01T00:00:00Z`,
+  );
 }
 
 /** `label=k`, `label=k=v`, `label!=k`, `label!=k=v` (the only filters besides until that prune takes). */
 export function parseLabelFilter(text: string): LabelFilter {
   const m = /^label(!?)=(.*)$/.exec(text.trim());
-  if (!m || m[2] === '') throw new PruneInputError(`--filter ${JSON.stringify(text)}: expected label=KEY, label=KEY=VALUE, label!=KEY or label!=KEY=VALUE (use --until for time)`);
+  if (!m || m[2] === '')
+    throw new PruneInputError(
+      `--filter ${JSON.stringify(text)}: expected label=KEY, label=KEY=VALUE, label!=KEY or label!=KEY=VALUE (use --until for time)`,
+    );
   const body = m[2]!;
   const eq = body.indexOf('=');
   return { key: eq < 0 ? body : body.slice(0, eq), value: eq < 0 ? null : body.slice(eq + 1), negate: m[1] === '!' };

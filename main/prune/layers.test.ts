@@ -23,7 +23,14 @@ describe('layer accounting (pure)', () => {
   });
 
   test('history aligns to layers: config-only steps have no layer, WORKDIR and RUN of size 0 do', () => {
-    const history = [step(1982291, ''), step(0, 'ENV A=1'), step(0, 'WORKDIR /app'), step(3000000, 'RUN /bin/sh -c head -c 3000000 /dev/urandom > /app/shared.bin # buildkit'), step(0, 'LABEL x=y'), step(0, 'RUN /bin/sh -c mkdir /data # buildkit')];
+    const history = [
+      step(1982291, ''),
+      step(0, 'ENV A=1'),
+      step(0, 'WORKDIR /app'),
+      step(3000000, 'RUN /bin/sh -c head -c 3000000 /dev/urandom > /app/shared.bin # buildkit'),
+      step(0, 'LABEL x=y'),
+      step(0, 'RUN /bin/sh -c mkdir /data # buildkit'),
+    ];
     assert.deepEqual(alignHistory(history, 4), { sizes: [1982291, 0, 3000000, 0], ambiguousBytes: 0 });
     const classic = [step(100, ''), step(0, '/bin/sh -c #(nop)  CMD ["sh"]'), step(50, '/bin/sh -c echo hi > /x')];
     assert.deepEqual(alignHistory(classic, 2), { sizes: [100, 50], ambiguousBytes: 0 });
@@ -35,12 +42,20 @@ describe('layer accounting (pure)', () => {
     const aligned = alignHistory(history, 3);
     assert.deepEqual(aligned.sizes, [10, 0, 70]);
     assert.equal(aligned.ambiguousBytes, 70);
-    assert.deepEqual(alignHistory([step(5, ''), step(6, '')], 1), { sizes: [11], ambiguousBytes: 11 }, 'more sized steps than layers: all on top, all unsure');
+    assert.deepEqual(
+      alignHistory([step(5, ''), step(6, '')], 1),
+      { sizes: [11], ambiguousBytes: 11 },
+      'more sized steps than layers: all on top, all unsure',
+    );
   });
 
   test('a child reuses its base image alignment; removing a set frees only layers no kept image uses', () => {
     const base = { id: 'base', diffIds: [d(1)], history: [step(100, '')] };
-    const mid = { id: 'mid', diffIds: [d(1), d(2), d(3)], history: [...base.history, step(0, 'WORKDIR /app'), step(30, 'RUN a'), step(0, 'ENV x=1')] };
+    const mid = {
+      id: 'mid',
+      diffIds: [d(1), d(2), d(3)],
+      history: [...base.history, step(0, 'WORKDIR /app'), step(30, 'RUN a'), step(0, 'ENV x=1')],
+    };
     const childA = { id: 'childA', diffIds: [...mid.diffIds, d(4)], history: [...mid.history, step(7, 'RUN b')] };
     const childB = { id: 'childB', diffIds: [...mid.diffIds, d(5)], history: [...mid.history, step(9, 'RUN c')] };
     const aligned = alignImages([childB, childA, mid, base]);
@@ -51,10 +66,26 @@ describe('layer accounting (pure)', () => {
 
     // Remove childB and mid, keep childA and base: only childB's own layer goes.
     const freed = attributeFreedBytes(index, aligned, ['childB', 'mid']);
-    assert.deepEqual([...freed], [['childB', 9], ['mid', 0]]);
+    assert.deepEqual(
+      [...freed],
+      [
+        ['childB', 9],
+        ['mid', 0],
+      ],
+    );
     // Remove everything but base: the shared middle layers are counted once, on the last image using them.
     const all = attributeFreedBytes(index, aligned, ['childA', 'childB', 'mid']);
-    assert.deepEqual([...all], [['childA', 7], ['childB', 9], ['mid', 30]]);
-    assert.equal([...attributeFreedBytes(index, aligned, ['childA', 'childB', 'mid', 'base']).values()].reduce((a, b) => a + b, 0), 146);
+    assert.deepEqual(
+      [...all],
+      [
+        ['childA', 7],
+        ['childB', 9],
+        ['mid', 30],
+      ],
+    );
+    assert.equal(
+      [...attributeFreedBytes(index, aligned, ['childA', 'childB', 'mid', 'base']).values()].reduce((a, b) => a + b, 0),
+      146,
+    );
   });
 });

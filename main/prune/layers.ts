@@ -41,7 +41,8 @@ export function chainIds(diffIds: readonly string[]): string[] {
  * (classic builder: "/bin/sh -c #(nop)  ENV ...", BuildKit: "ENV ..."). WORKDIR, COPY, ADD and RUN may make a layer
  * even of size 0 (a new directory has no bytes), so they are never assumed empty.
  */
-const CONFIG_ONLY = /^(?:\/bin\/sh -c #\(nop\)\s+)?(?:ENV|CMD|LABEL|EXPOSE|ENTRYPOINT|USER|VOLUME|STOPSIGNAL|HEALTHCHECK|SHELL|ARG|ONBUILD|MAINTAINER)\b/;
+const CONFIG_ONLY =
+  /^(?:\/bin\/sh -c #\(nop\)\s+)?(?:ENV|CMD|LABEL|EXPOSE|ENTRYPOINT|USER|VOLUME|STOPSIGNAL|HEALTHCHECK|SHELL|ARG|ONBUILD|MAINTAINER)\b/;
 
 function isConfigOnlyStep(step: HistoryStep): boolean {
   return step.size === 0 && CONFIG_ONLY.test(step.createdBy.trim());
@@ -149,7 +150,11 @@ export function indexLayers(aligned: ReadonlyMap<string, AlignedLayers>): LayerI
  * Bytes each image's removal frees when `removed` go in this order and every other image stays: a layer is freed by
  * the removal of the last image using it, and never while a kept image uses it. The sum is what removing the set frees.
  */
-export function attributeFreedBytes(index: LayerIndex, aligned: ReadonlyMap<string, AlignedLayers>, removed: readonly string[]): Map<string, number> {
+export function attributeFreedBytes(
+  index: LayerIndex,
+  aligned: ReadonlyMap<string, AlignedLayers>,
+  removed: readonly string[],
+): Map<string, number> {
   const removing = new Set(removed);
   const remaining = new Map<string, number>();
   for (const [chainId, users] of index.users) {

@@ -13,7 +13,13 @@ import type { ImageLayerCache } from './layer-cache';
 import { measureDataRoot, type PruneSnapshot, takeSnapshot } from './snapshot';
 
 /** A fresh snapshot, then the plan: what `dockhand prune plan` and the app's Disk screen both show. */
-export async function planPrune(api: EngineApi, endpoint: Endpoint, host: Host, options: PruneOptions, timeoutMs: number): Promise<PrunePlan> {
+export async function planPrune(
+  api: EngineApi,
+  endpoint: Endpoint,
+  host: Host,
+  options: PruneOptions,
+  timeoutMs: number,
+): Promise<PrunePlan> {
   // A plan made from queries that lost a parameter would be wrong before anything is applied.
   assertProvenTransport(api);
   const snapshot = await takeSnapshot(api, host, endpoint, timeoutMs);
@@ -35,7 +41,13 @@ export async function measureDisk(api: EngineApi, endpoint: Endpoint, host: Host
  * One snapshot for the app's disk picture and any plan made with it: every log file and the per-layer sizes, so the
  * usage (as `dockhand disk`) and the plan's prediction come from the same moment.
  */
-export async function pictureSnapshot(api: EngineApi, endpoint: Endpoint, host: Host, timeoutMs: number, layerCache?: ImageLayerCache): Promise<{ snapshot: PruneSnapshot; dataRoot: Fact<DataRootFsFact> }> {
+export async function pictureSnapshot(
+  api: EngineApi,
+  endpoint: Endpoint,
+  host: Host,
+  timeoutMs: number,
+  layerCache?: ImageLayerCache,
+): Promise<{ snapshot: PruneSnapshot; dataRoot: Fact<DataRootFsFact> }> {
   assertProvenTransport(api);
   const snapshot = await takeSnapshot(api, host, endpoint, timeoutMs, { logs: 'all', layers: true, layerCache });
   return { snapshot, dataRoot: await measureDataRoot(host, endpoint, snapshot.info, timeoutMs) };

@@ -8,11 +8,18 @@ type NowReclaimable = NonNullable<PruneResult['nowReclaimable']>;
  * added: they hold data, and only the user includes them.
  */
 export function widenedOptions(options: PruneOptions): PruneOptions {
-  return { ...options, images: options.containers || options.images !== 'none' ? 'unused' : options.images, networks: options.networks || options.containers };
+  return {
+    ...options,
+    images: options.containers || options.images !== 'none' ? 'unused' : options.images,
+    networks: options.networks || options.containers,
+  };
 }
 
 /** The options that remove `objects`: the applied ones, plus, as the CLI spells them, what the applied ones lacked. */
-function optionsFor(applied: PruneOptions, objects: readonly { type: PruneObjectType; keptBecause: string }[]): { options: PruneOptions; added: string[] } {
+function optionsFor(
+  applied: PruneOptions,
+  objects: readonly { type: PruneObjectType; keptBecause: string }[],
+): { options: PruneOptions; added: string[] } {
   const lacking = new Set(objects.filter((o) => o.keptBecause === 'not-selected').map((o) => o.type));
   const options = { ...applied };
   const added: string[] = [];
@@ -55,7 +62,11 @@ export function nowReclaimable(applied: PrunePlan, next: PrunePlan): NowReclaima
  * removed something can have freed anything up; a failure to plan again leaves the result as it was, since the prune
  * itself is done and said so.
  */
-export async function withNowReclaimable(result: PruneResult, applied: PrunePlan, planAgain: (options: PruneOptions) => Promise<PrunePlan>): Promise<PruneResult> {
+export async function withNowReclaimable(
+  result: PruneResult,
+  applied: PrunePlan,
+  planAgain: (options: PruneOptions) => Promise<PrunePlan>,
+): Promise<PruneResult> {
   if (!result.complete || result.counts.removed === 0) return result;
   try {
     return { ...result, nowReclaimable: nowReclaimable(applied, await planAgain(widenedOptions(applied.options))) };

@@ -23,7 +23,9 @@ export function parsePlanText(text: string, file: string, key: PlanKey): PrunePl
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new PruneInputError(`${file} is not JSON (${(error as Error).message}): pass a file written by \`dockhand prune plan --format json -o FILE\``);
+    throw new PruneInputError(
+      `${file} is not JSON (${(error as Error).message}): pass a file written by \`dockhand prune plan --format json -o FILE\``,
+    );
   }
   return checkPlan(raw, file, key);
 }
@@ -41,7 +43,9 @@ export function checkPlan(raw: unknown, file: string, key: PlanKey): PrunePlan {
   }
   const { digest, signature: _signature, ...body } = parsed.data;
   if (planDigest(body) !== digest) {
-    throw new PruneInputError(`${file} was changed after it was planned (its digest does not match): make a new plan with \`dockhand prune plan\``);
+    throw new PruneInputError(
+      `${file} was changed after it was planned (its digest does not match): make a new plan with \`dockhand prune plan\``,
+    );
   }
   verifyPlanSignature(parsed.data, key, file);
   return parsed.data;

@@ -64,15 +64,20 @@ export async function planKey(dir: string = stateDir()): Promise<PlanKey> {
 
 async function readKey(file: string): Promise<PlanKey> {
   const handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ELOOP') throw new PlanKeyError(`the plan key ${file} is a symbolic link: refusing it (remove it; a new key is made on the next plan)`);
+    if (error.code === 'ELOOP')
+      throw new PlanKeyError(`the plan key ${file} is a symbolic link: refusing it (remove it; a new key is made on the next plan)`);
     throw error;
   });
   try {
     const stat = await handle.stat();
     const uid = process.getuid?.();
     if (!stat.isFile()) throw new PlanKeyError(`the plan key ${file} is not a regular file: refusing it`);
-    if (uid !== undefined && stat.uid !== uid) throw new PlanKeyError(`the plan key ${file} belongs to uid ${stat.uid}, not to you (uid ${uid}): refusing it`);
-    if ((stat.mode & 0o077) !== 0) throw new PlanKeyError(`the plan key ${file} has mode ${(stat.mode & 0o777).toString(8)}: others may read or change it, so plans signed with it prove nothing (chmod 600 it, or remove it and plan again)`);
+    if (uid !== undefined && stat.uid !== uid)
+      throw new PlanKeyError(`the plan key ${file} belongs to uid ${stat.uid}, not to you (uid ${uid}): refusing it`);
+    if ((stat.mode & 0o077) !== 0)
+      throw new PlanKeyError(
+        `the plan key ${file} has mode ${(stat.mode & 0o777).toString(8)}: others may read or change it, so plans signed with it prove nothing (chmod 600 it, or remove it and plan again)`,
+      );
     if (stat.size > 1024) throw new PlanKeyError(`the plan key ${file} is not a Dockhand plan key`);
     const match = KEY_TEXT.exec(await handle.readFile('utf8'));
     if (!match) throw new PlanKeyError(`the plan key ${file} is not a Dockhand plan key (remove it; a new one is made on the next plan)`);
@@ -97,12 +102,18 @@ export function signPlan(plan: PrunePlan, key: PlanKey): PrunePlan {
 export function verifyPlanSignature(plan: PrunePlan, key: PlanKey, file: string): void {
   const { signature, ...body } = plan;
   const again = 'make a new plan with `dockhand prune plan` (as the user who will apply it)';
-  if (signature === undefined) throw new PruneInputError(`${file} is not signed: only a plan this user's Dockhand made and signed is applied; ${again}`);
+  if (signature === undefined)
+    throw new PruneInputError(`${file} is not signed: only a plan this user's Dockhand made and signed is applied; ${again}`);
   const match = SIGNATURE.exec(signature);
   if (!match) throw new PruneInputError(`${file} has a malformed signature: ${again}`);
-  if (match[1] !== key.id) throw new PruneInputError(`${file} was signed with another key (made by another user, or on another machine), so nothing proves it is unchanged: ${again}`);
+  if (match[1] !== key.id)
+    throw new PruneInputError(
+      `${file} was signed with another key (made by another user, or on another machine), so nothing proves it is unchanged: ${again}`,
+    );
   const expected = Buffer.from(mac(key, body), 'hex');
   if (!timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'))) {
-    throw new PruneInputError(`${file} was changed after it was planned (its signature does not match its content: what it removes, keeps or protects was edited): nothing was removed; ${again}`);
+    throw new PruneInputError(
+      `${file} was changed after it was planned (its signature does not match its content: what it removes, keeps or protects was edited): nothing was removed; ${again}`,
+    );
   }
 }

@@ -20,7 +20,21 @@ const d = (n: number) => `sha256:${String(n).padStart(64, '0')}`;
 const hex = (c: string) => c.repeat(64);
 
 function container(name: string, imageId: string, state: string, extra: Partial<SnapshotContainer> = {}): SnapshotContainer {
-  return { id: `c-${name}`, name, imageId, image: imageId, created: OLD, state, active: ['running', 'paused', 'restarting'].includes(state), labels: {}, sizeRw: 1000, logBytes: 10, volumes: [], networks: [], ...extra };
+  return {
+    id: `c-${name}`,
+    name,
+    imageId,
+    image: imageId,
+    created: OLD,
+    state,
+    active: ['running', 'paused', 'restarting'].includes(state),
+    labels: {},
+    sizeRw: 1000,
+    logBytes: 10,
+    volumes: [],
+    networks: [],
+    ...extra,
+  };
 }
 
 /** A synthetic host: base ← app (running), base ← old (stopped container), a dangling image, a classic parent chain. */
@@ -38,10 +52,40 @@ function snapshot(): PruneSnapshot {
   const aligned = alignImages(inputs);
   const image = (id: string, tags: string[], extra: Partial<SnapshotImage> = {}): SnapshotImage => {
     const layers = aligned.get(id)!;
-    return { id, parentId: null, tags, digests: [], created: OLD_S, size: layers.sizes.reduce((a, b) => a + b, 0), sharedSize: 0, labels: {}, layers, ...extra };
+    return {
+      id,
+      parentId: null,
+      tags,
+      digests: [],
+      created: OLD_S,
+      size: layers.sizes.reduce((a, b) => a + b, 0),
+      sharedSize: 0,
+      labels: {},
+      layers,
+      ...extra,
+    };
   };
-  const volume = (name: string, extra: Partial<DfVolume> = {}): DfVolume => ({ name, driver: 'local', createdAt: OLD, labels: {}, size: 5000, refCount: 0, ...extra });
-  const record = (id: string, extra: Partial<DfBuildRecord> = {}): DfBuildRecord => ({ id, parents: [], type: 'regular', description: id, inUse: false, shared: false, size: 800, createdAt: OLD, lastUsedAt: OLD, ...extra });
+  const volume = (name: string, extra: Partial<DfVolume> = {}): DfVolume => ({
+    name,
+    driver: 'local',
+    createdAt: OLD,
+    labels: {},
+    size: 5000,
+    refCount: 0,
+    ...extra,
+  });
+  const record = (id: string, extra: Partial<DfBuildRecord> = {}): DfBuildRecord => ({
+    id,
+    parents: [],
+    type: 'regular',
+    description: id,
+    inUse: false,
+    shared: false,
+    size: 800,
+    createdAt: OLD,
+    lastUsedAt: OLD,
+    ...extra,
+  });
   const images = [
     image('img-base', ['base:1']),
     image('img-app', ['app:1']),
@@ -144,7 +188,10 @@ describe('prune planner (pure)', () => {
     };
     const all = buildPlan(withoutParents(), defaultPruneOptions(), ctx);
     assert.deepEqual(ids(all, 'build-cache').sort(), ['r-child', 'r-parent', 'r-recent', 'r-under-recent']);
-    assert.ok(all.predicted.notes.some((n) => /lists no parent for any build cache record: the apply removes them in passes/.test(n)), all.predicted.notes.join('\n'));
+    assert.ok(
+      all.predicted.notes.some((n) => /lists no parent for any build cache record: the apply removes them in passes/.test(n)),
+      all.predicted.notes.join('\n'),
+    );
     // r-busy is kept and may be built on any removed record: their unshared bytes are uncertain (r-parent's are an image's).
     assert.equal(all.predicted.uncertain - buildPlan(snapshot(), defaultPruneOptions(), ctx).predicted.uncertain, 800 * 3);
     assert.ok(all.predicted.notes.some((n) => /may stay: records the plan keeps may be built on records it removes/.test(n)));
@@ -159,12 +206,20 @@ describe('prune planner (pure)', () => {
   });
 
   test('dangling only; a classic parent of a kept image stays; label filters', () => {
-    const dangling = buildPlan(snapshot(), defaultPruneOptions({ containers: false, images: 'dangling', buildCache: false, networks: false }), ctx);
+    const dangling = buildPlan(
+      snapshot(),
+      defaultPruneOptions({ containers: false, images: 'dangling', buildCache: false, networks: false }),
+      ctx,
+    );
     assert.deepEqual(ids(dangling, 'image'), ['img-dangling']);
     assert.equal(keptReason(dangling, 'img-parent'), 'parent-of-kept', 'untagged, but kid:1 is built on it');
     assert.equal(keptReason(dangling, 'img-child'), 'not-selected');
     assert.equal(keptReason(dangling, 'img-old'), 'in-use', 'containers are not part of this plan, so theirs stay in use');
-    const web = buildPlan(snapshot(), defaultPruneOptions({ containers: false, buildCache: false, networks: false, labelFilters: [parseLabelFilter('label=team=web')] }), ctx);
+    const web = buildPlan(
+      snapshot(),
+      defaultPruneOptions({ containers: false, buildCache: false, networks: false, labelFilters: [parseLabelFilter('label=team=web')] }),
+      ctx,
+    );
     assert.deepEqual(ids(web, 'image'), ['img-child']);
     assert.equal(keptReason(web, 'img-dangling'), 'filtered');
     assert.equal(keptReason(web, 'img-parent'), 'filtered');
@@ -211,7 +266,13 @@ describe('prune planner (pure)', () => {
   });
 
   test('children come before their parents', () => {
-    const order = orderChildrenFirst(['a', 'b', 'c', 'd'], (x) => x, (x) => ({ a: [], b: ['a'], c: ['b'], d: ['a'] })[x]!);
-    assert.ok(order.indexOf('c') < order.indexOf('b') && order.indexOf('b') < order.indexOf('a') && order.indexOf('d') < order.indexOf('a'));
+    const order = orderChildrenFirst(
+      ['a', 'b', 'c', 'd'],
+      (x) => x,
+      (x) => ({ a: [], b: ['a'], c: ['b'], d: ['a'] })[x]!,
+    );
+    assert.ok(
+      order.indexOf('c') < order.indexOf('b') && order.indexOf('b') < order.indexOf('a') && order.indexOf('d') < order.indexOf('a'),
+    );
   });
 });

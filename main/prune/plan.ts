@@ -42,7 +42,8 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
   const keep: KeptObject[] = [];
   const notes: string[] = [];
   const shared = (o: Common, what: string): Verdict => ownVerdict(o, options, cutoff, what);
-  const kept = (type: PruneObjectType, id: string, name: string | null, size: number | null, v: NonNullable<Verdict>) => keep.push({ type, id, name, size, reason: v.reason, why: v.why });
+  const kept = (type: PruneObjectType, id: string, name: string | null, size: number | null, v: NonNullable<Verdict>) =>
+    keep.push({ type, id, name, size, reason: v.reason, why: v.why });
 
   // Containers -----------------------------------------------------------------------------------------------------
   const removedContainers = new Set<string>();
@@ -55,8 +56,23 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
       continue;
     }
     removedContainers.add(c.id);
-    const uses = [{ type: 'image' as const, id: c.imageId }, ...c.volumes.map((id) => ({ type: 'volume' as const, id })), ...c.networks.map((id) => ({ type: 'network' as const, id }))];
-    remove.push({ type: 'container', id: c.id, name: c.name, tags: [], size: c.sizeRw, reclaim: c.sizeRw, created: c.created, lastUsed: null, why: `${c.state} container (image ${c.image})`, uses });
+    const uses = [
+      { type: 'image' as const, id: c.imageId },
+      ...c.volumes.map((id) => ({ type: 'volume' as const, id })),
+      ...c.networks.map((id) => ({ type: 'network' as const, id })),
+    ];
+    remove.push({
+      type: 'container',
+      id: c.id,
+      name: c.name,
+      tags: [],
+      size: c.sizeRw,
+      reclaim: c.sizeRw,
+      created: c.created,
+      lastUsed: null,
+      why: `${c.state} container (image ${c.image})`,
+      uses,
+    });
   }
   const keptContainers = snapshot.containers.filter((c) => !removedContainers.has(c.id));
   const usedBy = (kind: UsedKind) => usersIndex(keptContainers, kind);
@@ -65,7 +81,10 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
     const running = users.find((u) => u.active);
     const first = running ?? users[0]!;
     const more = users.length > 1 ? ` (and ${users.length - 1} more)` : '';
-    return { reason: 'in-use', why: running ? `used by ${first.state} container ${first.name}${more}` : `used by container ${first.name}${more}, which is kept` };
+    return {
+      reason: 'in-use',
+      why: running ? `used by ${first.state} container ${first.name}${more}` : `used by container ${first.name}${more}, which is kept`,
+    };
   };
 
   // Images ---------------------------------------------------------------------------------------------------------
@@ -75,14 +94,15 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
     const verdicts = new Map<string, Verdict>();
     for (const image of snapshot.images) {
       let v: Verdict = inUseWhy(imageUsers({ id: image.id, name: null }));
-      if (!v && options.images === 'dangling' && image.tags.length > 0) v = { reason: 'not-selected', why: `tagged ${image.tags.join(', ')}: --images unused to include tagged images no container uses` };
+      if (!v && options.images === 'dangling' && image.tags.length > 0)
+        v = { reason: 'not-selected', why: `tagged ${image.tags.join(', ')}: --images unused to include tagged images no container uses` };
       v ??= shared({ labels: image.labels, created: isoSeconds(image.created) }, 'created');
       verdicts.set(image.id, v);
     }
     // An image other kept images are built on (classic builder parents) stays: the Engine refuses to delete it, and
     // its layers are the kept children's anyway. Repeat until no removal has a kept child.
     const children = groupBy(snapshot.images, (i) => (i.parentId ? [i.parentId] : []));
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const image of snapshot.images) {
         if (verdicts.get(image.id) !== null) continue;
@@ -99,7 +119,11 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
       (i) => (i.parentId ? [i.parentId] : []),
     );
     const aligned = new Map(snapshot.images.map((i) => [i.id, i.layers]));
-    const freed = attributeFreedBytes(indexLayers(aligned), aligned, removedImages.map((i) => i.id));
+    const freed = attributeFreedBytes(
+      indexLayers(aligned),
+      aligned,
+      removedImages.map((i) => i.id),
+    );
     for (const image of snapshot.images) {
       const v = verdicts.get(image.id);
       if (v) kept('image', image.id, imageName(image), image.size, v);
@@ -129,12 +153,19 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
     const volumeUsers = usedBy('volume');
     const major = engineMajor(snapshot.engine.version);
     const asked = new Set(options.volumeNames);
-    for (const name of asked) if (!snapshot.df.volumes.some((v) => v.name === name)) notes.push(`volume ${name} (asked for by name) does not exist`);
+    for (const name of asked)
+      if (!snapshot.df.volumes.some((v) => v.name === name)) notes.push(`volume ${name} (asked for by name) does not exist`);
     for (const volume of [...snapshot.df.volumes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const anonymous = isAnonymousVolume(volume.name, volume.labels, major);
       let v: Verdict = inUseWhy(volumeUsers({ id: volume.name, name: volume.name }));
       const selected = options.volumes === 'all' || asked.has(volume.name) || (options.volumes === 'anonymous' && anonymous);
-      if (!v && !selected) v = { reason: 'not-selected', why: anonymous ? 'anonymous volume: --volumes anonymous to include' : 'named volume: removed only when asked for by name (--volume NAME) or with --volumes all' };
+      if (!v && !selected)
+        v = {
+          reason: 'not-selected',
+          why: anonymous
+            ? 'anonymous volume: --volumes anonymous to include'
+            : 'named volume: removed only when asked for by name (--volume NAME) or with --volumes all',
+        };
       v ??= shared({ labels: volume.labels, created: volume.createdAt }, 'created');
       if (v) {
         kept('volume', volume.name, volume.name, volume.size, v);
@@ -153,7 +184,10 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
         why: `${anonymous ? 'anonymous' : asked.has(volume.name) ? 'named (asked for by name)' : 'named (--volumes all)'} volume no container uses${volume.size === null ? `; size unknown (driver ${volume.driver || '?'} does not report it)` : ''}`,
       });
     }
-    if (unknownSizeVolumes > 0) notes.push(`${unknownSizeVolumes} volume(s) to remove have a size the Engine does not know (non-local driver): not counted in the bytes`);
+    if (unknownSizeVolumes > 0)
+      notes.push(
+        `${unknownSizeVolumes} volume(s) to remove have a size the Engine does not know (non-local driver): not counted in the bytes`,
+      );
   }
 
   // Networks -------------------------------------------------------------------------------------------------------
@@ -161,7 +195,8 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
     const networkUsers = usedBy('network');
     for (const network of [...snapshot.networks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       let v: Verdict = null;
-      if (BUILTIN_NETWORKS.has(network.name) || network.driver === 'host' || network.driver === 'null') v = { reason: 'builtin', why: 'a network the Engine creates itself' };
+      if (BUILTIN_NETWORKS.has(network.name) || network.driver === 'host' || network.driver === 'null')
+        v = { reason: 'builtin', why: 'a network the Engine creates itself' };
       else if (network.scope === 'swarm') v = { reason: 'not-selected', why: 'swarm-scoped: managed by the swarm' };
       v ??= inUseWhy(networkUsers({ id: network.id, name: network.name }));
       v ??= shared({ labels: network.labels, created: network.created }, 'created');
@@ -169,7 +204,17 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
         kept('network', network.id, network.name, null, v);
         continue;
       }
-      remove.push({ type: 'network', id: network.id, name: network.name, tags: [], size: null, reclaim: 0, created: network.created, lastUsed: null, why: `${network.driver} network no container is attached to` });
+      remove.push({
+        type: 'network',
+        id: network.id,
+        name: network.name,
+        tags: [],
+        size: null,
+        reclaim: 0,
+        created: network.created,
+        lastUsed: null,
+        why: `${network.driver} network no container is attached to`,
+      });
     }
   }
 
@@ -184,15 +229,20 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
     for (const r of records) {
       let v: Verdict = null;
       if (r.inUse) v = { reason: 'in-use', why: 'in use by a build' };
-      else if (positiveLabel) v = { reason: 'filtered', why: `build cache records carry no labels, so none matches --filter ${describeLabelFilter(positiveLabel)}` };
-      else if (cutoff && r.lastUsedAt && Date.parse(r.lastUsedAt) > cutoff.getTime()) v = { reason: 'too-recent', why: `last used ${r.lastUsedAt}, after the --until ${options.until} cutoff (${cutoff.toISOString()})` };
+      else if (positiveLabel)
+        v = {
+          reason: 'filtered',
+          why: `build cache records carry no labels, so none matches --filter ${describeLabelFilter(positiveLabel)}`,
+        };
+      else if (cutoff && r.lastUsedAt && Date.parse(r.lastUsedAt) > cutoff.getTime())
+        v = { reason: 'too-recent', why: `last used ${r.lastUsedAt}, after the --until ${options.until} cutoff (${cutoff.toISOString()})` };
       verdicts.set(r.id, v);
     }
     // BuildKit frees a record only once no other record is built on it: a child holds a reference on its parent, and
     // /build/prune takes only records nobody references (moby's vendored BuildKit cache manager, 20.10 through 28.5).
     const childrenOf = groupBy(records, (r) => r.parents);
     const relations = buildCacheRelations(records);
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const r of records) {
         if (verdicts.get(r.id) !== null) continue;
@@ -231,10 +281,16 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
       });
     }
     if (relations === 'unknown' && removed.length > 0) {
-      notes.push(`Engine ${snapshot.engine.version || '(version unknown)'} lists no parent for any build cache record: the apply removes them in passes, each record once the records built on it are gone`);
+      notes.push(
+        `Engine ${snapshot.engine.version || '(version unknown)'} lists no parent for any build cache record: the apply removes them in passes, each record once the records built on it are gone`,
+      );
       // A kept record may be built on one the plan removes; the Engine then keeps that one too, and nothing says which.
-      if (records.some((r) => verdicts.get(r.id) !== null)) buildCacheUnordered = removed.filter((r) => !r.shared).reduce((a, r) => a + r.size, 0);
-      if (buildCacheUnordered > 0) notes.push(`up to ${formatBytes(buildCacheUnordered)} of build cache may stay: records the plan keeps may be built on records it removes, and this Engine does not say which`);
+      if (records.some((r) => verdicts.get(r.id) !== null))
+        buildCacheUnordered = removed.filter((r) => !r.shared).reduce((a, r) => a + r.size, 0);
+      if (buildCacheUnordered > 0)
+        notes.push(
+          `up to ${formatBytes(buildCacheUnordered)} of build cache may stay: records the plan keeps may be built on records it removes, and this Engine does not say which`,
+        );
     }
   } else {
     sharedKept = snapshot.df.buildCache.filter((r) => r.shared).reduce((a, r) => a + r.size, 0);
@@ -244,14 +300,30 @@ export function buildPlan(snapshot: PruneSnapshot, options: PruneOptions, ctx: P
   const sum = (type: PruneObjectType) => remove.filter((r) => r.type === type).reduce((a, r) => a + r.reclaim, 0);
   const removedIds = new Set(remove.filter((r) => r.type === 'container').map((r) => r.id));
   const containerLogs = snapshot.containers.filter((c) => removedIds.has(c.id)).reduce((a, c) => a + (c.logBytes ?? 0), 0);
-  const byType = { containers: sum('container'), containerLogs, images: sum('image'), volumes: sum('volume'), buildCache: sum('build-cache') };
+  const byType = {
+    containers: sum('container'),
+    containerLogs,
+    images: sum('image'),
+    volumes: sum('volume'),
+    buildCache: sum('build-cache'),
+  };
   // Image layers BuildKit also holds in a record the plan keeps are freed only when that record goes.
   const heldByCache = Math.min(imageReclaim.total, sharedKept);
-  if (heldByCache > 0) notes.push(`up to ${formatBytes(heldByCache)} of the image layers may stay on disk: build cache records the plan keeps share them (add --build-cache, or they go with the next build cache prune)`);
-  if (imageReclaim.ambiguous > 0) notes.push(`${formatBytes(imageReclaim.ambiguous)} of image layers could not be placed exactly from the image history (layers of size 0 next to config-only steps): sharing among them is a best estimate`);
-  if (buildCacheSharedRemoved > 0) notes.push(`${formatBytes(buildCacheSharedRemoved)} of build cache is shared with image layers: counted with the images, freed only with them`);
+  if (heldByCache > 0)
+    notes.push(
+      `up to ${formatBytes(heldByCache)} of the image layers may stay on disk: build cache records the plan keeps share them (add --build-cache, or they go with the next build cache prune)`,
+    );
+  if (imageReclaim.ambiguous > 0)
+    notes.push(
+      `${formatBytes(imageReclaim.ambiguous)} of image layers could not be placed exactly from the image history (layers of size 0 next to config-only steps): sharing among them is a best estimate`,
+    );
+  if (buildCacheSharedRemoved > 0)
+    notes.push(
+      `${formatBytes(buildCacheSharedRemoved)} of build cache is shared with image layers: counted with the images, freed only with them`,
+    );
   if (snapshot.logsNote && options.containers) notes.push(`container log sizes unknown: ${snapshot.logsNote}`);
-  if (options.volumes === 'none' && options.volumeNames.length === 0) notes.push('volumes are not part of this plan (they hold data): --volumes anonymous, --volumes all or --volume NAME to include them');
+  if (options.volumes === 'none' && options.volumeNames.length === 0)
+    notes.push('volumes are not part of this plan (they hold data): --volumes anonymous, --volumes all or --volume NAME to include them');
 
   const body: Omit<PrunePlan, 'digest'> = {
     kind: 'dockhand.prune-plan',
@@ -294,7 +366,9 @@ function imageName(image: Pick<SnapshotImage, 'tags' | 'digests' | 'id'>): strin
 function imageWhy(image: SnapshotImage, reclaim: number): string {
   const kind = image.tags.length === 0 ? 'dangling (untagged) image' : 'image no container uses';
   const shared = image.size - reclaim;
-  return shared > 0 ? `${kind}; ${formatBytes(shared)} of its ${formatBytes(image.size)} stays (layers kept images use, or counted on another removed image)` : kind;
+  return shared > 0
+    ? `${kind}; ${formatBytes(shared)} of its ${formatBytes(image.size)} stays (layers kept images use, or counted on another removed image)`
+    : kind;
 }
 
 function isoSeconds(seconds: number): string | null {

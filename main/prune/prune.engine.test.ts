@@ -49,11 +49,20 @@ const random = (bytes: number, file: string) => `RUN head -c ${bytes} /dev/urand
 
 async function plan(api: EngineApi, endpointHost: string, options = defaultPruneOptions()): Promise<PrunePlan> {
   const host = new LocalHost();
-  const snapshot = await takeSnapshot(api, host, { host: endpointHost, transport: 'unix', tls: null, context: null, reason: 'test', flavour: 'unknown' }, 10_000);
+  const snapshot = await takeSnapshot(
+    api,
+    host,
+    { host: endpointHost, transport: 'unix', tls: null, context: null, reason: 'test', flavour: 'unknown' },
+    10_000,
+  );
   return buildPlan(snapshot, options, { now: new Date(), planId: `test-${Date.now()}`, toolVersion: 'test' });
 }
 
-const names = (p: PrunePlan, type: string) => p.remove.filter((r) => r.type === type).map((r) => r.name).sort();
+const names = (p: PrunePlan, type: string) =>
+  p.remove
+    .filter((r) => r.type === type)
+    .map((r) => r.name)
+    .sort();
 const kept = (p: PrunePlan, type: string) => Object.fromEntries(p.keep.filter((k) => k.type === type).map((k) => [k.name, k.reason]));
 
 forEachEngine('prune against a real dockerd', (engine, test) => {
@@ -73,16 +82,31 @@ forEachEngine('prune against a real dockerd', (engine, test) => {
     await buildkitBuild(daemon, 'dang:1', `FROM base:1\n${random(800_000, '/d2.bin')}\n`);
 
     await daemon.docker(['run', '-d', '--name', 'web', '-v', '/data', 'childa:1']);
-    await daemon.docker(['run', '--name', 'job', '-v', 'jobvol:/out', 'childb:1', 'sh', '-c', 'head -c 200000 /dev/urandom > /big; head -c 50000 /dev/urandom > /out/o; echo done']);
+    await daemon.docker([
+      'run',
+      '--name',
+      'job',
+      '-v',
+      'jobvol:/out',
+      'childb:1',
+      'sh',
+      '-c',
+      'head -c 200000 /dev/urandom > /big; head -c 50000 /dev/urandom > /out/o; echo done',
+    ]);
     await daemon.docker(['run', '--name', 'tmp', '-v', '/scratch', 'base:1', 'sh', '-c', 'head -c 300000 /dev/urandom > /scratch/f']);
     await daemon.docker(['rm', 'tmp']); // leaves its anonymous volume behind, unused
     await daemon.docker(['create', '--name', 'sleeper', 'childa:1']);
-    for (const [name, label] of [['keepme', null], ['precious', 'dockhand.protect=true']] as const) {
+    for (const [name, label] of [
+      ['keepme', null],
+      ['precious', 'dockhand.protect=true'],
+    ] as const) {
       await daemon.docker(['volume', 'create', ...(label ? ['--label', label] : []), name]);
       await daemon.docker(['run', '--rm', '-v', `${name}:/v`, 'base:1', 'sh', '-c', 'head -c 400000 /dev/urandom > /v/f']);
     }
     await daemon.docker(['network', 'create', 'idle-net']);
-    const volumes = JSON.parse(await daemon.docker(['volume', 'ls', '--format', '{{json .Name}}']).then((t) => `[${t.split('\n').join(',')}]`)) as string[];
+    const volumes = JSON.parse(
+      await daemon.docker(['volume', 'ls', '--format', '{{json .Name}}']).then((t) => `[${t.split('\n').join(',')}]`),
+    ) as string[];
     const webMounts = JSON.parse(await daemon.docker(['inspect', '--format', '{{json .Mounts}}', 'web'])) as { Name: string }[];
     anonymous.inUse = webMounts[0]!.Name;
     anonymous.unused = volumes.find((v) => /^[0-9a-f]{64}$/.test(v) && v !== anonymous.inUse);
@@ -94,13 +118,24 @@ forEachEngine('prune against a real dockerd', (engine, test) => {
   });
 
   test('per-layer sizes from the image history are exactly the layer store’s own sizes', async () => {
-    const snapshot = await takeSnapshot(api, new LocalHost(), { host: daemon.host, transport: 'unix', tls: null, context: null, reason: 'test', flavour: 'unknown' }, 10_000);
+    const snapshot = await takeSnapshot(
+      api,
+      new LocalHost(),
+      { host: daemon.host, transport: 'unix', tls: null, context: null, reason: 'test', flavour: 'unknown' },
+      10_000,
+    );
     let layers = 0;
     for (const image of snapshot.images) {
       assert.equal(image.layers.ambiguousBytes, 0, `${image.tags[0]}: alignment settled`);
-      assert.equal(image.layers.sizes.reduce((a, b) => a + b, 0), image.size, `${image.tags[0]}: layer sizes add up to the Engine's image Size`);
+      assert.equal(
+        image.layers.sizes.reduce((a, b) => a + b, 0),
+        image.size,
+        `${image.tags[0]}: layer sizes add up to the Engine's image Size`,
+      );
       for (const [i, chainId] of image.layers.chain.entries()) {
-        const onDisk = Number(await fs.readFile(path.join(daemon.dir, 'data/image/overlay2/layerdb/sha256', chainId.replace('sha256:', ''), 'size'), 'utf8'));
+        const onDisk = Number(
+          await fs.readFile(path.join(daemon.dir, 'data/image/overlay2/layerdb/sha256', chainId.replace('sha256:', ''), 'size'), 'utf8'),
+        );
         assert.equal(image.layers.sizes[i], onDisk, `${image.tags[0]} layer ${i}`);
         layers++;
       }
@@ -109,7 +144,14 @@ forEachEngine('prune against a real dockerd', (engine, test) => {
   });
 
   test('with a layer cache, a second snapshot inspects no image and aligns the same layers; gone images are forgotten', async () => {
-    const endpoint = { host: daemon.host, transport: 'unix' as const, tls: null, context: null, reason: 'test', flavour: 'unknown' as const };
+    const endpoint = {
+      host: daemon.host,
+      transport: 'unix' as const,
+      tls: null,
+      context: null,
+      reason: 'test',
+      flavour: 'unknown' as const,
+    };
     const cache = new ImageLayerCache();
     const calls: string[] = [];
     const counting: EngineApi = {
@@ -126,7 +168,11 @@ forEachEngine('prune against a real dockerd', (engine, test) => {
     assert.equal(cache.size, first.images.length);
     calls.length = 0;
     const second = await takeSnapshot(counting, new LocalHost(), endpoint, 10_000, scope);
-    assert.deepEqual(calls.filter((c) => c.startsWith('/images/')), [], 'nothing asked again');
+    assert.deepEqual(
+      calls.filter((c) => c.startsWith('/images/')),
+      [],
+      'nothing asked again',
+    );
     // By id: the daemon lists images created in the same second in either order.
     const layersById = (s: typeof first) => new Map(s.images.map((i) => [i.id, i.layers]));
     assert.deepEqual(layersById(second), layersById(first));
@@ -143,7 +189,13 @@ forEachEngine('prune against a real dockerd', (engine, test) => {
     assert.deepEqual(kept(p, 'container'), { web: 'running' });
     // The dangling image has no name but its short id: count it by kind instead.
     const images = p.remove.filter((r) => r.type === 'image');
-    assert.deepEqual(images.filter((r) => r.tags.length > 0).map((r) => r.name).sort(), ['base:1', 'childb:1', 'dang:1', 'mid:1']);
+    assert.deepEqual(
+      images
+        .filter((r) => r.tags.length > 0)
+        .map((r) => r.name)
+        .sort(),
+      ['base:1', 'childb:1', 'dang:1', 'mid:1'],
+    );
     assert.equal(images.filter((r) => r.tags.length === 0).length, 1, 'the dangling image');
     assert.deepEqual(kept(p, 'image'), { 'childa:1': 'in-use', 'protected:1': 'protected' });
     assert.deepEqual(names(p, 'volume'), [anonymous.unused, 'keepme'].sort());
@@ -183,16 +235,29 @@ forEachEngine('prune against a real dockerd', (engine, test) => {
     // Progress: one event per object, counting up, bytes never going down.
     const removing = events.filter((e) => e.phase === 'removing');
     assert.equal(removing.length, p.remove.length);
-    assert.deepEqual(removing.map((e) => e.done), p.remove.map((_, i) => i + 1));
+    assert.deepEqual(
+      removing.map((e) => e.done),
+      p.remove.map((_, i) => i + 1),
+    );
     assert.ok(removing.every((e, i) => i === 0 || e.bytesSoFar >= removing[i - 1]!.bytesSoFar));
     assert.deepEqual([events[0]!.phase, events.at(-2)!.phase, events.at(-1)!.phase], ['measuring-before', 'measuring-after', 'done']);
 
     // Nothing running, in use, protected or created after the plan was removed.
-    const exists = (args: string[]) => daemon.docker(args).then(() => true, () => false);
+    const exists = (args: string[]) =>
+      daemon.docker(args).then(
+        () => true,
+        () => false,
+      );
     for (const c of ['web', 'sleeper', 'late']) assert.ok(await exists(['container', 'inspect', c]), c);
     for (const i of ['childa:1', 'protected:1', 'base:1']) assert.ok(await exists(['image', 'inspect', i]), i);
     for (const v of [anonymous.inUse!, 'jobvol', 'precious', 'f'.repeat(64)]) assert.ok(await exists(['volume', 'inspect', v]), v);
-    for (const gone of [['container', 'inspect', 'job'], ['image', 'inspect', 'childb:1'], ['volume', 'inspect', 'keepme'], ['network', 'inspect', 'idle-net']]) assert.equal(await exists(gone), false, gone.join(' '));
+    for (const gone of [
+      ['container', 'inspect', 'job'],
+      ['image', 'inspect', 'childb:1'],
+      ['volume', 'inspect', 'keepme'],
+      ['network', 'inspect', 'idle-net'],
+    ])
+      assert.equal(await exists(gone), false, gone.join(' '));
 
     // Predicted vs freed, measured by the Engine's own accounting before and after.
     const freed = result.freed.engineBytes!;
@@ -205,7 +270,11 @@ forEachEngine('prune against a real dockerd', (engine, test) => {
   test('images removed while their build cache stays: BuildKit still holds the layers, and the plan said so', async () => {
     await buildkitBuild(daemon, 'again:1', `FROM childa:1\n${random(600_000, '/again1.bin')}\n`);
     await buildkitBuild(daemon, 'again:1', `FROM childa:1\n${random(650_000, '/again2.bin')}\n`);
-    const imagesOnly = await plan(api, daemon.host, defaultPruneOptions({ containers: false, images: 'dangling', buildCache: false, networks: false }));
+    const imagesOnly = await plan(
+      api,
+      daemon.host,
+      defaultPruneOptions({ containers: false, images: 'dangling', buildCache: false, networks: false }),
+    );
     assert.equal(imagesOnly.remove.length, 1);
     assert.equal(imagesOnly.predicted.total, 600_000);
     assert.equal(imagesOnly.predicted.uncertain, 600_000, 'a kept shared build cache record may hold all of it');
@@ -245,8 +314,15 @@ describe('a daemon that dies mid-prune', () => {
         },
       });
       assert.equal(result.complete, false);
-      assert.deepEqual(result.outcomes.map((o) => o.status), ['removed', 'removed', 'failed', 'not-attempted', 'not-attempted']);
-      assert.match(result.outcomes[2]!.reason!, /the daemon stopped answering before it was removed: it is still there/, 'killed before its removal was asked for');
+      assert.deepEqual(
+        result.outcomes.map((o) => o.status),
+        ['removed', 'removed', 'failed', 'not-attempted', 'not-attempted'],
+      );
+      assert.match(
+        result.outcomes[2]!.reason!,
+        /the daemon stopped answering before it was removed: it is still there/,
+        'killed before its removal was asked for',
+      );
       assert.match(result.error!, /connection refused|does not exist|closed/);
       assert.equal(result.freed.after, null);
       assert.equal(result.freed.engineBytes, null);

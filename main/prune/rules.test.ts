@@ -13,10 +13,31 @@ import { assertProvenTransport, isProvenTransport, UnprovenTransportError } from
 import { ownVerdict, protectionLabels, usersIndex } from './rules';
 import type { SnapshotContainer } from './snapshot';
 
-const endpoint = (transport: Endpoint['transport']): Endpoint => ({ host: `${transport}://x`, transport, tls: null, context: null, reason: 'test', flavour: 'unknown' });
+const endpoint = (transport: Endpoint['transport']): Endpoint => ({
+  host: `${transport}://x`,
+  transport,
+  tls: null,
+  context: null,
+  reason: 'test',
+  flavour: 'unknown',
+});
 
 function container(name: string, extra: Partial<SnapshotContainer>): SnapshotContainer {
-  return { id: `c-${name}`, name, imageId: 'sha256:i', image: 'i', created: '2024-01-01T00:00:00Z', state: 'created', active: false, labels: {}, sizeRw: 0, logBytes: null, volumes: [], networks: [], ...extra };
+  return {
+    id: `c-${name}`,
+    name,
+    imageId: 'sha256:i',
+    image: 'i',
+    created: '2024-01-01T00:00:00Z',
+    state: 'created',
+    active: false,
+    labels: {},
+    sizeRw: 0,
+    logBytes: null,
+    volumes: [],
+    networks: [],
+    ...extra,
+  };
 }
 
 describe('keep rules (planner and apply)', () => {
@@ -24,21 +45,35 @@ describe('keep rules (planner and apply)', () => {
     assert.deepEqual(protectionLabels('dockhand.protect'), ['dockhand.protect']);
     assert.deepEqual(protectionLabels('team.keep'), ['dockhand.protect', 'team.keep']);
     const options = { ...defaultPruneOptions(), protectLabel: 'nothing.protects' };
-    assert.deepEqual(ownVerdict({ labels: { 'dockhand.protect': 'true' }, created: null }, options, null, 'created'), { reason: 'protected', why: 'labelled dockhand.protect=true' });
+    assert.deepEqual(ownVerdict({ labels: { 'dockhand.protect': 'true' }, created: null }, options, null, 'created'), {
+      reason: 'protected',
+      why: 'labelled dockhand.protect=true',
+    });
     assert.equal(ownVerdict({ labels: { 'nothing.protects': 'false' }, created: null }, options, null, 'created'), null);
   });
 
   test('a network is used by a created container that names it (no network ID until it starts)', () => {
     const users = usersIndex([container('made', { networks: ['late-net'] }), container('other', { networks: ['bridge'] })], 'network');
-    assert.deepEqual(users({ id: 'f00d', name: 'late-net' }).map((c) => c.name), ['made']);
+    assert.deepEqual(
+      users({ id: 'f00d', name: 'late-net' }).map((c) => c.name),
+      ['made'],
+    );
     assert.deepEqual(users({ id: 'bridge-id', name: 'idle' }), []);
     const volumes = usersIndex([container('v', { volumes: ['data', 'data'] })], 'volume');
-    assert.deepEqual(volumes({ id: 'data', name: 'data' }).map((c) => c.name), ['v'], 'listed once');
+    assert.deepEqual(
+      volumes({ id: 'data', name: 'data' }).map((c) => c.name),
+      ['v'],
+      'listed once',
+    );
   });
 });
 
 /** A scripted Engine: the live state the apply sees, and every call it makes. */
-function engine(requestPath: RequestPath, transport: Endpoint['transport'], live: { containers: unknown[]; networkLabels: Record<string, string> }): EngineApi & { calls: string[] } {
+function engine(
+  requestPath: RequestPath,
+  transport: Endpoint['transport'],
+  live: { containers: unknown[]; networkLabels: Record<string, string> },
+): EngineApi & { calls: string[] } {
   const calls: string[] = [];
   return {
     endpoint: endpoint(transport),
@@ -72,7 +107,17 @@ function engine(requestPath: RequestPath, transport: Endpoint['transport'], live
 }
 
 function networkPlan(protectLabel: string): PrunePlan {
-  const item: PlannedRemoval = { type: 'network', id: 'net-id', name: 'net', tags: [], size: null, reclaim: 0, created: null, lastUsed: null, why: 'bridge network no container is attached to' };
+  const item: PlannedRemoval = {
+    type: 'network',
+    id: 'net-id',
+    name: 'net',
+    tags: [],
+    size: null,
+    reclaim: 0,
+    created: null,
+    lastUsed: null,
+    why: 'bridge network no container is attached to',
+  };
   return {
     planId: 'p1',
     engine: { id: 'ENGINE', name: 'test', endpoint: 'unix:///x' },
@@ -93,7 +138,17 @@ describe('the apply re-derives what is kept from the live daemon', () => {
   });
 
   test('a container created since the plan, listed with all=1, keeps its network (by name)', async () => {
-    const created = { Id: 'c1', Names: ['/made-late'], State: 'created', ImageID: 'sha256:i', Image: 'i', Created: 1, Labels: {}, Mounts: [], NetworkSettings: { Networks: { net: { NetworkID: '' } } } };
+    const created = {
+      Id: 'c1',
+      Names: ['/made-late'],
+      State: 'created',
+      ImageID: 'sha256:i',
+      Image: 'i',
+      Created: 1,
+      Labels: {},
+      Mounts: [],
+      NetworkSettings: { Networks: { net: { NetworkID: '' } } },
+    };
     const api = engine('http1-reads', 'unix', { containers: [created], networkLabels: {} });
     const result = await applyPlan(api, networkPlan('dockhand.protect'), { timeoutMs: 1000 });
     assert.equal(result.outcomes[0]!.reason, 'attached since the plan by container made-late (created)');
@@ -113,9 +168,19 @@ describe('transports whose query handling is proven', () => {
 
   test('apply and plan refuse an unproven transport before any call to the daemon', async () => {
     const api = engine('http1-reads', 'ssh', { containers: [], networkLabels: {} });
-    await assert.rejects(applyPlan(api, networkPlan('dockhand.protect'), { timeoutMs: 1000 }), (e: Error) => e instanceof UnprovenTransportError && /^refusing to prune over ssh:\/\/x: its ssh transport \(through http1-reads\) is not one whose query handling a test proves/.test(e.message));
+    await assert.rejects(
+      applyPlan(api, networkPlan('dockhand.protect'), { timeoutMs: 1000 }),
+      (e: Error) =>
+        e instanceof UnprovenTransportError &&
+        /^refusing to prune over ssh:\/\/x: its ssh transport \(through http1-reads\) is not one whose query handling a test proves/.test(
+          e.message,
+        ),
+    );
     await assert.rejects(planPrune(api, api.endpoint, new LocalHost(), defaultPruneOptions(), 1000), UnprovenTransportError);
     assert.deepEqual(api.calls, []);
-    assert.throws(() => assertProvenTransport({ endpoint: endpoint('ssh'), requestPath: 'http1-reads' }), /Prune over unix, npipe, tcp, ssh instead/);
+    assert.throws(
+      () => assertProvenTransport({ endpoint: endpoint('ssh'), requestPath: 'http1-reads' }),
+      /Prune over unix, npipe, tcp, ssh instead/,
+    );
   });
 });

@@ -25,12 +25,18 @@ function protectingLabel(labels: Readonly<Record<string, string>>, protectLabel:
 }
 
 /** What the object's own labels and age say: protected, excluded by a label filter, or newer than the cutoff. */
-export function ownVerdict(o: { labels: Readonly<Record<string, string>>; created: string | null }, options: Pick<PruneOptions, 'protectLabel' | 'labelFilters' | 'until'>, cutoff: Date | null, what: string): Verdict {
+export function ownVerdict(
+  o: { labels: Readonly<Record<string, string>>; created: string | null },
+  options: Pick<PruneOptions, 'protectLabel' | 'labelFilters' | 'until'>,
+  cutoff: Date | null,
+  what: string,
+): Verdict {
   const protecting = protectingLabel(o.labels, options.protectLabel);
   if (protecting) return { reason: 'protected', why: `labelled ${protecting}=true` };
   const failed = failedLabelFilter(o.labels, options.labelFilters);
   if (failed) return { reason: 'filtered', why: `does not match --filter ${describeLabelFilter(failed)}` };
-  if (cutoff && o.created && Date.parse(o.created) > cutoff.getTime()) return { reason: 'too-recent', why: `${what} ${o.created}, after the --until ${options.until} cutoff (${cutoff.toISOString()})` };
+  if (cutoff && o.created && Date.parse(o.created) > cutoff.getTime())
+    return { reason: 'too-recent', why: `${what} ${o.created}, after the --until ${options.until} cutoff (${cutoff.toISOString()})` };
   return null;
 }
 
@@ -53,7 +59,10 @@ function references(c: SnapshotContainer, kind: UsedKind): readonly string[] {
  * it. A network is looked up by name and by ID: a created container's endpoint carries the network's name and no ID
  * until it starts (which is why the Engine's own `network=ID` list filter misses it).
  */
-export function usersIndex(containers: readonly SnapshotContainer[], kind: UsedKind): (o: { id: string; name: string | null }) => SnapshotContainer[] {
+export function usersIndex(
+  containers: readonly SnapshotContainer[],
+  kind: UsedKind,
+): (o: { id: string; name: string | null }) => SnapshotContainer[] {
   const byRef = new Map<string, SnapshotContainer[]>();
   for (const c of containers) {
     for (const ref of new Set(references(c, kind))) {

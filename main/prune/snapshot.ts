@@ -82,7 +82,13 @@ export interface SnapshotScope {
   layerCache?: ImageLayerCache;
 }
 
-export async function takeSnapshot(api: EngineApi, host: Host, endpoint: Endpoint, timeoutMs: number, scope: SnapshotScope = { logs: 'stopped', layers: true }): Promise<PruneSnapshot> {
+export async function takeSnapshot(
+  api: EngineApi,
+  host: Host,
+  endpoint: Endpoint,
+  timeoutMs: number,
+  scope: SnapshotScope = { logs: 'stopped', layers: true },
+): Promise<PruneSnapshot> {
   const [version, infoRaw, dfRaw, list, networks] = await Promise.all([
     api.get<Raw>('/version'),
     api.get<Raw>('/info'),
@@ -97,7 +103,9 @@ export async function takeSnapshot(api: EngineApi, host: Host, endpoint: Endpoin
   const sizeRw = new Map(df.containers.map((c) => [c.id, c.sizeRw]));
   const containers = arr(list ?? obj(dfRaw).Containers).map((c) => parseListedContainer(obj(c), sizeRw));
   const [images, logs] = await Promise.all([
-    scope.layers ? imagesWithLayers(api, df.images, scope.layerCache) : df.images.map((i) => ({ ...i, layers: { chain: [], sizes: [], ambiguousBytes: 0 } })),
+    scope.layers
+      ? imagesWithLayers(api, df.images, scope.layerCache)
+      : df.images.map((i) => ({ ...i, layers: { chain: [], sizes: [], ambiguousBytes: 0 } })),
     measureLogs(host, endpoint, info, scope.logs === 'all' ? containers : containers.filter((c) => !c.active), timeoutMs),
   ]);
   for (const c of containers) c.logBytes = logs.bytes.get(c.id) ?? null;
@@ -139,7 +147,14 @@ export function parseListedContainer(c: Raw, sizeRw: ReadonlyMap<string, number>
 }
 
 function parseNetwork(n: Raw): SnapshotNetwork {
-  return { id: str(n.Id), name: str(n.Name), driver: str(n.Driver), scope: str(n.Scope), created: str(n.Created) || null, labels: stringMap(n.Labels) };
+  return {
+    id: str(n.Id),
+    name: str(n.Name),
+    driver: str(n.Driver),
+    scope: str(n.Scope),
+    created: str(n.Created) || null,
+    labels: stringMap(n.Labels),
+  };
 }
 
 async function imagesWithLayers(api: EngineApi, images: readonly DfImage[], cache?: ImageLayerCache): Promise<SnapshotImage[]> {
@@ -179,9 +194,19 @@ function historySteps(history: unknown): HistoryStep[] {
  * audit's own host-side code: it knows when the daemon's files are not this machine's (Desktop's VM, a remote or
  * forwarded socket) and says so instead of guessing.
  */
-async function measureLogs(host: Host, endpoint: Endpoint, info: EngineInfo, containers: readonly SnapshotContainer[], timeoutMs: number): Promise<{ bytes: Map<string, number>; note: string | null }> {
+async function measureLogs(
+  host: Host,
+  endpoint: Endpoint,
+  info: EngineInfo,
+  containers: readonly SnapshotContainer[],
+  timeoutMs: number,
+): Promise<{ bytes: Map<string, number>; note: string | null }> {
   if (!info.dockerRootDir) return { bytes: new Map(), note: 'the daemon did not report its data root (DockerRootDir)' };
-  const fact = await collectLogsByDirectory(hostContext(host, endpoint, info, [], timeoutMs), info.dockerRootDir, containers.map((c) => c.id));
+  const fact = await collectLogsByDirectory(
+    hostContext(host, endpoint, info, [], timeoutMs),
+    info.dockerRootDir,
+    containers.map((c) => c.id),
+  );
   if (!fact.ok) return { bytes: new Map(), note: fact.error.message };
   const byId = new Map(fact.value.map((l: ContainerLogFact) => [l.container, l.bytes]));
   return { bytes: new Map(containers.map((c) => [c.id, byId.get(c.id) ?? 0])), note: null };
@@ -206,7 +231,8 @@ function hostContext(host: Host, endpoint: Endpoint, info: EngineInfo, container
     host,
     request: {},
     timeoutMs,
-    get: ((key: string) => Promise.resolve(known[key] ?? failure(new HostError('unsupported', `${key} is not collected for cleanup`)))) as CollectContext['get'],
+    get: ((key: string) =>
+      Promise.resolve(known[key] ?? failure(new HostError('unsupported', `${key} is not collected for cleanup`)))) as CollectContext['get'],
     api: () => Promise.reject(new EngineApiError('failed', 'host-side collectors do not call the Engine here')),
     endpoint: () => Promise.resolve(endpoint),
   };

@@ -12,7 +12,10 @@ const isProblem = (status: string) => status === 'fail' || status === 'warn';
  * that was a problem and now passes is fixed. Baseline problems with no finding now are listed as gone (and fixed).
  * A finding now skipped or in error is not called fixed: the audit could not tell.
  */
-export function compareWithBaseline(findings: readonly Finding[], baseline: BaselineReport): { findings: Finding[]; summary: BaselineSummary } {
+export function compareWithBaseline(
+  findings: readonly Finding[],
+  baseline: BaselineReport,
+): { findings: Finding[]; summary: BaselineSummary } {
   const before = new Map(baseline.findings.map((f) => [f.id, f]));
   const counts = { new: 0, unchanged: 0, fixed: 0 };
   const marked = findings.map((f): Finding => {
@@ -32,6 +35,13 @@ export function compareWithBaseline(findings: readonly Finding[], baseline: Base
     .map((f) => ({ id: f.id, checkId: f.checkId, severity: f.severity, message: maskSecretsInText(f.result.message) }));
   return {
     findings: marked,
-    summary: { path: baseline.path, generatedAt: baseline.generatedAt ?? null, new: counts.new, unchanged: counts.unchanged, fixed: counts.fixed + gone.length, gone },
+    summary: {
+      path: baseline.path,
+      generatedAt: baseline.generatedAt ?? null,
+      new: counts.new,
+      unchanged: counts.unchanged,
+      fixed: counts.fixed + gone.length,
+      gone,
+    },
   };
 }

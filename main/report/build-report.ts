@@ -34,7 +34,9 @@ function score(findings: readonly Finding[]): number {
   return total === 0 ? 100 : Math.round((100 * earned) / total);
 }
 
-function counts(findings: readonly Finding[]): Report['summary']['byStatus'] extends infer S ? { byStatus: S; bySeverity: Record<Severity, number> } : never {
+function counts(
+  findings: readonly Finding[],
+): Report['summary']['byStatus'] extends infer S ? { byStatus: S; bySeverity: Record<Severity, number> } : never {
   const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   const bySeverity = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) {
@@ -68,7 +70,13 @@ export interface ReportExtras {
   baseline?: BaselineSummary;
 }
 
-export function buildReport(facts: Facts, checks: readonly CheckMeta[], findings: readonly Finding[], durationMs: number, extras: ReportExtras = {}): Report {
+export function buildReport(
+  facts: Facts,
+  checks: readonly CheckMeta[],
+  findings: readonly Finding[],
+  durationMs: number,
+  extras: ReportExtras = {},
+): Report {
   const host = facts.host.ok ? facts.host.value : null;
   const info = facts.info.ok ? facts.info.value : null;
   const engine = facts.engine.ok ? facts.engine.value : null;

@@ -20,7 +20,9 @@ export function renderCatalogue(checks: readonly Check[], automaticFixes: Readon
     lines.push(`| **${category}** | | | | | |`);
     for (const c of list) {
       const platforms = c.platforms.map((p) => PLATFORM_NAMES[p] ?? p).join(', ');
-      lines.push(`| \`${c.id}\` | ${c.title.replace(/\|/g, '\\|')} | ${c.severity} | ${c.cis ?? ''} | ${platforms} | ${c.fixId ? `\`${c.fixId}\`${automaticFixes.has(c.fixId) ? ' (auto)' : ''}` : ''} |`);
+      lines.push(
+        `| \`${c.id}\` | ${c.title.replace(/\|/g, '\\|')} | ${c.severity} | ${c.cis ?? ''} | ${platforms} | ${c.fixId ? `\`${c.fixId}\`${automaticFixes.has(c.fixId) ? ' (auto)' : ''}` : ''} |`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

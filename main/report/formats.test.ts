@@ -41,7 +41,20 @@ function liveReport(findings: Finding[], extra: Partial<Report> = {}): Report {
     generatedAt: '2030-01-01T00:00:00.000Z',
     durationMs: 1234,
     mode: 'live',
-    host: { hostname: 'build<01>', platform: 'linux', os: 'Debian', kernel: '6.1', engineVersion: '27.0', apiVersion: '1.46', storageDriver: 'overlay2', loggingDriver: 'json-file', rootless: false, desktop: false, wsl: false, containers: 2 },
+    host: {
+      hostname: 'build<01>',
+      platform: 'linux',
+      os: 'Debian',
+      kernel: '6.1',
+      engineVersion: '27.0',
+      apiVersion: '1.46',
+      storageDriver: 'overlay2',
+      loggingDriver: 'json-file',
+      rootless: false,
+      desktop: false,
+      wsl: false,
+      containers: 2,
+    },
     endpoint: null,
     endpointError: null,
     engineError: null,
@@ -49,7 +62,12 @@ function liveReport(findings: Finding[], extra: Partial<Report> = {}): Report {
     timings: [],
     checks: ids.map((id) => meta(id)),
     findings,
-    summary: { byStatus: { pass: 0, fail: 0, warn: 0, info: 0, skipped: 0, error: 0 }, bySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, score: 50, checksRun: ids.length },
+    summary: {
+      byStatus: { pass: 0, fail: 0, warn: 0, info: 0, skipped: 0, error: 0 },
+      bySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
+      score: 50,
+      checksRun: ids.length,
+    },
     ...extra,
   });
 }
@@ -58,18 +76,35 @@ const AWKWARD = 'a | pipe, <b>tags</b> & "quotes" \u0007bell and C:\\Program Fil
 
 describe('report formats on awkward input', () => {
   const findings: Finding[] = [
-    { id: 'daemon.a', checkId: 'daemon.a', severity: 'critical', result: result('fail', AWKWARD, { evidence: [{ label: 'from the API', value: { nested: [1, 'x'] }, source: { kind: 'api', call: 'GET /info' } }] }) },
+    {
+      id: 'daemon.a',
+      checkId: 'daemon.a',
+      severity: 'critical',
+      result: result('fail', AWKWARD, {
+        evidence: [{ label: 'from the API', value: { nested: [1, 'x'] }, source: { kind: 'api', call: 'GET /info' } }],
+      }),
+    },
     {
       id: 'daemon.b:C:\\ProgramData\\docker\\config\\daemon.json',
       checkId: 'daemon.b',
       severity: 'medium',
-      result: result('warn', 'windows path', { target: 'C:\\ProgramData\\docker\\config\\daemon.json', evidence: [{ label: 'file', value: 'x', source: { kind: 'file', path: 'C:\\ProgramData\\docker\\config\\daemon.json', line: 4 } }] }),
+      result: result('warn', 'windows path', {
+        target: 'C:\\ProgramData\\docker\\config\\daemon.json',
+        evidence: [{ label: 'file', value: 'x', source: { kind: 'file', path: 'C:\\ProgramData\\docker\\config\\daemon.json', line: 4 } }],
+      }),
     },
     { id: 'daemon.c', checkId: 'daemon.c', severity: 'high', result: result('error', 'permission denied reading /etc/docker/daemon.json') },
     { id: 'daemon.d', checkId: 'daemon.d', severity: 'low', result: result('skipped', 'not applicable: rootless') },
   ];
   const report = liveReport(findings, {
-    baseline: { path: 'old.json', generatedAt: null, new: 0, unchanged: 0, fixed: 1, gone: [{ id: 'daemon.gone:x', checkId: 'daemon.gone', severity: 'high', message: 'was here' }] },
+    baseline: {
+      path: 'old.json',
+      generatedAt: null,
+      new: 0,
+      unchanged: 0,
+      fixed: 1,
+      gone: [{ id: 'daemon.gone:x', checkId: 'daemon.gone', severity: 'high', message: 'was here' }],
+    },
   });
 
   test('SARIF stays valid: API-only evidence has no location, Windows paths become URIs, errors are notifications, gone findings are absent results', () => {
@@ -77,7 +112,10 @@ describe('report formats on awkward input', () => {
     assert.deepEqual(sarifErrors(log), []);
     const run = log.runs[0]!;
     assert.deepEqual(run.results!.find((r) => r.ruleId === 'daemon.a')!.locations, []);
-    assert.deepEqual(run.results!.find((r) => r.ruleId === 'daemon.b')!.locations![0]!.physicalLocation!.artifactLocation, { uri: 'C:/ProgramData/docker/config/daemon.json', uriBaseId: 'ROOTFS' });
+    assert.deepEqual(run.results!.find((r) => r.ruleId === 'daemon.b')!.locations![0]!.physicalLocation!.artifactLocation, {
+      uri: 'C:/ProgramData/docker/config/daemon.json',
+      uriBaseId: 'ROOTFS',
+    });
     assert.equal(run.results!.find((r) => r.ruleId === 'daemon.b')!.level, 'warning');
     assert.equal(run.invocations![0]!.executionSuccessful, false);
     assert.match(run.invocations![0]!.toolExecutionNotifications![0]!.message.text!, /^daemon\.c: permission denied/);
@@ -116,7 +154,14 @@ describe('report formats on awkward input', () => {
     assert.equal(row.split(/(?<!\\)\|/).length, 7, 'a pipe in the message does not add a column');
     assert.ok(row.includes('&lt;b&gt;'));
     assert.match(md, /1 check could not be evaluated: `daemon\.c`/);
-    const many = liveReport(Array.from({ length: MARKDOWN_MAX_ROWS + 7 }, (_, i) => ({ id: `daemon.x:${i}`, checkId: 'daemon.x', severity: 'high' as const, result: result('fail', `problem ${i} `.repeat(40)) })));
+    const many = liveReport(
+      Array.from({ length: MARKDOWN_MAX_ROWS + 7 }, (_, i) => ({
+        id: `daemon.x:${i}`,
+        checkId: 'daemon.x',
+        severity: 'high' as const,
+        result: result('fail', `problem ${i} `.repeat(40)),
+      })),
+    );
     const long = renderMarkdown(many);
     assert.equal(long.split('\n').filter((l) => l.startsWith('| **FAIL**')).length, MARKDOWN_MAX_ROWS);
     assert.match(long, /…and 7 more in the full report\./);

@@ -2,7 +2,17 @@ import { describeSource } from '../../shared/describe-source';
 import type { CheckMeta, Finding, Severity } from '../../shared/finding';
 import type { Report } from '../../shared/report';
 import { reportCompleteness } from '../../shared/report-completeness';
-import { checkIndex, escapeMarkup as h, fixText, isProblem, metaOf, referenceTexts, SEVERITIES_HIGH_FIRST, subject, valueText } from './view';
+import {
+  checkIndex,
+  escapeMarkup as h,
+  fixText,
+  isProblem,
+  metaOf,
+  referenceTexts,
+  SEVERITIES_HIGH_FIRST,
+  subject,
+  valueText,
+} from './view';
 
 // One file, no scripts, no external assets: it must open from a CI artifact store, an e-mail or a printout the same.
 const STYLE = `
@@ -68,7 +78,10 @@ function severityBadge(s: Severity): string {
 function evidenceTable(f: Finding): string {
   if (f.result.evidence.length === 0) return '';
   const rows = f.result.evidence
-    .map((e) => `<tr><td>${h(e.label)}</td><td class="v mono">${h(valueText(e.value))}</td><td class="s mono">${h(describeSource(e.source))}</td></tr>`)
+    .map(
+      (e) =>
+        `<tr><td>${h(e.label)}</td><td class="v mono">${h(valueText(e.value))}</td><td class="s mono">${h(describeSource(e.source))}</td></tr>`,
+    )
     .join('');
   return `<table class="evidence"><thead><tr><th>Evidence</th><th>Value</th><th>Source</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
@@ -87,7 +100,9 @@ function findingArticle(f: Finding, check: CheckMeta): string {
     `<div class="tags">${tags}</div>`,
     `<h4>${h(check.title)}</h4>`,
     `<p class="message">${h(f.result.message)}</p>`,
-    f.waiver ? `<p class="waiver-note">Waived until ${h(f.waiver.expires)} by ${h(f.waiver.owner)}: ${h(f.waiver.reason)} <span class="mono">(${h(describeSource(f.waiver.source))})</span></p>` : '',
+    f.waiver
+      ? `<p class="waiver-note">Waived until ${h(f.waiver.expires)} by ${h(f.waiver.owner)}: ${h(f.waiver.reason)} <span class="mono">(${h(describeSource(f.waiver.source))})</span></p>`
+      : '',
     evidenceTable(f),
     isProblem(f) && check.remediation ? `<p class="fix"><strong>Fix:</strong> ${h(fixText(f, check))}</p>` : '',
     isProblem(f) && check.rationale ? `<p class="why"><strong>Why:</strong> ${h(check.rationale)}</p>` : '',
@@ -105,15 +120,37 @@ function contextRows(report: Report): string {
   const rows: [string, string][] = [
     ['Audited', subject(report)],
     ['Endpoint', report.endpoint ? `${report.endpoint.host} (${report.endpoint.reason})` : (report.endpointError ?? 'none')],
-    ['Engine', hs.engineVersion ? `${hs.engineVersion}${hs.storageDriver ? ` · storage ${hs.storageDriver}` : ''}${hs.loggingDriver ? ` · logging ${hs.loggingDriver}` : ''}` : `not reachable${report.engineError ? ` (${report.engineError})` : ''}`],
+    [
+      'Engine',
+      hs.engineVersion
+        ? `${hs.engineVersion}${hs.storageDriver ? ` · storage ${hs.storageDriver}` : ''}${hs.loggingDriver ? ` · logging ${hs.loggingDriver}` : ''}`
+        : `not reachable${report.engineError ? ` (${report.engineError})` : ''}`,
+    ],
     ['Host', [hs.os, hs.kernel && `kernel ${hs.kernel}`].filter(Boolean).join(' · ') || 'unknown'],
   ];
-  if (report.daemonConfig) rows.push(['daemon.json', `${report.daemonConfig.path}${report.daemonConfig.exists ? '' : ' (does not exist)'} — ${report.daemonConfig.reason}`]);
+  if (report.daemonConfig)
+    rows.push([
+      'daemon.json',
+      `${report.daemonConfig.path}${report.daemonConfig.exists ? '' : ' (does not exist)'} — ${report.daemonConfig.reason}`,
+    ]);
   if (report.policy) {
     const states = report.policy.waivers.reduce<Record<string, number>>((acc, w) => ({ ...acc, [w.state]: (acc[w.state] ?? 0) + 1 }), {});
-    rows.push(['Policy', `${report.policy.path} · ${report.policy.checksSelected} checks · ${report.policy.waivers.length} waivers${Object.keys(states).length ? ` (${Object.entries(states).map(([k, v]) => `${v} ${k}`).join(', ')})` : ''}`]);
+    rows.push([
+      'Policy',
+      `${report.policy.path} · ${report.policy.checksSelected} checks · ${report.policy.waivers.length} waivers${
+        Object.keys(states).length
+          ? ` (${Object.entries(states)
+              .map(([k, v]) => `${v} ${k}`)
+              .join(', ')})`
+          : ''
+      }`,
+    ]);
   }
-  if (report.baseline) rows.push(['Baseline', `${report.baseline.path}: ${report.baseline.new} new · ${report.baseline.unchanged} unchanged · ${report.baseline.fixed} fixed`]);
+  if (report.baseline)
+    rows.push([
+      'Baseline',
+      `${report.baseline.path}: ${report.baseline.new} new · ${report.baseline.unchanged} unchanged · ${report.baseline.fixed} fixed`,
+    ]);
   return `<table class="context">${rows.map(([k, v]) => `<tr><th>${h(k)}</th><td>${h(v)}</td></tr>`).join('')}</table>`;
 }
 
@@ -131,7 +168,9 @@ function waiversSection(report: Report): string {
 function goneSection(report: Report): string {
   const gone = report.baseline?.gone ?? [];
   if (gone.length === 0) return '';
-  const rows = gone.map((g) => `<tr><td>${severityBadge(g.severity)}</td><td><code>${h(g.id)}</code></td><td>${h(g.message)}</td></tr>`).join('');
+  const rows = gone
+    .map((g) => `<tr><td>${severityBadge(g.severity)}</td><td><code>${h(g.id)}</code></td><td>${h(g.message)}</td></tr>`)
+    .join('');
   return `<h2>Gone since the baseline (${gone.length})</h2><table><tbody>${rows}</tbody></table>`;
 }
 
@@ -145,13 +184,18 @@ export function renderHtml(report: Report): string {
   const rest = report.findings.filter((f) => !isProblem(f) && f.result.status !== 'error');
   const bySeverity = SEVERITIES_HIGH_FIRST.map((sev) => {
     const list = problems.filter((f) => f.severity === sev);
-    return list.length ? `<h3 class="sev-t-${sev}">${sev} (${list.length})</h3>\n${list.map((f) => findingArticle(f, metaOf(checks, f))).join('\n')}` : '';
+    return list.length
+      ? `<h3 class="sev-t-${sev}">${sev} (${list.length})</h3>\n${list.map((f) => findingArticle(f, metaOf(checks, f))).join('\n')}`
+      : '';
   }).join('\n');
   const severityCards = SEVERITIES_HIGH_FIRST.filter((sev) => s.bySeverity[sev] > 0)
     .map((sev) => `<div class="card"><span class="n sev-t-${sev}">${s.bySeverity[sev]}</span><span class="l">${sev}</span></div>`)
     .join('');
   const restRows = rest
-    .map((f) => `<tr><td>${badge(f.result.status, f.result.status)}</td><td><code>${h(f.id)}</code></td><td>${h(f.result.status === 'skipped' ? (f.result.reason ?? f.result.message) : f.result.message)}</td></tr>`)
+    .map(
+      (f) =>
+        `<tr><td>${badge(f.result.status, f.result.status)}</td><td><code>${h(f.id)}</code></td><td>${h(f.result.status === 'skipped' ? (f.result.reason ?? f.result.message) : f.result.message)}</td></tr>`,
+    )
     .join('');
   const title = `Docker host audit: ${subject(report)}`;
   return `<!DOCTYPE html>

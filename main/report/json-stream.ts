@@ -30,7 +30,12 @@ function* pieces(value: unknown): Generator<string> {
     yield ']';
     return;
   }
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+  ) {
     yield '{';
     let first = true;
     for (const [key, item] of Object.entries(value)) {

@@ -45,13 +45,22 @@ function testCase(check: CheckMeta, findings: readonly Finding[]): Case {
   const noted = findings.filter((f) => f.waiver || f.result.status === 'info');
   const systemOut = noted.length > 0 ? `<system-out>${xml(noted.map((f) => details(f, check)).join('\n\n'))}</system-out>` : '';
   if (open.length > 0) {
-    const message = open.length === 1 ? open[0]!.result.message : `${open.length} of ${findings.length} targets fail or warn; first: ${open[0]!.result.message}`;
+    const message =
+      open.length === 1
+        ? open[0]!.result.message
+        : `${open.length} of ${findings.length} targets fail or warn; first: ${open[0]!.result.message}`;
     const type = `${worst(open)} ${open.some((f) => f.result.status === 'fail') ? 'fail' : 'warn'}`;
-    return { outcome: 'failure', xml: `${head}<failure${attrs({ message, type })}>${xml(open.map((f) => details(f, check)).join('\n\n'))}</failure>${systemOut}</testcase>` };
+    return {
+      outcome: 'failure',
+      xml: `${head}<failure${attrs({ message, type })}>${xml(open.map((f) => details(f, check)).join('\n\n'))}</failure>${systemOut}</testcase>`,
+    };
   }
   if (errors.length > 0) {
     const message = errors.map((f) => `${f.id}: ${f.result.reason ?? f.result.message}`).join('; ');
-    return { outcome: 'error', xml: `${head}<error${attrs({ message, type: 'could not evaluate' })}>${xml(errors.map((f) => details(f, check)).join('\n\n'))}</error>${systemOut}</testcase>` };
+    return {
+      outcome: 'error',
+      xml: `${head}<error${attrs({ message, type: 'could not evaluate' })}>${xml(errors.map((f) => details(f, check)).join('\n\n'))}</error>${systemOut}</testcase>`,
+    };
   }
   if (waived.length > 0 && !findings.some((f) => f.result.status === 'pass')) {
     const message = `waived: ${waived.map((f) => `${f.id} (${waiverText(f)})`).join('; ')}`;

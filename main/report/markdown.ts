@@ -24,7 +24,9 @@ function where(f: Finding): string {
 
 function row(f: Finding): string {
   const status = f.result.status === 'fail' ? '**FAIL**' : 'WARN';
-  const notes = [f.waiver ? `waived until ${f.waiver.expires} (${cell(f.waiver.owner, 40)})` : '', f.baseline ?? ''].filter(Boolean).join(', ');
+  const notes = [f.waiver ? `waived until ${f.waiver.expires} (${cell(f.waiver.owner, 40)})` : '', f.baseline ?? '']
+    .filter(Boolean)
+    .join(', ');
   return `| ${status} | ${f.severity} | \`${cell(f.id, 80)}\` | ${cell(f.result.message)}${notes ? ` _(${notes})_` : ''} | ${where(f)} |`;
 }
 
@@ -38,8 +40,16 @@ export function renderMarkdown(report: Report): string {
   out.push(`### Dockhand audit: ${cell(subject(report), 120)}${report.mode === 'offline-root' ? ' (offline root)' : ''}`);
   const incomplete = reportCompleteness(report);
   out.push('', `**Score ${s.score}/100${incomplete ? ' (incomplete)' : ''}** · ${countsLine(report)}`);
-  if (incomplete) out.push('', `**Incomplete:** the Docker daemon could not be reached (${cell(incomplete.message, 300)}): ${incomplete.checks.length} checks could not run.`);
-  if (report.baseline) out.push('', `Since the baseline: **${report.baseline.new} new** · ${report.baseline.unchanged} unchanged · ${report.baseline.fixed} fixed`);
+  if (incomplete)
+    out.push(
+      '',
+      `**Incomplete:** the Docker daemon could not be reached (${cell(incomplete.message, 300)}): ${incomplete.checks.length} checks could not run.`,
+    );
+  if (report.baseline)
+    out.push(
+      '',
+      `Since the baseline: **${report.baseline.new} new** · ${report.baseline.unchanged} unchanged · ${report.baseline.fixed} fixed`,
+    );
   const rows = [...open, ...waived];
   if (rows.length > 0) {
     out.push('', '| Status | Severity | Finding | Message | Where |', '| --- | --- | --- | --- | --- |');
@@ -48,6 +58,13 @@ export function renderMarkdown(report: Report): string {
   } else {
     out.push('', 'No failing or warning findings.');
   }
-  if (errors.length > 0) out.push('', `${errors.length} check${errors.length === 1 ? '' : 's'} could not be evaluated: ${errors.slice(0, 5).map((f) => `\`${cell(f.id, 60)}\``).join(', ')}${errors.length > 5 ? ', …' : ''}`);
+  if (errors.length > 0)
+    out.push(
+      '',
+      `${errors.length} check${errors.length === 1 ? '' : 's'} could not be evaluated: ${errors
+        .slice(0, 5)
+        .map((f) => `\`${cell(f.id, 60)}\``)
+        .join(', ')}${errors.length > 5 ? ', …' : ''}`,
+    );
   return `${out.join('\n')}\n`;
 }

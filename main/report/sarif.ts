@@ -36,7 +36,10 @@ function artifact(path: string, report: Report): ArtifactLocation {
 function location(e: Evidence, report: Report): Location | null {
   if (e.source.kind !== 'file' || e.source.path === '') return null;
   const region = e.source.line ? { startLine: e.source.line, ...(e.source.column ? { startColumn: e.source.column } : {}) } : undefined;
-  return { physicalLocation: { artifactLocation: artifact(e.source.path, report), ...(region ? { region } : {}) }, message: { text: e.label } };
+  return {
+    physicalLocation: { artifactLocation: artifact(e.source.path, report), ...(region ? { region } : {}) },
+    message: { text: e.label },
+  };
 }
 
 /**
@@ -46,7 +49,8 @@ function location(e: Evidence, report: Report): Location | null {
 function locations(f: Finding, report: Report): { locations: Location[]; relatedLocations: Location[] } {
   const policyPath = report.policy?.path;
   const files = f.result.evidence.filter((e) => e.source.kind === 'file');
-  const rank = (e: Evidence) => (e.source.kind === 'file' && e.source.path === policyPath ? 2 : 0) + (e.source.kind === 'file' && e.source.line ? 0 : 1);
+  const rank = (e: Evidence) =>
+    (e.source.kind === 'file' && e.source.path === policyPath ? 2 : 0) + (e.source.kind === 'file' && e.source.line ? 0 : 1);
   const ordered = [...files].sort((a, b) => rank(a) - rank(b));
   const all = ordered.map((e) => location(e, report)).filter((l): l is Location => l !== null);
   const seen = new Set<string>();
@@ -112,7 +116,9 @@ function result(f: Finding, check: CheckMeta, ruleIndex: number | undefined, rep
         kind: 'external',
         status: 'accepted',
         justification: `${f.waiver.reason} (owner ${f.waiver.owner}, until ${f.waiver.expires})`,
-        ...(f.waiver.source.kind === 'file' ? { location: location({ label: 'waiver', value: null, source: f.waiver.source }, report) ?? undefined } : {}),
+        ...(f.waiver.source.kind === 'file'
+          ? { location: location({ label: 'waiver', value: null, source: f.waiver.source }, report) ?? undefined }
+          : {}),
         properties: { owner: f.waiver.owner, expires: f.waiver.expires },
       },
     ];
@@ -129,7 +135,9 @@ export function renderSarif(report: Report): Log {
   const checks = checkIndex(report);
   const rules = report.checks.map(rule);
   const ruleIndex = new Map(report.checks.map((c, i) => [c.id, i]));
-  const results: Result[] = report.findings.filter((f) => isProblem(f) || f.baseline === 'fixed').map((f) => result(f, metaOf(checks, f), ruleIndex.get(f.checkId), report));
+  const results: Result[] = report.findings
+    .filter((f) => isProblem(f) || f.baseline === 'fixed')
+    .map((f) => result(f, metaOf(checks, f), ruleIndex.get(f.checkId), report));
   for (const gone of report.baseline?.gone ?? []) {
     results.push({
       ruleId: gone.checkId,
@@ -154,7 +162,15 @@ export function renderSarif(report: Report): Log {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'Dockhand', fullName: 'Dockhand Docker host audit', version: report.tool.version, semanticVersion: report.tool.version, rules } },
+        tool: {
+          driver: {
+            name: 'Dockhand',
+            fullName: 'Dockhand Docker host audit',
+            version: report.tool.version,
+            semanticVersion: report.tool.version,
+            rules,
+          },
+        },
         invocations: [
           {
             executionSuccessful: notifications.length === 0,

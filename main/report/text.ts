@@ -16,7 +16,14 @@ export interface TextOptions {
 const CODES = { red: 31, yellow: 33, green: 32, cyan: 36, gray: 90, bold: 1, magenta: 35 } as const;
 type Paint = (code: keyof typeof CODES, text: string) => string;
 
-const STATUS_COLOR: Record<Status, keyof typeof CODES> = { fail: 'red', error: 'magenta', warn: 'yellow', info: 'cyan', pass: 'green', skipped: 'gray' };
+const STATUS_COLOR: Record<Status, keyof typeof CODES> = {
+  fail: 'red',
+  error: 'magenta',
+  warn: 'yellow',
+  info: 'cyan',
+  pass: 'green',
+  skipped: 'gray',
+};
 const SEVERITY_COLOR: Record<Severity, keyof typeof CODES> = { critical: 'red', high: 'red', medium: 'yellow', low: 'cyan', info: 'gray' };
 
 function wrap(text: string, indent: string, width = 100): string {
@@ -42,13 +49,17 @@ function detailed(f: Finding, check: CheckMeta, paint: Paint): string {
   const status = paint(STATUS_COLOR[f.result.status], f.result.status.toUpperCase().padEnd(5));
   const severity = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
   const marks = [f.waiver ? 'WAIVED' : '', f.baseline ? f.baseline.toUpperCase() : ''].filter(Boolean).map((m) => paint('cyan', `[${m}]`));
-  const lines = [`${status} ${severity} ${paint('bold', f.id)}  ${check.title}${marks.length ? ` ${marks.join(' ')}` : ''}`, wrap(f.result.message, '      ')];
+  const lines = [
+    `${status} ${severity} ${paint('bold', f.id)}  ${check.title}${marks.length ? ` ${marks.join(' ')}` : ''}`,
+    wrap(f.result.message, '      '),
+  ];
   const waiver = waiverText(f);
   if (waiver) lines.push(paint('cyan', wrap(`Waiver: ${waiver}`, '      ')));
   if (f.result.status === 'fail' || f.result.status === 'warn') lines.push(paint('gray', wrap(`Why: ${check.rationale}`, '      ')));
   if (f.result.evidence.length > 0) {
     lines.push('      Evidence:');
-    for (const e of f.result.evidence) lines.push(`        - ${e.label}: ${valueText(e.value)}  ${paint('gray', `(${describeSource(e.source)})`)}`);
+    for (const e of f.result.evidence)
+      lines.push(`        - ${e.label}: ${valueText(e.value)}  ${paint('gray', `(${describeSource(e.source)})`)}`);
   }
   if (f.result.status === 'fail' || f.result.status === 'warn') {
     lines.push(wrap(`Fix: ${check.remediation}${f.result.fix ? ` [dockhand fix ${f.result.fix.id}]` : ''}`, '      '));
@@ -76,18 +87,22 @@ function byCheck(findings: readonly Finding[]): Finding[][] {
  */
 function grouped(findings: readonly Finding[], check: CheckMeta, paint: Paint): string {
   const first = findings[0]!;
-  if (findings.length === 1 || findings.some((f) => f.result.target === null)) return findings.map((f) => detailed(f, check, paint)).join('\n\n');
+  if (findings.length === 1 || findings.some((f) => f.result.target === null))
+    return findings.map((f) => detailed(f, check, paint)).join('\n\n');
   const status = paint(STATUS_COLOR[first.result.status], first.result.status.toUpperCase().padEnd(5));
   const severity = paint(SEVERITY_COLOR[first.severity], first.severity.toUpperCase().padEnd(8));
   const problem = first.result.status === 'fail' || first.result.status === 'warn';
   const lines = [`${status} ${severity} ${paint('bold', first.checkId)}  ${check.title} ${paint('gray', `(${findings.length} targets)`)}`];
   if (problem) lines.push(paint('gray', wrap(`Why: ${check.rationale}`, '      ')));
   for (const f of findings) {
-    const marks = [f.waiver ? 'WAIVED' : '', f.baseline ? f.baseline.toUpperCase() : ''].filter(Boolean).map((m) => paint('cyan', `[${m}]`));
+    const marks = [f.waiver ? 'WAIVED' : '', f.baseline ? f.baseline.toUpperCase() : '']
+      .filter(Boolean)
+      .map((m) => paint('cyan', `[${m}]`));
     lines.push(`      - ${paint('bold', f.result.target!)}${marks.length ? ` ${marks.join(' ')}` : ''}: ${f.result.message}`);
     const waiver = waiverText(f);
     if (waiver) lines.push(paint('cyan', wrap(`Waiver: ${waiver}`, '          ')));
-    for (const e of f.result.evidence) lines.push(`          ${e.label}: ${valueText(e.value)}  ${paint('gray', `(${describeSource(e.source)})`)}`);
+    for (const e of f.result.evidence)
+      lines.push(`          ${e.label}: ${valueText(e.value)}  ${paint('gray', `(${describeSource(e.source)})`)}`);
   }
   const fixIds = [...new Set(findings.map((f) => f.result.fix?.id).filter((id): id is string => Boolean(id)))];
   if (problem) lines.push(wrap(`Fix: ${check.remediation}${fixIds.length ? ` [dockhand fix ${fixIds.join(', ')}]` : ''}`, '      '));
@@ -112,21 +127,39 @@ export function renderText(report: Report, options: TextOptions): string {
   if (report.endpoint) out.push(`Endpoint:    ${report.endpoint.host}  ${paint('gray', `(${report.endpoint.reason})`)}`);
   else out.push(`Endpoint:    ${paint('red', report.endpointError ?? 'none')}`);
   if (h.engineVersion) {
-    const extras = [h.storageDriver && `storage ${h.storageDriver}`, h.loggingDriver && `logging ${h.loggingDriver}`, h.rootless && 'rootless', h.desktop && 'Docker Desktop', h.wsl && 'WSL 2'].filter(Boolean);
-    out.push(`Engine:      ${h.engineVersion}${h.apiVersion ? ` (API ${h.apiVersion})` : ''}${extras.length ? ` · ${extras.join(' · ')}` : ''}`);
+    const extras = [
+      h.storageDriver && `storage ${h.storageDriver}`,
+      h.loggingDriver && `logging ${h.loggingDriver}`,
+      h.rootless && 'rootless',
+      h.desktop && 'Docker Desktop',
+      h.wsl && 'WSL 2',
+    ].filter(Boolean);
+    out.push(
+      `Engine:      ${h.engineVersion}${h.apiVersion ? ` (API ${h.apiVersion})` : ''}${extras.length ? ` · ${extras.join(' · ')}` : ''}`,
+    );
   } else {
     // The reason is said once, at the top, when the report is incomplete for it.
-    out.push(`Engine:      ${paint('red', 'not reachable')}${report.engineError && !incomplete ? paint('gray', ` (${report.engineError})`) : ''}`);
+    out.push(
+      `Engine:      ${paint('red', 'not reachable')}${report.engineError && !incomplete ? paint('gray', ` (${report.engineError})`) : ''}`,
+    );
   }
   out.push(`Host:        ${[h.os, h.kernel && `kernel ${h.kernel}`].filter(Boolean).join(' · ') || 'unknown'}`);
-  if (report.policy) out.push(`Policy:      ${report.policy.path} (${report.policy.checksSelected} checks, ${report.policy.waivers.length} waivers)`);
-  if (report.baseline) out.push(`Baseline:    ${report.baseline.path}: ${report.baseline.new} new, ${report.baseline.unchanged} unchanged, ${report.baseline.fixed} fixed`);
+  if (report.policy)
+    out.push(`Policy:      ${report.policy.path} (${report.policy.checksSelected} checks, ${report.policy.waivers.length} waivers)`);
+  if (report.baseline)
+    out.push(
+      `Baseline:    ${report.baseline.path}: ${report.baseline.new} new, ${report.baseline.unchanged} unchanged, ${report.baseline.fixed} fixed`,
+    );
   if (report.daemonConfig) {
-    out.push(`daemon.json: ${report.daemonConfig.path}${report.daemonConfig.exists ? '' : ' (does not exist)'}  ${paint('gray', `(${report.daemonConfig.reason})`)}`);
+    out.push(
+      `daemon.json: ${report.daemonConfig.path}${report.daemonConfig.exists ? '' : ' (does not exist)'}  ${paint('gray', `(${report.daemonConfig.reason})`)}`,
+    );
   }
   const s = report.summary;
   // bySeverity counts failures and warnings together: label it so it is not read as a split of "failed".
-  const bySeverity = (['critical', 'high', 'medium', 'low'] as const).filter((sev) => s.bySeverity[sev] > 0).map((sev) => `${s.bySeverity[sev]} ${sev}`);
+  const bySeverity = (['critical', 'high', 'medium', 'low'] as const)
+    .filter((sev) => s.bySeverity[sev] > 0)
+    .map((sev) => `${s.bySeverity[sev]} ${sev}`);
   out.push(
     `Score ${paint('bold', `${s.score}/100`)}${incompleteScore(incomplete?.incomplete ?? null)} · ${s.byStatus.fail} failed · ${s.byStatus.warn} warnings${bySeverity.length ? ` (by severity: ${bySeverity.join(', ')})` : ''} · ${s.byStatus.pass} passed · ${s.byStatus.skipped} skipped · ${s.byStatus.error} errors${s.waived !== undefined ? ` · ${s.waived} waived` : ''} · ${formatMs(report.durationMs)}`,
   );
@@ -137,8 +170,14 @@ export function renderText(report: Report, options: TextOptions): string {
   const problems = shown.filter((f) => ['fail', 'warn', 'error', 'info'].includes(f.result.status));
   const rest = shown.filter((f) => !problems.includes(f));
   const body = out.length;
-  if (problems.length > 0) out.push('', ...byCheck(problems).map((group) => `${grouped(group, meta(group[0]!), paint)}
-`));
+  if (problems.length > 0)
+    out.push(
+      '',
+      ...byCheck(problems).map(
+        (group) => `${grouped(group, meta(group[0]!), paint)}
+`,
+      ),
+    );
   else {
     const none = options.attention
       ? 'Nothing needs attention: no check failed or warned.'
@@ -148,10 +187,23 @@ export function renderText(report: Report, options: TextOptions): string {
     out.push('', paint('green', none), '');
   }
   if (incomplete) out.push(...blockedGroup(incomplete.incomplete, checks, paint), '');
-  if (rest.length > 0) out.push(...rest.map((f) => (options.verbose ? `${detailed(f, meta(f), paint)}
-` : oneLine(f, paint))));
+  if (rest.length > 0)
+    out.push(
+      ...rest.map((f) =>
+        options.verbose
+          ? `${detailed(f, meta(f), paint)}
+`
+          : oneLine(f, paint),
+      ),
+    );
   const hidden = notBlocked.length - shown.length;
-  if (hidden > 0) out.push(paint('gray', `${hidden} more findings (errors, information, passed, skipped) not shown: only what needs attention was asked for (--attention).`));
+  if (hidden > 0)
+    out.push(
+      paint(
+        'gray',
+        `${hidden} more findings (errors, information, passed, skipped) not shown: only what needs attention was asked for (--attention).`,
+      ),
+    );
   if (incomplete) {
     out.splice(body, out.length - body, ...mentionOnce(out.slice(body), incomplete.incomplete));
     out.push('', ...incompleteFooter(incomplete.incomplete, s.score, paint));

@@ -36,7 +36,13 @@ export function subject(report: Report): string {
 /** One line of counts, the same in every format. */
 export function countsLine(report: Report): string {
   const s = report.summary;
-  const parts = [`${s.byStatus.fail} failed`, `${s.byStatus.warn} warnings`, `${s.byStatus.pass} passed`, `${s.byStatus.skipped} skipped`, `${s.byStatus.error} errors`];
+  const parts = [
+    `${s.byStatus.fail} failed`,
+    `${s.byStatus.warn} warnings`,
+    `${s.byStatus.pass} passed`,
+    `${s.byStatus.skipped} skipped`,
+    `${s.byStatus.error} errors`,
+  ];
   if (s.waived !== undefined) parts.push(`${s.waived} waived`);
   return parts.join(' · ');
 }

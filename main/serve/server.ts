@@ -91,17 +91,24 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       send(res, 405, { Allow: 'POST', 'Content-Type': 'text/plain' }, 'API calls are POST requests');
       return;
     }
-    if (!isSameOrigin(req.headers.origin, req.headers.host, port)) return deny(res, 403, 'forbidden', 'This request did not come from the Dockhand page (Origin).');
+    if (!isSameOrigin(req.headers.origin, req.headers.host, port))
+      return deny(res, 403, 'forbidden', 'This request did not come from the Dockhand page (Origin).');
     if (!sessions.authenticate(req)) return deny(res, 401, 'unauthorized', 'Not signed in: open the link dockhand serve printed.');
     if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
-      return sendJson(res, 415, { ok: false, error: { code: 'invalid-input', message: 'API calls take a JSON body (Content-Type: application/json).' } });
+      return sendJson(res, 415, {
+        ok: false,
+        error: { code: 'invalid-input', message: 'API calls take a JSON body (Content-Type: application/json).' },
+      });
     }
     let input: unknown;
     try {
       const body = await readBody(req);
       input = body === '' ? {} : JSON.parse(body);
     } catch (error) {
-      return sendJson(res, 400, { ok: false, error: { code: 'invalid-input', message: `The request body is not JSON: ${(error as Error).message}` } });
+      return sendJson(res, 400, {
+        ok: false,
+        error: { code: 'invalid-input', message: `The request body is not JSON: ${(error as Error).message}` },
+      });
     }
     let name: string;
     try {
@@ -158,7 +165,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       send(res, 400, { 'Content-Type': 'text/plain' }, 'Bad request');
       return;
     }
-    const work = url.pathname.startsWith(API_PREFIX) ? handleApi(req, res, url.pathname.slice(API_PREFIX.length)) : handleStatic(req, res, url);
+    const work = url.pathname.startsWith(API_PREFIX)
+      ? handleApi(req, res, url.pathname.slice(API_PREFIX.length))
+      : handleStatic(req, res, url);
     work.catch((error: unknown) => {
       log(`request ${req.method} ${url.pathname} failed: ${(error as Error).stack ?? String(error)}`);
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'failed', message: 'The server met an internal error.' } });

@@ -11,7 +11,18 @@ test('static paths: "/" is index.html; dot segments, encoded or not, backslashes
   assert.equal(resolveStaticPath(root, '/'), '/srv/ui/index.html');
   assert.equal(resolveStaticPath(root, '/assets/index-1.js'), '/srv/ui/assets/index-1.js');
   assert.equal(resolveStaticPath(root, '/assets/a%20b.css'), '/srv/ui/assets/a b.css');
-  for (const bad of ['/../etc/passwd', '/%2e%2e/etc/passwd', '/assets/..%2F..%2Fetc', '/a/./b', '/..\\etc', '/%5c..%5cetc', '/x%00.js', '/%E0%A4%A', 'relative', '/assets/..']) {
+  for (const bad of [
+    '/../etc/passwd',
+    '/%2e%2e/etc/passwd',
+    '/assets/..%2F..%2Fetc',
+    '/a/./b',
+    '/..\\etc',
+    '/%5c..%5cetc',
+    '/x%00.js',
+    '/%E0%A4%A',
+    'relative',
+    '/assets/..',
+  ]) {
     assert.equal(resolveStaticPath(root, bad), null, bad);
   }
 });
@@ -33,7 +44,8 @@ test('static files: a symlink out of the root is not followed; directories are n
 test('Host and Origin: only this port on 127.0.0.1 or localhost, and the Origin of the same Host', () => {
   assert.ok(isAllowedHost('127.0.0.1:8080', 8080));
   assert.ok(isAllowedHost('localhost:8080', 8080));
-  for (const h of [undefined, '127.0.0.1', '127.0.0.1:8081', 'evil.com:8080', 'LOCALHOST:8080', '127.0.0.2:8080']) assert.ok(!isAllowedHost(h, 8080), String(h));
+  for (const h of [undefined, '127.0.0.1', '127.0.0.1:8081', 'evil.com:8080', 'LOCALHOST:8080', '127.0.0.2:8080'])
+    assert.ok(!isAllowedHost(h, 8080), String(h));
   assert.ok(isSameOrigin('http://localhost:8080', 'localhost:8080', 8080));
   assert.ok(!isSameOrigin('http://127.0.0.1:8080', 'localhost:8080', 8080), 'the Origin must be the Host the request was sent to');
   assert.ok(!isSameOrigin(undefined, 'localhost:8080', 8080));
@@ -41,7 +53,13 @@ test('Host and Origin: only this port on 127.0.0.1 or localhost, and the Origin 
 });
 
 test('sessions: cookies parse leniently; only issued session ids and the exact token authenticate', () => {
-  assert.deepEqual([...parseCookies('a=1; b = 2;;c')], [['a', '1'], ['b', '2']]);
+  assert.deepEqual(
+    [...parseCookies('a=1; b = 2;;c')],
+    [
+      ['a', '1'],
+      ['b', '2'],
+    ],
+  );
   const sessions = new Sessions(8080);
   const id = sessions.create();
   assert.equal(sessions.authenticate({ headers: { cookie: `other=1; dockhand-8080=${id}` } }), 'session');

@@ -19,9 +19,11 @@ export function parseGroup(text: string): AccountsFact['groups'] {
     if (raw.trim() === '' || /^[#+-]/.test(raw)) return;
     const f = raw.split(':');
     if (f.length < 4 || !/^\d+$/.test(f[2]!)) return;
-    const members = f[3]!.split(',').map((m) => m.trim()).filter(Boolean);
+    const members = f[3]!
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean);
     groups.push({ name: f[0]!, gid: Number(f[2]), members, line: index + 1 });
   });
   return groups;
 }
-

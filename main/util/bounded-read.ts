@@ -33,7 +33,8 @@ function kindOf(s: Stats): string | null {
 }
 
 const notAFile = (shownAs: string, what: string) => new InputRefused('not-a-file', `${shownAs}: is ${what}, not a regular file`);
-const tooLarge = (shownAs: string, size: string, maxBytes: number) => new InputRefused('too-large', `${shownAs}: ${size}, more than the ${maxBytes}-byte limit`);
+const tooLarge = (shownAs: string, size: string, maxBytes: number) =>
+  new InputRefused('too-large', `${shownAs}: ${size}, more than the ${maxBytes}-byte limit`);
 
 /**
  * Reads a regular file of at most `maxBytes`. Throws InputRefused for anything else, and the system's error (ENOENT,
@@ -93,7 +94,8 @@ export function checkNesting(text: string, shownAs: string, syntax: 'json' | 'ya
     }
     if (c === 0x22 && syntax === 'json') inString = true;
     else if (c === 0x5b || c === 0x7b) {
-      if (++depth > maxDepth) throw new InputRefused('too-deep', `${shownAs}: nested more than ${maxDepth} levels deep (at character ${i + 1})`);
+      if (++depth > maxDepth)
+        throw new InputRefused('too-deep', `${shownAs}: nested more than ${maxDepth} levels deep (at character ${i + 1})`);
     } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
   }
 }

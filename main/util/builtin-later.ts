@@ -12,4 +12,5 @@ const load = createRequire(path.join(import.meta.dirname, 'builtin-later.js'));
 export const httpModule = (): typeof import('node:http') => load('node:http') as typeof import('node:http');
 export const tlsModule = (): typeof import('node:tls') => load('node:tls') as typeof import('node:tls');
 export const httpsModule = (): typeof import('node:https') => load('node:https') as typeof import('node:https');
-export const readlineModule = (): typeof import('node:readline/promises') => load('node:readline/promises') as typeof import('node:readline/promises');
+export const readlineModule = (): typeof import('node:readline/promises') =>
+  load('node:readline/promises') as typeof import('node:readline/promises');

@@ -20,10 +20,15 @@ function selfPath(argv: readonly string[] = process.argv): string | null {
  * pkexec's and sudo's PATH may not find the user's node). The desktop app's `dockhand` launcher runs the same bin under
  * the app's own Electron and names itself in DOCKHAND_SELF: then the launcher is what a scheduled job and the helper run.
  */
-export function cliSelf(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env, execPath = process.execPath): SelfCommand {
+export function cliSelf(
+  argv: readonly string[] = process.argv,
+  env: NodeJS.ProcessEnv = process.env,
+  execPath = process.execPath,
+): SelfCommand {
   const launcher = env.DOCKHAND_SELF;
   if (launcher && path.isAbsolute(launcher)) return { ok: true, argv: [launcher], path: launcher };
   const bin = selfPath(argv);
-  return bin ? { ok: true, argv: [execPath, bin], path: bin } : { ok: false, why: 'this Dockhand was not started as the `dockhand` command, so it cannot start its helper' };
+  return bin
+    ? { ok: true, argv: [execPath, bin], path: bin }
+    : { ok: false, why: 'this Dockhand was not started as the `dockhand` command, so it cannot start its helper' };
 }
-

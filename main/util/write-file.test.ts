@@ -78,36 +78,53 @@ describe('writeFile: the one writer', () => {
 
     const nowhere = path.join(dir, 'nowhere.json');
     await fs.symlink(path.join(dir, 'no-such-dir', 'x.json'), nowhere);
-    await assert.rejects(writeFile(nowhere, 'x', { mkdirMode: 0o755 }), (e: Error) => e instanceof WriteTargetError && /symlink to .*no-such-dir\/x\.json, whose directory does not exist/.test(e.message));
-    await assert.rejects(fs.stat(path.join(dir, 'no-such-dir')), /ENOENT/, 'no directory made on a link\'s say-so');
+    await assert.rejects(
+      writeFile(nowhere, 'x', { mkdirMode: 0o755 }),
+      (e: Error) => e instanceof WriteTargetError && /symlink to .*no-such-dir\/x\.json, whose directory does not exist/.test(e.message),
+    );
+    await assert.rejects(fs.stat(path.join(dir, 'no-such-dir')), /ENOENT/, "no directory made on a link's say-so");
   });
 
   test('a symlink loop is refused, not followed forever', async () => {
     await fs.symlink('loop-b', path.join(dir, 'loop-a'));
     await fs.symlink('loop-a', path.join(dir, 'loop-b'));
-    await assert.rejects(writeFile(path.join(dir, 'loop-a'), 'x'), (e: Error) => e instanceof WriteTargetError && /too many levels of symbolic links/.test(e.message));
+    await assert.rejects(
+      writeFile(path.join(dir, 'loop-a'), 'x'),
+      (e: Error) => e instanceof WriteTargetError && /too many levels of symbolic links/.test(e.message),
+    );
   });
 
-  test('as root, a link another user planted is followed only to a file that user owns; own state refuses links', { skip: !isRoot && 'root only' }, async () => {
-    const userDir = path.join(dir, 'nobody-dir');
-    await fs.mkdir(userDir);
-    await fs.chown(userDir, 65534, 65534);
-    const system = path.join(dir, 'system-file');
-    await fs.writeFile(system, 'root bytes');
-    const asNobody = (cmd: string) => run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c', cmd]);
-    await asNobody(`ln -s ${system} ${userDir}/report.json && echo mine > ${userDir}/own && ln -s own ${userDir}/own-link && ln -s ${dir}/not-there ${userDir}/dangling`);
-    await assert.rejects(writeFile(path.join(userDir, 'report.json'), 'report'), (e: Error) => e instanceof WriteTargetError && /symlink owned by uid 65534 .*owned by uid 0: root does not follow a link another user controls/.test(e.message));
-    assert.equal(await fs.readFile(system, 'utf8'), 'root bytes');
-    await assert.rejects(writeFile(path.join(userDir, 'dangling'), 'x'), WriteTargetError);
-    await assert.rejects(fs.stat(path.join(dir, 'not-there')), /ENOENT/);
-    await writeFile(path.join(userDir, 'own-link'), 'report');
-    assert.equal(await fs.readFile(path.join(userDir, 'own'), 'utf8'), 'report');
-    assert.equal((await fs.stat(path.join(userDir, 'own'))).uid, 65534, 'the user\'s file stays theirs');
+  test(
+    'as root, a link another user planted is followed only to a file that user owns; own state refuses links',
+    { skip: !isRoot && 'root only' },
+    async () => {
+      const userDir = path.join(dir, 'nobody-dir');
+      await fs.mkdir(userDir);
+      await fs.chown(userDir, 65534, 65534);
+      const system = path.join(dir, 'system-file');
+      await fs.writeFile(system, 'root bytes');
+      const asNobody = (cmd: string) => run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c', cmd]);
+      await asNobody(
+        `ln -s ${system} ${userDir}/report.json && echo mine > ${userDir}/own && ln -s own ${userDir}/own-link && ln -s ${dir}/not-there ${userDir}/dangling`,
+      );
+      await assert.rejects(
+        writeFile(path.join(userDir, 'report.json'), 'report'),
+        (e: Error) =>
+          e instanceof WriteTargetError &&
+          /symlink owned by uid 65534 .*owned by uid 0: root does not follow a link another user controls/.test(e.message),
+      );
+      assert.equal(await fs.readFile(system, 'utf8'), 'root bytes');
+      await assert.rejects(writeFile(path.join(userDir, 'dangling'), 'x'), WriteTargetError);
+      await assert.rejects(fs.stat(path.join(dir, 'not-there')), /ENOENT/);
+      await writeFile(path.join(userDir, 'own-link'), 'report');
+      assert.equal(await fs.readFile(path.join(userDir, 'own'), 'utf8'), 'report');
+      assert.equal((await fs.stat(path.join(userDir, 'own'))).uid, 65534, "the user's file stays theirs");
 
-    await fs.symlink(system, path.join(dir, 'record.json'));
-    await assert.rejects(writeFile(path.join(dir, 'record.json'), 'x', { followLinks: false }), /is a symlink: not followed/);
-    assert.equal(await fs.readFile(system, 'utf8'), 'root bytes');
-  });
+      await fs.symlink(system, path.join(dir, 'record.json'));
+      await assert.rejects(writeFile(path.join(dir, 'record.json'), 'x', { followLinks: false }), /is a symlink: not followed/);
+      assert.equal(await fs.readFile(system, 'utf8'), 'root bytes');
+    },
+  );
 
   test('a FIFO is written through and stays a FIFO', async () => {
     const fifo = path.join(dir, 'pipe');
@@ -134,16 +151,20 @@ describe('writeFile: the one writer', () => {
     assert.deepEqual(await leftovers(), []);
   });
 
-  test('a character device is written through and stays that device (a private null device, c 1 3)', { skip: !isRoot && 'mknod needs root' }, async () => {
-    const dev = path.join(dir, 'null');
-    await run('mknod', ['-m', '0666', dev, 'c', '1', '3']);
-    const before = await fs.lstat(dev);
-    await writeFile(dev, 'discarded');
-    const after = await fs.lstat(dev);
-    assert.ok(after.isCharacterDevice());
-    assert.deepEqual([after.ino, after.rdev, after.mode], [before.ino, before.rdev, before.mode]);
-    assert.deepEqual(await leftovers(), []);
-  });
+  test(
+    'a character device is written through and stays that device (a private null device, c 1 3)',
+    { skip: !isRoot && 'mknod needs root' },
+    async () => {
+      const dev = path.join(dir, 'null');
+      await run('mknod', ['-m', '0666', dev, 'c', '1', '3']);
+      const before = await fs.lstat(dev);
+      await writeFile(dev, 'discarded');
+      const after = await fs.lstat(dev);
+      assert.ok(after.isCharacterDevice());
+      assert.deepEqual([after.ino, after.rdev, after.mode], [before.ino, before.rdev, before.mode]);
+      assert.deepEqual(await leftovers(), []);
+    },
+  );
 
   test('through a symlink to a device, the device is written and the link kept', { skip: !isRoot && 'mknod needs root' }, async () => {
     const dev = path.join(dir, 'null2');
@@ -157,9 +178,15 @@ describe('writeFile: the one writer', () => {
   test('a directory and a socket are refused with what they are; nothing is created beside them', async () => {
     const sub = path.join(dir, 'a-dir');
     await fs.mkdir(sub);
-    await assert.rejects(writeFile(sub, 'x'), (e: Error) => e instanceof WriteTargetError && /a-dir: it is a directory, not a file/.test(e.message));
+    await assert.rejects(
+      writeFile(sub, 'x'),
+      (e: Error) => e instanceof WriteTargetError && /a-dir: it is a directory, not a file/.test(e.message),
+    );
     await fs.symlink(sub, path.join(dir, 'to-dir'));
-    await assert.rejects(writeFile(path.join(dir, 'to-dir'), 'x'), (e: Error) => e instanceof WriteTargetError && /a-dir is a directory/.test(e.message));
+    await assert.rejects(
+      writeFile(path.join(dir, 'to-dir'), 'x'),
+      (e: Error) => e instanceof WriteTargetError && /a-dir is a directory/.test(e.message),
+    );
     const sock = path.join(dir, 'sock');
     const server = net.createServer().listen(sock);
     await new Promise((resolve) => server.once('listening', resolve));
@@ -173,7 +200,7 @@ describe('writeFile: the one writer', () => {
     assert.deepEqual(await fs.readdir(sub), []);
   });
 
-  test('a killed writer\'s temporary file goes with the next write; a live writer\'s, another user\'s and another file\'s stay', async () => {
+  test("a killed writer's temporary file goes with the next write; a live writer's, another user's and another file's stay", async () => {
     const work = path.join(dir, 'leftovers');
     await fs.mkdir(work);
     const file = path.join(work, 'daemon.json');

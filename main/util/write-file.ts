@@ -38,7 +38,8 @@ export async function readFileState(file: string): Promise<FileState> {
     const [bytes, stat] = await Promise.all([fs.readFile(file), fs.stat(file)]);
     return { exists: true, bytes, sha256: sha256(bytes), mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false, bytes: null, sha256: null, mode: null, uid: null, gid: null };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { exists: false, bytes: null, sha256: null, mode: null, uid: null, gid: null };
     throw error;
   }
 }
@@ -79,10 +80,13 @@ export async function resolveWriteTarget(file: string, followLinks = true): Prom
   const linkAllowed = (target: Stats | null) => {
     if (process.getuid?.() !== 0) return;
     for (const uid of linkOwners) {
-      if (uid !== 0 && target?.uid !== uid) throw new WriteTargetError(`${file} is a symlink owned by uid ${uid} to ${current}${target ? `, owned by uid ${target.uid}` : ''}: root does not follow a link another user controls to a file that user does not own`);
+      if (uid !== 0 && target?.uid !== uid)
+        throw new WriteTargetError(
+          `${file} is a symlink owned by uid ${uid} to ${current}${target ? `, owned by uid ${target.uid}` : ''}: root does not follow a link another user controls to a file that user does not own`,
+        );
     }
   };
-  for (let links = 0; ; ) {
+  for (let links = 0; ;) {
     let stat: Stats;
     try {
       stat = await fs.lstat(current);
@@ -90,7 +94,10 @@ export async function resolveWriteTarget(file: string, followLinks = true): Prom
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       if (links > 0) {
         const dir = await fs.stat(path.dirname(current)).catch(() => null);
-        if (!dir?.isDirectory()) throw new WriteTargetError(`${file} is a symlink to ${current}, whose directory does not exist: create it, or point the link elsewhere`);
+        if (!dir?.isDirectory())
+          throw new WriteTargetError(
+            `${file} is a symlink to ${current}, whose directory does not exist: create it, or point the link elsewhere`,
+          );
       }
       linkAllowed(null);
       return { kind: 'replace', path: await realParent(current), stat: null, viaLink: links > 0 };
@@ -150,14 +157,19 @@ async function writeThrough(target: WriteTarget & { kind: 'stream' }, data: Buff
   try {
     // Checked on the open descriptor: what was opened is what was looked at, not something swapped in since.
     const opened = await handle.stat();
-    if (opened.dev !== target.stat.dev || opened.ino !== target.stat.ino) throw new WriteTargetError(`${target.path} changed while it was being opened: not written`);
+    if (opened.dev !== target.stat.dev || opened.ino !== target.stat.ino)
+      throw new WriteTargetError(`${target.path} changed while it was being opened: not written`);
     await writeData(handle, data);
   } finally {
     await handle.close();
   }
 }
 
-async function replaceAtomically(target: WriteTarget & { kind: 'replace' }, data: Buffer | string | Iterable<string>, options: WriteOptions): Promise<void> {
+async function replaceAtomically(
+  target: WriteTarget & { kind: 'replace' },
+  data: Buffer | string | Iterable<string>,
+  options: WriteOptions,
+): Promise<void> {
   const dir = path.dirname(target.path);
   // The writer's pid and start time name it: a leftover is provably a dead writer's even once its pid is reused.
   const tmp = path.join(dir, `.${path.basename(target.path)}.dockhand-${process.pid}-${ownStart()}-${randomBytes(4).toString('hex')}.tmp`);
@@ -168,7 +180,8 @@ async function replaceAtomically(target: WriteTarget & { kind: 'replace' }, data
   try {
     try {
       // The directory was resolved to its real path; one swapped for a symlink since would redirect the rename.
-      if ((await fs.realpath(dir)) !== dir) throw new WriteTargetError(`${dir} changed while ${target.path} was being written: not written`);
+      if ((await fs.realpath(dir)) !== dir)
+        throw new WriteTargetError(`${dir} changed while ${target.path} was being written: not written`);
       await writeData(handle, data);
       // Ownership first, mode second: chown clears setuid bits, and the mode must be the one asked for.
       if (uid !== null && gid !== null && process.getuid?.() === 0) await handle.chown(uid, gid);

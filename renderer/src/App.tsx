@@ -13,7 +13,13 @@ import { SettingsScreen } from './screens/Settings';
 import { Logo } from './components/Logo';
 
 /** Screens in the sidebar: each is a route, a sidebar entry and a screen component, nothing else to change here. */
-const ICONS: Record<Screen, typeof LayoutDashboard> = { overview: LayoutDashboard, findings: ListChecks, history: HistoryIcon, disk: HardDrive, settings: SettingsIcon };
+const ICONS: Record<Screen, typeof LayoutDashboard> = {
+  overview: LayoutDashboard,
+  findings: ListChecks,
+  history: HistoryIcon,
+  disk: HardDrive,
+  settings: SettingsIcon,
+};
 const NAV = SCREENS.map((s) => ({ ...s, Icon: ICONS[s.screen] }));
 const TITLES = Object.fromEntries(SCREENS.map((s) => [s.screen, s.label])) as Record<Screen, string>;
 
@@ -36,7 +42,13 @@ function Header() {
             Last audit <RelativeTime iso={report.generatedAt} />
           </span>
         )}
-        <button type="button" className="button primary" onClick={() => void store.runAudit()} disabled={running} aria-keyshortcuts="Control+R">
+        <button
+          type="button"
+          className="button primary"
+          onClick={() => void store.runAudit()}
+          disabled={running}
+          aria-keyshortcuts="Control+R"
+        >
           <RefreshCw aria-hidden="true" className={running ? 'spin' : undefined} />
           {running ? 'Auditing…' : 'Re-run audit'}
         </button>
@@ -102,7 +114,11 @@ export function App() {
         <ul>
           {NAV.map(({ screen, label, Icon, shortcut }) => (
             <li key={screen}>
-              <a href={hrefFor(screen)} aria-current={route.screen === screen ? 'page' : undefined} aria-keyshortcuts={`Control+${shortcut}`}>
+              <a
+                href={hrefFor(screen)}
+                aria-current={route.screen === screen ? 'page' : undefined}
+                aria-keyshortcuts={`Control+${shortcut}`}
+              >
                 <Icon aria-hidden="true" />
                 <span>{label}</span>
               </a>
@@ -118,7 +134,9 @@ export function App() {
               The live connection to dockhand serve dropped; reconnecting… Progress updates resume when it is back.
             </p>
           )}
-          {error && <Banner guidance={error} onRerun={() => void store.runAudit()} rerunning={running} onDismiss={() => store.dismissError()} />}
+          {error && (
+            <Banner guidance={error} onRerun={() => void store.runAudit()} rerunning={running} onDismiss={() => store.dismissError()} />
+          )}
           {!loaded ? (
             <p className="loading" role="status">
               <span className="spinner" aria-hidden="true" /> Reading the settings and the last audit…

@@ -31,7 +31,11 @@ export function decodeIcoSizes(ico: Buffer): { size: number; bytes: number; isPn
   return Array.from({ length: ico.readUInt16LE(4) }, (_, i) => {
     const at = 6 + 16 * i;
     const offset = ico.readUInt32LE(at + 12);
-    return { size: ico.readUInt8(at) || 256, bytes: ico.readUInt32LE(at + 8), isPng: ico.subarray(offset, offset + 8).equals(PNG_SIGNATURE) };
+    return {
+      size: ico.readUInt8(at) || 256,
+      bytes: ico.readUInt32LE(at + 8),
+      isPng: ico.subarray(offset, offset + 8).equals(PNG_SIGNATURE),
+    };
   });
 }
 

@@ -11,7 +11,12 @@ export const DesktopFactSchema = z.object({
   swapMiB: z.number().nullable(),
   diskSizeMiB: z.number().nullable(),
   /** Proxy mode and URLs (credentials masked). */
-  proxy: z.object({ mode: z.string().nullable(), http: z.string().nullable(), https: z.string().nullable(), exclude: z.string().nullable() }),
+  proxy: z.object({
+    mode: z.string().nullable(),
+    http: z.string().nullable(),
+    https: z.string().nullable(),
+    exclude: z.string().nullable(),
+  }),
   /** The VM disk image and its size on the host, when found. */
   diskImage: z.object({ path: z.string(), bytes: z.number() }).nullable(),
   /** The host's CPU count and memory, to compare limits with. */

@@ -31,7 +31,13 @@ export type PruneScope = z.infer<typeof PruneScopeSchema>;
 
 export const ScheduledCleanupFactSchema = z.object({
   entries: z.array(
-    z.object({ kind: z.enum(['cron', 'systemd-timer']), path: z.string(), line: z.number().int().nullable(), command: z.string(), scope: PruneScopeSchema.optional() }),
+    z.object({
+      kind: z.enum(['cron', 'systemd-timer']),
+      path: z.string(),
+      line: z.number().int().nullable(),
+      command: z.string(),
+      scope: PruneScopeSchema.optional(),
+    }),
   ),
   looked: z.array(z.string()),
 });

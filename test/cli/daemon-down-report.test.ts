@@ -38,14 +38,18 @@ describe('the audit report with the daemon down', () => {
     assert.match(out, /unavailable: the daemon could not be reached \(see the top\)/);
     assert.match(lines[1]!, /^The Docker daemon could not be reached: /);
     assert.ok(lines[1]!.includes(report.engineError));
-    assert.match(lines.at(-1)!, /^INCOMPLETE: the Docker daemon could not be reached \(.*\); \d+ checks could not run and the score \d+\/100 covers only the rest/);
+    assert.match(
+      lines.at(-1)!,
+      /^INCOMPLETE: the Docker daemon could not be reached \(.*\); \d+ checks could not run and the score \d+\/100 covers only the rest/,
+    );
     assert.ok(lines.at(-1)!.includes(report.engineError));
     assert.match(out, new RegExp(`Score \\d+/100 \\(INCOMPLETE: ${incomplete.checks.length} checks could not run\\)`));
 
     // One group, one line per blocked check; none of them is an error block of its own.
     assert.equal(occurrences(out, 'NOT RUN'), 1);
     assert.match(out, new RegExp(`NOT RUN  ${incomplete.checks.length} checks, because the daemon could not be reached`));
-    for (const id of incomplete.checks) assert.equal(lines.filter((l) => l.trim().startsWith(`${id} `) || l.trim() === id).length, 1, `${id} listed once`);
+    for (const id of incomplete.checks)
+      assert.equal(lines.filter((l) => l.trim().startsWith(`${id} `) || l.trim() === id).length, 1, `${id} listed once`);
     assert.doesNotMatch(out, /^ERROR .*container\.privileged/m);
     assert.doesNotMatch(out, /Could not evaluate: .*unavailable/);
     // The daemon.json the stopped daemon used is still judged (the file audit ran).

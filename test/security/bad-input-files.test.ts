@@ -64,7 +64,11 @@ describe('a file option given something that is not a readable file', () => {
         const result = await dockhand(args(input), { timeout: KILL_AFTER_MS, killSignal: 'SIGKILL' });
         const what = `${option} ${kind}: exit ${result.code}, stderr ${JSON.stringify(result.stderr)}`;
         assert.equal(result.code, 2, what);
-        assert.match(result.stderr, option === 'audit --policy' && kind === 'a deeply nested file' ? /deep\.yaml: nested more than 128 levels deep/ : says, what);
+        assert.match(
+          result.stderr,
+          option === 'audit --policy' && kind === 'a deeply nested file' ? /deep\.yaml: nested more than 128 levels deep/ : says,
+          what,
+        );
         assert.doesNotMatch(result.stderr, /\n\s+at |internal error/, what);
         assert.equal(result.stderr.trim().split('\n').length, 1, `one line: ${what}`);
       }
@@ -75,7 +79,10 @@ describe('a file option given something that is not a readable file', () => {
 describe('the collectors reading daemon.json and the unit files', () => {
   test('--config-file FIFO, /dev/zero or deeply nested: the daemon.json check is an error naming why, the audit still ends (exit 4)', async () => {
     for (const [kind, { file, says }] of Object.entries(bad)) {
-      const result = await dockhand(['audit', '--format', 'json', '--host', NO_DAEMON, '--config-file', file], { timeout: KILL_AFTER_MS, killSignal: 'SIGKILL' });
+      const result = await dockhand(['audit', '--format', 'json', '--host', NO_DAEMON, '--config-file', file], {
+        timeout: KILL_AFTER_MS,
+        killSignal: 'SIGKILL',
+      });
       assert.equal(result.code, 4, `${kind}: ${result.stderr}`);
       const report = JSON.parse(result.stdout) as Report;
       const valid = report.findings.find((f) => f.checkId === 'daemon.config.valid')!;
@@ -91,7 +98,10 @@ describe('the collectors reading daemon.json and the unit files', () => {
     execFileSync('mknod', [path.join(root, 'etc/docker/daemon.json'), 'c', '1', '5']);
     execFileSync('mkfifo', [path.join(root, 'etc/systemd/system/docker.service')]);
     const factsOut = path.join(tmp, 'root-facts.json');
-    const result = await dockhand(['audit', '--format', 'json', '--root', root, '--facts-out', factsOut], { timeout: KILL_AFTER_MS, killSignal: 'SIGKILL' });
+    const result = await dockhand(['audit', '--format', 'json', '--root', root, '--facts-out', factsOut], {
+      timeout: KILL_AFTER_MS,
+      killSignal: 'SIGKILL',
+    });
     assert.equal(result.code, 4, result.stderr);
     const report = JSON.parse(result.stdout) as Report;
     const valid = report.findings.find((f) => f.checkId === 'daemon.config.valid')!;
@@ -99,6 +109,9 @@ describe('the collectors reading daemon.json and the unit files', () => {
     // No check reports an unreadable unit by itself (it is judged as absent); the snapshot says why.
     const facts = JSON.parse(await fs.readFile(factsOut, 'utf8')) as { serviceUnit: { ok: boolean; error?: { message: string } } };
     assert.equal(facts.serviceUnit.ok, false);
-    assert.match(facts.serviceUnit.error?.message ?? '', /\/etc\/systemd\/system\/docker\.service: is a FIFO \(named pipe\), not a regular file/);
+    assert.match(
+      facts.serviceUnit.error?.message ?? '',
+      /\/etc\/systemd\/system\/docker\.service: is a FIFO \(named pipe\), not a regular file/,
+    );
   });
 });

@@ -59,15 +59,37 @@ let daemon: PrivateDockerd;
 
 function planOf(operations: FixOperation[], files: FileChange[], extra: Partial<FixPlan> = {}): FixPlan {
   return {
-    schemaVersion: FIX_PLAN_SCHEMA_VERSION, id: 'hostile-plan-0001', createdAt: new Date().toISOString(), fixId: 'hand-made', checkId: 'x.y', findingId: null, title: 'hand-made',
-    params: {}, endpoint: daemon.host, engineVersion: null, operations, files, commands: [], controller: { kind: 'none', detail: '' },
-    elevation: { needed: true, why: 'root' }, restart: false, verification: { kind: 'none', why: 'hand-made' }, notes: [], ...extra,
+    schemaVersion: FIX_PLAN_SCHEMA_VERSION,
+    id: 'hostile-plan-0001',
+    createdAt: new Date().toISOString(),
+    fixId: 'hand-made',
+    checkId: 'x.y',
+    findingId: null,
+    title: 'hand-made',
+    params: {},
+    endpoint: daemon.host,
+    engineVersion: null,
+    operations,
+    files,
+    commands: [],
+    controller: { kind: 'none', detail: '' },
+    elevation: { needed: true, why: 'root' },
+    restart: false,
+    verification: { kind: 'none', why: 'hand-made' },
+    notes: [],
+    ...extra,
   };
 }
 
 async function fileChange(file: string, after: (before: string) => string): Promise<FileChange> {
   const before = await fs.readFile(file, 'utf8').catch(() => null);
-  return { path: file, existed: before !== null, beforeSha256: before === null ? null : sha256(before), after: after(before ?? ''), diff: '' };
+  return {
+    path: file,
+    existed: before !== null,
+    beforeSha256: before === null ? null : sha256(before),
+    after: after(before ?? ''),
+    diff: '',
+  };
 }
 
 describe('the root helper against hand-written plans (proxy values, subordinate ids, group membership, Desktop settings)', () => {
@@ -103,8 +125,14 @@ describe('the root helper against hand-written plans (proxy values, subordinate 
     commandLog = path.join(dir, 'commands.log');
     await fs.writeFile(commandLog, '');
     for (const tool of ['gpasswd', 'usermod', 'systemctl', 'service', 'useradd', 'groupadd']) {
-      const real = (await run('sh', ['-c', `command -v ${tool} || true`], { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } })).stdout.trim();
-      await fs.writeFile(path.join(trap, tool), `#!/bin/sh\necho "${tool} $*" >> ${commandLog}\n${real ? `exec ${real} "$@"` : 'exit 127'}\n`, { mode: 0o755 });
+      const real = (
+        await run('sh', ['-c', `command -v ${tool} || true`], { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } })
+      ).stdout.trim();
+      await fs.writeFile(
+        path.join(trap, tool),
+        `#!/bin/sh\necho "${tool} $*" >> ${commandLog}\n${real ? `exec ${real} "$@"` : 'exit 127'}\n`,
+        { mode: 0o755 },
+      );
     }
     rootState = path.join(dir, 'root-state');
     sudo = await installRootSudo(path.join(dir, 'sudo'), { PATH: `${trap}:/usr/sbin:/usr/bin:/sbin:/bin`, DOCKHAND_STATE_DIR: rootState });
@@ -132,24 +160,51 @@ describe('the root helper against hand-written plans (proxy values, subordinate 
     const dropIn = '/etc/systemd/system/docker.service.d/zz-dockhand-proxy.conf';
     const smuggled = [
       ['[Service]\nEnvironment="HTTP_PROXY=http://p:3128\u0000"\nExecStartPre=/bin/touch /tmp/dkh-pwned\n', /line 3 is "ExecStartPre=/],
-      ['[Service]\nEnvironment="HTTP_PROXY=http://p:3128\u0000ExecStartPre=/bin/touch /tmp/dkh-pwned"\n', /HTTP_PROXY: a proxy URL cannot hold the character U\+0000/],
+      [
+        '[Service]\nEnvironment="HTTP_PROXY=http://p:3128\u0000ExecStartPre=/bin/touch /tmp/dkh-pwned"\n',
+        /HTTP_PROXY: a proxy URL cannot hold the character U\+0000/,
+      ],
       ['[Service]\nEnvironment="HTTP_PROXY=http://p:3128\rExecStartPre=/bin/touch /tmp/dkh-pwned"\n', /cannot hold the character U\+000D/],
-      ['[Service]\nEnvironment="NO_PROXY=localhost\u2028ExecStartPre=/bin/touch"\n', /NO_PROXY: a NO_PROXY list cannot hold the character U\+2028/],
+      [
+        '[Service]\nEnvironment="NO_PROXY=localhost\u2028ExecStartPre=/bin/touch"\n',
+        /NO_PROXY: a NO_PROXY list cannot hold the character U\+2028/,
+      ],
       ['[Service]\nEnvironment="HTTP_PROXY=http://p:3128" \\\nExecStartPre=/bin/touch /tmp/dkh-pwned\n', /line 2 is/],
       ['[Service]\nEnvironment="HTTP_PROXY=http://%u:3128"\n', /specifier/],
     ] as const;
     for (const [content, why] of smuggled) {
-      const op: FixOperation = { op: 'systemd-dropin.write', scope: 'system', unit: 'docker.service', name: 'zz-dockhand-proxy.conf', content };
+      const op: FixOperation = {
+        op: 'systemd-dropin.write',
+        scope: 'system',
+        unit: 'docker.service',
+        name: 'zz-dockhand-proxy.conf',
+        content,
+      };
       await refused(planOf([op, { op: 'daemon.reload' }], [await fileChange(dropIn, () => content)]), why);
     }
     // The same value through daemon.json "proxies" (Engine 23.0+) is refused by the same grammar.
-    const proxies: FixOperation = { op: 'daemon-json.set', file: daemon.configPath, path: ['proxies'], value: { 'http-proxy': 'http://p:3128\nx' } };
-    await refused(planOf([proxies], [await fileChange(daemon.configPath, () => '{"proxies":{"http-proxy":"http://p:3128\\nx"}}\n')]), /"proxies"."http-proxy": a proxy URL cannot hold the character U\+000A/);
+    const proxies: FixOperation = {
+      op: 'daemon-json.set',
+      file: daemon.configPath,
+      path: ['proxies'],
+      value: { 'http-proxy': 'http://p:3128\nx' },
+    };
+    await refused(
+      planOf([proxies], [await fileChange(daemon.configPath, () => '{"proxies":{"http-proxy":"http://p:3128\\nx"}}\n')]),
+      /"proxies"."http-proxy": a proxy URL cannot hold the character U\+000A/,
+    );
   });
 
-  test('subordinate ids: another user, a system id, a real account\'s uid, an existing range, or no userns-remap at all are refused', async () => {
+  test("subordinate ids: another user, a system id, a real account's uid, an existing range, or no userns-remap at all are refused", async () => {
     const remap: FixOperation = { op: 'daemon-json.set', file: daemon.configPath, path: ['userns-remap'], value: 'default' };
-    const attempt = async (ops: FixOperation[], file: '/etc/subuid' | '/etc/subgid', user: string, start: number, count: number, why: RegExp) => {
+    const attempt = async (
+      ops: FixOperation[],
+      file: '/etc/subuid' | '/etc/subgid',
+      user: string,
+      start: number,
+      count: number,
+      why: RegExp,
+    ) => {
       const subid: FixOperation = { op: 'subid.add', file, user, start, count };
       const files = [await fileChange(file, (b) => addSubIdRange(b, user, start, count))];
       if (ops.length) files.unshift(await fileChange(daemon.configPath, () => '{\n  "userns-remap": "default"\n}\n'));
@@ -157,14 +212,35 @@ describe('the root helper against hand-written plans (proxy values, subordinate 
     };
     // useradd gave the victim a range of its own: read it, to aim at it.
     const victimRange = (await fs.readFile('/etc/subuid', 'utf8')).split('\n').find((l) => l.startsWith(`${VICTIM}:`));
-    await attempt([remap], '/etc/subuid', VICTIM, 1_000_000_000, 65536, /may go to dockremap only \(the user userns-remap names\), not dkh-victim/);
+    await attempt(
+      [remap],
+      '/etc/subuid',
+      VICTIM,
+      1_000_000_000,
+      65536,
+      /may go to dockremap only \(the user userns-remap names\), not dkh-victim/,
+    );
     await attempt([remap], '/etc/subgid', 'root', 1_000_000_000, 65536, /may go to dockremap only/);
-    await attempt([remap], '/etc/subgid', 'dockremap', 105, 65536, /starts at SUB_GID_MIN \(100000, from \/etc\/login\.defs\) or above, not 105/);
+    await attempt(
+      [remap],
+      '/etc/subgid',
+      'dockremap',
+      105,
+      65536,
+      /starts at SUB_GID_MIN \(100000, from \/etc\/login\.defs\) or above, not 105/,
+    );
     await attempt([remap], '/etc/subuid', 'dockremap', 0, 65536, /not a valid fix plan|or above, not 0/);
     await attempt([remap], '/etc/subuid', 'dockremap', 600_000_000, 1_000_000, /ends at SUB_UID_MAX/);
     await attempt([remap], '/etc/subuid', 'dockremap', 100_000, 4_294_967_295, /ends at SUB_UID_MAX|ends below/);
     assert.ok(victimRange, 'useradd gives a new user a subordinate range');
-    await attempt([remap], '/etc/subuid', 'dockremap', Number(victimRange.split(':')[1]) + 10, 65536, new RegExp(`overlaps ${VICTIM}'s subordinate uid range`));
+    await attempt(
+      [remap],
+      '/etc/subuid',
+      'dockremap',
+      Number(victimRange.split(':')[1]) + 10,
+      65536,
+      new RegExp(`overlaps ${VICTIM}'s subordinate uid range`),
+    );
     // A real account above SUB_UID_MIN (LDAP-style ids): its uid must not fall inside a new range.
     await run('usermod', ['-u', '300000', VICTIM]);
     try {
@@ -173,21 +249,45 @@ describe('the root helper against hand-written plans (proxy values, subordinate 
       await run('usermod', ['-u', String(victimUid), VICTIM]);
     }
     // No userns-remap in the plan and none in the daemon's configuration: nobody is owed a range.
-    await attempt([], '/etc/subuid', 'dockremap', 1_000_000_000, 65536, /neither this plan nor the daemon's configuration sets userns-remap/);
+    await attempt(
+      [],
+      '/etc/subuid',
+      'dockremap',
+      1_000_000_000,
+      65536,
+      /neither this plan nor the daemon's configuration sets userns-remap/,
+    );
   });
 
   test('the docker group: a user who is not the caller is refused; the caller joins through gpasswd and leaves through gpasswd -d', async () => {
-    const join = (user: string) => planOf([{ op: 'group.add-user', group: 'docker', user }], [], { verification: { kind: 'group-member', group: 'docker', user } });
-    const withFiles = async (user: string) => ({ ...join(user), files: [await fileChange('/etc/group', (b) => b.replace(/^(docker:[^:]*:[^:]*:)(.*)$/m, (_m, head: string, members: string) => `${head}${members ? `${members},` : ''}${user}`))] });
+    const join = (user: string) =>
+      planOf([{ op: 'group.add-user', group: 'docker', user }], [], { verification: { kind: 'group-member', group: 'docker', user } });
+    const withFiles = async (user: string) => ({
+      ...join(user),
+      files: [
+        await fileChange('/etc/group', (b) =>
+          b.replace(/^(docker:[^:]*:[^:]*:)(.*)$/m, (_m, head: string, members: string) => `${head}${members ? `${members},` : ''}${user}`),
+        ),
+      ],
+    });
     await refused(await withFiles(VICTIM), /the helper adds the user who ran it \(nobody\) to the docker group, not dkh-victim/);
     await refused(await withFiles('root'), /not root/);
 
     // The joiner asks for itself: gpasswd does it (the shadow lock taken, /etc/gshadow kept in step), not a file edit.
-    const joiner = { uid: Number((await run('id', ['-u', JOINER])).stdout.trim()), gid: Number((await run('id', ['-g', JOINER])).stdout.trim()) };
+    const joiner = {
+      uid: Number((await run('id', ['-u', JOINER])).stdout.trim()),
+      gid: Number((await run('id', ['-g', JOINER])).stdout.trim()),
+    };
     const gshadowBefore = await fs.readFile('/etc/gshadow', 'utf8');
     const applied = await helper(await withFiles(JOINER), [], joiner);
     assert.equal(applied.code, 0, applied.stderr);
-    const record = (applied.stdout.trim().split('\n').map((l) => JSON.parse(l) as HelperMessage).find((m) => m.type === 'record') as Extract<HelperMessage, { type: 'record' }>).record;
+    const record = (
+      applied.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as HelperMessage)
+        .find((m) => m.type === 'record') as Extract<HelperMessage, { type: 'record' }>
+    ).record;
     assert.equal(record.outcome, 'applied', record.message);
     assert.match(await fs.readFile(commandLog, 'utf8'), new RegExp(`^gpasswd -a ${JOINER} docker\n$`));
     assert.match((await run('getent', ['group', 'docker'])).stdout, new RegExp(`[:,]${JOINER}\\b`));
@@ -202,7 +302,7 @@ describe('the root helper against hand-written plans (proxy values, subordinate 
     await fs.writeFile(commandLog, '');
   });
 
-  test('Docker Desktop settings through the root helper are refused, symlinked or not: they are the user\'s files', async () => {
+  test("Docker Desktop settings through the root helper are refused, symlinked or not: they are the user's files", async () => {
     const home = path.join(dir, 'home');
     const settings = path.join(home, '.docker/desktop/settings.json');
     await fs.mkdir(path.dirname(settings), { recursive: true });
@@ -213,7 +313,11 @@ describe('the root helper against hand-written plans (proxy values, subordinate 
     await fs.symlink('/etc/docker/daemon.json', linked);
     for (const file of [settings, linked]) {
       const op: FixOperation = { op: 'desktop-settings.set', file, key: 'exposeDockerAPIOnTCP2375', value: true };
-      await refused(planOf([op], [await fileChange(file, (b) => b.replace('false', 'true'))]), /Docker Desktop settings belong to you, not root: apply this fix without elevation/, [home]);
+      await refused(
+        planOf([op], [await fileChange(file, (b) => b.replace('false', 'true'))]),
+        /Docker Desktop settings belong to you, not root: apply this fix without elevation/,
+        [home],
+      );
     }
   });
 });

@@ -18,7 +18,11 @@ describe('prune: hand-edited plans are refused, created containers keep what the
   let stateDir: string;
   let otherStateDir: string;
   const env = (state: string) => ({ ...process.env, DOCKHAND_STATE_DIR: state });
-  const exists = (args: string[]) => daemon.docker(args).then(() => true, () => false);
+  const exists = (args: string[]) =>
+    daemon.docker(args).then(
+      () => true,
+      () => false,
+    );
 
   before(async () => {
     daemon = await runningDockerd({ daemonJson: {} });
@@ -38,19 +42,41 @@ describe('prune: hand-edited plans are refused, created containers keep what the
 
   async function planFile(name: string, state = stateDir): Promise<{ file: string; plan: PrunePlan }> {
     const file = path.join(daemon.dir, name);
-    const made = await dockhand(['prune', 'plan', '--host', daemon.host, '--containers', '--networks', '--volume', 'idle-vol', '--volume', 'precious-vol', '-o', file], { env: env(state) });
+    const made = await dockhand(
+      [
+        'prune',
+        'plan',
+        '--host',
+        daemon.host,
+        '--containers',
+        '--networks',
+        '--volume',
+        'idle-vol',
+        '--volume',
+        'precious-vol',
+        '-o',
+        file,
+      ],
+      { env: env(state) },
+    );
     assert.equal(made.code, 0, made.stderr);
     return { file, plan: PrunePlanSchema.parse(JSON.parse(await fs.readFile(file, 'utf8'))) };
   }
 
   /** What an attacker who can write the plan file does: edit it, and recompute the digest (anyone can). */
-  async function rewrite(file: string, plan: PrunePlan, edit: (body: Omit<PrunePlan, 'digest'>) => Omit<PrunePlan, 'digest'>): Promise<void> {
+  async function rewrite(
+    file: string,
+    plan: PrunePlan,
+    edit: (body: Omit<PrunePlan, 'digest'>) => Omit<PrunePlan, 'digest'>,
+  ): Promise<void> {
     const { digest: _digest, signature, ...rest } = plan;
     const body = edit(structuredClone(rest));
     await fs.writeFile(file, JSON.stringify({ ...body, digest: planDigest(body), signature }));
   }
 
-  const everything = ['precious-net', 'idle-net'].map((n) => ['network', 'inspect', n]).concat(['precious-vol', 'idle-vol'].map((v) => ['volume', 'inspect', v]));
+  const everything = ['precious-net', 'idle-net']
+    .map((n) => ['network', 'inspect', n])
+    .concat(['precious-vol', 'idle-vol'].map((v) => ['volume', 'inspect', v]));
 
   async function assertNothingRemoved(): Promise<void> {
     for (const args of everything) assert.ok(await exists(args), `${args.join(' ')}: still there`);
@@ -64,7 +90,13 @@ describe('prune: hand-edited plans are refused, created containers keep what the
     assert.equal(stat.mode & 0o777, 0o600);
     const key = (await fs.readFile(keyFile, 'utf8')).trim();
     assert.ok(!JSON.stringify(plan).includes(key), 'the key is not in the plan');
-    assert.deepEqual(plan.keep.filter((k) => k.reason === 'protected').map((k) => k.name).sort(), ['precious-net', 'precious-vol']);
+    assert.deepEqual(
+      plan.keep
+        .filter((k) => k.reason === 'protected')
+        .map((k) => k.name)
+        .sort(),
+      ['precious-net', 'precious-vol'],
+    );
   });
 
   test('a plan whose protection label was edited (and protected objects moved to remove) is refused; nothing is removed', async () => {
@@ -75,26 +107,45 @@ describe('prune: hand-edited plans are refused, created containers keep what the
         ...body,
         options: { ...body.options, protectLabel: 'nothing.protects' },
         keep: body.keep.filter((k) => k.reason !== 'protected'),
-        remove: [...body.remove, ...precious.map((k) => ({ type: k.type, id: k.id, name: k.name, tags: [], size: k.size, reclaim: 0, created: null, lastUsed: null, why: 'edited in' }))],
+        remove: [
+          ...body.remove,
+          ...precious.map((k) => ({
+            type: k.type,
+            id: k.id,
+            name: k.name,
+            tags: [],
+            size: k.size,
+            reclaim: 0,
+            created: null,
+            lastUsed: null,
+            why: 'edited in',
+          })),
+        ],
       };
     });
     const applied = await dockhand(['prune', 'apply', '--host', daemon.host, '--plan', file], { env: env(stateDir) });
     assert.equal(applied.code, EXIT_USAGE, applied.stderr);
-    assert.match(applied.stderr, /was changed after it was planned \(its signature does not match its content: what it removes, keeps or protects was edited\): nothing was removed/);
+    assert.match(
+      applied.stderr,
+      /was changed after it was planned \(its signature does not match its content: what it removes, keeps or protects was edited\): nothing was removed/,
+    );
     assert.doesNotMatch(applied.stderr, /\n\s+at /, 'no stack trace');
     await assertNothingRemoved();
   });
 
   test('a plan whose label filters were edited is refused; nothing is removed', async () => {
     const { file, plan } = await planFile('edited-filters.json');
-    await rewrite(file, plan, (body) => ({ ...body, options: { ...body.options, labelFilters: [{ key: 'anything', value: null, negate: true }] } }));
+    await rewrite(file, plan, (body) => ({
+      ...body,
+      options: { ...body.options, labelFilters: [{ key: 'anything', value: null, negate: true }] },
+    }));
     const applied = await dockhand(['prune', 'apply', '--host', daemon.host, '--plan', file], { env: env(stateDir) });
     assert.equal(applied.code, EXIT_USAGE, applied.stderr);
     assert.match(applied.stderr, /signature does not match its content/);
     await assertNothingRemoved();
   });
 
-  test('an unsigned plan, and a plan signed with another user\'s key, are refused', async () => {
+  test("an unsigned plan, and a plan signed with another user's key, are refused", async () => {
     const { file, plan } = await planFile('unsigned.json');
     const { signature: _s, ...unsigned } = plan;
     await fs.writeFile(file, JSON.stringify(unsigned));
@@ -128,13 +179,19 @@ describe('prune: hand-edited plans are refused, created containers keep what the
     await daemon.docker(['volume', 'create', 'late-vol']);
     await daemon.docker(['tag', 'base:1', 'late-image:1']);
     const file = path.join(daemon.dir, 'race.json');
-    const made = await dockhand(['prune', 'plan', '--host', daemon.host, '--networks', '--images', 'unused', '--volume', 'late-vol', '-o', file], { env: env(stateDir) });
+    const made = await dockhand(
+      ['prune', 'plan', '--host', daemon.host, '--networks', '--images', 'unused', '--volume', 'late-vol', '-o', file],
+      { env: env(stateDir) },
+    );
     assert.equal(made.code, 0, made.stderr);
     const plan = PrunePlanSchema.parse(JSON.parse(await fs.readFile(file, 'utf8')));
     const planned = plan.remove.map((r) => r.name);
     for (const name of ['late-net', 'late-vol']) assert.ok(planned.includes(name), `${name} is planned for removal`);
     const imageId = await daemon.docker(['image', 'inspect', '--format', '{{.Id}}', 'late-image:1']);
-    assert.ok(plan.remove.some((r) => r.id === imageId), 'the image is planned for removal');
+    assert.ok(
+      plan.remove.some((r) => r.id === imageId),
+      'the image is planned for removal',
+    );
 
     // Between plan and apply: a container is created (never started) on that network, with that volume and image.
     const created = await daemon.docker(['create', '--name', 'made-late', '--network', 'late-net', '-v', 'late-vol:/data', imageId]);
@@ -153,7 +210,12 @@ describe('prune: hand-edited plans are refused, created containers keep what the
     assert.match(outcome('late-vol').reason!, /^in use since the plan by container made-late \(created\)$/);
     assert.equal(outcome(imageId).status, 'skipped');
     assert.match(outcome(imageId).reason!, /^in use since the plan by container made-late \(created\)$/);
-    for (const args of [['network', 'inspect', 'late-net'], ['volume', 'inspect', 'late-vol'], ['image', 'inspect', imageId], ['container', 'inspect', 'made-late']]) {
+    for (const args of [
+      ['network', 'inspect', 'late-net'],
+      ['volume', 'inspect', 'late-vol'],
+      ['image', 'inspect', imageId],
+      ['container', 'inspect', 'made-late'],
+    ]) {
       assert.ok(await exists(args), `${args.join(' ')}: kept`);
     }
     assert.equal(await exists(['network', 'inspect', 'idle-net']), false, 'what nothing uses still goes');

@@ -45,11 +45,16 @@ describe('prune over ssh://', () => {
     assert.equal(made.code, 0, made.stderr);
     const plan = PrunePlanSchema.parse(JSON.parse(await fs.readFile(file, 'utf8')));
     assert.equal(plan.engine.endpoint, sshd.host);
-    assert.ok(plan.remove.some((r) => r.name === 'child:1'), 'the child is planned for removal');
+    assert.ok(
+      plan.remove.some((r) => r.name === 'child:1'),
+      'the child is planned for removal',
+    );
     // An untagged parent is an intermediate image: not in the Engine's image list, so not in the plan at all.
     assert.ok(!plan.remove.some((r) => r.id === parentId), 'the parent is not planned for removal');
 
-    const applied = await dockhand(['prune', 'apply', '--host', sshd.host, '--plan', file, '--format', 'json', '--timeout', '30000'], { env });
+    const applied = await dockhand(['prune', 'apply', '--host', sshd.host, '--plan', file, '--format', 'json', '--timeout', '30000'], {
+      env,
+    });
     assert.equal(applied.code, 0, applied.stderr);
     const result = PruneResultSchema.parse(JSON.parse(applied.stdout));
     assert.equal(result.outcomes.find((o) => o.name === 'child:1')?.status, 'removed');

@@ -26,7 +26,15 @@ const ENV_IMAGE = 'dockhand-test/env-secrets:1';
 
 /** Each fragment as written, and as JSON, XML or HTML would escape its quotes. */
 function forms(secret: string): string[] {
-  return [...new Set([secret, JSON.stringify(secret).slice(1, -1), secret.replace(/"/g, '&quot;').replace(/'/g, '&#39;'), secret.replace(/"/g, '&quot;').replace(/'/g, '&apos;'), secret.replace(/'/g, '&#x27;').replace(/"/g, '&quot;')])];
+  return [
+    ...new Set([
+      secret,
+      JSON.stringify(secret).slice(1, -1),
+      secret.replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
+      secret.replace(/"/g, '&quot;').replace(/'/g, '&apos;'),
+      secret.replace(/'/g, '&#x27;').replace(/"/g, '&quot;'),
+    ]),
+  ];
 }
 
 /** Fails naming the spelling, the output and the place, for the first fragment of any secret found in `text`. */
@@ -46,7 +54,12 @@ describe('credentials are masked in every output, for every spelling', () => {
   let tmp: string;
   let badConfig: string;
   /** Dockhand's own environment: proxy variables holding spellings too (the CLI's and the API host's). */
-  const env = { ...process.env, HTTPS_PROXY: byName('a token as the user name'), http_proxy: byName('user:pass@host without a scheme'), NO_PROXY: values.join(',') };
+  const env = {
+    ...process.env,
+    HTTPS_PROXY: byName('a token as the user name'),
+    http_proxy: byName('user:pass@host without a scheme'),
+    NO_PROXY: values.join(','),
+  };
   const flags = `--http-proxy=${byName('@ inside the password')} --no-proxy=${byName('several URLs in one list')}`;
 
   before(async () => {
@@ -55,15 +68,40 @@ describe('credentials are masked in every output, for every spelling', () => {
     // Engine 26.1 or later: 20.10 has no daemon.json "proxies" key.
     daemon = await runningDockerd({
       engine: '26.1',
-      daemonJson: { proxies: { 'http-proxy': byName('quotes inside the password'), 'https-proxy': byName('user:pass@host without a scheme'), 'no-proxy': values.join(',') } },
+      daemonJson: {
+        proxies: {
+          'http-proxy': byName('quotes inside the password'),
+          'https-proxy': byName('user:pass@host without a scheme'),
+          'no-proxy': values.join(','),
+        },
+      },
     });
     const image = await importBusybox(daemon);
-    await daemon.docker(['create', '--name', 'env-holder', ...values.flatMap((v, i) => ['-e', `PROXY_${i}=${v}`]), ...envEntries('container').flatMap((e) => ['-e', e]), image]);
-    await daemon.docker(['import', ...envEntries('image').flatMap((e) => ['--change', `ENV ${e}`]), '-', ENV_IMAGE], await busyboxRootfsTar());
+    await daemon.docker([
+      'create',
+      '--name',
+      'env-holder',
+      ...values.flatMap((v, i) => ['-e', `PROXY_${i}=${v}`]),
+      ...envEntries('container').flatMap((e) => ['-e', e]),
+      image,
+    ]);
+    await daemon.docker(
+      ['import', ...envEntries('image').flatMap((e) => ['--change', `ENV ${e}`]), '-', ENV_IMAGE],
+      await busyboxRootfsTar(),
+    );
     badConfig = path.join(tmp, 'daemon.json');
     await fs.writeFile(
       badConfig,
-      JSON.stringify({ 'registry-mirrors': values, 'insecure-registries': values, proxies: { 'http-proxy': byName('an empty user name'), 'no-proxy': byName('percent-encoded password') }, labels: values }, null, 2),
+      JSON.stringify(
+        {
+          'registry-mirrors': values,
+          'insecure-registries': values,
+          proxies: { 'http-proxy': byName('an empty user name'), 'no-proxy': byName('percent-encoded password') },
+          labels: values,
+        },
+        null,
+        2,
+      ),
     );
   });
   after(async () => {
@@ -90,25 +128,41 @@ describe('credentials are masked in every output, for every spelling', () => {
       const facts = await fs.readFile(factsOut, 'utf8');
       assert.ok(facts.includes('proxy.example.com'), 'the snapshot holds the proxies, masked');
       assertNoSecret('--facts-out', facts);
-      for (const s of ENV_SECRET_SPELLINGS) assert.ok(facts.includes(`"masked": ${JSON.stringify(s.masked)}`), `the snapshot holds ${s.name}, masked`);
+      for (const s of ENV_SECRET_SPELLINGS)
+        assert.ok(facts.includes(`"masked": ${JSON.stringify(s.masked)}`), `the snapshot holds ${s.name}, masked`);
       // Markdown shows a finding's message and file locations; every other format its evidence too.
-      assert.ok(running.stdout.includes(format === 'markdown' ? 'container.env-secrets' : 'AWS_ACCESS_KEY_ID=AKIA****'), 'the environment findings are in the report, masked');
+      assert.ok(
+        running.stdout.includes(format === 'markdown' ? 'container.env-secrets' : 'AWS_ACCESS_KEY_ID=AKIA****'),
+        'the environment findings are in the report, masked',
+      );
       if (format === 'json') {
-        const byId = new Map((JSON.parse(running.stdout) as { findings: { id: string; result: { status: string } }[] }).findings.map((f) => [f.id, f.result.status]));
+        const byId = new Map(
+          (JSON.parse(running.stdout) as { findings: { id: string; result: { status: string } }[] }).findings.map((f) => [
+            f.id,
+            f.result.status,
+          ]),
+        );
         assert.equal(byId.get('container.env-secrets:env-holder'), 'fail', 'the container environment is reported');
         assert.equal(byId.get(`image.env-secrets:${ENV_IMAGE}`), 'fail', 'the image ENV is reported');
       }
 
-      const configured = await dockhand(['audit', '--host', daemon.host, '--config-file', badConfig, '--flags', flags, '--format', format], { env });
+      const configured = await dockhand(
+        ['audit', '--host', daemon.host, '--config-file', badConfig, '--flags', flags, '--format', format],
+        { env },
+      );
       assert.ok(configured.code === 0 || configured.code === 4, `${configured.code}: ${configured.stderr}`);
-      if (format === 'json') assert.match(configured.stdout, /invalid mirror|registry-mirrors|both by the flag/, 'the pre-flight quoted the values');
+      if (format === 'json')
+        assert.match(configured.stdout, /invalid mirror|registry-mirrors|both by the flag/, 'the pre-flight quoted the values');
       assertNoSecret(`audit --config-file --flags --format ${format}`, configured.stdout + configured.stderr);
     });
   }
 
   test('daemon-config check quotes the values in its messages, masked (text and JSON)', async () => {
     for (const format of ['text', 'json']) {
-      const result = await dockhand(['daemon-config', 'check', badConfig, '--flags', flags, '--engine-version', '26.1', '--format', format], { env });
+      const result = await dockhand(
+        ['daemon-config', 'check', badConfig, '--flags', flags, '--engine-version', '26.1', '--format', format],
+        { env },
+      );
       assert.equal(result.code, 3, result.stderr);
       assert.match(result.stdout, /\*\*\*\*@/, 'a masked value is quoted');
       assertNoSecret(`daemon-config check --format ${format}`, result.stdout + result.stderr);
@@ -141,7 +195,9 @@ describe('credentials are masked in every output, for every spelling', () => {
     const api = createApi({ transport: 'serve', host: new LocalHost(env), configDir, fixStateDir: path.join(tmp, `${name}-journal`) });
     const events: unknown[] = [];
     api.events.subscribe((m) => events.push(m));
-    const answers: unknown[] = [await api.dispatch('settings.set', { endpoint: { host: daemon.host, context: null }, internalDomains: ['corp.example'] })];
+    const answers: unknown[] = [
+      await api.dispatch('settings.set', { endpoint: { host: daemon.host, context: null }, internalDomains: ['corp.example'] }),
+    ];
     return { api, configDir, events, answers };
   }
 
@@ -183,7 +239,11 @@ describe('credentials are masked in every output, for every spelling', () => {
       op: 'daemon-json.set',
       file: daemon.configPath,
       path: ['proxies'],
-      value: { 'http-proxy': 'http://****@proxy.example.com:3128', 'https-proxy': 'https://****@github.example.com', 'no-proxy': 'localhost,corp.example' },
+      value: {
+        'http-proxy': 'http://****@proxy.example.com:3128',
+        'https-proxy': 'https://****@github.example.com',
+        'no-proxy': 'localhost,corp.example',
+      },
     });
     answers.push(liveRestore, proxy);
     await assertApiShowsNoSecret(answers, events, configDir);
@@ -203,10 +263,18 @@ describe('credentials are masked in every output, for every spelling', () => {
       assert.ok(applied.ok, JSON.stringify(applied));
       assert.equal(applied.result.outcome, 'applied', applied.result.message);
       const written = await fs.readFile(daemon.configPath, 'utf8');
-      assert.deepEqual(JSON.parse(written), { ...JSON.parse(original), proxies: { 'http-proxy': proxySet.http, 'https-proxy': proxySet.https, 'no-proxy': proxySet.no } }, 'the exact values, not ****');
+      assert.deepEqual(
+        JSON.parse(written),
+        { ...JSON.parse(original), proxies: { 'http-proxy': proxySet.http, 'https-proxy': proxySet.https, 'no-proxy': proxySet.no } },
+        'the exact values, not ****',
+      );
       assert.ok(written.includes(`"http-proxy": "${proxySet.http}"`) && written.includes(`"https-proxy": "${proxySet.https}"`), written);
       // The daemon hides the user information itself: the host is the written proxy's (it was proxy.example.com).
-      assert.equal((await daemon.docker(['info', '--format', '{{.HTTPSProxy}}'])).trim(), 'https://xxxxx:xxxxx@github.example.com', 'the restarted daemon runs with the written proxy');
+      assert.equal(
+        (await daemon.docker(['info', '--format', '{{.HTTPSProxy}}'])).trim(),
+        'https://xxxxx:xxxxx@github.example.com',
+        'the restarted daemon runs with the written proxy',
+      );
 
       const history = await api.dispatch('fix.history', {});
       assert.ok(history.ok && history.result.records.length === 1, JSON.stringify(history));
@@ -218,7 +286,10 @@ describe('credentials are masked in every output, for every spelling', () => {
       assert.ok(undone.ok && undone.result.undone, JSON.stringify(undone));
       assert.equal(await fs.readFile(daemon.configPath, 'utf8'), original, 'undo restores the original bytes');
       answers.push(planned, applied, history, conflicted, undone, await api.dispatch('fix.history', {}));
-      assert.ok(events.some((e) => (e as { event: string }).event === 'fix.progress'), 'the steps were sent');
+      assert.ok(
+        events.some((e) => (e as { event: string }).event === 'fix.progress'),
+        'the steps were sent',
+      );
       await assertApiShowsNoSecret(answers, events, configDir);
     } finally {
       if (controller === undefined) delete process.env.DOCKHAND_DAEMON_CONTROLLER;

@@ -37,7 +37,10 @@ describe('the root helper acts only on a daemon the kernel proves', () => {
   const sudos: RootSudo[] = [];
 
   before(async () => {
-    [a, b] = await Promise.all([runningDockerd({ daemonJson: ORIGINAL }), runningDockerd({ daemonJson: ORIGINAL, flags: ['--log-level', 'warn'] })]);
+    [a, b] = await Promise.all([
+      runningDockerd({ daemonJson: ORIGINAL }),
+      runningDockerd({ daemonJson: ORIGINAL, flags: ['--log-level', 'warn'] }),
+    ]);
     base = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-sec-'));
     await fs.chmod(base, 0o755);
     victim = path.join(base, 'profile');
@@ -91,30 +94,36 @@ describe('the root helper acts only on a daemon the kernel proves', () => {
   /** Nothing outside the allowlist changed, nothing of the attacker's ran as root, no signal reached its process. */
   async function assertUntouched(aPid: number): Promise<void> {
     assert.equal(await fs.readFile(victim, 'utf8'), VICTIM_TEXT, 'the victim file is byte-identical');
-    await assert.rejects(fs.access(fake.marker), 'nothing of the attacker\'s ran as root');
+    await assert.rejects(fs.access(fake.marker), "nothing of the attacker's ran as root");
     assert.deepEqual(await fake.signals(), [], 'no signal reached the fake dockerd');
     assert.ok(fake.alive(), 'the fake dockerd is still running');
     assert.equal(await fs.readFile(a.configPath, 'utf8'), ORIGINAL, 'the real daemon.json is unchanged');
     assert.equal(pidIn(a.pidfile), aPid, 'the real daemon was not restarted');
   }
 
-  const edit = (file: string): FixOperation[] => [{ op: 'daemon-json.set', file, path: ['live-restore'], value: true }, { op: 'daemon.restart' }];
+  const edit = (file: string): FixOperation[] => [
+    { op: 'daemon-json.set', file, path: ['live-restore'], value: true },
+    { op: 'daemon.restart' },
+  ];
 
   test('the kernel proves the real daemon and not the process that calls itself dockerd', async () => {
     const proof = await proveDaemon(a.host);
     assert.ok(proof.ok, proof.ok ? '' : proof.why);
     assert.deepEqual([proof.daemon.pid, proof.daemon.exe, proof.daemon.uid], [pidIn(a.pidfile), await fs.realpath(a.args[0]!), 0]);
-    assert.ok(proof.daemon.argv.includes(a.configPath) && !proof.daemon.argv.includes(victim), 'the argv is the real daemon\'s own');
+    assert.ok(proof.daemon.argv.includes(a.configPath) && !proof.daemon.argv.includes(victim), "the argv is the real daemon's own");
     const fakeProof = await proveDaemon(fake.host);
     assert.equal(fakeProof.ok, false);
     assert.match(fakeProof.ok ? '' : fakeProof.why, /sock belongs to uid 65534, not root/);
   });
 
-  test('a plan naming the fake\'s endpoint and the victim: refused, the socket is not root\'s', async () => {
+  test("a plan naming the fake's endpoint and the victim: refused, the socket is not root's", async () => {
     const aPid = pidIn(a.pidfile)!;
     const r = await helperAsNobody(await handPlan(fake.host, edit(victim)));
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, new RegExp(`refused: ${fake.socket} belongs to uid 65534, not root \\(a rootless daemon's fixes never need root`));
+    assert.match(
+      r.stderr,
+      new RegExp(`refused: ${fake.socket} belongs to uid 65534, not root \\(a rootless daemon's fixes never need root`),
+    );
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
     await assertUntouched(aPid);
   });
@@ -127,7 +136,7 @@ describe('the root helper acts only on a daemon the kernel proves', () => {
     await assertUntouched(aPid);
   });
 
-  test('the caller\'s DOCKHAND_DAEMON_CONTROLLER naming the fake\'s pidfile and a script: refused unless root\'s own and true', async () => {
+  test("the caller's DOCKHAND_DAEMON_CONTROLLER naming the fake's pidfile and a script: refused unless root's own and true", async () => {
     const aPid = pidIn(a.pidfile)!;
     const plan = await handPlan(a.host, edit(a.configPath));
     // The attacker's own record.
@@ -136,7 +145,10 @@ describe('the root helper acts only on a daemon the kernel proves', () => {
     await fs.chown(theirs, NOBODY.uid, NOBODY.gid);
     let r = await helperAsNobody(plan, { DOCKHAND_DAEMON_CONTROLLER: `process:${theirs}` });
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /refused DOCKHAND_DAEMON_CONTROLLER=process:.*record\.json: it must be root's own file in directories only root can change, but .*belongs to uid 65534/);
+    assert.match(
+      r.stderr,
+      /refused DOCKHAND_DAEMON_CONTROLLER=process:.*record\.json: it must be root's own file in directories only root can change, but .*belongs to uid 65534/,
+    );
     await assertUntouched(aPid);
     // A root-owned record (say, left by an admin) that names the attacker's pidfile, then one that runs their script.
     const rootRecord = path.join(base, 'record.json');
@@ -155,15 +167,26 @@ describe('the root helper acts only on a daemon the kernel proves', () => {
     const aPid = pidIn(a.pidfile)!;
     const r = await helperAsNobody(await handPlan(a.host, edit(a.configPath)));
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, new RegExp(`refused: the plan restarts the daemon, but the daemon serving ${a.socket} \\(pid ${aPid}\\) (was started by hand, and Dockhand never starts a command line read from /proc as root|is not the one /etc/init\\.d/docker manages \\(/var/run/docker\\.pid does not exist\\))\\. Restart it yourself: sudo kill -TERM ${aPid}, wait for it to exit, then start it again: sudo ${escapeRegExp(a.args.join(' '))}`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `refused: the plan restarts the daemon, but the daemon serving ${a.socket} \\(pid ${aPid}\\) (was started by hand, and Dockhand never starts a command line read from /proc as root|is not the one /etc/init\\.d/docker manages \\(/var/run/docker\\.pid does not exist\\))\\. Restart it yourself: sudo kill -TERM ${aPid}, wait for it to exit, then start it again: sudo ${escapeRegExp(a.args.join(' '))}`,
+      ),
+    );
     await assertUntouched(aPid);
   });
 
   test('oversize and deeply nested helper input: a clear refusal (exit 2), never exit 70', async () => {
     const big = await helperAsNobody(`{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`);
-    assert.deepEqual([big.code, big.stderr.trim()], [2, 'dockhand: refused: the plan on stdin is larger than 1048576 bytes (a fix plan is a few kilobytes)']);
+    assert.deepEqual(
+      [big.code, big.stderr.trim()],
+      [2, 'dockhand: refused: the plan on stdin is larger than 1048576 bytes (a fix plan is a few kilobytes)'],
+    );
     const deep = await helperAsNobody(`${'['.repeat(200_000)}${']'.repeat(200_000)}`);
-    assert.deepEqual([deep.code, deep.stderr.trim()], [2, 'dockhand: refused: the plan on stdin is nested more than 32 levels deep (a fix plan is a few levels deep)']);
+    assert.deepEqual(
+      [deep.code, deep.stderr.trim()],
+      [2, 'dockhand: refused: the plan on stdin is nested more than 32 levels deep (a fix plan is a few levels deep)'],
+    );
     const viaSudo = await helperAsNobody(`{"a":${'{"a":'.repeat(100)}1${'}'.repeat(100)}}`);
     assert.equal(viaSudo.code, 2, viaSudo.stderr);
     assert.match(viaSudo.stderr, /nested more than 32 levels deep/);
@@ -174,7 +197,11 @@ describe('the root helper acts only on a daemon the kernel proves', () => {
     assert.ok(proof.ok);
     const bin = await fs.mkdtemp(path.join(base, 'systemctl-'));
     const mainPidFile = path.join(bin, 'mainpid');
-    await fs.writeFile(path.join(bin, 'systemctl'), `#!/bin/sh\necho "$*" >> ${bin}/calls\n[ "$1" = show ] && cat ${mainPidFile}\nexit 0\n`, { mode: 0o755 });
+    await fs.writeFile(
+      path.join(bin, 'systemctl'),
+      `#!/bin/sh\necho "$*" >> ${bin}/calls\n[ "$1" = show ] && cat ${mainPidFile}\nexit 0\n`,
+      { mode: 0o755 },
+    );
     const facts = {
       engine: { ok: false, error: { code: 'x', message: 'x' }, sources: [] },
       info: { ok: false, error: { code: 'x', message: 'x' }, sources: [] },
@@ -187,23 +214,35 @@ describe('the root helper acts only on a daemon the kernel proves', () => {
       await fs.writeFile(mainPidFile, `${pidIn(b.pidfile)}\n`);
       const other = await detectController(facts, { daemon: proof, euid: 0, systemdRuns: true });
       assert.equal(other.canRestart, false);
-      assert.match(other.detail, new RegExp(`the daemon serving ${a.socket} \\(pid ${proof.daemon.pid}\\) is not docker\\.service's \\(its MainPID is ${pidIn(b.pidfile)}\\).*Restart it yourself: sudo kill -TERM ${proof.daemon.pid}`));
+      assert.match(
+        other.detail,
+        new RegExp(
+          `the daemon serving ${a.socket} \\(pid ${proof.daemon.pid}\\) is not docker\\.service's \\(its MainPID is ${pidIn(b.pidfile)}\\).*Restart it yourself: sudo kill -TERM ${proof.daemon.pid}`,
+        ),
+      );
       await fs.writeFile(mainPidFile, `${proof.daemon.pid}\n`);
       const same = await detectController(facts, { daemon: proof, euid: 0, systemdRuns: true });
       assert.deepEqual([same.kind, same.canRestart], ['systemd', true]);
-      assert.deepEqual((await fs.readFile(path.join(bin, 'calls'), 'utf8')).trim().split('\n'), ['show -p MainPID --value docker.service', 'show -p MainPID --value docker.service'], 'asked, never restarted');
+      assert.deepEqual(
+        (await fs.readFile(path.join(bin, 'calls'), 'utf8')).trim().split('\n'),
+        ['show -p MainPID --value docker.service', 'show -p MainPID --value docker.service'],
+        'asked, never restarted',
+      );
     } finally {
       process.env.PATH = saved;
     }
   });
 
-  test('escape 5: naming another daemon\'s endpoint does not skip the pre-flight; the target\'s own flags judge the change', async () => {
+  test("escape 5: naming another daemon's endpoint does not skip the pre-flight; the target's own flags judge the change", async () => {
     const aPid = pidIn(a.pidfile)!;
     const bPid = pidIn(b.pidfile)!;
     // The plan names b's endpoint but writes a's daemon.json: only b's own --config-file may be written for b.
     let r = await helperAsNobody(await handPlan(b.host, edit(a.configPath)));
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, new RegExp(`refused: ${a.configPath} is not a daemon\\.json this host's Docker uses \\(allowed: ${b.configPath}\\)`));
+    assert.match(
+      r.stderr,
+      new RegExp(`refused: ${a.configPath} is not a daemon\\.json this host's Docker uses \\(allowed: ${b.configPath}\\)`),
+    );
     // b runs with --log-level on its command line: the same key in its file stops it at start, whatever the plan says.
     r = await helperAsNobody(await handPlan(b.host, [{ op: 'daemon-json.set', file: b.configPath, path: ['log-level'], value: 'info' }]));
     assert.equal(r.code, 3, r.stderr);
@@ -213,7 +252,7 @@ describe('the root helper acts only on a daemon the kernel proves', () => {
     await assertUntouched(aPid);
   });
 
-  test('two real daemons: the other daemon\'s record is refused; the audited one\'s restarts it and only it', async () => {
+  test("two real daemons: the other daemon's record is refused; the audited one's restarts it and only it", async () => {
     const aPid = pidIn(a.pidfile)!;
     const bPid = pidIn(b.pidfile)!;
     const plan = await handPlan(a.host, edit(a.configPath));

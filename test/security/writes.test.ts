@@ -19,7 +19,8 @@ import { fifoWithReader } from '../support/fifo';
 
 const run = promisify(execFile);
 const ORIGINAL = '{\n    "debug": false\n}\n';
-const asNobody = (script: string) => run('setpriv', [`--reuid=${NOBODY.uid}`, `--regid=${NOBODY.gid}`, '--clear-groups', 'sh', '-c', script]);
+const asNobody = (script: string) =>
+  run('setpriv', [`--reuid=${NOBODY.uid}`, `--regid=${NOBODY.gid}`, '--clear-groups', 'sh', '-c', script]);
 
 interface Setup {
   daemon: PrivateDockerd;
@@ -50,7 +51,12 @@ async function assertLinkKept(s: Setup, bytes: string | RegExp): Promise<void> {
   const text = await fs.readFile(s.real, 'utf8');
   if (typeof bytes === 'string') assert.equal(text, bytes);
   else assert.match(text, bytes);
-  for (const d of ['etc', 'real']) assert.deepEqual((await fs.readdir(path.join(s.conf, d))).filter((n) => n.endsWith('.tmp')), [], `no temporary file left in ${d}`);
+  for (const d of ['etc', 'real'])
+    assert.deepEqual(
+      (await fs.readdir(path.join(s.conf, d))).filter((n) => n.endsWith('.tmp')),
+      [],
+      `no temporary file left in ${d}`,
+    );
 }
 
 describe('writes land where they should (the real CLI, as root)', { skip: process.getuid?.() !== 0 && 'needs root' }, () => {
@@ -63,7 +69,11 @@ describe('writes land where they should (the real CLI, as root)', { skip: proces
     const link = path.join(conf, 'etc', 'daemon.json');
     await fs.symlink('../real/daemon.json', link);
     const daemon = await runningDockerd({ configPath: link, daemonJson: ORIGINAL });
-    const env = { ...process.env, DOCKHAND_DAEMON_CONTROLLER: `process:${await daemon.controllerRecord()}`, DOCKHAND_STATE_DIR: path.join(daemon.dir, 'state') };
+    const env = {
+      ...process.env,
+      DOCKHAND_DAEMON_CONTROLLER: `process:${await daemon.controllerRecord()}`,
+      DOCKHAND_STATE_DIR: path.join(daemon.dir, 'state'),
+    };
     s = { daemon, conf, link, real: path.join(conf, 'real', 'daemon.json'), env };
     work = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-out-'));
     await fs.chmod(work, 0o755); // nobody makes its home below it
@@ -127,8 +137,18 @@ describe('writes land where they should (the real CLI, as root)', { skip: proces
     const blocker = path.join(s.daemon.dir, 'data', 'vfs');
     await fs.writeFile(blocker, 'not a directory');
     try {
-      const operations: FixPlan['operations'] = [{ op: 'daemon-json.set', file: s.link, path: ['storage-driver'], value: 'vfs' }, { op: 'daemon.restart' }];
-      const plan: FixPlan = { ...template, fixId: 'hand-made', checkId: 'daemon.storage-driver', operations, files: await computeFileChanges(operations, { root: '/', home: '/root' }), verification: { kind: 'finding', checkId: 'daemon.storage-driver', target: null } };
+      const operations: FixPlan['operations'] = [
+        { op: 'daemon-json.set', file: s.link, path: ['storage-driver'], value: 'vfs' },
+        { op: 'daemon.restart' },
+      ];
+      const plan: FixPlan = {
+        ...template,
+        fixId: 'hand-made',
+        checkId: 'daemon.storage-driver',
+        operations,
+        files: await computeFileChanges(operations, { root: '/', home: '/root' }),
+        verification: { kind: 'finding', checkId: 'daemon.storage-driver', target: null },
+      };
       const file = path.join(work, 'rollback-plan.json');
       await fs.writeFile(file, JSON.stringify(plan));
       const { code, record, stderr } = await applyJson(s, [file, '--up-timeout', '15000']);
@@ -157,7 +177,15 @@ describe('writes land where they should (the real CLI, as root)', { skip: proces
     const operations: FixPlan['operations'] = [{ op: 'desktop-settings.set', file, key: 'analyticsEnabled', value: false }];
     // The swap: the plan's bytes now match root's file behind the link, as an attacker would arrange.
     await asNobody(`mv ${home}/.docker/desktop ${home}/.docker/desktop.old && ln -s ${victimDir} ${home}/.docker/desktop`);
-    const plan: FixPlan = { ...template, fixId: 'desktop.settings', checkId: 'desktop.analytics', operations, files: await computeFileChanges(operations, { root: '/', home: '/root' }), restart: false, verification: { kind: 'none', why: 'test' } };
+    const plan: FixPlan = {
+      ...template,
+      fixId: 'desktop.settings',
+      checkId: 'desktop.analytics',
+      operations,
+      files: await computeFileChanges(operations, { root: '/', home: '/root' }),
+      restart: false,
+      verification: { kind: 'none', why: 'test' },
+    };
     const r = await dockhand(['fix', 'helper'], { env: s.env, input: JSON.stringify(plan) });
     assert.equal(r.code, 2, `${r.stderr}\n${r.stdout}`);
     // The helper never writes Desktop settings (they are the user's own), so the swapped link is never followed.

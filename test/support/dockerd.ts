@@ -85,11 +85,18 @@ function engineConcurrency(engines: number): number {
  * e2e flow that also drives a browser). `test` names the engine in every test's title, so a failure says which engine
  * it was.
  */
-export function forEachEngine(title: string, body: (engine: EngineName, test: EngineTest) => void, engines: readonly EngineName[] = ENGINES, options: { oneAtATime?: boolean } = {}): void {
+export function forEachEngine(
+  title: string,
+  body: (engine: EngineName, test: EngineTest) => void,
+  engines: readonly EngineName[] = ENGINES,
+  options: { oneAtATime?: boolean } = {},
+): void {
   describe(title, { concurrency: options.oneAtATime ? 1 : engineConcurrency(engines.length) }, () => {
     for (const engine of engines) {
       // One engine's tests run in order (they share its daemons); a suite inherits its parent's concurrency otherwise.
-      describe(`${title} [engine ${engine}]`, { concurrency: 1 }, () => body(engine, (name, fn, options) => void nodeTest(`${name} [engine ${engine}]`, options ?? {}, fn)));
+      describe(`${title} [engine ${engine}]`, { concurrency: 1 }, () =>
+        body(engine, (name, fn, options) => void nodeTest(`${name} [engine ${engine}]`, options ?? {}, fn)),
+      );
     }
   });
 }
@@ -221,7 +228,9 @@ export async function runningDockerd(options: StartOptions = {}): Promise<Privat
   if (!outcome.started) {
     // The first line says why (a timeout, a signal), the tail what dockerd said last.
     const [first, ...rest] = outcome.log.split('\n');
-    throw new Error(`private dockerd (engine ${options.engine ?? DEFAULT_ENGINE}) did not start (exit ${outcome.exitCode}): ${first}\n…${rest.join('\n').slice(-2000)}`);
+    throw new Error(
+      `private dockerd (engine ${options.engine ?? DEFAULT_ENGINE}) did not start (exit ${outcome.exitCode}): ${first}\n…${rest.join('\n').slice(-2000)}`,
+    );
   }
   return outcome.daemon;
 }
@@ -236,11 +245,21 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
   const pidfile = path.join(dir, options.pidfileBesideSocket ? 'docker.pid' : 'pid');
   const logPath = path.join(dir, 'dockerd.log');
   if (options.daemonJson !== undefined) {
-    await fs.writeFile(configPath, typeof options.daemonJson === 'string' || Buffer.isBuffer(options.daemonJson) ? options.daemonJson : JSON.stringify(options.daemonJson, null, 2));
+    await fs.writeFile(
+      configPath,
+      typeof options.daemonJson === 'string' || Buffer.isBuffer(options.daemonJson)
+        ? options.daemonJson
+        : JSON.stringify(options.daemonJson, null, 2),
+    );
   }
   const engine = options.engine ?? DEFAULT_ENGINE;
   const binaries = engineBinaries(engine);
-  const configText = typeof options.daemonJson === 'string' ? options.daemonJson : Buffer.isBuffer(options.daemonJson) ? options.daemonJson.toString('utf8') : JSON.stringify(options.daemonJson ?? {});
+  const configText =
+    typeof options.daemonJson === 'string'
+      ? options.daemonJson
+      : Buffer.isBuffer(options.daemonJson)
+        ? options.daemonJson.toString('utf8')
+        : JSON.stringify(options.daemonJson ?? {});
   // The engine's own proxy and init, by flag rather than PATH so that a restart from the controller record (which runs
   // with Dockhand's environment) starts the same build; left out when daemon.json names them (a flag and a key for the
   // same option stop dockerd).
@@ -250,11 +269,16 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
   ];
   const args = [
     ...ownParts,
-    '--data-root', path.join(dir, 'data'),
-    '--exec-root', path.join(dir, 'exec'),
-    '--pidfile', pidfile,
-    '-H', `unix://${socket}`,
-    '--config-file', configPath,
+    '--data-root',
+    path.join(dir, 'data'),
+    '--exec-root',
+    path.join(dir, 'exec'),
+    '--pidfile',
+    pidfile,
+    '-H',
+    `unix://${socket}`,
+    '--config-file',
+    configPath,
     ...(options.flags ?? []),
   ];
   const log = await fs.open(logPath, 'a');
@@ -262,7 +286,11 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
   // containerd writes what it dumps (its stacks on SIGUSR1) to its TMPDIR: the daemon's directory, removed with it.
   const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: dir };
   if (options.privilegedWrapper) env.PATH = `${await writeRuncWrapper(dir)}:${process.env.PATH ?? ''}`;
-  const command = options.netnsOf ? ['nsenter', `--net=/proc/${options.netnsOf}/ns/net`, '--', binaries.dockerd, ...args] : useNetns ? ['unshare', '-n', binaries.dockerd, ...args] : [binaries.dockerd, ...args];
+  const command = options.netnsOf
+    ? ['nsenter', `--net=/proc/${options.netnsOf}/ns/net`, '--', binaries.dockerd, ...args]
+    : useNetns
+      ? ['unshare', '-n', binaries.dockerd, ...args]
+      : [binaries.dockerd, ...args];
   pidfiles.add(pidfile);
   const child: ChildProcess = spawn(command[0]!, command.slice(1), {
     stdio: ['ignore', log.fd, log.fd],
@@ -279,7 +307,10 @@ export async function startDockerd(options: StartOptions = {}): Promise<StartOut
   });
   child.on('error', () => (exited = -1));
   const readLog = () => fs.readFile(logPath, 'utf8').catch(() => '');
-  const outcome = await until(async () => (exited !== undefined ? 'exited' : (await ping(socket, 500)) && 'answers'), { what: 'dockerd to answer', timeoutMs: options.timeoutMs ?? 60_000 }).catch(() => 'late' as const);
+  const outcome = await until(async () => (exited !== undefined ? 'exited' : (await ping(socket, 500)) && 'answers'), {
+    what: 'dockerd to answer',
+    timeoutMs: options.timeoutMs ?? 60_000,
+  }).catch(() => 'late' as const);
   await log.close();
   if (outcome !== 'answers') {
     await killAndWait(child);
@@ -334,7 +365,9 @@ export function dockerCli(args: string[], env: NodeJS.ProcessEnv, input?: Buffer
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (err += c));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`docker ${args.join(' ')} exited ${code}: ${err.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out.trim()) : reject(new Error(`docker ${args.join(' ')} exited ${code}: ${err.trim()}`)),
+    );
     child.stdin.end(input);
   });
 }
@@ -359,7 +392,9 @@ export async function killLeftovers(dir: string): Promise<void> {
   const doomed = daemonTree(dir);
   if (doomed.length === 0) return;
   signalAll(doomed, 'SIGTERM');
-  const stopped = await until(() => !anyAlive(doomed), { what: `the processes of ${dir} to stop on SIGTERM`, timeoutMs: 3_000 }).catch(() => false);
+  const stopped = await until(() => !anyAlive(doomed), { what: `the processes of ${dir} to stop on SIGTERM`, timeoutMs: 3_000 }).catch(
+    () => false,
+  );
   if (stopped) return;
   // Whatever the shims started since (a restart policy) is part of the tree now.
   const rest = [...new Set([...doomed, ...daemonTree(dir)])];
@@ -402,7 +437,11 @@ export interface ContainerInspect {
 }
 
 /** Polls inspect until the container reaches a state; bounded in time so a wrong expectation fails, never hangs. */
-export async function waitForContainer(daemon: PrivateDockerd, name: string, reached: (c: ContainerInspect) => boolean): Promise<ContainerInspect> {
+export async function waitForContainer(
+  daemon: PrivateDockerd,
+  name: string,
+  reached: (c: ContainerInspect) => boolean,
+): Promise<ContainerInspect> {
   let last: ContainerInspect | undefined;
   return until(
     async () => {

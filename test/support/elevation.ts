@@ -27,10 +27,16 @@ export async function installRootSudo(dir: string, keep: Record<string, string>)
   // Written by the stand-in before it elevates: as the unprivileged caller.
   await fs.writeFile(argvLog, '', { mode: 0o666 });
   await fs.chmod(argvLog, 0o666);
-  const env = Object.entries({ PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', ...keep }).map(([k, v]) => `'${k}=${v.replaceAll("'", "'\\''")}'`);
+  const env = Object.entries({ PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', ...keep }).map(
+    ([k, v]) => `'${k}=${v.replaceAll("'", "'\\''")}'`,
+  );
   // Like sudo, it tells root who asked: SUDO_UID/SUDO_GID/SUDO_USER from the caller's real ids, set after the reset.
   const caller = 'SUDO_UID="$(id -ru)" SUDO_GID="$(id -rg)" SUDO_USER="$(id -run)"';
-  await fs.writeFile(path.join(dir, 'sudo'), `#!/bin/sh\necho "$@" >> ${argvLog}\nexec env -i ${env.join(' ')} ${caller} ${rootpriv} --reuid=0 --regid=0 --clear-groups "$@"\n`, { mode: 0o755 });
+  await fs.writeFile(
+    path.join(dir, 'sudo'),
+    `#!/bin/sh\necho "$@" >> ${argvLog}\nexec env -i ${env.join(' ')} ${caller} ${rootpriv} --reuid=0 --regid=0 --clear-groups "$@"\n`,
+    { mode: 0o755 },
+  );
   await fs.chmod(dir, 0o755);
   return { dir, argvLog, remove: () => fs.rm(rootpriv, { force: true }) };
 }
@@ -48,9 +54,17 @@ const DOCKHAND_BIN = path.resolve(import.meta.dirname, '../../bin/dockhand.cjs')
  * Runs the real `dockhand fix helper ARGS` as root through the stand-in sudo, started as `who` (an unprivileged user),
  * with `input` on its standard input: how the security tests hand the helper a plan an attacker wrote.
  */
-export function runHelperAs(sudo: RootSudo, input: string, options: { who: { uid: number; gid: number }; args?: string[]; cwd: string; path: string }): Promise<HelperRun> {
+export function runHelperAs(
+  sudo: RootSudo,
+  input: string,
+  options: { who: { uid: number; gid: number }; args?: string[]; cwd: string; path: string },
+): Promise<HelperRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(sudo.dir, 'sudo'), [process.execPath, DOCKHAND_BIN, 'fix', 'helper', ...(options.args ?? [])], { ...options.who, cwd: options.cwd, env: { PATH: options.path } });
+    const child = spawn(path.join(sudo.dir, 'sudo'), [process.execPath, DOCKHAND_BIN, 'fix', 'helper', ...(options.args ?? [])], {
+      ...options.who,
+      cwd: options.cwd,
+      env: { PATH: options.path },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));

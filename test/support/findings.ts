@@ -19,7 +19,9 @@ export function finding(report: Findings, id: string): Finding {
 
 /** `id=status` of every finding of one check, sorted: a check's whole answer in one comparison. */
 export function statuses(report: Findings, checkId: string): string[] {
-  return findingsOf(report, checkId).map((f) => `${f.id}=${f.result.status}`).sort();
+  return findingsOf(report, checkId)
+    .map((f) => `${f.id}=${f.result.status}`)
+    .sort();
 }
 
 /** A real snapshot reduced to some images (by tag) and containers (by name): what a host holding only those gives. */

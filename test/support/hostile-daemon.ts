@@ -66,13 +66,23 @@ export async function startHostileDaemon(claims: (self: { socket: string; pidfil
   await fs.chmod(dir, 0o755);
   await fs.chmod(exe, 0o755);
   await fs.chmod(markerScript, 0o755);
-  const child: ChildProcess = spawn(exe, [script, ...claims({ socket, pidfile })], { ...NOBODY, cwd: dir, detached: true, stdio: 'ignore' });
+  const child: ChildProcess = spawn(exe, [script, ...claims({ socket, pidfile })], {
+    ...NOBODY,
+    cwd: dir,
+    detached: true,
+    stdio: 'ignore',
+  });
   let exited = false;
   child.once('exit', () => (exited = true));
   await until(
     async () => {
       if (exited) throw new Error('the hostile dockerd exited before it answered');
-      return (await fs.stat(pidfile).then(() => true, () => false)) && ping(socket, 500);
+      return (
+        (await fs.stat(pidfile).then(
+          () => true,
+          () => false,
+        )) && ping(socket, 500)
+      );
     },
     { what: 'the hostile dockerd to start', timeoutMs: 30_000 },
   );

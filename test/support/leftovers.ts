@@ -64,7 +64,9 @@ const DAEMON_PROGRAMS = /^(dockerd|containerd|containerd-shim\S*|docker-proxy)$/
  */
 export function daemonTree(dir: string, table = processTable()): number[] {
   const under = `${dir}/`;
-  const roots = table.filter((p) => DAEMON_PROGRAMS.test(p.program) && p.argv.some((a) => a.startsWith(under) || a.includes(`=${under}`))).map((p) => p.pid);
+  const roots = table
+    .filter((p) => DAEMON_PROGRAMS.test(p.program) && p.argv.some((a) => a.startsWith(under) || a.includes(`=${under}`)))
+    .map((p) => p.pid);
   return withDescendants(table, roots);
 }
 
@@ -138,16 +140,26 @@ export interface SuiteLeftovers {
 const SLACK_MS = 1000;
 
 /**
- * What the suite left, made since `since` (ms since the epoch, less SLACK_MS): processes of the programs the tests start (daemons, shims, sshd, Chromium) whose
- * arguments name a suite directory, with what runs below them; mounts under a suite directory; suite directories.
+ * What the suite left, made since `since` (ms since the epoch, less SLACK_MS): processes of the programs the tests
+ * start (daemons, shims, sshd, Chromium) whose arguments name a suite directory, with what runs below them; mounts
+ * under a suite directory; suite directories.
  */
 export function suiteLeftovers(since = 0, tmp = os.tmpdir()): SuiteLeftovers {
   const prefix = path.join(tmp, SUITE_PREFIX);
   const table = processTable();
   const programs = /^(dockerd|containerd|containerd-shim\S*|docker-proxy|sshd|chromium|chrome|headless_shell|node)$/;
-  const roots = table.filter((p) => p.pid !== process.pid && programs.test(p.program) && p.argv.some((a) => a.includes(prefix)) && (startedAt(p.pid) ?? Infinity) >= since - SLACK_MS);
+  const roots = table.filter(
+    (p) =>
+      p.pid !== process.pid &&
+      programs.test(p.program) &&
+      p.argv.some((a) => a.includes(prefix)) &&
+      (startedAt(p.pid) ?? Infinity) >= since - SLACK_MS,
+  );
   const byPid = new Map(table.map((p) => [p.pid, p]));
-  const processes = withDescendants(table, roots.map((p) => p.pid)).map((pid) => `${pid} ${byPid.get(pid)?.argv.join(' ').slice(0, 300) ?? ''}`);
+  const processes = withDescendants(
+    table,
+    roots.map((p) => p.pid),
+  ).map((pid) => `${pid} ${byPid.get(pid)?.argv.join(' ').slice(0, 300) ?? ''}`);
   const dirs: string[] = [];
   for (const name of readdirSync(tmp)) {
     if (!name.startsWith(SUITE_PREFIX)) continue;

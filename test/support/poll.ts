@@ -26,7 +26,8 @@ export async function until<T>(condition: () => T | Promise<T>, options: UntilOp
   for (;;) {
     const answer = await condition();
     if (answer) return answer as Truthy<T>;
-    if (Date.now() >= deadline) throw new Error(`waited ${Math.round(timeoutMs / 1000)} s for ${what}; the last answer: ${JSON.stringify(answer)}`);
+    if (Date.now() >= deadline)
+      throw new Error(`waited ${Math.round(timeoutMs / 1000)} s for ${what}; the last answer: ${JSON.stringify(answer)}`);
     await delay(intervalMs);
   }
 }

@@ -77,7 +77,10 @@ async function waitForFile(file: string, alive: () => boolean, deadlineMs: numbe
   await until(
     () => {
       if (!alive()) throw new Error(`the process that should create ${file} exited`);
-      return fs.stat(file).then(() => true, () => false);
+      return fs.stat(file).then(
+        () => true,
+        () => false,
+      );
     },
     { what: `${file} to appear`, timeoutMs: deadlineMs },
   );
@@ -132,9 +135,23 @@ export async function startTestSshd(dockerHost: string): Promise<TestSshd> {
   const hostPub = (await fs.readFile(`${hostKey}.pub`, 'utf8')).trim().split(' ').slice(0, 2).join(' ');
   await fs.writeFile(knownHosts, `[127.0.0.1]:${port} ${hostPub}\n`);
   const clientConfig = path.join(dir, 'ssh_config');
-  await fs.writeFile(clientConfig, [`UserKnownHostsFile ${knownHosts}`, 'GlobalKnownHostsFile /dev/null', 'StrictHostKeyChecking yes', 'BatchMode yes', 'IdentitiesOnly no', ''].join('\n'));
+  await fs.writeFile(
+    clientConfig,
+    [
+      `UserKnownHostsFile ${knownHosts}`,
+      'GlobalKnownHostsFile /dev/null',
+      'StrictHostKeyChecking yes',
+      'BatchMode yes',
+      'IdentitiesOnly no',
+      '',
+    ].join('\n'),
+  );
   await fs.writeFile(path.join(clientBin, 'ssh'), `#!/bin/sh\nexec /usr/bin/ssh -F ${clientConfig} "$@"\n`, { mode: 0o755 });
-  const clientEnv = (base: NodeJS.ProcessEnv = process.env) => ({ ...base, SSH_AUTH_SOCK: agentSocket, PATH: `${clientBin}:${base.PATH ?? '/usr/bin:/bin'}` });
+  const clientEnv = (base: NodeJS.ProcessEnv = process.env) => ({
+    ...base,
+    SSH_AUTH_SOCK: agentSocket,
+    PATH: `${clientBin}:${base.PATH ?? '/usr/bin:/bin'}`,
+  });
   const sshd = spawn(SSHD, ['-D', '-e', '-f', config, '-E', logPath], { stdio: 'ignore' });
   const agentSocket = path.join(dir, 'agent.sock');
   const agent = spawn('ssh-agent', ['-D', '-a', agentSocket], { stdio: 'ignore' });

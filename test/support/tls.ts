@@ -40,7 +40,26 @@ async function key(file: string, cwd: string): Promise<void> {
 
 async function selfSignedCa(name: string, cwd: string): Promise<{ cert: string; key: string }> {
   await key(`${name}-key.pem`, cwd);
-  await openssl(['req', '-x509', '-new', '-key', `${name}-key.pem`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${name}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], cwd);
+  await openssl(
+    [
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      `${name}-key.pem`,
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    cwd,
+  );
   return { cert: path.join(cwd, `${name}.pem`), key: path.join(cwd, `${name}-key.pem`) };
 }
 
@@ -48,7 +67,26 @@ async function signed(name: string, ca: { cert: string; key: string }, ext: stri
   await key(`${name}-key.pem`, cwd);
   await openssl(['req', '-new', '-key', `${name}-key.pem`, '-out', `${name}.csr`, '-subj', `/CN=${name}`], cwd);
   await fs.writeFile(path.join(cwd, `${name}.ext`), ext);
-  await openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`], cwd);
+  await openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      ca.cert,
+      '-CAkey',
+      ca.key,
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+    ],
+    cwd,
+  );
   return { cert: path.join(cwd, `${name}.pem`), key: path.join(cwd, `${name}-key.pem`) };
 }
 
@@ -63,9 +101,46 @@ async function expired(name: string, ca: { cert: string; key: string }, cwd: str
   const config = path.join(db, 'ca.cnf');
   await fs.writeFile(
     config,
-    ['[ca]', 'default_ca = test', '[test]', `database = ${db}/index.txt`, `serial = ${db}/serial`, `new_certs_dir = ${db}/new`, 'default_md = sha256', 'policy = any', 'x509_extensions = client', 'unique_subject = no', '[any]', 'commonName = supplied', '[client]', 'extendedKeyUsage = clientAuth', ''].join('\n'),
+    [
+      '[ca]',
+      'default_ca = test',
+      '[test]',
+      `database = ${db}/index.txt`,
+      `serial = ${db}/serial`,
+      `new_certs_dir = ${db}/new`,
+      'default_md = sha256',
+      'policy = any',
+      'x509_extensions = client',
+      'unique_subject = no',
+      '[any]',
+      'commonName = supplied',
+      '[client]',
+      'extendedKeyUsage = clientAuth',
+      '',
+    ].join('\n'),
   );
-  await openssl(['ca', '-batch', '-config', config, '-cert', ca.cert, '-keyfile', ca.key, '-in', `${name}.csr`, '-out', `${name}.pem`, '-startdate', '20200101000000Z', '-enddate', '20210101000000Z', '-notext'], cwd);
+  await openssl(
+    [
+      'ca',
+      '-batch',
+      '-config',
+      config,
+      '-cert',
+      ca.cert,
+      '-keyfile',
+      ca.key,
+      '-in',
+      `${name}.csr`,
+      '-out',
+      `${name}.pem`,
+      '-startdate',
+      '20200101000000Z',
+      '-enddate',
+      '20210101000000Z',
+      '-notext',
+    ],
+    cwd,
+  );
   return { cert: path.join(cwd, `${name}.pem`), key: path.join(cwd, `${name}-key.pem`) };
 }
 

@@ -32,7 +32,11 @@ async function fixture(e: EngineEndpoints): Promise<Fixture> {
   // A 300 KB label: the Engine streams a body that size chunked.
   const bigLabel = 'x'.repeat(300 * 1024);
   // Through the API: an argument that long is more than a command line may carry.
-  const made = await post(d.socket, '/containers/create?name=made-not-started', { Image: 'base:1', Labels: { probe: PROBE, big: bigLabel }, HostConfig: { NetworkMode: 'none' } });
+  const made = await post(d.socket, '/containers/create?name=made-not-started', {
+    Image: 'base:1',
+    Labels: { probe: PROBE, big: bigLabel },
+    HostConfig: { NetworkMode: 'none' },
+  });
   assert.equal(made.status, 201, JSON.stringify(made.json));
   const createdId = (made.json as { Id: string }).Id;
   await d.docker(['tag', 'base:1', 'parent:1']);
@@ -49,7 +53,10 @@ async function fixture(e: EngineEndpoints): Promise<Fixture> {
 }
 
 const rejectsWith = async (promise: Promise<unknown>, check: (e: EngineApiError) => void) => {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   assert.ok(error instanceof EngineApiError, `an EngineApiError, not ${String(error)}`);
   check(error);
 };
@@ -64,9 +71,18 @@ function contract(test: EngineTest, label: string, f: () => Fixture, client: () 
   });
 
   test(`${label}: a JSON filter with braces, spaces, & ? # and = arrives whole`, async () => {
-    const hit = await client().get<{ Id: string }[]>('/containers/json', { all: '1', filters: JSON.stringify({ label: [`probe=${PROBE}`] }) });
-    assert.deepEqual(hit.map((c) => c.Id), [f().createdId]);
-    const miss = await client().get<{ Id: string }[]>('/containers/json', { all: '1', filters: JSON.stringify({ label: [`probe=${PROBE.slice(0, -1)}`] }) });
+    const hit = await client().get<{ Id: string }[]>('/containers/json', {
+      all: '1',
+      filters: JSON.stringify({ label: [`probe=${PROBE}`] }),
+    });
+    assert.deepEqual(
+      hit.map((c) => c.Id),
+      [f().createdId],
+    );
+    const miss = await client().get<{ Id: string }[]>('/containers/json', {
+      all: '1',
+      filters: JSON.stringify({ label: [`probe=${PROBE.slice(0, -1)}`] }),
+    });
     assert.deepEqual(miss, []);
   });
 
@@ -111,18 +127,35 @@ function contract(test: EngineTest, label: string, f: () => Fixture, client: () 
     };
     // The daemon copies stdout and stderr apart: their order in the log is not fixed.
     const talker = await read('talker', true);
-    assert.deepEqual({ ...talker, lines: talker.lines.sort((a, b) => a.stream.localeCompare(b.stream)) }, { lines: [{ stream: 'stderr', text: 'oops' }, { stream: 'stdout', text: 'hello' }], cutLines: 0, streamProblem: null });
+    assert.deepEqual(
+      { ...talker, lines: talker.lines.sort((a, b) => a.stream.localeCompare(b.stream)) },
+      {
+        lines: [
+          { stream: 'stderr', text: 'oops' },
+          { stream: 'stdout', text: 'hello' },
+        ],
+        cutLines: 0,
+        streamProblem: null,
+      },
+    );
     assert.deepEqual((await read('answer', false)).lines, [{ stream: 'tty', text: '42' }]);
-    await rejectsWith(client().getRaw('/containers/no-such-container/logs', { stdout: '1' }, () => undefined), (e) => {
-      assert.equal(e.statusCode, 404);
-      assert.match(e.message, /GET \/containers\/no-such-container\/logs on .* returned HTTP 404: .*no such container/i);
-    });
+    await rejectsWith(
+      client().getRaw('/containers/no-such-container/logs', { stdout: '1' }, () => undefined),
+      (e) => {
+        assert.equal(e.statusCode, 404);
+        assert.match(e.message, /GET \/containers\/no-such-container\/logs on .* returned HTTP 404: .*no such container/i);
+      },
+    );
   });
 
   test(`${label}: many reads at once all arrive, each matched to its answer`, async () => {
     const ids = Array.from({ length: 60 }, () => f().createdId);
-    const all = await Promise.all(ids.map((id, i) => (i % 2 ? client().get<{ Id: string }>(`/containers/${id}/json`) : client().get<{ ID: string }>('/info'))));
-    all.forEach((answer, i) => assert.ok(i % 2 ? (answer as { Id: string }).Id === f().createdId : typeof (answer as { ID: string }).ID === 'string'));
+    const all = await Promise.all(
+      ids.map((id, i) => (i % 2 ? client().get<{ Id: string }>(`/containers/${id}/json`) : client().get<{ ID: string }>('/info'))),
+    );
+    all.forEach((answer, i) =>
+      assert.ok(i % 2 ? (answer as { Id: string }).Id === f().createdId : typeof (answer as { ID: string }).ID === 'string'),
+    );
   });
 }
 
@@ -147,7 +180,9 @@ function misbehaviour(test: EngineTest, label: string, client: () => EngineApi, 
   test(`${label}: at most ${limit} connections at once, and that many requests in parallel`, async () => {
     const tag = label.replace(/\W+/g, '_');
     // Each answer is held until `limit` requests wait at once: a client that sent fewer in parallel would hang here.
-    const answers = await Promise.all(Array.from({ length: limit * 3 }, () => client().get<{ held: boolean }>(`/hold/${limit}/${tag}`, {}, 60_000)));
+    const answers = await Promise.all(
+      Array.from({ length: limit * 3 }, () => client().get<{ held: boolean }>(`/hold/${limit}/${tag}`, {}, 60_000)),
+    );
     assert.ok(answers.every((a) => a.held));
     const peak = (await bad().stats()).peaks[tag] ?? 0;
     assert.ok(peak >= 1 && peak <= limit, `${peak} connections waited at once, with a limit of ${limit}`);
@@ -190,11 +225,17 @@ forEachEngine('Engine client contract over unix, TLS and ssh', (engine, test) =>
         await e.daemon.docker(['rmi', 'parent:1']);
       });
     });
-    contract(test, key, () => f, () => apis.get(key)!);
+    contract(
+      test,
+      key,
+      () => f,
+      () => apis.get(key)!,
+    );
   }
 
   test('TLS: the dockerode and pipelining clients both ask the daemon with TLS, verified both ways', async () => {
-    for (const key of ['tls http1-reads', 'tls dockerode']) assert.equal((await apis.get(key)!.get<{ ID: string }>('/info')).ID.length > 0, true);
+    for (const key of ['tls http1-reads', 'tls dockerode'])
+      assert.equal((await apis.get(key)!.get<{ ID: string }>('/info')).ID.length > 0, true);
   });
 
   for (const reads of ['http1-reads', 'dockerode'] as const) {
@@ -203,7 +244,10 @@ forEachEngine('Engine client contract over unix, TLS and ssh', (engine, test) =>
       try {
         await rejectsWith(api.ping(), (err) => {
           assert.equal(err.statusCode, undefined, 'no HTTP answer: the request was never sent in the clear');
-          assert.match(err.message, /^TLS to tcp:\/\/127\.0\.0\.1:\d+ failed: the daemon's certificate did not verify \(.*(self.signed|unable to (get|verify)).*\)/i);
+          assert.match(
+            err.message,
+            /^TLS to tcp:\/\/127\.0\.0\.1:\d+ failed: the daemon's certificate did not verify \(.*(self.signed|unable to (get|verify)).*\)/i,
+          );
         });
         await rejectsWith(api.remove('container', f.createdId), (err) => assert.match(err.message, /^TLS to /));
       } finally {
@@ -216,12 +260,18 @@ forEachEngine('Engine client contract over unix, TLS and ssh', (engine, test) =>
       // 20.10's TLS server (an older Go) answers an expired client certificate with the generic bad_certificate alert;
       // newer engines' Go sends certificate_expired. Either way the message names the client's certificate and its dates.
       const expired = engine === '20.10' ? /bad certificate|did not accept/ : /certificate expired|did not accept/;
-      for (const [certs, why] of [[e.tls.expiredClient, expired], [e.tls.foreignClient, /unknown ca|bad certificate|certificate required|did not accept/]] as const) {
+      for (const [certs, why] of [
+        [e.tls.expiredClient, expired],
+        [e.tls.foreignClient, /unknown ca|bad certificate|certificate required|did not accept/],
+      ] as const) {
         const api = await createEngineApi(new LocalHost({}), e.tcp(certs), 10_000, { reads });
         try {
           await rejectsWith(api.ping(), (err) => {
             assert.equal(err.statusCode, undefined);
-            assert.match(err.message, /^TLS to tcp:\/\/127\.0\.0\.1:\d+ failed: (the daemon refused this client's certificate \(.*\)|the daemon closed the connection before answering: it did not accept this client's certificate.*): check the CA, certificate and key/);
+            assert.match(
+              err.message,
+              /^TLS to tcp:\/\/127\.0\.0\.1:\d+ failed: (the daemon refused this client's certificate \(.*\)|the daemon closed the connection before answering: it did not accept this client's certificate.*): check the CA, certificate and key/,
+            );
             assert.match(err.message, why);
           });
         } finally {
@@ -243,7 +293,12 @@ forEachEngine('Engine client contract over unix, TLS and ssh', (engine, test) =>
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     try {
       for (const reads of ['http1-reads', 'dockerode'] as const) {
-        const api = await createEngineApi(new LocalHost({}), endpointOf(`tcp://127.0.0.1:${port}`, 'tcp', { verify: true, certPath: e.tls.client.dir }), 10_000, { reads });
+        const api = await createEngineApi(
+          new LocalHost({}),
+          endpointOf(`tcp://127.0.0.1:${port}`, 'tcp', { verify: true, certPath: e.tls.client.dir }),
+          10_000,
+          { reads },
+        );
         try {
           await rejectsWith(api.ping(), (err) => assert.match(err.message, /^TLS to /));
         } finally {
@@ -263,7 +318,9 @@ forEachEngine('Engine client contract over unix, TLS and ssh', (engine, test) =>
       // The first server's known_hosts, pointed at the second server's port: the key differs.
       const api = await createEngineApi(e.host, endpointOf(`ssh://root@127.0.0.1:${other.port}`, 'ssh'), 20_000);
       try {
-        await rejectsWith(api.ping(), (err) => assert.match(err.message, /over ssh: ssh exited .*(Host key verification failed|No .* host key is known)/i));
+        await rejectsWith(api.ping(), (err) =>
+          assert.match(err.message, /over ssh: ssh exited .*(Host key verification failed|No .* host key is known)/i),
+        );
       } finally {
         api.close();
       }
@@ -283,13 +340,22 @@ forEachEngine('Engine client contract over unix, TLS and ssh', (engine, test) =>
     const sshHost = new LocalHost(badSshd.clientEnv());
     for (const reads of ['http1-reads', 'dockerode'] as const) {
       badApi.set(`unix ${reads}`, await createEngineApi(e.host, endpointOf(bad.host, 'unix'), 20_000, { reads }));
-      badApi.set(`tls ${reads}`, await createEngineApi(e.host, endpointOf(bad.tcpHost!, 'tcp', { verify: true, certPath: e.tls.client.dir }), 20_000, { reads }));
+      badApi.set(
+        `tls ${reads}`,
+        await createEngineApi(e.host, endpointOf(bad.tcpHost!, 'tcp', { verify: true, certPath: e.tls.client.dir }), 20_000, { reads }),
+      );
     }
     badApi.set('ssh dockerode', await createEngineApi(sshHost, endpointOf(badSshd.host, 'ssh'), 20_000));
     badApis.push(...badApi.values());
   });
   for (const key of ['unix http1-reads', 'unix dockerode', 'tls http1-reads', 'tls dockerode', 'ssh dockerode']) {
-    misbehaviour(test, `broken Engine, ${key}`, () => badApi.get(key)!, () => bad, key.startsWith('ssh') ? 4 : 8);
+    misbehaviour(
+      test,
+      `broken Engine, ${key}`,
+      () => badApi.get(key)!,
+      () => bad,
+      key.startsWith('ssh') ? 4 : 8,
+    );
   }
   after(async () => {
     for (const api of badApis) api.close();

@@ -24,7 +24,14 @@ export interface EngineEndpoints {
   stop(): Promise<void>;
 }
 
-export const endpointOf = (host: string, transport: Endpoint['transport'], tls: Endpoint['tls'] = null): Endpoint => ({ host, transport, tls, context: null, reason: 'test', flavour: transport === 'unix' ? 'unknown' : 'remote' });
+export const endpointOf = (host: string, transport: Endpoint['transport'], tls: Endpoint['tls'] = null): Endpoint => ({
+  host,
+  transport,
+  tls,
+  context: null,
+  reason: 'test',
+  flavour: transport === 'unix' ? 'unknown' : 'remote',
+});
 
 export { freePort };
 
@@ -40,10 +47,22 @@ export async function startEndpoints(engine: EngineName): Promise<EngineEndpoint
       daemonJson: {},
       netns: false,
       flags: [
-        '-H', tcpHost,
-        '--tlsverify', '--tlscacert', tls.server.ca, '--tlscert', tls.server.cert, '--tlskey', tls.server.key,
+        '-H',
+        tcpHost,
+        '--tlsverify',
+        '--tlscacert',
+        tls.server.ca,
+        '--tlscert',
+        tls.server.cert,
+        '--tlskey',
+        tls.server.key,
         // In the host's namespace: no docker0, no iptables rules, nothing of the host's network changed.
-        '--bridge', 'none', '--iptables=false', '--ip6tables=false', '--ip-forward=false', '--ip-masq=false',
+        '--bridge',
+        'none',
+        '--iptables=false',
+        '--ip6tables=false',
+        '--ip-forward=false',
+        '--ip-masq=false',
       ],
     });
     sshd = await startTestSshd(daemon.host);

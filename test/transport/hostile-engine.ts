@@ -92,7 +92,9 @@ export async function startHostileEngine(tlsServer?: CertDir, port?: number): Pr
   const socket = path.join(dir, 'sock');
   const statsSocket = path.join(dir, 'stats');
   await fs.writeFile(script, SCRIPT);
-  const child: ChildProcess = spawn(process.execPath, [script, socket, statsSocket, port ? String(port) : '', tlsServer?.dir ?? ''], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(process.execPath, [script, socket, statsSocket, port ? String(port) : '', tlsServer?.dir ?? ''], {
+    stdio: 'ignore',
+  });
   let exited = false;
   child.once('exit', () => (exited = true));
   await until(
@@ -108,11 +110,13 @@ export async function startHostileEngine(tlsServer?: CertDir, port?: number): Pr
     tcpHost: port ? `tcp://127.0.0.1:${port}` : null,
     stats: () =>
       new Promise((resolve, reject) => {
-        http.get({ socketPath: statsSocket, path: '/' }, (res) => {
-          let text = '';
-          res.on('data', (c: Buffer) => (text += c));
-          res.on('end', () => resolve(JSON.parse(text)));
-        }).on('error', reject);
+        http
+          .get({ socketPath: statsSocket, path: '/' }, (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c));
+            res.on('end', () => resolve(JSON.parse(text)));
+          })
+          .on('error', reject);
       }),
     async stop() {
       if (!exited) {

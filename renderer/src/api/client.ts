@@ -1,5 +1,13 @@
 import { PRELOAD_GLOBAL } from '../../../shared/api-names';
-import type { ApiErrorShape, ChannelInput, ChannelName, ChannelOutput, DockhandTransport, EventName, EventPayload } from '../../../shared/api';
+import type {
+  ApiErrorShape,
+  ChannelInput,
+  ChannelName,
+  ChannelOutput,
+  DockhandTransport,
+  EventName,
+  EventPayload,
+} from '../../../shared/api';
 import { createHttpTransport, type HttpTransport } from './http-transport';
 import { loadContract } from './load-contract';
 

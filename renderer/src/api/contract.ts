@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { AnyEnvelopeSchema, type ApiErrorShape, type ChannelName, CHANNELS, type Envelope, type EventMessage, type EventName, EVENTS, FindingsPageSchema, parseEventMessage } from '../../../shared/api';
+import {
+  AnyEnvelopeSchema,
+  type ApiErrorShape,
+  type ChannelName,
+  CHANNELS,
+  type Envelope,
+  type EventMessage,
+  type EventName,
+  EVENTS,
+  FindingsPageSchema,
+  parseEventMessage,
+} from '../../../shared/api';
 import { SEVERITIES, STATUSES } from '../../../shared/constants';
 import { ReportSchema } from '../../../shared/report';
 
@@ -11,7 +22,12 @@ const STATUS_SET = new Set<unknown>(STATUSES);
 
 /** What the UI indexes and sorts a finding by. */
 function hasFindingShape(value: unknown): boolean {
-  const f = value as { id?: unknown; checkId?: unknown; severity?: unknown; result?: { status?: unknown; message?: unknown; evidence?: unknown } } | null;
+  const f = value as {
+    id?: unknown;
+    checkId?: unknown;
+    severity?: unknown;
+    result?: { status?: unknown; message?: unknown; evidence?: unknown };
+  } | null;
   return (
     typeof f?.id === 'string' &&
     typeof f.checkId === 'string' &&
@@ -27,7 +43,9 @@ function hasFindingShape(value: unknown): boolean {
  * validated them against the contract before sending; checking ten thousand findings in full again here blocked the
  * page for ~90 ms on every load.
  */
-const FindingsShapeSchema = z.array(z.unknown()).refine((all) => all.every(hasFindingShape), 'a finding without its id, severity, status, message or evidence');
+const FindingsShapeSchema = z
+  .array(z.unknown())
+  .refine((all) => all.every(hasFindingShape), 'a finding without its id, severity, status, message or evidence');
 const ReportShapeSchema = ReportSchema.extend({ findings: FindingsShapeSchema });
 const OUTPUT_CHECKS: { [C in ChannelName]?: z.ZodType } = {
   'audit.run': ReportShapeSchema,
@@ -38,7 +56,9 @@ const OUTPUT_CHECKS: { [C in ChannelName]?: z.ZodType } = {
 /** A channel's answer checked against this UI's contract: a mismatch (an older main process) is an error, not garbage on screen. */
 export function checkOutput(channel: ChannelName, result: unknown): { ok: true; value: unknown } | { ok: false; error: ApiErrorShape } {
   const checked = (OUTPUT_CHECKS[channel] ?? CHANNELS[channel].output).safeParse(result);
-  return checked.success ? { ok: true, value: checked.data } : { ok: false, error: { code: 'invalid-output', message: `${channel}: the answer does not match this UI's contract` } };
+  return checked.success
+    ? { ok: true, value: checked.data }
+    : { ok: false, error: { code: 'invalid-output', message: `${channel}: the answer does not match this UI's contract` } };
 }
 
 /** An event's payload checked against the contract; null when it does not match (dropped, not acted on). */

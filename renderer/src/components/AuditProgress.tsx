@@ -19,7 +19,14 @@ export function AuditProgress({ audit }: { audit: AuditState }) {
           {label}
         </span>
       </div>
-      <div className="progress-bar" role="progressbar" aria-label="Audit progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+      <div
+        className="progress-bar"
+        role="progressbar"
+        aria-label="Audit progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+      >
         <div className="progress-fill" style={{ width: `${percent}%` }} />
       </div>
       {audit.collectors.length > 0 && (

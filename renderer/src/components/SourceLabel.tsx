@@ -4,7 +4,15 @@ import type { Source } from '../../../shared/source';
 import { Breakable } from './Breakable';
 
 const ICONS = { file: FileText, command: Terminal, api: Server, env: Variable, process: Cog, default: Globe, user: User } as const;
-const KIND_LABEL = { file: 'File', command: 'Command', api: 'Engine API', env: 'Environment', process: 'Process', default: 'Default', user: 'Given by you' } as const;
+const KIND_LABEL = {
+  file: 'File',
+  command: 'Command',
+  api: 'Engine API',
+  env: 'Environment',
+  process: 'Process',
+  default: 'Default',
+  user: 'Given by you',
+} as const;
 
 /** The part after the kind: what the user would type or open to check the value. */
 function locator(source: Source): string {

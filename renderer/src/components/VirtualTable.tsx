@@ -91,7 +91,13 @@ export function VirtualTable<T>({ rows, columns, rowKey, labelledBy, tracks, cla
       <div role="rowgroup" className="vtable-head" ref={headerRef}>
         <div role="row" aria-rowindex={1} className="vtable-row">
           {columns.map((c, i) => (
-            <div key={c.key} role="columnheader" aria-colindex={i + 1} className={`vtable-cell${c.numeric ? ' num' : ''}`} style={{ '--area': c.area } as CSSProperties}>
+            <div
+              key={c.key}
+              role="columnheader"
+              aria-colindex={i + 1}
+              className={`vtable-cell${c.numeric ? ' num' : ''}`}
+              style={{ '--area': c.area } as CSSProperties}
+            >
               {c.header}
             </div>
           ))}

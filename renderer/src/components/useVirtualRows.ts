@@ -9,7 +9,10 @@ const PAGE_ROWS = 10;
  * effect: on the first render of ten thousand findings that forced the page's whole first layout into the same task
  * (~30 ms of a long task). The observer reports after the browser's own layout; until then `initialRect` stands.
  */
-function observeSizeAfterLayout(instance: Virtualizer<HTMLDivElement, Element>, cb: (rect: { width: number; height: number }) => void): () => void {
+function observeSizeAfterLayout(
+  instance: Virtualizer<HTMLDivElement, Element>,
+  cb: (rect: { width: number; height: number }) => void,
+): () => void {
   const element = instance.scrollElement;
   if (!element) return () => undefined;
   const observer = new ResizeObserver(() => cb({ width: element.clientWidth, height: element.clientHeight }));
@@ -50,7 +53,14 @@ export interface VirtualRows {
  * element (aria-activedescendant), and the active row is always scrolled into view, so it always exists. The findings
  * tree and the prune preview tables both use it; each adds its own roles and keys.
  */
-export function useVirtualRows({ count, estimateSize, activeIndex, onActivate, overscan = 8, scrollMargin = 0 }: VirtualRowsOptions): VirtualRows {
+export function useVirtualRows({
+  count,
+  estimateSize,
+  activeIndex,
+  onActivate,
+  overscan = 8,
+  scrollMargin = 0,
+}: VirtualRowsOptions): VirtualRows {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count,
@@ -77,13 +87,19 @@ export function useVirtualRows({ count, estimateSize, activeIndex, onActivate, o
   const moveByKey = (e: KeyboardEvent<HTMLElement>): boolean => {
     const last = count - 1;
     const target =
-      e.key === 'ArrowDown' ? activeIndex + 1
-      : e.key === 'ArrowUp' ? activeIndex - 1
-      : e.key === 'Home' ? 0
-      : e.key === 'End' ? last
-      : e.key === 'PageDown' ? activeIndex + PAGE_ROWS
-      : e.key === 'PageUp' ? activeIndex - PAGE_ROWS
-      : null;
+      e.key === 'ArrowDown'
+        ? activeIndex + 1
+        : e.key === 'ArrowUp'
+          ? activeIndex - 1
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? last
+              : e.key === 'PageDown'
+                ? activeIndex + PAGE_ROWS
+                : e.key === 'PageUp'
+                  ? activeIndex - PAGE_ROWS
+                  : null;
     if (target === null || count === 0) return false;
     e.preventDefault();
     onActivate(Math.max(0, Math.min(last, target)));

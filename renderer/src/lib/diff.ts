@@ -8,7 +8,8 @@ export interface DiffLine {
 export function parseUnifiedDiff(diff: string): DiffLine[] {
   const lines = diff.replace(/\n$/, '').split('\n');
   return lines.map((text): DiffLine => {
-    if (text.startsWith('+++') || text.startsWith('---') || text.startsWith('===') || /^=+$/.test(text) || text.startsWith('Index: ')) return { kind: 'header', text };
+    if (text.startsWith('+++') || text.startsWith('---') || text.startsWith('===') || /^=+$/.test(text) || text.startsWith('Index: '))
+      return { kind: 'header', text };
     if (text.startsWith('@@')) return { kind: 'hunk', text };
     if (text.startsWith('+')) return { kind: 'add', text };
     if (text.startsWith('-')) return { kind: 'remove', text };

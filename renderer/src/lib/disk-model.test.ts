@@ -20,20 +20,30 @@ test('usage rows scale to the largest type and never show more reclaimable than 
     error: null,
   };
   const rows = usageRows(disk);
-  assert.deepEqual(rows.map((r) => [r.type, r.share, r.reclaimable, r.bytes]), [
-    ['images', 1, 400, 1000],
-    ['containers', 0.01, 10, 10],
-    ['volumes', 0, 0, 0],
-    ['build-cache', 0, 0, 0],
-    ['container-logs', 0, 7, null],
-  ]);
+  assert.deepEqual(
+    rows.map((r) => [r.type, r.share, r.reclaimable, r.bytes]),
+    [
+      ['images', 1, 400, 1000],
+      ['containers', 0.01, 10, 10],
+      ['volumes', 0, 0, 0],
+      ['build-cache', 0, 0, 0],
+      ['container-logs', 0, 7, null],
+    ],
+  );
   assert.equal(rows[0]!.reclaimShare, 0.4);
   assert.equal(rows[4]!.reclaimShare, 0, 'a bar never reaches past its own length');
 });
 
 /** A result as main/prune/apply.ts words one that stopped part-way. */
 function stopped(error: string, statuses: [PruneOutcome['status'], string | null][], engineBytes: number | null = null): PruneResult {
-  const outcomes = statuses.map(([status, reason], i) => ({ type: 'container' as const, id: `c${i}`, name: `c${i}`, status, reason, predicted: 1024 * 1024 }));
+  const outcomes = statuses.map(([status, reason], i) => ({
+    type: 'container' as const,
+    id: `c${i}`,
+    name: `c${i}`,
+    status,
+    reason,
+    predicted: 1024 * 1024,
+  }));
   const count = (s: PruneOutcome['status']) => outcomes.filter((o) => o.status === s).length;
   return {
     kind: 'dockhand.prune-result',
@@ -43,7 +53,13 @@ function stopped(error: string, statuses: [PruneOutcome['status'], string | null
     complete: false,
     error,
     outcomes,
-    counts: { removed: count('removed'), skipped: count('skipped'), failed: count('failed'), unconfirmed: count('unconfirmed'), notAttempted: count('not-attempted') },
+    counts: {
+      removed: count('removed'),
+      skipped: count('skipped'),
+      failed: count('failed'),
+      unconfirmed: count('unconfirmed'),
+      notAttempted: count('not-attempted'),
+    },
     predicted: { removed: count('removed') * 1024 * 1024, plan: outcomes.length * 1024 * 1024 },
     freed: { before: null as never, after: null, engineBytes, containerLogs: 0 },
   };
@@ -82,8 +98,23 @@ test('a prune stopped by a hung daemon: the removal under way may or may not be 
   assert.equal(g.steps[0], 'The Docker daemon stopped answering in time: it may be hung.');
   assert.equal(g.steps[2], '1 object not removed is still there; 1 object whose removal was under way may or may not be gone.');
   assert.match(g.steps[3]!, /systemctl status docker/);
-  assert.equal(partialPruneGuidance(stopped('did not answer', [['removed', null], ['not-attempted', 'x']], null)).steps[1], 'About 1.0 MiB freed by what was removed: an estimate from the plan, because the daemon could not be asked to measure it.');
+  assert.equal(
+    partialPruneGuidance(
+      stopped(
+        'did not answer',
+        [
+          ['removed', null],
+          ['not-attempted', 'x'],
+        ],
+        null,
+      ),
+    ).steps[1],
+    'About 1.0 MiB freed by what was removed: an estimate from the plan, because the daemon could not be asked to measure it.',
+  );
   const empty = stopped('did not answer', [['not-attempted', 'x']]);
-  assert.equal(partialPruneGuidance(empty).steps[1], 'What was removed held no data the plan could count (0 B); the daemon could not be asked to measure it.');
+  assert.equal(
+    partialPruneGuidance(empty).steps[1],
+    'What was removed held no data the plan could count (0 B); the daemon could not be asked to measure it.',
+  );
   assert.match(g.detail, /did not answer within 6 s/);
 });

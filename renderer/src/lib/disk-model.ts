@@ -11,7 +11,13 @@ export const ROW_LABEL: Record<DiskCategory['kind'], string> = {
   'container-logs': 'Container logs',
 };
 
-export const TYPE_LABEL: Record<PruneObjectType, string> = { container: 'Container', image: 'Image', volume: 'Volume', network: 'Network', 'build-cache': 'Build cache' };
+export const TYPE_LABEL: Record<PruneObjectType, string> = {
+  container: 'Container',
+  image: 'Image',
+  volume: 'Volume',
+  network: 'Network',
+  'build-cache': 'Build cache',
+};
 
 /** The plan's bytes by type, under the picture's kinds: the default preview and the picture are compared by these. */
 export const RECLAIM_KEY: Record<DiskCategory['kind'], keyof BytesByType> = {
@@ -70,7 +76,9 @@ export function partialPruneGuidance(result: PruneResult): Guidance {
     kind: hung ? 'timeout' : 'daemon-down',
     title: `The prune stopped part-way: ${groupDigits(removed)} of ${objects(total)} removed`,
     steps: [
-      hung ? 'The Docker daemon stopped answering in time: it may be hung.' : 'The Docker daemon stopped answering: it was stopped or it crashed.',
+      hung
+        ? 'The Docker daemon stopped answering in time: it may be hung.'
+        : 'The Docker daemon stopped answering: it was stopped or it crashed.',
       result.freed.engineBytes !== null
         ? `${formatBytes(freedBytes(result))} freed by what was removed.`
         : freedBytes(result) === 0
@@ -86,7 +94,13 @@ export function partialPruneGuidance(result: PruneResult): Guidance {
   };
 }
 
-export const STATUS_LABEL: Record<PruneObjectStatus, string> = { removed: 'Removed', skipped: 'Skipped', failed: 'Failed', unconfirmed: 'Unconfirmed', 'not-attempted': 'Not attempted' };
+export const STATUS_LABEL: Record<PruneObjectStatus, string> = {
+  removed: 'Removed',
+  skipped: 'Skipped',
+  failed: 'Failed',
+  unconfirmed: 'Unconfirmed',
+  'not-attempted': 'Not attempted',
+};
 
 export function shortId(id: string): string {
   const bare = id.replace(/^sha256:/, '');
@@ -96,6 +110,10 @@ export function shortId(id: string): string {
 export function planCounts(plan: PrunePlan): { type: PruneObjectType; remove: number; keep: number }[] {
   const types: PruneObjectType[] = ['container', 'image', 'volume', 'network', 'build-cache'];
   return types
-    .map((type) => ({ type, remove: plan.remove.filter((r) => r.type === type).length, keep: plan.keep.filter((k) => k.type === type).length }))
+    .map((type) => ({
+      type,
+      remove: plan.remove.filter((r) => r.type === type).length,
+      keep: plan.keep.filter((k) => k.type === type).length,
+    }))
     .filter((c) => c.remove + c.keep > 0);
 }

@@ -44,7 +44,14 @@ function indexer(report: Report): (finding: Finding) => IndexedFinding {
   const checks = checkIndex(report);
   return (finding) => {
     const check = metaOf(checks, finding);
-    const haystack = [check.title, finding.result.message, finding.id, finding.result.target ?? '', check.cis ? `cis ${check.cis}` : '', finding.result.reason ?? '']
+    const haystack = [
+      check.title,
+      finding.result.message,
+      finding.id,
+      finding.result.target ?? '',
+      check.cis ? `cis ${check.cis}` : '',
+      finding.result.reason ?? '',
+    ]
       .join('\n')
       .toLowerCase();
     return { finding, check, haystack, rank: rankOf(finding) };
@@ -108,12 +115,25 @@ export function groupRows(items: readonly IndexedFinding[], collapsed: ReadonlyS
     else groups.set(item.check.category, [item]);
   }
   const ordered = [...groups.entries()]
-    .map(([category, list]) => ({ category, list: list.sort((a, b) => a.rank - b.rank), worst: list.reduce((m, i) => Math.min(m, i.rank), Infinity) }))
+    .map(([category, list]) => ({
+      category,
+      list: list.sort((a, b) => a.rank - b.rank),
+      worst: list.reduce((m, i) => Math.min(m, i.rank), Infinity),
+    }))
     .sort((a, b) => a.worst - b.worst || CATEGORY_LABEL[a.category].localeCompare(CATEGORY_LABEL[b.category]));
   const rows: Row[] = [];
   ordered.forEach(({ category, list }, g) => {
     const expanded = !collapsed.has(category);
-    rows.push({ kind: 'group', category, label: CATEGORY_LABEL[category], count: list.length, expanded, worst: list[0]!.finding.result.status, posInSet: g + 1, setSize: ordered.length });
+    rows.push({
+      kind: 'group',
+      category,
+      label: CATEGORY_LABEL[category],
+      count: list.length,
+      expanded,
+      worst: list[0]!.finding.result.status,
+      posInSet: g + 1,
+      setSize: ordered.length,
+    });
     if (expanded) list.forEach((item, i) => rows.push({ kind: 'finding', item, category, posInSet: i + 1, setSize: list.length }));
   });
   return rows;

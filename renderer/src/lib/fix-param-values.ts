@@ -19,7 +19,10 @@ export function initialInputs(params: readonly FixParam[], fromFinding: Readonly
  * The overrides to plan with (fix.plan's `set`), or, per parameter, why what was typed cannot be used: the same rules
  * and words as the builders and `--set` (checkFixParam). Parameters left empty and optional are not sent.
  */
-export function readInputs(params: readonly FixParam[], inputs: Readonly<Record<string, ParamInput>>): { set: Record<string, JsonValue> | null; errors: Map<string, string> } {
+export function readInputs(
+  params: readonly FixParam[],
+  inputs: Readonly<Record<string, ParamInput>>,
+): { set: Record<string, JsonValue> | null; errors: Map<string, string> } {
   const set: Record<string, JsonValue> = {};
   const errors = new Map<string, string>();
   for (const p of params) {

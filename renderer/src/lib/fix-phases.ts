@@ -27,7 +27,10 @@ export interface PhaseOptions {
 }
 
 /** The phases of applying (or undoing) `plan`, in the order the apply reports them. */
-export function plannedPhases(plan: Pick<FixPlan, 'files' | 'operations' | 'restart' | 'verification'>, options: PhaseOptions): PlannedPhase[] {
+export function plannedPhases(
+  plan: Pick<FixPlan, 'files' | 'operations' | 'restart' | 'verification'>,
+  options: PhaseOptions,
+): PlannedPhase[] {
   const files = plan.files.length;
   const schedule = plan.operations.some((op) => op.op === 'cleanup-schedule.enable');
   const reloads = plan.restart && plan.operations.some((op) => op.op === 'daemon.reload') ? 1 : 0;
@@ -35,16 +38,38 @@ export function plannedPhases(plan: Pick<FixPlan, 'files' | 'operations' | 'rest
     options.elevated && { key: 'root', label: 'Ask for root', kinds: ['note'], expected: 1 },
     ...(options.work === 'apply'
       ? [
-          files > 0 && { key: 'backup', label: files === 1 ? 'Back up the file' : `Back up ${files} files`, kinds: ['backup'], expected: files },
-          files > 0 && { key: 'write', label: files === 1 ? 'Write the file' : `Write ${files} files`, kinds: ['write', 'remove'], expected: files },
+          files > 0 && {
+            key: 'backup',
+            label: files === 1 ? 'Back up the file' : `Back up ${files} files`,
+            kinds: ['backup'],
+            expected: files,
+          },
+          files > 0 && {
+            key: 'write',
+            label: files === 1 ? 'Write the file' : `Write ${files} files`,
+            kinds: ['write', 'remove'],
+            expected: files,
+          },
           (schedule || reloads > 0) && { key: 'reload', label: 'Reload', kinds: ['reload'], expected: (schedule ? 2 : 0) + reloads },
         ]
-      : [files > 0 && { key: 'restore', label: files === 1 ? 'Restore the file' : `Restore ${files} files`, kinds: ['restore'], expected: files }]),
+      : [
+          files > 0 && {
+            key: 'restore',
+            label: files === 1 ? 'Restore the file' : `Restore ${files} files`,
+            kinds: ['restore'],
+            expected: files,
+          },
+        ]),
     plan.restart && { key: 'restart', label: 'Restart the daemon', kinds: ['restart'], expected: 1 },
     plan.restart && { key: 'wait', label: 'Wait for the daemon', kinds: ['wait'], expected: 1 },
     options.work === 'apply' && plan.verification.kind !== 'none' && { key: 'verify', label: 'Verify', kinds: ['verify'], expected: 1 },
     options.work === 'undo' && { key: 'undo', label: 'Finish the undo', kinds: ['undo'], expected: 1 },
-    plan.restart && { key: 'containers', label: options.restartContainers ? 'Start the stopped containers again' : 'Check the containers', kinds: ['containers'], expected: 1 },
+    plan.restart && {
+      key: 'containers',
+      label: options.restartContainers ? 'Start the stopped containers again' : 'Check the containers',
+      kinds: ['containers'],
+      expected: 1,
+    },
   ] as (PlannedPhase | false)[];
   return phases.filter((p): p is PlannedPhase => p !== false);
 }
@@ -53,7 +78,11 @@ export function plannedPhases(plan: Pick<FixPlan, 'files' | 'operations' | 'rest
  * Puts the reported steps into the planned phases, in order; a step no phase expects next (a rollback) goes to
  * `extra`. While `working`, the phase after the last completed one is running, unless something failed or went off plan.
  */
-export function phaseStates(planned: readonly PlannedPhase[], steps: readonly FixStep[], working: boolean): { phases: PhaseState[]; extra: FixStep[] } {
+export function phaseStates(
+  planned: readonly PlannedPhase[],
+  steps: readonly FixStep[],
+  working: boolean,
+): { phases: PhaseState[]; extra: FixStep[] } {
   const phases: PhaseState[] = planned.map((p) => ({ ...p, status: 'pending', steps: [] }));
   const extra: FixStep[] = [];
   let cursor = 0;

@@ -3,7 +3,17 @@ import type { Report } from '../../../shared/report';
 
 /** A problem the user can act on: what happened, what to do, and the detail for a bug report. */
 export interface Guidance {
-  kind: 'daemon-down' | 'permission-denied' | 'timeout' | 'not-docker' | 'no-endpoint' | 'tls' | 'engine' | 'disconnected' | 'signed-out' | 'failed';
+  kind:
+    | 'daemon-down'
+    | 'permission-denied'
+    | 'timeout'
+    | 'not-docker'
+    | 'no-endpoint'
+    | 'tls'
+    | 'engine'
+    | 'disconnected'
+    | 'signed-out'
+    | 'failed';
   title: string;
   steps: string[];
   detail: string;
@@ -20,7 +30,10 @@ export function engineGuidance(report: Report): Guidance | null {
     return {
       kind: 'no-endpoint',
       title: 'No Docker endpoint could be chosen',
-      steps: ['Set the endpoint in Settings (for example unix:///var/run/docker.sock), or fix DOCKER_HOST / the current docker context.', 'Then re-run the audit.'],
+      steps: [
+        'Set the endpoint in Settings (for example unix:///var/run/docker.sock), or fix DOCKER_HOST / the current docker context.',
+        'Then re-run the audit.',
+      ],
       detail: report.endpointError,
     };
   }
@@ -42,7 +55,11 @@ export function engineGuidance(report: Report): Guidance | null {
     return {
       kind: 'timeout',
       title: `The Docker daemon at ${where} is not answering`,
-      steps: ['The daemon may be hung or overloaded: check it with `systemctl status docker` and its log (`journalctl -u docker`).', 'A slow remote endpoint may need a longer time limit (Settings).', 'Then re-run the audit.'],
+      steps: [
+        'The daemon may be hung or overloaded: check it with `systemctl status docker` and its log (`journalctl -u docker`).',
+        'A slow remote endpoint may need a longer time limit (Settings).',
+        'Then re-run the audit.',
+      ],
       detail: error,
     };
   }
@@ -74,7 +91,12 @@ export function engineGuidance(report: Report): Guidance | null {
       detail: error,
     };
   }
-  return { kind: 'engine', title: `The Docker daemon at ${where} could not be asked`, steps: ['Re-run the audit; if it persists, check the daemon’s log.'], detail: error };
+  return {
+    kind: 'engine',
+    title: `The Docker daemon at ${where} could not be asked`,
+    steps: ['Re-run the audit; if it persists, check the daemon’s log.'],
+    detail: error,
+  };
 }
 
 /** What to tell the user when a call to the main process itself failed. */
@@ -83,7 +105,10 @@ export function apiErrorGuidance(error: ApiErrorShape, transport: 'electron' | '
     return {
       kind: 'disconnected',
       title: transport === 'serve' ? 'Lost the connection to dockhand serve' : 'Lost the connection to the Dockhand main process',
-      steps: transport === 'serve' ? ['Check that `dockhand serve` is still running (and the SSH tunnel, if you use one).', 'Then re-run the audit.'] : ['Restart Dockhand.'],
+      steps:
+        transport === 'serve'
+          ? ['Check that `dockhand serve` is still running (and the SSH tunnel, if you use one).', 'Then re-run the audit.']
+          : ['Restart Dockhand.'],
       detail: error.message,
     };
   }
@@ -95,7 +120,12 @@ export function apiErrorGuidance(error: ApiErrorShape, transport: 'electron' | '
       detail: error.message,
     };
   }
-  return { kind: 'failed', title: 'Dockhand could not do that', steps: ['Re-run the audit. If it keeps failing, the detail below helps a bug report.'], detail: error.message };
+  return {
+    kind: 'failed',
+    title: 'Dockhand could not do that',
+    steps: ['Re-run the audit. If it keeps failing, the detail below helps a bug report.'],
+    detail: error.message,
+  };
 }
 
 /**
@@ -104,7 +134,9 @@ export function apiErrorGuidance(error: ApiErrorShape, transport: 'electron' | '
  */
 function actionGuidance(error: ApiErrorShape, what: string, transport: 'electron' | 'serve'): Guidance {
   if (error.code !== 'failed') return apiErrorGuidance(error, transport);
-  if (/could not be used|not running|connection refused|ENOENT|ECONNREFUSED|did not answer|timed? ?out|stopped answering/i.test(error.message)) {
+  if (
+    /could not be used|not running|connection refused|ENOENT|ECONNREFUSED|did not answer|timed? ?out|stopped answering/i.test(error.message)
+  ) {
     return {
       kind: 'daemon-down',
       title: `The Docker daemon stopped answering: could not ${what}`,
@@ -121,6 +153,9 @@ function actionGuidance(error: ApiErrorShape, what: string, transport: 'electron
 /** actionGuidance for whatever a call threw: an ApiCallError's envelope error, or any other error as `failed`. */
 export function thrownGuidance(e: unknown, what: string, transport: 'electron' | 'serve'): Guidance {
   const carried = (e as { error?: ApiErrorShape } | null)?.error;
-  const shape = carried && typeof carried.message === 'string' ? carried : { code: 'failed' as const, message: e instanceof Error ? e.message : String(e) };
+  const shape =
+    carried && typeof carried.message === 'string'
+      ? carried
+      : { code: 'failed' as const, message: e instanceof Error ? e.message : String(e) };
   return actionGuidance(shape, what, transport);
 }

@@ -16,7 +16,9 @@ test('backticked commands become code spans; an unpaired backtick stays text', (
 });
 
 test('no check says a word twice in a row ("the the") in its title, rationale or remediation', () => {
-  const doubled = CHECKS.flatMap((c) => [c.title, c.rationale, c.remediation].flatMap((t) => [...t.matchAll(/\b([A-Za-z]+)\s+\1\b/gi)].map((m) => `${c.id}: ${m[0]}`)));
+  const doubled = CHECKS.flatMap((c) =>
+    [c.title, c.rationale, c.remediation].flatMap((t) => [...t.matchAll(/\b([A-Za-z]+)\s+\1\b/gi)].map((m) => `${c.id}: ${m[0]}`)),
+  );
   assert.deepEqual(doubled, []);
 });
 

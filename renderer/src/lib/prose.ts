@@ -13,7 +13,10 @@ export function proseParts(text: string): { text: string; code: boolean }[] {
 }
 
 /** The same text for places that cannot hold markup (a title attribute, an aria-label): the backticks dropped. */
-export const plainProse = (text: string): string => proseParts(text).map((p) => p.text).join('');
+export const plainProse = (text: string): string =>
+  proseParts(text)
+    .map((p) => p.text)
+    .join('');
 
 /**
  * A long value (a path, a URL, a JSON list) cut after its separators, where a line may break without splitting a

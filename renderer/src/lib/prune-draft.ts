@@ -26,7 +26,13 @@ export interface PruneDraftErrors {
   labelFilters: Map<number, string>;
 }
 
-export const DEFAULT_DRAFT: PruneDraft = { ...DEFAULT_PRUNE_OPTIONS, until: '', volumeNames: '', labelFilters: [], protectLabel: DEFAULT_PRUNE_OPTIONS.protectLabel };
+export const DEFAULT_DRAFT: PruneDraft = {
+  ...DEFAULT_PRUNE_OPTIONS,
+  until: '',
+  volumeNames: '',
+  labelFilters: [],
+  protectLabel: DEFAULT_PRUNE_OPTIONS.protectLabel,
+};
 
 /** Volume names as typed: separated by commas or spaces, each once. */
 const splitNames = (text: string): string[] => [...new Set(text.split(/[\s,]+/).filter(Boolean))];
@@ -42,8 +48,10 @@ export function readPruneDraft(draft: PruneDraft): { form: PruneForm | null; err
 
   const volumeNames = splitNames(draft.volumeNames);
   const badNames = volumeNames.filter((n) => !VOLUME_NAME.test(n));
-  if (badNames.length > 0) errors.volumeNames = `Not a volume name: ${badNames.join(', ')} (letters, digits, _ . and -, at least two characters).`;
-  else if (volumeNames.length > PRUNE_INPUT_LIMITS.volumeNames) errors.volumeNames = `At most ${PRUNE_INPUT_LIMITS.volumeNames} volumes at a time.`;
+  if (badNames.length > 0)
+    errors.volumeNames = `Not a volume name: ${badNames.join(', ')} (letters, digits, _ . and -, at least two characters).`;
+  else if (volumeNames.length > PRUNE_INPUT_LIMITS.volumeNames)
+    errors.volumeNames = `At most ${PRUNE_INPUT_LIMITS.volumeNames} volumes at a time.`;
 
   const protectLabel = draft.protectLabel.trim();
   if (!LABEL_KEY.test(protectLabel)) errors.protectLabel = 'A label key without = or spaces, such as dockhand.protect.';
@@ -51,8 +59,10 @@ export function readPruneDraft(draft: PruneDraft): { form: PruneForm | null; err
   // A filter left empty is not one yet: it is ignored, not an error.
   const filters = draft.labelFilters.filter((f) => f.key.trim() !== '' || f.value !== '');
   for (const f of filters) {
-    if (!LABEL_KEY.test(f.key.trim())) errors.labelFilters.set(f.id, f.key.trim() === '' ? 'Give the label key to match.' : 'A label key has no = or spaces.');
-    else if (f.value.length > PRUNE_INPUT_LIMITS.labelValue) errors.labelFilters.set(f.id, `A value of at most ${PRUNE_INPUT_LIMITS.labelValue} characters.`);
+    if (!LABEL_KEY.test(f.key.trim()))
+      errors.labelFilters.set(f.id, f.key.trim() === '' ? 'Give the label key to match.' : 'A label key has no = or spaces.');
+    else if (f.value.length > PRUNE_INPUT_LIMITS.labelValue)
+      errors.labelFilters.set(f.id, `A value of at most ${PRUNE_INPUT_LIMITS.labelValue} characters.`);
   }
 
   const valid = !errors.until && !errors.volumeNames && !errors.protectLabel && errors.labelFilters.size === 0;

@@ -44,17 +44,20 @@ export function DiskScreen() {
   const planSeq = useRef(0);
 
   /** quiet: a failure keeps what is shown (after a partial prune, whose own banner already says the daemon is gone). */
-  const loadUsage = useCallback(async (quiet = false) => {
-    setLoadingUsage(true);
-    try {
-      await store.measureDisk();
-      setError(null);
-    } catch (e) {
-      if (!quiet) setError(thrownGuidance(e, 'measure disk usage', store.client.kind));
-    } finally {
-      setLoadingUsage(false);
-    }
-  }, [store]);
+  const loadUsage = useCallback(
+    async (quiet = false) => {
+      setLoadingUsage(true);
+      try {
+        await store.measureDisk();
+        setError(null);
+      } catch (e) {
+        if (!quiet) setError(thrownGuidance(e, 'measure disk usage', store.client.kind));
+      } finally {
+        setLoadingUsage(false);
+      }
+    },
+    [store],
+  );
   useEffect(() => void loadUsage(), [loadUsage]);
   useEffect(() => {
     if (stage.kind === 'plan' || stage.kind === 'done' || stage.kind === 'confirm') stageHeading.current?.focus();
@@ -129,13 +132,19 @@ export function DiskScreen() {
         </button>
       </div>
       {error && <Banner guidance={error} onRerun={undefined} onDismiss={() => setError(null)} />}
-      {usage ? <Usage disk={usage} /> : loadingUsage ? <p className="loading" role="status">Measuring Docker's disk usage…</p> : null}
+      {usage ? (
+        <Usage disk={usage} />
+      ) : loadingUsage ? (
+        <p className="loading" role="status">
+          Measuring Docker's disk usage…
+        </p>
+      ) : null}
 
       <section className="card" aria-labelledby="prune-title">
         <h2 id="prune-title">Clean up</h2>
         <p className="muted">
-          Choose what may go. Preview lists the exact objects first, and follows the options as you change them; nothing is removed until you apply. Running containers, what they use, and anything labelled{' '}
-          {form?.protectLabel ?? draft.protectLabel}=true always stay.
+          Choose what may go. Preview lists the exact objects first, and follows the options as you change them; nothing is removed until
+          you apply. Running containers, what they use, and anything labelled {form?.protectLabel ?? draft.protectLabel}=true always stay.
         </p>
         <PruneFields draft={draft} errors={errors} onChange={setDraft} disabled={busy} />
         <div className="form-actions">
@@ -146,10 +155,26 @@ export function DiskScreen() {
         </div>
       </section>
 
-      {stage.kind === 'plan' && <PlanView plan={stage.plan} headingRef={stageHeading} onApply={() => setStage({ kind: 'confirm', plan: stage.plan })} stale={stage.stale} />}
-      {stage.kind === 'confirm' && <ConfirmPrune plan={stage.plan} headingRef={stageHeading} onConfirm={() => void apply(stage.plan)} onCancel={() => setStage({ kind: 'plan', plan: stage.plan, stale: false })} />}
+      {stage.kind === 'plan' && (
+        <PlanView
+          plan={stage.plan}
+          headingRef={stageHeading}
+          onApply={() => setStage({ kind: 'confirm', plan: stage.plan })}
+          stale={stage.stale}
+        />
+      )}
+      {stage.kind === 'confirm' && (
+        <ConfirmPrune
+          plan={stage.plan}
+          headingRef={stageHeading}
+          onConfirm={() => void apply(stage.plan)}
+          onCancel={() => setStage({ kind: 'plan', plan: stage.plan, stale: false })}
+        />
+      )}
       {stage.kind === 'applying' && <ApplyProgress plan={stage.plan} progress={stage.progress} />}
-      {stage.kind === 'done' && <PruneResultView result={stage.result} headingRef={stageHeading} onRunAgain={form ? (o) => runAgain(form, o) : undefined} />}
+      {stage.kind === 'done' && (
+        <PruneResultView result={stage.result} headingRef={stageHeading} onRunAgain={form ? (o) => runAgain(form, o) : undefined} />
+      )}
     </div>
   );
 }
@@ -162,7 +187,8 @@ function Usage({ disk }: { disk: DiskSummary }) {
       <div className="card-head">
         <h2 id="usage-title">Usage by type</h2>
         <span className="muted">
-          {formatBytes(disk.totalBytes)} in all · {formatBytes(disk.reclaimableBytes)} reclaimable by the default cleanup · measured <RelativeTime iso={disk.collectedAt} />
+          {formatBytes(disk.totalBytes)} in all · {formatBytes(disk.reclaimableBytes)} reclaimable by the default cleanup · measured{' '}
+          <RelativeTime iso={disk.collectedAt} />
         </span>
       </div>
       {disk.error && <p className="notice">{disk.error}</p>}
@@ -175,7 +201,10 @@ function Usage({ disk }: { disk: DiskSummary }) {
               <span className="usage-label">{r.label}</span>
               <span className="usage-track">
                 <span className="usage-used" style={{ width: `${r.share * 100}%` }} />
-                <span className="usage-reclaim" style={{ left: `${(r.share - r.reclaimShare) * 100}%`, width: `${r.reclaimShare * 100}%` }} />
+                <span
+                  className="usage-reclaim"
+                  style={{ left: `${(r.share - r.reclaimShare) * 100}%`, width: `${r.reclaimShare * 100}%` }}
+                />
               </span>
               <span className="usage-value">
                 {r.bytes === null ? 'unknown' : formatBytes(r.bytes)}
@@ -184,14 +213,16 @@ function Usage({ disk }: { disk: DiskSummary }) {
             </div>
           ))}
           <p className="usage-legend">
-            <span className="swatch swatch-used" /> in use or kept <span className="swatch swatch-reclaim" /> reclaimable by the default cleanup
+            <span className="swatch swatch-used" /> in use or kept <span className="swatch swatch-reclaim" /> reclaimable by the default
+            cleanup
           </p>
         </div>
       )}
       {rows.length > 0 && <UsageTable disk={disk} caption="Docker disk usage by type, and what the default cleanup would free" notes />}
       {root && (
         <p className="muted disk-root-line">
-          <HardDrive aria-hidden="true" className="inline-icon" /> Data root <code>{root.path}</code>: {formatBytes(root.availableBytes)} free of {formatBytes(root.totalBytes)}
+          <HardDrive aria-hidden="true" className="inline-icon" /> Data root <code>{root.path}</code>: {formatBytes(root.availableBytes)}{' '}
+          free of {formatBytes(root.totalBytes)}
         </p>
       )}
     </section>
@@ -212,7 +243,15 @@ function ApplyProgress({ plan, progress }: { plan: PrunePlan; progress: PrunePro
   return (
     <section className="card" aria-labelledby="applying-title" data-testid="prune-progress">
       <h2 id="applying-title">{PHASE_TEXT[progress?.phase ?? 'measuring-before']}</h2>
-      <div className="progress-bar" role="progressbar" aria-labelledby="applying-title" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-valuetext={text}>
+      <div
+        className="progress-bar"
+        role="progressbar"
+        aria-labelledby="applying-title"
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={done}
+        aria-valuetext={text}
+      >
         <div className="progress-fill" style={{ width: `${total ? (done / total) * 100 : 0}%` }} />
       </div>
       <p role="status" aria-live="polite">

@@ -16,7 +16,10 @@ const isSeverity = (v: string | null): v is Severity => v !== null && (SEVERITIE
 const isStatus = (v: string): v is Status => (STATUSES as readonly string[]).includes(v);
 
 /** The filter a link asks for (?severity=high&status=fail,warn), problems only by default, and the finding it focuses. */
-function filterFromParams(params: URLSearchParams, index: readonly IndexedFinding[]): { base: Omit<FindingFilter, 'query' | 'statuses'> & { statuses: Set<Status> }; focus: string | null } {
+function filterFromParams(
+  params: URLSearchParams,
+  index: readonly IndexedFinding[],
+): { base: Omit<FindingFilter, 'query' | 'statuses'> & { statuses: Set<Status> }; focus: string | null } {
   const severity = params.get('severity');
   const statuses = (params.get('status') ?? '').split(',').filter(isStatus);
   const base = {
@@ -88,7 +91,12 @@ export function Findings({ params }: { params: URLSearchParams }) {
 
   const filter: FindingFilter = useMemo(() => ({ ...base, query: deferredQuery }), [base, deferredQuery]);
   // The findings shown, and on each chip what it would show with the other filters as they are.
-  const { filtered, byStatus: statusCounts, bySeverity: severityCounts, byCategory: categoryCounts } = useMemo(() => facet(index, filter), [index, filter]);
+  const {
+    filtered,
+    byStatus: statusCounts,
+    bySeverity: severityCounts,
+    byCategory: categoryCounts,
+  } = useMemo(() => facet(index, filter), [index, filter]);
   // A new search opens the groups folded earlier: a hit is never hidden behind a header (they can be folded again).
   const searched = deferredQuery.trim();
   useEffect(() => {
@@ -144,7 +152,8 @@ export function Findings({ params }: { params: URLSearchParams }) {
   // "/" jumps to the search box, as in most list UIs; Escape returns from the detail on narrow screens.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
+      const typing =
+        e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
       if (e.key === '/' && !typing) {
         e.preventDefault();
         searchRef.current?.focus();
@@ -171,7 +180,9 @@ export function Findings({ params }: { params: URLSearchParams }) {
   return (
     <div className="screen findings">
       <h1 className="visually-hidden">Findings</h1>
-      {guidance && <Banner guidance={guidance} onRerun={() => void store.runAudit()} rerunning={running} onSettings={() => navigate('settings')} />}
+      {guidance && (
+        <Banner guidance={guidance} onRerun={() => void store.runAudit()} rerunning={running} onSettings={() => navigate('settings')} />
+      )}
       <div className="filters" role="search" aria-label="Filter findings">
         <div className="search-box">
           <Search aria-hidden="true" />
@@ -188,8 +199,22 @@ export function Findings({ params }: { params: URLSearchParams }) {
             aria-keyshortcuts="/"
           />
         </div>
-        <ToggleChips label="Status" values={STATUS_ORDER} labels={STATUS_LABEL} selected={base.statuses} counts={statusCounts} onToggle={(v) => setBase((b) => ({ ...b, statuses: toggle(b.statuses, v) }))} />
-        <ToggleChips label="Severity" values={SEVERITIES} labels={SEVERITY_LABEL} selected={base.severities} counts={severityCounts} onToggle={(v) => setBase((b) => ({ ...b, severities: toggle(b.severities, v) }))} />
+        <ToggleChips
+          label="Status"
+          values={STATUS_ORDER}
+          labels={STATUS_LABEL}
+          selected={base.statuses}
+          counts={statusCounts}
+          onToggle={(v) => setBase((b) => ({ ...b, statuses: toggle(b.statuses, v) }))}
+        />
+        <ToggleChips
+          label="Severity"
+          values={SEVERITIES}
+          labels={SEVERITY_LABEL}
+          selected={base.severities}
+          counts={severityCounts}
+          onToggle={(v) => setBase((b) => ({ ...b, severities: toggle(b.severities, v) }))}
+        />
         <div className="select-box">
           <label htmlFor="category-filter">Category</label>
           <select
@@ -215,7 +240,11 @@ export function Findings({ params }: { params: URLSearchParams }) {
               Expand all
             </button>
             {' · '}
-            <button type="button" className="link-button" onClick={() => setCollapsed(new Set(rows.filter((r) => r.kind === 'group').map((r) => r.category)))}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => setCollapsed(new Set(rows.filter((r) => r.kind === 'group').map((r) => r.category)))}
+            >
               Collapse all
             </button>
           </>
@@ -238,7 +267,14 @@ export function Findings({ params }: { params: URLSearchParams }) {
               </button>
             </div>
           ) : (
-            <FindingList rows={rows} activeIndex={activeIndex} selectedId={selectedId} onActivate={activate} onOpen={open} onToggle={onToggle} />
+            <FindingList
+              rows={rows}
+              activeIndex={activeIndex}
+              selectedId={selectedId}
+              onActivate={activate}
+              onOpen={open}
+              onToggle={onToggle}
+            />
           )}
         </div>
         {(!narrow || showDetailOnly) && (

@@ -41,7 +41,8 @@ type Phase =
 
 function verificationText(plan: FixPlan): string {
   const v = plan.verification;
-  if (v.kind === 'finding') return `Dockhand audits again: ${v.checkId}${v.target ? ` (${v.target})` : ''} must pass. If the daemon does not come back, the original files are restored and it is restarted again.`;
+  if (v.kind === 'finding')
+    return `Dockhand audits again: ${v.checkId}${v.target ? ` (${v.target})` : ''} must pass. If the daemon does not come back, the original files are restored and it is restarted again.`;
   if (v.kind === 'group-member') return `Dockhand reads the group database again: ${v.user} must be listed in the ${v.group} group.`;
   return v.why;
 }
@@ -84,7 +85,14 @@ export function FixDialog({ checkId, target, title, fix, onClose }: FixDialogPro
   // is dropped. Re-plans keep the dialog in its preview, so focus stays in the field being typed in.
   const planned = useRef(false);
   useEffect(() => {
-    const markStale = () => setPhase((cur) => (cur.kind === 'preview' ? { ...cur, stale: true } : cur.kind === 'planning' && planKey === null ? { kind: 'preview', plan: null, error: null, stale: true } : cur));
+    const markStale = () =>
+      setPhase((cur) =>
+        cur.kind === 'preview'
+          ? { ...cur, stale: true }
+          : cur.kind === 'planning' && planKey === null
+            ? { kind: 'preview', plan: null, error: null, stale: true }
+            : cur,
+      );
     markStale();
     if (planKey === null) return;
     let live = true;
@@ -94,7 +102,10 @@ export function FixDialog({ checkId, target, title, fix, onClose }: FixDialogPro
         store.client
           .call('fix.plan', { checkId, ...(target !== null && { target }), ...(params.length > 0 && { set: overrides }) })
           .then((plan) => live && setPhase({ kind: 'preview', plan, error: null, stale: false }))
-          .catch((e: unknown) => live && setPhase({ kind: 'preview', plan: null, error: thrownGuidance(e, 'plan the fix', store.client.kind), stale: false }));
+          .catch(
+            (e: unknown) =>
+              live && setPhase({ kind: 'preview', plan: null, error: thrownGuidance(e, 'plan the fix', store.client.kind), stale: false }),
+          );
       },
       planned.current ? REPLAN_DELAY_MS : 0,
     );
@@ -113,7 +124,8 @@ export function FixDialog({ checkId, target, title, fix, onClose }: FixDialogPro
   const apply = async (plan: FixPlan) => {
     setPhase({ kind: 'applying', plan, steps: [], lastAt: Date.now(), restartContainers });
     const off = store.client.on('fix.progress', (p) => {
-      if (p.planId === plan.id) setPhase((cur) => (cur.kind === 'applying' ? { ...cur, steps: [...cur.steps, p.step], lastAt: Date.now() } : cur));
+      if (p.planId === plan.id)
+        setPhase((cur) => (cur.kind === 'applying' ? { ...cur, steps: [...cur.steps, p.step], lastAt: Date.now() } : cur));
     });
     try {
       const record = await store.client.call('fix.apply', { planId: plan.id, restartContainers });
@@ -160,26 +172,43 @@ export function FixDialog({ checkId, target, title, fix, onClose }: FixDialogPro
         )}
         {phase.kind === 'error' && <Banner guidance={phase.guidance} />}
         {phase.kind === 'preview' && params.length > 0 && (
-          <FixParamsForm params={params} inputs={inputs} errors={errors} onChange={(key, value) => setInputs((cur) => ({ ...cur, [key]: value }))} disabled={false} />
+          <FixParamsForm
+            params={params}
+            inputs={inputs}
+            errors={errors}
+            onChange={(key, value) => setInputs((cur) => ({ ...cur, [key]: value }))}
+            disabled={false}
+          />
         )}
         {phase.kind === 'preview' && phase.stale && (
           <p className="notice" role="status">
-            {planKey === null ? 'Correct the parameters marked above: the preview below is for the previous ones and cannot be applied.' : 'Planning again with these parameters…'}
+            {planKey === null
+              ? 'Correct the parameters marked above: the preview below is for the previous ones and cannot be applied.'
+              : 'Planning again with these parameters…'}
           </p>
         )}
         {phase.kind === 'preview' && phase.error && <PlanError guidance={phase.error} />}
         {phase.kind === 'preview' && phase.plan && <PlanPreview plan={phase.plan} />}
-        {phase.kind === 'applying' && <Applying plan={phase.plan} steps={phase.steps} lastAt={phase.lastAt} restartContainers={phase.restartContainers} />}
+        {phase.kind === 'applying' && (
+          <Applying plan={phase.plan} steps={phase.steps} lastAt={phase.lastAt} restartContainers={phase.restartContainers} />
+        )}
         {phase.kind === 'done' && <Outcome record={phase.record} />}
       </div>
       <footer className="dialog-foot">
         {phase.kind === 'preview' && (
           <>
-            {phase.plan?.restart && needsStartChoice(phase.plan.restartImpact) && <StartAgainChoice checked={restartContainers} onChange={setRestartContainers} />}
+            {phase.plan?.restart && needsStartChoice(phase.plan.restartImpact) && (
+              <StartAgainChoice checked={restartContainers} onChange={setRestartContainers} />
+            )}
             <button type="button" className="button" onClick={close}>
               Cancel
             </button>
-            <button type="button" className="button primary" onClick={() => phase.plan && void apply(phase.plan)} disabled={!phase.plan || phase.stale || phase.error !== null}>
+            <button
+              type="button"
+              className="button primary"
+              onClick={() => phase.plan && void apply(phase.plan)}
+              disabled={!phase.plan || phase.stale || phase.error !== null}
+            >
               {phase.plan?.elevation.needed ? <KeyRound aria-hidden="true" /> : <ShieldCheck aria-hidden="true" />} Apply fix
             </button>
           </>
@@ -193,7 +222,6 @@ export function FixDialog({ checkId, target, title, fix, onClose }: FixDialogPro
     </dialog>
   );
 }
-
 
 /** Why no plan can be made with these parameters: the planner's own words, in full, where the parameters are. */
 function PlanError({ guidance }: { guidance: Guidance }) {
@@ -230,7 +258,8 @@ function PlanPreview({ plan }: { plan: FixPlan }) {
           {plan.elevation.needed ? <KeyRound aria-hidden="true" /> : <ShieldCheck aria-hidden="true" />}
           {plan.elevation.needed ? (
             <span>
-              <strong>Needs administrator rights</strong> ({plan.elevation.why}). The system will ask for your password (pkexec or sudo) when you apply.
+              <strong>Needs administrator rights</strong> ({plan.elevation.why}). The system will ask for your password (pkexec or sudo)
+              when you apply.
             </span>
           ) : (
             <span>
@@ -259,7 +288,9 @@ function PlanPreview({ plan }: { plan: FixPlan }) {
       ) : (
         plan.files.map((f) => (
           <section key={f.path} aria-label={f.path}>
-            <p className="file-action">{f.after === null ? 'Removes' : f.existed ? 'Changes' : 'Creates'} this file (the original is backed up first):</p>
+            <p className="file-action">
+              {f.after === null ? 'Removes' : f.existed ? 'Changes' : 'Creates'} this file (the original is backed up first):
+            </p>
             <DiffView diff={f.diff} label={f.path} />
           </section>
         ))
@@ -274,11 +305,7 @@ function PlanPreview({ plan }: { plan: FixPlan }) {
       )}
 
       <h3>Commands</h3>
-      {plan.commands.length === 0 ? (
-        <p className="muted">No commands.</p>
-      ) : (
-        <CommandList commands={plan.commands} />
-      )}
+      {plan.commands.length === 0 ? <p className="muted">No commands.</p> : <CommandList commands={plan.commands} />}
 
       <h3>How it is verified</h3>
       <p>{verificationText(plan)}</p>
@@ -297,8 +324,21 @@ function PlanPreview({ plan }: { plan: FixPlan }) {
   );
 }
 
-function Applying({ plan, steps, lastAt, restartContainers }: { plan: FixPlan; steps: readonly FixStep[]; lastAt: number; restartContainers: boolean }) {
-  const options = useMemo(() => ({ work: 'apply' as const, elevated: plan.elevation.needed, restartContainers }), [plan, restartContainers]);
+function Applying({
+  plan,
+  steps,
+  lastAt,
+  restartContainers,
+}: {
+  plan: FixPlan;
+  steps: readonly FixStep[];
+  lastAt: number;
+  restartContainers: boolean;
+}) {
+  const options = useMemo(
+    () => ({ work: 'apply' as const, elevated: plan.elevation.needed, restartContainers }),
+    [plan, restartContainers],
+  );
   return (
     <div data-testid="fix-progress">
       {plan.elevation.needed && <p className="notice">The system asks for your password in a separate prompt.</p>}
@@ -312,7 +352,13 @@ function Outcome({ record }: { record: FixRecord }) {
   return (
     <div data-testid="fix-outcome" data-outcome={record.outcome}>
       <p className={`outcome ${o.good ? 'outcome-good' : 'outcome-bad'}`} role="status">
-        {o.good ? <CheckCircle2 aria-hidden="true" /> : record.outcome === 'unverified' ? <TriangleAlert aria-hidden="true" /> : <CircleX aria-hidden="true" />}
+        {o.good ? (
+          <CheckCircle2 aria-hidden="true" />
+        ) : record.outcome === 'unverified' ? (
+          <TriangleAlert aria-hidden="true" />
+        ) : (
+          <CircleX aria-hidden="true" />
+        )}
         <span>{asSentence(record.message)}</span>
       </p>
       {record.before && record.after && (

@@ -96,10 +96,28 @@ export function HistoryScreen() {
           <RefreshCw aria-hidden="true" /> Refresh
         </button>
       </div>
-      <p className="muted lead">Every fix Dockhand applied on this host, newest first. Undo restores the files byte for byte from the backup taken before the fix, and restarts the daemon where the fix did.</p>
+      <p className="muted lead">
+        Every fix Dockhand applied on this host, newest first. Undo restores the files byte for byte from the backup taken before the fix,
+        and restarts the daemon where the fix did.
+      </p>
       {error && <Banner guidance={error} onDismiss={() => setError(null)} />}
-      {asking && <UndoConfirm record={asking.record} impact={asking.impact} onUndo={(restartContainers) => void undo(asking.record, false, restartContainers)} onCancel={() => setAsking(null)} />}
-      {result && <UndoOutcome result={result.undo} headingRef={resultHeading} busy={busy !== null} onForce={() => void undo(result.record, true, result.restartContainers)} onDismiss={() => setResult(null)} />}
+      {asking && (
+        <UndoConfirm
+          record={asking.record}
+          impact={asking.impact}
+          onUndo={(restartContainers) => void undo(asking.record, false, restartContainers)}
+          onCancel={() => setAsking(null)}
+        />
+      )}
+      {result && (
+        <UndoOutcome
+          result={result.undo}
+          headingRef={resultHeading}
+          busy={busy !== null}
+          onForce={() => void undo(result.record, true, result.restartContainers)}
+          onDismiss={() => setResult(null)}
+        />
+      )}
       {busy && <UndoProgress busy={busy} />}
       {!history ? (
         !error && (
@@ -152,7 +170,13 @@ export function HistoryScreen() {
                   </td>
                   <td>
                     {undoable(r) && (
-                      <button type="button" className="button" disabled={busy !== null} onClick={() => void ask(r)} aria-label={`Undo ${r.plan.title} (${r.id})`}>
+                      <button
+                        type="button"
+                        className="button"
+                        disabled={busy !== null}
+                        onClick={() => void ask(r)}
+                        aria-label={`Undo ${r.plan.title} (${r.id})`}
+                      >
                         <Undo2 aria-hidden="true" /> Undo
                       </button>
                     )}
@@ -161,13 +185,14 @@ export function HistoryScreen() {
               ))}
             </tbody>
           </table>
-          {history.damaged.length > 0 && <p className="form-error">Journal entries that could not be read (not shown): {history.damaged.join(', ')}</p>}
+          {history.damaged.length > 0 && (
+            <p className="form-error">Journal entries that could not be read (not shown): {history.damaged.join(', ')}</p>
+          )}
         </section>
       )}
     </div>
   );
 }
-
 
 interface UndoOutcomeProps {
   result: UndoResult;
@@ -180,7 +205,11 @@ interface UndoOutcomeProps {
 function UndoOutcome({ result, headingRef, busy, onForce, onDismiss }: UndoOutcomeProps) {
   const conflicted = !result.undone && result.conflicts.length > 0;
   return (
-    <section className={`card undo-result ${result.undone ? 'undo-ok' : 'undo-refused'}`} aria-labelledby="undo-title" data-testid="undo-result">
+    <section
+      className={`card undo-result ${result.undone ? 'undo-ok' : 'undo-refused'}`}
+      aria-labelledby="undo-title"
+      data-testid="undo-result"
+    >
       <h2 id="undo-title" ref={headingRef} tabIndex={-1}>
         {result.undone ? 'Undone' : conflicted ? 'Not undone: the files were edited since the fix' : 'Not undone'}
       </h2>
@@ -199,7 +228,11 @@ function UndoOutcome({ result, headingRef, busy, onForce, onDismiss }: UndoOutco
         </>
       )}
       {result.containers && <ContainersAfterView after={result.containers} />}
-      {result.undone && <StepList steps={result.record.steps.filter((s) => s.step === 'restore' || s.step === 'undo' || s.step === 'restart' || s.step === 'wait')} />}
+      {result.undone && (
+        <StepList
+          steps={result.record.steps.filter((s) => s.step === 'restore' || s.step === 'undo' || s.step === 'restart' || s.step === 'wait')}
+        />
+      )}
       <div className="form-actions">
         {conflicted && (
           <button type="button" className="button danger" onClick={onForce} disabled={busy}>
@@ -215,7 +248,17 @@ function UndoOutcome({ result, headingRef, busy, onForce, onDismiss }: UndoOutco
 }
 
 /** The undo's own confirmation: the fix by its title, what its restart stops, and the choice to start them again. */
-function UndoConfirm({ record, impact, onUndo, onCancel }: { record: FixRecord; impact: RestartImpact | null | undefined; onUndo: (restartContainers: boolean) => void; onCancel: () => void }) {
+function UndoConfirm({
+  record,
+  impact,
+  onUndo,
+  onCancel,
+}: {
+  record: FixRecord;
+  impact: RestartImpact | null | undefined;
+  onUndo: (restartContainers: boolean) => void;
+  onCancel: () => void;
+}) {
   const [restartContainers, setRestartContainers] = useState(true);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
@@ -252,7 +295,10 @@ function UndoConfirm({ record, impact, onUndo, onCancel }: { record: FixRecord; 
 function UndoProgress({ busy }: { busy: { record: FixRecord; steps: FixStep[]; lastAt: number; restartContainers: boolean } }) {
   const { record } = busy;
   // The password prompt is said above: the undo reports no step of its own for it.
-  const options = useMemo(() => ({ work: 'undo' as const, elevated: false, restartContainers: busy.restartContainers }), [busy.restartContainers]);
+  const options = useMemo(
+    () => ({ work: 'undo' as const, elevated: false, restartContainers: busy.restartContainers }),
+    [busy.restartContainers],
+  );
   return (
     <section className="card undo-progress" data-testid="undo-progress" aria-labelledby="undo-progress-title">
       <h2 id="undo-progress-title">Undoing: {record.plan.title}</h2>

@@ -86,15 +86,16 @@ function ScoreCard({ report }: { report: Report }) {
           <p className="score-verdict">{scoreVerdict(s.score, incomplete !== null)}</p>
           {incomplete && (
             <p className="muted" data-testid="score-incomplete">
-              The score covers only what Dockhand could read without the daemon: {groupDigits(incomplete.checks.length)} check{incomplete.checks.length === 1 ? '' : 's'} could not run.
+              The score covers only what Dockhand could read without the daemon: {groupDigits(incomplete.checks.length)} check
+              {incomplete.checks.length === 1 ? '' : 's'} could not run.
             </p>
           )}
           <p className="muted">
-            {groupDigits(s.checksRun)} checks · {groupDigits(s.byStatus.fail)} failed · {groupDigits(s.byStatus.warn)} warnings · {groupDigits(s.byStatus.pass)} passed
+            {groupDigits(s.checksRun)} checks · {groupDigits(s.byStatus.fail)} failed · {groupDigits(s.byStatus.warn)} warnings ·{' '}
+            {groupDigits(s.byStatus.pass)} passed
           </p>
           <p className="muted">
-            Audited <RelativeTime iso={report.generatedAt} /> in{' '}
-            {formatDuration(report.durationMs)}
+            Audited <RelativeTime iso={report.generatedAt} /> in {formatDuration(report.durationMs)}
           </p>
         </div>
       </div>
@@ -104,7 +105,14 @@ function ScoreCard({ report }: { report: Report }) {
 
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
 
-const COUNTED: Record<Status, string> = { fail: 'failed', error: 'errors', warn: 'warnings', info: 'info', pass: 'passed', skipped: 'skipped' };
+const COUNTED: Record<Status, string> = {
+  fail: 'failed',
+  error: 'errors',
+  warn: 'warnings',
+  info: 'info',
+  pass: 'passed',
+  skipped: 'skipped',
+};
 
 /** Every finding by status, as one bar: how much of the audit passed, failed, or could not be judged. */
 function StatusBreakdown({ report }: { report: Report }) {
@@ -141,7 +149,11 @@ function SeverityTiles({ report }: { report: Report }) {
       <ul className="severity-tiles">
         {SEVERITIES.map((sev) => (
           <li key={sev}>
-            <a className={`tile severity-${sev}`} href={hrefFor('findings', { severity: sev })} aria-label={`${report.summary.bySeverity[sev]} ${SEVERITY_LABEL[sev]} problems: show them`}>
+            <a
+              className={`tile severity-${sev}`}
+              href={hrefFor('findings', { severity: sev })}
+              aria-label={`${report.summary.bySeverity[sev]} ${SEVERITY_LABEL[sev]} problems: show them`}
+            >
               <span className="tile-count">{groupDigits(report.summary.bySeverity[sev])}</span>
               <span className="tile-label">{SEVERITY_LABEL[sev]}</span>
             </a>
@@ -219,21 +231,34 @@ function DiskCard({ disk }: { disk: DiskSummary }) {
           <HardDrive aria-hidden="true" className="inline-icon" /> Disk usage
         </h2>
         <span className="muted">
-          {formatBytes(disk.reclaimableBytes)} reclaimable by the default cleanup · measured <RelativeTime iso={disk.collectedAt} /> · <a href={hrefFor('disk')}>Disk</a>
+          {formatBytes(disk.reclaimableBytes)} reclaimable by the default cleanup · measured <RelativeTime iso={disk.collectedAt} /> ·{' '}
+          <a href={hrefFor('disk')}>Disk</a>
         </span>
       </div>
       {disk.error && <p className="notice">{disk.error}</p>}
       {root && usedPct !== null && (
         <div className="disk-root">
-          <div className="progress-bar" role="meter" aria-label={`Data root filesystem ${usedPct}% used`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={usedPct}>
-            <div className={`progress-fill ${usedPct >= 90 ? 'fill-bad' : usedPct >= 75 ? 'fill-warn' : ''}`} style={{ width: `${usedPct}%` }} />
+          <div
+            className="progress-bar"
+            role="meter"
+            aria-label={`Data root filesystem ${usedPct}% used`}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={usedPct}
+          >
+            <div
+              className={`progress-fill ${usedPct >= 90 ? 'fill-bad' : usedPct >= 75 ? 'fill-warn' : ''}`}
+              style={{ width: `${usedPct}%` }}
+            />
           </div>
           <p className="muted">
             <code>{root.path}</code> · {formatBytes(root.availableBytes)} free of {formatBytes(root.totalBytes)} ({usedPct}% used)
           </p>
         </div>
       )}
-      {disk.categories.length > 0 && <UsageTable disk={disk} caption="Docker disk usage by type, and what the default cleanup would free" />}
+      {disk.categories.length > 0 && (
+        <UsageTable disk={disk} caption="Docker disk usage by type, and what the default cleanup would free" />
+      )}
     </section>
   );
 }
@@ -247,7 +272,14 @@ export function Overview() {
   return (
     <div className="screen overview">
       <h1 className="visually-hidden">Overview</h1>
-      {guidance && <Banner guidance={guidance} onRerun={() => void store.runAudit()} rerunning={audit.running} onSettings={() => navigate('settings')} />}
+      {guidance && (
+        <Banner
+          guidance={guidance}
+          onRerun={() => void store.runAudit()}
+          rerunning={audit.running}
+          onSettings={() => navigate('settings')}
+        />
+      )}
       {audit.running && <AuditProgress audit={audit} />}
       {!report ? (
         !audit.running && (

@@ -52,7 +52,9 @@ export function SettingsScreen() {
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     setSaving(true);
-    const endpointChanged = settings !== null && ((settings.endpoint.host ?? '') !== draft.host.trim() || (settings.endpoint.context ?? '') !== draft.context.trim());
+    const endpointChanged =
+      settings !== null &&
+      ((settings.endpoint.host ?? '') !== draft.host.trim() || (settings.endpoint.context ?? '') !== draft.context.trim());
     const error = await store.saveSettings({
       endpoint: { host: draft.host.trim() || null, context: draft.context.trim() || null },
       theme: draft.theme,
@@ -62,7 +64,11 @@ export function SettingsScreen() {
       timeoutMs: Math.round(Number(draft.timeoutSeconds) * 1000),
     });
     setSaving(false);
-    setMessage(error ? { kind: 'error', text: `Not saved: ${error}` } : { kind: 'ok', text: endpointChanged ? 'Saved. Re-run the audit to check the new endpoint.' : 'Saved.' });
+    setMessage(
+      error
+        ? { kind: 'error', text: `Not saved: ${error}` }
+        : { kind: 'ok', text: endpointChanged ? 'Saved. Re-run the audit to check the new endpoint.' : 'Saved.' },
+    );
   };
 
   const override = info?.endpointOverride;
@@ -74,8 +80,8 @@ export function SettingsScreen() {
           <legend>Docker endpoint</legend>
           {override && (
             <p className="notice">
-              This session audits <code>{override.host ?? `context ${override.context}`}</code>, the endpoint it was started with; the endpoint saved here applies
-              when Dockhand is started without one.
+              This session audits <code>{override.host ?? `context ${override.context}`}</code>, the endpoint it was started with; the
+              endpoint saved here applies when Dockhand is started without one.
             </p>
           )}
           <div className="field">
@@ -92,10 +98,18 @@ export function SettingsScreen() {
           </div>
           <div className="field">
             <label htmlFor="endpoint-context">Docker context</label>
-            <input id="endpoint-context" type="text" value={draft.context} placeholder="default" onChange={(e) => update({ context: e.target.value })} spellCheck={false} />
+            <input
+              id="endpoint-context"
+              type="text"
+              value={draft.context}
+              placeholder="default"
+              onChange={(e) => update({ context: e.target.value })}
+              spellCheck={false}
+            />
           </div>
           <p id="endpoint-help" className="help">
-            Leave both empty to choose like the docker CLI: DOCKER_HOST, then the current context, then the default socket. Accepts unix://, tcp://, ssh:// and npipe://.
+            Leave both empty to choose like the docker CLI: DOCKER_HOST, then the current context, then the default socket. Accepts unix://,
+            tcp://, ssh:// and npipe://.
           </p>
         </fieldset>
 
@@ -104,7 +118,13 @@ export function SettingsScreen() {
           <div className="radio-row">
             {THEMES.map((t) => (
               <label key={t.value} className="radio">
-                <input type="radio" name="theme" value={t.value} checked={draft.theme === t.value} onChange={() => update({ theme: t.value })} />
+                <input
+                  type="radio"
+                  name="theme"
+                  value={t.value}
+                  checked={draft.theme === t.value}
+                  onChange={() => update({ theme: t.value })}
+                />
                 {t.label}
               </label>
             ))}
@@ -129,7 +149,14 @@ export function SettingsScreen() {
           </div>
           <div className="field">
             <label htmlFor="trusted-users">Trusted users</label>
-            <textarea id="trusted-users" rows={3} value={draft.trustedUsers} onChange={(e) => update({ trustedUsers: e.target.value })} aria-describedby="users-help" spellCheck={false} />
+            <textarea
+              id="trusted-users"
+              rows={3}
+              value={draft.trustedUsers}
+              onChange={(e) => update({ trustedUsers: e.target.value })}
+              aria-describedby="users-help"
+              spellCheck={false}
+            />
             <p id="users-help" className="help">
               One per line: users allowed in the docker group (membership is root-equivalent).
             </p>
@@ -140,7 +167,15 @@ export function SettingsScreen() {
           </label>
           <div className="field narrow">
             <label htmlFor="timeout">Time limit per collector (seconds)</label>
-            <input id="timeout" type="number" min={1} max={120} step={1} value={draft.timeoutSeconds} onChange={(e) => update({ timeoutSeconds: e.target.value })} />
+            <input
+              id="timeout"
+              type="number"
+              min={1}
+              max={120}
+              step={1}
+              value={draft.timeoutSeconds}
+              onChange={(e) => update({ timeoutSeconds: e.target.value })}
+            />
           </div>
         </fieldset>
 
@@ -167,7 +202,8 @@ export function SettingsScreen() {
             <div>
               <dt>Running as</dt>
               <dd>
-                {info.transport === 'serve' ? 'dockhand serve (browser)' : 'desktop app'} · {info.host.user}@{info.host.hostname} · {info.host.platform}/{info.host.arch}
+                {info.transport === 'serve' ? 'dockhand serve (browser)' : 'desktop app'} · {info.host.user}@{info.host.hostname} ·{' '}
+                {info.host.platform}/{info.host.arch}
               </dd>
             </div>
             <div>

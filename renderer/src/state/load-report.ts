@@ -22,7 +22,10 @@ export async function loadLastReport(client: ApiClient): Promise<Report | null> 
       const { findingCount: _count, ...report } = head;
       return { ...report, findings };
     }
-    if (attempt === ATTEMPTS) throw new Error(`the last report changed ${ATTEMPTS} times while it was being read (audits finishing one after another): reload to try again`);
+    if (attempt === ATTEMPTS)
+      throw new Error(
+        `the last report changed ${ATTEMPTS} times while it was being read (audits finishing one after another): reload to try again`,
+      );
   }
 }
 

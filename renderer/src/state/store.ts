@@ -39,7 +39,16 @@ const IDLE_AUDIT: AuditState = { running: false, runId: null, collectors: [], fi
  * another window) land in one place. Components read slices with useAppState.
  */
 export class AppStore {
-  private state: AppState = { loaded: false, info: null, settings: null, report: null, disk: null, audit: IDLE_AUDIT, error: null, connection: null };
+  private state: AppState = {
+    loaded: false,
+    info: null,
+    settings: null,
+    report: null,
+    disk: null,
+    audit: IDLE_AUDIT,
+    error: null,
+    connection: null,
+  };
   private readonly listeners = new Set<() => void>();
   /** This window asked for the running audit: its result arrives with the call, no need to fetch it again. */
   private ownRun = false;
@@ -59,7 +68,8 @@ export class AppStore {
   }
 
   private fail(error: unknown): void {
-    const shape = error instanceof ApiCallError ? error.error : { code: 'failed' as const, message: (error as Error).message ?? String(error) };
+    const shape =
+      error instanceof ApiCallError ? error.error : { code: 'failed' as const, message: (error as Error).message ?? String(error) };
     this.set({ error: apiErrorGuidance(shape, this.client.kind) });
   }
 
@@ -112,7 +122,16 @@ export class AppStore {
         this.set({ audit: { ...IDLE_AUDIT, running: true, runId: p.runId, collectors: p.collectors, total: p.collectors.length } });
         return;
       case 'collector':
-        this.set({ audit: { ...audit, running: true, runId: p.runId, done: p.done, total: p.total, finished: { ...audit.finished, [p.run.name]: p.run } } });
+        this.set({
+          audit: {
+            ...audit,
+            running: true,
+            runId: p.runId,
+            done: p.done,
+            total: p.total,
+            finished: { ...audit.finished, [p.run.name]: p.run },
+          },
+        });
         return;
       case 'evaluating':
         this.set({ audit: { ...audit, evaluating: true } });

@@ -9,18 +9,35 @@ const plural = (n: number, word: string) => `${groupDigits(n)} ${word}${n === 1 
  * The step between the preview and the removal: how many objects, how many bytes, and, in words of its own, the volumes
  * whose data goes with them. Removal cannot be undone, so the button that does it is red and says what it does.
  */
-export function ConfirmPrune({ plan, headingRef, onConfirm, onCancel }: { plan: PrunePlan; headingRef: React.Ref<HTMLHeadingElement>; onConfirm: () => void; onCancel: () => void }) {
+export function ConfirmPrune({
+  plan,
+  headingRef,
+  onConfirm,
+  onCancel,
+}: {
+  plan: PrunePlan;
+  headingRef: React.Ref<HTMLHeadingElement>;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   const n = plan.remove.length;
   const volumes = plan.remove.filter((r) => r.type === 'volume');
   const volumeBytes = volumes.reduce((a, v) => a + v.reclaim, 0);
   const counts = planCounts(plan).filter((c) => c.remove > 0);
   return (
-    <section className="card prune-confirm" role="alertdialog" aria-labelledby="confirm-title" aria-describedby="confirm-what" data-testid="prune-confirm">
+    <section
+      className="card prune-confirm"
+      role="alertdialog"
+      aria-labelledby="confirm-title"
+      aria-describedby="confirm-what"
+      data-testid="prune-confirm"
+    >
       <h2 id="confirm-title" ref={headingRef} tabIndex={-1}>
         Remove {plural(n, 'object')} and free {formatBytes(plan.predicted.total)}?
       </h2>
       <p id="confirm-what">
-        {counts.map((c) => plural(c.remove, TYPE_LABEL[c.type].toLowerCase())).join(', ')} will be removed from the Docker host. This cannot be undone.
+        {counts.map((c) => plural(c.remove, TYPE_LABEL[c.type].toLowerCase())).join(', ')} will be removed from the Docker host. This cannot
+        be undone.
       </p>
       {volumes.length > 0 ? (
         <div className="notice notice-data" data-testid="prune-confirm-volumes">

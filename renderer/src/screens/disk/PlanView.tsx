@@ -36,7 +36,17 @@ const KINDS: readonly DiskCategory['kind'][] = ['images', 'containers', 'volumes
 const objectKey = (o: { type: string; id: string }) => `${o.type}-${o.id}`;
 const objectData = (o: { id: string }) => ({ 'data-object-id': o.id });
 
-export function PlanView({ plan, headingRef, onApply, stale }: { plan: PrunePlan; headingRef: React.Ref<HTMLHeadingElement>; onApply: () => void; stale: boolean }) {
+export function PlanView({
+  plan,
+  headingRef,
+  onApply,
+  stale,
+}: {
+  plan: PrunePlan;
+  headingRef: React.Ref<HTMLHeadingElement>;
+  onApply: () => void;
+  stale: boolean;
+}) {
   const kept = useMemo(() => plan.keep.filter((k) => k.reason !== 'builtin'), [plan]);
   const p = plan.predicted;
   return (
@@ -60,7 +70,11 @@ export function PlanView({ plan, headingRef, onApply, stale }: { plan: PrunePlan
           .join(' · ')}
         {plan.cutoff && ` · keeps what is newer than ${new Date(plan.cutoff).toLocaleString()}`}
       </p>
-      {p.uncertain > 0 && <p className="notice">Up to {formatBytes(p.uncertain)} of it may not be freed after all (layers shared with build cache that stays).</p>}
+      {p.uncertain > 0 && (
+        <p className="notice">
+          Up to {formatBytes(p.uncertain)} of it may not be freed after all (layers shared with build cache that stays).
+        </p>
+      )}
       <p className="muted" data-testid="prune-plan-bytes">
         Frees by type:{' '}
         {KINDS.map((kind) => (
@@ -79,13 +93,29 @@ export function PlanView({ plan, headingRef, onApply, stale }: { plan: PrunePlan
       {plan.remove.length === 0 ? (
         <p className="muted">Nothing qualifies with these options.</p>
       ) : (
-        <VirtualTable rows={plan.remove} columns={REMOVE_COLUMNS} rowKey={objectKey} rowData={objectData} labelledBy="remove-title" tracks={REMOVE_TRACKS} testId="prune-remove" />
+        <VirtualTable
+          rows={plan.remove}
+          columns={REMOVE_COLUMNS}
+          rowKey={objectKey}
+          rowData={objectData}
+          labelledBy="remove-title"
+          tracks={REMOVE_TRACKS}
+          testId="prune-remove"
+        />
       )}
       <h3 id="keep-title">Kept ({groupDigits(kept.length)})</h3>
       {kept.length === 0 ? (
         <p className="muted">Nothing of the chosen types is kept.</p>
       ) : (
-        <VirtualTable rows={kept} columns={KEEP_COLUMNS} rowKey={objectKey} rowData={objectData} labelledBy="keep-title" tracks={KEEP_TRACKS} testId="prune-keep" />
+        <VirtualTable
+          rows={kept}
+          columns={KEEP_COLUMNS}
+          rowKey={objectKey}
+          rowData={objectData}
+          labelledBy="keep-title"
+          tracks={KEEP_TRACKS}
+          testId="prune-keep"
+        />
       )}
     </section>
   );
@@ -93,4 +123,3 @@ export function PlanView({ plan, headingRef, onApply, stale }: { plan: PrunePlan
 
 const REMOVE_TRACKS = 'minmax(5.5rem, 0.6fr) minmax(8rem, 1.3fr) minmax(7.5rem, 0.8fr) minmax(5.5rem, 0.6fr) minmax(10rem, 2fr)';
 const KEEP_TRACKS = 'minmax(5.5rem, 0.6fr) minmax(8rem, 1.4fr) minmax(5.5rem, 0.6fr) minmax(12rem, 2.6fr)';
-

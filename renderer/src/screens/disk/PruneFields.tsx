@@ -27,7 +27,12 @@ export function PruneFields({ draft, errors, onChange, disabled }: PruneFieldsPr
         </div>
         <div className="field">
           <label htmlFor="prune-volumes">Volumes</label>
-          <select id="prune-volumes" value={draft.volumes} onChange={(e) => set({ volumes: e.target.value as PruneForm['volumes'] })} aria-describedby="volumes-help">
+          <select
+            id="prune-volumes"
+            value={draft.volumes}
+            onChange={(e) => set({ volumes: e.target.value as PruneForm['volumes'] })}
+            aria-describedby="volumes-help"
+          >
             <option value="none">Keep all volumes</option>
             <option value="anonymous">Unused anonymous volumes</option>
             <option value="all">All unused volumes (named too)</option>
@@ -36,7 +41,16 @@ export function PruneFields({ draft, errors, onChange, disabled }: PruneFieldsPr
             Volumes hold data: they are kept unless you choose otherwise.
           </p>
         </div>
-        <TextField id="prune-until" label="Only older than" value={draft.until} onChange={(until) => set({ until })} placeholder="e.g. 168h" error={errors.until} help="A duration such as 168h (a week) or 30m; empty: any age." narrow />
+        <TextField
+          id="prune-until"
+          label="Only older than"
+          value={draft.until}
+          onChange={(until) => set({ until })}
+          placeholder="e.g. 168h"
+          error={errors.until}
+          help="A duration such as 168h (a week) or 30m; empty: any age."
+          narrow
+        />
         <TextField
           id="prune-volume-names"
           label="Named volumes to remove"
@@ -60,7 +74,8 @@ export function PruneFields({ draft, errors, onChange, disabled }: PruneFieldsPr
           <input type="checkbox" checked={draft.containers} onChange={(e) => set({ containers: e.target.checked })} /> Stopped containers
         </label>
         <label className="checkbox">
-          <input type="checkbox" checked={draft.buildCache} onChange={(e) => set({ buildCache: e.target.checked })} /> Build cache not in use
+          <input type="checkbox" checked={draft.buildCache} onChange={(e) => set({ buildCache: e.target.checked })} /> Build cache not in
+          use
         </label>
         <label className="checkbox">
           <input type="checkbox" checked={draft.networks} onChange={(e) => set({ networks: e.target.checked })} /> Unused networks
@@ -87,7 +102,16 @@ function TextField({ id, label, value, onChange, help, error, placeholder, narro
   return (
     <div className={`field${narrow ? ' narrow' : ''}`}>
       <label htmlFor={id}>{label}</label>
-      <input id={id} type="text" value={value} placeholder={placeholder} aria-invalid={error !== undefined} aria-describedby={`${id}-help`} onChange={(e) => onChange(e.target.value)} spellCheck={false} />
+      <input
+        id={id}
+        type="text"
+        value={value}
+        placeholder={placeholder}
+        aria-invalid={error !== undefined}
+        aria-describedby={`${id}-help`}
+        onChange={(e) => onChange(e.target.value)}
+        spellCheck={false}
+      />
       <p className={error ? 'help field-error' : 'help'} id={`${id}-help`}>
         {error ?? help}
       </p>
@@ -96,7 +120,15 @@ function TextField({ id, label, value, onChange, help, error, placeholder, narro
 }
 
 /** `--filter label=KEY[=VALUE]` / `label!=…` as rows: with or without the label, its key, and a value if it matters. */
-function LabelFilters({ filters, errors, onChange }: { filters: readonly LabelFilterDraft[]; errors: ReadonlyMap<number, string>; onChange: (filters: LabelFilterDraft[]) => void }) {
+function LabelFilters({
+  filters,
+  errors,
+  onChange,
+}: {
+  filters: readonly LabelFilterDraft[];
+  errors: ReadonlyMap<number, string>;
+  onChange: (filters: LabelFilterDraft[]) => void;
+}) {
   const nextId = useRef(1);
   const update = (id: number, patch: Partial<LabelFilterDraft>) => onChange(filters.map((f) => (f.id === id ? { ...f, ...patch } : f)));
   const add = () => {
@@ -119,20 +151,45 @@ function LabelFilters({ filters, errors, onChange }: { filters: readonly LabelFi
             <label className="visually-hidden" htmlFor={`label-negate-${f.id}`}>
               Filter {i + 1}: match
             </label>
-            <select id={`label-negate-${f.id}`} value={f.negate ? 'without' : 'with'} onChange={(e) => update(f.id, { negate: e.target.value === 'without' })}>
+            <select
+              id={`label-negate-${f.id}`}
+              value={f.negate ? 'without' : 'with'}
+              onChange={(e) => update(f.id, { negate: e.target.value === 'without' })}
+            >
               <option value="with">Only with label</option>
               <option value="without">Only without label</option>
             </select>
             <label className="visually-hidden" htmlFor={`label-key-${f.id}`}>
               Filter {i + 1}: label key
             </label>
-            <input id={`label-key-${f.id}`} type="text" value={f.key} placeholder="key" spellCheck={false} aria-invalid={error !== undefined} aria-describedby={error ? `label-error-${f.id}` : 'label-filters-help'} onChange={(e) => update(f.id, { key: e.target.value })} />
+            <input
+              id={`label-key-${f.id}`}
+              type="text"
+              value={f.key}
+              placeholder="key"
+              spellCheck={false}
+              aria-invalid={error !== undefined}
+              aria-describedby={error ? `label-error-${f.id}` : 'label-filters-help'}
+              onChange={(e) => update(f.id, { key: e.target.value })}
+            />
             <span aria-hidden="true">=</span>
             <label className="visually-hidden" htmlFor={`label-value-${f.id}`}>
               Filter {i + 1}: value (empty: any value)
             </label>
-            <input id={`label-value-${f.id}`} type="text" value={f.value} placeholder="any value" spellCheck={false} onChange={(e) => update(f.id, { value: e.target.value })} />
-            <button type="button" className="button icon-only" aria-label={`Remove label filter ${i + 1}`} onClick={() => onChange(filters.filter((x) => x.id !== f.id))}>
+            <input
+              id={`label-value-${f.id}`}
+              type="text"
+              value={f.value}
+              placeholder="any value"
+              spellCheck={false}
+              onChange={(e) => update(f.id, { value: e.target.value })}
+            />
+            <button
+              type="button"
+              className="button icon-only"
+              aria-label={`Remove label filter ${i + 1}`}
+              onClick={() => onChange(filters.filter((x) => x.id !== f.id))}
+            >
               <X aria-hidden="true" />
             </button>
             {error && (

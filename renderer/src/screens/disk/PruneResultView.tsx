@@ -14,7 +14,15 @@ const ORDER: Record<PruneOutcome['status'], number> = { unconfirmed: 0, failed: 
  * After a prune: the bytes freed, every planned object with what became of it (removed, skipped and why, unconfirmed),
  * and what the prune itself made reclaimable (an image its removed containers used), with a second run for it.
  */
-export function PruneResultView({ result, headingRef, onRunAgain }: { result: PruneResult; headingRef: React.Ref<HTMLHeadingElement>; onRunAgain?: (options: PruneOptions) => void }) {
+export function PruneResultView({
+  result,
+  headingRef,
+  onRunAgain,
+}: {
+  result: PruneResult;
+  headingRef: React.Ref<HTMLHeadingElement>;
+  onRunAgain?: (options: PruneOptions) => void;
+}) {
   const measured = result.freed.engineBytes !== null;
   const c = result.counts;
   const next = result.nowReclaimable;
@@ -30,7 +38,8 @@ export function PruneResultView({ result, headingRef, onRunAgain }: { result: Pr
         {c.skipped > 0 && `, skipped ${groupDigits(c.skipped)}`}
         {c.failed > 0 && `, ${groupDigits(c.failed)} failed`}
         {c.unconfirmed > 0 && `, ${groupDigits(c.unconfirmed)} unconfirmed`}
-        {c.notAttempted > 0 && `, ${groupDigits(c.notAttempted)} not attempted`}. The plan predicted {formatBytes(result.predicted.plan)}; the Engine&apos;s own accounting
+        {c.notAttempted > 0 && `, ${groupDigits(c.notAttempted)} not attempted`}. The plan predicted {formatBytes(result.predicted.plan)};
+        the Engine&apos;s own accounting
         {measured ? ' measured what was freed' : ' could not be read, so this is the prediction for what was removed'}
         {result.freed.containerLogs > 0 && `, plus ${formatBytes(result.freed.containerLogs)} of container logs`}.
       </p>
@@ -72,12 +81,15 @@ export function PruneResultView({ result, headingRef, onRunAgain }: { result: Pr
           </h3>
           <p className="muted">
             The prune itself left these unused:{' '}
-            {next.added.length > 0 ? `with ${next.added.map(inFormWords).join(' and ')} included, a new preview removes them.` : 'the same options would remove them now.'}
+            {next.added.length > 0
+              ? `with ${next.added.map(inFormWords).join(' and ')} included, a new preview removes them.`
+              : 'the same options would remove them now.'}
           </p>
           <ul aria-labelledby="next-title">
             {next.objects.slice(0, 20).map((o) => (
               <li key={objectKey(o)} data-object-id={o.id}>
-                {TYPE_LABEL[o.type]} <strong>{o.name ?? shortId(o.id)}</strong>: {inFormWords(o.why)} <span className="muted">(kept before: {KEEP_LABEL[o.keptBecause]})</span>
+                {TYPE_LABEL[o.type]} <strong>{o.name ?? shortId(o.id)}</strong>: {inFormWords(o.why)}{' '}
+                <span className="muted">(kept before: {KEEP_LABEL[o.keptBecause]})</span>
               </li>
             ))}
             {next.objects.length > 20 && <li>and {groupDigits(next.objects.length - 20)} more</li>}

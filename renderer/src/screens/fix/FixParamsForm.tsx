@@ -26,7 +26,14 @@ export function FixParamsForm({ params, inputs, errors, onChange, disabled }: Fi
             <div className={`field${p.kind === 'boolean' ? ' field-check' : ''}`} key={p.key}>
               {p.kind === 'boolean' ? (
                 <label className="checkbox" htmlFor={id}>
-                  <input id={id} type="checkbox" checked={value === true} onChange={(e) => onChange(p.key, e.target.checked)} {...described} /> {p.label} <code>true</code>
+                  <input
+                    id={id}
+                    type="checkbox"
+                    checked={value === true}
+                    onChange={(e) => onChange(p.key, e.target.checked)}
+                    {...described}
+                  />{' '}
+                  {p.label} <code>true</code>
                 </label>
               ) : (
                 <label htmlFor={id}>

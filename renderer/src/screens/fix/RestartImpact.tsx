@@ -1,5 +1,13 @@
 import type { ContainersAfter, RestartImpact } from '../../../../shared/restart-impact';
-import { containersAfterSummary, FATE_TEXT, HOW_TEXT, impactSummary, mayStayDown, policyText, stillDown } from '../../../../shared/restart-impact-words';
+import {
+  containersAfterSummary,
+  FATE_TEXT,
+  HOW_TEXT,
+  impactSummary,
+  mayStayDown,
+  policyText,
+  stillDown,
+} from '../../../../shared/restart-impact-words';
 
 /** Before Apply or Undo: what the daemon restart does to each running container (computed by main, shown as is). */
 export function RestartImpactView({ impact, summary = true }: { impact: RestartImpact; summary?: boolean }) {
@@ -35,10 +43,19 @@ export function RestartImpactView({ impact, summary = true }: { impact: RestartI
 export const needsStartChoice = (impact: RestartImpact | null | undefined) => !!impact && (impact.error !== null || mayStayDown(impact));
 
 /** "Start them again afterwards": on by default, next to the button it goes with. */
-export function StartAgainChoice({ checked, onChange, disabled }: { checked: boolean; onChange: (checked: boolean) => void; disabled?: boolean }) {
+export function StartAgainChoice({
+  checked,
+  onChange,
+  disabled,
+}: {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  disabled?: boolean;
+}) {
   return (
     <label className="checkbox start-again">
-      <input type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} /> Start the stopped containers again afterwards
+      <input type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} /> Start the stopped
+      containers again afterwards
     </label>
   );
 }

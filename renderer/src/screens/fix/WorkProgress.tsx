@@ -5,7 +5,13 @@ import { STEP_LABEL, StepList } from '../../components/StepList';
 import { CommandList } from './CommandList';
 import { type PhaseOptions, type PhaseStatus, phaseStates, plannedPhases } from '../../lib/fix-phases';
 
-const STATUS_WORD: Record<PhaseStatus, string> = { pending: 'pending', running: 'running', done: 'done', failed: 'failed', skipped: 'skipped' };
+const STATUS_WORD: Record<PhaseStatus, string> = {
+  pending: 'pending',
+  running: 'running',
+  done: 'done',
+  failed: 'failed',
+  skipped: 'skipped',
+};
 
 function StatusIcon({ status }: { status: PhaseStatus }) {
   if (status === 'done') return <CheckCircle2 aria-hidden="true" />;
@@ -58,7 +64,15 @@ export function WorkProgress({ plan, steps, options, lastAt }: WorkProgressProps
               <span className="visually-hidden"> ({STATUS_WORD[p.status]})</span>
             </span>
             <span className="phase-detail">
-              {p.status === 'running' ? <span className="phase-clock">{elapsed} s</span> : p.steps.length > 0 ? short(p.steps.at(-1)!.message) : p.status === 'pending' ? 'pending' : ''}
+              {p.status === 'running' ? (
+                <span className="phase-clock">{elapsed} s</span>
+              ) : p.steps.length > 0 ? (
+                short(p.steps.at(-1)!.message)
+              ) : p.status === 'pending' ? (
+                'pending'
+              ) : (
+                ''
+              )}
             </span>
           </li>
         ))}

@@ -7,7 +7,14 @@ import { useStore } from '../../state/hooks';
 function Meter({ label, percent }: { label: string; percent: number }) {
   const pct = Math.min(100, Math.max(0, Math.round(percent)));
   return (
-    <div className="progress-bar" role="meter" aria-label={`${label} ${pct}% used`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
+    <div
+      className="progress-bar"
+      role="meter"
+      aria-label={`${label} ${pct}% used`}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={pct}
+    >
       <div className={`progress-fill ${pct >= 90 ? 'fill-bad' : pct >= 75 ? 'fill-warn' : ''}`} style={{ width: `${pct}%` }} />
     </div>
   );
@@ -65,7 +72,8 @@ export function HostPanel({ disk }: { disk: DiskSummary | null }) {
           <dd>
             {dataRootFs ? (
               <>
-                <code>{dataRootFs.mountPoint}</code> ({dataRootFs.fsType}) · {formatBytes(dataRootFs.availableBytes)} free of {formatBytes(dataRootFs.totalBytes)}
+                <code>{dataRootFs.mountPoint}</code> ({dataRootFs.fsType}) · {formatBytes(dataRootFs.availableBytes)} free of{' '}
+                {formatBytes(dataRootFs.totalBytes)}
                 <Meter label="Data root filesystem" percent={fsUsed} />
               </>
             ) : (
