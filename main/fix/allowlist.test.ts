@@ -5,32 +5,13 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { FIX_PLAN_SCHEMA_VERSION, type FixOperation, type FixPlan } from '../../shared/fix';
+import { type FixOperation, type FixPlan } from '../../shared/fix';
 import { validatePlan } from './allowlist';
 import { computeFileChanges } from './plan';
+import { handMadePlan } from '../../test/support/fix-plan';
 
 async function planWith(operations: FixOperation[], root: string): Promise<FixPlan> {
-  const env = { root, home: '/root' };
-  return {
-    schemaVersion: FIX_PLAN_SCHEMA_VERSION,
-    id: 'test-plan-0001',
-    createdAt: new Date().toISOString(),
-    fixId: 'x',
-    checkId: 'x.y',
-    findingId: null,
-    title: 't',
-    params: {},
-    endpoint: null,
-    engineVersion: null,
-    operations,
-    files: await computeFileChanges(operations, env),
-    commands: [],
-    controller: { kind: 'none', detail: '' },
-    elevation: { needed: false, why: null },
-    restart: false,
-    verification: { kind: 'none', why: 't' },
-    notes: [],
-  };
+  return handMadePlan(operations, await computeFileChanges(operations, { root, home: '/root' }));
 }
 
 test('daemon.json keys no fix uses, drop-ins setting anything but the proxy, and foreign programs on a timer are refused', async () => {

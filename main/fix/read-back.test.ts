@@ -7,13 +7,14 @@ import { appendFileSync, promises as fs, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { FIX_PLAN_SCHEMA_VERSION, type FixOperation, type FixPlan, type FixStep } from '../../shared/fix';
+import { type FixOperation, type FixStep } from '../../shared/fix';
 import { put } from '../../test/support/rootfs';
 import { validatePlan } from './allowlist';
 import { type ApplyDeps, applyPlan } from './apply';
 import { noController } from './controllers';
 import { computeFileChanges, type FixEnv } from './plan';
 import { readBackProblem } from './read-back';
+import { handMadePlan } from '../../test/support/fix-plan';
 
 const DROPIN = '/etc/systemd/system/docker.service.d/zz-dockhand-proxy.conf';
 const CONTENT = '[Service]\n# Written by Dockhand\nEnvironment="HTTP_PROXY=http://proxy:3128"\nEnvironment="NO_PROXY=localhost"\n';
@@ -54,26 +55,7 @@ describe('read-back after a write', () => {
    */
   async function applyWith(operations: FixOperation[], meddle: (step: FixStep) => void) {
     const files = await computeFileChanges(operations, env);
-    const plan: FixPlan = {
-      schemaVersion: FIX_PLAN_SCHEMA_VERSION,
-      id: 'readback-plan-01',
-      createdAt: new Date().toISOString(),
-      fixId: 'x',
-      checkId: 'x.y',
-      findingId: null,
-      title: 't',
-      params: {},
-      endpoint: null,
-      engineVersion: null,
-      operations,
-      files,
-      commands: [],
-      controller: { kind: 'none', detail: '' },
-      elevation: { needed: false, why: null },
-      restart: false,
-      verification: { kind: 'none', why: 't' },
-      notes: [],
-    };
+    const plan = handMadePlan(operations, files, { id: 'readback-plan-01' });
     const { plan: valid, files: checked } = await validatePlan(plan, env, new Set(['/etc/docker/daemon.json']));
     const deps: ApplyDeps = {
       env,

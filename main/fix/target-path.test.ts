@@ -7,11 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { FIX_PLAN_SCHEMA_VERSION, type FixOperation, type FixPlan } from '../../shared/fix';
+import { type FixOperation } from '../../shared/fix';
 import { NOBODY } from '../../test/support/elevation';
 import { PlanRejectedError, validatePlan } from './allowlist';
 import { computeFileChanges } from './plan';
 import { checkTargetPath, TargetPathError } from './target-path';
+import { handMadePlan } from '../../test/support/fix-plan';
 
 const run = promisify(execFile);
 const ROOT_ENV = { root: '/', home: '/root' };
@@ -122,26 +123,7 @@ describe(
       const file = path.join(home, '.docker/desktop/settings.json');
       await fs.writeFile(file, '{"a": false}\n');
       const operations: FixOperation[] = [{ op: 'desktop-settings.set', file, key: 'a', value: true }];
-      const plan: FixPlan = {
-        schemaVersion: FIX_PLAN_SCHEMA_VERSION,
-        id: 'test-plan-0001',
-        createdAt: new Date().toISOString(),
-        fixId: 'x',
-        checkId: 'x.y',
-        findingId: null,
-        title: 't',
-        params: {},
-        endpoint: null,
-        engineVersion: null,
-        operations,
-        files: await computeFileChanges(operations, env),
-        commands: [],
-        controller: { kind: 'none', detail: '' },
-        elevation: { needed: false, why: null },
-        restart: false,
-        verification: { kind: 'none', why: 't' },
-        notes: [],
-      };
+      const plan = handMadePlan(operations, await computeFileChanges(operations, env));
       assert.equal((await validatePlan(plan, env, new Set())).files.length, 1, 'root-owned all the way: accepted');
       await fs.chown(path.join(home, '.docker'), NOBODY.uid, NOBODY.gid);
       await assert.rejects(

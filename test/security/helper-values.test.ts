@@ -12,11 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { FIX_PLAN_SCHEMA_VERSION, type FileChange, type FixOperation, type FixPlan, type HelperMessage } from '../../shared/fix';
+import { type FileChange, type FixOperation, type FixPlan, type HelperMessage } from '../../shared/fix';
 import { sha256 } from '../../main/util/write-file';
 import { addSubIdRange } from '../../main/fix/operations';
 import { type PrivateDockerd, runningDockerd } from '../support/dockerd';
 import { installRootSudo, NOBODY, type RootSudo, runHelperAs } from '../support/elevation';
+import { handMadePlan } from '../support/fix-plan';
 
 const run = promisify(execFile);
 const WATCHED_FILES = ['/etc/group', '/etc/gshadow', '/etc/passwd', '/etc/shadow', '/etc/subuid', '/etc/subgid', '/etc/docker/daemon.json'];
@@ -58,27 +59,15 @@ async function restore(saved: Map<string, Buffer | null>, dirsBefore: Snapshot):
 let daemon: PrivateDockerd;
 
 function planOf(operations: FixOperation[], files: FileChange[], extra: Partial<FixPlan> = {}): FixPlan {
-  return {
-    schemaVersion: FIX_PLAN_SCHEMA_VERSION,
+  return handMadePlan(operations, files, {
     id: 'hostile-plan-0001',
-    createdAt: new Date().toISOString(),
     fixId: 'hand-made',
-    checkId: 'x.y',
-    findingId: null,
     title: 'hand-made',
-    params: {},
     endpoint: daemon.host,
-    engineVersion: null,
-    operations,
-    files,
-    commands: [],
-    controller: { kind: 'none', detail: '' },
     elevation: { needed: true, why: 'root' },
-    restart: false,
     verification: { kind: 'none', why: 'hand-made' },
-    notes: [],
     ...extra,
-  };
+  });
 }
 
 async function fileChange(file: string, after: (before: string) => string): Promise<FileChange> {

@@ -10,13 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Facts } from '../../shared/facts';
-import { FIX_PLAN_SCHEMA_VERSION, type FixOperation, type FixPlan } from '../../shared/fix';
+import { type FixOperation } from '../../shared/fix';
 import { detectController } from '../../main/fix/controllers';
 import { computeFileChanges } from '../../main/fix/plan';
 import { proveDaemon } from '../../main/host/trusted-daemon';
 import { pidIn, type PrivateDockerd, runningDockerd } from '../support/dockerd';
 import { type HelperRun, installRootSudo, NOBODY, type RootSudo, runHelperAs } from '../support/elevation';
 import { type HostileDaemon, startHostileDaemon } from '../support/hostile-daemon';
+import { handMadePlan } from '../support/fix-plan';
 
 const ORIGINAL = '{\n    "debug": false\n}\n';
 /**
@@ -60,26 +61,17 @@ describe('the root helper acts only on a daemon the kernel proves', () => {
   async function handPlan(endpoint: string, operations: FixOperation[]): Promise<string> {
     const files = await computeFileChanges(operations, { root: '/', home: '/root' });
     const restart = operations.some((op) => op.op === 'daemon.restart');
-    const plan: FixPlan = {
-      schemaVersion: FIX_PLAN_SCHEMA_VERSION,
+    const plan = handMadePlan(operations, files, {
       id: randomUUID(),
-      createdAt: new Date().toISOString(),
       fixId: 'daemon.live-restore',
       checkId: 'daemon.live-restore',
-      findingId: null,
       title: 'hand-made',
-      params: {},
       endpoint,
-      engineVersion: null,
-      operations,
-      files,
-      commands: [],
       controller: { kind: 'process', detail: 'whatever the attacker says' },
       elevation: { needed: true, why: 'hand-made' },
       restart,
       verification: { kind: 'none', why: 'hand-made' },
-      notes: [],
-    };
+    });
     return JSON.stringify(plan);
   }
 
