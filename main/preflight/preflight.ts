@@ -54,6 +54,11 @@ const at = (
   message,
 });
 
+const FILE_START = { line: 1, column: 1 };
+
+/** The whole file refused before its options are read: one syntax error at its start, and no properties. */
+const refusedFile = (message: string) => ({ problems: [at(FILE_START, null, 'error', 'syntax', message)], properties: null });
+
 /**
  * Will dockerd start with this daemon.json and these flags? A pure function: it applies the Engine's own start-up rules
  * for the given version (see docs/preflight-rules.md) and reports every problem it can see, each with its position.
@@ -109,29 +114,15 @@ function checkFile(input: PreflightInput, index: OptionIndex): { problems: Probl
   const problems: Problem[] = [];
   const encoding = input.encoding ?? 'utf8';
   if (encoding === 'utf16' && !rules.readsUtf16) {
-    return {
-      problems: [
-        at(
-          { line: 1, column: 1 },
-          null,
-          'error',
-          'syntax',
-          `the file is UTF-16 encoded, which Docker Engine ${index.version} cannot read: save it as UTF-8`,
-        ),
-      ],
-      properties: null,
-    };
+    return refusedFile(`the file is UTF-16 encoded, which Docker Engine ${index.version} cannot read: save it as UTF-8`);
   }
   if (encoding === 'invalid-utf8') {
     if (rules.refusesInvalidUtf8) {
-      return {
-        problems: [at({ line: 1, column: 1 }, null, 'error', 'syntax', 'the file contains bytes that are not UTF-8: save it as UTF-8')],
-        properties: null,
-      };
+      return refusedFile('the file contains bytes that are not UTF-8: save it as UTF-8');
     }
     problems.push(
       at(
-        { line: 1, column: 1 },
+        FILE_START,
         null,
         'warning',
         'syntax',
@@ -141,51 +132,20 @@ function checkFile(input: PreflightInput, index: OptionIndex): { problems: Probl
   }
   let text = input.text;
   if (text.includes('\u0000')) {
-    return {
-      problems: [
-        at(
-          { line: 1, column: 1 },
-          null,
-          'error',
-          'syntax',
-          'the file is not UTF-8 text (it looks UTF-16 encoded without a byte-order mark): save it as UTF-8',
-        ),
-      ],
-      properties: null,
-    };
+    return refusedFile('the file is not UTF-8 text (it looks UTF-16 encoded without a byte-order mark): save it as UTF-8');
   }
   if (text.startsWith('\uFEFF')) {
     if (!rules.stripsBom) {
-      return {
-        problems: [
-          at(
-            { line: 1, column: 1 },
-            null,
-            'error',
-            'syntax',
-            `the file starts with a byte-order mark (BOM), which Docker Engine ${index.version} cannot read: save it as UTF-8 without BOM`,
-          ),
-        ],
-        properties: null,
-      };
+      return refusedFile(
+        `the file starts with a byte-order mark (BOM), which Docker Engine ${index.version} cannot read: save it as UTF-8 without BOM`,
+      );
     }
     text = text.slice(1);
   }
   if (text.trim() === '') {
     return rules.acceptsEmpty
       ? { problems, properties: [] }
-      : {
-          problems: [
-            at(
-              { line: 1, column: 1 },
-              null,
-              'error',
-              'syntax',
-              `the file is empty, which Docker Engine ${index.version} refuses: write {} for no options`,
-            ),
-          ],
-          properties: null,
-        };
+      : refusedFile(`the file is empty, which Docker Engine ${index.version} refuses: write {} for no options`);
   }
   let doc = parseJsonDocument(text);
   if (!doc.ok && doc.error.kind === 'syntax' && doc.error.trailingFrom !== undefined && rules.ignoresTrailingData) {
