@@ -34,6 +34,15 @@ function cacheDir() {
 }
 
 /**
+ * The command this run is for, which names its cache: a cache holds the functions the run that wrote it compiled, so
+ * `disk` run from a cache written by `audit` would compile its own code anew on every run.
+ */
+function commandName() {
+  const word = process.argv.slice(2).find((a) => !a.startsWith('-'));
+  return word && /^[a-z][a-z-]{0,30}$/.test(word) ? word : 'other';
+}
+
+/**
  * Runs the bundle from V8's code cache when one matches (Node 22's module.enableCompileCache does the same): compiling
  * the bundle and its lazily compiled functions is a fixed ~30 ms of every run. The cache is written at exit, after the
  * run compiled what it needed; V8 itself rejects a cache made from other source or by another V8.
@@ -42,7 +51,8 @@ function runCached(dir) {
   const vm = require('node:vm');
   const Module = require('node:module');
   const stat = fs.statSync(bundle);
-  const file = path.join(dir, `${process.version}-${process.arch}-${stat.size}-${Math.floor(stat.mtimeMs)}.bin`);
+  const build = `${process.version}-${process.arch}-${stat.size}-${Math.floor(stat.mtimeMs)}`;
+  const file = path.join(dir, `${build}-${commandName()}.bin`);
   let cachedData;
   try {
     cachedData = fs.readFileSync(file);
@@ -58,7 +68,7 @@ function runCached(dir) {
         fs.renameSync(tmp, file);
         // Caches of earlier builds are dead weight: each rebuild has a new size or mtime.
         for (const name of fs.readdirSync(dir))
-          if (name.endsWith('.bin') && path.join(dir, name) !== file) fs.rmSync(path.join(dir, name), { force: true });
+          if (name.endsWith('.bin') && !name.startsWith(`${build}-`)) fs.rmSync(path.join(dir, name), { force: true });
       } catch {
         // A cache that cannot be written only costs the next run its start-up time.
       }

@@ -22,7 +22,7 @@ import {
   waitForContainer,
 } from '../../test/support/dockerd';
 import { collectFacts } from '../collect/collect';
-import { LOG_LINE_CHARS } from '../../shared/facts/container-outcomes';
+import { LOG_LINE_CHARS } from '../../shared/facts/vocabulary';
 import { LocalHost } from '../host/local-host';
 import { CONTAINER_CHECKS } from './containers';
 import { evaluateChecks } from './runner';

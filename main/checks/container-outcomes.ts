@@ -4,7 +4,7 @@ import type { ContainerFact, Facts } from '../../shared/facts';
 import type { Evidence } from '../../shared/finding';
 import { formatBytes, formatSpan } from '../../shared/format';
 import type { Source } from '../../shared/source';
-import { LOG_TAIL_LINES } from '../../shared/facts/container-outcomes';
+import { LOG_TAIL_LINES } from '../../shared/facts/vocabulary';
 import { ALL_PLATFORMS, eachContainer, inspected } from './container-helpers';
 import { docs } from './references';
 import { fail, info, warn } from '../check-kit/result';

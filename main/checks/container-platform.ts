@@ -4,7 +4,7 @@ import type { BinfmtFact } from '../../shared/facts/container-outcomes';
 import type { ImageFact } from '../../shared/facts/images';
 import type { CheckResult, Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
-import { BINFMT_DIR } from '../../shared/facts/container-outcomes';
+import { BINFMT_DIR } from '../../shared/facts/vocabulary';
 import { isDesktop } from '../check-kit/applicability';
 import { ALL_PLATFORMS, LIST, inspected } from './container-helpers';
 import { docs } from './references';

@@ -3,7 +3,7 @@ import type { DiskUsage, Facts } from '../../shared/facts';
 import type { DesktopFact, WslFact } from '../../shared/facts/desktop';
 import type { Evidence } from '../../shared/finding';
 import type { Source } from '../../shared/source';
-import { parseWslSize, SYSTEMINFORMATION_SOURCE } from '../../shared/facts/desktop';
+import { parseWslSize, SYSTEMINFORMATION_SOURCE } from '../../shared/facts/vocabulary';
 import { GiB, MiB, formatBytes } from '../../shared/format';
 import { option } from './disk';
 import { internalDomains } from './network-helpers';

@@ -6,7 +6,7 @@ import { FixtureHost } from '../host/fixture-host';
 import type { Host } from '../host/host';
 import { LocalHost } from '../host/local-host';
 import { RootfsHost } from '../host/rootfs-host';
-import { BINFMT_DIR } from '../../shared/facts/container-outcomes';
+import { BINFMT_DIR } from '../../shared/facts/vocabulary';
 import { collectBinfmt, parseBinfmtEntry } from './binfmt';
 import type { CollectContext } from './context';
 

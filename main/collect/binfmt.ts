@@ -3,7 +3,7 @@ import type { BinfmtFact, BinfmtHandler } from '../../shared/facts/container-out
 import type { Source } from '../../shared/source';
 import { HostError } from '../host/host';
 import { type CollectContext, failure } from './context';
-import { BINFMT_DIR } from '../../shared/facts/container-outcomes';
+import { BINFMT_DIR } from '../../shared/facts/vocabulary';
 
 /** A handler entry is a few lines; anything larger is not one. */
 const ENTRY_BYTES = 4096;

@@ -5,6 +5,7 @@ import type { CollectorRun, Facts } from '../../shared/facts';
 import { discoverEndpoint } from '../discover/endpoint';
 import type { Host } from '../host/host';
 import { HostError } from '../host/host';
+import { ReadOnceHost } from '../host/read-once-host';
 import { TimeoutError } from '../util/timeout';
 import { VERSION } from '../version';
 import { type CollectContext, type FactKey, failure } from './context';
@@ -142,7 +143,7 @@ export async function collectFacts(options: CollectOptions): Promise<Facts> {
   let apiPromise: Promise<EngineApi> | undefined;
 
   const ctx: CollectContext = {
-    host: options.host,
+    host: new ReadOnceHost(options.host),
     request: { ...options.endpoint, configFile: options.configFile, flags: options.flags, lastSeenConfig: options.lastSeenConfig },
     timeoutMs,
     async workTimeoutMs(): Promise<number> {

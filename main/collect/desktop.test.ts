@@ -9,7 +9,7 @@ import { FixtureHost, type FixtureManifest } from '../host/fixture-host';
 import type { Host } from '../host/host';
 import { RootfsHost } from '../host/rootfs-host';
 import type { CollectContext } from './context';
-import { parseWslSize, SYSTEMINFORMATION_SOURCE } from '../../shared/facts/desktop';
+import { parseWslSize, SYSTEMINFORMATION_SOURCE } from '../../shared/facts/vocabulary';
 import { collectDesktop, collectWsl, parseIni, parseWslDefaultVersion, parseWslList } from './desktop';
 import type { CheckResult } from '../../shared/finding';
 import type { Facts } from '../../shared/facts';

@@ -7,7 +7,7 @@ import type { Host } from '../host/host';
 import { HostError } from '../host/host';
 import { decodeConfigBytes } from '../preflight/decode';
 import { type CollectContext, failure } from './context';
-import { SYSTEMINFORMATION_SOURCE } from '../../shared/facts/desktop';
+import { SYSTEMINFORMATION_SOURCE } from '../../shared/facts/vocabulary';
 
 const MAX_SETTINGS_BYTES = 4 * 1024 * 1024;
 const COMMAND_TIMEOUT_MS = 5_000;

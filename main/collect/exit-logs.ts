@@ -8,7 +8,7 @@ import { type CollectContext, propagate } from './context';
 import { fromApi } from './engine';
 import { type EngineApi, EngineApiError } from './engine-api';
 import { cleanText, LogTail } from './log-tail';
-import { LOG_LINE_CHARS, LOG_TAIL_LINES } from '../../shared/facts/container-outcomes';
+import { LOG_LINE_CHARS, LOG_TAIL_LINES } from '../../shared/facts/vocabulary';
 
 /** Log reads in flight at once: a journald read can be slow, and a few are plenty for the handful of failed containers. */
 const LOG_CONCURRENCY = 4;

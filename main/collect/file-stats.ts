@@ -4,13 +4,13 @@ import type { Fact } from '../../shared/fact';
 import type { DaemonConfigFile, DaemonFlags } from '../../shared/facts';
 import type { FileStatFact } from '../../shared/facts/host-files';
 import type { Source } from '../../shared/source';
-import type { Host } from '../host/host';
+import type { FileStat, Host } from '../host/host';
 import { parseDockerdFlags } from '../preflight/dockerd-flags';
 import { formatMinor, NEWEST_KNOWN } from '../preflight/engine-version';
 import { parseJsonDocument } from '../preflight/json-document';
 import { OptionIndex } from '../preflight/option-index';
 import { type CollectContext, failure } from './context';
-import { parseUnitText, SYSTEM_UNIT_DIRS } from './systemd-unit';
+import { parseUnitText, SYSTEM_UNIT_DIRS, unitDropIns } from './systemd-unit';
 import { FILE_ROLES, type FileRole } from '../../shared/facts/file-roles';
 import { linuxOnly, isNotFound, readOptional } from './host-text';
 
@@ -68,31 +68,28 @@ interface Wanted {
   role: FileRole;
 }
 
+/** The first of `candidates`, in their order, whose stat `accept`s: all statted at once. */
+async function firstFound(host: Host, candidates: string[], accept: (s: FileStat) => boolean): Promise<string | null> {
+  const found = await Promise.all(candidates.map((c) => host.stat(c).then(accept, () => false)));
+  const i = found.indexOf(true);
+  return i < 0 ? null : candidates[i]!;
+}
+
 /** The first of systemd's unit directories holding `name`, and its drop-ins (as systemd orders them). */
 async function unitFiles(host: Host, name: string, role: FileRole, dropInRole: FileRole): Promise<Wanted[]> {
-  let fragment: string | null = null;
-  for (const dir of SYSTEM_UNIT_DIRS) {
-    const candidate = path.posix.join(dir, name);
-    if (
-      await host.stat(candidate).then(
-        () => true,
-        () => false,
-      )
-    ) {
-      fragment = candidate;
-      break;
-    }
-  }
+  const [fragment, dropIns] = await Promise.all([
+    firstFound(
+      host,
+      SYSTEM_UNIT_DIRS.map((dir) => path.posix.join(dir, name)),
+      () => true,
+    ),
+    unitDropIns(host, name),
+  ]);
   // Missing units are reported where systemd's packages put them, so the check can say where it looked.
-  const wanted: Wanted[] = [{ path: fragment ?? path.posix.join('/lib/systemd/system', name), role }];
-  const dropIns = new Map<string, string>();
-  for (const dir of SYSTEM_UNIT_DIRS) {
-    const dropDir = path.posix.join(dir, `${name}.d`);
-    const entries = await host.readDir(dropDir).catch(() => [] as string[]);
-    for (const entry of entries) if (entry.endsWith('.conf') && !dropIns.has(entry)) dropIns.set(entry, path.posix.join(dropDir, entry));
-  }
-  for (const key of [...dropIns.keys()].sort()) wanted.push({ path: dropIns.get(key)!, role: dropInRole });
-  return wanted;
+  return [
+    { path: fragment ?? path.posix.join('/lib/systemd/system', name), role },
+    ...dropIns.map((file) => ({ path: file, role: dropInRole })),
+  ];
 }
 
 /** Every file and directory under certs.d (registry CA certificates, client certificates and keys). */
@@ -153,17 +150,12 @@ function tlsFiles(settings: DaemonSettings, certDir: string): Wanted[] {
 }
 
 async function findBinary(host: Host, name: string): Promise<string> {
-  for (const dir of BINARY_DIRS) {
-    const candidate = path.posix.join(dir, name);
-    if (
-      await host.stat(candidate).then(
-        (s) => s.isFile,
-        () => false,
-      )
-    )
-      return candidate;
-  }
-  return path.posix.join('/usr/bin', name);
+  const found = await firstFound(
+    host,
+    BINARY_DIRS.map((dir) => path.posix.join(dir, name)),
+    (s) => s.isFile,
+  );
+  return found ?? path.posix.join('/usr/bin', name);
 }
 
 /** The dockerd program: the running process's or the unit's absolute argv[0], else wherever it is installed. */
@@ -183,8 +175,21 @@ async function wantedFiles(ctx: CollectContext): Promise<Wanted[]> {
     ctx.get('endpoint'),
   ]);
   const settings = daemonSettings(flags, config);
-  const service = await unitFiles(host, 'docker.service', FILE_ROLES.serviceUnit, FILE_ROLES.serviceDropIn);
-  const socket = await unitFiles(host, 'docker.socket', FILE_ROLES.socketUnit, FILE_ROLES.socketDropIn);
+  // Everything found by looking is looked for at once; the list keeps its order.
+  const binaries: [string, FileRole][] = [
+    ['containerd', FILE_ROLES.containerdBinary],
+    ['containerd-shim', FILE_ROLES.containerdShim],
+    ['containerd-shim-runc-v1', FILE_ROLES.containerdShimV1],
+    ['containerd-shim-runc-v2', FILE_ROLES.containerdShimV2],
+    ['runc', FILE_ROLES.runcBinary],
+  ];
+  const [service, socket, certs, dockerd, binaryPaths] = await Promise.all([
+    unitFiles(host, 'docker.service', FILE_ROLES.serviceUnit, FILE_ROLES.serviceDropIn),
+    unitFiles(host, 'docker.socket', FILE_ROLES.socketUnit, FILE_ROLES.socketDropIn),
+    certsDirEntries(host, '/etc/docker/certs.d'),
+    dockerdBinary(ctx),
+    Promise.all(binaries.map(([name]) => findBinary(host, name))),
+  ]);
   const wanted: Wanted[] = [...service, ...socket];
 
   // A live endpoint names the socket actually in use; otherwise (offline root, no daemon) judge the configured one.
@@ -196,7 +201,7 @@ async function wantedFiles(ctx: CollectContext): Promise<Wanted[]> {
   }
   if (config.ok) wanted.push({ path: config.value.path, role: FILE_ROLES.daemonJson });
   wanted.push({ path: '/etc/docker', role: FILE_ROLES.etcDocker });
-  wanted.push(...(await certsDirEntries(host, '/etc/docker/certs.d')));
+  wanted.push(...certs);
   const certEnv = unit.ok ? unit.value.environment.filter((e) => e.name === 'DOCKER_CERT_PATH').pop()?.value : undefined;
   wanted.push(...tlsFiles(settings, certEnv || '/root/.docker'));
   wanted.push({ path: '/etc/default/docker', role: FILE_ROLES.defaultDocker });
@@ -206,21 +211,14 @@ async function wantedFiles(ctx: CollectContext): Promise<Wanted[]> {
     role: FILE_ROLES.containerdSocket,
   });
 
-  wanted.push({ path: await dockerdBinary(ctx), role: FILE_ROLES.dockerdBinary });
+  wanted.push({ path: dockerd, role: FILE_ROLES.dockerdBinary });
   wanted.push({
     path: absolute(stringSetting(settings, 'data-root') ?? stringSetting(settings, 'graph') ?? '/var/lib/docker'),
     role: FILE_ROLES.dataRoot,
   });
   wanted.push({ path: '/run/containerd', role: FILE_ROLES.containerdRunDir });
   wanted.push({ path: '/etc/containerd/config.toml', role: FILE_ROLES.containerdConfig });
-  const binaries: [string, FileRole][] = [
-    ['containerd', FILE_ROLES.containerdBinary],
-    ['containerd-shim', FILE_ROLES.containerdShim],
-    ['containerd-shim-runc-v1', FILE_ROLES.containerdShimV1],
-    ['containerd-shim-runc-v2', FILE_ROLES.containerdShimV2],
-    ['runc', FILE_ROLES.runcBinary],
-  ];
-  for (const [name, role] of binaries) wanted.push({ path: await findBinary(host, name), role });
+  binaries.forEach(([, role], i) => wanted.push({ path: binaryPaths[i]!, role }));
   return wanted;
 }
 

@@ -229,73 +229,96 @@ async function runPartsSkips(host: Host, file: string, debian: boolean): Promise
   return null;
 }
 
-async function scanCron(host: Host, scan: Scan): Promise<void> {
-  for (const file of CRON_TABLES) await scanFile(host, file, 'system', scan);
-  for (const dir of CRON_TABLE_DIRS) {
-    for (const name of await listDir(host, dir, scan)) {
-      const file = path.posix.join(dir, name);
-      // /var/spool/cron holds RHEL's user crontabs and Debian's crontabs/ directory: only files are tables.
-      const st = await host.stat(file).catch(() => null);
-      if (st?.isFile && !name.startsWith('.')) await scanFile(host, file, dir === '/etc/cron.d' ? 'system' : 'user', scan);
-    }
-  }
-  const debian = await host.stat('/etc/debian_version').then(
-    () => true,
-    () => false,
-  );
-  for (const dir of CRON_SCRIPT_DIRS) {
-    for (const name of await listDir(host, dir, scan)) {
-      const file = path.posix.join(dir, name);
-      const before = scan.entries.length;
-      await scanFile(host, file, 'script', scan);
-      if (scan.entries.length === before) continue;
-      const skipped = await runPartsSkips(host, file, debian);
-      if (skipped) {
-        // Found, but it never runs: reporting it as cleanup would be a false pass.
-        scan.entries.splice(before);
-        scan.looked.push(`${host.displayPath(file)} (runs a prune, but is never run: ${skipped})`);
-      }
-    }
+const emptyScan = (): Scan => ({ entries: [], looked: [], unreadable: [] });
+
+/**
+ * Runs `scanOne` for every item at once, each into a Scan of its own, then appends those in the items' order: the
+ * reads overlap (they were one after another, the slowest part of an audit of an empty host), and the fact still lists
+ * what was found in the same order whichever read finished first.
+ */
+async function scanEach<T>(items: readonly T[], scan: Scan, scanOne: (item: T, into: Scan) => Promise<void>): Promise<void> {
+  const parts = items.map(emptyScan);
+  await Promise.all(items.map((item, i) => scanOne(item, parts[i]!)));
+  for (const part of parts) {
+    scan.entries.push(...part.entries);
+    scan.looked.push(...part.looked);
+    scan.unreadable.push(...part.unreadable);
   }
 }
 
+async function scanCron(host: Host, scan: Scan): Promise<void> {
+  const debian = host.stat('/etc/debian_version').then(
+    () => true,
+    () => false,
+  );
+  const tables = (into: Scan) => scanEach(CRON_TABLES, into, (file, one) => scanFile(host, file, 'system', one));
+  const tableDirs = (into: Scan) =>
+    scanEach(CRON_TABLE_DIRS, into, async (dir, inDir) =>
+      scanEach(await listDir(host, dir, inDir), inDir, async (name, one) => {
+        const file = path.posix.join(dir, name);
+        // /var/spool/cron holds RHEL's user crontabs and Debian's crontabs/ directory: only files are tables.
+        const st = await host.stat(file).catch(() => null);
+        if (st?.isFile && !name.startsWith('.')) await scanFile(host, file, dir === '/etc/cron.d' ? 'system' : 'user', one);
+      }),
+    );
+  const scriptDirs = (into: Scan) =>
+    scanEach(CRON_SCRIPT_DIRS, into, async (dir, inDir) =>
+      scanEach(await listDir(host, dir, inDir), inDir, async (name, one) => {
+        const file = path.posix.join(dir, name);
+        await scanFile(host, file, 'script', one);
+        if (one.entries.length === 0) return;
+        const skipped = await runPartsSkips(host, file, await debian);
+        if (skipped) {
+          // Found, but it never runs: reporting it as cleanup would be a false pass.
+          one.entries.length = 0;
+          one.looked.push(`${host.displayPath(file)} (runs a prune, but is never run: ${skipped})`);
+        }
+      }),
+    );
+  await scanEach([tables, tableDirs, scriptDirs], scan, (phase, into) => phase(into));
+}
+
+/** Each unit directory's names, in SYSTEM_UNIT_DIRS's order (listed at once). */
+async function unitDirListings(host: Host, scan: Scan): Promise<{ dir: string; names: string[] }[]> {
+  const parts = SYSTEM_UNIT_DIRS.map(emptyScan);
+  const listings = await Promise.all(SYSTEM_UNIT_DIRS.map(async (dir, i) => ({ dir, names: await listDir(host, dir, parts[i]!) })));
+  for (const part of parts) scan.unreadable.push(...part.unreadable);
+  return listings;
+}
+
 /** Unit files by name, the highest-priority directory first (systemd.unit(5)). */
-async function unitFiles(host: Host, scan: Scan): Promise<Map<string, string>> {
+function unitFiles(listings: { dir: string; names: string[] }[]): Map<string, string> {
   const byName = new Map<string, string>();
-  for (const dir of SYSTEM_UNIT_DIRS) {
-    for (const name of await listDir(host, dir, scan)) if (!byName.has(name)) byName.set(name, path.posix.join(dir, name));
-  }
+  for (const { dir, names } of listings) for (const name of names) if (!byName.has(name)) byName.set(name, path.posix.join(dir, name));
   return byName;
 }
 
 /** A timer counts only when enabled: a symlink to it in some *.wants directory (`systemctl enable`). */
-async function enabledUnits(host: Host, scan: Scan): Promise<Set<string>> {
-  const enabled = new Set<string>();
-  for (const dir of SYSTEM_UNIT_DIRS) {
-    for (const name of await listDir(host, dir, scan)) {
-      if (!name.endsWith('.wants')) continue;
-      for (const unit of await listDir(host, path.posix.join(dir, name), scan)) enabled.add(unit);
-    }
-  }
-  return enabled;
+async function enabledUnits(host: Host, listings: { dir: string; names: string[] }[], scan: Scan): Promise<Set<string>> {
+  const wants = listings.flatMap(({ dir, names }) => names.filter((n) => n.endsWith('.wants')).map((n) => path.posix.join(dir, n)));
+  const parts = wants.map(emptyScan);
+  const units = await Promise.all(wants.map((dir, i) => listDir(host, dir, parts[i]!)));
+  for (const part of parts) scan.unreadable.push(...part.unreadable);
+  return new Set(units.flat());
 }
 
 async function scanTimers(host: Host, scan: Scan): Promise<void> {
-  const units = await unitFiles(host, scan);
+  const listings = await unitDirListings(host, scan);
+  const units = unitFiles(listings);
   const timers = [...units.keys()].filter((n) => n.endsWith('.timer'));
   if (timers.length === 0) return;
-  const enabled = await enabledUnits(host, scan);
-  for (const timer of timers) {
+  const enabled = await enabledUnits(host, listings, scan);
+  await scanEach(timers, scan, async (timer, one) => {
     const timerPath = units.get(timer)!;
     const timerText = await readText(host, timerPath).catch(() => null);
-    if (timerText === null) continue;
-    scan.looked.push(host.displayPath(timerPath));
+    if (timerText === null) return;
+    one.looked.push(host.displayPath(timerPath));
     const unitName =
       parseUnitText(timerText, timerPath).find((a) => a.section === 'Timer' && a.key === 'Unit')?.value ??
       timer.replace(/\.timer$/, '.service');
     const servicePath = units.get(unitName);
     const serviceText = servicePath ? await readText(host, servicePath).catch(() => null) : null;
-    if (!servicePath || serviceText === null) continue;
+    if (!servicePath || serviceText === null) return;
     const execs = parseUnitText(serviceText, servicePath).filter(
       (a) => a.section === 'Service' && (a.key === 'ExecStart' || a.key === 'ExecStartPre'),
     );
@@ -303,10 +326,10 @@ async function scanTimers(host: Host, scan: Scan): Promise<void> {
       const found = findPrune(exec.value.replace(/^[@\-:+!]+/, ''));
       if (!found) continue;
       if (!enabled.has(timer)) {
-        scan.looked.push(`${host.displayPath(timerPath)} (runs a prune, but is not enabled: no *.wants link)`);
+        one.looked.push(`${host.displayPath(timerPath)} (runs a prune, but is not enabled: no *.wants link)`);
         continue;
       }
-      scan.entries.push({
+      one.entries.push({
         kind: 'systemd-timer',
         path: host.displayPath(servicePath),
         line: exec.line,
@@ -314,7 +337,7 @@ async function scanTimers(host: Host, scan: Scan): Promise<void> {
         scope: found.scope,
       });
     }
-  }
+  });
 }
 
 export async function collectScheduledCleanup(ctx: CollectContext): Promise<Fact<ScheduledCleanupFact>> {
@@ -323,8 +346,7 @@ export async function collectScheduledCleanup(ctx: CollectContext): Promise<Fact
     return failure(new HostError('unsupported', `cron and systemd timers are looked for on Linux only (this host is ${host.platform})`));
   const scan: Scan = { entries: [], looked: [], unreadable: [] };
   try {
-    await scanCron(host, scan);
-    await scanTimers(host, scan);
+    await scanEach([scanCron, scanTimers], scan, (part, into) => part(host, into));
   } catch (error) {
     return failure(
       error,

@@ -75,12 +75,13 @@ export async function collectServiceDropIns(host: Host, unit = 'docker.service')
   try {
     const units = new Set<string>();
     const dropInDirs: { dir: string; name: string }[] = [];
-    for (const dir of SYSTEM_UNIT_DIRS) {
-      for (const name of await entries(host, dir)) {
+    const listings = await Promise.all(SYSTEM_UNIT_DIRS.map((dir) => entries(host, dir)));
+    SYSTEM_UNIT_DIRS.forEach((dir, i) => {
+      for (const name of listings[i]!) {
         if (name.endsWith('.d')) dropInDirs.push({ dir, name });
         else units.add(name);
       }
-    }
+    });
     const unread = async (dir: string, why: string) => {
       looked.push(host.displayPath(dir));
       for (const name of (await entries(host, dir)).sort()) {

@@ -106,37 +106,47 @@ async function readOptional(host: Host, file: string): Promise<string | null> {
   }
 }
 
+/**
+ * A unit's drop-in files in the order systemd applies them: a name in a higher-priority directory masks the same name
+ * in lower ones, then all apply in name order. The directories are listed at once.
+ */
+export async function unitDropIns(host: Host, name: string): Promise<string[]> {
+  const dropDirs = SYSTEM_UNIT_DIRS.map((dir) => path.posix.join(dir, `${name}.d`));
+  const listings = await Promise.all(dropDirs.map((dir) => host.readDir(dir).catch(() => [] as string[])));
+  const byName = new Map<string, string>();
+  listings.forEach((entries, i) => {
+    for (const entry of entries) if (entry.endsWith('.conf') && !byName.has(entry)) byName.set(entry, path.posix.join(dropDirs[i]!, entry));
+  });
+  return [...byName.keys()].sort().map((k) => byName.get(k)!);
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+const ok = <T>(value: T): Settled<T> => ({ ok: true, value });
+const notOk = (error: unknown): Settled<never> => ({ ok: false, error });
+
 /** Finds a unit's fragment and drop-ins the way systemd does, and merges them into the effective ExecStart and Environment. */
 export async function collectServiceUnit(host: Host, name = 'docker.service'): Promise<Fact<ServiceUnit>> {
   const sources: Source[] = [];
   try {
-    let fragmentPath: string | null = null;
-    let fragmentText = '';
-    for (const dir of SYSTEM_UNIT_DIRS) {
-      const text = await readOptional(host, path.posix.join(dir, name));
-      if (text !== null) {
-        fragmentPath = path.posix.join(dir, name);
-        fragmentText = text;
-        break;
-      }
-    }
-    if (!fragmentPath) {
-      return failure(new HostError('not-found', `no ${name} unit in ${SYSTEM_UNIT_DIRS.join(', ')}`), sources);
-    }
+    const fragmentPaths = SYSTEM_UNIT_DIRS.map((dir) => path.posix.join(dir, name));
+    // Read at once, judged in priority order: an unreadable file only matters when no directory before it has one.
+    const [fragments, dropIns] = await Promise.all([
+      Promise.all(fragmentPaths.map((file) => readOptional(host, file).then(ok, notOk))),
+      unitDropIns(host, name),
+    ]);
+    const index = fragments.findIndex((f) => !f.ok || f.value !== null);
+    const first = fragments[index];
+    if (!first) return failure(new HostError('not-found', `no ${name} unit in ${SYSTEM_UNIT_DIRS.join(', ')}`), sources);
+    if (!first.ok) throw first.error;
+    const fragmentPath = fragmentPaths[index]!;
+    // Not null: findIndex stopped at a file that was read.
+    const fragmentText = first.value ?? '';
     sources.push({ kind: 'file', path: host.displayPath(fragmentPath) });
-    // A drop-in name in a higher-priority directory masks the same name in lower ones; then all apply in name order.
-    const dropInByName = new Map<string, string>();
-    for (const dir of SYSTEM_UNIT_DIRS) {
-      const dropDir = path.posix.join(dir, `${name}.d`);
-      const entries = await host.readDir(dropDir).catch(() => [] as string[]);
-      for (const entry of entries)
-        if (entry.endsWith('.conf') && !dropInByName.has(entry)) dropInByName.set(entry, path.posix.join(dropDir, entry));
-    }
-    const dropIns = [...dropInByName.keys()].sort().map((k) => dropInByName.get(k)!);
     const assignments = parseUnitText(fragmentText, fragmentPath);
-    for (const file of dropIns) {
-      const text = await readOptional(host, file);
-      if (text === null) continue;
+    const dropInTexts = await Promise.all(dropIns.map((file) => readOptional(host, file)));
+    for (const [i, file] of dropIns.entries()) {
+      const text = dropInTexts[i];
+      if (text === null || text === undefined) continue;
       sources.push({ kind: 'file', path: host.displayPath(file) });
       assignments.push(...parseUnitText(text, file));
     }

@@ -45,10 +45,3 @@ export const BinfmtFactSchema = z.object({
   handlers: z.array(BinfmtHandlerSchema),
 });
 export type BinfmtFact = z.infer<typeof BinfmtFactSchema>;
-
-/** How much of a failed container's log is kept: enough to show the error, little enough for a report. */
-export const LOG_TAIL_LINES = 20;
-export const LOG_LINE_CHARS = 300;
-
-/** Where the kernel lists binfmt_misc handlers (BinfmtFact's sources and evidence). */
-export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';

@@ -41,14 +41,3 @@ export const WslFactSchema = z.object({
     .nullable(),
 });
 export type WslFact = z.infer<typeof WslFactSchema>;
-
-/** Names the host's figures in a fact's sources when systeminformation measured them (checks show it as evidence). */
-export const SYSTEMINFORMATION_SOURCE = 'systeminformation cpu().cores and mem().total';
-
-/** Sizes in .wslconfig are like "8GB", "4096MB", "1TB" (WSL also accepts K/M/G/T without B). */
-export function parseWslSize(value: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)B?\s*$/i.exec(value);
-  if (!m) return null;
-  const power = ['', 'K', 'M', 'G', 'T'].indexOf(m[2]!.toUpperCase());
-  return Math.round(Number(m[1]) * 1024 ** power);
-}

@@ -30,6 +30,30 @@ test('the first run writes a code cache, the next runs use it and behave the sam
   }
 });
 
+test('each command keeps its own cache, and caches of other builds are removed', async () => {
+  const xdg = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-cache-'));
+  try {
+    const env = { ...process.env, XDG_CACHE_HOME: xdg, DOCKHAND_NO_COMPILE_CACHE: '' };
+    const dir = path.join(xdg, 'dockhand', 'compile-cache');
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    await fs.writeFile(path.join(dir, 'v0.0.0-x64-1-1-checks.bin'), 'an older build', { mode: 0o600 });
+    assert.equal((await dockhand(['checks', '--format', 'json'], { env })).code, 0);
+    const afterChecks = await cacheFiles(xdg);
+    assert.equal(afterChecks.length, 1, `the older build's cache is gone: ${afterChecks.join(', ')}`);
+    assert.match(afterChecks[0]!, /-checks\.bin$/);
+    assert.equal((await dockhand(['--version'], { env })).code, 0);
+    const both = (await cacheFiles(xdg)).sort();
+    assert.equal(both.length, 2, both.join(', '));
+    assert.ok(both.includes(afterChecks[0]!), 'the checks cache is kept beside the new one');
+    assert.ok(
+      both.some((f) => f.endsWith('-other.bin')),
+      `a run with no command word: ${both.join(', ')}`,
+    );
+  } finally {
+    await fs.rm(xdg, { recursive: true, force: true });
+  }
+});
+
 test('a cache directory others can write to is not used', async () => {
   const xdg = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-cache-'));
   try {
