@@ -58,6 +58,24 @@ describe('dockhand disk and prune (the commands)', () => {
     );
   });
 
+  test("disk: logs are measured from the data root's listing, but only a container the daemon lists is counted", async () => {
+    const dataRoot = JSON.parse(await daemon.docker(['info', '--format', '{{json .DockerRootDir}}'])) as string;
+    // A directory no container owns (what a container removed while `disk` ran leaves behind for a moment).
+    const stray = 'f'.repeat(64);
+    const dir = path.join(dataRoot, 'containers', stray);
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(path.join(dir, `${stray}-json.log`), Buffer.alloc(4 * 1024 * 1024));
+    try {
+      const json = await run(['disk', '--host', daemon.host, '--format', 'json']);
+      const report = DiskReportSchema.parse(JSON.parse(json.stdout));
+      const logs = report.rows.find((r) => r.type === 'container-logs')!;
+      assert.equal(logs.count, 2);
+      assert.ok(logs.bytes! > 2000 * 10 && logs.bytes! < 4 * 1024 * 1024, `${logs.bytes} bytes: the stray log is not counted`);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('prune plan: text for a person, JSON for a file; apply --plan: progress on stderr, result on stdout', async () => {
     const text = await run(['prune', 'plan', '--host', daemon.host, '--containers']);
     assert.equal(text.code, 0, text.stderr);

@@ -42,20 +42,23 @@ const CONTAINER_ID = /^[0-9a-f]{64}$/;
  * Containers' log files found in their directories under the data root, without one inspect per container: json-file
  * writes <data-root>/containers/<id>/<id>-json.log, local writes local-logs/container.log there (each with rotated
  * siblings). `dockhand disk` measures every container this way; a container with neither has no log file to count.
- * The result names each container by id.
+ * The result names each container by id. `ids` 'all' takes them from <data-root>/containers itself, so the
+ * measuring need not wait for the daemon's list.
  */
 export async function collectLogsByDirectory(
   ctx: CollectContext,
   dataRoot: string,
-  ids: readonly string[],
+  ids: readonly string[] | 'all',
 ): Promise<Fact<ContainerLogFact[]>> {
   const here = await daemonFilesystemHere(ctx);
   const sources: Source[] = [{ kind: 'file', path: ctx.host.displayPath(path.posix.join(dataRoot, 'containers')) }];
   if (!here.local) return failure(new HostError('unsupported', `container log files cannot be measured from here: ${here.why}`), sources);
   const host = ctx.host;
   try {
+    // Listed only once the data root is known to be this machine's (above): a remote daemon's path may exist here too.
+    const wanted = ids === 'all' ? ((await listOrNone(host, path.posix.join(dataRoot, 'containers'))) ?? []) : ids;
     const sizes = await mapLimit(
-      ids.filter((id) => CONTAINER_ID.test(id)),
+      wanted.filter((id) => CONTAINER_ID.test(id)),
       STAT_CONCURRENCY,
       async (id): Promise<ContainerLogFact | null> => {
         const dir = path.posix.join(dataRoot, 'containers', id);

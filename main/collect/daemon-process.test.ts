@@ -1,9 +1,13 @@
+// test-needs: root — reads /proc as root and as nobody (setpriv)
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Endpoint } from '../../shared/endpoint';
 import { type PrivateDockerd, runningDockerd } from '../../test/support/dockerd';
+import { freePort } from '../../test/support/sshd';
+import { makeTlsMaterial, type TlsMaterial } from '../../test/support/tls';
 import { LocalHost } from '../host/local-host';
 import { proveDaemon } from '../host/trusted-daemon';
 import { collectDaemonProcess, pidfileCandidates } from './daemon-process';
@@ -45,5 +49,46 @@ describe('finding the dockerd that serves the endpoint without reading every pro
     assert.equal(proof.daemon.pid, daemon.pid);
     const none = await proveDaemon(`unix://${path.join(daemon.dir, 'no-such.sock')}`);
     assert.ok(!none.ok);
+  });
+});
+
+describe('a tcp:// endpoint: no socket to prove and no pidfile, so every process is looked at', () => {
+  let daemon: PrivateDockerd;
+  let tls: TlsMaterial;
+  let endpoint: Endpoint;
+  before(async () => {
+    tls = await makeTlsMaterial();
+    const tcpHost = `tcp://127.0.0.1:${await freePort()}`;
+    daemon = await runningDockerd({
+      daemonJson: {},
+      flags: ['-H', tcpHost, '--tlsverify', '--tlscacert', tls.server.ca, '--tlscert', tls.server.cert, '--tlskey', tls.server.key],
+    });
+    endpoint = { host: tcpHost, transport: 'tcp', tls: null, context: null, reason: 'test', flavour: 'rootful' };
+  });
+  after(async () => {
+    await daemon?.stop();
+    await tls?.remove();
+  });
+
+  test('as root: found by the program the kernel says each process runs, and matched by its -H flag', async () => {
+    const fact = await collectDaemonProcess(new LocalHost(), endpoint);
+    assert.ok(fact.ok, JSON.stringify(fact));
+    assert.equal(fact.value.pid, daemon.pid);
+    assert.match(fact.value.matchedBy, /tcp port/);
+  });
+
+  test("as nobody: root's program links are closed, so the daemon is found by its name, the same one", () => {
+    const script = `import { collectDaemonProcess } from ${JSON.stringify(path.resolve('main/collect/daemon-process.ts'))};
+import { LocalHost } from ${JSON.stringify(path.resolve('main/host/local-host.ts'))};
+process.stdout.write(JSON.stringify(await collectDaemonProcess(new LocalHost(), ${JSON.stringify(endpoint)})));`;
+    const out = execFileSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script],
+      { encoding: 'utf8', cwd: path.resolve('.') },
+    );
+    const fact = JSON.parse(out) as Awaited<ReturnType<typeof collectDaemonProcess>>;
+    assert.ok(fact.ok, out);
+    assert.equal(fact.value.pid, daemon.pid);
+    assert.match(fact.value.matchedBy, /tcp port/);
   });
 });

@@ -90,6 +90,10 @@ export async function pidfileCandidates(host: Host, endpoint: Endpoint | null): 
 /**
  * Lists local dockerd processes from /proc (Linux), for the report: by the kernel's /proc/PID/exe where this account
  * may read it, else by name (another user's process). Nothing privileged trusts this list: see proveDaemon.
+ *
+ * The exe link comes first because it is one call: with no pidfile to start from (a tcp:// endpoint) every process is
+ * looked at, and reading each one's comm was most of an audit's time on a busy workstation. comm is read only where
+ * the link is not ours to read.
  */
 async function listDockerdProcesses(host: Host, pids?: readonly number[]): Promise<ProcessEntry[]> {
   const entries = pids ? pids.map(String) : await host.readDir('/proc');
@@ -99,10 +103,16 @@ async function listDockerdProcesses(host: Host, pids?: readonly number[]): Promi
       .filter((e) => /^\d+$/.test(e))
       .map(async (pid) => {
         try {
-          const comm = (await host.readFile(`/proc/${pid}/comm`, 4096)).toString('utf8').trim();
-          if (comm !== 'dockerd') return;
-          const exe = host.kind === 'local' ? await fs.readlink(`/proc/${pid}/exe`).catch(() => null) : null;
+          const exe = await fs.readlink(`/proc/${pid}/exe`).catch((error: NodeJS.ErrnoException) => {
+            // A kernel thread has no program (ENOENT), and a process that ended has no entry: neither is a daemon.
+            if (error.code === 'EACCES' || error.code === 'EPERM') return null;
+            throw error;
+          });
           if (exe !== null && !/\/dockerd( \(deleted\))?$/.test(exe)) return;
+          if (exe === null) {
+            const comm = (await host.readFile(`/proc/${pid}/comm`, 4096)).toString('utf8').trim();
+            if (comm !== 'dockerd') return;
+          }
           const argv = (await host.readFile(`/proc/${pid}/cmdline`, 256 * 1024)).toString('utf8').split('\0').filter(Boolean);
           if (argv.length > 0) out.push({ pid: Number(pid), argv });
         } catch {

@@ -89,9 +89,16 @@ export async function takeSnapshot(
   timeoutMs: number,
   scope: SnapshotScope = { logs: 'stopped', layers: true },
 ): Promise<PruneSnapshot> {
+  const infoRequest = api.get<Raw>('/info');
+  // Usage alone (`dockhand disk`) measures every container's log, found in the data root's own listing: begun as soon
+  // as /info names the data root, while the daemon still sizes everything for /system/df (the slowest answer).
+  const allLogs =
+    scope.logs === 'all' ? infoRequest.then((raw) => measureLogs(host, endpoint, parseInfo(obj(raw)), 'all', timeoutMs)) : null;
+  // Awaited below only when /info answered; a failed /info fails the snapshot through the Promise.all instead.
+  void allLogs?.catch(() => undefined);
   const [version, infoRaw, dfRaw, list, networks] = await Promise.all([
     api.get<Raw>('/version'),
-    api.get<Raw>('/info'),
+    infoRequest,
     api.get<Raw>('/system/df', {}, timeoutMs * DF_TIMEOUT_FACTOR),
     // Usage alone (`dockhand disk`) takes the containers from /system/df's own entries (the same summaries, with
     // sizes): on a big host the list costs the daemon as much as /system/df itself. A plan lists them as always.
@@ -102,13 +109,23 @@ export async function takeSnapshot(
   const info = parseInfo(obj(infoRaw));
   const sizeRw = new Map(df.containers.map((c) => [c.id, c.sizeRw]));
   const containers = arr(list ?? obj(dfRaw).Containers).map((c) => parseListedContainer(obj(c), sizeRw));
+  // Measured containers without a log file have 0 bytes of it; the others (a plan's running ones, or all when the
+  // logs could not be measured) are unknown.
+  const measured = scope.logs === 'all' ? containers : containers.filter((c) => !c.active);
   const [images, logs] = await Promise.all([
     scope.layers
       ? imagesWithLayers(api, df.images, scope.layerCache)
       : df.images.map((i) => ({ ...i, layers: { chain: [], sizes: [], ambiguousBytes: 0 } })),
-    measureLogs(host, endpoint, info, scope.logs === 'all' ? containers : containers.filter((c) => !c.active), timeoutMs),
+    allLogs ??
+      measureLogs(
+        host,
+        endpoint,
+        info,
+        measured.map((c) => c.id),
+        timeoutMs,
+      ),
   ]);
-  for (const c of containers) c.logBytes = logs.bytes.get(c.id) ?? null;
+  for (const c of measured) c.logBytes = logs.bytes ? (logs.bytes.get(c.id) ?? 0) : null;
   const v = obj(version);
   return {
     takenAt: new Date().toISOString(),
@@ -198,18 +215,13 @@ async function measureLogs(
   host: Host,
   endpoint: Endpoint,
   info: EngineInfo,
-  containers: readonly SnapshotContainer[],
+  ids: readonly string[] | 'all',
   timeoutMs: number,
-): Promise<{ bytes: Map<string, number>; note: string | null }> {
-  if (!info.dockerRootDir) return { bytes: new Map(), note: 'the daemon did not report its data root (DockerRootDir)' };
-  const fact = await collectLogsByDirectory(
-    hostContext(host, endpoint, info, [], timeoutMs),
-    info.dockerRootDir,
-    containers.map((c) => c.id),
-  );
-  if (!fact.ok) return { bytes: new Map(), note: fact.error.message };
-  const byId = new Map(fact.value.map((l: ContainerLogFact) => [l.container, l.bytes]));
-  return { bytes: new Map(containers.map((c) => [c.id, byId.get(c.id) ?? 0])), note: null };
+): Promise<{ bytes: Map<string, number> | null; note: string | null }> {
+  if (!info.dockerRootDir) return { bytes: null, note: 'the daemon did not report its data root (DockerRootDir)' };
+  const fact = await collectLogsByDirectory(hostContext(host, endpoint, info, [], timeoutMs), info.dockerRootDir, ids);
+  if (!fact.ok) return { bytes: null, note: fact.error.message };
+  return { bytes: new Map(fact.value.map((l: ContainerLogFact) => [l.container, l.bytes])), note: null };
 }
 
 /** The data root's filesystem (free space), when it is this machine's: the audit's collector decides. */
