@@ -13,7 +13,7 @@
 //    tray and window icons they load.
 // `node scripts/build.mjs cli` builds the CLI alone.
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { build as viteBuild } from 'vite';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -54,6 +54,20 @@ const vendorShims = {
   },
 };
 
+/**
+ * Makes a bundle pure ASCII. esbuild escapes strings but leaves regular expressions and comments as written (`µs` in
+ * Go's duration grammar, localised state names, `→` in doc comments), and one such character makes Node decode the
+ * whole file as UTF-8 into a two-byte string: ~7 ms of every run for dist/cli.cjs, against ~1 ms for ASCII. A \\uXXXX
+ * escape means the same character in a regular expression (with or without the u flag, surrogate pairs included) and
+ * changes nothing in a comment; strings were already escaped. Only the columns after it on those few lines move in the
+ * source map.
+ */
+function asciiOnly(file) {
+  const text = readFileSync(file, 'utf8');
+  const ascii = text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (ascii !== text) writeFileSync(file, ascii);
+}
+
 async function buildCli() {
   await Promise.all([
     build({
@@ -89,6 +103,8 @@ async function buildCli() {
       ],
     }),
   ]);
+  asciiOnly('dist/cli.cjs');
+  for (const name of readdirSync('dist/vendor')) if (name.endsWith('.cjs')) asciiOnly(`dist/vendor/${name}`);
 }
 
 async function buildRenderer() {

@@ -313,6 +313,11 @@ describe('scheduled cleanup', () => {
     assert.equal(findPruneCommand('docker ps -a | grep Exited'), null);
     assert.equal(findPruneCommand('echo docker system prune'), null);
     assert.equal(findPruneCommand('docker run --rm alpine echo volume prune'), null);
+    // The word as the shell sees it once quotes and backslashes are gone, however the line spells it.
+    assert.equal(findPruneCommand(`docker system "prune" -f`), 'docker system prune -f');
+    assert.equal(findPruneCommand(`docker image pr'u'ne -f`), 'docker image prune -f');
+    assert.equal(findPruneCommand('docker system pr\\une -f'), 'docker system prune -f');
+    assert.equal(findPruneCommand('docker system df'), null);
   });
 
   test('what a prune removes is read from its flags: volumes, the whole build cache, or only what rebuilds cheaply', () => {

@@ -54,6 +54,12 @@ test('each command keeps its own cache, and caches of other builds are removed',
   }
 });
 
+test('the bundle is pure ASCII, as the entry point reads it (latin1)', async () => {
+  const bytes = await fs.readFile(path.resolve(import.meta.dirname, '../../dist/cli.cjs'));
+  const first = bytes.findIndex((b) => b > 0x7f);
+  assert.equal(first, -1, `a byte above 0x7f at offset ${first}: ${bytes.subarray(Math.max(0, first - 60), first + 20).toString('utf8')}`);
+});
+
 test('a cache directory others can write to is not used', async () => {
   const xdg = await fs.mkdtemp(path.join(os.tmpdir(), 'dkh-cache-'));
   try {
