@@ -76,9 +76,22 @@ forEachEngine(
     /** Starts the daemon again as its user would by hand (the recorded command), and waits for it to answer. */
     async function startByHand(): Promise<void> {
       const out = openSync(record.log, 'a');
-      spawn(record.argv[0]!, record.argv.slice(1), { detached: true, stdio: ['ignore', out, out] }).unref();
+      const child = spawn(record.argv[0]!, record.argv.slice(1), { detached: true, stdio: ['ignore', out, out] });
+      child.unref();
       closeSync(out);
-      await until(() => ping(daemon.socket), { what: 'the daemon started by hand answers', timeoutMs: 90_000 });
+      // A daemon that exits instead of answering is a failure now, with what it said, not after the whole wait.
+      let exited: string | null = null;
+      child.once('exit', (code, signal) => (exited = `exited (${code ?? signal})`));
+      const tail = async () => (await fs.readFile(record.log, 'utf8').catch(() => '')).slice(-3000);
+      try {
+        await until(async () => exited !== null || (await ping(daemon.socket)), {
+          what: 'the daemon started by hand answers',
+          timeoutMs: 90_000,
+        });
+      } catch (error) {
+        throw new Error(`${(error as Error).message}; its log ends:\n${await tail()}`, { cause: error });
+      }
+      if (exited !== null) throw new Error(`the daemon started by hand ${exited}; its log ends:\n${await tail()}`);
     }
 
     /** The Fix dialog of daemon.log-rotation, at its preview. */

@@ -120,10 +120,6 @@ export async function unitDropIns(host: Host, name: string): Promise<string[]> {
   return [...byName.keys()].sort().map((k) => byName.get(k)!);
 }
 
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-const ok = <T>(value: T): Settled<T> => ({ ok: true, value });
-const notOk = (error: unknown): Settled<never> => ({ ok: false, error });
-
 /** Finds a unit's fragment and drop-ins the way systemd does, and merges them into the effective ExecStart and Environment. */
 export async function collectServiceUnit(host: Host, name = 'docker.service'): Promise<Fact<ServiceUnit>> {
   const sources: Source[] = [];
@@ -131,13 +127,13 @@ export async function collectServiceUnit(host: Host, name = 'docker.service'): P
     const fragmentPaths = SYSTEM_UNIT_DIRS.map((dir) => path.posix.join(dir, name));
     // Read at once, judged in priority order: an unreadable file only matters when no directory before it has one.
     const [fragments, dropIns] = await Promise.all([
-      Promise.all(fragmentPaths.map((file) => readOptional(host, file).then(ok, notOk))),
+      Promise.allSettled(fragmentPaths.map((file) => readOptional(host, file))),
       unitDropIns(host, name),
     ]);
-    const index = fragments.findIndex((f) => !f.ok || f.value !== null);
+    const index = fragments.findIndex((f) => f.status === 'rejected' || f.value !== null);
     const first = fragments[index];
     if (!first) return failure(new HostError('not-found', `no ${name} unit in ${SYSTEM_UNIT_DIRS.join(', ')}`), sources);
-    if (!first.ok) throw first.error;
+    if (first.status === 'rejected') throw first.reason;
     const fragmentPath = fragmentPaths[index]!;
     // Not null: findIndex stopped at a file that was read.
     const fragmentText = first.value ?? '';

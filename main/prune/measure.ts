@@ -10,7 +10,7 @@ import { diskReport } from './disk-report';
 import { buildPlan } from './plan';
 import { assertProvenTransport } from './proven-transports';
 import type { ImageLayerCache } from './layer-cache';
-import { measureDataRoot, type PruneSnapshot, takeSnapshot } from './snapshot';
+import { type PruneSnapshot, snapshotWithDataRoot, takeSnapshot } from './snapshot';
 
 /** A fresh snapshot, then the plan: what `dockhand prune plan` and the app's Disk screen both show. */
 export async function planPrune(
@@ -32,8 +32,7 @@ export function planFromSnapshot(snapshot: PruneSnapshot, options: PruneOptions)
 
 /** `dockhand disk`: usage by type, each byte once, with every container's logs and the data root's filesystem. */
 export async function measureDisk(api: EngineApi, endpoint: Endpoint, host: Host, timeoutMs: number): Promise<DiskReport> {
-  const snapshot = await takeSnapshot(api, host, endpoint, timeoutMs, { logs: 'all', layers: false });
-  const dataRoot = await measureDataRoot(host, endpoint, snapshot.info, timeoutMs);
+  const { snapshot, dataRoot } = await snapshotWithDataRoot(api, host, endpoint, timeoutMs, { logs: 'all', layers: false });
   return diskReport(snapshot, dataRoot, new Date());
 }
 
@@ -49,6 +48,5 @@ export async function pictureSnapshot(
   layerCache?: ImageLayerCache,
 ): Promise<{ snapshot: PruneSnapshot; dataRoot: Fact<DataRootFsFact> }> {
   assertProvenTransport(api);
-  const snapshot = await takeSnapshot(api, host, endpoint, timeoutMs, { logs: 'all', layers: true, layerCache });
-  return { snapshot, dataRoot: await measureDataRoot(host, endpoint, snapshot.info, timeoutMs) };
+  return snapshotWithDataRoot(api, host, endpoint, timeoutMs, { logs: 'all', layers: true, layerCache });
 }

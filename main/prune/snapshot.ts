@@ -89,13 +89,41 @@ export async function takeSnapshot(
   timeoutMs: number,
   scope: SnapshotScope = { logs: 'stopped', layers: true },
 ): Promise<PruneSnapshot> {
+  return (await snapshotParts(api, host, endpoint, timeoutMs, scope, false)).snapshot;
+}
+
+/**
+ * A snapshot and the data root's filesystem, measured as soon as /info names the data root (beside /system/df, the
+ * slowest answer): what `dockhand disk` and the app's disk picture show.
+ */
+export async function snapshotWithDataRoot(
+  api: EngineApi,
+  host: Host,
+  endpoint: Endpoint,
+  timeoutMs: number,
+  scope: SnapshotScope,
+): Promise<{ snapshot: PruneSnapshot; dataRoot: Fact<DataRootFsFact> }> {
+  const { snapshot, dataRoot } = await snapshotParts(api, host, endpoint, timeoutMs, scope, true);
+  return { snapshot, dataRoot: dataRoot! };
+}
+
+async function snapshotParts(
+  api: EngineApi,
+  host: Host,
+  endpoint: Endpoint,
+  timeoutMs: number,
+  scope: SnapshotScope,
+  withDataRoot: boolean,
+): Promise<{ snapshot: PruneSnapshot; dataRoot: Fact<DataRootFsFact> | null }> {
   const infoRequest = api.get<Raw>('/info');
-  // Usage alone (`dockhand disk`) measures every container's log, found in the data root's own listing: begun as soon
-  // as /info names the data root, while the daemon still sizes everything for /system/df (the slowest answer).
-  const allLogs =
-    scope.logs === 'all' ? infoRequest.then((raw) => measureLogs(host, endpoint, parseInfo(obj(raw)), 'all', timeoutMs)) : null;
+  // What needs only the data root begins as soon as /info names it, while the daemon still sizes everything for
+  // /system/df (the slowest answer): every container's log for usage (`dockhand disk`; the containers are found in the
+  // data root's own listing) and the data root's filesystem.
+  const earlyInfo = infoRequest.then((raw) => parseInfo(obj(raw)));
+  const allLogs = scope.logs === 'all' ? earlyInfo.then((info) => measureLogs(host, endpoint, info, 'all', timeoutMs)) : null;
+  const dataRoot = withDataRoot ? earlyInfo.then((info) => measureDataRoot(host, endpoint, info, timeoutMs)) : null;
   // Awaited below only when /info answered; a failed /info fails the snapshot through the Promise.all instead.
-  void allLogs?.catch(() => undefined);
+  for (const early of [earlyInfo, allLogs, dataRoot]) void early?.catch(() => undefined);
   const [version, infoRaw, dfRaw, list, networks] = await Promise.all([
     api.get<Raw>('/version'),
     infoRequest,
@@ -127,7 +155,7 @@ export async function takeSnapshot(
   ]);
   for (const c of measured) c.logBytes = logs.bytes ? (logs.bytes.get(c.id) ?? 0) : null;
   const v = obj(version);
-  return {
+  const snapshot: PruneSnapshot = {
     takenAt: new Date().toISOString(),
     info,
     endpoint: endpoint.host,
@@ -138,6 +166,7 @@ export async function takeSnapshot(
     networks: arr(networks).map((n) => parseNetwork(obj(n))),
     logsNote: logs.note,
   };
+  return { snapshot, dataRoot: dataRoot && (await dataRoot) };
 }
 
 /** The list entry has all prune needs (state, labels, image, mounts, networks) without one inspect per container. */
@@ -225,7 +254,7 @@ async function measureLogs(
 }
 
 /** The data root's filesystem (free space), when it is this machine's: the audit's collector decides. */
-export function measureDataRoot(host: Host, endpoint: Endpoint, info: EngineInfo, timeoutMs: number): Promise<Fact<DataRootFsFact>> {
+function measureDataRoot(host: Host, endpoint: Endpoint, info: EngineInfo, timeoutMs: number): Promise<Fact<DataRootFsFact>> {
   return collectDataRootFs(hostContext(host, endpoint, info, [], timeoutMs));
 }
 
