@@ -1,6 +1,7 @@
 // `npm run bench`: a full `dockhand audit --format json` against a private dockerd with 0, 100 and 1,000 containers,
-// next to the API floor measured in the same run; then `dockhand disk` next to `docker system df -v`. Prints medians,
-// ratios, the audit's peak RSS and report size. Not a test: no assertions.
+// next to the API floor measured in the same run; then `dockhand disk` next to `docker system df -v` (and a bare node
+// process that only GETs /system/df, the least any Node tool can do). Prints medians, ratios, the audit's peak RSS and
+// report size. Not a test: no assertions.
 //
 // Three floors, each timed wall-clock like the audit: the reads with the docker CLI (the issue's definition: `docker ps`,
 // `docker inspect` of every container, `docker system df`, `docker info`); the same API calls as a fresh `node`
@@ -69,6 +70,15 @@ await build({
   logLevel: 'error',
 });
 /** Preloaded into one extra audit per size: writes the process's peak RSS (KiB) where the environment says. */
+/**
+ * The least any Node process can do for `disk`: start, one GET /system/df over the socket, print it. Beside `docker
+ * system df -v` it shows how much of disk's ratio is Node's own start-up, which no code of Dockhand's can remove.
+ */
+const DF_MIN = path.join(TMP, 'df-min.cjs');
+await fs.writeFile(
+  DF_MIN,
+  "require('node:http').get({ socketPath: process.argv[2], path: '/system/df' }, (res) => res.pipe(process.stdout));\n",
+);
 const RSS_PRELOAD = path.join(TMP, 'rss.cjs');
 await fs.writeFile(
   RSS_PRELOAD,
@@ -143,11 +153,13 @@ try {
     const processFloors: number[] = [];
     const cliFloors: number[] = [];
     const dfRuns: number[] = [];
+    const dfMinRuns: number[] = [];
     for (let r = 0; r < RUNS; r++) {
       floors.push(await apiFloor(daemon.socket));
       processFloors.push(await timeFloorProcess(daemon.socket));
       cliFloors.push(await timeCliFloor(dockerEnv));
       dfRuns.push(await timed(DOCKER, ['system', 'df', '-v'], dockerEnv));
+      dfMinRuns.push(await timed(process.execPath, [DF_MIN, daemon.socket]));
       for (const [b, bin] of BINS.entries()) {
         audits[b]!.push(await timeAudit(bin, daemon.host));
         diskRuns[b]!.push(await timed(process.execPath, [bin, 'disk', '--format', 'json', '--host', daemon.host], binEnv(bin)));
@@ -157,6 +169,7 @@ try {
     const pf = median(processFloors);
     const cf = median(cliFloors);
     const df = median(dfRuns);
+    const dfMin = median(dfMinRuns);
     for (const [b, bin] of BINS.entries()) {
       const name = BINS.length > 1 ? ` ${bin}` : '';
       const a = median(audits[b]!);
@@ -172,7 +185,9 @@ try {
         `${pad(size, 10)} | ${pad((shape.rssKiB / 1024).toFixed(0), 9)} | ${pad((shape.bytes / 1e6).toFixed(2), 9)}${perContainer} | ${pad(shape.findings, 8)} | ${pad(String(shape.code), 4)} | ${shape.unfinished.join(', ') || 'none'}${name}`,
       );
       const d = median(diskRuns[b]!);
-      disks.push(`${pad(size, 10)} | ${pad(d.toFixed(0), 9)} | ${pad(df.toFixed(0), 24)} | ${pad((d / df).toFixed(2), 5)}${name}`);
+      disks.push(
+        `${pad(size, 10)} | ${pad(d.toFixed(0), 9)} | ${pad(df.toFixed(0), 24)} | ${pad((d / df).toFixed(2), 5)} | ${pad(dfMin.toFixed(0), 26)} | ${pad((dfMin / df).toFixed(2), 5)}${name}`,
+      );
     }
     console.log(`  ${size} containers measured`);
   }
@@ -182,7 +197,7 @@ try {
   console.log('containers | RSS (MiB) | JSON (MB) | KiB/cont. | B/cont. | findings | exit | collectors not finished');
   for (const row of shapes) console.log(row);
   console.log(`\ndockhand disk vs docker system df -v (${RUNS} runs each, medians)`);
-  console.log('containers | disk (ms) | docker system df -v (ms) | ratio');
+  console.log('containers | disk (ms) | docker system df -v (ms) | ratio | bare node GET /system/df (ms) | ratio');
   for (const row of disks) console.log(row);
 } finally {
   await daemon.stop();
