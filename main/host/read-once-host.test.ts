@@ -75,6 +75,18 @@ test('a failed read fails the same way for every caller, and is not retried', as
   assert.deepEqual(calls, ['readFile /etc/missing']);
 });
 
+test('the account is looked up once; each caller gets its own copy', () => {
+  const { host, calls } = counted();
+  const once = new ReadOnceHost(host);
+  const first = once.user();
+  first.processGroups.push(12345);
+  first.home = '/planted';
+  const second = once.user();
+  assert.notEqual(second.home, '/planted');
+  assert.ok(!second.processGroups.includes(12345));
+  assert.deepEqual(calls, ['user ']);
+});
+
 test('what is not a read passes straight through', () => {
   const once = new ReadOnceHost(new RootfsHost(root));
   assert.equal(once.kind, 'rootfs');

@@ -1,11 +1,12 @@
 import type { CommandResult, FileStat, FsStat, Host, HostUser, RunOptions } from './host';
 
 /**
- * One audit's view of a host: each file, directory and stat is read once and shared by every collector that asks.
- * Several collectors look at the same places (the five systemd unit directories, listed three times; /etc/passwd,
- * five times), and on a host with no containers those repeated reads were a large part of an audit's time. It also
- * makes the snapshot consistent: two collectors cannot see two versions of one file. Commands are not cached (each
- * is asked for what it prints now), nor is anything made for longer than one collection.
+ * One audit's view of a host: each file, directory and stat is read once and shared by every collector that asks, and
+ * the account is looked up once. Several collectors look at the same places (the five systemd unit directories were
+ * listed three times, docker.service read by two collectors, the account looked up in the passwd database four
+ * times), and on a host with no containers those repeats were a large part of an audit's time. It also makes the
+ * snapshot consistent: two collectors cannot see two versions of one file. Commands are not cached (each is asked for
+ * what it prints now), nor is anything kept for longer than one collection.
  */
 export class ReadOnceHost implements Host {
   readonly kind: Host['kind'];
@@ -13,6 +14,7 @@ export class ReadOnceHost implements Host {
   private readonly files = new Map<string, Promise<Buffer>>();
   private readonly dirs = new Map<string, Promise<string[]>>();
   private readonly stats = new Map<string, Promise<FileStat>>();
+  private account: HostUser | undefined;
 
   constructor(private readonly inner: Host) {
     this.kind = inner.kind;
@@ -39,7 +41,8 @@ export class ReadOnceHost implements Host {
     return this.inner.env(name);
   }
   user(): HostUser {
-    return this.inner.user();
+    this.account ??= this.inner.user();
+    return { ...this.account, processGroups: [...this.account.processGroups] };
   }
   hostname(): string {
     return this.inner.hostname();
